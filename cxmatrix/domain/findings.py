@@ -1,0 +1,252 @@
+"""The rules the tool checks: every touchpoint needs exactly one clear owner.
+
+``touchpoint_findings`` and ``department_findings`` are pure functions of the matrix.
+``FindingsIndex`` keeps their results current as the matrix changes, recomputing only the rows
+an edit touched, so it stays fast on a 20,000-touchpoint matrix.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from cxmatrix.domain.model import Department, Matrix, MatrixListener, Touchpoint
+from cxmatrix.domain.roles import Role, Severity
+
+NO_OWNER = "no-owner"
+SEVERAL_OWNERS = "several-owners"
+CRITICAL_MOMENT_UNOWNED = "critical-moment-unowned"
+OWNER_WITHOUT_METRIC = "owner-without-metric"
+ROLE_NOT_ESTABLISHED = "role-not-established"
+IDLE_DEPARTMENT = "idle-department"
+
+SEVERITY_OF = {
+    NO_OWNER: Severity.ERROR,
+    SEVERAL_OWNERS: Severity.WARNING,
+    CRITICAL_MOMENT_UNOWNED: Severity.ERROR,
+    OWNER_WITHOUT_METRIC: Severity.INFO,
+    ROLE_NOT_ESTABLISHED: Severity.INFO,
+    IDLE_DEPARTMENT: Severity.INFO,
+}
+CODES = tuple(SEVERITY_OF)
+TITLES = {
+    NO_OWNER: "No clear owner",
+    SEVERAL_OWNERS: "Several owners",
+    CRITICAL_MOMENT_UNOWNED: "Critical moment without a single owner",
+    OWNER_WITHOUT_METRIC: "Owned but no metric",
+    ROLE_NOT_ESTABLISHED: "Focus department has no role",
+    IDLE_DEPARTMENT: "Department with no role",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    code: str
+    severity: Severity
+    message: str
+    touchpoint_id: int | None = None
+    department_id: int | None = None
+    department_ids: tuple[int, ...] = ()
+
+    @property
+    def title(self) -> str:
+        return TITLES[self.code]
+
+
+def join_names(names: list[str]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def touchpoint_findings(matrix: Matrix, touchpoint: Touchpoint) -> tuple[Finding, ...]:
+    """The findings about one touchpoint, from its row alone (and the focus department)."""
+    row = matrix.row_roles(touchpoint.id)
+    owners: list[Department] = []
+    handlers: list[Department] = []
+    if row:
+        for dept in matrix.departments:
+            role = row.get(dept.id)
+            if role is Role.OWN:
+                owners.append(dept)
+            elif role is Role.HANDLE:
+                handlers.append(dept)
+    found: list[Finding] = []
+    tid = touchpoint.id
+    if not owners:
+        if handlers:
+            names = join_names([d.name for d in handlers])
+            verb = "handles" if len(handlers) == 1 else "handle"
+            message = f"{names} {verb} the fallout, but nobody owns it."
+        else:
+            message = "No clear owner."
+        found.append(Finding(NO_OWNER, Severity.ERROR, message, tid,
+                             department_ids=tuple(d.id for d in handlers)))
+    elif len(owners) > 1:
+        names = join_names([d.name for d in owners])
+        found.append(Finding(
+            SEVERAL_OWNERS, Severity.WARNING,
+            f"Owned by {names}: ambiguous ownership, duplicated effort.", tid,
+            department_ids=tuple(d.id for d in owners)))
+    if touchpoint.is_critical and len(owners) != 1:
+        kind = " and ".join(k for k, flag in (("peak", touchpoint.peak),
+                                              ("end", touchpoint.end)) if flag)
+        problem = "no owner" if not owners else f"{len(owners)} owners"
+        found.append(Finding(
+            CRITICAL_MOMENT_UNOWNED, Severity.ERROR,
+            f"A {kind} moment with {problem}: peak and end moments shape what customers "
+            "remember most.", tid, department_ids=tuple(d.id for d in owners)))
+    if owners and not touchpoint.metric.strip():
+        names = join_names([d.name for d in owners])
+        found.append(Finding(
+            OWNER_WITHOUT_METRIC, Severity.INFO,
+            f"Owned by {names}, but no metric is recorded: owners create routines and "
+            "metrics.", tid, department_ids=tuple(d.id for d in owners)))
+    focus = matrix.focus_department
+    if focus is not None and focus.id not in row:
+        found.append(Finding(
+            ROLE_NOT_ESTABLISHED, Severity.INFO,
+            f"Should {focus.name} have a role here? Which one?", tid, focus.id))
+    return tuple(found)
+
+
+def idle_department_finding(department: Department) -> Finding:
+    return Finding(IDLE_DEPARTMENT, Severity.INFO,
+                   f"{department.name} has no role on any touchpoint.",
+                   department_id=department.id)
+
+
+def department_findings(matrix: Matrix) -> list[Finding]:
+    busy = {dept_id for row in matrix.roles.values() for dept_id in row}
+    return [idle_department_finding(d) for d in matrix.departments if d.id not in busy]
+
+
+def sort_key(matrix: Matrix) -> object:
+    order = {tp.id: i for i, tp in enumerate(matrix.iter_touchpoints())}
+    dept_order = {d.id: i for i, d in enumerate(matrix.departments)}
+    code_order = {code: i for i, code in enumerate(CODES)}
+
+    def key(finding: Finding) -> tuple[int, int, int, int]:
+        return (
+            finding.severity.rank,
+            order.get(finding.touchpoint_id, len(order)) if finding.touchpoint_id else len(order),
+            dept_order.get(finding.department_id, 0) if finding.department_id else 0,
+            code_order[finding.code],
+        )
+
+    return key
+
+
+def compute_findings(matrix: Matrix) -> list[Finding]:
+    """Every finding, most serious first, then in display order (a full computation)."""
+    found = [f for tp in matrix.iter_touchpoints() for f in touchpoint_findings(matrix, tp)]
+    found.extend(department_findings(matrix))
+    found.sort(key=sort_key(matrix))  # type: ignore[arg-type]
+    return found
+
+
+class FindingsIndex(MatrixListener):
+    """Findings kept current by recomputing only the touchpoints an edit touched.
+
+    Attach it to a matrix; queries bring the dirty rows up to date first.
+    """
+
+    def __init__(self, matrix: Matrix) -> None:
+        self.matrix = matrix
+        self._by_touchpoint: dict[int, tuple[Finding, ...]] = {}
+        self._row_departments: dict[int, frozenset[int]] = {}
+        self._department_use: Counter[int] = Counter()
+        self._code_counts: Counter[str] = Counter()
+        self._dirty: set[int] = set()
+        self._everything = True
+        matrix.add_listener(self)
+
+    def matrix_changed(self, matrix: Matrix, touchpoint_ids: Iterable[int], *,
+                       departments: bool, everything: bool) -> None:
+        if everything:
+            self._everything = True
+        elif not self._everything:
+            self._dirty.update(touchpoint_ids)
+
+    def refresh(self) -> set[int]:
+        """Bring the index up to date; returns the touchpoint ids whose findings changed
+        (every touchpoint after a full recomputation)."""
+        if self._everything:
+            self._rebuild()
+            return set(self._by_touchpoint)
+        changed: set[int] = set()
+        matrix = self.matrix
+        for tid in self._dirty:
+            old = self._by_touchpoint.pop(tid, ())
+            old_depts = self._row_departments.pop(tid, frozenset())
+            self._code_counts.subtract(f.code for f in old)
+            self._department_use.subtract(old_depts)
+            new: tuple[Finding, ...] = ()
+            if matrix.has_touchpoint(tid):
+                new = touchpoint_findings(matrix, matrix.touchpoint(tid))
+                depts = frozenset(matrix.row_roles(tid))
+                if new:
+                    self._by_touchpoint[tid] = new
+                if depts:
+                    self._row_departments[tid] = depts
+                self._department_use.update(depts)
+                self._code_counts.update(f.code for f in new)
+            if new != old:
+                changed.add(tid)
+        self._dirty.clear()
+        return changed
+
+    def _rebuild(self) -> None:
+        matrix = self.matrix
+        self._by_touchpoint.clear()
+        self._row_departments.clear()
+        self._department_use.clear()
+        self._code_counts.clear()
+        for tp in matrix.iter_touchpoints():
+            found = touchpoint_findings(matrix, tp)
+            if found:
+                self._by_touchpoint[tp.id] = found
+                self._code_counts.update(f.code for f in found)
+        for tid, row in matrix.roles.items():
+            depts = frozenset(row)
+            self._row_departments[tid] = depts
+            self._department_use.update(depts)
+        self._dirty.clear()
+        self._everything = False
+
+    def for_touchpoint(self, touchpoint_id: int) -> tuple[Finding, ...]:
+        self.refresh()
+        return self._by_touchpoint.get(touchpoint_id, ())
+
+    def idle_departments(self) -> list[Finding]:
+        self.refresh()
+        use = self._department_use
+        return [idle_department_finding(d) for d in self.matrix.departments if use[d.id] <= 0]
+
+    def counts(self) -> dict[str, int]:
+        """How many findings of each code there are now."""
+        self.refresh()
+        counts = {code: max(0, self._code_counts[code]) for code in CODES}
+        counts[IDLE_DEPARTMENT] = len(self.idle_departments())
+        return counts
+
+    def severity_counts(self) -> dict[Severity, int]:
+        totals = dict.fromkeys(Severity, 0)
+        for code, count in self.counts().items():
+            totals[SEVERITY_OF[code]] += count
+        return totals
+
+    def touchpoints_with_findings(self, min_severity: Severity = Severity.INFO) -> set[int]:
+        self.refresh()
+        return {tid for tid, found in self._by_touchpoint.items()
+                if any(f.severity.rank <= min_severity.rank for f in found)}
+
+    def all(self) -> list[Finding]:
+        """Every finding, most serious first, then in display order."""
+        self.refresh()
+        found = [f for group in self._by_touchpoint.values() for f in group]
+        found.extend(self.idle_departments())
+        found.sort(key=sort_key(self.matrix))  # type: ignore[arg-type]
+        return found

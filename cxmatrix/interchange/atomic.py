@@ -1,0 +1,37 @@
+"""Write a file completely or not at all: to a temporary file beside it, then rename."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from cxmatrix.interchange.errors import ExportFailed
+
+
+@contextlib.contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """Yield a temporary path to write; on success it replaces ``target`` in one step."""
+    target = Path(target)
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise ExportFailed(f"{target}: the folder {folder} does not exist")
+    try:
+        handle, temp_name = tempfile.mkstemp(prefix=f".{target.stem[:40]}-", suffix=target.suffix,
+                                             dir=folder)
+    except OSError as error:
+        raise ExportFailed(f"{target}: cannot write in {folder}: {error.strerror}") from error
+    os.close(handle)
+    temp = Path(temp_name)
+    try:
+        yield temp
+        with open(temp, "rb+") as written:
+            os.fsync(written.fileno())
+        os.replace(temp, target)
+    except OSError as error:
+        raise ExportFailed(f"{target}: could not be written: {error.strerror or error}") from error
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temp.unlink()
