@@ -23,6 +23,8 @@ Sheet "About"
 
 from __future__ import annotations
 
+from cxmatrix.palette import ROLE_FILL, ROLE_INK
+
 MATRIX_SHEET = "Matrix"
 DEPARTMENTS_SHEET = "Departments"
 FINDINGS_SHEET = "Findings"
@@ -60,7 +62,6 @@ ABOUT_FIELDS = (
 )
 FORMAT_MARKER = "cxmatrix workbook 1"
 
-# Role fill colours (ARGB hex without '#'), the same as the app and the PDF: distinct in
-# hue and in lightness, so they stay apart for colour-blind readers and in greyscale.
-ROLE_FILLS = {"own": "1F4E79", "influence": "9DC3E6", "handle": "F4B183"}
-ROLE_TEXT = {"own": "FFFFFF", "influence": "000000", "handle": "000000"}
+# Role colours: the same as the app's and the PDF's (cxmatrix.palette).
+ROLE_FILLS = ROLE_FILL
+ROLE_TEXT = ROLE_INK
