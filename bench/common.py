@@ -1,0 +1,58 @@
+"""Tiny benchmark kit: time a function a few times, compare it with a raw-library baseline."""
+
+from __future__ import annotations
+
+import gc
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass
+class Result:
+    """One line of the table: our median time against the baseline's, in the same run."""
+
+    area: str
+    case: str
+    ours: float
+    baseline: float | None
+    baseline_name: str
+    target: str  # e.g. "<= 1.5x" or "< 1 ms"
+    ok: bool | None = None
+
+    @property
+    def ratio(self) -> float | None:
+        return self.ours / self.baseline if self.baseline else None
+
+
+def median_time(function: Callable[[], object], repeat: int = 5,
+                setup: Callable[[], object] | None = None) -> float:
+    """Median wall time of ``function`` over ``repeat`` runs (``setup`` runs untimed first)."""
+    times = []
+    for _ in range(repeat):
+        if setup is not None:
+            setup()
+        gc.collect()
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def ratio_result(area: str, case: str, ours: float, baseline: float, baseline_name: str,
+                 max_ratio: float) -> Result:
+    return Result(area, case, ours, baseline, baseline_name, f"<= {max_ratio:g}x",
+                  ours / baseline <= max_ratio if baseline else None)
+
+
+def absolute_result(area: str, case: str, ours: float, limit: float) -> Result:
+    return Result(area, case, ours, None, "", f"< {limit * 1000:g} ms", ours < limit)
+
+
+def format_time(seconds: float) -> str:
+    if seconds < 1e-3:
+        return f"{seconds * 1e6:.0f} µs"
+    if seconds < 1:
+        return f"{seconds * 1e3:.1f} ms"
+    return f"{seconds:.2f} s"
