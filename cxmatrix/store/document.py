@@ -1,0 +1,718 @@
+"""The Document: one open .cxm file and the Matrix it holds.
+
+Every operation changes the in-memory matrix (which checks it) and writes the change in one
+SQLite transaction with a durable commit before it returns; then listeners get one Change
+saying what changed. If the write fails, the transaction rolls back and the matrix is reloaded
+from the file, so memory and disk never disagree.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, create_engine, delete, event, insert, update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import StaticPool
+
+from cxmatrix.domain.findings import FindingsIndex
+from cxmatrix.domain.model import (
+    Department,
+    DepartmentSnapshot,
+    Matrix,
+    Stage,
+    StageSnapshot,
+    Touchpoint,
+    TouchpointSnapshot,
+)
+from cxmatrix.domain.roles import Role
+from cxmatrix.store.errors import (
+    CorruptDocument,
+    DocumentError,
+    DocumentInUse,
+    DocumentWriteError,
+    ReadOnlyDocument,
+)
+from cxmatrix.store.files import inspect_header
+from cxmatrix.store.load import load_matrix, verify_schema, write_matrix
+from cxmatrix.store.schema import (
+    APPLICATION_ID,
+    MIGRATIONS,
+    ROLE_CODES,
+    SCHEMA_VERSION,
+    CellRow,
+    DepartmentRow,
+    MatrixRow,
+    StageRow,
+    TouchpointRow,
+)
+
+LOCK_TIMEOUT_SECONDS = 0.5
+IN_USE = "is open in another cxmatrix window or program; close it there first"
+
+
+@dataclass(frozen=True)
+class Change:
+    """What one operation changed, for views to refresh only what they must.
+
+    ``kind`` is one of: "cells", "touchpoints", "stages", "departments", "properties",
+    "reset" (everything, e.g. after a merge or a reload). ``structure`` is True when rows or
+    columns were added, removed or reordered.
+    """
+
+    kind: str
+    touchpoint_ids: frozenset[int] = field(default_factory=frozenset)
+    department_ids: frozenset[int] = field(default_factory=frozenset)
+    stage_ids: frozenset[int] = field(default_factory=frozenset)
+    structure: bool = False
+
+
+Listener = Callable[[Change], None]
+
+
+def _now_text() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
+    uri = f"{path.resolve().as_uri()}?mode={'ro' if read_only else 'rw'}"
+    connection = sqlite3.connect(uri, uri=True, timeout=LOCK_TIMEOUT_SECONDS,
+                                 isolation_level=None, check_same_thread=False)
+    connection.execute("PRAGMA foreign_keys = OFF")
+    connection.execute("PRAGMA trusted_schema = OFF")
+    connection.execute("PRAGMA cell_size_check = ON")
+    if not read_only:
+        connection.execute("PRAGMA journal_mode = DELETE")
+        connection.execute("PRAGMA synchronous = FULL")
+        # Hold the file for as long as it is open, so a second cxmatrix is refused clearly.
+        connection.execute("PRAGMA locking_mode = EXCLUSIVE")
+    return connection
+
+
+def _is_locked(error: BaseException) -> bool:
+    return "locked" in str(error).lower() or "busy" in str(error).lower()
+
+
+def _write_problem(error: BaseException) -> str:
+    message = str(getattr(error, "orig", error))
+    lowered = message.lower()
+    if "full" in lowered:
+        return "the disk is full; the last change was not saved"
+    if "readonly" in lowered or "read-only" in lowered:
+        return "the file or its folder has become read-only; the last change was not saved"
+    if "disk i/o" in lowered or "unable to open" in lowered:
+        return ("the file can no longer be written (was it moved or deleted?); the last "
+                "change was not saved. Use Save As to keep your work")
+    return f"the change could not be saved ({message})"
+
+
+class Document:
+    """An open cxmatrix file. Create with ``Document.open`` or ``Document.create``."""
+
+    def __init__(self, path: Path, connection: sqlite3.Connection, matrix: Matrix, *,
+                 read_only: bool, read_only_reason: str = "") -> None:
+        self.path = path
+        self.matrix = matrix
+        self.findings = FindingsIndex(matrix)
+        self.read_only = read_only
+        self.read_only_reason = read_only_reason
+        self._raw = connection
+        engine = create_engine("sqlite://", creator=lambda: connection, poolclass=StaticPool)
+        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        self._engine = engine
+        self._conn: Connection | None = engine.connect()
+        self._listeners: list[Listener] = []
+        self._batch_depth = 0
+        self._batch_changes: list[Change] = []
+        self._identity = self._file_identity()
+
+    # ---- opening and closing -------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str], *, read_only: bool = False) -> Document:
+        """Open a .cxm file. A file that cannot be written opens read-only, with a reason."""
+        path = Path(path)
+        header = inspect_header(path)
+        reason = ""
+        if not read_only and not header.writable:
+            read_only, reason = True, "the file or its folder is read-only"
+        elif read_only:
+            reason = "opened read-only"
+        try:
+            connection = _connect(path, read_only=read_only)
+        except sqlite3.Error as error:
+            if _is_locked(error):
+                raise DocumentInUse(path, IN_USE) from None
+            raise CorruptDocument(path, f"cannot be opened: {error}") from None
+        try:
+            if not read_only:
+                try:
+                    connection.execute("BEGIN EXCLUSIVE")
+                    connection.execute("COMMIT")
+                except sqlite3.OperationalError as error:
+                    if _is_locked(error):
+                        raise DocumentInUse(path, IN_USE) from None
+                    raise
+            verify_schema(connection, path, header.user_version)
+            if header.user_version < SCHEMA_VERSION:
+                connection = _migrated(connection, path, header.user_version,
+                                       in_memory=read_only)
+            matrix = load_matrix(connection, path)
+        except DocumentError:
+            connection.close()
+            raise
+        except sqlite3.DatabaseError as error:
+            connection.close()
+            if _is_locked(error):
+                raise DocumentInUse(path, IN_USE) from None
+            raise CorruptDocument(path, f"is damaged and cannot be read ({error})") from None
+        return cls(path, connection, matrix, read_only=read_only, read_only_reason=reason)
+
+    @classmethod
+    def create(cls, path: str | os.PathLike[str], matrix: Matrix | None = None, *,
+               overwrite: bool = False) -> Document:
+        """Write ``matrix`` (or an empty one) to a new file and open it.
+
+        The file is written beside the target and renamed into place, so an existing file is
+        only replaced by a complete one.
+        """
+        path = Path(path)
+        matrix = matrix if matrix is not None else Matrix()
+        if path.exists() and not overwrite:
+            raise DocumentError(path, "already exists; choose another name or allow "
+                                      "overwriting")
+        folder = path.parent if str(path.parent) else Path(".")
+        if not folder.is_dir():
+            raise DocumentWriteError(path, f"the folder {folder} does not exist")
+        try:
+            handle, temp_name = tempfile.mkstemp(prefix=f".{path.stem[:40]}-", suffix=".cxm",
+                                                 dir=folder)
+            os.close(handle)
+        except OSError as error:
+            raise DocumentWriteError(path, f"cannot write in {folder}: {error.strerror}") from None
+        temp = Path(temp_name)
+        try:
+            write_new_file(temp, matrix)
+            os.replace(temp, path)
+        except sqlite3.Error as error:
+            raise DocumentWriteError(path, _write_problem(error)) from None
+        except OSError as error:
+            raise DocumentWriteError(path, f"cannot be written: {error.strerror}") from None
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                temp.unlink()
+        return cls.open(path)
+
+    def close(self) -> None:
+        if self._conn is None:
+            return
+        self._conn.close()
+        self._conn = None
+        self._engine.dispose()
+        self._raw.close()
+
+    @property
+    def closed(self) -> bool:
+        return self._conn is None
+
+    def __enter__(self) -> Document:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def save_copy(self, target: str | os.PathLike[str]) -> None:
+        """Write a complete copy of the document to ``target`` with SQLite's backup API."""
+        target = Path(target)
+        if self._conn is None:
+            raise DocumentError(self.path, "is closed")
+        if target.resolve() == self.path.resolve():
+            return  # Every change is already saved in this very file.
+        folder = target.parent if str(target.parent) else Path(".")
+        try:
+            handle, temp_name = tempfile.mkstemp(prefix=f".{target.stem[:40]}-",
+                                                 suffix=".cxm", dir=folder)
+            os.close(handle)
+        except OSError as error:
+            raise DocumentWriteError(target, f"cannot write in {folder}: "
+                                             f"{error.strerror}") from None
+        temp = Path(temp_name)
+        try:
+            destination = sqlite3.connect(temp, isolation_level=None)
+            try:
+                self._raw.backup(destination)
+                destination.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                destination.close()
+            with open(temp, "rb+") as written:
+                os.fsync(written.fileno())
+            os.replace(temp, target)
+        except sqlite3.Error as error:
+            raise DocumentWriteError(target, _write_problem(error)) from None
+        except OSError as error:
+            raise DocumentWriteError(target, f"cannot be written: {error.strerror}") from None
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                temp.unlink()
+
+    def save_as(self, target: str | os.PathLike[str]) -> Document:
+        """Copy to ``target``, close this document and return the document open on the copy."""
+        target = Path(target)
+        if target.resolve() == self.path.resolve():
+            return self
+        self.save_copy(target)
+        self.close()
+        return Document.open(target)
+
+    # ---- notifications and transactions ----------------------------------------------------
+
+    def add_listener(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def remove_listener(self, listener: Listener) -> None:
+        with contextlib.suppress(ValueError):
+            self._listeners.remove(listener)
+
+    def _emit(self, change: Change) -> None:
+        if self._batch_depth:
+            self._batch_changes.append(change)
+            return
+        for listener in list(self._listeners):
+            listener(change)
+
+    def _writable_connection(self) -> Connection:
+        if self._conn is None:
+            raise DocumentError(self.path, "is closed")
+        if self.read_only:
+            raise ReadOnlyDocument(self.path, f"is read-only ({self.read_only_reason}); "
+                                              "use Save As to edit a copy")
+        return self._conn
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[Connection]:
+        """Run domain changes and their SQL as one unit: on failure both are undone."""
+        conn = self._writable_connection()
+        if self._batch_depth and conn.in_transaction():
+            yield conn
+            return
+        try:
+            with conn.begin():
+                yield conn
+                conn.execute(update(MatrixRow).values(modified=_now_text()))
+        except DBAPIError as error:
+            self._reload_after_failure()
+            if _is_locked(error):
+                raise DocumentInUse(self.path, "is locked by another program; the change "
+                                               "was not saved") from None
+            raise DocumentWriteError(self.path, _write_problem(error)) from None
+        except BaseException:
+            self._reload_after_failure()
+            raise
+        self._check_still_there()
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Group operations into one transaction and one "reset" notification (all or none)."""
+        self._writable_connection()
+        outer = self._batch_depth == 0
+        self._batch_depth += 1
+        try:
+            if outer:
+                with self._transaction():
+                    yield
+            else:
+                yield
+        finally:
+            self._batch_depth -= 1
+            if outer:
+                self._batch_changes.clear()
+        if outer:
+            self._emit(Change("reset", structure=True))
+
+    def _reload_after_failure(self) -> None:
+        """The file is the truth: after a failed write, reread it into the same Matrix."""
+        try:
+            fresh = load_matrix(self._raw, self.path)
+        except (sqlite3.Error, DocumentError):
+            return
+        _replace_contents(self.matrix, fresh)
+        self.matrix.load_finished()
+        self._batch_changes.clear()
+        if not self._batch_depth:
+            self._emit(Change("reset", structure=True))
+
+    def _file_identity(self) -> tuple[int, int] | None:
+        try:
+            info = self.path.stat()
+        except OSError:
+            return None
+        return info.st_dev, info.st_ino
+
+    def _check_still_there(self) -> None:
+        if self._identity is not None and self._file_identity() != self._identity:
+            raise DocumentWriteError(
+                self.path, "was moved or deleted while open; your changes are kept in memory:"
+                           " use Save As to store them")
+
+    def file_missing(self) -> bool:
+        """True when the file was moved or deleted while open (Save As still works)."""
+        return self._identity is not None and self._file_identity() != self._identity
+
+    # ---- properties ----------------------------------------------------------------------
+
+    def set_properties(self, **changes: object) -> dict[str, object]:
+        with self._transaction() as conn:
+            old = self.matrix.set_properties(**changes)
+            conn.execute(update(MatrixRow).values(**{k: getattr(self.matrix, k)
+                                                     for k in changes}))
+        self._emit(Change("properties", structure="focus_department_id" in changes))
+        return old
+
+    # ---- stages ---------------------------------------------------------------------------
+
+    def add_stage(self, name: str, index: int | None = None) -> Stage:
+        with self._transaction() as conn:
+            stage = self.matrix.add_stage(name, index)
+            conn.execute(insert(StageRow).values(id=stage.id, name=stage.name, position=0))
+            self._write_stage_order(conn)
+        self._emit(Change("stages", stage_ids=frozenset({stage.id}), structure=True))
+        return stage
+
+    def rename_stage(self, stage_id: int, name: str) -> str:
+        with self._transaction() as conn:
+            old = self.matrix.rename_stage(stage_id, name)
+            conn.execute(update(StageRow).where(StageRow.id == stage_id)
+                         .values(name=self.matrix.stage(stage_id).name))
+        self._emit(Change("stages", stage_ids=frozenset({stage_id})))
+        return old
+
+    def move_stage(self, stage_id: int, index: int) -> int:
+        with self._transaction() as conn:
+            old = self.matrix.move_stage(stage_id, index)
+            self._write_stage_order(conn)
+        self._emit(Change("stages", stage_ids=frozenset({stage_id}), structure=True))
+        return old
+
+    def delete_stage(self, stage_id: int) -> StageSnapshot:
+        with self._transaction() as conn:
+            snapshot = self.matrix.delete_stage(stage_id)
+            tids = [s.touchpoint.id for s in snapshot.touchpoints]
+            self._delete_touchpoint_rows(conn, tids)
+            conn.execute(delete(StageRow).where(StageRow.id == stage_id))
+            self._write_stage_order(conn)
+        self._emit(Change("stages", touchpoint_ids=frozenset(tids),
+                          stage_ids=frozenset({stage_id}), structure=True))
+        return snapshot
+
+    def restore_stage(self, snapshot: StageSnapshot) -> Stage:
+        with self._transaction() as conn:
+            stage = self.matrix.restore_stage(snapshot)
+            conn.execute(insert(StageRow).values(id=stage.id, name=stage.name, position=0))
+            self._write_stage_order(conn)
+            for tp_snapshot in snapshot.touchpoints:
+                self._write_restored_touchpoint(conn, tp_snapshot)
+        self._emit(Change("stages", stage_ids=frozenset({stage.id}), structure=True,
+                          touchpoint_ids=frozenset(s.touchpoint.id
+                                                   for s in snapshot.touchpoints)))
+        return stage
+
+    # ---- touchpoints ----------------------------------------------------------------------
+
+    def add_touchpoint(self, stage_id: int, name: str, index: int | None = None,
+                       **attributes: object) -> Touchpoint:
+        with self._transaction() as conn:
+            tp = self.matrix.add_touchpoint(stage_id, name, index, **attributes)
+            conn.execute(insert(TouchpointRow).values(**_touchpoint_values(tp, 0)))
+            self._write_touchpoint_order(conn, stage_id)
+        self._emit(Change("touchpoints", touchpoint_ids=frozenset({tp.id}),
+                          stage_ids=frozenset({stage_id}), structure=True))
+        return tp
+
+    def update_touchpoint(self, touchpoint_id: int, **changes: object) -> dict[str, object]:
+        with self._transaction() as conn:
+            old = self.matrix.update_touchpoint(touchpoint_id, **changes)
+            tp = self.matrix.touchpoint(touchpoint_id)
+            values = _touchpoint_values(tp, 0)
+            del values["position"]
+            conn.execute(update(TouchpointRow).where(TouchpointRow.id == touchpoint_id)
+                         .values(**values))
+        self._emit(Change("touchpoints", touchpoint_ids=frozenset({touchpoint_id})))
+        return old
+
+    def rename_touchpoint(self, touchpoint_id: int, name: str) -> str:
+        return str(self.update_touchpoint(touchpoint_id, name=name)["name"])
+
+    def move_touchpoint(self, touchpoint_id: int, stage_id: int, index: int
+                        ) -> tuple[int, int]:
+        with self._transaction() as conn:
+            old_stage, old_index = self.matrix.move_touchpoint(touchpoint_id, stage_id, index)
+            conn.execute(update(TouchpointRow).where(TouchpointRow.id == touchpoint_id)
+                         .values(stage_id=stage_id))
+            self._write_touchpoint_order(conn, stage_id)
+            if old_stage != stage_id:
+                self._write_touchpoint_order(conn, old_stage)
+        self._emit(Change("touchpoints", touchpoint_ids=frozenset({touchpoint_id}),
+                          stage_ids=frozenset({stage_id, old_stage}), structure=True))
+        return old_stage, old_index
+
+    def delete_touchpoint(self, touchpoint_id: int) -> TouchpointSnapshot:
+        with self._transaction() as conn:
+            snapshot = self.matrix.delete_touchpoint(touchpoint_id)
+            self._delete_touchpoint_rows(conn, [touchpoint_id])
+            self._write_touchpoint_order(conn, snapshot.touchpoint.stage_id)
+        self._emit(Change("touchpoints", touchpoint_ids=frozenset({touchpoint_id}),
+                          stage_ids=frozenset({snapshot.touchpoint.stage_id}),
+                          structure=True))
+        return snapshot
+
+    def restore_touchpoint(self, snapshot: TouchpointSnapshot) -> Touchpoint:
+        with self._transaction() as conn:
+            tp = self._write_restored_touchpoint(conn, snapshot, restore=True)
+        self._emit(Change("touchpoints", touchpoint_ids=frozenset({tp.id}),
+                          stage_ids=frozenset({tp.stage_id}), structure=True))
+        return tp
+
+    # ---- departments ----------------------------------------------------------------------
+
+    def add_department(self, name: str, code: str | None = None, lead: str = "",
+                       index: int | None = None) -> Department:
+        with self._transaction() as conn:
+            dept = self.matrix.add_department(name, code, lead, index)
+            conn.execute(insert(DepartmentRow).values(id=dept.id, name=dept.name,
+                                                      code=dept.code, lead=dept.lead,
+                                                      position=0))
+            self._write_department_order(conn)
+        self._emit(Change("departments", department_ids=frozenset({dept.id}), structure=True))
+        return dept
+
+    def update_department(self, department_id: int, *, name: str | None = None,
+                          code: str | None = None, lead: str | None = None) -> dict[str, str]:
+        with self._transaction() as conn:
+            old = self.matrix.update_department(department_id, name=name, code=code, lead=lead)
+            dept = self.matrix.department(department_id)
+            conn.execute(update(DepartmentRow).where(DepartmentRow.id == department_id)
+                         .values(name=dept.name, code=dept.code, lead=dept.lead))
+        self._emit(Change("departments", department_ids=frozenset({department_id})))
+        return old
+
+    def rename_department(self, department_id: int, name: str) -> str:
+        return self.update_department(department_id, name=name)["name"]
+
+    def move_department(self, department_id: int, index: int) -> int:
+        with self._transaction() as conn:
+            old = self.matrix.move_department(department_id, index)
+            self._write_department_order(conn)
+        self._emit(Change("departments", department_ids=frozenset({department_id}),
+                          structure=True))
+        return old
+
+    def delete_department(self, department_id: int) -> DepartmentSnapshot:
+        with self._transaction() as conn:
+            snapshot = self.matrix.delete_department(department_id)
+            conn.execute(delete(CellRow).where(CellRow.department_id == department_id))
+            conn.execute(delete(DepartmentRow).where(DepartmentRow.id == department_id))
+            self._write_department_order(conn)
+            if snapshot.was_focus:
+                conn.execute(update(MatrixRow).values(focus_department_id=None))
+        self._emit(Change("departments", department_ids=frozenset({department_id}),
+                          touchpoint_ids=frozenset(snapshot.roles), structure=True))
+        return snapshot
+
+    def restore_department(self, snapshot: DepartmentSnapshot) -> Department:
+        with self._transaction() as conn:
+            dept = self.matrix.restore_department(snapshot)
+            conn.execute(insert(DepartmentRow).values(id=dept.id, name=dept.name,
+                                                      code=dept.code, lead=dept.lead,
+                                                      position=0))
+            self._write_department_order(conn)
+            for tid in set(snapshot.roles) | set(snapshot.notes):
+                self._write_cell(conn, tid, dept.id)
+            if snapshot.was_focus:
+                conn.execute(update(MatrixRow).values(focus_department_id=dept.id))
+        self._emit(Change("departments", department_ids=frozenset({dept.id}),
+                          touchpoint_ids=frozenset(snapshot.roles), structure=True))
+        return dept
+
+    # ---- cells ----------------------------------------------------------------------------
+
+    def set_role(self, touchpoint_id: int, department_id: int, role: Role | None
+                 ) -> Role | None:
+        with self._transaction() as conn:
+            old = self.matrix.set_role(touchpoint_id, department_id, role)
+            self._write_cell(conn, touchpoint_id, department_id)
+        self._emit(Change("cells", touchpoint_ids=frozenset({touchpoint_id}),
+                          department_ids=frozenset({department_id})))
+        return old
+
+    def set_note(self, touchpoint_id: int, department_id: int, note: str) -> str:
+        with self._transaction() as conn:
+            old = self.matrix.set_note(touchpoint_id, department_id, note)
+            self._write_cell(conn, touchpoint_id, department_id)
+        self._emit(Change("cells", touchpoint_ids=frozenset({touchpoint_id}),
+                          department_ids=frozenset({department_id})))
+        return old
+
+    def set_cells(self, changes: Iterable[tuple[int, int, Role | None]]
+                  ) -> list[tuple[int, int, Role | None]]:
+        """Set many roles in one transaction; returns the list that undoes it."""
+        checked = list(changes)
+        with self._transaction() as conn:
+            previous = self.matrix.set_cells(checked)
+            for touchpoint_id, department_id, _ in checked:
+                self._write_cell(conn, touchpoint_id, department_id)
+        self._emit(Change("cells", touchpoint_ids=frozenset(t for t, _, _ in checked),
+                          department_ids=frozenset(d for _, d, _ in checked)))
+        return previous
+
+    # ---- SQL helpers ------------------------------------------------------------------------
+
+    def _write_cell(self, conn: Connection, touchpoint_id: int, department_id: int) -> None:
+        cell = self.matrix.cell(touchpoint_id, department_id)
+        if cell.is_empty:
+            conn.execute(delete(CellRow).where(CellRow.touchpoint_id == touchpoint_id,
+                                               CellRow.department_id == department_id))
+            return
+        values = {"role": ROLE_CODES[cell.role.value] if cell.role else None,
+                  "note": cell.note}
+        conn.execute(sqlite_insert(CellRow)
+                     .values(touchpoint_id=touchpoint_id, department_id=department_id,
+                             **values)
+                     .on_conflict_do_update(index_elements=["touchpoint_id", "department_id"],
+                                            set_=values))
+
+    def _delete_touchpoint_rows(self, conn: Connection, touchpoint_ids: list[int]) -> None:
+        for chunk_start in range(0, len(touchpoint_ids), 500):
+            chunk = touchpoint_ids[chunk_start:chunk_start + 500]
+            conn.execute(delete(CellRow).where(CellRow.touchpoint_id.in_(chunk)))  # type: ignore[attr-defined]
+            conn.execute(delete(TouchpointRow).where(TouchpointRow.id.in_(chunk)))  # type: ignore[union-attr]
+
+    def _write_restored_touchpoint(self, conn: Connection, snapshot: TouchpointSnapshot, *,
+                                   restore: bool = False) -> Touchpoint:
+        tp = (self.matrix.restore_touchpoint(snapshot) if restore
+              else self.matrix.touchpoint(snapshot.touchpoint.id))
+        conn.execute(insert(TouchpointRow).values(**_touchpoint_values(tp, 0)))
+        self._write_touchpoint_order(conn, tp.stage_id)
+        for dept_id in set(snapshot.roles) | set(snapshot.notes):
+            self._write_cell(conn, tp.id, dept_id)
+        return tp
+
+    def _write_stage_order(self, conn: Connection) -> None:
+        rows = [(i, s.id) for i, s in enumerate(self.matrix.stages)]
+        conn.exec_driver_sql("UPDATE stage SET position = ? WHERE id = ?", rows)
+
+    def _write_department_order(self, conn: Connection) -> None:
+        rows = [(i, d.id) for i, d in enumerate(self.matrix.departments)]
+        conn.exec_driver_sql("UPDATE department SET position = ? WHERE id = ?", rows)
+
+    def _write_touchpoint_order(self, conn: Connection, stage_id: int) -> None:
+        rows = [(i, tid) for i, tid in enumerate(self.matrix.stage_touchpoint_ids(stage_id))]
+        if rows:
+            conn.exec_driver_sql("UPDATE touchpoint SET position = ? WHERE id = ?", rows)
+
+    # ---- whole-document replacement (merge import, reload) ---------------------------------
+
+    def replace_matrix(self, matrix: Matrix) -> Matrix:
+        """Replace the whole content with ``matrix`` in one transaction; returns the old
+        content (a new Matrix) so that the replacement can be undone the same way."""
+        old = Matrix()
+        _replace_contents(old, self.matrix)
+        with self._transaction() as conn:
+            _replace_contents(self.matrix, matrix)
+            raw = conn.connection.driver_connection
+            for table in ("cell", "touchpoint", "department", "stage", "matrix"):
+                raw.execute(f"DELETE FROM {table}")  # type: ignore[union-attr]
+            write_matrix(raw, self.matrix)  # type: ignore[arg-type]
+            self.matrix.load_finished()
+        self._emit(Change("reset", structure=True))
+        return old
+
+    def integrity_check(self) -> str:
+        if self._conn is None:
+            raise DocumentError(self.path, "is closed")
+        return str(self._raw.execute("PRAGMA integrity_check").fetchone()[0])
+
+
+def _touchpoint_values(tp: Touchpoint, position: int) -> dict[str, Any]:
+    return {"id": tp.id, "stage_id": tp.stage_id, "position": position, "name": tp.name,
+            "category": tp.category, "channel": tp.channel, "description": tp.description,
+            "peak": tp.peak, "is_end": tp.end, "metric": tp.metric, "notes": tp.notes}
+
+
+def _replace_contents(target: Matrix, source: Matrix) -> None:
+    """Make ``target`` hold exactly what ``source`` holds (same ids), keeping its listeners."""
+    listeners = target._listeners
+    target.__dict__.update({k: v for k, v in source.__dict__.items() if k != "_listeners"})
+    target.stages = [Stage(s.id, s.name) for s in source.stages]
+    target.departments = [Department(d.id, d.name, d.code, d.lead) for d in source.departments]
+    target._stage_by_id = {s.id: s for s in target.stages}
+    target._department_by_id = {d.id: d for d in target.departments}
+    target._stage_touchpoints = {k: list(v) for k, v in source._stage_touchpoints.items()}
+    target._touchpoint_by_id = {
+        k: Touchpoint(**{f: getattr(v, f) for f in Touchpoint.__slots__})  # type: ignore[attr-defined]
+        for k, v in source._touchpoint_by_id.items()}
+    target.roles = {k: dict(v) for k, v in source.roles.items()}
+    target.notes = dict(source.notes)
+    target._listeners = listeners
+
+
+def write_new_file(path: Path, matrix: Matrix) -> None:
+    """Write a complete new .cxm file at ``path`` (which must be empty or absent)."""
+    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        connection.execute("PRAGMA journal_mode = DELETE")
+        connection.execute("PRAGMA synchronous = FULL")
+        connection.execute("BEGIN")
+        engine_free_create_tables(connection)
+        write_matrix(connection, matrix)
+        connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        connection.execute("COMMIT")
+    finally:
+        connection.close()
+
+
+def engine_free_create_tables(connection: sqlite3.Connection) -> None:
+    """Create the SQLModel tables on a plain sqlite3 connection."""
+    from sqlalchemy.schema import CreateIndex, CreateTable
+
+    from cxmatrix.store.schema import TABLES
+
+    dialect = create_engine("sqlite://").dialect
+    for model in TABLES.values():
+        table = model.__table__  # type: ignore[attr-defined]
+        connection.execute(str(CreateTable(table).compile(dialect=dialect)))
+        for index in table.indexes:
+            connection.execute(str(CreateIndex(index).compile(dialect=dialect)))
+
+
+def _migrated(connection: sqlite3.Connection, path: Path, version: int, *,
+              in_memory: bool) -> sqlite3.Connection:
+    """Bring an older schema up to date: in the file itself (one transaction), or for a
+    read-only file in a private in-memory copy."""
+    if in_memory:
+        memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        connection.backup(memory)
+        connection.close()
+        connection = memory
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+        for step in range(version, SCHEMA_VERSION):
+            for statement in MIGRATIONS[step]:
+                connection.execute(statement)
+        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        connection.execute("COMMIT")
+    except sqlite3.Error as error:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
+        connection.close()
+        raise CorruptDocument(path, f"could not be upgraded from file format {version}: "
+                                    f"{error}") from None
+    return connection
