@@ -1,0 +1,161 @@
+"""The demo matrix in resources/: it loads, it is realistic, and it shows every finding.
+
+The demo is what a new user sees first, so it should look like a healthy company map with a
+handful of problems that stand out, one of each kind the tool checks.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from cxmatrix.domain import (
+    CATEGORIES,
+    CHANNELS,
+    CODES,
+    CRITICAL_MOMENT_UNOWNED,
+    DEFAULT_STAGES,
+    IDLE_DEPARTMENT,
+    NO_OWNER,
+    OWNER_WITHOUT_METRIC,
+    ROLE_NOT_ESTABLISHED,
+    SEVERAL_OWNERS,
+    FindingsIndex,
+    Matrix,
+    Role,
+    compute_findings,
+)
+from cxmatrix.interchange import json_format
+
+DEMO_PATH = Path(__file__).resolve().parent.parent / "resources" / "demo.json"
+NAMED_DEPARTMENTS = ("Marketing", "Sales", "Customer Success", "Support", "Product",
+                     "Engineering", "Finance", "Legal")
+NEW_DEPARTMENT = "Professional Services"
+
+
+@pytest.fixture(scope="module")
+def demo() -> Matrix:
+    return json_format.read(DEMO_PATH).matrix
+
+
+def _touchpoint_named(matrix: Matrix, name: str) -> int:
+    found = [tp for tp in matrix.iter_touchpoints() if name.lower() in tp.name.lower()]
+    assert len(found) == 1, f"expected one touchpoint matching {name!r}, found {found}"
+    return found[0].id
+
+
+def test_demo_loads_through_the_json_reader() -> None:
+    result = json_format.read(DEMO_PATH)
+    assert result.matrix.title == "Customer journey ownership 2026"
+    assert result.matrix.organisation
+    assert result.matrix.description
+    assert result.report == [
+        f"Imported {result.matrix.touchpoint_count} touchpoints in 8 stages and "
+        f"{len(NAMED_DEPARTMENTS) + 1} departments from demo.json."]
+
+
+def test_stages_are_the_default_journey(demo: Matrix) -> None:
+    assert [s.name for s in demo.stages] == list(DEFAULT_STAGES)
+    assert all(demo.touchpoints_in(s.id) for s in demo.stages), "every stage has touchpoints"
+
+
+def test_touchpoint_count_and_attributes_are_realistic(demo: Matrix) -> None:
+    touchpoints = list(demo.iter_touchpoints())
+    assert 35 <= len(touchpoints) <= 50
+    assert len({tp.name.casefold() for tp in touchpoints}) == len(touchpoints)
+    assert {tp.category for tp in touchpoints} == set(CATEGORIES)
+    assert {tp.channel for tp in touchpoints} <= set(CHANNELS)
+    assert len({tp.channel for tp in touchpoints}) >= 6
+    assert all(tp.description for tp in touchpoints)
+    assert sum(1 for tp in touchpoints if tp.notes) >= 5
+    assert sum(1 for tp in touchpoints if tp.peak) >= 3
+    assert sum(1 for tp in touchpoints if tp.end) >= 2
+
+
+def test_departments_have_codes_and_leads(demo: Matrix) -> None:
+    assert [d.name for d in demo.departments] == [*NAMED_DEPARTMENTS, NEW_DEPARTMENT]
+    codes = [d.code for d in demo.departments]
+    assert all(1 <= len(code) <= 4 for code in codes)
+    assert len({code.upper() for code in codes}) == len(codes)
+    assert all(d.lead for d in demo.departments)
+    assert demo.focus_department is not None
+    assert demo.focus_department.name == "Customer Success"
+
+
+def test_every_finding_occurs(demo: Matrix) -> None:
+    counts = Counter(f.code for f in compute_findings(demo))
+    assert set(counts) == set(CODES)
+    index_counts = FindingsIndex(demo).counts()
+    assert index_counts == {code: counts[code] for code in CODES}
+
+
+def test_most_touchpoints_have_exactly_one_owner(demo: Matrix) -> None:
+    owners = [len(demo.owners(tp.id)) for tp in demo.iter_touchpoints()]
+    assert sum(1 for n in owners if n == 1) / len(owners) >= 0.8
+    # The problems stand out: only a few rows break the one-owner rule.
+    assert sum(1 for n in owners if n != 1) <= 5
+
+
+def test_most_owned_touchpoints_have_a_metric(demo: Matrix) -> None:
+    owned = [tp for tp in demo.iter_touchpoints() if demo.owners(tp.id)]
+    with_metric = [tp for tp in owned if tp.metric]
+    assert len(with_metric) / len(owned) >= 0.85
+    assert len(with_metric) < len(owned)
+
+
+def test_outage_is_handled_by_support_and_success_but_owned_by_nobody(demo: Matrix) -> None:
+    tid = _touchpoint_named(demo, "outage")
+    assert demo.touchpoint(tid).peak
+    found = {f.code: f for f in compute_findings(demo) if f.touchpoint_id == tid}
+    assert found[NO_OWNER].message == (
+        "Customer Success and Support handle the fallout, but nobody owns it.")
+    assert CRITICAL_MOMENT_UNOWNED in found
+    handlers = {d.name for d in demo.departments_with(tid, Role.HANDLE)}
+    assert handlers == {"Customer Success", "Support"}
+
+
+def test_welcome_email_is_owned_twice(demo: Matrix) -> None:
+    tid = _touchpoint_named(demo, "welcome email")
+    assert [d.name for d in demo.owners(tid)] == ["Marketing", "Customer Success"]
+    found = [f for f in compute_findings(demo) if f.touchpoint_id == tid]
+    assert [f.code for f in found] == [SEVERAL_OWNERS]
+    # Both owners explain themselves in a cell note.
+    assert all(demo.note(tid, d.id) for d in demo.owners(tid))
+
+
+def test_findings_are_where_a_reader_expects_them(demo: Matrix) -> None:
+    findings = compute_findings(demo)
+    by_code: dict[str, list[int]] = {}
+    for finding in findings:
+        if finding.touchpoint_id is not None:
+            by_code.setdefault(finding.code, []).append(finding.touchpoint_id)
+    assert all(demo.touchpoint(tid).is_critical for tid in by_code[CRITICAL_MOMENT_UNOWNED])
+    assert len(by_code[OWNER_WITHOUT_METRIC]) >= 1
+    idle = [demo.department(f.department_id).name for f in findings
+            if f.code == IDLE_DEPARTMENT and f.department_id is not None]
+    assert idle == [NEW_DEPARTMENT]
+    # Customer Success has a role on many touchpoints but not on all of them.
+    no_role = by_code[ROLE_NOT_ESTABLISHED]
+    assert 5 <= len(no_role) <= demo.touchpoint_count // 2
+
+
+def test_role_notes_are_present(demo: Matrix) -> None:
+    assert len(demo.notes) >= 5
+    # A note sits on a cell that also holds a role.
+    assert all(demo.role(tid, did) is not None for tid, did in demo.notes)
+
+
+def test_file_is_in_the_writers_canonical_form(demo: Matrix) -> None:
+    on_disk = json.loads(DEMO_PATH.read_text(encoding="utf-8"))
+    assert on_disk == json_format.to_dict(demo)
+
+
+def test_json_round_trip_gives_an_identical_matrix(demo: Matrix, tmp_path: Path) -> None:
+    again = json_format.from_dict(json_format.to_dict(demo))
+    assert again.content() == demo.content()
+    out = tmp_path / "demo-copy.json"
+    json_format.write(demo, out)
+    assert json_format.read(out).matrix.content() == demo.content()
