@@ -9,7 +9,9 @@ Sheet "Matrix"
     Row HEADER_ROW: the header. Columns, in order: TOUCHPOINT_COLUMNS (one per touchpoint
     attribute, in the order given), then one column per department, headed by its name.
     Stage heading rows: a row whose first cell holds the stage name and nothing else (styled
-    as a band). A stage with no touchpoints still has its heading row.
+    as a band). A stage with no touchpoints still has its heading row. A touchpoint row always
+    has its flag cells filled (FLAG_TRUE or FLAG_FALSE), so a touchpoint with nothing but a
+    name is never mistaken for a stage heading.
     Role cells hold the role as a word: ROLE_WORDS. A cell note is an Excel comment on the
     role cell (author NOTE_AUTHOR); a comment on an empty cell is a note with no role.
 Sheet "Departments"
@@ -33,7 +35,7 @@ ABOUT_SHEET = "About"
 
 HEADER_ROW = 6
 
-# (header text, touchpoint attribute). Flags are written as "Yes" or left empty.
+# (header text, touchpoint attribute). Flags are written as FLAG_TRUE or FLAG_FALSE.
 TOUCHPOINT_COLUMNS = (
     ("Touchpoint", "name"),
     ("Category", "category"),
@@ -45,6 +47,7 @@ TOUCHPOINT_COLUMNS = (
     ("Notes", "notes"),
 )
 FLAG_TRUE = "Yes"
+FLAG_FALSE = "No"
 
 DEPARTMENT_COLUMNS = ("Department", "Code", "Lead")
 
