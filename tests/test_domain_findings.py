@@ -246,9 +246,6 @@ def test_clearing_the_flags_clears_the_finding() -> None:
     assert codes_for(matrix, tid) == [NO_OWNER]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "findings.touchpoint_findings builds 'A {kind} moment', so an end-only moment reads "
-    "'A end moment with no owner: ...'; it should be 'An end moment'"))
 def test_end_moment_message_is_grammatical() -> None:
     matrix, (tid,), _ = make_matrix()
     matrix.update_touchpoint(tid, end=True)
@@ -491,10 +488,6 @@ def test_index_queries_and_refresh_report_what_changed() -> None:
                                        Severity.INFO: 1 + 3}  # metric + 3 idle departments
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Matrix.move_department does not notify listeners, so FindingsIndex keeps messages and "
-    "department_ids naming handlers/owners in the old department order; compute_findings "
-    "gives the new order"))
 def test_index_follows_a_department_move() -> None:
     matrix, (tid,), depts = make_matrix()
     index = FindingsIndex(matrix)
@@ -540,7 +533,8 @@ class RandomEditor:
             self.set_cells, self.edit_touchpoint, self.edit_touchpoint, self.add_touchpoint,
             self.delete_touchpoint, self.move_touchpoint, self.add_department,
             self.delete_department, self.rename_department, self.set_focus, self.add_stage,
-            self.delete_stage, self.move_stage, self.set_note, self.undo, self.undo]
+            self.delete_stage, self.move_stage, self.move_department, self.set_note, self.undo,
+            self.undo]
         self.rng.choice(operations)()
 
     def set_role(self) -> None:
@@ -640,6 +634,13 @@ class RandomEditor:
         old = self.matrix.move_stage(sid, self.rng.randint(0, 8))
         self.undo_stack.append(lambda: self.matrix.move_stage(sid, old))
 
+    def move_department(self) -> None:
+        did = self._department()
+        if did is None:
+            return
+        old = self.matrix.move_department(did, self.rng.randint(0, 8))
+        self.undo_stack.append(lambda: self.matrix.move_department(did, old))
+
     def set_note(self) -> None:
         tid, did = self._touchpoint(), self._department()
         if tid is None or did is None:
@@ -665,7 +666,6 @@ def seeded_matrix(rng: random.Random) -> Matrix:
 
 @pytest.mark.parametrize("seed", range(12))
 def test_index_equals_full_computation_after_random_edits(seed: int) -> None:
-    # move_department is left out: see test_index_follows_a_department_move.
     rng = random.Random(seed)
     matrix = seeded_matrix(rng)
     index = FindingsIndex(matrix)

@@ -94,9 +94,10 @@ def touchpoint_findings(matrix: Matrix, touchpoint: Touchpoint) -> tuple[Finding
         kind = " and ".join(k for k, flag in (("peak", touchpoint.peak),
                                               ("end", touchpoint.end)) if flag)
         problem = "no owner" if not owners else f"{len(owners)} owners"
+        article = "An" if kind.startswith("end") else "A"
         found.append(Finding(
             CRITICAL_MOMENT_UNOWNED, Severity.ERROR,
-            f"A {kind} moment with {problem}: peak and end moments shape what customers "
+            f"{article} {kind} moment with {problem}: peak and end moments shape what customers "
             "remember most.", tid, department_ids=tuple(d.id for d in owners)))
     if owners and not touchpoint.metric.strip():
         names = join_names([d.name for d in owners])

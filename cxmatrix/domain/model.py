@@ -446,11 +446,11 @@ class Matrix:
 
     def restore_touchpoint(self, snapshot: TouchpointSnapshot) -> Touchpoint:
         tp = snapshot.touchpoint
+        for dept_id in list(snapshot.roles) + list(snapshot.notes):
+            self.department(dept_id)
         attributes = {key: getattr(tp, key) for key in TOUCHPOINT_FIELDS if key != "name"}
         touchpoint = self.add_touchpoint(tp.stage_id, tp.name, snapshot.index,
                                          touchpoint_id=tp.id, **attributes)
-        for dept_id in list(snapshot.roles) + list(snapshot.notes):
-            self.department(dept_id)
         if snapshot.roles:
             self.roles[tp.id] = dict(snapshot.roles)
         for dept_id, note in snapshot.notes.items():
@@ -484,7 +484,7 @@ class Matrix:
         checked_code = self._check_code(code, cleaned)
         position = _insert_position(index, len(self.departments))
         department = Department(self._claim_id(department_id), cleaned, checked_code,
-                                _text(lead, "lead"))
+                                _text(lead, "lead").strip())
         self.departments.insert(position, department)
         self._department_by_id[department.id] = department
         self._touch(departments=True)
@@ -517,6 +517,7 @@ class Matrix:
         old = self.departments.index(department)
         self.departments.pop(old)
         self.departments.insert(_clamp(index, len(self.departments)), department)
+        self._touch(list(self.roles), departments=True)  # messages list departments in order
         return old
 
     def delete_department(self, department_id: int) -> DepartmentSnapshot:

@@ -303,6 +303,7 @@ class Document:
         if self._batch_depth and conn.in_transaction():
             yield conn
             return
+        self._check_still_there()
         try:
             with conn.begin():
                 yield conn
@@ -316,7 +317,6 @@ class Document:
         except BaseException:
             self._reload_after_failure()
             raise
-        self._check_still_there()
 
     @contextlib.contextmanager
     def batch(self) -> Iterator[None]:

@@ -1,0 +1,5 @@
+"""`python -m cxmatrix`: the command line."""
+
+from cxmatrix.cli import main
+
+raise SystemExit(main())

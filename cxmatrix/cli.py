@@ -1,0 +1,207 @@
+"""The command line: create, check, import and export matrices without the GUI.
+
+    python -m cxmatrix new OUT.cxm [--demo]
+    python -m cxmatrix check FILE.cxm [--json]
+    python -m cxmatrix import IN.(json|xlsx|csv|tsv) -o OUT.cxm [--sheet NAME] [--mapping NAME]
+    python -m cxmatrix export FILE.cxm OUT.(json|xlsx|csv|pdf) [--page-size SIZE] [--lens DEPT ...]
+
+Bad input prints one line on stderr and exits with status 2; `check` exits 1 when the matrix
+has any error-severity finding.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from cxmatrix import __version__
+from cxmatrix.domain.findings import SEVERITY_OF, Finding
+from cxmatrix.domain.model import DomainError, Matrix
+from cxmatrix.domain.progress import Cancelled
+from cxmatrix.domain.roles import Severity
+from cxmatrix.domain.summary import summarise
+from cxmatrix.interchange.errors import InterchangeError
+from cxmatrix.store.errors import DocumentError
+
+EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
+PAGE_SIZES = ("a4", "letter", "a3", "tabloid")
+
+
+class UsageError(Exception):
+    """A mistake in how the command was called (shown as one line, exit status 2)."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cxmatrix", description="Map every customer touchpoint against every department: "
+                                     "one clear owner for each.")
+    parser.add_argument("--version", action="version", version=f"cxmatrix {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    new = commands.add_parser("new", help="create a matrix file")
+    new.add_argument("output", type=Path, help="the .cxm file to create")
+    new.add_argument("--demo", action="store_true", help="fill it with the demo matrix")
+    new.add_argument("--title", help="title of a blank matrix")
+    new.add_argument("--force", action="store_true", help="replace an existing file")
+
+    check = commands.add_parser("check", help="print the findings of a matrix")
+    check.add_argument("file", type=Path, help="a .cxm file (or any importable file)")
+    check.add_argument("--json", action="store_true", help="print findings as JSON")
+
+    imp = commands.add_parser("import", help="import a spreadsheet or JSON file")
+    imp.add_argument("input", type=Path)
+    imp.add_argument("-o", "--output", type=Path, required=True, help="the .cxm to create")
+    imp.add_argument("--sheet", help="the sheet that holds the matrix (default: detected)")
+    imp.add_argument("--mapping", help="code mapping preset (default: auto)")
+    imp.add_argument("--force", action="store_true", help="replace an existing output file")
+
+    exp = commands.add_parser("export", help="export a matrix to JSON, Excel, CSV or PDF")
+    exp.add_argument("file", type=Path, help="the .cxm file")
+    exp.add_argument("output", type=Path, help="OUT.json, OUT.xlsx, OUT.csv or OUT.pdf")
+    exp.add_argument("--page-size", choices=PAGE_SIZES, default="a4", help="PDF page size")
+    exp.add_argument("--lens", nargs="+", default=[], metavar="DEPARTMENT",
+                     help="add department lens pages to the PDF")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(COMMANDS[args.command](args))
+    except (DocumentError, InterchangeError, DomainError, UsageError) as error:
+        print(f"cxmatrix: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except Cancelled:
+        print("cxmatrix: cancelled", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("cxmatrix: interrupted; nothing was changed", file=sys.stderr)
+        return 130
+    except OSError as error:
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"cxmatrix: {where}{error.strerror or error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+def load_demo() -> Matrix:
+    from cxmatrix.interchange.json_format import read
+    from cxmatrix.resources import demo_source
+
+    return read(demo_source()).matrix
+
+
+def _create(output: Path, matrix: Matrix, force: bool) -> None:
+    from cxmatrix.store.document import Document
+
+    if output.suffix.lower() != ".cxm":
+        raise UsageError(f"{output.name}: the output must be a .cxm file")
+    if output.exists() and not force:
+        raise UsageError(f"{output.name}: already exists (use --force to replace it)")
+    Document.create(output, matrix, overwrite=force).close()
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    matrix = load_demo() if args.demo else Matrix(title=args.title or "Untitled matrix")
+    if args.title and args.demo:
+        matrix.set_properties(title=args.title)
+    _create(args.output, matrix, args.force)
+    print(f"Created {args.output} ({matrix.touchpoint_count} touchpoints, "
+          f"{len(matrix.departments)} departments).")
+    return EXIT_OK
+
+
+def read_matrix(path: Path) -> Matrix:
+    """A .cxm document opened read-only, or any importable file."""
+    if path.suffix.lower() == ".cxm":
+        from cxmatrix.store.document import Document
+
+        with Document.open(path, read_only=True) as document:
+            return document.matrix
+    from cxmatrix.interchange.formats import reader_for
+
+    return reader_for(path)(path).matrix
+
+
+def finding_to_json(matrix: Matrix, finding: Finding) -> dict[str, object]:
+    touchpoint = (matrix.touchpoint(finding.touchpoint_id)
+                  if finding.touchpoint_id is not None else None)
+    department = (matrix.department(finding.department_id)
+                  if finding.department_id is not None else None)
+    return {
+        "code": finding.code,
+        "severity": finding.severity.value,
+        "message": finding.message,
+        "touchpoint": touchpoint.name if touchpoint else None,
+        "stage": matrix.stage(touchpoint.stage_id).name if touchpoint else None,
+        "department": department.name if department else None,
+        "departments": [matrix.department(d).name for d in finding.department_ids],
+    }
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from cxmatrix.domain.findings import FindingsIndex
+
+    matrix = read_matrix(args.file)
+    findings = FindingsIndex(matrix).all()
+    summary = summarise(matrix)
+    errors = sum(1 for f in findings if f.severity is Severity.ERROR)
+    if args.json:
+        counts = dict.fromkeys(SEVERITY_OF, 0)
+        for finding in findings:
+            counts[finding.code] += 1
+        print(json.dumps({
+            "file": args.file.name,
+            "touchpoints": summary.touchpoints,
+            "departments": summary.departments,
+            "single_owner_share": round(summary.single_owner_share, 4),
+            "counts": counts,
+            "findings": [finding_to_json(matrix, f) for f in findings],
+        }, ensure_ascii=False, indent=2))
+    else:
+        print(f"{matrix.title}: {summary.touchpoints} touchpoints, {summary.departments} "
+              f"departments, {summary.single_owner_share:.0%} with exactly one owner.")
+        for finding in findings:
+            data = finding_to_json(matrix, finding)
+            where = data["touchpoint"] or data["department"] or ""
+            print(f"{finding.severity.value:7} {finding.code:24} {where}: {finding.message}")
+        by_severity = {s: sum(1 for f in findings if f.severity is s) for s in Severity}
+        print(", ".join(f"{n} {s.value}{'s' if n != 1 else ''}"
+                        for s, n in by_severity.items()))
+    return EXIT_FINDINGS if errors else EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from cxmatrix.interchange.formats import reader_for
+
+    if args.input.suffix.lower() == ".cxm":
+        raise UsageError(f"{args.input.name}: already a cxmatrix file; open it directly")
+    if args.output.exists() and not args.force:
+        raise UsageError(f"{args.output.name}: already exists (use --force to replace it)")
+    options = {key: value for key, value in (("sheet", args.sheet), ("mapping", args.mapping))
+               if value is not None}
+    result = reader_for(args.input)(args.input, **options)
+    _create(args.output, result.matrix, args.force)
+    for line in result.report:
+        print(line)
+    print(f"Wrote {args.output}.")
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from cxmatrix.interchange.formats import writer_for
+
+    writer = writer_for(args.output)
+    if args.output.resolve() == args.file.resolve():
+        raise UsageError(f"{args.output.name}: would overwrite the matrix itself")
+    matrix = read_matrix(args.file)
+    writer(matrix, args.output, source_name=args.file.name, page_size=args.page_size,
+           lenses=tuple(args.lens))
+    print(f"Wrote {args.output}.")
+    return EXIT_OK
+
+
+COMMANDS = {"new": cmd_new, "check": cmd_check, "import": cmd_import, "export": cmd_export}
