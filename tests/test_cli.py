@@ -1,0 +1,128 @@
+"""The command line: exit statuses, one-line errors, and the JSON round trip."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cxmatrix.cli import main
+from cxmatrix.domain import Matrix, Role
+from cxmatrix.domain.generate import generate_matrix
+from cxmatrix.interchange import json_format
+from cxmatrix.store import Document
+
+
+def run(*args: str | Path) -> int:
+    return main([str(a) for a in args])
+
+
+def test_version(capsys) -> None:
+    with pytest.raises(SystemExit) as exited:
+        run("--version")
+    assert exited.value.code == 0
+    assert "cxmatrix 0." in capsys.readouterr().out
+
+
+def test_new_demo_check_and_exit_status(tmp_path: Path, capsys) -> None:
+    target = tmp_path / "demo.cxm"
+    assert run("new", target, "--demo") == 0
+    assert "Created" in capsys.readouterr().out
+    # The demo has error findings on purpose, so check exits 1.
+    assert run("check", target) == 1
+    out = capsys.readouterr().out
+    assert "no-owner" in out
+    assert "with exactly one owner" in out
+
+
+def test_check_exits_zero_without_errors(tmp_path: Path, capsys) -> None:
+    matrix = Matrix(title="Healthy")
+    stage = matrix.add_stage("Onboarding")
+    tp = matrix.add_touchpoint(stage.id, "Kick-off", metric="Time to value")
+    dept = matrix.add_department("Customer Success")
+    matrix.set_role(tp.id, dept.id, Role.OWN)
+    Document.create(tmp_path / "ok.cxm", matrix).close()
+    assert run("check", tmp_path / "ok.cxm") == 0
+    assert "0 errors" in capsys.readouterr().out
+
+
+def test_check_json(tmp_path: Path, capsys) -> None:
+    run("new", tmp_path / "d.cxm", "--demo")
+    capsys.readouterr()
+    assert run("check", tmp_path / "d.cxm", "--json") == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["counts"]["several-owners"] >= 1
+    assert all({"code", "severity", "message", "touchpoint", "department"} <= set(f)
+               for f in data["findings"])
+
+
+def test_json_export_import_round_trip(tmp_path: Path) -> None:
+    matrix = generate_matrix(60, 7, seed=5)
+    tp = next(matrix.iter_touchpoints())
+    matrix.set_note(tp.id, matrix.departments[0].id, 'quotes " and \n line breaks')
+    matrix.update_touchpoint(tp.id, name="=SUM(A1) «Ünïcødé» & <tags>", description="x\ny")
+    Document.create(tmp_path / "a.cxm", matrix).close()
+    assert run("export", tmp_path / "a.cxm", tmp_path / "a.json") == 0
+    assert run("import", tmp_path / "a.json", "-o", tmp_path / "b.cxm") == 0
+    with Document.open(tmp_path / "b.cxm") as again:
+        assert again.matrix.content() == matrix.content()
+    data = json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))
+    assert data["cxmatrix"] == 1
+    assert [d["name"] for d in data["departments"]] == [d.name for d in matrix.departments]
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("check", "missing.cxm"), "no such file"),
+    (("export", "missing.cxm", "out.json"), "no such file"),
+    (("import", "missing.json", "-o", "x.cxm"), "no such file"),
+    (("export", "a.cxm", "out.docx"), "cannot export to .docx"),
+    (("import", "old.xls", "-o", "x.cxm"), "save it as .xlsx"),
+    (("new", "plain.txt"), "must be a .cxm file"),
+])
+def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, capsys, monkeypatch, args,
+                                          message) -> None:
+    monkeypatch.chdir(tmp_path)
+    Document.create(tmp_path / "a.cxm").close()
+    (tmp_path / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0" + b"\x00" * 100)
+    assert run(*args) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert err.count("\n") == 1
+    assert "Traceback" not in err
+
+
+def test_bad_json_names_the_place(tmp_path: Path, capsys) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"cxmatrix": 1, "departments": [{"name": "A"}],
+                               "stages": [{"name": "S", "touchpoints": [
+                                   {"name": "T", "roles": {"A": "boss"}}]}]}))
+    assert run("import", bad, "-o", tmp_path / "x.cxm") == 2
+    err = capsys.readouterr().err
+    assert "bad.json" in err
+    assert "stage 1" in err
+    assert "'boss' is not a role" in err
+    assert not (tmp_path / "x.cxm").exists()
+
+
+def test_import_refuses_to_overwrite(tmp_path: Path, capsys) -> None:
+    json_format.write(generate_matrix(3, 2), tmp_path / "in.json")
+    (tmp_path / "out.cxm").write_text("keep")
+    assert run("import", tmp_path / "in.json", "-o", tmp_path / "out.cxm") == 2
+    assert (tmp_path / "out.cxm").read_text() == "keep"
+    assert run("import", tmp_path / "in.json", "-o", tmp_path / "out.cxm", "--force") == 0
+
+
+def test_corrupt_document_exit_2(tmp_path: Path, capsys) -> None:
+    (tmp_path / "junk.cxm").write_bytes(b"not a database at all" * 20)
+    assert run("check", tmp_path / "junk.cxm") == 2
+    assert "junk.cxm: is not a cxmatrix file" in capsys.readouterr().err
+
+
+def test_module_entry_point_runs(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "cxmatrix", "check", "nowhere.cxm"],
+                            capture_output=True, text=True, cwd=tmp_path, check=False)
+    assert result.returncode == 2
+    assert result.stderr.strip() == "cxmatrix: nowhere.cxm: no such file"
