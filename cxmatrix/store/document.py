@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, create_engine, delete, event, insert, update
+from sqlalchemy import Connection, bindparam, create_engine, delete, event, insert, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import StaticPool
@@ -54,6 +54,19 @@ from cxmatrix.store.schema import (
     StageRow,
     TouchpointRow,
 )
+
+_CELL = CellRow.__table__  # type: ignore[attr-defined]
+_UPSERT = sqlite_insert(_CELL).values(
+    touchpoint_id=bindparam("tid"), department_id=bindparam("did"), role=bindparam("role"),
+    note=bindparam("note"))
+# Statements built once and reused: a single edit is on the hot path (see bench_store).
+UPSERT_CELL = _UPSERT.on_conflict_do_update(
+    index_elements=["touchpoint_id", "department_id"],
+    set_={"role": _UPSERT.excluded.role, "note": _UPSERT.excluded.note})
+DELETE_CELL = delete(_CELL).where(_CELL.c.touchpoint_id == bindparam("tid"),
+                                  _CELL.c.department_id == bindparam("did"))
+TOUCH_MODIFIED = update(MatrixRow.__table__).values(  # type: ignore[attr-defined]
+    modified=bindparam("modified"))
 
 LOCK_TIMEOUT_SECONDS = 0.5
 IN_USE = "is open in another cxmatrix window or program; close it there first"
@@ -307,7 +320,7 @@ class Document:
         try:
             with conn.begin():
                 yield conn
-                conn.execute(update(MatrixRow).values(modified=_now_text()))
+                conn.execute(TOUCH_MODIFIED, {"modified": _now_text()})
         except DBAPIError as error:
             self._reload_after_failure()
             if _is_locked(error):
@@ -577,16 +590,11 @@ class Document:
     def _write_cell(self, conn: Connection, touchpoint_id: int, department_id: int) -> None:
         cell = self.matrix.cell(touchpoint_id, department_id)
         if cell.is_empty:
-            conn.execute(delete(CellRow).where(CellRow.touchpoint_id == touchpoint_id,
-                                               CellRow.department_id == department_id))
+            conn.execute(DELETE_CELL, {"tid": touchpoint_id, "did": department_id})
             return
-        values = {"role": ROLE_CODES[cell.role.value] if cell.role else None,
-                  "note": cell.note}
-        conn.execute(sqlite_insert(CellRow)
-                     .values(touchpoint_id=touchpoint_id, department_id=department_id,
-                             **values)
-                     .on_conflict_do_update(index_elements=["touchpoint_id", "department_id"],
-                                            set_=values))
+        conn.execute(UPSERT_CELL, {"tid": touchpoint_id, "did": department_id,
+                                   "role": ROLE_CODES[cell.role.value] if cell.role else None,
+                                   "note": cell.note})
 
     def _delete_touchpoint_rows(self, conn: Connection, touchpoint_ids: list[int]) -> None:
         for chunk_start in range(0, len(touchpoint_ids), 500):
