@@ -110,6 +110,33 @@ def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
     return connection
 
 
+def _has_hot_journal(path: Path) -> bool:
+    journal = path.with_name(path.name + "-journal")
+    try:
+        return journal.stat().st_size > 0
+    except OSError:
+        return False
+
+
+def _recover_hot_journal(path: Path, writable: bool) -> None:
+    """A writer died mid-change and left its rollback journal. SQLite rolls it back on the
+    next read-write open; a read-only connection cannot, so recover first."""
+    if not writable:
+        raise CorruptDocument(path, "was left half-changed by a crash and cannot be repaired "
+                                    "here because the file or its folder is read-only; open "
+                                    "it where it can be written")
+    try:
+        connection = sqlite3.connect(path, timeout=LOCK_TIMEOUT_SECONDS, isolation_level=None)
+        try:
+            connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            connection.close()
+    except sqlite3.Error as error:
+        if _is_locked(error):
+            raise DocumentInUse(path, IN_USE) from None
+        raise CorruptDocument(path, f"is damaged and cannot be read ({error})") from None
+
+
 def _is_locked(error: BaseException) -> bool:
     return "locked" in str(error).lower() or "busy" in str(error).lower()
 
@@ -159,6 +186,8 @@ class Document:
             read_only, reason = True, "the file or its folder is read-only"
         elif read_only:
             reason = "opened read-only"
+        if read_only and _has_hot_journal(path):
+            _recover_hot_journal(path, header.writable)
         try:
             connection = _connect(path, read_only=read_only)
         except sqlite3.Error as error:

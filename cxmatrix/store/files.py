@@ -57,7 +57,10 @@ def inspect_header(path: Path) -> HeaderInfo:
                                  "not a cxmatrix file")
     if page_size < 512 or page_size & (page_size - 1):
         raise NotADocument(path, "is damaged: its header has an impossible page size")
-    if page_count and size < page_count * page_size:
+    journal = path.with_name(path.name + "-journal")
+    hot_journal = journal.exists() and journal.stat().st_size > 0
+    # After a crash the file may be mid-write; its journal restores it, so judge it after.
+    if page_count and size < page_count * page_size and not hot_journal:
         raise NotADocument(path, f"is truncated: {size:,} bytes where the header promises "
                                  f"{page_count * page_size:,}")
     if user_version > SCHEMA_VERSION:
