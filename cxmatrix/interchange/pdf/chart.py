@@ -1,0 +1,469 @@
+"""The responsibility chart: touchpoints (rows, in stage bands) against departments (columns).
+
+The chart is laid out first, as a plan of pages (``ChartLayout``), and each page is then drawn
+straight on the canvas (``ChartPage``). A platypus Table with repeated header rows grows faster
+than linearly with the number of pages; this stays linear, and close to the cost of drawing
+the cells by hand. Cells of one colour are filled as one path and letters set in one text
+object, which is what keeps it fast.
+
+Rows continue across pages under a repeated heading row, and a stage that continues says so.
+When the departments do not fit the width at a legible size they are split into parts of
+equal size, each page repeating the touchpoint column and saying which departments it shows.
+Pages go across first: the parts of one block of rows follow each other, so they can be laid
+side by side.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable
+
+from cxmatrix.domain.findings import NO_OWNER, SEVERAL_OWNERS, Finding
+from cxmatrix.domain.model import Department, Matrix, Stage, Touchpoint
+from cxmatrix.domain.roles import Role
+from cxmatrix.interchange.pdf import fonts, theme
+from cxmatrix.interchange.pdf.labels import HeadingLayout, code_key, draw_label, heading_layout
+from cxmatrix.interchange.pdf.text import fit, one_line, width_of, wrap
+
+NAME_FONT = fonts.CONDENSED
+NAME_SIZE = 7.6
+NAME_LEADING = 9.0
+NAME_MAX_LINES = 2
+ROW_PADDING = 4.0
+STAGE_FONT = fonts.CONDENSED_BOLD
+STAGE_SIZE = 8.0
+STAGE_HEIGHT = 14.0
+HEADING_FONT = fonts.CONDENSED_BOLD
+HEADING_SIZE = 7.4
+LETTER_FONT = fonts.BOLD
+LETTER_SIZE = 7.4
+GUTTER = 26.0  # finding marker and moment symbols, left of the name
+MIN_CELL = 14.0  # narrowest legible column: a letter and a rotated heading line
+MAX_CELL = 56.0
+INFO_HEIGHT = 18.0  # the line above the chart saying what it shows
+INFO_HEIGHT_PARTS = 27.0  # ... and a second line naming the departments of this part
+LEGEND_GAP = 8.0
+LEGEND_SIZE = 6.8
+LEGEND_LEADING = 8.2
+TILE_INSET = 0.7
+LEGEND_LABEL = 48.0  # room for "Influence" beside its tile
+PEAK = "★"
+END = "⚑"
+
+
+@dataclass(frozen=True, slots=True)
+class ChartRow:
+    """One line of the chart: a stage band or a touchpoint."""
+
+    height: float
+    stage: Stage
+    touchpoint: Touchpoint | None = None
+    number: int = 0  # the touchpoint's position in the whole matrix, from 1
+    lines: tuple[str, ...] = ()
+    marker: str = ""  # NO_OWNER, SEVERAL_OWNERS or ""
+    continued: bool = False
+    stage_size: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ChartPagePlan:
+    rows: tuple[ChartRow, ...]
+    part: int  # which part of the departments, from 0
+    departments: tuple[Department, ...]
+    first_department: int  # position of the first department shown, from 1
+    key_lines: tuple[str, ...]
+
+
+def row_marker(findings: Sequence[Finding]) -> str:
+    codes = {f.code for f in findings}
+    if NO_OWNER in codes:
+        return NO_OWNER
+    if SEVERAL_OWNERS in codes:
+        return SEVERAL_OWNERS
+    return ""
+
+
+class ChartLayout:
+    """Where everything goes, for a frame of ``width`` x ``height`` points."""
+
+    def __init__(self, matrix: Matrix, findings_by_touchpoint: Mapping[int, Sequence[Finding]],
+                 width: float, height: float) -> None:
+        self.matrix = matrix
+        self.width = width
+        self.height = height
+        departments = list(matrix.departments)
+        self.department_count = len(departments)
+        self.touchpoint_count = matrix.touchpoint_count
+        self._choose_columns(departments)
+        self.heading: HeadingLayout = heading_layout(
+            departments, self.cell_width or MIN_CELL, HEADING_FONT, HEADING_SIZE,
+            max_height=min(120.0, height * 0.22))
+        self.header_height = self.heading.height if departments else 28.0
+        self.parts = [tuple(departments[i:i + self.per_part])
+                      for i in range(0, len(departments), self.per_part)] or [()]
+        self.info_height = INFO_HEIGHT_PARTS if len(self.parts) > 1 else INFO_HEIGHT
+        keys = [code_key(self.heading.codes_used(part), fonts.CONDENSED, LEGEND_SIZE, width)
+                for part in self.parts]
+        self.key_lines = max((len(k) for k in keys), default=0)
+        self.role_meanings = {
+            role: wrap(role.meaning, fonts.CONDENSED, LEGEND_SIZE,
+                       width / 3 - 19 - LEGEND_LABEL - 12, 3)
+            for role in Role}
+        meaning_lines = max(len(lines) for lines in self.role_meanings.values())
+        self.legend_height = (4 + max(14.0, meaning_lines * LEGEND_LEADING + 2)
+                              + 4 + LEGEND_LEADING + self.key_lines * LEGEND_LEADING)
+        self.rows_height = (height - self.info_height - self.header_height - LEGEND_GAP
+                            - self.legend_height)
+        blocks = self._paginate(findings_by_touchpoint)
+        self.pages = [ChartPagePlan(rows, part_index, part, part_index * self.per_part + 1,
+                                    tuple(keys[part_index]))
+                      for rows in blocks for part_index, part in enumerate(self.parts)]
+
+    def _choose_columns(self, departments: list[Department]) -> None:
+        count = len(departments)
+        name_width = min(240.0, max(150.0, self.width * 0.24))
+        room = self.width - GUTTER - name_width
+        if count == 0:
+            self.per_part, self.cell_width = 1, 0.0
+        else:
+            fit_count = max(1, int(room // MIN_CELL))
+            part_count = math.ceil(count / fit_count)
+            self.per_part = math.ceil(count / part_count)
+            self.cell_width = min(MAX_CELL, room / self.per_part)
+            # Few departments: give the names the room the cells do not need.
+            spare = room - self.cell_width * self.per_part
+            name_width += min(spare, max(0.0, self.width * 0.4 - name_width))
+        self.name_width = name_width
+        self.table_width = GUTTER + name_width + self.cell_width * self.per_part
+
+    def _paginate(self, findings: Mapping[int, Sequence[Finding]]
+                  ) -> list[tuple[ChartRow, ...]]:
+        blocks: list[tuple[ChartRow, ...]] = []
+        current: list[ChartRow] = []
+        used = 0.0
+        room = self.rows_height
+        text_width = self.name_width - 6
+        number = 0
+
+        def new_block() -> None:
+            nonlocal current, used
+            if current:
+                blocks.append(tuple(current))
+            current, used = [], 0.0
+
+        for stage in self.matrix.stages:
+            touchpoints = self.matrix.touchpoints_in(stage.id)
+            band = ChartRow(STAGE_HEIGHT, stage, stage_size=len(touchpoints))
+            first_height = (self._row_height(touchpoints[0], text_width)
+                            if touchpoints else 0.0)
+            if used + STAGE_HEIGHT + first_height > room:
+                new_block()
+            current.append(band)
+            used += STAGE_HEIGHT
+            for tp in touchpoints:
+                number += 1
+                lines = tuple(wrap(tp.name, NAME_FONT, NAME_SIZE, text_width, NAME_MAX_LINES))
+                height = len(lines) * NAME_LEADING + ROW_PADDING
+                if used + height > room:
+                    new_block()
+                    current.append(ChartRow(STAGE_HEIGHT, stage, continued=True,
+                                            stage_size=len(touchpoints)))
+                    used = STAGE_HEIGHT
+                current.append(ChartRow(height, stage, tp, number, lines,
+                                        row_marker(findings.get(tp.id, ()))))
+                used += height
+        new_block()
+        return blocks or [()]
+
+    @staticmethod
+    def _row_height(tp: Touchpoint, text_width: float) -> float:
+        lines = wrap(tp.name, NAME_FONT, NAME_SIZE, text_width, NAME_MAX_LINES)
+        return len(lines) * NAME_LEADING + ROW_PADDING
+
+
+class ChartPage(Flowable):
+    """One page of the chart, filling the frame and drawn directly on the canvas."""
+
+    def __init__(self, layout: ChartLayout, plan: ChartPagePlan,
+                 on_drawn: Callable[[], None] | None = None) -> None:
+        super().__init__()
+        self.layout = layout
+        self.plan = plan
+        self.on_drawn = on_drawn
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return self.layout.width, min(avail_height, self.layout.height)
+
+    def draw(self) -> None:
+        canvas: Canvas = self.canv
+        layout = self.layout
+        top = layout.height
+        self._draw_info(canvas, top)
+        header_top = top - layout.info_height
+        rows_top = header_top - layout.header_height
+        rows_bottom = self._draw_rows(canvas, rows_top)
+        self._draw_heading(canvas, header_top, rows_top, rows_bottom)
+        self._draw_legend(canvas, layout.legend_height)
+        if self.on_drawn is not None:
+            self.on_drawn()
+
+    # ---- pieces -------------------------------------------------------------------------
+
+    def _draw_info(self, canvas: Canvas, top: float) -> None:
+        layout, plan = self.layout, self.plan
+        baseline = top - 11
+        canvas.setFillColor(theme.INK)
+        canvas.setFont(fonts.BOLD, 10)
+        label = "Responsibility chart"
+        canvas.drawString(0, baseline, label)
+        x = width_of(label, fonts.BOLD, 10) + 10
+        numbers = [r.number for r in plan.rows if r.touchpoint is not None]
+        parts = []
+        if layout.department_count == 0:
+            parts.append("No departments yet")
+        elif len(layout.parts) > 1:
+            last = plan.first_department + len(plan.departments) - 1
+            parts.append(f"Departments {plan.first_department}–{last} of "
+                         f"{layout.department_count} (part {plan.part + 1} of "
+                         f"{len(layout.parts)})")
+        else:
+            parts.append(f"{layout.department_count} department"
+                         f"{'' if layout.department_count == 1 else 's'}")
+        if numbers:
+            parts.append(f"Touchpoints {numbers[0]}–{numbers[-1]} of "
+                         f"{layout.touchpoint_count}")
+        elif layout.touchpoint_count == 0:
+            parts.append("No touchpoints yet")
+        canvas.setFont(fonts.REGULAR, 8)
+        canvas.setFillColor(theme.MUTED)
+        canvas.drawString(x, baseline, fit("  ·  ".join(parts), fonts.REGULAR, 8,
+                                           layout.width - x))
+        if len(layout.parts) > 1 and plan.departments:
+            names = ", ".join(one_line(d.name) for d in plan.departments)
+            canvas.setFont(fonts.CONDENSED, 6.8)
+            canvas.drawString(0, baseline - 8.5,
+                              fit(f"Shown here: {names}", fonts.CONDENSED, 6.8, layout.width))
+
+    def _columns_x(self) -> float:
+        return GUTTER + self.layout.name_width
+
+    def _draw_heading(self, canvas: Canvas, header_top: float, rows_top: float,
+                      rows_bottom: float) -> None:
+        layout, plan = self.layout, self.plan
+        table_width = self._columns_x() + layout.cell_width * len(plan.departments)
+        canvas.setFillColor(theme.HEADER_BAND)
+        canvas.rect(0, rows_top, table_width, header_top - rows_top, stroke=0, fill=1)
+        canvas.setFillColor(theme.INK)
+        canvas.setFont(HEADING_FONT, 8)
+        canvas.drawString(GUTTER, rows_top + 5, "Touchpoint")
+        x = self._columns_x()
+        canvas.setFillColor(theme.INK)
+        for dept in plan.departments:
+            draw_label(canvas, layout.heading, layout.heading.labels[dept.id], x, rows_top,
+                       layout.cell_width)
+            x += layout.cell_width
+        # Column rules through heading and rows; strong rules above and below the rows.
+        canvas.setStrokeColor(theme.HAIRLINE)
+        canvas.setLineWidth(0.4)
+        path = canvas.beginPath()
+        x = self._columns_x()
+        for _ in range(len(plan.departments) + 1):
+            path.moveTo(x, header_top)
+            path.lineTo(x, rows_bottom)
+            x += layout.cell_width
+        canvas.drawPath(path, stroke=1, fill=0)
+        canvas.setStrokeColor(theme.INK)
+        canvas.setLineWidth(0.9)
+        canvas.line(0, rows_top, table_width, rows_top)
+        canvas.setLineWidth(0.6)
+        canvas.line(0, rows_bottom, table_width, rows_bottom)
+
+    def _draw_rows(self, canvas: Canvas, rows_top: float) -> float:
+        layout, plan = self.layout, self.plan
+        cell_width = layout.cell_width
+        columns_x = self._columns_x()
+        table_width = columns_x + cell_width * len(plan.departments)
+        column_of = {d.id: columns_x + i * cell_width for i, d in enumerate(plan.departments)}
+        tiles = {role: canvas.beginPath() for role in Role}
+        letters: dict[Role, list[tuple[float, float]]] = {role: [] for role in Role}
+        rules = canvas.beginPath()
+        names = canvas.beginText()
+        names.setFont(NAME_FONT, NAME_SIZE)
+        markers: list[tuple[str, float]] = []
+        moments: list[tuple[float, float, str]] = []
+        bands: list[tuple[ChartRow, float]] = []
+        matrix = layout.matrix
+        y = rows_top
+        for row in plan.rows:
+            bottom = y - row.height
+            tp = row.touchpoint
+            if tp is None:
+                bands.append((row, bottom))
+                y = bottom
+                continue
+            first_baseline = y - ROW_PADDING / 2 - NAME_SIZE * 0.95
+            for index, line in enumerate(row.lines):
+                names.setTextOrigin(GUTTER + 3, first_baseline - index * NAME_LEADING)
+                names.textOut(line)
+            middle = bottom + row.height / 2
+            if row.marker:
+                markers.append((row.marker, middle))
+            symbol_x = 11.0
+            if tp.peak:
+                moments.append((symbol_x, middle, PEAK))
+                symbol_x += 7.5
+            if tp.end:
+                moments.append((symbol_x, middle, END))
+            for dept_id, role in matrix.row_roles(tp.id).items():
+                x = column_of.get(dept_id)
+                if x is None:
+                    continue
+                tiles[role].rect(x + TILE_INSET, bottom + TILE_INSET,
+                                 cell_width - 2 * TILE_INSET, row.height - 2 * TILE_INSET)
+                letters[role].append((x + cell_width / 2, middle))
+            rules.moveTo(0, bottom)
+            rules.lineTo(table_width, bottom)
+            y = bottom
+        rows_bottom = y
+        for row, bottom in bands:
+            self._draw_band(canvas, row, bottom, table_width)
+        canvas.setStrokeColor(theme.HAIRLINE)
+        canvas.setLineWidth(0.4)
+        canvas.drawPath(rules, stroke=1, fill=0)
+        for role in Role:
+            if letters[role]:
+                canvas.setFillColor(theme.ROLE_FILL[role])
+                canvas.drawPath(tiles[role], stroke=0, fill=1)
+        canvas.setFillColor(theme.INK)
+        canvas.drawText(names)
+        self._draw_letters(canvas, letters)
+        self._draw_markers(canvas, markers, moments)
+        if not plan.rows:
+            canvas.setFillColor(theme.MUTED)
+            canvas.setFont(fonts.REGULAR, 9)
+            message = ("No touchpoints yet: add stages and touchpoints to fill the chart."
+                       if layout.touchpoint_count == 0 else "")
+            canvas.drawString(GUTTER, rows_top - 18, message)
+        return rows_bottom
+
+    def _draw_band(self, canvas: Canvas, row: ChartRow, bottom: float, width: float) -> None:
+        canvas.setFillColor(theme.STAGE_BAND)
+        canvas.rect(0, bottom, width, row.height, stroke=0, fill=1)
+        canvas.setFillColor(theme.INK)
+        baseline = bottom + (row.height - STAGE_SIZE) / 2 + 1.5
+        if row.continued:
+            suffix = " (continued)"
+        elif row.stage_size:
+            suffix = f"  ·  {row.stage_size} touchpoint{'' if row.stage_size == 1 else 's'}"
+        else:
+            suffix = "  ·  no touchpoints"
+        suffix_width = width_of(suffix, fonts.CONDENSED, STAGE_SIZE)
+        name = fit(row.stage.name, STAGE_FONT, STAGE_SIZE,
+                   max(20.0, width - 8 - suffix_width))
+        canvas.setFont(STAGE_FONT, STAGE_SIZE)
+        canvas.drawString(4, baseline, name)
+        canvas.setFillColor(theme.MUTED)
+        canvas.setFont(fonts.CONDENSED, STAGE_SIZE)
+        canvas.drawString(4 + width_of(name, STAGE_FONT, STAGE_SIZE), baseline, suffix)
+
+    @staticmethod
+    def _draw_letters(canvas: Canvas, letters: dict[Role, list[tuple[float, float]]]) -> None:
+        for role, places in letters.items():
+            if not places:
+                continue
+            half = width_of(role.letter, LETTER_FONT, LETTER_SIZE) / 2
+            text = canvas.beginText()
+            text.setFont(LETTER_FONT, LETTER_SIZE)
+            text.setFillColor(theme.ROLE_INK[role])
+            lift = LETTER_SIZE * 0.36
+            for x, middle in places:
+                text.setTextOrigin(x - half, middle - lift)
+                text.textOut(role.letter)
+            canvas.drawText(text)
+
+    @staticmethod
+    def _draw_markers(canvas: Canvas, markers: list[tuple[str, float]],
+                      moments: list[tuple[float, float, str]]) -> None:
+        for code, middle in markers:
+            draw_marker(canvas, code, 5.5, middle)
+        if moments:
+            text = canvas.beginText()
+            text.setFont(fonts.REGULAR, 7)
+            text.setFillColor(theme.INK)
+            for x, middle, symbol in moments:
+                text.setTextOrigin(x, middle - 2.5)
+                text.textOut(symbol)
+            canvas.drawText(text)
+
+    def _draw_legend(self, canvas: Canvas, height: float) -> None:
+        layout = self.layout
+        width = layout.width
+        top = height
+        canvas.setStrokeColor(theme.RULE)
+        canvas.setLineWidth(0.5)
+        canvas.line(0, top, width, top)
+        slot = width / 3
+        y = top - 4
+        meaning_height = max(len(v) for v in layout.role_meanings.values()) * LEGEND_LEADING
+        for index, role in enumerate(Role):
+            x = index * slot
+            draw_role_tile(canvas, role, x, y - 14, 14, 14)
+            canvas.setFillColor(theme.INK)
+            canvas.setFont(fonts.BOLD, 7.5)
+            canvas.drawString(x + 19, y - 8, role.label)
+            canvas.setFillColor(theme.MUTED)
+            canvas.setFont(fonts.CONDENSED, LEGEND_SIZE)
+            text_x = x + 19 + LEGEND_LABEL
+            for line_index, line in enumerate(layout.role_meanings[role]):
+                canvas.drawString(text_x, y - 7.5 - line_index * LEGEND_LEADING, line)
+        y -= max(14.0, meaning_height + 2) + 4
+        baseline = y - LEGEND_LEADING + 2
+        x = 0.0
+        canvas.setFont(fonts.CONDENSED, LEGEND_SIZE)
+        for code, label in ((NO_OWNER, "No clear owner"), (SEVERAL_OWNERS, "Several owners")):
+            draw_marker(canvas, code, x + 3, baseline + 2.4)
+            canvas.setFillColor(theme.MUTED)
+            canvas.drawString(x + 9, baseline, label)
+            x += 9 + width_of(label, fonts.CONDENSED, LEGEND_SIZE) + 14
+        for symbol, label in ((PEAK, "Peak moment"), (END, "End moment")):
+            canvas.setFillColor(theme.INK)
+            canvas.setFont(fonts.REGULAR, 7)
+            canvas.drawString(x, baseline, symbol)
+            canvas.setFillColor(theme.MUTED)
+            canvas.setFont(fonts.CONDENSED, LEGEND_SIZE)
+            canvas.drawString(x + 9, baseline, label)
+            x += 9 + width_of(label, fonts.CONDENSED, LEGEND_SIZE) + 14
+        note = ("Every touchpoint needs exactly one clear owner. "
+                "An empty cell means the department has no role.")
+        canvas.drawString(x + 6, baseline, fit(note, fonts.CONDENSED, LEGEND_SIZE,
+                                               width - x - 6))
+        for index, line in enumerate(self.plan.key_lines):
+            canvas.drawString(0, baseline - (index + 1) * LEGEND_LEADING, line)
+
+
+def draw_role_tile(canvas: Canvas, role: Role, x: float, y: float, width: float,
+                   height: float) -> None:
+    canvas.setFillColor(theme.ROLE_FILL[role])
+    canvas.rect(x, y, width, height, stroke=0, fill=1)
+    canvas.setFillColor(theme.ROLE_INK[role])
+    canvas.setFont(LETTER_FONT, LETTER_SIZE)
+    canvas.drawCentredString(x + width / 2, y + height / 2 - LETTER_SIZE * 0.36, role.letter)
+
+
+def draw_marker(canvas: Canvas, code: str, x: float, middle: float) -> None:
+    """A filled circle for "no clear owner", a triangle for "several owners"."""
+    if code == NO_OWNER:
+        canvas.setFillColor(theme.FINDING_ERROR)
+        canvas.circle(x, middle, 2.7, stroke=0, fill=1)
+    elif code == SEVERAL_OWNERS:
+        canvas.setFillColor(theme.FINDING_WARNING)
+        path = canvas.beginPath()
+        path.moveTo(x - 3, middle - 2.4)
+        path.lineTo(x + 3, middle - 2.4)
+        path.lineTo(x, middle + 2.9)
+        path.close()
+        canvas.drawPath(path, stroke=0, fill=1)

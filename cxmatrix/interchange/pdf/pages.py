@@ -1,0 +1,153 @@
+"""The page frame of the report: header, footer with "Page x of y", and the document.
+
+"Page x of y" needs the page count before the last page is known. ``ReportCanvas`` keeps each
+finished page's drawing aside and adds the footers when the document is saved: one pass over
+the pages, so the cost stays linear in the number of pages (platypus's own two-pass approach
+would build the whole document twice).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
+
+from cxmatrix import __version__
+from cxmatrix.interchange.pdf import fonts, theme
+from cxmatrix.interchange.pdf.text import fit
+
+
+@dataclass
+class PageInfo:
+    """What the header and footer of every page say."""
+
+    title: str
+    organisation: str
+    source_name: str
+    printed_on: date
+
+    @property
+    def date_text(self) -> str:
+        return f"{self.printed_on.day} {self.printed_on:%B %Y}"
+
+
+def draw_header(canvas: Canvas, info: PageInfo, page_width: float, page_height: float) -> None:
+    left, right = theme.MARGIN, page_width - theme.MARGIN
+    width = right - left
+    baseline = page_height - theme.MARGIN - theme.TITLE_SIZE
+    canvas.saveState()
+    organisation = fit(info.organisation, fonts.REGULAR, theme.HEADER_SMALL, width * 0.4)
+    org_width = canvas.stringWidth(organisation, fonts.REGULAR, theme.HEADER_SMALL)
+    title_room = width - org_width - (18 if organisation else 0)
+    canvas.setFillColor(theme.INK)
+    canvas.setFont(fonts.BOLD, theme.TITLE_SIZE)
+    canvas.drawString(left, baseline, fit(info.title, fonts.BOLD, theme.TITLE_SIZE, title_room))
+    if organisation:
+        canvas.setFillColor(theme.MUTED)
+        canvas.setFont(fonts.REGULAR, theme.HEADER_SMALL)
+        canvas.drawRightString(right, baseline, organisation)
+    canvas.setStrokeColor(theme.ACCENT)
+    canvas.setLineWidth(1.2)
+    rule = page_height - theme.MARGIN - theme.HEADER_HEIGHT + 10
+    canvas.line(left, rule, right, rule)
+    canvas.restoreState()
+
+
+def draw_footer(canvas: Canvas, info: PageInfo, number: int, total: int) -> None:
+    page_width = canvas._pagesize[0]
+    left, right = theme.MARGIN, page_width - theme.MARGIN
+    width = right - left
+    canvas.saveState()
+    canvas.setStrokeColor(theme.RULE)
+    canvas.setLineWidth(0.5)
+    rule = theme.MARGIN + theme.FOOTER_HEIGHT - 8
+    canvas.line(left, rule, right, rule)
+    canvas.setFillColor(theme.MUTED)
+    canvas.setFont(fonts.REGULAR, theme.FOOTER_SIZE)
+    baseline = theme.MARGIN + 2
+    canvas.drawString(left, baseline, info.date_text)
+    if info.source_name:
+        canvas.drawCentredString(page_width / 2, baseline,
+                                 fit(info.source_name, fonts.REGULAR, theme.FOOTER_SIZE,
+                                     width * 0.5))
+    canvas.drawRightString(right, baseline, f"Page {number} of {total}")
+    canvas.restoreState()
+
+
+class ReportCanvas(Canvas):
+    """A canvas that holds finished pages back until ``save`` so footers know the total."""
+
+    def __init__(self, filename: str, *, info: PageInfo, **kwargs: Any) -> None:
+        super().__init__(filename, **kwargs)
+        self._info = info
+        self._held_pages: list[dict[str, Any]] = []
+        self.on_save: Callable[[], None] | None = None
+
+    def showPage(self) -> None:
+        self._held_pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        if self._code:
+            self.showPage()
+        if self.on_save is not None:
+            self.on_save()
+        held = self._held_pages
+        total = len(held)
+        for number, state in enumerate(held, 1):
+            self.__dict__.update(state)
+            draw_footer(self, self._info, number, total)
+            Canvas.showPage(self)
+        held.clear()
+        Canvas.save(self)
+
+
+class ReportDocument(BaseDocTemplate):
+    """One frame per page between the header and the footer."""
+
+    def __init__(self, path: Path, info: PageInfo, pagesize: tuple[float, float],
+                 subject: str = "") -> None:
+        super().__init__(
+            str(path), pagesize=pagesize,
+            leftMargin=theme.MARGIN, rightMargin=theme.MARGIN,
+            topMargin=theme.MARGIN + theme.HEADER_HEIGHT,
+            bottomMargin=theme.MARGIN + theme.FOOTER_HEIGHT,
+            title=info.title, author=info.organisation, subject=subject,
+            creator=f"cxmatrix {__version__}", producer=f"cxmatrix {__version__} (reportlab)",
+            initialFontName=fonts.REGULAR, initialFontSize=theme.BODY_SIZE,
+        )
+        self.info = info
+        frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height,
+                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
+        self.addPageTemplates([PageTemplate("body", [frame], onPageEnd=self._page_end)])
+
+    def _page_end(self, canvas: Canvas, _doc: BaseDocTemplate) -> None:
+        draw_header(canvas, self.info, *self.pagesize)
+
+    def make_canvas(self, on_save: Callable[[], None] | None = None
+                    ) -> Callable[..., ReportCanvas]:
+        def make(*args: Any, **kwargs: Any) -> ReportCanvas:
+            canvas = partial(ReportCanvas, info=self.info)(*args, **kwargs)
+            canvas.on_save = on_save
+            return canvas
+        return make
+
+
+class Milestone(Flowable):
+    """Takes no room; calls ``callback`` when platypus reaches it (for progress)."""
+
+    def __init__(self, callback: Callable[[], None]) -> None:
+        super().__init__()
+        self._callback = callback
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        self._callback()

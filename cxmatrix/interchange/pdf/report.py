@@ -1,0 +1,74 @@
+"""Assemble the report: summary, chart, findings and lens pages, with progress."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from reportlab.platypus import Flowable, PageBreak
+
+from cxmatrix.domain.findings import Finding, compute_findings
+from cxmatrix.domain.model import Department, Matrix
+from cxmatrix.domain.progress import Progress
+from cxmatrix.interchange.pdf import fonts, theme
+from cxmatrix.interchange.pdf.chart import ChartLayout, ChartPage
+from cxmatrix.interchange.pdf.findings import findings_section
+from cxmatrix.interchange.pdf.lens import lens_section
+from cxmatrix.interchange.pdf.pages import Milestone, PageInfo, ReportDocument
+from cxmatrix.interchange.pdf.summary import summary_section
+
+
+class _Steps:
+    """Counts finished steps for the caller's Progress (which may cancel the work)."""
+
+    def __init__(self, progress: Progress | None, total: int) -> None:
+        self.progress = progress
+        self.total = total
+        self.done = 0
+
+    def step(self, message: str) -> None:
+        self.done += 1
+        if self.progress is not None:
+            self.progress.step(min(self.done, self.total), self.total, message)
+
+    def milestone(self, message: str) -> Milestone:
+        return Milestone(lambda: self.step(message))
+
+
+def build_report(matrix: Matrix, path: Path, *, page_size: str, source_name: str,
+                 lenses: Sequence[Department], progress: Progress | None,
+                 printed_on: date) -> None:
+    fonts.register_fonts()
+    info = PageInfo(matrix.title, matrix.organisation, source_name, printed_on)
+    document = ReportDocument(path, info, theme.page_size(page_size),
+                              subject="Customer touchpoints and the departments that own them")
+    findings = compute_findings(matrix)
+    by_touchpoint: dict[int, list[Finding]] = defaultdict(list)
+    for finding in findings:
+        if finding.touchpoint_id is not None:
+            by_touchpoint[finding.touchpoint_id].append(finding)
+    layout = ChartLayout(matrix, by_touchpoint, document.width, document.height)
+    steps = _Steps(progress, 3 + len(layout.pages) + len(lenses) + 1)
+    if progress is not None:
+        progress.step(0, steps.total, "Laying out the report")
+
+    story: list[Flowable] = []
+    story.extend(summary_section(matrix, findings, document.width, document.height))
+    story.append(steps.milestone("Executive summary"))
+    story.append(PageBreak())
+    for index, plan in enumerate(layout.pages):
+        message = f"Chart page {index + 1} of {len(layout.pages)}"
+        story.append(ChartPage(layout, plan, on_drawn=lambda m=message: steps.step(m)))
+    story.append(PageBreak())
+    story.extend(findings_section(matrix, findings, document.width, document.height))
+    story.append(steps.milestone("Findings"))
+    for department in lenses:
+        story.append(PageBreak())
+        story.extend(lens_section(matrix, department, document.width))
+        story.append(steps.milestone(f"Lens: {department.name}"))
+    document.build(story, canvasmaker=document.make_canvas(
+        on_save=lambda: steps.step("Saving the PDF")))
+    if progress is not None:
+        progress.step(steps.total, steps.total, "Done")

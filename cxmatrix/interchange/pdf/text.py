@@ -1,0 +1,88 @@
+"""Text helpers: escaping for paragraph markup, and fitting text into a width.
+
+Nothing is ever drawn wider than the room it was given: text is wrapped at spaces, words too
+long for a line are broken, and whatever does not fit in the lines allowed is cut with an
+ellipsis.
+"""
+
+from __future__ import annotations
+
+from xml.sax.saxutils import escape as _xml_escape
+
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+ELLIPSIS = "…"
+
+
+def escape(text: str) -> str:
+    """Text made safe for reportlab's paragraph markup (<, > and & escaped)."""
+    return _xml_escape(text)
+
+
+def one_line(text: str) -> str:
+    """Text with line breaks, tabs and repeated spaces folded into single spaces."""
+    return " ".join(text.split())
+
+
+def width_of(text: str, font: str, size: float) -> float:
+    return stringWidth(text, font, size)
+
+
+def _longest_prefix(text: str, font: str, size: float, width: float, suffix: str = "") -> int:
+    """The length of the longest prefix of ``text`` that fits in ``width`` with ``suffix``."""
+    low, high = 0, len(text)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if stringWidth(text[:middle] + suffix, font, size) <= width:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def fit(text: str, font: str, size: float, width: float) -> str:
+    """``text`` on one line, cut with an ellipsis if it is wider than ``width``."""
+    text = one_line(text)
+    if stringWidth(text, font, size) <= width:
+        return text
+    keep = _longest_prefix(text, font, size, width, ELLIPSIS)
+    if keep == 0:
+        return ELLIPSIS if stringWidth(ELLIPSIS, font, size) <= width else ""
+    return text[:keep].rstrip() + ELLIPSIS
+
+
+def wrap(text: str, font: str, size: float, width: float, max_lines: int | None = None
+         ) -> list[str]:
+    """``text`` broken into lines no wider than ``width``.
+
+    With ``max_lines``, the last line allowed holds the rest of the text, cut with an
+    ellipsis. Empty text gives no lines.
+    """
+    words = text.split()
+    if not words or width <= 0:
+        return []
+    space = stringWidth(" ", font, size)
+    lines: list[str] = []
+    index = 0
+    while index < len(words):
+        if max_lines is not None and len(lines) >= max_lines - 1:
+            lines.append(fit(" ".join(words[index:]), font, size, width))
+            return lines
+        word = words[index]
+        line_width = stringWidth(word, font, size)
+        if line_width > width:
+            keep = max(1, _longest_prefix(word, font, size, width))
+            lines.append(word[:keep])
+            words[index] = word[keep:]
+            continue
+        line = [word]
+        index += 1
+        while index < len(words):
+            word_width = stringWidth(words[index], font, size)
+            if line_width + space + word_width > width:
+                break
+            line.append(words[index])
+            line_width += space + word_width
+            index += 1
+        lines.append(" ".join(line))
+    return lines

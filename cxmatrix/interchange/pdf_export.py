@@ -1,0 +1,62 @@
+"""Export a matrix as a PDF report for executive meetings (see cxmatrix.interchange.pdf).
+
+    write(matrix, path, source_name="demo.cxm", page_size="a4", lenses=["Support"])
+
+The report: an executive summary, the responsibility chart, the findings and, optionally, one
+lens page per chosen department. Pages are landscape. The file is written completely or not
+at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+
+from cxmatrix.domain.model import Department, Matrix
+from cxmatrix.domain.progress import Progress
+from cxmatrix.interchange.atomic import atomic_path
+from cxmatrix.interchange.errors import ExportFailed
+from cxmatrix.interchange.pdf.report import build_report
+from cxmatrix.interchange.pdf.theme import PAGE_SIZES
+
+PAGE_SIZE_CHOICES = tuple(PAGE_SIZES)
+
+
+def lens_departments(matrix: Matrix, names: Iterable[str], file_name: str
+                     ) -> list[Department]:
+    """The departments named for lens pages, in the order given; unknown names are refused."""
+    chosen: list[Department] = []
+    for name in names:
+        department = matrix.find_department(name)
+        if department is None:
+            known = ", ".join(repr(d.name) for d in matrix.departments[:12])
+            more = " …" if len(matrix.departments) > 12 else ""
+            hint = f" (departments: {known}{more})" if known else " (it has no departments)"
+            raise ExportFailed(f"{file_name}: no department called {name!r} for a lens page in "
+                               f"this matrix{hint}")
+        if department not in chosen:
+            chosen.append(department)
+    return chosen
+
+
+def write(matrix: Matrix, path: Path, *, source_name: str = "", page_size: str = "a4",
+          lenses: Iterable[str] = (), progress: Progress | None = None,
+          printed_on: date | None = None, **_options: object) -> None:
+    """Write the PDF report of ``matrix`` to ``path``.
+
+    ``page_size`` is a4, letter, a3 or tabloid (pages are landscape); ``lenses`` names the
+    departments that get a lens page; ``source_name`` is the file name shown in the footer.
+    Raises ExportFailed (nothing written) for a bad option or a file that cannot be written,
+    and Cancelled if ``progress`` is cancelled.
+    """
+    path = Path(path)
+    size = str(page_size or "a4").strip().lower()
+    if size not in PAGE_SIZES:
+        raise ExportFailed(f"{path.name}: unknown page size {page_size!r} "
+                           f"(use {', '.join(PAGE_SIZE_CHOICES)})")
+    departments = lens_departments(matrix, lenses, path.name)
+    with atomic_path(path) as temp:
+        build_report(matrix, temp, page_size=size, source_name=source_name,
+                     lenses=departments, progress=progress,
+                     printed_on=printed_on or date.today())
