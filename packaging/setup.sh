@@ -79,6 +79,7 @@ case "$mode" in
         apt_install "${qt_runtime[@]}" "${test_tools[@]}"
         setup_python
         .venv/bin/python -m ruff check .
+        .venv/bin/python -m mypy
         export QT_QPA_PLATFORM=offscreen
         exec .venv/bin/python -m pytest "$@"
         ;;

@@ -397,7 +397,8 @@ class Matrix:
         checked = _check_touchpoint_attributes(attributes)
         order = self._stage_touchpoints[stage_id]
         position = _insert_position(index, len(order))
-        touchpoint = Touchpoint(self._claim_id(touchpoint_id), stage_id, cleaned, **checked)
+        touchpoint = Touchpoint(self._claim_id(touchpoint_id), stage_id, cleaned,
+                                **checked)  # type: ignore[arg-type]
         order.insert(position, touchpoint.id)
         self._touchpoint_by_id[touchpoint.id] = touchpoint
         self._touch((touchpoint.id,))

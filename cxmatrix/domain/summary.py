@@ -57,7 +57,8 @@ def summarise(matrix: Matrix) -> MatrixSummary:
                     owned_by[dept_id] += 1
             counts[0 if owners == 1 else 1 if owners == 0 else 2] += 1
         totals = [a + b for a, b in zip(totals, counts, strict=True)]
-        stages.append(StageSummary(stage.id, stage.name, len(touchpoints), *counts, owned_by))
+        stages.append(StageSummary(stage.id, stage.name, len(touchpoints), counts[0], counts[1],
+                                   counts[2], owned_by))
     return MatrixSummary(
         touchpoints=matrix.touchpoint_count,
         departments=len(matrix.departments),

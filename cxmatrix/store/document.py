@@ -22,6 +22,7 @@ from sqlalchemy import Connection, bindparam, create_engine, delete, event, inse
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import StaticPool
+from sqlmodel import col
 
 from cxmatrix.domain.findings import FindingsIndex
 from cxmatrix.domain.model import (
@@ -431,7 +432,7 @@ class Document:
     def rename_stage(self, stage_id: int, name: str) -> str:
         with self._transaction() as conn:
             old = self.matrix.rename_stage(stage_id, name)
-            conn.execute(update(StageRow).where(StageRow.id == stage_id)
+            conn.execute(update(StageRow).where(col(StageRow.id) == stage_id)
                          .values(name=self.matrix.stage(stage_id).name))
         self._emit(Change("stages", stage_ids=frozenset({stage_id})))
         return old
@@ -448,7 +449,7 @@ class Document:
             snapshot = self.matrix.delete_stage(stage_id)
             tids = [s.touchpoint.id for s in snapshot.touchpoints]
             self._delete_touchpoint_rows(conn, tids)
-            conn.execute(delete(StageRow).where(StageRow.id == stage_id))
+            conn.execute(delete(StageRow).where(col(StageRow.id) == stage_id))
             self._write_stage_order(conn)
         self._emit(Change("stages", touchpoint_ids=frozenset(tids),
                           stage_ids=frozenset({stage_id}), structure=True))
@@ -471,7 +472,7 @@ class Document:
     def add_touchpoint(self, stage_id: int, name: str, index: int | None = None,
                        **attributes: object) -> Touchpoint:
         with self._transaction() as conn:
-            tp = self.matrix.add_touchpoint(stage_id, name, index, **attributes)
+            tp = self.matrix.add_touchpoint(stage_id, name, index, **attributes)  # type: ignore[arg-type]
             conn.execute(insert(TouchpointRow).values(**_touchpoint_values(tp, 0)))
             self._write_touchpoint_order(conn, stage_id)
         self._emit(Change("touchpoints", touchpoint_ids=frozenset({tp.id}),
@@ -484,7 +485,7 @@ class Document:
             tp = self.matrix.touchpoint(touchpoint_id)
             values = _touchpoint_values(tp, 0)
             del values["position"]
-            conn.execute(update(TouchpointRow).where(TouchpointRow.id == touchpoint_id)
+            conn.execute(update(TouchpointRow).where(col(TouchpointRow.id) == touchpoint_id)
                          .values(**values))
         self._emit(Change("touchpoints", touchpoint_ids=frozenset({touchpoint_id})))
         return old
@@ -496,7 +497,7 @@ class Document:
                         ) -> tuple[int, int]:
         with self._transaction() as conn:
             old_stage, old_index = self.matrix.move_touchpoint(touchpoint_id, stage_id, index)
-            conn.execute(update(TouchpointRow).where(TouchpointRow.id == touchpoint_id)
+            conn.execute(update(TouchpointRow).where(col(TouchpointRow.id) == touchpoint_id)
                          .values(stage_id=stage_id))
             self._write_touchpoint_order(conn, stage_id)
             if old_stage != stage_id:
@@ -540,7 +541,7 @@ class Document:
         with self._transaction() as conn:
             old = self.matrix.update_department(department_id, name=name, code=code, lead=lead)
             dept = self.matrix.department(department_id)
-            conn.execute(update(DepartmentRow).where(DepartmentRow.id == department_id)
+            conn.execute(update(DepartmentRow).where(col(DepartmentRow.id) == department_id)
                          .values(name=dept.name, code=dept.code, lead=dept.lead))
         self._emit(Change("departments", department_ids=frozenset({department_id})))
         return old
@@ -559,8 +560,8 @@ class Document:
     def delete_department(self, department_id: int) -> DepartmentSnapshot:
         with self._transaction() as conn:
             snapshot = self.matrix.delete_department(department_id)
-            conn.execute(delete(CellRow).where(CellRow.department_id == department_id))
-            conn.execute(delete(DepartmentRow).where(DepartmentRow.id == department_id))
+            conn.execute(delete(CellRow).where(col(CellRow.department_id) == department_id))
+            conn.execute(delete(DepartmentRow).where(col(DepartmentRow.id) == department_id))
             self._write_department_order(conn)
             if snapshot.was_focus:
                 conn.execute(update(MatrixRow).values(focus_department_id=None))
@@ -628,8 +629,8 @@ class Document:
     def _delete_touchpoint_rows(self, conn: Connection, touchpoint_ids: list[int]) -> None:
         for chunk_start in range(0, len(touchpoint_ids), 500):
             chunk = touchpoint_ids[chunk_start:chunk_start + 500]
-            conn.execute(delete(CellRow).where(CellRow.touchpoint_id.in_(chunk)))  # type: ignore[attr-defined]
-            conn.execute(delete(TouchpointRow).where(TouchpointRow.id.in_(chunk)))  # type: ignore[union-attr]
+            conn.execute(delete(CellRow).where(col(CellRow.touchpoint_id).in_(chunk)))
+            conn.execute(delete(TouchpointRow).where(col(TouchpointRow.id).in_(chunk)))
 
     def _write_restored_touchpoint(self, conn: Connection, snapshot: TouchpointSnapshot, *,
                                    restore: bool = False) -> Touchpoint:
@@ -693,7 +694,7 @@ def _replace_contents(target: Matrix, source: Matrix) -> None:
     target._department_by_id = {d.id: d for d in target.departments}
     target._stage_touchpoints = {k: list(v) for k, v in source._stage_touchpoints.items()}
     target._touchpoint_by_id = {
-        k: Touchpoint(**{f: getattr(v, f) for f in Touchpoint.__slots__})  # type: ignore[attr-defined]
+        k: Touchpoint(**{f: getattr(v, f) for f in Touchpoint.__slots__})
         for k, v in source._touchpoint_by_id.items()}
     target.roles = {k: dict(v) for k, v in source.roles.items()}
     target.notes = dict(source.notes)
