@@ -1,0 +1,27 @@
+"""Property: any matrix written as JSON and read back is the same matrix."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from strategies import matrices
+
+from cxmatrix.interchange import json_format
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(matrices())
+def test_json_round_trip_is_lossless(matrix) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "m.json"
+        json_format.write(matrix, path)
+        again = json_format.read(path).matrix
+    assert again.content() == matrix.content()
+
+
+@settings(max_examples=40, deadline=None)
+@given(matrices())
+def test_json_dict_round_trip(matrix) -> None:
+    assert json_format.from_dict(json_format.to_dict(matrix)).content() == matrix.content()
