@@ -1,0 +1,406 @@
+"""Build a Matrix from a sheet, a Layout and a code mapping, and report what was done.
+
+Rows are sorted into touchpoints, stage headings (a label and nothing else, followed by
+touchpoints), and rows that are left out with a reason: legends, totals, placeholders, rows
+below the table, codes without a touchpoint name. A grid's cells go through the code mapping;
+a list's role columns name departments. Nothing here touches a file or Qt; the result is a new
+Matrix, so an import that fails leaves nothing half-done.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from cxmatrix.domain.codes import (
+    NOBODY_CODES,
+    CodeMapping,
+    Target,
+    normalise_code,
+    roles_for_row,
+)
+from cxmatrix.domain.model import (
+    MAX_NAME_LENGTH,
+    Department,
+    Matrix,
+    Touchpoint,
+    derive_code,
+    name_key,
+)
+from cxmatrix.domain.progress import Progress
+from cxmatrix.domain.roles import Role
+from cxmatrix.interchange.import_layout import GRID, Layout
+from cxmatrix.interchange.import_report import CodeUse, ImportReport
+from cxmatrix.interchange.sheet_table import SheetTable, cell_ref, column_letter
+
+DEFAULT_STAGE = "Touchpoints"
+_LIST_SPLIT = re.compile(r"\s*[;,\n]\s*")
+_FLAG_TRUE = {"yes", "y", "true", "x", "1", "✓", "✔", "☑", "peak", "end", "ja", "oui", "si",
+              "sí", "*", "•"}
+_FLAG_FALSE = {"", "no", "n", "false", "0", "-", "–", "nee", "non"}
+_LEGEND = re.compile(r"^(legend|key)\b|^\(?[a-z]{1,3}\)?\s*(=|:|\s[-–—]\s)\s*[a-z]",
+                     re.IGNORECASE)
+_TOTAL = re.compile(r"^(total|totals|sum|count|subtotal|grand total)\b", re.IGNORECASE)
+_PLACEHOLDER = re.compile(r"^(tbd|tbc|todo|to do|\.\.\.|…|\?+|xxx+|placeholder|example|"
+                          r"add (more|new|rows?).*|\(add.*\)|new touchpoint)$", re.IGNORECASE)
+_UNKNOWN = object()
+
+
+@dataclass
+class BuildOutcome:
+    matrix: Matrix
+    report: ImportReport
+    source_rows: dict[int, int] = field(default_factory=dict)  # touchpoint id -> sheet row
+
+
+def _merged_fills(table: SheetTable, layout: Layout) -> dict[tuple[int, int], str]:
+    """Values a merged range shows in cells other than its first: the label and stage columns
+    of vertical ranges, and ranges that lie within the role columns."""
+    fills: dict[tuple[int, int], str] = {}
+    role_columns = {c.index for c in layout.department_columns}
+    for r0, c0, r1, c1 in table.merged:
+        value = table.value(r0, c0)
+        if not value or r1 < layout.header_row + 1:
+            continue
+        inside_roles = all(c in role_columns for c in range(c0, c1 + 1))
+        vertical = r1 > r0
+        for row in range(max(r0, layout.header_row + 1), min(r1, table.height - 1) + 1):
+            for column in range(c0, c1 + 1):
+                if (row, column) == (r0, c0):
+                    continue
+                if inside_roles or (vertical and column in (layout.label_column,
+                                                            layout.stage_column)):
+                    fills[(row, column)] = value
+    return fills
+
+
+def collect_codes(table: SheetTable, layout: Layout) -> dict[str, CodeUse]:
+    """Each distinct raw code in the role cells (grid), or each role column heading (list),
+    with how many times it is used."""
+    uses: dict[str, CodeUse] = {}
+    columns = [c.index for c in layout.department_columns]
+    if layout.shape == GRID:
+        counts: dict[str, int] = {}
+        for row in table.rows[layout.header_row + 1:]:
+            width = len(row)
+            for column in columns:
+                if column < width:
+                    text = row[column]
+                    if text:
+                        counts[text] = counts.get(text, 0) + 1
+        for text, count in counts.items():
+            key = normalise_code(text)
+            use = uses.get(key)
+            if use is None:
+                uses[key] = CodeUse(key, text, count)
+            else:
+                use.count += count
+                if count > use.count - count:
+                    use.display = text
+    else:
+        for choice in layout.department_columns:
+            key = normalise_code(choice.header)
+            count = 0
+            for row in table.rows[layout.header_row + 1:]:
+                if choice.index < len(row) and row[choice.index]:
+                    count += sum(1 for name in _LIST_SPLIT.split(row[choice.index]) if name)
+            uses[key] = CodeUse(key, choice.header, count, choice.target)
+    return uses
+
+
+class _Builder:
+    def __init__(self, table: SheetTable, layout: Layout, mapping: CodeMapping,
+                 report: ImportReport, max_touchpoints: int | None,
+                 progress: Progress | None) -> None:
+        self.table = table
+        self.layout = layout
+        self.mapping = mapping
+        self.report = report
+        self.max_touchpoints = max_touchpoints
+        self.progress = progress
+        self.matrix = Matrix(title=table.name or "Imported matrix")
+        self.fills = _merged_fills(table, layout)
+        self.source_rows: dict[int, int] = {}
+        self.stage_ids: dict[str, int] = {}
+        self.department_ids: dict[str, int] = {}
+        self.codes_taken: list[str] = []
+        self.role_columns = [c.index for c in layout.department_columns]
+        self.column_departments: dict[int, int] = {}
+        self.raw_targets: dict[str, object] = {}
+
+    # ---- helpers ----------------------------------------------------------------------------
+
+    def value(self, row: int, column: int | None) -> str:
+        if column is None:
+            return ""
+        cells = self.table.rows[row]
+        text = cells[column] if column < len(cells) else ""
+        if not text and self.fills:
+            return self.fills.get((row, column), "")
+        return text
+
+    def stage_id(self, name: str) -> int:
+        key = name_key(name)
+        found = self.stage_ids.get(key)
+        if found is None:
+            found = self.matrix.new_id()
+            self.matrix.load_stage(found, name.strip()[:MAX_NAME_LENGTH])
+            self.stage_ids[key] = found
+        return found
+
+    def department_id(self, name: str) -> int:
+        key = name_key(name)
+        found = self.department_ids.get(key)
+        if found is None:
+            code = derive_code(name, self.codes_taken)
+            self.codes_taken.append(code)
+            found = self.matrix.new_id()
+            self.matrix.load_department(Department(found, name.strip()[:MAX_NAME_LENGTH],
+                                                   code))
+            self.department_ids[key] = found
+        return found
+
+    def new_department_for_column(self, column: int, header: str) -> None:
+        name = " ".join(header.split()) or f"Column {column_letter(column)}"
+        if name_key(name) in self.department_ids:
+            base, number = name, 2
+            while name_key(f"{base} ({number})") in self.department_ids:
+                number += 1
+            name = f"{base} ({number})"
+            self.report.renamed.append(
+                f"Column {column_letter(column)} repeats the department {base!r}: imported "
+                f"as {name!r}.")
+        self.column_departments[column] = self.department_id(name)
+
+    def target_of(self, text: str) -> object:
+        found = self.raw_targets.get(text)
+        if found is None:
+            target = self.mapping.entries.get(normalise_code(text))
+            found = _UNKNOWN if target is None else target
+            self.raw_targets[text] = found
+        return found
+
+    # ---- rows -------------------------------------------------------------------------------
+
+    def build(self) -> BuildOutcome:
+        layout = self.layout
+        report = self.report
+        if layout.shape == GRID:
+            for choice in layout.department_columns:
+                self.new_department_for_column(choice.index, choice.header)
+        attribute_columns = set(layout.attributes.values())
+        events: list[tuple[str, int, str]] = []  # (kind, row, text)
+        current_stage = ""
+        touchpoints = 0
+        rows = self.table.rows
+        total = len(rows)
+        role_columns = self.role_columns
+        label_column = layout.label_column
+        for row_index in range(layout.header_row + 1, total):
+            cells = rows[row_index]
+            if not cells:
+                continue
+            if self.progress is not None and row_index % 2000 == 0:
+                self.progress.step(row_index, total, "Importing rows")
+            width = len(cells)
+            label = self.value(row_index, label_column)
+            has_roles = any(column < width and cells[column] for column in role_columns) or \
+                (bool(self.fills) and any(self.value(row_index, c) for c in role_columns))
+            if layout.stage_column is not None:
+                stage_text = self.value(row_index, layout.stage_column)
+                if stage_text and not label and not has_roles:
+                    current_stage = stage_text
+                    events.append(("stage", row_index, stage_text))
+                    continue
+                if stage_text:
+                    current_stage = stage_text
+            if not label:
+                if has_roles:
+                    report.skip_row("role codes but no touchpoint name", f"row {row_index + 1}")
+                continue
+            if not has_roles:
+                reason = self.not_a_touchpoint(label)
+                if reason:
+                    report.skip_row(reason, f"row {row_index + 1}")
+                    continue
+                if layout.stage_rows and self.looks_like_heading(row_index, cells,
+                                                                 attribute_columns):
+                    events.append(("heading", row_index, self.heading_text(row_index, cells)))
+                    continue
+            else:
+                reason = self.not_a_touchpoint(label)
+                if reason is None and _LEGEND.match(label):
+                    reason = "a legend"
+                if reason is None and layout.shape == GRID and self.numbers_only(cells):
+                    reason = "numbers, not role codes (a totals row?)"
+                if reason:
+                    report.skip_row(reason, f"row {row_index + 1}")
+                    continue
+            events.append(("touchpoint", row_index, current_stage))
+            touchpoints += 1
+            if self.max_touchpoints is not None and touchpoints >= self.max_touchpoints:
+                break
+        self.apply(events)
+        self.matrix.load_finished()
+        report.touchpoints = self.matrix.touchpoint_count
+        report.departments = len(self.matrix.departments)
+        report.stages = len(self.matrix.stages)
+        return BuildOutcome(self.matrix, report, self.source_rows)
+
+    def not_a_touchpoint(self, label: str) -> str | None:
+        if self.layout.shape == GRID and label.casefold() in self.mapping.entries and \
+                len(label) <= 3:
+            return "a legend (the name is a role code)"
+        if _LEGEND.match(label) and len(label) < 200 and (
+                "=" in label or label.casefold().startswith(("legend", "key"))):
+            return "a legend"
+        if _TOTAL.match(label):
+            return "a totals row"
+        if _PLACEHOLDER.match(label):
+            return "a placeholder"
+        return None
+
+    def numbers_only(self, cells: list[str]) -> bool:
+        values = [cells[c] for c in self.role_columns if c < len(cells) and cells[c]]
+        return bool(values) and all(re.fullmatch(r"[-+]?[\d.,]+%?", v) for v in values)
+
+    def looks_like_heading(self, row: int, cells: list[str], attribute_columns: set[int]
+                           ) -> bool:
+        filled = [c for c, v in enumerate(cells) if v]
+        if any(c in attribute_columns for c in filled):
+            return False
+        return len(filled) == 1 or self.table.merged_across(row)
+
+    def heading_text(self, row: int, cells: list[str]) -> str:
+        return next((v for v in cells if v), "")
+
+    def apply(self, events: list[tuple[str, int, str]]) -> None:
+        report = self.report
+        last_touchpoint = max((i for i, e in enumerate(events) if e[0] == "touchpoint"),
+                              default=-1)
+        current = ""
+        for index, (kind, row, text) in enumerate(events):
+            if kind == "heading":
+                if index > last_touchpoint:
+                    report.skip_row("text below the table (a note or legend?)", f"row {row + 1}")
+                    continue
+                current = text
+                self.stage_id(current)
+            elif kind == "stage":
+                self.stage_id(text)
+            else:
+                stage_name = text if self.layout.stage_column is not None else current
+                self.add_touchpoint(row, stage_name or DEFAULT_STAGE)
+
+    def add_touchpoint(self, row: int, stage_name: str) -> None:
+        layout = self.layout
+        matrix = self.matrix
+        stage_id = self.stage_id(stage_name)
+        name = self.value(row, layout.label_column)[:MAX_NAME_LENGTH]
+        touchpoint = Touchpoint(matrix.new_id(), stage_id, name)
+        notes: list[str] = []
+        for key, column in layout.attributes.items():
+            text = self.value(row, column)
+            if key in ("peak", "end"):
+                flag = text.strip().casefold()
+                if flag in _FLAG_TRUE:
+                    setattr(touchpoint, key, True)
+                elif flag not in _FLAG_FALSE:
+                    setattr(touchpoint, key, True)
+                    self.report.skip_cell(f"{key} flag read as yes", cell_ref(row, column))
+            elif key == "notes":
+                if text:
+                    notes.append(text)
+            elif text:
+                setattr(touchpoint, key, text[:MAX_NAME_LENGTH * 10])
+        comment = self.table.comments.get((row, layout.label_column)) if \
+            self.table.comments else None
+        if comment:
+            notes.append(comment)
+        if notes:
+            touchpoint.notes = "\n".join(notes)
+            self.report.touchpoint_notes += 1
+        matrix.load_touchpoint(touchpoint)
+        self.source_rows[touchpoint.id] = row + 1
+        if layout.shape == GRID:
+            self.grid_roles(row, touchpoint.id)
+        else:
+            self.list_roles(row, touchpoint.id)
+
+    def grid_roles(self, row: int, touchpoint_id: int) -> None:
+        report = self.report
+        departments: list[int] = []
+        targets: list[Target | None] = []
+        cells = self.table.rows[row]
+        width = len(cells)
+        comments = self.table.comments
+        for column in self.role_columns:
+            text = cells[column] if column < width else ""
+            if not text and self.fills:
+                text = self.fills.get((row, column), "")
+            department_id = self.column_departments[column]
+            if comments:
+                note = comments.get((row, column))
+                if note:
+                    self.matrix.notes[(touchpoint_id, department_id)] = note
+                    report.cell_notes += 1
+            if not text:
+                continue
+            target = self.target_of(text)
+            if target is _UNKNOWN:
+                report.skip_cell(f"code {text!r} not understood", cell_ref(row, column))
+                continue
+            departments.append(department_id)
+            targets.append(target)  # type: ignore[arg-type]
+        self.store_roles(touchpoint_id, departments, targets)
+
+    def list_roles(self, row: int, touchpoint_id: int) -> None:
+        strongest: dict[int, Target] = {}
+        for choice in self.layout.department_columns:
+            text = self.value(row, choice.index)
+            if not text:
+                continue
+            target = self.mapping.entries.get(normalise_code(choice.header), choice.target)
+            for name in _LIST_SPLIT.split(text):
+                name = name.strip().strip(".")
+                if not name:
+                    continue
+                if name.casefold() in NOBODY_CODES or name.casefold() in ("tbd", "tbc", "?"):
+                    self.report.no_role_cells += 1
+                    continue
+                if not any(ch.isalpha() for ch in name):
+                    self.report.skip_cell(f"{name!r} is not a department name",
+                                          cell_ref(row, choice.index))
+                    continue
+                department_id = self.department_id(name)
+                if target is None:
+                    self.report.skip_cell(f"column {choice.header!r} has no role",
+                                          cell_ref(row, choice.index))
+                    continue
+                previous = strongest.get(department_id)
+                if previous is None or target.strength > previous.strength:
+                    strongest[department_id] = target
+        self.store_roles(touchpoint_id, list(strongest), list(strongest.values()))
+
+    def store_roles(self, touchpoint_id: int, departments: list[int],
+                    targets: list[Target | None]) -> None:
+        if not departments:
+            return
+        roles = roles_for_row(targets)
+        row_roles: dict[int, Role] = {}
+        counter = self.report.roles
+        for department_id, role in zip(departments, roles, strict=True):
+            if role is None:
+                self.report.no_role_cells += 1
+            else:
+                row_roles[department_id] = role
+                counter[role] += 1
+        if row_roles:
+            self.matrix.roles[touchpoint_id] = row_roles
+
+
+def build(table: SheetTable, layout: Layout, mapping: CodeMapping, report: ImportReport, *,
+          max_touchpoints: int | None = None, progress: Progress | None = None) -> BuildOutcome:
+    """A new matrix from ``table`` as ``layout`` describes it."""
+    return _Builder(table, layout, mapping, report, max_touchpoints, progress).build()
+

@@ -1,0 +1,162 @@
+"""What the importer found in a sheet (or what the user chose instead): the :class:`Layout`.
+
+Detection fills a Layout; the wizard shows it and lets the user change it; building reads it.
+Column and row numbers are 0-based; ``describe`` gives the spreadsheet's own names (B, row 5).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from cxmatrix.domain.codes import Target
+from cxmatrix.interchange.sheet_table import column_letter
+
+GRID = "grid"
+LIST = "list"
+
+
+@dataclass
+class ColumnChoice:
+    """A column that may be a department (grid) or a role column (list)."""
+
+    index: int
+    header: str
+    included: bool
+    reason: str = ""  # why it is left out, or what it is
+    target: Target | None = None  # list shape: the role its departments get
+
+    @property
+    def letter(self) -> str:
+        return column_letter(self.index)
+
+
+@dataclass
+class Layout:
+    shape: str
+    header_row: int
+    label_column: int
+    stage_column: int | None = None
+    stage_rows: bool = False
+    columns: list[ColumnChoice] = field(default_factory=list)
+    attributes: dict[str, int] = field(default_factory=dict)  # touchpoint field -> column
+    group_row: int | None = None
+    ignored_columns: list[tuple[int, str, str]] = field(default_factory=list)
+    headers: list[str] = field(default_factory=list)
+
+    @property
+    def department_columns(self) -> list[ColumnChoice]:
+        return [c for c in self.columns if c.included]
+
+    def with_column(self, index: int, included: bool) -> Layout:
+        """A copy with one candidate column switched on or off."""
+        columns = [replace(c, included=included) if c.index == index else c
+                   for c in self.columns]
+        if not any(c.index == index for c in self.columns):
+            header = self.headers[index] if index < len(self.headers) else ""
+            columns.append(ColumnChoice(index, header, included, "chosen by you"))
+            columns.sort(key=lambda c: c.index)
+        return replace(self, columns=columns)
+
+    def describe(self) -> dict[str, Any]:
+        """The layout in the spreadsheet's own terms, for reports and the details dict."""
+        def name(index: int | None) -> str | None:
+            if index is None:
+                return None
+            header = self.headers[index] if index < len(self.headers) else ""
+            return f"{column_letter(index)} ({header})" if header else column_letter(index)
+
+        return {
+            "shape": self.shape,
+            "header_row": self.header_row + 1,
+            "label_column": name(self.label_column),
+            "stage_column": name(self.stage_column),
+            "stage_heading_rows": self.stage_rows,
+            "group_row": self.group_row + 1 if self.group_row is not None else None,
+            "columns": [
+                {"column": c.letter, "header": c.header, "included": c.included,
+                 "reason": c.reason, **({"role": c.target.value} if c.target else {})}
+                for c in self.columns
+            ],
+            "attributes": {key: name(index) for key, index in self.attributes.items()},
+            "ignored_columns": [{"column": column_letter(i), "header": h, "reason": r}
+                                for i, h, r in self.ignored_columns],
+        }
+
+
+# ---- heading vocabulary -----------------------------------------------------------------------
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[^\W_]+", text.casefold())
+
+
+_LABEL_WORDS = {"touchpoint", "touchpoints", "touch", "activity", "activities", "task", "tasks",
+                "deliverable", "deliverables", "interaction", "interactions", "process",
+                "moment", "moments", "item", "items", "name", "step", "steps", "event",
+                "events", "action", "actions", "what", "journey", "contact", "contacts",
+                "decision", "decisions", "milestone", "milestones", "function", "service"}
+_STAGE_WORDS = {"stage", "stages", "phase", "phases", "journey stage", "lifecycle", "section",
+                "area", "group"}
+_ATTRIBUTE_WORDS: dict[str, tuple[str, ...]] = {
+    "notes": ("notes", "note", "comments", "comment", "remarks", "remark", "annotation"),
+    "channel": ("channel", "channels", "medium", "media", "via"),
+    "category": ("category", "categories", "interacts", "interaction type", "touchpoint type"),
+    "description": ("description", "details", "detail", "what happens", "explanation"),
+    "metric": ("metric", "metrics", "kpi", "kpis", "measure", "measures", "measured",
+               "success measure", "okr"),
+    "peak": ("peak", "peak moment", "moment of truth"),
+    "end": ("end moment", "end"),
+}
+_IGNORED_WORDS: dict[str, str] = {
+    "status": "status", "priority": "priority", "date": "dates", "dates": "dates",
+    "due": "dates", "deadline": "dates", "updated": "dates", "id": "IDs", "ref": "IDs",
+    "no": "IDs", "number": "IDs", "#": "IDs",
+    "total": "totals", "totals": "totals", "count": "totals", "score": "numbers",
+    "effort": "numbers", "cost": "numbers", "budget": "numbers", "hours": "numbers",
+    "progress": "status", "percent": "numbers", "sla": "numbers", "frequency": "other",
+    "volume": "numbers", "link": "links", "url": "links", "source": "other",
+}
+
+
+def label_heading_score(header: str) -> int:
+    words = _words(header)
+    if not words:
+        return 0
+    return 2 if any(w in _LABEL_WORDS for w in words) else 0
+
+
+def is_stage_heading(header: str) -> bool:
+    text = " ".join(_words(header))
+    return bool(text) and (text in _STAGE_WORDS or any(w in {"stage", "phase", "phases",
+                                                              "stages"} for w in _words(header)))
+
+
+def attribute_of_heading(header: str) -> str | None:
+    text = " ".join(_words(header))
+    if not text:
+        return None
+    for key in ("peak", "end"):
+        for phrase in _ATTRIBUTE_WORDS[key]:
+            if text == phrase or text.startswith(phrase + " "):
+                return key
+    words = set(_words(header))
+    for key, phrases in _ATTRIBUTE_WORDS.items():
+        if key in ("peak", "end"):
+            continue
+        for phrase in phrases:
+            if (" " in phrase and phrase in text) or phrase in words:
+                return key
+    return None
+
+
+def ignored_reason_of_heading(header: str) -> str | None:
+    words = _words(header)
+    if header.strip() == "#":
+        return "IDs"
+    if words and words[0] in ("legend", "key"):
+        return "legend"
+    for word in words[:3]:
+        if word in _IGNORED_WORDS:
+            return _IGNORED_WORDS[word]
+    return None

@@ -1,0 +1,138 @@
+"""What an import did, for people (lines) and for programs (a dict).
+
+After every import, in the GUI and on the command line: touchpoints, departments and stages
+created, cells imported per role, cells skipped with the reason and their cell references
+(the first ten, then a count), columns and rows left out, and notes taken from comments.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from cxmatrix.domain.codes import Target
+from cxmatrix.domain.roles import Role
+
+SHOW_REFERENCES = 10
+
+
+@dataclass
+class CodeUse:
+    """One distinct raw code found, how often, and what it maps to."""
+
+    key: str
+    display: str
+    count: int = 0
+    target: Target | None = None
+
+
+@dataclass
+class Skipped:
+    """Cells or rows left out for one reason, with their references."""
+
+    reason: str
+    references: list[str] = field(default_factory=list)
+    count: int = 0
+
+    def add(self, reference: str) -> None:
+        self.count += 1
+        if len(self.references) < SHOW_REFERENCES:
+            self.references.append(reference)
+
+    def where(self) -> str:
+        shown = ", ".join(self.references)
+        more = self.count - len(self.references)
+        return f"{shown} and {more:,} more" if more > 0 else shown
+
+
+@dataclass
+class ImportReport:
+    source: str
+    sheet: str = ""
+    shape: str = ""
+    touchpoints: int = 0
+    departments: int = 0
+    stages: int = 0
+    roles: Counter[Role] = field(default_factory=Counter)
+    no_role_cells: int = 0
+    codes: dict[str, CodeUse] = field(default_factory=dict)
+    skipped_cells: dict[str, Skipped] = field(default_factory=dict)
+    skipped_rows: dict[str, Skipped] = field(default_factory=dict)
+    ignored_columns: list[tuple[str, str, str]] = field(default_factory=list)
+    touchpoint_notes: int = 0
+    cell_notes: int = 0
+    mapping_explanation: str = ""
+    detected: dict[str, Any] = field(default_factory=dict)
+    renamed: list[str] = field(default_factory=list)
+    cxmatrix_workbook: bool = False
+
+    def skip_cell(self, reason: str, reference: str) -> None:
+        self.skipped_cells.setdefault(reason, Skipped(reason)).add(reference)
+
+    def skip_row(self, reason: str, reference: str) -> None:
+        self.skipped_rows.setdefault(reason, Skipped(reason)).add(reference)
+
+    @property
+    def skipped_cell_count(self) -> int:
+        return sum(s.count for s in self.skipped_cells.values())
+
+    def lines(self) -> list[str]:
+        where = f"{self.source}, sheet {self.sheet!r}" if self.sheet else self.source
+        kind = {"grid": "a grid", "list": "a list"}.get(self.shape, self.shape)
+        lines = []
+        if self.cxmatrix_workbook:
+            lines.append(f"Read {where}: a workbook exported by cxmatrix.")
+        else:
+            lines.append(f"Read {where} as {kind}" + (
+                f" (headings in row {self.detected['header_row']})."
+                if self.detected.get("header_row") else "."))
+        lines.append(f"Created {self.touchpoints:,} touchpoints in {self.stages:,} stages and "
+                     f"{self.departments:,} departments.")
+        per_role = ", ".join(f"{self.roles[role]:,} {role.label}" for role in Role)
+        lines.append(f"Cells imported: {per_role}" + (
+            f"; {self.no_role_cells:,} cells with a code meaning no role (such as I, Informed, "
+            "or -)" if self.no_role_cells else "") + ".")
+        if self.mapping_explanation:
+            lines.append(self.mapping_explanation)
+        if self.touchpoint_notes or self.cell_notes:
+            lines.append(f"Notes taken: {self.touchpoint_notes:,} on touchpoints (from comment "
+                         f"columns and comments), {self.cell_notes:,} on cells (from cell "
+                         "comments).")
+        for skipped in self.skipped_cells.values():
+            lines.append(f"Skipped {skipped.count:,} cells: {skipped.reason}: "
+                         f"{skipped.where()}.")
+        for skipped in self.skipped_rows.values():
+            noun = "row" if skipped.count == 1 else "rows"
+            lines.append(f"Left out {skipped.count:,} {noun}: {skipped.reason}: "
+                         f"{skipped.where()}.")
+        for letter, header, reason in self.ignored_columns:
+            label = f"{letter} ({header!r})" if header else letter
+            if reason != "blank spacer column":
+                lines.append(f"Column {label} is not imported: {reason}.")
+        lines.extend(self.renamed)
+        return lines
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "sheet": self.sheet,
+            "shape": self.shape,
+            "cxmatrix_workbook": self.cxmatrix_workbook,
+            "touchpoints": self.touchpoints,
+            "departments": self.departments,
+            "stages": self.stages,
+            "roles": {role.value: self.roles[role] for role in Role},
+            "no_role_cells": self.no_role_cells,
+            "codes": [{"code": c.display, "count": c.count,
+                       "role": c.target.value if c.target else None}
+                      for c in self.codes.values()],
+            "skipped_cells": [{"reason": s.reason, "count": s.count, "cells": s.references}
+                              for s in self.skipped_cells.values()],
+            "skipped_rows": [{"reason": s.reason, "count": s.count, "rows": s.references}
+                             for s in self.skipped_rows.values()],
+            "ignored_columns": [{"column": c, "header": h, "reason": r}
+                                for c, h, r in self.ignored_columns],
+            "touchpoint_notes": self.touchpoint_notes,
+            "cell_notes": self.cell_notes,
+        }

@@ -1,0 +1,112 @@
+"""One sheet of a spreadsheet as the importer sees it: rows of text, merged ranges, comments.
+
+The readers (``xlsx_reader``, ``csv_reader``) produce a :class:`SheetTable`; detection and
+building work on it and never touch a file. Every value is text (numbers without a useless
+".0", dates as ISO dates), so all readers give the same table for the same content.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+# Limits that keep an import bounded in time and memory, whatever the file declares.
+MAX_ROWS = 250_000
+MAX_COLUMNS = 2_000
+MAX_CELLS = 12_000_000
+
+
+@dataclass
+class SheetTable:
+    """A sheet's values, 0-based: ``rows[r][c]``; rows may be shorter than ``width``."""
+
+    name: str
+    rows: list[list[str]]
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # r0, c0, r1, c1
+    comments: dict[tuple[int, int], str] = field(default_factory=dict)
+    hidden: bool = False
+
+    @property
+    def height(self) -> int:
+        return len(self.rows)
+
+    @property
+    def width(self) -> int:
+        return max((len(row) for row in self.rows), default=0)
+
+    def value(self, row: int, column: int) -> str:
+        if 0 <= row < len(self.rows):
+            cells = self.rows[row]
+            if 0 <= column < len(cells):
+                return cells[column]
+        return ""
+
+    def is_blank_row(self, row: int) -> bool:
+        return not any(self.rows[row])
+
+    def merged_across(self, row: int) -> bool:
+        """Whether a merged range starts at this row and spans several columns."""
+        return any(r0 <= row <= r1 and c1 > c0 for r0, c0, r1, c1 in self.merged)
+
+
+def column_letter(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA."""
+    letters = ""
+    number = index + 1
+    while number:
+        number, remainder = divmod(number - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def column_index(letters: str) -> int:
+    """A -> 0, AA -> 26."""
+    number = 0
+    for char in letters.upper():
+        number = number * 26 + ord(char) - 64
+    return number - 1
+
+
+def cell_ref(row: int, column: int) -> str:
+    """0-based (row, column) -> "B7"."""
+    return f"{column_letter(column)}{row + 1}"
+
+
+def to_text(value: object) -> str:
+    """A cell value as the text a person sees."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return str(value)
+    return str(value).strip()
+
+
+def text_row(values: list[object] | tuple[object, ...]) -> list[str]:
+    """A row of values as text, trailing empty cells dropped."""
+    row = [v.strip() if v.__class__ is str else to_text(v) for v in values]  # type: ignore[union-attr]
+    while row and not row[-1]:
+        row.pop()
+    return row
+
+
+def trim_rows(rows: list[list[str]]) -> list[list[str]]:
+    """Drop trailing blank rows (formatted but empty rows at the end of a sheet)."""
+    end = len(rows)
+    while end and not any(rows[end - 1]):
+        end -= 1
+    del rows[end:]
+    return rows

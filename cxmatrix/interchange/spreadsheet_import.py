@@ -1,0 +1,398 @@
+"""Import the spreadsheets users already have: .xlsx/.xlsm and .csv/.tsv/.txt.
+
+Two steps, so the GUI wizard can show what will happen before it happens:
+
+* :func:`inspect` reads the file, chooses the sheet, detects the layout, resolves the code
+  mapping and dry-runs the import, returning an :class:`Inspection` (sheets, layout, distinct
+  codes with counts and roles, skipped cells, a preview of the first rows as they will import).
+* :meth:`Inspection.adjust` applies the user's overrides (another sheet, header row, label
+  column, stage column or heading rows, departments on or off, mapping entries) cheaply, and
+  :func:`import_inspection` runs the real import.
+
+:func:`read` is the reader that ``formats`` registers: inspect with defaults, then import. An
+import is all or nothing: it builds a new Matrix, and any problem raises ImportFailed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from cxmatrix.domain.codes import (
+    DEFAULT_PRESET,
+    MAPPING_PRESETS,
+    CodeMapping,
+    Target,
+    mapping_from_table,
+    normalise_code,
+    resolve_mapping,
+)
+from cxmatrix.domain.model import DomainError
+from cxmatrix.domain.progress import Progress
+from cxmatrix.domain.roles import Role
+from cxmatrix.interchange.errors import ImportFailed
+from cxmatrix.interchange.formats import ImportResult
+from cxmatrix.interchange.import_build import BuildOutcome, build, collect_codes
+from cxmatrix.interchange.import_detect import detect, sheet_score
+from cxmatrix.interchange.import_layout import GRID, Layout
+from cxmatrix.interchange.import_report import CodeUse, ImportReport
+from cxmatrix.interchange.sheet_table import SheetTable
+
+TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+PREVIEW_ROWS = 30
+FULL_DRY_RUN_CELLS = 300_000
+
+MappingArgument = str | CodeMapping | dict[str, Any] | None
+
+
+@dataclass
+class SheetInfo:
+    name: str
+    hidden: bool
+    rows: int = 0
+    columns: int = 0
+    score: int = 0
+    problem: str = ""
+
+
+@dataclass
+class PreviewRow:
+    """One row of the preview: where it comes from and what it becomes."""
+
+    sheet_row: int
+    stage: str
+    touchpoint: str
+    roles: list[Role | None]
+
+
+@dataclass
+class Inspection:
+    path: Path
+    sheets: list[SheetInfo]
+    sheet: str
+    table: SheetTable
+    layout: Layout
+    preset: str
+    mapping: CodeMapping
+    codes: list[CodeUse]
+    report: ImportReport
+    preview_departments: list[str] = field(default_factory=list)
+    preview: list[PreviewRow] = field(default_factory=list)
+    text_format: dict[str, str] = field(default_factory=dict)
+    cxmatrix_about: dict[str, str] | None = None
+    customised: bool = False
+    dry_run_complete: bool = True
+    _workbook: Any = None
+
+    @property
+    def cxmatrix_workbook(self) -> bool:
+        return self.cxmatrix_about is not None and not self.customised
+
+    def adjust(self, *, layout: Layout | None = None, preset: str | None = None,
+               mapping: dict[str, Target | None] | None = None,
+               sheet: str | None = None, progress: Progress | None = None) -> Inspection:
+        """A new inspection with the user's changes (no change to this one).
+
+        ``mapping`` changes entries of the current mapping: raw code -> target (None: not
+        understood). ``preset`` starts the mapping again from a preset.
+        """
+        if sheet is not None and sheet != self.sheet:
+            return _inspect_workbook_sheet(self, sheet, preset or self.preset, progress)
+        new_layout = layout or self.layout
+        table_codes = {c.key: c.count for c in collect_codes(self.table, new_layout).values()}
+        if preset is not None or layout is not None:
+            code_mapping = _resolve(preset or self.preset, table_codes, self.table, new_layout)
+        else:
+            code_mapping = self.mapping
+        if mapping:
+            for raw, target in mapping.items():
+                code_mapping = code_mapping.with_entry(raw, target)
+        inspection = _analyse(self.path, self.sheets, self.table, new_layout,
+                              preset or self.preset, code_mapping, self.text_format,
+                              self.cxmatrix_about, progress)
+        inspection.customised = self.customised or layout is not None or bool(mapping) or (
+            preset is not None and preset != self.preset)
+        inspection._workbook = self._workbook
+        return inspection
+
+
+def _resolve(preset: str, codes: dict[str, int], table: SheetTable, layout: Layout
+             ) -> CodeMapping:
+    mapping = resolve_mapping(preset, codes)
+    if layout.shape != GRID:
+        # A list's "codes" are its role column headings; keep what detection found.
+        entries = dict(mapping.entries)
+        for choice in layout.department_columns:
+            key = normalise_code(choice.header)
+            if choice.target is not None:
+                entries[key] = choice.target
+        mapping = CodeMapping(entries, preset, "")
+    return mapping
+
+
+def _mapping_from_argument(argument: MappingArgument) -> tuple[str, dict[str, Any] | None,
+                                                                CodeMapping | None]:
+    """(preset, entries to override, a complete mapping) from the ``mapping`` argument."""
+    if argument is None or argument == "":
+        return DEFAULT_PRESET, None, None
+    if isinstance(argument, CodeMapping):
+        return "custom", None, argument
+    if isinstance(argument, str):
+        preset = argument.strip().lower()
+        if preset not in MAPPING_PRESETS:
+            known = ", ".join(MAPPING_PRESETS)
+            raise ImportFailed(f"unknown code mapping {argument!r} (known: {known})")
+        return preset, None, None
+    if isinstance(argument, dict):
+        return DEFAULT_PRESET, argument, None
+    raise ImportFailed(f"mapping must be a preset name or a table, not {type(argument)}")
+
+
+def _analyse(path: Path, sheets: list[SheetInfo], table: SheetTable, layout: Layout,
+             preset: str, mapping: CodeMapping, text_format: dict[str, str],
+             about: dict[str, str] | None, progress: Progress | None) -> Inspection:
+    codes = collect_codes(table, layout)
+    for use in codes.values():
+        use.target = mapping.entries.get(use.key)
+    cells = table.height * max(table.width, 1)
+    full = cells <= FULL_DRY_RUN_CELLS
+    report = _new_report(path, table, layout, mapping, codes)
+    preview_report = _new_report(path, table, layout, mapping, codes)
+    preview_outcome = build(table, layout, mapping, preview_report, max_touchpoints=PREVIEW_ROWS)
+    if full:
+        build(table, layout, mapping, report, progress=progress)
+    else:
+        report = preview_report
+    inspection = Inspection(path, sheets, table.name, table, layout, preset, mapping,
+                            sorted(codes.values(), key=lambda c: (-c.count, c.key)), report,
+                            text_format=text_format, cxmatrix_about=about,
+                            dry_run_complete=full)
+    _fill_preview(inspection, preview_outcome)
+    return inspection
+
+
+def _new_report(path: Path, table: SheetTable, layout: Layout, mapping: CodeMapping,
+                codes: dict[str, CodeUse]) -> ImportReport:
+    report = ImportReport(path.name, table.name, layout.shape)
+    report.detected = layout.describe()
+    report.codes = codes
+    report.mapping_explanation = mapping.explanation
+    report.ignored_columns = [(c.letter, c.header, c.reason) for c in layout.columns
+                              if not c.included]
+    listed = {c.index for c in layout.columns}
+    from cxmatrix.interchange.sheet_table import column_letter
+    report.ignored_columns += [(column_letter(i), h, r) for i, h, r in layout.ignored_columns
+                               if i not in listed]
+    return report
+
+
+def _fill_preview(inspection: Inspection, outcome: BuildOutcome) -> None:
+    matrix = outcome.matrix
+    inspection.preview_departments = [d.name for d in matrix.departments]
+    stage_names = {s.id: s.name for s in matrix.stages}
+    for touchpoint in matrix.iter_touchpoints():
+        row = matrix.row_roles(touchpoint.id)
+        inspection.preview.append(PreviewRow(
+            outcome.source_rows.get(touchpoint.id, 0), stage_names[touchpoint.stage_id],
+            touchpoint.name, [row.get(d.id) for d in matrix.departments]))
+    inspection.preview.sort(key=lambda p: p.sheet_row)
+
+
+# ---- reading files ------------------------------------------------------------------------------
+
+
+def _suffix(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix in TEXT_SUFFIXES or suffix in WORKBOOK_SUFFIXES:
+        return suffix
+    from cxmatrix.interchange.formats import REFUSED_READERS
+
+    if suffix in REFUSED_READERS:
+        raise ImportFailed(f"{path.name}: {REFUSED_READERS[suffix]}")
+    raise ImportFailed(f"{path.name}: cannot import {suffix or 'a file without an extension'}: "
+                       "use .xlsx, .xlsm, .csv or .tsv")
+
+
+def inspect(path: Path | str, *, sheet: str | None = None, mapping: MappingArgument = None,
+            progress: Progress | None = None) -> Inspection:
+    """Read ``path`` and work out how it will import (see the module docstring)."""
+    path = Path(path)
+    suffix = _suffix(path)
+    preset, overrides, complete = _mapping_from_argument(mapping)
+    if suffix in TEXT_SUFFIXES:
+        from cxmatrix.interchange.csv_reader import read_csv
+
+        table, text_format = read_csv(path, progress)
+        sheets = [SheetInfo(table.name, False, table.height, table.width)]
+        inspection = _inspect_table(path, sheets, table, preset, text_format, None, progress)
+    else:
+        from cxmatrix.interchange import cxmatrix_workbook, xlsx_reader
+
+        workbook = xlsx_reader.open_workbook(path)
+        about = cxmatrix_workbook.about_values(workbook)
+        sheets = [SheetInfo(s.name, s.hidden) for s in workbook.sheets]
+        holder = Inspection(path, sheets, "", SheetTable("", []), Layout(GRID, 0, 0), preset,
+                            CodeMapping({}), [], ImportReport(path.name),
+                            cxmatrix_about=about)
+        holder._workbook = workbook
+        if sheet is None and about is not None:
+            from cxmatrix.interchange.workbook_layout import MATRIX_SHEET
+
+            sheet = MATRIX_SHEET
+        inspection = _inspect_workbook_sheet(holder, sheet, preset, progress)
+    if complete is not None or overrides:
+        inspection = _with_mapping(inspection, complete, overrides)
+    return inspection
+
+
+def _with_mapping(inspection: Inspection, complete: CodeMapping | None,
+                  overrides: dict[str, Any] | None) -> Inspection:
+    try:
+        if complete is not None:
+            changes = {c.key: complete.entries.get(c.key) for c in inspection.codes}
+        else:
+            table = mapping_from_table(overrides or {})
+            changes = dict(table.entries)
+            for raw, value in (overrides or {}).items():
+                if value is None or value == "":
+                    changes[normalise_code(raw)] = None
+    except ValueError as error:
+        raise ImportFailed(f"{inspection.path.name}: {error}") from None
+    return inspection.adjust(mapping=changes)  # type: ignore[arg-type]
+
+
+def _inspect_workbook_sheet(holder: Inspection, sheet: str | None, preset: str,
+                            progress: Progress | None) -> Inspection:
+    from cxmatrix.interchange import xlsx_reader
+
+    workbook = holder._workbook
+    sheets = [replace(s) for s in holder.sheets]
+    if sheet is not None:
+        entry = workbook.entry(sheet)
+        table = xlsx_reader.read_sheet(workbook, entry.name, progress)
+        for info in sheets:
+            if info.name == entry.name:
+                info.rows, info.columns = table.height, table.width
+    else:
+        table = _choose_sheet(workbook, sheets, progress)
+    inspection = _inspect_table(holder.path, sheets, table, preset, {}, holder.cxmatrix_about,
+                                progress)
+    inspection._workbook = workbook
+    return inspection
+
+
+def _choose_sheet(workbook: Any, sheets: list[SheetInfo], progress: Progress | None
+                  ) -> SheetTable:
+    from cxmatrix.interchange import xlsx_reader
+
+    best: tuple[int, int, SheetTable | None] = (0, 0, None)
+    problems = []
+    for position, (info, entry) in enumerate(zip(sheets, workbook.sheets, strict=True)):
+        if entry.kind != "worksheet" or not entry.part:
+            info.problem = "a chart sheet"
+            continue
+        try:
+            table = xlsx_reader.read_sheet(workbook, entry.name, progress)
+        except ImportFailed as error:
+            info.problem = str(error)
+            problems.append(str(error))
+            continue
+        info.rows, info.columns = table.height, table.width
+        info.score = sheet_score(table)
+        if entry.hidden:
+            info.score //= 10
+        if info.score > best[0]:
+            best = (info.score, -position, table)
+    if best[2] is None:
+        if problems:
+            raise ImportFailed(problems[0])
+        if all(info.rows == 0 for info in sheets):
+            raise ImportFailed(f"{workbook.path.name}: the workbook is empty: no sheet has "
+                               "any values")
+        names = ", ".join(repr(s.name) for s in sheets)
+        raise ImportFailed(
+            f"{workbook.path.name}: no sheet holds a matrix (sheets: {names}). A matrix has "
+            "a heading row of department names with role codes below (such as O/I/H or "
+            "R/A/C/I), or a list with columns such as 'Owner' and 'Supporting teams'")
+    return best[2]
+
+
+def _inspect_table(path: Path, sheets: list[SheetInfo], table: SheetTable, preset: str,
+                   text_format: dict[str, str], about: dict[str, str] | None,
+                   progress: Progress | None) -> Inspection:
+    where = f"{path.name}, sheet {table.name!r}" if path.suffix.lower() in \
+        WORKBOOK_SUFFIXES else path.name
+    if table.height == 0:
+        raise ImportFailed(f"{where}: the sheet is empty")
+    layout = detect(table, where)
+    codes = {c.key: c.count for c in collect_codes(table, layout).values()}
+    mapping = _resolve(preset, codes, table, layout)
+    return _analyse(path, sheets, table, layout, preset, mapping, text_format, about, progress)
+
+
+# ---- importing ---------------------------------------------------------------------------------
+
+
+def import_inspection(inspection: Inspection, progress: Progress | None = None
+                      ) -> ImportResult:
+    """Run the import that ``inspection`` describes, into a new Matrix."""
+    if inspection.cxmatrix_workbook and inspection._workbook is not None:
+        from cxmatrix.interchange.cxmatrix_workbook import read_cxmatrix_workbook
+
+        return read_cxmatrix_workbook(inspection._workbook, inspection.cxmatrix_about or {},
+                                      None, progress)
+    report = _new_report(inspection.path, inspection.table, inspection.layout,
+                         inspection.mapping, {c.key: replace(c) for c in inspection.codes})
+    try:
+        outcome = build(inspection.table, inspection.layout, inspection.mapping, report,
+                        progress=progress)
+    except DomainError as error:
+        raise ImportFailed(f"{inspection.path.name}: {error}") from None
+    matrix = outcome.matrix
+    if matrix.touchpoint_count == 0:
+        raise ImportFailed(f"{inspection.path.name}, sheet {inspection.sheet!r}: no "
+                           "touchpoints found below the heading row "
+                           f"{inspection.layout.header_row + 1}")
+    matrix.title = _title(inspection)
+    details = {"report": report.as_dict(), "detection": inspection.layout.describe(),
+               "sheet": inspection.sheet, "sheets": [s.name for s in inspection.sheets],
+               "preset": inspection.preset, **inspection.text_format}
+    return ImportResult(matrix, report.lines(), details)
+
+
+def _title(inspection: Inspection) -> str:
+    stem = inspection.path.stem.replace("_", " ").strip() or "Imported matrix"
+    if len(inspection.sheets) > 1:
+        return f"{stem} - {inspection.sheet}"[:200]
+    return stem[:200]
+
+
+def read(path: Path | str, *, sheet: str | None = None, mapping: MappingArgument = None,
+         progress: Progress | None = None, **_options: object) -> ImportResult:
+    """Import ``path`` with default detection (the reader registered in ``formats``)."""
+    preset, overrides, complete = _mapping_from_argument(mapping)
+    path = Path(path)
+    inspection = _inspect_for_import(path, sheet, preset, progress)
+    if complete is not None or overrides:
+        inspection = _with_mapping(inspection, complete, overrides)
+    return import_inspection(inspection, progress)
+
+
+def _inspect_for_import(path: Path, sheet: str | None, preset: str,
+                        progress: Progress | None) -> Inspection:
+    if path.suffix.lower() in WORKBOOK_SUFFIXES and sheet is None:
+        from cxmatrix.interchange import cxmatrix_workbook, xlsx_reader
+
+        _suffix(path)
+        workbook = xlsx_reader.open_workbook(path)
+        about = cxmatrix_workbook.about_values(workbook)
+        if about is not None and preset == DEFAULT_PRESET:
+            holder = Inspection(path, [SheetInfo(s.name, s.hidden) for s in workbook.sheets],
+                                "Matrix", SheetTable("Matrix", []), Layout(GRID, 0, 0), preset,
+                                CodeMapping({}), [], ImportReport(path.name),
+                                cxmatrix_about=about)
+            holder._workbook = workbook
+            return holder
+    return inspect(path, sheet=sheet, mapping=preset, progress=progress)
