@@ -180,7 +180,8 @@ class Detector:
     def is_code_heading(self, text: str) -> bool:
         """A heading that is itself a role letter ("R", "A/R", "-"): a legend or data, not a
         department name. Words such as "Support" may well be departments."""
-        return self.classify(text) in (CODE, NOBODY)
+        key = normalise_code(text)
+        return key in NOBODY_CODES or (len(key.strip("()")) == 1 and self.classify(text) == CODE)
 
     # ---- header row --------------------------------------------------------------------------
 

@@ -97,7 +97,10 @@ def to_text(value: object) -> str:
 
 def text_row(values: list[object] | tuple[object, ...]) -> list[str]:
     """A row of values as text, trailing empty cells dropped."""
-    row = [v.strip() if v.__class__ is str else to_text(v) for v in values]  # type: ignore[union-attr]
+    try:
+        row = list(map(str.strip, values))  # type: ignore[arg-type]
+    except TypeError:  # not all text: numbers, dates, None
+        row = [v.strip() if isinstance(v, str) else to_text(v) for v in values]
     while row and not row[-1]:
         row.pop()
     return row

@@ -152,23 +152,28 @@ def _mapping_from_argument(argument: MappingArgument) -> tuple[str, dict[str, An
 
 def _analyse(path: Path, sheets: list[SheetInfo], table: SheetTable, layout: Layout,
              preset: str, mapping: CodeMapping, text_format: dict[str, str],
-             about: dict[str, str] | None, progress: Progress | None) -> Inspection:
-    codes = collect_codes(table, layout)
+             about: dict[str, str] | None, progress: Progress | None, *,
+             codes: dict[str, CodeUse] | None = None, dry_run: bool = True) -> Inspection:
+    """Codes with their roles, and (``dry_run``) a preview and the report of a trial import."""
+    if codes is None:
+        codes = collect_codes(table, layout)
     for use in codes.values():
         use.target = mapping.entries.get(use.key)
     cells = table.height * max(table.width, 1)
-    full = cells <= FULL_DRY_RUN_CELLS
+    full = dry_run and cells <= FULL_DRY_RUN_CELLS
     report = _new_report(path, table, layout, mapping, codes)
+    inspection = Inspection(path, sheets, table.name, table, layout, preset, mapping,
+                            sorted(codes.values(), key=lambda c: (-c.count, c.key)), report,
+                            text_format=text_format, cxmatrix_about=about,
+                            dry_run_complete=full)
+    if not dry_run:
+        return inspection
     preview_report = _new_report(path, table, layout, mapping, codes)
     preview_outcome = build(table, layout, mapping, preview_report, max_touchpoints=PREVIEW_ROWS)
     if full:
         build(table, layout, mapping, report, progress=progress)
     else:
-        report = preview_report
-    inspection = Inspection(path, sheets, table.name, table, layout, preset, mapping,
-                            sorted(codes.values(), key=lambda c: (-c.count, c.key)), report,
-                            text_format=text_format, cxmatrix_about=about,
-                            dry_run_complete=full)
+        inspection.report = preview_report
     _fill_preview(inspection, preview_outcome)
     return inspection
 
@@ -216,8 +221,12 @@ def _suffix(path: Path) -> str:
 
 
 def inspect(path: Path | str, *, sheet: str | None = None, mapping: MappingArgument = None,
-            progress: Progress | None = None) -> Inspection:
-    """Read ``path`` and work out how it will import (see the module docstring)."""
+            progress: Progress | None = None, dry_run: bool = True) -> Inspection:
+    """Read ``path`` and work out how it will import (see the module docstring).
+
+    With ``dry_run`` (the wizard) the inspection has a preview and the report of a trial
+    import; without (a plain import) only what the import itself needs.
+    """
     path = Path(path)
     suffix = _suffix(path)
     preset, overrides, complete = _mapping_from_argument(mapping)
@@ -226,7 +235,8 @@ def inspect(path: Path | str, *, sheet: str | None = None, mapping: MappingArgum
 
         table, text_format = read_csv(path, progress)
         sheets = [SheetInfo(table.name, False, table.height, table.width)]
-        inspection = _inspect_table(path, sheets, table, preset, text_format, None, progress)
+        inspection = _inspect_table(path, sheets, table, preset, text_format, None, progress,
+                                    dry_run)
     else:
         from cxmatrix.interchange import cxmatrix_workbook, xlsx_reader
 
@@ -241,7 +251,7 @@ def inspect(path: Path | str, *, sheet: str | None = None, mapping: MappingArgum
             from cxmatrix.interchange.workbook_layout import MATRIX_SHEET
 
             sheet = MATRIX_SHEET
-        inspection = _inspect_workbook_sheet(holder, sheet, preset, progress)
+        inspection = _inspect_workbook_sheet(holder, sheet, preset, progress, dry_run)
     if complete is not None or overrides:
         inspection = _with_mapping(inspection, complete, overrides)
     return inspection
@@ -264,7 +274,7 @@ def _with_mapping(inspection: Inspection, complete: CodeMapping | None,
 
 
 def _inspect_workbook_sheet(holder: Inspection, sheet: str | None, preset: str,
-                            progress: Progress | None) -> Inspection:
+                            progress: Progress | None, dry_run: bool = True) -> Inspection:
     from cxmatrix.interchange import xlsx_reader
 
     workbook = holder._workbook
@@ -275,10 +285,16 @@ def _inspect_workbook_sheet(holder: Inspection, sheet: str | None, preset: str,
         for info in sheets:
             if info.name == entry.name:
                 info.rows, info.columns = table.height, table.width
+    elif sum(1 for s in workbook.sheets if s.kind == "worksheet" and s.part) == 1:
+        entry = next(s for s in workbook.sheets if s.kind == "worksheet" and s.part)
+        table = xlsx_reader.read_sheet(workbook, entry.name, progress)
+        for info in sheets:
+            if info.name == entry.name:
+                info.rows, info.columns = table.height, table.width
     else:
         table = _choose_sheet(workbook, sheets, progress)
     inspection = _inspect_table(holder.path, sheets, table, preset, {}, holder.cxmatrix_about,
-                                progress)
+                                progress, dry_run)
     inspection._workbook = workbook
     return inspection
 
@@ -321,15 +337,16 @@ def _choose_sheet(workbook: Any, sheets: list[SheetInfo], progress: Progress | N
 
 def _inspect_table(path: Path, sheets: list[SheetInfo], table: SheetTable, preset: str,
                    text_format: dict[str, str], about: dict[str, str] | None,
-                   progress: Progress | None) -> Inspection:
+                   progress: Progress | None, dry_run: bool = True) -> Inspection:
     where = f"{path.name}, sheet {table.name!r}" if path.suffix.lower() in \
         WORKBOOK_SUFFIXES else path.name
     if table.height == 0:
         raise ImportFailed(f"{where}: the sheet is empty")
     layout = detect(table, where)
-    codes = {c.key: c.count for c in collect_codes(table, layout).values()}
-    mapping = _resolve(preset, codes, table, layout)
-    return _analyse(path, sheets, table, layout, preset, mapping, text_format, about, progress)
+    uses = collect_codes(table, layout)
+    mapping = _resolve(preset, {c.key: c.count for c in uses.values()}, table, layout)
+    return _analyse(path, sheets, table, layout, preset, mapping, text_format, about, progress,
+                    codes=uses, dry_run=dry_run)
 
 
 # ---- importing ---------------------------------------------------------------------------------
@@ -395,4 +412,4 @@ def _inspect_for_import(path: Path, sheet: str | None, preset: str,
                                 cxmatrix_about=about)
             holder._workbook = workbook
             return holder
-    return inspect(path, sheet=sheet, mapping=preset, progress=progress)
+    return inspect(path, sheet=sheet, mapping=preset, progress=progress, dry_run=False)
