@@ -27,7 +27,7 @@ from cxmatrix.domain.model import Department, Matrix, Stage, Touchpoint
 from cxmatrix.domain.roles import Role
 from cxmatrix.interchange.pdf import fonts, theme
 from cxmatrix.interchange.pdf.labels import HeadingLayout, code_key, draw_label, heading_layout
-from cxmatrix.interchange.pdf.text import fit, one_line, width_of, wrap
+from cxmatrix.interchange.pdf.text import fit, width_of, wrap
 
 NAME_FONT = fonts.CONDENSED
 NAME_SIZE = 7.6
@@ -53,6 +53,12 @@ TILE_INSET = 0.7
 LEGEND_LABEL = 48.0  # room for "Influence" beside its tile
 PEAK = "★"
 END = "⚑"
+# The legend's gloss of each role: one line where DESIGN.md's full meaning would take three.
+ROLE_GLOSS = {
+    Role.OWN: "initiates it; designs, runs and measures the interaction",
+    Role.INFLUENCE: "supports the owner and shapes the interaction",
+    Role.HANDLE: "not planned, but deals with the fallout afterwards",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,8 +116,8 @@ class ChartLayout:
                 for part in self.parts]
         self.key_lines = max((len(k) for k in keys), default=0)
         self.role_meanings = {
-            role: wrap(role.meaning, fonts.CONDENSED, LEGEND_SIZE,
-                       width / 3 - 19 - LEGEND_LABEL - 12, 3)
+            role: wrap(ROLE_GLOSS[role], fonts.CONDENSED, LEGEND_SIZE,
+                       width / 3 - 19 - LEGEND_LABEL - 12, 2)
             for role in Role}
         meaning_lines = max(len(lines) for lines in self.role_meanings.values())
         self.legend_height = (4 + max(14.0, meaning_lines * LEGEND_LEADING + 2)
@@ -119,6 +125,7 @@ class ChartLayout:
         self.rows_height = (height - self.info_height - self.header_height - LEGEND_GAP
                             - self.legend_height)
         blocks = self._paginate(findings_by_touchpoint)
+        self.forms: set[str] = set()  # names of the forms drawn so far
         self.pages = [ChartPagePlan(rows, part_index, part, part_index * self.per_part + 1,
                                     tuple(keys[part_index]))
                       for rows in blocks for part_index, part in enumerate(self.parts)]
@@ -205,9 +212,25 @@ class ChartPage(Flowable):
         self._draw_info(canvas, top)
         header_top = top - layout.info_height
         rows_top = header_top - layout.header_height
-        rows_bottom = self._draw_rows(canvas, rows_top)
-        self._draw_heading(canvas, header_top, rows_top, rows_bottom)
-        self._draw_legend(canvas, layout.legend_height)
+        # The heading row and the legend are the same on every page of a part of the
+        # departments: drawn once as a form, then placed on each page.
+        form = f"cxmatrix-chart-{id(layout)}-{self.plan.part}"
+        if form not in layout.forms:
+            canvas.beginForm(form, -2, -2, layout.width + 2, layout.height + 2)
+            self._draw_heading(canvas, header_top, rows_top)
+            self._draw_legend(canvas, layout.legend_height)
+            canvas.endForm()
+            layout.forms.add(form)
+        canvas.doForm(form)
+        rows_bottom = rows_top - sum(row.height for row in self.plan.rows)
+        self._draw_column_rules(canvas, header_top, rows_bottom)
+        self._draw_rows(canvas, rows_top)
+        table_width = self._columns_x() + layout.cell_width * len(self.plan.departments)
+        canvas.setStrokeColor(theme.INK)
+        canvas.setLineWidth(0.9)
+        canvas.line(0, rows_top, table_width, rows_top)
+        canvas.setLineWidth(0.6)
+        canvas.line(0, rows_bottom, table_width, rows_bottom)
         if self.on_drawn is not None:
             self.on_drawn()
 
@@ -243,16 +266,17 @@ class ChartPage(Flowable):
         canvas.drawString(x, baseline, fit("  ·  ".join(parts), fonts.REGULAR, 8,
                                            layout.width - x))
         if len(layout.parts) > 1 and plan.departments:
-            names = ", ".join(one_line(d.name) for d in plan.departments)
-            canvas.setFont(fonts.CONDENSED, 6.8)
-            canvas.drawString(0, baseline - 8.5,
-                              fit(f"Shown here: {names}", fonts.CONDENSED, 6.8, layout.width))
+            room = layout.width / 2 - 60
+            first = fit(plan.departments[0].name, fonts.CONDENSED, 7, room)
+            last = fit(plan.departments[-1].name, fonts.CONDENSED, 7, room)
+            canvas.setFont(fonts.CONDENSED, 7)
+            canvas.drawString(0, baseline - 9, f"This page shows the departments from {first} "
+                              f"to {last}; the other parts follow.")
 
     def _columns_x(self) -> float:
         return GUTTER + self.layout.name_width
 
-    def _draw_heading(self, canvas: Canvas, header_top: float, rows_top: float,
-                      rows_bottom: float) -> None:
+    def _draw_heading(self, canvas: Canvas, header_top: float, rows_top: float) -> None:
         layout, plan = self.layout, self.plan
         table_width = self._columns_x() + layout.cell_width * len(plan.departments)
         canvas.setFillColor(theme.HEADER_BAND)
@@ -266,7 +290,11 @@ class ChartPage(Flowable):
             draw_label(canvas, layout.heading, layout.heading.labels[dept.id], x, rows_top,
                        layout.cell_width)
             x += layout.cell_width
-        # Column rules through heading and rows; strong rules above and below the rows.
+
+    def _draw_column_rules(self, canvas: Canvas, header_top: float, rows_bottom: float
+                           ) -> None:
+        """Hairlines between the department columns, through the heading and the rows."""
+        layout, plan = self.layout, self.plan
         canvas.setStrokeColor(theme.HAIRLINE)
         canvas.setLineWidth(0.4)
         path = canvas.beginPath()
@@ -276,13 +304,8 @@ class ChartPage(Flowable):
             path.lineTo(x, rows_bottom)
             x += layout.cell_width
         canvas.drawPath(path, stroke=1, fill=0)
-        canvas.setStrokeColor(theme.INK)
-        canvas.setLineWidth(0.9)
-        canvas.line(0, rows_top, table_width, rows_top)
-        canvas.setLineWidth(0.6)
-        canvas.line(0, rows_bottom, table_width, rows_bottom)
 
-    def _draw_rows(self, canvas: Canvas, rows_top: float) -> float:
+    def _draw_rows(self, canvas: Canvas, rows_top: float) -> None:
         layout, plan = self.layout, self.plan
         cell_width = layout.cell_width
         columns_x = self._columns_x()
@@ -328,7 +351,6 @@ class ChartPage(Flowable):
             rules.moveTo(0, bottom)
             rules.lineTo(table_width, bottom)
             y = bottom
-        rows_bottom = y
         for row, bottom in bands:
             self._draw_band(canvas, row, bottom, table_width)
         canvas.setStrokeColor(theme.HAIRLINE)
@@ -348,7 +370,6 @@ class ChartPage(Flowable):
             message = ("No touchpoints yet: add stages and touchpoints to fill the chart."
                        if layout.touchpoint_count == 0 else "")
             canvas.drawString(GUTTER, rows_top - 18, message)
-        return rows_bottom
 
     def _draw_band(self, canvas: Canvas, row: ChartRow, bottom: float, width: float) -> None:
         canvas.setFillColor(theme.STAGE_BAND)

@@ -8,13 +8,16 @@ would build the whole document twice).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import Any
 
+from reportlab import rl_config
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
@@ -78,6 +81,22 @@ def draw_footer(canvas: Canvas, info: PageInfo, number: int, total: int) -> None
                                      width * 0.5))
     canvas.drawRightString(right, baseline, f"Page {number} of {total}")
     canvas.restoreState()
+
+
+_settings_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def binary_streams() -> Iterator[None]:
+    """Compressed streams without the ASCII85 wrapping reportlab adds by default (a global
+    setting): files a fifth smaller, and saving them much faster."""
+    with _settings_lock:
+        saved = rl_config.useA85
+        rl_config.useA85 = 0
+        try:
+            yield
+        finally:
+            rl_config.useA85 = saved
 
 
 class ReportCanvas(Canvas):

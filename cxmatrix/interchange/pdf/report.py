@@ -16,7 +16,7 @@ from cxmatrix.interchange.pdf import fonts, theme
 from cxmatrix.interchange.pdf.chart import ChartLayout, ChartPage
 from cxmatrix.interchange.pdf.findings import findings_section
 from cxmatrix.interchange.pdf.lens import lens_section
-from cxmatrix.interchange.pdf.pages import Milestone, PageInfo, ReportDocument
+from cxmatrix.interchange.pdf.pages import Milestone, PageInfo, ReportDocument, binary_streams
 from cxmatrix.interchange.pdf.summary import summary_section
 
 
@@ -68,7 +68,8 @@ def build_report(matrix: Matrix, path: Path, *, page_size: str, source_name: str
         story.append(PageBreak())
         story.extend(lens_section(matrix, department, document.width))
         story.append(steps.milestone(f"Lens: {department.name}"))
-    document.build(story, canvasmaker=document.make_canvas(
-        on_save=lambda: steps.step("Saving the PDF")))
+    with binary_streams():
+        document.build(story, canvasmaker=document.make_canvas(
+            on_save=lambda: steps.step("Saving the PDF")))
     if progress is not None:
         progress.step(steps.total, steps.total, "Done")

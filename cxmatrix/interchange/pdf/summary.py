@@ -31,7 +31,7 @@ BAR_COLUMN = 80.0
 GAP_COLUMN = 10.0
 CELL_PADDING = 3.0
 HEADER_SIZES = (7.6, 7.0, 6.6, 6.2)  # headings shrink until their words fit
-HEAT_LOW = "#E3EBF5"
+HEAT_RAMP = ("#E6EEF7", "#5A7FB0", "#1B2A49")  # pale, middle, the Own colour
 MAX_STAGE_COLUMN = 50.0
 MIN_STAGE_COLUMN = 26.0
 BAR_HEIGHT = 6.5
@@ -163,23 +163,31 @@ def role_bar(counts: dict[Role, int], largest: int, width: float) -> Drawing:
 
 
 def _heat_colour(share: float) -> Color:
-    """Pale to the Own colour: darker means more touchpoints owned."""
-    low, high = HexColor(HEAT_LOW), theme.ROLE_FILL[Role.OWN]
+    """Pale blue through middle blue to the Own colour: darker means more owned. Lightness
+    falls steadily along the ramp, so it reads in greyscale too."""
     share = max(0.0, min(1.0, share))
-    return Color(low.red + (high.red - low.red) * share,
-                 low.green + (high.green - low.green) * share,
-                 low.blue + (high.blue - low.blue) * share)
+    if share <= 0.5:
+        low, high, t = HexColor(HEAT_RAMP[0]), HexColor(HEAT_RAMP[1]), share * 2
+    else:
+        low, high, t = HexColor(HEAT_RAMP[1]), HexColor(HEAT_RAMP[2]), share * 2 - 1
+    return Color(low.red + (high.red - low.red) * t, low.green + (high.green - low.green) * t,
+                 low.blue + (high.blue - low.blue) * t)
 
 
-def _header_paragraph(text: str, width: float, centred: bool = True) -> Paragraph:
-    """A column heading in at most three lines, its type shrunk until every word fits."""
+def _heading_size(texts: Sequence[str], width: float) -> float:
+    """The largest heading size at which every word of every text fits its column."""
     room = width - 2 * CELL_PADDING - 1
-    words = text.split()
-    size = HEADER_SIZES[-1]
-    for candidate in HEADER_SIZES:
-        if all(width_of(word, TABLE_BOLD, candidate) <= room for word in words):
-            size = candidate
-            break
+    words = [word for text in texts for word in text.split()]
+    for size in HEADER_SIZES:
+        if all(width_of(word, TABLE_BOLD, size) <= room for word in words):
+            return size
+    return HEADER_SIZES[-1]
+
+
+def _header_paragraph(text: str, width: float, size: float, centred: bool = True
+                      ) -> Paragraph:
+    """A column heading in at most three lines (words too long for the column are broken)."""
+    room = width - 2 * CELL_PADDING - 1
     lines = wrap(text, TABLE_BOLD, size, room, 3) or [""]
     style = ParagraphStyle(f"header-{size}-{centred}", parent=HEADER_CELL, fontSize=size,
                            leading=size * 1.15, alignment=1 if centred else 0)
@@ -204,12 +212,16 @@ def department_table(matrix: Matrix, summary: MatrixSummary, stages: Sequence[St
         group[1] = "Roles by department"
     if stages:
         group[first_stage] = "Touchpoints owned, by stage"
-    header: list[object] = [_header_paragraph("Department", NAME_COLUMN, centred=False)]
+    # One type size for the whole heading row: the largest at which every word fits.
+    role_titles = (*(role.label for role in Role), "Total") if with_roles else ()
+    size = min(_heading_size(role_titles, COUNT_COLUMN),
+               _heading_size([s.name for s in stages], stage_width) if stages
+               else HEADER_SIZES[0])
+    header: list[object] = [_header_paragraph("Department", NAME_COLUMN, size, centred=False)]
     if with_roles:
-        header += [_header_paragraph(t, COUNT_COLUMN)
-                   for t in ("Own", "Influence", "Handle", "Total")]
+        header += [_header_paragraph(t, COUNT_COLUMN, size) for t in role_titles]
         header += ["", ""]
-    header += [_header_paragraph(s.name, stage_width) for s in stages]
+    header += [_header_paragraph(s.name, stage_width, size) for s in stages]
 
     by_department = summary.by_department
     largest = max((sum(c.values()) for c in by_department.values()), default=0)
