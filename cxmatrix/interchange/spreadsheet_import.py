@@ -132,8 +132,8 @@ def _resolve(preset: str, codes: dict[str, int], table: SheetTable, layout: Layo
     return mapping
 
 
-def _mapping_from_argument(argument: MappingArgument) -> tuple[str, dict[str, Any] | None,
-                                                                CodeMapping | None]:
+def _mapping_from_argument(argument: MappingArgument, where: str
+                           ) -> tuple[str, dict[str, Any] | None, CodeMapping | None]:
     """(preset, entries to override, a complete mapping) from the ``mapping`` argument."""
     if argument is None or argument == "":
         return DEFAULT_PRESET, None, None
@@ -143,11 +143,12 @@ def _mapping_from_argument(argument: MappingArgument) -> tuple[str, dict[str, An
         preset = argument.strip().lower()
         if preset not in MAPPING_PRESETS:
             known = ", ".join(MAPPING_PRESETS)
-            raise ImportFailed(f"unknown code mapping {argument!r} (known: {known})")
+            raise ImportFailed(f"{where}: unknown code mapping {argument!r} (known: {known})")
         return preset, None, None
     if isinstance(argument, dict):
         return DEFAULT_PRESET, argument, None
-    raise ImportFailed(f"mapping must be a preset name or a table, not {type(argument)}")
+    raise ImportFailed(f"{where}: the code mapping must be a preset name or a table, not "
+                       f"{type(argument).__name__}")
 
 
 def _analyse(path: Path, sheets: list[SheetInfo], table: SheetTable, layout: Layout,
@@ -229,7 +230,7 @@ def inspect(path: Path | str, *, sheet: str | None = None, mapping: MappingArgum
     """
     path = Path(path)
     suffix = _suffix(path)
-    preset, overrides, complete = _mapping_from_argument(mapping)
+    preset, overrides, complete = _mapping_from_argument(mapping, path.name)
     if suffix in TEXT_SUFFIXES:
         from cxmatrix.interchange.csv_reader import read_csv
 
@@ -389,8 +390,8 @@ def _title(inspection: Inspection) -> str:
 def read(path: Path | str, *, sheet: str | None = None, mapping: MappingArgument = None,
          progress: Progress | None = None, **_options: object) -> ImportResult:
     """Import ``path`` with default detection (the reader registered in ``formats``)."""
-    preset, overrides, complete = _mapping_from_argument(mapping)
     path = Path(path)
+    preset, overrides, complete = _mapping_from_argument(mapping, path.name)
     inspection = _inspect_for_import(path, sheet, preset, progress)
     if complete is not None or overrides:
         inspection = _with_mapping(inspection, complete, overrides)
