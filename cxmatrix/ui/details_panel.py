@@ -1,0 +1,239 @@
+"""The details dock: the current touchpoint's fields and the current cell's note.
+
+Each field commits when editing finishes (Enter or leaving the field), as one undoable
+command naming the field; the form refreshes when the Session says the touchpoint changed.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cxmatrix.domain.model import CATEGORIES, CHANNELS
+from cxmatrix.store import Change
+from cxmatrix.ui import commands
+from cxmatrix.ui.session import Session
+
+
+class _CommitOnFocusOut(QObject):
+    """Calls back when a multi-line editor loses focus (it has no editingFinished)."""
+
+    def __init__(self, editor: QPlainTextEdit, callback: object) -> None:
+        super().__init__(editor)
+        self.callback = callback
+        editor.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FocusOut:
+            self.callback()  # type: ignore[operator]
+        return False
+
+
+def _text_box(parent: QWidget, name: str, height: int = 64) -> QPlainTextEdit:
+    box = QPlainTextEdit(parent)
+    box.setObjectName(name)
+    box.setTabChangesFocus(True)
+    box.setFixedHeight(height)
+    return box
+
+
+class DetailsPanel(QWidget):
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.touchpoint_id: int | None = None
+        self.department_id: int | None = None
+        self._loading = False
+
+        self.touchpoint_box = QGroupBox("Touchpoint", self)
+        form = QFormLayout(self.touchpoint_box)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.name = QLineEdit(self.touchpoint_box)
+        self.name.setObjectName("detailName")
+        self.stage = QComboBox(self.touchpoint_box)
+        self.stage.setObjectName("detailStage")
+        self.category = QComboBox(self.touchpoint_box)
+        self.category.setObjectName("detailCategory")
+        self.category.setEditable(True)
+        self.category.addItems(["", *CATEGORIES])
+        self.channel = QComboBox(self.touchpoint_box)
+        self.channel.setObjectName("detailChannel")
+        self.channel.setEditable(True)
+        self.channel.addItems(["", *CHANNELS])
+        self.peak = QCheckBox("Peak moment", self.touchpoint_box)
+        self.peak.setObjectName("detailPeak")
+        self.end = QCheckBox("End moment", self.touchpoint_box)
+        self.end.setObjectName("detailEnd")
+        flags = QHBoxLayout()
+        flags.addWidget(self.peak)
+        flags.addWidget(self.end)
+        flags.addStretch(1)
+        self.metric = QLineEdit(self.touchpoint_box)
+        self.metric.setObjectName("detailMetric")
+        self.metric.setPlaceholderText("How the owner measures it")
+        self.description = _text_box(self.touchpoint_box, "detailDescription")
+        self.notes = _text_box(self.touchpoint_box, "detailNotes")
+        form.addRow("&Name:", self.name)
+        form.addRow("&Stage:", self.stage)
+        form.addRow("&Category:", self.category)
+        form.addRow("C&hannel:", self.channel)
+        form.addRow("Moments:", flags)
+        form.addRow("&Metric:", self.metric)
+        form.addRow("&Description:", self.description)
+        form.addRow("Notes:", self.notes)
+
+        self.cell_box = QGroupBox("Cell note", self)
+        cell_layout = QVBoxLayout(self.cell_box)
+        self.cell_label = QLabel(self.cell_box)
+        self.cell_label.setWordWrap(True)
+        self.cell_note = _text_box(self.cell_box, "detailCellNote")
+        self.cell_note.setPlaceholderText("A note on this department's role here")
+        cell_layout.addWidget(self.cell_label)
+        cell_layout.addWidget(self.cell_note)
+
+        self.empty = QLabel("Select a touchpoint to see its details.", self)
+        self.empty.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.touchpoint_box)
+        layout.addWidget(self.cell_box)
+        layout.addStretch(1)
+
+        self.name.editingFinished.connect(lambda: self._commit("name", self.name.text()))
+        self.metric.editingFinished.connect(lambda: self._commit("metric", self.metric.text()))
+        self.category.lineEdit().editingFinished.connect(
+            lambda: self._commit("category", self.category.currentText()))
+        self.category.activated.connect(
+            lambda _i: self._commit("category", self.category.currentText()))
+        self.channel.lineEdit().editingFinished.connect(
+            lambda: self._commit("channel", self.channel.currentText()))
+        self.channel.activated.connect(
+            lambda _i: self._commit("channel", self.channel.currentText()))
+        self.peak.toggled.connect(lambda on: self._commit("peak", on))
+        self.end.toggled.connect(lambda on: self._commit("end", on))
+        self.stage.activated.connect(self._move_to_stage)
+        _CommitOnFocusOut(self.description, lambda: self._commit(
+            "description", self.description.toPlainText()))
+        _CommitOnFocusOut(self.notes, lambda: self._commit("notes", self.notes.toPlainText()))
+        _CommitOnFocusOut(self.cell_note, self._commit_note)
+        session.changed.connect(self._on_change)
+        session.document_changed.connect(lambda: self.show_cell(None, None))
+        self.show_cell(None, None)
+
+    # ---- showing --------------------------------------------------------------------------
+
+    def show_cell(self, touchpoint_id: int | None, department_id: int | None) -> None:
+        self.touchpoint_id = touchpoint_id
+        self.department_id = department_id
+        self._load()
+
+    def _load(self) -> None:
+        document = self.session.document
+        matrix = document.matrix if document is not None else None
+        tid = self.touchpoint_id
+        has_tp = matrix is not None and tid is not None and matrix.has_touchpoint(tid)
+        self.empty.setVisible(not has_tp)
+        self.touchpoint_box.setVisible(has_tp)
+        has_cell = has_tp and self.department_id is not None and matrix is not None and (
+            matrix.has_department(self.department_id))
+        self.cell_box.setVisible(bool(has_cell))
+        if not has_tp or matrix is None or tid is None:
+            return
+        read_only = self.session.read_only
+        self._loading = True
+        try:
+            tp = matrix.touchpoint(tid)
+            self.name.setText(tp.name)
+            self.stage.clear()
+            for stage in matrix.stages:
+                self.stage.addItem(stage.name, stage.id)
+            self.stage.setCurrentIndex(self.stage.findData(tp.stage_id))
+            self.category.setCurrentText(tp.category)
+            self.channel.setCurrentText(tp.channel)
+            self.peak.setChecked(tp.peak)
+            self.end.setChecked(tp.end)
+            self.metric.setText(tp.metric)
+            if self.description.toPlainText() != tp.description:
+                self.description.setPlainText(tp.description)
+            if self.notes.toPlainText() != tp.notes:
+                self.notes.setPlainText(tp.notes)
+            for widget in (self.name, self.metric):
+                widget.setReadOnly(read_only)
+            for box in (self.description, self.notes, self.cell_note):
+                box.setReadOnly(read_only)
+            for widget in (self.stage, self.category, self.channel, self.peak, self.end):
+                widget.setEnabled(not read_only)
+            if has_cell and self.department_id is not None:
+                dept = matrix.department(self.department_id)
+                role = matrix.role(tid, dept.id)
+                what = role.label if role is not None else "no role"
+                self.cell_label.setText(f"{dept.name} on {tp.name}: {what}")
+                note = matrix.note(tid, dept.id)
+                if self.cell_note.toPlainText() != note:
+                    self.cell_note.setPlainText(note)
+        finally:
+            self._loading = False
+
+    def _on_change(self, change: Change) -> None:
+        if change.kind in ("reset", "stages", "departments") or (
+                self.touchpoint_id is not None and self.touchpoint_id in change.touchpoint_ids):
+            self._load()
+
+    # ---- committing -----------------------------------------------------------------------
+
+    def _commit(self, field: str, value: object) -> None:
+        document = self.session.document
+        tid = self.touchpoint_id
+        if self._loading or document is None or tid is None or self.session.read_only:
+            return
+        if not document.matrix.has_touchpoint(tid):
+            return
+        current = getattr(document.matrix.touchpoint(tid), field)
+        if isinstance(value, str):
+            value = value.strip()
+            if field == "name" and not value:
+                self._load()  # an empty name is refused quietly: put the old one back
+                return
+        if value == current:
+            return
+        if not self.session.execute(commands.UpdateTouchpoint(self.session, tid,
+                                                              **{field: value})):
+            self._load()
+
+    def _move_to_stage(self, _position: int) -> None:
+        document = self.session.document
+        tid = self.touchpoint_id
+        stage_id = self.stage.currentData()
+        if self._loading or document is None or tid is None or stage_id is None:
+            return
+        if document.matrix.touchpoint(tid).stage_id == stage_id:
+            return
+        index = len(document.matrix.stage_touchpoint_ids(stage_id))
+        if not self.session.execute(commands.MoveTouchpoint(self.session, tid, stage_id, index)):
+            self._load()
+
+    def _commit_note(self) -> None:
+        document = self.session.document
+        tid, dept = self.touchpoint_id, self.department_id
+        if self._loading or document is None or tid is None or dept is None:
+            return
+        if self.session.read_only or not document.matrix.has_touchpoint(tid) or (
+                not document.matrix.has_department(dept)):
+            return
+        text = self.cell_note.toPlainText().strip()
+        if text == document.matrix.note(tid, dept):
+            return
+        self.session.execute(commands.SetNote(self.session, tid, dept, text))
+

@@ -1,0 +1,65 @@
+"""Where files come from: the bundled demo, blank matrices, and the file-dialog filters.
+
+No widgets here, so tests and the screenshot script can build the same files.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QStandardPaths
+
+from cxmatrix.domain.model import DEFAULT_STAGES, Matrix
+from cxmatrix.store import FILE_SUFFIX, Document
+
+MATRIX_FILTER = f"cxmatrix matrices (*{FILE_SUFFIX})"
+EXPORT_FILTERS = {
+    ".xlsx": "Excel workbook (*.xlsx)",
+    ".pdf": "PDF chart (*.pdf)",
+    ".csv": "CSV table (*.csv)",
+    ".json": "cxmatrix JSON (*.json)",
+}
+IMPORT_FILTER = ("Spreadsheets and matrices (*.xlsx *.xlsm *.csv *.tsv *.txt *.json);;"
+                 "All files (*)")
+IMPORT_SUFFIXES = {".xlsx", ".xlsm", ".csv", ".tsv", ".txt", ".json"}
+DEMO_FILE_NAME = "Corvane demo" + FILE_SUFFIX
+
+
+def demo_source() -> Path:
+    """resources/demo.json beside the package (a checkout or an unpacked bundle)."""
+    return Path(__file__).resolve().parent.parent.parent / "resources" / "demo.json"
+
+
+def demo_matrix() -> Matrix:
+    from cxmatrix.interchange import json_format
+
+    return json_format.read(demo_source()).matrix
+
+
+def data_folder() -> Path:
+    location = QStandardPaths.writableLocation(
+        QStandardPaths.StandardLocation.AppDataLocation)
+    folder = Path(location) if location else Path.home() / ".cxmatrix"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def demo_document_path() -> Path:
+    """The user's own copy of the demo matrix, built from resources/demo.json the first
+    time it is asked for (the user's edits to it are kept)."""
+    path = data_folder() / DEMO_FILE_NAME
+    if not path.exists():
+        Document.create(path, demo_matrix()).close()
+    return path
+
+
+def blank_matrix(title: str = "Untitled matrix") -> Matrix:
+    matrix = Matrix(title=title)
+    for name in DEFAULT_STAGES:
+        matrix.add_stage(name)
+    return matrix
+
+
+def with_suffix(path: str, suffix: str) -> Path:
+    result = Path(path)
+    return result if result.suffix.lower() == suffix else result.with_name(result.name + suffix)

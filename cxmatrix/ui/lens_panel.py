@@ -1,0 +1,204 @@
+"""The lens dock: the matrix through one department's eyes.
+
+Choose a department (the matrix's focus department by default): its column is highlighted in
+the grid, and the panel lists what it Owns, Influences and Handles, each with the standing
+advice from cxmatrix.domain.lens, plus the touchpoints where it has no role yet. The lists are
+recomputed after edits, coalesced so a burst of edits costs one refresh.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QLabel,
+    QListView,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cxmatrix.domain.lens import DepartmentLens, department_lens
+from cxmatrix.domain.model import Touchpoint
+from cxmatrix.domain.roles import Role
+from cxmatrix.store import Change
+from cxmatrix.ui.session import Session
+
+_ROOT = QModelIndex()  # the invalid index: the root of a model
+
+SECTIONS: tuple[Role | None, ...] = (Role.OWN, Role.INFLUENCE, Role.HANDLE, None)
+SECTION_VERBS = {Role.OWN: "Owns", Role.INFLUENCE: "Influences", Role.HANDLE: "Handles",
+                 None: "No role yet"}
+LIST_HEIGHT = 150
+
+
+class TouchpointListModel(QAbstractListModel):
+    """A read-only list of touchpoints (name shown, stage in the tooltip)."""
+
+    def __init__(self, session: Session, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.touchpoints: tuple[Touchpoint, ...] = ()
+
+    def set_touchpoints(self, touchpoints: tuple[Touchpoint, ...]) -> None:
+        self.beginResetModel()
+        self.touchpoints = touchpoints
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self.touchpoints)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex,
+             role: int = Qt.ItemDataRole.DisplayRole.value) -> Any:
+        if not index.isValid() or index.row() >= len(self.touchpoints):
+            return None
+        tp = self.touchpoints[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return tp.name
+        if role == Qt.ItemDataRole.ToolTipRole:
+            document = self.session.document
+            if document is not None and document.matrix.has_touchpoint(tp.id):
+                return f"{tp.name} ({document.matrix.stage(tp.stage_id).name})"
+            return tp.name
+        if role == Qt.ItemDataRole.UserRole:
+            return tp.id
+        return None
+
+
+class LensPanel(QWidget):
+    department_changed = Signal(object)  # department id or None
+    touchpoint_selected = Signal(int)
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.lens: DepartmentLens | None = None
+        self.chooser = QComboBox(self)
+        self.chooser.setObjectName("lensDepartment")
+        self.chooser.setToolTip("The department whose view of the matrix is shown")
+        self.chooser.currentIndexChanged.connect(self._on_chosen)
+        self.counts = QLabel(self)
+        self.counts.setObjectName("lensCounts")
+        self.counts.setWordWrap(True)
+        self.titles: dict[Role | None, QLabel] = {}
+        self.lists: dict[Role | None, TouchpointListModel] = {}
+        self.views: dict[Role | None, QListView] = {}
+        content = QWidget(self)
+        body = QVBoxLayout(content)
+        body.setContentsMargins(0, 0, 0, 0)
+        for role in SECTIONS:
+            title = QLabel(content)
+            title.setObjectName(f"lensTitle_{role.value if role else 'none'}")
+            advice = QLabel(DepartmentLens.advice(role), content)
+            advice.setWordWrap(True)
+            advice.setObjectName(f"lensAdvice_{role.value if role else 'none'}")
+            advice.setStyleSheet("color: palette(placeholder-text);")
+            model = TouchpointListModel(session, self)
+            view = QListView(content)
+            view.setObjectName(f"lensList_{role.value if role else 'none'}")
+            view.setModel(model)
+            view.setUniformItemSizes(True)
+            view.setMaximumHeight(LIST_HEIGHT)
+            view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+            view.activated.connect(self._on_activated)
+            view.clicked.connect(self._on_activated)
+            title.setBuddy(view)
+            body.addWidget(title)
+            body.addWidget(advice)
+            body.addWidget(view)
+            self.titles[role], self.lists[role], self.views[role] = title, model, view
+        body.addStretch(1)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(content)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.chooser)
+        layout.addWidget(self.counts)
+        layout.addWidget(scroll, 1)
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(0)
+        self._refresh_timer.timeout.connect(self.refresh)
+        session.changed.connect(self._on_change)
+        session.document_changed.connect(self._on_document)
+        self._on_document()
+
+    def department_id(self) -> int | None:
+        data = self.chooser.currentData()
+        return int(data) if data is not None else None
+
+    def set_department(self, department_id: int | None) -> None:
+        position = self.chooser.findData(department_id)
+        if position >= 0:
+            self.chooser.setCurrentIndex(position)
+
+    def _fill_chooser(self, keep: int | None) -> None:
+        self.chooser.blockSignals(True)
+        self.chooser.clear()
+        document = self.session.document
+        if document is not None:
+            focus = document.matrix.focus_department_id
+            for dept in document.matrix.departments:
+                label = f"{dept.name} (focus)" if dept.id == focus else dept.name
+                self.chooser.addItem(label, dept.id)
+            wanted = keep if keep is not None and document.matrix.has_department(keep) else focus
+            position = self.chooser.findData(wanted)
+            self.chooser.setCurrentIndex(max(0, position) if self.chooser.count() else -1)
+        self.chooser.blockSignals(False)
+
+    def _on_document(self) -> None:
+        self._fill_chooser(None)
+        self.refresh()
+        self.department_changed.emit(self.department_id())
+
+    def _on_change(self, change: Change) -> None:
+        if change.kind in ("departments", "reset") or (
+                change.kind == "properties" and change.structure):
+            before = self.department_id()
+            self._fill_chooser(before)
+            if self.department_id() != before:
+                self.department_changed.emit(self.department_id())
+        self._refresh_timer.start()
+
+    def _on_chosen(self, _position: int) -> None:
+        self.refresh()
+        self.department_changed.emit(self.department_id())
+
+    def refresh(self) -> None:
+        document = self.session.document
+        dept_id = self.department_id()
+        if document is None or dept_id is None or not document.matrix.has_department(dept_id):
+            self.lens = None
+            for role in SECTIONS:
+                self.lists[role].set_touchpoints(())
+                self.titles[role].setText(f"<b>{SECTION_VERBS[role]}</b>")
+            self.counts.setText("No department to look through." if document else "")
+            return
+        lens = department_lens(document.matrix, dept_id)
+        self.lens = lens
+        counts = lens.counts
+        for role in SECTIONS:
+            self.lists[role].set_touchpoints(lens.touchpoints(role))
+            self.titles[role].setText(f"<b>{SECTION_VERBS[role]}</b> ({counts[role]})")
+        total = sum(counts.values())
+        self.counts.setText(
+            f"{lens.department.name}: owns {counts[Role.OWN]}, influences "
+            f"{counts[Role.INFLUENCE]}, handles {counts[Role.HANDLE]}, no role on "
+            f"{counts[None]} of {total} touchpoints.")
+
+    def _on_activated(self, index: QModelIndex) -> None:
+        tid = index.data(Qt.ItemDataRole.UserRole)
+        if tid is not None:
+            self.touchpoint_selected.emit(int(tid))

@@ -1,0 +1,811 @@
+"""The main window: the grid in the middle, findings, lens and details docks, menus, status.
+
+The window wires parts together and handles files; editing lives in the grid, the panels and
+the commands. Actions are declared in ``_create_actions`` with standard keys where Qt has them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QItemSelectionModel, QPoint, QSettings, Qt
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+)
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cxmatrix import APP_NAME, __version__
+from cxmatrix.domain.findings import Finding
+from cxmatrix.domain.model import Matrix
+from cxmatrix.domain.roles import Role
+from cxmatrix.store import FILE_SUFFIX, Change, Document, DocumentError
+from cxmatrix.ui import commands, files, settings
+from cxmatrix.ui.details_panel import DetailsPanel
+from cxmatrix.ui.dialogs import DepartmentDialog, PropertiesDialog
+from cxmatrix.ui.filter_bar import FilterBar
+from cxmatrix.ui.findings_panel import FindingsPanel
+from cxmatrix.ui.grid_view import MatrixView
+from cxmatrix.ui.jobs import BackgroundJob
+from cxmatrix.ui.lens_panel import LensPanel
+from cxmatrix.ui.matrix_model import NAME_COLUMN, MatrixModel
+from cxmatrix.ui.session import Session
+from cxmatrix.ui.status import LegendWidget, status_text
+from cxmatrix.ui.welcome import WelcomePage
+
+KEY = QKeySequence.StandardKey
+
+
+class MainWindow(QMainWindow):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setAcceptDrops(True)
+        self.session = Session(self)
+        self.model = MatrixModel(self.session, self)
+
+        self.grid = MatrixView(self.model, self)
+        self.filter_bar = FilterBar(self)
+        editor = QWidget(self)
+        editor_layout = QVBoxLayout(editor)
+        editor_layout.setContentsMargins(0, 0, 0, 0)
+        editor_layout.setSpacing(0)
+        editor_layout.addWidget(self.filter_bar)
+        editor_layout.addWidget(self.grid, 1)
+        self.welcome = WelcomePage(self)
+        self.pages = QStackedWidget(self)
+        self.pages.addWidget(self.welcome)
+        self.pages.addWidget(editor)
+        self.setCentralWidget(self.pages)
+        self.setTabOrder(self.filter_bar.clear, self.grid.frozen)
+
+        self.findings_panel = FindingsPanel(self.session, self)
+        self.lens_panel = LensPanel(self.session, self)
+        self.details_panel = DetailsPanel(self.session, self)
+        self.findings_dock = self._dock("Findings", "findingsDock", self.findings_panel,
+                                        Qt.DockWidgetArea.RightDockWidgetArea)
+        self.lens_dock = self._dock("Lens", "lensDock", self.lens_panel,
+                                    Qt.DockWidgetArea.RightDockWidgetArea)
+        self.details_dock = self._dock("Details", "detailsDock", self.details_panel,
+                                       Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(self.findings_dock, self.lens_dock)
+        self.findings_dock.raise_()
+
+        self.legend = LegendWidget(self)
+        self.counts = QLabel(self)
+        self.counts.setObjectName("statusCounts")
+        self.statusBar().addWidget(self.legend)
+        self.statusBar().addPermanentWidget(self.counts)
+
+        self._create_actions()
+        self._create_menus()
+        self._connect()
+        self._restore_settings()
+        self._on_document_changed()
+
+    def _dock(self, title: str, name: str, widget: QWidget,
+              area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    # ---- actions and menus ----------------------------------------------------------------
+
+    def _action(self, text: str, slot: Any, shortcut: Any = None, *, tip: str = "",
+                name: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            if isinstance(shortcut, QKeySequence.StandardKey):
+                keys = QKeySequence.keyBindings(shortcut)
+                action.setShortcuts(keys if keys else [])
+            else:
+                action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        if name:
+            action.setObjectName(name)
+        action.triggered.connect(lambda _checked=False: slot())
+        return action
+
+    def _create_actions(self) -> None:
+        a = self._action
+        self.new_action = a("&New Matrix…", self.new_blank, KEY.New, name="actionNew",
+                            tip="Create an empty matrix file with the usual journey stages")
+        self.new_demo_action = a("New from &Demo…", self.new_from_demo, name="actionNewDemo",
+                                 tip="Create a matrix file from the demo matrix")
+        self.open_demo_action = a("Open the Demo Matrix", self.open_demo,
+                                  name="actionOpenDemo")
+        self.open_action = a("&Open…", self.open_dialog, KEY.Open, name="actionOpen")
+        self.save_as_action = a("Save &As…", self.save_as, KEY.SaveAs, name="actionSaveAs",
+                                tip="Continue in a copy of this matrix under another name")
+        if not self.save_as_action.shortcuts():
+            self.save_as_action.setShortcut(QKeySequence("Ctrl+Shift+S"))
+        self.import_action = a("&Import…", self.import_file, "Ctrl+Shift+I",
+                               name="actionImport",
+                               tip="Import a spreadsheet (RACI chart, grid) or JSON file")
+        self.export_action = a("&Export…", self.export_file, "Ctrl+E", name="actionExport",
+                               tip="Export to Excel, PDF, CSV or JSON")
+        self.close_action = a("&Close", self.close_document, KEY.Close, name="actionClose")
+        self.quit_action = a("&Quit", self.close, KEY.Quit, name="actionQuit")
+        if not self.quit_action.shortcuts():
+            self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+
+        stack = self.session.undo_stack
+        self.undo_action = stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcuts(QKeySequence.keyBindings(KEY.Undo))
+        self.redo_action = stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcuts(QKeySequence.keyBindings(KEY.Redo))
+        self.copy_action = a("&Copy", self.grid.copy_selection, KEY.Copy, name="actionCopy")
+        self.paste_action = a("&Paste", self.grid.paste_clipboard, KEY.Paste,
+                              name="actionPaste")
+        for action in (self.copy_action, self.paste_action):
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.grid.addAction(action)
+        self.role_actions: dict[Role | None, QAction] = {}
+        for role, key in ((Role.OWN, "O"), (Role.INFLUENCE, "I"), (Role.HANDLE, "H"),
+                          (None, "Del")):
+            label = f"Set &{role.label}" if role else "C&lear Role"
+            action = a(label, lambda r=role: self.grid.set_role_on_selection(r), key,
+                       name=f"actionRole{role.label if role else 'Clear'}",
+                       tip=role.meaning if role else "Remove the role from the selected cells")
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+            self.grid.addAction(action)
+            self.role_actions[role] = action
+        self.cycle_action = a("C&ycle Role", self.grid.cycle_selection, "Space",
+                              name="actionCycle",
+                              tip="Empty, Own, Influence, Handle, empty…")
+        self.cycle_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.grid.addAction(self.cycle_action)
+        self.find_action = a("&Find…", self.filter_bar.focus_text, KEY.Find,
+                             name="actionFind")
+        self.clear_filters_action = a("Clear &Filters", self.filter_bar.reset,
+                                      name="actionClearFilters")
+
+        self.add_touchpoint_action = a("Add &Touchpoint", self.add_touchpoint, "Ctrl+T",
+                                       name="actionAddTouchpoint")
+        self.add_stage_action = a("Add &Stage", self.add_stage, "Ctrl+Shift+T",
+                                  name="actionAddStage")
+        self.add_department_action = a("Add &Department…", self.add_department, "Ctrl+D",
+                                       name="actionAddDepartment")
+        self.rename_action = a("&Rename…", self.rename_current, "F2", name="actionRename")
+        self.rename_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.edit_department_action = a("&Edit Department…", self.edit_department,
+                                        name="actionEditDepartment")
+        self.delete_rows_action = a("De&lete Touchpoints or Stage", self.delete_rows,
+                                    "Ctrl+Del", name="actionDeleteRows")
+        self.delete_department_action = a("Delete De&partment", self.delete_department,
+                                          name="actionDeleteDepartment")
+        self.move_up_action = a("Move &Up", lambda: self.move_rows(-1), "Ctrl+Shift+Up",
+                                name="actionMoveUp")
+        self.move_down_action = a("Move Do&wn", lambda: self.move_rows(1), "Ctrl+Shift+Down",
+                                  name="actionMoveDown")
+        self.move_left_action = a("Move Department &Left",
+                                  lambda: self.move_department(-1), "Ctrl+Shift+Left",
+                                  name="actionMoveLeft")
+        self.move_right_action = a("Move Department R&ight",
+                                   lambda: self.move_department(1), "Ctrl+Shift+Right",
+                                   name="actionMoveRight")
+        self.properties_action = a("Matrix &Properties…", self.edit_properties,
+                                   "Ctrl+Shift+P", name="actionProperties")
+        self.collapse_all_action = a("&Collapse All Stages", lambda: self.collapse_all(True),
+                                     name="actionCollapseAll")
+        self.expand_all_action = a("E&xpand All Stages", lambda: self.collapse_all(False),
+                                   name="actionExpandAll")
+        self.about_action = a("&About cxmatrix", self.about, name="actionAbout")
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+
+    def _create_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addActions([self.new_action, self.new_demo_action, self.open_action])
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu.setObjectName("recentMenu")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file_menu.addAction(self.open_demo_action)
+        file_menu.addSeparator()
+        file_menu.addActions([self.save_as_action, self.import_action, self.export_action])
+        file_menu.addSeparator()
+        file_menu.addActions([self.close_action, self.quit_action])
+
+        edit_menu = bar.addMenu("&Edit")
+        edit_menu.addActions([self.undo_action, self.redo_action])
+        edit_menu.addSeparator()
+        edit_menu.addActions([self.copy_action, self.paste_action])
+        edit_menu.addSeparator()
+        edit_menu.addActions([*self.role_actions.values(), self.cycle_action])
+        edit_menu.addSeparator()
+        edit_menu.addActions([self.find_action, self.clear_filters_action])
+
+        matrix_menu = bar.addMenu("&Matrix")
+        matrix_menu.addActions([self.add_touchpoint_action, self.add_stage_action,
+                                self.add_department_action])
+        matrix_menu.addSeparator()
+        matrix_menu.addActions([self.rename_action, self.edit_department_action])
+        matrix_menu.addSeparator()
+        matrix_menu.addActions([self.move_up_action, self.move_down_action,
+                                self.move_left_action, self.move_right_action])
+        matrix_menu.addSeparator()
+        matrix_menu.addActions([self.delete_rows_action, self.delete_department_action])
+        matrix_menu.addSeparator()
+        matrix_menu.addAction(self.properties_action)
+
+        view_menu = bar.addMenu("&View")
+        view_menu.addActions([self.collapse_all_action, self.expand_all_action])
+        view_menu.addSeparator()
+        for dock in (self.findings_dock, self.lens_dock, self.details_dock):
+            view_menu.addAction(dock.toggleViewAction())
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.about_action)
+        self.document_actions = [
+            self.save_as_action, self.export_action, self.close_action, self.copy_action,
+            self.find_action, self.clear_filters_action, self.collapse_all_action,
+            self.expand_all_action]
+        self.edit_actions = [
+            self.paste_action, *self.role_actions.values(), self.cycle_action,
+            self.add_touchpoint_action, self.add_stage_action, self.add_department_action,
+            self.rename_action, self.edit_department_action, self.delete_rows_action,
+            self.delete_department_action, self.move_up_action, self.move_down_action,
+            self.move_left_action, self.move_right_action, self.properties_action]
+
+    def _connect(self) -> None:
+        session = self.session
+        session.failed.connect(self.show_error)
+        session.document_changed.connect(self._on_document_changed)
+        session.changed.connect(self._on_change)
+        self.grid.selectionModel().currentChanged.connect(self._on_current_changed)
+        self.model.modelReset.connect(self._on_current_changed)
+        self.findings_panel.finding_selected.connect(self.select_finding)
+        self.findings_panel.only_rows_changed.connect(
+            lambda on, severity: self.model.update_filter(findings_only=on,
+                                                          min_severity=severity))
+        self.lens_panel.department_changed.connect(self.model.set_highlight_department)
+        self.lens_panel.touchpoint_selected.connect(self.grid.select_touchpoint)
+        self.filter_bar.changed.connect(lambda values: self.model.update_filter(**values))
+        self.grid.context_menu.connect(self._cell_menu)
+        self.grid.header_menu.connect(self._header_menu)
+        self.grid.header_double_clicked.connect(self._on_header_double_clicked)
+        self.grid.delete_rows_requested.connect(self.delete_rows)
+        self.welcome.open_requested.connect(self.open_dialog)
+        self.welcome.new_requested.connect(self.new_blank)
+        self.welcome.demo_requested.connect(self.open_demo)
+        self.welcome.recent_requested.connect(self.open_path)
+
+    # ---- reacting to the session -----------------------------------------------------------
+
+    def _on_document_changed(self) -> None:
+        document = self.session.document
+        self.pages.setCurrentIndex(1 if document is not None else 0)
+        self.filter_bar.set_matrix(document.matrix if document is not None else None)
+        self.welcome.set_recent(settings.recent_files())
+        self._update_title()
+        self._update_enabled()
+        self._update_status()
+        if document is not None and self.model.rowCount() > 0:
+            first = min(1, self.model.rowCount() - 1)
+            self.grid.setCurrentIndex(self.model.index(first, NAME_COLUMN))
+            self.grid.focus_names()
+
+    def _on_change(self, change: Change) -> None:
+        self._update_status()
+        if (change.kind in ("stages", "departments", "reset") and change.structure) or (
+                change.kind == "stages"):
+            self.filter_bar.set_matrix(self.session.matrix)
+        if change.kind in ("properties", "reset"):
+            self._update_title()
+
+    def _update_title(self) -> None:
+        document = self.session.document
+        if document is None:
+            self.setWindowTitle(APP_NAME)
+            return
+        marker = " [read-only]" if document.read_only else ""
+        self.setWindowTitle(f"{document.path.name}{marker} – {document.matrix.title} – "
+                            f"{APP_NAME}")
+        self.setWindowFilePath(str(document.path))
+
+    def _update_enabled(self) -> None:
+        has = self.session.has_document
+        writable = has and not self.session.read_only
+        for action in self.document_actions:
+            action.setEnabled(has)
+        for action in self.edit_actions:
+            action.setEnabled(writable)
+        self.import_action.setEnabled(True)
+
+    def _update_status(self) -> None:
+        document = self.session.document
+        self.counts.setText(status_text(document) if document is not None else "")
+
+    def _on_current_changed(self, *_args: object) -> None:
+        index = self.grid.currentIndex()
+        if not index.isValid():
+            self.details_panel.show_cell(None, None)
+            return
+        self.details_panel.show_cell(self.model.touchpoint_id_at(index.row()),
+                                     self.model.department_id_at(index.column()))
+
+    # ---- messages -------------------------------------------------------------------------
+
+    def show_error(self, title: str, message: str) -> None:
+        QMessageBox.warning(self, title, message)
+
+    def about(self) -> None:
+        QMessageBox.about(self, f"About {APP_NAME}",
+                          f"<b>{APP_NAME} {__version__}</b><p>One clear owner for every "
+                          "customer touchpoint.</p><p>O = Own, I = Influence, H = Handle. "
+                          "Every change is saved as you make it.</p>")
+
+    # ---- files ------------------------------------------------------------------------------
+
+    def _ask_new_path(self, caption: str, suggestion: str) -> Path | None:
+        start = str(Path(settings.last_folder()) / suggestion)
+        path, _filter = QFileDialog.getSaveFileName(self, caption, start, files.MATRIX_FILTER)
+        if not path:
+            return None
+        settings.remember_folder(path)
+        return files.with_suffix(path, FILE_SUFFIX)
+
+    def _create_document(self, path: Path, matrix: Matrix) -> bool:
+        document = self.session.document
+        if document is not None and path.resolve() == document.path.resolve():
+            self.show_error("Cannot replace the open matrix",
+                            f"{path.name} is the matrix open in this window; choose another "
+                            "name.")
+            return False
+        try:
+            created = Document.create(path, matrix, overwrite=True)
+        except DocumentError as error:
+            self.show_error("Cannot create the matrix", str(error))
+            return False
+        self._adopt(created)
+        return True
+
+    def new_blank(self, path: str | Path | None = None) -> bool:
+        target = Path(path) if path else self._ask_new_path("New matrix", "Untitled.cxm")
+        if target is None:
+            return False
+        return self._create_document(target, files.blank_matrix(target.stem))
+
+    def new_from_demo(self, path: str | Path | None = None) -> bool:
+        target = Path(path) if path else self._ask_new_path("New matrix from the demo",
+                                                            files.DEMO_FILE_NAME)
+        if target is None:
+            return False
+        return self._create_document(target, files.demo_matrix())
+
+    def open_demo(self) -> BackgroundJob | None:
+        try:
+            path = files.demo_document_path()
+        except (DocumentError, OSError) as error:
+            self.show_error("Cannot open the demo matrix", str(error))
+            return None
+        return self.open_path(path)
+
+    def open_dialog(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self, "Open matrix", settings.last_folder(),
+            f"{files.MATRIX_FILTER};;All files (*)")
+        if path:
+            settings.remember_folder(path)
+            self.open_path(path)
+
+    def open_path(self, path: str | Path, *, read_only: bool = False) -> BackgroundJob | None:
+        """Open a .cxm file off the GUI thread (a progress dialog appears if it is slow)."""
+        target = Path(path)
+        current = self.session.document
+        if current is not None and target.resolve() == current.path.resolve():
+            return None
+        if target.suffix.lower() in files.IMPORT_SUFFIXES:
+            self.import_file(target)
+            return None
+
+        def opened(document: Document) -> None:
+            self._adopt(document)
+
+        def failed(error: BaseException) -> None:
+            if isinstance(error, DocumentError):
+                if not target.exists():
+                    settings.remove_recent_file(target)
+                    self.welcome.set_recent(settings.recent_files())
+                self.show_error("Cannot open the matrix", str(error))
+            else:
+                raise error
+
+        job = BackgroundJob(self, f"Opening {target.name}…",
+                            lambda _progress: Document.open(target, read_only=read_only),
+                            on_done=opened, on_error=failed,
+                            discard=lambda document: document.close())
+        return job.start()
+
+    def _adopt(self, document: Document) -> None:
+        self.session.set_document(document)
+        settings.add_recent_file(document.path)
+        self.welcome.set_recent(settings.recent_files())
+        if document.read_only:
+            self.statusBar().showMessage(
+                f"{document.path.name} is read-only ({document.read_only_reason}): use Save As "
+                "to edit a copy.", 10_000)
+
+    def _fill_recent_menu(self) -> None:
+        menu = self.recent_menu
+        menu.clear()
+        recent = settings.recent_files()
+        for number, path in enumerate(recent, start=1):
+            action = menu.addAction(f"&{number % 10} {Path(path).name}")
+            action.setToolTip(path)
+            action.setStatusTip(path)
+            action.triggered.connect(lambda _c=False, p=path: self.open_path(p))
+        if recent:
+            menu.addSeparator()
+        clear = menu.addAction("Clear Recent Files")
+        clear.setEnabled(bool(recent))
+        clear.triggered.connect(settings.clear_recent_files)
+
+    def save_as(self, path: str | Path | None = None) -> bool:
+        document = self.session.document
+        if document is None:
+            return False
+        target = Path(path) if path else self._ask_new_path("Save matrix as",
+                                                            document.path.name)
+        if target is None:
+            return False
+        try:
+            self.session.save_as(str(target))
+        except DocumentError as error:
+            self.show_error("Cannot save a copy", str(error))
+            return False
+        settings.add_recent_file(target)
+        self._update_title()
+        return True
+
+    def close_document(self) -> None:
+        self.session.close()
+
+    def export_file(self, path: str | Path | None = None) -> BackgroundJob | None:
+        from cxmatrix.ui import transfer
+
+        return transfer.export_matrix(self, path)
+
+    def import_file(self, path: str | Path | None = None) -> None:
+        from cxmatrix.ui import transfer
+
+        transfer.import_into(self, path)
+
+    # ---- dropping files onto the window ------------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+        if urls and all(u.isLocalFile() for u in urls):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if not paths:
+            return
+        event.acceptProposedAction()
+        self.open_path(paths[0])
+
+    # ---- structure editing ----------------------------------------------------------------
+
+    def _unique(self, base: str, taken: list[str]) -> str:
+        keys = {t.casefold() for t in taken}
+        if base.casefold() not in keys:
+            return base
+        number = 2
+        while f"{base} {number}".casefold() in keys:
+            number += 1
+        return f"{base} {number}"
+
+    def add_touchpoint(self, name: str | None = None) -> int | None:
+        """Add a touchpoint after the current one (or at the top of the current stage) and
+        start editing its name."""
+        if not self.session.has_document:
+            return None
+        matrix = self.session.matrix
+        if not matrix.stages:
+            self.add_stage("Journey")
+        tid = self.grid.current_touchpoint_id()
+        stage_id = self.grid.current_stage_id() or matrix.stages[-1].id
+        if tid is not None:
+            index = matrix.touchpoint_index(tid) + 1
+        elif self.grid.currentIndex().isValid():
+            index = 0
+        else:
+            index = len(matrix.stage_touchpoint_ids(stage_id))
+        command = commands.AddTouchpoint(self.session, stage_id, name or "New touchpoint",
+                                         index)
+        if not self.session.execute(command):
+            return None
+        new_id = command.touchpoint_id
+        assert new_id is not None
+        if self.model.is_collapsed(stage_id):
+            self.model.set_collapsed(stage_id, False)
+        self.grid.select_touchpoint(new_id)
+        if name is None:
+            self._edit_name(new_id)
+        return new_id
+
+    def _edit_name(self, key: int) -> None:
+        row = self.model.row_of(key)
+        if row is not None:
+            index = self.model.index(row, NAME_COLUMN)
+            self.grid.frozen.setFocus()
+            self.grid.frozen.setCurrentIndex(index)
+            self.grid.frozen.edit(index)
+
+    def add_stage(self, name: str | None = None) -> int | None:
+        if not self.session.has_document:
+            return None
+        matrix = self.session.matrix
+        stage_id = self.grid.current_stage_id()
+        index = matrix.stage_index(stage_id) + 1 if stage_id is not None else None
+        label = name or self._unique("New stage", [s.name for s in matrix.stages])
+        command = commands.AddStage(self.session, label, index)
+        if not self.session.execute(command):
+            return None
+        assert command.stage_id is not None
+        row = self.model.row_of(command.stage_id)
+        if row is not None:
+            self.grid.select_cell(row, NAME_COLUMN)
+            if name is None:
+                self._edit_name(command.stage_id)
+        return command.stage_id
+
+    def add_department(self, name: str | None = None, code: str | None = None,
+                       lead: str = "") -> int | None:
+        if not self.session.has_document:
+            return None
+        if name is None:
+            dialog = DepartmentDialog(None, self)
+            if dialog.exec() != DepartmentDialog.DialogCode.Accepted:
+                return None
+            values = dialog.changes()
+            name, code, lead = values["name"], values["code"] or None, values["lead"]
+        current = self.grid.current_department_id()
+        matrix = self.session.matrix
+        index = matrix.department_index(current) + 1 if current is not None else None
+        command = commands.AddDepartment(self.session, name, code, lead, index)
+        if not self.session.execute(command):
+            return None
+        return command.department_id
+
+    def edit_department(self, department_id: int | None = None,
+                        changes: dict[str, str] | None = None) -> bool:
+        dept_id = department_id if department_id is not None else (
+            self.grid.current_department_id())
+        if dept_id is None or not self.session.has_document:
+            return False
+        if changes is None:
+            dialog = DepartmentDialog(self.session.matrix.department(dept_id), self)
+            if dialog.exec() != DepartmentDialog.DialogCode.Accepted:
+                return False
+            changes = dialog.changes()
+        if not changes:
+            return False
+        return self.session.execute(commands.UpdateDepartment(self.session, dept_id, **changes))
+
+    def _on_header_double_clicked(self, column: int) -> None:
+        dept_id = self.model.department_id_at(column)
+        if dept_id is not None and not self.session.read_only:
+            self.edit_department(dept_id)
+
+    def rename_current(self) -> None:
+        index = self.grid.currentIndex()
+        if not index.isValid():
+            return
+        if index.column() == NAME_COLUMN or self.grid.frozen.hasFocus():
+            self._edit_name(self.model.row_key(index.row()))
+        else:
+            self.edit_department()
+
+    def delete_rows(self) -> bool:
+        """Delete the selected touchpoints, or the current stage with its touchpoints."""
+        if not self.session.has_document or self.session.read_only:
+            return False
+        ids = self.grid.selected_touchpoint_ids()
+        if ids:
+            rows = self.grid.selected_rows()
+            ok = self.session.execute(commands.DeleteTouchpoints(self.session, ids))
+            if ok and self.model.rowCount():
+                self.grid.select_cell(min(rows[0], self.model.rowCount() - 1), NAME_COLUMN)
+            return ok
+        stage_id = self.grid.current_stage_id()
+        if stage_id is None:
+            return False
+        return self.session.execute(commands.DeleteStage(self.session, stage_id))
+
+    def delete_department(self, department_id: int | None = None) -> bool:
+        dept_id = department_id if department_id is not None else (
+            self.grid.current_department_id())
+        if dept_id is None or not self.session.has_document:
+            return False
+        return self.session.execute(commands.DeleteDepartment(self.session, dept_id))
+
+    def move_rows(self, step: int) -> bool:
+        """Move the current touchpoint one place up or down, into the neighbouring stage at
+        a stage's edge; on a stage heading, move the whole stage."""
+        if not self.session.has_document:
+            return False
+        matrix = self.session.matrix
+        index = self.grid.currentIndex()
+        if not index.isValid():
+            return False
+        column = index.column()
+        key = self.model.row_key(index.row())
+        if self.model.is_stage_row(index.row()):
+            position = matrix.stage_index(key) + step
+            if not 0 <= position < len(matrix.stages):
+                return False
+            ok = self.session.execute(commands.MoveStage(self.session, key, position))
+        else:
+            tp = matrix.touchpoint(key)
+            position = matrix.touchpoint_index(key) + step
+            stage_id = tp.stage_id
+            count = len(matrix.stage_touchpoint_ids(stage_id))
+            if not 0 <= position < count:
+                stage_index = matrix.stage_index(stage_id) + step
+                if not 0 <= stage_index < len(matrix.stages):
+                    return False
+                stage_id = matrix.stages[stage_index].id
+                position = len(matrix.stage_touchpoint_ids(stage_id)) if step < 0 else 0
+            ok = self.session.execute(
+                commands.MoveTouchpoint(self.session, key, stage_id, position))
+        if ok:
+            row = self.model.row_of(key)
+            if row is None and not self.model.is_stage_row(index.row()):
+                self.grid.select_touchpoint(key)
+            elif row is not None:
+                self.grid.selectionModel().setCurrentIndex(
+                    self.model.index(row, column),
+                    QItemSelectionModel.SelectionFlag.ClearAndSelect
+                    | (QItemSelectionModel.SelectionFlag.Rows if column == NAME_COLUMN
+                       else QItemSelectionModel.SelectionFlag.NoUpdate))
+        return ok
+
+    def move_department(self, step: int) -> bool:
+        dept_id = self.grid.current_department_id()
+        if dept_id is None or not self.session.has_document:
+            return False
+        matrix = self.session.matrix
+        position = matrix.department_index(dept_id) + step
+        if not 0 <= position < len(matrix.departments):
+            return False
+        ok = self.session.execute(commands.MoveDepartment(self.session, dept_id, position))
+        if ok:
+            index = self.grid.currentIndex()
+            column = self.model.column_of_department(dept_id)
+            if column is not None and index.isValid():
+                self.grid.select_cell(index.row(), column)
+        return ok
+
+    def edit_properties(self) -> bool:
+        if not self.session.has_document:
+            return False
+        dialog = PropertiesDialog(self.session.matrix, self)
+        if dialog.exec() != PropertiesDialog.DialogCode.Accepted:
+            return False
+        changes = dialog.changes()
+        if not changes:
+            return False
+        return self.session.execute(commands.SetProperties(self.session, **changes))
+
+    def collapse_all(self, collapsed: bool) -> None:
+        if self.session.has_document:
+            ids = frozenset(s.id for s in self.session.matrix.stages) if collapsed else (
+                frozenset())
+            self.model.update_filter(collapsed=ids)
+
+    # ---- selecting from the panels --------------------------------------------------------
+
+    def select_finding(self, finding: Finding) -> None:
+        if finding.touchpoint_id is not None:
+            dept = finding.department_id
+            if dept is None and finding.department_ids:
+                dept = finding.department_ids[0]
+            self.grid.select_touchpoint(finding.touchpoint_id, dept)
+        elif finding.department_id is not None:
+            self.grid.select_department(finding.department_id)
+
+    # ---- context menus --------------------------------------------------------------------
+
+    def _cell_menu(self, position: QPoint, area: str) -> None:
+        menu = QMenu(self)
+        if area == "cell":
+            menu.addActions([*self.role_actions.values(), self.cycle_action])
+            menu.addSeparator()
+            menu.addActions([self.copy_action, self.paste_action])
+            menu.addSeparator()
+        move_menu = self._move_to_stage_menu(menu)
+        menu.addActions([self.add_touchpoint_action, self.add_stage_action,
+                         self.rename_action])
+        if move_menu is not None:
+            menu.addMenu(move_menu)
+        menu.addActions([self.move_up_action, self.move_down_action,
+                         self.delete_rows_action])
+        menu.popup(position)
+
+    def _move_to_stage_menu(self, parent: QMenu) -> QMenu | None:
+        ids = self.grid.selected_touchpoint_ids()
+        if not ids or self.session.read_only:
+            return None
+        menu = QMenu("Move to &Stage", parent)
+        for stage in self.session.matrix.stages:
+            action = menu.addAction(stage.name)
+            action.triggered.connect(
+                lambda _c=False, s=stage.id, t=tuple(ids): self.move_to_stage(list(t), s))
+        return menu
+
+    def move_to_stage(self, touchpoint_ids: list[int], stage_id: int) -> bool:
+        matrix = self.session.matrix
+        end = len(matrix.stage_touchpoint_ids(stage_id))
+        if len(touchpoint_ids) == 1:
+            command: commands.MatrixCommand = commands.MoveTouchpoint(
+                self.session, touchpoint_ids[0], stage_id, end)
+        else:
+            command = commands.MoveTouchpoints(self.session, touchpoint_ids, stage_id, end)
+        return self.session.execute(command)
+
+    def _header_menu(self, position: QPoint, column: int) -> None:
+        dept_id = self.model.department_id_at(column)
+        menu = QMenu(self)
+        if dept_id is not None:
+            self.grid.selectColumn(column)
+            lens = menu.addAction("Look Through This Department's &Lens")
+            lens.triggered.connect(lambda: (self.lens_panel.set_department(dept_id),
+                                            self.lens_dock.show(), self.lens_dock.raise_()))
+            menu.addSeparator()
+            menu.addActions([self.edit_department_action, self.move_left_action,
+                             self.move_right_action, self.delete_department_action])
+            menu.addSeparator()
+        menu.addAction(self.add_department_action)
+        menu.popup(position)
+
+    # ---- window state -------------------------------------------------------------------------
+
+    def _restore_settings(self) -> None:
+        store = QSettings()
+        geometry = store.value("window/geometry")
+        if isinstance(geometry, QByteArray | bytes):
+            self.restoreGeometry(QByteArray(geometry))
+        else:
+            self.resize(1400, 860)
+        state = store.value("window/state")
+        if isinstance(state, QByteArray | bytes):
+            self.restoreState(QByteArray(state))
+        self.grid.set_name_width(settings.int_value("grid/name_width", self.grid.name_width))
+        self.grid.horizontalHeader().setDefaultSectionSize(
+            settings.int_value("grid/cell_width", self.grid.horizontalHeader()
+                               .defaultSectionSize()))
+
+    def save_settings(self) -> None:
+        store = QSettings()
+        store.setValue("window/geometry", self.saveGeometry())
+        store.setValue("window/state", self.saveState())
+        store.setValue("grid/name_width", self.grid.name_width)
+        if self.model.columnCount() > 1:
+            store.setValue("grid/cell_width", self.grid.columnWidth(1))
+        store.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_settings()
+        self.session.close()
+        event.accept()
+

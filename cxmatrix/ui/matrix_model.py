@@ -1,0 +1,679 @@
+"""The grid's table model: an adapter over the domain Matrix (no data of its own).
+
+Rows are stage headings, each followed by its touchpoints (a collapsed stage shows only its
+heading); column 0 is the touchpoint name, then one column per department. Filtering and
+collapsing happen here in the row mapping, not in a proxy model (see DESIGN.md's hazards).
+The model follows the Session's ``changed`` signal and refreshes only what a Change touched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QByteArray,
+    QMimeData,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QColor, QFont
+
+from cxmatrix import palette
+from cxmatrix.domain.findings import Finding
+from cxmatrix.domain.model import Department, Matrix, Stage, Touchpoint, name_key
+from cxmatrix.domain.roles import Role, RoleTextError, Severity, parse_role_text
+from cxmatrix.store import Change
+from cxmatrix.ui import commands
+from cxmatrix.ui.session import Session
+
+_ROOT = QModelIndex()  # the invalid index: the root of a model
+
+NAME_COLUMN = 0
+ROW_MIME = "application/x-cxmatrix-touchpoints"
+
+DISPLAY = Qt.ItemDataRole.DisplayRole.value
+EDIT = Qt.ItemDataRole.EditRole.value
+TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
+BACKGROUND = Qt.ItemDataRole.BackgroundRole.value
+FOREGROUND = Qt.ItemDataRole.ForegroundRole.value
+FONT = Qt.ItemDataRole.FontRole.value
+ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole.value
+ACCESSIBLE = Qt.ItemDataRole.AccessibleTextRole.value
+USER = Qt.ItemDataRole.UserRole.value
+
+# Our roles. OBJECT is the domain object under the index: a Stage, a Touchpoint or a CellRef.
+OBJECT = USER
+KIND = USER + 1  # "stage", "touchpoint" or "cell"
+ROLE = USER + 2  # the Role in a cell, or None
+FINDINGS = USER + 3  # the findings of the row's touchpoint (a tuple)
+SEVERITY = USER + 4  # the worst severity among them, or None
+NOTE = USER + 5  # the cell's note
+HIGHLIGHT = USER + 6  # True in the lens department's column
+DEPARTMENT_ID = USER + 7  # the column's department id (None in the name column)
+
+STAGE_KIND, TOUCHPOINT_KIND, CELL_KIND = "stage", "touchpoint", "cell"
+
+ROLE_FILL = {Role(key): QColor("#" + value) for key, value in palette.ROLE_FILL.items()}
+ROLE_INK = {Role(key): QColor("#" + value) for key, value in palette.ROLE_INK.items()}
+SEVERITY_COLOUR = {Severity.ERROR: QColor("#" + palette.FINDING_ERROR),
+                   Severity.WARNING: QColor("#" + palette.FINDING_WARNING),
+                   Severity.INFO: QColor("#" + palette.FINDING_INFO)}
+
+
+@dataclass(frozen=True, slots=True)
+class CellRef:
+    """One cell of the grid as domain objects."""
+
+    touchpoint: Touchpoint
+    department: Department
+    role: Role | None
+    note: str
+
+
+@dataclass(frozen=True)
+class RowFilter:
+    """Which touchpoints the grid shows. The default shows everything."""
+
+    text: str = ""
+    stage_id: int | None = None
+    department_id: int | None = None  # with ``role``: "where <department> <role>"
+    role: Role | None = None
+    any_role: bool = True  # True: no role condition; False: department has exactly ``role``
+    findings_only: bool = False
+    min_severity: Severity = Severity.WARNING
+    collapsed: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def filters_rows(self) -> bool:
+        return bool(self.text.strip() or self.stage_id is not None or self.findings_only
+                    or (self.department_id is not None and not self.any_role))
+
+    @property
+    def depends_on_cells(self) -> bool:
+        return self.findings_only or (self.department_id is not None and not self.any_role)
+
+
+class MatrixModel(QAbstractTableModel):
+    """Stage headings and touchpoints against departments, over the Session's matrix."""
+
+    def __init__(self, session: Session, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.row_filter = RowFilter()
+        self.highlight_department_id: int | None = None
+        self._rows: list[int] = []  # stage or touchpoint ids, in display order
+        self._stage_ids: set[int] = set()
+        self._row_of: dict[int, int] = {}
+        self._departments: list[Department] = []
+        self._bold = QFont()
+        self._bold.setBold(True)
+        self._stage_band = QColor("#" + palette.STAGE_BAND)
+        self._rebuild_rows()
+        session.changed.connect(self._on_change)
+        session.document_changed.connect(self.reload)
+
+    # ---- mapping --------------------------------------------------------------------------
+
+    @property
+    def matrix(self) -> Matrix | None:
+        return self.session.document.matrix if self.session.document is not None else None
+
+    def _compute_rows(self) -> list[int]:
+        matrix = self.matrix
+        if matrix is None:
+            return []
+        rows: list[int] = []
+        flt = self.row_filter
+        filtering = flt.filters_rows
+        needle = name_key(flt.text) if flt.text.strip() else ""
+        flagged: set[int] | None = None
+        if flt.findings_only:
+            flagged = self.session.findings.touchpoints_with_findings(flt.min_severity)
+        where_dept = flt.department_id if not flt.any_role else None
+        if where_dept is not None and not matrix.has_department(where_dept):
+            where_dept = None
+        roles = matrix.roles
+        for stage in matrix.stages:
+            if flt.stage_id is not None and stage.id != flt.stage_id:
+                continue
+            tids = matrix.stage_touchpoint_ids(stage.id)
+            if filtering:
+                by_id = matrix.touchpoint
+                if needle:
+                    tids = [t for t in tids if needle in name_key(by_id(t).name)]
+                if flagged is not None:
+                    tids = [t for t in tids if t in flagged]
+                if where_dept is not None:
+                    wanted = flt.role
+                    tids = [t for t in tids if roles.get(t, {}).get(where_dept) is wanted]
+                if not tids and flt.stage_id is None:
+                    continue
+            rows.append(stage.id)
+            if stage.id not in flt.collapsed:
+                rows.extend(tids)
+        return rows
+
+    def _rebuild_rows(self) -> None:
+        matrix = self.matrix
+        self._departments = list(matrix.departments) if matrix is not None else []
+        self._stage_ids = {s.id for s in matrix.stages} if matrix is not None else set()
+        self._set_rows(self._compute_rows())
+
+    def _set_rows(self, rows: list[int]) -> None:
+        self._rows = rows
+        self._row_of = {key: row for row, key in enumerate(rows)}
+
+    def reload(self) -> None:
+        """Everything may have changed (another document, a reset)."""
+        self.beginResetModel()
+        self._rebuild_rows()
+        if self.highlight_department_id is not None and (
+                self.matrix is None or not self.matrix.has_department(
+                    self.highlight_department_id)):
+            self.highlight_department_id = None
+        self.endResetModel()
+
+    def _relayout(self) -> None:
+        """Rows were added, removed, reordered or filtered: keep selections on their items."""
+        self.layoutAboutToBeChanged.emit()
+        old_rows = self._rows
+        persistent = self.persistentIndexList()
+        matrix = self.matrix
+        self._stage_ids = {s.id for s in matrix.stages} if matrix is not None else set()
+        self._set_rows(self._compute_rows())
+        columns = self.columnCount()
+        new_indexes = []
+        for index in persistent:
+            key = old_rows[index.row()] if index.row() < len(old_rows) else None
+            row = self._row_of.get(key) if key is not None else None
+            if row is None or index.column() >= columns:
+                new_indexes.append(QModelIndex())
+            else:
+                new_indexes.append(self.index(row, index.column()))
+        self.changePersistentIndexList(persistent, new_indexes)
+        self.layoutChanged.emit()
+
+    def _columns_changed(self) -> None:
+        """Departments were added, removed or reordered: say exactly which, to keep widths."""
+        matrix = self.matrix
+        new = list(matrix.departments) if matrix is not None else []
+        old_ids = [d.id for d in self._departments]
+        new_ids = [d.id for d in new]
+        if old_ids == new_ids:
+            self._departments = new
+            return
+        added = [i for i, d in enumerate(new_ids) if d not in old_ids]
+        removed = [i for i, d in enumerate(old_ids) if d not in new_ids]
+        if len(added) == 1 and not removed and len(new_ids) == len(old_ids) + 1:
+            column = added[0] + 1
+            self.beginInsertColumns(QModelIndex(), column, column)
+            self._departments = new
+            self.endInsertColumns()
+        elif len(removed) == 1 and not added and len(new_ids) == len(old_ids) - 1:
+            column = removed[0] + 1
+            self.beginRemoveColumns(QModelIndex(), column, column)
+            self._departments = new
+            self.endRemoveColumns()
+        elif not added and not removed:
+            self.layoutAboutToBeChanged.emit()
+            persistent = self.persistentIndexList()
+            position = {d: i + 1 for i, d in enumerate(new_ids)}
+            new_indexes = []
+            for index in persistent:
+                col = index.column()
+                if col == NAME_COLUMN:
+                    new_indexes.append(index)
+                else:
+                    new_col = position[old_ids[col - 1]]
+                    new_indexes.append(self.index(index.row(), new_col))
+            self._departments = new
+            self.changePersistentIndexList(persistent, new_indexes)
+            self.layoutChanged.emit()
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 1, len(new))
+        else:
+            self.reload()
+
+    def _on_change(self, change: Change) -> None:
+        kind = change.kind
+        if kind == "reset":
+            self.reload()
+            return
+        if kind == "departments" or (kind == "properties" and change.structure):
+            if change.structure:
+                self._columns_changed()
+            else:
+                self._departments = list(self.matrix.departments) if self.matrix else []
+                self.headerDataChanged.emit(Qt.Orientation.Horizontal, 1, len(self._departments))
+            # Deleting a department changes roles (and findings) of many rows.
+            self._refresh_all_cells()
+            if self.row_filter.depends_on_cells and change.structure:
+                self._relayout()
+            return
+        if change.structure or (kind == "cells" and self.row_filter.depends_on_cells) or (
+                kind == "touchpoints" and self.row_filter.text.strip()):
+            self._relayout()
+        if kind in {"cells", "touchpoints"}:
+            self._refresh_touchpoints(change.touchpoint_ids)
+        elif kind == "stages":
+            for stage_id in change.stage_ids:
+                row = self._row_of.get(stage_id)
+                if row is not None:
+                    self.dataChanged.emit(self.index(row, 0),
+                                          self.index(row, self.columnCount() - 1))
+        elif kind == "properties":
+            self._refresh_all_cells()
+
+    def _refresh_touchpoints(self, touchpoint_ids: frozenset[int]) -> None:
+        rows = [self._row_of[t] for t in touchpoint_ids if t in self._row_of]
+        if not rows:
+            return
+        last_column = self.columnCount() - 1
+        if len(rows) > 200:
+            self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), last_column))
+            return
+        for row in rows:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, last_column))
+
+    def _refresh_all_cells(self) -> None:
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(len(self._rows) - 1, self.columnCount() - 1))
+
+    # ---- filter, collapse, lens highlight -------------------------------------------------
+
+    def set_filter(self, row_filter: RowFilter) -> None:
+        if row_filter == self.row_filter:
+            return
+        self.row_filter = row_filter
+        self._relayout()
+
+    def update_filter(self, **changes: Any) -> None:
+        self.set_filter(replace(self.row_filter, **changes))
+
+    def is_collapsed(self, stage_id: int) -> bool:
+        return stage_id in self.row_filter.collapsed
+
+    def set_collapsed(self, stage_id: int, collapsed: bool) -> None:
+        current = set(self.row_filter.collapsed)
+        if collapsed:
+            current.add(stage_id)
+        else:
+            current.discard(stage_id)
+        self.update_filter(collapsed=frozenset(current))
+
+    def toggle_collapsed(self, stage_id: int) -> None:
+        self.set_collapsed(stage_id, not self.is_collapsed(stage_id))
+
+    def set_highlight_department(self, department_id: int | None) -> None:
+        if department_id == self.highlight_department_id:
+            return
+        old = self.highlight_department_id
+        self.highlight_department_id = department_id
+        for dept_id in (old, department_id):
+            column = self.column_of_department(dept_id) if dept_id is not None else None
+            if column is not None and self._rows:
+                self.dataChanged.emit(self.index(0, column),
+                                      self.index(len(self._rows) - 1, column))
+                self.headerDataChanged.emit(Qt.Orientation.Horizontal, column, column)
+
+    # ---- lookups for views ----------------------------------------------------------------
+
+    def row_key(self, row: int) -> int:
+        return self._rows[row]
+
+    def is_stage_row(self, row: int) -> bool:
+        return self._rows[row] in self._stage_ids
+
+    def touchpoint_id_at(self, row: int) -> int | None:
+        if 0 <= row < len(self._rows):
+            key = self._rows[row]
+            return None if key in self._stage_ids else key
+        return None
+
+    def stage_id_at(self, row: int) -> int | None:
+        """The stage of a row: the heading's own stage, or the touchpoint's stage."""
+        if not 0 <= row < len(self._rows):
+            return None
+        key = self._rows[row]
+        if key in self._stage_ids:
+            return key
+        matrix = self.matrix
+        return matrix.touchpoint(key).stage_id if matrix is not None else None
+
+    def department_at(self, column: int) -> Department | None:
+        if 1 <= column <= len(self._departments):
+            return self._departments[column - 1]
+        return None
+
+    def department_id_at(self, column: int) -> int | None:
+        dept = self.department_at(column)
+        return dept.id if dept is not None else None
+
+    def column_of_department(self, department_id: int) -> int | None:
+        for column, dept in enumerate(self._departments, start=1):
+            if dept.id == department_id:
+                return column
+        return None
+
+    def row_of(self, key: int) -> int | None:
+        """The row showing a touchpoint or stage heading (None when hidden)."""
+        return self._row_of.get(key)
+
+    def touchpoint_rows(self) -> list[int]:
+        return [row for row, key in enumerate(self._rows) if key not in self._stage_ids]
+
+    def cell_paint_info(self, row: int, column: int
+                        ) -> tuple[bool, Role | None, bool, bool]:
+        """What the cell delegate needs in one call: (is stage row, role, has note,
+        highlighted). Cheaper than several data() calls across the Qt boundary."""
+        key = self._rows[row]
+        dept = self._departments[column - 1]
+        highlighted = dept.id == self.highlight_department_id
+        if key in self._stage_ids:
+            return True, None, False, highlighted
+        matrix = self.session.document.matrix  # type: ignore[union-attr]
+        row_roles = matrix.roles.get(key)
+        role = row_roles.get(dept.id) if row_roles else None
+        has_note = bool(matrix.notes) and (key, dept.id) in matrix.notes
+        return False, role, has_note, highlighted
+
+    # ---- Qt model interface ---------------------------------------------------------------
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
+        if parent.isValid() or self.matrix is None:
+            return 0
+        return 1 + len(self._departments)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = DISPLAY) -> Any:
+        row = index.row()
+        column = index.column()
+        key = self._rows[row]
+        matrix = self.session.document.matrix  # type: ignore[union-attr]
+        if key in self._stage_ids:
+            return self._stage_data(matrix.stage(key), column, role)
+        if column == NAME_COLUMN:
+            return self._touchpoint_data(matrix, matrix.touchpoint(key), role)
+        dept = self._departments[column - 1]
+        row_roles = matrix.roles.get(key)
+        value = row_roles.get(dept.id) if row_roles else None
+        if role == DISPLAY:
+            return value.letter if value is not None else ""
+        if role == BACKGROUND:
+            return ROLE_FILL[value] if value is not None else None
+        if role == FOREGROUND:
+            return ROLE_INK[value] if value is not None else None
+        if role == ALIGNMENT:
+            return Qt.AlignmentFlag.AlignCenter
+        if role == ROLE:
+            return value
+        if role == EDIT:
+            return value.label if value is not None else ""
+        if role == NOTE:
+            return matrix.note(key, dept.id)
+        if role == TOOLTIP:
+            return self._cell_tooltip(matrix, matrix.touchpoint(key), dept, value)
+        if role == ACCESSIBLE:
+            return f"{dept.name}: {value.label if value else 'no role'}"
+        if role == HIGHLIGHT:
+            return dept.id == self.highlight_department_id
+        if role == KIND:
+            return CELL_KIND
+        if role == DEPARTMENT_ID:
+            return dept.id
+        if role == OBJECT:
+            return CellRef(matrix.touchpoint(key), dept, value, matrix.note(key, dept.id))
+        if role in (FINDINGS, SEVERITY):
+            return self._findings_data(key, role)
+        return None
+
+    def _stage_data(self, stage: Stage, column: int, role: int) -> Any:
+        if role == BACKGROUND:
+            return self._stage_band
+        if role == KIND:
+            return STAGE_KIND
+        if role == OBJECT:
+            return stage
+        if column != NAME_COLUMN:
+            if role == HIGHLIGHT:
+                dept = self._departments[column - 1]
+                return dept.id == self.highlight_department_id
+            if role == DEPARTMENT_ID:
+                return self._departments[column - 1].id
+            return None
+        if role in (DISPLAY, EDIT):
+            return stage.name
+        if role == FONT:
+            return self._bold
+        if role == TOOLTIP:
+            count = len(self.matrix.stage_touchpoint_ids(stage.id))  # type: ignore[union-attr]
+            state = "collapsed" if self.is_collapsed(stage.id) else "expanded"
+            return (f"Stage {stage.name}: {count} touchpoint{'s' if count != 1 else ''} "
+                    f"({state}; press Enter or click the arrow to "
+                    f"{'expand' if state == 'collapsed' else 'collapse'})")
+        if role == ACCESSIBLE:
+            return f"Stage {stage.name}"
+        return None
+
+    def _touchpoint_data(self, matrix: Matrix, tp: Touchpoint, role: int) -> Any:
+        if role in (DISPLAY, EDIT):
+            return tp.name
+        if role == KIND:
+            return TOUCHPOINT_KIND
+        if role == OBJECT:
+            return tp
+        if role in (FINDINGS, SEVERITY):
+            return self._findings_data(tp.id, role)
+        if role == TOOLTIP:
+            return self._touchpoint_tooltip(matrix, tp)
+        if role == ACCESSIBLE:
+            marks = [w for w, flag in (("peak moment", tp.peak), ("end moment", tp.end)) if flag]
+            return ", ".join([tp.name, *marks])
+        return None
+
+    def _findings_data(self, touchpoint_id: int, role: int) -> Any:
+        found = self.session.findings.for_touchpoint(touchpoint_id)
+        if role == FINDINGS:
+            return found
+        return worst_severity(found)
+
+    def _touchpoint_tooltip(self, matrix: Matrix, tp: Touchpoint) -> str:
+        lines = [f"<b>{_html(tp.name)}</b>"]
+        facts = [x for x in (tp.category, tp.channel) if x]
+        if facts:
+            lines.append(_html(" · ".join(facts)))
+        marks = [w for w, flag in (("Peak moment", tp.peak), ("End moment", tp.end)) if flag]
+        if marks:
+            lines.append(" and ".join(marks))
+        if tp.metric:
+            lines.append(f"Metric: {_html(tp.metric)}")
+        for finding in self.session.findings.for_touchpoint(tp.id):
+            colour = SEVERITY_COLOUR[finding.severity].name()
+            lines.append(f"<span style='color:{colour}'>{finding.severity.label}:</span> "
+                         f"{_html(finding.message)}")
+        return "<br>".join(lines)
+
+    def _cell_tooltip(self, matrix: Matrix, tp: Touchpoint, dept: Department,
+                      value: Role | None) -> str:
+        if value is None:
+            text = f"{dept.name} has no role on {tp.name}."
+        else:
+            text = f"{dept.name}: {value.label} on {tp.name}.\n{value.meaning}"
+        note = matrix.note(tp.id, dept.id)
+        if note:
+            text += f"\nNote: {note}"
+        return text
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = DISPLAY) -> Any:
+        if orientation != Qt.Orientation.Horizontal:
+            if role == DISPLAY:
+                return str(section + 1)
+            return None
+        if section == NAME_COLUMN:
+            if role == DISPLAY:
+                return "Touchpoint"
+            if role == TOOLTIP:
+                return "Touchpoints, grouped by stage along the customer journey"
+            return None
+        dept = self.department_at(section)
+        if dept is None:
+            return None
+        if role == DISPLAY:
+            return header_label(dept.name)
+        if role == TOOLTIP:
+            lead = f"\nLead: {dept.lead}" if dept.lead else ""
+            focus = ("\nFocus department" if self.matrix is not None
+                     and self.matrix.focus_department_id == dept.id else "")
+            return f"{dept.name} ({dept.code}){lead}{focus}"
+        if role == FONT and dept.id == self.highlight_department_id:
+            return self._bold
+        if role == OBJECT:
+            return dept
+        if role == DEPARTMENT_ID:
+            return dept.id
+        return None
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.ItemIsDropEnabled
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if self.session.read_only:
+            return base
+        if index.column() == NAME_COLUMN:
+            base |= Qt.ItemFlag.ItemIsEditable | Qt.ItemFlag.ItemIsDropEnabled
+            if not self.is_stage_row(index.row()):
+                base |= Qt.ItemFlag.ItemIsDragEnabled
+        elif not self.is_stage_row(index.row()):
+            base |= Qt.ItemFlag.ItemIsEditable
+        return base
+
+    def setData(self, index: QModelIndex | QPersistentModelIndex, value: Any,
+                role: int = EDIT) -> bool:
+        """Edits from a view go through undoable commands, like every other edit."""
+        if role != EDIT or not index.isValid() or self.matrix is None:
+            return False
+        row, column = index.row(), index.column()
+        key = self._rows[row]
+        if column == NAME_COLUMN:
+            text = str(value)
+            if key in self._stage_ids:
+                if text.strip() == self.matrix.stage(key).name:
+                    return False
+                return self.session.execute(commands.RenameStage(self.session, key, text))
+            if text.strip() == self.matrix.touchpoint(key).name:
+                return False
+            return self.session.execute(
+                commands.UpdateTouchpoint(self.session, key, name=text))
+        if key in self._stage_ids:
+            return False
+        try:
+            new_role = value if isinstance(value, Role) or value is None else parse_role_text(
+                str(value))
+        except RoleTextError as error:
+            self.session.failed.emit("Not a role", str(error))
+            return False
+        dept_id = self._departments[column - 1].id
+        if self.matrix.role(key, dept_id) is new_role:
+            return False
+        return self.session.execute(
+            commands.SetRoles(self.session, [(key, dept_id, new_role)]))
+
+    # ---- drag and drop of touchpoint rows -------------------------------------------------
+
+    def supportedDropActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
+
+    def supportedDragActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
+
+    def mimeTypes(self) -> list[str]:
+        return [ROW_MIME]
+
+    def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:
+        ids = []
+        for index in indexes:
+            tid = self.touchpoint_id_at(index.row())
+            if tid is not None and tid not in ids:
+                ids.append(tid)
+        data = QMimeData()
+        data.setData(ROW_MIME, QByteArray(",".join(map(str, ids)).encode()))
+        return data
+
+    def canDropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int,
+                        parent: QModelIndex | QPersistentModelIndex) -> bool:
+        return data.hasFormat(ROW_MIME) and not self.session.read_only
+
+    def dropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int,
+                     parent: QModelIndex | QPersistentModelIndex) -> bool:
+        if not data.hasFormat(ROW_MIME) or self.matrix is None:
+            return False
+        raw = bytes(data.data(ROW_MIME).data()).decode()
+        ids = [int(x) for x in raw.split(",") if x]
+        target_row = parent.row() if parent.isValid() else row
+        if target_row < 0:
+            target_row = len(self._rows)
+        return self.move_touchpoints_to_row(ids, target_row)
+
+    def drop_target(self, row: int) -> tuple[int, int] | None:
+        """(stage id, index in stage) for something dropped before ``row``."""
+        matrix = self.matrix
+        if matrix is None or not matrix.stages:
+            return None
+        if row >= len(self._rows):
+            last = matrix.stages[-1].id
+            return last, len(matrix.stage_touchpoint_ids(last))
+        key = self._rows[row]
+        if key in self._stage_ids:
+            # Dropped on a heading: the end of the stage before it, or the top of the first.
+            index = matrix.stage_index(key)
+            if index == 0:
+                return key, 0
+            previous = matrix.stages[index - 1].id
+            return previous, len(matrix.stage_touchpoint_ids(previous))
+        tp = matrix.touchpoint(key)
+        return tp.stage_id, matrix.touchpoint_index(key)
+
+    def move_touchpoints_to_row(self, touchpoint_ids: list[int], row: int) -> bool:
+        target = self.drop_target(row)
+        if target is None or not touchpoint_ids:
+            return False
+        stage_id, index = target
+        matrix = self.matrix
+        assert matrix is not None
+        if len(touchpoint_ids) == 1:
+            tid = touchpoint_ids[0]
+            tp = matrix.touchpoint(tid)
+            if tp.stage_id == stage_id and matrix.touchpoint_index(tid) < index:
+                index -= 1  # the row leaves its old place above the target first
+            if tp.stage_id == stage_id and matrix.touchpoint_index(tid) == index:
+                return False
+            return self.session.execute(
+                commands.MoveTouchpoint(self.session, tid, stage_id, index))
+        return self.session.execute(
+            commands.MoveTouchpoints(self.session, touchpoint_ids, stage_id, index))
+
+
+def worst_severity(found: tuple[Finding, ...]) -> Severity | None:
+    if not found:
+        return None
+    return min((f.severity for f in found), key=lambda s: s.rank)
+
+
+def header_label(name: str) -> str:
+    """Department names break onto two lines in narrow columns."""
+    words = name.split()
+    if len(words) < 2 or len(name) <= 9:
+        return name
+    best = min(range(1, len(words)),
+               key=lambda i: abs(len(" ".join(words[:i])) - len(" ".join(words[i:]))))
+    return " ".join(words[:best]) + "\n" + " ".join(words[best:])
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

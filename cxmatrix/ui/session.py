@@ -1,0 +1,118 @@
+"""The Session: the one open Document, its undo history, and one signal per change.
+
+Views never talk to the Document directly. They ask the Session to execute a command (see
+commands.py); the command changes the Document, the Document tells the Session what changed,
+and the Session re-emits that as ``changed(Change)`` so every view refreshes only what it must.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from cxmatrix.domain.findings import FindingsIndex
+from cxmatrix.domain.model import DomainError, Matrix
+from cxmatrix.store import Change, Document, DocumentError
+
+# Errors that mean "the user's request or file is the problem": shown as a dialog.
+EXPECTED_ERRORS = (DocumentError, DomainError)
+
+
+class Session(QObject):
+    """Owns the open Document (or none) and the QUndoStack that edits it."""
+
+    changed = Signal(object)  # a cxmatrix.store.Change
+    document_changed = Signal()  # a document was opened, replaced (Save As) or closed
+    failed = Signal(str, str)  # title, message: an edit the store or the domain refused
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.document: Document | None = None
+        self.undo_stack = QUndoStack(self)
+
+    # ---- the document ---------------------------------------------------------------------
+
+    @property
+    def matrix(self) -> Matrix:
+        if self.document is None:
+            raise RuntimeError("no document is open")
+        return self.document.matrix
+
+    @property
+    def findings(self) -> FindingsIndex:
+        if self.document is None:
+            raise RuntimeError("no document is open")
+        return self.document.findings
+
+    @property
+    def has_document(self) -> bool:
+        return self.document is not None
+
+    @property
+    def read_only(self) -> bool:
+        return self.document is not None and self.document.read_only
+
+    def set_document(self, document: Document | None, *, keep_history: bool = False) -> None:
+        """Show ``document`` (closing the previous one unless it is the same file)."""
+        old = self.document
+        if old is not None:
+            old.remove_listener(self._on_change)
+            if old is not document and not old.closed:
+                old.close()
+        if not keep_history:
+            self.undo_stack.clear()
+        self.document = document
+        if document is not None:
+            document.add_listener(self._on_change)
+        self.document_changed.emit()
+
+    def close(self) -> None:
+        self.set_document(None)
+
+    def save_as(self, target: str) -> None:
+        """Continue in a copy at ``target``; the undo history carries over (same ids)."""
+        if self.document is None:
+            return
+        self.document.remove_listener(self._on_change)
+        try:
+            new_document = self.document.save_as(target)
+        except DocumentError:
+            self.document.add_listener(self._on_change)
+            raise
+        self.set_document(new_document, keep_history=True)
+
+    def _on_change(self, change: Change) -> None:
+        self.changed.emit(change)
+
+    # ---- editing --------------------------------------------------------------------------
+
+    def execute(self, command: QUndoCommand) -> bool:
+        """Apply ``command`` now; on success it joins the undo history.
+
+        A refused edit (read-only file, duplicate name, disk full) is reported through
+        ``failed`` and leaves nothing on the stack.
+        """
+        if self.document is None:
+            return False
+        try:
+            command.apply_first()  # type: ignore[attr-defined]
+        except EXPECTED_ERRORS as error:
+            self.report(command.text() or "Edit", error)
+            return False
+        self.undo_stack.push(command)
+        return True
+
+    def report(self, what: str, error: BaseException) -> None:
+        self.failed.emit(f"{what} failed", _message(error))
+
+    def history_broken(self, what: str, error: BaseException) -> None:
+        """An undo or redo was refused: the file is the truth, so the history is dropped."""
+        self.report(what, error)
+        QTimer.singleShot(0, self.undo_stack.clear)
+
+
+def _message(error: BaseException) -> str:
+    text = str(error)
+    if isinstance(error, DomainError) and text:
+        return text[0].upper() + text[1:] + "."
+    return text

@@ -1,0 +1,53 @@
+"""What the window remembers between runs (QSettings): recent files, last folder, column
+widths. Organisation and application names are set once in cxmatrix.app, so a bare
+QSettings() finds the right place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+
+MAX_RECENT = 10
+RECENT_KEY = "files/recent"
+FOLDER_KEY = "files/last_folder"
+
+
+def recent_files() -> list[str]:
+    value = QSettings().value(RECENT_KEY, [])
+    if isinstance(value, str):
+        value = [value]
+    return [str(v) for v in (value or []) if v]
+
+
+def add_recent_file(path: str | Path) -> None:
+    text = str(Path(path).resolve())
+    files = [f for f in recent_files() if f != text]
+    files.insert(0, text)
+    QSettings().setValue(RECENT_KEY, files[:MAX_RECENT])
+
+
+def remove_recent_file(path: str | Path) -> None:
+    text = str(Path(path).resolve())
+    QSettings().setValue(RECENT_KEY, [f for f in recent_files() if f != text])
+
+
+def clear_recent_files() -> None:
+    QSettings().setValue(RECENT_KEY, [])
+
+
+def last_folder() -> str:
+    value = QSettings().value(FOLDER_KEY, "")
+    return str(value) if value else str(Path.home())
+
+
+def remember_folder(path: str | Path) -> None:
+    QSettings().setValue(FOLDER_KEY, str(Path(path).resolve().parent))
+
+
+def int_value(key: str, default: int) -> int:
+    value = QSettings().value(key, default)
+    try:
+        return int(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return default

@@ -1,0 +1,61 @@
+"""Light or dark, following the system: Fusion style with a palette for the colour scheme.
+
+Qt reports the system's scheme (QStyleHints.colorScheme) and tells us when it changes; Fusion
+draws every widget from the palette, so one palette switch restyles the whole window. The role
+colours in the grid come from cxmatrix.palette and stay the same in both schemes.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication
+
+_DARK = {
+    QPalette.ColorRole.Window: "#2b2d31",
+    QPalette.ColorRole.WindowText: "#e6e6e6",
+    QPalette.ColorRole.Base: "#1f2023",
+    QPalette.ColorRole.AlternateBase: "#2b2d31",
+    QPalette.ColorRole.ToolTipBase: "#3a3d42",
+    QPalette.ColorRole.ToolTipText: "#f0f0f0",
+    QPalette.ColorRole.PlaceholderText: "#9a9ca3",
+    QPalette.ColorRole.Text: "#e6e6e6",
+    QPalette.ColorRole.Button: "#33353a",
+    QPalette.ColorRole.ButtonText: "#e6e6e6",
+    QPalette.ColorRole.BrightText: "#ff6b6b",
+    QPalette.ColorRole.Light: "#45484e",
+    QPalette.ColorRole.Midlight: "#3a3d42",
+    QPalette.ColorRole.Mid: "#4a4d54",
+    QPalette.ColorRole.Dark: "#18191b",
+    QPalette.ColorRole.Shadow: "#000000",
+    QPalette.ColorRole.Highlight: "#3d7bd9",
+    QPalette.ColorRole.HighlightedText: "#ffffff",
+    QPalette.ColorRole.Link: "#7fb0ff",
+}
+
+
+def dark_palette() -> QPalette:
+    pal = QPalette()
+    for role, colour in _DARK.items():
+        pal.setColor(role, QColor(colour))
+    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText,
+                 QPalette.ColorRole.WindowText):
+        pal.setColor(QPalette.ColorGroup.Disabled, role, QColor("#7a7c82"))
+    return pal
+
+
+def system_is_dark() -> bool:
+    return QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark
+
+
+def apply_palette(app: QApplication, dark: bool | None = None) -> None:
+    """Use the dark palette when the system (or ``dark``) says so, the standard one if not."""
+    if dark is None:
+        dark = system_is_dark()
+    app.setPalette(dark_palette() if dark else app.style().standardPalette())
+
+
+def follow_system(app: QApplication) -> None:
+    app.setStyle("Fusion")
+    apply_palette(app)
+    app.styleHints().colorSchemeChanged.connect(lambda _scheme: apply_palette(app))
