@@ -106,6 +106,7 @@ class Detector:
         self.width = table.width
         self._top = min(table.height, HEADER_SCAN_ROWS + SAMPLE_ROWS + 1)
         self._prefix: dict[int, list[list[int]]] = {}
+        self.layout_header = 0
 
     def _column_prefix(self, column: int) -> list[list[int]]:
         """Per class, how many of the first n rows of the sheet's top hold that class."""
@@ -165,9 +166,11 @@ class Detector:
         return stats
 
     def is_code_column(self, stats: _ColumnStats) -> bool:
+        # Numbers do not count against a column of codes: a totals row is common.
         codes = stats.code + stats.word
-        return codes >= 1 and stats.codeish >= 0.8 * stats.nonempty and \
-            codes + stats.nobody >= 0.5 * stats.nonempty
+        considered = stats.nonempty - stats.number
+        return codes >= 1 and codes + stats.nobody > stats.number and \
+            stats.codeish >= 0.8 * considered and codes + stats.nobody >= 0.5 * considered
 
     def is_name_column(self, stats: _ColumnStats) -> bool:
         """Cells that name departments (a list's role column), or nothing at all."""
@@ -245,15 +248,22 @@ class Detector:
         return header + 1, min(self.table.height, header + 1 + 4 * SAMPLE_ROWS)
 
     def grid_layout(self, header: int) -> Layout:
+        self.layout_header = header
         headers = list(self.table.rows[header])
         headers += [""] * (self.width - len(headers))
         start, stop = self._data_range(header)
         stats = {c: self.stats(c, start, stop) for c in range(self.width)}
+        legend_from = next((c for c in range(self.width)
+                            if ignored_reason_of_heading(headers[c]) == "legend"), self.width)
         code_columns = [c for c in range(self.width)
                         if headers[c] and not self.is_code_heading(headers[c])
-                        and self.is_code_column(stats[c])
+                        and self.is_code_column(stats[c]) and c < legend_from
                         and ignored_reason_of_heading(headers[c]) is None
-                        and attribute_of_heading(headers[c]) is None]
+                        and attribute_of_heading(headers[c]) is None
+                        and not label_heading_score(headers[c])]
+        if not code_columns:
+            raise ImportFailed("no columns of role codes below the heading row "
+                               f"{header + 1}")
         first, last = min(code_columns), max(code_columns)
         layout = Layout(GRID, header, 0, headers=headers)
         self._choose_label_and_stage(layout, stats, exclude=set(code_columns), before=first)
@@ -287,6 +297,9 @@ class Detector:
     def _why_not_department(self, column: int, header: str, stats: _ColumnStats, first: int,
                             last: int) -> str | None:
         ignored = ignored_reason_of_heading(header) if header else None
+        if column > last and any(ignored_reason_of_heading(h) == "legend"
+                                 for h in self.table.rows[self.layout_header][last:column]):
+            return "beside the table, after a legend"
         if not header and not stats.nonempty:
             return "blank spacer column"
         if not header:

@@ -94,8 +94,8 @@ def _words(text: str) -> list[str]:
 _LABEL_WORDS = {"touchpoint", "touchpoints", "touch", "activity", "activities", "task", "tasks",
                 "deliverable", "deliverables", "interaction", "interactions", "process",
                 "moment", "moments", "item", "items", "name", "step", "steps", "event",
-                "events", "action", "actions", "what", "journey", "contact", "contacts",
-                "decision", "decisions", "milestone", "milestones", "function", "service"}
+                "events", "action", "actions", "decision", "decisions", "milestone",
+                "milestones", "point de contact"}
 _STAGE_WORDS = {"stage", "stages", "phase", "phases", "journey stage", "lifecycle", "section",
                 "area", "group"}
 _ATTRIBUTE_WORDS: dict[str, tuple[str, ...]] = {
@@ -154,7 +154,7 @@ def ignored_reason_of_heading(header: str) -> str | None:
     words = _words(header)
     if header.strip() == "#":
         return "IDs"
-    if words and words[0] in ("legend", "key"):
+    if words and words[0] in ("legend", "key", "meaning", "definition", "definitions"):
         return "legend"
     for word in words[:3]:
         if word in _IGNORED_WORDS:
