@@ -12,6 +12,7 @@ becomes a formula (see ``xlsx_cells``). The file appears complete or not at all.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -115,20 +116,40 @@ def write(matrix: Matrix, path: Path, *, source_name: str = "", page_size: str =
         workbook = Workbook(write_only=True)
         workbook.properties.creator = f"cxmatrix {cxmatrix.__version__}"
         workbook.properties.title = excel_text(matrix.title, 250)
-        sheet = workbook.create_sheet(MATRIX_SHEET)
-        cells = CellMaker(sheet)
-        placement = _write_matrix_sheet(sheet, cells, matrix, source_name, page, ticker)
-        _write_departments_sheet(workbook.create_sheet(DEPARTMENTS_SHEET), cells, matrix,
-                                 page)
-        xlsx_sheets.write_findings(workbook, cells, matrix, found, page, ticker.tick)
-        xlsx_sheets.write_summary(workbook, cells, placement, page, ticker.tick)
-        xlsx_sheets.write_about(workbook, cells, matrix, source_name, page)
+        try:
+            sheet = workbook.create_sheet(MATRIX_SHEET)
+            cells = CellMaker(sheet)
+            placement = _write_matrix_sheet(sheet, cells, matrix, source_name, page, ticker)
+            _write_departments_sheet(workbook.create_sheet(DEPARTMENTS_SHEET), cells, matrix,
+                                     page)
+            xlsx_sheets.write_findings(workbook, cells, matrix, found, page, ticker.tick)
+            xlsx_sheets.write_summary(workbook, cells, placement, page, ticker.tick)
+            xlsx_sheets.write_about(workbook, cells, matrix, source_name, page)
+        except BaseException:
+            _discard(workbook)
+            raise
         try:
             workbook.save(temp)
         except (ValueError, TypeError) as error:
             raise ExportFailed(f"{path.name}: the workbook could not be written: {error}"
                                ) from error
     ticker.finish(f"Exported {path.name}")
+
+
+def _discard(workbook: Workbook) -> None:
+    """Close and delete the temporary files of a write-only workbook that will not be saved.
+
+    Left to the garbage collector, each sheet's row writer would try to finish its XML in a
+    file that is already closed and print an ignored exception.
+    """
+    for sheet in workbook.worksheets:
+        rows, writer = sheet._rows, sheet._writer
+        with contextlib.suppress(Exception):
+            if rows is not None:
+                rows.close()
+            if writer is not None:
+                writer.close()
+                writer.cleanup()
 
 
 def _write_matrix_sheet(sheet: WriteOnlyWorksheet, cells: CellMaker, matrix: Matrix,
@@ -156,6 +177,7 @@ def _write_matrix_sheet(sheet: WriteOnlyWorksheet, cells: CellMaker, matrix: Mat
 
     attributes = [attribute for _, attribute in TOUCHPOINT_COLUMNS]
     dept_ids = [d.id for d in departments]
+    column_of = {dept_id: index for index, dept_id in enumerate(dept_ids)}
     words = {Role(key): word for key, word in ROLE_WORDS.items()}
     notes_by_touchpoint: dict[int, dict[int, str]] = {}
     for (tid, did), note in matrix.notes.items():
@@ -179,7 +201,10 @@ def _write_matrix_sheet(sheet: WriteOnlyWorksheet, cells: CellMaker, matrix: Mat
                     row.append(text(value))
             roles = matrix.row_roles(tp.id)
             if roles:
-                row.extend(words[roles[d]] if d in roles else None for d in dept_ids)
+                role_cells: list[object] = [None] * len(column_of)
+                for dept_id, role in roles.items():
+                    role_cells[column_of[dept_id]] = words[role]
+                row += role_cells
             notes = notes_by_touchpoint.get(tp.id)
             if notes:
                 row.extend([None] * (width - len(row)))

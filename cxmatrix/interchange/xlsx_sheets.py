@@ -80,8 +80,10 @@ def set_up_printing(sheet: WriteOnlyWorksheet, page: PageText, *, landscape: boo
         sheet.print_title_rows = title_rows
     sheet.page_margins = PageMargins(left=0.4, right=0.4, top=0.7, bottom=0.6, header=0.3,
                                      footer=0.3)
+    # Empty parts stay unset: an empty part confuses readers of the header text.
     sheet.oddHeader.left.text = _header_text(page.title)
-    sheet.oddHeader.center.text = _header_text(page.organisation)
+    if page.organisation.strip():
+        sheet.oddHeader.center.text = _header_text(page.organisation)
     if focus and page.focus:
         sheet.oddHeader.right.text = _header_text(f"Focus department: {page.focus}")
     # &A is the sheet's name.
