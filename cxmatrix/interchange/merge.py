@@ -1,0 +1,257 @@
+"""Merge an imported matrix into an open one, by names, as a list of changes.
+
+:func:`plan_merge` is pure: it compares the two matrices and returns the changes that would
+bring the imported content in, without touching either. Departments, stages and touchpoints
+are matched by name (case-insensitive, surrounding and repeated spaces ignored). Nothing is
+deleted: a matched touchpoint takes the imported roles and notes and fills its empty
+attributes; cells the import leaves empty keep their role.
+
+:func:`apply_changes` applies a plan and returns a :class:`MergeUndo` that reverts it exactly,
+so the GUI can make the whole merge one undoable step (redo = apply, undo = revert).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+from cxmatrix.domain.model import (
+    TOUCHPOINT_FLAG_FIELDS,
+    TOUCHPOINT_TEXT_FIELDS,
+    Matrix,
+    Touchpoint,
+    name_key,
+)
+from cxmatrix.domain.roles import Role
+
+_ATTRIBUTES = tuple(k for k in TOUCHPOINT_TEXT_FIELDS if k != "name") + TOUCHPOINT_FLAG_FIELDS
+
+
+@dataclass(frozen=True)
+class AddDepartment:
+    name: str
+    code: str = ""
+    lead: str = ""
+
+    def describe(self) -> str:
+        return f"add department {self.name!r}"
+
+
+@dataclass(frozen=True)
+class AddStage:
+    name: str
+
+    def describe(self) -> str:
+        return f"add stage {self.name!r}"
+
+
+@dataclass(frozen=True)
+class AddTouchpoint:
+    stage: str  # stage name (existing or added by this merge)
+    name: str
+    attributes: tuple[tuple[str, object], ...] = ()
+    roles: tuple[tuple[str, Role], ...] = ()  # department name -> role
+    notes: tuple[tuple[str, str], ...] = ()  # department name -> cell note
+
+    def describe(self) -> str:
+        return f"add touchpoint {self.name!r} to {self.stage!r}"
+
+
+@dataclass(frozen=True)
+class UpdateTouchpoint:
+    touchpoint_id: int
+    attributes: tuple[tuple[str, object], ...]
+
+    def describe(self) -> str:
+        return f"fill {', '.join(k for k, _ in self.attributes)} of touchpoint " \
+               f"{self.touchpoint_id}"
+
+
+@dataclass(frozen=True)
+class SetRole:
+    touchpoint_id: int
+    department: str  # department name (existing or added by this merge)
+    role: Role
+
+    def describe(self) -> str:
+        return f"set {self.department!r} to {self.role.label} on touchpoint {self.touchpoint_id}"
+
+
+@dataclass(frozen=True)
+class SetNote:
+    touchpoint_id: int
+    department: str
+    note: str
+
+    def describe(self) -> str:
+        return f"note on {self.department!r} for touchpoint {self.touchpoint_id}"
+
+
+Change = Union[AddDepartment, AddStage, AddTouchpoint, UpdateTouchpoint, SetRole, SetNote]  # noqa: UP007
+
+
+@dataclass
+class MergePlan:
+    changes: list[Change] = field(default_factory=list)
+    matched_touchpoints: int = 0
+    matched_departments: int = 0
+
+    def summary(self) -> str:
+        def count(kind: type) -> int:
+            return sum(1 for c in self.changes if isinstance(c, kind))
+
+        added_roles = count(SetRole) + sum(len(c.roles) for c in self.changes
+                                           if isinstance(c, AddTouchpoint))
+        return (f"Merge: {count(AddTouchpoint):,} new touchpoints, {self.matched_touchpoints:,} "
+                f"matched; {count(AddDepartment):,} new departments, "
+                f"{self.matched_departments:,} matched; {count(AddStage):,} new stages; "
+                f"{added_roles:,} roles set.")
+
+
+def plan_merge(target: Matrix, imported: Matrix) -> MergePlan:
+    """The changes that merge ``imported`` into ``target`` (neither is modified)."""
+    plan = MergePlan()
+    changes = plan.changes
+    target_departments = {name_key(d.name): d for d in target.departments}
+    department_names: dict[int, str] = {}
+    for department in imported.departments:
+        existing = target_departments.get(name_key(department.name))
+        if existing is None:
+            changes.append(AddDepartment(department.name, department.code, department.lead))
+            target_departments[name_key(department.name)] = department
+            department_names[department.id] = department.name
+        else:
+            plan.matched_departments += 1
+            department_names[department.id] = existing.name
+    target_stages = {name_key(s.name): s.name for s in target.stages}
+    by_name: dict[str, list[Touchpoint]] = {}
+    for touchpoint in target.iter_touchpoints():
+        by_name.setdefault(name_key(touchpoint.name), []).append(touchpoint)
+    for stage in imported.stages:
+        stage_name = target_stages.get(name_key(stage.name))
+        if stage_name is None:
+            changes.append(AddStage(stage.name))
+            stage_name = target_stages[name_key(stage.name)] = stage.name
+        for touchpoint in imported.touchpoints_in(stage.id):
+            roles = imported.row_roles(touchpoint.id)
+            notes = {d: imported.note(touchpoint.id, d) for d in department_names
+                     if imported.note(touchpoint.id, d)}
+            match = _match(target, by_name.get(name_key(touchpoint.name), []), stage_name)
+            if match is None:
+                attributes = tuple((k, getattr(touchpoint, k)) for k in _ATTRIBUTES
+                                   if getattr(touchpoint, k))
+                changes.append(AddTouchpoint(
+                    stage_name, touchpoint.name, attributes,
+                    tuple((department_names[d], r) for d, r in roles.items()),
+                    tuple((department_names[d], n) for d, n in notes.items())))
+                continue
+            plan.matched_touchpoints += 1
+            fill = tuple((k, getattr(touchpoint, k)) for k in _ATTRIBUTES
+                         if getattr(touchpoint, k) and not getattr(match, k))
+            if fill:
+                changes.append(UpdateTouchpoint(match.id, fill))
+            current = target.row_roles(match.id)
+            for department_id, role in roles.items():
+                name = department_names[department_id]
+                existing = target.find_department(name)
+                if existing is None or current.get(existing.id) is not role:
+                    changes.append(SetRole(match.id, name, role))
+            for department_id, note in notes.items():
+                name = department_names[department_id]
+                existing = target.find_department(name)
+                if existing is None or target.note(match.id, existing.id) != note:
+                    changes.append(SetNote(match.id, name, note))
+    return plan
+
+
+def _match(target: Matrix, candidates: list[Touchpoint], stage_name: str) -> Touchpoint | None:
+    """The same-named touchpoint, preferring one in the same-named stage."""
+    if not candidates:
+        return None
+    key = name_key(stage_name)
+    for candidate in candidates:
+        if name_key(target.stage(candidate.stage_id).name) == key:
+            return candidate
+    return candidates[0]
+
+
+@dataclass
+class MergeUndo:
+    """What apply_changes did, to revert it exactly."""
+
+    departments: list[int] = field(default_factory=list)
+    stages: list[int] = field(default_factory=list)
+    touchpoints: list[int] = field(default_factory=list)
+    attributes: list[tuple[int, dict[str, object]]] = field(default_factory=list)
+    roles: list[tuple[int, int, Role | None]] = field(default_factory=list)
+    notes: list[tuple[int, int, str]] = field(default_factory=list)
+
+    def revert(self, matrix: Matrix) -> None:
+        for touchpoint_id, department_id, note in reversed(self.notes):
+            matrix.set_note(touchpoint_id, department_id, note)
+        for touchpoint_id, department_id, role in reversed(self.roles):
+            matrix.set_role(touchpoint_id, department_id, role)
+        for touchpoint_id, old in reversed(self.attributes):
+            matrix.update_touchpoint(touchpoint_id, **old)
+        for touchpoint_id in reversed(self.touchpoints):
+            matrix.delete_touchpoint(touchpoint_id)
+        for stage_id in reversed(self.stages):
+            matrix.delete_stage(stage_id)
+        for department_id in reversed(self.departments):
+            matrix.delete_department(department_id)
+
+
+def apply_changes(matrix: Matrix, changes: list[Change]) -> MergeUndo:
+    """Apply a plan's changes; the returned MergeUndo reverts them. On an error, whatever was
+    applied is reverted before the error propagates (all or nothing)."""
+    undo = MergeUndo()
+    try:
+        for change in changes:
+            _apply(matrix, change, undo)
+    except Exception:
+        undo.revert(matrix)
+        raise
+    return undo
+
+
+def _department_id(matrix: Matrix, name: str) -> int:
+    department = matrix.find_department(name)
+    if department is None:
+        raise ValueError(f"no department called {name!r}")
+    return department.id
+
+
+def _apply(matrix: Matrix, change: Change, undo: MergeUndo) -> None:
+    if isinstance(change, AddDepartment):
+        taken = {d.code.upper() for d in matrix.departments}
+        code = change.code if change.code and change.code.upper() not in taken else None
+        undo.departments.append(matrix.add_department(change.name, code, change.lead).id)
+    elif isinstance(change, AddStage):
+        undo.stages.append(matrix.add_stage(change.name).id)
+    elif isinstance(change, AddTouchpoint):
+        stage = matrix.find_stage(change.stage)
+        if stage is None:
+            raise ValueError(f"no stage called {change.stage!r}")
+        touchpoint = matrix.add_touchpoint(stage.id, change.name, **dict(change.attributes))
+        undo.touchpoints.append(touchpoint.id)
+        for name, role in change.roles:
+            matrix.set_role(touchpoint.id, _department_id(matrix, name), role)
+        for name, note in change.notes:
+            matrix.set_note(touchpoint.id, _department_id(matrix, name), note)
+    elif isinstance(change, UpdateTouchpoint):
+        old = matrix.update_touchpoint(change.touchpoint_id, **dict(change.attributes))
+        undo.attributes.append((change.touchpoint_id, old))
+    elif isinstance(change, SetRole):
+        department_id = _department_id(matrix, change.department)
+        old_role = matrix.set_role(change.touchpoint_id, department_id, change.role)
+        undo.roles.append((change.touchpoint_id, department_id, old_role))
+    elif isinstance(change, SetNote):
+        department_id = _department_id(matrix, change.department)
+        old_note = matrix.set_note(change.touchpoint_id, department_id, change.note)
+        undo.notes.append((change.touchpoint_id, department_id, old_note))
+
+
+def merge_into(target: Matrix, imported: Matrix) -> tuple[MergePlan, MergeUndo]:
+    """Plan and apply in one call (for the CLI and tests)."""
+    plan = plan_merge(target, imported)
+    return plan, apply_changes(target, plan.changes)

@@ -1,0 +1,107 @@
+"""Merging an imported matrix into an open one by names, as one revertible set of changes."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+from cxmatrix.domain.generate import generate_matrix
+from cxmatrix.domain.model import Matrix
+from cxmatrix.domain.roles import Role
+from cxmatrix.interchange.merge import (
+    AddDepartment,
+    AddStage,
+    AddTouchpoint,
+    SetRole,
+    UpdateTouchpoint,
+    apply_changes,
+    merge_into,
+    plan_merge,
+)
+from cxmatrix.interchange.spreadsheet_import import read
+
+
+def open_matrix() -> Matrix:
+    matrix = Matrix(title="Open")
+    sales = matrix.add_department("Sales")
+    support = matrix.add_department("Customer Support", "CSUP")
+    stage = matrix.add_stage("Onboarding")
+    demo = matrix.add_touchpoint(stage.id, "Demo call")
+    matrix.set_role(demo.id, sales.id, Role.OWN)
+    matrix.set_role(demo.id, support.id, Role.HANDLE)
+    matrix.add_touchpoint(stage.id, "Welcome email", channel="Email")
+    return matrix
+
+
+def imported_matrix() -> Matrix:
+    matrix = Matrix(title="Imported")
+    sales = matrix.add_department("  SALES ")
+    legal = matrix.add_department("Legal")
+    onboarding = matrix.add_stage("onboarding")
+    demo = matrix.add_touchpoint(onboarding.id, "demo  call", metric="Win rate")
+    matrix.set_role(demo.id, legal.id, Role.INFLUENCE)
+    matrix.set_role(demo.id, sales.id, Role.OWN)
+    matrix.set_note(demo.id, legal.id, "Reviews the terms")
+    renewal = matrix.add_stage("Renewal")
+    contract = matrix.add_touchpoint(renewal.id, "Contract", peak=True)
+    matrix.set_role(contract.id, legal.id, Role.OWN)
+    return matrix
+
+
+def test_plan_matches_by_name_and_changes_nothing() -> None:
+    target, imported = open_matrix(), imported_matrix()
+    before = copy.deepcopy(target.content()), copy.deepcopy(imported.content())
+    plan = plan_merge(target, imported)
+    assert (target.content(), imported.content()) == before
+    kinds = [type(c) for c in plan.changes]
+    assert kinds.count(AddDepartment) == 1  # Legal; "  SALES " matches Sales
+    assert kinds.count(AddStage) == 1  # Renewal; "onboarding" matches Onboarding
+    assert kinds.count(AddTouchpoint) == 1  # Contract; "demo  call" matches Demo call
+    assert any(isinstance(c, UpdateTouchpoint) and c.attributes == (("metric", "Win rate"),)
+               for c in plan.changes)
+    # Sales already owns the demo: no change for it.
+    assert [c.department for c in plan.changes if isinstance(c, SetRole)] == ["Legal"]
+    assert plan.matched_touchpoints == 1 and plan.matched_departments == 1
+    assert "1 new touchpoints" in plan.summary()
+
+
+def test_apply_then_revert_is_exact() -> None:
+    target = open_matrix()
+    original = copy.deepcopy(target.content())
+    plan, undo = merge_into(target, imported_matrix())
+    content = target.content()
+    assert [d[0] for d in content["departments"]] == ["Sales", "Customer Support", "Legal"]
+    demo = target.find_touchpoints("Demo call")[0]
+    legal = target.find_department("legal")
+    assert legal is not None
+    assert target.role(demo.id, legal.id) is Role.INFLUENCE
+    assert target.note(demo.id, legal.id) == "Reviews the terms"
+    # The import did not mention Customer Support: its Handle stays.
+    support = target.find_department("Customer Support")
+    assert support is not None and target.role(demo.id, support.id) is Role.HANDLE
+    assert demo.metric == "Win rate"
+    contract = target.find_touchpoints("Contract")[0]
+    assert target.stage(contract.stage_id).name == "Renewal" and contract.peak
+    undo.revert(target)
+    assert target.content() == original
+    # Redo after undo: the same changes apply again.
+    apply_changes(target, plan.changes)
+    assert target.content() == content
+
+
+def test_merge_of_an_imported_file_into_a_generated_matrix(tmp_path: Path) -> None:
+    target = generate_matrix(40, 6, seed=3)
+    original = copy.deepcopy(target.content())
+    path = tmp_path / "extra.csv"
+    names = [d.name for d in target.departments]
+    path.write_text(f"Touchpoint,{names[0].upper()},{names[1]},New team\n"
+                    f"Brand new touchpoint,O,I,H\n", encoding="utf-8")
+    imported = read(path).matrix
+    plan, undo = merge_into(target, imported)
+    assert target.find_department("New team") is not None
+    assert len(target.departments) == 7
+    new = target.find_touchpoints("Brand new touchpoint")[0]
+    assert len(target.row_roles(new.id)) == 3
+    undo.revert(target)
+    assert target.content() == original
+    assert plan.matched_departments == 2
