@@ -1,0 +1,55 @@
+"""Export to .xlsx, import with default settings: the same matrix comes back.
+
+Runs once the importer (cxmatrix.interchange.spreadsheet_import) exists, and skips with the
+reason until then.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from export_samples import awkward, demo, demo_like
+
+from cxmatrix.domain.generate import generate_size
+from cxmatrix.domain.model import Matrix
+from cxmatrix.domain.roles import Role
+from cxmatrix.interchange import xlsx_export
+from cxmatrix.interchange.formats import reader_for
+
+spreadsheet_import = pytest.importorskip(
+    "cxmatrix.interchange.spreadsheet_import",
+    reason="the spreadsheet importer (cxmatrix.interchange.spreadsheet_import) is not "
+           "written yet, so the export cannot be read back")
+
+
+def round_trip(matrix: Matrix, folder: Path) -> Matrix:
+    path = folder / "round.xlsx"
+    xlsx_export.write(matrix, path, source_name="round.cxm")
+    assert reader_for(path) is spreadsheet_import.read
+    return spreadsheet_import.read(path).matrix
+
+
+def note_only_and_bare_rows() -> Matrix:
+    """Rows that look like stage headings to a careless reader, notes without roles."""
+    matrix = Matrix(title="Edge rows")
+    dept = matrix.add_department("Support", "SUP", "Lead Person")
+    matrix.add_department("Idle")
+    stage = matrix.add_stage("Only names")
+    matrix.add_stage("Empty stage")
+    for name in ("Bare one", "Bare two", "Own", "Stage"):
+        tp = matrix.add_touchpoint(stage.id, name)
+    matrix.set_note(tp.id, dept.id, "A note on a cell with no role")
+    last = matrix.add_stage("Last")
+    tp = matrix.add_touchpoint(last.id, "Handled", peak=True, end=True)
+    matrix.set_role(tp.id, dept.id, Role.HANDLE)
+    return matrix
+
+
+@pytest.mark.parametrize("make", [demo_like, demo, awkward, note_only_and_bare_rows,
+                                  lambda: generate_size("S"), lambda: generate_size("M")],
+                         ids=["demo-like", "demo", "awkward", "bare-rows", "generated-S",
+                              "generated-M"])
+def test_export_then_import_gives_the_same_matrix(make, tmp_path):
+    matrix = make()
+    assert round_trip(matrix, tmp_path).content() == matrix.content()
