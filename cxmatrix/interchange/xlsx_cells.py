@@ -125,7 +125,7 @@ class CellMaker:
         cell._style = StyleArray(self._styles[style])
         return cell
 
-    def with_note(self, value: str | None, note: str) -> Cell:
+    def with_note(self, value: object, note: str) -> Cell:
         """A role cell (or an empty cell) carrying a cell note as an Excel comment."""
         # The text style also makes openpyxl give the next value a fresh cell object;
         # without a style it would reuse this one, comment and all.

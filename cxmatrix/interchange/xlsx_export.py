@@ -79,7 +79,7 @@ class MatrixPlacement:
         return self.first_role_column + self.department_count - 1
 
     def role_column_letter(self, index: int) -> str:
-        return get_column_letter(self.first_role_column + index)
+        return str(get_column_letter(self.first_role_column + index))
 
 
 class _Ticker:
@@ -211,9 +211,9 @@ def _write_matrix_sheet(sheet: WriteOnlyWorksheet, cells: CellMaker, matrix: Mat
                 for index, dept_id in enumerate(dept_ids):
                     if dept_id in notes:
                         slot = len(TOUCHPOINT_COLUMNS) + index
-                        row[slot] = cells.with_note(row[slot], notes[dept_id])  # type: ignore[arg-type]
+                        row[slot] = cells.with_note(row[slot], notes[dept_id])
             row_number += 1
-            if len(row) > 1 and any(type(value) is Cell for value in row):
+            if any(type(value) is Cell for value in row[:len(attributes)]):
                 _fit_row_height(sheet, row_number, row)
             sheet.append(row)
             placement.touchpoint_rows.append((stage.name, tp.name, row_number))
@@ -227,7 +227,7 @@ def _fit_row_height(sheet: WriteOnlyWorksheet, row_number: int, row: list[object
     height = 0.0
     for column, value in enumerate(row[:len(TOUCHPOINT_COLUMNS)]):
         attribute = TOUCHPOINT_COLUMNS[column][1]
-        if (type(value) is Cell and attribute not in COLLAPSED_ATTRIBUTES
+        if (isinstance(value, Cell) and attribute not in COLLAPSED_ATTRIBUTES
                 and isinstance(value.value, str) and "\n" in value.value):
             height = max(height, wrapped_height(value.value, ATTRIBUTE_WIDTHS.get(attribute, 14)))
     if height:

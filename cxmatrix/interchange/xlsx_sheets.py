@@ -168,13 +168,13 @@ def write_summary(workbook: Workbook, cells: CellMaker, placement: MatrixPlaceme
     header += [None, *(cells.styled(title, "header") for title in TOUCHPOINT_TABLE)]
     sheet.append(header)
 
-    matrix_rows = f"${placement.first_row}:${{0}}${max(placement.last_row, placement.first_row)}"
+    top, bottom = placement.first_row, max(placement.last_row, placement.first_row)
     departments = placement.department_names
     for index in range(max(len(departments), len(rows))):
         row: list[object] = []
         if index < len(departments):
-            column = placement.role_column_letter(index)
-            span = f"{MATRIX_SHEET}!{column}{matrix_rows.format(column)}"
+            letter = placement.role_column_letter(index)
+            span = f"{MATRIX_SHEET}!{letter}${top}:{letter}${bottom}"
             row.append(cells.text(departments[index]))
             row += [f'=COUNTIF({span},"{word}")' for word in ROLE_WORDS.values()]
             row.append(None)
