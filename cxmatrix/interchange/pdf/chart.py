@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
-from cxmatrix.domain.findings import NO_OWNER, SEVERAL_OWNERS, Finding
+from cxmatrix.domain.findings import CRITICAL_MOMENT_UNOWNED, NO_OWNER, SEVERAL_OWNERS, Finding
 from cxmatrix.domain.model import Department, Matrix, Stage, Touchpoint
 from cxmatrix.domain.roles import Role
 from cxmatrix.interchange.pdf import fonts, theme
@@ -476,8 +476,22 @@ def draw_role_tile(canvas: Canvas, role: Role, x: float, y: float, width: float,
 
 
 def draw_marker(canvas: Canvas, code: str, x: float, middle: float) -> None:
-    """A filled circle for "no clear owner", a triangle for "several owners"."""
-    if code == NO_OWNER:
+    """A filled circle for "no clear owner", a triangle for "several owners", a star for a
+    critical moment without a single owner: shapes, so they differ in greyscale too."""
+    if code == CRITICAL_MOMENT_UNOWNED:
+        canvas.setFillColor(theme.FINDING_ERROR)
+        path = canvas.beginPath()
+        for index in range(10):
+            radius = 3.6 if index % 2 == 0 else 1.5
+            angle = math.pi / 2 + index * math.pi / 5
+            point = (x + radius * math.cos(angle), middle + radius * math.sin(angle))
+            if index == 0:
+                path.moveTo(*point)
+            else:
+                path.lineTo(*point)
+        path.close()
+        canvas.drawPath(path, stroke=0, fill=1)
+    elif code == NO_OWNER:
         canvas.setFillColor(theme.FINDING_ERROR)
         canvas.circle(x, middle, 2.7, stroke=0, fill=1)
     elif code == SEVERAL_OWNERS:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 
@@ -47,6 +48,8 @@ STAGE_SHARE = 0.18
 TOUCHPOINT_SHARE = 0.32
 MARKER_ROOM = 14.0
 HEADING_ROW = 15.0
+NONE_STYLE = ParagraphStyle("findings-none", parent=SUBTITLE, leftIndent=MARKER_ROOM,
+                            textColor=theme.INK)
 
 
 def _columns(width: float) -> tuple[float, float, float, float]:
@@ -95,8 +98,7 @@ class FindingRow(Flowable):
             canvas.setFillColor(theme.HEADER_BAND)
             canvas.rect(0, 0, self.width, top, stroke=0, fill=1)
         stage_x, touchpoint_x, message_x, _ = _columns(self.width)
-        draw_marker(canvas, self.code if self.code != CRITICAL_MOMENT_UNOWNED else NO_OWNER,
-                    6, top - PADDING - SIZE * 0.4)
+        draw_marker(canvas, self.code, 6, top - PADDING - SIZE * 0.4)
         baseline = top - PADDING - SIZE * 0.85
         for x, font, colour, lines in ((stage_x, FONT, theme.MUTED, self.stage_lines),
                                        (touchpoint_x, BOLD, theme.INK, self.touchpoint_lines),
@@ -152,8 +154,7 @@ class GroupHeading(Flowable):
 
     def draw(self) -> None:
         canvas: Canvas = self.canv
-        marker = self.code if self.code != CRITICAL_MOMENT_UNOWNED else NO_OWNER
-        draw_marker(canvas, marker, 5, self.height - 9)
+        draw_marker(canvas, self.code, 5, self.height - 9)
         canvas.setFillColor(theme.INK)
         canvas.setFont(fonts.BOLD, theme.SUBHEADING_SIZE)
         title = TITLES[self.code]
@@ -183,7 +184,7 @@ def findings_section(matrix: Matrix, findings: Sequence[Finding], width: float,
         chosen = [f for f in findings if f.code == code and f.touchpoint_id is not None]
         heading = GroupHeading(code, len(chosen), explanation, width)
         if not chosen:
-            story.append(KeepTogether([heading, Paragraph(escape(none_text), SUBTITLE)]))
+            story.append(KeepTogether([heading, Paragraph(escape(none_text), NONE_STYLE)]))
             story.append(Spacer(1, 16))
             continue
         rows: list[Flowable] = []

@@ -21,6 +21,7 @@ NAME_FONT = fonts.CONDENSED
 NAME_SIZE = 8.0
 LINE_HEIGHT = 11.0
 COLUMN_MIN = 210.0
+SYMBOL_GUTTER = 15.0
 HEADINGS = {
     Role.OWN: "Owns",
     Role.INFLUENCE: "Influences",
@@ -77,13 +78,14 @@ class NameLine(Flowable):
         canvas: Canvas = self.canv
         canvas.setFillColor(theme.INK)
         for index, (name, symbols) in enumerate(self.entries):
-            x = index * self.column_width + 10
-            room = self.column_width - 18
-            if symbols:
-                canvas.setFont(fonts.REGULAR, 7)
-                canvas.drawString(x - 9 - 3 * (len(symbols) - 1), 2.5, symbols)
+            x = index * self.column_width
+            if symbols:  # peak and end moments, in a small gutter before the name
+                canvas.setFont(fonts.REGULAR, 6.5)
+                canvas.drawString(x, 2.5, symbols)
             canvas.setFont(NAME_FONT, NAME_SIZE)
-            canvas.drawString(x, 2.5, fit(name, NAME_FONT, NAME_SIZE, room))
+            canvas.drawString(x + SYMBOL_GUTTER, 2.5,
+                              fit(name, NAME_FONT, NAME_SIZE,
+                                  self.column_width - SYMBOL_GUTTER - 8))
 
 
 class StageLabel(Flowable):
@@ -138,8 +140,9 @@ def lens_section(matrix: Matrix, department: Department, width: float) -> list[F
              f"no role on {counts[None]:,} of {matrix.touchpoint_count:,} touchpoints"]
     lead = f"Lead: {one_line(department.lead)}.  " if department.lead.strip() else ""
     subtitle = fit(lead + "This department " + ", ".join(facts) + ".", fonts.REGULAR, 9, width)
-    name = fit(department.name, fonts.BOLD, theme.HEADING_SIZE, width - 160)
-    story = section_heading(f"Department lens: {name}", subtitle)
+    heading = fit(f"Department lens: {one_line(department.name)}", fonts.BOLD,
+                  theme.HEADING_SIZE, width)
+    story = section_heading(heading, subtitle)
     for role in (*Role, None):
         touchpoints = lens.touchpoints(role)
         advice = Paragraph(escape(DepartmentLens.advice(role)), SUBTITLE)

@@ -130,6 +130,7 @@ def findings_strip(counts: dict[str, int], width: float) -> Table:
     severities = [SEVERITY_OF[code].label for code in CODES]
     table = Table([titles, values, severities], colWidths=[column] * len(CODES))
     style = [
+        ("FONT", (0, 0), (-1, -1), TABLE_FONT, TABLE_SIZE),  # never reportlab's Helvetica
         ("FONT", (0, 1), (-1, 1), fonts.BOLD, 12, 14),
         ("FONT", (0, 2), (-1, 2), TABLE_FONT, 6.8, 8),
         ("TEXTCOLOR", (0, 1), (-1, 1), theme.INK),
@@ -150,7 +151,9 @@ def findings_strip(counts: dict[str, int], width: float) -> Table:
 
 def role_bar(counts: dict[Role, int], largest: int, width: float) -> Drawing:
     """One stacked bar, Own then Influence then Handle, scaled to the largest total."""
-    drawing = Drawing(width, BAR_HEIGHT + 2)
+    # Our font as the drawing's initial one, or reportlab would reference Helvetica.
+    drawing = Drawing(width, BAR_HEIGHT + 2, initialFontName=fonts.REGULAR,
+                      initialFontSize=TABLE_SIZE)
     x = 0.0
     scale = (width - 2) / largest if largest else 0.0
     for role in Role:
