@@ -41,8 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cli_main(args)
     from cxmatrix.app import main as gui_main
 
-    sys.argv = [sys.argv[0], *args]
-    return int(gui_main() or 0)
+    return int(gui_main(args) or 0)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,49 @@
+"""Help > About text: name, version, purpose, and the licences of the bundled fonts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cxmatrix import APP_NAME, __version__
+from cxmatrix.about import about_html, about_text, font_licences, licences_text
+from cxmatrix.resources import resource_path
+
+
+def test_about_names_the_app_its_version_and_purpose() -> None:
+    text = about_text()
+    assert text.splitlines()[0] == f"{APP_NAME} {__version__}"
+    assert "clear owner" in text
+    assert "MIT licence" in text
+    assert "Qt and PySide6: LGPL v3" in text
+
+
+def test_about_lists_every_bundled_font_and_its_licence() -> None:
+    fonts_dir = resource_path("fonts")
+    licences = font_licences()
+    assert [licence.file_name for licence in licences] == ["LICENSE.txt"]
+    dejavu = licences[0]
+    assert dejavu.family == "DejaVu fonts"
+    assert dejavu.licence == "Bitstream Vera"
+    assert set(dejavu.fonts) == {p.name for p in fonts_dir.glob("*.ttf")}
+    for font in dejavu.fonts:
+        assert font in about_text()
+    assert (fonts_dir / "LICENSE.txt").read_text(encoding="utf-8").strip() in licences_text()
+
+
+def test_about_html_escapes_and_carries_the_same_facts() -> None:
+    html = about_html()
+    assert html.startswith(f"<h3>{APP_NAME} {__version__}</h3>")
+    assert "Bitstream Vera licence" in html
+    assert "<script" not in html
+
+
+def test_font_licences_of_another_folder(tmp_path: Path) -> None:
+    (tmp_path / "Inter.otf").write_bytes(b"\0")
+    (tmp_path / "OFL.txt").write_text("SIL Open Font License 1.1\n\nCopyright Inter\n",
+                                      encoding="utf-8")
+    (tmp_path / "README.md").write_text("not a licence", encoding="utf-8")
+    [licence] = font_licences(tmp_path)
+    assert (licence.file_name, licence.family, licence.licence) == (
+        "OFL.txt", "SIL Open Font License 1.1", "")
+    assert licence.fonts == ("Inter.otf",)
+    assert font_licences(tmp_path / "missing") == []
