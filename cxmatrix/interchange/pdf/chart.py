@@ -214,7 +214,7 @@ class ChartPage(Flowable):
         rows_top = header_top - layout.header_height
         # The heading row and the legend are the same on every page of a part of the
         # departments: drawn once as a form, then placed on each page.
-        form = f"cxmatrix-chart-{id(layout)}-{self.plan.part}"
+        form = f"cxmatrix-chart-part-{self.plan.part}"  # one chart per document
         if form not in layout.forms:
             canvas.beginForm(form, -2, -2, layout.width + 2, layout.height + 2)
             self._draw_heading(canvas, header_top, rows_top)
