@@ -6,7 +6,6 @@ on every machine, whatever fonts it has installed.
 
 from __future__ import annotations
 
-import sys
 import threading
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from cxmatrix.interchange.errors import ExportFailed
+from cxmatrix.resources import resource_path
 
 REGULAR = "DejaVuSans"
 BOLD = "DejaVuSans-Bold"
@@ -32,11 +32,8 @@ _registered = False
 
 
 def font_dir() -> Path:
-    """resources/fonts beside the package, or inside a frozen (PyInstaller) bundle."""
-    bundle = getattr(sys, "_MEIPASS", None)
-    if bundle:
-        return Path(bundle) / "resources" / "fonts"
-    return Path(__file__).resolve().parents[3] / "resources" / "fonts"
+    """resources/fonts in the repository or inside a frozen (PyInstaller) bundle."""
+    return resource_path("fonts")
 
 
 def register_fonts() -> None:
