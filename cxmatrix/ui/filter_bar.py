@@ -17,7 +17,7 @@ class FilterBar(QWidget):
     """Emits ``changed(dict)`` with RowFilter fields: text, stage_id, department_id, role,
     any_role."""
 
-    changed = Signal(dict)
+    changed = Signal(object)  # a dict (object keeps the Role enum intact)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -245,9 +245,9 @@ class FindingsPanel(QWidget):
                                   "the chosen severity")
         self.min_severity = QComboBox(self)
         self.min_severity.setObjectName("findingsMinSeverity")
-        self.min_severity.addItem("errors", Severity.ERROR)
-        self.min_severity.addItem("errors and warnings", Severity.WARNING)
-        self.min_severity.addItem("any finding", Severity.INFO)
+        self.min_severity.addItem("errors", Severity.ERROR.value)
+        self.min_severity.addItem("errors and warnings", Severity.WARNING.value)
+        self.min_severity.addItem("any finding", Severity.INFO.value)
         self.min_severity.setCurrentIndex(1)
         self.only_rows.toggled.connect(self._emit_only_rows)
         self.min_severity.currentIndexChanged.connect(self._emit_only_rows)
@@ -279,7 +279,8 @@ class FindingsPanel(QWidget):
         self.summary.setText(", ".join(f"{n} {label}" for n, label in counts))
 
     def _emit_only_rows(self, *_args: object) -> None:
-        self.only_rows_changed.emit(self.only_rows.isChecked(), self.min_severity.currentData())
+        self.only_rows_changed.emit(self.only_rows.isChecked(),
+                                    Severity(self.min_severity.currentData()))
 
     def _on_current(self, index: QModelIndex, *_args: object) -> None:
         finding = self.model.finding_at(index)

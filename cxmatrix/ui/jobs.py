@@ -37,7 +37,8 @@ class BackgroundJob(QObject):
         self.discard = discard
         self.result: Any = None
         self.error: BaseException | None = None
-        self.finished = False
+        self.finished = False  # the work has ended (set on the worker thread)
+        self.settled = False  # its outcome has been handed over (on the GUI thread)
         self._thread = threading.Thread(target=self._run, name="cxmatrix-job", daemon=True)
         self.dialog = QProgressDialog(label, "Cancel", 0, 0, parent)
         self.dialog.setWindowTitle("cxmatrix")
@@ -92,6 +93,7 @@ class BackgroundJob(QObject):
             self.on_error(self.error)
         else:
             self.on_done(self.result)
+        self.settled = True
         self.deleteLater()
 
 

@@ -18,6 +18,7 @@ from PySide6.QtGui import (
     QKeySequence,
 )
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QDockWidget,
     QFileDialog,
     QLabel,
@@ -549,7 +550,7 @@ class MainWindow(QMainWindow):
             index = self.model.index(row, NAME_COLUMN)
             self.grid.frozen.setFocus()
             self.grid.frozen.setCurrentIndex(index)
-            self.grid.frozen.edit(index)
+            self.grid.frozen.edit(index, QAbstractItemView.EditTrigger.AllEditTriggers, None)
 
     def add_stage(self, name: str | None = None) -> int | None:
         if not self.session.has_document:

@@ -285,6 +285,10 @@ class MatrixModel(QAbstractTableModel):
     # ---- filter, collapse, lens highlight -------------------------------------------------
 
     def set_filter(self, row_filter: RowFilter) -> None:
+        if isinstance(row_filter.role, str):  # enums that crossed a Qt signal arrive as text
+            row_filter = replace(row_filter, role=Role(row_filter.role))
+        if isinstance(row_filter.min_severity, str):
+            row_filter = replace(row_filter, min_severity=Severity(row_filter.min_severity))
         if row_filter == self.row_filter:
             return
         self.row_filter = row_filter

@@ -1,0 +1,69 @@
+"""Helpers shared by the GUI tests (tests/test_ui_*.py): isolated settings, documents.
+
+Kept out of conftest.py (shared) on purpose; each test module builds its fixtures from these.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QSettings
+
+from cxmatrix.domain.model import Matrix
+from cxmatrix.store import FILE_SUFFIX, Document
+from cxmatrix.ui import files
+
+TEST_ORGANISATION = "cxmatrix-tests"
+
+
+def isolate_settings(folder: Path) -> None:
+    """Every QSettings() of this test writes an INI file under ``folder``."""
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    QCoreApplication.setOrganizationName(TEST_ORGANISATION)
+    QCoreApplication.setApplicationName("cxmatrix-ui-tests")
+    QSettings().clear()
+
+
+def demo_document(folder: Path, name: str = "demo") -> Document:
+    return Document.create(folder / f"{name}{FILE_SUFFIX}", files.demo_matrix())
+
+
+def document_of(folder: Path, matrix: Matrix, name: str = "matrix") -> Document:
+    return Document.create(folder / f"{name}{FILE_SUFFIX}", matrix)
+
+
+def on_disk(document: Document) -> dict[str, object]:
+    """The content of the document's file as a fresh reader sees it. The open document holds
+    an exclusive lock, so the committed file is copied and the copy is read."""
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / document.path.name
+        shutil.copyfile(document.path, copy)
+        with Document.open(copy, read_only=True) as fresh:
+            return fresh.matrix.content()
+
+
+def small_matrix() -> Matrix:
+    """Two stages, three departments, four touchpoints; focus on Customer Success."""
+    from cxmatrix.domain.roles import Role
+
+    matrix = Matrix(title="Small", organisation="Test Org")
+    sales = matrix.add_department("Sales", "SAL")
+    cs = matrix.add_department("Customer Success", "CS")
+    support = matrix.add_department("Support", "SUP")
+    onboarding = matrix.add_stage("Onboarding")
+    support_stage = matrix.add_stage("Support")
+    kickoff = matrix.add_touchpoint(onboarding.id, "Kick-off call", metric="NPS")
+    welcome = matrix.add_touchpoint(onboarding.id, "Welcome email", peak=True)
+    ticket = matrix.add_touchpoint(support_stage.id, "Support ticket")
+    matrix.add_touchpoint(support_stage.id, "Outage notice", end=True)
+    matrix.set_role(kickoff.id, cs.id, Role.OWN)
+    matrix.set_role(kickoff.id, sales.id, Role.INFLUENCE)
+    matrix.set_role(welcome.id, sales.id, Role.OWN)
+    matrix.set_role(welcome.id, cs.id, Role.OWN)
+    matrix.set_role(ticket.id, support.id, Role.OWN)
+    matrix.set_role(ticket.id, cs.id, Role.HANDLE)
+    matrix.set_properties(focus_department_id=cs.id)
+    return matrix
