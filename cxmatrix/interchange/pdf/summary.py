@@ -28,6 +28,8 @@ TABLE_SIZE = 7.6
 NAME_COLUMN = 140.0
 COUNT_COLUMN = 38.0
 BAR_COLUMN = 80.0
+MIN_NAME_COLUMN = 110.0
+MIN_BAR_COLUMN = 50.0
 GAP_COLUMN = 10.0
 CELL_PADDING = 3.0
 HEADER_SIZES = (7.6, 7.0, 6.6, 6.2)  # headings shrink until their words fit
@@ -102,8 +104,8 @@ def key_figures(matrix: Matrix, summary: MatrixSummary, counts: dict[str, int],
 
     tiles = [
         (f"{summary.touchpoints:,}", "Touchpoints",
-         f"in {_plural(summary.stages, 'stage')}, across "
-         f"{_plural(summary.departments, 'department')}", ok),
+         f"{_plural(summary.stages, 'stage')} · {_plural(summary.departments, 'department')}",
+         ok),
         (f"{share:.0%}" if summary.touchpoints else "–", "Exactly one owner",
          f"{summary.single_owner:,} of {_plural(summary.touchpoints, 'touchpoint')}", ok),
         (f"{summary.no_owner:,}", "No clear owner", "touchpoints nobody owns",
@@ -197,16 +199,36 @@ def _header_paragraph(text: str, width: float, size: float, centred: bool = True
     return Paragraph("<br/>".join(escape(line) for line in lines), style)
 
 
+def _column_widths(stages: Sequence[Stage], width: float, with_roles: bool
+                   ) -> tuple[float, float, float]:
+    """Widths of the name, bar and stage columns. The stage columns want room for their
+    longest word at a readable size; the name and bar columns give up some to make it."""
+    name_width, bar_width = NAME_COLUMN, BAR_COLUMN if with_roles else 0.0
+    fixed = 4 * COUNT_COLUMN + GAP_COLUMN if with_roles else 0.0
+    if not stages:
+        return name_width, bar_width, 0.0
+    words = [word for stage in stages for word in stage.name.split()]
+    longest = max((width_of(word, TABLE_BOLD, HEADER_SIZES[-2]) for word in words),
+                  default=0.0)
+    wanted = min(MAX_STAGE_COLUMN, max(MIN_STAGE_COLUMN, longest + 2 * CELL_PADDING + 1))
+    short = wanted * len(stages) - (width - fixed - name_width - bar_width)
+    if short > 0:
+        give_bar = min(short / 2, bar_width - MIN_BAR_COLUMN) if with_roles else 0.0
+        give_name = min(short - give_bar, NAME_COLUMN - MIN_NAME_COLUMN)
+        bar_width -= give_bar
+        name_width -= give_name
+    room = width - fixed - name_width - bar_width
+    return name_width, bar_width, min(MAX_STAGE_COLUMN, room / len(stages))
+
+
 def department_table(matrix: Matrix, summary: MatrixSummary, stages: Sequence[Stage],
                      width: float, with_roles: bool = True) -> Table:
     """Departments as rows: role counts and bar, then owned touchpoints per stage."""
-    stage_room = width - NAME_COLUMN - (4 * COUNT_COLUMN + BAR_COLUMN + GAP_COLUMN
-                                        if with_roles else 0)
-    stage_width = min(MAX_STAGE_COLUMN, stage_room / len(stages)) if stages else 0.0
+    name_width, bar_width, stage_width = _column_widths(stages, width, with_roles)
     role_columns = 4 + 1 + 1 if with_roles else 0
-    widths = [NAME_COLUMN]
+    widths = [name_width]
     if with_roles:
-        widths += [COUNT_COLUMN] * 4 + [BAR_COLUMN, GAP_COLUMN]
+        widths += [COUNT_COLUMN] * 4 + [bar_width, GAP_COLUMN]
     widths += [stage_width] * len(stages)
     first_stage = 1 + role_columns
 
@@ -220,7 +242,7 @@ def department_table(matrix: Matrix, summary: MatrixSummary, stages: Sequence[St
     size = min(_heading_size(role_titles, COUNT_COLUMN),
                _heading_size([s.name for s in stages], stage_width) if stages
                else HEADER_SIZES[0])
-    header: list[object] = [_header_paragraph("Department", NAME_COLUMN, size, centred=False)]
+    header: list[object] = [_header_paragraph("Department", name_width, size, centred=False)]
     if with_roles:
         header += [_header_paragraph(t, COUNT_COLUMN, size) for t in role_titles]
         header += ["", ""]
@@ -233,11 +255,11 @@ def department_table(matrix: Matrix, summary: MatrixSummary, stages: Sequence[St
     rows: list[list[object]] = [group, header]
     heat: list[tuple[int, int, float]] = []
     for row_index, dept in enumerate(matrix.departments, start=2):
-        row: list[object] = [fit(dept.name, TABLE_FONT, TABLE_SIZE, NAME_COLUMN - 8)]
+        row: list[object] = [fit(dept.name, TABLE_FONT, TABLE_SIZE, name_width - 8)]
         if with_roles:
             counts = by_department[dept.id]
             row += [f"{counts[r]:,}" if counts[r] else "–" for r in Role]
-            row += [f"{sum(counts.values()):,}", role_bar(counts, largest, BAR_COLUMN - 8), ""]
+            row += [f"{sum(counts.values()):,}", role_bar(counts, largest, bar_width - 8), ""]
         for column, stage in enumerate(stages, start=first_stage):
             value = owned[stage.id].get(dept.id, 0)
             row.append(f"{value:,}" if value else "")
