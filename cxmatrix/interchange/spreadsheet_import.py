@@ -84,6 +84,7 @@ class Inspection:
     cxmatrix_about: dict[str, str] | None = None
     customised: bool = False
     dry_run_complete: bool = True
+    mapping_edits: dict[str, Target | None] = field(default_factory=dict)
     _workbook: Any = None
 
     @property
@@ -102,20 +103,73 @@ class Inspection:
             return _inspect_workbook_sheet(self, sheet, preset or self.preset, progress)
         new_layout = layout or self.layout
         table_codes = {c.key: c.count for c in collect_codes(self.table, new_layout).values()}
+        edits = {} if preset is not None else dict(self.mapping_edits)
+        edits.update({normalise_code(raw): target for raw, target in (mapping or {}).items()})
         if preset is not None or layout is not None:
             code_mapping = _resolve(preset or self.preset, table_codes, self.table, new_layout)
         else:
             code_mapping = self.mapping
-        if mapping:
-            for raw, target in mapping.items():
-                code_mapping = code_mapping.with_entry(raw, target)
+        for key, target in edits.items():
+            code_mapping = code_mapping.with_entry(key, target)
         inspection = _analyse(self.path, self.sheets, self.table, new_layout,
                               preset or self.preset, code_mapping, self.text_format,
                               self.cxmatrix_about, progress)
-        inspection.customised = self.customised or layout is not None or bool(mapping) or (
+        inspection.mapping_edits = edits
+        inspection.customised = self.customised or layout is not None or bool(edits) or (
             preset is not None and preset != self.preset)
         inspection._workbook = self._workbook
         return inspection
+
+    # ---- the wizard's controls, one override each ---------------------------------------------
+
+    def with_header_row(self, row: int) -> Inspection:
+        """Headings in ``row`` (0-based) instead; the rest is detected again below it."""
+        from cxmatrix.interchange.import_detect import Detector
+
+        if not 0 <= row < self.table.height:
+            raise ImportFailed(f"{self.path.name}: row {row + 1} is outside the sheet")
+        detector = Detector(self.table)
+        where = f"{self.path.name}, sheet {self.sheet!r}, row {row + 1}"
+        try:
+            if self.layout.shape == GRID:
+                layout = detector.grid_layout(row)
+            else:
+                layout = detector.list_layout(row)
+        except (ImportFailed, ValueError) as error:
+            raise ImportFailed(f"{where}: {error}") from None
+        return self.adjust(layout=layout)
+
+    def with_label_column(self, column: int) -> Inspection:
+        layout = self.layout
+        columns = [c for c in layout.columns if c.index != column]
+        attributes = {k: v for k, v in layout.attributes.items() if v != column}
+        stage = None if layout.stage_column == column else layout.stage_column
+        return self.adjust(layout=replace(layout, label_column=column, columns=columns,
+                                          attributes=attributes, stage_column=stage,
+                                          stage_rows=layout.stage_rows and stage is None))
+
+    def with_stages(self, *, column: int | None = None, heading_rows: bool = False
+                    ) -> Inspection:
+        """Stages from a column, from heading rows, or none (one stage for everything)."""
+        layout = self.layout
+        columns = layout.columns if column is None else [c for c in layout.columns
+                                                         if c.index != column]
+        return self.adjust(layout=replace(layout, stage_column=column, columns=columns,
+                                          stage_rows=heading_rows and column is None))
+
+    def with_department(self, column: int, included: bool) -> Inspection:
+        layout = self.layout.with_column(column, included)
+        if included:
+            layout.attributes = {k: v for k, v in layout.attributes.items() if v != column}
+        return self.adjust(layout=layout)
+
+    def with_code(self, key: str, target: Target | None) -> Inspection:
+        return self.adjust(mapping={key: target})
+
+    def mapping_table(self) -> dict[str, str | None]:
+        """The code mapping as raw code -> role name (None: not understood), for the CLI
+        and for re-running the same import later."""
+        return {use.display: (use.target.value if use.target else None) for use in self.codes}
 
 
 def _resolve(preset: str, codes: dict[str, int], table: SheetTable, layout: Layout

@@ -1,0 +1,554 @@
+"""The import wizard: one page showing how a spreadsheet will import, every choice editable.
+
+It shows what detection found (sheet, header row, touchpoint-name column, stages), which
+columns are departments (each can be switched on or off), a live preview of the first rows as
+they will import, the code mapping (each distinct code, how often it is used, and the role it
+becomes, editable), and the cells and rows that will be skipped and why. The user imports
+into a new matrix or merges into the open one.
+
+All the work is in ``cxmatrix.interchange.spreadsheet_import``; this dialog only drives it.
+The import itself runs off the GUI thread (``jobs.BackgroundJob``) with a progress dialog that
+can be cancelled. On accept, ``import_result`` holds the ImportResult, ``merge`` says whether
+to merge, and ``merge_plan`` (when merging) the changes to apply as one undoable step.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QRadioButton,
+    QSpinBox,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cxmatrix.domain.codes import MAPPING_PRESETS, Target
+from cxmatrix.domain.model import Matrix
+from cxmatrix.domain.progress import Progress
+from cxmatrix.domain.roles import Role
+from cxmatrix.interchange.errors import ImportFailed
+from cxmatrix.interchange.formats import ImportResult
+from cxmatrix.interchange.import_layout import GRID
+from cxmatrix.interchange.merge import MergePlan, plan_merge
+from cxmatrix.interchange.sheet_table import column_letter
+from cxmatrix.interchange.spreadsheet_import import Inspection, import_inspection, inspect
+from cxmatrix.palette import ROLE_FILL, ROLE_INK
+from cxmatrix.ui.jobs import BackgroundJob
+
+Index = QModelIndex | QPersistentModelIndex
+NOT_UNDERSTOOD = "Not understood (skip)"
+TARGET_CHOICES: list[tuple[str, Target | None]] = [
+    (Target.OWN.label, Target.OWN),
+    ("Own, or Influence if the row has an owner", Target.OWN_UNLESS_OWNED),
+    (Target.INFLUENCE.label, Target.INFLUENCE),
+    (Target.HANDLE.label, Target.HANDLE),
+    (Target.NO_ROLE.label, Target.NO_ROLE),
+    (NOT_UNDERSTOOD, None),
+]
+STAGES_NONE = -1
+STAGES_HEADINGS = -2
+
+
+def _target_label(target: Target | None) -> str:
+    return next(label for label, value in TARGET_CHOICES if value is target)
+
+
+class PreviewModel(QAbstractTableModel):
+    """The first rows as they will import: sheet row, stage, touchpoint, one column per
+    department showing the role's letter on the role's colour."""
+
+    FIXED = ("Row", "Stage", "Touchpoint")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.inspection: Inspection | None = None
+
+    def set_inspection(self, inspection: Inspection) -> None:
+        self.beginResetModel()
+        self.inspection = inspection
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        if parent.isValid() or self.inspection is None:
+            return 0
+        return len(self.inspection.preview)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        if parent.isValid() or self.inspection is None:
+            return 0
+        return len(self.FIXED) + len(self.inspection.preview_departments)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal \
+                or self.inspection is None:
+            return None
+        if section < len(self.FIXED):
+            return self.FIXED[section]
+        return self.inspection.preview_departments[section - len(self.FIXED)]
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or self.inspection is None:
+            return None
+        row = self.inspection.preview[index.row()]
+        column = index.column()
+        cell_role: Role | None = None
+        if column >= len(self.FIXED):
+            cell_role = row.roles[column - len(self.FIXED)]
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 0:
+                return str(row.sheet_row)
+            if column == 1:
+                return row.stage
+            if column == 2:
+                return row.touchpoint
+            return cell_role.letter if cell_role else ""
+        if role == Qt.ItemDataRole.BackgroundRole and cell_role is not None:
+            from PySide6.QtGui import QColor
+
+            return QColor(f"#{ROLE_FILL[cell_role.value]}")
+        if role == Qt.ItemDataRole.ForegroundRole and cell_role is not None:
+            from PySide6.QtGui import QColor
+
+            return QColor(f"#{ROLE_INK[cell_role.value]}")
+        if role == Qt.ItemDataRole.TextAlignmentRole and column >= len(self.FIXED):
+            return int(Qt.AlignmentFlag.AlignCenter)
+        if role == Qt.ItemDataRole.ToolTipRole and cell_role is not None:
+            return cell_role.label
+        return None
+
+
+class MappingModel(QAbstractTableModel):
+    """Each distinct raw code, its count, and the role it maps to (editable)."""
+
+    HEADERS = ("Code", "Cells", "Becomes")
+
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__(wizard)
+        self.wizard = wizard
+        self.inspection: Inspection | None = None
+
+    def set_inspection(self, inspection: Inspection) -> None:
+        self.beginResetModel()
+        self.inspection = inspection
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        if parent.isValid() or self.inspection is None:
+            return 0
+        return len(self.inspection.codes)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section]
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if index.column() == 2:
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or self.inspection is None:
+            return None
+        use = self.inspection.codes[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return (use.display, f"{use.count:,}", _target_label(use.target))[index.column()]
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 1:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and use.target is None:
+            from PySide6.QtGui import QColor
+
+            return QColor("#C0392B")
+        if role == Qt.ItemDataRole.UserRole:
+            return use.key
+        return None
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if not index.isValid() or index.column() != 2 or self.inspection is None or \
+                role != Qt.ItemDataRole.EditRole:
+            return False
+        target = next((t for label, t in TARGET_CHOICES if label == value), "missing")
+        if target == "missing":
+            return False
+        use = self.inspection.codes[index.row()]
+        self.wizard.change_code(use.key, target)  # type: ignore[arg-type]
+        return True
+
+
+class TargetDelegate(QStyledItemDelegate):
+    """Edits a mapping's role with a combo box."""
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem,
+                     index: Index) -> QWidget:
+        editor = QComboBox(parent)
+        editor.addItems([label for label, _ in TARGET_CHOICES])
+        return editor
+
+    def setEditorData(self, editor: QWidget, index: Index) -> None:
+        assert isinstance(editor, QComboBox)
+        editor.setCurrentText(str(index.data(Qt.ItemDataRole.EditRole)))
+
+    def setModelData(self, editor: QWidget, model: Any, index: Index) -> None:
+        assert isinstance(editor, QComboBox)
+        model.setData(index, editor.currentText(), Qt.ItemDataRole.EditRole)
+
+
+class ImportWizard(QDialog):
+    """One page: detection, department columns, preview, mapping, skipped cells, target."""
+
+    def __init__(self, source: Path | str | Inspection, parent: QWidget | None = None, *,
+                 open_matrix: Matrix | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("importWizard")
+        inspection = source if isinstance(source, Inspection) else inspect(Path(source))
+        self.inspection = inspection
+        self.open_matrix = open_matrix
+        self.import_result: ImportResult | None = None
+        self.merge_plan: MergePlan | None = None
+        self.job: BackgroundJob | None = None
+        self._updating = False
+        self.setWindowTitle(f"Import {inspection.path.name}")
+        self.resize(1100, 760)
+        self._build()
+        self._show(inspection)
+
+    # ---- layout ---------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        self.summary_label = QLabel()
+        self.summary_label.setWordWrap(True)
+        outer.addWidget(self.summary_label)
+
+        detected = QGroupBox("What was found")
+        form = QFormLayout(detected)
+        self.sheet_combo = QComboBox(objectName="sheetCombo")
+        self.sheet_combo.activated.connect(self._sheet_chosen)
+        form.addRow("&Sheet:", self.sheet_combo)
+        self.header_spin = QSpinBox(objectName="headerRowSpin")
+        self.header_spin.setMinimum(1)
+        self.header_spin.editingFinished.connect(self._header_chosen)
+        form.addRow("&Headings in row:", self.header_spin)
+        self.label_combo = QComboBox(objectName="labelColumnCombo")
+        self.label_combo.activated.connect(self._label_chosen)
+        form.addRow("&Touchpoint names in:", self.label_combo)
+        self.stage_combo = QComboBox(objectName="stageCombo")
+        self.stage_combo.activated.connect(self._stages_chosen)
+        form.addRow("S&tages from:", self.stage_combo)
+        self.preset_combo = QComboBox(objectName="presetCombo")
+        for name, explanation in MAPPING_PRESETS.items():
+            self.preset_combo.addItem(name, name)
+            self.preset_combo.setItemData(self.preset_combo.count() - 1, explanation,
+                                          Qt.ItemDataRole.ToolTipRole)
+        self.preset_combo.activated.connect(self._preset_chosen)
+        form.addRow("&Codes:", self.preset_combo)
+
+        columns_box = QGroupBox("Department columns (tick to import)")
+        columns_layout = QVBoxLayout(columns_box)
+        self.columns_list = QListWidget(objectName="columnsList")
+        self.columns_list.setMaximumHeight(150)
+        self.columns_list.itemChanged.connect(self._column_toggled)
+        columns_layout.addWidget(self.columns_list)
+
+        top = QHBoxLayout()
+        top.addWidget(detected, 2)
+        top.addWidget(columns_box, 3)
+        outer.addLayout(top, 0)
+
+        preview_box = QGroupBox("Preview: the first rows as they will import")
+        preview_layout = QVBoxLayout(preview_box)
+        self.preview_model = PreviewModel(self)
+        self.preview_view = QTableView(objectName="previewView")
+        self.preview_view.setModel(self.preview_model)
+        self.preview_view.verticalHeader().hide()
+        self.preview_view.verticalHeader().setDefaultSectionSize(
+            self.fontMetrics().height() + 8)
+        self.preview_view.setWordWrap(False)
+        self.preview_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.preview_view.horizontalHeader().setDefaultSectionSize(96)
+        preview_layout.addWidget(self.preview_view)
+        outer.addWidget(preview_box, 5)
+
+        bottom = QGridLayout()
+        mapping_box = QGroupBox("Codes found and the role each becomes")
+        mapping_layout = QVBoxLayout(mapping_box)
+        self.mapping_model = MappingModel(self)
+        self.mapping_view = QTableView(objectName="mappingView")
+        self.mapping_view.setModel(self.mapping_model)
+        self.mapping_view.setItemDelegateForColumn(2, TargetDelegate(self.mapping_view))
+        self.mapping_view.verticalHeader().hide()
+        self.mapping_view.horizontalHeader().setSectionResizeMode(
+            2, QHeaderView.ResizeMode.Stretch)
+        self.mapping_view.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
+        self.mapping_view.verticalHeader().setDefaultSectionSize(
+            self.fontMetrics().height() + 10)
+        mapping_layout.addWidget(self.mapping_view)
+        self.mapping_note = QLabel(wordWrap=True)
+        mapping_layout.addWidget(self.mapping_note)
+        bottom.addWidget(mapping_box, 0, 0)
+        skipped_box = QGroupBox("What will be imported, what skipped, and why")
+        skipped_layout = QVBoxLayout(skipped_box)
+        self.skipped_text = QPlainTextEdit(objectName="skippedText", readOnly=True)
+        skipped_layout.addWidget(self.skipped_text)
+        bottom.addWidget(skipped_box, 0, 1)
+        outer.addLayout(bottom, 2)
+
+        target_row = QHBoxLayout()
+        self.new_radio = QRadioButton("Import into a &new matrix", objectName="newRadio")
+        self.merge_radio = QRadioButton("&Merge into the open matrix (matched by name)",
+                                        objectName="mergeRadio")
+        self.new_radio.setChecked(True)
+        self.merge_radio.setEnabled(self.open_matrix is not None)
+        if self.open_matrix is None:
+            self.merge_radio.setToolTip("No matrix is open")
+        target_row.addWidget(self.new_radio)
+        target_row.addWidget(self.merge_radio)
+        target_row.addStretch(1)
+        outer.addLayout(target_row)
+
+        self.error_label = QLabel(objectName="errorLabel", wordWrap=True)
+        self.error_label.setStyleSheet("color: #C0392B;")
+        self.error_label.hide()
+        outer.addWidget(self.error_label)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok |
+                                        QDialogButtonBox.StandardButton.Cancel)
+        self.import_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.import_button.setText("&Import")
+        self.buttons.accepted.connect(self.start_import)
+        self.buttons.rejected.connect(self.reject)
+        outer.addWidget(self.buttons)
+
+    # ---- showing an inspection --------------------------------------------------------------
+
+    def _show(self, inspection: Inspection) -> None:
+        self._updating = True
+        try:
+            self.inspection = inspection
+            layout = inspection.layout
+            headers = layout.headers
+            shape = "a grid (touchpoints down, departments across)" if layout.shape == GRID \
+                else "a list (one row per touchpoint, departments named in role columns)"
+            extra = " It is a workbook exported by cxmatrix: it reads back as it was." \
+                if inspection.cxmatrix_workbook else ""
+            encoding = inspection.text_format
+            text_note = f" Text in {encoding['encoding']}, separated by " \
+                        f"{encoding['delimiter']}." if encoding else ""
+            self.summary_label.setText(
+                f"<b>{inspection.path.name}</b>: read as {shape}.{extra}{text_note}")
+            self.sheet_combo.clear()
+            for sheet in inspection.sheets:
+                label = sheet.name + (" (hidden)" if sheet.hidden else "")
+                self.sheet_combo.addItem(label, sheet.name)
+            self.sheet_combo.setCurrentIndex(max(0, self.sheet_combo.findData(inspection.sheet)))
+            self.sheet_combo.setEnabled(len(inspection.sheets) > 1)
+            self.header_spin.setMaximum(max(1, inspection.table.height))
+            self.header_spin.setValue(layout.header_row + 1)
+            self.label_combo.clear()
+            self.stage_combo.clear()
+            self.stage_combo.addItem("Stage heading rows", STAGES_HEADINGS)
+            self.stage_combo.addItem("No stages (one stage)", STAGES_NONE)
+            for column in range(len(headers)):
+                header = headers[column]
+                text = f"{column_letter(column)}: {header}" if header else column_letter(column)
+                self.label_combo.addItem(text, column)
+                self.stage_combo.addItem(f"Column {text}", column)
+            self.label_combo.setCurrentIndex(self.label_combo.findData(layout.label_column))
+            if layout.stage_column is not None:
+                stage_data = layout.stage_column
+            else:
+                stage_data = STAGES_HEADINGS if layout.stage_rows else STAGES_NONE
+            self.stage_combo.setCurrentIndex(self.stage_combo.findData(stage_data))
+            self.preset_combo.setCurrentIndex(max(0, self.preset_combo.findData(
+                inspection.preset)))
+            self.columns_list.clear()
+            items: list[tuple[int, QListWidgetItem]] = []
+            listed = {c.index for c in layout.columns}
+            attributes = {column: key for key, column in layout.attributes.items()}
+            for column in sorted(attributes):
+                if column in listed:
+                    continue
+                item = QListWidgetItem(f"{column_letter(column)}: {headers[column]}  "
+                                       f"(touchpoint {attributes[column]})")
+                item.setData(Qt.ItemDataRole.UserRole, column)
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(Qt.CheckState.Unchecked)
+                item.setToolTip("Read as the touchpoint's "
+                                f"{attributes[column]}; tick to read it as a department")
+                items.append((column, item))
+            for choice in layout.columns:
+                role = f" → {choice.target.label}" if choice.target else ""
+                header = choice.header or "(no heading)"
+                item = QListWidgetItem(f"{choice.letter}: {header}{role}"
+                                       + ("" if choice.included else f"  ({choice.reason})"))
+                item.setData(Qt.ItemDataRole.UserRole, choice.index)
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(Qt.CheckState.Checked if choice.included
+                                   else Qt.CheckState.Unchecked)
+                item.setToolTip(choice.reason)
+                items.append((choice.index, item))
+            for _, item in sorted(items, key=lambda pair: pair[0]):
+                self.columns_list.addItem(item)
+            self.preview_model.set_inspection(inspection)
+            self.preview_view.setColumnWidth(0, 48)
+            self.preview_view.setColumnWidth(1, 170)
+            self.preview_view.setColumnWidth(2, 260)
+            metrics = self.preview_view.horizontalHeader().fontMetrics()
+            for offset, name in enumerate(inspection.preview_departments):
+                self.preview_view.setColumnWidth(
+                    len(PreviewModel.FIXED) + offset,
+                    min(180, max(48, metrics.horizontalAdvance(name) + 16)))
+            self.mapping_model.set_inspection(inspection)
+            self.mapping_view.resizeColumnToContents(0)
+            unknown = sum(1 for use in inspection.codes if use.target is None)
+            self.mapping_note.setText(
+                (inspection.mapping.explanation + " " if inspection.mapping.explanation
+                 else "")
+                + (f"{unknown} code(s) not understood: choose a role for them or they are "
+                   "skipped." if unknown else ""))
+            self.skipped_text.setPlainText(self._skipped_lines(inspection))
+            self._set_error("")
+        finally:
+            self._updating = False
+
+    @staticmethod
+    def _skipped_lines(inspection: Inspection) -> str:
+        report = inspection.report
+        lines = [line for line in report.lines()[1:]
+                 if line.startswith(("Skipped", "Left out", "Column", "Notes", "Created",
+                                     "Cells"))]
+        if not inspection.dry_run_complete:
+            lines.insert(0, "(A large sheet: figures for the first rows only; the report "
+                            "after the import covers every row.)")
+        return "\n".join(lines) or "Nothing is skipped."
+
+    def _set_error(self, message: str) -> None:
+        self.error_label.setText(message)
+        self.error_label.setVisible(bool(message))
+
+    def _apply(self, change: Any) -> None:
+        """Run one override; show its problem instead of failing."""
+        if self._updating:
+            return
+        try:
+            inspection = change()
+        except ImportFailed as error:
+            self._set_error(str(error))
+            self._show_current_values()
+            return
+        self._show(inspection)
+
+    def _show_current_values(self) -> None:
+        self._updating = True
+        try:
+            self.header_spin.setValue(self.inspection.layout.header_row + 1)
+        finally:
+            self._updating = False
+
+    # ---- user choices ----------------------------------------------------------------------
+
+    def _sheet_chosen(self, index: int) -> None:
+        name = self.sheet_combo.itemData(index)
+        self._apply(lambda: self.inspection.adjust(sheet=name))
+
+    def _header_chosen(self) -> None:
+        row = self.header_spin.value() - 1
+        if row != self.inspection.layout.header_row:
+            self._apply(lambda: self.inspection.with_header_row(row))
+
+    def _label_chosen(self, index: int) -> None:
+        column = self.label_combo.itemData(index)
+        self._apply(lambda: self.inspection.with_label_column(column))
+
+    def _stages_chosen(self, index: int) -> None:
+        data = self.stage_combo.itemData(index)
+        if data == STAGES_HEADINGS:
+            self._apply(lambda: self.inspection.with_stages(heading_rows=True))
+        elif data == STAGES_NONE:
+            self._apply(lambda: self.inspection.with_stages(heading_rows=False))
+        else:
+            self._apply(lambda: self.inspection.with_stages(column=data))
+
+    def _preset_chosen(self, index: int) -> None:
+        preset = self.preset_combo.itemData(index)
+        self._apply(lambda: self.inspection.adjust(preset=preset))
+
+    def _column_toggled(self, item: QListWidgetItem) -> None:
+        if self._updating:
+            return
+        column = item.data(Qt.ItemDataRole.UserRole)
+        included = item.checkState() == Qt.CheckState.Checked
+        self._apply(lambda: self.inspection.with_department(column, included))
+
+    def change_code(self, key: str, target: Target | None) -> None:
+        self._apply(lambda: self.inspection.with_code(key, target))
+
+    # ---- importing -------------------------------------------------------------------------
+
+    @property
+    def merge(self) -> bool:
+        return self.merge_radio.isChecked() and self.open_matrix is not None
+
+    def options(self) -> dict[str, Any]:
+        """The choices made, in words (for the report and for repeating the import)."""
+        return {"path": str(self.inspection.path), "sheet": self.inspection.sheet,
+                "layout": self.inspection.layout.describe(), "preset": self.inspection.preset,
+                "mapping": self.inspection.mapping_table(), "merge": self.merge}
+
+    def start_import(self) -> None:
+        """Import off the GUI thread; accept the dialog when it is done."""
+        if self.job is not None:
+            return
+        inspection = self.inspection
+        self.import_button.setEnabled(False)
+        self._set_error("")
+
+        def work(progress: Progress) -> ImportResult:
+            return import_inspection(inspection, progress)
+
+        self.job = BackgroundJob(self, f"Importing {inspection.path.name}…", work,
+                                 on_done=self._imported, on_error=self._failed,
+                                 on_cancel=self._cancelled).start()
+
+    def _imported(self, result: ImportResult) -> None:
+        self.job = None
+        self.import_result = result
+        if self.merge and self.open_matrix is not None:
+            self.merge_plan = plan_merge(self.open_matrix, result.matrix)
+        self.accept()
+
+    def _failed(self, error: BaseException) -> None:
+        self.job = None
+        self.import_button.setEnabled(True)
+        message = str(error) if isinstance(error, ImportFailed) else \
+            f"The import failed: {type(error).__name__}: {error}"
+        self._set_error(message)
+
+    def _cancelled(self) -> None:
+        self.job = None
+        self.import_button.setEnabled(True)
+        self._set_error("Import cancelled: nothing was changed.")
