@@ -44,7 +44,7 @@ def write_layout_workbook(matrix: Matrix, path: Path) -> None:
             for column, (_, key) in enumerate(layout.TOUCHPOINT_COLUMNS, start=1):
                 value = getattr(tp, key)
                 if isinstance(value, bool):
-                    value = layout.FLAG_TRUE if value else None
+                    value = layout.FLAG_TRUE if value else layout.FLAG_FALSE
                 sheet.cell(row, column, value or None)
             roles = matrix.row_roles(tp.id)
             for offset, department in enumerate(matrix.departments):
