@@ -562,3 +562,34 @@ def test_context_menus_open_without_errors(qtbot: QtBot, small: Window) -> None:
     assert menus
     for menu in small.findChildren(type(small.menuBar().actions()[0].menu())):
         menu.close()
+
+
+def test_spreadsheet_import_goes_through_the_wizard_and_merges(
+        qtbot: QtBot, small: Window, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cxmatrix.ui import import_wizard
+
+    source = tmp_path / "raci.csv"
+    source.write_text("Touchpoint,Sales,Support,Legal\nRenewal quote,A,C,\n"
+                      "Kick-off call,,R,C\n", encoding="utf-8")
+
+    def run(wizard: import_wizard.ImportWizard) -> int:
+        wizard.merge_radio.setChecked(True)
+        wizard.start_import()
+        qtbot.waitUntil(lambda: wizard.import_result is not None, timeout=5000)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(import_wizard.ImportWizard, "exec", run)
+    before = small.session.matrix.content()
+    small.import_file(source)
+    matrix = small.session.matrix
+    assert small.session.undo_stack.undoText() == "Import raci.csv"
+    assert [d.name for d in matrix.departments] == ["Sales", "Customer Success", "Support",
+                                                    "Legal"]
+    assert role_at(small, "Renewal quote", "Sales") is Role.OWN
+    assert role_at(small, "Kick-off call", "Support") is Role.OWN
+    assert role_at(small, "Kick-off call", "Customer Success") is Role.OWN  # kept
+    document = small.session.document
+    assert document is not None
+    assert on_disk(document) == matrix.content()
+    small.session.undo_stack.undo()
+    assert small.session.matrix.content() == before

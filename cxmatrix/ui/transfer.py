@@ -8,16 +8,19 @@ whose module is not installed is reported as unavailable, not as a crash.
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
-from cxmatrix.domain.model import Matrix, name_key
+from cxmatrix.domain.model import DomainError, Matrix
 from cxmatrix.domain.progress import Progress
 from cxmatrix.interchange.errors import InterchangeError
 from cxmatrix.interchange.formats import ImportResult, reader_for, writer_for
+from cxmatrix.interchange.merge import MergePlan, apply_changes, plan_merge
 from cxmatrix.store import FILE_SUFFIX
 from cxmatrix.ui import commands, files, settings
 from cxmatrix.ui.jobs import BackgroundJob
@@ -26,6 +29,7 @@ if TYPE_CHECKING:
     from cxmatrix.ui.main_window import MainWindow
 
 WIZARD_MODULE = "cxmatrix.ui.import_wizard"
+WIZARD_SUFFIXES = {".xlsx", ".xlsm", ".csv", ".tsv", ".txt"}
 FORMAT_NAMES = {".xlsx": "Excel", ".pdf": "PDF", ".csv": "CSV", ".json": "JSON"}
 
 
@@ -100,7 +104,8 @@ def export_matrix(window: MainWindow, path: str | Path | None = None) -> Backgro
 
 
 def import_into(window: MainWindow, path: str | Path | None = None) -> BackgroundJob | None:
-    """Import a spreadsheet or JSON file as a new matrix file or into the open matrix."""
+    """Import a spreadsheet (through the import wizard) or a JSON file, as a new matrix file
+    or merged into the open matrix."""
     if path is None:
         chosen, _filter = QFileDialog.getOpenFileName(window, "Import", settings.last_folder(),
                                                       files.IMPORT_FILTER)
@@ -109,8 +114,10 @@ def import_into(window: MainWindow, path: str | Path | None = None) -> Backgroun
         settings.remember_folder(chosen)
         path = chosen
     source = Path(path)
-    if importlib.util.find_spec(WIZARD_MODULE) is not None:
-        return _import_with_wizard(window, source)
+    if source.suffix.lower() in WIZARD_SUFFIXES and (
+            importlib.util.find_spec(WIZARD_MODULE) is not None):
+        _import_with_wizard(window, source)
+        return None
     try:
         reader = reader_for(source)
     except InterchangeError as error:
@@ -134,18 +141,23 @@ def import_into(window: MainWindow, path: str | Path | None = None) -> Backgroun
 
 def _import_with_wizard(window: MainWindow, source: Path) -> None:
     module = importlib.import_module(WIZARD_MODULE)
-    document = window.session.document
-    outcome = module.run_import_wizard(window, source,
-                                       document.matrix if document is not None else None)
-    if outcome is None:
+    session = window.session
+    open_matrix = session.matrix if session.has_document and not session.read_only else None
+    try:
+        wizard = module.ImportWizard(source, window, open_matrix=open_matrix)
+    except (InterchangeError, OSError) as error:
+        window.show_error("Cannot import", str(error))
         return
-    result, how = outcome
-    finish_import(window, source, result, how)
+    if wizard.exec() != QDialog.DialogCode.Accepted or wizard.import_result is None:
+        return
+    finish_import(window, source, wizard.import_result, "merge" if wizard.merge else "new",
+                  plan=wizard.merge_plan)
 
 
-def finish_import(window: MainWindow, source: Path, result: ImportResult,
-                  how: str | None) -> None:
-    """Put an imported matrix where the user wants it: a new file, or into the open one."""
+def finish_import(window: MainWindow, source: Path, result: ImportResult, how: str | None,
+                  *, plan: MergePlan | None = None) -> None:
+    """Put an imported matrix where the user wants it: a new file, or merged into the open
+    one as a single undoable step."""
     session = window.session
     if how is None:
         how = "new"
@@ -163,44 +175,37 @@ def finish_import(window: MainWindow, source: Path, result: ImportResult,
             elif clicked is not new:
                 return
     if how == "merge" and session.document is not None:
-        combined = merge_matrices(session.matrix, result.matrix)
-        session.execute(commands.ReplaceContents(session, combined, f"Import {source.name}"))
+        current = session.matrix
+        plan = plan if plan is not None else plan_merge(current, result.matrix)
+        if not plan.changes:
+            window.statusBar().showMessage(f"{source.name} adds nothing to this matrix.", 8000)
+            return
+        merged = copy_matrix(current)
+        try:
+            apply_changes(merged, plan.changes)
+        except (DomainError, ValueError) as error:
+            window.show_error("Cannot merge", f"{source.name}: {error}")
+            return
+        if session.execute(commands.ReplaceContents(session, merged, f"Import {source.name}")):
+            window.statusBar().showMessage(f"Merged {source.name}: {plan.summary()}", 10_000)
         return
     target = window._ask_new_path("Save the imported matrix as", source.stem + FILE_SUFFIX)
     if target is not None:
         window._create_document(target, result.matrix)
 
 
-def merge_matrices(current: Matrix, imported: Matrix) -> Matrix:
-    """The current matrix plus what the imported one adds: departments and stages matched by
-    name, touchpoints by stage and name; imported roles win on the cells they set, and empty
-    text fields are filled in. Nothing of the current matrix is removed."""
-    from cxmatrix.interchange import json_format
-
-    data = json_format.to_dict(current)
-    extra = json_format.to_dict(imported)
-    known_depts = {name_key(d["name"]) for d in data["departments"]}
-    for dept in extra["departments"]:
-        if name_key(dept["name"]) not in known_depts:
-            data["departments"].append(dept)
-            known_depts.add(name_key(dept["name"]))
-    stages = {name_key(s["name"]): s for s in data["stages"]}
-    for stage in extra["stages"]:
-        target = stages.get(name_key(stage["name"]))
-        if target is None:
-            target = {"name": stage["name"], "touchpoints": []}
-            data["stages"].append(target)
-            stages[name_key(stage["name"])] = target
-        existing = {name_key(tp["name"]): tp for tp in target["touchpoints"]}
-        for tp in stage["touchpoints"]:
-            match = existing.get(name_key(tp["name"]))
-            if match is None:
-                target["touchpoints"].append(tp)
-                existing[name_key(tp["name"])] = tp
-                continue
-            for key, value in tp.items():
-                if key in {"roles", "role_notes"}:
-                    match[key].update(value)
-                elif value and not match.get(key):
-                    match[key] = value
-    return json_format.from_dict(data, "merged matrix")
+def copy_matrix(matrix: Matrix) -> Matrix:
+    """A deep copy with the same ids, so undo history that names them stays valid."""
+    copy = Matrix(title=matrix.title, organisation=matrix.organisation,
+                  description=matrix.description,
+                  focus_department_id=matrix.focus_department_id,
+                  created=matrix.created, modified=matrix.modified)
+    for dept in matrix.departments:
+        copy.load_department(replace(dept))
+    for stage in matrix.stages:
+        copy.load_stage(stage.id, stage.name)
+        for tp in matrix.touchpoints_in(stage.id):
+            copy.load_touchpoint(replace(tp))
+    copy.roles = {tid: dict(row) for tid, row in matrix.roles.items()}
+    copy.notes = dict(matrix.notes)
+    return copy
