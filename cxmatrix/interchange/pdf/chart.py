@@ -145,7 +145,6 @@ class ChartLayout:
             spare = room - self.cell_width * self.per_part
             name_width += min(spare, max(0.0, self.width * 0.4 - name_width))
         self.name_width = name_width
-        self.table_width = GUTTER + name_width + self.cell_width * self.per_part
 
     def _paginate(self, findings: Mapping[int, Sequence[Finding]]
                   ) -> list[tuple[ChartRow, ...]]:
@@ -164,17 +163,16 @@ class ChartLayout:
 
         for stage in self.matrix.stages:
             touchpoints = self.matrix.touchpoints_in(stage.id)
-            band = ChartRow(STAGE_HEIGHT, stage, stage_size=len(touchpoints))
-            first_height = (self._row_height(touchpoints[0], text_width)
-                            if touchpoints else 0.0)
-            if used + STAGE_HEIGHT + first_height > room:
+            wrapped = [tuple(wrap(tp.name, NAME_FONT, NAME_SIZE, text_width, NAME_MAX_LINES))
+                       for tp in touchpoints]
+            heights = [len(lines) * NAME_LEADING + ROW_PADDING for lines in wrapped]
+            # A stage band never ends a page: it goes with its first touchpoint.
+            if used + STAGE_HEIGHT + (heights[0] if heights else 0.0) > room:
                 new_block()
-            current.append(band)
+            current.append(ChartRow(STAGE_HEIGHT, stage, stage_size=len(touchpoints)))
             used += STAGE_HEIGHT
-            for tp in touchpoints:
+            for tp, lines, height in zip(touchpoints, wrapped, heights, strict=True):
                 number += 1
-                lines = tuple(wrap(tp.name, NAME_FONT, NAME_SIZE, text_width, NAME_MAX_LINES))
-                height = len(lines) * NAME_LEADING + ROW_PADDING
                 if used + height > room:
                     new_block()
                     current.append(ChartRow(STAGE_HEIGHT, stage, continued=True,
@@ -185,11 +183,6 @@ class ChartLayout:
                 used += height
         new_block()
         return blocks or [()]
-
-    @staticmethod
-    def _row_height(tp: Touchpoint, text_width: float) -> float:
-        lines = wrap(tp.name, NAME_FONT, NAME_SIZE, text_width, NAME_MAX_LINES)
-        return len(lines) * NAME_LEADING + ROW_PADDING
 
 
 class ChartPage(Flowable):
@@ -225,7 +218,7 @@ class ChartPage(Flowable):
         rows_bottom = rows_top - sum(row.height for row in self.plan.rows)
         self._draw_column_rules(canvas, header_top, rows_bottom)
         self._draw_rows(canvas, rows_top)
-        table_width = self._columns_x() + layout.cell_width * len(self.plan.departments)
+        table_width = self._table_width()
         canvas.setStrokeColor(theme.INK)
         canvas.setLineWidth(0.9)
         canvas.line(0, rows_top, table_width, rows_top)
@@ -276,11 +269,13 @@ class ChartPage(Flowable):
     def _columns_x(self) -> float:
         return GUTTER + self.layout.name_width
 
+    def _table_width(self) -> float:
+        return self._columns_x() + self.layout.cell_width * len(self.plan.departments)
+
     def _draw_heading(self, canvas: Canvas, header_top: float, rows_top: float) -> None:
         layout, plan = self.layout, self.plan
-        table_width = self._columns_x() + layout.cell_width * len(plan.departments)
         canvas.setFillColor(theme.HEADER_BAND)
-        canvas.rect(0, rows_top, table_width, header_top - rows_top, stroke=0, fill=1)
+        canvas.rect(0, rows_top, self._table_width(), header_top - rows_top, stroke=0, fill=1)
         canvas.setFillColor(theme.INK)
         canvas.setFont(HEADING_FONT, 8)
         canvas.drawString(GUTTER, rows_top + 5, "Touchpoint")
@@ -309,7 +304,7 @@ class ChartPage(Flowable):
         layout, plan = self.layout, self.plan
         cell_width = layout.cell_width
         columns_x = self._columns_x()
-        table_width = columns_x + cell_width * len(plan.departments)
+        table_width = self._table_width()
         column_of = {d.id: columns_x + i * cell_width for i, d in enumerate(plan.departments)}
         tiles = {role: canvas.beginPath() for role in Role}
         letters: dict[Role, list[tuple[float, float]]] = {role: [] for role in Role}
