@@ -119,6 +119,18 @@ def test_lens_pages_give_each_role_and_its_advice(demo: Matrix, demo_pdf: Path) 
     owned = [tp for tp in demo.iter_touchpoints() if demo.role(tp.id, focus.id) is Role.OWN]
     for tp in owned:
         assert tp.name in lens
+    for page in texts[start:]:  # a page torn out of the lens still says whose lens it is
+        assert f"Lens: {focus.name}" in page
+
+
+def test_page_headers_name_their_section(demo_pdf: Path) -> None:
+    texts = page_texts(demo_pdf)
+    assert texts[0].count("Executive summary") == 2  # heading and page header
+    for page in texts:
+        if page.startswith("Responsibility chart"):
+            assert page.count("Responsibility chart") == 2  # the page's title and header
+        elif "clear owner:" in page:
+            assert "·  Findings" in page or "· Findings" in page
 
 
 def test_fonts_are_our_embedded_dejavu_faces(demo_pdf: Path) -> None:

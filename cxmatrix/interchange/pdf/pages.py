@@ -34,6 +34,7 @@ class PageInfo:
     organisation: str
     source_name: str
     printed_on: date
+    section: str = ""  # the section the page belongs to, set as the report is built
 
     @property
     def date_text(self) -> str:
@@ -45,7 +46,10 @@ def draw_header(canvas: Canvas, info: PageInfo, page_width: float, page_height: 
     width = right - left
     baseline = page_height - theme.MARGIN - theme.TITLE_SIZE
     canvas.saveState()
-    organisation = fit(info.organisation, fonts.REGULAR, theme.HEADER_SMALL, width * 0.4)
+    # Right: the organisation and the section, so a page torn out still says what it is.
+    parts = [fit(text, fonts.REGULAR, theme.HEADER_SMALL, width * 0.25)
+             for text in (info.organisation, info.section) if text.strip()]
+    organisation = "  ·  ".join(parts)
     org_width = canvas.stringWidth(organisation, fonts.REGULAR, theme.HEADER_SMALL)
     title_room = width - org_width - (18 if organisation else 0)
     canvas.setFillColor(theme.INK)
@@ -156,6 +160,21 @@ class ReportDocument(BaseDocTemplate):
             canvas.on_save = on_save
             return canvas
         return make
+
+
+class SectionStart(Flowable):
+    """Takes no room; from the page it lands on, headers name ``section``."""
+
+    def __init__(self, info: PageInfo, section: str) -> None:
+        super().__init__()
+        self._info = info
+        self._section = section
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        self._info.section = self._section
 
 
 class Milestone(Flowable):

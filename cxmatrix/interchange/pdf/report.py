@@ -16,7 +16,13 @@ from cxmatrix.interchange.pdf import fonts, theme
 from cxmatrix.interchange.pdf.chart import ChartLayout, ChartPage
 from cxmatrix.interchange.pdf.findings import findings_section
 from cxmatrix.interchange.pdf.lens import lens_section
-from cxmatrix.interchange.pdf.pages import Milestone, PageInfo, ReportDocument, binary_streams
+from cxmatrix.interchange.pdf.pages import (
+    Milestone,
+    PageInfo,
+    ReportDocument,
+    SectionStart,
+    binary_streams,
+)
 from cxmatrix.interchange.pdf.summary import summary_section
 
 
@@ -54,18 +60,21 @@ def build_report(matrix: Matrix, path: Path, *, page_size: str, source_name: str
     if progress is not None:
         progress.step(0, steps.total, "Laying out the report")
 
-    story: list[Flowable] = []
+    story: list[Flowable] = [SectionStart(info, "Executive summary")]
     story.extend(summary_section(matrix, findings, document.width, document.height))
     story.append(steps.milestone("Executive summary"))
     story.append(PageBreak())
+    story.append(SectionStart(info, "Responsibility chart"))
     for index, plan in enumerate(layout.pages):
         message = f"Chart page {index + 1} of {len(layout.pages)}"
         story.append(ChartPage(layout, plan, on_drawn=lambda m=message: steps.step(m)))
     story.append(PageBreak())
+    story.append(SectionStart(info, "Findings"))
     story.extend(findings_section(matrix, findings, document.width, document.height))
     story.append(steps.milestone("Findings"))
     for department in lenses:
         story.append(PageBreak())
+        story.append(SectionStart(info, f"Lens: {department.name}"))
         story.extend(lens_section(matrix, department, document.width))
         story.append(steps.milestone(f"Lens: {department.name}"))
     with binary_streams():
