@@ -14,6 +14,7 @@ is all a user needs.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import platform
 import shutil
 import subprocess
@@ -71,6 +72,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clean", action="store_true", help="ignore PyInstaller's cache")
     parser.add_argument("--archive", action="store_true", help="also pack the app for download")
     args = parser.parse_args(argv)
+    if importlib.util.find_spec("PyInstaller") is None:
+        print(f"build: PyInstaller is not installed for {sys.executable}; run this with the "
+              "project's virtualenv (pip install -e '.[test]' installs it)", file=sys.stderr)
+        return 2
     started = time.perf_counter()
     try:
         program = build(clean=args.clean)
