@@ -11,7 +11,15 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph
 
 from cxmatrix.interchange.pdf import fonts
-from cxmatrix.interchange.pdf.text import ELLIPSIS, escape, fit, one_line, wrap
+from cxmatrix.interchange.pdf.text import (
+    ELLIPSIS,
+    REPLACEMENT,
+    drawable,
+    escape,
+    fit,
+    one_line,
+    wrap,
+)
 
 fonts.register_fonts()
 FONT = fonts.CONDENSED
@@ -67,3 +75,12 @@ def test_five_thousand_characters_fit_in_two_lines_quickly() -> None:
 def test_escaped_text_reads_back_literally_in_a_paragraph(text: str) -> None:
     style = ParagraphStyle("test", fontName=FONT, fontSize=SIZE)
     assert Paragraph(escape(text), style).getPlainText() == text
+
+
+def test_undrawable_characters_become_a_replacement_mark() -> None:
+    assert drawable("plain text") == "plain text"
+    assert drawable("bell\x07 nul\x00") == "bell  nul "
+    assert drawable("Ωmega Жук é") == "Ωmega Жук é"
+    assert drawable("smile 😀 中") == f"smile {REPLACEMENT} {REPLACEMENT}"
+    assert one_line("a\tb\nc\x0bd") == "a b c d"
+    assert wrap("😀 x", FONT, SIZE, 100) == [f"{REPLACEMENT} x"]

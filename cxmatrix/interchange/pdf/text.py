@@ -2,16 +2,45 @@
 
 Nothing is ever drawn wider than the room it was given: text is wrapped at spaces, words too
 long for a line are broken, and whatever does not fit in the lines allowed is cut with an
-ellipsis.
+ellipsis. Characters the fonts cannot draw (emoji, CJK) become a visible replacement mark
+and control characters become spaces, so every string is drawn the same everywhere.
 """
 
 from __future__ import annotations
 
 from xml.sax.saxutils import escape as _xml_escape
 
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from cxmatrix.interchange.pdf import fonts
+
 ELLIPSIS = "…"
+REPLACEMENT = "\ufffd"
+_coverage: frozenset[int] | None = None
+
+
+def _covered() -> frozenset[int]:
+    """The code points every one of our four faces can draw, in the Basic Multilingual
+    Plane only: reportlab writes a broken text map (ToUnicode) for characters beyond it, such
+    as emoji, which spoils copying text out of the PDF."""
+    global _coverage
+    if _coverage is None:
+        fonts.register_fonts()
+        maps = [set(pdfmetrics.getFont(name).face.charToGlyph) for name in fonts.FONT_FILES]
+        _coverage = frozenset(c for c in set.intersection(*maps) if c <= 0xFFFF)
+    return _coverage
+
+
+def drawable(text: str) -> str:
+    """``text`` with control characters as spaces and undrawable characters replaced."""
+    if text.isascii() and text.isprintable():
+        return text
+    covered = _covered()
+    return "".join(
+        char if ord(char) in covered or char.isspace()
+        else REPLACEMENT if char.isprintable() else " "
+        for char in text)
 
 
 def escape(text: str) -> str:
@@ -20,8 +49,9 @@ def escape(text: str) -> str:
 
 
 def one_line(text: str) -> str:
-    """Text with line breaks, tabs and repeated spaces folded into single spaces."""
-    return " ".join(text.split())
+    """Text with line breaks, tabs and repeated spaces folded into single spaces (and made
+    drawable)."""
+    return " ".join(drawable(text).split())
 
 
 def width_of(text: str, font: str, size: float) -> float:
@@ -58,7 +88,7 @@ def wrap(text: str, font: str, size: float, width: float, max_lines: int | None 
     With ``max_lines``, the last line allowed holds the rest of the text, cut with an
     ellipsis. Empty text gives no lines.
     """
-    words = text.split()
+    words = drawable(text).split()
     if not words or width <= 0:
         return []
     space = stringWidth(" ", font, size)
