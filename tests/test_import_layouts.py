@@ -348,3 +348,11 @@ def test_a_large_grid_imports_exactly(tmp_path: Path) -> None:
            for t in matrix.iter_touchpoints()]
     assert got == expected
     assert [s.name for s in matrix.stages] == [s.name for s in original.stages]
+
+
+def test_department_codes_stay_short_whatever_the_name(tmp_path: Path) -> None:
+    rows: list[list[Any]] = [["Touchpoint", "0/0/0:ß", "Straße", "ßßß ßßß"],
+                             ["Demo", "O", "I", "H"]]
+    matrix = read(workbook(tmp_path / "codes.xlsx", rows)).matrix
+    codes = [d.code for d in matrix.departments]
+    assert all(len(code) <= 4 for code in codes) and len(set(codes)) == 3

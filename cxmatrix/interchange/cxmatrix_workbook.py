@@ -17,13 +17,13 @@ from cxmatrix.domain.model import (
     DomainError,
     Matrix,
     Touchpoint,
-    derive_code,
 )
 from cxmatrix.domain.progress import Progress
 from cxmatrix.domain.roles import Role
 from cxmatrix.interchange import workbook_layout as layout
 from cxmatrix.interchange.errors import ImportFailed
 from cxmatrix.interchange.formats import ImportResult
+from cxmatrix.interchange.import_build import short_code
 from cxmatrix.interchange.import_report import CodeUse, ImportReport
 from cxmatrix.interchange.sheet_table import SheetTable, cell_ref
 from cxmatrix.interchange.xlsx_reader import (
@@ -164,8 +164,12 @@ def _read_matrix(matrix: Matrix, table: SheetTable, bands: set[int],
         elif header:
             department = matrix.find_department(header)
             if department is None:
-                code = derive_code(header, [d.code for d in matrix.departments])
-                department = matrix.add_department(header, code)
+                code = short_code(header, [d.code for d in matrix.departments])
+                try:
+                    department = matrix.add_department(header, code)
+                except DomainError as error:
+                    raise ImportFailed(f"{name}: sheet {layout.MATRIX_SHEET!r}, row "
+                                       f"{layout.HEADER_ROW}: {error}") from None
             department_columns[column] = department.id
     if "name" not in attribute_columns:
         raise ImportFailed(f"{name}: sheet {layout.MATRIX_SHEET!r}, row {layout.HEADER_ROW}: "

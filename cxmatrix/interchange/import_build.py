@@ -21,6 +21,7 @@ from cxmatrix.domain.codes import (
     roles_for_row,
 )
 from cxmatrix.domain.model import (
+    MAX_CODE_LENGTH,
     MAX_NAME_LENGTH,
     Department,
     Matrix,
@@ -46,6 +47,25 @@ _PLACEHOLDER = re.compile(r"^(tbd|tbc|todo|to do|\.\.\.|…|\?+|xxx+|placeholder
                           r"add (more|new|rows?).*|\(add.*\)|new touchpoint)$", re.IGNORECASE)
 _NUMBER = re.compile(r"[-+]?[\d.,]+%?")
 _UNKNOWN = object()
+
+
+def short_code(name: str, taken: list[str]) -> str:
+    """A department code of at most MAX_CODE_LENGTH characters, not in ``taken``.
+
+    derive_code can return longer codes when upper-casing lengthens a letter ("ß" -> "SS"),
+    so the result is cut and made unique here.
+    """
+    code = derive_code(name, taken)
+    if len(code) <= MAX_CODE_LENGTH:
+        return code
+    upper = {c.upper() for c in taken}
+    base = code[:MAX_CODE_LENGTH]
+    candidate, number = base, 2
+    while candidate.upper() in upper:
+        suffix = str(number)
+        candidate = base[:MAX_CODE_LENGTH - len(suffix)] + suffix
+        number += 1
+    return candidate
 
 
 @dataclass
@@ -156,7 +176,7 @@ class _Builder:
         key = name_key(name)
         found = self.department_ids.get(key)
         if found is None:
-            code = derive_code(name, self.codes_taken)
+            code = short_code(name, self.codes_taken)
             self.codes_taken.append(code)
             found = self.matrix.new_id()
             self.matrix.load_department(Department(found, name.strip()[:MAX_NAME_LENGTH],

@@ -23,6 +23,7 @@ from cxmatrix.domain.model import (
     name_key,
 )
 from cxmatrix.domain.roles import Role
+from cxmatrix.interchange.import_build import short_code
 
 _ATTRIBUTES = tuple(k for k in TOUCHPOINT_TEXT_FIELDS if k != "name") + TOUCHPOINT_FLAG_FIELDS
 
@@ -223,8 +224,9 @@ def _department_id(matrix: Matrix, name: str) -> int:
 
 def _apply(matrix: Matrix, change: Change, undo: MergeUndo) -> None:
     if isinstance(change, AddDepartment):
-        taken = {d.code.upper() for d in matrix.departments}
-        code = change.code if change.code and change.code.upper() not in taken else None
+        taken = [d.code for d in matrix.departments]
+        code = change.code if change.code and change.code.upper() not in \
+            {c.upper() for c in taken} else short_code(change.name, taken)
         undo.departments.append(matrix.add_department(change.name, code, change.lead).id)
     elif isinstance(change, AddStage):
         undo.stages.append(matrix.add_stage(change.name).id)
