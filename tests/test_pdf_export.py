@@ -11,13 +11,14 @@ import pytest
 from pdf_checks import demo_matrix, font_report, glyphs_outside, margins_are_blank, page_texts
 
 from cxmatrix.domain.findings import CRITICAL_MOMENT_UNOWNED, NO_OWNER, compute_findings
+from cxmatrix.domain.generate import generate_matrix
 from cxmatrix.domain.model import Matrix
 from cxmatrix.domain.progress import Cancelled, Progress
 from cxmatrix.domain.roles import Role
 from cxmatrix.interchange.errors import ExportFailed
 from cxmatrix.interchange.formats import writer_for
 from cxmatrix.interchange.pdf import fonts
-from cxmatrix.interchange.pdf_export import write
+from cxmatrix.interchange.pdf_export import chart_overview, write
 
 POINTS_PER_INCH = 72
 
@@ -238,3 +239,17 @@ def test_metadata_names_the_matrix(demo: Matrix, demo_pdf: Path) -> None:
     assert metadata is not None
     assert metadata.title == demo.title
     assert (metadata.creator or "").startswith("cxmatrix")
+
+
+@pytest.mark.parametrize("size", ["a4", "letter", "tabloid"])
+def test_chart_overview_predicts_the_chart_pages(size: str, tmp_path: Path) -> None:
+    matrix = generate_matrix(150, 45)
+    overview = chart_overview(matrix, size)
+    path = tmp_path / "overview.pdf"
+    write(matrix, path, page_size=size)
+    chart = [t for t in page_texts(path) if t.startswith("Responsibility chart")]
+    assert overview.pages == len(chart)
+    if overview.department_parts > 1:
+        assert f"(part 1 of {overview.department_parts})" in chart[0]
+    else:
+        assert "(part" not in chart[0]

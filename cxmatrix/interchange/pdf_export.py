@@ -10,6 +10,7 @@ at all.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -17,10 +18,29 @@ from cxmatrix.domain.model import Department, Matrix
 from cxmatrix.domain.progress import Progress
 from cxmatrix.interchange.atomic import atomic_path
 from cxmatrix.interchange.errors import ExportFailed
+from cxmatrix.interchange.pdf import fonts, theme
+from cxmatrix.interchange.pdf.chart import ChartLayout
 from cxmatrix.interchange.pdf.report import build_report
-from cxmatrix.interchange.pdf.theme import PAGE_SIZES
+from cxmatrix.interchange.pdf.theme import PAGE_SIZE_NAMES, PAGE_SIZES
 
-PAGE_SIZE_CHOICES = tuple(PAGE_SIZES)
+PAGE_SIZE_CHOICES = tuple(PAGE_SIZES)  # a4, letter, a3, tabloid
+PAGE_SIZE_LABELS = PAGE_SIZE_NAMES  # for a dialog: {"a4": "A4", "letter": "US Letter", ...}
+
+
+@dataclass(frozen=True)
+class ChartOverview:
+    """How the chart will be cut up on a page size, for an export dialog to show."""
+
+    pages: int
+    department_parts: int  # >1 when the departments are split across pages side by side
+    departments_per_page: int
+
+
+def chart_overview(matrix: Matrix, page_size: str = "a4") -> ChartOverview:
+    """Lay the chart out without drawing it (a fraction of a second for 2,000 touchpoints)."""
+    fonts.register_fonts()
+    layout = ChartLayout(matrix, {}, *theme.frame_size(page_size))
+    return ChartOverview(len(layout.pages), len(layout.parts), layout.per_part)
 
 
 def lens_departments(matrix: Matrix, names: Iterable[str], file_name: str

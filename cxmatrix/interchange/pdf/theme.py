@@ -45,6 +45,15 @@ MARGIN = 36.0  # half an inch: inside every printer's unprintable border
 HEADER_HEIGHT = 30.0  # title line and rule, above the frame
 FOOTER_HEIGHT = 22.0  # rule and footer line, below the frame
 
+
+
+def frame_size(name: str) -> tuple[float, float]:
+    """The room between the margins, header and footer of a landscape page."""
+    width, height = page_size(name)
+    return (width - 2 * MARGIN,
+            height - 2 * MARGIN - HEADER_HEIGHT - FOOTER_HEIGHT)
+
+
 TITLE_SIZE = 11.0
 HEADER_SMALL = 8.0
 FOOTER_SIZE = 7.5
