@@ -11,6 +11,12 @@ from pathlib import Path
 from cxmatrix.interchange.errors import ExportFailed
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 @contextlib.contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
     """Yield a temporary path to write; on success it replaces ``target`` in one step."""
@@ -29,6 +35,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
         yield temp
         with open(temp, "rb+") as written:
             os.fsync(written.fileno())
+        temp.chmod(0o666 & ~_umask())  # mkstemp makes 0600; exports follow the user's umask
         os.replace(temp, target)
     except OSError as error:
         raise ExportFailed(f"{target}: could not be written: {error.strerror or error}") from error
