@@ -43,7 +43,9 @@ LETTER_FONT = fonts.BOLD
 LETTER_SIZE = 7.4
 GUTTER = 26.0  # finding marker and moment symbols, left of the name
 MIN_CELL = 14.0  # narrowest legible column: a letter and a rotated heading line
-MAX_CELL = 56.0
+MAX_CELL = 56.0  # wider only on wide paper, once the names have their share
+MAX_WIDE_CELL = 96.0
+NAME_SHARE_MAX = 0.36
 INFO_HEIGHT = 18.0  # the line above the chart saying what it shows
 INFO_HEIGHT_PARTS = 27.0  # ... and a second line naming the departments of this part
 LEGEND_GAP = 8.0
@@ -131,6 +133,9 @@ class ChartLayout:
                       for rows in blocks for part_index, part in enumerate(self.parts)]
 
     def _choose_columns(self, departments: list[Department]) -> None:
+        """Split the departments into parts that fit at a legible width, then share the
+        width: names first get what they need, cells up to MAX_CELL, and on wide paper the
+        names up to NAME_SHARE_MAX of it and the cells the rest (up to MAX_WIDE_CELL)."""
         count = len(departments)
         name_width = min(240.0, max(150.0, self.width * 0.24))
         room = self.width - GUTTER - name_width
@@ -140,10 +145,12 @@ class ChartLayout:
             fit_count = max(1, int(room // MIN_CELL))
             part_count = math.ceil(count / fit_count)
             self.per_part = math.ceil(count / part_count)
-            self.cell_width = min(MAX_CELL, room / self.per_part)
-            # Few departments: give the names the room the cells do not need.
-            spare = room - self.cell_width * self.per_part
-            name_width += min(spare, max(0.0, self.width * 0.4 - name_width))
+            cell = room / self.per_part
+            if cell > MAX_CELL:
+                wanted = self.width - GUTTER - self.per_part * MAX_CELL
+                name_width = max(name_width, min(wanted, self.width * NAME_SHARE_MAX))
+                cell = min(MAX_WIDE_CELL, (self.width - GUTTER - name_width) / self.per_part)
+            self.cell_width = cell
         self.name_width = name_width
 
     def _paginate(self, findings: Mapping[int, Sequence[Finding]]
