@@ -225,11 +225,13 @@ def resolve_mapping(preset: str, codes: Mapping[str, int]) -> CodeMapping:
     i_means = Target.INFLUENCE
     if preset == "auto":
         oih, raci = _letter_family_counts(codes.items())
+        uses_i = any("i" in (_parts(key) or [key]) for key in codes)
         if raci > oih:
             i_means = Target.NO_ROLE
-            explanation = ("The codes look like RACI, so I is read as Informed (no role); "
-                           "R is Own only where the row has no A.")
-        elif raci or oih:
+            if uses_i:
+                explanation = ("The codes look like RACI, so I is read as Informed (no role); "
+                               "R is Own only where the row has no A.")
+        elif (raci or oih) and uses_i:
             explanation = "The codes look like Own/Influence/Handle, so I is read as Influence."
     words = _preset_words(preset, i_means)
     entries: dict[str, Target] = {}

@@ -87,6 +87,8 @@ class ImportReport:
             lines.append(f"Read {where} as {kind}" + (
                 f" (headings in row {self.detected['header_row']})."
                 if self.detected.get("header_row") else "."))
+        if self.detected and not self.cxmatrix_workbook:
+            lines.append(self._detection_line())
         lines.append(f"Created {self.touchpoints:,} touchpoints in {self.stages:,} stages and "
                      f"{self.departments:,} departments.")
         per_role = ", ".join(f"{self.roles[role]:,} {role.label}" for role in Role)
@@ -112,6 +114,27 @@ class ImportReport:
                 lines.append(f"Column {label} is not imported: {reason}.")
         lines.extend(self.renamed)
         return lines
+
+    def _detection_line(self) -> str:
+        detected = self.detected
+        if detected.get("stage_column"):
+            stages = f"stages from column {detected['stage_column']}"
+        elif detected.get("stage_heading_rows"):
+            stages = "stages from heading rows"
+        else:
+            stages = "no stages"
+        used = [c for c in detected.get("columns", []) if c["included"]]
+        if self.shape == "list":
+            roles = ", ".join(
+                f"{c['header']} ({Target(c['role']).label if c.get('role') else 'no role'})"
+                for c in used)
+            columns = f"departments named in {roles}" if roles else "no role columns"
+        else:
+            columns = f"{len(used)} department columns"
+            if used:
+                columns += f" ({used[0]['column']} to {used[-1]['column']})"
+        return (f"Touchpoint names from column {detected.get('label_column')}; {stages}; "
+                f"{columns}.")
 
     def as_dict(self) -> dict[str, Any]:
         return {

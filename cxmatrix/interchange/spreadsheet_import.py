@@ -235,7 +235,8 @@ def _analyse(path: Path, sheets: list[SheetInfo], table: SheetTable, layout: Lay
 
 def _new_report(path: Path, table: SheetTable, layout: Layout, mapping: CodeMapping,
                 codes: dict[str, CodeUse]) -> ImportReport:
-    report = ImportReport(path.name, table.name, layout.shape)
+    sheet = table.name if path.suffix.lower() in WORKBOOK_SUFFIXES else ""
+    report = ImportReport(path.name, sheet, layout.shape)
     report.detected = layout.describe()
     report.codes = codes
     report.mapping_explanation = mapping.explanation
