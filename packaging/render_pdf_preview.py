@@ -54,7 +54,7 @@ def render_previews(pdf: Path, folder: Path) -> list[Path]:
         written = []
         for name, index in chosen.items():
             image = document[index].render(scale=SCALE).to_pil().convert("RGB")
-            small = image.quantize(colors=COLOURS, method=Image.Quantize.FASTOCTREE, dither=0)
+            small = image.quantize(colors=COLOURS, method=Image.Quantize.MEDIANCUT, dither=0)
             path = folder / name
             small.save(path, optimize=True)
             if path.stat().st_size > MAX_PNG_BYTES:

@@ -340,7 +340,7 @@ class ChartPage(Flowable):
             symbol_x = 11.0
             if tp.peak:
                 moments.append((symbol_x, middle, PEAK))
-                symbol_x += 7.5
+                symbol_x += 7.8
             if tp.end:
                 moments.append((symbol_x, middle, END))
             for dept_id, role in matrix.row_roles(tp.id).items():
@@ -415,10 +415,10 @@ class ChartPage(Flowable):
             draw_marker(canvas, code, 5.5, middle)
         if moments:
             text = canvas.beginText()
-            text.setFont(fonts.REGULAR, 7)
+            text.setFont(fonts.REGULAR, 7.6)
             text.setFillColor(theme.INK)
             for x, middle, symbol in moments:
-                text.setTextOrigin(x, middle - 2.5)
+                text.setTextOrigin(x, middle - 2.7)
                 text.textOut(symbol)
             canvas.drawText(text)
 

@@ -42,6 +42,11 @@ HEADING = ParagraphStyle("heading", fontName=fonts.BOLD, fontSize=theme.HEADING_
                          leading=theme.HEADING_SIZE * 1.2, textColor=theme.INK, spaceAfter=2)
 SUBTITLE = ParagraphStyle("subtitle", fontName=fonts.REGULAR, fontSize=9, leading=12,
                           textColor=theme.MUTED)
+NOTE = ParagraphStyle("note", fontName=fonts.REGULAR, fontSize=7.2, leading=9,
+                      textColor=theme.MUTED)
+TABLE_NOTE = ("Bars: each department's Own, Influence and Handle counts, on one scale. "
+              "Stage columns: the touchpoints a department owns in each stage; darker cells "
+              "mean more.")
 HEADER_CELL = ParagraphStyle("header-cell", fontName=TABLE_BOLD, fontSize=TABLE_SIZE,
                              leading=TABLE_SIZE * 1.15, textColor=theme.INK)
 
@@ -348,6 +353,8 @@ def summary_section(matrix: Matrix, findings: Sequence[Finding], width: float,
     fixed = NAME_COLUMN + 4 * COUNT_COLUMN + BAR_COLUMN + GAP_COLUMN
     if not stages or (width - fixed) / len(stages) >= MIN_STAGE_COLUMN:
         story.append(department_table(matrix, summary, stages, width))
+        story.append(Spacer(1, 6))
+        story.append(Paragraph(escape(TABLE_NOTE), NOTE))
         return story
     # Too many stages to sit beside the role counts: role counts first, then the heat map
     # in blocks of stages.
@@ -357,5 +364,7 @@ def summary_section(matrix: Matrix, findings: Sequence[Finding], width: float,
         story.append(Spacer(1, 14))
         story.append(department_table(matrix, summary, stages[start:start + per_block],
                                       width, with_roles=False))
+    story.append(Spacer(1, 6))
+    story.append(Paragraph(escape(TABLE_NOTE), NOTE))
     return story
 
