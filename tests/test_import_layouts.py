@@ -356,3 +356,57 @@ def test_department_codes_stay_short_whatever_the_name(tmp_path: Path) -> None:
     matrix = read(workbook(tmp_path / "codes.xlsx", rows)).matrix
     codes = [d.code for d in matrix.departments]
     assert all(len(code) <= 4 for code in codes) and len(set(codes)) == 3
+
+
+def test_transposed_grid_touchpoints_across(tmp_path: Path) -> None:
+    rows: list[list[Any]] = [
+        [None, "Onboarding", None, "Renewal"],
+        ["Department", "Demo", "Invoice", "Renewal call"],
+        ["Sales", "O", None, "I"],
+        ["Support", "I", "H", None],
+        ["Finance", None, "O", "x"],
+    ]
+    path = workbook(tmp_path / "across.xlsx", rows, merges=("B1:C1",))
+    result = read(path)
+    matrix = result.matrix
+    assert result.details["detection"]["transposed"] is True
+    assert [d.name for d in matrix.departments] == ["Sales", "Support", "Finance"]
+    assert [(s.name, [t.name for t in matrix.touchpoints_in(s.id)]) for s in matrix.stages] \
+        == [("Onboarding", ["Demo", "Invoice"]), ("Renewal", ["Renewal call"])]
+    assert roles(matrix, "Invoice") == {"Support": H, "Finance": O}
+    # The reference is the sheet's own cell, not the transposed one.
+    assert any("code 'x' not understood: D5" in line for line in result.report)
+    assert "touchpoints across" in result.report[0]
+
+
+def test_transposed_grid_recognised_by_department_names(tmp_path: Path) -> None:
+    rows: list[list[Any]] = [
+        [None, "Welcome call", "QBR", "Outage notice", "Survey"],
+        ["Customer Success", "O", "O", "H", "I"],
+        ["Sales", "I", "I", None, None],
+        ["Engineering", None, None, "O", None],
+        ["Marketing", None, None, "I", "O"],
+    ]
+    matrix = read(workbook(tmp_path / "across2.xlsx", rows)).matrix
+    assert [d.name for d in matrix.departments] == ["Customer Success", "Sales", "Engineering",
+                                                    "Marketing"]
+    assert roles(matrix, "Outage notice") == {"Customer Success": H, "Engineering": O,
+                                              "Marketing": I}
+
+
+def test_transposed_list_one_row_per_department(tmp_path: Path) -> None:
+    rows: list[list[Any]] = [
+        ["Team", "Owns", "Influences", "Handles"],
+        ["Sales", "Demo; Contract", "Renewal call", ""],
+        ["Customer Success", "Renewal call, QBR", "Demo", "Outage notice"],
+        ["Engineering", "Outage notice", "", ""],
+    ]
+    result = read(workbook(tmp_path / "by_team.xlsx", rows))
+    matrix = result.matrix
+    assert result.details["detection"]["shape"] == "list"
+    assert result.details["detection"]["transposed"] is True
+    assert [d.name for d in matrix.departments] == ["Sales", "Customer Success", "Engineering"]
+    assert sorted(names(matrix)) == ["Contract", "Demo", "Outage notice", "QBR", "Renewal call"]
+    assert roles(matrix, "Demo") == {"Sales": O, "Customer Success": I}
+    assert roles(matrix, "Outage notice") == {"Customer Success": H, "Engineering": O}
+    assert "one row per department" in result.report[0]

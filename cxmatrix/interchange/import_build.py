@@ -33,7 +33,7 @@ from cxmatrix.domain.progress import Progress
 from cxmatrix.domain.roles import Role
 from cxmatrix.interchange.import_layout import GRID, Layout
 from cxmatrix.interchange.import_report import CodeUse, ImportReport
-from cxmatrix.interchange.sheet_table import SheetTable, cell_ref, column_letter
+from cxmatrix.interchange.sheet_table import SheetTable, column_letter
 
 DEFAULT_STAGE = "Touchpoints"
 _LIST_SPLIT = re.compile(r"\s*[;,\n]\s*")
@@ -209,6 +209,9 @@ class _Builder:
     def build(self) -> BuildOutcome:
         layout = self.layout
         report = self.report
+        if layout.shape != GRID and layout.transposed:
+            self.build_department_rows()
+            return self.finish()
         if layout.shape == GRID:
             for choice in layout.department_columns:
                 self.new_department_for_column(choice.index, choice.header)
@@ -241,12 +244,12 @@ class _Builder:
                     current_stage = stage_text
             if not label:
                 if has_roles:
-                    report.skip_row("role codes but no touchpoint name", f"row {row_index + 1}")
+                    report.skip_row("role codes but no touchpoint name", self.table.line(row_index))
                 continue
             if not has_roles:
                 reason = self.not_a_touchpoint(label)
                 if reason:
-                    report.skip_row(reason, f"row {row_index + 1}")
+                    report.skip_row(reason, self.table.line(row_index))
                     continue
                 if layout.stage_rows and self.looks_like_heading(row_index, cells,
                                                                  attribute_columns):
@@ -259,13 +262,17 @@ class _Builder:
                 if reason is None and layout.shape == GRID and self.numbers_only(cells):
                     reason = "numbers, not role codes (a totals row?)"
                 if reason:
-                    report.skip_row(reason, f"row {row_index + 1}")
+                    report.skip_row(reason, self.table.line(row_index))
                     continue
             events.append(("touchpoint", row_index, current_stage))
             touchpoints += 1
             if self.max_touchpoints is not None and touchpoints >= self.max_touchpoints:
                 break
         self.apply(events)
+        return self.finish()
+
+    def finish(self) -> BuildOutcome:
+        report = self.report
         for role, count in self.role_counts.items():
             report.roles[role] += count
         self.matrix.load_finished()
@@ -273,6 +280,61 @@ class _Builder:
         report.departments = len(self.matrix.departments)
         report.stages = len(self.matrix.stages)
         return BuildOutcome(self.matrix, report, self.source_rows)
+
+    def build_department_rows(self) -> None:
+        """A list turned around: each row a department, its role columns naming touchpoints
+        ("Owns: Demo; Contract")."""
+        layout = self.layout
+        report = self.report
+        touchpoints: dict[str, int] = {}
+        targets: dict[int, dict[int, Target]] = {}
+        for row_index in range(layout.header_row + 1, self.table.height):
+            if self.progress is not None and row_index % 2000 == 0:
+                self.progress.step(row_index, self.table.height, "Importing rows")
+            department = self.value(row_index, layout.label_column)
+            listed = [(c, self.value(row_index, c.index)) for c in layout.department_columns]
+            listed = [(c, text) for c, text in listed if text]
+            if not department:
+                if listed:
+                    report.skip_row("touchpoints listed but no department name",
+                                    self.table.line(row_index))
+                continue
+            reason = self.not_a_touchpoint(department)
+            if reason:
+                report.skip_row(reason, self.table.line(row_index))
+                continue
+            department_id = self.department_id(department)
+            for choice, text in listed:
+                target = self.mapping.entries.get(normalise_code(choice.header), choice.target)
+                for name in _LIST_SPLIT.split(text):
+                    name = name.strip()
+                    if not name:
+                        continue
+                    if name.casefold() in NOBODY_CODES:
+                        report.no_role_cells += 1
+                        continue
+                    key = name_key(name)
+                    touchpoint_id = touchpoints.get(key)
+                    if touchpoint_id is None:
+                        if self.max_touchpoints is not None and \
+                                len(touchpoints) >= self.max_touchpoints:
+                            continue
+                        touchpoint = Touchpoint(self.matrix.new_id(),
+                                                self.stage_id(DEFAULT_STAGE),
+                                                name[:MAX_NAME_LENGTH])
+                        self.matrix.load_touchpoint(touchpoint)
+                        touchpoint_id = touchpoints[key] = touchpoint.id
+                        self.source_rows[touchpoint_id] = row_index + 1
+                    if target is None:
+                        report.skip_cell(f"column {choice.header!r} has no role",
+                                         self.table.ref(row_index, choice.index))
+                        continue
+                    row_targets = targets.setdefault(touchpoint_id, {})
+                    previous = row_targets.get(department_id)
+                    if previous is None or target.strength > previous.strength:
+                        row_targets[department_id] = target
+        for touchpoint_id, row_targets in targets.items():
+            self.store_roles(touchpoint_id, list(row_targets), list(row_targets.values()))
 
     def not_a_touchpoint(self, label: str) -> str | None:
         if self.layout.shape == GRID and label.casefold() in self.mapping.entries and \
@@ -316,7 +378,8 @@ class _Builder:
         for index, (kind, row, text) in enumerate(events):
             if kind == "heading":
                 if index > last_touchpoint:
-                    report.skip_row("text below the table (a note or legend?)", f"row {row + 1}")
+                    report.skip_row("text below the table (a note or legend?)",
+                                    self.table.line(row))
                     continue
                 current = text
                 self.stage_id(current)
@@ -341,7 +404,7 @@ class _Builder:
                     setattr(touchpoint, key, True)
                 elif flag not in _FLAG_FALSE:
                     setattr(touchpoint, key, True)
-                    self.report.skip_cell(f"{key} flag read as yes", cell_ref(row, column))
+                    self.report.skip_cell(f"{key} flag read as yes", self.table.ref(row, column))
             elif key == "notes":
                 if text:
                     notes.append(text)
@@ -388,7 +451,7 @@ class _Builder:
             if target is None:
                 target = self.target_of(text)
             if target is _UNKNOWN:
-                report.skip_cell(f"code {text!r} not understood", cell_ref(row, column))
+                report.skip_cell(f"code {text!r} not understood", self.table.ref(row, column))
             elif target is Target.OWN:
                 row_roles[department_id] = Role.OWN
                 owned = True
@@ -422,12 +485,12 @@ class _Builder:
                     continue
                 if not any(ch.isalpha() for ch in name):
                     self.report.skip_cell(f"{name!r} is not a department name",
-                                          cell_ref(row, choice.index))
+                                          self.table.ref(row, choice.index))
                     continue
                 department_id = self.department_id(name)
                 if target is None:
                     self.report.skip_cell(f"column {choice.header!r} has no role",
-                                          cell_ref(row, choice.index))
+                                          self.table.ref(row, choice.index))
                     continue
                 previous = strongest.get(department_id)
                 if previous is None or target.strength > previous.strength:

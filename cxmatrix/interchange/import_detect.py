@@ -28,7 +28,9 @@ from cxmatrix.interchange.import_layout import (
     ColumnChoice,
     Layout,
     attribute_of_heading,
+    department_name_share,
     ignored_reason_of_heading,
+    is_department_heading,
     is_stage_heading,
     label_heading_score,
 )
@@ -237,12 +239,26 @@ class Detector:
         if best_grid[0] >= 2 or (best_grid[0] >= 1 and best_list[0] == 0):
             return self.grid_layout(best_grid[1])
         if best_list[0] >= 1:
-            return self.list_layout(best_list[1])
+            layout = self.list_layout(best_list[1])
+            label_header = layout.headers[layout.label_column]
+            layout.transposed = is_department_heading(label_header)
+            return layout
         raise ImportFailed(
             f"{where}: no matrix found: no row of headings with columns of role codes below "
             "it (such as O/I/H, R/A/C/I or Own/Influence/Handle), and no list with columns "
             "such as 'Owner' or 'Responsible'. Check that this is the right sheet, or put "
             "department names in one heading row and a code in each cell")
+
+    def prefers_transposed(self, layout: Layout) -> bool:
+        """Whether a grid runs the other way: departments down, touchpoints across."""
+        if layout.shape != GRID:
+            return False
+        if is_department_heading(layout.headers[layout.label_column]):
+            return True
+        start, stop = self._data_range(layout.header_row)
+        labels = [self.table.value(r, layout.label_column) for r in range(start, stop)]
+        across = [c.header for c in layout.columns if c.included]
+        return department_name_share(labels) >= 0.5 and department_name_share(across) < 0.25
 
     def _data_range(self, header: int) -> tuple[int, int]:
         return header + 1, min(self.table.height, header + 1 + 4 * SAMPLE_ROWS)
@@ -376,8 +392,9 @@ class Detector:
                 continue
             column_stats = stats[column]
             if column_stats.nonempty >= 2 and column_stats.text + column_stats.short \
-                    == column_stats.nonempty and column_stats.distinct <= max(
-                    1, stats[label].distinct // 2):
+                    == column_stats.nonempty and (column_stats.distinct <= max(
+                    1, stats[label].distinct // 2) or column_stats.nonempty <
+                    stats[label].nonempty):
                 layout.stage_column = column
                 return
 
@@ -423,10 +440,31 @@ class Detector:
         return layout
 
 
-def detect(table: SheetTable, where: str) -> Layout:
-    """The layout of the matrix in ``table``; ImportFailed naming ``where`` if there is none."""
+def detect(table: SheetTable, where: str, *, transposed: bool | None = None
+           ) -> tuple[SheetTable, Layout]:
+    """The layout of the matrix in ``table`` and the table it applies to (``table``, or the
+    table transposed when touchpoints run across). ``transposed`` forces the orientation of a
+    grid. ImportFailed naming ``where`` if there is no matrix."""
     try:
-        return Detector(table).detect(where)
+        if transposed:
+            turned = table.transpose()
+            layout = Detector(turned).detect(where)
+            if layout.shape == GRID:
+                layout.transposed = True
+                return turned, layout
+            raise ImportFailed("with touchpoints across, no grid of role codes was found")
+        detector = Detector(table)
+        layout = detector.detect(where)
+        if transposed is None and detector.prefers_transposed(layout):
+            turned = table.transpose()
+            try:
+                turned_layout = Detector(turned).detect(where)
+            except ImportFailed:
+                return table, layout
+            if turned_layout.shape == GRID:
+                turned_layout.transposed = True
+                return turned, turned_layout
+        return table, layout
     except ImportFailed as error:
         message = str(error)
         if not message.startswith(where):

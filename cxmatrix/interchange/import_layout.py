@@ -44,6 +44,9 @@ class Layout:
     group_row: int | None = None
     ignored_columns: list[tuple[int, str, str]] = field(default_factory=list)
     headers: list[str] = field(default_factory=list)
+    # Grid: the sheet runs the other way (touchpoints across); rows and columns here are the
+    # sheet's columns and rows. List: each row is a department, its cells list touchpoints.
+    transposed: bool = False
 
     @property
     def department_columns(self) -> list[ColumnChoice]:
@@ -67,9 +70,13 @@ class Layout:
             header = self.headers[index] if index < len(self.headers) else ""
             return f"{column_letter(index)} ({header})" if header else column_letter(index)
 
+        grid_across = self.transposed and self.shape == GRID
         return {
             "shape": self.shape,
+            "transposed": self.transposed,
             "header_row": self.header_row + 1,
+            "headings": f"column {column_letter(self.header_row)}" if grid_across
+            else f"row {self.header_row + 1}",
             "label_column": name(self.label_column),
             "stage_column": name(self.stage_column),
             "stage_heading_rows": self.stage_rows,
@@ -98,6 +105,35 @@ _LABEL_WORDS = {"touchpoint", "touchpoints", "touch", "activity", "activities", 
                 "milestones", "point de contact"}
 _STAGE_WORDS = {"stage", "stages", "phase", "phases", "journey stage", "lifecycle", "section",
                 "area", "group"}
+_DEPARTMENT_HEADING_WORDS = {"department", "departments", "dept", "depts", "team", "teams",
+                             "function", "functions", "unit", "units", "org", "organisation",
+                             "organization", "division", "who"}
+_DEPARTMENT_NAMES = {"sales", "marketing", "support", "finance", "legal", "product",
+                     "engineering", "success", "cs", "csm", "hr", "it", "operations", "ops",
+                     "billing", "security", "partnerships", "partners", "training", "services",
+                     "procurement", "data", "design", "research", "r&d", "management",
+                     "leadership", "executive", "accounts", "account", "revenue", "growth",
+                     "compliance", "customer", "service", "pr", "communications", "comms",
+                     "brand", "community", "development", "devops", "qa", "infrastructure",
+                     "people", "talent", "purchasing", "logistics", "delivery", "implementation",
+                     "onboarding team", "professional", "helpdesk", "board", "ceo", "cfo", "cto"}
+
+
+def is_department_heading(header: str) -> bool:
+    """A heading such as "Department" or "Team": the column lists departments."""
+    return any(w in _DEPARTMENT_HEADING_WORDS for w in _words(header))
+
+
+def department_name_share(names: list[str]) -> float:
+    """Which share of these texts look like department names (Sales, Customer Success...)."""
+    texts = [n for n in names if n]
+    if not texts:
+        return 0.0
+    hits = sum(1 for n in texts if any(w in _DEPARTMENT_NAMES for w in _words(n)) and
+               len(_words(n)) <= 4)
+    return hits / len(texts)
+
+
 _ATTRIBUTE_WORDS: dict[str, tuple[str, ...]] = {
     "notes": ("notes", "note", "comments", "comment", "remarks", "remark", "annotation"),
     "channel": ("channel", "channels", "medium", "media", "via"),

@@ -80,13 +80,16 @@ class ImportReport:
     def lines(self) -> list[str]:
         where = f"{self.source}, sheet {self.sheet!r}" if self.sheet else self.source
         kind = {"grid": "a grid", "list": "a list"}.get(self.shape, self.shape)
+        if self.detected.get("transposed"):
+            kind = "a grid with touchpoints across" if self.shape == "grid" else \
+                "a list with one row per department"
         lines = []
         if self.cxmatrix_workbook:
             lines.append(f"Read {where}: a workbook exported by cxmatrix.")
         else:
             lines.append(f"Read {where} as {kind}" + (
-                f" (headings in row {self.detected['header_row']})."
-                if self.detected.get("header_row") else "."))
+                f" (headings in {self.detected['headings']})."
+                if self.detected.get("headings") else "."))
         if self.detected and not self.cxmatrix_workbook:
             lines.append(self._detection_line())
         lines.append(f"Created {self.touchpoints:,} touchpoints in {self.stages:,} stages and "

@@ -25,6 +25,27 @@ class SheetTable:
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # r0, c0, r1, c1
     comments: dict[tuple[int, int], str] = field(default_factory=dict)
     hidden: bool = False
+    transposed: bool = False  # rows here are the sheet's columns
+
+    def ref(self, row: int, column: int) -> str:
+        """The sheet's own reference of a cell of this table ("B7")."""
+        return cell_ref(column, row) if self.transposed else cell_ref(row, column)
+
+    def line(self, row: int) -> str:
+        """The sheet's own name of a row of this table ("row 7", or "column G")."""
+        return f"column {column_letter(row)}" if self.transposed else f"row {row + 1}"
+
+    def transpose(self) -> SheetTable:
+        """The same sheet with rows and columns swapped (touchpoints across -> down)."""
+        width = self.width
+        rows = [[row[c] if c < len(row) else "" for row in self.rows] for c in range(width)]
+        for row in rows:
+            while row and not row[-1]:
+                row.pop()
+        return SheetTable(self.name, trim_rows(rows),
+                          [(c0, r0, c1, r1) for r0, c0, r1, c1 in self.merged],
+                          {(c, r): text for (r, c), text in self.comments.items()},
+                          self.hidden, not self.transposed)
 
     @property
     def height(self) -> int:

@@ -398,7 +398,7 @@ def _inspect_table(path: Path, sheets: list[SheetInfo], table: SheetTable, prese
         WORKBOOK_SUFFIXES else path.name
     if table.height == 0:
         raise ImportFailed(f"{where}: the sheet is empty")
-    layout = detect(table, where)
+    table, layout = detect(table, where)
     uses = collect_codes(table, layout)
     mapping = _resolve(preset, {c.key: c.count for c in uses.values()}, table, layout)
     return _analyse(path, sheets, table, layout, preset, mapping, text_format, about, progress,
