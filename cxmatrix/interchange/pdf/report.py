@@ -61,7 +61,7 @@ def build_report(matrix: Matrix, path: Path, *, page_size: str, source_name: str
         progress.step(0, steps.total, "Laying out the report")
 
     story: list[Flowable] = [SectionStart(info, "Executive summary")]
-    story.extend(summary_section(matrix, findings, document.width, document.height))
+    story.extend(summary_section(matrix, findings, document.width))
     story.append(steps.milestone("Executive summary"))
     story.append(PageBreak())
     story.append(SectionStart(info, "Responsibility chart"))

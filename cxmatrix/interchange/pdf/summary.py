@@ -325,8 +325,8 @@ def department_table(matrix: Matrix, summary: MatrixSummary, stages: Sequence[St
     return table
 
 
-def summary_section(matrix: Matrix, findings: Sequence[Finding], width: float,
-                    height: float) -> list[Flowable]:
+def summary_section(matrix: Matrix, findings: Sequence[Finding], width: float
+                    ) -> list[Flowable]:
     summary = summarise(matrix)
     counts = dict.fromkeys(CODES, 0)
     for finding in findings:
@@ -350,8 +350,8 @@ def summary_section(matrix: Matrix, findings: Sequence[Finding], width: float,
                                SUBTITLE))
         return story
     stages = list(matrix.stages)
-    fixed = NAME_COLUMN + 4 * COUNT_COLUMN + BAR_COLUMN + GAP_COLUMN
-    if not stages or (width - fixed) / len(stages) >= MIN_STAGE_COLUMN:
+    narrowest = MIN_NAME_COLUMN + 4 * COUNT_COLUMN + MIN_BAR_COLUMN + GAP_COLUMN
+    if not stages or (width - narrowest) / len(stages) >= MIN_STAGE_COLUMN:
         story.append(department_table(matrix, summary, stages, width))
         story.append(Spacer(1, 6))
         story.append(Paragraph(escape(TABLE_NOTE), NOTE))
