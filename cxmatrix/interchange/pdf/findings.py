@@ -175,8 +175,9 @@ def findings_section(matrix: Matrix, findings: Sequence[Finding], width: float,
                             if f.code in (NO_OWNER, SEVERAL_OWNERS)}
     total = matrix.touchpoint_count
     if total:
+        verb = "does" if len(touchpoints_at_fault) == 1 else "do"
         subtitle = (f"Every touchpoint needs exactly one clear owner: "
-                    f"{len(touchpoints_at_fault):,} of {total:,} do not have one.")
+                    f"{len(touchpoints_at_fault):,} of {total:,} {verb} not have one.")
     else:
         subtitle = "Every touchpoint needs exactly one clear owner. There are no touchpoints yet."
     story: list[Flowable] = section_heading("Findings", subtitle)
