@@ -226,3 +226,31 @@ def test_screenshot_of_the_raci_sample(qtbot: QtBot, tmp_path: Path) -> None:
     assert wizard.grab().save(str(image))
     assert image.stat().st_size > 10_000
     assert wizard.preview_model.rowCount() == 14
+
+
+def test_turning_a_grid_around(qtbot: QtBot, tmp_path: Path) -> None:
+    rows: list[list[Any]] = [["Touchpoint", "Welcome call", "QBR"], ["Alpha", "O", "I"],
+                             ["Beta", "I", "O"], ["Gamma", None, "H"]]
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    path = tmp_path / "turn.xlsx"
+    book.save(path)
+    wizard = make_wizard(qtbot, path)
+    assert not wizard.transposed_check.isChecked()
+    assert wizard.preview_model.rowCount() == 3
+    wizard.change_code("x", Target.HANDLE)
+    wizard.transposed_check.setChecked(True)
+    assert wizard.inspection.layout.transposed
+    preview = wizard.preview_model
+    assert [preview.index(r, 2).data() for r in range(preview.rowCount())] == [
+        "Welcome call", "QBR"]
+    assert wizard.inspection.preview_departments == ["Alpha", "Beta", "Gamma"]
+    assert wizard.header_spin.prefix() == "column "
+    with qtbot.waitSignal(wizard.accepted, timeout=10_000):
+        wizard.import_button.click()
+    assert wizard.import_result is not None
+    matrix = wizard.import_result.matrix
+    qbr = matrix.find_touchpoints("QBR")[0]
+    assert {matrix.department(d).name: r for d, r in matrix.row_roles(qbr.id).items()} == {
+        "Alpha": Role.INFLUENCE, "Beta": Role.OWN, "Gamma": Role.HANDLE}

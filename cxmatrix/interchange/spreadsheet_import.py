@@ -85,6 +85,7 @@ class Inspection:
     customised: bool = False
     dry_run_complete: bool = True
     mapping_edits: dict[str, Target | None] = field(default_factory=dict)
+    source_table: SheetTable | None = None  # as read, before any transposition
     _workbook: Any = None
 
     @property
@@ -115,6 +116,7 @@ class Inspection:
                               preset or self.preset, code_mapping, self.text_format,
                               self.cxmatrix_about, progress)
         inspection.mapping_edits = edits
+        inspection.source_table = self.source_table
         inspection.customised = self.customised or layout is not None or bool(edits) or (
             preset is not None and preset != self.preset)
         inspection._workbook = self._workbook
@@ -138,6 +140,20 @@ class Inspection:
         except (ImportFailed, ValueError) as error:
             raise ImportFailed(f"{where}: {error}") from None
         return self.adjust(layout=layout)
+
+    def with_transposed(self, transposed: bool) -> Inspection:
+        """Touchpoints across the sheet (a grid), or one row per department (a list)."""
+        if self.layout.shape != GRID:
+            return self.adjust(layout=replace(self.layout, transposed=transposed))
+        source = self.source_table or self.table
+        inspection = _inspect_table(self.path, self.sheets, source, self.preset,
+                                    self.text_format, self.cxmatrix_about, None,
+                                    transposed=transposed)
+        inspection._workbook = self._workbook
+        inspection.customised = True
+        if self.mapping_edits:
+            inspection = inspection.adjust(mapping=self.mapping_edits)
+        return inspection
 
     def with_label_column(self, column: int) -> Inspection:
         layout = self.layout
@@ -391,18 +407,27 @@ def _choose_sheet(workbook: Any, sheets: list[SheetInfo], progress: Progress | N
     return best[2]
 
 
+def _where(path: Path, table: SheetTable) -> str:
+    if path.suffix.lower() in WORKBOOK_SUFFIXES:
+        return f"{path.name}, sheet {table.name!r}"
+    return path.name
+
+
 def _inspect_table(path: Path, sheets: list[SheetInfo], table: SheetTable, preset: str,
                    text_format: dict[str, str], about: dict[str, str] | None,
-                   progress: Progress | None, dry_run: bool = True) -> Inspection:
-    where = f"{path.name}, sheet {table.name!r}" if path.suffix.lower() in \
-        WORKBOOK_SUFFIXES else path.name
+                   progress: Progress | None, dry_run: bool = True,
+                   transposed: bool | None = None) -> Inspection:
+    where = _where(path, table)
     if table.height == 0:
         raise ImportFailed(f"{where}: the sheet is empty")
-    table, layout = detect(table, where)
+    source = table
+    table, layout = detect(table, where, transposed=transposed)
     uses = collect_codes(table, layout)
     mapping = _resolve(preset, {c.key: c.count for c in uses.values()}, table, layout)
-    return _analyse(path, sheets, table, layout, preset, mapping, text_format, about, progress,
-                    codes=uses, dry_run=dry_run)
+    inspection = _analyse(path, sheets, table, layout, preset, mapping, text_format, about,
+                          progress, codes=uses, dry_run=dry_run)
+    inspection.source_table = source
+    return inspection
 
 
 # ---- importing ---------------------------------------------------------------------------------

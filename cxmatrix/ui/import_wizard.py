@@ -20,6 +20,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -267,6 +268,9 @@ class ImportWizard(QDialog):
                                           Qt.ItemDataRole.ToolTipRole)
         self.preset_combo.activated.connect(self._preset_chosen)
         form.addRow("&Codes:", self.preset_combo)
+        self.transposed_check = QCheckBox(objectName="transposedCheck")
+        self.transposed_check.toggled.connect(self._transposed_chosen)
+        form.addRow("", self.transposed_check)
 
         columns_box = QGroupBox("Department columns (tick to import)")
         columns_layout = QVBoxLayout(columns_box)
@@ -385,6 +389,12 @@ class ImportWizard(QDialog):
             self.stage_combo.setCurrentIndex(self.stage_combo.findData(stage_data))
             self.preset_combo.setCurrentIndex(max(0, self.preset_combo.findData(
                 inspection.preset)))
+            self.transposed_check.setText(
+                "Touchpoints run &across the sheet (departments down)" if layout.shape == GRID
+                else "Each row is a &department, its cells name touchpoints")
+            self.transposed_check.setChecked(layout.transposed)
+            self.header_spin.setPrefix("column " if layout.transposed and layout.shape == GRID
+                                       else "")
             self.columns_list.clear()
             items: list[tuple[int, QListWidgetItem]] = []
             listed = {c.index for c in layout.columns}
@@ -492,6 +502,9 @@ class ImportWizard(QDialog):
             self._apply(lambda: self.inspection.with_stages(heading_rows=False))
         else:
             self._apply(lambda: self.inspection.with_stages(column=data))
+
+    def _transposed_chosen(self, checked: bool) -> None:
+        self._apply(lambda: self.inspection.with_transposed(checked))
 
     def _preset_chosen(self, index: int) -> None:
         preset = self.preset_combo.itemData(index)
