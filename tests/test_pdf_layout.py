@@ -8,7 +8,9 @@ import re
 from pathlib import Path
 
 import pypdf
+from hypothesis import HealthCheck, given, settings
 from pdf_checks import font_report, glyphs, glyphs_outside, margins_are_blank, page_texts
+from strategies import matrices
 
 from cxmatrix.domain.findings import compute_findings
 from cxmatrix.domain.generate import generate_matrix
@@ -233,3 +235,19 @@ def test_single_page_of_a_legible_matrix(tmp_path: Path) -> None:
     assert len(chart) == 1
     for dept in matrix.departments:
         assert dept.name in flat(chart[0])
+
+
+@settings(max_examples=12, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(matrix=matrices(max_touchpoints=10, max_departments=6))
+def test_any_matrix_gives_a_pdf_drawn_inside_its_margins(matrix: Matrix,
+                                                          tmp_path: Path) -> None:
+    path = tmp_path / "any.pdf"
+    lenses = [d.name for d in matrix.departments[:1]]
+    write(matrix, path, lenses=lenses, source_name="any.cxm")
+    texts = page_texts(path)
+    assert "Executive summary" in texts[0]
+    assert any("Responsibility chart" in t for t in texts)
+    assert len(texts) >= 3 + len(lenses)
+    assert all(f"Page {n} of {len(texts)}" in t for n, t in enumerate(texts, start=1))
+    check_drawing(path)
