@@ -17,6 +17,10 @@ from cxmatrix.domain.roles import Role
 SHOW_REFERENCES = 10
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}" + ("" if number == 1 else "s")
+
+
 @dataclass
 class CodeUse:
     """One distinct raw code found, how often, and what it maps to."""
@@ -96,8 +100,8 @@ class ImportReport:
                      f"{self.departments:,} departments.")
         per_role = ", ".join(f"{self.roles[role]:,} {role.label}" for role in Role)
         lines.append(f"Cells imported: {per_role}" + (
-            f"; {self.no_role_cells:,} cells with a code meaning no role (such as I, Informed, "
-            "or -)" if self.no_role_cells else "") + ".")
+            f"; {_count(self.no_role_cells, 'cell')} with a code meaning no role (such as I, "
+            "Informed, or -)" if self.no_role_cells else "") + ".")
         if self.mapping_explanation:
             lines.append(self.mapping_explanation)
         if self.touchpoint_notes or self.cell_notes:
@@ -105,11 +109,10 @@ class ImportReport:
                          f"columns and comments), {self.cell_notes:,} on cells (from cell "
                          "comments).")
         for skipped in self.skipped_cells.values():
-            lines.append(f"Skipped {skipped.count:,} cells: {skipped.reason}: "
+            lines.append(f"Skipped {_count(skipped.count, 'cell')}: {skipped.reason}: "
                          f"{skipped.where()}.")
         for skipped in self.skipped_rows.values():
-            noun = "row" if skipped.count == 1 else "rows"
-            lines.append(f"Left out {skipped.count:,} {noun}: {skipped.reason}: "
+            lines.append(f"Left out {_count(skipped.count, 'row')}: {skipped.reason}: "
                          f"{skipped.where()}.")
         for letter, header, reason in self.ignored_columns:
             label = f"{letter} ({header!r})" if header else letter

@@ -303,6 +303,7 @@ class ImportWizard(QDialog):
         mapping_layout = QVBoxLayout(mapping_box)
         self.mapping_model = MappingModel(self)
         self.mapping_view = QTableView(objectName="mappingView")
+        self.mapping_view.setMinimumHeight(120)
         self.mapping_view.setModel(self.mapping_model)
         self.mapping_view.setItemDelegateForColumn(2, TargetDelegate(self.mapping_view))
         self.mapping_view.verticalHeader().hide()
