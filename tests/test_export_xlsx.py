@@ -206,6 +206,21 @@ def test_print_header_escapes_ampersands(tmp_path):
     sheet = openpyxl.load_workbook(export(matrix, tmp_path))["Matrix"]
     assert sheet.oddHeader.left.text == "Sales && Success"
     assert sheet.oddHeader.center.text == "A&&B"
+    matrix.set_properties(title="&" * 500, organisation="R&D " * 100)
+    matrix.update_department(matrix.focus_department_id, name="Success & " * 50)
+    path = export(matrix, tmp_path, "long.xlsx")
+    header = openpyxl.load_workbook(path)["Matrix"].oddHeader
+    parts = [header.left.text, header.center.text, header.right.text]
+    assert sum(len(part) for part in parts) + 6 <= 255  # Excel's limit, with &L&C&R
+    assert all((len(p.rstrip("…")) - len(p.rstrip("…").rstrip("&"))) % 2 == 0 for p in parts)
+
+
+def test_a_matrix_too_big_for_excel_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(xlsx_export, "EXCEL_MAX_ROWS", 100)
+    with pytest.raises(ExportFailed,
+                       match=r"200 touchpoints do not fit in an Excel sheet \(100 rows"):
+        export(generate_size("S"), tmp_path)
+    assert list(tmp_path.iterdir()) == []
 
 
 # ---- the other sheets -------------------------------------------------------------------------

@@ -58,6 +58,8 @@ COLLAPSED_ATTRIBUTES = ("metric", "description", "notes")
 ROLE_WIDTH = 12.5
 HEADER_HEIGHT = 48
 PROGRESS_EVERY = 500
+EXCEL_MAX_ROWS = 1_048_576
+EXCEL_MAX_COLUMNS = 16_384
 
 
 @dataclass
@@ -106,6 +108,7 @@ def write(matrix: Matrix, path: Path, *, source_name: str = "", page_size: str =
     """Write ``matrix`` to the workbook ``path``; raises ExportFailed (and leaves no file)
     when it cannot be written, and Cancelled when ``progress`` is cancelled."""
     path = Path(path)
+    _check_fits(matrix, path)
     found = compute_findings(matrix) if findings is None else list(findings)
     touchpoints = matrix.touchpoint_count
     ticker = _Ticker(progress, 2 * touchpoints + len(found) + 1)
@@ -134,6 +137,16 @@ def write(matrix: Matrix, path: Path, *, source_name: str = "", page_size: str =
             raise ExportFailed(f"{path.name}: the workbook could not be written: {error}"
                                ) from error
     ticker.finish(f"Exported {path.name}")
+
+
+def _check_fits(matrix: Matrix, path: Path) -> None:
+    rows = HEADER_ROW + len(matrix.stages) + matrix.touchpoint_count
+    if rows > EXCEL_MAX_ROWS:
+        raise ExportFailed(f"{path.name}: {matrix.touchpoint_count:,} touchpoints do not fit "
+                           f"in an Excel sheet ({EXCEL_MAX_ROWS:,} rows at most)")
+    if len(TOUCHPOINT_COLUMNS) + len(matrix.departments) > EXCEL_MAX_COLUMNS:
+        raise ExportFailed(f"{path.name}: {len(matrix.departments):,} departments do not fit "
+                           f"in an Excel sheet ({EXCEL_MAX_COLUMNS:,} columns at most)")
 
 
 def _discard(workbook: Workbook) -> None:

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 
 Tick = Callable[[str], None]
 PAPER_SIZES = {"a4": 9, "letter": 1, "a3": 8, "legal": 5}
+HEADER_PART_LIMIT = 80
 
 FINDINGS_COLUMNS = (("Severity", 10), ("Code", 24), ("Stage", 20), ("Touchpoint", 38),
                     ("Department", 24), ("Message", 90))
@@ -91,12 +92,19 @@ def set_up_printing(sheet: WriteOnlyWorksheet, page: PageText, *, landscape: boo
     sheet.oddFooter.right.text = "Page &P of &N"
 
 
-def _header_text(text: str) -> str:
-    """Text for a print header: one short line, with '&' escaped (it starts a code)."""
-    line = " ".join(excel_text(text).split())
-    if len(line) > 80:
-        line = line[:79] + "…"
-    return line.replace("&", "&&")
+def _header_text(text: str, limit: int = HEADER_PART_LIMIT) -> str:
+    """One line of at most ``limit`` characters for a print header, '&' escaped as '&&'.
+
+    Excel refuses a header longer than 255 characters in all, codes included, so each of the
+    three parts stays well under a third of that.
+    """
+    escaped = " ".join(excel_text(text).split()).replace("&", "&&")
+    if len(escaped) <= limit:
+        return escaped
+    cut = escaped[:limit - 1]
+    if (len(cut) - len(cut.rstrip("&"))) % 2:
+        cut = cut[:-1]  # never split an escaped '&&'
+    return cut.rstrip() + "…"
 
 
 def write_findings(workbook: Workbook, cells: CellMaker, matrix: Matrix,
