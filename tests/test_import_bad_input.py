@@ -300,3 +300,39 @@ def test_a_failed_import_leaves_nothing(tmp_path: Path) -> None:
     with pytest.raises(ImportFailed):
         read(path)
     assert set(tmp_path.iterdir()) == before | {path}
+
+
+def lie_about_size(path: Path, part: str, declared: int) -> None:
+    """Patch the zip so that ``part`` claims to unpack to ``declared`` bytes."""
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(part)
+    data[info.header_offset + 22:info.header_offset + 26] = declared.to_bytes(4, "little")
+    name = part.encode()
+    end_record = data.rindex(b"PK\x05\x06")
+    central = int.from_bytes(data[end_record + 16:end_record + 20], "little")
+    while True:
+        length = int.from_bytes(data[central + 28:central + 30], "little")
+        if bytes(data[central + 46:central + 46 + length]) == name:
+            data[central + 24:central + 28] = declared.to_bytes(4, "little")
+            break
+        extra = int.from_bytes(data[central + 30:central + 32], "little")
+        comment = int.from_bytes(data[central + 32:central + 34], "little")
+        central += 46 + length + extra + comment
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("part", ["xl/sharedStrings.xml", "xl/worksheets/sheet1.xml"])
+def test_a_part_that_lies_about_its_size_is_refused(tmp_path: Path, part: str) -> None:
+    base = small_workbook(tmp_path / "base.xlsx")
+    big = b"<!-- " + b" " * (30 * 1024 * 1024) + b" -->"
+    with zipfile.ZipFile(base) as archive:
+        original = archive.read(part) if part in archive.namelist() else \
+            b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>'
+    path = rewrite(base, tmp_path / "liar.xlsx", {part: original + big})
+    lie_about_size(path, part, 2000)
+    with zipfile.ZipFile(path) as archive:
+        assert archive.getinfo(part).file_size == 2000
+    start = time.perf_counter()
+    refused(path, "damaged")
+    assert time.perf_counter() - start < 5

@@ -410,3 +410,14 @@ def test_transposed_list_one_row_per_department(tmp_path: Path) -> None:
     assert roles(matrix, "Demo") == {"Sales": O, "Customer Success": I}
     assert roles(matrix, "Outage notice") == {"Customer Success": H, "Engineering": O}
     assert "one row per department" in result.report[0]
+
+
+def test_excel_sep_hint_and_xlsm(tmp_path: Path) -> None:
+    path = tmp_path / "hinted.csv"
+    path.write_text("sep=;\nTouchpoint;Sales, EMEA;Support\nDemo;O;I\n", encoding="utf-8")
+    result = read(path)
+    assert [d.name for d in result.matrix.departments] == ["Sales, EMEA", "Support"]
+    assert result.details["delimiter"] == "semicolon"
+    macro = workbook(tmp_path / "book.xlsx", [["Touchpoint", "Sales"], ["Demo", "O"]])
+    renamed = macro.rename(tmp_path / "book.xlsm")
+    assert roles(read(renamed).matrix, "Demo") == {"Sales": O}

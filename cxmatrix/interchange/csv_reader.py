@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from pathlib import Path
 
 from cxmatrix.domain.progress import Progress
@@ -25,6 +26,7 @@ from cxmatrix.interchange.sheet_table import (
 )
 
 MAX_TEXT_BYTES = 200 * 1024 * 1024
+_SEP_HINT = re.compile(r"^sep=(.)\r?\n")
 DELIMITERS = (",", ";", "\t", "|")
 SAMPLE_LINES = 50
 
@@ -97,7 +99,12 @@ def read_csv(path: Path, progress: Progress | None = None) -> tuple[SheetTable, 
                                                          codecs.BOM_UTF16_BE)):
         raise ImportFailed(f"{path.name}: this is a binary file, not CSV text")
     text, encoding = decode(path, data)
-    delimiter = detect_delimiter(text, path.suffix.lower())
+    hint = _SEP_HINT.match(text)
+    if hint:  # Excel's "sep=;" first line names the delimiter
+        delimiter = hint.group(1)
+        text = text[hint.end():]
+    else:
+        delimiter = detect_delimiter(text, path.suffix.lower())
     rows: list[list[str]] = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
@@ -118,4 +125,4 @@ def read_csv(path: Path, progress: Progress | None = None) -> tuple[SheetTable, 
         raise ImportFailed(f"{path.name}: more than {MAX_CELLS:,} cells; cxmatrix refuses it")
     names = {",": "comma", ";": "semicolon", "\t": "tab", "|": "bar"}
     return SheetTable(path.stem, rows), {"encoding": encoding,
-                                         "delimiter": names[delimiter]}
+                                         "delimiter": names.get(delimiter, repr(delimiter))}

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 # Limits that keep an import bounded in time and memory, whatever the file declares.
 MAX_ROWS = 250_000
 MAX_COLUMNS = 2_000
-MAX_CELLS = 12_000_000
+MAX_CELLS = 5_000_000
 
 
 @dataclass

@@ -269,6 +269,25 @@ def _parse_xml(path: Path, archive: zipfile.ZipFile, part: str) -> Any:
         raise ImportFailed(f"{path.name}: the part {part} is not valid XML ({error})") from None
 
 
+def _parts_read_with(archive: zipfile.ZipFile) -> list[str]:
+    """The workbook-wide parts python-calamine parses besides the sheet itself."""
+    names = set(archive.namelist())
+    return [part for part in ("xl/sharedStrings.xml", "xl/styles.xml", "xl/workbook.xml",
+                              "xl/_rels/workbook.xml.rels", "[Content_Types].xml")
+            if part in names]
+
+
+def _check_shared_part(path: Path, archive: zipfile.ZipFile, part: str) -> None:
+    """Inflate a part once: it must hold no DTD and be no larger than it says."""
+    first = True
+    for chunk in _iter_part(path, archive, part):
+        if first and _DTD.search(chunk[:65536]):
+            raise ImportFailed(f"{path.name}: the part {part} declares XML entities or a DTD "
+                               "(an XML bomb or external entity); cxmatrix refuses it for "
+                               "safety")
+        first = False
+
+
 # ---- the sheet's extent, measured before anything builds a dense grid ------------------------
 
 _CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})')
@@ -373,13 +392,8 @@ def read_sheet(info: WorkbookInfo, name: str, progress: Progress | None = None) 
         raise ImportFailed(f"{path.name}: sheet {entry.name!r} is a chart or dialog sheet, "
                            "not a table of cells")
     with zipfile.ZipFile(path) as archive:
-        for part in ("xl/sharedStrings.xml",):
-            if part in archive.namelist():
-                for chunk in _iter_part(path, archive, part):
-                    if _DTD.search(chunk[:65536]):
-                        raise ImportFailed(f"{path.name}: {part} declares XML entities or a "
-                                           "DTD; cxmatrix refuses it for safety")
-                    break
+        for part in _parts_read_with(archive):
+            _check_shared_part(path, archive, part)
         _check_sheet_part(path, archive, entry.part, entry.name, progress)
         comments = _read_comments(path, archive, entry.part)
     try:
