@@ -200,6 +200,13 @@ def test_print_setup(demo_book):
         assert other.page_setup.fitToWidth == 1 and other.sheet_properties.pageSetUpPr.fitToPage
 
 
+@pytest.mark.parametrize(("page_size", "code"), [("a4", 9), ("letter", 1), ("a3", 8),
+                                                 ("tabloid", 3)])
+def test_paper_size_follows_the_option(page_size, code, tmp_path):
+    book = openpyxl.load_workbook(export(demo_like(), tmp_path, page_size=page_size))
+    assert {int(book[name].page_setup.paperSize) for name in SHEETS} == {code}
+
+
 def test_print_header_escapes_ampersands(tmp_path):
     matrix = demo_like()
     matrix.set_properties(title="Sales & Success", organisation="A&B")

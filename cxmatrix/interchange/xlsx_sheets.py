@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from cxmatrix.interchange.xlsx_export import MatrixPlacement
 
 Tick = Callable[[str], None]
-PAPER_SIZES = {"a4": 9, "letter": 1, "a3": 8, "legal": 5}
+PAPER_SIZES = {"a4": 9, "letter": 1, "a3": 8, "legal": 5, "tabloid": 3}
 HEADER_PART_LIMIT = 80
 
 FINDINGS_COLUMNS = (("Severity", 10), ("Code", 24), ("Stage", 20), ("Touchpoint", 38),
