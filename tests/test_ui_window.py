@@ -308,16 +308,15 @@ def test_findings_panel_follows_edits_and_selects_rows(qtbot: QtBot, demo: Windo
     assert orphan.touchpoint_id is not None
     matrix = demo.session.matrix
     name = matrix.touchpoint(orphan.touchpoint_id).name
-    group = panel.model.index(0, 0)
-    position = panel.model.findings(Severity.ERROR).index(orphan)
-    panel.tree.setCurrentIndex(panel.model.index(position, 0, group))
+    group = panel.model.index(panel.model.group_row(Severity.ERROR), 0)
+    assert panel.select_finding(orphan)
     assert demo.grid.current_touchpoint_id() == orphan.touchpoint_id
     support = matrix.find_department("Support")
     assert support is not None
     click_cell(qtbot, demo, row_of(demo, name), column_of(demo, "Support"))
     qtbot.keyClick(demo.grid, Qt.Key.Key_O)
     assert panel.model.count(Severity.ERROR) < errors
-    assert panel.model.data(group) == f"Errors ({panel.model.count(Severity.ERROR)})"
+    assert panel.model.data(group) == f"▾ Errors ({panel.model.count(Severity.ERROR)})"
     assert f"{panel.model.count(Severity.ERROR)} errors" in demo.counts.text()
     qtbot.keyClick(demo.grid, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert panel.model.count(Severity.ERROR) == errors
@@ -339,6 +338,7 @@ def test_only_rows_with_findings(demo: Window) -> None:
 
 def test_lens_follows_the_chosen_department_and_edits(qtbot: QtBot, demo: Window) -> None:
     lens = demo.lens_panel
+    demo.lens_dock.raise_()  # the lens catches up when it is shown, not while hidden
     own = lens.lists[Role.OWN]
     owned = len(own.touchpoints)
     assert owned > 0

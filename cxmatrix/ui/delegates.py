@@ -1,22 +1,19 @@
-"""Painting the grid: role cells (letter on the role colour) and the touchpoint name column
-(finding marker, stage headings with their collapse arrow, peak and end badges).
+"""Painting the touchpoint name column (finding marker, stage headings with their collapse
+arrow, peak and end badges), and the palette-dependent colours the grid shares.
 
-Both delegates ask the model once per cell for what they need, in plain Python, instead of
-going through several ``data()`` calls; that keeps a full 1600x1000 viewport cheap to paint.
+The role cells are painted in one pass by grid_painter.py; this delegate asks the model once
+per row for what it needs, in plain Python, instead of going through several ``data()`` calls.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRect, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPolygonF
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPixmap, QPolygonF
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from cxmatrix import palette as colours
 from cxmatrix.domain.roles import Severity
 from cxmatrix.ui.matrix_model import (
-    NAME_COLUMN,
-    ROLE_FILL,
-    ROLE_INK,
     SEVERITY_COLOUR,
     MatrixModel,
     worst_severity,
@@ -33,7 +30,7 @@ def is_dark(pal: QPalette) -> bool:
     return pal.color(QPalette.ColorRole.Base).lightness() < 128
 
 
-class _Colours:
+class Colours:
     """Colours that depend on the palette (light or dark), computed once per palette."""
 
     def __init__(self) -> None:
@@ -46,6 +43,7 @@ class _Colours:
         self.muted = QColor()
         self.note = QColor("#" + colours.FINDING_WARNING)
         self.chip_outline: QColor | None = None
+        self.grid = QColor()
 
     def update(self, pal: QPalette) -> None:
         key = pal.cacheKey()
@@ -65,77 +63,75 @@ class _Colours:
         self.highlight_column = QColor(highlight)
         self.highlight_column.setAlpha(45 if not dark else 70)
         self.muted = pal.color(QPalette.ColorRole.PlaceholderText)
+        # Opaque: a translucent pen takes the slow blending path for every line.
+        self.grid = _mix(pal.color(QPalette.ColorRole.Mid), base, 0.55)
         # The dark Own fill would melt into a dark background: outline the chips there.
         self.chip_outline = QColor(122, 140, 175) if dark else None
 
 
-class RoleCellDelegate(QStyledItemDelegate):
-    """Paints a department cell: the role's letter on the role's colour, a corner mark for a
-    note, the lens column tinted, the selection as a translucent overlay."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._colours = _Colours()
-        self._letter_font: QFont | None = None
-        self._font_key = ""
-
-    def _font(self, base: QFont) -> QFont:
-        key = base.key()
-        if self._letter_font is None or key != self._font_key:
-            self._letter_font = QFont(base)
-            self._letter_font.setBold(True)
-            self._font_key = key
-        return self._letter_font
-
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
-              index: QModelIndex | QPersistentModelIndex) -> None:
-        column = index.column()
-        if column == NAME_COLUMN:
-            return  # covered by the frozen name column
-        model = index.model()
-        assert isinstance(model, MatrixModel)
-        is_stage, role, has_note, highlighted = model.cell_paint_info(index.row(), column)
-        shades = self._colours
-        shades.update(option.palette)
-        rect = option.rect
-        if is_stage:
-            painter.fillRect(rect, shades.band)
-        if highlighted:
-            painter.fillRect(rect.left(), rect.top(), 2, rect.height(), shades.focus)
-            painter.fillRect(rect.right() - 1, rect.top(), 2, rect.height(), shades.focus)
-        if role is not None:
-            inner = rect.adjusted(2, 2, -2, -2)
-            painter.fillRect(inner, ROLE_FILL[role])
-            if shades.chip_outline is not None:
-                painter.setPen(shades.chip_outline)
-                painter.setBrush(Qt.BrushStyle.NoBrush)
-                painter.drawRect(inner.adjusted(0, 0, -1, -1))
-            painter.setPen(ROLE_INK[role])
-            painter.setFont(self._font(option.font))
-            painter.drawText(inner, CENTER, role.letter)
-        if has_note:
-            corner = QPolygonF([QPointF(rect.right() - 7, rect.top() + 1),
-                                QPointF(rect.right(), rect.top() + 1),
-                                QPointF(rect.right(), rect.top() + 8)])
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(shades.note)
-            painter.drawPolygon(corner)
-        state = option.state
-        if state & SELECTED:
-            painter.fillRect(rect, shades.selection)
-        if state & FOCUSED:
-            painter.setPen(shades.focus)
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawRect(rect.adjusted(0, 0, -1, -1))
-            painter.drawRect(rect.adjusted(1, 1, -2, -2))
-
-
 class NameDelegate(QStyledItemDelegate):
-    """Paints the frozen name column: stage headings and touchpoint names with markers."""
+    """Paints the frozen name column: stage headings and touchpoint names with markers.
+
+    Fonts, metrics, finding markers and badges are made once and reused: this runs for every
+    visible row on every paint."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._colours = _Colours()
+        self._colours = Colours()
+        self._font_key = ""
+        self._font = QFont()
+        self._bold = QFont()
+        self._small = QFont()
+        self._metrics = QFontMetrics(self._font)
+        self._bold_metrics = QFontMetrics(self._bold)
+        self._pixmaps: dict[tuple[object, ...], QPixmap] = {}
+
+    def _fonts(self, font: QFont) -> None:
+        key = font.key()
+        if key == self._font_key:
+            return
+        self._font_key = key
+        self._font = QFont(font)
+        self._bold = QFont(font)
+        self._bold.setBold(True)
+        self._small = QFont(font)
+        self._small.setPointSizeF(max(6.0, font.pointSizeF() * 0.8))
+        self._metrics = QFontMetrics(self._font)
+        self._bold_metrics = QFontMetrics(self._bold)
+        self._pixmaps.clear()
+
+    def _marker(self, severity: Severity, ratio: float) -> QPixmap:
+        key = ("marker", severity, ratio)
+        pixmap = self._pixmaps.get(key)
+        if pixmap is None:
+            pixmap = QPixmap(round(14 * ratio), round(14 * ratio))
+            pixmap.setDevicePixelRatio(ratio)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(pixmap)
+            draw_marker(painter, QRect(1, 1, 12, 12), severity)
+            painter.end()
+            self._pixmaps[key] = pixmap
+        return pixmap
+
+    def _badge(self, word: str, ink: QColor, ratio: float) -> QPixmap:
+        key = ("badge", word, ink.rgba(), ratio)
+        pixmap = self._pixmaps.get(key)
+        if pixmap is None:
+            width = QFontMetrics(self._small).horizontalAdvance(word) + 10
+            pixmap = QPixmap(round(width * ratio), round(14 * ratio))
+            pixmap.setDevicePixelRatio(ratio)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(pixmap)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            painter.setPen(ink)
+            painter.drawRoundedRect(QRectF(0.5, 0.5, width - 1, 13), 6.5, 6.5)
+            painter.setFont(self._small)
+            painter.drawText(QRectF(0, 0, width, 14), CENTER, word)
+            painter.end()
+            if len(self._pixmaps) > 64:
+                self._pixmaps.clear()
+            self._pixmaps[key] = pixmap
+        return pixmap
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: QModelIndex | QPersistentModelIndex) -> None:
@@ -146,31 +142,28 @@ class NameDelegate(QStyledItemDelegate):
             return
         shades = self._colours
         shades.update(option.palette)
+        self._fonts(option.font)
         row = index.row()
         key = model.row_key(row)
         rect = option.rect
         pal = option.palette
         selected = bool(option.state & SELECTED)
-        painter.save()
-        font = QFont(option.font)
+        ratio = painter.device().devicePixelRatioF()
         if model.is_stage_row(row):
             painter.fillRect(rect, pal.color(QPalette.ColorRole.Highlight) if selected
                              else shades.band)
             ink = pal.color(QPalette.ColorRole.HighlightedText) if selected else shades.band_text
             self._draw_arrow(painter, rect, model.is_collapsed(key), ink)
-            font.setBold(True)
-            painter.setFont(font)
+            painter.setFont(self._bold)
             painter.setPen(ink)
             count = len(matrix.stage_touchpoint_ids(key))
             name = matrix.stage(key).name
             text_rect = rect.adjusted(ARROW_WIDTH + 2, 0, -6, 0)
-            metrics = QFontMetrics(font)
-            shown = metrics.elidedText(name, Qt.TextElideMode.ElideRight,
-                                        max(20, text_rect.width() - 40))
+            shown = self._bold_metrics.elidedText(name, Qt.TextElideMode.ElideRight,
+                                                  max(20, text_rect.width() - 40))
             painter.drawText(text_rect, Qt.AlignmentFlag.AlignVCenter, shown)
-            used = metrics.horizontalAdvance(shown) + 8
-            font.setBold(False)
-            painter.setFont(font)
+            used = self._bold_metrics.horizontalAdvance(shown) + 8
+            painter.setFont(self._font)
             painter.setPen(ink if selected else shades.muted)
             painter.drawText(text_rect.adjusted(used, 0, 0, 0), Qt.AlignmentFlag.AlignVCenter,
                              f"{count}")
@@ -182,36 +175,27 @@ class NameDelegate(QStyledItemDelegate):
                             else QPalette.ColorRole.Text)
             severity = worst_severity(model.session.findings.for_touchpoint(key))
             if severity is not None:
-                draw_marker(painter, QRect(rect.left() + 6, rect.center().y() - 6, 12, 12),
-                            severity)
-            badges = [w for w, flag in (("peak", tp.peak), ("end", tp.end)) if flag]
+                painter.drawPixmap(rect.left() + 5, rect.center().y() - 6,
+                                   self._marker(severity, ratio))
             right = rect.right() - 4
-            small = QFont(font)
-            small.setPointSizeF(max(6.0, font.pointSizeF() * 0.8))
-            small_metrics = QFontMetrics(small)
-            badge_ink = ink if selected else shades.muted
-            for word in reversed(badges):
-                width = small_metrics.horizontalAdvance(word) + 10
-                badge = QRectF(right - width, rect.center().y() - 7, width, 14)
-                painter.setPen(badge_ink)
-                painter.setBrush(Qt.BrushStyle.NoBrush)
-                painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-                painter.drawRoundedRect(badge, 7, 7)
-                painter.setFont(small)
-                painter.drawText(badge, CENTER, word)
-                right = int(badge.left()) - 4
-            painter.setFont(font)
+            if tp.peak or tp.end:
+                badge_ink = ink if selected else shades.muted
+                for word in [w for w, flag in (("end", tp.end), ("peak", tp.peak)) if flag]:
+                    badge = self._badge(word, badge_ink, ratio)
+                    width = round(badge.width() / ratio)
+                    painter.drawPixmap(right - width, rect.center().y() - 7, badge)
+                    right -= width + 4
+            painter.setFont(self._font)
             painter.setPen(ink)
             text_rect = QRect(rect.left() + NAME_INDENT, rect.top(),
                               right - rect.left() - NAME_INDENT - 2, rect.height())
-            shown = QFontMetrics(font).elidedText(tp.name, Qt.TextElideMode.ElideRight,
-                                                  text_rect.width())
+            shown = self._metrics.elidedText(tp.name, Qt.TextElideMode.ElideRight,
+                                             text_rect.width())
             painter.drawText(text_rect, Qt.AlignmentFlag.AlignVCenter, shown)
         if option.state & FOCUSED:
             painter.setPen(shades.focus)
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRect(rect.adjusted(0, 0, -1, -1))
-        painter.restore()
 
     @staticmethod
     def _draw_arrow(painter: QPainter, rect: QRect, collapsed: bool, ink: QColor) -> None:
@@ -224,12 +208,21 @@ class NameDelegate(QStyledItemDelegate):
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(ink)
         painter.drawPolygon(QPolygonF(points))
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
 
     def updateEditorGeometry(self, editor: QWidget, option: QStyleOptionViewItem,
                              index: QModelIndex | QPersistentModelIndex) -> None:
         indent = ARROW_WIDTH if index.model().data(index, Qt.ItemDataRole.UserRole + 1) == (
             "stage") else NAME_INDENT
         editor.setGeometry(option.rect.adjusted(indent, 0, 0, 0))
+
+
+def _mix(first: QColor, second: QColor, share: float) -> QColor:
+    """``share`` of ``first`` and the rest of ``second``."""
+    return QColor(round(first.red() * share + second.red() * (1 - share)),
+                  round(first.green() * share + second.green() * (1 - share)),
+                  round(first.blue() * share + second.blue() * (1 - share)))
 
 
 def draw_marker(painter: QPainter, box: QRect, severity: Severity) -> None:

@@ -1,8 +1,10 @@
 """The findings dock: every current finding grouped by severity with counts, kept live.
 
-The tree model updates incrementally: a cell edit replaces only the findings of the touched
-touchpoints (found by bisecting on display order), so it stays fast on 20,000 rows. Structure
-changes rebuild it. Activating a finding asks the window to select its cell, row or column.
+The list is a flat table: a heading row per severity ("Errors (4)", collapsible) followed by
+its findings. It updates incrementally: a cell edit replaces only the findings of the touched
+touchpoints (found by bisecting on display order) with row inserts and removals, which a
+QTableView absorbs without visiting the other 25,000 rows of an L matrix. Structure changes
+rebuild it. Activating a finding asks the window to select its cell, row or column.
 """
 
 from __future__ import annotations
@@ -11,15 +13,23 @@ import bisect
 import math
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QIcon, QPainter, QPixmap
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QFont, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
-    QTreeView,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -35,7 +45,7 @@ _ROOT = QModelIndex()  # the invalid index: the root of a model
 GROUP_TITLES = {Severity.ERROR: "Errors", Severity.WARNING: "Warnings",
                 Severity.INFO: "Information"}
 FINDING_ROLE = Qt.ItemDataRole.UserRole.value
-_NO_PARENT = 1_000  # internal id of a group row (finding rows carry their group number)
+GROUP_ROLE = FINDING_ROLE + 1  # the Severity of a heading row
 _CODE_ORDER = {code: i for i, code in enumerate(CODES)}
 
 _icons: dict[Severity, QIcon] = {}
@@ -46,29 +56,85 @@ def severity_icon(severity: Severity) -> QIcon:
         pixmap = QPixmap(16, 16)
         pixmap.fill(Qt.GlobalColor.transparent)
         painter = QPainter(pixmap)
-        from PySide6.QtCore import QRect
-
         draw_marker(painter, QRect(1, 1, 14, 14), severity)
         painter.end()
         _icons[severity] = QIcon(pixmap)
     return _icons[severity]
 
 
-class FindingsModel(QAbstractItemModel):
-    """Three groups (errors, warnings, information), each listing its findings."""
+class FindingsModel(QAbstractTableModel):
+    """Heading rows for errors, warnings and information, each followed by its findings
+    (unless collapsed)."""
 
     def __init__(self, session: Session, parent: Any = None) -> None:
         super().__init__(parent)
         self.session = session
         self.severities = list(Severity)
+        self.collapsed: set[Severity] = {Severity.INFO}
         self._items: dict[Severity, list[Finding]] = {s: [] for s in Severity}
         self._keys: dict[Severity, list[tuple[float, int, int]]] = {s: [] for s in Severity}
         self._tp_order: dict[int, int] = {}
         self._dept_order: dict[int, int] = {}
-        self._names: dict[int, str] = {}
+        self._bold = QFont()
+        self._bold.setBold(True)
         self.rebuild()
         session.changed.connect(self._on_change)
         session.document_changed.connect(self.rebuild)
+
+    # ---- the flat row layout --------------------------------------------------------------
+
+    def _shown(self, severity: Severity) -> int:
+        return 0 if severity in self.collapsed else len(self._items[severity])
+
+    def group_row(self, severity: Severity) -> int:
+        row = 0
+        for other in self.severities:
+            if other is severity:
+                return row
+            row += 1 + self._shown(other)
+        raise ValueError(severity)
+
+    def _locate(self, row: int) -> tuple[Severity, int]:
+        """(severity, position in its group); position -1 is the heading row."""
+        for severity in self.severities:
+            if row == 0:
+                return severity, -1
+            row -= 1
+            shown = self._shown(severity)
+            if row < shown:
+                return severity, row
+            row -= shown
+        raise IndexError(row)
+
+    def finding_row(self, finding: Finding) -> int | None:
+        severity = finding.severity
+        if severity in self.collapsed:
+            return None
+        try:
+            position = self._items[severity].index(finding)
+        except ValueError:
+            return None
+        return self.group_row(severity) + 1 + position
+
+    def set_collapsed(self, severity: Severity, collapsed: bool) -> None:
+        if (severity in self.collapsed) == collapsed:
+            return
+        first = self.group_row(severity) + 1
+        count = len(self._items[severity])
+        if collapsed:
+            if count:
+                self.beginRemoveRows(_ROOT, first, first + count - 1)
+            self.collapsed.add(severity)
+            if count:
+                self.endRemoveRows()
+        else:
+            if count:
+                self.beginInsertRows(_ROOT, first, first + count - 1)
+            self.collapsed.discard(severity)
+            if count:
+                self.endInsertRows()
+        heading = self.index(first - 1, 0)
+        self.dataChanged.emit(heading, heading)
 
     # ---- keeping up -----------------------------------------------------------------------
 
@@ -127,18 +193,35 @@ class FindingsModel(QAbstractItemModel):
         stop = bisect.bisect_left(keys, high)
         if items[start:stop] == new:
             return
-        parent = self.index(self.severities.index(severity), 0)
-        if stop > start:
-            self.beginRemoveRows(parent, start, stop - 1)
-            del items[start:stop]
-            del keys[start:stop]
-            self.endRemoveRows()
-        if new:
-            self.beginInsertRows(parent, start, start + len(new) - 1)
-            items[start:start] = new
-            keys[start:start] = [self._key(f) for f in new]
-            self.endInsertRows()
-        self.dataChanged.emit(parent, parent)
+        shown = severity not in self.collapsed
+        base = self.group_row(severity) + 1
+        common = min(stop - start, len(new))
+        # Same number of findings: change them in place (the usual case: a message changes).
+        if common:
+            items[start:start + common] = new[:common]
+            keys[start:start + common] = [self._key(f) for f in new[:common]]
+            if shown:
+                self.dataChanged.emit(self.index(base + start, 0),
+                                      self.index(base + start + common - 1, 0))
+        if stop - start > common:
+            first, last = start + common, stop - 1
+            if shown:
+                self.beginRemoveRows(_ROOT, base + first, base + last)
+            del items[first:last + 1]
+            del keys[first:last + 1]
+            if shown:
+                self.endRemoveRows()
+        elif len(new) > common:
+            extra = new[common:]
+            at = start + common
+            if shown:
+                self.beginInsertRows(_ROOT, base + at, base + at + len(extra) - 1)
+            items[at:at] = extra
+            keys[at:at] = [self._key(f) for f in extra]
+            if shown:
+                self.endInsertRows()
+        heading = self.index(base - 1, 0)
+        self.dataChanged.emit(heading, heading)
 
     # ---- queries --------------------------------------------------------------------------
 
@@ -149,57 +232,49 @@ class FindingsModel(QAbstractItemModel):
         return list(self._items[severity])
 
     def finding_at(self, index: QModelIndex | QPersistentModelIndex) -> Finding | None:
-        if not index.isValid() or index.internalId() == _NO_PARENT:
+        if not index.isValid():
             return None
-        severity = self.severities[index.internalId()]
-        items = self._items[severity]
-        return items[index.row()] if index.row() < len(items) else None
+        severity, position = self._locate(index.row())
+        return self._items[severity][position] if position >= 0 else None
+
+    def severity_at(self, index: QModelIndex | QPersistentModelIndex) -> Severity | None:
+        """The severity of a heading row (None for a finding row)."""
+        if not index.isValid():
+            return None
+        severity, position = self._locate(index.row())
+        return severity if position < 0 else None
 
     # ---- Qt model interface ---------------------------------------------------------------
 
-    def index(self, row: int, column: int,
-              parent: QModelIndex | QPersistentModelIndex = _ROOT) -> QModelIndex:
-        if column != 0 or row < 0:
-            return QModelIndex()
-        if not parent.isValid():
-            return self.createIndex(row, 0, _NO_PARENT) if row < len(self.severities) else (
-                QModelIndex())
-        if parent.internalId() != _NO_PARENT:
-            return QModelIndex()
-        return self.createIndex(row, 0, parent.row())
-
-    def parent(self, index: QModelIndex | QPersistentModelIndex = _ROOT  # type: ignore[override]
-               ) -> QModelIndex:
-        if not index.isValid() or index.internalId() == _NO_PARENT:
-            return QModelIndex()
-        return self.createIndex(index.internalId(), 0, _NO_PARENT)
-
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
-        if not parent.isValid():
-            return len(self.severities)
-        if parent.internalId() == _NO_PARENT:
-            return len(self._items[self.severities[parent.row()]])
-        return 0
+        if parent.isValid():
+            return 0
+        return len(self.severities) + sum(self._shown(s) for s in self.severities)
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
-        return 1
+        return 0 if parent.isValid() else 1
 
     def data(self, index: QModelIndex | QPersistentModelIndex,
              role: int = Qt.ItemDataRole.DisplayRole.value) -> Any:
         if not index.isValid():
             return None
-        if index.internalId() == _NO_PARENT:
-            severity = self.severities[index.row()]
+        severity, position = self._locate(index.row())
+        if position < 0:
             if role == Qt.ItemDataRole.DisplayRole:
-                return f"{GROUP_TITLES[severity]} ({self.count(severity)})"
+                arrow = "▸" if severity in self.collapsed else "▾"
+                return f"{arrow} {GROUP_TITLES[severity]} ({self.count(severity)})"
             if role == Qt.ItemDataRole.DecorationRole:
                 return severity_icon(severity)
+            if role == Qt.ItemDataRole.FontRole:
+                return self._bold
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return "Press Enter or double-click to show or hide these findings"
+            if role == GROUP_ROLE:
+                return severity
             return None
-        finding = self.finding_at(index)
-        if finding is None:
-            return None
+        finding = self._items[severity][position]
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._label(finding)
+            return "    " + self._label(finding)
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{finding.title}\n{self._label(finding)}\n(code: {finding.code})"
         if role == FINDING_ROLE:
@@ -220,7 +295,7 @@ class FindingsModel(QAbstractItemModel):
 
 
 class FindingsPanel(QWidget):
-    """The dock's content: counts, the "only rows with findings" toggle and the tree."""
+    """The dock's content: counts, the "only rows with findings" toggle and the list."""
 
     finding_selected = Signal(object)  # Finding
     only_rows_changed = Signal(bool, object)  # on, minimum Severity
@@ -228,17 +303,24 @@ class FindingsPanel(QWidget):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = FindingsModel(session, self)
-        self.tree = QTreeView(self)
-        self.tree.setObjectName("findingsTree")
-        self.tree.setModel(self.model)
-        self.tree.setHeaderHidden(True)
-        self.tree.setUniformRowHeights(True)
-        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.tree.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.tree.selectionModel().currentChanged.connect(self._on_current)
-        self.tree.activated.connect(self._on_current)
-        self.model.modelReset.connect(self._expand)
+        self.view = QTableView(self)
+        self.view.setObjectName("findingsList")
+        self.view.setModel(self.model)
+        self.view.horizontalHeader().hide()
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        rows = self.view.verticalHeader()
+        rows.hide()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 6)
+        self.view.setShowGrid(False)
+        self.view.setWordWrap(False)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.selectionModel().currentChanged.connect(self._on_current)
+        self.view.activated.connect(self._on_activated)
+        self.view.doubleClicked.connect(self._on_activated)
         self.only_rows = QCheckBox("Only rows with findings", self)
         self.only_rows.setObjectName("onlyRowsWithFindings")
         self.only_rows.setToolTip("Show only the touchpoints that have findings of at least "
@@ -261,21 +343,17 @@ class FindingsPanel(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.summary)
         layout.addLayout(toggle_row)
-        layout.addWidget(self.tree, 1)
-        for signal in (self.model.modelReset, self.model.rowsInserted, self.model.rowsRemoved):
+        layout.addWidget(self.view, 1)
+        for signal in (self.model.modelReset, self.model.rowsInserted, self.model.rowsRemoved,
+                       self.model.dataChanged):
             signal.connect(self._update_summary)
-        self._expand()
         self._update_summary()
 
-    def _expand(self) -> None:
-        self.tree.expand(self.model.index(0, 0))
-        self.tree.expand(self.model.index(1, 0))
-
     def _update_summary(self, *_args: object) -> None:
-        counts = [(self.model.count(s), GROUP_TITLES[s].lower()) for s in Severity]
         if self.model.session.document is None:
             self.summary.setText("No matrix is open.")
             return
+        counts = [(self.model.count(s), GROUP_TITLES[s].lower()) for s in Severity]
         self.summary.setText(", ".join(f"{n} {label}" for n, label in counts))
 
     def _emit_only_rows(self, *_args: object) -> None:
@@ -286,3 +364,17 @@ class FindingsPanel(QWidget):
         finding = self.model.finding_at(index)
         if finding is not None:
             self.finding_selected.emit(finding)
+
+    def _on_activated(self, index: QModelIndex) -> None:
+        severity = self.model.severity_at(index)
+        if severity is not None:
+            self.model.set_collapsed(severity, severity not in self.model.collapsed)
+        else:
+            self._on_current(index)
+
+    def select_finding(self, finding: Finding) -> bool:
+        row = self.model.finding_row(finding)
+        if row is None:
+            return False
+        self.view.setCurrentIndex(self.model.index(row, 0))
+        return True

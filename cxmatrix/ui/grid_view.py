@@ -17,13 +17,22 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence, QMouseEvent, QResizeEvent
+from PySide6.QtGui import (
+    QGuiApplication,
+    QKeyEvent,
+    QKeySequence,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from cxmatrix.domain.roles import Role
 from cxmatrix.ui import commands
 from cxmatrix.ui.clipboard import parse_roles, to_tsv
-from cxmatrix.ui.delegates import ARROW_WIDTH, NameDelegate, RoleCellDelegate
+from cxmatrix.ui.delegates import ARROW_WIDTH, NameDelegate
+from cxmatrix.ui.grid_painter import GridPainter
 from cxmatrix.ui.matrix_model import NAME_COLUMN, MatrixModel
 
 ROW_HEIGHT = 24
@@ -95,7 +104,7 @@ class MatrixView(QTableView):
         self.session = model.session
         self.setModel(model)
         self.setObjectName("matrixGrid")
-        self.setItemDelegate(RoleCellDelegate(self))
+        self.painter = GridPainter()
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -199,6 +208,11 @@ class MatrixView(QTableView):
                                 self.columnWidth(NAME_COLUMN),
                                 self.viewport().height() + self.horizontalHeader().height())
         self.frozen.horizontalHeader().setFixedHeight(self.horizontalHeader().height())
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self.viewport())
+        self.painter.paint(self, self.matrix_model, painter, event.rect())
+        painter.end()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from cxmatrix.domain.progress import Cancelled, Progress
 
-POLL_MS = 40
+POLL_MS = 20
 SHOW_AFTER_MS = 400
 _running: set[BackgroundJob] = set()
 

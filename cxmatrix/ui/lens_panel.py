@@ -8,6 +8,8 @@ recomputed after edits, coalesced so a burst of edits costs one refresh.
 
 from __future__ import annotations
 
+import bisect
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import (
@@ -18,12 +20,14 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QHeaderView,
     QLabel,
-    QListView,
     QScrollArea,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -43,17 +47,42 @@ LIST_HEIGHT = 150
 
 
 class TouchpointListModel(QAbstractListModel):
-    """A read-only list of touchpoints (name shown, stage in the tooltip)."""
+    """A read-only list of touchpoints in display order (name shown, stage in the tooltip).
+
+    Edits move single touchpoints in and out (row inserts and removals), so a 14,000-item
+    list is not rebuilt for every cell that changes."""
 
     def __init__(self, session: Session, parent: Any = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.touchpoints: tuple[Touchpoint, ...] = ()
+        self.touchpoints: list[Touchpoint] = []
+        self._keys: list[int] = []  # display positions, ascending
 
-    def set_touchpoints(self, touchpoints: tuple[Touchpoint, ...]) -> None:
+    def set_touchpoints(self, touchpoints: Sequence[Touchpoint], keys: Sequence[int]) -> None:
         self.beginResetModel()
-        self.touchpoints = touchpoints
+        self.touchpoints = list(touchpoints)
+        self._keys = list(keys)
         self.endResetModel()
+
+    def insert(self, touchpoint: Touchpoint, key: int) -> None:
+        row = bisect.bisect_left(self._keys, key)
+        self.beginInsertRows(_ROOT, row, row)
+        self.touchpoints.insert(row, touchpoint)
+        self._keys.insert(row, key)
+        self.endInsertRows()
+
+    def remove(self, key: int) -> None:
+        row = bisect.bisect_left(self._keys, key)
+        if row < len(self._keys) and self._keys[row] == key:
+            self.beginRemoveRows(_ROOT, row, row)
+            del self.touchpoints[row]
+            del self._keys[row]
+            self.endRemoveRows()
+
+    def changed(self, key: int) -> None:
+        row = bisect.bisect_left(self._keys, key)
+        if row < len(self._keys) and self._keys[row] == key:
+            self.dataChanged.emit(self.index(row), self.index(row))
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
         return 0 if parent.isValid() else len(self.touchpoints)
@@ -75,6 +104,25 @@ class TouchpointListModel(QAbstractListModel):
         return None
 
 
+def _list_view(parent: QWidget, model: TouchpointListModel) -> QTableView:
+    """A one-column table used as a list: unlike QListView, it takes row inserts and removals
+    without laying out every item again (the no-role list can hold 20,000 touchpoints)."""
+    view = QTableView(parent)
+    view.setModel(model)
+    view.horizontalHeader().hide()
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+    rows = view.verticalHeader()
+    rows.hide()
+    rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    rows.setDefaultSectionSize(view.fontMetrics().height() + 6)
+    view.setShowGrid(False)
+    view.setWordWrap(False)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setMaximumHeight(LIST_HEIGHT)
+    return view
+
+
 class LensPanel(QWidget):
     department_changed = Signal(object)  # department id or None
     touchpoint_selected = Signal(int)
@@ -82,7 +130,6 @@ class LensPanel(QWidget):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.lens: DepartmentLens | None = None
         self.chooser = QComboBox(self)
         self.chooser.setObjectName("lensDepartment")
         self.chooser.setToolTip("The department whose view of the matrix is shown")
@@ -92,7 +139,7 @@ class LensPanel(QWidget):
         self.counts.setWordWrap(True)
         self.titles: dict[Role | None, QLabel] = {}
         self.lists: dict[Role | None, TouchpointListModel] = {}
-        self.views: dict[Role | None, QListView] = {}
+        self.views: dict[Role | None, QTableView] = {}
         content = QWidget(self)
         body = QVBoxLayout(content)
         body.setContentsMargins(0, 0, 0, 0)
@@ -104,11 +151,8 @@ class LensPanel(QWidget):
             advice.setObjectName(f"lensAdvice_{role.value if role else 'none'}")
             advice.setStyleSheet("color: palette(placeholder-text);")
             model = TouchpointListModel(session, self)
-            view = QListView(content)
+            view = _list_view(content, model)
             view.setObjectName(f"lensList_{role.value if role else 'none'}")
-            view.setModel(model)
-            view.setUniformItemSizes(True)
-            view.setMaximumHeight(LIST_HEIGHT)
             view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
             view.activated.connect(self._on_activated)
             view.clicked.connect(self._on_activated)
@@ -130,7 +174,10 @@ class LensPanel(QWidget):
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(0)
-        self._refresh_timer.timeout.connect(self.refresh)
+        self._refresh_timer.timeout.connect(self._catch_up)
+        self._order: dict[int, int] = {}  # touchpoint id -> display position
+        self._section_of: dict[int, Role | None] = {}  # touchpoint id -> list it is in
+        self._pending: set[int] | None = None  # touched touchpoints; None: recompute all
         session.changed.connect(self._on_change)
         session.document_changed.connect(self._on_document)
         self._on_document()
@@ -170,33 +217,80 @@ class LensPanel(QWidget):
             self._fill_chooser(before)
             if self.department_id() != before:
                 self.department_changed.emit(self.department_id())
-        self._refresh_timer.start()
+        if change.kind == "cells" or (change.kind == "touchpoints" and not change.structure):
+            if self._pending is not None:
+                self._pending.update(change.touchpoint_ids)
+        else:
+            self._pending = None
+        if self.isVisible():
+            self._refresh_timer.start()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._catch_up()  # edits made while the dock was hidden
+
+    def _catch_up(self) -> None:
+        """Move only the touchpoints an edit touched between the lists."""
+        pending = self._pending
+        document = self.session.document
+        dept_id = self.department_id()
+        if pending is None or document is None or dept_id is None or (
+                not document.matrix.has_department(dept_id)):
+            self.refresh()
+            return
+        matrix = document.matrix
+        for tid in pending:
+            key = self._order.get(tid)
+            if key is None or not matrix.has_touchpoint(tid):
+                self.refresh()
+                return
+            role = matrix.role(tid, dept_id)
+            old = self._section_of.get(tid)
+            if old is role:
+                self.lists[role].changed(key)
+                continue
+            self.lists[old].remove(key)
+            self.lists[role].insert(matrix.touchpoint(tid), key)
+            self._section_of[tid] = role
+        self._pending = set()
+        self._show_counts(matrix.department(dept_id).name)
 
     def _on_chosen(self, _position: int) -> None:
         self.refresh()
         self.department_changed.emit(self.department_id())
 
     def refresh(self) -> None:
+        """Recompute the lens from the matrix (after structure changes or a new choice)."""
+        self._refresh_timer.stop()
         document = self.session.document
         dept_id = self.department_id()
+        self._pending = set()
         if document is None or dept_id is None or not document.matrix.has_department(dept_id):
-            self.lens = None
+            self._order, self._section_of = {}, {}
             for role in SECTIONS:
-                self.lists[role].set_touchpoints(())
+                self.lists[role].set_touchpoints((), ())
                 self.titles[role].setText(f"<b>{SECTION_VERBS[role]}</b>")
             self.counts.setText("No department to look through." if document else "")
             return
-        lens = department_lens(document.matrix, dept_id)
-        self.lens = lens
-        counts = lens.counts
+        matrix = document.matrix
+        lens = department_lens(matrix, dept_id)
+        self._order = {tp.id: i for i, tp in enumerate(matrix.iter_touchpoints())}
+        self._section_of = {}
         for role in SECTIONS:
-            self.lists[role].set_touchpoints(lens.touchpoints(role))
+            touchpoints = lens.touchpoints(role)
+            self._section_of.update(dict.fromkeys((tp.id for tp in touchpoints), role))
+            self.lists[role].set_touchpoints(touchpoints,
+                                             [self._order[tp.id] for tp in touchpoints])
+        self._show_counts(lens.department.name)
+
+    def _show_counts(self, name: str) -> None:
+        counts = {role: self.lists[role].rowCount() for role in SECTIONS}
+        for role in SECTIONS:
             self.titles[role].setText(f"<b>{SECTION_VERBS[role]}</b> ({counts[role]})")
         total = sum(counts.values())
         self.counts.setText(
-            f"{lens.department.name}: owns {counts[Role.OWN]}, influences "
-            f"{counts[Role.INFLUENCE]}, handles {counts[Role.HANDLE]}, no role on "
-            f"{counts[None]} of {total} touchpoints.")
+            f"{name}: owns {counts[Role.OWN]}, influences {counts[Role.INFLUENCE]}, handles "
+            f"{counts[Role.HANDLE]}, no role on {counts[None]} of {total} touchpoints.")
 
     def _on_activated(self, index: QModelIndex) -> None:
         tid = index.data(Qt.ItemDataRole.UserRole)

@@ -369,21 +369,6 @@ class MatrixModel(QAbstractTableModel):
     def touchpoint_rows(self) -> list[int]:
         return [row for row, key in enumerate(self._rows) if key not in self._stage_ids]
 
-    def cell_paint_info(self, row: int, column: int
-                        ) -> tuple[bool, Role | None, bool, bool]:
-        """What the cell delegate needs in one call: (is stage row, role, has note,
-        highlighted). Cheaper than several data() calls across the Qt boundary."""
-        key = self._rows[row]
-        dept = self._departments[column - 1]
-        highlighted = dept.id == self.highlight_department_id
-        if key in self._stage_ids:
-            return True, None, False, highlighted
-        matrix = self.session.document.matrix  # type: ignore[union-attr]
-        row_roles = matrix.roles.get(key)
-        role = row_roles.get(dept.id) if row_roles else None
-        has_note = bool(matrix.notes) and (key, dept.id) in matrix.notes
-        return False, role, has_note, highlighted
-
     # ---- Qt model interface ---------------------------------------------------------------
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:

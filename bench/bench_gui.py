@@ -1,0 +1,255 @@
+"""GUI speed: painting the grid, an edit reaching every view, and start-up.
+
+- viewport: one full paint of a 1600x1000 window's grid at L size (20,000 touchpoints x 50
+  departments), our MatrixView (frozen name column, role delegate, Python model) against a
+  plain QTableView over a QStandardItemModel holding the same letters and colours.
+  Target: within 1.5x.
+- edit: a role set on one cell of the L matrix until the grid, the findings panel and the
+  status bar show it (the store's durable commit included). Target: under 50 ms.
+- start-up: from process start to the first painted window showing the demo matrix, against
+  a bare PySide6 window with a small QStandardItemModel table. Target: within 2x.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from common import Result, absolute_result, median_time, ratio_result
+
+ROOT = Path(__file__).resolve().parent.parent
+VIEWPORT_TARGET = 1.5
+EDIT_LIMIT = 0.050
+STARTUP_TARGET = 2.0
+WIDTH, HEIGHT = 1600, 1000
+
+
+def _app():
+    from PySide6.QtWidgets import QApplication
+
+    return QApplication.instance() or QApplication([])
+
+
+def _isolate(folder: Path) -> None:
+    from PySide6.QtCore import QCoreApplication, QSettings
+
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    QCoreApplication.setOrganizationName("cxmatrix-bench")
+    QCoreApplication.setApplicationName("cxmatrix-bench")
+
+
+def _standard_model(matrix):
+    """The same rows, letters and colours in a QStandardItemModel."""
+    from PySide6.QtGui import QBrush, QStandardItem, QStandardItemModel
+
+    from cxmatrix.ui.matrix_model import ROLE_FILL, ROLE_INK
+
+    departments = matrix.departments
+    model = QStandardItemModel(0, len(departments) + 1)
+    model.setHorizontalHeaderLabels(["Touchpoint"] + [d.name for d in departments])
+    fills = {role: QBrush(colour) for role, colour in ROLE_FILL.items()}
+    inks = {role: QBrush(colour) for role, colour in ROLE_INK.items()}
+    root = model.invisibleRootItem()
+    for stage in matrix.stages:
+        root.appendRow([QStandardItem(stage.name)])
+        for tp in matrix.touchpoints_in(stage.id):
+            row_roles = matrix.row_roles(tp.id)
+            items = [QStandardItem(tp.name)]
+            for dept in departments:
+                role = row_roles.get(dept.id)
+                item = QStandardItem(role.letter if role else "")
+                if role is not None:
+                    item.setBackground(fills[role])
+                    item.setForeground(inks[role])
+                items.append(item)
+            root.appendRow(items)
+    return model
+
+
+def bench_viewport(quick: bool, folder: Path) -> list[Result]:
+    from PySide6.QtWidgets import QTableView
+
+    from cxmatrix.domain.generate import generate_size
+    from cxmatrix.store import Document
+    from cxmatrix.ui.grid_view import MatrixView
+    from cxmatrix.ui.matrix_model import MatrixModel
+    from cxmatrix.ui.session import Session
+
+    app = _app()
+    size = "M" if quick else "L"
+    matrix = generate_size(size)
+    session = Session()
+    session.set_document(Document.create(folder / f"viewport-{size}.cxm", matrix))
+    ours = MatrixView(MatrixModel(session))
+    ours.resize(WIDTH, HEIGHT)
+    ours.show()
+    baseline = QTableView()
+    baseline.setModel(_standard_model(session.matrix))
+    baseline.verticalHeader().hide()
+    baseline.verticalHeader().setDefaultSectionSize(ours.verticalHeader().defaultSectionSize())
+    baseline.horizontalHeader().setDefaultSectionSize(ours.horizontalHeader()
+                                                      .defaultSectionSize())
+    baseline.setColumnWidth(0, ours.columnWidth(0))
+    baseline.resize(WIDTH, HEIGHT)
+    baseline.show()
+    app.processEvents()
+    ours.grab()  # first paints build the pixmap caches
+    baseline.grab()
+    ours_times, baseline_times = [], []
+    for _ in range(7 if quick else 15):  # interleaved, so load on the machine hits both
+        ours_times.append(median_time(ours.grab, repeat=1))
+        baseline_times.append(median_time(baseline.grab, repeat=1))
+    ours_time = statistics.median(ours_times)
+    baseline_time = statistics.median(baseline_times)
+    ours.close()
+    baseline.close()
+    session.close()
+    return [ratio_result("gui", f"paint a {WIDTH}x{HEIGHT} viewport ({size})", ours_time,
+                         baseline_time, "QTableView + QStandardItemModel", VIEWPORT_TARGET)]
+
+
+def bench_edit(quick: bool, folder: Path, *, lens: bool = False) -> list[Result]:
+    from cxmatrix.domain.generate import generate_size
+    from cxmatrix.domain.roles import Role
+    from cxmatrix.store import Document
+    from cxmatrix.ui.main_window import MainWindow
+
+    app = _app()
+    size = "M" if quick else "L"
+    path = folder / f"edit-{size}.cxm"
+    if not path.exists():
+        Document.create(path, generate_size(size)).close()
+    window = MainWindow()
+    window.resize(WIDTH, HEIGHT)
+    window.show()
+    window.session.set_document(Document.open(path))
+    if lens:
+        window.lens_dock.raise_()
+    app.processEvents()
+    grid = window.grid
+    model = window.model
+    row = model.touchpoint_rows()[3]
+    grid.select_cell(row, 2)
+    app.processEvents()
+    roles = [Role.OWN, Role.INFLUENCE]
+    step = [0]
+
+    def edit() -> None:
+        step[0] += 1
+        grid.set_role_on_selection(roles[step[0] % 2])
+        app.processEvents()  # the views repaint what the edit made dirty
+
+    for _ in range(2):
+        edit()
+    took = median_time(edit, repeat=7 if quick else 15)
+    shown = window.counts.text()
+    assert "touchpoints" in shown
+    window.close()
+    what = "grid, findings, status, lens" if lens else "grid, findings, status"
+    return [absolute_result("gui", f"edit shown in {what} ({size})", took, EDIT_LIMIT)]
+
+
+STARTUP_OURS = """
+import os, sys, time
+from PySide6.QtCore import QEvent, QObject, QSettings, QCoreApplication
+from PySide6.QtWidgets import QApplication
+QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, sys.argv[1])
+from cxmatrix.app import set_identity
+set_identity()
+app = QApplication([])
+from cxmatrix.ui.theme import follow_system
+follow_system(app)
+from cxmatrix.ui import files
+from cxmatrix.ui.main_window import MainWindow
+files.data_folder = lambda: __import__("pathlib").Path(sys.argv[1])
+window = MainWindow()
+window.resize(1600, 1000)
+
+class Painted(QObject):
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint and window.session.document is not None:
+            print("painted", flush=True)
+            os._exit(0)
+        return False
+
+painted = Painted()
+window.grid.viewport().installEventFilter(painted)
+window.show()
+window.open_demo()
+app.exec()
+"""
+
+STARTUP_BARE = """
+import os, sys
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
+app = QApplication([])
+window = QMainWindow()
+model = QStandardItemModel(56, 10)
+for row in range(56):
+    for column in range(10):
+        model.setItem(row, column, QStandardItem(f"{row}:{column}"))
+table = QTableView()
+table.setModel(model)
+window.setCentralWidget(table)
+window.resize(1600, 1000)
+
+class Painted(QObject):
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint:
+            print("painted", flush=True)
+            os._exit(0)
+        return False
+
+painted = Painted()
+table.viewport().installEventFilter(painted)
+window.show()
+app.exec()
+"""
+
+
+def _time_process(script: str, folder: Path, repeat: int) -> float:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        done = subprocess.run([sys.executable, "-c", script, str(folder)], env=env,
+                              capture_output=True, text=True, timeout=120, check=False)
+        times.append(time.perf_counter() - start)
+        if "painted" not in done.stdout:
+            raise RuntimeError(f"start-up script did not paint: {done.stderr[-2000:]}")
+    return statistics.median(times)
+
+
+def bench_startup(quick: bool, folder: Path) -> list[Result]:
+    from cxmatrix.store import Document
+    from cxmatrix.ui import files
+
+    demo = folder / files.DEMO_FILE_NAME
+    if not demo.exists():
+        Document.create(demo, files.demo_matrix()).close()  # built once, as on first run
+    repeat = 3 if quick else 5
+    _time_process(STARTUP_OURS, folder, 1)  # warm the file cache
+    ours = _time_process(STARTUP_OURS, folder, repeat)
+    bare = _time_process(STARTUP_BARE, folder, repeat)
+    return [ratio_result("gui", "start-up to the painted demo matrix", ours, bare,
+                         "bare PySide6 window with a table", STARTUP_TARGET)]
+
+
+def run(quick: bool) -> list[Result]:
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        _isolate(folder / "settings")
+        results = bench_viewport(quick, folder)
+        results += bench_edit(quick, folder)
+        results += bench_edit(quick, folder, lens=True)
+        results += bench_startup(quick, folder)
+    return results
