@@ -13,7 +13,7 @@ from typing import Any
 import openpyxl
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from cxmatrix.domain.codes import Target
@@ -22,8 +22,14 @@ from cxmatrix.domain.model import Matrix
 from cxmatrix.domain.progress import Cancelled, Progress
 from cxmatrix.domain.roles import Role
 from cxmatrix.interchange import spreadsheet_import
+from cxmatrix.interchange.errors import ImportFailed
 from cxmatrix.ui import import_wizard
-from cxmatrix.ui.import_wizard import NOT_UNDERSTOOD, STAGES_NONE, ImportWizard
+from cxmatrix.ui.import_wizard import (
+    NOT_UNDERSTOOD,
+    STAGES_NONE,
+    ImportWizard,
+    open_import_wizard,
+)
 
 # The offscreen platform warns when a window is shown; nothing to do with the wizard.
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
@@ -254,3 +260,25 @@ def test_turning_a_grid_around(qtbot: QtBot, tmp_path: Path) -> None:
     qbr = matrix.find_touchpoints("QBR")[0]
     assert {matrix.department(d).name: r for d, r in matrix.row_roles(qbr.id).items()} == {
         "Alpha": Role.INFLUENCE, "Beta": Role.OWN, "Gamma": Role.HANDLE}
+
+
+def test_open_import_wizard_inspects_off_the_gui_thread(qtbot: QtBot, tmp_path: Path) -> None:
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    accepted: list[ImportWizard] = []
+    errors: list[BaseException] = []
+    path = grid_file(tmp_path / "grid.xlsx", ROWS)
+    open_import_wizard(parent, path, open_matrix=None, on_accepted=accepted.append,
+                       on_error=errors.append)
+    qtbot.waitUntil(lambda: parent.findChild(ImportWizard) is not None, timeout=10_000)
+    wizard = parent.findChild(ImportWizard)
+    assert wizard.inspection.sheet == "Grid"
+    with qtbot.waitSignal(wizard.accepted, timeout=10_000):
+        wizard.import_button.click()
+    assert accepted and accepted[0].import_result is not None
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(b"not a workbook")
+    open_import_wizard(parent, bad, open_matrix=None, on_accepted=accepted.append,
+                       on_error=errors.append)
+    qtbot.waitUntil(lambda: bool(errors), timeout=10_000)
+    assert isinstance(errors[0], ImportFailed) and "bad.xlsx" in str(errors[0])

@@ -14,6 +14,7 @@ to merge, and ``merge_plan`` (when merging) the changes to apply as one undoable
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -566,3 +567,24 @@ class ImportWizard(QDialog):
         self.job = None
         self.import_button.setEnabled(True)
         self._set_error("Import cancelled: nothing was changed.")
+
+
+def open_import_wizard(parent: QWidget, path: Path | str, *, open_matrix: Matrix | None,
+                       on_accepted: Callable[[ImportWizard], None],
+                       on_error: Callable[[BaseException], None]) -> BackgroundJob:
+    """Read and inspect ``path`` off the GUI thread (with a progress dialog that can be
+    cancelled), then open the wizard window-modally; ``on_accepted`` gets the wizard after a
+    successful import (``import_result``, ``merge``, ``merge_plan``)."""
+    source = Path(path)
+
+    def work(progress: Progress) -> Inspection:
+        return inspect(source, progress=progress)
+
+    def show(inspection: Inspection) -> None:
+        wizard = ImportWizard(inspection, parent, open_matrix=open_matrix)
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        wizard.accepted.connect(lambda: on_accepted(wizard))
+        wizard.open()
+
+    return BackgroundJob(parent, f"Reading {source.name}…", work, on_done=show,
+                         on_error=on_error).start()
