@@ -165,6 +165,8 @@ class DetailsPanel(QWidget):
             self.peak.setChecked(tp.peak)
             self.end.setChecked(tp.end)
             self.metric.setText(tp.metric)
+            for line in (self.name, self.metric):
+                line.setCursorPosition(0)  # show the start of long text, not its end
             if self.description.toPlainText() != tp.description:
                 self.description.setPlainText(tp.description)
             if self.notes.toPlainText() != tp.notes:

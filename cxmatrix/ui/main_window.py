@@ -791,6 +791,10 @@ class MainWindow(QMainWindow):
         state = store.value("window/state")
         if isinstance(state, QByteArray | bytes):
             self.restoreState(QByteArray(state))
+        else:
+            self.resizeDocks([self.findings_dock], [430], Qt.Orientation.Horizontal)
+            self.resizeDocks([self.findings_dock, self.details_dock], [380, 420],
+                             Qt.Orientation.Vertical)
         self.grid.set_name_width(settings.int_value("grid/name_width", self.grid.name_width))
         self.grid.horizontalHeader().setDefaultSectionSize(
             settings.int_value("grid/cell_width", self.grid.horizontalHeader()
