@@ -421,3 +421,18 @@ def test_excel_sep_hint_and_xlsm(tmp_path: Path) -> None:
     macro = workbook(tmp_path / "book.xlsx", [["Touchpoint", "Sales"], ["Demo", "O"]])
     renamed = macro.rename(tmp_path / "book.xlsm")
     assert roles(read(renamed).matrix, "Demo") == {"Sales": O}
+
+
+def test_marks_nobody_understands_are_imported_as_skipped_cells(tmp_path: Path) -> None:
+    rows: list[list[Any]] = [["Touchpoint", "Sales", "Support", "Legal"],
+                             ["Demo", "X", "✓", None], ["Contract", "✓", None, "X"]]
+    path = workbook(tmp_path / "marks.xlsx", rows)
+    result = read(path)
+    matrix = result.matrix
+    assert [d.name for d in matrix.departments] == ["Sales", "Support", "Legal"]
+    assert names(matrix) == ["Demo", "Contract"] and matrix.cell_count() == 0
+    text = "\n".join(result.report)
+    assert "code 'X' not understood: B2, D3" in text
+    assert "code '✓' not understood: C2, B3" in text
+    chosen = read(path, mapping={"X": "own", "✓": "influence"}).matrix
+    assert roles(chosen, "Contract") == {"Sales": I, "Legal": O}

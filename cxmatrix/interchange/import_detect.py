@@ -109,6 +109,7 @@ class Detector:
         self._top = min(table.height, HEADER_SCAN_ROWS + SAMPLE_ROWS + 1)
         self._prefix: dict[int, list[list[int]]] = {}
         self.layout_header = 0
+        self.loose = False  # accept unknown short marks as codes
 
     def _column_prefix(self, column: int) -> list[list[int]]:
         """Per class, how many of the first n rows of the sheet's top hold that class."""
@@ -171,6 +172,8 @@ class Detector:
         # Numbers do not count against a column of codes: a totals row is common.
         codes = stats.code + stats.word
         considered = stats.nonempty - stats.number
+        if self.loose:
+            codes += stats.short
         return codes >= 1 and codes + stats.nobody > stats.number and \
             stats.codeish >= 0.8 * considered and codes + stats.nobody >= 0.5 * considered
 
@@ -178,8 +181,8 @@ class Detector:
         """Cells that name departments (a list's role column), or nothing at all."""
         if stats.nonempty == 0:
             return True
-        return stats.text + stats.word + stats.short > 0 and \
-            stats.code < 0.5 * stats.nonempty and \
+        return stats.text + stats.word >= 1 and \
+            stats.text + stats.word + stats.short >= 0.5 * stats.nonempty and \
             stats.number + stats.date < 0.5 * stats.nonempty
 
     def is_code_heading(self, text: str) -> bool:
@@ -209,17 +212,20 @@ class Detector:
         return score
 
     def list_score(self, header: int) -> int:
+        """Role columns naming departments: an owner column counts 2, others 1; a list
+        needs 2 (an owner column, or two others: "Support" alone may be a department)."""
         row = self.table.rows[header]
         score = 0
         for column, text in enumerate(row):
             if not text or self.is_code_heading(text):
                 continue
-            if role_of_heading(text) is None:
+            target = role_of_heading(text)
+            if target is None:
                 continue
             stop = min(header + 1 + SAMPLE_ROWS, self.table.height)
             stats = self.quick_stats(column, header + 1, stop)
             if stats.nonempty and self.is_name_column(stats):
-                score += 1
+                score += 2 if target in (Target.OWN, Target.OWN_UNLESS_OWNED) else 1
         return score
 
     # ---- the whole detection -------------------------------------------------------------------
@@ -236,13 +242,21 @@ class Detector:
             listed = self.list_score(header)
             if listed > best_list[0]:
                 best_list = (listed, header)
-        if best_grid[0] >= 2 or (best_grid[0] >= 1 and best_list[0] == 0):
+        if best_grid[0] >= 2 or (best_grid[0] >= 1 and best_list[0] < 2):
             return self.grid_layout(best_grid[1])
-        if best_list[0] >= 1:
+        if best_list[0] >= 2:
             layout = self.list_layout(best_list[1])
             label_header = layout.headers[layout.label_column]
             layout.transposed = is_department_heading(label_header)
             return layout
+        # Last resort: marks nobody reads as a role ("X", "✓") in several columns. Import the
+        # touchpoints and departments and report the marks, for the user to map in the wizard.
+        self.loose = True
+        best_loose = max(((self.grid_score(h), h) for h in self._header_candidates()),
+                         default=(0, -1))
+        if best_loose[0] >= 2:
+            return self.grid_layout(best_loose[1])
+        self.loose = False
         raise ImportFailed(
             f"{where}: no matrix found: no row of headings with columns of role codes below "
             "it (such as O/I/H, R/A/C/I or Own/Influence/Handle), and no list with columns "
