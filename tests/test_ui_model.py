@@ -256,3 +256,40 @@ def test_pasted_roles_are_read_or_reported_never_guessed() -> None:
     assert bad.problems == [
         "row 1, column 2: 'maybe' is not a role (use Own, Influence or Handle)",
         "row 2, column 1: 'R' is not a role (use Own, Influence or Handle)"]
+
+
+def test_findings_model_updates_in_place_and_matches_a_full_rebuild(session: Session) -> None:
+    from cxmatrix.ui.findings_panel import FindingsModel
+
+    model = FindingsModel(session)
+    found = ids(session.matrix)
+    inserted: list[int] = []
+    model.rowsInserted.connect(lambda _parent, first, last: inserted.append(last - first + 1))
+    resets: list[bool] = []
+    model.modelReset.connect(lambda: resets.append(True))
+    edits = [
+        (found["Outage notice"], found["Support"], Role.OWN),  # an error goes away
+        (found["Welcome email"], found["Sales"], None),  # a warning goes away
+        (found["Kick-off call"], found["Customer Success"], None),  # new no-owner error
+        (found["Support ticket"], found["Sales"], Role.OWN),  # new several-owners warning
+    ]
+    for edit in edits:
+        session.execute(commands.SetRoles(session, [edit]))
+    assert not resets
+    assert inserted
+    for severity in Severity:
+        assert model.findings(severity) == [f for f in session.findings.all()
+                                            if f.severity is severity]
+    heading = model.index(model.group_row(Severity.ERROR), 0)
+    assert model.data(heading) == f"▾ Errors ({model.count(Severity.ERROR)})"
+    rows = model.rowCount()
+    model.set_collapsed(Severity.ERROR, True)
+    assert model.rowCount() == rows - model.count(Severity.ERROR)
+    model.set_collapsed(Severity.INFO, False)
+    info_first = model.index(model.group_row(Severity.INFO) + 1, 0)
+    assert model.finding_at(info_first) == model.findings(Severity.INFO)[0]
+    while session.undo_stack.canUndo():
+        session.undo_stack.undo()
+    for severity in Severity:
+        assert model.findings(severity) == [f for f in session.findings.all()
+                                            if f.severity is severity]

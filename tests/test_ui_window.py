@@ -593,3 +593,64 @@ def test_spreadsheet_import_goes_through_the_wizard_and_merges(
     assert on_disk(document) == matrix.content()
     small.session.undo_stack.undo()
     assert small.session.matrix.content() == before
+
+
+def test_keyboard_reaches_every_dock(qtbot: QtBot, demo: Window) -> None:
+    qtbot.keyClick(demo, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert demo.lens_panel.chooser.hasFocus()
+    qtbot.keyClick(demo, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert demo.findings_panel.view.hasFocus()
+    qtbot.keyClick(demo.findings_panel.view, Qt.Key.Key_Down)
+    qtbot.keyClick(demo.findings_panel.view, Qt.Key.Key_Down)  # the second error
+    assert demo.grid.current_touchpoint_id() is not None
+    qtbot.keyClick(demo, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    assert demo.details_panel.name.hasFocus()
+    qtbot.keyClick(demo, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert demo.grid.hasFocus()
+
+
+def test_slow_work_can_be_cancelled_and_its_result_discarded(qtbot: QtBot,
+                                                             window: Window) -> None:
+    import threading
+
+    from cxmatrix.ui.jobs import BackgroundJob
+
+    release = threading.Event()
+    outcome: list[str] = []
+
+    def slow(_progress: object) -> str:
+        release.wait(5)
+        return "opened"
+
+    job = BackgroundJob(window, "Working…", slow, on_done=outcome.append,
+                        on_error=lambda e: outcome.append(f"error {e}"),
+                        on_cancel=lambda: outcome.append("cancelled"),
+                        discard=lambda r: outcome.append(f"discarded {r}")).start()
+    from PySide6.QtWidgets import QPushButton
+
+    job.dialog.findChild(QPushButton).click()  # the Cancel button
+    release.set()
+    qtbot.waitUntil(lambda: job.settled, timeout=5000)
+    assert outcome == ["discarded opened", "cancelled"]
+
+
+def test_cancelling_cooperative_work_reports_cancelled(qtbot: QtBot, window: Window) -> None:
+    import time
+
+    from cxmatrix.domain.progress import Progress
+    from cxmatrix.ui.jobs import BackgroundJob
+
+    outcome: list[str] = []
+
+    def work(progress: Progress) -> None:
+        for step in range(1000):
+            progress.step(step, 1000, "Exporting…")
+            time.sleep(0.005)
+
+    job = BackgroundJob(window, "Working…", work, on_done=lambda r: outcome.append("done"),
+                        on_error=lambda e: outcome.append("error"),
+                        on_cancel=lambda: outcome.append("cancelled")).start()
+    qtbot.waitUntil(lambda: job.progress.done > 5, timeout=5000)
+    job.cancel()
+    qtbot.waitUntil(lambda: job.settled, timeout=5000)
+    assert outcome == ["cancelled"]

@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QStandardPaths
 
 from cxmatrix.domain.model import DEFAULT_STAGES, Matrix
+from cxmatrix.resources import demo_source
 from cxmatrix.store import FILE_SUFFIX, Document
 
 MATRIX_FILTER = f"cxmatrix matrices (*{FILE_SUFFIX})"
@@ -23,11 +24,6 @@ IMPORT_FILTER = ("Spreadsheets and matrices (*.xlsx *.xlsm *.csv *.tsv *.txt *.j
                  "All files (*)")
 IMPORT_SUFFIXES = {".xlsx", ".xlsm", ".csv", ".tsv", ".txt", ".json"}
 DEMO_FILE_NAME = "Corvane demo" + FILE_SUFFIX
-
-
-def demo_source() -> Path:
-    """resources/demo.json beside the package (a checkout or an unpacked bundle)."""
-    return Path(__file__).resolve().parent.parent.parent / "resources" / "demo.json"
 
 
 def demo_matrix() -> Matrix:

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cxmatrix import APP_NAME, __version__
+from cxmatrix import APP_NAME
 from cxmatrix.domain.findings import Finding
 from cxmatrix.domain.model import Matrix
 from cxmatrix.domain.roles import Role
@@ -210,6 +210,14 @@ class MainWindow(QMainWindow):
                                      name="actionCollapseAll")
         self.expand_all_action = a("E&xpand All Stages", lambda: self.collapse_all(False),
                                    name="actionExpandAll")
+        self.go_grid_action = a("Go to the &Grid", self.grid.focus_cells, "Ctrl+1",
+                                name="actionGoGrid")
+        self.go_findings_action = a("Go to F&indings", lambda: self._go_to(
+            self.findings_dock, self.findings_panel.view), "Ctrl+2", name="actionGoFindings")
+        self.go_lens_action = a("Go to the &Lens", lambda: self._go_to(
+            self.lens_dock, self.lens_panel.chooser), "Ctrl+3", name="actionGoLens")
+        self.go_details_action = a("Go to &Details", lambda: self._go_to(
+            self.details_dock, self.details_panel.name), "Ctrl+4", name="actionGoDetails")
         self.about_action = a("&About cxmatrix", self.about, name="actionAbout")
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
 
@@ -250,6 +258,9 @@ class MainWindow(QMainWindow):
 
         view_menu = bar.addMenu("&View")
         view_menu.addActions([self.collapse_all_action, self.expand_all_action])
+        view_menu.addSeparator()
+        view_menu.addActions([self.go_grid_action, self.go_findings_action,
+                              self.go_lens_action, self.go_details_action])
         view_menu.addSeparator()
         for dock in (self.findings_dock, self.lens_dock, self.details_dock):
             view_menu.addAction(dock.toggleViewAction())
@@ -343,16 +354,25 @@ class MainWindow(QMainWindow):
         self.details_panel.show_cell(self.model.touchpoint_id_at(index.row()),
                                      self.model.department_id_at(index.column()))
 
+    def _go_to(self, dock: QDockWidget, widget: QWidget) -> None:
+        """Show a dock (raising its tab) and put the keyboard focus in it."""
+        dock.show()
+        dock.raise_()
+        widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
     # ---- messages -------------------------------------------------------------------------
 
     def show_error(self, title: str, message: str) -> None:
         QMessageBox.warning(self, title, message)
 
     def about(self) -> None:
-        QMessageBox.about(self, f"About {APP_NAME}",
-                          f"<b>{APP_NAME} {__version__}</b><p>One clear owner for every "
-                          "customer touchpoint.</p><p>O = Own, I = Influence, H = Handle. "
-                          "Every change is saved as you make it.</p>")
+        from cxmatrix.about import about_html, licences_text
+
+        box = QMessageBox(QMessageBox.Icon.NoIcon, f"About {APP_NAME}", about_html(),
+                          QMessageBox.StandardButton.Ok, self)
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setDetailedText(licences_text())
+        box.exec()
 
     # ---- files ------------------------------------------------------------------------------
 
