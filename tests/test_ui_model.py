@@ -293,3 +293,19 @@ def test_findings_model_updates_in_place_and_matches_a_full_rebuild(session: Ses
     for severity in Severity:
         assert model.findings(severity) == [f for f in session.findings.all()
                                             if f.severity is severity]
+
+
+def test_dragging_a_stage_heading_moves_the_stage(model: MatrixModel, session: Session) -> None:
+    document = session.document
+    assert document is not None
+    support_heading = names(model).index("Support")
+    data = model.mimeData([model.index(support_heading, 0)])
+    assert model.dropMimeData(data, Qt.DropAction.MoveAction, 0, 0, model.index(-1, -1))
+    assert [s.name for s in session.matrix.stages] == ["Support", "Onboarding"]
+    assert names(model)[:3] == ["Support", "Support ticket", "Outage notice"]
+    assert session.undo_stack.undoText() == "Move stage Support"
+    assert on_disk(document) == document.matrix.content()
+    back = model.mimeData([model.index(0, 0)])
+    assert model.dropMimeData(back, Qt.DropAction.MoveAction, model.rowCount(), 0,
+                              model.index(-1, -1))
+    assert [s.name for s in session.matrix.stages] == ["Onboarding", "Support"]

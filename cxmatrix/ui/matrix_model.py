@@ -535,9 +535,8 @@ class MatrixModel(QAbstractTableModel):
         if self.session.read_only:
             return base
         if index.column() == NAME_COLUMN:
-            base |= Qt.ItemFlag.ItemIsEditable | Qt.ItemFlag.ItemIsDropEnabled
-            if not self.is_stage_row(index.row()):
-                base |= Qt.ItemFlag.ItemIsDragEnabled
+            base |= (Qt.ItemFlag.ItemIsEditable | Qt.ItemFlag.ItemIsDropEnabled
+                     | Qt.ItemFlag.ItemIsDragEnabled)
         elif not self.is_stage_row(index.row()):
             base |= Qt.ItemFlag.ItemIsEditable
         return base
@@ -585,13 +584,12 @@ class MatrixModel(QAbstractTableModel):
         return [ROW_MIME]
 
     def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:
-        ids = []
-        for index in indexes:
-            tid = self.touchpoint_id_at(index.row())
-            if tid is not None and tid not in ids:
-                ids.append(tid)
+        """The dragged touchpoints; or, when a stage heading is among the rows, that stage."""
+        rows = sorted({index.row() for index in indexes})
+        stages = [self._rows[r] for r in rows if self.is_stage_row(r)]
+        text = f"stage:{stages[0]}" if stages else ",".join(str(self._rows[r]) for r in rows)
         data = QMimeData()
-        data.setData(ROW_MIME, QByteArray(",".join(map(str, ids)).encode()))
+        data.setData(ROW_MIME, QByteArray(text.encode()))
         return data
 
     def canDropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int,
@@ -603,11 +601,27 @@ class MatrixModel(QAbstractTableModel):
         if not data.hasFormat(ROW_MIME) or self.matrix is None:
             return False
         raw = bytes(data.data(ROW_MIME).data()).decode()
-        ids = [int(x) for x in raw.split(",") if x]
         target_row = parent.row() if parent.isValid() else row
         if target_row < 0:
             target_row = len(self._rows)
+        if raw.startswith("stage:"):
+            return self.move_stage_to_row(int(raw.removeprefix("stage:")), target_row)
+        ids = [int(x) for x in raw.split(",") if x]
         return self.move_touchpoints_to_row(ids, target_row)
+
+    def move_stage_to_row(self, stage_id: int, row: int) -> bool:
+        """Move a stage before the stage shown at ``row`` (or to the end)."""
+        matrix = self.matrix
+        if matrix is None or stage_id not in self._stage_ids:
+            return False
+        old = matrix.stage_index(stage_id)
+        target = self.stage_id_at(row) if row < len(self._rows) else None
+        index = matrix.stage_index(target) if target is not None else len(matrix.stages)
+        if index > old:
+            index -= 1  # it leaves its old place above the target first
+        if index == old:
+            return False
+        return self.session.execute(commands.MoveStage(self.session, stage_id, index))
 
     def drop_target(self, row: int) -> tuple[int, int] | None:
         """(stage id, index in stage) for something dropped before ``row``."""
