@@ -13,7 +13,7 @@ so the GUI can make the whole merge one undoable step (redo = apply, undo = reve
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
+from typing import Any, Union
 
 from cxmatrix.domain.model import (
     TOUCHPOINT_FLAG_FIELDS,
@@ -234,7 +234,8 @@ def _apply(matrix: Matrix, change: Change, undo: MergeUndo) -> None:
         stage = matrix.find_stage(change.stage)
         if stage is None:
             raise ValueError(f"no stage called {change.stage!r}")
-        touchpoint = matrix.add_touchpoint(stage.id, change.name, **dict(change.attributes))
+        attributes: dict[str, Any] = dict(change.attributes)
+        touchpoint = matrix.add_touchpoint(stage.id, change.name, **attributes)
         undo.touchpoints.append(touchpoint.id)
         for name, role in change.roles:
             matrix.set_role(touchpoint.id, _department_id(matrix, name), role)

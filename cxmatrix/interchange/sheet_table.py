@@ -8,6 +8,7 @@ building work on it and never touch a file. Every value is text (numbers without
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 # Limits that keep an import bounded in time and memory, whatever the file declares.
@@ -116,7 +117,7 @@ def to_text(value: object) -> str:
     return str(value).strip()
 
 
-def text_row(values: list[object] | tuple[object, ...]) -> list[str]:
+def text_row(values: Sequence[object]) -> list[str]:
     """A row of values as text, trailing empty cells dropped."""
     try:
         row = list(map(str.strip, values))  # type: ignore[arg-type]

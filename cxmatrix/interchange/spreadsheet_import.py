@@ -342,7 +342,7 @@ def _with_mapping(inspection: Inspection, complete: CodeMapping | None,
                     changes[normalise_code(raw)] = None
     except ValueError as error:
         raise ImportFailed(f"{inspection.path.name}: {error}") from None
-    return inspection.adjust(mapping=changes)  # type: ignore[arg-type]
+    return inspection.adjust(mapping=changes)
 
 
 def _inspect_workbook_sheet(holder: Inspection, sheet: str | None, preset: str,

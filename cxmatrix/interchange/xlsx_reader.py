@@ -201,7 +201,7 @@ def _main_part(path: Path, archive: zipfile.ZipFile, names: set[str]) -> str:
     if "_rels/.rels" in names:
         for rel in _parse_xml(path, archive, "_rels/.rels"):
             if rel.get("Type", "").endswith("/officeDocument"):
-                target = rel.get("Target", "").lstrip("/")
+                target = str(rel.get("Target", "")).lstrip("/")
                 if target in names:
                     return target
     if "xl/workbook.xml" in names:
