@@ -98,3 +98,40 @@ def test_csv_table_is_text_with_blank_tail_trimmed(tmp_path: Path) -> None:
     assert table.rows == [["A", "B", "C"], ["1"]]
     assert found == {"encoding": "UTF-8", "delimiter": "comma"}
     assert table.name == "table"
+
+
+def test_excel_threaded_comments_are_read(tmp_path: Path) -> None:
+    """Excel 365 keeps a placeholder in the legacy comments part and the text in a
+    threadedComments part; the text wins."""
+    import zipfile
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Touchpoint", "Sales"])
+    sheet.append(["Demo", "O"])
+    sheet["B2"].comment = Comment("[Threaded comment]\n\nYour version of Excel allows you to "
+                                  "read this threaded comment...\n\nComment:\n    Runs demos",
+                                  "tc={1}")
+    plain = tmp_path / "plain.xlsx"
+    book.save(plain)
+    threaded = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<ThreadedComments xmlns="http://schemas.microsoft.com/office/spreadsheetml/2018/'
+        'threadedcomments"><threadedComment ref="B2" id="{1}" personId="{9}">'
+        "<text>Sales runs every demo</text></threadedComment>"
+        '<threadedComment ref="B2" id="{2}" parentId="{1}" personId="{9}">'
+        "<text>Agreed</text></threadedComment></ThreadedComments>")
+    path = tmp_path / "threaded.xlsx"
+    with zipfile.ZipFile(plain) as old, zipfile.ZipFile(path, "w") as new:
+        for item in old.infolist():
+            data = old.read(item.filename)
+            if item.filename == "xl/worksheets/_rels/sheet1.xml.rels":
+                data = data.replace(b"</Relationships>", (
+                    b'<Relationship Id="rIdT" Type="http://schemas.microsoft.com/office/2017/'
+                    b'10/relationships/threadedComment" Target="../threadedComments/'
+                    b'threadedComment1.xml"/></Relationships>'))
+            new.writestr(item.filename, data)
+        new.writestr("xl/threadedComments/threadedComment1.xml", threaded)
+    info = open_workbook(path)
+    table = read_sheet(info, info.sheets[0].name)
+    assert table.comments == {(1, 1): "Sales runs every demo\nAgreed"}
