@@ -47,6 +47,8 @@ GROUP_TITLES = {Severity.ERROR: "Errors", Severity.WARNING: "Warnings",
 FINDING_ROLE = Qt.ItemDataRole.UserRole.value
 GROUP_ROLE = FINDING_ROLE + 1  # the Severity of a heading row
 _CODE_ORDER = {code: i for i, code in enumerate(CODES)}
+# Beyond this many touched touchpoints, one rebuild is cheaper than row-by-row updates.
+INCREMENTAL_LIMIT = 300
 
 _icons: dict[Severity, QIcon] = {}
 
@@ -162,7 +164,9 @@ class FindingsModel(QAbstractTableModel):
         self.endResetModel()
 
     def _on_change(self, change: Change) -> None:
-        if change.kind == "cells" or (change.kind == "touchpoints" and not change.structure):
+        small = len(change.touchpoint_ids) <= INCREMENTAL_LIMIT
+        if small and (change.kind == "cells"
+                      or (change.kind == "touchpoints" and not change.structure)):
             self._update_touchpoints(change.touchpoint_ids)
         elif change.kind in ("properties", "stages") and not change.structure:
             return

@@ -44,6 +44,7 @@ SECTIONS: tuple[Role | None, ...] = (Role.OWN, Role.INFLUENCE, Role.HANDLE, None
 SECTION_VERBS = {Role.OWN: "Owns", Role.INFLUENCE: "Influences", Role.HANDLE: "Handles",
                  None: "No role yet"}
 LIST_HEIGHT = 150
+INCREMENTAL_LIMIT = 300
 
 
 class TouchpointListModel(QAbstractListModel):
@@ -220,6 +221,8 @@ class LensPanel(QWidget):
         if change.kind == "cells" or (change.kind == "touchpoints" and not change.structure):
             if self._pending is not None:
                 self._pending.update(change.touchpoint_ids)
+                if len(self._pending) > INCREMENTAL_LIMIT:
+                    self._pending = None  # one recomputation beats many row moves
         else:
             self._pending = None
         if self.isVisible():
