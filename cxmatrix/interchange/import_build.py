@@ -383,6 +383,7 @@ class _Builder:
                     continue
                 current = text
                 self.stage_id(current)
+                report.stage_headings += 1
             elif kind == "stage":
                 self.stage_id(text)
             else:

@@ -70,6 +70,7 @@ class ImportReport:
     detected: dict[str, Any] = field(default_factory=dict)
     renamed: list[str] = field(default_factory=list)
     cxmatrix_workbook: bool = False
+    stage_headings: int = 0  # stage heading rows used
 
     def skip_cell(self, reason: str, reference: str) -> None:
         self.skipped_cells.setdefault(reason, Skipped(reason)).add(reference)
@@ -125,10 +126,10 @@ class ImportReport:
         detected = self.detected
         if detected.get("stage_column"):
             stages = f"stages from column {detected['stage_column']}"
-        elif detected.get("stage_heading_rows"):
-            stages = "stages from heading rows"
+        elif detected.get("stage_heading_rows") and self.stage_headings:
+            stages = f"stages from {_count(self.stage_headings, 'heading row')}"
         else:
-            stages = "no stages"
+            stages = "no stages (one stage for all)"
         used = [c for c in detected.get("columns", []) if c["included"]]
         if self.shape == "list":
             roles = ", ".join(
