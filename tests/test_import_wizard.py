@@ -282,3 +282,17 @@ def test_open_import_wizard_inspects_off_the_gui_thread(qtbot: QtBot, tmp_path: 
                        on_error=errors.append)
     qtbot.waitUntil(lambda: bool(errors), timeout=10_000)
     assert isinstance(errors[0], ImportFailed) and "bad.xlsx" in str(errors[0])
+
+
+def test_a_cxmatrix_workbook_reads_back_as_it_was(qtbot: QtBot, tmp_path: Path) -> None:
+    from test_import_cxmatrix_workbook import rich_matrix, write_layout_workbook
+
+    original = rich_matrix()
+    path = tmp_path / "exported.xlsx"
+    write_layout_workbook(original, path)
+    wizard = make_wizard(qtbot, path)
+    assert "exported by cxmatrix" in wizard.summary_label.text()
+    with qtbot.waitSignal(wizard.accepted, timeout=10_000):
+        wizard.import_button.click()
+    assert wizard.import_result is not None
+    assert wizard.import_result.matrix.content() == original.content()
