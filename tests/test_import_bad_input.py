@@ -97,7 +97,7 @@ def test_strict_open_xml(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("content", "words"), [
     (b"", ("empty",)),
-    (b"Touchpoint,Sales\nDemo,O\n", ("not an Excel workbook",)),
+    (b"Touchpoint,Sales\nDemo,O\n", ("not an Excel workbook", "extension .csv")),
     (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, ("not an Excel workbook",)),
     (b"<html><body>table</body></html>", ("XML file",)),
     (b"PK\x03\x04garbage that is not really a zip", ("damaged",)),

@@ -15,6 +15,7 @@ ranges too. Comments are parsed with defusedxml from the sheet's comments part.
 
 from __future__ import annotations
 
+import codecs
 import posixpath
 import re
 import zipfile
@@ -91,7 +92,20 @@ def sniff_refusal(path: Path, head: bytes) -> str | None:
     if head.lstrip().startswith((b"<?xml", b"<")):
         return ("this is an XML file, not an Excel workbook (an Excel 2003 XML spreadsheet "
                 f"or a web page?): {SAVE_AS_XLSX}")
+    if _looks_like_text(head):
+        return ("this is not an Excel workbook (.xlsx) but text: if it is a CSV file, give it "
+                "the extension .csv and import it again")
     return f"this is not an Excel workbook (.xlsx): {SAVE_AS_XLSX}"
+
+
+def _looks_like_text(head: bytes) -> bool:
+    if b"\x00" in head:
+        return False
+    try:  # incremental: a character cut at the end of the sample is not an error
+        text = codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return False
+    return all(ch.isprintable() or ch in "\r\n\t" for ch in text)
 
 
 def _ole_refusal(path: Path) -> str:
@@ -115,7 +129,7 @@ def open_workbook(path: Path) -> WorkbookInfo:
     try:
         size = path.stat().st_size
         with path.open("rb") as handle:
-            head = handle.read(8)
+            head = handle.read(4096)
     except FileNotFoundError:
         raise ImportFailed(f"{path}: no such file") from None
     except IsADirectoryError:
