@@ -12,11 +12,15 @@ import sys
 import traceback
 from collections.abc import Sequence
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from cxmatrix import APP_NAME, ORG_DOMAIN, ORG_NAME, __version__
+
+if TYPE_CHECKING:
+    from cxmatrix.ui.main_window import MainWindow
 
 
 def set_identity() -> None:
@@ -47,8 +51,8 @@ def _excepthook(kind: type[BaseException], error: BaseException,
     box.exec()
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    arguments = parse_arguments(sys.argv[1:] if argv is None else argv)
+def start(arguments: argparse.Namespace) -> MainWindow:
+    """Create the application and its window, show it, and schedule opening the file."""
     set_identity()
     app = QApplication.instance() or QApplication([sys.argv[0]])
     assert isinstance(app, QApplication)
@@ -66,7 +70,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                                                       read_only=arguments.read_only))
     elif arguments.demo:
         QTimer.singleShot(0, window.open_demo)
-    return app.exec()
+    return window
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = parse_arguments(sys.argv[1:] if argv is None else argv)
+    window = start(arguments)
+    app = QApplication.instance()
+    assert app is not None
+    code = app.exec()
+    del window
+    return code
 
 
 if __name__ == "__main__":

@@ -654,3 +654,25 @@ def test_cancelling_cooperative_work_reports_cancelled(qtbot: QtBot, window: Win
     job.cancel()
     qtbot.waitUntil(lambda: job.settled, timeout=5000)
     assert outcome == ["cancelled"]
+
+
+def test_the_app_starts_and_opens_the_file_given(qtbot: QtBot, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from PySide6.QtCore import QSettings
+
+    from cxmatrix.app import start
+
+    isolate_settings(tmp_path / "settings")
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # start() installs its own
+    document = document_of(tmp_path, small_matrix(), "given")
+    path = document.path
+    document.close()
+    window = start(parse_arguments([str(path)]))
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.session.document is not None, timeout=5000)
+    assert window.windowTitle().startswith("given.cxm")
+    assert QSettings().organizationName() == "cxmatrix"
+    assert QSettings().fileName().startswith(str(tmp_path / "settings"))
+    window.close()
