@@ -436,3 +436,17 @@ def test_marks_nobody_understands_are_imported_as_skipped_cells(tmp_path: Path) 
     assert "code '✓' not understood: C2, B3" in text
     chosen = read(path, mapping={"X": "own", "✓": "influence"}).matrix
     assert roles(chosen, "Contract") == {"Sales": I, "Legal": O}
+
+
+def test_overrides_keep_each_other(tmp_path: Path) -> None:
+    rows: list[list[Any]] = [["Department", "Welcome call", "QBR"], ["Sales", "O", "I"],
+                             ["Support", "I", "O"]]
+    inspection = inspect(workbook(tmp_path / "turned.xlsx", rows))
+    assert inspection.layout.transposed
+    again = inspection.with_header_row(0)
+    assert again.layout.transposed and again.preview_departments == ["Sales", "Support"]
+    with pytest.raises(ImportFailed, match=r"turned.xlsx, sheet 'Sheet1': column Z is outside"):
+        inspection.with_header_row(25)
+    back = inspection.with_transposed(False)
+    assert not back.layout.transposed
+    assert [p.touchpoint for p in back.preview] == ["Sales", "Support"]

@@ -129,9 +129,10 @@ class Inspection:
         from cxmatrix.interchange.import_detect import Detector
 
         if not 0 <= row < self.table.height:
-            raise ImportFailed(f"{self.path.name}: row {row + 1} is outside the sheet")
+            raise ImportFailed(f"{_where(self.path, self.table)}: {self.table.line(row)} is "
+                               "outside the table")
         detector = Detector(self.table)
-        where = f"{self.path.name}, sheet {self.sheet!r}, row {row + 1}"
+        where = f"{_where(self.path, self.table)}, {self.table.line(row)}"
         try:
             if self.layout.shape == GRID:
                 layout = detector.grid_layout(row)
@@ -139,6 +140,7 @@ class Inspection:
                 layout = detector.list_layout(row)
         except (ImportFailed, ValueError) as error:
             raise ImportFailed(f"{where}: {error}") from None
+        layout.transposed = self.layout.transposed
         return self.adjust(layout=layout)
 
     def with_transposed(self, transposed: bool) -> Inspection:
