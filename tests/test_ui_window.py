@@ -671,8 +671,11 @@ def test_the_app_starts_and_opens_the_file_given(qtbot: QtBot, tmp_path: Path,
     document.close()
     window = start(parse_arguments([str(path)]))
     qtbot.addWidget(window)
-    qtbot.waitUntil(lambda: window.session.document is not None, timeout=5000)
-    assert window.windowTitle().startswith("given.cxm")
-    assert QSettings().organizationName() == "cxmatrix"
-    assert QSettings().fileName().startswith(str(tmp_path / "settings"))
-    window.close()
+    try:
+        qtbot.waitUntil(lambda: window.session.document is not None, timeout=5000)
+        assert window.windowTitle().startswith("given.cxm")
+        assert QSettings().organizationName() == "cxmatrix"
+        assert QSettings().fileName().startswith(str(tmp_path / "settings"))
+        window.close()
+    finally:
+        isolate_settings(tmp_path / "settings")  # give the test identity back to later tests
