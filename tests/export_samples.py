@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from cxmatrix.domain.model import Matrix
+from cxmatrix.domain.model import TOUCHPOINT_FIELDS, Matrix
 from cxmatrix.domain.roles import Role
 from cxmatrix.interchange import json_format
 from cxmatrix.interchange.workbook_layout import (
@@ -123,7 +123,6 @@ def expected_matrix_sheet(matrix: Matrix) -> dict[str, Any]:
     """What ``read_matrix_sheet`` should find for ``matrix``."""
     content = matrix.content()
     keys = [attribute for _, attribute in TOUCHPOINT_COLUMNS]
-    from cxmatrix.domain.model import TOUCHPOINT_FIELDS
     stages = []
     for name, touchpoints in content["stages"]:  # type: ignore[union-attr]
         entries = []

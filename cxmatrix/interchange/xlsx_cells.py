@@ -95,7 +95,8 @@ class CellMaker:
         and text openpyxl would turn into a formula or an error becomes a text cell."""
         if not value:
             return None
-        if len(value) > EXCEL_CELL_LIMIT or "\r" in value or not value.isprintable():
+        # isprintable() is False for line breaks, tabs and control characters alike.
+        if len(value) > EXCEL_CELL_LIMIT or not value.isprintable():
             value = excel_text(value)
             if not value:
                 return None
