@@ -679,3 +679,16 @@ def test_the_app_starts_and_opens_the_file_given(qtbot: QtBot, tmp_path: Path,
         window.close()
     finally:
         isolate_settings(tmp_path / "settings")  # give the test identity back to later tests
+
+
+def test_f2_renames_the_current_row_in_place(qtbot: QtBot, small: Window) -> None:
+    click_cell(qtbot, small, row_of(small, "Welcome email"), column_of(small, "Support"))
+    qtbot.keyClick(small.grid, Qt.Key.Key_F2)
+    editor = QGuiApplication.focusObject()
+    assert editor is not None and editor.metaObject().className() == "QExpandingLineEdit"
+    editor.selectAll()
+    qtbot.keyClicks(editor, "Welcome pack")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: small.session.undo_stack.count() == 1, timeout=2000)
+    assert small.session.undo_stack.undoText() == (
+        "Rename touchpoint Welcome email to Welcome pack")

@@ -144,6 +144,9 @@ class MainWindow(QMainWindow):
         self.export_action = a("&Export…", self.export_file, "Ctrl+E", name="actionExport",
                                tip="Export to Excel, PDF, CSV or JSON")
         self.close_action = a("&Close", self.close_document, KEY.Close, name="actionClose")
+        close_keys = sorted(self.close_action.shortcuts(),  # show Ctrl+W rather than Ctrl+F4
+                            key=lambda k: "F4" in k.toString())
+        self.close_action.setShortcuts(close_keys)
         self.quit_action = a("&Quit", self.close, KEY.Quit, name="actionQuit")
         if not self.quit_action.shortcuts():
             self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
@@ -186,8 +189,8 @@ class MainWindow(QMainWindow):
                                   name="actionAddStage")
         self.add_department_action = a("Add &Department…", self.add_department, "Ctrl+D",
                                        name="actionAddDepartment")
-        self.rename_action = a("&Rename…", self.rename_current, "F2", name="actionRename")
-        self.rename_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.rename_action = a("&Rename Touchpoint or Stage", self.rename_current, "F2",
+                               name="actionRename")
         self.edit_department_action = a("&Edit Department…", self.edit_department,
                                         name="actionEditDepartment")
         self.delete_rows_action = a("De&lete Touchpoints or Stage", self.delete_rows,
@@ -629,13 +632,10 @@ class MainWindow(QMainWindow):
             self.edit_department(dept_id)
 
     def rename_current(self) -> None:
+        """Edit the name of the current row's touchpoint or stage in place."""
         index = self.grid.currentIndex()
-        if not index.isValid():
-            return
-        if index.column() == NAME_COLUMN or self.grid.frozen.hasFocus():
+        if index.isValid():
             self._edit_name(self.model.row_key(index.row()))
-        else:
-            self.edit_department()
 
     def delete_rows(self) -> bool:
         """Delete the selected touchpoints, or the current stage with its touchpoints."""
