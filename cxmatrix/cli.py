@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from cxmatrix import __version__
+from cxmatrix.domain.codes import MAPPING_PRESETS
 from cxmatrix.domain.findings import SEVERITY_OF, Finding
 from cxmatrix.domain.model import DomainError, Matrix
 from cxmatrix.domain.progress import Cancelled
@@ -55,7 +56,10 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("input", type=Path)
     imp.add_argument("-o", "--output", type=Path, required=True, help="the .cxm to create")
     imp.add_argument("--sheet", help="the sheet that holds the matrix (default: detected)")
-    imp.add_argument("--mapping", help="code mapping preset (default: auto)")
+    imp.add_argument("--mapping", metavar="PRESET|FILE.json",
+                     help="how codes map to roles: a preset (" + ", ".join(MAPPING_PRESETS)
+                          + "; default: auto) or a JSON file of code -> role, e.g. "
+                            '{"X": "handle", "P": "own"}')
     imp.add_argument("--force", action="store_true", help="replace an existing output file")
 
     exp = commands.add_parser("export", help="export a matrix to JSON, Excel, CSV or PDF")
@@ -181,14 +185,34 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.input.name}: already a cxmatrix file; open it directly")
     if args.output.exists() and not args.force:
         raise UsageError(f"{args.output.name}: already exists (use --force to replace it)")
-    options = {key: value for key, value in (("sheet", args.sheet), ("mapping", args.mapping))
-               if value is not None}
+    options: dict[str, object] = {}
+    if args.sheet is not None:
+        options["sheet"] = args.sheet
+    if args.mapping is not None:
+        options["mapping"] = _mapping_option(args.mapping)
     result = reader_for(args.input)(args.input, **options)
     _create(args.output, result.matrix, args.force)
     for line in result.report:
         print(line)
     print(f"Wrote {args.output}.")
     return EXIT_OK
+
+
+def _mapping_option(value: str) -> str | dict[str, str]:
+    """A preset name, or a JSON file holding {"code": "own" | "influence" | "handle" | ""}."""
+    if value in MAPPING_PRESETS or not value.lower().endswith(".json"):
+        return value
+    path = Path(value)
+    try:
+        table = json.loads(path.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise UsageError(f"{path.name}: no such mapping file") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise UsageError(f"{path.name}: not a readable JSON mapping ({error})") from None
+    if not isinstance(table, dict) or not all(
+            isinstance(k, str) and isinstance(v, str | None) for k, v in table.items()):
+        raise UsageError(f"{path.name}: the mapping must be a JSON object of code -> role")
+    return {k: v or "" for k, v in table.items()}
 
 
 def cmd_export(args: argparse.Namespace) -> int:

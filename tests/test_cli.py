@@ -126,3 +126,23 @@ def test_module_entry_point_runs(tmp_path: Path) -> None:
                             capture_output=True, text=True, cwd=tmp_path, check=False)
     assert result.returncode == 2
     assert result.stderr.strip() == "cxmatrix: nowhere.cxm: no such file"
+
+
+SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
+
+
+@pytest.mark.skipif(not SAMPLES.is_dir(), reason="shared/samples is not beside the checkout")
+def test_import_sample_with_a_mapping_file(tmp_path: Path, capsys) -> None:
+    mapping = tmp_path / "map.json"
+    mapping.write_text(json.dumps({"A": "own", "R": "influence", "C": "influence", "I": ""}))
+    out = tmp_path / "raci.cxm"
+    assert run("import", SAMPLES / "raci_onboarding_programme.xlsx", "-o", out,
+               "--mapping", mapping) == 0
+    assert "Created 14 touchpoints in 4 stages and 6 departments" in capsys.readouterr().out
+    with Document.open(out) as document:
+        m = document.matrix
+        handover = m.find_touchpoints("Sales-to-CS handover meeting")[0]
+        assert m.role(handover.id, m.find_department("Sales").id) is Role.INFLUENCE
+    assert run("import", SAMPLES / "raci_onboarding_programme.xlsx", "-o", tmp_path / "x.cxm",
+               "--mapping", tmp_path / "missing.json") == 2
+    assert "missing.json: no such mapping file" in capsys.readouterr().err

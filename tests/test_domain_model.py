@@ -94,6 +94,8 @@ def test_derive_code_is_unique_and_short() -> None:
     assert derive_code("Marketing") == "MAR"
     assert derive_code("Professional Services Team Europe Extra") == "PSTE"
     assert len(derive_code("ÆØÅ-team", ["ÆT"])) <= 4
+    assert derive_code("ßtraße") == "SST"  # upper-casing can lengthen a word
+    assert derive_code("ß ß ß ß ß") == "SSSS"
 
 
 def test_roles_notes_and_cells(matrix: Matrix) -> None:

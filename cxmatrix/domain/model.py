@@ -139,9 +139,9 @@ def derive_code(name: str, taken: Iterable[str] = ()) -> str:
     taken_keys = {code.upper() for code in taken}
     words = _WORD.findall(name)
     if len(words) >= 2:
-        base = "".join(word[0] for word in words)[:MAX_CODE_LENGTH].upper()
+        base = "".join(word[0] for word in words).upper()[:MAX_CODE_LENGTH]
     elif words:
-        base = words[0][:3].upper()
+        base = words[0].upper()[:3]
     else:
         base = "D"
     code = base
