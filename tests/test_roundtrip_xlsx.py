@@ -6,10 +6,13 @@ reason until then.
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import pytest
 from export_samples import awkward, demo, demo_like
+from hypothesis import HealthCheck, given, settings
+from strategies import matrices
 
 from cxmatrix.domain.generate import generate_size
 from cxmatrix.domain.model import Matrix
@@ -53,3 +56,11 @@ def note_only_and_bare_rows() -> Matrix:
 def test_export_then_import_gives_the_same_matrix(make, tmp_path):
     matrix = make()
     assert round_trip(matrix, tmp_path).content() == matrix.content()
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(matrices())
+def test_any_matrix_survives_the_round_trip(matrix: Matrix) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        again = round_trip(matrix, Path(folder))
+    assert again.content() == matrix.content()
