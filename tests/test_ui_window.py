@@ -692,3 +692,18 @@ def test_f2_renames_the_current_row_in_place(qtbot: QtBot, small: Window) -> Non
     qtbot.waitUntil(lambda: small.session.undo_stack.count() == 1, timeout=2000)
     assert small.session.undo_stack.undoText() == (
         "Rename touchpoint Welcome email to Welcome pack")
+
+
+def test_the_window_starts_without_loading_sqlalchemy_openpyxl_or_reportlab() -> None:
+    import subprocess
+    import sys
+
+    from cxmatrix.store import FILE_SUFFIX
+
+    assert files.MATRIX_SUFFIX == FILE_SUFFIX
+    script = ("import sys, cxmatrix.app, cxmatrix.ui.main_window; "
+              "print(sorted(m for m in ('sqlalchemy', 'sqlmodel', 'openpyxl', 'reportlab') "
+              "if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True, timeout=60)
+    assert done.stdout.strip() == "[]"

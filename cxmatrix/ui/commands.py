@@ -10,7 +10,7 @@ once run inside ``Document.batch()``: one transaction, one undo step.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QUndoCommand
 
@@ -21,8 +21,10 @@ from cxmatrix.domain.model import (
     TouchpointSnapshot,
 )
 from cxmatrix.domain.roles import Role
-from cxmatrix.store import Document
-from cxmatrix.ui.session import EXPECTED_ERRORS, Session
+from cxmatrix.ui.session import Session, expected_errors
+
+if TYPE_CHECKING:
+    from cxmatrix.store import Document
 
 CellChange = tuple[int, int, Role | None]
 
@@ -78,7 +80,7 @@ class MatrixCommand(QUndoCommand):
     def _guard(self, what: str, action: Callable[[], None]) -> None:
         try:
             action()
-        except EXPECTED_ERRORS as error:
+        except expected_errors() as error:
             self.session.history_broken(f"{what} of “{self.text()}”", error)
 
 

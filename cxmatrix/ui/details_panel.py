@@ -6,6 +6,8 @@ command naming the field; the form refreshes when the Session says the touchpoin
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -21,9 +23,11 @@ from PySide6.QtWidgets import (
 )
 
 from cxmatrix.domain.model import CATEGORIES, CHANNELS
-from cxmatrix.store import Change
 from cxmatrix.ui import commands
 from cxmatrix.ui.session import Session
+
+if TYPE_CHECKING:
+    from cxmatrix.store import Change
 
 
 class _CommitOnFocusOut(QObject):

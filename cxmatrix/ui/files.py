@@ -1,6 +1,7 @@
 """Where files come from: the bundled demo, blank matrices, and the file-dialog filters.
 
-No widgets here, so tests and the screenshot script can build the same files.
+No widgets here, so tests and the screenshot script can build the same files. The store is
+imported only inside functions: the window shows before SQLAlchemy has loaded.
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ from PySide6.QtCore import QStandardPaths
 
 from cxmatrix.domain.model import DEFAULT_STAGES, Matrix
 from cxmatrix.resources import demo_source
-from cxmatrix.store import FILE_SUFFIX, Document
 
-MATRIX_FILTER = f"cxmatrix matrices (*{FILE_SUFFIX})"
+# cxmatrix.store.FILE_SUFFIX, repeated so that importing this module does not load the store
+# (a test checks that the two agree).
+MATRIX_SUFFIX = ".cxm"
+MATRIX_FILTER = f"cxmatrix matrices (*{MATRIX_SUFFIX})"
 EXPORT_FILTERS = {
     ".xlsx": "Excel workbook (*.xlsx)",
     ".pdf": "PDF chart (*.pdf)",
@@ -23,7 +26,7 @@ EXPORT_FILTERS = {
 IMPORT_FILTER = ("Spreadsheets and matrices (*.xlsx *.xlsm *.csv *.tsv *.txt *.json);;"
                  "All files (*)")
 IMPORT_SUFFIXES = {".xlsx", ".xlsm", ".csv", ".tsv", ".txt", ".json"}
-DEMO_FILE_NAME = "Corvane demo" + FILE_SUFFIX
+DEMO_FILE_NAME = "Corvane demo" + MATRIX_SUFFIX
 
 
 def demo_matrix() -> Matrix:
@@ -43,6 +46,8 @@ def data_folder() -> Path:
 def demo_document_path() -> Path:
     """The user's own copy of the demo matrix, built from resources/demo.json the first
     time it is asked for (the user's edits to it are kept)."""
+    from cxmatrix.store import Document
+
     path = data_folder() / DEMO_FILE_NAME
     if not path.exists():
         Document.create(path, demo_matrix()).close()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -36,9 +36,11 @@ from PySide6.QtWidgets import (
 
 from cxmatrix.domain.findings import CODES, Finding
 from cxmatrix.domain.roles import Severity
-from cxmatrix.store import Change
 from cxmatrix.ui.delegates import draw_marker
 from cxmatrix.ui.session import Session
+
+if TYPE_CHECKING:
+    from cxmatrix.store import Change
 
 _ROOT = QModelIndex()  # the invalid index: the root of a model
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -35,8 +35,10 @@ from PySide6.QtWidgets import (
 from cxmatrix.domain.lens import DepartmentLens, department_lens
 from cxmatrix.domain.model import Touchpoint
 from cxmatrix.domain.roles import Role
-from cxmatrix.store import Change
 from cxmatrix.ui.session import Session
+
+if TYPE_CHECKING:
+    from cxmatrix.store import Change
 
 _ROOT = QModelIndex()  # the invalid index: the root of a model
 

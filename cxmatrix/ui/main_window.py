@@ -6,8 +6,9 @@ the commands. Actions are declared in ``_create_actions`` with standard keys whe
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QItemSelectionModel, QPoint, QSettings, Qt
 from PySide6.QtGui import (
@@ -34,7 +35,6 @@ from cxmatrix import APP_NAME
 from cxmatrix.domain.findings import Finding
 from cxmatrix.domain.model import Matrix
 from cxmatrix.domain.roles import Role
-from cxmatrix.store import FILE_SUFFIX, Change, Document, DocumentError
 from cxmatrix.ui import commands, files, settings
 from cxmatrix.ui.details_panel import DetailsPanel
 from cxmatrix.ui.dialogs import DepartmentDialog, PropertiesDialog
@@ -47,6 +47,9 @@ from cxmatrix.ui.matrix_model import NAME_COLUMN, MatrixModel
 from cxmatrix.ui.session import Session
 from cxmatrix.ui.status import LegendWidget, status_text
 from cxmatrix.ui.welcome import WelcomePage
+
+if TYPE_CHECKING:  # the store (SQLAlchemy) loads off the GUI thread with the first document
+    from cxmatrix.store import Change, Document
 
 KEY = QKeySequence.StandardKey
 
@@ -385,7 +388,7 @@ class MainWindow(QMainWindow):
         if not path:
             return None
         settings.remember_folder(path)
-        return files.with_suffix(path, FILE_SUFFIX)
+        return files.with_suffix(path, files.MATRIX_SUFFIX)
 
     def _create_document(self, path: Path, matrix: Matrix) -> bool:
         document = self.session.document
@@ -394,6 +397,8 @@ class MainWindow(QMainWindow):
                             f"{path.name} is the matrix open in this window; choose another "
                             "name.")
             return False
+        from cxmatrix.store import Document, DocumentError
+
         try:
             created = Document.create(path, matrix, overwrite=True)
         except DocumentError as error:
@@ -415,13 +420,9 @@ class MainWindow(QMainWindow):
             return False
         return self._create_document(target, files.demo_matrix())
 
-    def open_demo(self) -> BackgroundJob | None:
-        try:
-            path = files.demo_document_path()
-        except (DocumentError, OSError) as error:
-            self.show_error("Cannot open the demo matrix", str(error))
-            return None
-        return self.open_path(path)
+    def open_demo(self) -> BackgroundJob:
+        """Open the user's copy of the demo matrix (built from resources/ the first time)."""
+        return self._open_job("the demo matrix", files.demo_document_path)
 
     def open_dialog(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(
@@ -440,23 +441,32 @@ class MainWindow(QMainWindow):
         if target.suffix.lower() in files.IMPORT_SUFFIXES:
             self.import_file(target)
             return None
+        return self._open_job(target.name, lambda: target, read_only=read_only)
 
-        def opened(document: Document) -> None:
-            self._adopt(document)
+    def _open_job(self, what: str, locate: Callable[[], Path], *,
+                  read_only: bool = False) -> BackgroundJob:
+        """Find and open a document on a worker thread; the first one also loads the store
+        (SQLAlchemy) there, so the window is painted and responsive meanwhile."""
+
+        def work(_progress: object) -> Document:
+            from cxmatrix.store import Document
+
+            return Document.open(locate(), read_only=read_only)
 
         def failed(error: BaseException) -> None:
-            if isinstance(error, DocumentError):
-                if not target.exists():
-                    settings.remove_recent_file(target)
-                    self.welcome.set_recent(settings.recent_files())
-                self.show_error("Cannot open the matrix", str(error))
-            else:
-                raise error
+            from cxmatrix.store import DocumentError
 
-        job = BackgroundJob(self, f"Opening {target.name}…",
-                            lambda _progress: Document.open(target, read_only=read_only),
-                            on_done=opened, on_error=failed,
-                            discard=lambda document: document.close())
+            if not isinstance(error, DocumentError | OSError):
+                raise error
+            path = getattr(error, "path", None)
+            if isinstance(error, DocumentError) and not error.path.exists():
+                settings.remove_recent_file(error.path)
+                self.welcome.set_recent(settings.recent_files())
+            title = "Cannot open the matrix" if path else f"Cannot open {what}"
+            self.show_error(title, str(error))
+
+        job = BackgroundJob(self, f"Opening {what}…", work, on_done=self._adopt,
+                            on_error=failed, discard=lambda document: document.close())
         return job.start()
 
     def _adopt(self, document: Document) -> None:
@@ -491,6 +501,8 @@ class MainWindow(QMainWindow):
                                                             document.path.name)
         if target is None:
             return False
+        from cxmatrix.store import DocumentError
+
         try:
             self.session.save_as(str(target))
         except DocumentError as error:

@@ -9,7 +9,7 @@ The model follows the Session's ``changed`` signal and refreshes only what a Cha
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -25,9 +25,11 @@ from cxmatrix import palette
 from cxmatrix.domain.findings import Finding
 from cxmatrix.domain.model import Department, Matrix, Stage, Touchpoint, name_key
 from cxmatrix.domain.roles import Role, RoleTextError, Severity, parse_role_text
-from cxmatrix.store import Change
 from cxmatrix.ui import commands
 from cxmatrix.ui.session import Session
+
+if TYPE_CHECKING:
+    from cxmatrix.store import Change
 
 _ROOT = QModelIndex()  # the invalid index: the root of a model
 

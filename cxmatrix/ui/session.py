@@ -7,15 +7,23 @@ and the Session re-emits that as ``changed(Change)`` so every view refreshes onl
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from cxmatrix.domain.findings import FindingsIndex
 from cxmatrix.domain.model import DomainError, Matrix
-from cxmatrix.store import Change, Document, DocumentError
 
-# Errors that mean "the user's request or file is the problem": shown as a dialog.
-EXPECTED_ERRORS = (DocumentError, DomainError)
+if TYPE_CHECKING:  # the store (SQLAlchemy) loads off the GUI thread with the first document
+    from cxmatrix.store import Change, Document
+
+
+def expected_errors() -> tuple[type[Exception], ...]:
+    """Errors that mean "the user's request or file is the problem": shown as a dialog."""
+    from cxmatrix.store import DocumentError
+
+    return (DocumentError, DomainError)
 
 
 class Session(QObject):
@@ -74,6 +82,8 @@ class Session(QObject):
         if self.document is None:
             return
         self.document.remove_listener(self._on_change)
+        from cxmatrix.store import DocumentError
+
         try:
             new_document = self.document.save_as(target)
         except DocumentError:
@@ -96,7 +106,7 @@ class Session(QObject):
             return False
         try:
             command.apply_first()  # type: ignore[attr-defined]
-        except EXPECTED_ERRORS as error:
+        except expected_errors() as error:
             self.report(command.text() or "Edit", error)
             return False
         self.undo_stack.push(command)

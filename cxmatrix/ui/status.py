@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QFont, QPainter, QPaintEvent
 from PySide6.QtWidgets import QWidget
 
 from cxmatrix.domain.findings import NO_OWNER, SEVERAL_OWNERS
 from cxmatrix.domain.roles import Role, Severity
-from cxmatrix.store import Document
 from cxmatrix.ui.matrix_model import ROLE_FILL, ROLE_INK
+
+if TYPE_CHECKING:
+    from cxmatrix.store import Document
 
 
 def status_text(document: Document) -> str:
