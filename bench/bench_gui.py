@@ -150,8 +150,11 @@ def bench_edit(quick: bool, folder: Path, *, lens: bool = False) -> list[Result]
     for _ in range(2):
         edit()
     took = median_time(edit, repeat=7 if quick else 15)
-    shown = window.counts.text()
-    assert "touchpoints" in shown
+    tid, dept = grid.selected_cells()[0]
+    assert window.session.matrix.role(tid, dept) is roles[step[0] % 2]
+    # Every edit happened (the very first may have found the role already there).
+    assert window.session.undo_stack.count() >= step[0] - 1
+    assert "touchpoints" in window.counts.text()
     window.close()
     what = "grid, findings, status, lens" if lens else "grid, findings, status"
     return [absolute_result("gui", f"edit shown in {what} ({size})", took, EDIT_LIMIT)]
