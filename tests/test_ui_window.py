@@ -251,7 +251,7 @@ def test_adding_renaming_moving_and_deleting_touchpoints(qtbot: QtBot, small: Wi
 def test_stages_are_added_moved_collapsed_and_deleted(qtbot: QtBot, small: Window) -> None:
     matrix = small.session.matrix
     small.grid.select_cell(row_of(small, "Onboarding"), NAME_COLUMN)
-    stage_id = small.add_stage("Renewal")
+    stage_id = small.structure.add_stage("Renewal")
     assert stage_id is not None
     assert [s.name for s in matrix.stages] == ["Onboarding", "Renewal", "Support"]
     small.grid.select_cell(row_of(small, "Renewal"), NAME_COLUMN)
@@ -269,7 +269,7 @@ def test_stages_are_added_moved_collapsed_and_deleted(qtbot: QtBot, small: Windo
     small.grid.select_cell(row_of(small, "Support"), NAME_COLUMN)
     small.grid.clearSelection()
     small.grid.setCurrentIndex(small.model.index(row_of(small, "Support"), 0))
-    assert small.delete_rows()
+    assert small.structure.delete_rows()
     assert [s.name for s in matrix.stages] == ["Onboarding", "Renewal"]
     assert small.session.undo_stack.undoText() == "Delete stage Support and its 2 touchpoints"
     small.session.undo_stack.undo()
@@ -280,7 +280,7 @@ def test_departments_are_added_moved_by_key_and_drag_and_deleted(qtbot: QtBot,
                                                                  small: Window) -> None:
     matrix = small.session.matrix
     click_cell(qtbot, small, row_of(small, "Kick-off call"), column_of(small, "Sales"))
-    dept_id = small.add_department("Finance", "FIN", "Ann Lee")
+    dept_id = small.structure.add_department("Finance", "FIN", "Ann Lee")
     assert [d.name for d in matrix.departments] == ["Sales", "Finance", "Customer Success",
                                                     "Support"]
     click_cell(qtbot, small, row_of(small, "Kick-off call"), column_of(small, "Finance"))
@@ -291,10 +291,10 @@ def test_departments_are_added_moved_by_key_and_drag_and_deleted(qtbot: QtBot,
     header.moveSection(column_of(small, "Finance"), 1)  # what a header drag does
     assert next(d.name for d in matrix.departments) == "Finance"
     assert header.visualIndex(1) == 1  # the header follows the model, not its own order
-    assert small.edit_department(dept_id, {"name": "Finance & Billing"})
+    assert small.structure.edit_department(dept_id, {"name": "Finance & Billing"})
     assert small.model.headerData(1, Qt.Orientation.Horizontal).split() == [
         "Finance", "&", "Billing"]
-    assert small.delete_department(dept_id)
+    assert small.structure.delete_department(dept_id)
     assert len(matrix.departments) == 3
     for _ in range(5):
         small.session.undo_stack.undo()
@@ -401,7 +401,7 @@ def test_properties_dialog_changes_title_and_focus(small: Window,
         return QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(PropertiesDialog, "exec", fill)
-    assert small.edit_properties()
+    assert small.structure.edit_properties()
     assert small.session.matrix.title == "Ownership map"
     assert "Ownership map" in small.windowTitle()
     assert small.lens_panel.chooser.currentText() == "Support (focus)" or (
