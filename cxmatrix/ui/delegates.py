@@ -14,7 +14,9 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem,
 from cxmatrix import palette as colours
 from cxmatrix.domain.roles import Severity
 from cxmatrix.ui.matrix_model import (
+    KIND,
     SEVERITY_COLOUR,
+    STAGE_KIND,
     MatrixModel,
     worst_severity,
 )
@@ -213,8 +215,7 @@ class NameDelegate(QStyledItemDelegate):
 
     def updateEditorGeometry(self, editor: QWidget, option: QStyleOptionViewItem,
                              index: QModelIndex | QPersistentModelIndex) -> None:
-        indent = ARROW_WIDTH if index.model().data(index, Qt.ItemDataRole.UserRole + 1) == (
-            "stage") else NAME_INDENT
+        indent = ARROW_WIDTH if index.data(KIND) == STAGE_KIND else NAME_INDENT
         editor.setGeometry(option.rect.adjusted(indent, 0, 0, 0))
 
 
