@@ -707,3 +707,19 @@ def test_the_window_starts_without_loading_sqlalchemy_openpyxl_or_reportlab() ->
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           check=True, timeout=60)
     assert done.stdout.strip() == "[]"
+
+
+def test_a_file_deleted_while_open_is_reported_and_save_as_rescues_it(
+        qtbot: QtBot, small: Window, tmp_path: Path) -> None:
+    document = small.session.document
+    assert document is not None
+    document.path.unlink()
+    click_cell(qtbot, small, row_of(small, "Kick-off call"), column_of(small, "Support"))
+    qtbot.keyClick(small.grid, Qt.Key.Key_H)
+    title, message = small.errors[-1]
+    assert title == "Set Support to Handle on Kick-off call failed"
+    assert "moved or deleted" in message and "Save As" in message
+    assert small.save_as(tmp_path / "rescued.cxm")
+    rescued = small.session.document
+    assert rescued is not None and rescued.path.name == "rescued.cxm"
+    assert on_disk(rescued) == rescued.matrix.content()
