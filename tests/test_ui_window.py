@@ -572,15 +572,14 @@ def test_spreadsheet_import_goes_through_the_wizard_and_merges(
     source.write_text("Touchpoint,Sales,Support,Legal\nRenewal quote,A,C,\n"
                       "Kick-off call,,R,C\n", encoding="utf-8")
 
-    def run(wizard: import_wizard.ImportWizard) -> int:
+    def run(wizard: import_wizard.ImportWizard) -> None:  # the user picks merge, clicks Import
         wizard.merge_radio.setChecked(True)
         wizard.start_import()
-        qtbot.waitUntil(lambda: wizard.import_result is not None, timeout=5000)
-        return QDialog.DialogCode.Accepted
 
-    monkeypatch.setattr(import_wizard.ImportWizard, "exec", run)
+    monkeypatch.setattr(import_wizard.ImportWizard, "open", run)
     before = small.session.matrix.content()
     small.import_file(source)
+    qtbot.waitUntil(lambda: small.session.undo_stack.count() == 1, timeout=10_000)
     matrix = small.session.matrix
     assert small.session.undo_stack.undoText() == "Import raci.csv"
     assert [d.name for d in matrix.departments] == ["Sales", "Customer Success", "Support",
@@ -723,3 +722,21 @@ def test_a_file_deleted_while_open_is_reported_and_save_as_rescues_it(
     rescued = small.session.document
     assert rescued is not None and rescued.path.name == "rescued.cxm"
     assert on_disk(rescued) == rescued.matrix.content()
+
+
+@pytest.mark.parametrize(("name", "content", "problem"), [
+    ("old.xls", b"\xd0\xcf\x11\xe0 not really", "save it as .xlsx"),
+    ("broken.xlsx", b"PK\x03\x04 this is no workbook", "broken.xlsx"),
+])
+def test_importing_a_bad_spreadsheet_shows_a_dialog(qtbot: QtBot, small: Window,
+                                                    tmp_path: Path, name: str, content: bytes,
+                                                    problem: str) -> None:
+    source = tmp_path / name
+    source.write_bytes(content)
+    before = small.session.matrix.content()
+    small.import_file(source)
+    qtbot.waitUntil(lambda: bool(small.errors), timeout=10_000)
+    title, message = small.errors[-1]
+    assert title == "Cannot import"
+    assert problem in message
+    assert small.session.matrix.content() == before

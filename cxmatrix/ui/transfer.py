@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from cxmatrix.domain.model import DomainError, Matrix
 from cxmatrix.domain.progress import Progress
@@ -116,8 +116,7 @@ def import_into(window: MainWindow, path: str | Path | None = None) -> Backgroun
     source = Path(path)
     if source.suffix.lower() in WIZARD_SUFFIXES and (
             importlib.util.find_spec(WIZARD_MODULE) is not None):
-        _import_with_wizard(window, source)
-        return None
+        return _import_with_wizard(window, source)
     try:
         reader = reader_for(source)
     except InterchangeError as error:
@@ -139,19 +138,27 @@ def import_into(window: MainWindow, path: str | Path | None = None) -> Backgroun
                          on_error=failed).start()
 
 
-def _import_with_wizard(window: MainWindow, source: Path) -> None:
+def _import_with_wizard(window: MainWindow, source: Path) -> BackgroundJob:
+    """Inspect the spreadsheet off the GUI thread, then let the wizard show what will import;
+    the accepted result goes into a new file or is merged (one undoable step)."""
     module = importlib.import_module(WIZARD_MODULE)
     session = window.session
     open_matrix = session.matrix if session.has_document and not session.read_only else None
-    try:
-        wizard = module.ImportWizard(source, window, open_matrix=open_matrix)
-    except (InterchangeError, OSError) as error:
-        window.show_error("Cannot import", str(error))
-        return
-    if wizard.exec() != QDialog.DialogCode.Accepted or wizard.import_result is None:
-        return
-    finish_import(window, source, wizard.import_result, "merge" if wizard.merge else "new",
-                  plan=wizard.merge_plan)
+
+    def accepted(wizard: Any) -> None:
+        if wizard.import_result is not None:
+            finish_import(window, source, wizard.import_result,
+                          "merge" if wizard.merge else "new", plan=wizard.merge_plan)
+
+    def failed(error: BaseException) -> None:
+        if isinstance(error, InterchangeError | OSError):
+            window.show_error("Cannot import", str(error))
+        else:
+            raise error
+
+    job: BackgroundJob = module.open_import_wizard(window, source, open_matrix=open_matrix,
+                                                   on_accepted=accepted, on_error=failed)
+    return job
 
 
 def finish_import(window: MainWindow, source: Path, result: ImportResult, how: str | None,
