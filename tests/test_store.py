@@ -30,6 +30,14 @@ from cxmatrix.store import (
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+def reopened_copy(document: Document) -> Matrix:
+    """What the file holds now, read from a copy (the open document keeps its lock)."""
+    copy = document.path.with_name("copy-" + document.path.name)
+    document.save_copy(copy)
+    with Document.open(copy) as again:
+        return again.matrix
+
+
 def reopened(document: Document) -> Matrix:
     path = document.path
     document.close()
@@ -182,19 +190,40 @@ def test_batch_commits_once_and_notifies_once(doc: Document) -> None:
 
 
 def test_sql_failure_reloads_matrix_from_file(doc: Document, monkeypatch) -> None:
+    from cxmatrix.store import sql
+
     before = doc.matrix.content()
     tp = next(doc.matrix.iter_touchpoints())
-
-    def broken(*_args, **_kwargs):
-        raise sqlite3.OperationalError("database or disk is full")
-
-    import cxmatrix.store.document as module
-    monkeypatch.setattr(module.Document, "_write_cell",
-                        lambda self, conn, t, d: conn.exec_driver_sql("INSERT INTO nowhere"))
-    with pytest.raises(DocumentWriteError):
+    monkeypatch.setattr(sql.SqlWriter, "cells",
+                        lambda self, matrix, pairs: self.conn.exec_driver_sql(
+                            "INSERT INTO nowhere VALUES (1)"))
+    with pytest.raises(DocumentWriteError, match="could not be saved"):
         doc.set_role(tp.id, doc.matrix.departments[0].id, Role.HANDLE)
     assert doc.matrix.content() == before
-    del broken
+
+
+def test_set_cells_writes_many_cells_in_one_go(doc: Document) -> None:
+    tps = [tp.id for tp in doc.matrix.iter_touchpoints()]
+    changes = [(t, d.id, Role.INFLUENCE) for t in tps for d in doc.matrix.departments]
+    undo = doc.set_cells(changes)
+    assert reopened_copy(doc).content() == doc.matrix.content()
+    doc.set_cells(undo)
+    assert reopened_copy(doc).content() == doc.matrix.content()
+
+
+def test_opening_and_reading_needs_no_sqlalchemy(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    Document.create(tmp_path / "r.cxm", generate_matrix(10, 3)).close()
+    code = ("import sys\nfrom cxmatrix.store import Document\n"
+            f"d = Document.open({str(tmp_path / 'r.cxm')!r})\n"
+            "d.findings.all()\n"
+            "print(sorted(m for m in ('sqlalchemy', 'sqlmodel', 'pydantic') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "[]"
 
 
 def test_disk_full_is_reported_and_file_survives(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from cxmatrix.store.errors import (
     NotADocument,
     ReadOnlyDocument,
 )
-from cxmatrix.store.schema import APPLICATION_ID, FILE_SUFFIX, SCHEMA_VERSION
+from cxmatrix.store.format import APPLICATION_ID, FILE_SUFFIX, SCHEMA_VERSION
 
 __all__ = [
     "APPLICATION_ID",

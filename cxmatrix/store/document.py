@@ -16,13 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import Connection, bindparam, create_engine, delete, event, insert, update
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.pool import StaticPool
-from sqlmodel import col
+from typing import TYPE_CHECKING
 
 from cxmatrix.domain.findings import FindingsIndex
 from cxmatrix.domain.model import (
@@ -43,31 +37,11 @@ from cxmatrix.store.errors import (
     ReadOnlyDocument,
 )
 from cxmatrix.store.files import inspect_header
+from cxmatrix.store.format import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 from cxmatrix.store.load import load_matrix, verify_schema, write_matrix
-from cxmatrix.store.schema import (
-    APPLICATION_ID,
-    MIGRATIONS,
-    ROLE_CODES,
-    SCHEMA_VERSION,
-    CellRow,
-    DepartmentRow,
-    MatrixRow,
-    StageRow,
-    TouchpointRow,
-)
 
-_CELL = CellRow.__table__  # type: ignore[attr-defined]
-_UPSERT = sqlite_insert(_CELL).values(
-    touchpoint_id=bindparam("tid"), department_id=bindparam("did"), role=bindparam("role"),
-    note=bindparam("note"))
-# Statements built once and reused: a single edit is on the hot path (see bench_store).
-UPSERT_CELL = _UPSERT.on_conflict_do_update(
-    index_elements=["touchpoint_id", "department_id"],
-    set_={"role": _UPSERT.excluded.role, "note": _UPSERT.excluded.note})
-DELETE_CELL = delete(_CELL).where(_CELL.c.touchpoint_id == bindparam("tid"),
-                                  _CELL.c.department_id == bindparam("did"))
-TOUCH_MODIFIED = update(MatrixRow.__table__).values(  # type: ignore[attr-defined]
-    modified=bindparam("modified"))
+if TYPE_CHECKING:
+    from cxmatrix.store.sql import SqlWriter
 
 LOCK_TIMEOUT_SECONDS = 0.5
 IN_USE = "is open in another cxmatrix window or program; close it there first"
@@ -165,11 +139,8 @@ class Document:
         self.findings = FindingsIndex(matrix)
         self.read_only = read_only
         self.read_only_reason = read_only_reason
-        self._raw = connection
-        engine = create_engine("sqlite://", creator=lambda: connection, poolclass=StaticPool)
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
-        self._engine = engine
-        self._conn: Connection | None = engine.connect()
+        self._raw: sqlite3.Connection | None = connection
+        self._sql: SqlWriter | None = None  # made on the first write
         self._listeners: list[Listener] = []
         self._batch_depth = 0
         self._batch_changes: list[Change] = []
@@ -255,16 +226,22 @@ class Document:
         return cls.open(path)
 
     def close(self) -> None:
-        if self._conn is None:
+        if self._raw is None:
             return
-        self._conn.close()
-        self._conn = None
-        self._engine.dispose()
+        if self._sql is not None:
+            self._sql.close()
+            self._sql = None
         self._raw.close()
+        self._raw = None
 
     @property
     def closed(self) -> bool:
-        return self._conn is None
+        return self._raw is None
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._raw is None:
+            raise DocumentError(self.path, "is closed")
+        return self._raw
 
     def __enter__(self) -> Document:
         return self
@@ -275,8 +252,7 @@ class Document:
     def save_copy(self, target: str | os.PathLike[str]) -> None:
         """Write a complete copy of the document to ``target`` with SQLite's backup API."""
         target = Path(target)
-        if self._conn is None:
-            raise DocumentError(self.path, "is closed")
+        source = self._connection()
         if target.resolve() == self.path.resolve():
             return  # Every change is already saved in this very file.
         folder = target.parent if str(target.parent) else Path(".")
@@ -291,7 +267,7 @@ class Document:
         try:
             destination = sqlite3.connect(temp, isolation_level=None)
             try:
-                self._raw.backup(destination)
+                source.backup(destination)
                 destination.execute("PRAGMA journal_mode = DELETE")
             finally:
                 destination.close()
@@ -331,26 +307,31 @@ class Document:
         for listener in list(self._listeners):
             listener(change)
 
-    def _writable_connection(self) -> Connection:
-        if self._conn is None:
-            raise DocumentError(self.path, "is closed")
+    def _writer(self) -> SqlWriter:
+        raw = self._connection()
         if self.read_only:
             raise ReadOnlyDocument(self.path, f"is read-only ({self.read_only_reason}); "
                                               "use Save As to edit a copy")
-        return self._conn
+        if self._sql is None:
+            from cxmatrix.store.sql import SqlWriter
+
+            self._sql = SqlWriter(raw)
+        return self._sql
 
     @contextlib.contextmanager
-    def _transaction(self) -> Iterator[Connection]:
+    def _transaction(self) -> Iterator[SqlWriter]:
         """Run domain changes and their SQL as one unit: on failure both are undone."""
-        conn = self._writable_connection()
-        if self._batch_depth and conn.in_transaction():
-            yield conn
+        writer = self._writer()
+        if self._batch_depth and writer.conn.in_transaction():
+            yield writer
             return
         self._check_still_there()
+        from cxmatrix.store.sql import DBAPIError
+
         try:
-            with conn.begin():
-                yield conn
-                conn.execute(TOUCH_MODIFIED, {"modified": _now_text()})
+            with writer.conn.begin():
+                yield writer
+                writer.touch_modified(_now_text())
         except DBAPIError as error:
             self._reload_after_failure()
             if _is_locked(error):
@@ -364,7 +345,7 @@ class Document:
     @contextlib.contextmanager
     def batch(self) -> Iterator[None]:
         """Group operations into one transaction and one "reset" notification (all or none)."""
-        self._writable_connection()
+        self._writer()
         outer = self._batch_depth == 0
         self._batch_depth += 1
         try:
@@ -383,7 +364,7 @@ class Document:
     def _reload_after_failure(self) -> None:
         """The file is the truth: after a failed write, reread it into the same Matrix."""
         try:
-            fresh = load_matrix(self._raw, self.path)
+            fresh = load_matrix(self._connection(), self.path)
         except (sqlite3.Error, DocumentError):
             return
         _replace_contents(self.matrix, fresh)
@@ -412,56 +393,54 @@ class Document:
     # ---- properties ----------------------------------------------------------------------
 
     def set_properties(self, **changes: object) -> dict[str, object]:
-        with self._transaction() as conn:
+        with self._transaction() as sql:
             old = self.matrix.set_properties(**changes)
-            conn.execute(update(MatrixRow).values(**{k: getattr(self.matrix, k)
-                                                     for k in changes}))
+            sql.update_properties({k: getattr(self.matrix, k) for k in changes})
         self._emit(Change("properties", structure="focus_department_id" in changes))
         return old
 
     # ---- stages ---------------------------------------------------------------------------
 
     def add_stage(self, name: str, index: int | None = None) -> Stage:
-        with self._transaction() as conn:
+        with self._transaction() as sql:
             stage = self.matrix.add_stage(name, index)
-            conn.execute(insert(StageRow).values(id=stage.id, name=stage.name, position=0))
-            self._write_stage_order(conn)
+            sql.insert_stage(stage)
+            sql.stage_order(self.matrix)
         self._emit(Change("stages", stage_ids=frozenset({stage.id}), structure=True))
         return stage
 
     def rename_stage(self, stage_id: int, name: str) -> str:
-        with self._transaction() as conn:
+        with self._transaction() as sql:
             old = self.matrix.rename_stage(stage_id, name)
-            conn.execute(update(StageRow).where(col(StageRow.id) == stage_id)
-                         .values(name=self.matrix.stage(stage_id).name))
+            sql.rename_stage(self.matrix.stage(stage_id))
         self._emit(Change("stages", stage_ids=frozenset({stage_id})))
         return old
 
     def move_stage(self, stage_id: int, index: int) -> int:
-        with self._transaction() as conn:
+        with self._transaction() as sql:
             old = self.matrix.move_stage(stage_id, index)
-            self._write_stage_order(conn)
+            sql.stage_order(self.matrix)
         self._emit(Change("stages", stage_ids=frozenset({stage_id}), structure=True))
         return old
 
     def delete_stage(self, stage_id: int) -> StageSnapshot:
-        with self._transaction() as conn:
+        with self._transaction() as sql:
             snapshot = self.matrix.delete_stage(stage_id)
             tids = [s.touchpoint.id for s in snapshot.touchpoints]
-            self._delete_touchpoint_rows(conn, tids)
-            conn.execute(delete(StageRow).where(col(StageRow.id) == stage_id))
-            self._write_stage_order(conn)
+            sql.delete_touchpoints(tids)
+            sql.delete_stage(stage_id)
+            sql.stage_order(self.matrix)
         self._emit(Change("stages", touchpoint_ids=frozenset(tids),
                           stage_ids=frozenset({stage_id}), structure=True))
         return snapshot
 
     def restore_stage(self, snapshot: StageSnapshot) -> Stage:
-        with self._transaction() as conn:
+        with self._transaction() as sql:
             stage = self.matrix.restore_stage(snapshot)
-            conn.execute(insert(StageRow).values(id=stage.id, name=stage.name, position=0))
-            self._write_stage_order(conn)
+            sql.insert_stage(stage)
+            sql.stage_order(self.matrix)
             for tp_snapshot in snapshot.touchpoints:
-                self._write_restored_touchpoint(conn, tp_snapshot)
+                self._write_restored_touchpoint(sql, tp_snapshot)
         self._emit(Change("stages", stage_ids=frozenset({stage.id}), structure=True,
                           touchpoint_ids=frozenset(s.touchpoint.id
                                                    for s in snapshot.touchpoints)))
@@ -471,22 +450,18 @@ class Document:
 
     def add_touchpoint(self, stage_id: int, name: str, index: int | None = None,
                        **attributes: object) -> Touchpoint:
-        with self._transaction() as conn:
+        with self._transaction() as sql:
             tp = self.matrix.add_touchpoint(stage_id, name, index, **attributes)  # type: ignore[arg-type]
-            conn.execute(insert(TouchpointRow).values(**_touchpoint_values(tp, 0)))
-            self._write_touchpoint_order(conn, stage_id)
+            sql.insert_touchpoint(tp)
+            sql.touchpoint_order(self.matrix, stage_id)
         self._emit(Change("touchpoints", touchpoint_ids=frozenset({tp.id}),
                           stage_ids=frozenset({stage_id}), structure=True))
         return tp
 
     def update_touchpoint(self, touchpoint_id: int, **changes: object) -> dict[str, object]:
-        with self._transaction() as conn:
+        with self._transaction() as sql:
             old = self.matrix.update_touchpoint(touchpoint_id, **changes)
-            tp = self.matrix.touchpoint(touchpoint_id)
-            values = _touchpoint_values(tp, 0)
-            del values["position"]
-            conn.execute(update(TouchpointRow).where(col(TouchpointRow.id) == touchpoint_id)
-                         .values(**values))
+            sql.update_touchpoint(self.matrix.touchpoint(touchpoint_id))
         self._emit(Change("touchpoints", touchpoint_ids=frozenset({touchpoint_id})))
         return old
 
@@ -495,30 +470,30 @@ class Document:
 
     def move_touchpoint(self, touchpoint_id: int, stage_id: int, index: int
                         ) -> tuple[int, int]:
-        with self._transaction() as conn:
+        with self._transaction() as sql:
             old_stage, old_index = self.matrix.move_touchpoint(touchpoint_id, stage_id, index)
-            conn.execute(update(TouchpointRow).where(col(TouchpointRow.id) == touchpoint_id)
-                         .values(stage_id=stage_id))
-            self._write_touchpoint_order(conn, stage_id)
+            sql.update_touchpoint(self.matrix.touchpoint(touchpoint_id))
+            sql.touchpoint_order(self.matrix, stage_id)
             if old_stage != stage_id:
-                self._write_touchpoint_order(conn, old_stage)
+                sql.touchpoint_order(self.matrix, old_stage)
         self._emit(Change("touchpoints", touchpoint_ids=frozenset({touchpoint_id}),
                           stage_ids=frozenset({stage_id, old_stage}), structure=True))
         return old_stage, old_index
 
     def delete_touchpoint(self, touchpoint_id: int) -> TouchpointSnapshot:
-        with self._transaction() as conn:
+        with self._transaction() as sql:
             snapshot = self.matrix.delete_touchpoint(touchpoint_id)
-            self._delete_touchpoint_rows(conn, [touchpoint_id])
-            self._write_touchpoint_order(conn, snapshot.touchpoint.stage_id)
+            sql.delete_touchpoints([touchpoint_id])
+            sql.touchpoint_order(self.matrix, snapshot.touchpoint.stage_id)
         self._emit(Change("touchpoints", touchpoint_ids=frozenset({touchpoint_id}),
                           stage_ids=frozenset({snapshot.touchpoint.stage_id}),
                           structure=True))
         return snapshot
 
     def restore_touchpoint(self, snapshot: TouchpointSnapshot) -> Touchpoint:
-        with self._transaction() as conn:
-            tp = self._write_restored_touchpoint(conn, snapshot, restore=True)
+        with self._transaction() as sql:
+            self.matrix.restore_touchpoint(snapshot)
+            tp = self._write_restored_touchpoint(sql, snapshot)
         self._emit(Change("touchpoints", touchpoint_ids=frozenset({tp.id}),
                           stage_ids=frozenset({tp.stage_id}), structure=True))
         return tp
@@ -527,22 +502,18 @@ class Document:
 
     def add_department(self, name: str, code: str | None = None, lead: str = "",
                        index: int | None = None) -> Department:
-        with self._transaction() as conn:
+        with self._transaction() as sql:
             dept = self.matrix.add_department(name, code, lead, index)
-            conn.execute(insert(DepartmentRow).values(id=dept.id, name=dept.name,
-                                                      code=dept.code, lead=dept.lead,
-                                                      position=0))
-            self._write_department_order(conn)
+            sql.insert_department(dept)
+            sql.department_order(self.matrix)
         self._emit(Change("departments", department_ids=frozenset({dept.id}), structure=True))
         return dept
 
     def update_department(self, department_id: int, *, name: str | None = None,
                           code: str | None = None, lead: str | None = None) -> dict[str, str]:
-        with self._transaction() as conn:
+        with self._transaction() as sql:
             old = self.matrix.update_department(department_id, name=name, code=code, lead=lead)
-            dept = self.matrix.department(department_id)
-            conn.execute(update(DepartmentRow).where(col(DepartmentRow.id) == department_id)
-                         .values(name=dept.name, code=dept.code, lead=dept.lead))
+            sql.update_department(self.matrix.department(department_id))
         self._emit(Change("departments", department_ids=frozenset({department_id})))
         return old
 
@@ -550,36 +521,33 @@ class Document:
         return self.update_department(department_id, name=name)["name"]
 
     def move_department(self, department_id: int, index: int) -> int:
-        with self._transaction() as conn:
+        with self._transaction() as sql:
             old = self.matrix.move_department(department_id, index)
-            self._write_department_order(conn)
+            sql.department_order(self.matrix)
         self._emit(Change("departments", department_ids=frozenset({department_id}),
                           structure=True))
         return old
 
     def delete_department(self, department_id: int) -> DepartmentSnapshot:
-        with self._transaction() as conn:
+        with self._transaction() as sql:
             snapshot = self.matrix.delete_department(department_id)
-            conn.execute(delete(CellRow).where(col(CellRow.department_id) == department_id))
-            conn.execute(delete(DepartmentRow).where(col(DepartmentRow.id) == department_id))
-            self._write_department_order(conn)
+            sql.delete_department(department_id)
+            sql.department_order(self.matrix)
             if snapshot.was_focus:
-                conn.execute(update(MatrixRow).values(focus_department_id=None))
+                sql.update_properties({"focus_department_id": None})
         self._emit(Change("departments", department_ids=frozenset({department_id}),
                           touchpoint_ids=frozenset(snapshot.roles), structure=True))
         return snapshot
 
     def restore_department(self, snapshot: DepartmentSnapshot) -> Department:
-        with self._transaction() as conn:
+        with self._transaction() as sql:
             dept = self.matrix.restore_department(snapshot)
-            conn.execute(insert(DepartmentRow).values(id=dept.id, name=dept.name,
-                                                      code=dept.code, lead=dept.lead,
-                                                      position=0))
-            self._write_department_order(conn)
-            for tid in set(snapshot.roles) | set(snapshot.notes):
-                self._write_cell(conn, tid, dept.id)
+            sql.insert_department(dept)
+            sql.department_order(self.matrix)
+            sql.cells(self.matrix, ((tid, dept.id)
+                                    for tid in set(snapshot.roles) | set(snapshot.notes)))
             if snapshot.was_focus:
-                conn.execute(update(MatrixRow).values(focus_department_id=dept.id))
+                sql.update_properties({"focus_department_id": dept.id})
         self._emit(Change("departments", department_ids=frozenset({dept.id}),
                           touchpoint_ids=frozenset(snapshot.roles), structure=True))
         return dept
@@ -588,17 +556,17 @@ class Document:
 
     def set_role(self, touchpoint_id: int, department_id: int, role: Role | None
                  ) -> Role | None:
-        with self._transaction() as conn:
+        with self._transaction() as sql:
             old = self.matrix.set_role(touchpoint_id, department_id, role)
-            self._write_cell(conn, touchpoint_id, department_id)
+            sql.cells(self.matrix, ((touchpoint_id, department_id),))
         self._emit(Change("cells", touchpoint_ids=frozenset({touchpoint_id}),
                           department_ids=frozenset({department_id})))
         return old
 
     def set_note(self, touchpoint_id: int, department_id: int, note: str) -> str:
-        with self._transaction() as conn:
+        with self._transaction() as sql:
             old = self.matrix.set_note(touchpoint_id, department_id, note)
-            self._write_cell(conn, touchpoint_id, department_id)
+            sql.cells(self.matrix, ((touchpoint_id, department_id),))
         self._emit(Change("cells", touchpoint_ids=frozenset({touchpoint_id}),
                           department_ids=frozenset({department_id})))
         return old
@@ -607,53 +575,20 @@ class Document:
                   ) -> list[tuple[int, int, Role | None]]:
         """Set many roles in one transaction; returns the list that undoes it."""
         checked = list(changes)
-        with self._transaction() as conn:
+        with self._transaction() as sql:
             previous = self.matrix.set_cells(checked)
-            for touchpoint_id, department_id, _ in checked:
-                self._write_cell(conn, touchpoint_id, department_id)
+            sql.cells(self.matrix, ((t, d) for t, d, _ in checked))
         self._emit(Change("cells", touchpoint_ids=frozenset(t for t, _, _ in checked),
                           department_ids=frozenset(d for _, d, _ in checked)))
         return previous
 
-    # ---- SQL helpers ------------------------------------------------------------------------
-
-    def _write_cell(self, conn: Connection, touchpoint_id: int, department_id: int) -> None:
-        cell = self.matrix.cell(touchpoint_id, department_id)
-        if cell.is_empty:
-            conn.execute(DELETE_CELL, {"tid": touchpoint_id, "did": department_id})
-            return
-        conn.execute(UPSERT_CELL, {"tid": touchpoint_id, "did": department_id,
-                                   "role": ROLE_CODES[cell.role.value] if cell.role else None,
-                                   "note": cell.note})
-
-    def _delete_touchpoint_rows(self, conn: Connection, touchpoint_ids: list[int]) -> None:
-        for chunk_start in range(0, len(touchpoint_ids), 500):
-            chunk = touchpoint_ids[chunk_start:chunk_start + 500]
-            conn.execute(delete(CellRow).where(col(CellRow.touchpoint_id).in_(chunk)))
-            conn.execute(delete(TouchpointRow).where(col(TouchpointRow.id).in_(chunk)))
-
-    def _write_restored_touchpoint(self, conn: Connection, snapshot: TouchpointSnapshot, *,
-                                   restore: bool = False) -> Touchpoint:
-        tp = (self.matrix.restore_touchpoint(snapshot) if restore
-              else self.matrix.touchpoint(snapshot.touchpoint.id))
-        conn.execute(insert(TouchpointRow).values(**_touchpoint_values(tp, 0)))
-        self._write_touchpoint_order(conn, tp.stage_id)
-        for dept_id in set(snapshot.roles) | set(snapshot.notes):
-            self._write_cell(conn, tp.id, dept_id)
+    def _write_restored_touchpoint(self, sql: SqlWriter, snapshot: TouchpointSnapshot
+                                   ) -> Touchpoint:
+        tp = self.matrix.touchpoint(snapshot.touchpoint.id)
+        sql.insert_touchpoint(tp)
+        sql.touchpoint_order(self.matrix, tp.stage_id)
+        sql.cells(self.matrix, ((tp.id, did) for did in set(snapshot.roles) | set(snapshot.notes)))
         return tp
-
-    def _write_stage_order(self, conn: Connection) -> None:
-        rows = [(i, s.id) for i, s in enumerate(self.matrix.stages)]
-        conn.exec_driver_sql("UPDATE stage SET position = ? WHERE id = ?", rows)
-
-    def _write_department_order(self, conn: Connection) -> None:
-        rows = [(i, d.id) for i, d in enumerate(self.matrix.departments)]
-        conn.exec_driver_sql("UPDATE department SET position = ? WHERE id = ?", rows)
-
-    def _write_touchpoint_order(self, conn: Connection, stage_id: int) -> None:
-        rows = [(i, tid) for i, tid in enumerate(self.matrix.stage_touchpoint_ids(stage_id))]
-        if rows:
-            conn.exec_driver_sql("UPDATE touchpoint SET position = ? WHERE id = ?", rows)
 
     # ---- whole-document replacement (merge import, reload) ---------------------------------
 
@@ -662,26 +597,15 @@ class Document:
         content (a new Matrix) so that the replacement can be undone the same way."""
         old = Matrix()
         _replace_contents(old, self.matrix)
-        with self._transaction() as conn:
+        with self._transaction() as sql:
             _replace_contents(self.matrix, matrix)
-            raw = conn.connection.driver_connection
-            for table in ("cell", "touchpoint", "department", "stage", "matrix"):
-                raw.execute(f"DELETE FROM {table}")  # type: ignore[union-attr]
-            write_matrix(raw, self.matrix)  # type: ignore[arg-type]
+            sql.replace_all(self.matrix)
             self.matrix.load_finished()
         self._emit(Change("reset", structure=True))
         return old
 
     def integrity_check(self) -> str:
-        if self._conn is None:
-            raise DocumentError(self.path, "is closed")
-        return str(self._raw.execute("PRAGMA integrity_check").fetchone()[0])
-
-
-def _touchpoint_values(tp: Touchpoint, position: int) -> dict[str, Any]:
-    return {"id": tp.id, "stage_id": tp.stage_id, "position": position, "name": tp.name,
-            "category": tp.category, "channel": tp.channel, "description": tp.description,
-            "peak": tp.peak, "is_end": tp.end, "metric": tp.metric, "notes": tp.notes}
+        return str(self._connection().execute("PRAGMA integrity_check").fetchone()[0])
 
 
 def _replace_contents(target: Matrix, source: Matrix) -> None:
@@ -708,27 +632,15 @@ def write_new_file(path: Path, matrix: Matrix) -> None:
         connection.execute("PRAGMA journal_mode = DELETE")
         connection.execute("PRAGMA synchronous = FULL")
         connection.execute("BEGIN")
-        engine_free_create_tables(connection)
+        from cxmatrix.store.sql import create_tables
+
+        create_tables(connection)
         write_matrix(connection, matrix)
         connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         connection.execute("COMMIT")
     finally:
         connection.close()
-
-
-def engine_free_create_tables(connection: sqlite3.Connection) -> None:
-    """Create the SQLModel tables on a plain sqlite3 connection."""
-    from sqlalchemy.schema import CreateIndex, CreateTable
-
-    from cxmatrix.store.schema import TABLES
-
-    dialect = create_engine("sqlite://").dialect
-    for model in TABLES.values():
-        table = model.__table__  # type: ignore[attr-defined]
-        connection.execute(str(CreateTable(table).compile(dialect=dialect)))
-        for index in table.indexes:
-            connection.execute(str(CreateIndex(index).compile(dialect=dialect)))
 
 
 def _migrated(connection: sqlite3.Connection, path: Path, version: int, *,

@@ -12,7 +12,7 @@ from cxmatrix.store.errors import (
     NewerVersionDocument,
     NotADocument,
 )
-from cxmatrix.store.schema import APPLICATION_ID, SCHEMA_VERSION
+from cxmatrix.store.format import APPLICATION_ID, SCHEMA_VERSION
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 HEADER_SIZE = 100

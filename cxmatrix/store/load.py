@@ -13,7 +13,7 @@ from pathlib import Path
 from cxmatrix.domain.model import Department, Matrix, Touchpoint
 from cxmatrix.domain.roles import Role
 from cxmatrix.store.errors import CorruptDocument
-from cxmatrix.store.schema import ROLE_CODES, TABLES
+from cxmatrix.store.format import ROLE_CODES, TABLE_NAMES
 
 _ROLE_BY_CODE = {code: Role(value) for value, code in ROLE_CODES.items()}
 # Columns each schema version must have (a subset check: later versions add columns).
@@ -37,7 +37,7 @@ def verify_schema(connection: sqlite3.Connection, path: Path, version: int) -> N
         if kind == "trigger":
             raise CorruptDocument(path, f"contains a trigger ({name!r}) that cxmatrix did not "
                                         "create; refusing to open it")
-    for table in TABLES:
+    for table in TABLE_NAMES:
         if kinds.get(table) != "table":
             problem = "is missing" if table not in kinds else f"is a {kinds[table]}"
             raise CorruptDocument(path, f"is damaged: its table {table!r} {problem}")

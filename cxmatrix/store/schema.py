@@ -1,19 +1,23 @@
 """The tables of a .cxm file, its identity and its schema versions.
 
 A .cxm file is a SQLite database used as an application file format: ``application_id`` says
-it is ours, ``user_version`` says which schema it has, and ``MIGRATIONS`` bring any earlier
-version up to date inside one transaction.
+it is ours, ``user_version`` says which schema it has, and ``format.MIGRATIONS`` bring any
+earlier version up to date inside one transaction. SQLModel defines the tables; the store
+writes through SQLAlchemy Core statements over them (see ``sql``).
 """
 
 from __future__ import annotations
 
 from sqlmodel import Field, SQLModel
 
-APPLICATION_ID = 0x43584D58  # "CXMX"
-SCHEMA_VERSION = 2
-FILE_SUFFIX = ".cxm"
-
-ROLE_CODES = {"own": "O", "influence": "I", "handle": "H"}
+from cxmatrix.store.format import (  # noqa: F401 - re-exported
+    APPLICATION_ID,
+    FILE_SUFFIX,
+    MIGRATIONS,
+    ROLE_CODES,
+    SCHEMA_VERSION,
+    TABLE_NAMES,
+)
 
 
 class MatrixRow(SQLModel, table=True):
@@ -75,12 +79,4 @@ TABLES = {
     "department": DepartmentRow,
     "touchpoint": TouchpointRow,
     "cell": CellRow,
-}
-
-# Schema version 1 (cxmatrix 0.0.x) had no department lead and no cell notes.
-MIGRATIONS: dict[int, tuple[str, ...]] = {
-    1: (
-        "ALTER TABLE department ADD COLUMN lead VARCHAR NOT NULL DEFAULT ''",
-        "ALTER TABLE cell ADD COLUMN note VARCHAR NOT NULL DEFAULT ''",
-    ),
 }
