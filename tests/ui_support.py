@@ -8,6 +8,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QSettings
 
@@ -67,3 +68,44 @@ def small_matrix() -> Matrix:
     matrix.set_role(ticket.id, cs.id, Role.HANDLE)
     matrix.set_properties(focus_department_id=cs.id)
     return matrix
+
+
+def window_with_captured_messages(qtbot: Any, tmp_path: Path, monkeypatch: Any) -> Any:
+    """A shown MainWindow with isolated settings, its warnings and critical messages recorded
+    in ``window.errors`` and every QDesktopServices.openUrl recorded in ``window.opened``
+    (nothing is really opened)."""
+    from PySide6.QtGui import QDesktopServices
+    from PySide6.QtWidgets import QMessageBox
+
+    from cxmatrix.ui.main_window import MainWindow
+
+    isolate_settings(tmp_path / "settings")
+    monkeypatch.setattr(files, "data_folder", lambda: tmp_path)
+    errors: list[tuple[str, str]] = []
+    opened: list[str] = []
+
+    def capture(_parent: Any, title: str, text: str, *_args: Any) -> QMessageBox.StandardButton:
+        errors.append((title, text))
+        return QMessageBox.StandardButton.Ok
+
+    def open_url(url: Any) -> bool:
+        opened.append(url.toLocalFile())
+        return True
+
+    monkeypatch.setattr(QMessageBox, "warning", capture)
+    monkeypatch.setattr(QMessageBox, "critical", capture)
+    monkeypatch.setattr(QDesktopServices, "openUrl", open_url)
+    window = MainWindow()
+    window.errors = errors  # type: ignore[attr-defined]
+    window.opened = opened  # type: ignore[attr-defined]
+    qtbot.addWidget(window)
+    window.resize(1300, 800)
+    window.show()
+    return window
+
+
+def open_and_wait(qtbot: Any, window: Any, path: Path) -> None:
+    job = window.open_path(path)
+    assert job is not None
+    qtbot.waitUntil(lambda: job.settled, timeout=5000)
+    assert window.session.document is not None

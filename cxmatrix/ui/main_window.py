@@ -146,6 +146,10 @@ class MainWindow(QMainWindow):
                                tip="Import a spreadsheet (RACI chart, grid) or JSON file")
         self.export_action = a("&Export…", self.export_file, "Ctrl+E", name="actionExport",
                                tip="Export to Excel, PDF, CSV or JSON")
+        self.export_pdf_action = a("Export as &PDF…", self.export_pdf, "Ctrl+Shift+E",
+                                   name="actionExportPdf",
+                                   tip="A PDF report for meetings: summary, chart, findings "
+                                       "and lens pages")
         self.close_action = a("&Close", self.close_document, KEY.Close, name="actionClose")
         close_keys = sorted(self.close_action.shortcuts(),  # show Ctrl+W rather than Ctrl+F4
                             key=lambda k: "F4" in k.toString())
@@ -238,7 +242,8 @@ class MainWindow(QMainWindow):
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         file_menu.addAction(self.open_demo_action)
         file_menu.addSeparator()
-        file_menu.addActions([self.save_as_action, self.import_action, self.export_action])
+        file_menu.addActions([self.save_as_action, self.import_action, self.export_action,
+                              self.export_pdf_action])
         file_menu.addSeparator()
         file_menu.addActions([self.close_action, self.quit_action])
 
@@ -275,8 +280,8 @@ class MainWindow(QMainWindow):
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.about_action)
         self.document_actions = [
-            self.save_as_action, self.export_action, self.close_action, self.copy_action,
-            self.find_action, self.clear_filters_action, self.collapse_all_action,
+            self.save_as_action, self.export_action, self.export_pdf_action, self.close_action,
+            self.copy_action, self.find_action, self.clear_filters_action, self.collapse_all_action,
             self.expand_all_action]
         self.edit_actions = [
             self.paste_action, *self.role_actions.values(), self.cycle_action,
@@ -517,10 +522,16 @@ class MainWindow(QMainWindow):
     def close_document(self) -> None:
         self.session.close()
 
-    def export_file(self, path: str | Path | None = None) -> BackgroundJob | None:
+    def export_file(self, path: str | Path | None = None, *,
+                    pdf_options: Any = None) -> BackgroundJob | None:
         from cxmatrix.ui import transfer
 
-        return transfer.export_matrix(self, path)
+        return transfer.export_matrix(self, path, pdf_options=pdf_options)
+
+    def export_pdf(self, path: str | Path | None = None) -> BackgroundJob | None:
+        from cxmatrix.ui import transfer
+
+        return transfer.export_pdf(self, path)
 
     def import_file(self, path: str | Path | None = None) -> None:
         from cxmatrix.ui import transfer

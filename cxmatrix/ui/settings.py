@@ -11,6 +11,8 @@ from PySide6.QtCore import QSettings
 MAX_RECENT = 10
 RECENT_KEY = "files/recent"
 FOLDER_KEY = "files/last_folder"
+EXPORT_FOLDER_KEY = "export/last_folder"
+EXPORT_SUFFIX_KEY = "export/last_suffix"
 
 
 def recent_files() -> list[str]:
@@ -43,6 +45,24 @@ def last_folder() -> str:
 
 def remember_folder(path: str | Path) -> None:
     QSettings().setValue(FOLDER_KEY, str(Path(path).resolve().parent))
+
+
+def last_export_folder() -> str:
+    """Where the last export went (the last folder used for matrices until there is one)."""
+    value = QSettings().value(EXPORT_FOLDER_KEY, "")
+    return str(value) if value else last_folder()
+
+
+def remember_export(path: str | Path) -> None:
+    target = Path(path).resolve()
+    store = QSettings()
+    store.setValue(EXPORT_FOLDER_KEY, str(target.parent))
+    store.setValue(EXPORT_SUFFIX_KEY, target.suffix.lower())
+
+
+def last_export_suffix(default: str) -> str:
+    value = QSettings().value(EXPORT_SUFFIX_KEY, "")
+    return str(value) if value else default
 
 
 def int_value(key: str, default: int) -> int:

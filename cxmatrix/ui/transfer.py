@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import sys
+import threading
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
 from cxmatrix.domain.model import DomainError, Matrix
 from cxmatrix.domain.progress import Progress
@@ -42,25 +46,74 @@ def _unavailable(window: MainWindow, path: Path, error: ImportError) -> None:
 
 # ---- export ---------------------------------------------------------------------------------
 
+OPENABLE_SUFFIXES = {".xlsx", ".csv"}  # offered to open afterwards (a PDF asks beforehand)
+PDF_MODULE = "cxmatrix.interchange.pdf_export"
 
-def ask_export_path(window: MainWindow) -> Path | None:
+
+def ask_export_path(window: MainWindow, suffix: str | None = None) -> Path | None:
+    """Ask where to export; ``suffix`` (".pdf") limits the dialog to that format. The folder
+    and format of the last export are offered again."""
     document = window.session.document
     assert document is not None
-    filters = ";;".join(files.EXPORT_FILTERS.values())
-    start = str(Path(settings.last_folder()) / (document.path.stem + ".xlsx"))
-    path, chosen = QFileDialog.getSaveFileName(window, "Export matrix", start, filters)
+    if suffix is not None:
+        filters = files.EXPORT_FILTERS[suffix]
+    else:
+        filters = ";;".join(files.EXPORT_FILTERS.values())
+        suffix = settings.last_export_suffix(".xlsx")
+        if suffix not in files.EXPORT_FILTERS:
+            suffix = ".xlsx"
+    start = str(Path(settings.last_export_folder()) / (document.path.stem + suffix))
+    path, chosen = QFileDialog.getSaveFileName(window, "Export matrix", start, filters,
+                                               files.EXPORT_FILTERS[suffix])
     if not path:
         return None
-    settings.remember_folder(path)
     target = Path(path)
     if target.suffix.lower() not in files.EXPORT_FILTERS:
-        suffix = next((s for s, f in files.EXPORT_FILTERS.items() if f == chosen), ".xlsx")
-        target = files.with_suffix(path, suffix)
+        wanted = next((s for s, f in files.EXPORT_FILTERS.items() if f == chosen), suffix)
+        target = files.with_suffix(path, wanted)
+    settings.remember_export(target)
     return target
 
 
-def export_matrix(window: MainWindow, path: str | Path | None = None) -> BackgroundJob | None:
-    """Write the open matrix to ``path`` (.xlsx, .pdf, .csv, .json) off the GUI thread."""
+def _preload(module: str) -> None:
+    """Import a heavy module (reportlab) on a worker thread while the user picks a file."""
+    if module in sys.modules:
+        return
+    threading.Thread(target=lambda: importlib.import_module(module), daemon=True,
+                     name="cxmatrix-preload").start()
+
+
+def export_pdf(window: MainWindow, path: str | Path | None = None) -> BackgroundJob | None:
+    """File > Export as PDF: pick a file, then the options dialog, then export."""
+    if window.session.document is None:
+        return None
+    if path is None and importlib.util.find_spec(PDF_MODULE) is not None:
+        _preload(PDF_MODULE)
+    target = Path(path) if path else ask_export_path(window, ".pdf")
+    if target is None:
+        return None
+    return export_matrix(window, files.with_suffix(str(target), ".pdf"))
+
+
+def ask_pdf_options(window: MainWindow, matrix: Matrix, file_name: str) -> Any:
+    """The PDF options dialog; None when the user cancels it."""
+    from cxmatrix.ui.export_dialog import PdfExportDialog
+
+    dialog = PdfExportDialog(matrix, file_name, window)
+    try:
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.options()
+    finally:
+        dialog.deleteLater()
+
+
+def export_matrix(window: MainWindow, path: str | Path | None = None, *,
+                  pdf_options: Any = None) -> BackgroundJob | None:
+    """Write the open matrix to ``path`` (.xlsx, .pdf, .csv, .json) off the GUI thread.
+
+    A PDF first asks for its options (``pdf_options``, a PdfOptions, skips the dialog). The
+    writer gets a copy of the matrix, so edits made meanwhile cannot race the export."""
     document = window.session.document
     if document is None:
         return None
@@ -75,16 +128,29 @@ def export_matrix(window: MainWindow, path: str | Path | None = None) -> Backgro
     except ImportError as error:
         _unavailable(window, target, error)
         return None
-    matrix = document.matrix
+    matrix = copy_matrix(document.matrix)
+    suffix = target.suffix.lower()
     focus = matrix.focus_department
     options: dict[str, Any] = {"source_name": document.path.name,
                                "lenses": (focus.name,) if focus else ()}
+    open_when_done = False
+    if suffix == ".pdf":
+        if pdf_options is None:
+            pdf_options = ask_pdf_options(window, matrix, target.name)
+            if pdf_options is None:
+                return None
+        options.update(page_size=pdf_options.page_size, lenses=pdf_options.lenses)
+        open_when_done = pdf_options.open_when_done
 
     def work(progress: Progress) -> None:
         writer(matrix, target, progress=progress, **options)
 
     def done(_result: object) -> None:
         window.statusBar().showMessage(f"Exported to {target}", 8000)
+        if open_when_done:
+            open_file(window, target)
+        elif suffix in OPENABLE_SUFFIXES:
+            offer_to_open(window, target)
 
     def failed(error: BaseException) -> None:
         if isinstance(error, InterchangeError | OSError):
@@ -95,9 +161,45 @@ def export_matrix(window: MainWindow, path: str | Path | None = None) -> Backgro
     def cancelled() -> None:
         window.statusBar().showMessage("Export cancelled; no file was written.", 8000)
 
-    # The progress dialog is window-modal, so the matrix cannot change while it is written.
     return BackgroundJob(window, f"Exporting to {target.name}…", work, on_done=done,
                          on_error=failed, on_cancel=cancelled).start()
+
+
+def open_file(window: MainWindow, path: Path) -> bool:
+    """Open a file in the application the desktop uses for it."""
+    if QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+        return True
+    window.statusBar().showMessage(f"No application opened {path.name}.", 8000)
+    return False
+
+
+def show_in_folder(window: MainWindow, path: Path) -> bool:
+    if QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent))):
+        return True
+    window.statusBar().showMessage(f"Could not show the folder {path.parent}.", 8000)
+    return False
+
+
+def offer_to_open(window: MainWindow, path: Path) -> str:
+    """After an Excel or CSV export: Open / Show in Folder / Close. Says what was chosen."""
+    kind = FORMAT_NAMES.get(path.suffix.lower(), "The")
+    box = QMessageBox(QMessageBox.Icon.Information, "Export finished",
+                      f"{kind} file {path.name} is ready.", parent=window)
+    box.setInformativeText(f"In {path.parent}")
+    open_button = box.addButton("&Open", QMessageBox.ButtonRole.AcceptRole)
+    folder_button = box.addButton("Show in &Folder", QMessageBox.ButtonRole.ActionRole)
+    box.addButton(QMessageBox.StandardButton.Close)
+    box.setDefaultButton(open_button)
+    box.exec()
+    clicked = box.clickedButton()
+    box.deleteLater()
+    if clicked is open_button:
+        open_file(window, path)
+        return "open"
+    if clicked is folder_button:
+        show_in_folder(window, path)
+        return "folder"
+    return "close"
 
 
 # ---- import ---------------------------------------------------------------------------------

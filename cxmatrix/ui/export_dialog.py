@@ -1,0 +1,231 @@
+"""The PDF export options: page size, lens pages, and whether to open the PDF afterwards.
+
+The dialog only collects choices (``PdfOptions``); cxmatrix.ui.transfer runs the export. It
+works on a copy of the matrix, so the page count it computes on a worker thread can never
+race an edit. Importing this module loads reportlab (through pdf_export): it is imported only
+when a PDF is about to be exported.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from PySide6.QtCore import QLocale, QSettings, Qt, QTimer
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cxmatrix.domain.model import Matrix
+from cxmatrix.interchange import pdf_export
+
+PAGE_SIZE_KEY = "export/pdf_page_size"
+OPEN_KEY = "export/pdf_open_when_done"
+COUNT_LIMIT = 5000  # touchpoints above which the page count is not worked out
+POLL_MS = 30
+# Territories (ISO codes) whose paper is US Letter; everywhere else uses A4.
+LETTER_TERRITORIES = {"US", "CA", "MX", "PH", "CL", "CO", "VE", "PR"}
+
+
+@dataclass(frozen=True)
+class PdfOptions:
+    page_size: str
+    lenses: tuple[str, ...]  # department names, in matrix order
+    open_when_done: bool
+
+
+def default_page_size() -> str:
+    """The size chosen last time, else Letter where Letter is the norm, else A4."""
+    remembered = QSettings().value(PAGE_SIZE_KEY, "")
+    if isinstance(remembered, str) and remembered in pdf_export.PAGE_SIZE_CHOICES:
+        return remembered
+    territory = QLocale.territoryToCode(QLocale().territory())
+    return "letter" if territory in LETTER_TERRITORIES else "a4"
+
+
+def _open_when_done() -> bool:
+    value = QSettings().value(OPEN_KEY, True)
+    return value not in (False, "false", "0", 0)
+
+
+def page_count_text(overview: pdf_export.ChartOverview) -> str:
+    pages = f"{overview.pages:,} page{'s' if overview.pages != 1 else ''}"
+    if overview.department_parts > 1:
+        return (f"The chart takes {pages}: the departments are split into "
+                f"{overview.department_parts} parts of up to {overview.departments_per_page} "
+                "side by side.")
+    return f"The chart takes {pages}, plus the summary, findings and lens pages."
+
+
+class PdfExportDialog(QDialog):
+    """Choose the page size and the lens pages of a PDF report."""
+
+    def __init__(self, matrix: Matrix, file_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("pdfExportDialog")
+        self.setWindowTitle("Export as PDF")
+        self.matrix = matrix  # a copy: read from the page-count thread too
+        self._overviews: dict[str, pdf_export.ChartOverview | None] = {}  # None: failed
+        self._counting: set[str] = set()
+        self._lock = threading.Lock()
+
+        intro = QLabel(f"Export <b>{_escape(file_name)}</b> as a PDF report: an executive "
+                       "summary, the chart, the findings and the lens pages chosen below.",
+                       self)
+        intro.setWordWrap(True)
+        self.page_size = QComboBox(self)
+        self.page_size.setObjectName("pdfPageSize")
+        for size in pdf_export.PAGE_SIZE_CHOICES:
+            self.page_size.addItem(f"{pdf_export.PAGE_SIZE_LABELS[size]} (landscape)", size)
+        self.page_size.setCurrentIndex(max(0, self.page_size.findData(default_page_size())))
+        self.page_count = QLabel(self)
+        self.page_count.setObjectName("pdfPageCount")
+        self.page_count.setWordWrap(True)
+        self.page_count.setStyleSheet("color: palette(placeholder-text);")
+
+        self.departments = QListWidget(self)
+        self.departments.setObjectName("pdfLensDepartments")
+        focus = matrix.focus_department_id
+        for dept in matrix.departments:
+            label = f"{dept.name} (focus)" if dept.id == focus else dept.name
+            item = QListWidgetItem(label, self.departments)
+            item.setData(Qt.ItemDataRole.UserRole, dept.name)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if dept.id == focus
+                               else Qt.CheckState.Unchecked)
+        self.departments.setMinimumHeight(160)
+        self.all_button = QPushButton("&All", self)
+        self.none_button = QPushButton("&None", self)
+        self.all_button.clicked.connect(lambda: self._check_all(True))
+        self.none_button.clicked.connect(lambda: self._check_all(False))
+        lens_buttons = QVBoxLayout()
+        lens_buttons.addWidget(self.all_button)
+        lens_buttons.addWidget(self.none_button)
+        lens_buttons.addStretch(1)
+        lens_row = QHBoxLayout()
+        lens_row.addWidget(self.departments, 1)
+        lens_row.addLayout(lens_buttons)
+        lens_label = QLabel("&Lens pages for:", self)
+        lens_label.setBuddy(self.departments)
+        if not matrix.departments:
+            self.departments.setEnabled(False)
+            self.all_button.setEnabled(False)
+            self.none_button.setEnabled(False)
+
+        self.open_when_done = QCheckBox("&Open the PDF when finished", self)
+        self.open_when_done.setObjectName("pdfOpenWhenDone")
+        self.open_when_done.setChecked(_open_when_done())
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
+        export = buttons.addButton("&Export", QDialogButtonBox.ButtonRole.AcceptRole)
+        export.setDefault(True)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+
+        form = QFormLayout()
+        form.addRow("Page &size:", self.page_size)
+        form.addRow("", self.page_count)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(lens_label)
+        layout.addLayout(lens_row, 1)
+        layout.addWidget(self.open_when_done)
+        layout.addWidget(buttons)
+        self.page_size.setFocus()
+
+        self._timer = QTimer(self)
+        self._timer.setInterval(POLL_MS)
+        self._timer.timeout.connect(self._show_page_count)
+        self.page_size.currentIndexChanged.connect(lambda _i: self._update_page_count())
+        self._update_page_count()
+        self.resize(460, 480)
+
+    # ---- choices ------------------------------------------------------------------------------
+
+    def chosen_page_size(self) -> str:
+        return str(self.page_size.currentData())
+
+    def chosen_lenses(self) -> tuple[str, ...]:
+        items = (self.departments.item(row) for row in range(self.departments.count()))
+        return tuple(str(item.data(Qt.ItemDataRole.UserRole)) for item in items
+                     if item.checkState() == Qt.CheckState.Checked)
+
+    def options(self) -> PdfOptions:
+        return PdfOptions(self.chosen_page_size(), self.chosen_lenses(),
+                          self.open_when_done.isChecked())
+
+    def _check_all(self, on: bool) -> None:
+        state = Qt.CheckState.Checked if on else Qt.CheckState.Unchecked
+        for row in range(self.departments.count()):
+            self.departments.item(row).setCheckState(state)
+
+    def accept(self) -> None:
+        settings = QSettings()
+        settings.setValue(PAGE_SIZE_KEY, self.chosen_page_size())
+        settings.setValue(OPEN_KEY, self.open_when_done.isChecked())
+        super().accept()
+
+    def done(self, result: int) -> None:
+        self._timer.stop()
+        super().done(result)
+
+    # ---- the page count, worked out on a worker thread ---------------------------------------
+
+    def _update_page_count(self) -> None:
+        if self.matrix.touchpoint_count > COUNT_LIMIT:
+            self.page_count.setText(f"{self.matrix.touchpoint_count:,} touchpoints: the chart "
+                                    "runs to many pages.")
+            return
+        size = self.chosen_page_size()
+        if self._show_page_count():
+            return
+        self.page_count.setText("Counting the pages…")
+        with self._lock:
+            if size in self._counting:
+                return
+            self._counting.add(size)
+        threading.Thread(target=self._count, args=(size,), name="cxmatrix-page-count",
+                         daemon=True).start()
+        self._timer.start()
+
+    def _count(self, size: str) -> None:
+        try:
+            overview: pdf_export.ChartOverview | None = pdf_export.chart_overview(
+                self.matrix, size)
+        except Exception:  # only an estimate: the export itself reports real errors
+            overview = None
+        with self._lock:
+            self._overviews[size] = overview
+            self._counting.discard(size)
+
+    def _show_page_count(self) -> bool:
+        size = self.chosen_page_size()
+        with self._lock:
+            known = size in self._overviews
+            overview = self._overviews.get(size)
+            busy = bool(self._counting)
+        if known:
+            self.page_count.setText(page_count_text(overview) if overview is not None else "")
+        if not busy:
+            self._timer.stop()
+        return known
+
+    def page_count_ready(self) -> bool:
+        with self._lock:
+            return self.chosen_page_size() in self._overviews
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
