@@ -1,8 +1,9 @@
 """Start the desktop editor: ``cxmatrix [FILE.cxm] [--demo]`` (also ``python main.py``).
 
 Sets the organisation and application names once so a bare QSettings() works everywhere,
-follows the system's light or dark scheme, and turns any unexpected error into a dialog
-instead of a traceback on the console.
+gives the app its icon and desktop file name, follows the system's light or dark scheme,
+opens the files the desktop hands over (macOS sends a QFileOpenEvent for a double-clicked
+.cxm), and turns any unexpected error into a dialog instead of a traceback on the console.
 """
 
 from __future__ import annotations
@@ -14,13 +15,53 @@ from collections.abc import Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QTimer
+from PySide6.QtGui import QFileOpenEvent, QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from cxmatrix import APP_NAME, ORG_DOMAIN, ORG_NAME, __version__
 
 if TYPE_CHECKING:
     from cxmatrix.ui.main_window import MainWindow
+
+
+DESKTOP_FILE_NAME = "cxmatrix"  # packaging/linux/cxmatrix.desktop
+
+
+class Application(QApplication):
+    """The QApplication, plus the files the desktop asks it to open."""
+
+    def __init__(self, argv: Sequence[str]) -> None:
+        super().__init__(list(argv))
+        self.window: MainWindow | None = None
+        self.pending_files: list[str] = []
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FileOpen and isinstance(event, QFileOpenEvent):
+            open_requested_file(self, event.file())
+            return True
+        return super().event(event)
+
+
+
+def adopt_window(app: Application, window: MainWindow) -> None:
+    """The window exists: open what the desktop asked for before it did."""
+    app.window = window
+    pending, app.pending_files = app.pending_files, []
+    for path in pending:
+        open_requested_file(app, path)
+
+
+def open_requested_file(app: Application, path: str) -> None:
+    """Open a file the desktop handed over, in the window (or once the window exists)."""
+    if not path:
+        return
+    if app.window is None:
+        app.pending_files.append(path)
+        return
+    app.window.open_path(path)
+    app.window.raise_()
+    app.window.activateWindow()
 
 
 def set_identity() -> None:
@@ -54,10 +95,13 @@ def _excepthook(kind: type[BaseException], error: BaseException,
 def start(arguments: argparse.Namespace) -> MainWindow:
     """Create the application and its window, show it, and schedule opening the file."""
     set_identity()
-    app = QApplication.instance() or QApplication([sys.argv[0]])
+    QGuiApplication.setDesktopFileName(DESKTOP_FILE_NAME)
+    app = QApplication.instance() or Application([sys.argv[0]])
     assert isinstance(app, QApplication)
+    from cxmatrix.ui.identity import app_icon
     from cxmatrix.ui.theme import follow_system
 
+    app.setWindowIcon(app_icon())
     follow_system(app)
     sys.excepthook = _excepthook
 
@@ -65,6 +109,8 @@ def start(arguments: argparse.Namespace) -> MainWindow:
 
     window = MainWindow()
     window.show()
+    if isinstance(app, Application):
+        adopt_window(app, window)
     if arguments.file:
         QTimer.singleShot(0, lambda: window.open_path(arguments.file,
                                                       read_only=arguments.read_only))

@@ -378,14 +378,10 @@ class MainWindow(QMainWindow):
     def show_error(self, title: str, message: str) -> None:
         QMessageBox.warning(self, title, message)
 
-    def about(self) -> None:
-        from cxmatrix.about import about_html, licences_text
+    def about(self) -> str:
+        from cxmatrix.ui.identity import show_about
 
-        box = QMessageBox(QMessageBox.Icon.NoIcon, f"About {APP_NAME}", about_html(),
-                          QMessageBox.StandardButton.Ok, self)
-        box.setTextFormat(Qt.TextFormat.RichText)
-        box.setDetailedText(licences_text())
-        box.exec()
+        return show_about(self)
 
     # ---- files ------------------------------------------------------------------------------
 
