@@ -280,9 +280,7 @@ def _set_up_matrix_sheet(sheet: WriteOnlyWorksheet, placement: MatrixPlacement, 
         validation = DataValidation(
             type="list", formula1=f'"{choices}"', allow_blank=True, showErrorMessage=True,
             errorStyle="stop", errorTitle="Not a role",
-            error=f"Choose {', '.join(ROLE_WORDS.values())}, or leave the cell empty.",
-            showInputMessage=True, promptTitle="Role",
-            prompt="Own, Influence or Handle; empty means no role.")
+            error=f"Choose {', '.join(ROLE_WORDS.values())}, or leave the cell empty.")
         validation.add(roles)
         sheet.data_validations.append(validation)
 
