@@ -21,7 +21,8 @@ texts = st.one_of(st.just(""), _AWKWARD, st.text(_ALPHABET, max_size=60))
 
 @st.composite
 def matrices(draw: st.DrawFn, max_touchpoints: int = 12, max_departments: int = 6) -> Matrix:
-    matrix = Matrix(title=draw(names), organisation=draw(texts), description=draw(texts))
+    matrix = Matrix()
+    matrix.set_properties(title=draw(names), organisation=draw(texts), description=draw(texts))
     for _ in range(draw(st.integers(0, max_departments))):
         name = draw(names)
         if matrix.find_department(name) is None:
