@@ -92,3 +92,22 @@ def test_edits_from_two_documents_in_turn_are_all_kept(tmp_path: Path) -> None:
         tps = list(document.matrix.iter_touchpoints())[:5]
         dept = document.matrix.departments[0].id
         assert all(document.matrix.role(tp.id, dept) is Role.HANDLE for tp in tps)
+
+
+def test_force_never_replaces_a_document_open_elsewhere(tmp_path: Path) -> None:
+    path = tmp_path / "held.cxm"
+    Document.create(path, generate_matrix(10, 3)).close()
+    before = path.read_bytes()
+    holder = subprocess.Popen([sys.executable, "-c", OPEN_AND_WAIT, str(path)], cwd=ROOT,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        with pytest.raises(DocumentInUse):
+            Document.create(path, generate_matrix(3, 1), overwrite=True)
+        cli = subprocess.run([sys.executable, "-m", "cxmatrix", "new", str(path), "--force"],
+                             cwd=ROOT, capture_output=True, text=True, check=False)
+        assert cli.returncode == 2
+        assert "held.cxm: is open in another cxmatrix window" in cli.stderr
+    finally:
+        holder.communicate("\n", timeout=30)
+    assert path.read_bytes() == before

@@ -112,6 +112,25 @@ def _recover_hot_journal(path: Path, writable: bool) -> None:
         raise CorruptDocument(path, f"is damaged and cannot be read ({error})") from None
 
 
+def _refuse_if_in_use(path: Path) -> None:
+    """Never replace a document that another cxmatrix has open: its window would lose it."""
+    try:
+        with open(path, "rb") as handle:
+            if not handle.read(16).startswith(b"SQLite format 3"):
+                return
+        probe = sqlite3.connect(path, timeout=LOCK_TIMEOUT_SECONDS, isolation_level=None)
+    except (OSError, sqlite3.Error):
+        return
+    try:
+        probe.execute("BEGIN IMMEDIATE")
+        probe.execute("ROLLBACK")
+    except sqlite3.Error as error:
+        if _is_locked(error):
+            raise DocumentInUse(path, IN_USE) from None
+    finally:
+        probe.close()
+
+
 def _is_locked(error: BaseException) -> bool:
     return "locked" in str(error).lower() or "busy" in str(error).lower()
 
@@ -203,6 +222,8 @@ class Document:
         if path.exists() and not overwrite:
             raise DocumentError(path, "already exists; choose another name or allow "
                                       "overwriting")
+        if path.exists():
+            _refuse_if_in_use(path)
         folder = path.parent if str(path.parent) else Path(".")
         if not folder.is_dir():
             raise DocumentWriteError(path, f"the folder {folder} does not exist")
