@@ -3,8 +3,10 @@
 The frozen column is Qt's standard technique: a second QTableView over the same model and
 selection model, showing only column 0, laid over the main view's first column and scrolled
 vertically with it. Keys on the grid edit the selected cells: O, I, H set a role,
-Delete/Backspace clear it, Space cycles; a double click cycles one cell. Ctrl+C/Ctrl+V copy
-and paste rectangular ranges as tab-separated text.
+Delete/Backspace clear it, Space cycles. With the mouse, a click selects a cell and a second
+click on the current cell cycles its role; a double click cycles once too (a double click on
+the current cell is one cycle, not two). Ctrl+C/Ctrl+V copy and paste rectangular ranges as
+tab-separated text.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from PySide6.QtCore import (
     QItemSelection,
     QItemSelectionModel,
     QModelIndex,
+    QPersistentModelIndex,
     QPoint,
     Qt,
     Signal,
@@ -132,6 +135,8 @@ class MatrixView(QTableView):
         header.sectionMoved.connect(self._on_section_moved)
         header.setMinimumHeight(2 * self.fontMetrics().height() + 12)
         self._name_width = NAME_WIDTH
+        self._click_armed: QPersistentModelIndex | None = None  # pressed on the current cell
+        self._click_cycled: QPersistentModelIndex | None = None  # cycled by the last click
 
         frozen = NameColumnView(self)
         self.frozen = frozen
@@ -398,18 +403,55 @@ class MatrixView(QTableView):
             return
         super().keyPressEvent(event)
 
-    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+    def _cell_at(self, event: QMouseEvent) -> tuple[QModelIndex, int, int] | None:
+        """The role cell under a plain left click, with its touchpoint and department."""
+        if (event.button() != Qt.MouseButton.LeftButton
+                or event.modifiers() != Qt.KeyboardModifier.NoModifier):
+            return None
         index = self.indexAt(event.position().toPoint())
         model = self.matrix_model
-        matrix = model.matrix
-        if (index.isValid() and matrix is not None and index.column() != NAME_COLUMN
-                and event.button() == Qt.MouseButton.LeftButton):
-            tid = model.touchpoint_id_at(index.row())
-            dept = model.department_id_at(index.column())
-            if tid is not None and dept is not None:
-                self.session.execute(commands.SetRoles(
-                    self.session, [(tid, dept, _cycle(matrix.role(tid, dept)))]))
-                return
+        if not index.isValid() or index.column() == NAME_COLUMN or model.matrix is None:
+            return None
+        tid = model.touchpoint_id_at(index.row())
+        dept = model.department_id_at(index.column())
+        if tid is None or dept is None:
+            return None
+        return index, tid, dept
+
+    def _cycle_cell(self, tid: int, dept: int) -> None:
+        matrix = self.matrix_model.matrix
+        if matrix is not None and not self.session.read_only:
+            self.session.execute(commands.SetRoles(
+                self.session, [(tid, dept, _cycle(matrix.role(tid, dept)))]))
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        """A press on the cell that is already current, alone in the selection, arms a cycle
+        for the release (so a drag that starts there still just selects)."""
+        cell = self._cell_at(event)
+        self._click_armed = None
+        self._click_cycled = None
+        if cell is not None and self.hasFocus() and cell[0] == self.currentIndex():
+            selected = self.selectionModel().selectedIndexes()
+            if len(selected) <= 1:
+                self._click_armed = QPersistentModelIndex(cell[0])
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        super().mouseReleaseEvent(event)
+        armed, self._click_armed = self._click_armed, None
+        cell = self._cell_at(event)
+        if armed is None or cell is None or QModelIndex(armed) != cell[0]:
+            return
+        self._click_cycled = armed
+        self._cycle_cell(cell[1], cell[2])
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        cell = self._cell_at(event)
+        if cell is not None:
+            cycled, self._click_cycled = self._click_cycled, None
+            if cycled is None or QModelIndex(cycled) != cell[0]:
+                self._cycle_cell(cell[1], cell[2])  # the first click only selected it
+            return
         super().mouseDoubleClickEvent(event)
 
     # ---- moving departments by dragging their headers -----------------------------------------
