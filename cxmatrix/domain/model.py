@@ -32,6 +32,7 @@ DEFAULT_STAGES = (
     "Exit & win-back",
     "Incidents",
 )
+DEFAULT_FOCUS_DEPARTMENT = "Customer Success"
 CATEGORIES = ("Product", "Company", "Brand", "Team member")
 CHANNELS = ("Email", "Phone", "In-app", "In person", "Web", "Video call", "Chat", "Letter")
 

@@ -412,6 +412,17 @@ class Detector:
                 layout.stage_column = column
                 return
 
+    def _refuse_code_labels(self, layout: Layout, start: int, stop: int) -> None:
+        """A "list" whose name column holds only one- or two-letter codes is a legend
+        ("R | Responsible - does the work"), not touchpoints: never guess a matrix from it."""
+        label = layout.label_column
+        values = [row[label].strip() for row in self.table.rows[start:stop]
+                  if label < len(row) and row[label].strip()]
+        heading = (layout.headers[label] if label < len(layout.headers) else "").strip()
+        if values and all(len(v) <= 2 for v in [*values, heading]):
+            raise ImportFailed("this looks like a legend of codes, not a matrix: the column "
+                               "that would name the touchpoints holds only short codes")
+
     def list_layout(self, header: int) -> Layout:
         headers = list(self.table.rows[header])
         headers += [""] * (self.width - len(headers))
@@ -428,6 +439,7 @@ class Detector:
         layout = Layout(LIST, header, 0, headers=headers)
         self._choose_label_and_stage(layout, stats, exclude={c for c, _ in role_columns},
                                      before=None)
+        self._refuse_code_labels(layout, start, stop)
         taken = {layout.label_column, layout.stage_column}
         for column, target in role_columns:
             layout.columns.append(ColumnChoice(column, headers[column], True,

@@ -28,7 +28,7 @@ from cxmatrix.domain.codes import (
     normalise_code,
     resolve_mapping,
 )
-from cxmatrix.domain.model import DomainError
+from cxmatrix.domain.model import DEFAULT_FOCUS_DEPARTMENT, DomainError
 from cxmatrix.domain.progress import Progress
 from cxmatrix.domain.roles import Role
 from cxmatrix.interchange.errors import ImportFailed
@@ -456,13 +456,27 @@ def import_inspection(inspection: Inspection, progress: Progress | None = None
                            "touchpoints found below the heading row "
                            f"{inspection.layout.header_row + 1}")
     matrix.title = _title(inspection)
+    lines = report.lines()
+    focus = matrix.find_department(DEFAULT_FOCUS_DEPARTMENT)
+    if focus is not None:
+        matrix.set_properties(focus_department_id=focus.id)
+        lines.append(f"Focus department: {focus.name} (the lens looks through its eyes; "
+                     "change it in the matrix properties).")
     details = {"report": report.as_dict(), "detection": inspection.layout.describe(),
                "sheet": inspection.sheet, "sheets": [s.name for s in inspection.sheets],
                "preset": inspection.preset, **inspection.text_format}
-    return ImportResult(matrix, report.lines(), details)
+    return ImportResult(matrix, lines, details)
 
 
 def _title(inspection: Inspection) -> str:
+    """A title row above the headings ("Customer Onboarding Programme - RACI Chart"), else
+    the file name (and the sheet's, when the workbook has several)."""
+    table, layout = inspection.table, inspection.layout
+    if not table.transposed:
+        for row in table.rows[: max(0, layout.header_row)]:
+            filled = [value.strip() for value in row if value.strip()]
+            if len(filled) == 1 and 3 <= len(filled[0]) <= 200 and not filled[0][0].isdigit():
+                return filled[0]
     stem = inspection.path.stem.replace("_", " ").strip() or "Imported matrix"
     if len(inspection.sheets) > 1:
         return f"{stem} - {inspection.sheet}"[:200]
