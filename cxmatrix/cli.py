@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -82,6 +83,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Cancelled:
         print("cxmatrix: cancelled", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        # The reader went away (e.g. `check | head`): stop quietly, as Unix tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
     except KeyboardInterrupt:
         print("cxmatrix: interrupted; nothing was changed", file=sys.stderr)
         return 130
@@ -166,15 +172,18 @@ def cmd_check(args: argparse.Namespace) -> int:
             "findings": [finding_to_json(matrix, f) for f in findings],
         }, ensure_ascii=False, indent=2))
     else:
+        share = (f"{summary.single_owner_share:.0%} with exactly one owner"
+                 if summary.touchpoints else "no touchpoints yet")
         print(f"{matrix.title}: {summary.touchpoints} touchpoints, {summary.departments} "
-              f"departments, {summary.single_owner_share:.0%} with exactly one owner.")
+              f"departments, {share}.")
         for finding in findings:
             data = finding_to_json(matrix, finding)
             where = data["touchpoint"] or data["department"] or ""
             print(f"{finding.severity.value:7} {finding.code:24} {where}: {finding.message}")
         by_severity = {s: sum(1 for f in findings if f.severity is s) for s in Severity}
-        print(", ".join(f"{n} {s.value}{'s' if n != 1 else ''}"
-                        for s, n in by_severity.items()))
+        nouns = {Severity.ERROR: ("error", "errors"), Severity.WARNING: ("warning", "warnings"),
+                 Severity.INFO: ("info", "info")}
+        print(", ".join(f"{n} {nouns[s][n != 1]}" for s, n in by_severity.items()))
     return EXIT_FINDINGS if errors else EXIT_OK
 
 
