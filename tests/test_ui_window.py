@@ -800,3 +800,52 @@ def test_clicks_change_nothing_in_a_read_only_file(qtbot: QtBot, window: Window,
     click_cell(qtbot, window, row, column)
     assert role_at(window, "Kick-off call", "Support") is None
     assert window.errors == []
+
+
+def test_each_department_keeps_its_own_column_width(qtbot: QtBot, small: Window,
+                                                    tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from cxmatrix.ui.grid_view import MatrixView
+
+    def never(*_args: object) -> None:
+        raise AssertionError("columns are sized one by one, never to their contents")
+
+    monkeypatch.setattr(MatrixView, "resizeColumnsToContents", never)
+    monkeypatch.setattr(MatrixView, "resizeColumnToContents", never)
+    header = small.grid.horizontalHeader()
+    default = header.defaultSectionSize()
+
+    def widths() -> dict[str, int]:
+        return {d.name: header.sectionSize(column_of(small, d.name))
+                for d in small.session.matrix.departments}
+
+    header.resizeSection(column_of(small, "Sales"), 150)  # what dragging the edge does
+    header.resizeSection(column_of(small, "Support"), 44)
+    assert widths() == {"Sales": 150, "Customer Success": default, "Support": 44}
+    sales = small.session.matrix.find_department("Sales")
+    assert sales is not None
+    small.grid.select_department(sales.id)
+    small.move_right_action.trigger()  # Sales moves; its width goes with it
+    assert [d.name for d in small.session.matrix.departments][1] == "Sales"
+    assert widths() == {"Sales": 150, "Customer Success": default, "Support": 44}
+    small.structure.add_department("Finance", "FIN", "")
+    assert widths()["Finance"] == default and widths()["Sales"] == 150
+    assert small.structure.delete_department(sales.id)
+    assert widths() == {"Customer Success": default, "Support": 44, "Finance": default}
+    small.session.undo_stack.undo()  # Sales comes back with its id, and its width
+    assert widths()["Sales"] == 150
+    document = small.session.document
+    assert document is not None
+    path = document.path
+    small.close_document()
+    open_file(qtbot, small, path)
+    assert widths()["Sales"] == 150 and widths()["Support"] == 44
+    assert small.save_as(tmp_path / "copy.cxm")
+    assert widths()["Sales"] == 150
+    small.save_settings()
+    from cxmatrix.ui.column_widths import stored_widths
+
+    support = small.session.matrix.find_department("Support")
+    assert support is not None
+    assert stored_widths(tmp_path / "copy.cxm")[support.id] == 44
+    assert stored_widths(path)[sales.id] == 150

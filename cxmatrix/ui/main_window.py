@@ -35,6 +35,7 @@ from cxmatrix.domain.findings import Finding
 from cxmatrix.domain.model import Matrix
 from cxmatrix.domain.roles import Role
 from cxmatrix.ui import files, settings
+from cxmatrix.ui.column_widths import ColumnWidths
 from cxmatrix.ui.details_panel import DetailsPanel
 from cxmatrix.ui.filter_bar import FilterBar
 from cxmatrix.ui.findings_panel import FindingsPanel
@@ -95,6 +96,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.counts)
 
         self.structure = StructureEditor(self.session, self.model, self.grid, self)
+        self.column_widths = ColumnWidths(self.session, self.model, self.grid)
         self._create_actions()
         self._create_menus()
         self._connect()
@@ -620,17 +622,13 @@ class MainWindow(QMainWindow):
             self.resizeDocks([self.findings_dock, self.details_dock], [380, 420],
                              Qt.Orientation.Vertical)
         self.grid.set_name_width(settings.int_value("grid/name_width", self.grid.name_width))
-        self.grid.horizontalHeader().setDefaultSectionSize(
-            settings.int_value("grid/cell_width", self.grid.horizontalHeader()
-                               .defaultSectionSize()))
 
     def save_settings(self) -> None:
         store = QSettings()
         store.setValue("window/geometry", self.saveGeometry())
         store.setValue("window/state", self.saveState())
         store.setValue("grid/name_width", self.grid.name_width)
-        if self.model.columnCount() > 1:
-            store.setValue("grid/cell_width", self.grid.columnWidth(1))
+        self.column_widths.save()
         store.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
