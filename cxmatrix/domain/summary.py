@@ -36,10 +36,6 @@ class MatrixSummary:
         return self.single_owner / self.touchpoints if self.touchpoints else 1.0
 
 
-def owner_count(matrix: Matrix, touchpoint_id: int) -> int:
-    return sum(1 for role in matrix.row_roles(touchpoint_id).values() if role is Role.OWN)
-
-
 def summarise(matrix: Matrix) -> MatrixSummary:
     by_department = {d.id: dict.fromkeys(Role, 0) for d in matrix.departments}
     stages = []

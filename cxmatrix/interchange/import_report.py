@@ -78,10 +78,6 @@ class ImportReport:
     def skip_row(self, reason: str, reference: str) -> None:
         self.skipped_rows.setdefault(reason, Skipped(reason)).add(reference)
 
-    @property
-    def skipped_cell_count(self) -> int:
-        return sum(s.count for s in self.skipped_cells.values())
-
     def lines(self) -> list[str]:
         where = f"{self.source}, sheet {self.sheet!r}" if self.sheet else self.source
         kind = {"grid": "a grid", "list": "a list"}.get(self.shape, self.shape)

@@ -63,9 +63,6 @@ class SheetTable:
                 return cells[column]
         return ""
 
-    def is_blank_row(self, row: int) -> bool:
-        return not any(self.rows[row])
-
     def merged_across(self, row: int) -> bool:
         """Whether a merged range starts at this row and spans several columns."""
         return any(r0 <= row <= r1 and c1 > c0 for r0, c0, r1, c1 in self.merged)
