@@ -342,7 +342,15 @@ def test_lens_follows_the_chosen_department_and_edits(qtbot: QtBot, demo: Window
     own = lens.lists[Role.OWN]
     owned = len(own.touchpoints)
     assert owned > 0
-    assert lens.titles[Role.OWN].text() == f"<b>Owns</b> ({owned})"
+    assert lens.section_title(Role.OWN) == f"Own {owned}"
+    # Tabbed with the findings above the details, one list gets the dock's height and the
+    # four section tabs fit side by side.
+    view = lens.views[Role.OWN]
+    qtbot.waitUntil(lambda: view.isVisible() and view.height() >= 8 * view.rowHeight(0),
+                    timeout=2000)
+    bar = lens.tabs.tabBar()
+    assert bar.tabRect(bar.count() - 1).right() <= bar.width()
+    assert lens.section_title(None) == f"No role {len(lens.lists[None].touchpoints)}"
     no_role = lens.lists[None].touchpoints
     target = no_role[0]
     click_cell(qtbot, demo, row_of(demo, target.name), column_of(demo, "Customer Success"))

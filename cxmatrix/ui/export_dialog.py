@@ -150,7 +150,7 @@ class PdfExportDialog(QDialog):
         self._timer.timeout.connect(self._show_page_count)
         self.page_size.currentIndexChanged.connect(lambda _i: self._update_page_count())
         self._update_page_count()
-        self.resize(460, 480)
+        self.resize(460, 420)
 
     # ---- choices ------------------------------------------------------------------------------
 

@@ -268,7 +268,7 @@ class FindingsModel(QAbstractTableModel):
         if position < 0:
             if role == Qt.ItemDataRole.DisplayRole:
                 arrow = "▸" if severity in self.collapsed else "▾"
-                return f"{arrow} {GROUP_TITLES[severity]} ({self.count(severity)})"
+                return f"{arrow} {GROUP_TITLES[severity]} ({self.count(severity):,})"
             if role == Qt.ItemDataRole.DecorationRole:
                 return severity_icon(severity)
             if role == Qt.ItemDataRole.FontRole:
@@ -360,7 +360,7 @@ class FindingsPanel(QWidget):
             self.summary.setText("No matrix is open.")
             return
         counts = [(self.model.count(s), GROUP_TITLES[s].lower()) for s in Severity]
-        self.summary.setText(", ".join(f"{n} {label}" for n, label in counts))
+        self.summary.setText(", ".join(f"{n:,} {label}" for n, label in counts))
 
     def _emit_only_rows(self, *_args: object) -> None:
         self.only_rows_changed.emit(self.only_rows.isChecked(),

@@ -296,6 +296,8 @@ class ImportWizard(QDialog):
         self.preview_view.setWordWrap(False)
         self.preview_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.preview_view.horizontalHeader().setDefaultSectionSize(96)
+        # Room for about eight rows: the preview is what the user checks before importing.
+        self.preview_view.setMinimumHeight(9 * (self.fontMetrics().height() + 8) + 4)
         preview_layout.addWidget(self.preview_view)
         outer.addWidget(preview_box, 5)
 

@@ -2,8 +2,10 @@
 
 Choose a department (the matrix's focus department by default): its column is highlighted in
 the grid, and the panel lists what it Owns, Influences and Handles, each with the standing
-advice from cxmatrix.domain.lens, plus the touchpoints where it has no role yet. The lists are
-recomputed after edits, coalesced so a burst of edits costs one refresh.
+advice from cxmatrix.domain.lens, plus the touchpoints where it has no role yet. The four
+lists are tabs, so the one shown gets all the dock's height (the dock usually shares its
+place with the findings and sits above the details). The lists are recomputed after edits,
+coalesced so a burst of edits costs one refresh.
 """
 
 from __future__ import annotations
@@ -26,8 +28,8 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHeaderView,
     QLabel,
-    QScrollArea,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -43,9 +45,8 @@ if TYPE_CHECKING:
 _ROOT = QModelIndex()  # the invalid index: the root of a model
 
 SECTIONS: tuple[Role | None, ...] = (Role.OWN, Role.INFLUENCE, Role.HANDLE, None)
-SECTION_VERBS = {Role.OWN: "Owns", Role.INFLUENCE: "Influences", Role.HANDLE: "Handles",
-                 None: "No role yet"}
-LIST_HEIGHT = 150
+SECTION_TABS = {Role.OWN: "Own", Role.INFLUENCE: "Influence", Role.HANDLE: "Handle",
+                None: "No role"}
 INCREMENTAL_LIMIT = 300
 
 
@@ -122,7 +123,6 @@ def _list_view(parent: QWidget, model: TouchpointListModel) -> QTableView:
     view.setWordWrap(False)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setMaximumHeight(LIST_HEIGHT)
     return view
 
 
@@ -140,40 +140,37 @@ class LensPanel(QWidget):
         self.counts = QLabel(self)
         self.counts.setObjectName("lensCounts")
         self.counts.setWordWrap(True)
-        self.titles: dict[Role | None, QLabel] = {}
         self.lists: dict[Role | None, TouchpointListModel] = {}
         self.views: dict[Role | None, QTableView] = {}
-        content = QWidget(self)
-        body = QVBoxLayout(content)
-        body.setContentsMargins(0, 0, 0, 0)
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("lensSections")
+        self.tabs.setDocumentMode(True)
+        self.tabs.setUsesScrollButtons(True)
+        self.tabs.tabBar().setExpanding(False)
         for role in SECTIONS:
-            title = QLabel(content)
-            title.setObjectName(f"lensTitle_{role.value if role else 'none'}")
-            advice = QLabel(DepartmentLens.advice(role), content)
+            page = QWidget(self.tabs)
+            advice = QLabel(DepartmentLens.advice(role), page)
             advice.setWordWrap(True)
             advice.setObjectName(f"lensAdvice_{role.value if role else 'none'}")
             advice.setStyleSheet("color: palette(placeholder-text);")
             model = TouchpointListModel(session, self)
-            view = _list_view(content, model)
+            view = _list_view(page, model)
             view.setObjectName(f"lensList_{role.value if role else 'none'}")
             view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
             view.activated.connect(self._on_activated)
             view.clicked.connect(self._on_activated)
-            title.setBuddy(view)
-            body.addWidget(title)
-            body.addWidget(advice)
-            body.addWidget(view)
-            self.titles[role], self.lists[role], self.views[role] = title, model, view
-        body.addStretch(1)
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(content)
+            column = QVBoxLayout(page)
+            column.setContentsMargins(0, 4, 0, 0)
+            column.addWidget(advice)
+            column.addWidget(view, 1)
+            self.tabs.addTab(page, SECTION_TABS[role])
+            self.tabs.setTabToolTip(self.tabs.count() - 1, DepartmentLens.advice(role))
+            self.lists[role], self.views[role] = model, view
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.chooser)
         layout.addWidget(self.counts)
-        layout.addWidget(scroll, 1)
+        layout.addWidget(self.tabs, 1)
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(0)
@@ -272,9 +269,9 @@ class LensPanel(QWidget):
         self._pending = set()
         if document is None or dept_id is None or not document.matrix.has_department(dept_id):
             self._order, self._section_of = {}, {}
-            for role in SECTIONS:
+            for position, role in enumerate(SECTIONS):
                 self.lists[role].set_touchpoints((), ())
-                self.titles[role].setText(f"<b>{SECTION_VERBS[role]}</b>")
+                self.tabs.setTabText(position, SECTION_TABS[role])
             self.counts.setText("No department to look through." if document else "")
             return
         matrix = document.matrix
@@ -290,12 +287,19 @@ class LensPanel(QWidget):
 
     def _show_counts(self, name: str) -> None:
         counts = {role: self.lists[role].rowCount() for role in SECTIONS}
-        for role in SECTIONS:
-            self.titles[role].setText(f"<b>{SECTION_VERBS[role]}</b> ({counts[role]})")
+        for position, role in enumerate(SECTIONS):
+            self.tabs.setTabText(position, f"{SECTION_TABS[role]} {counts[role]:,}")
         total = sum(counts.values())
         self.counts.setText(
-            f"{name}: owns {counts[Role.OWN]}, influences {counts[Role.INFLUENCE]}, handles "
-            f"{counts[Role.HANDLE]}, no role on {counts[None]} of {total} touchpoints.")
+            f"{name}: owns {counts[Role.OWN]:,}, influences {counts[Role.INFLUENCE]:,}, handles "
+            f"{counts[Role.HANDLE]:,}, no role on {counts[None]:,} of {total:,} touchpoints.")
+
+    def section_title(self, role: Role | None) -> str:
+        """The tab text of a role's list: "Own 12"."""
+        return self.tabs.tabText(SECTIONS.index(role))
+
+    def show_section(self, role: Role | None) -> None:
+        self.tabs.setCurrentIndex(SECTIONS.index(role))
 
     def _on_activated(self, index: QModelIndex) -> None:
         tid = index.data(Qt.ItemDataRole.UserRole)

@@ -26,7 +26,7 @@ def status_text(document: Document) -> str:
     errors = document.findings.severity_counts()[Severity.ERROR]
     return (f"{total:,} touchpoint{'s' if total != 1 else ''} · "
             f"{len(matrix.departments)} department{'s' if len(matrix.departments) != 1 else ''}"
-            f" · {share} with exactly one owner · {errors} error{'s' if errors != 1 else ''}")
+            f" · {share} with exactly one owner · {errors:,} error{'s' if errors != 1 else ''}")
 
 
 class LegendWidget(QWidget):
