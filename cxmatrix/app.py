@@ -16,8 +16,8 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent, QTimer
-from PySide6.QtGui import QFileOpenEvent, QGuiApplication
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
 
 from cxmatrix import APP_NAME, ORG_DOMAIN, ORG_NAME, __version__
 
@@ -37,9 +37,12 @@ class Application(QApplication):
         self.pending_files: list[str] = []
 
     def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.FileOpen and isinstance(event, QFileOpenEvent):
-            open_requested_file(self, event.file())
-            return True
+        if event.type() == QEvent.Type.FileOpen:
+            from PySide6.QtGui import QFileOpenEvent
+
+            if isinstance(event, QFileOpenEvent):
+                open_requested_file(self, event.file())
+                return True
         return super().event(event)
 
 
@@ -85,6 +88,8 @@ def _excepthook(kind: type[BaseException], error: BaseException,
     sys.stderr.write(details)
     if QApplication.instance() is None:
         return
+    from PySide6.QtWidgets import QMessageBox
+
     box = QMessageBox(QMessageBox.Icon.Critical, "Unexpected error",
                       f"Something went wrong inside cxmatrix: {error}\n\nYour matrix is safe: "
                       "every change that was made has been saved.")

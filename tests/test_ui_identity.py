@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 from ui_support import document_of, isolate_settings, small_matrix, window_with_captured_messages
 
@@ -42,12 +42,14 @@ def test_about_shows_the_version_and_the_licences_on_request(
         next(b for b in box.buttons() if b.text() == "&Licences…").click()
         return 0
 
-    def read_licences(dialog: identity.LicencesDialog) -> int:
-        seen["licences"] = dialog.text.toPlainText()
+    def read_licences(dialog: QDialog) -> int:
+        text = dialog.findChild(QPlainTextEdit, "licencesText")
+        assert text is not None and text.isReadOnly()
+        seen["licences"] = text.toPlainText()
         return 0
 
     monkeypatch.setattr(QMessageBox, "exec", press_licences)
-    monkeypatch.setattr(identity.LicencesDialog, "exec", read_licences)
+    monkeypatch.setattr(QDialog, "exec", read_licences)
     window.about_action.trigger()
     assert seen["title"] == "About cxmatrix"
     assert f"cxmatrix {__version__}" in seen["about"]

@@ -8,7 +8,6 @@ model). A Save As copy has the same department ids, so it keeps the widths too.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings
@@ -17,20 +16,34 @@ from cxmatrix.ui.grid_view import MatrixView
 from cxmatrix.ui.matrix_model import NAME_COLUMN, MatrixModel
 from cxmatrix.ui.session import Session
 
-SETTINGS_KEY = "grid/column_widths"  # JSON: {file path: {department id: width}}
+SETTINGS_KEY = "grid/column_widths"  # one line per file: "<path>\t<id>:<width>,<id>:<width>"
 MAX_FILES = 30
 MIN_WIDTH = 20
 
 
 def _load_all() -> dict[str, dict[str, int]]:
+    """Every remembered file's widths, oldest first. A plain text value (no JSON) keeps the
+    settings readable and start-up free of the json module."""
     value = QSettings().value(SETTINGS_KEY, "")
-    try:
-        stored = json.loads(value) if isinstance(value, str) and value else {}
-    except ValueError:
-        return {}
-    if not isinstance(stored, dict):
-        return {}
-    return {str(k): v for k, v in stored.items() if isinstance(v, dict)}
+    stored: dict[str, dict[str, int]] = {}
+    if not isinstance(value, str):
+        return stored
+    for line in value.splitlines():
+        path, _tab, pairs = line.partition("\t")
+        widths = {}
+        for pair in pairs.split(","):
+            dept, _colon, width = pair.partition(":")
+            if dept.isdigit() and width.isdigit():
+                widths[dept] = int(width)
+        if path and widths:
+            stored[path] = widths
+    return stored
+
+
+def _dump_all(stored: dict[str, dict[str, int]]) -> str:
+    return "\n".join(f"{path}\t" + ",".join(f"{d}:{w}" for d, w in widths.items())
+                     for path, widths in stored.items()
+                     if "\n" not in path and "\t" not in path)
 
 
 def file_key(path: Path) -> str:
@@ -120,4 +133,4 @@ class ColumnWidths(QObject):
             stored[key] = widths
         while len(stored) > MAX_FILES:
             stored.pop(next(iter(stored)))
-        QSettings().setValue(SETTINGS_KEY, json.dumps(stored))
+        QSettings().setValue(SETTINGS_KEY, _dump_all(stored))

@@ -33,7 +33,6 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidge
 
 from cxmatrix.domain.roles import Role
 from cxmatrix.ui import commands
-from cxmatrix.ui.clipboard import parse_roles, to_tsv
 from cxmatrix.ui.delegates import ARROW_WIDTH, NameDelegate
 from cxmatrix.ui.grid_painter import GridPainter
 from cxmatrix.ui.matrix_model import NAME_COLUMN, MatrixModel
@@ -492,6 +491,8 @@ class MatrixView(QTableView):
                 role = matrix.role(tid, dept_id) if dept_id is not None else None
                 line.append(role.label if role is not None else "")
             rows.append(line)
+        from cxmatrix.ui.clipboard import to_tsv  # csv loads on the first copy, not at start-up
+
         text = to_tsv(rows)
         QGuiApplication.clipboard().setText(text)
         return text
@@ -506,6 +507,8 @@ class MatrixView(QTableView):
         matrix = model.matrix
         if matrix is None:
             return False
+        from cxmatrix.ui.clipboard import parse_roles
+
         block = parse_roles(text)
         if block.problems:
             listed = block.problems[:MAX_LISTED_PROBLEMS]

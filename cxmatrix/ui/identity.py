@@ -1,26 +1,22 @@
 """The app's face on the desktop: its icon (every size in resources/icons) and About box.
 
 The icon files are only named here; Qt reads a size when something first draws it, so
-setting the icon costs nothing at start-up.
+setting the icon costs nothing at start-up. The About box's widgets are imported when it
+opens: each Qt class touched for the first time costs start-up time.
 """
 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontDatabase, QIcon
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QMessageBox,
-    QPlainTextEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtGui import QIcon
 
 from cxmatrix import APP_NAME
 from cxmatrix.resources import resource_path
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QDialog, QWidget
 
 ICON_NAME = re.compile(r"^cxmatrix-(\d+)\.png$")
 
@@ -40,30 +36,34 @@ def app_icon() -> QIcon:
     return icon
 
 
-class LicencesDialog(QDialog):
+def licences_dialog(text: str, parent: QWidget | None = None) -> QDialog:
     """The full text of every licence of what cxmatrix ships (the fonts' included)."""
+    from PySide6.QtGui import QFontDatabase
+    from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPlainTextEdit, QVBoxLayout
 
-    def __init__(self, text: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("licencesDialog")
-        self.setWindowTitle(f"{APP_NAME}: licences")
-        self.text = QPlainTextEdit(self)
-        self.text.setObjectName("licencesText")
-        self.text.setReadOnly(True)
-        self.text.setPlainText(text or "No licence files were found beside the fonts.")
-        self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.text)
-        layout.addWidget(buttons)
-        self.resize(640, 520)
+    dialog = QDialog(parent)
+    dialog.setObjectName("licencesDialog")
+    dialog.setWindowTitle(f"{APP_NAME}: licences")
+    view = QPlainTextEdit(dialog)
+    view.setObjectName("licencesText")
+    view.setReadOnly(True)
+    view.setPlainText(text or "No licence files were found beside the fonts.")
+    view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
+    buttons.rejected.connect(dialog.reject)
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(view)
+    layout.addWidget(buttons)
+    dialog.resize(640, 520)
+    return dialog
 
 
 def show_about(parent: QWidget) -> str:
     """Help > About: name, version, purpose and licences; a Licences button shows the full
     licence texts. Returns "licences" when they were shown."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QMessageBox
+
     from cxmatrix.about import about_html, licences_text
 
     box = QMessageBox(parent)
@@ -79,7 +79,7 @@ def show_about(parent: QWidget) -> str:
     box.deleteLater()
     if clicked is not licences:
         return "closed"
-    dialog = LicencesDialog(licences_text(), parent)
+    dialog = licences_dialog(licences_text(), parent)
     dialog.exec()
     dialog.deleteLater()
     return "licences"

@@ -2,6 +2,8 @@
 
 The window wires parts together and handles files; editing lives in the grid, the panels and
 the commands. Actions are declared in ``_create_actions`` with standard keys where Qt has them.
+For a quick start, what is not on screen is built when first needed: the lens panel (its
+dock starts tabbed behind the findings), dialogs and menus.
 """
 
 from __future__ import annotations
@@ -20,11 +22,9 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QDockWidget,
-    QFileDialog,
     QLabel,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -41,7 +41,6 @@ from cxmatrix.ui.filter_bar import FilterBar
 from cxmatrix.ui.findings_panel import FindingsPanel
 from cxmatrix.ui.grid_view import MatrixView
 from cxmatrix.ui.jobs import BackgroundJob
-from cxmatrix.ui.lens_panel import LensPanel
 from cxmatrix.ui.matrix_model import NAME_COLUMN, MatrixModel
 from cxmatrix.ui.session import Session
 from cxmatrix.ui.status import LegendWidget, status_text
@@ -50,6 +49,7 @@ from cxmatrix.ui.welcome import WelcomePage
 
 if TYPE_CHECKING:  # the store (SQLAlchemy) loads off the GUI thread with the first document
     from cxmatrix.store import Change, Document
+    from cxmatrix.ui.lens_panel import LensPanel
 
 KEY = QKeySequence.StandardKey
 
@@ -78,12 +78,14 @@ class MainWindow(QMainWindow):
         self.setTabOrder(self.filter_bar.clear, self.grid.frozen)
 
         self.findings_panel = FindingsPanel(self.session, self)
-        self.lens_panel = LensPanel(self.session, self)
+        self._lens_panel: LensPanel | None = None
         self.details_panel = DetailsPanel(self.session, self)
         self.findings_dock = self._dock("Findings", "findingsDock", self.findings_panel,
                                         Qt.DockWidgetArea.RightDockWidgetArea)
-        self.lens_dock = self._dock("Lens", "lensDock", self.lens_panel,
+        self.lens_dock = self._dock("Lens", "lensDock", None,
                                     Qt.DockWidgetArea.RightDockWidgetArea)
+        self.lens_dock.visibilityChanged.connect(
+            lambda visible: self.lens_panel if visible else None)
         self.details_dock = self._dock("Details", "detailsDock", self.details_panel,
                                        Qt.DockWidgetArea.RightDockWidgetArea)
         self.tabifyDockWidget(self.findings_dock, self.lens_dock)
@@ -103,13 +105,35 @@ class MainWindow(QMainWindow):
         self._restore_settings()
         self._on_document_changed()
 
-    def _dock(self, title: str, name: str, widget: QWidget,
+    def _dock(self, title: str, name: str, widget: QWidget | None,
               area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(name)
-        dock.setWidget(widget)
+        if widget is not None:
+            dock.setWidget(widget)
         self.addDockWidget(area, dock)
         return dock
+
+    @property
+    def lens_panel(self) -> LensPanel:
+        """The lens panel, built the first time its dock shows (or something asks for it)."""
+        if self._lens_panel is None:
+            from cxmatrix.ui.lens_panel import LensPanel
+
+            panel = LensPanel(self.session, self)
+            self._lens_panel = panel
+            panel.department_changed.connect(self.model.set_highlight_department)
+            panel.touchpoint_selected.connect(self.grid.select_touchpoint)
+            self.lens_dock.setWidget(panel)
+            self.model.set_highlight_department(panel.department_id())
+        return self._lens_panel
+
+    def _highlight_focus(self) -> None:
+        """Until the lens panel exists, the grid highlights the focus department."""
+        if self._lens_panel is None:
+            document = self.session.document
+            self.model.set_highlight_department(
+                document.matrix.focus_department_id if document is not None else None)
 
     # ---- actions and menus ----------------------------------------------------------------
 
@@ -303,8 +327,6 @@ class MainWindow(QMainWindow):
         self.findings_panel.only_rows_changed.connect(
             lambda on, severity: self.model.update_filter(findings_only=on,
                                                           min_severity=severity))
-        self.lens_panel.department_changed.connect(self.model.set_highlight_department)
-        self.lens_panel.touchpoint_selected.connect(self.grid.select_touchpoint)
         self.filter_bar.changed.connect(lambda values: self.model.update_filter(**values))
         self.grid.context_menu.connect(self._cell_menu)
         self.grid.header_menu.connect(self._header_menu)
@@ -325,6 +347,7 @@ class MainWindow(QMainWindow):
         self._update_title()
         self._update_enabled()
         self._update_status()
+        self._highlight_focus()
         if document is not None and self.model.rowCount() > 0:
             first = min(1, self.model.rowCount() - 1)
             self.grid.setCurrentIndex(self.model.index(first, NAME_COLUMN))
@@ -337,6 +360,8 @@ class MainWindow(QMainWindow):
             self.filter_bar.set_matrix(self.session.matrix)
         if change.kind in ("properties", "reset"):
             self._update_title()
+        if change.kind in ("properties", "departments", "reset"):
+            self._highlight_focus()
 
     def _update_title(self) -> None:
         document = self.session.document
@@ -378,6 +403,8 @@ class MainWindow(QMainWindow):
     # ---- messages -------------------------------------------------------------------------
 
     def show_error(self, title: str, message: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.warning(self, title, message)
 
     def about(self) -> str:
@@ -388,6 +415,8 @@ class MainWindow(QMainWindow):
     # ---- files ------------------------------------------------------------------------------
 
     def _ask_new_path(self, caption: str, suggestion: str) -> Path | None:
+        from PySide6.QtWidgets import QFileDialog
+
         start = str(Path(settings.last_folder()) / suggestion)
         path, _filter = QFileDialog.getSaveFileName(self, caption, start, files.MATRIX_FILTER)
         if not path:
@@ -430,6 +459,8 @@ class MainWindow(QMainWindow):
         return self._open_job("the demo matrix", files.demo_document_path)
 
     def open_dialog(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         path, _filter = QFileDialog.getOpenFileName(
             self, "Open matrix", settings.last_folder(),
             f"{files.MATRIX_FILTER};;All files (*)")

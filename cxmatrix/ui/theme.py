@@ -57,5 +57,6 @@ def apply_palette(app: QApplication, dark: bool | None = None) -> None:
 
 def follow_system(app: QApplication) -> None:
     app.setStyle("Fusion")
-    apply_palette(app)
+    if system_is_dark():  # a light scheme is the style's own palette already
+        apply_palette(app, True)
     app.styleHints().colorSchemeChanged.connect(lambda _scheme: apply_palette(app))
