@@ -857,3 +857,39 @@ def test_each_department_keeps_its_own_column_width(qtbot: QtBot, small: Window,
     assert support is not None
     assert stored_widths(tmp_path / "copy.cxm")[support.id] == 44
     assert stored_widths(path)[sales.id] == 150
+
+
+def test_what_is_not_on_screen_is_built_when_first_needed(qtbot: QtBot, demo: Window) -> None:
+    import subprocess
+    import sys
+
+    script = ("import sys; from cxmatrix.app import start, parse_arguments; "
+              "w = start(parse_arguments([])); "
+              "print(sorted(m for m in ('json', 'csv', 'cxmatrix.ui.lens_panel', "
+              "'cxmatrix.ui.dialogs', 'cxmatrix.ui.clipboard', 'cxmatrix.ui.transfer', "
+              "'cxmatrix.about') if m in sys.modules), w._lens_panel is None)")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True, timeout=60,
+                          env={"QT_QPA_PLATFORM": "offscreen", "HOME": str(Path.cwd()),
+                               "PATH": ""})
+    assert done.stdout.strip() == "[] True"
+    # In the window: the lens is tabbed behind the findings, so it is not built yet, and the
+    # grid highlights the focus department meanwhile.
+    matrix = demo.session.matrix
+    assert demo._lens_panel is None
+    assert demo.model.highlight_department_id == matrix.focus_department_id
+    support = matrix.find_department("Support")
+    assert support is not None
+    from cxmatrix.ui.commands import SetProperties
+
+    assert demo.session.execute(SetProperties(demo.session, focus_department_id=support.id))
+    assert demo.model.highlight_department_id == support.id
+    demo.lens_dock.raise_()
+    qtbot.waitUntil(lambda: demo._lens_panel is not None, timeout=2000)
+    assert demo.lens_panel.chooser.currentText() == "Support (focus)"
+    assert demo.model.highlight_department_id == support.id
+    # Quick work never builds a progress dialog.
+    job = demo.export_file(demo.session.document.path.with_suffix(".json"))  # type: ignore[union-attr]
+    assert job is not None
+    qtbot.waitUntil(lambda: job.settled, timeout=5000)
+    assert job._dialog is None
