@@ -229,30 +229,33 @@ app.exec()
 """
 
 
-def _time_process(script: str, folder: Path, repeat: int) -> float:
+def _time_once(script: str, folder: Path) -> float:
     # XDG folders in the temporary folder: the app's settings and demo copy live there.
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT),
                XDG_CONFIG_HOME=str(folder / "config"), XDG_DATA_HOME=str(folder / "data"))
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        done = subprocess.run([sys.executable, "-c", script, str(folder)], env=env,
-                              capture_output=True, text=True, timeout=120, check=False)
-        times.append(time.perf_counter() - start)
-        if "painted" not in done.stdout:
-            raise RuntimeError(f"start-up script did not paint: {done.stderr[-2000:]}")
-    return statistics.median(times)
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", script, str(folder)], env=env,
+                          capture_output=True, text=True, timeout=120, check=False)
+    took = time.perf_counter() - start
+    if "painted" not in done.stdout:
+        raise RuntimeError(f"start-up script did not paint: {done.stderr[-2000:]}")
+    return took
 
 
 def bench_startup(quick: bool, folder: Path) -> list[Result]:
-    repeat = 3 if quick else 5
-    _time_process(STARTUP_OURS, folder, 1)  # builds the demo copy, as on a first run
-    ours = _time_process(STARTUP_OURS, folder, repeat)
-    window = _time_process(STARTUP_WINDOW, folder, repeat)
-    bare = _time_process(STARTUP_BARE, folder, repeat)
-    return [ratio_result("gui", "start-up to the painted demo matrix", ours, bare,
-                         "bare PySide6 window with a table", STARTUP_TARGET),
-            ratio_result("gui", "start-up to the painted window (demo loading)", window, bare,
+    """Each round starts all three once, so a busy machine slows them alike."""
+    repeat = 5 if quick else 9
+    _time_once(STARTUP_OURS, folder)  # builds the demo copy, as on a first run
+    ours, window, bare = [], [], []
+    for _ in range(repeat):
+        ours.append(_time_once(STARTUP_OURS, folder))
+        window.append(_time_once(STARTUP_WINDOW, folder))
+        bare.append(_time_once(STARTUP_BARE, folder))
+    bare_time = statistics.median(bare)
+    return [ratio_result("gui", "start-up to the painted demo matrix", statistics.median(ours),
+                         bare_time, "bare PySide6 window with a table", STARTUP_TARGET),
+            ratio_result("gui", "start-up to the painted window (demo loading)",
+                         statistics.median(window), bare_time,
                          "bare PySide6 window with a table", STARTUP_TARGET)]
 
 
