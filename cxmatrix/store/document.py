@@ -112,6 +112,35 @@ def _recover_hot_journal(path: Path, writable: bool) -> None:
         raise CorruptDocument(path, f"is damaged and cannot be read ({error})") from None
 
 
+@contextlib.contextmanager
+def _written_beside(target: Path) -> Iterator[Path]:
+    """Yield a temporary file beside ``target``; once written, it is synced and renamed onto
+    ``target`` in one step, so ``target`` is only ever replaced by a complete file."""
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise DocumentWriteError(target, f"the folder {folder} does not exist")
+    try:
+        handle, temp_name = tempfile.mkstemp(prefix=f".{target.stem[:40]}-", suffix=".cxm",
+                                             dir=folder)
+        os.close(handle)
+    except OSError as error:
+        raise DocumentWriteError(target, f"cannot write in {folder}: "
+                                         f"{error.strerror}") from None
+    temp = Path(temp_name)
+    try:
+        yield temp
+        with open(temp, "rb+") as written:
+            os.fsync(written.fileno())
+        os.replace(temp, target)
+    except sqlite3.Error as error:
+        raise DocumentWriteError(target, _write_problem(error)) from None
+    except OSError as error:
+        raise DocumentWriteError(target, f"cannot be written: {error.strerror}") from None
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temp.unlink()
+
+
 def _refuse_if_in_use(path: Path) -> None:
     """Never replace a document that another cxmatrix has open: its window would lose it."""
     try:
@@ -224,26 +253,8 @@ class Document:
                                       "overwriting")
         if path.exists():
             _refuse_if_in_use(path)
-        folder = path.parent if str(path.parent) else Path(".")
-        if not folder.is_dir():
-            raise DocumentWriteError(path, f"the folder {folder} does not exist")
-        try:
-            handle, temp_name = tempfile.mkstemp(prefix=f".{path.stem[:40]}-", suffix=".cxm",
-                                                 dir=folder)
-            os.close(handle)
-        except OSError as error:
-            raise DocumentWriteError(path, f"cannot write in {folder}: {error.strerror}") from None
-        temp = Path(temp_name)
-        try:
+        with _written_beside(path) as temp:
             write_new_file(temp, matrix)
-            os.replace(temp, path)
-        except sqlite3.Error as error:
-            raise DocumentWriteError(path, _write_problem(error)) from None
-        except OSError as error:
-            raise DocumentWriteError(path, f"cannot be written: {error.strerror}") from None
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                temp.unlink()
         return cls.open(path)
 
     def close(self) -> None:
@@ -276,32 +287,15 @@ class Document:
         source = self._connection()
         if target.resolve() == self.path.resolve():
             return  # Every change is already saved in this very file.
-        folder = target.parent if str(target.parent) else Path(".")
-        try:
-            handle, temp_name = tempfile.mkstemp(prefix=f".{target.stem[:40]}-",
-                                                 suffix=".cxm", dir=folder)
-            os.close(handle)
-        except OSError as error:
-            raise DocumentWriteError(target, f"cannot write in {folder}: "
-                                             f"{error.strerror}") from None
-        temp = Path(temp_name)
-        try:
+        if target.exists():
+            _refuse_if_in_use(target)
+        with _written_beside(target) as temp:
             destination = sqlite3.connect(temp, isolation_level=None)
             try:
                 source.backup(destination)
                 destination.execute("PRAGMA journal_mode = DELETE")
             finally:
                 destination.close()
-            with open(temp, "rb+") as written:
-                os.fsync(written.fileno())
-            os.replace(temp, target)
-        except sqlite3.Error as error:
-            raise DocumentWriteError(target, _write_problem(error)) from None
-        except OSError as error:
-            raise DocumentWriteError(target, f"cannot be written: {error.strerror}") from None
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                temp.unlink()
 
     def save_as(self, target: str | os.PathLike[str]) -> Document:
         """Copy to ``target``, close this document and return the document open on the copy."""
