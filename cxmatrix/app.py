@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QEvent, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
@@ -116,11 +116,11 @@ def start(arguments: argparse.Namespace) -> MainWindow:
     window.show()
     if isinstance(app, Application):
         adopt_window(app, window)
+    # The document opens on a worker thread that starts now, while the window paints.
     if arguments.file:
-        QTimer.singleShot(0, lambda: window.open_path(arguments.file,
-                                                      read_only=arguments.read_only))
+        window.open_path(arguments.file, read_only=arguments.read_only)
     elif arguments.demo:
-        QTimer.singleShot(0, window.open_demo)
+        window.open_demo()
     return window
 
 
