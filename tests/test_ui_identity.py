@@ -145,3 +145,17 @@ def test_files_asked_for_before_the_window_exists_wait_for_it() -> None:
     assert opened == ["early.cxm"] and app.pending_files == []
     open_requested_file(app, "later.cxm")
     assert opened == ["early.cxm", "later.cxm"]
+
+
+def test_the_dark_palette_sets_fields_apart_from_the_window() -> None:
+    from PySide6.QtGui import QPalette
+
+    from cxmatrix.ui.delegates import is_dark
+    from cxmatrix.ui.theme import dark_palette
+
+    palette = dark_palette()
+    role = QPalette.ColorRole
+    window, base = palette.color(role.Window), palette.color(role.Base)
+    assert is_dark(palette)
+    assert abs(base.lightness() - window.lightness()) >= 8  # fields and grid stand out
+    assert palette.color(role.Text).lightness() - base.lightness() >= 150

@@ -12,15 +12,15 @@ from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
 _DARK = {
-    QPalette.ColorRole.Window: "#2b2d31",
+    QPalette.ColorRole.Window: "#232428",
     QPalette.ColorRole.WindowText: "#e6e6e6",
-    QPalette.ColorRole.Base: "#1f2023",
-    QPalette.ColorRole.AlternateBase: "#2b2d31",
+    QPalette.ColorRole.Base: "#2e3035",
+    QPalette.ColorRole.AlternateBase: "#34363c",
     QPalette.ColorRole.ToolTipBase: "#3a3d42",
     QPalette.ColorRole.ToolTipText: "#f0f0f0",
     QPalette.ColorRole.PlaceholderText: "#9a9ca3",
     QPalette.ColorRole.Text: "#e6e6e6",
-    QPalette.ColorRole.Button: "#33353a",
+    QPalette.ColorRole.Button: "#383a40",
     QPalette.ColorRole.ButtonText: "#e6e6e6",
     QPalette.ColorRole.BrightText: "#ff6b6b",
     QPalette.ColorRole.Light: "#45484e",
