@@ -10,6 +10,8 @@ from cxmatrix.domain.model import Matrix
 from cxmatrix.domain.roles import Role
 
 TYPING_DELAY_MS = 150
+TEXT_MIN_WIDTH = 180  # "Filter touchpoints" stays readable on a 1024 px window
+COMBO_MIN_CHARACTERS = 9  # long stage and department names shrink the combo, not the text box
 _NO_ROLE = "none"
 
 
@@ -25,6 +27,7 @@ class FilterBar(QWidget):
         self.text.setObjectName("filterText")
         self.text.setPlaceholderText("Filter touchpoints by name (Ctrl+F)")
         self.text.setClearButtonEnabled(True)
+        self.text.setMinimumWidth(TEXT_MIN_WIDTH)
         self.stage = QComboBox(self)
         self.stage.setObjectName("filterStage")
         self.stage.setToolTip("Show one stage only")
@@ -36,9 +39,15 @@ class FilterBar(QWidget):
         for role in Role:
             self.role.addItem(f"{role.label.lower()}s", role.value)
         self.role.addItem("has no role", _NO_ROLE)
+        self.role.setToolTip("The role the chosen department has")
+        for combo in (self.stage, self.department):
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(COMBO_MIN_CHARACTERS)
         self.clear = QToolButton(self)
         self.clear.setObjectName("filterClear")
         self.clear.setText("Clear filters")
+        self.clear.setToolTip("Show every touchpoint again")
         self.clear.clicked.connect(self.reset)
         where = QLabel("&Where", self)
         where.setBuddy(self.department)
@@ -63,6 +72,11 @@ class FilterBar(QWidget):
             combo.currentIndexChanged.connect(self._emit)
         self.set_matrix(None)
 
+    def _show_role(self) -> None:
+        """The role choice only means something once a department is chosen: until then it
+        is hidden, leaving its room to the text box."""
+        self.role.setVisible(self.department.currentData() is not None)
+
     def set_matrix(self, matrix: Matrix | None) -> None:
         """Refill the stage and department choices, keeping the chosen ones if they remain."""
         for combo, items, everything in (
@@ -76,7 +90,7 @@ class FilterBar(QWidget):
                 combo.addItem(item.name, item.id)
             combo.setCurrentIndex(max(0, combo.findData(chosen)) if chosen is not None else 0)
             combo.blockSignals(False)
-        self.role.setEnabled(self.department.currentData() is not None)
+        self._show_role()
 
     def values(self) -> dict[str, object]:
         dept = self.department.currentData()
@@ -91,7 +105,7 @@ class FilterBar(QWidget):
 
     def _emit(self, *_args: object) -> None:
         self._typing.stop()
-        self.role.setEnabled(self.department.currentData() is not None)
+        self._show_role()
         self.changed.emit(self.values())
 
     def reset(self) -> None:

@@ -43,6 +43,7 @@ from cxmatrix.ui.grid_view import MatrixView
 from cxmatrix.ui.jobs import BackgroundJob
 from cxmatrix.ui.matrix_model import NAME_COLUMN, MatrixModel
 from cxmatrix.ui.session import Session
+from cxmatrix.ui.settings import default_window_size, dock_width
 from cxmatrix.ui.status import LegendWidget, status_text
 from cxmatrix.ui.structure import StructureEditor
 from cxmatrix.ui.welcome import WelcomePage
@@ -90,6 +91,10 @@ class MainWindow(QMainWindow):
                                        Qt.DockWidgetArea.RightDockWidgetArea)
         self.tabifyDockWidget(self.findings_dock, self.lens_dock)
         self.findings_dock.raise_()
+        self.docks = (self.findings_dock, self.lens_dock, self.details_dock)
+        # While no matrix is open the docks are hidden; this keeps their layout meanwhile.
+        self._editor_state: QByteArray | None = None
+        self._default_dock_width = False  # no saved layout: sized when the docks first show
 
         self.legend = LegendWidget(self)
         self.counts = QLabel(self)
@@ -308,7 +313,8 @@ class MainWindow(QMainWindow):
         self.document_actions = [
             self.save_as_action, self.export_action, self.export_pdf_action, self.close_action,
             self.copy_action, self.find_action, self.clear_filters_action, self.collapse_all_action,
-            self.expand_all_action]
+            self.expand_all_action, self.go_grid_action, self.go_findings_action,
+            self.go_lens_action, self.go_details_action]
         self.edit_actions = [
             self.paste_action, *self.role_actions.values(), self.cycle_action,
             self.add_touchpoint_action, self.add_stage_action, self.add_department_action,
@@ -342,6 +348,7 @@ class MainWindow(QMainWindow):
     def _on_document_changed(self) -> None:
         document = self.session.document
         self.pages.setCurrentIndex(1 if document is not None else 0)
+        self._show_docks(document is not None)
         self.filter_bar.set_matrix(document.matrix if document is not None else None)
         self.welcome.set_recent(settings.recent_files())
         self._update_title()
@@ -644,20 +651,38 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray | bytes):
             self.restoreGeometry(QByteArray(geometry))
         else:
-            self.resize(1400, 860)
+            self.resize(default_window_size(self.screen().availableGeometry().size()))
         state = store.value("window/state")
         if isinstance(state, QByteArray | bytes):
             self.restoreState(QByteArray(state))
         else:
-            self.resizeDocks([self.findings_dock], [430], Qt.Orientation.Horizontal)
+            self._default_dock_width = True
             self.resizeDocks([self.findings_dock, self.details_dock], [380, 420],
                              Qt.Orientation.Vertical)
         self.grid.set_name_width(settings.int_value("grid/name_width", self.grid.name_width))
 
+    def _show_docks(self, show: bool) -> None:
+        """Hide the docks while no matrix is open (they would only say so); bring them back
+        as they were when one opens."""
+        if not show and self._editor_state is None:
+            self._editor_state = self.saveState()
+            for dock in self.docks:
+                dock.hide()
+        elif show and self._editor_state is not None:
+            state, self._editor_state = self._editor_state, None
+            self.restoreState(state)
+        for dock in self.docks:
+            dock.toggleViewAction().setEnabled(show)
+        if show and self._default_dock_width:  # the first time, at the window's real width
+            self._default_dock_width = False
+            self.resizeDocks([self.findings_dock], [dock_width(self.width())],
+                             Qt.Orientation.Horizontal)
+
     def save_settings(self) -> None:
         store = QSettings()
         store.setValue("window/geometry", self.saveGeometry())
-        store.setValue("window/state", self.saveState())
+        store.setValue("window/state", self._editor_state if self._editor_state is not None
+                       else self.saveState())
         store.setValue("grid/name_width", self.grid.name_width)
         self.column_widths.save()
         store.sync()

@@ -1,13 +1,14 @@
 """What the window remembers between runs (QSettings): recent files, last folder, column
-widths. Organisation and application names are set once in cxmatrix.app, so a bare
-QSettings() finds the right place."""
+widths; and the window's first layout, before it remembers one. Organisation and application
+names are set once in cxmatrix.app, so a bare QSettings() finds the right place."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QSize
 
+DEFAULT_WINDOW = QSize(1400, 860)
 MAX_RECENT = 10
 RECENT_KEY = "files/recent"
 FOLDER_KEY = "files/last_folder"
@@ -71,3 +72,18 @@ def int_value(key: str, default: int) -> int:
         return int(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return default
+
+
+# ---- the layout before anything is remembered --------------------------------------------------
+
+
+def default_window_size(available: QSize) -> QSize:
+    """1400x860, or 90% of a smaller screen's free area."""
+    return QSize(min(DEFAULT_WINDOW.width(), round(available.width() * 0.9)),
+                 min(DEFAULT_WINDOW.height(), round(available.height() * 0.9)))
+
+
+def dock_width(window_width: int) -> int:
+    """The side docks' first width: about 300 px on a 1024 px laptop window, growing to 480
+    on wide ones, so the grid keeps most of the width."""
+    return max(290, min(480, round(window_width * 0.3)))

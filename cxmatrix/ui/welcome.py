@@ -24,10 +24,11 @@ class WelcomePage(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("welcomePage")
-        title = QLabel("<h2>cxmatrix</h2><p>One clear owner for every customer "
-                       "touchpoint.</p>", self)
+        title = QLabel("<h2>cxmatrix</h2>", self)
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        title.setWordWrap(True)
+        self.tagline = QLabel("One clear owner for every customer touchpoint.", self)
+        self.tagline.setObjectName("welcomeTagline")
+        self.tagline.setAlignment(Qt.AlignmentFlag.AlignCenter)
         demo = QPushButton("Open the &demo matrix", self)
         demo.setObjectName("welcomeDemo")
         new = QPushButton("&New matrix…", self)
@@ -45,6 +46,8 @@ class WelcomePage(QWidget):
         self.recent_label.setBuddy(self.recent)
         column = QVBoxLayout()
         column.addWidget(title)
+        column.addWidget(self.tagline)
+        column.addSpacing(8)
         for button in (demo, new, open_button):
             column.addWidget(button)
         column.addSpacing(12)
@@ -52,7 +55,9 @@ class WelcomePage(QWidget):
         column.addWidget(self.recent)
         holder = QWidget(self)
         holder.setLayout(column)
-        holder.setMaximumWidth(460)
+        # The holder is centred at its size hint: wide enough for the tagline on one line.
+        holder.setMinimumWidth(max(320, self.tagline.sizeHint().width() + 24))
+        holder.setMaximumWidth(max(460, holder.minimumWidth()))
         layout = QVBoxLayout(self)
         layout.addStretch(1)
         layout.addWidget(holder, 0, Qt.AlignmentFlag.AlignHCenter)

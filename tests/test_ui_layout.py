@@ -1,0 +1,87 @@
+"""The window as a first-time user meets it: the welcome page, the docks and the filter bar at
+laptop and desktop sizes, wrapped findings, filter counts, light/dark switches."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+from ui_support import demo_document, isolate_settings, open_and_wait
+
+from cxmatrix.ui import files
+from cxmatrix.ui.main_window import MainWindow
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
+
+
+def fresh_window(qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                 size: tuple[int, int]) -> MainWindow:
+    """A window with no remembered layout, shown at ``size``."""
+    isolate_settings(tmp_path / "settings")
+    monkeypatch.setattr(files, "data_folder", lambda: tmp_path)
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.resize(*size)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def open_demo(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> Path:
+    path = tmp_path / "demo.cxm"
+    if not path.exists():
+        demo_document(tmp_path).close()
+    open_and_wait(qtbot, window, path)
+    QApplication.processEvents()
+    return path
+
+
+@pytest.fixture
+def laptop(qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    window = fresh_window(qtbot, tmp_path, monkeypatch, (1024, 640))
+    yield window
+    window.close()
+
+
+def test_the_welcome_page_shows_the_whole_tagline_and_no_docks(qtbot: QtBot, laptop: MainWindow,
+                                                              tmp_path: Path) -> None:
+    tagline = laptop.welcome.tagline
+    assert tagline.text() == "One clear owner for every customer touchpoint."
+    assert tagline.width() >= tagline.fontMetrics().horizontalAdvance(tagline.text())
+    assert all(dock.isHidden() for dock in laptop.docks)
+    assert not laptop.findings_dock.toggleViewAction().isEnabled()
+    open_demo(qtbot, laptop, tmp_path)
+    assert laptop.findings_dock.isVisible() and laptop.details_dock.isVisible()
+    assert laptop._lens_panel is None  # still tabbed behind the findings
+    laptop.details_dock.hide()  # the user's choice survives closing and reopening
+    laptop.close_document()
+    assert all(dock.isHidden() for dock in laptop.docks)
+    laptop.save_settings()
+    assert QSettings().value("window/state") is not None
+    open_demo(qtbot, laptop, tmp_path)
+    assert laptop.findings_dock.isVisible() and laptop.details_dock.isHidden()
+
+
+@pytest.mark.parametrize(("size", "most"), [((1024, 640), 340), ((1440, 900), 450),
+                                            ((1600, 1000), 500)])
+def test_the_docks_leave_the_grid_most_of_the_width(
+        qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        size: tuple[int, int], most: int) -> None:
+    window = fresh_window(qtbot, tmp_path, monkeypatch, size)
+    open_demo(qtbot, window, tmp_path)
+    dock = window.findings_dock.width()
+    assert 280 <= dock <= most
+    assert window.grid.width() >= size[0] - most - 20
+    bar = window.filter_bar
+    assert bar.text.width() >= 180  # the placeholder reads "Filter touchpoints…", not "Filte…"
+    assert bar.role.isHidden()  # no department chosen: no role to choose
+    bar.department.setCurrentIndex(1)
+    QApplication.processEvents()
+    assert not bar.role.isHidden()
+    assert bar.text.width() >= 180
+    assert bar.clear.geometry().right() <= bar.width()
+    window.close()
