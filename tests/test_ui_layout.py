@@ -7,11 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionViewItem
 from pytestqt.qtbot import QtBot
 from ui_support import demo_document, isolate_settings, open_and_wait
 
+from cxmatrix.domain.roles import Severity
 from cxmatrix.ui import files
 from cxmatrix.ui.main_window import MainWindow
 
@@ -85,3 +86,36 @@ def test_the_docks_leave_the_grid_most_of_the_width(
     assert bar.text.width() >= 180
     assert bar.clear.geometry().right() <= bar.width()
     window.close()
+
+
+def test_findings_wrap_so_they_can_be_read_in_full(qtbot: QtBot, laptop: MainWindow,
+                                                  tmp_path: Path) -> None:
+    open_demo(qtbot, laptop, tmp_path)
+    panel = laptop.findings_panel
+    view = panel.view
+    assert panel.summary.text() == "4 errors · 2 warnings · 19 info"
+    fallout = next(f for f in panel.model.findings(Severity.ERROR)
+                   if "handle the fallout" in f.message)
+    row = panel.model.finding_row(fallout)
+    assert row is not None
+    index = panel.model.index(row, 0)
+    text = index.data()
+    assert text == ("Outage notification & status page: Customer Success and Support handle the "
+                    "fallout, but nobody owns it.")
+    view.scrollTo(index)
+    qtbot.waitUntil(lambda: view.rowHeight(row) > view.line_height, timeout=2000)
+    # Where the delegate draws the text, the whole wrapped text fits.
+    option = QStyleOptionViewItem()
+    view.initViewItemOption(option)
+    option.rect = view.visualRect(index)
+    view.itemDelegate().initStyleOption(option, index)
+    assert option.features & QStyleOptionViewItem.ViewItemFeature.WrapText
+    area = view.style().subElementRect(QStyle.SubElement.SE_ItemViewItemText, option, view)
+    needed = view.fontMetrics().boundingRect(
+        area, int(Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap), text)
+    assert needed.width() <= area.width() and needed.height() <= area.height()
+    # A heading keeps the one-line height.
+    assert view.rowHeight(panel.model.group_row(Severity.ERROR)) == view.line_height
+    # Expanding thousands of info rows measures only what is on screen.
+    panel.model.set_collapsed(Severity.INFO, False)
+    qtbot.waitUntil(lambda: not view._refit.isActive(), timeout=2000)

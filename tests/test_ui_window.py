@@ -118,8 +118,8 @@ def test_title_status_and_docks_show_the_open_matrix(demo: Window) -> None:
     status = demo.counts.text()
     assert status.startswith("48 touchpoints · 9 departments · ")
     assert "with exactly one owner" in status
-    assert status.endswith("4 errors")
-    assert demo.findings_panel.summary.text().startswith("4 errors, 2 warnings")
+    assert status.endswith("4 error findings")
+    assert demo.findings_panel.summary.text() == "4 errors · 2 warnings · 19 info"
     assert demo.lens_panel.chooser.currentText() == "Customer Success (focus)"
     assert demo.model.highlight_department_id == demo.session.matrix.focus_department_id
 
@@ -317,7 +317,7 @@ def test_findings_panel_follows_edits_and_selects_rows(qtbot: QtBot, demo: Windo
     qtbot.keyClick(demo.grid, Qt.Key.Key_O)
     assert panel.model.count(Severity.ERROR) < errors
     assert panel.model.data(group) == f"▾ Errors ({panel.model.count(Severity.ERROR)})"
-    assert f"{panel.model.count(Severity.ERROR)} errors" in demo.counts.text()
+    assert f"{panel.model.count(Severity.ERROR)} error findings" in demo.counts.text()
     qtbot.keyClick(demo.grid, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert panel.model.count(Severity.ERROR) == errors
     assert panel.model.findings(Severity.ERROR) == [

@@ -5,6 +5,10 @@ its findings. It updates incrementally: a cell edit replaces only the findings o
 touchpoints (found by bisecting on display order) with row inserts and removals, which a
 QTableView absorbs without visiting the other 25,000 rows of an L matrix. Structure changes
 rebuild it. Activating a finding asks the window to select its cell, row or column.
+
+Findings wrap instead of being cut with "…": a row has the one-line height unless its text
+needs more at the list's width; only the rows on screen are measured, so the list stays cheap
+with thousands of findings.
 """
 
 from __future__ import annotations
@@ -18,10 +22,12 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     QRect,
+    QSize,
     Qt,
+    QTimer,
     Signal,
 )
-from PySide6.QtGui import QFont, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QFont, QIcon, QPainter, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -44,15 +50,32 @@ if TYPE_CHECKING:
 
 _ROOT = QModelIndex()  # the invalid index: the root of a model
 
-GROUP_TITLES = {Severity.ERROR: "Errors", Severity.WARNING: "Warnings",
-                Severity.INFO: "Information"}
+GROUP_TITLES = {Severity.ERROR: "Errors", Severity.WARNING: "Warnings", Severity.INFO: "Info"}
+# "4 errors · 2 warnings · 19 info": DESIGN.md's severity names, counting findings.
+COUNT_WORDS = {Severity.ERROR: ("error", "errors"), Severity.WARNING: ("warning", "warnings"),
+               Severity.INFO: ("info", "info")}
 FINDING_ROLE = Qt.ItemDataRole.UserRole.value
 GROUP_ROLE = FINDING_ROLE + 1  # the Severity of a heading row
 _CODE_ORDER = {code: i for i, code in enumerate(CODES)}
 # Beyond this many touched touchpoints, one rebuild is cheaper than row-by-row updates.
 INCREMENTAL_LIMIT = 300
 
-_icons: dict[Severity, QIcon] = {}
+_icons: dict[Severity | None, QIcon] = {}
+ICON_SIZE = 16
+
+
+def findings_count_text(counts: dict[Severity, int]) -> str:
+    """"4 errors · 2 warnings · 19 info"."""
+    return " · ".join(f"{counts[s]:,} {COUNT_WORDS[s][counts[s] != 1]}" for s in Severity)
+
+
+def blank_icon() -> QIcon:
+    """Indents a finding under its heading, wrapped lines included."""
+    if None not in _icons:
+        pixmap = QPixmap(ICON_SIZE, ICON_SIZE)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        _icons[None] = QIcon(pixmap)
+    return _icons[None]
 
 
 def severity_icon(severity: Severity) -> QIcon:
@@ -67,7 +90,7 @@ def severity_icon(severity: Severity) -> QIcon:
 
 
 class FindingsModel(QAbstractTableModel):
-    """Heading rows for errors, warnings and information, each followed by its findings
+    """Heading rows for errors, warnings and info, each followed by its findings
     (unless collapsed)."""
 
     def __init__(self, session: Session, parent: Any = None) -> None:
@@ -280,7 +303,9 @@ class FindingsModel(QAbstractTableModel):
             return None
         finding = self._items[severity][position]
         if role == Qt.ItemDataRole.DisplayRole:
-            return "    " + self._label(finding)
+            return self._label(finding)
+        if role == Qt.ItemDataRole.DecorationRole:
+            return blank_icon()
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{finding.title}\n{self._label(finding)}\n(code: {finding.code})"
         if role == FINDING_ROLE:
@@ -300,6 +325,83 @@ class FindingsModel(QAbstractTableModel):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
 
+class FindingsView(QTableView):
+    """The findings list: one column, rows as tall as their wrapped text.
+
+    Only the rows on screen are measured (after a scroll, a resize or a change, once per event
+    loop turn), so expanding 20,000 info findings costs no more than showing a screenful."""
+
+    PADDING = 6  # above and below the text, as in a one-line row
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.horizontalHeader().hide()
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        rows = self.verticalHeader()
+        rows.hide()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setMinimumSectionSize(1)
+        rows.setDefaultSectionSize(self.line_height)
+        self.setShowGrid(False)
+        self.setWordWrap(True)
+        self.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.setIconSize(QSize(ICON_SIZE, ICON_SIZE))
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._refit = QTimer(self)  # a burst of changes or resizes measures once
+        self._refit.setSingleShot(True)
+        self._refit.setInterval(0)
+        self._refit.timeout.connect(self.fit_visible_rows)
+        self.verticalScrollBar().valueChanged.connect(self.schedule_fit)
+
+    @property
+    def line_height(self) -> int:
+        return self.fontMetrics().height() + self.PADDING
+
+    def setModel(self, model: Any) -> None:
+        super().setModel(model)
+        for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved,
+                       model.dataChanged):
+            signal.connect(self.schedule_fit)
+
+    def schedule_fit(self, *_args: object) -> None:
+        self._refit.start()
+
+    def text_width(self) -> int:
+        """The width the delegate gives a row's text: the column less the icon and margins."""
+        return max(40, self.viewport().width() - ICON_SIZE - 24)
+
+    def row_height_for(self, text: str) -> int:
+        metrics = self.fontMetrics()
+        width = self.text_width()
+        if metrics.horizontalAdvance(text) <= width:
+            return self.line_height
+        box = metrics.boundingRect(QRect(0, 0, width, 100_000),
+                                   int(Qt.TextFlag.TextWordWrap), text)
+        return max(self.line_height, box.height() + self.PADDING)
+
+    def fit_visible_rows(self) -> None:
+        """Give the rows on screen the height of their wrapped text."""
+        self._refit.stop()
+        model = self.model()
+        if model is None or model.rowCount() == 0:
+            return
+        rows = self.verticalHeader()
+        row = max(0, self.rowAt(0))
+        top = self.rowViewportPosition(row)
+        bottom = self.viewport().height()
+        while row < model.rowCount() and top < bottom:
+            height = self.row_height_for(model.data(model.index(row, 0)) or "")
+            if rows.sectionSize(row) != height:
+                rows.resizeSection(row, height)
+            top += height
+            row += 1
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.schedule_fit()
+
+
 class FindingsPanel(QWidget):
     """The dock's content: counts, the "only rows with findings" toggle and the list."""
 
@@ -309,18 +411,9 @@ class FindingsPanel(QWidget):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = FindingsModel(session, self)
-        self.view = QTableView(self)
+        self.view = FindingsView(self)
         self.view.setObjectName("findingsList")
         self.view.setModel(self.model)
-        self.view.horizontalHeader().hide()
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        rows = self.view.verticalHeader()
-        rows.hide()
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(self.fontMetrics().height() + 6)
-        self.view.setShowGrid(False)
-        self.view.setWordWrap(False)
-        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -359,8 +452,7 @@ class FindingsPanel(QWidget):
         if self.model.session.document is None:
             self.summary.setText("No matrix is open.")
             return
-        counts = [(self.model.count(s), GROUP_TITLES[s].lower()) for s in Severity]
-        self.summary.setText(", ".join(f"{n:,} {label}" for n, label in counts))
+        self.summary.setText(findings_count_text({s: self.model.count(s) for s in Severity}))
 
     def _emit_only_rows(self, *_args: object) -> None:
         self.only_rows_changed.emit(self.only_rows.isChecked(),

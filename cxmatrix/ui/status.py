@@ -17,7 +17,10 @@ if TYPE_CHECKING:
 
 
 def status_text(document: Document) -> str:
-    """"120 touchpoints · 9 departments · 83% with exactly one owner · 4 errors"."""
+    """"120 touchpoints · 9 departments · 83% with exactly one owner · 4 error findings".
+
+    Errors are counted as findings, as in the findings dock ("4 errors · 2 warnings · 19 info"),
+    so the two always agree (one touchpoint can have two error findings)."""
     matrix = document.matrix
     counts = document.findings.counts()
     total = matrix.touchpoint_count
@@ -26,7 +29,8 @@ def status_text(document: Document) -> str:
     errors = document.findings.severity_counts()[Severity.ERROR]
     return (f"{total:,} touchpoint{'s' if total != 1 else ''} · "
             f"{len(matrix.departments)} department{'s' if len(matrix.departments) != 1 else ''}"
-            f" · {share} with exactly one owner · {errors:,} error{'s' if errors != 1 else ''}")
+            f" · {share} with exactly one owner · {errors:,} error finding"
+            f"{'s' if errors != 1 else ''}")
 
 
 class LegendWidget(QWidget):
