@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionViewItem
 from pytestqt.qtbot import QtBot
-from ui_support import demo_document, isolate_settings, open_and_wait
+from ui_support import demo_document, document_of, isolate_settings, open_and_wait, small_matrix
 
 from cxmatrix.domain.roles import Severity
 from cxmatrix.ui import files
@@ -119,3 +119,33 @@ def test_findings_wrap_so_they_can_be_read_in_full(qtbot: QtBot, laptop: MainWin
     # Expanding thousands of info rows measures only what is on screen.
     panel.model.set_collapsed(Severity.INFO, False)
     qtbot.waitUntil(lambda: not view._refit.isActive(), timeout=2000)
+
+
+def test_filtered_stages_and_the_status_bar_say_how_many_are_shown(
+        qtbot: QtBot, laptop: MainWindow, tmp_path: Path) -> None:
+    document = document_of(tmp_path, small_matrix())
+    path = document.path
+    document.close()
+    open_and_wait(qtbot, laptop, path)
+    model = laptop.model
+    onboarding = laptop.session.matrix.stages[0].id
+    assert model.stage_count_text(onboarding) == "2"
+    assert laptop.filter_status.isHidden()
+    qtbot.keyClicks(laptop.filter_bar.text, "email")
+    qtbot.waitUntil(lambda: model.rowCount() == 2, timeout=2000)
+    assert model.stage_count_text(onboarding) == "1 of 2"
+    assert "1 of 2 touchpoints shown" in model.data(model.index(0, 0),
+                                                    Qt.ItemDataRole.ToolTipRole)
+    assert not laptop.filter_status.isHidden()
+    assert laptop.filter_status.text() == "Filter: 1 of 4 touchpoints shown"
+    # Collapsing the stage hides rows but filters nothing: the count stays.
+    model.set_collapsed(onboarding, True)
+    assert laptop.filter_status.text() == "Filter: 1 of 4 touchpoints shown"
+    model.set_collapsed(onboarding, False)
+    laptop.findings_panel.only_rows.setChecked(True)  # the findings dock filters too
+    laptop.filter_bar.reset()
+    assert laptop.filter_status.text().startswith("Filter: ")
+    laptop.findings_panel.only_rows.setChecked(False)
+    assert model.stage_count_text(onboarding) == "2"
+    assert laptop.filter_status.isHidden()
+    assert laptop.counts.text().startswith("4 touchpoints")

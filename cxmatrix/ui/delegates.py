@@ -158,17 +158,18 @@ class NameDelegate(QStyledItemDelegate):
             self._draw_arrow(painter, rect, model.is_collapsed(key), ink)
             painter.setFont(self._bold)
             painter.setPen(ink)
-            count = len(matrix.stage_touchpoint_ids(key))
+            count = model.stage_count_text(key)
             name = matrix.stage(key).name
             text_rect = rect.adjusted(ARROW_WIDTH + 2, 0, -6, 0)
+            reserve = self._metrics.horizontalAdvance(count) + 8  # "4 of 5" while filtered
             shown = self._bold_metrics.elidedText(name, Qt.TextElideMode.ElideRight,
-                                                  max(20, text_rect.width() - 40))
+                                                  max(20, text_rect.width() - reserve))
             painter.drawText(text_rect, Qt.AlignmentFlag.AlignVCenter, shown)
             used = self._bold_metrics.horizontalAdvance(shown) + 8
             painter.setFont(self._font)
             painter.setPen(ink if selected else shades.muted)
             painter.drawText(text_rect.adjusted(used, 0, 0, 0), Qt.AlignmentFlag.AlignVCenter,
-                             f"{count}")
+                             count)
         else:
             tp = matrix.touchpoint(key)
             if selected:

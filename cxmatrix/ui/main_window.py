@@ -99,7 +99,13 @@ class MainWindow(QMainWindow):
         self.legend = LegendWidget(self)
         self.counts = QLabel(self)
         self.counts.setObjectName("statusCounts")
+        self.filter_status = QLabel(self)
+        self.filter_status.setObjectName("statusFilter")
+        self.filter_status.setToolTip("Some touchpoints are hidden by the filter bar or the "
+                                      "findings dock; Edit > Clear Filters shows them all")
+        self.filter_status.hide()
         self.statusBar().addWidget(self.legend)
+        self.statusBar().addPermanentWidget(self.filter_status)
         self.statusBar().addPermanentWidget(self.counts)
 
         self.structure = StructureEditor(self.session, self.model, self.grid, self)
@@ -342,6 +348,9 @@ class MainWindow(QMainWindow):
         self.welcome.new_requested.connect(self.new_blank)
         self.welcome.demo_requested.connect(self.open_demo)
         self.welcome.recent_requested.connect(self.open_path)
+        for signal in (self.model.modelReset, self.model.layoutChanged,
+                       self.model.rowsInserted, self.model.rowsRemoved):
+            signal.connect(self._update_filter_status)
 
     # ---- reacting to the session -----------------------------------------------------------
 
@@ -392,6 +401,18 @@ class MainWindow(QMainWindow):
     def _update_status(self) -> None:
         document = self.session.document
         self.counts.setText(status_text(document) if document is not None else "")
+        self._update_filter_status()
+
+    def _update_filter_status(self, *_args: object) -> None:
+        """"Filter: 12 of 48 touchpoints shown" while a filter hides touchpoints."""
+        shown = self.model.shown_touchpoint_count()
+        matrix = self.model.matrix
+        if shown is None or matrix is None:
+            self.filter_status.hide()
+            return
+        self.filter_status.setText(f"Filter: {shown:,} of {matrix.touchpoint_count:,} "
+                                   "touchpoints shown")
+        self.filter_status.show()
 
     def _on_current_changed(self, *_args: object) -> None:
         index = self.grid.currentIndex()

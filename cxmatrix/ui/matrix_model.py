@@ -109,6 +109,7 @@ class MatrixModel(QAbstractTableModel):
         self._rows: list[int] = []  # stage or touchpoint ids, in display order
         self._stage_ids: set[int] = set()
         self._row_of: dict[int, int] = {}
+        self._shown: dict[int, int] = {}  # stage id -> touchpoints passing the filter
         self._departments: list[Department] = []
         self._bold = QFont()
         self._bold.setBold(True)
@@ -128,6 +129,7 @@ class MatrixModel(QAbstractTableModel):
         if matrix is None:
             return []
         rows: list[int] = []
+        self._shown = {}
         flt = self.row_filter
         filtering = flt.filters_rows
         needle = name_key(flt.text) if flt.text.strip() else ""
@@ -151,6 +153,7 @@ class MatrixModel(QAbstractTableModel):
                 if where_dept is not None:
                     wanted = flt.role
                     tids = [t for t in tids if roles.get(t, {}).get(where_dept) is wanted]
+                self._shown[stage.id] = len(tids)
                 if not tids and flt.stage_id is None:
                     continue
             rows.append(stage.id)
@@ -327,6 +330,20 @@ class MatrixModel(QAbstractTableModel):
 
     # ---- lookups for views ----------------------------------------------------------------
 
+    def stage_count_text(self, stage_id: int) -> str:
+        """A stage heading's count: "5", or "4 of 5" while a filter hides some."""
+        matrix = self.matrix
+        total = len(matrix.stage_touchpoint_ids(stage_id)) if matrix is not None else 0
+        shown = self._shown.get(stage_id, total)
+        return f"{shown:,} of {total:,}" if shown != total else f"{total:,}"
+
+    def shown_touchpoint_count(self) -> int | None:
+        """How many touchpoints pass the filter (collapsed stages included); None without a
+        filter."""
+        if not self.row_filter.filters_rows or self.matrix is None:
+            return None
+        return sum(self._shown.values())
+
     def row_key(self, row: int) -> int:
         return self._rows[row]
 
@@ -442,9 +459,11 @@ class MatrixModel(QAbstractTableModel):
         if role == FONT:
             return self._bold
         if role == TOOLTIP:
-            count = len(self.matrix.stage_touchpoint_ids(stage.id))  # type: ignore[union-attr]
+            count = self.stage_count_text(stage.id)
+            noun = "touchpoint" if count == "1" else "touchpoints"
+            shown = " shown" if " of " in count else ""
             state = "collapsed" if self.is_collapsed(stage.id) else "expanded"
-            return (f"Stage {stage.name}: {count} touchpoint{'s' if count != 1 else ''} "
+            return (f"Stage {stage.name}: {count} {noun}{shown} "
                     f"({state}; press Enter or click the arrow to "
                     f"{'expand' if state == 'collapsed' else 'collapse'})")
         if role == ACCESSIBLE:
