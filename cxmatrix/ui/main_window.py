@@ -103,6 +103,7 @@ class MainWindow(QMainWindow):
         self.filter_status.setObjectName("statusFilter")
         self.filter_status.setToolTip("Some touchpoints are hidden by the filter bar or the "
                                       "findings dock; Edit > Clear Filters shows them all")
+        self.filter_status.setContentsMargins(0, 0, 16, 0)  # apart from the counts
         self.filter_status.hide()
         self.statusBar().addWidget(self.legend)
         self.statusBar().addPermanentWidget(self.filter_status)
