@@ -20,24 +20,26 @@ texts = st.one_of(st.just(""), _AWKWARD, st.text(_ALPHABET, max_size=60))
 
 
 @st.composite
-def matrices(draw: st.DrawFn, max_touchpoints: int = 12, max_departments: int = 6) -> Matrix:
+def matrices(draw: st.DrawFn, max_touchpoints: int = 12, max_departments: int = 6,
+             name_strategy: st.SearchStrategy[str] = names) -> Matrix:
+    names_ = name_strategy
     matrix = Matrix()
-    matrix.set_properties(title=draw(names), organisation=draw(texts), description=draw(texts))
+    matrix.set_properties(title=draw(names_), organisation=draw(texts), description=draw(texts))
     for _ in range(draw(st.integers(0, max_departments))):
-        name = draw(names)
+        name = draw(names_)
         if matrix.find_department(name) is None:
             try:
                 matrix.add_department(name, lead=draw(texts))
             except DomainError:
                 continue
     for _ in range(draw(st.integers(1, 4))):
-        name = draw(names)
+        name = draw(names_)
         if matrix.find_stage(name) is None:
             matrix.add_stage(name)
     for _ in range(draw(st.integers(0, max_touchpoints))):
         stage = draw(st.sampled_from(matrix.stages))
         tp = matrix.add_touchpoint(
-            stage.id, draw(names), category=draw(texts), channel=draw(texts),
+            stage.id, draw(names_), category=draw(texts), channel=draw(texts),
             description=draw(texts), metric=draw(texts), notes=draw(texts),
             peak=draw(st.booleans()), end=draw(st.booleans()))
         for dept in matrix.departments:

@@ -42,3 +42,10 @@ def csv_text(text: str) -> str:
     if text.startswith(CSV_FORMULA_STARTS):
         return "'" + text
     return text
+
+
+def csv_unprotected(text: str) -> str:
+    """The text that ``csv_text`` protected: a cell reading '=SUM(A1) is =SUM(A1) again."""
+    if text.startswith("'") and text[1:].startswith(CSV_FORMULA_STARTS):
+        return text[1:]
+    return text

@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 
 from cxmatrix.domain.progress import Progress
+from cxmatrix.interchange.cell_text import csv_unprotected
 from cxmatrix.interchange.errors import ImportFailed
 from cxmatrix.interchange.sheet_table import (
     MAX_CELLS,
@@ -115,7 +116,7 @@ def read_csv(path: Path, progress: Progress | None = None) -> tuple[SheetTable, 
             if len(row) > MAX_COLUMNS:
                 raise ImportFailed(f"{path.name}: row {number} has {len(row):,} columns; "
                                    f"cxmatrix imports at most {MAX_COLUMNS:,}")
-            rows.append(text_row(row))
+            rows.append(text_row([csv_unprotected(cell) for cell in row]))
             if progress is not None and number % 5000 == 0:
                 progress.step(number, 0, "Reading rows")
     except csv.Error as error:

@@ -211,6 +211,13 @@ class Detector:
                 score += 1
         return score
 
+    def known_headings(self, header: int) -> int:
+        """How many cells of a row read as headings cxmatrix knows (at most 3)."""
+        found = sum(1 for text in self.table.rows[header]
+                    if text and (label_heading_score(text) or is_stage_heading(text)
+                                 or attribute_of_heading(text)))
+        return min(found, 3)
+
     def list_score(self, header: int) -> int:
         """Role columns naming departments: an owner column counts 2, others 1; a list
         needs 2 (an owner column, or two others: "Support" alone may be a department)."""
@@ -235,14 +242,20 @@ class Detector:
             raise ImportFailed(f"{where}: the sheet is empty")
         best_grid = (0, -1)
         best_list = (0, -1)
+        best_grid_rank = best_list_rank = 0
         for header in self._header_candidates():
+            # Rank rows by the role columns below them, plus the cells that read as known
+            # headings ("Touchpoint", "Stage", "Channel"): a data row whose values happen to
+            # look like codes must not beat the real heading row.
+            known = self.known_headings(header)
             grid = self.grid_score(header)
-            if grid > best_grid[0]:
-                best_grid = (grid, header)
+            if grid and grid + 2 * known > best_grid_rank:
+                best_grid, best_grid_rank = (grid, header), grid + 2 * known
             listed = self.list_score(header)
-            if listed > best_list[0]:
-                best_list = (listed, header)
-        if best_grid[0] >= 2 or (best_grid[0] >= 1 and best_list[0] < 2):
+            if listed and listed + 2 * known > best_list_rank:
+                best_list, best_list_rank = (listed, header), listed + 2 * known
+        if best_grid[0] >= 2 or (best_grid[0] >= 1 and (best_list[0] < 2 or
+                                                          best_grid_rank > best_list_rank)):
             return self.grid_layout(best_grid[1])
         if best_list[0] >= 2:
             layout = self.list_layout(best_list[1])
@@ -290,6 +303,7 @@ class Detector:
                         and self.is_code_column(stats[c]) and c < legend_from
                         and ignored_reason_of_heading(headers[c]) is None
                         and attribute_of_heading(headers[c]) is None
+                        and not is_stage_heading(headers[c])
                         and not label_heading_score(headers[c])]
         if not code_columns:
             raise ImportFailed("no columns of role codes below the heading row "
@@ -375,6 +389,12 @@ class Detector:
                 continue
             header = headers[column]
             column_stats = stats[column]
+            named = bool(header) and label_heading_score(header) > 0
+            if named and column_stats.nonempty and (before is None or column < before):
+                # A column headed "Touchpoint" (or "Activity", ...) names the touchpoints,
+                # whatever its values look like ("0", "2024", a stage's name).
+                candidates.append((float("inf"), -column, column))
+                continue
             if column_stats.text + column_stats.short + column_stats.code == 0:
                 continue
             if header and (attribute_of_heading(header) or ignored_reason_of_heading(header)) \
