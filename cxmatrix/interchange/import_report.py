@@ -93,8 +93,9 @@ class ImportReport:
                 if self.detected.get("headings") else "."))
         if self.detected and not self.cxmatrix_workbook:
             lines.append(self._detection_line())
-        lines.append(f"Created {self.touchpoints:,} touchpoints in {self.stages:,} stages and "
-                     f"{self.departments:,} departments.")
+        lines.append(f"Created {_count(self.touchpoints, 'touchpoint')} in "
+                     f"{_count(self.stages, 'stage')} and "
+                     f"{_count(self.departments, 'department')}.")
         per_role = ", ".join(f"{self.roles[role]:,} {role.label}" for role in Role)
         lines.append(f"Cells imported: {per_role}" + (
             f"; {_count(self.no_role_cells, 'cell')} with a code meaning no role (such as I, "
