@@ -8,13 +8,15 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionViewItem
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication, QLabel, QStyle, QStyleOptionViewItem
 from pytestqt.qtbot import QtBot
 from ui_support import demo_document, document_of, isolate_settings, open_and_wait, small_matrix
 
 from cxmatrix.domain.roles import Severity
 from cxmatrix.ui import files
 from cxmatrix.ui.main_window import MainWindow
+from cxmatrix.ui.theme import apply_palette, dark_palette
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
@@ -149,3 +151,42 @@ def test_filtered_stages_and_the_status_bar_say_how_many_are_shown(
     assert model.stage_count_text(onboarding) == "2"
     assert laptop.filter_status.isHidden()
     assert laptop.counts.text().startswith("4 touchpoints")
+
+
+def test_switching_light_and_dark_restyles_the_names_and_the_lens(
+        qtbot: QtBot, laptop: MainWindow, tmp_path: Path) -> None:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    light = app.palette()
+    document = document_of(tmp_path, small_matrix())
+    path = document.path
+    document.close()
+    open_and_wait(qtbot, laptop, path)
+    laptop.lens_dock.raise_()
+    qtbot.waitUntil(lambda: laptop._lens_panel is not None, timeout=2000)
+    advice = laptop.lens_panel.findChild(QLabel, "lensAdvice_own")
+    names = laptop.grid.frozen
+
+    def below_the_rows() -> QColor:
+        """A pixel of the name column under its last row: the view's base colour."""
+        image = names.viewport().grab().toImage()
+        return image.pixelColor(20, image.height() - 5)
+
+    assert below_the_rows() == light.color(QPalette.ColorRole.Base)
+    try:
+        apply_palette(app, True)
+        QApplication.processEvents()
+        dark = dark_palette()
+        assert below_the_rows() == dark.color(QPalette.ColorRole.Base)
+        assert names.palette().color(QPalette.ColorRole.Text) == dark.color(
+            QPalette.ColorRole.Text)
+        ink = advice.palette().color(advice.foregroundRole())
+        assert ink == dark.color(QPalette.ColorRole.PlaceholderText)
+        assert laptop.details_panel.palette().color(QPalette.ColorRole.Window) == dark.color(
+            QPalette.ColorRole.Window)
+    finally:
+        app.setPalette(light)
+    QApplication.processEvents()
+    assert below_the_rows() == light.color(QPalette.ColorRole.Base)
+    assert advice.palette().color(advice.foregroundRole()) == light.color(
+        QPalette.ColorRole.PlaceholderText)

@@ -12,6 +12,7 @@ import threading
 from dataclasses import dataclass
 
 from PySide6.QtCore import QLocale, QSettings, Qt, QTimer
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -92,7 +93,7 @@ class PdfExportDialog(QDialog):
         self.page_count = QLabel(self)
         self.page_count.setObjectName("pdfPageCount")
         self.page_count.setWordWrap(True)
-        self.page_count.setStyleSheet("color: palette(placeholder-text);")
+        self.page_count.setForegroundRole(QPalette.ColorRole.PlaceholderText)
 
         self.departments = QListWidget(self)
         self.departments.setObjectName("pdfLensDepartments")

@@ -27,9 +27,10 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPainter,
     QPaintEvent,
+    QPalette,
     QResizeEvent,
 )
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QFrame, QHeaderView, QTableView, QWidget
 
 from cxmatrix.domain.roles import Role
 from cxmatrix.ui import commands
@@ -79,6 +80,14 @@ class NameColumnView(QTableView):
                 self.delete_requested.emit()
                 return
         super().keyPressEvent(event)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        painter = QPainter(self.viewport())  # the line between the names and the role cells
+        painter.setPen(self.palette().color(QPalette.ColorRole.Mid))
+        right = self.viewport().width() - 1
+        painter.drawLine(right, event.rect().top(), right, event.rect().bottom())
+        painter.end()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         index = self.indexAt(event.position().toPoint())
@@ -168,8 +177,9 @@ class MatrixView(QTableView):
             lambda pos: self.context_menu.emit(frozen.viewport().mapToGlobal(pos), "name"))
         frozen.delete_requested.connect(self.delete_rows_requested)
         frozen.move_right_requested.connect(self.focus_cells)
-        frozen.setStyleSheet("QTableView#touchpointNames { border: none; "
-                             "border-right: 1px solid palette(mid); }")
+        # No style sheet here: it would fix the palette at the time it is set, so the column
+        # would keep its old colours after a light/dark switch. The view draws its own border.
+        frozen.setFrameShape(QFrame.Shape.NoFrame)
         self.viewport().stackUnder(frozen)
         self.setTabOrder(frozen, self)
         header.sectionResized.connect(self._on_section_resized)

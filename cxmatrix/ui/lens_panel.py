@@ -22,7 +22,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -152,7 +152,8 @@ class LensPanel(QWidget):
             advice = QLabel(DepartmentLens.advice(role), page)
             advice.setWordWrap(True)
             advice.setObjectName(f"lensAdvice_{role.value if role else 'none'}")
-            advice.setStyleSheet("color: palette(placeholder-text);")
+            # A palette role, not a style sheet: it follows a light/dark switch.
+            advice.setForegroundRole(QPalette.ColorRole.PlaceholderText)
             model = TouchpointListModel(session, self)
             view = _list_view(page, model)
             view.setObjectName(f"lensList_{role.value if role else 'none'}")
