@@ -210,14 +210,10 @@ def test_install_refuses_a_folder_without_the_app(tmp_path: Path) -> None:
 
 def test_entry_sends_every_cli_command_to_the_cli_and_the_rest_to_the_gui() -> None:
     import argparse
-    import importlib.util
 
+    from cxmatrix import launcher as entry
     from cxmatrix.cli import build_parser
 
-    spec = importlib.util.spec_from_file_location("cxmatrix_entry", ROOT / "packaging" / "entry.py")
-    assert spec and spec.loader
-    entry = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(entry)
     subparsers = next(action for action in build_parser()._actions
                       if isinstance(action, argparse._SubParsersAction))
     assert set(subparsers.choices) == entry.CLI_COMMANDS

@@ -146,3 +146,12 @@ def test_import_sample_with_a_mapping_file(tmp_path: Path, capsys) -> None:
     assert run("import", SAMPLES / "raci_onboarding_programme.xlsx", "-o", tmp_path / "x.cxm",
                "--mapping", tmp_path / "missing.json") == 2
     assert "missing.json: no such mapping file" in capsys.readouterr().err
+
+
+def test_cxmatrix_command_runs_cli_subcommands(tmp_path: Path) -> None:
+    """`cxmatrix check FILE` (the installed command) is the command line, not the window."""
+    code = "import sys; from cxmatrix.launcher import main; sys.exit(main())"
+    result = subprocess.run([sys.executable, "-c", code, "check", "nowhere.cxm"],
+                            capture_output=True, text=True, cwd=tmp_path, check=False)
+    assert result.returncode == 2
+    assert result.stderr.strip() == "cxmatrix: nowhere.cxm: no such file"
