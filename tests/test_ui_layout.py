@@ -9,14 +9,22 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication, QLabel, QStyle, QStyleOptionViewItem
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QLabel,
+    QStyle,
+    QStyleFactory,
+    QStyleOptionButton,
+    QStyleOptionViewItem,
+)
 from pytestqt.qtbot import QtBot
 from ui_support import demo_document, document_of, isolate_settings, open_and_wait, small_matrix
 
 from cxmatrix.domain.roles import Severity
 from cxmatrix.ui import files
 from cxmatrix.ui.main_window import MainWindow
-from cxmatrix.ui.theme import apply_palette, dark_palette
+from cxmatrix.ui.theme import ClearStyle, apply_palette, dark_palette
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
@@ -190,3 +198,27 @@ def test_switching_light_and_dark_restyles_the_names_and_the_lens(
     assert below_the_rows() == light.color(QPalette.ColorRole.Base)
     assert advice.palette().color(advice.foregroundRole()) == light.color(
         QPalette.ColorRole.PlaceholderText)
+
+
+def indicator_contrast(qtbot: QtBot, style: QStyle) -> int:
+    """The largest lightness difference between an unchecked check box's indicator and the
+    dark window around it."""
+    box = QCheckBox("Peak moment")
+    qtbot.addWidget(box)
+    box.setStyle(style)
+    box.setPalette(dark_palette())
+    box.resize(box.sizeHint())
+    option = QStyleOptionButton()
+    box.initStyleOption(option)
+    area = style.subElementRect(QStyle.SubElement.SE_CheckBoxIndicator, option, box)
+    image = box.grab().toImage()
+    window = dark_palette().color(QPalette.ColorRole.Window).lightness()
+    return max(abs(image.pixelColor(x, y).lightness() - window)
+               for x in range(area.left(), area.right() + 1)
+               for y in range(area.top(), area.bottom() + 1))
+
+
+def test_check_boxes_show_on_a_dark_window(qtbot: QtBot) -> None:
+    plain = QStyleFactory.create("Fusion")
+    assert indicator_contrast(qtbot, ClearStyle()) >= 2 * indicator_contrast(qtbot, plain)
+    assert indicator_contrast(qtbot, ClearStyle()) >= 80
