@@ -3,7 +3,9 @@
 It shows what detection found (sheet, header row, touchpoint-name column, stages), which
 columns are departments (each can be switched on or off), a live preview of the first rows as
 they will import, the code mapping (each distinct code, how often it is used, and the role it
-becomes, editable), and the cells and rows that will be skipped and why. The user imports
+becomes, editable), and the cells and rows that will be skipped and why. A list-shaped file
+(one row per touchpoint, departments named in "Owner", "Supporting teams"... columns) shows its
+role columns and its touchpoint-field columns apart, and its mapping is by column. The user imports
 into a new matrix or merges into the open one.
 
 All the work is in ``cxmatrix.interchange.spreadsheet_import``; this dialog only drives it.
@@ -49,7 +51,7 @@ from cxmatrix.domain.progress import Progress
 from cxmatrix.domain.roles import Role
 from cxmatrix.interchange.errors import ImportFailed
 from cxmatrix.interchange.formats import ImportResult
-from cxmatrix.interchange.import_layout import GRID
+from cxmatrix.interchange.import_layout import GRID, Layout
 from cxmatrix.interchange.merge import MergePlan, plan_merge
 from cxmatrix.interchange.sheet_table import column_letter
 from cxmatrix.interchange.spreadsheet_import import Inspection, import_inspection, inspect
@@ -68,6 +70,14 @@ TARGET_CHOICES: list[tuple[str, Target | None]] = [
 ]
 STAGES_NONE = -1
 STAGES_HEADINGS = -2
+# Touchpoint fields a column can fill, as the details panel names them.
+FIELD_LABELS = {"channel": "channel", "category": "category", "description": "description",
+                "metric": "metric", "notes": "notes", "peak": "peak moment",
+                "end": "end moment"}
+GRID_COLUMNS_TITLE = "Department columns (tick to import)"
+LIST_COLUMNS_TITLE = "Columns: roles (tick to import) and touchpoint fields"
+GRID_MAPPING_TITLE = "Codes found and the role each becomes"
+LIST_MAPPING_TITLE = "Role columns and the role each gives the departments named"
 
 
 def _target_label(target: Target | None) -> str:
@@ -143,6 +153,7 @@ class MappingModel(QAbstractTableModel):
     """Each distinct raw code, its count, and the role it maps to (editable)."""
 
     HEADERS = ("Code", "Cells", "Becomes")
+    LIST_HEADERS = ("Column", "Departments named", "Becomes")
 
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__(wizard)
@@ -165,7 +176,8 @@ class MappingModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
+            listed = self.inspection is not None and self.inspection.layout.shape != GRID
+            return (self.LIST_HEADERS if listed else self.HEADERS)[section]
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
@@ -273,7 +285,8 @@ class ImportWizard(QDialog):
         self.transposed_check.toggled.connect(self._transposed_chosen)
         form.addRow("", self.transposed_check)
 
-        columns_box = QGroupBox("Department columns (tick to import)")
+        columns_box = QGroupBox(GRID_COLUMNS_TITLE)
+        self.columns_box = columns_box
         columns_layout = QVBoxLayout(columns_box)
         self.columns_list = QListWidget(objectName="columnsList")
         self.columns_list.setMaximumHeight(150)
@@ -302,7 +315,8 @@ class ImportWizard(QDialog):
         outer.addWidget(preview_box, 5)
 
         bottom = QGridLayout()
-        mapping_box = QGroupBox("Codes found and the role each becomes")
+        mapping_box = QGroupBox(GRID_MAPPING_TITLE)
+        self.mapping_box = mapping_box
         mapping_layout = QVBoxLayout(mapping_box)
         self.mapping_model = MappingModel(self)
         self.mapping_view = QTableView(objectName="mappingView")
@@ -400,33 +414,13 @@ class ImportWizard(QDialog):
             self.header_spin.setPrefix("column " if layout.transposed and layout.shape == GRID
                                        else "")
             self.columns_list.clear()
-            items: list[tuple[int, QListWidgetItem]] = []
-            listed = {c.index for c in layout.columns}
-            attributes = {column: key for key, column in layout.attributes.items()}
-            for column in sorted(attributes):
-                if column in listed:
-                    continue
-                item = QListWidgetItem(f"{column_letter(column)}: {headers[column]}  "
-                                       f"(touchpoint {attributes[column]})")
-                item.setData(Qt.ItemDataRole.UserRole, column)
-                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-                item.setCheckState(Qt.CheckState.Unchecked)
-                item.setToolTip("Read as the touchpoint's "
-                                f"{attributes[column]}; tick to read it as a department")
-                items.append((column, item))
-            for choice in layout.columns:
-                role = f" → {choice.target.label}" if choice.target else ""
-                header = choice.header or "(no heading)"
-                item = QListWidgetItem(f"{choice.letter}: {header}{role}"
-                                       + ("" if choice.included else f"  ({choice.reason})"))
-                item.setData(Qt.ItemDataRole.UserRole, choice.index)
-                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-                item.setCheckState(Qt.CheckState.Checked if choice.included
-                                   else Qt.CheckState.Unchecked)
-                item.setToolTip(choice.reason)
-                items.append((choice.index, item))
-            for _, item in sorted(items, key=lambda pair: pair[0]):
-                self.columns_list.addItem(item)
+            listed_shape = layout.shape != GRID
+            self.columns_box.setTitle(LIST_COLUMNS_TITLE if listed_shape else GRID_COLUMNS_TITLE)
+            self.mapping_box.setTitle(LIST_MAPPING_TITLE if listed_shape else GRID_MAPPING_TITLE)
+            if listed_shape:
+                self._fill_list_columns(layout)
+            else:
+                self._fill_grid_columns(layout)
             self.preview_model.set_inspection(inspection)
             self.preview_view.setColumnWidth(0, 48)
             self.preview_view.setColumnWidth(1, 170)
@@ -438,6 +432,7 @@ class ImportWizard(QDialog):
                     min(180, max(48, metrics.horizontalAdvance(name) + 16)))
             self.mapping_model.set_inspection(inspection)
             self.mapping_view.resizeColumnToContents(0)
+            self.mapping_view.resizeColumnToContents(1)
             unknown = sum(1 for use in inspection.codes if use.target is None)
             self.mapping_note.setText(
                 (inspection.mapping.explanation + " " if inspection.mapping.explanation
@@ -448,6 +443,80 @@ class ImportWizard(QDialog):
             self._set_error("")
         finally:
             self._updating = False
+
+    def _fill_grid_columns(self, layout: Layout) -> None:
+        """Grid: every candidate department column with a tick; field columns can be
+        ticked to read them as departments instead."""
+        headers = layout.headers
+        items: list[tuple[int, QListWidgetItem]] = []
+        listed = {c.index for c in layout.columns}
+        attributes = {column: key for key, column in layout.attributes.items()}
+        for column in sorted(attributes):
+            if column in listed:
+                continue
+            item = QListWidgetItem(f"{column_letter(column)}: {headers[column]}  "
+                                   f"(touchpoint {attributes[column]})")
+            item.setData(Qt.ItemDataRole.UserRole, column)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            item.setToolTip("Read as the touchpoint's "
+                            f"{attributes[column]}; tick to read it as a department")
+            items.append((column, item))
+        for choice in layout.columns:
+            role = f" → {choice.target.label}" if choice.target else ""
+            header = choice.header or "(no heading)"
+            item = QListWidgetItem(f"{choice.letter}: {header}{role}"
+                                   + ("" if choice.included else f"  ({choice.reason})"))
+            item.setData(Qt.ItemDataRole.UserRole, choice.index)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if choice.included
+                               else Qt.CheckState.Unchecked)
+            item.setToolTip(choice.reason)
+            items.append((choice.index, item))
+        for _, item in sorted(items, key=lambda pair: pair[0]):
+            self.columns_list.addItem(item)
+
+    def _fill_list_columns(self, layout: Layout) -> None:
+        """List: the role columns (tick to import), then the columns read as touchpoint
+        fields and the columns left out, each under its own heading, without ticks."""
+        headers = layout.headers
+
+        def heading(text: str) -> None:
+            item = QListWidgetItem(text)
+            font = item.font()
+            font.setBold(True)
+            item.setFont(font)
+            item.setFlags(Qt.ItemFlag.NoItemFlags | Qt.ItemFlag.ItemIsEnabled)
+            self.columns_list.addItem(item)
+
+        def plain(text: str, tip: str) -> None:
+            item = QListWidgetItem(text)
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            item.setToolTip(tip)
+            self.columns_list.addItem(item)
+
+        heading("Role columns: the departments named get the role")
+        for choice in layout.columns:
+            header = choice.header or "(no heading)"
+            role = choice.target.label if choice.target else "no role"
+            item = QListWidgetItem(f"{choice.letter}: {header} → {role}")
+            item.setData(Qt.ItemDataRole.UserRole, choice.index)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if choice.included
+                               else Qt.CheckState.Unchecked)
+            item.setToolTip(f"The departments named in column {choice.letter} get {role} on "
+                            "the row's touchpoint; untick to leave the column out")
+            self.columns_list.addItem(item)
+        if layout.attributes:
+            heading("Touchpoint fields")
+            for key, column in sorted(layout.attributes.items(), key=lambda pair: pair[1]):
+                field = FIELD_LABELS.get(key, key)
+                plain(f"{column_letter(column)}: {headers[column]} → {field}",
+                      f"Read as each touchpoint's {field}")
+        if layout.ignored_columns:
+            heading("Not imported")
+            for column, header, reason in layout.ignored_columns:
+                plain(f"{column_letter(column)}: {header or '(no heading)'}  ({reason})", reason)
 
     @staticmethod
     def _skipped_lines(inspection: Inspection) -> str:
