@@ -385,8 +385,8 @@ def test_details_panel_edits_the_current_touchpoint_and_note(qtbot: QtBot,
     click_cell(qtbot, small, row_of(small, "Support ticket"), column_of(small, "Support"))
     details = small.details_panel
     assert details.name.text() == "Support ticket"
-    details.metric.setText("Time to resolution")
-    details.metric.editingFinished.emit()
+    details.metric_edit.setText("Time to resolution")
+    details.metric_edit.editingFinished.emit()
     (tp,) = small.session.matrix.find_touchpoints("Support ticket")
     assert tp.metric == "Time to resolution"
     assert small.session.undo_stack.undoText() == "Change the metric of Support ticket"

@@ -83,9 +83,10 @@ class DetailsPanel(QWidget):
         flags.addWidget(self.peak)
         flags.addWidget(self.end)
         flags.addStretch(1)
-        self.metric = QLineEdit(self.touchpoint_box)
-        self.metric.setObjectName("detailMetric")
-        self.metric.setPlaceholderText("How the owner measures it")
+        # Not ``self.metric``: that would hide QWidget.metric(), which Qt calls to paint.
+        self.metric_edit = QLineEdit(self.touchpoint_box)
+        self.metric_edit.setObjectName("detailMetric")
+        self.metric_edit.setPlaceholderText("How the owner measures it")
         self.description = _text_box(self.touchpoint_box, "detailDescription")
         self.notes = _text_box(self.touchpoint_box, "detailNotes")
         form.addRow("&Name:", self.name)
@@ -93,7 +94,7 @@ class DetailsPanel(QWidget):
         form.addRow("&Category:", self.category)
         form.addRow("C&hannel:", self.channel)
         form.addRow("Moments:", flags)
-        form.addRow("&Metric:", self.metric)
+        form.addRow("&Metric:", self.metric_edit)
         form.addRow("&Description:", self.description)
         form.addRow("Notes:", self.notes)
 
@@ -116,7 +117,8 @@ class DetailsPanel(QWidget):
         layout.addStretch(1)
 
         self.name.editingFinished.connect(lambda: self._commit("name", self.name.text()))
-        self.metric.editingFinished.connect(lambda: self._commit("metric", self.metric.text()))
+        self.metric_edit.editingFinished.connect(
+            lambda: self._commit("metric", self.metric_edit.text()))
         self.category.lineEdit().editingFinished.connect(
             lambda: self._commit("category", self.category.currentText()))
         self.category.activated.connect(
@@ -168,14 +170,14 @@ class DetailsPanel(QWidget):
             self.channel.setCurrentText(tp.channel)
             self.peak.setChecked(tp.peak)
             self.end.setChecked(tp.end)
-            self.metric.setText(tp.metric)
-            for line in (self.name, self.metric):
+            self.metric_edit.setText(tp.metric)
+            for line in (self.name, self.metric_edit):
                 line.setCursorPosition(0)  # show the start of long text, not its end
             if self.description.toPlainText() != tp.description:
                 self.description.setPlainText(tp.description)
             if self.notes.toPlainText() != tp.notes:
                 self.notes.setPlainText(tp.notes)
-            for widget in (self.name, self.metric):
+            for widget in (self.name, self.metric_edit):
                 widget.setReadOnly(read_only)
             for box in (self.description, self.notes, self.cell_note):
                 box.setReadOnly(read_only)

@@ -22,9 +22,11 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QDockWidget,
+    QFrame,
     QLabel,
     QMainWindow,
     QMenu,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -87,14 +89,21 @@ class MainWindow(QMainWindow):
                                     Qt.DockWidgetArea.RightDockWidgetArea)
         self.lens_dock.visibilityChanged.connect(
             lambda visible: self.lens_panel if visible else None)
-        self.details_dock = self._dock("Details", "detailsDock", self.details_panel,
+        # In a scroll area, so on a short laptop screen the details give the findings room.
+        details_scroll = QScrollArea(self)
+        details_scroll.setObjectName("detailsScroll")
+        details_scroll.setWidgetResizable(True)
+        details_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        details_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        details_scroll.setWidget(self.details_panel)
+        self.details_dock = self._dock("Details", "detailsDock", details_scroll,
                                        Qt.DockWidgetArea.RightDockWidgetArea)
         self.tabifyDockWidget(self.findings_dock, self.lens_dock)
         self.findings_dock.raise_()
         self.docks = (self.findings_dock, self.lens_dock, self.details_dock)
         # While no matrix is open the docks are hidden; this keeps their layout meanwhile.
         self._editor_state: QByteArray | None = None
-        self._default_dock_width = False  # no saved layout: sized when the docks first show
+        self._default_dock_width = False  # no saved layout: docks sized when first shown
 
         self.legend = LegendWidget(self)
         self.counts = QLabel(self)
@@ -679,8 +688,6 @@ class MainWindow(QMainWindow):
             self.restoreState(QByteArray(state))
         else:
             self._default_dock_width = True
-            self.resizeDocks([self.findings_dock, self.details_dock], [380, 420],
-                             Qt.Orientation.Vertical)
         self.grid.set_name_width(settings.int_value("grid/name_width", self.grid.name_width))
 
     def _show_docks(self, show: bool) -> None:
@@ -699,6 +706,9 @@ class MainWindow(QMainWindow):
             self._default_dock_width = False
             self.resizeDocks([self.findings_dock], [dock_width(self.width())],
                              Qt.Orientation.Horizontal)
+            half = self.height() // 2  # findings or lens above, details below
+            self.resizeDocks([self.findings_dock, self.details_dock], [half, half],
+                             Qt.Orientation.Vertical)
 
     def save_settings(self) -> None:
         store = QSettings()
