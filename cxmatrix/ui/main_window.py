@@ -706,9 +706,14 @@ class MainWindow(QMainWindow):
             self._default_dock_width = False
             self.resizeDocks([self.findings_dock], [dock_width(self.width())],
                              Qt.Orientation.Horizontal)
-            half = self.height() // 2  # findings or lens above, details below
-            self.resizeDocks([self.findings_dock, self.details_dock], [half, half],
-                             Qt.Orientation.Vertical)
+            # The details below get what they need if the findings (or lens) above keep
+            # at least 45% of the height; on a short screen the details scroll.
+            panel = self.details_panel
+            wanted = (panel.touchpoint_box.sizeHint().height()
+                      + panel.cell_box.sizeHint().height() + 72)  # titles and margins
+            above = max(round(self.height() * 0.45), self.height() - wanted)
+            self.resizeDocks([self.findings_dock, self.details_dock],
+                             [above, self.height() - above], Qt.Orientation.Vertical)
 
     def save_settings(self) -> None:
         store = QSettings()
