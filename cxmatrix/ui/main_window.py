@@ -707,13 +707,14 @@ class MainWindow(QMainWindow):
             self.resizeDocks([self.findings_dock], [dock_width(self.width())],
                              Qt.Orientation.Horizontal)
             # The details below get what they need if the findings (or lens) above keep
-            # at least 45% of the height; on a short screen the details scroll.
+            # at least half the height; on a short screen the details scroll.
             panel = self.details_panel
             wanted = (panel.touchpoint_box.sizeHint().height()
                       + panel.cell_box.sizeHint().height() + 72)  # titles and margins
-            above = max(round(self.height() * 0.45), self.height() - wanted)
-            self.resizeDocks([self.findings_dock, self.details_dock],
-                             [above, self.height() - above], Qt.Orientation.Vertical)
+            total = self.height() - self.menuBar().height() - self.statusBar().height()
+            above = max(total // 2, total - wanted)
+            self.resizeDocks([self.findings_dock, self.details_dock], [above, total - above],
+                             Qt.Orientation.Vertical)
 
     def save_settings(self) -> None:
         store = QSettings()
