@@ -39,9 +39,9 @@ def take(output: Path, *, dark: bool = False) -> Path:
         from cxmatrix.store import Document
         from cxmatrix.ui import files
         from cxmatrix.ui.main_window import MainWindow
-        from cxmatrix.ui.theme import apply_palette
+        from cxmatrix.ui.theme import ClearStyle, apply_palette
 
-        app.setStyle("Fusion")
+        app.setStyle(ClearStyle())
         apply_palette(app, dark)
         document = Document.create(folder / "Corvane demo.cxm", files.demo_matrix())
         window = MainWindow()
