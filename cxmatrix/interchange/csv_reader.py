@@ -16,7 +16,7 @@ from pathlib import Path
 
 from cxmatrix.domain.progress import Progress
 from cxmatrix.interchange.cell_text import csv_unprotected
-from cxmatrix.interchange.errors import ImportFailed
+from cxmatrix.interchange.errors import ImportFailed, reading
 from cxmatrix.interchange.sheet_table import (
     MAX_CELLS,
     MAX_COLUMNS,
@@ -81,18 +81,12 @@ def detect_delimiter(text: str, suffix: str) -> str:
 def read_csv(path: Path, progress: Progress | None = None) -> tuple[SheetTable, dict[str, str]]:
     """The file as one sheet named after the file, and what was detected."""
     path = Path(path)
-    try:
+    with reading(path):
         size = path.stat().st_size
         if size > MAX_TEXT_BYTES:
             raise ImportFailed(f"{path.name}: the file is too large to import "
                                f"({size / 1e6:,.0f} MB; at most {MAX_TEXT_BYTES / 1e6:,.0f} MB)")
         data = path.read_bytes()
-    except FileNotFoundError:
-        raise ImportFailed(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise ImportFailed(f"{path}: is a folder, not a file") from None
-    except OSError as error:
-        raise ImportFailed(f"{path}: cannot be read: {error.strerror}") from None
     if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
         raise ImportFailed(f"{path.name}: this is a spreadsheet or Office file, not text: "
                            "give it its real extension (.xlsx) or save it as CSV")

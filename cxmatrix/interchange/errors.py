@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+
 
 class InterchangeError(Exception):
     """A file could not be read or written; the message names the file and the place."""
@@ -17,3 +21,16 @@ class ExportFailed(InterchangeError):
 
 class UnsupportedFormat(InterchangeError):
     """No reader or writer for this file extension."""
+
+
+@contextlib.contextmanager
+def reading(path: Path) -> Iterator[None]:
+    """Turn the operating system's refusals to read ``path`` into ImportFailed messages."""
+    try:
+        yield
+    except FileNotFoundError:
+        raise ImportFailed(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise ImportFailed(f"{path}: is a folder, not a file") from None
+    except OSError as error:
+        raise ImportFailed(f"{path}: cannot be read: {error.strerror or error}") from None

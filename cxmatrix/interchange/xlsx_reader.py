@@ -28,7 +28,7 @@ from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
 
 from cxmatrix.domain.progress import Progress
-from cxmatrix.interchange.errors import ImportFailed
+from cxmatrix.interchange.errors import ImportFailed, reading
 from cxmatrix.interchange.sheet_table import (
     MAX_CELLS,
     MAX_COLUMNS,
@@ -126,16 +126,10 @@ def _ole_refusal(path: Path) -> str:
 def open_workbook(path: Path) -> WorkbookInfo:
     """Check the file and list its sheets; raises ImportFailed with advice if it is unusable."""
     path = Path(path)
-    try:
+    with reading(path):
         size = path.stat().st_size
         with path.open("rb") as handle:
             head = handle.read(4096)
-    except FileNotFoundError:
-        raise ImportFailed(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise ImportFailed(f"{path}: is a folder, not a file") from None
-    except OSError as error:
-        raise ImportFailed(f"{path}: cannot be read: {error.strerror}") from None
     if head.startswith(OLE_MAGIC):
         raise ImportFailed(f"{path.name}: {_ole_refusal(path)}")
     refusal = sniff_refusal(path, head)
