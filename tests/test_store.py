@@ -452,3 +452,12 @@ def test_read_only_old_version_migrates_in_memory_only(tmp_path: Path) -> None:
     with Document.open(path, read_only=True) as document:
         assert document.matrix.touchpoint_count == 3
     check()
+
+
+def test_new_files_follow_the_umask(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        Document.create(tmp_path / "shared.cxm").close()
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "shared.cxm").stat().st_mode) == 0o644

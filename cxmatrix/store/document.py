@@ -131,6 +131,9 @@ def _written_beside(target: Path) -> Iterator[Path]:
         yield temp
         with open(temp, "rb+") as written:
             os.fsync(written.fileno())
+        mask = os.umask(0)
+        os.umask(mask)
+        temp.chmod(0o666 & ~mask)  # mkstemp makes 0600; a document follows the user's umask
         os.replace(temp, target)
     except sqlite3.Error as error:
         raise DocumentWriteError(target, _write_problem(error)) from None
