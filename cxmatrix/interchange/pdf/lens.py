@@ -5,9 +5,10 @@ advice for each role, and the touchpoints where it has no role yet.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
+from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from cxmatrix.domain.lens import DepartmentLens, department_lens
 from cxmatrix.domain.model import Department, Matrix, Touchpoint
@@ -20,6 +21,14 @@ from cxmatrix.interchange.pdf.text import escape, fit, one_line
 NAME_FONT = fonts.CONDENSED
 NAME_SIZE = 8.0
 LINE_HEIGHT = 11.0
+STAGE_HEIGHT = 14.0
+TIGHT_LINE_HEIGHT = 9.6  # a list set tighter to keep its last lines with it
+TIGHT_STAGE_HEIGHT = 12.0
+HEADING_HEIGHT = 22.0
+ADVICE_GAP = 5.0
+NONE_HEIGHT = 14.0
+WIDOW_LINES = 2  # at most this many lines alone on a page: try setting the list tighter
+ORPHAN_LINES = 2  # at least this many lines under a heading at the foot of a page
 COLUMN_MIN = 210.0
 SYMBOL_GUTTER = 15.0
 HEADINGS = {
@@ -31,12 +40,15 @@ HEADINGS = {
 
 
 class RoleHeading(Flowable):
-    """A role tile (or an empty one for "no role"), the role and how many touchpoints."""
+    """A role tile (or an empty one for "no role"), the role and how many touchpoints;
+    "(continued)" after the role on a page that carries on a list."""
 
-    def __init__(self, role: Role | None, count: int, width: float) -> None:
+    def __init__(self, role: Role | None, count: int, width: float,
+                 continued: bool = False) -> None:
         super().__init__()
         self.role, self.count, self.width = role, count, width
-        self.height = 22.0
+        self.continued = continued
+        self.height = HEADING_HEIGHT
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         return self.width, self.height
@@ -51,7 +63,7 @@ class RoleHeading(Flowable):
             canvas.rect(0.5, 4.5, 14, 14, stroke=1, fill=0)
         canvas.setFillColor(theme.INK)
         canvas.setFont(fonts.BOLD, theme.SUBHEADING_SIZE)
-        title = HEADINGS[self.role]
+        title = HEADINGS[self.role] + (" (continued)" if self.continued else "")
         canvas.drawString(22, 7.5, title)
         canvas.setFillColor(theme.MUTED)
         canvas.setFont(fonts.REGULAR, 9)
@@ -64,12 +76,12 @@ class NameLine(Flowable):
     """One line of touchpoint names set in columns, each cut with an ellipsis if too long."""
 
     def __init__(self, entries: Sequence[tuple[str, str]], column_width: float,
-                 width: float) -> None:
+                 width: float, height: float = LINE_HEIGHT) -> None:
         super().__init__()
         self.entries = entries  # (name, moment symbols)
         self.column_width = column_width
         self.width = width
-        self.height = LINE_HEIGHT
+        self.height = height
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         return self.width, self.height
@@ -89,10 +101,13 @@ class NameLine(Flowable):
 
 
 class StageLabel(Flowable):
-    def __init__(self, name: str, width: float) -> None:
+    """A stage's name over a hairline; "(continued)" when a page carries on its list."""
+
+    def __init__(self, name: str, width: float, continued: bool = False,
+                 height: float = STAGE_HEIGHT) -> None:
         super().__init__()
-        self.name, self.width = name, width
-        self.height = 14.0
+        self.name, self.width, self.continued = name, width, continued
+        self.height = height
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         return self.width, self.height
@@ -100,9 +115,14 @@ class StageLabel(Flowable):
     def draw(self) -> None:
         canvas: Canvas = self.canv
         canvas.setFillColor(theme.MUTED)
+        suffix = " (continued)" if self.continued else ""
+        suffix_width = canvas.stringWidth(suffix, fonts.CONDENSED, 7.6)
+        label = fit(self.name.upper(), fonts.CONDENSED_BOLD, 7.6, self.width - suffix_width)
         canvas.setFont(fonts.CONDENSED_BOLD, 7.6)
-        canvas.drawString(0, 3.5, fit(self.name.upper(), fonts.CONDENSED_BOLD, 7.6,
-                                      self.width))
+        canvas.drawString(0, 3.5, label)
+        if suffix:
+            canvas.setFont(fonts.CONDENSED, 7.6)
+            canvas.drawString(canvas.stringWidth(label, fonts.CONDENSED_BOLD, 7.6), 3.5, suffix)
         canvas.setStrokeColor(theme.HAIRLINE)
         canvas.setLineWidth(0.4)
         canvas.line(0, 1.5, self.width, 1.5)
@@ -112,24 +132,129 @@ def _symbols(tp: Touchpoint) -> str:
     return (PEAK if tp.peak else "") + (END if tp.end else "")
 
 
-def _name_lines(matrix: Matrix, touchpoints: Sequence[Touchpoint], width: float
-                ) -> list[list[Flowable]]:
-    """Touchpoints grouped by stage, several names to a line, as groups to keep together:
-    each stage label with its first line, then one line at a time. (KeepTogether must not
-    be nested: reportlab then breaks the page before every group.)"""
-    columns = max(1, int(width // COLUMN_MIN))
-    column_width = width / columns
-    groups: list[list[Flowable]] = []
+@dataclass(frozen=True)
+class _Line:
+    """One line of names and the stage it belongs to; ``first`` when the stage starts here."""
+
+    stage: str
+    entries: tuple[tuple[str, str], ...]
+    first: bool
+
+
+def _lines(matrix: Matrix, touchpoints: Sequence[Touchpoint], columns: int) -> list[_Line]:
     by_stage: dict[int, list[Touchpoint]] = {}
     for tp in touchpoints:
         by_stage.setdefault(tp.stage_id, []).append(tp)
+    lines: list[_Line] = []
     for stage_id, members in by_stage.items():
-        lines = [NameLine([(one_line(tp.name), _symbols(tp)) for tp in members[i:i + columns]],
-                          column_width, width)
-                 for i in range(0, len(members), columns)]
-        groups.append([StageLabel(matrix.stage(stage_id).name, width), lines[0]])
-        groups.extend([line] for line in lines[1:])
-    return groups
+        stage = matrix.stage(stage_id).name
+        for i in range(0, len(members), columns):
+            entries = tuple((one_line(tp.name), _symbols(tp)) for tp in members[i:i + columns])
+            lines.append(_Line(stage, entries, i == 0))
+    return lines
+
+
+class RoleList(Flowable):
+    """A role's heading, its advice and its touchpoints by stage, as one flowable that
+    splits between lines of names. A page that carries the list on starts with the heading
+    and the current stage again, marked "(continued)". A list that would leave one or two
+    lines alone on the next page is set a little tighter to keep it together when that is
+    enough; otherwise at least the heading, a stage and two lines go together."""
+
+    def __init__(self, role: Role | None, count: int, advice: str, lines: Sequence[_Line],
+                 width: float, *, continued: bool = False, tight: bool = False) -> None:
+        super().__init__()
+        self.role, self.count, self.advice_text = role, count, advice
+        self.lines = list(lines)
+        self.width, self.continued, self.tight = width, continued, tight
+        self.advice = None if continued else Paragraph(escape(advice), SUBTITLE)
+        self._advice_height = 0.0
+        self.height = 0.0
+
+    # Heights -------------------------------------------------------------------------
+    def _line_height(self, tight: bool) -> float:
+        return TIGHT_LINE_HEIGHT if tight else LINE_HEIGHT
+
+    def _stage_height(self, tight: bool) -> float:
+        return TIGHT_STAGE_HEIGHT if tight else STAGE_HEIGHT
+
+    def _top_height(self) -> float:
+        return HEADING_HEIGHT + (self._advice_height + ADVICE_GAP if self.advice else 0.0)
+
+    def _heights(self, tight: bool) -> list[float]:
+        """The height of each line, its stage label included where the line brings one
+        (and the first line always brings one)."""
+        line, stage = self._line_height(tight), self._stage_height(tight)
+        return [line + (stage if index == 0 or item.first else 0.0)
+                for index, item in enumerate(self.lines)]
+
+    def _total(self, tight: bool) -> float:
+        body = sum(self._heights(tight)) if self.lines else NONE_HEIGHT
+        return self._top_height() + body
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        if self.advice is not None:
+            self._advice_height = self.advice.wrap(self.width, avail_height)[1]
+        self.height = self._total(self.tight)
+        return self.width, self.height
+
+    # Splitting -----------------------------------------------------------------------
+    def _part(self, lines: Sequence[_Line], *, continued: bool, tight: bool) -> RoleList:
+        part = RoleList(self.role, self.count, self.advice_text, lines, self.width,
+                        continued=continued, tight=tight)
+        part.advice = self.advice if not continued else None
+        return part
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        self.wrap(avail_width, avail_height)
+        if self.height <= avail_height:
+            return [self]
+        if not self.tight and self._total(True) <= avail_height:
+            fit_count = self._fitting(avail_height, tight=False)
+            if len(self.lines) - fit_count <= WIDOW_LINES:
+                return [self._part(self.lines, continued=self.continued, tight=True)]
+        count = self._fitting(avail_height, tight=self.tight)
+        if count < min(ORPHAN_LINES, len(self.lines)) or count >= len(self.lines):
+            return []  # too little room: the whole list starts on the next page
+        rest = self.lines[count:]
+        carried = _Line(rest[0].stage, rest[0].entries, False)
+        return [self._part(self.lines[:count], continued=self.continued, tight=self.tight),
+                self._part([carried, *rest[1:]], continued=True, tight=self.tight)]
+
+    def _fitting(self, avail_height: float, *, tight: bool) -> int:
+        room = avail_height - self._top_height()
+        count = 0
+        for height in self._heights(tight):
+            room -= height
+            if room < 0:
+                break
+            count += 1
+        return count
+
+    # Drawing -------------------------------------------------------------------------
+    def draw(self) -> None:
+        canvas: Canvas = self.canv
+        y = self.height - HEADING_HEIGHT
+        RoleHeading(self.role, self.count, self.width, self.continued).drawOn(canvas, 0, y)
+        if self.advice is not None:
+            y -= self._advice_height
+            self.advice.drawOn(canvas, 0, y)
+            y -= ADVICE_GAP
+        if not self.lines:
+            none = Paragraph("None.", SUBTITLE)
+            none.wrap(self.width, NONE_HEIGHT)
+            none.drawOn(canvas, 0, y - NONE_HEIGHT)
+            return
+        column_width = self.width / max(1, int(self.width // COLUMN_MIN))
+        line_height = self._line_height(self.tight)
+        stage_height = self._stage_height(self.tight)
+        for index, item in enumerate(self.lines):
+            if index == 0 or item.first:
+                y -= stage_height
+                StageLabel(item.stage, self.width, continued=not item.first,
+                           height=stage_height).drawOn(canvas, 0, y)
+            y -= line_height
+            NameLine(item.entries, column_width, self.width, line_height).drawOn(canvas, 0, y)
 
 
 def lens_section(matrix: Matrix, department: Department, width: float) -> list[Flowable]:
@@ -143,14 +268,10 @@ def lens_section(matrix: Matrix, department: Department, width: float) -> list[F
     heading = fit(f"Department lens: {one_line(department.name)}", fonts.BOLD,
                   theme.HEADING_SIZE, width)
     story = section_heading(heading, subtitle)
+    columns = max(1, int(width // COLUMN_MIN))
     for role in (*Role, None):
         touchpoints = lens.touchpoints(role)
-        advice = Paragraph(escape(DepartmentLens.advice(role)), SUBTITLE)
-        block: list[Flowable] = [RoleHeading(role, len(touchpoints), width), advice,
-                                 Spacer(1, 5)]
-        groups = _name_lines(matrix, touchpoints, width) or [[Paragraph("None.", SUBTITLE)]]
-        story.append(KeepTogether([*block, *groups[0]]))
-        for group in groups[1:]:
-            story.append(KeepTogether(group) if len(group) > 1 else group[0])
+        story.append(RoleList(role, len(touchpoints), DepartmentLens.advice(role),
+                              _lines(matrix, touchpoints, columns), width))
         story.append(Spacer(1, 14))
     return story
