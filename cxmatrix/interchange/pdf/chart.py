@@ -55,6 +55,8 @@ TILE_INSET = 0.7
 LEGEND_LABEL = 48.0  # room for "Influence" beside its tile
 PEAK = "★"
 END = "⚑"
+MOMENT_X = 11.0  # where a row's peak and end symbols start, in the gutter
+CRITICAL_LEGEND = "Critical moment without a single owner"
 # The legend's gloss of each role: one line where DESIGN.md's full meaning would take three.
 ROLE_GLOSS = {
     Role.OWN: "initiates it; designs, runs and measures the interaction",
@@ -73,6 +75,7 @@ class ChartRow:
     number: int = 0  # the touchpoint's position in the whole matrix, from 1
     lines: tuple[str, ...] = ()
     marker: str = ""  # NO_OWNER, SEVERAL_OWNERS or ""
+    critical: bool = False  # a peak or end moment without a single owner (an error)
     continued: bool = False
     stage_size: int = 0
 
@@ -93,6 +96,10 @@ def row_marker(findings: Sequence[Finding]) -> str:
     if SEVERAL_OWNERS in codes:
         return SEVERAL_OWNERS
     return ""
+
+
+def is_critical_unowned(findings: Sequence[Finding]) -> bool:
+    return any(f.code == CRITICAL_MOMENT_UNOWNED for f in findings)
 
 
 class ChartLayout:
@@ -185,8 +192,9 @@ class ChartLayout:
                     current.append(ChartRow(STAGE_HEIGHT, stage, continued=True,
                                             stage_size=len(touchpoints)))
                     used = STAGE_HEIGHT
-                current.append(ChartRow(height, stage, tp, number, lines,
-                                        row_marker(findings.get(tp.id, ()))))
+                found = findings.get(tp.id, ())
+                current.append(ChartRow(height, stage, tp, number, lines, row_marker(found),
+                                        is_critical_unowned(found)))
                 used += height
         new_block()
         return blocks or [()]
@@ -320,6 +328,7 @@ class ChartPage(Flowable):
         names.setFont(NAME_FONT, NAME_SIZE)
         markers: list[tuple[str, float]] = []
         moments: list[tuple[float, float, str]] = []
+        critical: list[tuple[float, str]] = []
         bands: list[tuple[ChartRow, float]] = []
         matrix = layout.matrix
         y = rows_top
@@ -337,11 +346,13 @@ class ChartPage(Flowable):
             middle = bottom + row.height / 2
             if row.marker:
                 markers.append((row.marker, middle))
-            symbol_x = 11.0
-            if tp.peak:
+            symbol_x = MOMENT_X
+            if row.critical and (tp.peak or tp.end):
+                critical.append((middle, moment_symbols(tp.peak, tp.end)))
+            elif tp.peak:
                 moments.append((symbol_x, middle, PEAK))
                 symbol_x += 7.8
-            if tp.end:
+            if tp.end and not row.critical:
                 moments.append((symbol_x, middle, END))
             for dept_id, role in matrix.row_roles(tp.id).items():
                 x = column_of.get(dept_id)
@@ -366,6 +377,8 @@ class ChartPage(Flowable):
         canvas.drawText(names)
         self._draw_letters(canvas, letters)
         self._draw_markers(canvas, markers, moments)
+        for middle, symbols in critical:
+            draw_critical_moment(canvas, MOMENT_X, middle, symbols)
         if not plan.rows:
             canvas.setFillColor(theme.MUTED)
             canvas.setFont(fonts.REGULAR, 9)
@@ -460,6 +473,11 @@ class ChartPage(Flowable):
             canvas.setFont(fonts.CONDENSED, LEGEND_SIZE)
             canvas.drawString(x + 9, baseline, label)
             x += 9 + width_of(label, fonts.CONDENSED, LEGEND_SIZE) + 14
+        draw_critical_moment(canvas, x + 1.5, baseline + 2.4, PEAK)
+        canvas.setFillColor(theme.MUTED)
+        canvas.setFont(fonts.CONDENSED, LEGEND_SIZE)
+        canvas.drawString(x + 13, baseline, CRITICAL_LEGEND)
+        x += 13 + width_of(CRITICAL_LEGEND, fonts.CONDENSED, LEGEND_SIZE) + 14
         note = ("Every touchpoint needs exactly one clear owner. "
                 "An empty cell means the department has no role.")
         canvas.drawString(x + 6, baseline, fit(note, fonts.CONDENSED, LEGEND_SIZE,
@@ -475,6 +493,24 @@ def draw_role_tile(canvas: Canvas, role: Role, x: float, y: float, width: float,
     canvas.setFillColor(theme.ROLE_INK[role])
     canvas.setFont(LETTER_FONT, LETTER_SIZE)
     canvas.drawCentredString(x + width / 2, y + height / 2 - LETTER_SIZE * 0.36, role.letter)
+
+
+def moment_symbols(peak: bool, end: bool) -> str:
+    return (PEAK if peak else "") + (END if end else "")
+
+
+def draw_critical_moment(canvas: Canvas, x: float, middle: float, symbols: str) -> None:
+    """Peak and end symbols of a critical moment without a single owner: in the error
+    colour inside a rounded frame, so they stand out in greyscale too."""
+    canvas.saveState()
+    canvas.setFillColor(theme.FINDING_ERROR)
+    canvas.setStrokeColor(theme.FINDING_ERROR)
+    canvas.setFont(fonts.REGULAR, 7.6)
+    text_width = canvas.stringWidth(symbols, fonts.REGULAR, 7.6)
+    canvas.drawString(x, middle - 2.7, symbols)
+    canvas.setLineWidth(0.8)
+    canvas.roundRect(x - 1.6, middle - 4.4, text_width + 3.2, 8.8, 1.8, stroke=1, fill=0)
+    canvas.restoreState()
 
 
 def draw_marker(canvas: Canvas, code: str, x: float, middle: float) -> None:
