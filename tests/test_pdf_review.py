@@ -9,9 +9,18 @@ import pypdfium2
 import pytest
 from pdf_checks import demo_matrix, glyphs, page_texts
 
-from cxmatrix.domain.findings import CRITICAL_MOMENT_UNOWNED, compute_findings
+from cxmatrix.domain.findings import (
+    CODES,
+    CRITICAL_MOMENT_UNOWNED,
+    NO_OWNER,
+    SEVERAL_OWNERS,
+    TITLES,
+    compute_findings,
+)
+from cxmatrix.domain.generate import generate_matrix
 from cxmatrix.domain.model import Matrix
 from cxmatrix.interchange.pdf.chart import CRITICAL_LEGEND, PEAK
+from cxmatrix.interchange.pdf.summary import CARD_CODES, NO_TOUCHPOINTS_NOTE
 from cxmatrix.interchange.pdf_export import write
 
 
@@ -67,3 +76,43 @@ def test_unowned_critical_moments_are_red_in_the_chart(demo: Matrix, demo_pdf: P
             assert (red > 60) is names[name], (name, red)
             checked[names[name]] += 1
     assert checked[True] >= 1 and checked[False] >= 1
+
+
+def _counts(matrix: Matrix) -> dict[str, int]:
+    counts = dict.fromkeys(CODES, 0)
+    for finding in compute_findings(matrix):
+        counts[finding.code] += 1
+    return counts
+
+
+def test_summary_shows_each_finding_count_once(demo: Matrix, demo_pdf: Path) -> None:
+    lines = [line.strip() for line in page_texts(demo_pdf)[0].splitlines()]
+    counts = _counts(demo)
+    card_labels = {NO_OWNER: "No clear owner", SEVERAL_OWNERS: "Several owners",
+                   CRITICAL_MOMENT_UNOWNED: "Critical moments at risk"}
+    assert set(card_labels) == set(CARD_CODES)
+    for code, label in card_labels.items():  # a card: its value above its label
+        assert lines[lines.index(label) - 1] == f"{counts[code]:,}"
+    strip = [code for code in CODES if code not in CARD_CODES]
+    first = lines.index(TITLES[strip[0]])
+    assert lines[first:first + len(strip)] == [TITLES[code] for code in strip]
+    values = lines[first + len(strip):first + 2 * len(strip)]
+    assert values == [f"{counts[code]:,}" for code in strip]
+    # The cards' kinds are not repeated in the strip.
+    assert lines.count("Several owners") == 1
+    assert TITLES[CRITICAL_MOMENT_UNOWNED] not in lines
+    assert lines[first:].count(TITLES[NO_OWNER]) <= 1  # at most the table's closing row
+
+
+@pytest.mark.parametrize("with_stage", [False, True])
+def test_a_matrix_without_touchpoints_claims_no_share(tmp_path: Path, with_stage: bool) -> None:
+    matrix = Matrix()
+    if with_stage:
+        matrix = generate_matrix(1, 3)
+        matrix.delete_touchpoint(next(matrix.iter_touchpoints()).id)
+    path = tmp_path / "empty.pdf"
+    write(matrix, path, source_name="empty.cxm")
+    lines = [line.strip() for line in page_texts(path)[0].splitlines()]
+    assert "%" not in " ".join(lines)
+    at = lines.index("Exactly one owner")
+    assert lines[at - 1] == "–" and lines[at + 1] == NO_TOUCHPOINTS_NOTE

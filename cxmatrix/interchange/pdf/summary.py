@@ -15,7 +15,15 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
-from cxmatrix.domain.findings import CODES, CRITICAL_MOMENT_UNOWNED, SEVERITY_OF, TITLES, Finding
+from cxmatrix.domain.findings import (
+    CODES,
+    CRITICAL_MOMENT_UNOWNED,
+    NO_OWNER,
+    SEVERAL_OWNERS,
+    SEVERITY_OF,
+    TITLES,
+    Finding,
+)
 from cxmatrix.domain.model import Matrix, Stage
 from cxmatrix.domain.roles import Role, Severity
 from cxmatrix.domain.summary import MatrixSummary, summarise
@@ -37,6 +45,9 @@ HEAT_RAMP = ("#E6EEF7", "#5A7FB0", "#1B2A49")  # pale, middle, the Own colour
 MAX_STAGE_COLUMN = 50.0
 MIN_STAGE_COLUMN = 26.0
 BAR_HEIGHT = 6.5
+# Findings whose counts the key figures show; the strip below them shows the other kinds.
+CARD_CODES = (NO_OWNER, SEVERAL_OWNERS, CRITICAL_MOMENT_UNOWNED)
+NO_TOUCHPOINTS_NOTE = "no touchpoints yet"
 
 HEADING = ParagraphStyle("heading", fontName=fonts.BOLD, fontSize=theme.HEADING_SIZE,
                          leading=theme.HEADING_SIZE * 1.2, textColor=theme.INK, spaceAfter=2)
@@ -107,16 +118,20 @@ def key_figures(matrix: Matrix, summary: MatrixSummary, counts: dict[str, int],
     def alarm(count: int, colour: Color) -> Color:
         return colour if count else ok
 
+    if summary.touchpoints:  # a share of nothing would read "100%": say there is nothing
+        single = (f"{share:.0%}", "Exactly one owner",
+                  f"{summary.single_owner:,} of {_plural(summary.touchpoints, 'touchpoint')}", ok)
+    else:
+        single = ("–", "Exactly one owner", NO_TOUCHPOINTS_NOTE, theme.FAINT)
     tiles = [
         (f"{summary.touchpoints:,}", "Touchpoints",
          f"{_plural(summary.stages, 'stage')} · {_plural(summary.departments, 'department')}",
          ok),
-        (f"{share:.0%}" if summary.touchpoints else "–", "Exactly one owner",
-         f"{summary.single_owner:,} of {_plural(summary.touchpoints, 'touchpoint')}", ok),
-        (f"{summary.no_owner:,}", "No clear owner", "touchpoints nobody owns",
-         alarm(summary.no_owner, theme.FINDING_ERROR)),
-        (f"{summary.several_owners:,}", "Several owners", "ambiguous ownership",
-         alarm(summary.several_owners, theme.FINDING_WARNING)),
+        single,
+        (f"{counts[NO_OWNER]:,}", "No clear owner", "touchpoints nobody owns",
+         alarm(counts[NO_OWNER], theme.FINDING_ERROR)),
+        (f"{counts[SEVERAL_OWNERS]:,}", "Several owners", "ambiguous ownership",
+         alarm(counts[SEVERAL_OWNERS], theme.FINDING_WARNING)),
         (f"{counts[CRITICAL_MOMENT_UNOWNED]:,}", "Critical moments at risk",
          f"of {_plural(critical, 'peak or end moment')}",
          alarm(counts[CRITICAL_MOMENT_UNOWNED], theme.FINDING_ERROR)),
@@ -125,17 +140,19 @@ def key_figures(matrix: Matrix, summary: MatrixSummary, counts: dict[str, int],
 
 
 def findings_strip(counts: dict[str, int], width: float) -> Table:
-    """Every kind of finding with its count, most serious first."""
+    """Every kind of finding the key figures do not show, with its count, most serious
+    first."""
     severity_colour = {Severity.ERROR: theme.FINDING_ERROR,
                        Severity.WARNING: theme.FINDING_WARNING,
                        Severity.INFO: theme.FINDING_INFO}
-    column = width / len(CODES)
+    codes = [code for code in CODES if code not in CARD_CODES]
+    column = width / len(codes)
     titles = [Paragraph(escape(TITLES[code]), ParagraphStyle(
         f"strip-{code}", parent=HEADER_CELL, fontName=TABLE_FONT,
-        textColor=theme.MUTED)) for code in CODES]
-    values = [f"{counts[code]:,}" for code in CODES]
-    severities = [SEVERITY_OF[code].label for code in CODES]
-    table = Table([titles, values, severities], colWidths=[column] * len(CODES))
+        textColor=theme.MUTED)) for code in codes]
+    values = [f"{counts[code]:,}" for code in codes]
+    severities = [SEVERITY_OF[code].label for code in codes]
+    table = Table([titles, values, severities], colWidths=[column] * len(codes))
     style = [
         ("FONT", (0, 0), (-1, -1), TABLE_FONT, TABLE_SIZE),  # never reportlab's Helvetica
         ("FONT", (0, 1), (-1, 1), fonts.BOLD, 12, 14),
@@ -149,7 +166,7 @@ def findings_strip(counts: dict[str, int], width: float) -> Table:
         ("LINEABOVE", (0, 0), (-1, 0), 0.6, theme.RULE),
         ("LINEBELOW", (0, -1), (-1, -1), 0.6, theme.RULE),
     ]
-    for index, code in enumerate(CODES):
+    for index, code in enumerate(codes):
         style.append(("LINEBEFORE", (index, 0), (index, -1), 2.2,
                       severity_colour[SEVERITY_OF[code]]))
     table.setStyle(TableStyle(style))
