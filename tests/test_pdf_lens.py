@@ -13,6 +13,7 @@ from reportlab.pdfgen.canvas import Canvas
 from cxmatrix.domain.generate import generate_matrix
 from cxmatrix.domain.roles import Role
 from cxmatrix.interchange.pdf import fonts
+from cxmatrix.interchange.pdf import lens as lens_module
 from cxmatrix.interchange.pdf.lens import (
     HEADINGS,
     LINE_HEIGHT,
@@ -101,3 +102,37 @@ def test_a_heading_never_ends_a_page_without_two_lines() -> None:
     role_list.wrap(500, 1000)
     room = role_list._top_height() + STAGE_HEIGHT + LINE_HEIGHT + 1  # room for one line only
     assert role_list.split(500, room) == []
+
+
+def test_stray_last_lines_do_not_take_a_page_of_their_own(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch
+                                                          ) -> None:
+    # With 174 touchpoints the last lens list overflows its page by one or two lines.
+    matrix = generate_matrix(174, 2)
+    lenses = [matrix.departments[0].name]
+    kept, loose = tmp_path / "kept.pdf", tmp_path / "loose.pdf"
+    write(matrix, kept, lenses=lenses, page_size="a4")
+    monkeypatch.setattr(lens_module, "WIDOW_LINES", 0)  # no widow control
+    write(matrix, loose, lenses=lenses, page_size="a4")
+    kept_texts, loose_texts = page_texts(kept), page_texts(loose)
+    assert len(kept_texts) == len(loose_texts) - 1
+    names = [tp.name for tp in matrix.iter_touchpoints()]
+    last_names = [n for n in names if n in loose_texts[-1]]
+    assert 0 < len(last_names) <= 2 * 3  # one or two lines of up to three names each
+    assert all(n in kept_texts[-1] for n in last_names)
+    last = len(kept_texts) - 1
+    assert margins_are_blank(kept, pages=[last]) == []
+    assert glyphs_outside(kept, pages=[last]) == []
+
+
+def test_a_lens_that_fills_its_last_page_adds_no_blank_page(tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch
+                                                            ) -> None:
+    # With 166 touchpoints the last list ends at the foot of a page: nothing may follow it.
+    matrix = generate_matrix(166, 2)
+    monkeypatch.setattr(lens_module, "WIDOW_LINES", 0)
+    path = tmp_path / "full.pdf"
+    write(matrix, path, lenses=[matrix.departments[0].name], page_size="a4")
+    names = [tp.name for tp in matrix.iter_touchpoints()]
+    for text in _lens_pages(page_texts(path)):
+        assert any(name in text for name in names)

@@ -269,9 +269,10 @@ def lens_section(matrix: Matrix, department: Department, width: float) -> list[F
                   theme.HEADING_SIZE, width)
     story = section_heading(heading, subtitle)
     columns = max(1, int(width // COLUMN_MIN))
-    for role in (*Role, None):
+    for index, role in enumerate((*Role, None)):
+        if index:  # between lists only: a spacer after the last could spill onto a blank page
+            story.append(Spacer(1, 14))
         touchpoints = lens.touchpoints(role)
         story.append(RoleList(role, len(touchpoints), DepartmentLens.advice(role),
                               _lines(matrix, touchpoints, columns), width))
-        story.append(Spacer(1, 14))
     return story
