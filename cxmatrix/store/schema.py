@@ -10,15 +10,6 @@ from __future__ import annotations
 
 from sqlmodel import Field, SQLModel
 
-from cxmatrix.store.format import (  # noqa: F401 - re-exported
-    APPLICATION_ID,
-    FILE_SUFFIX,
-    MIGRATIONS,
-    ROLE_CODES,
-    SCHEMA_VERSION,
-    TABLE_NAMES,
-)
-
 
 class MatrixRow(SQLModel, table=True):
     __tablename__ = "matrix"
