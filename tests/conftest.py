@@ -5,3 +5,6 @@ from __future__ import annotations
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# UI fixtures shared by the tests/test_ui_*.py modules.
+pytest_plugins = ["ui_support"]

@@ -3,7 +3,7 @@ undo brings back exactly what was there, and redo exactly what the edit made."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,15 +17,6 @@ from cxmatrix.domain.roles import Role
 from cxmatrix.store import ReadOnlyDocument
 from cxmatrix.ui import commands
 from cxmatrix.ui.session import Session
-
-
-@pytest.fixture
-def session(qapp: QApplication, tmp_path: Path) -> Iterator[Session]:
-    isolate_settings(tmp_path / "settings")
-    session = Session()
-    session.set_document(document_of(tmp_path, small_matrix()))
-    yield session
-    session.close()
 
 
 def named(matrix: Matrix, name: str) -> int:

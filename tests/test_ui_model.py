@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
-from ui_support import document_of, isolate_settings, on_disk, small_matrix
+from ui_support import on_disk
 
 from cxmatrix import palette
 from cxmatrix.domain.findings import NO_OWNER, SEVERAL_OWNERS
@@ -33,15 +31,6 @@ from cxmatrix.ui.matrix_model import (
     header_label,
 )
 from cxmatrix.ui.session import Session
-
-
-@pytest.fixture
-def session(qapp: QApplication, tmp_path: Path) -> Iterator[Session]:
-    isolate_settings(tmp_path / "settings")
-    session = Session()
-    session.set_document(document_of(tmp_path, small_matrix()))
-    yield session
-    session.close()
 
 
 @pytest.fixture

@@ -7,14 +7,18 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtWidgets import QApplication
 
 from cxmatrix.domain.model import Matrix
 from cxmatrix.store import FILE_SUFFIX, Document
 from cxmatrix.ui import files
+from cxmatrix.ui.session import Session
 
 TEST_ORGANISATION = "cxmatrix-tests"
 
@@ -109,3 +113,13 @@ def open_and_wait(qtbot: Any, window: Any, path: Path) -> None:
     assert job is not None
     qtbot.waitUntil(lambda: job.settled, timeout=5000)
     assert window.session.document is not None
+
+
+@pytest.fixture
+def session(qapp: QApplication, tmp_path: Path) -> Iterator[Session]:
+    """A Session on a small matrix in its own file, with settings kept in ``tmp_path``."""
+    isolate_settings(tmp_path / "settings")
+    session = Session()
+    session.set_document(document_of(tmp_path, small_matrix()))
+    yield session
+    session.close()
