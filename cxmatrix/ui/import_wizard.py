@@ -84,11 +84,8 @@ def _target_label(target: Target | None) -> str:
     return next(label for label, value in TARGET_CHOICES if value is target)
 
 
-class PreviewModel(QAbstractTableModel):
-    """The first rows as they will import: sheet row, stage, touchpoint, one column per
-    department showing the role's letter on the role's colour."""
-
-    FIXED = ("Row", "Stage", "Touchpoint")
+class _InspectionModel(QAbstractTableModel):
+    """A table over one Inspection, reset whenever the user's choices give a new one."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -99,10 +96,23 @@ class PreviewModel(QAbstractTableModel):
         self.inspection = inspection
         self.endResetModel()
 
+    def rows_of(self, inspection: Inspection) -> int:
+        raise NotImplementedError
+
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         if parent.isValid() or self.inspection is None:
             return 0
-        return len(self.inspection.preview)
+        return self.rows_of(self.inspection)
+
+
+class PreviewModel(_InspectionModel):
+    """The first rows as they will import: sheet row, stage, touchpoint, one column per
+    department showing the role's letter on the role's colour."""
+
+    FIXED = ("Row", "Stage", "Touchpoint")
+
+    def rows_of(self, inspection: Inspection) -> int:
+        return len(inspection.preview)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         if parent.isValid() or self.inspection is None:
@@ -149,7 +159,7 @@ class PreviewModel(QAbstractTableModel):
         return None
 
 
-class MappingModel(QAbstractTableModel):
+class MappingModel(_InspectionModel):
     """Each distinct raw code, its count, and the role it maps to (editable)."""
 
     HEADERS = ("Code", "Cells", "Becomes")
@@ -158,17 +168,9 @@ class MappingModel(QAbstractTableModel):
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__(wizard)
         self.wizard = wizard
-        self.inspection: Inspection | None = None
 
-    def set_inspection(self, inspection: Inspection) -> None:
-        self.beginResetModel()
-        self.inspection = inspection
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        if parent.isValid() or self.inspection is None:
-            return 0
-        return len(self.inspection.codes)
+    def rows_of(self, inspection: Inspection) -> int:
+        return len(inspection.codes)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.HEADERS)
