@@ -26,8 +26,9 @@ from openpyxl.utils import get_column_letter
 from cxmatrix.domain.findings import compute_findings
 from cxmatrix.domain.generate import generate_size
 from cxmatrix.domain.model import Matrix
-from cxmatrix.interchange import csv_export, xlsx_export
-from cxmatrix.interchange.workbook_layout import (
+from cxmatrix.interchange.csv import export as csv_export
+from cxmatrix.interchange.xlsx import export as xlsx_export
+from cxmatrix.interchange.xlsx.layout import (
     ABOUT_FIELDS,
     DEPARTMENT_COLUMNS,
     FLAG_FALSE,

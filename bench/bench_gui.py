@@ -50,7 +50,7 @@ def _standard_model(matrix):
     """The same rows, letters and colours in a QStandardItemModel."""
     from PySide6.QtGui import QBrush, QStandardItem, QStandardItemModel
 
-    from cxmatrix.ui.matrix_model import ROLE_FILL, ROLE_INK
+    from cxmatrix.ui.grid.model import ROLE_FILL, ROLE_INK
 
     departments = matrix.departments
     model = QStandardItemModel(0, len(departments) + 1)
@@ -79,8 +79,8 @@ def bench_viewport(quick: bool, folder: Path) -> list[Result]:
 
     from cxmatrix.domain.generate import generate_size
     from cxmatrix.store import Document
-    from cxmatrix.ui.grid_view import MatrixView
-    from cxmatrix.ui.matrix_model import MatrixModel
+    from cxmatrix.ui.grid.model import MatrixModel
+    from cxmatrix.ui.grid.view import MatrixView
     from cxmatrix.ui.session import Session
 
     app = _app()

@@ -19,7 +19,7 @@ import python_calamine
 from common import Result, median_time, ratio_result
 
 from cxmatrix.domain.generate import generate_size
-from cxmatrix.interchange.spreadsheet_import import read
+from cxmatrix.interchange.spreadsheet.importer import read
 
 TARGET = 1.3
 

@@ -24,7 +24,7 @@ from reportlab.pdfgen.canvas import Canvas
 from cxmatrix import palette
 from cxmatrix.domain.generate import generate_size
 from cxmatrix.domain.model import Matrix
-from cxmatrix.interchange import pdf_export
+from cxmatrix.interchange.pdf import export as pdf_export
 from cxmatrix.interchange.pdf import fonts, theme
 from cxmatrix.interchange.pdf.pages import binary_streams
 

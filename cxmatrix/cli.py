@@ -98,7 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def load_demo() -> Matrix:
-    from cxmatrix.interchange.json_format import read
+    from cxmatrix.interchange.json.codec import read
     from cxmatrix.resources import demo_source
 
     return read(demo_source()).matrix

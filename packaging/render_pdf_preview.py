@@ -24,7 +24,8 @@ from reportlab import rl_config  # noqa: E402
 
 from cxmatrix.domain.generate import generate_size  # noqa: E402
 from cxmatrix.domain.model import Matrix  # noqa: E402
-from cxmatrix.interchange import json_format, pdf_export  # noqa: E402
+from cxmatrix.interchange.json import codec as json_format  # noqa: E402
+from cxmatrix.interchange.pdf import export as pdf_export  # noqa: E402
 
 DEMO = ROOT / "resources" / "demo.json"
 PRINTED_ON = date(2026, 2, 16)

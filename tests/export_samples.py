@@ -7,8 +7,8 @@ from typing import Any
 
 from cxmatrix.domain.model import TOUCHPOINT_FIELDS, Matrix
 from cxmatrix.domain.roles import Role
-from cxmatrix.interchange import json_format
-from cxmatrix.interchange.workbook_layout import (
+from cxmatrix.interchange.json import codec as json_format
+from cxmatrix.interchange.xlsx.layout import (
     FLAG_FALSE,
     FLAG_TRUE,
     HEADER_ROW,

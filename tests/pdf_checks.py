@@ -11,7 +11,7 @@ import pypdfium2
 
 from cxmatrix.domain.generate import generate_size
 from cxmatrix.domain.model import Matrix
-from cxmatrix.interchange import json_format
+from cxmatrix.interchange.json import codec as json_format
 from cxmatrix.interchange.pdf import fonts
 
 DEMO_PATH = Path(__file__).resolve().parent.parent / "resources" / "demo.json"

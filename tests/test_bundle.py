@@ -118,7 +118,7 @@ def test_bundle_creates_and_exports_the_demo(bundle: Path, tmp_path: Path) -> No
         rows = list(csv.reader(handle))
     assert any("Customer community forum" in row for row in rows)
 
-    from cxmatrix.interchange.json_format import read
+    from cxmatrix.interchange.json.codec import read
 
     matrix = read(tmp_path / "demo.json").matrix
     assert (matrix.title, matrix.touchpoint_count, len(matrix.departments)) == (DEMO_TITLE, 48, 9)

@@ -12,7 +12,7 @@ import pytest
 from cxmatrix.cli import main
 from cxmatrix.domain import Matrix, Role
 from cxmatrix.domain.generate import generate_matrix
-from cxmatrix.interchange import json_format
+from cxmatrix.interchange.json import codec as json_format
 from cxmatrix.store import Document
 
 

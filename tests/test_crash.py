@@ -11,7 +11,7 @@ import pytest
 
 from cxmatrix.domain import Role
 from cxmatrix.domain.generate import generate_matrix
-from cxmatrix.interchange import json_format
+from cxmatrix.interchange.json import codec as json_format
 from cxmatrix.store import Document, DocumentInUse
 
 HARNESS = Path(__file__).with_name("crash_harness.py")

@@ -28,7 +28,7 @@ from cxmatrix.domain import (
     Role,
     compute_findings,
 )
-from cxmatrix.interchange import json_format
+from cxmatrix.interchange.json import codec as json_format
 
 DEMO_PATH = Path(__file__).resolve().parent.parent / "resources" / "demo.json"
 NAMED_DEPARTMENTS = ("Marketing", "Sales", "Customer Success", "Support", "Product",

@@ -16,11 +16,11 @@ from cxmatrix.domain.generate import generate_size
 from cxmatrix.domain.model import Matrix
 from cxmatrix.domain.progress import Cancelled, Progress
 from cxmatrix.domain.roles import Role
-from cxmatrix.interchange import csv_export
 from cxmatrix.interchange.cell_text import csv_text
+from cxmatrix.interchange.csv import export as csv_export
 from cxmatrix.interchange.errors import ExportFailed
 from cxmatrix.interchange.formats import writer_for
-from cxmatrix.interchange.workbook_layout import ROLE_WORDS, TOUCHPOINT_COLUMNS
+from cxmatrix.interchange.xlsx.layout import ROLE_WORDS, TOUCHPOINT_COLUMNS
 
 BOM = b"\xef\xbb\xbf"
 RISKY = ("=", "+", "-", "@", "\t", "\r")

@@ -29,11 +29,11 @@ from cxmatrix.domain.model import Matrix
 from cxmatrix.domain.progress import Cancelled, Progress
 from cxmatrix.domain.roles import Role
 from cxmatrix.domain.summary import summarise
-from cxmatrix.interchange import xlsx_export
 from cxmatrix.interchange.cell_text import EXCEL_CELL_LIMIT
 from cxmatrix.interchange.errors import ExportFailed
 from cxmatrix.interchange.formats import writer_for
-from cxmatrix.interchange.workbook_layout import (
+from cxmatrix.interchange.xlsx import export as xlsx_export
+from cxmatrix.interchange.xlsx.layout import (
     ABOUT_FIELDS,
     DEPARTMENT_COLUMNS,
     FORMAT_MARKER,

@@ -16,7 +16,7 @@ import pytest
 
 from cxmatrix.interchange.errors import ImportFailed, UnsupportedFormat
 from cxmatrix.interchange.formats import reader_for
-from cxmatrix.interchange.spreadsheet_import import inspect, read
+from cxmatrix.interchange.spreadsheet.importer import inspect, read
 
 DATA = Path(__file__).parent / "data" / "import"
 
@@ -197,7 +197,7 @@ def run_isolated(path: Path) -> tuple[str, float, int]:
     code = (
         "import json, sys, time\n"
         "from cxmatrix.interchange.errors import ImportFailed\n"
-        "from cxmatrix.interchange.spreadsheet_import import read\n"
+        "from cxmatrix.interchange.spreadsheet.importer import read\n"
         "start = time.perf_counter()\n"
         "try:\n"
         "    result = read(sys.argv[1])\n"

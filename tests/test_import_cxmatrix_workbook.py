@@ -13,8 +13,8 @@ from openpyxl.styles import PatternFill
 from cxmatrix.domain.generate import generate_matrix
 from cxmatrix.domain.model import Matrix
 from cxmatrix.domain.roles import Role
-from cxmatrix.interchange import workbook_layout as layout
-from cxmatrix.interchange.spreadsheet_import import inspect, read
+from cxmatrix.interchange.spreadsheet.importer import inspect, read
+from cxmatrix.interchange.xlsx import layout
 from cxmatrix.palette import STAGE_BAND
 
 
@@ -115,7 +115,7 @@ def test_layout_workbook_is_recognised_by_inspect(tmp_path: Path) -> None:
     assert inspection.cxmatrix_workbook
     assert inspection.sheet == layout.MATRIX_SHEET
     assert inspection.layout.header_row == layout.HEADER_ROW - 1
-    from cxmatrix.interchange.spreadsheet_import import import_inspection
+    from cxmatrix.interchange.spreadsheet.importer import import_inspection
     assert import_inspection(inspection).matrix.content() == original.content()
 
 

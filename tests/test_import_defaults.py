@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from cxmatrix.interchange.errors import ImportFailed
-from cxmatrix.interchange.spreadsheet_import import read
+from cxmatrix.interchange.spreadsheet.importer import read
 
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
 needs_samples = pytest.mark.skipif(not SAMPLES.is_dir(), reason="shared/samples not found")

@@ -16,7 +16,7 @@ from cxmatrix.domain.generate import generate_matrix
 from cxmatrix.domain.model import Matrix
 from cxmatrix.domain.roles import Role
 from cxmatrix.interchange.errors import ImportFailed
-from cxmatrix.interchange.spreadsheet_import import inspect, read
+from cxmatrix.interchange.spreadsheet.importer import inspect, read
 
 O, I, H = Role.OWN, Role.INFLUENCE, Role.HANDLE  # noqa: E741
 

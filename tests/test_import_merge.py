@@ -6,9 +6,7 @@ import copy
 from pathlib import Path
 
 from cxmatrix.domain.generate import generate_matrix
-from cxmatrix.domain.model import Matrix
-from cxmatrix.domain.roles import Role
-from cxmatrix.interchange.merge import (
+from cxmatrix.domain.merge import (
     AddDepartment,
     AddStage,
     AddTouchpoint,
@@ -18,7 +16,9 @@ from cxmatrix.interchange.merge import (
     merge_into,
     plan_merge,
 )
-from cxmatrix.interchange.spreadsheet_import import read
+from cxmatrix.domain.model import Matrix
+from cxmatrix.domain.roles import Role
+from cxmatrix.interchange.spreadsheet.importer import read
 
 
 def open_matrix() -> Matrix:

@@ -24,9 +24,9 @@ from cxmatrix.domain.codes import (
 )
 from cxmatrix.domain.model import MAX_CODE_LENGTH, Matrix, name_key
 from cxmatrix.domain.roles import Role
-from cxmatrix.interchange import json_format
 from cxmatrix.interchange.errors import ImportFailed
-from cxmatrix.interchange.spreadsheet_import import inspect, read
+from cxmatrix.interchange.json import codec as json_format
+from cxmatrix.interchange.spreadsheet.importer import inspect, read
 
 CELL_VALUES = st.one_of(
     st.sampled_from(["", "", "", "O", "I", "H", "A", "R", "C", "S", "P", "A/R", "R, C", "(R)",

@@ -10,9 +10,18 @@ import openpyxl
 import pytest
 from openpyxl.comments import Comment
 
-from cxmatrix.interchange.csv_reader import decode, detect_delimiter, read_csv
-from cxmatrix.interchange.sheet_table import cell_ref, column_index, column_letter, to_text
-from cxmatrix.interchange.xlsx_reader import open_workbook, read_sheet, read_sheet_openpyxl
+from cxmatrix.interchange.spreadsheet.csv_reader import decode, detect_delimiter, read_csv
+from cxmatrix.interchange.spreadsheet.sheet_table import (
+    cell_ref,
+    column_index,
+    column_letter,
+    to_text,
+)
+from cxmatrix.interchange.spreadsheet.xlsx_reader import (
+    open_workbook,
+    read_sheet,
+    read_sheet_openpyxl,
+)
 
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"  # ../shared/samples
 

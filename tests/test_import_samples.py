@@ -10,7 +10,7 @@ import pytest
 from cxmatrix.domain.model import Matrix
 from cxmatrix.domain.roles import Role
 from cxmatrix.interchange.formats import reader_for
-from cxmatrix.interchange.spreadsheet_import import inspect, read
+from cxmatrix.interchange.spreadsheet.importer import inspect, read
 
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"  # ../shared/samples
 

@@ -21,10 +21,10 @@ from cxmatrix.domain.generate import generate_matrix
 from cxmatrix.domain.model import Matrix
 from cxmatrix.domain.progress import Cancelled, Progress
 from cxmatrix.domain.roles import Role
-from cxmatrix.interchange import spreadsheet_import
 from cxmatrix.interchange.errors import ImportFailed
-from cxmatrix.ui import import_wizard
-from cxmatrix.ui.import_wizard import (
+from cxmatrix.interchange.spreadsheet import importer as spreadsheet_import
+from cxmatrix.ui.dialogs import import_wizard
+from cxmatrix.ui.dialogs.import_wizard import (
     NOT_UNDERSTOOD,
     STAGES_NONE,
     ImportWizard,

@@ -18,7 +18,7 @@ from cxmatrix.domain.roles import Role
 from cxmatrix.interchange.errors import ExportFailed
 from cxmatrix.interchange.formats import writer_for
 from cxmatrix.interchange.pdf import fonts
-from cxmatrix.interchange.pdf_export import chart_overview, write
+from cxmatrix.interchange.pdf.export import chart_overview, write
 
 POINTS_PER_INCH = 72
 

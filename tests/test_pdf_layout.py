@@ -18,8 +18,8 @@ from cxmatrix.domain.model import Matrix
 from cxmatrix.domain.roles import Role
 from cxmatrix.interchange.pdf import fonts
 from cxmatrix.interchange.pdf.chart import MIN_CELL, ChartLayout
+from cxmatrix.interchange.pdf.export import write
 from cxmatrix.interchange.pdf.text import ELLIPSIS
-from cxmatrix.interchange.pdf_export import write
 
 HOSTILE = "Ünïcødé Ελληνικά Кириллица <b>bold</b> & <i>x</i> &amp; 1 < 2 > 0"
 

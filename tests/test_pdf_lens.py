@@ -14,6 +14,7 @@ from cxmatrix.domain.generate import generate_matrix
 from cxmatrix.domain.roles import Role
 from cxmatrix.interchange.pdf import fonts
 from cxmatrix.interchange.pdf import lens as lens_module
+from cxmatrix.interchange.pdf.export import write
 from cxmatrix.interchange.pdf.lens import (
     HEADINGS,
     LINE_HEIGHT,
@@ -22,7 +23,6 @@ from cxmatrix.interchange.pdf.lens import (
     RoleList,
     _Line,
 )
-from cxmatrix.interchange.pdf_export import write
 
 
 def _lens_pages(texts: list[str]) -> list[str]:

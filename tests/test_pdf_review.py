@@ -20,8 +20,8 @@ from cxmatrix.domain.findings import (
 from cxmatrix.domain.generate import generate_matrix
 from cxmatrix.domain.model import Matrix
 from cxmatrix.interchange.pdf.chart import CRITICAL_LEGEND, PEAK
+from cxmatrix.interchange.pdf.export import write
 from cxmatrix.interchange.pdf.summary import CARD_CODES, NO_TOUCHPOINTS_NOTE
-from cxmatrix.interchange.pdf_export import write
 
 
 @pytest.fixture(scope="module")

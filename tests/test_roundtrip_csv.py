@@ -20,14 +20,14 @@ from strategies import matrices
 
 from cxmatrix.domain import Matrix, RoleTextError, parse_role_text
 from cxmatrix.domain.codes import role_of_heading
-from cxmatrix.interchange import csv_export
-from cxmatrix.interchange.import_layout import (
+from cxmatrix.interchange.csv import export as csv_export
+from cxmatrix.interchange.spreadsheet.importer import read
+from cxmatrix.interchange.spreadsheet.layout import (
     attribute_of_heading,
     ignored_reason_of_heading,
     is_stage_heading,
     label_heading_score,
 )
-from cxmatrix.interchange.spreadsheet_import import read
 
 
 def _ordinary(name: str) -> bool:

@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from strategies import matrices
 
-from cxmatrix.interchange import json_format
+from cxmatrix.interchange.json import codec as json_format
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

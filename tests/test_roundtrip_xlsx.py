@@ -1,6 +1,6 @@
 """Export to .xlsx, import with default settings: the same matrix comes back.
 
-Runs once the importer (cxmatrix.interchange.spreadsheet_import) exists, and skips with the
+Runs once the importer (cxmatrix.interchange.spreadsheet.importer) exists, and skips with the
 reason until then.
 """
 
@@ -17,12 +17,12 @@ from strategies import matrices
 from cxmatrix.domain.generate import generate_size
 from cxmatrix.domain.model import Matrix
 from cxmatrix.domain.roles import Role
-from cxmatrix.interchange import xlsx_export
 from cxmatrix.interchange.formats import reader_for
+from cxmatrix.interchange.xlsx import export as xlsx_export
 
 spreadsheet_import = pytest.importorskip(
-    "cxmatrix.interchange.spreadsheet_import",
-    reason="the spreadsheet importer (cxmatrix.interchange.spreadsheet_import) is not "
+    "cxmatrix.interchange.spreadsheet.importer",
+    reason="the spreadsheet importer (cxmatrix.interchange.spreadsheet.importer) is not "
            "written yet, so the export cannot be read back")
 
 

@@ -17,9 +17,11 @@ from pytestqt.qtbot import QtBot
 from ui_support import document_of, open_and_wait, small_matrix, window_with_captured_messages
 
 from cxmatrix.domain.roles import Role
-from cxmatrix.interchange import json_format, pdf_export
-from cxmatrix.ui import export_dialog, transfer
-from cxmatrix.ui.export_dialog import PdfExportDialog, PdfOptions
+from cxmatrix.interchange.json import codec as json_format
+from cxmatrix.interchange.pdf import export as pdf_export
+from cxmatrix.ui import transfer
+from cxmatrix.ui.dialogs import pdf_export as export_dialog
+from cxmatrix.ui.dialogs.pdf_export import PdfExportDialog, PdfOptions
 from cxmatrix.ui.main_window import MainWindow
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")

@@ -150,7 +150,7 @@ def test_files_asked_for_before_the_window_exists_wait_for_it() -> None:
 def test_the_dark_palette_sets_fields_apart_from_the_window() -> None:
     from PySide6.QtGui import QPalette
 
-    from cxmatrix.ui.delegates import is_dark
+    from cxmatrix.ui.grid.delegates import is_dark
     from cxmatrix.ui.theme import dark_palette
 
     palette = dark_palette()

@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from cxmatrix.ui.import_wizard import (
+from cxmatrix.ui.dialogs.import_wizard import (
     LIST_COLUMNS_TITLE,
     LIST_MAPPING_TITLE,
     ImportWizard,

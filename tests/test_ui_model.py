@@ -14,8 +14,8 @@ from cxmatrix.domain.model import Matrix, Stage, Touchpoint
 from cxmatrix.domain.roles import Role, Severity
 from cxmatrix.store import Document
 from cxmatrix.ui import commands
-from cxmatrix.ui.clipboard import parse_roles, parse_tsv, to_tsv
-from cxmatrix.ui.matrix_model import (
+from cxmatrix.ui.grid.clipboard import parse_roles, parse_tsv, to_tsv
+from cxmatrix.ui.grid.model import (
     CELL_KIND,
     FINDINGS,
     HIGHLIGHT,
@@ -248,7 +248,7 @@ def test_pasted_roles_are_read_or_reported_never_guessed() -> None:
 
 
 def test_findings_model_updates_in_place_and_matches_a_full_rebuild(session: Session) -> None:
-    from cxmatrix.ui.findings_panel import FindingsModel
+    from cxmatrix.ui.panels.findings import FindingsModel
 
     model = FindingsModel(session)
     found = ids(session.matrix)

@@ -19,11 +19,11 @@ from ui_support import demo_document, document_of, isolate_settings, on_disk, sm
 from cxmatrix.app import parse_arguments
 from cxmatrix.domain.model import DEFAULT_STAGES
 from cxmatrix.domain.roles import Role, Severity
-from cxmatrix.interchange import json_format
+from cxmatrix.interchange.json import codec as json_format
 from cxmatrix.ui import files, transfer
-from cxmatrix.ui.dialogs import PropertiesDialog
+from cxmatrix.ui.dialogs.properties import PropertiesDialog
+from cxmatrix.ui.grid.model import NAME_COLUMN
 from cxmatrix.ui.main_window import MainWindow
-from cxmatrix.ui.matrix_model import NAME_COLUMN
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
@@ -574,7 +574,7 @@ def test_context_menus_open_without_errors(qtbot: QtBot, small: Window) -> None:
 
 def test_spreadsheet_import_goes_through_the_wizard_and_merges(
         qtbot: QtBot, small: Window, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from cxmatrix.ui import import_wizard
+    from cxmatrix.ui.dialogs import import_wizard
 
     source = tmp_path / "raci.csv"
     source.write_text("Touchpoint,Sales,Support,Legal\nRenewal quote,A,C,\n"
@@ -813,7 +813,7 @@ def test_clicks_change_nothing_in_a_read_only_file(qtbot: QtBot, window: Window,
 def test_each_department_keeps_its_own_column_width(qtbot: QtBot, small: Window,
                                                     tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    from cxmatrix.ui.grid_view import MatrixView
+    from cxmatrix.ui.grid.view import MatrixView
 
     def never(*_args: object) -> None:
         raise AssertionError("columns are sized one by one, never to their contents")
@@ -851,7 +851,7 @@ def test_each_department_keeps_its_own_column_width(qtbot: QtBot, small: Window,
     assert small.save_as(tmp_path / "copy.cxm")
     assert widths()["Sales"] == 150
     small.save_settings()
-    from cxmatrix.ui.column_widths import stored_widths
+    from cxmatrix.ui.grid.column_widths import stored_widths
 
     support = small.session.matrix.find_department("Support")
     assert support is not None
@@ -865,8 +865,9 @@ def test_what_is_not_on_screen_is_built_when_first_needed(qtbot: QtBot, demo: Wi
 
     script = ("import sys; from cxmatrix.app import start, parse_arguments; "
               "w = start(parse_arguments([])); "
-              "print(sorted(m for m in ('json', 'csv', 'cxmatrix.ui.lens_panel', "
-              "'cxmatrix.ui.dialogs', 'cxmatrix.ui.clipboard', 'cxmatrix.ui.transfer', "
+              "print(sorted(m for m in ('json', 'csv', 'cxmatrix.ui.panels.lens', "
+              "'cxmatrix.ui.dialogs.properties', 'cxmatrix.ui.grid.clipboard', "
+              "'cxmatrix.ui.transfer', "
               "'cxmatrix.about') if m in sys.modules), w._lens_panel is None)")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           check=True, timeout=60,

@@ -19,12 +19,12 @@ from cxmatrix.domain.model import Matrix
 from cxmatrix.interchange.errors import UnsupportedFormat
 
 READERS = {
-    ".json": "cxmatrix.interchange.json_format:read",
-    ".xlsx": "cxmatrix.interchange.spreadsheet_import:read",
-    ".xlsm": "cxmatrix.interchange.spreadsheet_import:read",
-    ".csv": "cxmatrix.interchange.spreadsheet_import:read",
-    ".tsv": "cxmatrix.interchange.spreadsheet_import:read",
-    ".txt": "cxmatrix.interchange.spreadsheet_import:read",
+    ".json": "cxmatrix.interchange.json.codec:read",
+    ".xlsx": "cxmatrix.interchange.spreadsheet.importer:read",
+    ".xlsm": "cxmatrix.interchange.spreadsheet.importer:read",
+    ".csv": "cxmatrix.interchange.spreadsheet.importer:read",
+    ".tsv": "cxmatrix.interchange.spreadsheet.importer:read",
+    ".txt": "cxmatrix.interchange.spreadsheet.importer:read",
 }
 # Extensions we recognise only to refuse them with advice.
 REFUSED_READERS = {
@@ -35,10 +35,10 @@ REFUSED_READERS = {
     ".xlsb": "binary Excel workbooks (.xlsb) cannot be read: save it as .xlsx and import that",
 }
 WRITERS = {
-    ".json": "cxmatrix.interchange.json_format:write",
-    ".xlsx": "cxmatrix.interchange.xlsx_export:write",
-    ".csv": "cxmatrix.interchange.csv_export:write",
-    ".pdf": "cxmatrix.interchange.pdf_export:write",
+    ".json": "cxmatrix.interchange.json.codec:write",
+    ".xlsx": "cxmatrix.interchange.xlsx.export:write",
+    ".csv": "cxmatrix.interchange.csv.export:write",
+    ".pdf": "cxmatrix.interchange.pdf.export:write",
 }
 
 

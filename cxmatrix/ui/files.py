@@ -30,7 +30,7 @@ DEMO_FILE_NAME = "Corvane demo" + MATRIX_SUFFIX
 
 
 def demo_matrix() -> Matrix:
-    from cxmatrix.interchange import json_format
+    from cxmatrix.interchange.json import codec as json_format
 
     return json_format.read(demo_source()).matrix
 

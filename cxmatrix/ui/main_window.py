@@ -37,22 +37,22 @@ from cxmatrix.domain.findings import Finding
 from cxmatrix.domain.model import Matrix
 from cxmatrix.domain.roles import Role
 from cxmatrix.ui import files, settings
-from cxmatrix.ui.column_widths import ColumnWidths
-from cxmatrix.ui.details_panel import DetailsPanel
-from cxmatrix.ui.filter_bar import FilterBar
-from cxmatrix.ui.findings_panel import FindingsPanel
-from cxmatrix.ui.grid_view import MatrixView
+from cxmatrix.ui.grid.column_widths import ColumnWidths
+from cxmatrix.ui.grid.filter_bar import FilterBar
+from cxmatrix.ui.grid.model import NAME_COLUMN, MatrixModel
+from cxmatrix.ui.grid.view import MatrixView
 from cxmatrix.ui.jobs import BackgroundJob
-from cxmatrix.ui.matrix_model import NAME_COLUMN, MatrixModel
+from cxmatrix.ui.panels.details import DetailsPanel
+from cxmatrix.ui.panels.findings import FindingsPanel
+from cxmatrix.ui.panels.status import LegendWidget, status_text
+from cxmatrix.ui.panels.welcome import WelcomePage
 from cxmatrix.ui.session import Session
 from cxmatrix.ui.settings import default_window_size, dock_width
-from cxmatrix.ui.status import LegendWidget, status_text
 from cxmatrix.ui.structure import StructureEditor
-from cxmatrix.ui.welcome import WelcomePage
 
 if TYPE_CHECKING:  # the store (SQLAlchemy) loads off the GUI thread with the first document
     from cxmatrix.store import Change, Document
-    from cxmatrix.ui.lens_panel import LensPanel
+    from cxmatrix.ui.panels.lens import LensPanel
 
 KEY = QKeySequence.StandardKey
 
@@ -139,7 +139,7 @@ class MainWindow(QMainWindow):
     def lens_panel(self) -> LensPanel:
         """The lens panel, built the first time its dock shows (or something asks for it)."""
         if self._lens_panel is None:
-            from cxmatrix.ui.lens_panel import LensPanel
+            from cxmatrix.ui.panels.lens import LensPanel
 
             panel = LensPanel(self.session, self)
             self._lens_panel = panel

@@ -13,8 +13,8 @@ from PySide6.QtCore import QItemSelectionModel, QObject
 from PySide6.QtWidgets import QAbstractItemView, QWidget
 
 from cxmatrix.ui import commands
-from cxmatrix.ui.grid_view import MatrixView
-from cxmatrix.ui.matrix_model import NAME_COLUMN, MatrixModel
+from cxmatrix.ui.grid.model import NAME_COLUMN, MatrixModel
+from cxmatrix.ui.grid.view import MatrixView
 from cxmatrix.ui.session import Session
 
 
@@ -96,7 +96,7 @@ class StructureEditor(QObject):
         if not self.session.has_document:
             return None
         if name is None:
-            from cxmatrix.ui.dialogs import DepartmentDialog  # built when first needed
+            from cxmatrix.ui.dialogs.properties import DepartmentDialog  # built when first needed
 
             dialog = DepartmentDialog(None, self.parent_widget)
             if dialog.exec() != DepartmentDialog.DialogCode.Accepted:
@@ -118,7 +118,7 @@ class StructureEditor(QObject):
         if dept_id is None or not self.session.has_document:
             return False
         if changes is None:
-            from cxmatrix.ui.dialogs import DepartmentDialog
+            from cxmatrix.ui.dialogs.properties import DepartmentDialog
 
             dialog = DepartmentDialog(self.session.matrix.department(dept_id), self.parent_widget)
             if dialog.exec() != DepartmentDialog.DialogCode.Accepted:
@@ -222,7 +222,7 @@ class StructureEditor(QObject):
     def edit_properties(self) -> bool:
         if not self.session.has_document:
             return False
-        from cxmatrix.ui.dialogs import PropertiesDialog
+        from cxmatrix.ui.dialogs.properties import PropertiesDialog
 
         dialog = PropertiesDialog(self.session.matrix, self.parent_widget)
         if dialog.exec() != PropertiesDialog.DialogCode.Accepted:

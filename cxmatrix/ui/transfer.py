@@ -20,11 +20,11 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
+from cxmatrix.domain.merge import MergePlan, apply_changes, plan_merge
 from cxmatrix.domain.model import DomainError, Matrix
 from cxmatrix.domain.progress import Progress
 from cxmatrix.interchange.errors import InterchangeError
 from cxmatrix.interchange.formats import ImportResult, reader_for, writer_for
-from cxmatrix.interchange.merge import MergePlan, apply_changes, plan_merge
 from cxmatrix.store import FILE_SUFFIX
 from cxmatrix.ui import commands, files, settings
 from cxmatrix.ui.jobs import BackgroundJob
@@ -32,7 +32,7 @@ from cxmatrix.ui.jobs import BackgroundJob
 if TYPE_CHECKING:
     from cxmatrix.ui.main_window import MainWindow
 
-WIZARD_MODULE = "cxmatrix.ui.import_wizard"
+WIZARD_MODULE = "cxmatrix.ui.dialogs.import_wizard"
 WIZARD_SUFFIXES = {".xlsx", ".xlsm", ".csv", ".tsv", ".txt"}
 FORMAT_NAMES = {".xlsx": "Excel", ".pdf": "PDF", ".csv": "CSV", ".json": "JSON"}
 
@@ -47,7 +47,7 @@ def _unavailable(window: MainWindow, path: Path, error: ImportError) -> None:
 # ---- export ---------------------------------------------------------------------------------
 
 OPENABLE_SUFFIXES = {".xlsx", ".csv"}  # offered to open afterwards (a PDF asks beforehand)
-PDF_MODULE = "cxmatrix.interchange.pdf_export"
+PDF_MODULE = "cxmatrix.interchange.pdf.export"
 
 
 def ask_export_path(window: MainWindow, suffix: str | None = None) -> Path | None:
@@ -97,7 +97,7 @@ def export_pdf(window: MainWindow, path: str | Path | None = None) -> Background
 
 def ask_pdf_options(window: MainWindow, matrix: Matrix, file_name: str) -> Any:
     """The PDF options dialog; None when the user cancels it."""
-    from cxmatrix.ui.export_dialog import PdfExportDialog
+    from cxmatrix.ui.dialogs.pdf_export import PdfExportDialog
 
     dialog = PdfExportDialog(matrix, file_name, window)
     try:

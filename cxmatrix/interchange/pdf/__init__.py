@@ -1,6 +1,6 @@
 """The PDF report for executive meetings, drawn with reportlab (no Qt).
 
-``cxmatrix.interchange.pdf_export.write`` is the entry point. The parts:
+``cxmatrix.interchange.pdf.export.write`` is the entry point. The parts:
 
 - ``fonts``: the DejaVu fonts shipped in resources/fonts, registered and embedded.
 - ``text``: escaping for paragraph markup, fitting and wrapping text with an ellipsis.

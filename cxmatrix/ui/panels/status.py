@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QWidget
 
 from cxmatrix.domain.findings import NO_OWNER, SEVERAL_OWNERS
 from cxmatrix.domain.roles import Role, Severity
-from cxmatrix.ui.matrix_model import ROLE_FILL, ROLE_INK
+from cxmatrix.ui.grid.model import ROLE_FILL, ROLE_INK
 
 if TYPE_CHECKING:
     from cxmatrix.store import Document

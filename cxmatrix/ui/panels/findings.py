@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 
 from cxmatrix.domain.findings import CODES, Finding
 from cxmatrix.domain.roles import Severity
-from cxmatrix.ui.delegates import draw_marker
+from cxmatrix.ui.grid.delegates import draw_marker
 from cxmatrix.ui.session import Session
 
 if TYPE_CHECKING:

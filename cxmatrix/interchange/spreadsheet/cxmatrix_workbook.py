@@ -17,22 +17,22 @@ from cxmatrix.domain.model import (
     DomainError,
     Matrix,
     Touchpoint,
+    derive_code,
 )
 from cxmatrix.domain.progress import Progress
 from cxmatrix.domain.roles import Role
-from cxmatrix.interchange import workbook_layout as layout
 from cxmatrix.interchange.errors import ImportFailed
 from cxmatrix.interchange.formats import ImportResult
-from cxmatrix.interchange.import_build import short_code
-from cxmatrix.interchange.import_report import CodeUse, ImportReport
-from cxmatrix.interchange.sheet_table import SheetTable, cell_ref
-from cxmatrix.interchange.xlsx_reader import (
+from cxmatrix.interchange.spreadsheet.report import CodeUse, ImportReport
+from cxmatrix.interchange.spreadsheet.sheet_table import SheetTable, cell_ref
+from cxmatrix.interchange.spreadsheet.xlsx_reader import (
     MAIN_NS,
     WorkbookInfo,
     _iter_part,
     _parse_xml,
     read_sheet,
 )
+from cxmatrix.interchange.xlsx import layout
 from cxmatrix.palette import STAGE_BAND
 
 _ROLE_BY_WORD = {word.casefold(): Role(value) for value, word in layout.ROLE_WORDS.items()}
@@ -164,7 +164,7 @@ def _read_matrix(matrix: Matrix, table: SheetTable, bands: set[int],
         elif header:
             department = matrix.find_department(header)
             if department is None:
-                code = short_code(header, [d.code for d in matrix.departments])
+                code = derive_code(header, [d.code for d in matrix.departments])
                 try:
                     department = matrix.add_department(header, code)
                 except DomainError as error:

@@ -8,7 +8,7 @@ becomes, editable), and the cells and rows that will be skipped and why. A list-
 role columns and its touchpoint-field columns apart, and its mapping is by column. The user imports
 into a new matrix or merges into the open one.
 
-All the work is in ``cxmatrix.interchange.spreadsheet_import``; this dialog only drives it.
+All the work is in ``cxmatrix.interchange.spreadsheet.importer``; this dialog only drives it.
 The import itself runs off the GUI thread (``jobs.BackgroundJob``) with a progress dialog that
 can be cancelled. On accept, ``import_result`` holds the ImportResult, ``merge`` says whether
 to merge, and ``merge_plan`` (when merging) the changes to apply as one undoable step.
@@ -46,15 +46,15 @@ from PySide6.QtWidgets import (
 )
 
 from cxmatrix.domain.codes import MAPPING_PRESETS, Target
+from cxmatrix.domain.merge import MergePlan, plan_merge
 from cxmatrix.domain.model import Matrix
 from cxmatrix.domain.progress import Progress
 from cxmatrix.domain.roles import Role
 from cxmatrix.interchange.errors import ImportFailed
 from cxmatrix.interchange.formats import ImportResult
-from cxmatrix.interchange.import_layout import GRID, Layout
-from cxmatrix.interchange.merge import MergePlan, plan_merge
-from cxmatrix.interchange.sheet_table import column_letter
-from cxmatrix.interchange.spreadsheet_import import Inspection, import_inspection, inspect
+from cxmatrix.interchange.spreadsheet.importer import Inspection, import_inspection, inspect
+from cxmatrix.interchange.spreadsheet.layout import GRID, Layout
+from cxmatrix.interchange.spreadsheet.sheet_table import column_letter
 from cxmatrix.palette import ROLE_FILL, ROLE_INK
 from cxmatrix.ui.jobs import BackgroundJob
 

@@ -21,7 +21,6 @@ from cxmatrix.domain.codes import (
     roles_for_row,
 )
 from cxmatrix.domain.model import (
-    MAX_CODE_LENGTH,
     MAX_NAME_LENGTH,
     Department,
     Matrix,
@@ -31,9 +30,9 @@ from cxmatrix.domain.model import (
 )
 from cxmatrix.domain.progress import Progress
 from cxmatrix.domain.roles import Role
-from cxmatrix.interchange.import_layout import GRID, Layout
-from cxmatrix.interchange.import_report import CodeUse, ImportReport
-from cxmatrix.interchange.sheet_table import SheetTable, column_letter
+from cxmatrix.interchange.spreadsheet.layout import GRID, Layout
+from cxmatrix.interchange.spreadsheet.report import CodeUse, ImportReport
+from cxmatrix.interchange.spreadsheet.sheet_table import SheetTable, column_letter
 
 DEFAULT_STAGE = "Touchpoints"
 _LIST_SPLIT = re.compile(r"\s*[;,\n]\s*")
@@ -47,25 +46,6 @@ _PLACEHOLDER = re.compile(r"^(tbd|tbc|todo|to do|\.\.\.|…|\?+|xxx+|placeholder
                           r"add (more|new|rows?).*|\(add.*\)|new touchpoint)$", re.IGNORECASE)
 _NUMBER = re.compile(r"[-+]?[\d.,]+%?")
 _UNKNOWN = object()
-
-
-def short_code(name: str, taken: list[str]) -> str:
-    """A department code of at most MAX_CODE_LENGTH characters, not in ``taken``.
-
-    derive_code can return longer codes when upper-casing lengthens a letter ("ß" -> "SS"),
-    so the result is cut and made unique here.
-    """
-    code = derive_code(name, taken)
-    if len(code) <= MAX_CODE_LENGTH:
-        return code
-    upper = {c.upper() for c in taken}
-    base = code[:MAX_CODE_LENGTH]
-    candidate, number = base, 2
-    while candidate.upper() in upper:
-        suffix = str(number)
-        candidate = base[:MAX_CODE_LENGTH - len(suffix)] + suffix
-        number += 1
-    return candidate
 
 
 @dataclass
@@ -176,7 +156,7 @@ class _Builder:
         key = name_key(name)
         found = self.department_ids.get(key)
         if found is None:
-            code = short_code(name, self.codes_taken)
+            code = derive_code(name, self.codes_taken)
             self.codes_taken.append(code)
             found = self.matrix.new_id()
             self.matrix.load_department(Department(found, name.strip()[:MAX_NAME_LENGTH],

@@ -31,11 +31,12 @@ from cxmatrix.domain.findings import Finding, compute_findings
 from cxmatrix.domain.model import Matrix
 from cxmatrix.domain.progress import Progress
 from cxmatrix.domain.roles import Role
-from cxmatrix.interchange import xlsx_sheets
 from cxmatrix.interchange.atomic import atomic_path
 from cxmatrix.interchange.cell_text import excel_text
 from cxmatrix.interchange.errors import ExportFailed
-from cxmatrix.interchange.workbook_layout import (
+from cxmatrix.interchange.xlsx import sheets as xlsx_sheets
+from cxmatrix.interchange.xlsx.cells import CellMaker, solid, wrapped_height
+from cxmatrix.interchange.xlsx.layout import (
     DEPARTMENT_COLUMNS,
     DEPARTMENTS_SHEET,
     FLAG_FALSE,
@@ -47,8 +48,7 @@ from cxmatrix.interchange.workbook_layout import (
     ROLE_WORDS,
     TOUCHPOINT_COLUMNS,
 )
-from cxmatrix.interchange.xlsx_cells import CellMaker, solid, wrapped_height
-from cxmatrix.interchange.xlsx_sheets import PageText
+from cxmatrix.interchange.xlsx.sheets import PageText
 
 # Column widths in characters, by touchpoint attribute; departments get ROLE_WIDTH.
 ATTRIBUTE_WIDTHS = {"name": 38, "category": 13, "channel": 12, "peak": 8, "end": 8,

@@ -15,8 +15,8 @@ from PySide6.QtGui import QFont, QPainter, QPixmap, QPolygonF
 from PySide6.QtWidgets import QTableView
 
 from cxmatrix.domain.roles import Role
-from cxmatrix.ui.delegates import Colours
-from cxmatrix.ui.matrix_model import NAME_COLUMN, ROLE_FILL, ROLE_INK, MatrixModel
+from cxmatrix.ui.grid.delegates import Colours
+from cxmatrix.ui.grid.model import NAME_COLUMN, ROLE_FILL, ROLE_INK, MatrixModel
 
 CHIP_MARGIN = 2
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from cxmatrix.domain.progress import Progress
 from cxmatrix.interchange.cell_text import csv_unprotected
 from cxmatrix.interchange.errors import ImportFailed, reading
-from cxmatrix.interchange.sheet_table import (
+from cxmatrix.interchange.spreadsheet.sheet_table import (
     MAX_CELLS,
     MAX_COLUMNS,
     MAX_ROWS,

@@ -22,7 +22,7 @@ from cxmatrix.domain.codes import (
     role_of_heading,
 )
 from cxmatrix.interchange.errors import ImportFailed
-from cxmatrix.interchange.import_layout import (
+from cxmatrix.interchange.spreadsheet.layout import (
     GRID,
     LIST,
     ColumnChoice,
@@ -34,7 +34,7 @@ from cxmatrix.interchange.import_layout import (
     is_stage_heading,
     label_heading_score,
 )
-from cxmatrix.interchange.sheet_table import SheetTable, column_letter
+from cxmatrix.interchange.spreadsheet.sheet_table import SheetTable, column_letter
 
 HEADER_SCAN_ROWS = 80
 SAMPLE_ROWS = 400

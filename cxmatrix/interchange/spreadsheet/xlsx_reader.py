@@ -29,7 +29,7 @@ from defusedxml.common import DefusedXmlException
 
 from cxmatrix.domain.progress import Progress
 from cxmatrix.interchange.errors import ImportFailed, reading
-from cxmatrix.interchange.sheet_table import (
+from cxmatrix.interchange.spreadsheet.sheet_table import (
     MAX_CELLS,
     MAX_COLUMNS,
     MAX_ROWS,

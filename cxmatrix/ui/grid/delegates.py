@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem,
 
 from cxmatrix import palette as colours
 from cxmatrix.domain.roles import Severity
-from cxmatrix.ui.matrix_model import (
+from cxmatrix.ui.grid.model import (
     KIND,
     SEVERITY_COLOUR,
     STAGE_KIND,

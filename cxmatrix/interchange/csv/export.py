@@ -18,7 +18,7 @@ from cxmatrix.domain.progress import Progress
 from cxmatrix.domain.roles import Role
 from cxmatrix.interchange.atomic import atomic_path
 from cxmatrix.interchange.cell_text import CSV_FORMULA_STARTS, csv_text
-from cxmatrix.interchange.workbook_layout import (
+from cxmatrix.interchange.xlsx.layout import (
     FLAG_FALSE,
     FLAG_TRUE,
     ROLE_WORDS,

@@ -20,10 +20,10 @@ from cxmatrix.domain.model import (
     TOUCHPOINT_TEXT_FIELDS,
     Matrix,
     Touchpoint,
+    derive_code,
     name_key,
 )
 from cxmatrix.domain.roles import Role
-from cxmatrix.interchange.import_build import short_code
 
 _ATTRIBUTES = tuple(k for k in TOUCHPOINT_TEXT_FIELDS if k != "name") + TOUCHPOINT_FLAG_FIELDS
 
@@ -226,7 +226,7 @@ def _apply(matrix: Matrix, change: Change, undo: MergeUndo) -> None:
     if isinstance(change, AddDepartment):
         taken = [d.code for d in matrix.departments]
         code = change.code if change.code and change.code.upper() not in \
-            {c.upper() for c in taken} else short_code(change.name, taken)
+            {c.upper() for c in taken} else derive_code(change.name, taken)
         undo.departments.append(matrix.add_department(change.name, code, change.lead).id)
     elif isinstance(change, AddStage):
         undo.stages.append(matrix.add_stage(change.name).id)

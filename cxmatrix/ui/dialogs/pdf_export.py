@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from cxmatrix.domain.model import Matrix
-from cxmatrix.interchange import pdf_export
+from cxmatrix.interchange.pdf import export as pdf_export
 
 PAGE_SIZE_KEY = "export/pdf_page_size"
 OPEN_KEY = "export/pdf_open_when_done"

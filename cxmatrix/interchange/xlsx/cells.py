@@ -17,7 +17,7 @@ from openpyxl.styles.cell_style import StyleArray
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from cxmatrix.interchange.cell_text import EXCEL_CELL_LIMIT, excel_text
-from cxmatrix.interchange.workbook_layout import NOTE_AUTHOR, ROLE_FILLS, ROLE_TEXT
+from cxmatrix.interchange.xlsx.layout import NOTE_AUTHOR, ROLE_FILLS, ROLE_TEXT
 from cxmatrix.palette import STAGE_BAND
 
 INK = "1B2A49"

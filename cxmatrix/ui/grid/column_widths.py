@@ -12,8 +12,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings
 
-from cxmatrix.ui.grid_view import MatrixView
-from cxmatrix.ui.matrix_model import NAME_COLUMN, MatrixModel
+from cxmatrix.ui.grid.model import NAME_COLUMN, MatrixModel
+from cxmatrix.ui.grid.view import MatrixView
 from cxmatrix.ui.session import Session
 
 SETTINGS_KEY = "grid/column_widths"  # one line per file: "<path>\t<id>:<width>,<id>:<width>"

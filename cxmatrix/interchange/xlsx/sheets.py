@@ -25,7 +25,8 @@ from cxmatrix.domain.findings import Finding
 from cxmatrix.domain.model import Matrix
 from cxmatrix.domain.roles import Role, Severity
 from cxmatrix.interchange.cell_text import excel_text
-from cxmatrix.interchange.workbook_layout import (
+from cxmatrix.interchange.xlsx.cells import CellMaker, wrapped_height
+from cxmatrix.interchange.xlsx.layout import (
     ABOUT_FIELDS,
     ABOUT_SHEET,
     FINDINGS_SHEET,
@@ -34,11 +35,10 @@ from cxmatrix.interchange.workbook_layout import (
     ROLE_WORDS,
     SUMMARY_SHEET,
 )
-from cxmatrix.interchange.xlsx_cells import CellMaker, wrapped_height
 from cxmatrix.palette import FINDING_ERROR, FINDING_INFO, FINDING_WARNING
 
 if TYPE_CHECKING:
-    from cxmatrix.interchange.xlsx_export import MatrixPlacement
+    from cxmatrix.interchange.xlsx.export import MatrixPlacement
 
 Tick = Callable[[str], None]
 PAPER_SIZES = {"a4": 9, "letter": 1, "a3": 8, "legal": 5, "tabloid": 3}

@@ -34,9 +34,9 @@ from PySide6.QtWidgets import QAbstractItemView, QFrame, QHeaderView, QTableView
 
 from cxmatrix.domain.roles import Role
 from cxmatrix.ui import commands
-from cxmatrix.ui.delegates import ARROW_WIDTH, NameDelegate
-from cxmatrix.ui.grid_painter import GridPainter
-from cxmatrix.ui.matrix_model import NAME_COLUMN, MatrixModel
+from cxmatrix.ui.grid.delegates import ARROW_WIDTH, NameDelegate
+from cxmatrix.ui.grid.model import NAME_COLUMN, MatrixModel
+from cxmatrix.ui.grid.painter import GridPainter
 
 ROW_HEIGHT = 24
 CELL_WIDTH = 76
@@ -501,7 +501,9 @@ class MatrixView(QTableView):
                 role = matrix.role(tid, dept_id) if dept_id is not None else None
                 line.append(role.label if role is not None else "")
             rows.append(line)
-        from cxmatrix.ui.clipboard import to_tsv  # csv loads on the first copy, not at start-up
+        from cxmatrix.ui.grid.clipboard import (
+            to_tsv,  # csv loads on the first copy, not at start-up
+        )
 
         text = to_tsv(rows)
         QGuiApplication.clipboard().setText(text)
@@ -517,7 +519,7 @@ class MatrixView(QTableView):
         matrix = model.matrix
         if matrix is None:
             return False
-        from cxmatrix.ui.clipboard import parse_roles
+        from cxmatrix.ui.grid.clipboard import parse_roles
 
         block = parse_roles(text)
         if block.problems:

@@ -33,11 +33,11 @@ from cxmatrix.domain.progress import Progress
 from cxmatrix.domain.roles import Role
 from cxmatrix.interchange.errors import ImportFailed
 from cxmatrix.interchange.formats import ImportResult
-from cxmatrix.interchange.import_build import BuildOutcome, build, collect_codes
-from cxmatrix.interchange.import_detect import detect, sheet_score
-from cxmatrix.interchange.import_layout import GRID, Layout
-from cxmatrix.interchange.import_report import CodeUse, ImportReport
-from cxmatrix.interchange.sheet_table import SheetTable
+from cxmatrix.interchange.spreadsheet.build import BuildOutcome, build, collect_codes
+from cxmatrix.interchange.spreadsheet.detect import detect, sheet_score
+from cxmatrix.interchange.spreadsheet.layout import GRID, Layout
+from cxmatrix.interchange.spreadsheet.report import CodeUse, ImportReport
+from cxmatrix.interchange.spreadsheet.sheet_table import SheetTable
 
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
@@ -126,7 +126,7 @@ class Inspection:
 
     def with_header_row(self, row: int) -> Inspection:
         """Headings in ``row`` (0-based) instead; the rest is detected again below it."""
-        from cxmatrix.interchange.import_detect import Detector
+        from cxmatrix.interchange.spreadsheet.detect import Detector
 
         if not 0 <= row < self.table.height:
             raise ImportFailed(f"{_where(self.path, self.table)}: {self.table.line(row)} is "
@@ -261,7 +261,7 @@ def _new_report(path: Path, table: SheetTable, layout: Layout, mapping: CodeMapp
     report.ignored_columns = [(c.letter, c.header, c.reason) for c in layout.columns
                               if not c.included]
     listed = {c.index for c in layout.columns}
-    from cxmatrix.interchange.sheet_table import column_letter
+    from cxmatrix.interchange.spreadsheet.sheet_table import column_letter
     report.ignored_columns += [(column_letter(i), h, r) for i, h, r in layout.ignored_columns
                                if i not in listed]
     return report
@@ -305,14 +305,14 @@ def inspect(path: Path | str, *, sheet: str | None = None, mapping: MappingArgum
     suffix = _suffix(path)
     preset, overrides, complete = _mapping_from_argument(mapping, path.name)
     if suffix in TEXT_SUFFIXES:
-        from cxmatrix.interchange.csv_reader import read_csv
+        from cxmatrix.interchange.spreadsheet.csv_reader import read_csv
 
         table, text_format = read_csv(path, progress)
         sheets = [SheetInfo(table.name, False, table.height, table.width)]
         inspection = _inspect_table(path, sheets, table, preset, text_format, None, progress,
                                     dry_run)
     else:
-        from cxmatrix.interchange import cxmatrix_workbook, xlsx_reader
+        from cxmatrix.interchange.spreadsheet import cxmatrix_workbook, xlsx_reader
 
         workbook = xlsx_reader.open_workbook(path)
         about = cxmatrix_workbook.about_values(workbook)
@@ -322,7 +322,7 @@ def inspect(path: Path | str, *, sheet: str | None = None, mapping: MappingArgum
                             cxmatrix_about=about)
         holder._workbook = workbook
         if sheet is None and about is not None:
-            from cxmatrix.interchange.workbook_layout import MATRIX_SHEET
+            from cxmatrix.interchange.xlsx.layout import MATRIX_SHEET
 
             sheet = MATRIX_SHEET
         inspection = _inspect_workbook_sheet(holder, sheet, preset, progress, dry_run)
@@ -349,7 +349,7 @@ def _with_mapping(inspection: Inspection, complete: CodeMapping | None,
 
 def _inspect_workbook_sheet(holder: Inspection, sheet: str | None, preset: str,
                             progress: Progress | None, dry_run: bool = True) -> Inspection:
-    from cxmatrix.interchange import xlsx_reader
+    from cxmatrix.interchange.spreadsheet import xlsx_reader
 
     workbook = holder._workbook
     sheets = [replace(s) for s in holder.sheets]
@@ -375,7 +375,7 @@ def _inspect_workbook_sheet(holder: Inspection, sheet: str | None, preset: str,
 
 def _choose_sheet(workbook: Any, sheets: list[SheetInfo], progress: Progress | None
                   ) -> SheetTable:
-    from cxmatrix.interchange import xlsx_reader
+    from cxmatrix.interchange.spreadsheet import xlsx_reader
 
     best: tuple[int, int, SheetTable | None] = (0, 0, None)
     problems = []
@@ -439,7 +439,7 @@ def import_inspection(inspection: Inspection, progress: Progress | None = None
                       ) -> ImportResult:
     """Run the import that ``inspection`` describes, into a new Matrix."""
     if inspection.cxmatrix_workbook and inspection._workbook is not None:
-        from cxmatrix.interchange.cxmatrix_workbook import read_cxmatrix_workbook
+        from cxmatrix.interchange.spreadsheet.cxmatrix_workbook import read_cxmatrix_workbook
 
         return read_cxmatrix_workbook(inspection._workbook, inspection.cxmatrix_about or {},
                                       None, progress)
@@ -497,7 +497,7 @@ def read(path: Path | str, *, sheet: str | None = None, mapping: MappingArgument
 def _inspect_for_import(path: Path, sheet: str | None, preset: str,
                         progress: Progress | None) -> Inspection:
     if path.suffix.lower() in WORKBOOK_SUFFIXES and sheet is None:
-        from cxmatrix.interchange import cxmatrix_workbook, xlsx_reader
+        from cxmatrix.interchange.spreadsheet import cxmatrix_workbook, xlsx_reader
 
         _suffix(path)
         workbook = xlsx_reader.open_workbook(path)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from cxmatrix.domain.codes import Target
-from cxmatrix.interchange.sheet_table import column_letter
+from cxmatrix.interchange.spreadsheet.sheet_table import column_letter
 
 GRID = "grid"
 LIST = "list"

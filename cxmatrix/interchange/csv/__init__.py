@@ -1,0 +1,1 @@
+"""Writing CSV: one row per touchpoint, one column per department."""

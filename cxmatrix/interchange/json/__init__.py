@@ -1,0 +1,1 @@
+"""The JSON interchange format: lossless, read and written."""

@@ -1,0 +1,1 @@
+"""The dialogs: matrix and department properties, PDF export options, the import wizard."""

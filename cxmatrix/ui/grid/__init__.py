@@ -1,0 +1,1 @@
+"""The grid: the table model over the matrix, the view, its painting, editing and clipboard."""
