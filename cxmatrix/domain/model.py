@@ -13,9 +13,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
 
+from cxmatrix.domain.limits import MAX_NAME_LENGTH, MAX_TEXT_LENGTH
 from cxmatrix.domain.roles import Role
 
-MAX_NAME_LENGTH = 10_000
 MAX_CODE_LENGTH = 4
 TOUCHPOINT_TEXT_FIELDS = ("name", "category", "channel", "description", "metric", "notes")
 TOUCHPOINT_FLAG_FIELDS = ("peak", "end")
@@ -704,7 +704,7 @@ def _text(value: object, what: str) -> str:
         return ""
     if not isinstance(value, str):
         raise DomainError(f"{what} must be text, not {type(value).__name__}")
-    if len(value) > MAX_NAME_LENGTH * 10:
+    if len(value) > MAX_TEXT_LENGTH:
         raise DomainError(f"{what} is too long")
     return value
 

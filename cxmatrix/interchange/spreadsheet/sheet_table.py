@@ -12,9 +12,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 # Limits that keep an import bounded in time and memory, whatever the file declares.
-MAX_ROWS = 250_000
-MAX_COLUMNS = 2_000
-MAX_CELLS = 5_000_000
 
 
 @dataclass

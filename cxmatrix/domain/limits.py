@@ -1,0 +1,23 @@
+"""The documented limits of cxmatrix, in one place, applied by every reader.
+
+A matrix larger than these is refused early, from counts, before anything is built: by the
+spreadsheet, CSV and JSON readers, by the .cxm loader and by the domain itself. The README's
+limits table lists the same numbers.
+"""
+
+from __future__ import annotations
+
+# A matrix
+MAX_TOUCHPOINTS = 100_000
+MAX_DEPARTMENTS = 1_000
+MAX_STAGES = 10_000
+MAX_ROLE_CELLS = 5_000_000
+
+# Text
+MAX_NAME_LENGTH = 10_000  # a name, a title, a short code's source
+MAX_TEXT_LENGTH = 100_000  # a description, a metric, a note
+
+# A sheet of a spreadsheet, as the importer reads it
+MAX_SHEET_ROWS = 250_000
+MAX_SHEET_COLUMNS = 2_000
+MAX_SHEET_CELLS = 5_000_000
