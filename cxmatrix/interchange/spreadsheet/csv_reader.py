@@ -14,13 +14,13 @@ import io
 import re
 from pathlib import Path
 
+from cxmatrix.domain.limits import MAX_SHEET_CELLS as MAX_CELLS
+from cxmatrix.domain.limits import MAX_SHEET_COLUMNS as MAX_COLUMNS
+from cxmatrix.domain.limits import MAX_SHEET_ROWS as MAX_ROWS
 from cxmatrix.domain.progress import Progress
 from cxmatrix.interchange.cell_text import csv_unprotected
 from cxmatrix.interchange.errors import ImportFailed, reading
 from cxmatrix.interchange.spreadsheet.sheet_table import (
-    MAX_CELLS,
-    MAX_COLUMNS,
-    MAX_ROWS,
     SheetTable,
     text_row,
     trim_rows,

@@ -11,8 +11,6 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-# Limits that keep an import bounded in time and memory, whatever the file declares.
-
 
 @dataclass
 class SheetTable:

@@ -27,12 +27,12 @@ from typing import Any
 from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
 
+from cxmatrix.domain.limits import MAX_SHEET_CELLS as MAX_CELLS
+from cxmatrix.domain.limits import MAX_SHEET_COLUMNS as MAX_COLUMNS
+from cxmatrix.domain.limits import MAX_SHEET_ROWS as MAX_ROWS
 from cxmatrix.domain.progress import Progress
 from cxmatrix.interchange.errors import ImportFailed, reading
 from cxmatrix.interchange.spreadsheet.sheet_table import (
-    MAX_CELLS,
-    MAX_COLUMNS,
-    MAX_ROWS,
     SheetTable,
     column_index,
     text_row,
