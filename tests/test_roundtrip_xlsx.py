@@ -70,10 +70,7 @@ def test_any_matrix_survives_the_round_trip(matrix: Matrix) -> None:
 def trim_surrounding_space(matrix: Matrix) -> None:
     """Spreadsheet cells are read with surrounding white space trimmed. The domain trims
     names, touchpoint texts and notes itself, but not a title, organisation or description
-    given to the Matrix constructor, nor a new department's lead, which the generated
-    matrices may pad."""
+    given to the Matrix constructor, which the generated matrices may pad."""
     matrix.title = matrix.title.strip()
     matrix.organisation = matrix.organisation.strip()
     matrix.description = matrix.description.strip()
-    for department in matrix.departments:
-        department.lead = department.lead.strip()

@@ -15,13 +15,13 @@ from cxmatrix.domain.generate import generate_matrix
 from cxmatrix.store import (
     APPLICATION_ID,
     SCHEMA_VERSION,
-    Change,
     CorruptDocument,
     Document,
     DocumentError,
     DocumentInUse,
     DocumentNotFound,
     DocumentWriteError,
+    MatrixChange,
     NewerVersionDocument,
     NotADocument,
     ReadOnlyDocument,
@@ -131,16 +131,24 @@ def test_focus_department_deleted_and_restored(doc: Document) -> None:
 
 
 def test_one_notification_per_operation(doc: Document) -> None:
-    changes: list[Change] = []
+    changes: list[MatrixChange] = []
     doc.add_listener(changes.append)
     tp = next(doc.matrix.iter_touchpoints())
     dept = doc.matrix.departments[0]
     doc.set_role(tp.id, dept.id, Role.HANDLE)
-    assert changes == [Change("cells", frozenset({tp.id}), frozenset({dept.id}))]
+    assert changes == [MatrixChange(cells=frozenset({(tp.id, dept.id)}))]
+    before = dict(doc.matrix.row_roles(tp.id))
     doc.set_cells([(tp.id, d.id, Role.OWN) for d in doc.matrix.departments])
-    assert len(changes) == 2 and changes[-1].kind == "cells"
-    doc.add_department("Data")
-    assert changes[-1].kind == "departments" and changes[-1].structure
+    assert len(changes) == 2
+    # Only the cells that were not Own already changed.
+    assert changes[-1].cells == {(tp.id, d.id) for d in doc.matrix.departments
+                                 if before.get(d.id) is not Role.OWN}
+    assert not changes[-1].structure
+    data = doc.add_department("Data")
+    assert changes[-1] == MatrixChange(departments_inserted=frozenset({data.id}))
+    assert changes[-1].structure and changes[-1].columns_changed
+    doc.set_role(tp.id, dept.id, Role.OWN)  # what it already is: nothing to say
+    assert len(changes) == 3
 
 
 def test_findings_stay_current_through_the_document(doc: Document) -> None:
@@ -167,7 +175,7 @@ def test_refused_operation_changes_nothing(doc: Document) -> None:
 
 def test_failure_mid_batch_rolls_back_file_and_memory(doc: Document) -> None:
     before = doc.matrix.content()
-    changes: list[Change] = []
+    changes: list[MatrixChange] = []
     doc.add_listener(changes.append)
     with pytest.raises(DomainError), doc.batch():
         doc.add_stage("Half done")
@@ -175,16 +183,37 @@ def test_failure_mid_batch_rolls_back_file_and_memory(doc: Document) -> None:
         doc.add_stage("half DONE")  # duplicate: refused
     assert doc.matrix.content() == before
     assert reopened(doc).content() == before
+    # Listeners hear what differs from what they showed: the two half-done additions went.
+    assert len(changes) == 1 and not changes[0].everything
+    assert changes[0].stages_inserted and changes[0].departments_inserted
+
+
+def test_refused_edit_neither_reloads_nor_notifies(doc: Document, monkeypatch) -> None:
+    from cxmatrix.store import document as document_module
+
+    changes: list[MatrixChange] = []
+    doc.add_listener(changes.append)
+    loads: list[object] = []
+    real_load = document_module.load_matrix
+    monkeypatch.setattr(document_module, "load_matrix",
+                        lambda *args: loads.append(args) or real_load(*args))
+    first, second = doc.matrix.departments[:2]
+    with pytest.raises(DomainError):
+        doc.rename_department(second.id, first.name.lower())
+    assert loads == [] and changes == []
+    assert doc.matrix.department(second.id).name == second.name
 
 
 def test_batch_commits_once_and_notifies_once(doc: Document) -> None:
-    changes: list[Change] = []
+    changes: list[MatrixChange] = []
     doc.add_listener(changes.append)
     with doc.batch():
         stage = doc.add_stage("Batch")
         doc.add_touchpoint(stage.id, "One")
         doc.add_touchpoint(stage.id, "Two")
-    assert [c.kind for c in changes] == ["reset"]
+    assert len(changes) == 1
+    assert changes[0].stages_inserted == {stage.id}
+    assert len(changes[0].touchpoints_inserted) == 2 and not changes[0].everything
     expected = doc.matrix.content()
     assert reopened(doc).content() == expected
 

@@ -71,7 +71,7 @@ def wait_for_job(qtbot: QtBot, job: Any) -> None:
 def test_the_pdf_dialog_offers_sizes_lenses_and_a_page_count(qtbot: QtBot, small: Any,
                                                              english_locale: None) -> None:
     QLocale.setDefault(QLocale("en_GB"))
-    dialog = PdfExportDialog(transfer.copy_matrix(small.session.matrix), "small.pdf", small)
+    dialog = PdfExportDialog(small.session.matrix.copy(), "small.pdf", small)
     qtbot.addWidget(dialog)
     labels = [dialog.page_size.itemText(i) for i in range(dialog.page_size.count())]
     assert labels == [f"{pdf_export.PAGE_SIZE_LABELS[s]} (landscape)"

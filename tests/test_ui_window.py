@@ -391,7 +391,7 @@ def test_details_panel_edits_the_current_touchpoint_and_note(qtbot: QtBot,
     assert tp.metric == "Time to resolution"
     assert small.session.undo_stack.undoText() == "Change the metric of Support ticket"
     details.end.setChecked(True)
-    assert tp.end
+    assert small.session.matrix.touchpoint(tp.id).end
     details.cell_note.setPlainText("Tier 2 takes over after 4 hours")
     details._commit_note()
     support = small.session.matrix.find_department("Support")

@@ -8,9 +8,10 @@ an edit touched, so it stays fast on a 20,000-touchpoint matrix.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
+from cxmatrix.domain.changes import MatrixChange
 from cxmatrix.domain.model import Department, Matrix, MatrixListener, Touchpoint
 from cxmatrix.domain.roles import Role, Severity
 
@@ -42,16 +43,72 @@ TITLES = {
 
 @dataclass(frozen=True, slots=True)
 class Finding:
+    """One problem the tool found, by ids; its message names the departments as they are
+    called when it is shown, so renaming a department changes no finding.
+
+    ``department_ids`` are the departments the finding is about (the owners, or the departments
+    that handle the fallout); ``detail`` is what else the message needs ("peak and end").
+    """
+
     code: str
     severity: Severity
-    message: str
     touchpoint_id: int | None = None
     department_id: int | None = None
     department_ids: tuple[int, ...] = ()
+    detail: str = ""
+    matrix: Matrix | None = field(default=None, compare=False, repr=False)
 
     @property
     def title(self) -> str:
         return TITLES[self.code]
+
+    @property
+    def message(self) -> str:
+        return _MESSAGES[self.code](self)
+
+    def _names(self) -> str:
+        matrix = self.matrix
+        if matrix is None:
+            return join_names([f"department {d}" for d in self.department_ids])
+        order = {d.id: i for i, d in enumerate(matrix.departments)}
+        ids = sorted(self.department_ids, key=lambda d: order.get(d, len(order)))
+        return join_names([_department_name(matrix, d) for d in ids])
+
+
+def _department_name(matrix: Matrix | None, department_id: int | None) -> str:
+    if matrix is not None and department_id is not None and matrix.has_department(
+            department_id):
+        return matrix.department(department_id).name
+    return "a department"
+
+
+def _no_owner_message(finding: Finding) -> str:
+    if not finding.department_ids:
+        return "No clear owner."
+    verb = "handles" if len(finding.department_ids) == 1 else "handle"
+    return f"{finding._names()} {verb} the fallout, but nobody owns it."
+
+
+def _critical_message(finding: Finding) -> str:
+    owners = len(finding.department_ids)
+    problem = "no owner" if not owners else f"{owners} owners"
+    article = "An" if finding.detail.startswith("end") else "A"
+    return (f"{article} {finding.detail} moment with {problem}: peak and end moments shape "
+            "what customers remember most.")
+
+
+_MESSAGES: dict[str, Callable[[Finding], str]] = {
+    NO_OWNER: _no_owner_message,
+    SEVERAL_OWNERS: lambda f: (f"Owned by {f._names()}: ambiguous ownership, duplicated "
+                               "effort."),
+    CRITICAL_MOMENT_UNOWNED: _critical_message,
+    OWNER_WITHOUT_METRIC: lambda f: (f"Owned by {f._names()}, but no metric is recorded: "
+                                     "owners create routines and metrics."),
+    ROLE_NOT_ESTABLISHED: lambda f: (f"Should {_department_name(f.matrix, f.department_id)} "
+                                     "have a role here? Which one?"),
+    IDLE_DEPARTMENT: lambda f: (f"{_department_name(f.matrix, f.department_id)} has no role "
+                                "on any touchpoint."),
+}
 
 
 def join_names(names: list[str]) -> str:
@@ -64,64 +121,46 @@ def join_names(names: list[str]) -> str:
 def touchpoint_findings(matrix: Matrix, touchpoint: Touchpoint) -> tuple[Finding, ...]:
     """The findings about one touchpoint, from its row alone (and the focus department)."""
     row = matrix.row_roles(touchpoint.id)
-    owners: list[Department] = []
-    handlers: list[Department] = []
+    owners: list[int] = []
+    handlers: list[int] = []
     if row:
         for dept in matrix.departments:
             role = row.get(dept.id)
             if role is Role.OWN:
-                owners.append(dept)
+                owners.append(dept.id)
             elif role is Role.HANDLE:
-                handlers.append(dept)
+                handlers.append(dept.id)
     found: list[Finding] = []
     tid = touchpoint.id
     if not owners:
-        if handlers:
-            names = join_names([d.name for d in handlers])
-            verb = "handles" if len(handlers) == 1 else "handle"
-            message = f"{names} {verb} the fallout, but nobody owns it."
-        else:
-            message = "No clear owner."
-        found.append(Finding(NO_OWNER, Severity.ERROR, message, tid,
-                             department_ids=tuple(d.id for d in handlers)))
+        found.append(Finding(NO_OWNER, Severity.ERROR, tid, department_ids=tuple(sorted(handlers)),
+                             matrix=matrix))
     elif len(owners) > 1:
-        names = join_names([d.name for d in owners])
-        found.append(Finding(
-            SEVERAL_OWNERS, Severity.WARNING,
-            f"Owned by {names}: ambiguous ownership, duplicated effort.", tid,
-            department_ids=tuple(d.id for d in owners)))
+        found.append(Finding(SEVERAL_OWNERS, Severity.WARNING, tid,
+                             department_ids=tuple(sorted(owners)), matrix=matrix))
     if touchpoint.is_critical and len(owners) != 1:
         kind = " and ".join(k for k, flag in (("peak", touchpoint.peak),
                                               ("end", touchpoint.end)) if flag)
-        problem = "no owner" if not owners else f"{len(owners)} owners"
-        article = "An" if kind.startswith("end") else "A"
-        found.append(Finding(
-            CRITICAL_MOMENT_UNOWNED, Severity.ERROR,
-            f"{article} {kind} moment with {problem}: peak and end moments shape what customers "
-            "remember most.", tid, department_ids=tuple(d.id for d in owners)))
+        found.append(Finding(CRITICAL_MOMENT_UNOWNED, Severity.ERROR, tid,
+                             department_ids=tuple(sorted(owners)), detail=kind, matrix=matrix))
     if owners and not touchpoint.metric.strip():
-        names = join_names([d.name for d in owners])
-        found.append(Finding(
-            OWNER_WITHOUT_METRIC, Severity.INFO,
-            f"Owned by {names}, but no metric is recorded: owners create routines and "
-            "metrics.", tid, department_ids=tuple(d.id for d in owners)))
+        found.append(Finding(OWNER_WITHOUT_METRIC, Severity.INFO, tid,
+                             department_ids=tuple(sorted(owners)), matrix=matrix))
     focus = matrix.focus_department
     if focus is not None and focus.id not in row:
-        found.append(Finding(
-            ROLE_NOT_ESTABLISHED, Severity.INFO,
-            f"Should {focus.name} have a role here? Which one?", tid, focus.id))
+        found.append(Finding(ROLE_NOT_ESTABLISHED, Severity.INFO, tid, focus.id,
+                             matrix=matrix))
     return tuple(found)
 
 
-def idle_department_finding(department: Department) -> Finding:
-    return Finding(IDLE_DEPARTMENT, Severity.INFO,
-                   f"{department.name} has no role on any touchpoint.",
-                   department_id=department.id)
+def idle_department_finding(department: Department, matrix: Matrix | None = None) -> Finding:
+    return Finding(IDLE_DEPARTMENT, Severity.INFO, department_id=department.id, matrix=matrix)
 
 
 def department_findings(matrix: Matrix) -> list[Finding]:
     busy = {dept_id for row in matrix.roles.values() for dept_id in row}
-    return [idle_department_finding(d) for d in matrix.departments if d.id not in busy]
+    return [idle_department_finding(d, matrix) for d in matrix.departments
+            if d.id not in busy]
 
 
 def sort_key(matrix: Matrix) -> object:
@@ -164,12 +203,12 @@ class FindingsIndex(MatrixListener):
         self._everything = True
         matrix.add_listener(self)
 
-    def matrix_changed(self, matrix: Matrix, touchpoint_ids: Iterable[int], *,
-                       departments: bool, everything: bool) -> None:
-        if everything:
+    def matrix_changed(self, matrix: Matrix, change: MatrixChange) -> None:
+        if change.focus_changed:
             self._everything = True
         elif not self._everything:
-            self._dirty.update(touchpoint_ids)
+            self._dirty.update(change.touchpoints, change.touchpoints_inserted,
+                               change.touchpoints_removed, (t for t, _ in change.cells))
 
     def refresh(self) -> set[int]:
         """Bring the index up to date; returns the touchpoint ids whose findings changed
@@ -224,7 +263,8 @@ class FindingsIndex(MatrixListener):
     def idle_departments(self) -> list[Finding]:
         self.refresh()
         use = self._department_use
-        return [idle_department_finding(d) for d in self.matrix.departments if use[d.id] <= 0]
+        return [idle_department_finding(d, self.matrix) for d in self.matrix.departments
+                if use[d.id] <= 0]
 
     def counts(self) -> dict[str, int]:
         """How many findings of each code there are now."""

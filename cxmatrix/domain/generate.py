@@ -60,7 +60,7 @@ def generate_matrix(touchpoints: int, departments: int, *, fill: float = 0.3,
                 row[chosen[0]] = Role.OWN
             if rng.random() < 0.05 and len(chosen) > 1:
                 row[chosen[1]] = Role.OWN
-            matrix.roles[tp.id] = row
+            matrix.load_roles(tp.id, row)
     if dept_ids:
         matrix.focus_department_id = dept_ids[min(2, len(dept_ids) - 1)]
     matrix.load_finished()

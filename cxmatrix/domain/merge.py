@@ -13,13 +13,14 @@ so the GUI can make the whole merge one undoable step (redo = apply, undo = reve
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any, Union, cast
 
 from cxmatrix.domain.model import (
     TOUCHPOINT_FLAG_FIELDS,
     TOUCHPOINT_TEXT_FIELDS,
     Matrix,
     Touchpoint,
+    TouchpointFields,
     derive_code,
     name_key,
 )
@@ -183,7 +184,7 @@ class MergeUndo:
     departments: list[int] = field(default_factory=list)
     stages: list[int] = field(default_factory=list)
     touchpoints: list[int] = field(default_factory=list)
-    attributes: list[tuple[int, dict[str, object]]] = field(default_factory=list)
+    attributes: list[tuple[int, TouchpointFields]] = field(default_factory=list)
     roles: list[tuple[int, int, Role | None]] = field(default_factory=list)
     notes: list[tuple[int, int, str]] = field(default_factory=list)
 
@@ -242,7 +243,8 @@ def _apply(matrix: Matrix, change: Change, undo: MergeUndo) -> None:
         for name, note in change.notes:
             matrix.set_note(touchpoint.id, _department_id(matrix, name), note)
     elif isinstance(change, UpdateTouchpoint):
-        old = matrix.update_touchpoint(change.touchpoint_id, **dict(change.attributes))
+        old = matrix.update_touchpoint(change.touchpoint_id,
+                                       **cast(TouchpointFields, dict(change.attributes)))
         undo.attributes.append((change.touchpoint_id, old))
     elif isinstance(change, SetRole):
         department_id = _department_id(matrix, change.department)

@@ -2,17 +2,23 @@
 
 Everything here is plain Python. The store persists a Matrix, the GUI shows one, and the
 interchange formats read and write one. Every operation checks its arguments before it changes
-anything, so a failed operation leaves the matrix as it was. Deleting returns a snapshot that
-the matching restore operation puts back exactly, which is what undo needs.
+anything, so a failed operation leaves the matrix as it was, and tells the matrix's listeners
+what it changed as one :class:`~cxmatrix.domain.changes.MatrixChange`. Deleting returns a
+snapshot that the matching restore operation puts back exactly, which is what undo needs.
+
+Stages, touchpoints and departments are immutable values: they change only through the
+matrix's operations, which check them and replace them, so no caller can skip the checks.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
+from typing import TypedDict, Unpack, cast
 
+from cxmatrix.domain.changes import EVERYTHING, MatrixChange
 from cxmatrix.domain.limits import MAX_NAME_LENGTH, MAX_TEXT_LENGTH
 from cxmatrix.domain.roles import Role
 
@@ -41,13 +47,13 @@ class DomainError(ValueError):
     """An operation that the matrix refuses: an unknown id, an empty or duplicate name."""
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Stage:
     id: int
     name: str
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Touchpoint:
     id: int
     stage_id: int
@@ -66,7 +72,7 @@ class Touchpoint:
         return self.peak or self.end
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Department:
     id: int
     name: str
@@ -87,6 +93,31 @@ class Cell:
 
 
 EMPTY_CELL = Cell()
+
+
+class TouchpointFields(TypedDict, total=False):
+    """A touchpoint's fields other than its id and stage, all optional (for changes)."""
+
+    name: str
+    category: str
+    channel: str
+    description: str
+    peak: bool
+    end: bool
+    metric: str
+    notes: str
+
+
+class TouchpointAttributes(TypedDict, total=False):
+    """A new touchpoint's optional fields (the name is given on its own)."""
+
+    category: str
+    channel: str
+    description: str
+    peak: bool
+    end: bool
+    metric: str
+    notes: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,16 +206,66 @@ class Matrix:
     modified: datetime = field(default_factory=_now)
 
     def __post_init__(self) -> None:
-        self.stages: list[Stage] = []
-        self.departments: list[Department] = []
+        self._stages: list[Stage] = []
+        self._departments: list[Department] = []
         self._stage_by_id: dict[int, Stage] = {}
         self._touchpoint_by_id: dict[int, Touchpoint] = {}
         self._department_by_id: dict[int, Department] = {}
         self._stage_touchpoints: dict[int, list[int]] = {}
-        self.roles: dict[int, dict[int, Role]] = {}
-        self.notes: dict[tuple[int, int], str] = {}
+        self._roles: dict[int, dict[int, Role]] = {}
+        self._notes: dict[tuple[int, int], str] = {}
         self._next_id = 1
         self._listeners: list[MatrixListener] = []
+
+    # ---- read-only views of the contents ----------------------------------------------------
+
+    @property
+    def stages(self) -> Sequence[Stage]:
+        return self._stages
+
+    @property
+    def departments(self) -> Sequence[Department]:
+        return self._departments
+
+    @property
+    def roles(self) -> Mapping[int, Mapping[int, Role]]:
+        """Roles by touchpoint id, then department id (sparse)."""
+        return self._roles
+
+    @property
+    def notes(self) -> Mapping[tuple[int, int], str]:
+        """Cell notes by (touchpoint id, department id) (sparse)."""
+        return self._notes
+
+    def copy(self) -> Matrix:
+        """An independent copy with the same ids and contents, and no listeners."""
+        other = Matrix(title=self.title, organisation=self.organisation,
+                       description=self.description,
+                       focus_department_id=self.focus_department_id,
+                       created=self.created, modified=self.modified)
+        other._copy_contents_from(self)
+        return other
+
+    def replace_contents(self, source: Matrix) -> None:
+        """Hold exactly what ``source`` holds (same ids), keeping this matrix's listeners."""
+        for key in ("title", "organisation", "description", "focus_department_id",
+                    "created", "modified"):
+            setattr(self, key, getattr(source, key))
+        before = self.copy()
+        self._copy_contents_from(source)
+        self._changed(difference(before, self), touch=False)
+
+    def _copy_contents_from(self, source: Matrix) -> None:
+        # The entities are immutable, so the copies share them; only the containers are new.
+        self._stages = list(source._stages)
+        self._departments = list(source._departments)
+        self._stage_by_id = dict(source._stage_by_id)
+        self._touchpoint_by_id = dict(source._touchpoint_by_id)
+        self._department_by_id = dict(source._department_by_id)
+        self._stage_touchpoints = {k: list(v) for k, v in source._stage_touchpoints.items()}
+        self._roles = {k: dict(v) for k, v in source._roles.items()}
+        self._notes = dict(source._notes)
+        self._next_id = source._next_id
 
     # ---- identity -------------------------------------------------------------------------
 
@@ -206,11 +287,15 @@ class Matrix:
     def add_listener(self, listener: MatrixListener) -> None:
         self._listeners.append(listener)
 
-    def _touch(self, touchpoint_ids: Iterable[int] = (), *, departments: bool = False,
-               everything: bool = False) -> None:
+    def remove_listener(self, listener: MatrixListener) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
+    def _changed(self, change: MatrixChange, *, touch: bool = True) -> None:
+        if touch:
+            self.modified = _now()
         for listener in self._listeners:
-            listener.matrix_changed(self, touchpoint_ids, departments=departments,
-                                    everything=everything)
+            listener.matrix_changed(self, change)
 
     # ---- lookups --------------------------------------------------------------------------
 
@@ -287,11 +372,11 @@ class Matrix:
         return self._department_by_id.get(self.focus_department_id)
 
     def role(self, touchpoint_id: int, department_id: int) -> Role | None:
-        row = self.roles.get(touchpoint_id)
+        row = self._roles.get(touchpoint_id)
         return row.get(department_id) if row else None
 
     def note(self, touchpoint_id: int, department_id: int) -> str:
-        return self.notes.get((touchpoint_id, department_id), "")
+        return self._notes.get((touchpoint_id, department_id), "")
 
     def cell(self, touchpoint_id: int, department_id: int) -> Cell:
         role = self.role(touchpoint_id, department_id)
@@ -300,9 +385,9 @@ class Matrix:
             return EMPTY_CELL
         return Cell(role, note)
 
-    def row_roles(self, touchpoint_id: int) -> dict[int, Role]:
-        """The roles of one touchpoint by department id (do not modify)."""
-        return self.roles.get(touchpoint_id, _NO_ROLES)
+    def row_roles(self, touchpoint_id: int) -> Mapping[int, Role]:
+        """The roles of one touchpoint by department id."""
+        return self._roles.get(touchpoint_id, _NO_ROLES)
 
     def owners(self, touchpoint_id: int) -> list[Department]:
         row = self.row_roles(touchpoint_id)
@@ -313,7 +398,7 @@ class Matrix:
         return [d for d in self.departments if row.get(d.id) is role]
 
     def cell_count(self) -> int:
-        return sum(len(row) for row in self.roles.values())
+        return sum(len(row) for row in self._roles.values())
 
     # ---- properties -----------------------------------------------------------------------
 
@@ -334,8 +419,7 @@ class Matrix:
         old = {key: getattr(self, key) for key in changes}
         for key, value in changes.items():
             setattr(self, key, value)
-        if "focus_department_id" in changes:
-            self._touch(everything=True)
+        self._changed(MatrixChange(properties=frozenset(changes)))
         return old
 
     # ---- stages ---------------------------------------------------------------------------
@@ -352,36 +436,43 @@ class Matrix:
         cleaned = self._check_stage_name(name)
         position = _insert_position(index, len(self.stages))
         stage = Stage(self._claim_id(stage_id), cleaned)
-        self.stages.insert(position, stage)
+        self._stages.insert(position, stage)
         self._stage_by_id[stage.id] = stage
         self._stage_touchpoints[stage.id] = []
+        self._changed(MatrixChange(stages_inserted=frozenset({stage.id})))
         return stage
 
     def rename_stage(self, stage_id: int, name: str) -> str:
         stage = self.stage(stage_id)
         cleaned = self._check_stage_name(name, ignore_id=stage_id)
-        old, stage.name = stage.name, cleaned
-        return old
+        renamed = replace(stage, name=cleaned)
+        self._stages[self._stages.index(stage)] = renamed
+        self._stage_by_id[stage_id] = renamed
+        self._changed(MatrixChange(stages=frozenset({stage_id})))
+        return stage.name
 
     def move_stage(self, stage_id: int, index: int) -> int:
         """Move a stage to ``index`` among the stages; returns its old index."""
         stage = self.stage(stage_id)
-        old = self.stages.index(stage)
-        new = _clamp(index, len(self.stages) - 1)
-        self.stages.pop(old)
-        self.stages.insert(new, stage)
+        old = self._stages.index(stage)
+        new = _clamp(index, len(self._stages) - 1)
+        self._stages.pop(old)
+        self._stages.insert(new, stage)
+        if new != old:
+            self._changed(MatrixChange(stages_moved=frozenset({stage_id})))
         return old
 
     def delete_stage(self, stage_id: int) -> StageSnapshot:
         """Delete a stage with all its touchpoints and their cells."""
         stage = self.stage(stage_id)
-        index = self.stages.index(stage)
+        index = self._stages.index(stage)
         tids = list(self._stage_touchpoints[stage_id])
         snapshots = tuple(self.delete_touchpoint(tid) for tid in reversed(tids))[::-1]
-        self.stages.pop(index)
+        self._stages.pop(index)
         del self._stage_by_id[stage_id]
         del self._stage_touchpoints[stage_id]
-        return StageSnapshot(stage=replace(stage), index=index, touchpoints=snapshots)
+        self._changed(MatrixChange(stages_removed=frozenset({stage_id})))
+        return StageSnapshot(stage=stage, index=index, touchpoints=snapshots)
 
     def restore_stage(self, snapshot: StageSnapshot) -> Stage:
         stage = self.add_stage(snapshot.stage.name, snapshot.index, stage_id=snapshot.stage.id)
@@ -392,32 +483,35 @@ class Matrix:
     # ---- touchpoints ----------------------------------------------------------------------
 
     def add_touchpoint(self, stage_id: int, name: str, index: int | None = None, *,
-                       touchpoint_id: int | None = None, **attributes: object) -> Touchpoint:
+                       touchpoint_id: int | None = None,
+                       **attributes: Unpack[TouchpointAttributes]) -> Touchpoint:
         self.stage(stage_id)
         cleaned = clean_name(name, "Touchpoint")
-        checked = _check_touchpoint_attributes(attributes)
+        checked = _check_touchpoint_attributes(dict(attributes))
         order = self._stage_touchpoints[stage_id]
         position = _insert_position(index, len(order))
-        touchpoint = Touchpoint(self._claim_id(touchpoint_id), stage_id, cleaned,
-                                **checked)  # type: ignore[arg-type]
+        touchpoint = Touchpoint(self._claim_id(touchpoint_id), stage_id, cleaned)
+        if checked:
+            touchpoint = replace(touchpoint, **checked)  # type: ignore[arg-type]
         order.insert(position, touchpoint.id)
         self._touchpoint_by_id[touchpoint.id] = touchpoint
-        self._touch((touchpoint.id,))
+        self._changed(MatrixChange(touchpoints_inserted=frozenset({touchpoint.id})))
         return touchpoint
 
-    def update_touchpoint(self, touchpoint_id: int, **changes: object) -> dict[str, object]:
-        """Change touchpoint attributes (name, category, ..., peak, end); returns old values."""
+    def update_touchpoint(self, touchpoint_id: int, **changes: Unpack[TouchpointFields]
+                          ) -> TouchpointFields:
+        """Change touchpoint fields (name, category, ..., peak, end); returns the old values."""
         touchpoint = self.touchpoint(touchpoint_id)
-        checked = _check_touchpoint_attributes(changes)
-        old = {key: getattr(touchpoint, key) for key in checked}
-        for key, value in checked.items():
-            setattr(touchpoint, key, value)
-        self._touch((touchpoint_id,))
+        checked = _check_touchpoint_attributes(dict(changes))
+        old = cast(TouchpointFields, {key: getattr(touchpoint, key) for key in checked})
+        self._touchpoint_by_id[touchpoint_id] = replace(
+            touchpoint, **checked)  # type: ignore[arg-type]
+        self._changed(MatrixChange(touchpoints=frozenset({touchpoint_id})))
         return old
 
     def rename_touchpoint(self, touchpoint_id: int, name: str) -> str:
         old = self.update_touchpoint(touchpoint_id, name=name)
-        return str(old["name"])
+        return old["name"]
 
     def move_touchpoint(self, touchpoint_id: int, stage_id: int, index: int) -> tuple[int, int]:
         """Move a touchpoint to ``index`` in ``stage_id``; returns its old (stage id, index)."""
@@ -428,37 +522,43 @@ class Matrix:
         old_index = old_order.index(touchpoint_id)
         old_order.pop(old_index)
         new_order = self._stage_touchpoints[stage_id]
-        new_order.insert(_clamp(index, len(new_order)), touchpoint_id)
-        touchpoint.stage_id = stage_id
+        new_index = _clamp(index, len(new_order))
+        new_order.insert(new_index, touchpoint_id)
+        if stage_id != old_stage:
+            self._touchpoint_by_id[touchpoint_id] = replace(touchpoint, stage_id=stage_id)
+        if (stage_id, new_index) != (old_stage, old_index):
+            self._changed(MatrixChange(touchpoints_moved=frozenset({touchpoint_id})))
         return old_stage, old_index
 
     def delete_touchpoint(self, touchpoint_id: int) -> TouchpointSnapshot:
         touchpoint = self.touchpoint(touchpoint_id)
         order = self._stage_touchpoints[touchpoint.stage_id]
         index = order.index(touchpoint_id)
-        roles = dict(self.roles.pop(touchpoint_id, {}))
+        roles = dict(self._roles.pop(touchpoint_id, {}))
         notes = {
-            dept: self.notes.pop((touchpoint_id, dept))
-            for dept in [d for (t, d) in self.notes if t == touchpoint_id]
-        } if self.notes else {}
+            dept: self._notes.pop((touchpoint_id, dept))
+            for dept in [d for (t, d) in self._notes if t == touchpoint_id]
+        } if self._notes else {}
         order.pop(index)
         del self._touchpoint_by_id[touchpoint_id]
-        self._touch((touchpoint_id,), departments=bool(roles))
-        return TouchpointSnapshot(replace(touchpoint), index, roles, notes)
+        self._changed(MatrixChange(touchpoints_removed=frozenset({touchpoint_id})))
+        return TouchpointSnapshot(touchpoint, index, roles, notes)
 
     def restore_touchpoint(self, snapshot: TouchpointSnapshot) -> Touchpoint:
         tp = snapshot.touchpoint
+        self.stage(tp.stage_id)
         for dept_id in list(snapshot.roles) + list(snapshot.notes):
             self.department(dept_id)
-        attributes = {key: getattr(tp, key) for key in TOUCHPOINT_FIELDS if key != "name"}
-        touchpoint = self.add_touchpoint(tp.stage_id, tp.name, snapshot.index,
-                                         touchpoint_id=tp.id, **attributes)
+        self._claim_id(tp.id)
+        order = self._stage_touchpoints[tp.stage_id]
+        order.insert(_insert_position(snapshot.index, len(order)), tp.id)
+        self._touchpoint_by_id[tp.id] = tp
         if snapshot.roles:
-            self.roles[tp.id] = dict(snapshot.roles)
+            self._roles[tp.id] = dict(snapshot.roles)
         for dept_id, note in snapshot.notes.items():
-            self.notes[(tp.id, dept_id)] = note
-        self._touch((tp.id,), departments=bool(snapshot.roles))
-        return touchpoint
+            self._notes[(tp.id, dept_id)] = note
+        self._changed(MatrixChange(touchpoints_inserted=frozenset({tp.id})))
+        return tp
 
     # ---- departments ----------------------------------------------------------------------
 
@@ -487,9 +587,9 @@ class Matrix:
         position = _insert_position(index, len(self.departments))
         department = Department(self._claim_id(department_id), cleaned, checked_code,
                                 _text(lead, "lead").strip())
-        self.departments.insert(position, department)
+        self._departments.insert(position, department)
         self._department_by_id[department.id] = department
-        self._touch(departments=True)
+        self._changed(MatrixChange(departments_inserted=frozenset({department.id})))
         return department
 
     def update_department(self, department_id: int, *, name: str | None = None,
@@ -505,10 +605,10 @@ class Matrix:
         if lead is not None:
             changes["lead"] = _text(lead, "lead").strip()
         old = {key: getattr(department, key) for key in changes}
-        for key, value in changes.items():
-            setattr(department, key, value)
-        if "name" in changes:
-            self._touch(everything=True)
+        changed = replace(department, **changes)  # type: ignore[arg-type]
+        self._departments[self._departments.index(department)] = changed
+        self._department_by_id[department_id] = changed
+        self._changed(MatrixChange(departments=frozenset({department_id})))
         return old
 
     def rename_department(self, department_id: int, name: str) -> str:
@@ -516,52 +616,62 @@ class Matrix:
 
     def move_department(self, department_id: int, index: int) -> int:
         department = self.department(department_id)
-        old = self.departments.index(department)
-        self.departments.pop(old)
-        self.departments.insert(_clamp(index, len(self.departments)), department)
-        self._touch(list(self.roles), departments=True)  # messages list departments in order
+        old = self._departments.index(department)
+        self._departments.pop(old)
+        new = _clamp(index, len(self._departments))
+        self._departments.insert(new, department)
+        if new != old:
+            self._changed(MatrixChange(departments_moved=frozenset({department_id})))
         return old
 
     def delete_department(self, department_id: int) -> DepartmentSnapshot:
         """Delete a department with its roles and notes on every touchpoint."""
         department = self.department(department_id)
-        index = self.departments.index(department)
+        index = self._departments.index(department)
         roles: dict[int, Role] = {}
-        affected: list[int] = []
-        for tid, row in self.roles.items():
+        for tid, row in self._roles.items():
             role = row.pop(department_id, None)
             if role is not None:
                 roles[tid] = role
-                affected.append(tid)
-        for tid in affected:
-            if not self.roles[tid]:
-                del self.roles[tid]
+        for tid in roles:
+            if not self._roles[tid]:
+                del self._roles[tid]
         notes = {
-            tid: self.notes.pop((tid, dept))
-            for (tid, dept) in [key for key in self.notes if key[1] == department_id]
-        } if self.notes else {}
+            tid: self._notes.pop((tid, dept))
+            for (tid, dept) in [key for key in self._notes if key[1] == department_id]
+        } if self._notes else {}
         was_focus = self.focus_department_id == department_id
         if was_focus:
             self.focus_department_id = None
-        self.departments.pop(index)
+        self._departments.pop(index)
         del self._department_by_id[department_id]
-        self._touch(affected, departments=True, everything=was_focus)
-        return DepartmentSnapshot(replace(department), index, roles, notes, was_focus)
+        self._changed(MatrixChange(
+            departments_removed=frozenset({department_id}),
+            cells=frozenset((tid, department_id) for tid in set(roles) | set(notes)),
+            properties=frozenset({"focus_department_id"}) if was_focus else frozenset()))
+        return DepartmentSnapshot(department, index, roles, notes, was_focus)
 
     def restore_department(self, snapshot: DepartmentSnapshot) -> Department:
         dept = snapshot.department
         for tid in list(snapshot.roles) + list(snapshot.notes):
             self.touchpoint(tid)
-        department = self.add_department(dept.name, dept.code, dept.lead, snapshot.index,
-                                         department_id=dept.id)
+        self._check_department_name(dept.name)
+        self._claim_id(dept.id)
+        self._departments.insert(_insert_position(snapshot.index, len(self._departments)),
+                                 dept)
+        self._department_by_id[dept.id] = dept
         for tid, role in snapshot.roles.items():
-            self.roles.setdefault(tid, {})[dept.id] = role
+            self._roles.setdefault(tid, {})[dept.id] = role
         for tid, note in snapshot.notes.items():
-            self.notes[(tid, dept.id)] = note
+            self._notes[(tid, dept.id)] = note
         if snapshot.was_focus:
             self.focus_department_id = dept.id
-        self._touch(snapshot.roles, departments=True, everything=snapshot.was_focus)
-        return department
+        self._changed(MatrixChange(
+            departments_inserted=frozenset({dept.id}),
+            cells=frozenset((tid, dept.id) for tid in set(snapshot.roles) | set(snapshot.notes)),
+            properties=frozenset({"focus_department_id"}) if snapshot.was_focus
+            else frozenset()))
+        return dept
 
     # ---- cells ----------------------------------------------------------------------------
 
@@ -571,7 +681,14 @@ class Matrix:
         self.department(department_id)
         if role is not None and not isinstance(role, Role):
             raise DomainError(f"{role!r} is not a role")
-        row = self.roles.get(touchpoint_id)
+        old = self._put_role(touchpoint_id, department_id, role)
+        if old is not role:
+            self._changed(MatrixChange(cells=frozenset({(touchpoint_id, department_id)})))
+        return old
+
+    def _put_role(self, touchpoint_id: int, department_id: int, role: Role | None
+                  ) -> Role | None:
+        row = self._roles.get(touchpoint_id)
         old = row.get(department_id) if row else None
         if old is role:
             return old
@@ -579,12 +696,11 @@ class Matrix:
             if row is not None:
                 del row[department_id]
                 if not row:
-                    del self.roles[touchpoint_id]
+                    del self._roles[touchpoint_id]
         elif row is None:
-            self.roles[touchpoint_id] = {department_id: role}
+            self._roles[touchpoint_id] = {department_id: role}
         else:
             row[department_id] = role
-        self._touch((touchpoint_id,), departments=True)
         return old
 
     def set_note(self, touchpoint_id: int, department_id: int, note: str) -> str:
@@ -593,11 +709,13 @@ class Matrix:
         self.department(department_id)
         text = _text(note, "note").strip()
         key = (touchpoint_id, department_id)
-        old = self.notes.get(key, "")
+        old = self._notes.get(key, "")
         if text:
-            self.notes[key] = text
+            self._notes[key] = text
         else:
-            self.notes.pop(key, None)
+            self._notes.pop(key, None)
+        if text != old:
+            self._changed(MatrixChange(cells=frozenset({key})))
         return old
 
     def set_cells(self, changes: Iterable[tuple[int, int, Role | None]]
@@ -613,8 +731,9 @@ class Matrix:
             if role is not None and not isinstance(role, Role):
                 raise DomainError(f"{role!r} is not a role")
         previous = [(t, d, self.role(t, d)) for t, d, _ in checked]
-        for touchpoint_id, department_id, role in checked:
-            self.set_role(touchpoint_id, department_id, role)
+        changed = {(t, d) for t, d, role in checked if self._put_role(t, d, role) is not role}
+        if changed:
+            self._changed(MatrixChange(cells=frozenset(changed)))
         return previous[::-1]
 
     # ---- bulk loading (used by the store and the readers) -----------------------------------
@@ -622,7 +741,7 @@ class Matrix:
     def load_stage(self, stage_id: int, name: str) -> None:
         """Append a stage with a known id, trusting the caller (fast path for loading)."""
         stage = Stage(stage_id, name)
-        self.stages.append(stage)
+        self._stages.append(stage)
         self._stage_by_id[stage_id] = stage
         self._stage_touchpoints[stage_id] = []
         self._next_id = max(self._next_id, stage_id + 1)
@@ -633,13 +752,27 @@ class Matrix:
         self._next_id = max(self._next_id, touchpoint.id + 1)
 
     def load_department(self, department: Department) -> None:
-        self.departments.append(department)
+        self._departments.append(department)
         self._department_by_id[department.id] = department
         self._next_id = max(self._next_id, department.id + 1)
 
+    def load_cells(self, roles: dict[int, dict[int, Role]],
+                   notes: dict[tuple[int, int], str]) -> None:
+        """Take over loaded roles and notes (the caller checked them and gives them away)."""
+        self._roles = roles
+        self._notes = notes
+
+    def load_roles(self, touchpoint_id: int, row: dict[int, Role]) -> None:
+        """Give a loaded touchpoint its roles by department id, trusting the caller."""
+        if row:
+            self._roles[touchpoint_id] = row
+
+    def load_note(self, touchpoint_id: int, department_id: int, note: str) -> None:
+        self._notes[(touchpoint_id, department_id)] = note
+
     def load_finished(self) -> None:
         """Tell listeners that a bulk load replaced everything."""
-        self._touch(everything=True)
+        self._changed(EVERYTHING, touch=False)
 
     # ---- comparison -----------------------------------------------------------------------
 
@@ -660,7 +793,7 @@ class Matrix:
                             tuple(getattr(tp, key) for key in TOUCHPOINT_FIELDS),
                             sorted((dept_names[d], r.value)
                                    for d, r in self.row_roles(tp.id).items()),
-                            sorted((dept_names[d], n) for (t, d), n in self.notes.items()
+                            sorted((dept_names[d], n) for (t, d), n in self._notes.items()
                                    if t == tp.id),
                         )
                         for tp in self.touchpoints_in(stage.id)
@@ -671,15 +804,61 @@ class Matrix:
         }
 
 
+def difference(old: Matrix, new: Matrix) -> MatrixChange:
+    """What changed from ``old`` to ``new`` (the same matrix at two moments, ids shared)."""
+    old_stages, new_stages = [s.id for s in old.stages], [s.id for s in new.stages]
+    old_depts = [d.id for d in old.departments]
+    new_depts = [d.id for d in new.departments]
+    old_tps = [t.id for t in old.iter_touchpoints()]
+    new_tps = [t.id for t in new.iter_touchpoints()]
+    common_tps = set(old_tps) & set(new_tps)
+    cells: set[tuple[int, int]] = set()
+    for tid in set(old._roles) | set(new._roles):
+        old_row, new_row = old._roles.get(tid, _NO_ROLES), new._roles.get(tid, _NO_ROLES)
+        if old_row != new_row:
+            cells.update((tid, d) for d in set(old_row) | set(new_row)
+                         if old_row.get(d) is not new_row.get(d))
+    if old._notes != new._notes:
+        cells.update(key for key in set(old._notes) | set(new._notes)
+                     if old._notes.get(key) != new._notes.get(key))
+    return MatrixChange(
+        touchpoints=frozenset(t for t in common_tps
+                              if old._touchpoint_by_id[t] != new._touchpoint_by_id[t]),
+        cells=frozenset(cells),
+        stages=frozenset(s for s in set(old_stages) & set(new_stages)
+                         if old._stage_by_id[s] != new._stage_by_id[s]),
+        departments=frozenset(d for d in set(old_depts) & set(new_depts)
+                              if old._department_by_id[d] != new._department_by_id[d]),
+        properties=frozenset(key for key in MATRIX_PROPERTIES
+                             if getattr(old, key) != getattr(new, key)),
+        touchpoints_inserted=frozenset(set(new_tps) - common_tps),
+        touchpoints_removed=frozenset(set(old_tps) - common_tps),
+        touchpoints_moved=_moved(old_tps, new_tps),
+        stages_inserted=frozenset(set(new_stages) - set(old_stages)),
+        stages_removed=frozenset(set(old_stages) - set(new_stages)),
+        stages_moved=_moved(old_stages, new_stages),
+        departments_inserted=frozenset(set(new_depts) - set(old_depts)),
+        departments_removed=frozenset(set(old_depts) - set(new_depts)),
+        departments_moved=_moved(old_depts, new_depts),
+    )
+
+
+def _moved(old: list[int], new: list[int]) -> frozenset[int]:
+    """Ids in both lists whose place among the common ids differs."""
+    common = set(old) & set(new)
+    old_common = [k for k in old if k in common]
+    new_common = [k for k in new if k in common]
+    return frozenset(a for a, b in zip(old_common, new_common, strict=True) if a != b)
+
+
 class MatrixListener:
     """Told after every change, so derived state (findings) can update only what changed."""
 
-    def matrix_changed(self, matrix: Matrix, touchpoint_ids: Iterable[int], *,
-                       departments: bool, everything: bool) -> None:
+    def matrix_changed(self, matrix: Matrix, change: MatrixChange) -> None:
         raise NotImplementedError
 
 
-_NO_ROLES: dict[int, Role] = {}
+_NO_ROLES: Mapping[int, Role] = {}
 _TOUCHPOINT_FIELD_TYPES = {f.name: f.type for f in fields(Touchpoint)}
 
 

@@ -1,6 +1,7 @@
 """The .cxm document store: SQLite as an application file format. Only this layer writes SQL."""
 
-from cxmatrix.store.document import Change, Document
+from cxmatrix.domain.changes import MatrixChange
+from cxmatrix.store.document import Document
 from cxmatrix.store.errors import (
     CorruptDocument,
     DocumentError,
@@ -17,13 +18,13 @@ __all__ = [
     "APPLICATION_ID",
     "FILE_SUFFIX",
     "SCHEMA_VERSION",
-    "Change",
     "CorruptDocument",
     "Document",
     "DocumentError",
     "DocumentInUse",
     "DocumentNotFound",
     "DocumentWriteError",
+    "MatrixChange",
     "NewerVersionDocument",
     "NotADocument",
     "ReadOnlyDocument",

@@ -1,9 +1,11 @@
 """The Document: one open .cxm file and the Matrix it holds.
 
 Every operation changes the in-memory matrix (which checks it) and writes the change in one
-SQLite transaction with a durable commit before it returns; then listeners get one Change
-saying what changed. If the write fails, the transaction rolls back and the matrix is reloaded
-from the file, so memory and disk never disagree.
+SQLite transaction with a durable commit before it returns; then listeners get one
+:class:`~cxmatrix.domain.changes.MatrixChange`, the records of the domain operations merged,
+saying what changed. An operation the domain refuses changed nothing, so only the SQL is rolled
+back; if the write itself fails, the transaction rolls back and the matrix is reloaded from the
+file, so memory and disk never disagree.
 """
 
 from __future__ import annotations
@@ -13,19 +15,22 @@ import os
 import sqlite3
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Unpack
 
+from cxmatrix.domain.changes import NO_CHANGE, MatrixChange
 from cxmatrix.domain.findings import FindingsIndex
 from cxmatrix.domain.model import (
     Department,
     DepartmentSnapshot,
     Matrix,
+    MatrixListener,
     Stage,
     StageSnapshot,
     Touchpoint,
+    TouchpointAttributes,
+    TouchpointFields,
     TouchpointSnapshot,
 )
 from cxmatrix.domain.roles import Role
@@ -47,23 +52,21 @@ LOCK_TIMEOUT_SECONDS = 0.5
 IN_USE = "is open in another cxmatrix window or program; close it there first"
 
 
-@dataclass(frozen=True)
-class Change:
-    """What one operation changed, for views to refresh only what they must.
-
-    ``kind`` is one of: "cells", "touchpoints", "stages", "departments", "properties",
-    "reset" (everything, e.g. after a merge or a reload). ``structure`` is True when rows or
-    columns were added, removed or reordered.
-    """
-
-    kind: str
-    touchpoint_ids: frozenset[int] = field(default_factory=frozenset)
-    department_ids: frozenset[int] = field(default_factory=frozenset)
-    stage_ids: frozenset[int] = field(default_factory=frozenset)
-    structure: bool = False
+Listener = Callable[[MatrixChange], None]
 
 
-Listener = Callable[[Change], None]
+class _ChangeCollector(MatrixListener):
+    """Gathers what the domain operations of one transaction changed."""
+
+    def __init__(self) -> None:
+        self.change = NO_CHANGE
+
+    def matrix_changed(self, matrix: Matrix, change: MatrixChange) -> None:
+        self.change = self.change.merged(change)
+
+    def take(self) -> MatrixChange:
+        change, self.change = self.change, NO_CHANGE
+        return change
 
 
 def _now_text() -> str:
@@ -188,13 +191,14 @@ class Document:
         self.path = path
         self.matrix = matrix
         self.findings = FindingsIndex(matrix)
+        self._collected = _ChangeCollector()
+        matrix.add_listener(self._collected)
         self.read_only = read_only
         self.read_only_reason = read_only_reason
         self._raw: sqlite3.Connection | None = connection
         self._sql: SqlWriter | None = None  # made on the first write
         self._listeners: list[Listener] = []
         self._batch_depth = 0
-        self._batch_changes: list[Change] = []
         self._identity = self._file_identity()
 
     # ---- opening and closing -------------------------------------------------------------
@@ -318,9 +322,12 @@ class Document:
         with contextlib.suppress(ValueError):
             self._listeners.remove(listener)
 
-    def _emit(self, change: Change) -> None:
+    def _emit(self) -> None:
+        """Tell listeners what the last transaction changed (once a batch is complete)."""
         if self._batch_depth:
-            self._batch_changes.append(change)
+            return
+        change = self._collected.take()
+        if change.is_empty:
             return
         for listener in list(self._listeners):
             listener(change)
@@ -336,9 +343,20 @@ class Document:
             self._sql = SqlWriter(raw)
         return self._sql
 
+    def warm_up(self) -> None:
+        """Load the SQL writer now (it imports SQLAlchemy), so the first edit is as quick as
+        the tenth. Safe to call from a worker thread before the first edit."""
+        if not self.read_only and not self.closed:
+            self._writer()
+
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[SqlWriter]:
-        """Run domain changes and their SQL as one unit: on failure both are undone."""
+        """Run domain changes and their SQL as one unit: on failure both are undone.
+
+        A refusal by the domain (a duplicate name) comes before the domain changes anything,
+        so rolling back the SQL is enough; only when memory already changed (a batch refused
+        half way, a failed write) is the matrix reread from the file.
+        """
         writer = self._writer()
         if self._batch_depth and writer.conn.in_transaction():
             yield writer
@@ -349,7 +367,8 @@ class Document:
         try:
             with writer.conn.begin():
                 yield writer
-                writer.touch_modified(_now_text())
+                if not self._collected.change.is_empty:
+                    writer.touch_modified(self.matrix.modified.isoformat())
         except DBAPIError as error:
             self._reload_after_failure()
             if _is_locked(error):
@@ -357,12 +376,13 @@ class Document:
                                                "was not saved") from None
             raise DocumentWriteError(self.path, _write_problem(error)) from None
         except BaseException:
-            self._reload_after_failure()
+            if not self._collected.change.is_empty:
+                self._reload_after_failure()
             raise
 
     @contextlib.contextmanager
     def batch(self) -> Iterator[None]:
-        """Group operations into one transaction and one "reset" notification (all or none)."""
+        """Group operations into one transaction and one notification (all or none)."""
         self._writer()
         outer = self._batch_depth == 0
         self._batch_depth += 1
@@ -375,21 +395,18 @@ class Document:
         finally:
             self._batch_depth -= 1
             if outer:
-                self._batch_changes.clear()
-        if outer:
-            self._emit(Change("reset", structure=True))
+                self._emit()
 
     def _reload_after_failure(self) -> None:
-        """The file is the truth: after a failed write, reread it into the same Matrix."""
+        """The file is the truth: after a failed write, reread it into the same Matrix.
+
+        Listeners are told what differs between what they showed and the file."""
         try:
             fresh = load_matrix(self._connection(), self.path)
         except (sqlite3.Error, DocumentError):
             return
-        _replace_contents(self.matrix, fresh)
-        self.matrix.load_finished()
-        self._batch_changes.clear()
-        if not self._batch_depth:
-            self._emit(Change("reset", structure=True))
+        self.matrix.replace_contents(fresh)
+        self._emit()
 
     def _file_identity(self) -> tuple[int, int] | None:
         try:
@@ -414,7 +431,7 @@ class Document:
         with self._transaction() as sql:
             old = self.matrix.set_properties(**changes)
             sql.update_properties({k: getattr(self.matrix, k) for k in changes})
-        self._emit(Change("properties", structure="focus_department_id" in changes))
+        self._emit()
         return old
 
     # ---- stages ---------------------------------------------------------------------------
@@ -424,21 +441,21 @@ class Document:
             stage = self.matrix.add_stage(name, index)
             sql.insert_stage(stage)
             sql.stage_order(self.matrix)
-        self._emit(Change("stages", stage_ids=frozenset({stage.id}), structure=True))
+        self._emit()
         return stage
 
     def rename_stage(self, stage_id: int, name: str) -> str:
         with self._transaction() as sql:
             old = self.matrix.rename_stage(stage_id, name)
             sql.rename_stage(self.matrix.stage(stage_id))
-        self._emit(Change("stages", stage_ids=frozenset({stage_id})))
+        self._emit()
         return old
 
     def move_stage(self, stage_id: int, index: int) -> int:
         with self._transaction() as sql:
             old = self.matrix.move_stage(stage_id, index)
             sql.stage_order(self.matrix)
-        self._emit(Change("stages", stage_ids=frozenset({stage_id}), structure=True))
+        self._emit()
         return old
 
     def delete_stage(self, stage_id: int) -> StageSnapshot:
@@ -448,8 +465,7 @@ class Document:
             sql.delete_touchpoints(tids)
             sql.delete_stage(stage_id)
             sql.stage_order(self.matrix)
-        self._emit(Change("stages", touchpoint_ids=frozenset(tids),
-                          stage_ids=frozenset({stage_id}), structure=True))
+        self._emit()
         return snapshot
 
     def restore_stage(self, snapshot: StageSnapshot) -> Stage:
@@ -459,32 +475,30 @@ class Document:
             sql.stage_order(self.matrix)
             for tp_snapshot in snapshot.touchpoints:
                 self._write_restored_touchpoint(sql, tp_snapshot)
-        self._emit(Change("stages", stage_ids=frozenset({stage.id}), structure=True,
-                          touchpoint_ids=frozenset(s.touchpoint.id
-                                                   for s in snapshot.touchpoints)))
+        self._emit()
         return stage
 
     # ---- touchpoints ----------------------------------------------------------------------
 
     def add_touchpoint(self, stage_id: int, name: str, index: int | None = None,
-                       **attributes: object) -> Touchpoint:
+                       **attributes: Unpack[TouchpointAttributes]) -> Touchpoint:
         with self._transaction() as sql:
-            tp = self.matrix.add_touchpoint(stage_id, name, index, **attributes)  # type: ignore[arg-type]
+            tp = self.matrix.add_touchpoint(stage_id, name, index, **attributes)
             sql.insert_touchpoint(tp)
             sql.touchpoint_order(self.matrix, stage_id)
-        self._emit(Change("touchpoints", touchpoint_ids=frozenset({tp.id}),
-                          stage_ids=frozenset({stage_id}), structure=True))
+        self._emit()
         return tp
 
-    def update_touchpoint(self, touchpoint_id: int, **changes: object) -> dict[str, object]:
+    def update_touchpoint(self, touchpoint_id: int, **changes: Unpack[TouchpointFields]
+                          ) -> TouchpointFields:
         with self._transaction() as sql:
             old = self.matrix.update_touchpoint(touchpoint_id, **changes)
             sql.update_touchpoint(self.matrix.touchpoint(touchpoint_id))
-        self._emit(Change("touchpoints", touchpoint_ids=frozenset({touchpoint_id})))
+        self._emit()
         return old
 
     def rename_touchpoint(self, touchpoint_id: int, name: str) -> str:
-        return str(self.update_touchpoint(touchpoint_id, name=name)["name"])
+        return self.update_touchpoint(touchpoint_id, name=name)["name"]
 
     def move_touchpoint(self, touchpoint_id: int, stage_id: int, index: int
                         ) -> tuple[int, int]:
@@ -494,8 +508,7 @@ class Document:
             sql.touchpoint_order(self.matrix, stage_id)
             if old_stage != stage_id:
                 sql.touchpoint_order(self.matrix, old_stage)
-        self._emit(Change("touchpoints", touchpoint_ids=frozenset({touchpoint_id}),
-                          stage_ids=frozenset({stage_id, old_stage}), structure=True))
+        self._emit()
         return old_stage, old_index
 
     def delete_touchpoint(self, touchpoint_id: int) -> TouchpointSnapshot:
@@ -503,17 +516,14 @@ class Document:
             snapshot = self.matrix.delete_touchpoint(touchpoint_id)
             sql.delete_touchpoints([touchpoint_id])
             sql.touchpoint_order(self.matrix, snapshot.touchpoint.stage_id)
-        self._emit(Change("touchpoints", touchpoint_ids=frozenset({touchpoint_id}),
-                          stage_ids=frozenset({snapshot.touchpoint.stage_id}),
-                          structure=True))
+        self._emit()
         return snapshot
 
     def restore_touchpoint(self, snapshot: TouchpointSnapshot) -> Touchpoint:
         with self._transaction() as sql:
             self.matrix.restore_touchpoint(snapshot)
             tp = self._write_restored_touchpoint(sql, snapshot)
-        self._emit(Change("touchpoints", touchpoint_ids=frozenset({tp.id}),
-                          stage_ids=frozenset({tp.stage_id}), structure=True))
+        self._emit()
         return tp
 
     # ---- departments ----------------------------------------------------------------------
@@ -524,7 +534,7 @@ class Document:
             dept = self.matrix.add_department(name, code, lead, index)
             sql.insert_department(dept)
             sql.department_order(self.matrix)
-        self._emit(Change("departments", department_ids=frozenset({dept.id}), structure=True))
+        self._emit()
         return dept
 
     def update_department(self, department_id: int, *, name: str | None = None,
@@ -532,7 +542,7 @@ class Document:
         with self._transaction() as sql:
             old = self.matrix.update_department(department_id, name=name, code=code, lead=lead)
             sql.update_department(self.matrix.department(department_id))
-        self._emit(Change("departments", department_ids=frozenset({department_id})))
+        self._emit()
         return old
 
     def rename_department(self, department_id: int, name: str) -> str:
@@ -542,8 +552,7 @@ class Document:
         with self._transaction() as sql:
             old = self.matrix.move_department(department_id, index)
             sql.department_order(self.matrix)
-        self._emit(Change("departments", department_ids=frozenset({department_id}),
-                          structure=True))
+        self._emit()
         return old
 
     def delete_department(self, department_id: int) -> DepartmentSnapshot:
@@ -553,8 +562,7 @@ class Document:
             sql.department_order(self.matrix)
             if snapshot.was_focus:
                 sql.update_properties({"focus_department_id": None})
-        self._emit(Change("departments", department_ids=frozenset({department_id}),
-                          touchpoint_ids=frozenset(snapshot.roles), structure=True))
+        self._emit()
         return snapshot
 
     def restore_department(self, snapshot: DepartmentSnapshot) -> Department:
@@ -566,8 +574,7 @@ class Document:
                                     for tid in set(snapshot.roles) | set(snapshot.notes)))
             if snapshot.was_focus:
                 sql.update_properties({"focus_department_id": dept.id})
-        self._emit(Change("departments", department_ids=frozenset({dept.id}),
-                          touchpoint_ids=frozenset(snapshot.roles), structure=True))
+        self._emit()
         return dept
 
     # ---- cells ----------------------------------------------------------------------------
@@ -577,16 +584,14 @@ class Document:
         with self._transaction() as sql:
             old = self.matrix.set_role(touchpoint_id, department_id, role)
             sql.cells(self.matrix, ((touchpoint_id, department_id),))
-        self._emit(Change("cells", touchpoint_ids=frozenset({touchpoint_id}),
-                          department_ids=frozenset({department_id})))
+        self._emit()
         return old
 
     def set_note(self, touchpoint_id: int, department_id: int, note: str) -> str:
         with self._transaction() as sql:
             old = self.matrix.set_note(touchpoint_id, department_id, note)
             sql.cells(self.matrix, ((touchpoint_id, department_id),))
-        self._emit(Change("cells", touchpoint_ids=frozenset({touchpoint_id}),
-                          department_ids=frozenset({department_id})))
+        self._emit()
         return old
 
     def set_cells(self, changes: Iterable[tuple[int, int, Role | None]]
@@ -596,8 +601,7 @@ class Document:
         with self._transaction() as sql:
             previous = self.matrix.set_cells(checked)
             sql.cells(self.matrix, ((t, d) for t, d, _ in checked))
-        self._emit(Change("cells", touchpoint_ids=frozenset(t for t, _, _ in checked),
-                          department_ids=frozenset(d for _, d, _ in checked)))
+        self._emit()
         return previous
 
     def _write_restored_touchpoint(self, sql: SqlWriter, snapshot: TouchpointSnapshot
@@ -612,35 +616,17 @@ class Document:
 
     def replace_matrix(self, matrix: Matrix) -> Matrix:
         """Replace the whole content with ``matrix`` in one transaction; returns the old
-        content (a new Matrix) so that the replacement can be undone the same way."""
-        old = Matrix()
-        _replace_contents(old, self.matrix)
+        content (a copy) so that the replacement can be undone the same way. Listeners are
+        told exactly what differs, so views keep their place."""
+        old = self.matrix.copy()
         with self._transaction() as sql:
-            _replace_contents(self.matrix, matrix)
+            self.matrix.replace_contents(matrix)
             sql.replace_all(self.matrix)
-            self.matrix.load_finished()
-        self._emit(Change("reset", structure=True))
+        self._emit()
         return old
 
     def integrity_check(self) -> str:
         return str(self._connection().execute("PRAGMA integrity_check").fetchone()[0])
-
-
-def _replace_contents(target: Matrix, source: Matrix) -> None:
-    """Make ``target`` hold exactly what ``source`` holds (same ids), keeping its listeners."""
-    listeners = target._listeners
-    target.__dict__.update({k: v for k, v in source.__dict__.items() if k != "_listeners"})
-    target.stages = [Stage(s.id, s.name) for s in source.stages]
-    target.departments = [Department(d.id, d.name, d.code, d.lead) for d in source.departments]
-    target._stage_by_id = {s.id: s for s in target.stages}
-    target._department_by_id = {d.id: d for d in target.departments}
-    target._stage_touchpoints = {k: list(v) for k, v in source._stage_touchpoints.items()}
-    target._touchpoint_by_id = {
-        k: Touchpoint(**{f: getattr(v, f) for f in Touchpoint.__slots__})
-        for k, v in source._touchpoint_by_id.items()}
-    target.roles = {k: dict(v) for k, v in source.roles.items()}
-    target.notes = dict(source.notes)
-    target._listeners = listeners
 
 
 def write_new_file(path: Path, matrix: Matrix) -> None:

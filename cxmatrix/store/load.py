@@ -92,8 +92,8 @@ def load_matrix(connection: sqlite3.Connection, path: Path) -> Matrix:
 
 
 def _load_cells(connection: sqlite3.Connection, matrix: Matrix, path: Path) -> None:
-    roles = matrix.roles
-    notes = matrix.notes
+    roles: dict[int, dict[int, Role]] = {}
+    notes: dict[tuple[int, int], str] = {}
     role_by_code = _ROLE_BY_CODE
     has_tp = matrix.has_touchpoint
     has_dept = matrix.has_department
@@ -120,6 +120,7 @@ def _load_cells(connection: sqlite3.Connection, matrix: Matrix, path: Path) -> N
             notes[(tid, did)] = note
     for tid in [tid for tid, r in roles.items() if not r]:
         del roles[tid]
+    matrix.load_cells(roles, notes)
 
 
 def write_matrix(connection: sqlite3.Connection, matrix: Matrix) -> None:

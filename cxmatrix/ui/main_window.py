@@ -51,7 +51,8 @@ from cxmatrix.ui.settings import default_window_size, dock_width
 from cxmatrix.ui.structure import StructureEditor
 
 if TYPE_CHECKING:  # the store (SQLAlchemy) loads off the GUI thread with the first document
-    from cxmatrix.store import Change, Document
+    from cxmatrix.domain.changes import MatrixChange
+    from cxmatrix.store import Document
     from cxmatrix.ui.panels.lens import LensPanel
 
 KEY = QKeySequence.StandardKey
@@ -379,14 +380,13 @@ class MainWindow(QMainWindow):
             self.grid.setCurrentIndex(self.model.index(first, NAME_COLUMN))
             self.grid.focus_names()
 
-    def _on_change(self, change: Change) -> None:
+    def _on_change(self, change: MatrixChange) -> None:
         self._update_status()
-        if (change.kind in ("stages", "departments", "reset") and change.structure) or (
-                change.kind == "stages"):
+        if change.structure or change.names_changed:
             self.filter_bar.set_matrix(self.session.matrix)
-        if change.kind in ("properties", "reset"):
+        if change.properties or change.everything:
             self._update_title()
-        if change.kind in ("properties", "departments", "reset"):
+        if change.focus_changed or change.columns_changed or change.departments:
             self._highlight_focus()
 
     def _update_title(self) -> None:

@@ -2,7 +2,8 @@
 
 Views never talk to the Document directly. They ask the Session to execute a command (see
 commands.py); the command changes the Document, the Document tells the Session what changed,
-and the Session re-emits that as ``changed(Change)`` so every view refreshes only what it must.
+and the Session re-emits that as ``changed(MatrixChange)`` so every view refreshes only what
+it must.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from cxmatrix.domain.findings import FindingsIndex
 from cxmatrix.domain.model import DomainError, Matrix
 
 if TYPE_CHECKING:  # the store (SQLAlchemy) loads off the GUI thread with the first document
-    from cxmatrix.store import Change, Document
+    from cxmatrix.domain.changes import MatrixChange
+    from cxmatrix.store import Document
 
 
 def expected_errors() -> tuple[type[Exception], ...]:
@@ -29,7 +31,7 @@ def expected_errors() -> tuple[type[Exception], ...]:
 class Session(QObject):
     """Owns the open Document (or none) and the QUndoStack that edits it."""
 
-    changed = Signal(object)  # a cxmatrix.store.Change
+    changed = Signal(object)  # a cxmatrix.domain.changes.MatrixChange
     document_changed = Signal()  # a document was opened, replaced (Save As) or closed
     failed = Signal(str, str)  # title, message: an edit the store or the domain refused
 
@@ -91,7 +93,7 @@ class Session(QObject):
             raise
         self.set_document(new_document, keep_history=True)
 
-    def _on_change(self, change: Change) -> None:
+    def _on_change(self, change: MatrixChange) -> None:
         self.changed.emit(change)
 
     # ---- editing --------------------------------------------------------------------------

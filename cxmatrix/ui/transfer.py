@@ -12,7 +12,6 @@ import importlib
 import importlib.util
 import sys
 import threading
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -128,7 +127,7 @@ def export_matrix(window: MainWindow, path: str | Path | None = None, *,
     except ImportError as error:
         _unavailable(window, target, error)
         return None
-    matrix = copy_matrix(document.matrix)
+    matrix = document.matrix.copy()
     suffix = target.suffix.lower()
     focus = matrix.focus_department
     options: dict[str, Any] = {"source_name": document.path.name,
@@ -289,7 +288,7 @@ def finish_import(window: MainWindow, source: Path, result: ImportResult, how: s
         if not plan.changes:
             window.statusBar().showMessage(f"{source.name} adds nothing to this matrix.", 8000)
             return
-        merged = copy_matrix(current)
+        merged = current.copy()
         try:
             apply_changes(merged, plan.changes)
         except (DomainError, ValueError) as error:
@@ -301,20 +300,3 @@ def finish_import(window: MainWindow, source: Path, result: ImportResult, how: s
     target = window._ask_new_path("Save the imported matrix as", source.stem + FILE_SUFFIX)
     if target is not None:
         window._create_document(target, result.matrix)
-
-
-def copy_matrix(matrix: Matrix) -> Matrix:
-    """A deep copy with the same ids, so undo history that names them stays valid."""
-    copy = Matrix(title=matrix.title, organisation=matrix.organisation,
-                  description=matrix.description,
-                  focus_department_id=matrix.focus_department_id,
-                  created=matrix.created, modified=matrix.modified)
-    for dept in matrix.departments:
-        copy.load_department(replace(dept))
-    for stage in matrix.stages:
-        copy.load_stage(stage.id, stage.name)
-        for tp in matrix.touchpoints_in(stage.id):
-            copy.load_touchpoint(replace(tp))
-    copy.roles = {tid: dict(row) for tid, row in matrix.roles.items()}
-    copy.notes = dict(matrix.notes)
-    return copy

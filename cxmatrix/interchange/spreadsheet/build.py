@@ -375,29 +375,30 @@ class _Builder:
         matrix = self.matrix
         stage_id = self.stage_id(stage_name)
         name = self.value(row, layout.label_column)[:MAX_NAME_LENGTH]
-        touchpoint = Touchpoint(matrix.new_id(), stage_id, name)
+        values: dict[str, object] = {}
         notes: list[str] = []
         for key, column in layout.attributes.items():
             text = self.value(row, column)
             if key in ("peak", "end"):
                 flag = text.strip().casefold()
                 if flag in _FLAG_TRUE:
-                    setattr(touchpoint, key, True)
+                    values[key] = True
                 elif flag not in _FLAG_FALSE:
-                    setattr(touchpoint, key, True)
+                    values[key] = True
                     self.report.skip_cell(f"{key} flag read as yes", self.table.ref(row, column))
             elif key == "notes":
                 if text:
                     notes.append(text)
             elif text:
-                setattr(touchpoint, key, text[:MAX_NAME_LENGTH * 10])
+                values[key] = text[:MAX_NAME_LENGTH * 10]
         comment = self.table.comments.get((row, layout.label_column)) if \
             self.table.comments else None
         if comment:
             notes.append(comment)
         if notes:
-            touchpoint.notes = "\n".join(notes)
+            values["notes"] = "\n".join(notes)
             self.report.touchpoint_notes += 1
+        touchpoint = Touchpoint(matrix.new_id(), stage_id, name, **values)  # type: ignore[arg-type]
         matrix.load_touchpoint(touchpoint)
         self.source_rows[touchpoint.id] = row + 1
         if layout.shape == GRID:
@@ -424,7 +425,7 @@ class _Builder:
             if comments:
                 note = comments.get((row, column))
                 if note:
-                    self.matrix.notes[(touchpoint_id, department_id)] = note
+                    self.matrix.load_note(touchpoint_id, department_id, note)
                     report.cell_notes += 1
             if not text:
                 continue
@@ -445,7 +446,7 @@ class _Builder:
         for department_id in conditional:
             row_roles[department_id] = Role.INFLUENCE if owned else Role.OWN
         if row_roles:
-            self.matrix.roles[touchpoint_id] = row_roles
+            self.matrix.load_roles(touchpoint_id, row_roles)
             counts = self.role_counts
             for role in row_roles.values():
                 counts[role] += 1
@@ -492,7 +493,7 @@ class _Builder:
                 row_roles[department_id] = role
                 counter[role] += 1
         if row_roles:
-            self.matrix.roles[touchpoint_id] = row_roles
+            self.matrix.load_roles(touchpoint_id, row_roles)
 
 
 def build(table: SheetTable, layout: Layout, mapping: CodeMapping, report: ImportReport, *,

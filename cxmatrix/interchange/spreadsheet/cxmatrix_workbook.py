@@ -208,19 +208,20 @@ def _read_matrix(matrix: Matrix, table: SheetTable, bands: set[int],
             continue
         if stage_id is None:
             stage_id = matrix.add_stage("Touchpoints").id
-        touchpoint = Touchpoint(matrix.new_id(), stage_id, first)
+        values: dict[str, object] = {}
         for key, column in attribute_columns.items():
             text = table.value(row_index, column)
             if key in ("peak", "end"):
-                setattr(touchpoint, key, text.casefold() in _FLAG_WORDS)
+                values[key] = text.casefold() in _FLAG_WORDS
             elif key != "name":
-                setattr(touchpoint, key, text)
+                values[key] = text
+        touchpoint = Touchpoint(matrix.new_id(), stage_id, first, **values)  # type: ignore[arg-type]
         matrix.load_touchpoint(touchpoint)
         roles: dict[int, Role] = {}
         for column, department_id in department_columns.items():
             note = table.comments.get((row_index, column))
             if note:
-                matrix.notes[(touchpoint.id, department_id)] = note
+                matrix.load_note(touchpoint.id, department_id, note)
                 report.cell_notes += 1
             text = table.value(row_index, column)
             if not text:
@@ -235,4 +236,4 @@ def _read_matrix(matrix: Matrix, table: SheetTable, bands: set[int],
                 roles[department_id] = role
                 report.roles[role] += 1
         if roles:
-            matrix.roles[touchpoint.id] = roles
+            matrix.load_roles(touchpoint.id, roles)

@@ -26,10 +26,11 @@ from cxmatrix.domain.findings import Finding
 from cxmatrix.domain.model import Department, Matrix, Stage, Touchpoint, name_key
 from cxmatrix.domain.roles import Role, RoleTextError, Severity, parse_role_text
 from cxmatrix.ui import commands
+from cxmatrix.ui.grid.list_edits import Move, Remove, list_edits
 from cxmatrix.ui.session import Session
 
 if TYPE_CHECKING:
-    from cxmatrix.store import Change
+    from cxmatrix.domain.changes import MatrixChange
 
 _ROOT = QModelIndex()  # the invalid index: the root of a model
 
@@ -182,13 +183,42 @@ class MatrixModel(QAbstractTableModel):
         self.endResetModel()
 
     def _relayout(self) -> None:
-        """Rows were added, removed, reordered or filtered: keep selections on their items."""
+        """Rows were added, removed, reordered or filtered: tell views exactly which rows, so
+        they keep the selection, the current cell and the scroll position."""
+        matrix = self.matrix
+        self._stage_ids = {s.id for s in matrix.stages} if matrix is not None else set()
+        new_rows = self._compute_rows()
+        steps = list_edits(self._rows, new_rows)
+        if steps is None:
+            self._relayout_all(new_rows)
+            return
+        root = _ROOT
+        for step in steps:
+            rows = list(self._rows)
+            if isinstance(step, Remove):
+                self.beginRemoveRows(root, step.first, step.last)
+                del rows[step.first:step.last + 1]
+                self._set_rows(rows)
+                self.endRemoveRows()
+            elif isinstance(step, Move):
+                self.beginMoveRows(root, step.first, step.last, root, step.destination)
+                run = rows[step.first:step.last + 1]
+                del rows[step.first:step.last + 1]
+                rows[step.destination:step.destination] = run
+                self._set_rows(rows)
+                self.endMoveRows()
+            else:
+                self.beginInsertRows(root, step.first, step.first + len(step.keys) - 1)
+                rows[step.first:step.first] = step.keys  # type: ignore[assignment]
+                self._set_rows(rows)
+                self.endInsertRows()
+
+    def _relayout_all(self, new_rows: list[int]) -> None:
+        """Many rows changed at once (a filter): one layout change, persistent indexes kept."""
         self.layoutAboutToBeChanged.emit()
         old_rows = self._rows
         persistent = self.persistentIndexList()
-        matrix = self.matrix
-        self._stage_ids = {s.id for s in matrix.stages} if matrix is not None else set()
-        self._set_rows(self._compute_rows())
+        self._set_rows(new_rows)
         columns = self.columnCount()
         new_indexes = []
         for index in persistent:
@@ -205,71 +235,68 @@ class MatrixModel(QAbstractTableModel):
         """Departments were added, removed or reordered: say exactly which, to keep widths."""
         matrix = self.matrix
         new = list(matrix.departments) if matrix is not None else []
-        old_ids = [d.id for d in self._departments]
         new_ids = [d.id for d in new]
-        if old_ids == new_ids:
-            self._departments = new
-            return
-        added = [i for i, d in enumerate(new_ids) if d not in old_ids]
-        removed = [i for i, d in enumerate(old_ids) if d not in new_ids]
-        if len(added) == 1 and not removed and len(new_ids) == len(old_ids) + 1:
-            column = added[0] + 1
-            self.beginInsertColumns(QModelIndex(), column, column)
-            self._departments = new
-            self.endInsertColumns()
-        elif len(removed) == 1 and not added and len(new_ids) == len(old_ids) - 1:
-            column = removed[0] + 1
-            self.beginRemoveColumns(QModelIndex(), column, column)
-            self._departments = new
-            self.endRemoveColumns()
-        elif not added and not removed:
-            self.layoutAboutToBeChanged.emit()
-            persistent = self.persistentIndexList()
-            position = {d: i + 1 for i, d in enumerate(new_ids)}
-            new_indexes = []
-            for index in persistent:
-                col = index.column()
-                if col == NAME_COLUMN:
-                    new_indexes.append(index)
-                else:
-                    new_col = position[old_ids[col - 1]]
-                    new_indexes.append(self.index(index.row(), new_col))
-            self._departments = new
-            self.changePersistentIndexList(persistent, new_indexes)
-            self.layoutChanged.emit()
-            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 1, len(new))
-        else:
-            self.reload()
-
-    def _on_change(self, change: Change) -> None:
-        kind = change.kind
-        if kind == "reset":
+        by_id = {d.id: d for d in new}
+        steps = list_edits([d.id for d in self._departments], new_ids)
+        if steps is None:
             self.reload()
             return
-        if kind == "departments" or (kind == "properties" and change.structure):
-            if change.structure:
-                self._columns_changed()
+        root = _ROOT
+        for step in steps:
+            departments = list(self._departments)
+            if isinstance(step, Remove):
+                self.beginRemoveColumns(root, step.first + 1, step.last + 1)
+                del departments[step.first:step.last + 1]
+                self._departments = departments
+                self.endRemoveColumns()
+            elif isinstance(step, Move):
+                self.beginMoveColumns(root, step.first + 1, step.last + 1, root,
+                                      step.destination + 1)
+                run = departments[step.first:step.last + 1]
+                del departments[step.first:step.last + 1]
+                departments[step.destination:step.destination] = run
+                self._departments = departments
+                self.endMoveColumns()
             else:
-                self._departments = list(self.matrix.departments) if self.matrix else []
-                self.headerDataChanged.emit(Qt.Orientation.Horizontal, 1, len(self._departments))
-            # Deleting a department changes roles (and findings) of many rows.
-            self._refresh_all_cells()
-            if self.row_filter.depends_on_cells and change.structure:
-                self._relayout()
+                self.beginInsertColumns(root, step.first + 1, step.first + len(step.keys))
+                departments[step.first:step.first] = [by_id[k] for k in step.keys]  # type: ignore[index]
+                self._departments = departments
+                self.endInsertColumns()
+        self._departments = new  # the same ids in the same order, as the matrix holds them now
+
+    def _on_change(self, change: MatrixChange) -> None:
+        matrix = self.matrix
+        if matrix is None:
             return
-        if change.structure or (kind == "cells" and self.row_filter.depends_on_cells) or (
-                kind == "touchpoints" and self.row_filter.text.strip()):
+        if change.everything:
+            self.reload()
+            return
+        if change.columns_changed:
+            self._columns_changed()
+            if (self.highlight_department_id is not None
+                    and not matrix.has_department(self.highlight_department_id)):
+                self.highlight_department_id = None
+        if change.departments:
+            self._departments = list(matrix.departments)
+            for dept_id in change.departments:
+                column = self.column_of_department(dept_id)
+                if column is not None:
+                    self.headerDataChanged.emit(Qt.Orientation.Horizontal, column, column)
+        flt = self.row_filter
+        if (change.rows_changed or (change.roles_changed and flt.depends_on_cells)
+                or (change.touchpoints and flt.text.strip())):
             self._relayout()
-        if kind in {"cells", "touchpoints"}:
-            self._refresh_touchpoints(change.touchpoint_ids)
-        elif kind == "stages":
-            for stage_id in change.stage_ids:
-                row = self._row_of.get(stage_id)
-                if row is not None:
-                    self.dataChanged.emit(self.index(row, 0),
-                                          self.index(row, self.columnCount() - 1))
-        elif kind == "properties":
-            self._refresh_all_cells()
+        if change.focus_changed:
+            self._refresh_all_cells()  # every row's "focus has no role" marker
+            return
+        self._refresh_touchpoints(change.touched_touchpoints())
+        for stage_id in change.stages:
+            row = self._row_of.get(stage_id)
+            if row is not None:
+                self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
+        if change.departments_removed or change.departments_inserted:
+            # Stage headings count roles; the name column's markers follow the findings.
+            self._refresh_stage_rows()
 
     def _refresh_touchpoints(self, touchpoint_ids: frozenset[int]) -> None:
         rows = [self._row_of[t] for t in touchpoint_ids if t in self._row_of]
@@ -281,6 +308,13 @@ class MatrixModel(QAbstractTableModel):
             return
         for row in rows:
             self.dataChanged.emit(self.index(row, 0), self.index(row, last_column))
+
+    def _refresh_stage_rows(self) -> None:
+        last_column = self.columnCount() - 1
+        for stage_id in self._stage_ids:
+            row = self._row_of.get(stage_id)
+            if row is not None:
+                self.dataChanged.emit(self.index(row, 0), self.index(row, last_column))
 
     def _refresh_all_cells(self) -> None:
         if self._rows:

@@ -27,7 +27,7 @@ from cxmatrix.ui import commands
 from cxmatrix.ui.session import Session
 
 if TYPE_CHECKING:
-    from cxmatrix.store import Change
+    from cxmatrix.domain.changes import MatrixChange
 
 
 class _CommitOnFocusOut(QObject):
@@ -194,9 +194,10 @@ class DetailsPanel(QWidget):
         finally:
             self._loading = False
 
-    def _on_change(self, change: Change) -> None:
-        if change.kind in ("reset", "stages", "departments") or (
-                self.touchpoint_id is not None and self.touchpoint_id in change.touchpoint_ids):
+    def _on_change(self, change: MatrixChange) -> None:
+        if change.rows_changed or change.columns_changed or change.names_changed or (
+                self.touchpoint_id is not None
+                and self.touchpoint_id in change.touched_touchpoints()):
             self._load()
 
     # ---- committing -----------------------------------------------------------------------

@@ -46,7 +46,7 @@ from cxmatrix.ui.grid.delegates import draw_marker
 from cxmatrix.ui.session import Session
 
 if TYPE_CHECKING:
-    from cxmatrix.store import Change
+    from cxmatrix.domain.changes import MatrixChange
 
 _ROOT = QModelIndex()  # the invalid index: the root of a model
 
@@ -188,15 +188,16 @@ class FindingsModel(QAbstractTableModel):
                 self._keys[severity] = [self._key(f) for f in self._items[severity]]
         self.endResetModel()
 
-    def _on_change(self, change: Change) -> None:
-        small = len(change.touchpoint_ids) <= INCREMENTAL_LIMIT
-        if small and (change.kind == "cells"
-                      or (change.kind == "touchpoints" and not change.structure)):
-            self._update_touchpoints(change.touchpoint_ids)
-        elif change.kind in ("properties", "stages") and not change.structure:
-            return
-        else:
+    def _on_change(self, change: MatrixChange) -> None:
+        touched = change.touched_touchpoints()
+        if change.structure or change.focus_changed or len(touched) > INCREMENTAL_LIMIT:
             self.rebuild()
+            return
+        if touched:
+            self._update_touchpoints(touched)
+        if change.departments and self.rowCount():
+            # Messages name departments as they are called now: show the new names.
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, 0))
 
     def _update_touchpoints(self, touchpoint_ids: frozenset[int]) -> None:
         document = self.session.document

@@ -40,7 +40,7 @@ from cxmatrix.domain.roles import Role
 from cxmatrix.ui.session import Session
 
 if TYPE_CHECKING:
-    from cxmatrix.store import Change
+    from cxmatrix.domain.changes import MatrixChange
 
 _ROOT = QModelIndex()  # the invalid index: the root of a model
 
@@ -211,20 +211,18 @@ class LensPanel(QWidget):
         self.refresh()
         self.department_changed.emit(self.department_id())
 
-    def _on_change(self, change: Change) -> None:
-        if change.kind in ("departments", "reset") or (
-                change.kind == "properties" and change.structure):
+    def _on_change(self, change: MatrixChange) -> None:
+        if change.columns_changed or change.departments or change.focus_changed:
             before = self.department_id()
             self._fill_chooser(before)
             if self.department_id() != before:
                 self.department_changed.emit(self.department_id())
-        if change.kind == "cells" or (change.kind == "touchpoints" and not change.structure):
-            if self._pending is not None:
-                self._pending.update(change.touchpoint_ids)
-                if len(self._pending) > INCREMENTAL_LIMIT:
-                    self._pending = None  # one recomputation beats many row moves
-        else:
-            self._pending = None
+        if change.structure or change.names_changed or change.focus_changed:
+            self._pending = None  # lists in a new order, or headings with new names
+        elif self._pending is not None:
+            self._pending.update(change.touched_touchpoints())
+            if len(self._pending) > INCREMENTAL_LIMIT:
+                self._pending = None  # one recomputation beats many row moves
         if self.isVisible():
             self._refresh_timer.start()
 

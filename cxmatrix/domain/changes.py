@@ -1,0 +1,101 @@
+"""What an operation changed: one typed record, produced by the domain operation itself.
+
+Every operation of a :class:`~cxmatrix.domain.model.Matrix` describes its effect as a
+:class:`MatrixChange`; the store passes the records of one transaction on, merged, once the
+commit succeeded, and each view refreshes only what the record names: a table model turns
+inserted, removed and moved rows into Qt's begin/end calls, a changed cell into one
+``dataChanged``. Nothing decodes strings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+_NONE: frozenset[int] = frozenset()
+_NO_CELLS: frozenset[tuple[int, int]] = frozenset()
+_NO_NAMES: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class MatrixChange:
+    """The ids of what changed, by kind. Merging two records gives a record of both.
+
+    Content changes name what is still there: ``touchpoints`` whose fields changed, ``cells``
+    (touchpoint id, department id) whose role or note changed, ``stages`` and ``departments``
+    whose names or codes changed, matrix ``properties`` by name. Structure changes name the
+    touchpoints (rows), stages and departments (columns) that were inserted, removed or
+    moved. ``everything`` means the whole content was replaced (a reload, a merge applied as
+    one replacement): a view starts again from the matrix.
+    """
+
+    touchpoints: frozenset[int] = _NONE
+    cells: frozenset[tuple[int, int]] = _NO_CELLS
+    stages: frozenset[int] = _NONE
+    departments: frozenset[int] = _NONE
+    properties: frozenset[str] = _NO_NAMES
+    touchpoints_inserted: frozenset[int] = _NONE
+    touchpoints_removed: frozenset[int] = _NONE
+    touchpoints_moved: frozenset[int] = _NONE
+    stages_inserted: frozenset[int] = _NONE
+    stages_removed: frozenset[int] = _NONE
+    stages_moved: frozenset[int] = _NONE
+    departments_inserted: frozenset[int] = _NONE
+    departments_removed: frozenset[int] = _NONE
+    departments_moved: frozenset[int] = _NONE
+    everything: bool = False
+
+    def merged(self, other: MatrixChange) -> MatrixChange:
+        """One record saying what ``self`` and then ``other`` changed."""
+        if other.is_empty:
+            return self
+        if self.is_empty:
+            return other
+        values = {f.name: getattr(self, f.name) | getattr(other, f.name) for f in fields(self)}
+        return MatrixChange(**values)
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(getattr(self, f.name) for f in fields(self))
+
+    @property
+    def rows_changed(self) -> bool:
+        """Touchpoints or stages were inserted, removed or moved: the grid's rows change."""
+        return bool(self.everything or self.touchpoints_inserted or self.touchpoints_removed
+                    or self.touchpoints_moved or self.stages_inserted or self.stages_removed
+                    or self.stages_moved)
+
+    @property
+    def columns_changed(self) -> bool:
+        """Departments were inserted, removed or moved: the grid's columns change."""
+        return bool(self.everything or self.departments_inserted or self.departments_removed
+                    or self.departments_moved)
+
+    @property
+    def structure(self) -> bool:
+        return self.rows_changed or self.columns_changed
+
+    @property
+    def focus_changed(self) -> bool:
+        return self.everything or "focus_department_id" in self.properties
+
+    @property
+    def roles_changed(self) -> bool:
+        """Some department's role on some touchpoint may differ (counts, lens, findings)."""
+        return bool(self.everything or self.cells or self.touchpoints_inserted
+                    or self.touchpoints_removed or self.departments_inserted
+                    or self.departments_removed)
+
+    @property
+    def names_changed(self) -> bool:
+        """A name shown beside other things changed: a department's, a stage's."""
+        return bool(self.everything or self.departments or self.stages)
+
+    def touched_touchpoints(self) -> frozenset[int]:
+        """Touchpoints whose own row shows something new (fields, cells, a new place)."""
+        cells = frozenset(t for t, _ in self.cells)
+        return (self.touchpoints | cells | self.touchpoints_inserted
+                | self.touchpoints_moved)
+
+
+NO_CHANGE = MatrixChange()
+EVERYTHING = MatrixChange(everything=True)
