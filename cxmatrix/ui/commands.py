@@ -79,7 +79,8 @@ class MatrixCommand(QUndoCommand):
 
     def _guard(self, what: str, action: Callable[[], None]) -> None:
         try:
-            action()
+            with self.session.replaying():
+                action()
         except expected_errors() as error:
             self.session.history_broken(f"{what} of “{self.text()}”", error)
 

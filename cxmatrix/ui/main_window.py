@@ -8,6 +8,7 @@ dock starts tabbed behind the findings), dialogs and menus.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -545,6 +546,8 @@ class MainWindow(QMainWindow):
 
     def _adopt(self, document: Document) -> None:
         self.session.set_document(document)
+        # The first edit would otherwise wait for SQLAlchemy to load on the GUI thread.
+        threading.Thread(target=document.warm_up, daemon=True, name="cxmatrix-warm-up").start()
         settings.add_recent_file(document.path)
         self.welcome.set_recent(settings.recent_files())
         if document.read_only:

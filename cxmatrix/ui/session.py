@@ -8,16 +8,18 @@ it must.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from cxmatrix.domain.changes import NO_CHANGE, MatrixChange
 from cxmatrix.domain.findings import FindingsIndex
 from cxmatrix.domain.model import DomainError, Matrix
 
 if TYPE_CHECKING:  # the store (SQLAlchemy) loads off the GUI thread with the first document
-    from cxmatrix.domain.changes import MatrixChange
     from cxmatrix.store import Document
 
 
@@ -34,11 +36,14 @@ class Session(QObject):
     changed = Signal(object)  # a cxmatrix.domain.changes.MatrixChange
     document_changed = Signal()  # a document was opened, replaced (Save As) or closed
     failed = Signal(str, str)  # title, message: an edit the store or the domain refused
+    # What an undo or redo changed, once it is complete: views show the user where it was.
+    replayed = Signal(object)  # a cxmatrix.domain.changes.MatrixChange
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.document: Document | None = None
         self.undo_stack = QUndoStack(self)
+        self._replay: MatrixChange | None = None
 
     # ---- the document ---------------------------------------------------------------------
 
@@ -94,7 +99,23 @@ class Session(QObject):
         self.set_document(new_document, keep_history=True)
 
     def _on_change(self, change: MatrixChange) -> None:
+        if self._replay is not None:
+            self._replay = self._replay.merged(change)
         self.changed.emit(change)
+
+    @contextlib.contextmanager
+    def replaying(self) -> Iterator[None]:
+        """Around an undo or redo: afterwards ``replayed`` says what it changed."""
+        outer = self._replay is None
+        if outer:
+            self._replay = NO_CHANGE
+        try:
+            yield
+        finally:
+            if outer:
+                change, self._replay = self._replay, None
+                if change is not None and not change.is_empty:
+                    self.replayed.emit(change)
 
     # ---- editing --------------------------------------------------------------------------
 

@@ -32,6 +32,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QAbstractItemView, QFrame, QHeaderView, QTableView, QWidget
 
+from cxmatrix.domain.changes import MatrixChange
 from cxmatrix.domain.roles import Role
 from cxmatrix.ui import commands
 from cxmatrix.ui.grid.delegates import ARROW_WIDTH, NameDelegate
@@ -115,6 +116,7 @@ class MatrixView(QTableView):
         self.session = model.session
         self.setModel(model)
         self.setObjectName("matrixGrid")
+        self.session.replayed.connect(self.show_change)
         self.painter = GridPainter()
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
@@ -356,6 +358,42 @@ class MatrixView(QTableView):
         column = model.column_of_department(department_id) if department_id else None
         self.select_cell(row, column if column is not None else NAME_COLUMN)
         return True
+
+    def show_change(self, change: MatrixChange) -> None:
+        """After an undo or redo: select the cells it changed and bring them into view (rows
+        it removed leave the selection where it was)."""
+        model = self.matrix_model
+        if model.matrix is None or change.everything:
+            return
+        selection = QItemSelection()
+        cells = [(model.row_of(t), model.column_of_department(d)) for t, d in change.cells]
+        for row, column in cells:
+            if row is not None and column is not None:
+                index = model.index(row, column)
+                selection.select(index, index)
+        if selection.isEmpty():
+            rows = [model.row_of(key) for key in (*change.touched_touchpoints(),
+                                                   *change.stages_inserted,
+                                                   *change.stages_moved, *change.stages)]
+            for row in rows:
+                if row is not None:
+                    first, last = model.index(row, 0), model.index(row, model.columnCount() - 1)
+                    selection.select(first, last)
+        if selection.isEmpty():
+            columns = [model.column_of_department(d) for d in (*change.departments_inserted,
+                                                                *change.departments_moved,
+                                                                *change.departments)]
+            for column in columns:
+                if column is not None and model.rowCount():
+                    selection.select(model.index(0, column),
+                                     model.index(model.rowCount() - 1, column))
+        if selection.isEmpty():
+            return
+        first = min(selection.indexes(), key=lambda i: (i.row(), i.column()))
+        selection_model = self.selectionModel()
+        selection_model.setCurrentIndex(first, QItemSelectionModel.SelectionFlag.NoUpdate)
+        selection_model.select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        self.scrollTo(first)
 
     def select_department(self, department_id: int) -> None:
         column = self.matrix_model.column_of_department(department_id)
