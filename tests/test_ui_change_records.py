@@ -198,7 +198,8 @@ while "cxmatrix.store.sql" not in sys.modules and time.monotonic() < deadline:
 print(window.session.document is not None, "cxmatrix.store.sql" in sys.modules, importers)
 """
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          check=False, timeout=120, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+                          check=False, timeout=120,
+                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     assert done.returncode == 0, done.stderr
     opened, loaded, importers = done.stdout.strip().split(" ", 2)
     assert opened == "True" and loaded == "True"
