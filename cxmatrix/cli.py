@@ -97,13 +97,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
 
 
-def load_demo() -> Matrix:
-    from cxmatrix.interchange.json.codec import read
-    from cxmatrix.resources import demo_source
-
-    return read(demo_source()).matrix
-
-
 def _create(output: Path, matrix: Matrix, force: bool) -> None:
     from cxmatrix.store.document import Document
 
@@ -115,7 +108,10 @@ def _create(output: Path, matrix: Matrix, force: bool) -> None:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    matrix = load_demo() if args.demo else Matrix(title=args.title or "Untitled matrix")
+    from cxmatrix.domain.templates import blank_matrix
+    from cxmatrix.interchange.demo import demo_matrix
+
+    matrix = demo_matrix() if args.demo else blank_matrix(args.title or "Untitled matrix")
     if args.title and args.demo:
         matrix.set_properties(title=args.title)
     _create(args.output, matrix, args.force)

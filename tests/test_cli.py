@@ -155,3 +155,18 @@ def test_cxmatrix_command_runs_cli_subcommands(tmp_path: Path) -> None:
                             capture_output=True, text=True, cwd=tmp_path, check=False)
     assert result.returncode == 2
     assert result.stderr.strip() == "cxmatrix: nowhere.cxm: no such file"
+
+
+def test_new_starts_from_the_same_template_as_the_window(tmp_path: Path) -> None:
+    from cxmatrix.domain.model import DEFAULT_STAGES
+    from cxmatrix.store import Document
+    from cxmatrix.ui import files
+
+    output = tmp_path / "blank.cxm"
+    done = subprocess.run([sys.executable, "-m", "cxmatrix", "new", str(output)],
+                          capture_output=True, text=True, check=False, timeout=120)
+    assert done.returncode == 0, done.stderr
+    with Document.open(output, read_only=True) as document:
+        assert [s.name for s in document.matrix.stages] == list(DEFAULT_STAGES)
+        assert document.matrix.content()["stages"] == files.blank_matrix("blank").content()[
+            "stages"]

@@ -10,8 +10,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths
 
-from cxmatrix.domain.model import DEFAULT_STAGES, Matrix
-from cxmatrix.resources import demo_source
+from cxmatrix.domain.templates import blank_matrix
+from cxmatrix.interchange.demo import demo_matrix
+
+__all__ = ["blank_matrix", "demo_matrix"]  # the window's File > New uses them from here
 
 # cxmatrix.store.FILE_SUFFIX, repeated so that importing this module does not load the store
 # (a test checks that the two agree).
@@ -27,12 +29,6 @@ IMPORT_FILTER = ("Spreadsheets and matrices (*.xlsx *.xlsm *.csv *.tsv *.txt *.j
                  "All files (*)")
 IMPORT_SUFFIXES = {".xlsx", ".xlsm", ".csv", ".tsv", ".txt", ".json"}
 DEMO_FILE_NAME = "Corvane demo" + MATRIX_SUFFIX
-
-
-def demo_matrix() -> Matrix:
-    from cxmatrix.interchange.json import codec as json_format
-
-    return json_format.read(demo_source()).matrix
 
 
 def data_folder() -> Path:
@@ -52,13 +48,6 @@ def demo_document_path() -> Path:
     if not path.exists():
         Document.create(path, demo_matrix()).close()
     return path
-
-
-def blank_matrix(title: str = "Untitled matrix") -> Matrix:
-    matrix = Matrix(title=title)
-    for name in DEFAULT_STAGES:
-        matrix.add_stage(name)
-    return matrix
 
 
 def with_suffix(path: str, suffix: str) -> Path:
