@@ -69,6 +69,18 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--page-size", choices=PAGE_SIZES, default="a4", help="PDF page size")
     exp.add_argument("--lens", nargs="+", default=[], metavar="DEPARTMENT",
                      help="add department lens pages to the PDF")
+
+    diff = commands.add_parser(
+        "diff", help="compare two matrices: structure, cells, ownership, findings",
+        description="Compare two matrices. Exit status 0 when they are the same, 1 when "
+                    "they differ, 2 on bad input.")
+    diff.add_argument("old", type=Path, help="the earlier matrix (.cxm or any importable file)")
+    diff.add_argument("new", type=Path, help="the later matrix")
+    diff.add_argument("--match", choices=("name", "id"), default="name",
+                      help="match touchpoints, stages and departments by name (default; two "
+                           "different files) or by id (a copy of the same file: renames and "
+                           "moves are told as such)")
+    diff.add_argument("--json", action="store_true", help="print the comparison as JSON")
     return parser
 
 
@@ -233,4 +245,22 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"new": cmd_new, "check": cmd_check, "import": cmd_import, "export": cmd_export}
+def cmd_diff(args: argparse.Namespace) -> int:
+    from cxmatrix.domain.compare import compare
+
+    comparison = compare(read_matrix(args.old), read_matrix(args.new), match_by=args.match)
+    if args.json:
+        print(json.dumps(comparison.to_dict(), ensure_ascii=False, indent=2))
+    elif comparison.is_empty:
+        print(f"No differences between {args.old.name} and {args.new.name}.")
+    else:
+        counts = ", ".join(f"{count:,} {what}" for what, count in comparison.counts().items()
+                           if count)
+        print(f"{args.old.name} → {args.new.name}: {counts}")
+        for line in comparison.lines():
+            print(f"  {line}")
+    return EXIT_OK if comparison.is_empty else EXIT_FINDINGS
+
+
+COMMANDS = {"new": cmd_new, "check": cmd_check, "import": cmd_import, "export": cmd_export,
+            "diff": cmd_diff}

@@ -170,3 +170,37 @@ def test_new_starts_from_the_same_template_as_the_window(tmp_path: Path) -> None
         assert [s.name for s in document.matrix.stages] == list(DEFAULT_STAGES)
         assert document.matrix.content()["stages"] == files.blank_matrix("blank").content()[
             "stages"]
+
+
+def test_diff_tells_what_changed_between_two_files(tmp_path: Path) -> None:
+    before = tmp_path / "before.json"
+    after = tmp_path / "after.json"
+    assert main(["new", str(tmp_path / "demo.cxm"), "--demo"]) == 0
+    assert main(["export", str(tmp_path / "demo.cxm"), str(before)]) == 0
+    data = json.loads(before.read_text(encoding="utf-8"))
+    first = data["stages"][0]["touchpoints"][0]
+    owner = next(name for name, role in first["roles"].items() if role == "own")
+    other = next(d["name"] for d in data["departments"] if d["name"] != owner)
+    original = dict(first["roles"])
+    first["roles"] = {**{name: role for name, role in original.items()
+                         if name not in (owner, other)}, owner: "influence", other: "own"}
+    data["departments"].append({"name": "Data Office", "code": "DO", "lead": ""})
+    after.write_text(json.dumps(data), encoding="utf-8")
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "cxmatrix", "diff", *args],
+                              capture_output=True, text=True, check=False, timeout=120)
+
+    same = run(str(before), str(before))
+    assert same.returncode == 0 and "No differences" in same.stdout
+    told = run(str(before), str(after))
+    assert told.returncode == 1, told.stderr
+    assert f"{first['name']}: {owner} gives up Own, {other} takes it on" in told.stdout
+    assert "Department Data Office added" in told.stdout
+    as_json = json.loads(run(str(before), str(after), "--json").stdout)
+    assert as_json["counts"]["departments added"] == 1
+    assert as_json["ownership"][0]["new_owners"] == [other]
+    assert {(c["department"], c["old_role"], c["new_role"]) for c in as_json["cells"]} == {
+        (owner, "own", "influence"), (other, original.get(other), "own")}
+    missing = run(str(before), str(tmp_path / "missing.cxm"))
+    assert missing.returncode == 2 and "Traceback" not in missing.stderr

@@ -269,6 +269,11 @@ class Matrix:
 
     # ---- identity -------------------------------------------------------------------------
 
+    @property
+    def next_free_id(self) -> int:
+        """The id new_id() would give next (ids of every kind share one counter)."""
+        return self._next_id
+
     def new_id(self) -> int:
         value = self._next_id
         self._next_id += 1

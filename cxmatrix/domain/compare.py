@@ -1,0 +1,599 @@
+"""Comparing two states of a matrix: what changed in its structure, in every cell, and in who
+owns each touchpoint, told in words.
+
+One engine for every comparison the product makes: two files (matched by name), a file
+against an earlier copy of itself (matched by id, so renames and moves are told as such),
+and later current against target and snapshots. ``compare(old, new)`` gives a
+:class:`Comparison`; ``apply_comparison(old, comparison)`` turns ``old`` into a matrix with the
+content of ``new``, which is how a comparison is known to be complete.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Literal
+
+from cxmatrix.domain.findings import (
+    Finding,
+    department_findings,
+    join_names,
+    touchpoint_findings,
+)
+from cxmatrix.domain.model import (
+    MATRIX_PROPERTIES,
+    TOUCHPOINT_FIELDS,
+    Matrix,
+    Touchpoint,
+    name_key,
+)
+from cxmatrix.domain.roles import Role
+
+Kind = Literal["stage", "touchpoint", "department"]
+What = Literal["added", "removed", "renamed", "moved", "changed"]
+MatchBy = Literal["id", "name"]
+
+
+@dataclass(frozen=True, slots=True)
+class StructureChange:
+    """A stage, touchpoint or department added, removed, renamed, moved or changed.
+
+    ``name`` is the name in the new state (the old one for a removal), ``old_name`` the name
+    before a rename; ``detail`` says more in words ("from Onboarding to Adoption",
+    "metric: NPS → CSAT").
+    """
+
+    kind: Kind
+    what: What
+    name: str
+    old_name: str = ""
+    detail: str = ""
+
+    def describe(self) -> str:
+        if self.what == "renamed":
+            return f"{self.kind.capitalize()} {self.old_name} renamed to {self.name}"
+        text = f"{self.kind.capitalize()} {self.name} {self.what}"
+        return f"{text} ({self.detail})" if self.detail else text
+
+
+@dataclass(frozen=True, slots=True)
+class CellChange:
+    """One cell whose role or note differs; names as in the new state where it exists."""
+
+    touchpoint: str
+    department: str
+    old_role: Role | None
+    new_role: Role | None
+    old_note: str = ""
+    new_note: str = ""
+    stage: str = ""
+
+    def describe(self) -> str:
+        def letter(role: Role | None) -> str:
+            return role.label if role is not None else "no role"
+
+        parts = []
+        if self.old_role is not self.new_role:
+            parts.append(f"{letter(self.old_role)} → {letter(self.new_role)}")
+        if self.old_note != self.new_note:
+            parts.append("note changed" if self.old_note and self.new_note else
+                         "note added" if self.new_note else "note removed")
+        return f"{self.touchpoint} · {self.department}: {', '.join(parts)}"
+
+
+@dataclass(frozen=True, slots=True)
+class OwnershipChange:
+    """What happened to one touchpoint's ownership, in words."""
+
+    touchpoint: str
+    old_owners: tuple[str, ...]
+    new_owners: tuple[str, ...]
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class FindingKey:
+    """A finding as it is recognised in the other state: its code, its touchpoint and its
+    departments, by matched ids; the names and the message are for showing."""
+
+    code: str
+    anchor: tuple[str, int]  # ("touchpoint", id) or ("department", id), ids of the new state
+    departments: frozenset[int]
+    touchpoint: str = field(compare=False, default="")
+    message: str = field(compare=False, default="")
+
+
+@dataclass
+class Comparison:
+    """Everything that differs between two states, and what it means."""
+
+    match_by: MatchBy
+    properties: dict[str, tuple[object, object]] = field(default_factory=dict)
+    structure: list[StructureChange] = field(default_factory=list)
+    cells: list[CellChange] = field(default_factory=list)
+    ownership: list[OwnershipChange] = field(default_factory=list)
+    findings_fixed: list[FindingKey] = field(default_factory=list)
+    findings_new: list[FindingKey] = field(default_factory=list)
+    # The new state, as far as apply_comparison needs it (not shown to people).
+    _target: Matrix | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.properties or self.structure or self.cells)
+
+    def counts(self) -> dict[str, int]:
+        by_what = Counter(f"{c.kind}s {c.what}" for c in self.structure)
+        return {**dict(sorted(by_what.items())), "cells changed": len(self.cells),
+                "ownership changes": len(self.ownership),
+                "findings fixed": len(self.findings_fixed),
+                "findings new": len(self.findings_new)}
+
+    def lines(self) -> list[str]:
+        """The comparison for people, one line each (the CLI prints these)."""
+        lines = [f"{key.replace('_', ' ').capitalize()}: {old!r} → {new!r}"
+                 for key, (old, new) in self.properties.items()]
+        lines.extend(change.describe() for change in self.structure)
+        lines.extend(f"{change.touchpoint}: {change.text}" for change in self.ownership)
+        lines.extend(change.describe() for change in self.cells)
+        lines.extend(f"Fixed: {f.touchpoint + ': ' if f.touchpoint else ''}{f.message}"
+                     for f in self.findings_fixed)
+        lines.extend(f"New: {f.touchpoint + ': ' if f.touchpoint else ''}{f.message}"
+                     for f in self.findings_new)
+        return lines
+
+    def to_dict(self) -> dict[str, object]:
+        """The documented JSON form of a comparison (README, "cxmatrix diff")."""
+        def role(value: Role | None) -> str | None:
+            return value.value if value is not None else None
+
+        return {
+            "match_by": self.match_by,
+            "counts": self.counts(),
+            "properties": {k: {"old": o, "new": n} for k, (o, n) in self.properties.items()},
+            "structure": [{"kind": c.kind, "what": c.what, "name": c.name,
+                           "old_name": c.old_name, "detail": c.detail}
+                          for c in self.structure],
+            "cells": [{"stage": c.stage, "touchpoint": c.touchpoint,
+                       "department": c.department, "old_role": role(c.old_role),
+                       "new_role": role(c.new_role), "old_note": c.old_note,
+                       "new_note": c.new_note} for c in self.cells],
+            "ownership": [{"touchpoint": c.touchpoint, "old_owners": list(c.old_owners),
+                           "new_owners": list(c.new_owners), "text": c.text}
+                          for c in self.ownership],
+            "findings_fixed": [_finding_dict(f) for f in self.findings_fixed],
+            "findings_new": [_finding_dict(f) for f in self.findings_new],
+        }
+
+
+def _finding_dict(key: FindingKey) -> dict[str, object]:
+    return {"code": key.code, "touchpoint": key.touchpoint, "message": key.message}
+
+
+# ---- matching ------------------------------------------------------------------------------
+
+
+@dataclass
+class _Matching:
+    """Old id -> new id, for stages, departments and touchpoints."""
+
+    stages: dict[int, int]
+    departments: dict[int, int]
+    touchpoints: dict[int, int]
+
+
+def _match_by_id(old: Matrix, new: Matrix) -> _Matching:
+    return _Matching(
+        stages={s.id: s.id for s in old.stages if _has_stage(new, s.id)},
+        departments={d.id: d.id for d in old.departments if new.has_department(d.id)},
+        touchpoints={t.id: t.id for t in old.iter_touchpoints() if new.has_touchpoint(t.id)})
+
+
+def _has_stage(matrix: Matrix, stage_id: int) -> bool:
+    return any(s.id == stage_id for s in matrix.stages)
+
+
+def _match_by_name(old: Matrix, new: Matrix) -> _Matching:
+    stages = _pair_names([(s.id, s.name) for s in old.stages],
+                         [(s.id, s.name) for s in new.stages])
+    departments = _pair_names([(d.id, d.name) for d in old.departments],
+                              [(d.id, d.name) for d in new.departments])
+    # Touchpoints: by name within the matched stage first, then by name anywhere.
+    touchpoints: dict[int, int] = {}
+    taken: set[int] = set()
+    new_by_key: dict[str, list[Touchpoint]] = {}
+    for tp in new.iter_touchpoints():
+        new_by_key.setdefault(name_key(tp.name), []).append(tp)
+    old_tps = list(old.iter_touchpoints())
+    for same_stage in (True, False):
+        for tp in old_tps:
+            if tp.id in touchpoints:
+                continue
+            candidates = [c for c in new_by_key.get(name_key(tp.name), ())
+                          if c.id not in taken
+                          and (not same_stage or stages.get(tp.stage_id) == c.stage_id)]
+            if candidates:
+                touchpoints[tp.id] = candidates[0].id
+                taken.add(candidates[0].id)
+    return _Matching(stages, departments, touchpoints)
+
+
+def _pair_names(old: list[tuple[int, str]], new: list[tuple[int, str]]) -> dict[int, int]:
+    by_key = {name_key(name): key for key, name in new}
+    return {key: by_key[name_key(name)] for key, name in old if name_key(name) in by_key}
+
+
+# ---- comparing -----------------------------------------------------------------------------
+
+
+def compare(old: Matrix, new: Matrix, *, match_by: MatchBy = "id") -> Comparison:
+    """What changed from ``old`` to ``new``. Match by id for two states of one matrix (a
+    rename is a rename), by name for two different files."""
+    matching = _match_by_id(old, new) if match_by == "id" else _match_by_name(old, new)
+    result = Comparison(match_by, _target=new)
+    for key in MATRIX_PROPERTIES:
+        if key == "focus_department_id":
+            before = old.focus_department.name if old.focus_department else None
+            after = new.focus_department.name if new.focus_department else None
+            if (before and name_key(before)) != (after and name_key(after)) or (
+                    match_by == "id" and old.focus_department_id != new.focus_department_id):
+                result.properties["focus_department"] = (before, after)
+        elif getattr(old, key) != getattr(new, key):
+            result.properties[key] = (getattr(old, key), getattr(new, key))
+    _compare_stages(old, new, matching, result)
+    _compare_departments(old, new, matching, result)
+    touched = _compare_touchpoints(old, new, matching, result)
+    touched |= _compare_cells(old, new, matching, result)
+    _compare_findings(old, new, matching, touched, "focus_department" in result.properties,
+                      result)
+    return result
+
+
+def _moved(old_order: list[int], new_order: list[int], matched: dict[int, int]) -> set[int]:
+    """Old ids whose place among the matched items differs (matched: old id -> new id)."""
+    kept_new = set(matched.values())
+    old_common = [matched[k] for k in old_order if k in matched]
+    new_common = [k for k in new_order if k in kept_new]
+    if old_common == new_common:
+        return set()
+    position = {k: i for i, k in enumerate(new_common)}
+    # Items on the longest run that kept its order did not move; the others did.
+    stay = _longest_increasing([position[k] for k in old_common])
+    moved_new = {old_common[i] for i in range(len(old_common)) if i not in stay}
+    inverse = {v: k for k, v in matched.items()}
+    return {inverse[k] for k in moved_new}
+
+
+def _longest_increasing(values: list[int]) -> set[int]:
+    """Indexes of one longest strictly increasing subsequence of ``values``."""
+    tails: list[int] = []
+    tail_index: list[int] = []
+    previous = [-1] * len(values)
+    for i, value in enumerate(values):
+        position = bisect.bisect_left(tails, value)
+        if position == len(tails):
+            tails.append(value)
+            tail_index.append(i)
+        else:
+            tails[position] = value
+            tail_index[position] = i
+        previous[i] = tail_index[position - 1] if position else -1
+    result: set[int] = set()
+    index = tail_index[-1] if tail_index else -1
+    while index >= 0:
+        result.add(index)
+        index = previous[index]
+    return result
+
+
+def _compare_stages(old: Matrix, new: Matrix, matching: _Matching, result: Comparison) -> None:
+    old_by_id = {s.id: s for s in old.stages}
+    new_by_id = {s.id: s for s in new.stages}
+    matched = matching.stages
+    kept = set(matched.values())
+    for stage in old.stages:
+        if stage.id not in matched:
+            result.structure.append(StructureChange("stage", "removed", stage.name))
+    for stage in new.stages:
+        if stage.id not in kept:
+            result.structure.append(StructureChange("stage", "added", stage.name))
+    for old_id, new_id in matched.items():
+        if old_by_id[old_id].name != new_by_id[new_id].name:
+            result.structure.append(StructureChange("stage", "renamed", new_by_id[new_id].name,
+                                                    old_by_id[old_id].name))
+    for old_id in _moved([s.id for s in old.stages], [s.id for s in new.stages], matched):
+        result.structure.append(StructureChange("stage", "moved",
+                                                new_by_id[matched[old_id]].name))
+
+
+def _compare_departments(old: Matrix, new: Matrix, matching: _Matching,
+                         result: Comparison) -> None:
+    matched = matching.departments
+    kept = set(matched.values())
+    for dept in old.departments:
+        if dept.id not in matched:
+            result.structure.append(StructureChange("department", "removed", dept.name))
+    for dept in new.departments:
+        if dept.id not in kept:
+            result.structure.append(StructureChange("department", "added", dept.name))
+    for old_id, new_id in matched.items():
+        before, after = old.department(old_id), new.department(new_id)
+        if before.name != after.name:
+            result.structure.append(StructureChange("department", "renamed", after.name,
+                                                    before.name))
+        details = [f"{label}: {getattr(before, key) or '–'} → {getattr(after, key) or '–'}"
+                   for key, label in (("code", "short code"), ("lead", "lead"))
+                   if getattr(before, key) != getattr(after, key)]
+        if details:
+            result.structure.append(StructureChange("department", "changed", after.name,
+                                                    detail="; ".join(details)))
+    for old_id in _moved([d.id for d in old.departments], [d.id for d in new.departments],
+                         matched):
+        result.structure.append(StructureChange("department", "moved",
+                                                new.department(matched[old_id]).name))
+
+
+_FIELD_LABELS = {"category": "category", "channel": "channel", "description": "description",
+                 "peak": "peak moment", "end": "end moment", "metric": "metric",
+                 "notes": "notes"}
+
+
+def _compare_touchpoints(old: Matrix, new: Matrix, matching: _Matching,
+                         result: Comparison) -> set[int]:
+    """Compare the touchpoints themselves; returns the new ids of those whose fields
+    changed (for the findings)."""
+    matched = matching.touchpoints
+    old_stage_names = {s.id: s.name for s in old.stages}
+    new_stage_names = {s.id: s.name for s in new.stages}
+    for tp in old.iter_touchpoints():
+        if tp.id not in matched:
+            result.structure.append(StructureChange("touchpoint", "removed", tp.name,
+                                                    detail=f"in {old_stage_names[tp.stage_id]}"))
+    kept = set(matched.values())
+    for tp in new.iter_touchpoints():
+        if tp.id not in kept:
+            result.structure.append(StructureChange("touchpoint", "added", tp.name,
+                                                    detail=f"in {new_stage_names[tp.stage_id]}"))
+    moved = _moved([t.id for t in old.iter_touchpoints()],
+                   [t.id for t in new.iter_touchpoints()], matched)
+    changed: set[int] = set()
+    stage_match = matching.stages
+    for old_id, new_id in matched.items():
+        before, after = old.touchpoint(old_id), new.touchpoint(new_id)
+        if (before is after or before == after) and old_id not in moved:
+            continue
+        if before.name != after.name:
+            result.structure.append(StructureChange("touchpoint", "renamed", after.name,
+                                                    before.name))
+        stage_changed = stage_match.get(before.stage_id) != after.stage_id
+        if stage_changed:
+            result.structure.append(StructureChange(
+                "touchpoint", "moved", after.name,
+                detail=f"from {old_stage_names[before.stage_id]} to "
+                       f"{new_stage_names[after.stage_id]}"))
+        elif old_id in moved:
+            result.structure.append(StructureChange(
+                "touchpoint", "moved", after.name,
+                detail=f"within {new_stage_names[after.stage_id]}"))
+        details = [_field_change(key, getattr(before, key), getattr(after, key))
+                   for key in TOUCHPOINT_FIELDS
+                   if key != "name" and getattr(before, key) != getattr(after, key)]
+        if details:
+            changed.add(new_id)
+            result.structure.append(StructureChange("touchpoint", "changed", after.name,
+                                                    detail="; ".join(details)))
+    return changed
+
+
+def _field_change(key: str, before: object, after: object) -> str:
+    label = _FIELD_LABELS.get(key, key)
+    if isinstance(before, bool):
+        return f"now a {label}" if after else f"no longer a {label}"
+    if not before:
+        return f"{label} set"
+    if not after:
+        return f"{label} cleared"
+    if len(str(before)) + len(str(after)) <= 60:
+        return f"{label}: {before} → {after}"
+    return f"{label} changed"
+
+
+def _compare_cells(old: Matrix, new: Matrix, matching: _Matching, result: Comparison
+                   ) -> set[int]:
+    """Compare the cells of matched touchpoints; returns the new ids of the touchpoints whose
+    row changed (for the findings)."""
+    dept_old_to_new = matching.departments
+    dept_new_to_old = {v: k for k, v in dept_old_to_new.items()}
+    new_stage_names = {s.id: s.name for s in new.stages}
+    order = {d.id: i for i, d in enumerate(new.departments)}
+    old_notes, new_notes = _notes_by_touchpoint(old), _notes_by_touchpoint(new)
+    touched: set[int] = set()
+    same_ids = all(k == v for k, v in dept_old_to_new.items())
+    for old_tid, new_tid in matching.touchpoints.items():
+        old_row, new_row = old.row_roles(old_tid), new.row_roles(new_tid)
+        tp = new.touchpoint(new_tid)
+        before_notes, after_notes = old_notes.get(old_tid, {}), new_notes.get(new_tid, {})
+        if not before_notes and not after_notes and (
+                old_row == new_row if same_ids else (
+                    len(old_row) == len(new_row)
+                    and all(new_row.get(dept_old_to_new.get(d, -1)) is r
+                            for d, r in old_row.items()))):
+            continue  # the same roles of the same departments
+        touched.add(new_tid)
+        departments = set(dept_new_to_old) & (
+            {dept_old_to_new[d] for d in old_row if d in dept_old_to_new} | set(new_row)
+            | {dept_old_to_new[d] for d in before_notes if d in dept_old_to_new}
+            | set(after_notes))
+        for new_did in sorted(departments, key=order.__getitem__):
+            old_did = dept_new_to_old[new_did]
+            before, after = old_row.get(old_did), new_row.get(new_did)
+            old_note, new_note = before_notes.get(old_did, ""), after_notes.get(new_did, "")
+            if before is not after or old_note != new_note:
+                result.cells.append(CellChange(tp.name, new.department(new_did).name, before,
+                                               after, old_note, new_note,
+                                               new_stage_names[tp.stage_id]))
+        old_owners = _owners(old, old_tid)
+        new_owners = _owners(new, new_tid)
+        if {name_key(n) for n in old_owners} != {name_key(n) for n in new_owners}:
+            result.ownership.append(OwnershipChange(
+                tp.name, old_owners, new_owners, ownership_text(old_owners, new_owners)))
+    # Touchpoints that are new: their owner is news too.
+    matched_new = set(matching.touchpoints.values())
+    for tp in new.iter_touchpoints():
+        if tp.id not in matched_new:
+            touched.add(tp.id)
+            owners = _owners(new, tp.id)
+            if owners:
+                result.ownership.append(OwnershipChange(
+                    tp.name, (), owners, f"new, owned by {join_names(list(owners))}"))
+    return touched
+
+
+def _notes_by_touchpoint(matrix: Matrix) -> dict[int, dict[int, str]]:
+    notes: dict[int, dict[int, str]] = {}
+    for (tid, did), note in matrix.notes.items():
+        notes.setdefault(tid, {})[did] = note
+    return notes
+
+
+def _owners(matrix: Matrix, touchpoint_id: int) -> tuple[str, ...]:
+    return tuple(d.name for d in matrix.owners(touchpoint_id))
+
+
+def ownership_text(old_owners: tuple[str, ...], new_owners: tuple[str, ...]) -> str:
+    """"Support gives up Own, Customer Success takes it on", "gains an owner (Support)"."""
+    old_keys = {name_key(n) for n in old_owners}
+    new_keys = {name_key(n) for n in new_owners}
+    gone = [n for n in old_owners if name_key(n) not in new_keys]
+    came = [n for n in new_owners if name_key(n) not in old_keys]
+    if not old_owners:
+        if len(new_owners) == 1:
+            return f"gains an owner ({new_owners[0]})"
+        return f"gains owners ({join_names(list(new_owners))}): ownership is ambiguous"
+    if not new_owners:
+        owner = "owner" if len(old_owners) == 1 else "owners"
+        return f"loses its {owner} ({join_names(list(old_owners))}): nobody owns it now"
+    if len(old_owners) > 1 and len(new_owners) == 1 and not came:
+        return f"ambiguity removed ({join_names(gone)} no longer {_own(gone)})"
+    if len(old_owners) == 1 and len(new_owners) > 1 and not gone:
+        return f"{join_names(came)} also {_own(came)}: ownership is ambiguous"
+    parts = []
+    if gone:
+        parts.append(f"{join_names(gone)} {'gives' if len(gone) == 1 else 'give'} up Own")
+    if came:
+        verb = "takes" if len(came) == 1 else "take"
+        parts.append(f"{join_names(came)} {verb} it on" if gone else f"{join_names(came)} "
+                     f"{verb} on Own")
+    return ", ".join(parts)
+
+
+def _own(names: list[str]) -> str:
+    return "owns" if len(names) == 1 else "own"
+
+
+def _compare_findings(old: Matrix, new: Matrix, matching: _Matching, touched: set[int],
+                      focus_changed: bool, result: Comparison) -> None:
+    """Findings come from each row alone (and the focus department), so only the rows that
+    changed can have fixed or new findings, unless the focus department changed."""
+    to_new = matching.touchpoints
+    from_new = {v: k for k, v in to_new.items()}
+    dept_to_new = matching.departments
+    if focus_changed:
+        touched = {t.id for t in new.iter_touchpoints()} | set(to_new.values())
+    old_rows = [t for t in (from_new.get(n) for n in touched) if t is not None]
+    old_rows.extend(t for t in (tp.id for tp in old.iter_touchpoints()) if t not in to_new)
+
+    def key(finding: Finding, matrix: Matrix, is_old: bool) -> FindingKey:
+        def dept(d: int) -> int:
+            return dept_to_new.get(d, -d) if is_old else d
+
+        ids = finding.department_ids or (
+            (finding.department_id,) if finding.department_id is not None else ())
+        tid = finding.touchpoint_id
+        if tid is not None:
+            anchor_id = (to_new.get(tid, -tid) if is_old else tid)
+            anchor = ("touchpoint", anchor_id)
+            name = matrix.touchpoint(tid).name
+        else:
+            anchor, name = ("department", dept(finding.department_id or 0)), ""
+        return FindingKey(finding.code, anchor, frozenset(dept(d) for d in ids), name,
+                          finding.message)
+
+    before: dict[FindingKey, None] = {}
+    for tid in old_rows:
+        for finding in touchpoint_findings(old, old.touchpoint(tid)):
+            before.setdefault(key(finding, old, True))
+    for finding in department_findings(old):
+        before.setdefault(key(finding, old, True))
+    after: dict[FindingKey, None] = {}
+    for tid in touched:
+        if new.has_touchpoint(tid):
+            for finding in touchpoint_findings(new, new.touchpoint(tid)):
+                after.setdefault(key(finding, new, False))
+    for finding in department_findings(new):
+        after.setdefault(key(finding, new, False))
+    result.findings_fixed = [k for k in before if k not in after]
+    result.findings_new = [k for k in after if k not in before]
+
+
+# ---- applying ------------------------------------------------------------------------------
+
+
+def apply_comparison(old: Matrix, comparison: Comparison) -> Matrix:
+    """A copy of ``old`` changed by ``comparison`` so that its content equals the compared new
+    state; ids of kept things stay those of ``old``.
+
+    This is what makes a comparison trustworthy: the property tests check that applying
+    compare(A, B) to A gives B.
+    """
+    target = comparison._target
+    if target is None:
+        raise ValueError("this comparison cannot be applied")
+    matching = (_match_by_id(old, target) if comparison.match_by == "id"
+                else _match_by_name(old, target))
+    result = old.copy()
+    result.replace_contents(_rebuilt_with_old_ids(old, target, matching))
+    return result
+
+
+def _rebuilt_with_old_ids(old: Matrix, new: Matrix, matching: _Matching) -> Matrix:
+    """``new``'s content, with the ids of ``old`` wherever a thing was matched."""
+    rebuilt = Matrix(title=new.title, organisation=new.organisation,
+                     description=new.description, created=old.created, modified=new.modified)
+    next_id = max(old.next_free_id, new.next_free_id)
+    fresh: dict[tuple[str, int], int] = {}
+
+    def mapped(kind: str, new_id: int) -> int:
+        nonlocal next_id
+        inverse = inverse_of[kind]
+        if new_id in inverse:
+            return inverse[new_id]
+        if (kind, new_id) not in fresh:
+            fresh[(kind, new_id)] = next_id
+            next_id += 1
+        return fresh[(kind, new_id)]
+
+    inverse_of = {"stage": {v: k for k, v in matching.stages.items()},
+                  "department": {v: k for k, v in matching.departments.items()},
+                  "touchpoint": {v: k for k, v in matching.touchpoints.items()}}
+    for dept in new.departments:
+        rebuilt.add_department(dept.name, dept.code, dept.lead,
+                               department_id=mapped("department", dept.id))
+    for stage in new.stages:
+        stage_id = mapped("stage", stage.id)
+        rebuilt.add_stage(stage.name, stage_id=stage_id)
+        for tp in new.touchpoints_in(stage.id):
+            tid = mapped("touchpoint", tp.id)
+            rebuilt.add_touchpoint(stage_id, tp.name, touchpoint_id=tid,
+                                   category=tp.category, channel=tp.channel,
+                                   description=tp.description, peak=tp.peak, end=tp.end,
+                                   metric=tp.metric, notes=tp.notes)
+            for did, role in new.row_roles(tp.id).items():
+                rebuilt.set_role(tid, mapped("department", did), role)
+    for (t, d), note in new.notes.items():
+        rebuilt.set_note(mapped("touchpoint", t),
+                         mapped("department", d), note)
+    if new.focus_department_id is not None:
+        rebuilt.set_properties(focus_department_id=mapped("department",
+                                                          new.focus_department_id))
+    return rebuilt

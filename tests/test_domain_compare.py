@@ -1,0 +1,165 @@
+"""The comparison engine: structure, cells and ownership in words, findings fixed and new."""
+
+from __future__ import annotations
+
+import random
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from strategies import matrices
+
+from cxmatrix.domain import Matrix, Role
+from cxmatrix.domain.compare import apply_comparison, compare, ownership_text
+from cxmatrix.domain.generate import generate_matrix
+from cxmatrix.domain.model import DomainError
+
+
+def random_edits(matrix: Matrix, rng: random.Random, count: int) -> Matrix:
+    """A copy of ``matrix`` after ``count`` random edits of every kind."""
+    edited = matrix.copy()
+    for number in range(count):
+        departments, stages = list(edited.departments), list(edited.stages)
+        touchpoints = list(edited.iter_touchpoints())
+        choice = rng.randrange(10)
+        try:
+            if choice <= 3 and touchpoints and departments:
+                edited.set_role(rng.choice(touchpoints).id, rng.choice(departments).id,
+                                rng.choice([None, *Role]))
+            elif choice == 4 and stages:
+                edited.add_touchpoint(rng.choice(stages).id, f"New touchpoint {number}",
+                                      metric=rng.choice(["", "NPS"]))
+            elif choice == 5 and touchpoints:
+                edited.delete_touchpoint(rng.choice(touchpoints).id)
+            elif choice == 6 and touchpoints and stages:
+                edited.move_touchpoint(rng.choice(touchpoints).id, rng.choice(stages).id,
+                                       rng.randrange(5))
+            elif choice == 7 and departments:
+                edited.rename_department(rng.choice(departments).id, f"Renamed {number}")
+            elif choice == 8:
+                edited.add_department(f"Department {number}")
+            elif choice == 9 and touchpoints:
+                edited.update_touchpoint(rng.choice(touchpoints).id, peak=rng.random() < 0.5,
+                                         name=f"Touchpoint renamed {number}")
+        except DomainError:
+            continue
+    return edited
+
+
+@given(matrices())
+@settings(max_examples=60, deadline=None, database=None)
+def test_a_matrix_compared_with_itself_has_no_changes(matrix: Matrix) -> None:
+    for match_by in ("id", "name"):
+        comparison = compare(matrix, matrix.copy(), match_by=match_by)  # type: ignore[arg-type]
+        assert comparison.is_empty, comparison.lines()
+        assert not comparison.ownership and not comparison.findings_fixed
+        assert not comparison.findings_new
+
+
+@given(matrices(), st.integers(0, 2**32 - 1), st.integers(1, 25))
+@settings(max_examples=80, deadline=None, database=None)
+def test_applying_a_comparison_gives_the_compared_state(matrix: Matrix, seed: int,
+                                                        count: int) -> None:
+    edited = random_edits(matrix, random.Random(seed), count)
+    comparison = compare(matrix, edited)
+    assert apply_comparison(matrix, comparison).content() == edited.content()
+    assert comparison.is_empty == (matrix.content() == edited.content())
+
+
+@given(matrices(), matrices())
+@settings(max_examples=40, deadline=None, database=None)
+def test_two_different_files_compare_by_name(first: Matrix, second: Matrix) -> None:
+    comparison = compare(first, second, match_by="name")
+    assert apply_comparison(first, comparison).content() == second.content()
+
+
+def demo_pair() -> tuple[Matrix, Matrix]:
+    matrix = Matrix(title="Pair")
+    sales = matrix.add_department("Sales")
+    support = matrix.add_department("Support")
+    cs = matrix.add_department("Customer Success")
+    onboarding = matrix.add_stage("Onboarding")
+    incidents = matrix.add_stage("Incidents")
+    renewal = matrix.add_touchpoint(onboarding.id, "Renewal reminder", metric="NRR")
+    welcome = matrix.add_touchpoint(onboarding.id, "Welcome email")
+    outage = matrix.add_touchpoint(incidents.id, "Outage notification", peak=True)
+    matrix.set_role(renewal.id, support.id, Role.OWN)
+    matrix.set_role(welcome.id, sales.id, Role.OWN)
+    matrix.set_role(welcome.id, cs.id, Role.OWN)
+    matrix.set_role(outage.id, support.id, Role.HANDLE)
+    after = matrix.copy()
+    after.set_role(renewal.id, support.id, Role.INFLUENCE)
+    after.set_role(renewal.id, cs.id, Role.OWN)
+    after.set_role(outage.id, support.id, Role.OWN)
+    after.set_role(welcome.id, sales.id, Role.INFLUENCE)
+    return matrix, after
+
+
+def test_ownership_is_told_in_words() -> None:
+    before, after = demo_pair()
+    comparison = compare(before, after)
+    told = {change.touchpoint: change.text for change in comparison.ownership}
+    assert told == {
+        "Renewal reminder": "Support gives up Own, Customer Success takes it on",
+        "Outage notification": "gains an owner (Support)",
+        "Welcome email": "ambiguity removed (Sales no longer owns)",
+    }
+    assert len(comparison.cells) == 4
+    assert not comparison.structure
+    fixed = {f.code for f in comparison.findings_fixed}
+    assert {"no-owner", "several-owners", "critical-moment-unowned"} <= fixed
+    assert "Renewal reminder: Support gives up Own, Customer Success takes it on" in (
+        comparison.lines())
+    data = comparison.to_dict()
+    assert data["counts"]["cells changed"] == 4  # type: ignore[index]
+    assert data["ownership"][0]["text"]  # type: ignore[index]
+
+
+def test_ownership_texts_for_every_shape() -> None:
+    assert ownership_text(("Support",), ()) == "loses its owner (Support): nobody owns it now"
+    assert ownership_text((), ("A", "B")) == "gains owners (A and B): ownership is ambiguous"
+    assert ownership_text(("A",), ("A", "B")) == "B also owns: ownership is ambiguous"
+    assert ownership_text(("A", "B"), ("C",)) == "A and B give up Own, C takes it on"
+
+
+def test_renames_and_moves_by_id_are_removals_and_additions_by_name() -> None:
+    before, _ = demo_pair()
+    after = before.copy()
+    sales = after.find_department("Sales")
+    assert sales is not None
+    after.rename_department(sales.id, "Revenue")
+    welcome = after.find_touchpoints("Welcome email")[0]
+    incidents = after.find_stage("Incidents")
+    assert incidents is not None
+    after.move_touchpoint(welcome.id, incidents.id, 0)
+    by_id = {(c.kind, c.what) for c in compare(before, after).structure}
+    assert by_id == {("department", "renamed"), ("touchpoint", "moved")}
+    moved = next(c for c in compare(before, after).structure if c.what == "moved")
+    assert moved.detail == "from Onboarding to Incidents"
+    by_name = {(c.kind, c.what) for c in compare(before, after, match_by="name").structure}
+    assert by_name == {("department", "added"), ("department", "removed"),
+                       ("touchpoint", "moved")}
+
+
+def test_empty_matrices_and_everything_new() -> None:
+    empty = Matrix()
+    assert compare(empty, Matrix()).is_empty
+    _, full = demo_pair()
+    comparison = compare(empty, full, match_by="name")
+    kinds = {(c.kind, c.what) for c in comparison.structure}
+    assert kinds == {("department", "added"), ("stage", "added"), ("touchpoint", "added")}
+    assert apply_comparison(empty, comparison).content() == full.content()
+    back = compare(full, empty, match_by="name")
+    assert {c.what for c in back.structure} == {"removed"}
+
+
+def test_a_large_comparison_finds_each_edit() -> None:
+    matrix = generate_matrix(2_000, 30, seed=4)
+    edited = matrix.copy()
+    tps = list(edited.iter_touchpoints())
+    dept = edited.departments[5]
+    for tp in tps[::200]:
+        edited.set_role(tp.id, dept.id,
+                        Role.OWN if edited.role(tp.id, dept.id) is Role.HANDLE else Role.HANDLE)
+    comparison = compare(matrix, edited)
+    assert len(comparison.cells) == len(tps[::200])
+    assert apply_comparison(matrix, comparison).content() == edited.content()
