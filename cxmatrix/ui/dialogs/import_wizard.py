@@ -243,9 +243,21 @@ class TargetDelegate(QStyledItemDelegate):
         editor.setToolTip("The role cells with this code get")
         # Applied once control returns to the event loop: the change rebuilds the table,
         # and with it this editor, which must not go while its own signal runs.
+        place = QPersistentModelIndex(index)
         editor.activated.connect(lambda _i, e=editor: QTimer.singleShot(
-            0, e, lambda: self.commitData.emit(e)))
+            0, e, lambda: self._commit(e, place)))
         return editor
+
+    def _commit(self, editor: QComboBox, place: QPersistentModelIndex) -> None:
+        view = self.parent()
+        # Unless the table was rebuilt meanwhile (the editor then belongs to no row).
+        if isinstance(view, QAbstractItemView) and place.isValid() and (
+                view.indexWidget(QModelIndex(place)) is editor):
+            # The table is rebuilt by this choice and the editor thrown away: it must not
+            # commit again when it loses the focus on its way out.
+            editor.removeEventFilter(self)
+            view.setFocus()
+            self.commitData.emit(editor)
 
     def setEditorData(self, editor: QWidget, index: Index) -> None:
         assert isinstance(editor, QComboBox)
