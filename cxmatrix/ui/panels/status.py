@@ -108,6 +108,7 @@ class StatusNotice(QWidget):
         self.close_button.setToolTip("Dismiss")
         self.close_button.clicked.connect(self.dismiss)
         layout.addWidget(self.close_button)
+        layout.addStretch(1)  # the buttons keep their size, the rest of the bar stays empty
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.dismiss)
