@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint, QRect, QStandardPaths, Qt, QTimer
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QFont, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -347,9 +347,15 @@ def test_fit_to_width_shows_every_department_under_its_short_code(
     matrix = window.session.matrix
     departments = len(matrix.departments)
     assert fully_visible_departments(window) < departments
+    names = window.grid.name_width
     click_menu(qtbot, window, "View", window.fit_action)
     assert window.fit_action.isChecked()
     assert fully_visible_departments(window) == departments
+    header = window.grid.horizontalHeader()
+    bold = QFont(header.font())
+    bold.setBold(True)
+    widest = max(QFontMetrics(bold).horizontalAdvance(d.code) for d in matrix.departments)
+    assert all(header.sectionSize(c) >= widest + 8 for c in range(1, departments + 1))
     model = window.model
     for column, dept in enumerate(matrix.departments, start=1):
         assert model.headerData(column, Qt.Orientation.Horizontal) == dept.code
@@ -365,6 +371,7 @@ def test_fit_to_width_shows_every_department_under_its_short_code(
     assert again.fit_action.isChecked()  # remembered with the file
     click_menu(qtbot, again, "View", again.fit_action)
     assert not again.fit_action.isChecked()
+    assert again.grid.name_width == names  # the room the names lent comes back
     assert again.model.headerData(1, Qt.Orientation.Horizontal) != matrix.departments[0].code
     assert fully_visible_departments(again) < departments
     again.close()

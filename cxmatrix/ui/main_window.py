@@ -796,7 +796,7 @@ class MainWindow(QMainWindow):
         store.setValue("window/geometry", self.saveGeometry())
         store.setValue("window/state", self._editor_state if self._editor_state is not None
                        else self.saveState())
-        store.setValue("grid/name_width", self.grid.name_width)
+        store.setValue("grid/name_width", self.column_widths.unfitted_name_width())
         self.column_widths.save()
         store.sync()
 

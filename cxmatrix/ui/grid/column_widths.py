@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QSettings
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QHeaderView
 
 from cxmatrix.ui.grid.model import NAME_COLUMN, MatrixModel
@@ -28,6 +29,7 @@ VIEW_KEY = "grid/zoom"  # one line per file: "<path>\t<zoom>\t<1 when fitted to 
 MAX_FILES = 30
 MIN_WIDTH = 20
 MIN_FIT_WIDTH = 24  # a role letter still shows
+MIN_FIT_NAME = 200  # the name column lends width to the fitted columns down to this
 
 
 def _load_all() -> dict[str, dict[str, int]]:
@@ -106,6 +108,7 @@ class ColumnWidths(QObject):
         self._departments: list[tuple[int, str]] = []
         self._applying = False
         self.fit = False
+        self._unfitted_name = grid.name_width  # the name column's own width (100% zoom)
         grid.horizontalHeader().sectionResized.connect(self._on_resized)
         grid.zoom_changed.connect(self.apply)
         grid.viewport().installEventFilter(self)
@@ -127,6 +130,9 @@ class ColumnWidths(QObject):
             widths = self.widths  # Save As: the same departments under a new name
         zoom, fit = stored_view(document.path)
         self._path, self.widths, self._departments = document.path, widths, departments
+        if self.fit:
+            self.grid.set_name_width(self._unfitted_name)
+        self._unfitted_name = self.grid.name_width
         self.fit = fit
         self.model.set_short_headers(fit)
         self.grid.set_zoom(zoom)
@@ -135,6 +141,7 @@ class ColumnWidths(QObject):
     def _on_resized(self, column: int, _old: int, new: int) -> None:
         if self._applying or column == NAME_COLUMN:
             if column == NAME_COLUMN and self.fit and not self._applying:
+                self._unfitted_name = round(new / self.grid.zoom)  # the user dragged it
                 self.apply()  # the name column took or gave room: share out the rest
             return
         dept_id = self.model.department_id_at(column)
@@ -150,16 +157,39 @@ class ColumnWidths(QObject):
         """Switch the fit-to-width view on or off."""
         if on == self.fit:
             return
+        if on:
+            self._unfitted_name = self.grid.name_width
         self.fit = on
         self.model.set_short_headers(on)
+        if not on:
+            self.grid.set_name_width(self._unfitted_name)
         self.apply()
+
+    def unfitted_name_width(self) -> int:
+        """The name column's width to remember: its own, not the one fitting lent it."""
+        return self._unfitted_name if self.fit else self.grid.name_width
 
     def fit_width(self) -> int:
         """Each department column's width when fitted: an equal share of the viewport right
-        of the name column."""
+        of the name column. Where the shares are too narrow for the short codes, the name
+        column lends some of its width (down to MIN_FIT_NAME), and gets it back afterwards."""
         count = self.model.columnCount() - 1
-        room = self.grid.viewport().width() - self.grid.columnWidth(NAME_COLUMN)
-        return max(MIN_FIT_WIDTH, room // count) if count > 0 else MIN_FIT_WIDTH
+        if count <= 0:
+            return MIN_FIT_WIDTH
+        grid = self.grid
+        font = QFont(grid.horizontalHeader().font())
+        font.setBold(True)
+        metrics = QFontMetrics(font)
+        codes = [self.model.headerData(c, Qt.Orientation.Horizontal) for c in range(1, count + 1)]
+        needed = max(metrics.horizontalAdvance(str(code or "")) for code in codes) + 10
+        viewport = grid.viewport().width()
+        own = max(1, round(self._unfitted_name * grid.zoom))
+        name = own
+        if (viewport - own) // count < needed:
+            name = min(own, max(round(MIN_FIT_NAME * grid.zoom), viewport - count * needed))
+        if grid.columnWidth(NAME_COLUMN) != name:
+            grid.setColumnWidth(NAME_COLUMN, name)
+        return max(MIN_FIT_WIDTH, (viewport - name) // count)
 
     def apply(self, *_args: object) -> None:
         """Give every department column its remembered width (the default for the rest), at
@@ -167,9 +197,9 @@ class ColumnWidths(QObject):
         header = self.grid.horizontalHeader()
         default = header.defaultSectionSize()
         zoom = self.grid.zoom
-        fitted = self.fit_width() if self.fit else None
         self._applying = True
         try:
+            fitted = self.fit_width() if self.fit else None
             for column in range(1, self.model.columnCount()):
                 if fitted is not None:
                     width = fitted
