@@ -9,7 +9,14 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QFont, QPainter, QPaintEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStatusBar,
+    QToolButton,
+    QWidget,
+)
 
 from cxmatrix.domain.findings import NO_OWNER, SEVERAL_OWNERS
 from cxmatrix.domain.roles import Role, Severity
@@ -129,6 +136,9 @@ class StatusNotice(QWidget):
             button.clicked.connect(lambda _c=False, act=slot: (self.dismiss(), act()))
             self._button_row.addWidget(button)
             self._buttons.append(button)
+        bar = self.parentWidget()
+        if isinstance(bar, QStatusBar):
+            bar.clearMessage()  # a temporary message would hide the notice
         self.show()
         self._timer.start(timeout_ms)
 
