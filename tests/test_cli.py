@@ -118,7 +118,7 @@ def test_import_refuses_to_overwrite(tmp_path: Path, capsys) -> None:
 def test_corrupt_document_exit_2(tmp_path: Path, capsys) -> None:
     (tmp_path / "junk.cxm").write_bytes(b"not a database at all" * 20)
     assert run("check", tmp_path / "junk.cxm") == 2
-    assert "junk.cxm: is not a cxmatrix file" in capsys.readouterr().err
+    assert "junk.cxm is not a cxmatrix file" in capsys.readouterr().err
 
 
 def test_module_entry_point_runs(tmp_path: Path) -> None:

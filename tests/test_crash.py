@@ -107,7 +107,7 @@ def test_force_never_replaces_a_document_open_elsewhere(tmp_path: Path) -> None:
         cli = subprocess.run([sys.executable, "-m", "cxmatrix", "new", str(path), "--force"],
                              cwd=ROOT, capture_output=True, text=True, check=False)
         assert cli.returncode == 2
-        assert "held.cxm: is open in another cxmatrix window" in cli.stderr
+        assert "held.cxm is open in another cxmatrix window" in cli.stderr
     finally:
         holder.communicate("\n", timeout=30)
     assert path.read_bytes() == before

@@ -80,7 +80,7 @@ def test_file_in_read_only_folder_opens_read_only(place: Place) -> None:
     with Document.open(path) as document:
         assert document.read_only
         assert "read-only" in document.read_only_reason
-        with pytest.raises(ReadOnlyDocument, match=r"report\.cxm: is read-only"):
+        with pytest.raises(ReadOnlyDocument, match=r"report\.cxm is read-only"):
             document.set_role(next(document.matrix.iter_touchpoints()).id,
                               document.matrix.departments[0].id, Role.OWN)
         assert document.matrix.touchpoint_count == 12

@@ -47,7 +47,7 @@ def english_locale() -> Iterator[None]:
 
 
 def fill_pdf_dialog(monkeypatch: pytest.MonkeyPatch, *, size: str, check: tuple[str, ...] = (),
-                    uncheck: tuple[str, ...] = (), open_when_done: bool = True) -> None:
+                    uncheck: tuple[str, ...] = ()) -> None:
     def run(dialog: PdfExportDialog) -> int:
         dialog.page_size.setCurrentIndex(dialog.page_size.findData(size))
         for row in range(dialog.departments.count()):
@@ -56,7 +56,6 @@ def fill_pdf_dialog(monkeypatch: pytest.MonkeyPatch, *, size: str, check: tuple[
             if name in check or name in uncheck:
                 item.setCheckState(Qt.CheckState.Checked if name in check
                                    else Qt.CheckState.Unchecked)
-        dialog.open_when_done.setChecked(open_when_done)
         dialog.accept()
         return QDialog.DialogCode.Accepted
 
@@ -66,6 +65,22 @@ def fill_pdf_dialog(monkeypatch: pytest.MonkeyPatch, *, size: str, check: tuple[
 def wait_for_job(qtbot: QtBot, job: Any) -> None:
     assert job is not None
     qtbot.waitUntil(lambda: job.settled, timeout=20_000)
+
+
+def export_finished(qtbot: QtBot, window: Any) -> QMessageBox:
+    """The "Export finished" notice every export shows, once it is on screen."""
+    qtbot.waitUntil(lambda: any(box.isVisible() for box in window.findChildren(
+        QMessageBox, transfer.EXPORT_FINISHED)), timeout=5000)
+    return next(box for box in window.findChildren(QMessageBox, transfer.EXPORT_FINISHED)
+                if box.isVisible())
+
+
+def click_button(qtbot: QtBot, box: QMessageBox, text: str | None) -> None:
+    """Click a button of the notice as a person does (Close when ``text`` is None)."""
+    button = next((b for b in box.buttons() if b.text() == text), None) or box.button(
+        QMessageBox.StandardButton.Close)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not box.isVisible(), timeout=5000)
 
 
 def test_the_pdf_dialog_offers_sizes_lenses_and_a_page_count(qtbot: QtBot, small: Any,
@@ -79,7 +94,6 @@ def test_the_pdf_dialog_offers_sizes_lenses_and_a_page_count(qtbot: QtBot, small
     assert dialog.chosen_page_size() == "a4"
     assert dialog.chosen_lenses() == ("Customer Success",)  # the focus department
     assert dialog.departments.item(1).text() == "Customer Success (focus)"
-    assert dialog.open_when_done.isChecked()
     qtbot.waitUntil(dialog.page_count_ready, timeout=10_000)
     expected = pdf_export.chart_overview(small.session.matrix, "a4")
     qtbot.waitUntil(lambda: dialog.page_count.text().startswith(
@@ -122,6 +136,9 @@ def test_export_as_pdf_writes_the_chosen_size_and_lenses_and_opens_it(
     assert "Small" in text and "Kick-off call" in text
     lens_titles = [line for line in text.splitlines() if line.startswith("Department lens:")]
     assert lens_titles == ["Department lens: Support"]  # the focus was unticked
+    box = export_finished(qtbot, small)
+    assert box.text() == "PDF file report.pdf is ready."
+    click_button(qtbot, box, "&Open")
     assert small.opened == [str(target)]
     assert small.errors == []
     assert QSettings().value("export/last_folder") == str(target.parent)
@@ -132,24 +149,25 @@ def test_a_pdf_can_be_left_closed_and_the_dialog_cancelled(
     monkeypatch.setattr(PdfExportDialog, "exec", lambda _d: QDialog.DialogCode.Rejected)
     assert small.export_file(tmp_path / "never.pdf") is None
     assert not (tmp_path / "never.pdf").exists()
-    fill_pdf_dialog(monkeypatch, size="letter", open_when_done=False)
+    fill_pdf_dialog(monkeypatch, size="letter")
     target = tmp_path / "closed.pdf"
     wait_for_job(qtbot, small.export_file(target))
     page = pypdf.PdfReader(target).pages[0]
     assert [round(float(v)) for v in page.mediabox.upper_right] == [792, 612]
+    click_button(qtbot, export_finished(qtbot, small), None)
     assert small.opened == []
 
 
 def test_a_failed_pdf_export_is_a_message_and_a_cancelled_one_is_silent(
         qtbot: QtBot, small: Any, tmp_path: Path) -> None:
     target = tmp_path / "failed.pdf"
-    options = PdfOptions("a4", ("Nobody",), open_when_done=True)
+    options = PdfOptions("a4", ("Nobody",))
     wait_for_job(qtbot, small.export_file(target, pdf_options=options))
     title, message = small.errors[-1]
     assert title == "Export failed"
     assert "failed.pdf: no department called 'Nobody'" in message
     assert not target.exists()
-    job = small.export_file(target, pdf_options=PdfOptions("a4", (), open_when_done=True))
+    job = small.export_file(target, pdf_options=PdfOptions("a4", ()))
     job.cancel()
     wait_for_job(qtbot, job)
     assert len(small.errors) == 1
@@ -160,16 +178,10 @@ def test_a_failed_pdf_export_is_a_message_and_a_cancelled_one_is_silent(
 @pytest.mark.parametrize(("choice", "opened"), [
     ("&Open", "file"), ("Show in &Folder", "folder"), (None, "nothing")])
 def test_excel_and_csv_exports_offer_to_open_the_result(
-        qtbot: QtBot, small: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        choice: str | None, opened: str) -> None:
-    def click(box: QMessageBox) -> int:
-        wanted = next((b for b in box.buttons() if b.text() == choice), None)
-        (wanted or box.button(QMessageBox.StandardButton.Close)).click()
-        return 0
-
-    monkeypatch.setattr(QMessageBox, "exec", click)
+        qtbot: QtBot, small: Any, tmp_path: Path, choice: str | None, opened: str) -> None:
     target = tmp_path / "matrix.xlsx"
     wait_for_job(qtbot, small.export_file(target))
+    click_button(qtbot, export_finished(qtbot, small), choice)
     expected = {"file": [str(target)], "folder": [str(tmp_path)], "nothing": []}[opened]
     assert small.opened == expected
     workbook = openpyxl.load_workbook(target, read_only=True)
@@ -177,6 +189,7 @@ def test_excel_and_csv_exports_offer_to_open_the_result(
     workbook.close()
     csv_target = tmp_path / "matrix.csv"
     wait_for_job(qtbot, small.export_file(csv_target))
+    click_button(qtbot, export_finished(qtbot, small), choice)
     assert "Kick-off call" in csv_target.read_text(encoding="utf-8-sig")
     assert len(small.opened) == 2 * len(expected)
 

@@ -31,6 +31,6 @@ def reading(path: Path) -> Iterator[None]:
     except FileNotFoundError:
         raise ImportFailed(f"{path}: no such file") from None
     except IsADirectoryError:
-        raise ImportFailed(f"{path}: is a folder, not a file") from None
+        raise ImportFailed(f"{path} is a folder, not a file") from None
     except OSError as error:
-        raise ImportFailed(f"{path}: cannot be read: {error.strerror or error}") from None
+        raise ImportFailed(f"{path} cannot be read: {error.strerror or error}") from None

@@ -22,6 +22,7 @@ from PySide6.QtGui import (
     QKeySequence,
 )
 from PySide6.QtWidgets import (
+    QDialog,
     QDockWidget,
     QFrame,
     QLabel,
@@ -39,13 +40,14 @@ from cxmatrix.domain.model import Matrix
 from cxmatrix.domain.roles import Role
 from cxmatrix.ui import files, settings
 from cxmatrix.ui.grid.column_widths import ColumnWidths
+from cxmatrix.ui.grid.empty_hint import EmptyHint
 from cxmatrix.ui.grid.filter_bar import FilterBar
 from cxmatrix.ui.grid.model import NAME_COLUMN, MatrixModel
 from cxmatrix.ui.grid.view import MatrixView
 from cxmatrix.ui.jobs import BackgroundJob
 from cxmatrix.ui.panels.details import DetailsPanel
 from cxmatrix.ui.panels.findings import FindingsPanel
-from cxmatrix.ui.panels.status import LegendWidget, status_text
+from cxmatrix.ui.panels.status import LegendWidget, StatusNotice, status_text
 from cxmatrix.ui.panels.welcome import WelcomePage
 from cxmatrix.ui.session import Session
 from cxmatrix.ui.settings import default_window_size, dock_width
@@ -54,6 +56,7 @@ from cxmatrix.ui.structure import StructureEditor
 if TYPE_CHECKING:  # the store (SQLAlchemy) loads off the GUI thread with the first document
     from cxmatrix.domain.changes import MatrixChange
     from cxmatrix.store import Document
+    from cxmatrix.ui.dialogs.help import HelpDialog
     from cxmatrix.ui.panels.lens import LensPanel
 
 KEY = QKeySequence.StandardKey
@@ -84,6 +87,7 @@ class MainWindow(QMainWindow):
 
         self.findings_panel = FindingsPanel(self.session, self)
         self._lens_panel: LensPanel | None = None
+        self._help: HelpDialog | None = None
         self.details_panel = DetailsPanel(self.session, self)
         self.findings_dock = self._dock("Findings", "findingsDock", self.findings_panel,
                                         Qt.DockWidgetArea.RightDockWidgetArea)
@@ -116,12 +120,15 @@ class MainWindow(QMainWindow):
                                       "findings dock; Edit > Clear Filters shows them all")
         self.filter_status.setContentsMargins(0, 0, 16, 0)  # apart from the counts
         self.filter_status.hide()
+        self.notice = StatusNotice(self)
         self.statusBar().addWidget(self.legend)
+        self.statusBar().addWidget(self.notice, 1)
         self.statusBar().addPermanentWidget(self.filter_status)
         self.statusBar().addPermanentWidget(self.counts)
 
         self.structure = StructureEditor(self.session, self.model, self.grid, self)
         self.column_widths = ColumnWidths(self.session, self.model, self.grid)
+        self.empty_hint = EmptyHint(self.grid)
         self._create_actions()
         self._create_menus()
         self._connect()
@@ -181,10 +188,9 @@ class MainWindow(QMainWindow):
         a = self._action
         self.new_action = a("&New Matrix…", self.new_blank, KEY.New, name="actionNew",
                             tip="Create an empty matrix file with the usual journey stages")
-        self.new_demo_action = a("New from &Demo…", self.new_from_demo, name="actionNewDemo",
-                                 tip="Create a matrix file from the demo matrix")
-        self.open_demo_action = a("Open the Demo Matrix", self.open_demo,
-                                  name="actionOpenDemo")
+        self.open_demo_action = a("Open the &Demo Matrix", self.open_demo,
+                                  name="actionOpenDemo",
+                                  tip="Open your copy of the demo matrix to try things out")
         self.open_action = a("&Open…", self.open_dialog, KEY.Open, name="actionOpen")
         self.save_as_action = a("Save &As…", self.save_as, KEY.SaveAs, name="actionSaveAs",
                                 tip="Continue in a copy of this matrix under another name")
@@ -271,6 +277,21 @@ class MainWindow(QMainWindow):
                                      name="actionCollapseAll")
         self.expand_all_action = a("E&xpand All Stages", lambda: structure.collapse_all(False),
                                    name="actionExpandAll")
+        self.zoom_in_action = a("Zoom &In", self.grid.zoom_in, KEY.ZoomIn, name="actionZoomIn")
+        self.zoom_out_action = a("Zoom &Out", self.grid.zoom_out, KEY.ZoomOut,
+                                 name="actionZoomOut")
+        self.zoom_reset_action = a("&Actual Size", lambda: self.grid.set_zoom(1.0), "Ctrl+0",
+                                   name="actionZoomReset")
+        for action, extra in ((self.zoom_in_action, ("Ctrl++", "Ctrl+=")),
+                              (self.zoom_out_action, ("Ctrl+-",))):
+            keys = action.shortcuts()  # some themes have no standard zoom keys
+            shown = {k.toString() for k in keys}
+            action.setShortcuts(keys + [QKeySequence(k) for k in extra if k not in shown])
+        self.fit_action = QAction("&Fit Departments to Width", self)
+        self.fit_action.setObjectName("actionFitDepartments")
+        self.fit_action.setStatusTip("Every department in view at once, headed by its short code")
+        self.fit_action.setCheckable(True)
+        self.fit_action.toggled.connect(self.column_widths.set_fit)
         self.go_grid_action = a("Go to the &Grid", self.grid.focus_cells, "Ctrl+1",
                                 name="actionGoGrid")
         self.go_findings_action = a("Go to F&indings", lambda: self._go_to(
@@ -279,13 +300,20 @@ class MainWindow(QMainWindow):
             self.lens_dock, self.lens_panel.chooser), "Ctrl+3", name="actionGoLens")
         self.go_details_action = a("Go to &Details", lambda: self._go_to(
             self.details_dock, self.details_panel.name), "Ctrl+4", name="actionGoDetails")
+        self.guide_action = a("cxmatrix &Guide", lambda: self.show_help(0), KEY.HelpContents,
+                              name="actionGuide",
+                              tip="The roles, the checks and the markers in the grid")
+        if not self.guide_action.shortcuts():
+            self.guide_action.setShortcut(QKeySequence("F1"))
+        self.shortcuts_action = a("&Keyboard Shortcuts", lambda: self.show_help(1),
+                                  "Ctrl+/", name="actionShortcuts")
         self.about_action = a("&About cxmatrix", self.about, name="actionAbout")
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
 
     def _create_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        file_menu.addActions([self.new_action, self.new_demo_action, self.open_action])
+        file_menu.addActions([self.new_action, self.open_action])
         self.recent_menu = file_menu.addMenu("Open &Recent")
         self.recent_menu.setObjectName("recentMenu")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
@@ -319,6 +347,9 @@ class MainWindow(QMainWindow):
         matrix_menu.addAction(self.properties_action)
 
         view_menu = bar.addMenu("&View")
+        view_menu.addActions([self.zoom_in_action, self.zoom_out_action,
+                              self.zoom_reset_action, self.fit_action])
+        view_menu.addSeparator()
         view_menu.addActions([self.collapse_all_action, self.expand_all_action])
         view_menu.addSeparator()
         view_menu.addActions([self.go_grid_action, self.go_findings_action,
@@ -327,11 +358,14 @@ class MainWindow(QMainWindow):
         for dock in (self.findings_dock, self.lens_dock, self.details_dock):
             view_menu.addAction(dock.toggleViewAction())
         help_menu = bar.addMenu("&Help")
+        help_menu.addActions([self.guide_action, self.shortcuts_action])
+        help_menu.addSeparator()
         help_menu.addAction(self.about_action)
         self.document_actions = [
             self.save_as_action, self.export_action, self.export_pdf_action, self.close_action,
             self.copy_action, self.find_action, self.clear_filters_action, self.collapse_all_action,
-            self.expand_all_action, self.go_grid_action, self.go_findings_action,
+            self.expand_all_action, self.zoom_in_action, self.zoom_out_action,
+            self.zoom_reset_action, self.fit_action, self.go_grid_action, self.go_findings_action,
             self.go_lens_action, self.go_details_action]
         self.edit_actions = [
             self.paste_action, *self.role_actions.values(), self.cycle_action,
@@ -356,9 +390,14 @@ class MainWindow(QMainWindow):
         self.grid.header_menu.connect(self._header_menu)
         self.grid.header_double_clicked.connect(self.structure.edit_department_at)
         self.grid.delete_rows_requested.connect(self.structure.delete_rows)
+        self.structure.deleted.connect(self.notify_undoable)
         self.welcome.open_requested.connect(self.open_dialog)
         self.welcome.new_requested.connect(self.new_blank)
         self.welcome.demo_requested.connect(self.open_demo)
+        self.welcome.import_requested.connect(self.import_file)
+        self.empty_hint.add_department_requested.connect(self.add_department_action.trigger)
+        self.empty_hint.add_touchpoint_requested.connect(self._add_first_touchpoint)
+        self.empty_hint.import_requested.connect(self.import_action.trigger)
         self.welcome.recent_requested.connect(self.open_path)
         for signal in (self.model.modelReset, self.model.layoutChanged,
                        self.model.rowsInserted, self.model.rowsRemoved):
@@ -376,6 +415,7 @@ class MainWindow(QMainWindow):
         self._update_enabled()
         self._update_status()
         self._highlight_focus()
+        self.fit_action.setChecked(self.column_widths.fit)
         if document is not None and self.model.rowCount() > 0:
             first = min(1, self.model.rowCount() - 1)
             self.grid.setCurrentIndex(self.model.index(first, NAME_COLUMN))
@@ -389,6 +429,12 @@ class MainWindow(QMainWindow):
             self._update_title()
         if change.focus_changed or change.columns_changed or change.departments:
             self._highlight_focus()
+
+    def _add_first_touchpoint(self) -> None:
+        """From the empty grid's hint: the first touchpoint goes into the first stage."""
+        if self.model.rowCount() and self.model.matrix and not self.model.matrix.touchpoint_count:
+            self.grid.select_cell(0, NAME_COLUMN)
+        self.add_touchpoint_action.trigger()
 
     def _update_title(self) -> None:
         document = self.session.document
@@ -445,6 +491,35 @@ class MainWindow(QMainWindow):
         from PySide6.QtWidgets import QMessageBox
 
         QMessageBox.warning(self, title, message)
+
+    def notify_undoable(self, text: str) -> None:
+        """Say what an edit did, with an Undo button that undoes that edit (and only it: the
+        notice goes once anything else is done or undone)."""
+        stack = self.session.undo_stack
+        index = stack.index()
+
+        def undo() -> None:
+            if stack.index() == index and stack.canUndo():
+                stack.undo()
+
+        def follow(now: int) -> None:
+            if now != index:
+                stack.indexChanged.disconnect(follow)
+                if self.notice.generation == shown:
+                    self.notice.dismiss()
+
+        self.notice.show_notice(text, [("&Undo", undo)])
+        shown = self.notice.generation
+        stack.indexChanged.connect(follow)
+
+    def show_help(self, page: int) -> QDialog:
+        """Help > Guide (page 0) or Keyboard Shortcuts (page 1), in one window kept open."""
+        from cxmatrix.ui.dialogs.help import HelpDialog
+
+        if self._help is None:
+            self._help = HelpDialog(self)
+        self._help.show_page(page)
+        return self._help
 
     def about(self) -> str:
         from cxmatrix.ui.identity import show_about
@@ -724,7 +799,7 @@ class MainWindow(QMainWindow):
         store.setValue("window/geometry", self.saveGeometry())
         store.setValue("window/state", self._editor_state if self._editor_state is not None
                        else self.saveState())
-        store.setValue("grid/name_width", self.grid.name_width)
+        store.setValue("grid/name_width", self.column_widths.unfitted_name_width())
         self.column_widths.save()
         store.sync()
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QSize
+from PySide6.QtCore import QSettings, QSize, QStandardPaths
 
 DEFAULT_WINDOW = QSize(1400, 860)
 MAX_RECENT = 10
 RECENT_KEY = "files/recent"
-FOLDER_KEY = "files/last_folder"
+FOLDER_KEY = "files/last_folder"  # where a matrix was last opened or saved
+IMPORT_FOLDER_KEY = "files/last_import_folder"  # where a spreadsheet was last imported from
 EXPORT_FOLDER_KEY = "export/last_folder"
 EXPORT_SUFFIX_KEY = "export/last_suffix"
 
@@ -39,13 +40,30 @@ def clear_recent_files() -> None:
     QSettings().setValue(RECENT_KEY, [])
 
 
+def documents_folder() -> str:
+    """The user's documents folder (the home folder where the desktop names none)."""
+    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return folder or str(Path.home())
+
+
 def last_folder() -> str:
+    """Where matrices were last opened or saved, else the documents folder. Imports do not
+    change it: a spreadsheet's folder may be shared or read-only, no place for a new .cxm."""
     value = QSettings().value(FOLDER_KEY, "")
-    return str(value) if value else str(Path.home())
+    return str(value) if value else documents_folder()
 
 
 def remember_folder(path: str | Path) -> None:
     QSettings().setValue(FOLDER_KEY, str(Path(path).resolve().parent))
+
+
+def last_import_folder() -> str:
+    value = QSettings().value(IMPORT_FOLDER_KEY, "")
+    return str(value) if value else last_folder()
+
+
+def remember_import_folder(path: str | Path) -> None:
+    QSettings().setValue(IMPORT_FOLDER_KEY, str(Path(path).resolve().parent))
 
 
 def last_export_folder() -> str:

@@ -9,7 +9,7 @@ dialogs.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QObject
+from PySide6.QtCore import QItemSelectionModel, QObject, Signal
 from PySide6.QtWidgets import QAbstractItemView, QWidget
 
 from cxmatrix.ui import commands
@@ -19,6 +19,8 @@ from cxmatrix.ui.session import Session
 
 
 class StructureEditor(QObject):
+    deleted = Signal(str)  # what was deleted, in words, after the deletion is done
+
     def __init__(self, session: Session, model: MatrixModel, grid: MatrixView,
                  parent_widget: QWidget) -> None:
         super().__init__(parent_widget)
@@ -109,7 +111,21 @@ class StructureEditor(QObject):
         command = commands.AddDepartment(self.session, name, code, lead, index)
         if not self.session.execute(command):
             return None
+        if command.department_id is not None:
+            self._show_department(command.department_id)
         return command.department_id
+
+    def _show_department(self, department_id: int) -> None:
+        """Select the new department's cell on the current touchpoint (else the first one)
+        and scroll it into view: it may land right of the visible columns."""
+        column = self.model.column_of_department(department_id)
+        rows = self.model.touchpoint_rows()
+        if column is None or not rows:
+            return
+        current = self.grid.currentIndex().row()
+        row = current if current in rows else rows[0]
+        self.grid.select_cell(row, column)
+        self.grid.setFocus()
 
     def edit_department(self, department_id: int | None = None,
                         changes: dict[str, str] | None = None) -> bool:
@@ -144,16 +160,27 @@ class StructureEditor(QObject):
         if not self.session.has_document or self.session.read_only:
             return False
         ids = self.grid.selected_touchpoint_ids()
+        matrix = self.session.matrix
         if ids:
             rows = self.grid.selected_rows()
+            what = (f"touchpoint {matrix.touchpoint(ids[0]).name}" if len(ids) == 1
+                    else f"{len(ids):,} touchpoints")
             ok = self.session.execute(commands.DeleteTouchpoints(self.session, ids))
             if ok and self.model.rowCount():
                 self.grid.select_cell(min(rows[0], self.model.rowCount() - 1), NAME_COLUMN)
+            if ok:
+                self.deleted.emit(f"Deleted {what}.")
             return ok
         stage_id = self.grid.current_stage_id()
         if stage_id is None:
             return False
-        return self.session.execute(commands.DeleteStage(self.session, stage_id))
+        name = matrix.stage(stage_id).name
+        count = len(matrix.stage_touchpoint_ids(stage_id))
+        ok = self.session.execute(commands.DeleteStage(self.session, stage_id))
+        if ok:
+            held = {0: "", 1: " and its touchpoint"}.get(count, f" and its {count:,} touchpoints")
+            self.deleted.emit(f"Deleted stage {name}{held}.")
+        return ok
 
     def delete_department(self, department_id: int | None = None) -> bool:
         dept_id = department_id if department_id is not None else (

@@ -15,7 +15,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
@@ -45,7 +45,6 @@ def _unavailable(window: MainWindow, path: Path, error: ImportError) -> None:
 
 # ---- export ---------------------------------------------------------------------------------
 
-OPENABLE_SUFFIXES = {".xlsx", ".csv"}  # offered to open afterwards (a PDF asks beforehand)
 PDF_MODULE = "cxmatrix.interchange.pdf.export"
 
 
@@ -132,24 +131,19 @@ def export_matrix(window: MainWindow, path: str | Path | None = None, *,
     focus = matrix.focus_department
     options: dict[str, Any] = {"source_name": document.path.name,
                                "lenses": (focus.name,) if focus else ()}
-    open_when_done = False
     if suffix == ".pdf":
         if pdf_options is None:
             pdf_options = ask_pdf_options(window, matrix, target.name)
             if pdf_options is None:
                 return None
         options.update(page_size=pdf_options.page_size, lenses=pdf_options.lenses)
-        open_when_done = pdf_options.open_when_done
 
     def work(progress: Progress) -> None:
         writer(matrix, target, progress=progress, **options)
 
     def done(_result: object) -> None:
         window.statusBar().showMessage(f"Exported to {target}", 8000)
-        if open_when_done:
-            open_file(window, target)
-        elif suffix in OPENABLE_SUFFIXES:
-            offer_to_open(window, target)
+        offer_to_open(window, target)
 
     def failed(error: BaseException) -> None:
         if isinstance(error, InterchangeError | OSError):
@@ -165,40 +159,54 @@ def export_matrix(window: MainWindow, path: str | Path | None = None, *,
 
 
 def open_file(window: MainWindow, path: Path) -> bool:
-    """Open a file in the application the desktop uses for it."""
+    """Open a file in the application the desktop uses for it. Where none is set up (no PDF
+    viewer, a bare test machine) the status bar says so and offers the folder: no error box,
+    since nothing went wrong with the file."""
     if QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
         return True
-    window.statusBar().showMessage(f"No application opened {path.name}.", 8000)
+    kind = FORMAT_NAMES.get(path.suffix.lower(), path.suffix.lstrip(".").upper() or "such")
+    window.notice.show_notice(
+        f"No application on this computer opens {kind} files; {path.name} is in "
+        f"{path.parent}.", [("Show in &Folder", lambda: show_in_folder(window, path))])
     return False
 
 
 def show_in_folder(window: MainWindow, path: Path) -> bool:
     if QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent))):
         return True
-    window.statusBar().showMessage(f"Could not show the folder {path.parent}.", 8000)
+    window.notice.show_notice(f"Could not show the folder {path.parent}; {path.name} is "
+                              "there.", [])
     return False
 
 
-def offer_to_open(window: MainWindow, path: Path) -> str:
-    """After an Excel or CSV export: Open / Show in Folder / Close. Says what was chosen."""
+EXPORT_FINISHED = "exportFinished"  # the notice's object name
+
+
+def offer_to_open(window: MainWindow, path: Path) -> QMessageBox:
+    """After every export: "Export finished" with Open / Show in Folder / Close. The box is
+    window-modal but does not block (``open``), so the export's job finishes meanwhile."""
+    for old in window.findChildren(QMessageBox, EXPORT_FINISHED):
+        old.close()
     kind = FORMAT_NAMES.get(path.suffix.lower(), "The")
     box = QMessageBox(QMessageBox.Icon.Information, "Export finished",
                       f"{kind} file {path.name} is ready.", parent=window)
+    box.setObjectName(EXPORT_FINISHED)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.setInformativeText(f"In {path.parent}")
     open_button = box.addButton("&Open", QMessageBox.ButtonRole.AcceptRole)
     folder_button = box.addButton("Show in &Folder", QMessageBox.ButtonRole.ActionRole)
     box.addButton(QMessageBox.StandardButton.Close)
     box.setDefaultButton(open_button)
-    box.exec()
-    clicked = box.clickedButton()
-    box.deleteLater()
-    if clicked is open_button:
-        open_file(window, path)
-        return "open"
-    if clicked is folder_button:
-        show_in_folder(window, path)
-        return "folder"
-    return "close"
+
+    def clicked(button: object) -> None:
+        if button is open_button:
+            open_file(window, path)
+        elif button is folder_button:
+            show_in_folder(window, path)
+
+    box.buttonClicked.connect(clicked)
+    box.open()
+    return box
 
 
 # ---- import ---------------------------------------------------------------------------------
@@ -208,11 +216,12 @@ def import_into(window: MainWindow, path: str | Path | None = None) -> Backgroun
     """Import a spreadsheet (through the import wizard) or a JSON file, as a new matrix file
     or merged into the open matrix."""
     if path is None:
-        chosen, _filter = QFileDialog.getOpenFileName(window, "Import", settings.last_folder(),
+        chosen, _filter = QFileDialog.getOpenFileName(window, "Import",
+                                                      settings.last_import_folder(),
                                                       files.IMPORT_FILTER)
         if not chosen:
             return None
-        settings.remember_folder(chosen)
+        settings.remember_import_folder(chosen)
         path = chosen
     source = Path(path)
     if source.suffix.lower() in WIZARD_SUFFIXES and (

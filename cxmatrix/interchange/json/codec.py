@@ -192,7 +192,7 @@ def read(path: Path, **_options: object) -> ImportResult:
     except UnicodeDecodeError as error:
         raise ImportFailed(f"{path.name}: not UTF-8 text (byte {error.start})") from None
     except OSError as error:
-        raise ImportFailed(f"{path}: cannot be read: {error.strerror}") from None
+        raise ImportFailed(f"{path} cannot be read: {error.strerror}") from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:

@@ -16,11 +16,12 @@ to merge, and ``merge_plan`` (when merging) the changes to apply as one undoable
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -82,6 +83,19 @@ LIST_MAPPING_TITLE = "Role columns and the role each gives the departments named
 
 def _target_label(target: Target | None) -> str:
     return next(label for label, value in TARGET_CHOICES if value is target)
+
+
+# The dry run's report speaks of a done import; before anything is created, it is to come.
+_FUTURE = (("Created ", "Will create "), ("Cells imported:", "Cells to import:"),
+           ("Notes taken:", "Notes to take:"), ("Skipped ", "Will skip "),
+           ("Left out ", "Will leave out "))
+
+
+def _future_tense(line: str) -> str:
+    for past, future in _FUTURE:
+        if line.startswith(past):
+            return future + line[len(past):]
+    return line
 
 
 class _InspectionModel(QAbstractTableModel):
@@ -217,13 +231,33 @@ class MappingModel(_InspectionModel):
 
 
 class TargetDelegate(QStyledItemDelegate):
-    """Edits a mapping's role with a combo box."""
+    """A mapping's role as a drop-down that is always shown (the view opens it as a
+    persistent editor on every row), so it is plain that each row can be changed. A choice
+    applies as soon as it is made."""
 
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem,
                      index: Index) -> QWidget:
         editor = QComboBox(parent)
+        editor.setObjectName("mappingTarget")
         editor.addItems([label for label, _ in TARGET_CHOICES])
+        editor.setToolTip("The role cells with this code get")
+        # Applied once control returns to the event loop: the change rebuilds the table,
+        # and with it this editor, which must not go while its own signal runs.
+        place = QPersistentModelIndex(index)
+        editor.activated.connect(lambda _i, e=editor: QTimer.singleShot(
+            0, e, lambda: self._commit(e, place)))
         return editor
+
+    def _commit(self, editor: QComboBox, place: QPersistentModelIndex) -> None:
+        view = self.parent()
+        # Unless the table was rebuilt meanwhile (the editor then belongs to no row).
+        if isinstance(view, QAbstractItemView) and place.isValid() and (
+                view.indexWidget(QModelIndex(place)) is editor):
+            # The table is rebuilt by this choice and the editor thrown away: it must not
+            # commit again when it loses the focus on its way out.
+            editor.removeEventFilter(self)
+            view.setFocus()
+            self.commitData.emit(editor)
 
     def setEditorData(self, editor: QWidget, index: Index) -> None:
         assert isinstance(editor, QComboBox)
@@ -231,7 +265,8 @@ class TargetDelegate(QStyledItemDelegate):
 
     def setModelData(self, editor: QWidget, model: Any, index: Index) -> None:
         assert isinstance(editor, QComboBox)
-        model.setData(index, editor.currentText(), Qt.ItemDataRole.EditRole)
+        if editor.currentText() != index.data(Qt.ItemDataRole.EditRole):
+            model.setData(index, editor.currentText(), Qt.ItemDataRole.EditRole)
 
 
 class ImportWizard(QDialog):
@@ -328,9 +363,10 @@ class ImportWizard(QDialog):
         self.mapping_view.verticalHeader().hide()
         self.mapping_view.horizontalHeader().setSectionResizeMode(
             2, QHeaderView.ResizeMode.Stretch)
-        self.mapping_view.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
+        self.mapping_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.mapping_view.verticalHeader().setDefaultSectionSize(
-            self.fontMetrics().height() + 10)
+            max(self.fontMetrics().height() + 10, QComboBox().sizeHint().height() + 2))
+        self.mapping_model.modelReset.connect(self._open_mapping_editors)
         mapping_layout.addWidget(self.mapping_view)
         self.mapping_note = QLabel(wordWrap=True)
         mapping_layout.addWidget(self.mapping_note)
@@ -435,12 +471,7 @@ class ImportWizard(QDialog):
             self.mapping_model.set_inspection(inspection)
             self.mapping_view.resizeColumnToContents(0)
             self.mapping_view.resizeColumnToContents(1)
-            unknown = sum(1 for use in inspection.codes if use.target is None)
-            self.mapping_note.setText(
-                (inspection.mapping.explanation + " " if inspection.mapping.explanation
-                 else "")
-                + (f"{unknown} code(s) not understood: choose a role for them or they are "
-                   "skipped." if unknown else ""))
+            self.mapping_note.setText(self._mapping_hint(inspection))
             self.skipped_text.setPlainText(self._skipped_lines(inspection))
             self._set_error("")
         finally:
@@ -520,10 +551,36 @@ class ImportWizard(QDialog):
             for column, header, reason in layout.ignored_columns:
                 plain(f"{column_letter(column)}: {header or '(no heading)'}  ({reason})", reason)
 
+    def _open_mapping_editors(self) -> None:
+        for row in range(self.mapping_model.rowCount()):
+            self.mapping_view.openPersistentEditor(self.mapping_model.index(row, 2))
+
+    @staticmethod
+    def _mapping_hint(inspection: Inspection) -> str:
+        """What the mapping does, in words. The preset's explanation ("I is read as
+        Informed") holds only while the codes it names keep the preset's roles; once the
+        user changes them, the hint says what they chose instead."""
+        parts = []
+        edited = {use.display: use.target for use in inspection.codes
+                  if use.key in inspection.mapping_edits}
+        explanation = inspection.mapping.explanation
+        if explanation and not any(re.search(rf"\b{re.escape(code)}\b", explanation)
+                                   for code in edited):
+            parts.append(explanation)
+        if edited:
+            parts.append("Your choices: " + "; ".join(
+                f"{code} is read as {_target_label(target)}" for code, target in edited.items())
+                + ".")
+        unknown = sum(1 for use in inspection.codes if use.target is None)
+        if unknown:
+            parts.append(f"{unknown} code(s) not understood: choose a role for them or they "
+                         "are skipped.")
+        return " ".join(parts)
+
     @staticmethod
     def _skipped_lines(inspection: Inspection) -> str:
         report = inspection.report
-        lines = [line for line in report.lines()[1:]
+        lines = [_future_tense(line) for line in report.lines()[1:]
                  if line.startswith(("Skipped", "Left out", "Column", "Notes", "Created",
                                      "Cells"))]
         if not inspection.dry_run_complete:

@@ -1,4 +1,5 @@
-"""The PDF export options: page size, lens pages, and whether to open the PDF afterwards.
+"""The PDF export options: page size and lens pages. (Opening the PDF afterwards is offered
+by the same "Export finished" notice as every other format, in cxmatrix.ui.transfer.)
 
 The dialog only collects choices (``PdfOptions``); cxmatrix.ui.transfer runs the export. It
 works on a copy of the matrix, so the page count it computes on a worker thread can never
@@ -14,7 +15,6 @@ from dataclasses import dataclass
 from PySide6.QtCore import QLocale, QSettings, Qt, QTimer
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -32,7 +32,6 @@ from cxmatrix.domain.model import Matrix
 from cxmatrix.interchange.pdf import export as pdf_export
 
 PAGE_SIZE_KEY = "export/pdf_page_size"
-OPEN_KEY = "export/pdf_open_when_done"
 COUNT_LIMIT = 5000  # touchpoints above which the page count is not worked out
 POLL_MS = 30
 # Territories (ISO codes) whose paper is US Letter; everywhere else uses A4.
@@ -43,7 +42,6 @@ LETTER_TERRITORIES = {"US", "CA", "MX", "PH", "CL", "CO", "VE", "PR"}
 class PdfOptions:
     page_size: str
     lenses: tuple[str, ...]  # department names, in matrix order
-    open_when_done: bool
 
 
 def default_page_size() -> str:
@@ -53,11 +51,6 @@ def default_page_size() -> str:
         return remembered
     territory = QLocale.territoryToCode(QLocale().territory())
     return "letter" if territory in LETTER_TERRITORIES else "a4"
-
-
-def _open_when_done() -> bool:
-    value = QSettings().value(OPEN_KEY, True)
-    return value not in (False, "false", "0", 0)
 
 
 def page_count_text(overview: pdf_export.ChartOverview) -> str:
@@ -124,10 +117,6 @@ class PdfExportDialog(QDialog):
             self.all_button.setEnabled(False)
             self.none_button.setEnabled(False)
 
-        self.open_when_done = QCheckBox("&Open the PDF when finished", self)
-        self.open_when_done.setObjectName("pdfOpenWhenDone")
-        self.open_when_done.setChecked(_open_when_done())
-
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
         export = buttons.addButton("&Export", QDialogButtonBox.ButtonRole.AcceptRole)
         export.setDefault(True)
@@ -142,7 +131,6 @@ class PdfExportDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(lens_label)
         layout.addLayout(lens_row, 1)
-        layout.addWidget(self.open_when_done)
         layout.addWidget(buttons)
         self.page_size.setFocus()
 
@@ -164,8 +152,7 @@ class PdfExportDialog(QDialog):
                      if item.checkState() == Qt.CheckState.Checked)
 
     def options(self) -> PdfOptions:
-        return PdfOptions(self.chosen_page_size(), self.chosen_lenses(),
-                          self.open_when_done.isChecked())
+        return PdfOptions(self.chosen_page_size(), self.chosen_lenses())
 
     def _check_all(self, on: bool) -> None:
         state = Qt.CheckState.Checked if on else Qt.CheckState.Unchecked
@@ -175,7 +162,6 @@ class PdfExportDialog(QDialog):
     def accept(self) -> None:
         settings = QSettings()
         settings.setValue(PAGE_SIZE_KEY, self.chosen_page_size())
-        settings.setValue(OPEN_KEY, self.open_when_done.isChecked())
         super().accept()
 
     def done(self, result: int) -> None:

@@ -83,10 +83,17 @@ class DepartmentDialog(QDialog):
         self.lead.setObjectName("departmentLead")
         self.lead.setPlaceholderText("optional")
         form = QFormLayout(self)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow("&Name:", self.name)
         form.addRow("Short &code:", self.code)
         form.addRow("&Lead:", self.lead)
         form.addRow(_buttons(self))
+        # Room for a long department name and the whole placeholder of the code field.
+        metrics = self.fontMetrics()
+        for line in (self.name, self.code, self.lead):
+            line.setMinimumWidth(max(metrics.horizontalAdvance("x" * 34),
+                                     metrics.horizontalAdvance(line.placeholderText()) + 24))
+        self.setMinimumWidth(self.sizeHint().width())
 
     def changes(self) -> dict[str, str]:
         values = {"name": self.name.text().strip(), "code": self.code.text().strip(),

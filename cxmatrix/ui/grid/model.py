@@ -107,6 +107,7 @@ class MatrixModel(QAbstractTableModel):
         self.session = session
         self.row_filter = RowFilter()
         self.highlight_department_id: int | None = None
+        self.short_headers = False  # department short codes as headings (fit to width)
         self._rows: list[int] = []  # stage or touchpoint ids, in display order
         self._stage_ids: set[int] = set()
         self._row_of: dict[int, int] = {}
@@ -350,6 +351,14 @@ class MatrixModel(QAbstractTableModel):
     def toggle_collapsed(self, stage_id: int) -> None:
         self.set_collapsed(stage_id, not self.is_collapsed(stage_id))
 
+    def set_short_headers(self, on: bool) -> None:
+        """Head the department columns with their short codes (the full name stays in the
+        tooltip), for the fit-to-width view."""
+        if on != self.short_headers:
+            self.short_headers = on
+            if self.columnCount() > 1:
+                self.headerDataChanged.emit(Qt.Orientation.Horizontal, 1, self.columnCount() - 1)
+
     def set_highlight_department(self, department_id: int | None) -> None:
         if department_id == self.highlight_department_id:
             return
@@ -569,7 +578,7 @@ class MatrixModel(QAbstractTableModel):
         if dept is None:
             return None
         if role == DISPLAY:
-            return header_label(dept.name)
+            return dept.code if self.short_headers else header_label(dept.name)
         if role == TOOLTIP:
             lead = f"\nLead: {dept.lead}" if dept.lead else ""
             focus = ("\nFocus department" if self.matrix is not None

@@ -21,6 +21,7 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import (
+    QFont,
     QGuiApplication,
     QKeyEvent,
     QKeySequence,
@@ -44,6 +45,7 @@ CELL_WIDTH = 76
 NAME_WIDTH = 300
 ROLE_KEYS = {Qt.Key.Key_O: Role.OWN, Qt.Key.Key_I: Role.INFLUENCE, Qt.Key.Key_H: Role.HANDLE}
 MAX_LISTED_PROBLEMS = 8
+ZOOM_LEVELS = (0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.25, 1.4, 1.6, 1.8, 2.0)
 
 
 def _cycle(role: Role | None) -> Role | None:
@@ -109,6 +111,7 @@ class MatrixView(QTableView):
     header_menu = Signal(QPoint, int)  # global position, column
     header_double_clicked = Signal(int)
     delete_rows_requested = Signal()
+    zoom_changed = Signal(float)
 
     def __init__(self, model: MatrixModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -192,6 +195,7 @@ class MatrixView(QTableView):
             signal.connect(self._hide_frozen_columns)
         frozen.show()
         self._hide_frozen_columns()
+        self._init_zoom()
 
     @staticmethod
     def _fixed_rows(view: QTableView) -> None:
@@ -256,13 +260,63 @@ class MatrixView(QTableView):
 
     @property
     def name_width(self) -> int:
-        return self._name_width
+        """The name column's width at 100% zoom."""
+        return round(self._name_width / self._zoom)
 
     def set_name_width(self, width: int) -> None:
-        self._name_width = max(80, width)
+        """Set the name column's width at 100% zoom (it grows and shrinks with the zoom)."""
+        self._name_width = max(40, round(max(80, width) * self._zoom))
         self.setColumnWidth(NAME_COLUMN, self._name_width)
-        self.frozen.setColumnWidth(NAME_COLUMN, width)
+        self.frozen.setColumnWidth(NAME_COLUMN, self._name_width)
         self._update_frozen_geometry()
+
+    # ---- zoom: the grid's font, rows and columns grow and shrink together ------------------
+
+    def _init_zoom(self) -> None:
+        self._zoom = 1.0
+        self._base_font = QFont(self.font())
+        self._base_section = self.horizontalHeader().defaultSectionSize()
+
+    @property
+    def zoom(self) -> float:
+        return self._zoom
+
+    def set_zoom(self, zoom: float) -> None:
+        """Scale the grid's text, row heights and column widths (``zoom`` 1.0 is 100%).
+        Column widths follow through ``zoom_changed`` (ColumnWidths keeps them per file)."""
+        zoom = min(ZOOM_LEVELS[-1], max(ZOOM_LEVELS[0], round(zoom, 2)))
+        if zoom == self._zoom:
+            return
+        base_name = self.name_width
+        self._zoom = zoom
+        font = QFont(self._base_font)
+        if self._base_font.pointSizeF() > 0:
+            font.setPointSizeF(self._base_font.pointSizeF() * zoom)
+        else:
+            font.setPixelSize(max(6, round(self._base_font.pixelSize() * zoom)))
+        row = max(12, round(ROW_HEIGHT * zoom))
+        for view in (self, self.frozen):
+            view.setFont(font)
+            view.horizontalHeader().setFont(font)
+            rows = view.verticalHeader()
+            rows.setMinimumSectionSize(min(row, rows.minimumSectionSize()))
+            rows.setDefaultSectionSize(row)
+            rows.setMinimumSectionSize(row)
+        header = self.horizontalHeader()
+        header.setDefaultSectionSize(max(header.minimumSectionSize(),
+                                         round(self._base_section * zoom)))
+        header.setMinimumHeight(2 * self.fontMetrics().height() + 12)
+        self.set_name_width(base_name)
+        self.zoom_changed.emit(zoom)
+        self.viewport().update()
+        self.frozen.viewport().update()
+
+    def zoom_in(self) -> None:
+        self.set_zoom(next((z for z in ZOOM_LEVELS if z > self._zoom + 0.001), ZOOM_LEVELS[-1]))
+
+    def zoom_out(self) -> None:
+        self.set_zoom(next((z for z in reversed(ZOOM_LEVELS) if z < self._zoom - 0.001),
+                           ZOOM_LEVELS[0]))
 
     # ---- navigation between the two views ---------------------------------------------------
 

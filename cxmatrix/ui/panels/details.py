@@ -112,8 +112,10 @@ class DetailsPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.empty)
-        layout.addWidget(self.touchpoint_box)
+        # The cell's note first: the touchpoint's fields are long, and a note placed below
+        # them fell below the fold of a 900 px screen.
         layout.addWidget(self.cell_box)
+        layout.addWidget(self.touchpoint_box)
         layout.addStretch(1)
 
         self.name.editingFinished.connect(lambda: self._commit("name", self.name.text()))

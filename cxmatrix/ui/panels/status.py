@@ -1,12 +1,22 @@
-"""The status bar's parts: a legend of the three roles and the matrix's counts."""
+"""The status bar's parts: a legend of the three roles, the matrix's counts, and a notice
+that says what just happened with a button or two to act on it ("Deleted stage Onboarding
+and its 7 touchpoints [Undo]", "Exported demo.pdf [Open] [Show in Folder]")."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtCore import QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QFont, QPainter, QPaintEvent
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStatusBar,
+    QToolButton,
+    QWidget,
+)
 
 from cxmatrix.domain.findings import NO_OWNER, SEVERAL_OWNERS
 from cxmatrix.domain.roles import Role, Severity
@@ -75,3 +85,70 @@ class LegendWidget(QWidget):
             painter.setFont(self.font())
             painter.drawText(label, Qt.AlignmentFlag.AlignVCenter, role.label)
         painter.end()
+
+
+NOTICE_MS = 20_000
+
+
+class StatusNotice(QWidget):
+    """A message with buttons in the status bar; it goes away by itself after a while, when
+    one of its buttons is used, or when the user closes it."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("statusNotice")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(12, 0, 0, 0)
+        layout.setSpacing(6)
+        self.label = QLabel(self)
+        self.label.setObjectName("statusNoticeText")
+        layout.addWidget(self.label)
+        self._buttons: list[QPushButton] = []
+        self.generation = 0  # counts the notices shown, so a stale one is not dismissed
+        self._button_row = QHBoxLayout()
+        self._button_row.setSpacing(4)
+        layout.addLayout(self._button_row)
+        self.close_button = QToolButton(self)
+        self.close_button.setObjectName("statusNoticeClose")
+        self.close_button.setText("×")
+        self.close_button.setAutoRaise(True)
+        self.close_button.setToolTip("Dismiss")
+        self.close_button.clicked.connect(self.dismiss)
+        layout.addWidget(self.close_button)
+        layout.addStretch(1)  # the buttons keep their size, the rest of the bar stays empty
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.dismiss)
+        self.hide()
+
+    def show_notice(self, text: str, buttons: list[tuple[str, Callable[[], object]]],
+                    timeout_ms: int = NOTICE_MS) -> None:
+        for button in self._buttons:
+            button.deleteLater()
+        self._buttons = []
+        self.generation += 1
+        self.label.setText(text)
+        for caption, slot in buttons:
+            button = QPushButton(caption, self)
+            button.setObjectName("statusNotice" + "".join(
+                word.capitalize() for word in caption.replace("&", "").split()))
+            button.setAutoDefault(False)
+            button.clicked.connect(lambda _c=False, act=slot: (self.dismiss(), act()))
+            self._button_row.addWidget(button)
+            self._buttons.append(button)
+        bar = self.parentWidget()
+        if isinstance(bar, QStatusBar):
+            bar.clearMessage()  # a temporary message would hide the notice
+        self.show()
+        self._timer.start(timeout_ms)
+
+    def button(self, caption: str) -> QPushButton | None:
+        return next((b for b in self._buttons if b.text().replace("&", "") == caption), None)
+
+    @property
+    def text(self) -> str:
+        return self.label.text() if self.isVisible() else ""
+
+    def dismiss(self) -> None:
+        self._timer.stop()
+        self.hide()

@@ -1,4 +1,5 @@
-"""What the window shows when no matrix is open: open, new, the demo, recent files."""
+"""What the window shows when no matrix is open: open, new, import a spreadsheet, the demo,
+recent files."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ class WelcomePage(QWidget):
     open_requested = Signal()
     new_requested = Signal()
     demo_requested = Signal()
+    import_requested = Signal()
     recent_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -35,9 +37,15 @@ class WelcomePage(QWidget):
         new.setObjectName("welcomeNew")
         open_button = QPushButton("&Open a matrix…", self)
         open_button.setObjectName("welcomeOpen")
+        # Most people arrive with a spreadsheet (a RACI chart, a home-made grid).
+        import_button = QPushButton("&Import a spreadsheet…", self)
+        import_button.setObjectName("welcomeImport")
+        import_button.setToolTip("Read a RACI chart or grid (Excel, CSV) into a new matrix, "
+                                 "with a preview and a code mapping you can change")
         demo.clicked.connect(self.demo_requested)
         new.clicked.connect(self.new_requested)
         open_button.clicked.connect(self.open_requested)
+        import_button.clicked.connect(self.import_requested)
         self.recent = QListWidget(self)
         self.recent.setObjectName("welcomeRecent")
         self.recent.itemActivated.connect(
@@ -48,7 +56,7 @@ class WelcomePage(QWidget):
         column.addWidget(title)
         column.addWidget(self.tagline)
         column.addSpacing(8)
-        for button in (demo, new, open_button):
+        for button in (demo, new, open_button, import_button):
             column.addWidget(button)
         column.addSpacing(12)
         column.addWidget(self.recent_label)
