@@ -2,6 +2,8 @@
 
 Each field commits when editing finishes (Enter or leaving the field), as one undoable
 command naming the field; the form refreshes when the Session says the touchpoint changed.
+``commit_pending`` commits whatever is still being typed, for the window to call before it
+closes, opens another file, imports or exports: what the user typed is never dropped.
 """
 
 from __future__ import annotations
@@ -201,24 +203,66 @@ class DetailsPanel(QWidget):
 
     # ---- committing -----------------------------------------------------------------------
 
-    def _commit(self, field: str, value: object) -> None:
+    def commit_pending(self) -> bool:
+        """Commit every field whose text differs from the touchpoint's (text still being
+        typed has not finished editing yet). False if one was refused (the session has said
+        why); that field keeps the typed text and the keyboard focus."""
+        if self._loading or self.touchpoint_id is None:
+            return True
+        texts = (("name", self.name, self.name.text()),
+                 ("metric", self.metric_edit, self.metric_edit.text()),
+                 ("category", self.category, self.category.currentText()),
+                 ("channel", self.channel, self.channel.currentText()),
+                 ("description", self.description, self.description.toPlainText()),
+                 ("notes", self.notes, self.notes.toPlainText()))
+        for field, widget, text in texts:
+            if not self._commit(field, text, keep_on_failure=True):
+                self._put_back(widget, text)
+                return False
+        note = self.cell_note.toPlainText()
+        if not self._commit_note():
+            self._put_back(self.cell_note, note)
+            return False
+        return True
+
+    def _put_back(self, widget: QWidget, text: str) -> None:
+        """Show the refused text again (a refused edit reloads the form) and focus it."""
+        self._loading = True
+        try:
+            if isinstance(widget, QLineEdit):
+                widget.setText(text)
+            elif isinstance(widget, QComboBox):
+                widget.setCurrentText(text)
+            elif isinstance(widget, QPlainTextEdit):
+                widget.setPlainText(text)
+        finally:
+            self._loading = False
+        widget.setFocus()
+
+    def _commit(self, field: str, value: object, *, keep_on_failure: bool = False) -> bool:
+        """Commit one field's value; False if the edit was refused."""
         document = self.session.document
         tid = self.touchpoint_id
         if self._loading or document is None or tid is None or self.session.read_only:
-            return
+            return True
         if not document.matrix.has_touchpoint(tid):
-            return
+            return True
         current = getattr(document.matrix.touchpoint(tid), field)
+        if value == current:  # untouched (even where the stored text has outer spaces)
+            return True
         if isinstance(value, str):
             value = value.strip()
             if field == "name" and not value:
                 self._load()  # an empty name is refused quietly: put the old one back
-                return
+                return True
         if value == current:
-            return
-        if not self.session.execute(commands.UpdateTouchpoint(self.session, tid,
-                                                              **{field: value})):
+            return True
+        if self.session.execute(commands.UpdateTouchpoint(self.session, tid,
+                                                          **{field: value})):
+            return True
+        if not keep_on_failure:
             self._load()
+        return False
 
     def _move_to_stage(self, _position: int) -> None:
         document = self.session.document
@@ -232,16 +276,17 @@ class DetailsPanel(QWidget):
         if not self.session.execute(commands.MoveTouchpoint(self.session, tid, stage_id, index)):
             self._load()
 
-    def _commit_note(self) -> None:
+    def _commit_note(self) -> bool:
         document = self.session.document
         tid, dept = self.touchpoint_id, self.department_id
         if self._loading or document is None or tid is None or dept is None:
-            return
+            return True
         if self.session.read_only or not document.matrix.has_touchpoint(tid) or (
                 not document.matrix.has_department(dept)):
-            return
-        text = self.cell_note.toPlainText().strip()
-        if text == document.matrix.note(tid, dept):
-            return
-        self.session.execute(commands.SetNote(self.session, tid, dept, text))
+            return True
+        typed = self.cell_note.toPlainText()
+        text = typed.strip()
+        if typed == document.matrix.note(tid, dept) or text == document.matrix.note(tid, dept):
+            return True
+        return self.session.execute(commands.SetNote(self.session, tid, dept, text))
 
