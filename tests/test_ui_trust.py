@@ -243,6 +243,25 @@ def test_a_refused_edit_keeps_the_window_open_with_the_typed_text(
     assert [s.name for s in saved(path).stages] == ["Onboarding", "Onboarding and activation"]
 
 
+def test_closing_writes_nothing_the_user_did_not_type(qtbot: QtBot, window: Any,
+                                                     tmp_path: Path) -> None:
+    """A description with Windows line breaks shows with plain ones; only what the user
+    changed is committed, so merely looking at it and closing changes nothing."""
+    matrix = small_matrix()
+    (ticket,) = matrix.find_touchpoints("Support ticket")
+    matrix.update_touchpoint(ticket.id, description="Line one\r\nLine two",
+                             notes="Kept as imported\r\n")
+    document = document_of(tmp_path, matrix, "imported")
+    path, before = document.path, document.matrix.content()
+    document.close()
+    open_file(qtbot, window, path)
+    click_cell(qtbot, window, row_of(window, "Support ticket"), column_of(window, "Sales"))
+    assert window.details_panel.description.toPlainText() == "Line one\nLine two"
+    quit_with_ctrl_q(qtbot, window)
+    assert not window.isVisible()
+    assert saved(path).content() == before
+
+
 # ---- 2. and 3. going to a finding -----------------------------------------------------------
 
 
@@ -383,6 +402,23 @@ def test_the_role_picker_opens_on_double_click_and_alt_down(qtbot: QtBot, small:
     assert small.pick_role_action.isEnabled()
     small.close()
     assert role_in(saved(path), "Kick-off call", "Sales") is Role.OWN
+
+
+def test_no_role_picker_in_a_read_only_file(qtbot: QtBot, window: Any, tmp_path: Path) -> None:
+    document = document_of(tmp_path, small_matrix(), "shared")
+    path = document.path
+    document.close()
+    job = window.open_path(path, read_only=True)
+    assert job is not None
+    qtbot.waitUntil(lambda: job.settled, timeout=10_000)
+    centre = cell_centre(window, row_of(window, "Kick-off call"), column_of(window, "Support"))
+    qtbot.mouseClick(window.grid.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    qtbot.mouseDClick(window.grid.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    press(qtbot, window, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    assert window.grid._role_picker is None or not window.grid.role_picker.isVisible()
+    assert window.errors == []
+    window.close()
+    assert role_in(saved(path), "Kick-off call", "Support") is None
 
 
 # ---- 6. Ctrl+Y, Ctrl+X, Ctrl+A --------------------------------------------------------------

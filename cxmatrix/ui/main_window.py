@@ -222,7 +222,7 @@ class MainWindow(QMainWindow):
         self.undo_action, self.redo_action = self._undo_actions()
         self.copy_action = a("&Copy", self.grid.copy_selection, KEY.Copy, name="actionCopy")
         self.copy_headers_action = a(
-            "Copy with &Headers", lambda: self.grid.copy_selection(headers=True),
+            "Copy with Hea&ders", lambda: self.grid.copy_selection(headers=True),
             "Ctrl+Shift+C", name="actionCopyWithHeaders",
             tip="Copy the selected roles with their touchpoint and department names")
         self.cut_action = a("Cu&t", self.grid.cut_selection, KEY.Cut, name="actionCut",
@@ -252,7 +252,7 @@ class MainWindow(QMainWindow):
                               tip="Empty, Own, Influence, Handle, empty…")
         self.cycle_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.grid.addAction(self.cycle_action)
-        self.pick_role_action = a("Choose R&ole…", self.grid.open_role_picker, "Alt+Down",
+        self.pick_role_action = a("Pic&k Role…", self.grid.open_role_picker, "Alt+Down",
                                   name="actionPickRole",
                                   tip="Pick the role from a list (also a double click)")
         self.pick_role_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)

@@ -61,6 +61,7 @@ class DetailsPanel(QWidget):
         self.touchpoint_id: int | None = None
         self.department_id: int | None = None
         self._loading = False
+        self._shown: dict[str, str] = {}  # the fields' texts as last loaded
 
         self.touchpoint_box = QGroupBox("Touchpoint", self)
         form = QFormLayout(self.touchpoint_box)
@@ -195,6 +196,14 @@ class DetailsPanel(QWidget):
                     self.cell_note.setPlainText(note)
         finally:
             self._loading = False
+        self._shown = self._texts()
+
+    def _texts(self) -> dict[str, str]:
+        """What the text fields show now, by field name ("note" for the cell note)."""
+        return {"name": self.name.text(), "metric": self.metric_edit.text(),
+                "category": self.category.currentText(), "channel": self.channel.currentText(),
+                "description": self.description.toPlainText(),
+                "notes": self.notes.toPlainText(), "note": self.cell_note.toPlainText()}
 
     def _on_change(self, change: Change) -> None:
         if change.kind in ("reset", "stages", "departments") or (
@@ -204,25 +213,25 @@ class DetailsPanel(QWidget):
     # ---- committing -----------------------------------------------------------------------
 
     def commit_pending(self) -> bool:
-        """Commit every field whose text differs from the touchpoint's (text still being
-        typed has not finished editing yet). False if one was refused (the session has said
-        why); that field keeps the typed text and the keyboard focus."""
+        """Commit every field the user has changed since it was loaded (text still being
+        typed has not finished editing yet). Fields are compared with what they showed, not
+        with the stored value, so a text the widget shows differently (line breaks) is not
+        written back as an edit nobody made. False if an edit was refused (the session has
+        said why); that field keeps the typed text and the keyboard focus."""
         if self._loading or self.touchpoint_id is None:
             return True
-        texts = (("name", self.name, self.name.text()),
-                 ("metric", self.metric_edit, self.metric_edit.text()),
-                 ("category", self.category, self.category.currentText()),
-                 ("channel", self.channel, self.channel.currentText()),
-                 ("description", self.description, self.description.toPlainText()),
-                 ("notes", self.notes, self.notes.toPlainText()))
-        for field, widget, text in texts:
-            if not self._commit(field, text, keep_on_failure=True):
-                self._put_back(widget, text)
+        widgets: dict[str, QWidget] = {
+            "name": self.name, "metric": self.metric_edit, "category": self.category,
+            "channel": self.channel, "description": self.description, "notes": self.notes,
+            "note": self.cell_note}
+        for field, text in self._texts().items():
+            if text == self._shown.get(field):
+                continue
+            done = (self._commit_note() if field == "note"
+                    else self._commit(field, text, keep_on_failure=True))
+            if not done:
+                self._put_back(widgets[field], text)
                 return False
-        note = self.cell_note.toPlainText()
-        if not self._commit_note():
-            self._put_back(self.cell_note, note)
-            return False
         return True
 
     def _put_back(self, widget: QWidget, text: str) -> None:
