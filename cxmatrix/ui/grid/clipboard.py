@@ -185,7 +185,6 @@ class PastePlan:
     problem: str = ""  # non-empty: nothing is pasted, and this says why
     readings: list[str] = field(default_factory=list)
     by_name: bool = False  # headings were recognised and mapped by name
-    block: tuple[int, int] = (0, 0)  # rows and columns of roles pasted
 
     @property
     def ok(self) -> bool:
@@ -322,13 +321,12 @@ def plan_paste(text: str, matrix: Matrix, *, rows: Sequence[int] | None,
             fit.append(f"The pasted block has {block.height} rows, but only {len(tp_ids)} "
                        "touchpoints are shown from the selected cell down.")
     if problems:
-        return PastePlan([], "Nothing was pasted: these headings name nothing in this "
-                         "matrix.\n\n" + _listed(problems))
+        return PastePlan([], "Nothing was pasted: these headings do not name one touchpoint "
+                         "or department of this matrix.\n\n" + _listed(problems))
     by_name = header_row or header_column
     if not by_name and block.height == 1 and block.width == 1 and len(selected) > 1:
         role = block.roles[0][0]
-        return PastePlan([(t, d, role) for t, d in selected], readings=block.readings,
-                         block=(1, 1))
+        return PastePlan([(t, d, role) for t, d in selected], readings=block.readings)
     if (not header_row and columns is None) or (not header_column and rows is None):
         return PastePlan([], "Nothing was pasted. Select the top-left role cell to paste "
                          "into (not a touchpoint name or a stage).")
@@ -339,5 +337,4 @@ def plan_paste(text: str, matrix: Matrix, *, rows: Sequence[int] | None,
                for dept_id, role in zip(dept_ids, line, strict=True)]
     if not changes:
         return PastePlan([], "Nothing was pasted: the block holds no role cells.")
-    return PastePlan(changes, readings=block.readings, by_name=by_name,
-                     block=(block.height, block.width))
+    return PastePlan(changes, readings=block.readings, by_name=by_name)
