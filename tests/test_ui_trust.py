@@ -243,6 +243,26 @@ def test_a_refused_edit_keeps_the_window_open_with_the_typed_text(
     assert [s.name for s in saved(path).stages] == ["Onboarding", "Onboarding and activation"]
 
 
+def test_a_refused_details_field_keeps_the_window_open(qtbot: QtBot, small: Any) -> None:
+    path = small.session.document.path
+    click_cell(qtbot, small, row_of(small, "Welcome email"), column_of(small, "Sales"))
+    name = small.details_panel.name
+    type_into(qtbot, name, "")
+    QGuiApplication.clipboard().setText("W" * 10_001)  # longer than a name may be
+    qtbot.keyClick(name, Qt.Key.Key_V, CTRL)
+    close_from_title_bar(qtbot, small)
+    assert small.isVisible()
+    title, message = small.errors[-1]
+    assert title.startswith("Rename touchpoint") and "longer than 10,000" in message
+    assert name.text() == "W" * 10_001 and name.hasFocus()  # still there to be corrected
+    assert small.grid.current_touchpoint_id() == small.details_panel.touchpoint_id
+    assert small.details_panel.touchpoint_box.isVisible()
+    type_into(qtbot, name, "Welcome e-mail")
+    close_from_title_bar(qtbot, small)
+    assert not small.isVisible()
+    assert [tp.name for tp in saved(path).iter_touchpoints()][1] == "Welcome e-mail"
+
+
 def test_closing_writes_nothing_the_user_did_not_type(qtbot: QtBot, window: Any,
                                                      tmp_path: Path) -> None:
     """A description with Windows line breaks shows with plain ones; only what the user

@@ -518,7 +518,19 @@ class MainWindow(QMainWindow):
         editor keeps the typed text and the focus, and the caller stops."""
         if self.session.document is None or self.session.read_only:
             return True
-        return self.grid.frozen.commit_editor() and self.details_panel.commit_pending()
+        if not self.grid.frozen.commit_editor():
+            return False
+        details = self.details_panel
+        if details.commit_pending():
+            return True
+        # The refusal reloaded the document, which may have lost the grid's cursor: put it
+        # back on the touchpoint, then the typed text back in its field.
+        assert details.refused is not None
+        touchpoint_id, department_id = details.refused[:2]
+        if self.grid.current_touchpoint_id() != touchpoint_id:
+            self.grid.select_touchpoint(touchpoint_id, department_id)
+            details.show_refused()
+        return False
 
     def _ask_new_path(self, caption: str, suggestion: str) -> Path | None:
         from PySide6.QtWidgets import QFileDialog

@@ -62,6 +62,8 @@ class DetailsPanel(QWidget):
         self.department_id: int | None = None
         self._loading = False
         self._shown: dict[str, str] = {}  # the fields' texts as last loaded
+        # The edit commit_pending could not make: touchpoint, department, field, typed text.
+        self.refused: tuple[int, int | None, str, str] | None = None
 
         self.touchpoint_box = QGroupBox("Touchpoint", self)
         form = QFormLayout(self.touchpoint_box)
@@ -217,22 +219,35 @@ class DetailsPanel(QWidget):
         typed has not finished editing yet). Fields are compared with what they showed, not
         with the stored value, so a text the widget shows differently (line breaks) is not
         written back as an edit nobody made. False if an edit was refused (the session has
-        said why); that field keeps the typed text and the keyboard focus."""
-        if self._loading or self.touchpoint_id is None:
+        said why); ``refused`` then says which, and the field shows the typed text again."""
+        self.refused = None
+        tid, dept = self.touchpoint_id, self.department_id
+        if self._loading or tid is None:
             return True
-        widgets: dict[str, QWidget] = {
-            "name": self.name, "metric": self.metric_edit, "category": self.category,
-            "channel": self.channel, "description": self.description, "notes": self.notes,
-            "note": self.cell_note}
         for field, text in self._texts().items():
             if text == self._shown.get(field):
                 continue
             done = (self._commit_note() if field == "note"
                     else self._commit(field, text, keep_on_failure=True))
             if not done:
-                self._put_back(widgets[field], text)
+                self.refused = (tid, dept, field, text)
+                self.show_refused()
                 return False
         return True
+
+    def show_refused(self) -> None:
+        """Show the refused text again in its field, with the keyboard focus (a refused edit
+        reloads the document, so the form may have been cleared or reloaded meanwhile)."""
+        if self.refused is None:
+            return
+        tid, dept, field, text = self.refused
+        if self.touchpoint_id != tid or self.department_id != dept:
+            self.show_cell(tid, dept)
+        widgets: dict[str, QWidget] = {
+            "name": self.name, "metric": self.metric_edit, "category": self.category,
+            "channel": self.channel, "description": self.description, "notes": self.notes,
+            "note": self.cell_note}
+        self._put_back(widgets[field], text)
 
     def _put_back(self, widget: QWidget, text: str) -> None:
         """Show the refused text again (a refused edit reloads the form) and focus it."""
