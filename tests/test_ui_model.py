@@ -243,10 +243,12 @@ def test_pasted_roles_are_read_or_reported_never_guessed() -> None:
     block = parse_roles("own\tI\t-\nHandles\t\tOwner\n")
     assert block.problems == []
     assert block.roles == [[Role.OWN, Role.INFLUENCE, None], [Role.HANDLE, None, Role.OWN]]
-    bad = parse_roles("O\tmaybe\nR\tI\n")
+    bad = parse_roles("O\tmaybe\nRACI-R\tI\n")
     assert bad.problems == [
-        "row 1, column 2: 'maybe' is not a role (use Own, Influence or Handle)",
-        "row 2, column 1: 'R' is not a role (use Own, Influence or Handle)"]
+        "row 1, column 2: 'maybe' is not a role (use Own, Influence or Handle, or the RACI "
+        "letters A, R, C, I)",
+        "row 2, column 1: 'RACI-R' is not a role (use Own, Influence or Handle, or the RACI "
+        "letters A, R, C, I)"]
 
 
 def test_findings_model_updates_in_place_and_matches_a_full_rebuild(session: Session) -> None:

@@ -147,10 +147,12 @@ def test_keys_and_clicks_set_roles_and_undo(qtbot: QtBot, small: Window) -> None
     qtbot.keyClick(small.grid, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert role_at(small, "Outage notice", "Sales") is None
     assert role_at(small, "Support ticket", "Customer Success") is Role.HANDLE
-    # A double click cycles one cell.
+    # A double click opens the role picker; O in it picks Own.
     index = small.model.index(row, support)
     qtbot.mouseDClick(small.grid.viewport(), Qt.MouseButton.LeftButton,
                       pos=small.grid.visualRect(index).center())
+    assert small.grid.role_picker.isVisible()
+    qtbot.keyClick(small.grid.role_picker, Qt.Key.Key_O)
     assert role_at(small, "Outage notice", "Support") is Role.OWN
     document = small.session.document
     assert document is not None
@@ -613,6 +615,7 @@ def test_keyboard_reaches_every_dock(qtbot: QtBot, demo: Window) -> None:
     assert demo.findings_panel.view.hasFocus()
     qtbot.keyClick(demo.findings_panel.view, Qt.Key.Key_Down)
     qtbot.keyClick(demo.findings_panel.view, Qt.Key.Key_Down)  # the second error
+    qtbot.keyClick(demo.findings_panel.view, Qt.Key.Key_Return)  # go to it
     assert demo.grid.current_touchpoint_id() is not None
     qtbot.keyClick(demo, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
     assert demo.details_panel.name.hasFocus()
@@ -752,53 +755,6 @@ def test_importing_a_bad_spreadsheet_shows_a_dialog(qtbot: QtBot, small: Window,
     assert title == "Cannot import"
     assert problem in message
     assert small.session.matrix.content() == before
-
-
-def test_a_second_click_on_the_current_cell_cycles_its_role(qtbot: QtBot, small: Window) -> None:
-    row = row_of(small, "Outage notice")
-    support = column_of(small, "Support")
-    stack = small.session.undo_stack
-    click_cell(qtbot, small, row, support)  # selects: the cell was not current
-    assert small.grid.currentIndex() == small.model.index(row, support)
-    assert role_at(small, "Outage notice", "Support") is None and stack.count() == 0
-    click_cell(qtbot, small, row, support)
-    assert role_at(small, "Outage notice", "Support") is Role.OWN
-    assert stack.undoText() == "Set Support to Own on Outage notice"
-    click_cell(qtbot, small, row, support)
-    assert role_at(small, "Outage notice", "Support") is Role.INFLUENCE
-    # A double click on the current cell is one cycle, not two (its first click cycles).
-    # QTest's double click is the double-click event alone; a real one comes after a click.
-    index = small.model.index(row, support)
-    centre = small.grid.visualRect(index).center()
-    qtbot.mouseClick(small.grid.viewport(), Qt.MouseButton.LeftButton, pos=centre)
-    qtbot.mouseDClick(small.grid.viewport(), Qt.MouseButton.LeftButton, pos=centre)
-    qtbot.mouseRelease(small.grid.viewport(), Qt.MouseButton.LeftButton, pos=centre)
-    assert role_at(small, "Outage notice", "Support") is Role.HANDLE
-    assert stack.count() == 3
-    # A double click on another cell: its first click selects, the double click cycles.
-    other = small.grid.visualRect(small.model.index(row, column_of(small, "Sales"))).center()
-    qtbot.mouseClick(small.grid.viewport(), Qt.MouseButton.LeftButton, pos=other)
-    qtbot.mouseDClick(small.grid.viewport(), Qt.MouseButton.LeftButton, pos=other)
-    qtbot.mouseRelease(small.grid.viewport(), Qt.MouseButton.LeftButton, pos=other)
-    assert role_at(small, "Outage notice", "Sales") is Role.OWN
-    assert stack.count() == 4
-    # Clicking other cells only selects them; a click inside a range selection selects.
-    click_cell(qtbot, small, row, column_of(small, "Customer Success"))
-    click_cell(qtbot, small, row - 1, column_of(small, "Sales"),
-               Qt.KeyboardModifier.ShiftModifier)
-    click_cell(qtbot, small, row - 1, column_of(small, "Sales"))
-    assert stack.count() == 4
-    # A drag that starts on the current cell selects a range and changes nothing.
-    viewport = small.grid.viewport()
-    start = small.grid.visualRect(small.model.index(row - 1, column_of(small, "Sales"))).center()
-    end = small.grid.visualRect(small.model.index(row, support)).center()
-    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=start)
-    qtbot.mouseMove(viewport, end)
-    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=end)
-    assert stack.count() == 4
-    document = small.session.document
-    assert document is not None
-    assert on_disk(document) == document.matrix.content()
 
 
 def test_clicks_change_nothing_in_a_read_only_file(qtbot: QtBot, window: Window,

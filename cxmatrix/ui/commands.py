@@ -104,6 +104,21 @@ class SetRoles(MatrixCommand):
         self.doc.set_cells(self.previous)
 
 
+class CutRoles(SetRoles):
+    """Ctrl+X: the roles were copied to the clipboard; clear them, as one step."""
+
+    def __init__(self, session: Session, changes: Sequence[CellChange]) -> None:
+        cleared = [(t, d, None) for t, d, _role in changes]
+        if len(cleared) == 1:
+            tid, did, _none = cleared[0]
+            matrix = session.matrix
+            text = (f"Cut the role of {matrix.department(did).name} on "
+                    f"{_short(matrix.touchpoint(tid).name)}")
+        else:
+            text = f"Cut {len(cleared)} cells"
+        super().__init__(session, cleared, text)
+
+
 def describe_roles(matrix: Matrix, changes: Sequence[CellChange], verb: str = "Set") -> str:
     roles = {role for _, _, role in changes}
     if len(changes) == 1:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QPoint, QSettings, Qt
+from PySide6.QtCore import QByteArray, QPoint, QSettings, Qt, Slot
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -60,6 +60,19 @@ if TYPE_CHECKING:  # the store (SQLAlchemy) loads off the GUI thread with the fi
     from cxmatrix.ui.panels.lens import LensPanel
 
 KEY = QKeySequence.StandardKey
+
+
+class _HistoryAction(QAction):
+    """Undo or Redo: "&Undo Rename touchpoint Pricing page && quote" (an "&" in the step's
+    text shown as itself, not taken for a mnemonic)."""
+
+    def __init__(self, verb: str, parent: QWidget) -> None:
+        super().__init__(verb, parent)
+        self.verb = verb
+
+    @Slot(str)
+    def follow(self, text: str) -> None:
+        self.setText(f"{self.verb} {text.replace('&', '&&')}" if text else self.verb)
 
 
 class MainWindow(QMainWindow):
@@ -214,15 +227,22 @@ class MainWindow(QMainWindow):
             self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
 
-        stack = self.session.undo_stack
-        self.undo_action = stack.createUndoAction(self, "&Undo")
-        self.undo_action.setShortcuts(QKeySequence.keyBindings(KEY.Undo))
-        self.redo_action = stack.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcuts(QKeySequence.keyBindings(KEY.Redo))
+        self.undo_action, self.redo_action = self._undo_actions()
         self.copy_action = a("&Copy", self.grid.copy_selection, KEY.Copy, name="actionCopy")
+        self.copy_headers_action = a(
+            "Copy with Hea&ders", lambda: self.grid.copy_selection(headers=True),
+            "Ctrl+Shift+C", name="actionCopyWithHeaders",
+            tip="Copy the selected roles with their touchpoint and department names")
+        self.cut_action = a("Cu&t", self.grid.cut_selection, KEY.Cut, name="actionCut",
+                            tip="Copy the selected roles, then clear them")
+        if not self.cut_action.shortcuts():
+            self.cut_action.setShortcut(QKeySequence("Ctrl+X"))
         self.paste_action = a("&Paste", self.grid.paste_clipboard, KEY.Paste,
                               name="actionPaste")
-        for action in (self.copy_action, self.paste_action):
+        self.select_all_action = a("Select &All", self.grid.select_all_cells, KEY.SelectAll,
+                                   name="actionSelectAll")
+        for action in (self.copy_action, self.copy_headers_action, self.cut_action,
+                       self.paste_action, self.select_all_action):
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             self.grid.addAction(action)
         self.role_actions: dict[Role | None, QAction] = {}
@@ -240,6 +260,11 @@ class MainWindow(QMainWindow):
                               tip="Empty, Own, Influence, Handle, empty…")
         self.cycle_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.grid.addAction(self.cycle_action)
+        self.pick_role_action = a("Pic&k Role…", self.grid.open_role_picker, "Alt+Down",
+                                  name="actionPickRole",
+                                  tip="Pick the role from a list (also a double click)")
+        self.pick_role_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.grid.addAction(self.pick_role_action)
         self.find_action = a("&Find…", self.filter_bar.focus_text, KEY.Find,
                              name="actionFind")
         self.clear_filters_action = a("Clear &Filters", self.filter_bar.reset,
@@ -310,6 +335,34 @@ class MainWindow(QMainWindow):
         self.about_action = a("&About cxmatrix", self.about, name="actionAbout")
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
 
+    def _undo_actions(self) -> tuple[QAction, QAction]:
+        """Undo and Redo, named after the step they take. QUndoStack's own actions put the
+        command's text into the menu unescaped, so an "&" in a name became a mnemonic and
+        vanished; these escape it. Ctrl+Y redoes too: some Linux themes bind only
+        Ctrl+Shift+Z to the standard Redo key."""
+        stack = self.session.undo_stack
+        undo = _HistoryAction("&Undo", self)
+        undo.setObjectName("actionUndo")
+        undo.setShortcuts(QKeySequence.keyBindings(KEY.Undo) or [QKeySequence("Ctrl+Z")])
+        undo.triggered.connect(stack.undo)
+        stack.undoTextChanged.connect(undo.follow)
+        stack.canUndoChanged.connect(undo.setEnabled)
+        redo = _HistoryAction("&Redo", self)
+        redo.setObjectName("actionRedo")
+        keys = list(QKeySequence.keyBindings(KEY.Redo))
+        for extra in ("Ctrl+Y", "Ctrl+Shift+Z"):
+            if QKeySequence(extra) not in keys:
+                keys.append(QKeySequence(extra))
+        redo.setShortcuts(keys)
+        redo.triggered.connect(stack.redo)
+        stack.redoTextChanged.connect(redo.follow)
+        stack.canRedoChanged.connect(redo.setEnabled)
+        for action, text, enabled in ((undo, stack.undoText(), stack.canUndo()),
+                                      (redo, stack.redoText(), stack.canRedo())):
+            action.follow(text)
+            action.setEnabled(enabled)
+        return undo, redo
+
     def _create_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
@@ -327,9 +380,11 @@ class MainWindow(QMainWindow):
         edit_menu = bar.addMenu("&Edit")
         edit_menu.addActions([self.undo_action, self.redo_action])
         edit_menu.addSeparator()
-        edit_menu.addActions([self.copy_action, self.paste_action])
+        edit_menu.addActions([self.cut_action, self.copy_action, self.copy_headers_action,
+                              self.paste_action, self.select_all_action])
         edit_menu.addSeparator()
-        edit_menu.addActions([*self.role_actions.values(), self.cycle_action])
+        edit_menu.addActions([*self.role_actions.values(), self.cycle_action,
+                              self.pick_role_action])
         edit_menu.addSeparator()
         edit_menu.addActions([self.find_action, self.clear_filters_action])
 
@@ -363,12 +418,14 @@ class MainWindow(QMainWindow):
         help_menu.addAction(self.about_action)
         self.document_actions = [
             self.save_as_action, self.export_action, self.export_pdf_action, self.close_action,
-            self.copy_action, self.find_action, self.clear_filters_action, self.collapse_all_action,
+            self.copy_action, self.copy_headers_action, self.select_all_action,
+            self.find_action, self.clear_filters_action, self.collapse_all_action,
             self.expand_all_action, self.zoom_in_action, self.zoom_out_action,
             self.zoom_reset_action, self.fit_action, self.go_grid_action, self.go_findings_action,
             self.go_lens_action, self.go_details_action]
         self.edit_actions = [
-            self.paste_action, *self.role_actions.values(), self.cycle_action,
+            self.paste_action, self.cut_action, *self.role_actions.values(), self.cycle_action,
+            self.pick_role_action,
             self.add_touchpoint_action, self.add_stage_action, self.add_department_action,
             self.rename_action, self.edit_department_action, self.delete_rows_action,
             self.delete_department_action, self.move_up_action, self.move_down_action,
@@ -391,6 +448,7 @@ class MainWindow(QMainWindow):
         self.grid.header_double_clicked.connect(self.structure.edit_department_at)
         self.grid.delete_rows_requested.connect(self.structure.delete_rows)
         self.structure.deleted.connect(self.notify_undoable)
+        self.grid.status_message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
         self.welcome.open_requested.connect(self.open_dialog)
         self.welcome.new_requested.connect(self.new_blank)
         self.welcome.demo_requested.connect(self.open_demo)
@@ -528,6 +586,28 @@ class MainWindow(QMainWindow):
 
     # ---- files ------------------------------------------------------------------------------
 
+    def commit_pending_edits(self) -> bool:
+        """Commit every editor still open (a Details field being typed in, a name being
+        renamed in place with F2) before the window closes, opens, creates or imports a file,
+        or exports: with no Save, what the user sees must be what the file holds. False if an
+        edit was refused (a duplicate or too long name): the session has said why, the
+        editor keeps the typed text and the focus, and the caller stops."""
+        if self.session.document is None or self.session.read_only:
+            return True
+        if not self.grid.frozen.commit_editor():
+            return False
+        details = self.details_panel
+        if details.commit_pending():
+            return True
+        # The refusal reloaded the document, which may have lost the grid's cursor: put it
+        # back on the touchpoint, then the typed text back in its field.
+        assert details.refused is not None
+        touchpoint_id, department_id = details.refused[:2]
+        if self.grid.current_touchpoint_id() != touchpoint_id:
+            self.grid.select_touchpoint(touchpoint_id, department_id)
+            details.show_refused()
+        return False
+
     def _ask_new_path(self, caption: str, suggestion: str) -> Path | None:
         from PySide6.QtWidgets import QFileDialog
 
@@ -556,24 +636,33 @@ class MainWindow(QMainWindow):
         return True
 
     def new_blank(self, path: str | Path | None = None) -> bool:
+        if not self.commit_pending_edits():
+            return False
         target = Path(path) if path else self._ask_new_path("New matrix", "Untitled.cxm")
         if target is None:
             return False
         return self._create_document(target, files.blank_matrix(target.stem))
 
     def new_from_demo(self, path: str | Path | None = None) -> bool:
+        if not self.commit_pending_edits():
+            return False
         target = Path(path) if path else self._ask_new_path("New matrix from the demo",
                                                             files.DEMO_FILE_NAME)
         if target is None:
             return False
         return self._create_document(target, files.demo_matrix())
 
-    def open_demo(self) -> BackgroundJob:
+    def open_demo(self) -> BackgroundJob | None:
         """Open the user's copy of the demo matrix (built from resources/ the first time)."""
+        if not self.commit_pending_edits():
+            return None
         return self._open_job("the demo matrix", files.demo_document_path)
 
     def open_dialog(self) -> None:
         from PySide6.QtWidgets import QFileDialog
+
+        if not self.commit_pending_edits():
+            return
 
         path, _filter = QFileDialog.getOpenFileName(
             self, "Open matrix", settings.last_folder(),
@@ -587,6 +676,8 @@ class MainWindow(QMainWindow):
         target = Path(path)
         current = self.session.document
         if current is not None and target.resolve() == current.path.resolve():
+            return None
+        if not self.commit_pending_edits():
             return None
         if target.suffix.lower() in files.IMPORT_SUFFIXES:
             self.import_file(target)
@@ -647,7 +738,7 @@ class MainWindow(QMainWindow):
 
     def save_as(self, path: str | Path | None = None) -> bool:
         document = self.session.document
-        if document is None:
+        if document is None or not self.commit_pending_edits():
             return False
         target = Path(path) if path else self._ask_new_path("Save matrix as",
                                                             document.path.name)
@@ -664,23 +755,32 @@ class MainWindow(QMainWindow):
         self._update_title()
         return True
 
-    def close_document(self) -> None:
+    def close_document(self) -> bool:
+        if not self.commit_pending_edits():
+            return False
         self.session.close()
+        return True
 
     def export_file(self, path: str | Path | None = None, *,
                     pdf_options: Any = None) -> BackgroundJob | None:
         from cxmatrix.ui import transfer
 
+        if not self.commit_pending_edits():
+            return None
         return transfer.export_matrix(self, path, pdf_options=pdf_options)
 
     def export_pdf(self, path: str | Path | None = None) -> BackgroundJob | None:
         from cxmatrix.ui import transfer
 
+        if not self.commit_pending_edits():
+            return None
         return transfer.export_pdf(self, path)
 
     def import_file(self, path: str | Path | None = None) -> None:
         from cxmatrix.ui import transfer
 
+        if not self.commit_pending_edits():
+            return
         transfer.import_into(self, path)
 
     # ---- dropping files onto the window ------------------------------------------------------
@@ -700,22 +800,26 @@ class MainWindow(QMainWindow):
     # ---- selecting from the panels --------------------------------------------------------
 
     def select_finding(self, finding: Finding) -> None:
+        """Go to a finding the user clicked: its row in the middle of the grid, the
+        departments it names in view."""
+        named = [d for d in (finding.department_id, *finding.department_ids) if d is not None]
+        departments = list(dict.fromkeys(named))
         if finding.touchpoint_id is not None:
-            dept = finding.department_id
-            if dept is None and finding.department_ids:
-                dept = finding.department_ids[0]
-            self.grid.select_touchpoint(finding.touchpoint_id, dept)
+            self.grid.go_to_touchpoint(finding.touchpoint_id, departments)
         elif finding.department_id is not None:
             self.grid.select_department(finding.department_id)
+            self.grid.bring_columns_into_view(departments)
 
     # ---- context menus --------------------------------------------------------------------
 
     def _cell_menu(self, position: QPoint, area: str) -> None:
         menu = QMenu(self)
         if area == "cell":
-            menu.addActions([*self.role_actions.values(), self.cycle_action])
+            menu.addActions([*self.role_actions.values(), self.cycle_action,
+                             self.pick_role_action])
             menu.addSeparator()
-            menu.addActions([self.copy_action, self.paste_action])
+            menu.addActions([self.cut_action, self.copy_action, self.copy_headers_action,
+                             self.paste_action])
             menu.addSeparator()
         move_menu = self._move_to_stage_menu(menu)
         menu.addActions([self.add_touchpoint_action, self.add_stage_action,
@@ -804,6 +908,9 @@ class MainWindow(QMainWindow):
         store.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.commit_pending_edits():
+            event.ignore()  # the user is told why and finds the typed text still there
+            return
         self.save_settings()
         self.session.close()
         event.accept()

@@ -3,19 +3,22 @@
 The frozen column is Qt's standard technique: a second QTableView over the same model and
 selection model, showing only column 0, laid over the main view's first column and scrolled
 vertically with it. Keys on the grid edit the selected cells: O, I, H set a role,
-Delete/Backspace clear it, Space cycles. With the mouse, a click selects a cell and a second
-click on the current cell cycles its role; a double click cycles once too (a double click on
-the current cell is one cycle, not two). Ctrl+C/Ctrl+V copy and paste rectangular ranges as
-tab-separated text.
+Delete/Backspace clear it, Space cycles, Alt+Down opens the role picker. With the mouse, a
+click only selects (a click never changes data); a double click on a role cell opens the role
+picker under it. Ctrl+C/Ctrl+X/Ctrl+V copy, cut and paste rectangular ranges as tab-separated
+text (Ctrl+Shift+C copies the touchpoint and department names too); Ctrl+A selects every role
+cell. What a paste does is planned by clipboard.py, without widgets.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QItemSelection,
     QItemSelectionModel,
     QModelIndex,
-    QPersistentModelIndex,
     QPoint,
     Qt,
     Signal,
@@ -31,7 +34,14 @@ from PySide6.QtGui import (
     QPalette,
     QResizeEvent,
 )
-from PySide6.QtWidgets import QAbstractItemView, QFrame, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
+    QAbstractItemView,
+    QFrame,
+    QHeaderView,
+    QTableView,
+    QWidget,
+)
 
 from cxmatrix.domain.changes import MatrixChange
 from cxmatrix.domain.roles import Role
@@ -40,11 +50,13 @@ from cxmatrix.ui.grid.delegates import ARROW_WIDTH, NameDelegate
 from cxmatrix.ui.grid.model import NAME_COLUMN, MatrixModel
 from cxmatrix.ui.grid.painter import GridPainter
 
+if TYPE_CHECKING:
+    from cxmatrix.ui.grid.role_picker import RolePicker
+
 ROW_HEIGHT = 24
 CELL_WIDTH = 76
 NAME_WIDTH = 300
 ROLE_KEYS = {Qt.Key.Key_O: Role.OWN, Qt.Key.Key_I: Role.INFLUENCE, Qt.Key.Key_H: Role.HANDLE}
-MAX_LISTED_PROBLEMS = 8
 ZOOM_LEVELS = (0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.25, 1.4, 1.6, 1.8, 2.0)
 
 
@@ -84,6 +96,42 @@ class NameColumnView(QTableView):
                 return
         super().keyPressEvent(event)
 
+    def commit_editor(self) -> bool:
+        """Commit a name being edited in place (F2) and close its editor; False if the model
+        refused it (the session has said why): the editor is then open again on the same
+        row, with the typed text, so the user can correct it."""
+        if self.state() != QAbstractItemView.State.EditingState:
+            return True
+        index = self.currentIndex()
+        editor = self.indexWidget(index)
+        model = self.model()
+        if editor is None or not isinstance(model, MatrixModel):
+            return True
+        typed = editor.property("text")
+        before = model.data(index, Qt.ItemDataRole.EditRole)
+        if not isinstance(typed, str) or typed.strip() == str(before).strip():
+            self.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+            return True
+        key, stage = model.row_key(index.row()), model.is_stage_row(index.row())
+        if model.setData(index, typed, Qt.ItemDataRole.EditRole):
+            if self.indexWidget(index) is editor:
+                self.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+            return True
+        # A refused edit reloads the document, which closes every editor: open it again.
+        row = next((r for r in range(model.rowCount())
+                    if model.row_key(r) == key and model.is_stage_row(r) == stage), None)
+        if row is not None:
+            again = model.index(row, NAME_COLUMN)
+            if self.indexWidget(again) is None:
+                self.setFocus()
+                self.setCurrentIndex(again)
+                self.edit(again, QAbstractItemView.EditTrigger.AllEditTriggers, None)
+            reopened = self.indexWidget(again)
+            if reopened is not None:
+                reopened.setProperty("text", typed)
+                reopened.setFocus()
+        return False
+
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
         painter = QPainter(self.viewport())  # the line between the names and the role cells
@@ -112,6 +160,7 @@ class MatrixView(QTableView):
     header_double_clicked = Signal(int)
     delete_rows_requested = Signal()
     zoom_changed = Signal(float)
+    status_message = Signal(str)  # what a paste did, for the status bar
 
     def __init__(self, model: MatrixModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -148,8 +197,7 @@ class MatrixView(QTableView):
         header.sectionMoved.connect(self._on_section_moved)
         header.setMinimumHeight(2 * self.fontMetrics().height() + 12)
         self._name_width = NAME_WIDTH
-        self._click_armed: QPersistentModelIndex | None = None  # pressed on the current cell
-        self._click_cycled: QPersistentModelIndex | None = None  # cycled by the last click
+        self._role_picker: RolePicker | None = None
 
         frozen = NameColumnView(self)
         self.frozen = frozen
@@ -386,16 +434,20 @@ class MatrixView(QTableView):
         index = self.currentIndex()
         return self.matrix_model.department_id_at(index.column()) if index.isValid() else None
 
-    def select_cell(self, row: int, column: int) -> None:
+    def select_cell(self, row: int, column: int,
+                    hint: QAbstractItemView.ScrollHint = QAbstractItemView.ScrollHint.EnsureVisible
+                    ) -> None:
         model = self.matrix_model
         index = model.index(row, column)
         flags = QItemSelectionModel.SelectionFlag.ClearAndSelect
         if column == NAME_COLUMN:
             flags |= QItemSelectionModel.SelectionFlag.Rows
         self.selectionModel().setCurrentIndex(index, flags)
-        self.scrollTo(index)
+        self.scrollTo(index, hint)
 
-    def select_touchpoint(self, touchpoint_id: int, department_id: int | None = None) -> bool:
+    def select_touchpoint(self, touchpoint_id: int, department_id: int | None = None,
+                          hint: QAbstractItemView.ScrollHint
+                          = QAbstractItemView.ScrollHint.EnsureVisible) -> bool:
         """Select a touchpoint's row (or one of its cells), expanding its stage if needed."""
         model = self.matrix_model
         matrix = model.matrix
@@ -410,7 +462,7 @@ class MatrixView(QTableView):
         if row is None:
             return False
         column = model.column_of_department(department_id) if department_id else None
-        self.select_cell(row, column if column is not None else NAME_COLUMN)
+        self.select_cell(row, column if column is not None else NAME_COLUMN, hint)
         return True
 
     def show_change(self, change: MatrixChange) -> None:
@@ -455,6 +507,40 @@ class MatrixView(QTableView):
             self.selectColumn(column)
             self.scrollTo(self.matrix_model.index(max(0, self.currentIndex().row()), column))
 
+    def go_to_touchpoint(self, touchpoint_id: int, department_ids: Sequence[int] = ()) -> bool:
+        """Go to a finding's place: select the touchpoint (the cell of the first department
+        named, or else its row), put its row in the middle of the view, and scroll sideways
+        only as far as needed to show the departments named."""
+        bar = self.horizontalScrollBar()
+        kept = bar.value()
+        first = department_ids[0] if department_ids else None
+        if not self.select_touchpoint(touchpoint_id, first,
+                                      QAbstractItemView.ScrollHint.PositionAtCenter):
+            return False
+        bar.setValue(kept)  # centring the row must not centre its column too
+        self.bring_columns_into_view(department_ids)
+        return True
+
+    def bring_columns_into_view(self, department_ids: Sequence[int]) -> None:
+        """Scroll sideways, as little as possible, so the departments' columns show right of
+        the frozen names (as many of them as fit, from the leftmost)."""
+        model = self.matrix_model
+        columns = [c for c in (model.column_of_department(d) for d in department_ids)
+                   if c is not None]
+        if not columns:
+            return
+        header = self.horizontalHeader()
+        bar = self.horizontalScrollBar()
+        left = min(header.sectionPosition(c) for c in columns)
+        right = max(header.sectionPosition(c) + header.sectionSize(c) for c in columns)
+        names = self.columnWidth(NAME_COLUMN)
+        width = self.viewport().width()
+        right = min(right, left + max(0, width - names))
+        if left < bar.value() + names:
+            bar.setValue(left - names)
+        elif right > bar.value() + width:
+            bar.setValue(right - width)
+
     # ---- editing roles --------------------------------------------------------------------
 
     def set_role_on_selection(self, role: Role | None) -> bool:
@@ -496,20 +582,25 @@ class MatrixView(QTableView):
             if key == Qt.Key.Key_Left and self.currentIndex().column() <= 1:
                 self.focus_names()
                 return
-        if event.matches(QKeySequence.StandardKey.Copy):
-            self.copy_selection()
+        if modifiers == Qt.KeyboardModifier.AltModifier and key == Qt.Key.Key_Down:
+            self.open_role_picker()
             return
-        if event.matches(QKeySequence.StandardKey.Paste):
-            self.paste_clipboard()
+        # Events sent straight to the grid do not go through the window's shortcuts.
+        if modifiers == (Qt.KeyboardModifier.ControlModifier
+                         | Qt.KeyboardModifier.ShiftModifier) and key == Qt.Key.Key_C:
+            self.copy_selection(headers=True)
             return
+        for standard, act in ((QKeySequence.StandardKey.Copy, self.copy_selection),
+                              (QKeySequence.StandardKey.Cut, self.cut_selection),
+                              (QKeySequence.StandardKey.Paste, self.paste_clipboard),
+                              (QKeySequence.StandardKey.SelectAll, self.select_all_cells)):
+            if event.matches(standard):
+                act()
+                return
         super().keyPressEvent(event)
 
-    def _cell_at(self, event: QMouseEvent) -> tuple[QModelIndex, int, int] | None:
-        """The role cell under a plain left click, with its touchpoint and department."""
-        if (event.button() != Qt.MouseButton.LeftButton
-                or event.modifiers() != Qt.KeyboardModifier.NoModifier):
-            return None
-        index = self.indexAt(event.position().toPoint())
+    def _role_cell(self, index: QModelIndex) -> tuple[int, int] | None:
+        """The (touchpoint, department) of a role cell; None for names and stage rows."""
         model = self.matrix_model
         if not index.isValid() or index.column() == NAME_COLUMN or model.matrix is None:
             return None
@@ -517,43 +608,46 @@ class MatrixView(QTableView):
         dept = model.department_id_at(index.column())
         if tid is None or dept is None:
             return None
-        return index, tid, dept
-
-    def _cycle_cell(self, tid: int, dept: int) -> None:
-        matrix = self.matrix_model.matrix
-        if matrix is not None and not self.session.read_only:
-            self.session.execute(commands.SetRoles(
-                self.session, [(tid, dept, _cycle(matrix.role(tid, dept)))]))
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:
-        """A press on the cell that is already current, alone in the selection, arms a cycle
-        for the release (so a drag that starts there still just selects)."""
-        cell = self._cell_at(event)
-        self._click_armed = None
-        self._click_cycled = None
-        if cell is not None and self.hasFocus() and cell[0] == self.currentIndex():
-            selected = self.selectionModel().selectedIndexes()
-            if len(selected) <= 1:
-                self._click_armed = QPersistentModelIndex(cell[0])
-        super().mousePressEvent(event)
-
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        super().mouseReleaseEvent(event)
-        armed, self._click_armed = self._click_armed, None
-        cell = self._cell_at(event)
-        if armed is None or cell is None or QModelIndex(armed) != cell[0]:
-            return
-        self._click_cycled = armed
-        self._cycle_cell(cell[1], cell[2])
+        return tid, dept
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
-        cell = self._cell_at(event)
-        if cell is not None:
-            cycled, self._click_cycled = self._click_cycled, None
-            if cycled is None or QModelIndex(cycled) != cell[0]:
-                self._cycle_cell(cell[1], cell[2])  # the first click only selected it
+        """A double click on a role cell opens the role picker under it (the first click has
+        selected the cell); it never changes a role by itself."""
+        index = self.indexAt(event.position().toPoint())
+        if event.button() == Qt.MouseButton.LeftButton and self._role_cell(index) is not None:
+            if not self.selectionModel().isSelected(index):  # the picker sets what it shows
+                self.selectionModel().setCurrentIndex(
+                    index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+            self.open_role_picker(index)
             return
         super().mouseDoubleClickEvent(event)
+
+    # ---- the role picker ------------------------------------------------------------------
+
+    @property
+    def role_picker(self) -> RolePicker:
+        if self._role_picker is None:
+            from cxmatrix.ui.grid.role_picker import RolePicker
+
+            self._role_picker = RolePicker(self)
+            self._role_picker.picked.connect(self._on_role_picked)
+        return self._role_picker
+
+    def open_role_picker(self, index: QModelIndex | None = None) -> bool:
+        """Open the role picker under a role cell (the current one by default); the role
+        picked goes to every selected cell, as a letter key would."""
+        index = self.currentIndex() if index is None else index
+        cell = self._role_cell(index)
+        matrix = self.matrix_model.matrix
+        if cell is None or matrix is None or self.session.read_only:
+            return False
+        self.scrollTo(index)
+        self.role_picker.open_at(self.visualRect(index), self.viewport(), matrix.role(*cell))
+        return True
+
+    def _on_role_picked(self, role: Role | None) -> None:
+        self.setFocus(Qt.FocusReason.PopupFocusReason)
+        self.set_role_on_selection(role)
 
     # ---- moving departments by dragging their headers -----------------------------------------
 
@@ -570,66 +664,81 @@ class MatrixView(QTableView):
 
     # ---- clipboard ------------------------------------------------------------------------
 
-    def copy_selection(self) -> str:
-        """Copy the bounding rectangle of the selection as tab-separated role labels (with the
-        touchpoint names first when the name column is selected)."""
+    def select_all_cells(self) -> None:
+        """Ctrl+A: every role cell (not the names: a copy then holds only roles)."""
         model = self.matrix_model
-        matrix = model.matrix
-        selection = self.selectionModel().selection()
-        if matrix is None or selection.isEmpty():
-            return ""
-        top = min(r.top() for r in selection)
-        bottom = max(r.bottom() for r in selection)
-        left = min(r.left() for r in selection)
-        right = max(r.right() for r in selection)
-        departments = [model.department_id_at(c) for c in range(max(1, left), right + 1)]
-        rows = []
-        for row in range(top, bottom + 1):
-            tid = model.touchpoint_id_at(row)
-            if tid is None:
-                continue
-            line = [matrix.touchpoint(tid).name] if left == NAME_COLUMN else []
-            for dept_id in departments:
-                role = matrix.role(tid, dept_id) if dept_id is not None else None
-                line.append(role.label if role is not None else "")
-            rows.append(line)
-        from cxmatrix.ui.grid.clipboard import (
-            to_tsv,  # csv loads on the first copy, not at start-up
-        )
+        if model.rowCount() == 0 or model.columnCount() < 2:
+            return
+        selection = QItemSelection(model.index(0, 1),
+                                   model.index(model.rowCount() - 1, model.columnCount() - 1))
+        current = self.currentIndex()
+        if not current.isValid() or current.column() == NAME_COLUMN:
+            current = model.index(max(0, current.row()), 1)
+        self.selectionModel().setCurrentIndex(current, QItemSelectionModel.SelectionFlag.NoUpdate)
+        self.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
 
-        text = to_tsv(rows)
+    def _selection_block(self) -> tuple[list[int], list[int], bool] | None:
+        """The touchpoints and departments of the selection's bounding rectangle (or of the
+        current cell), and whether it includes the name column."""
+        model = self.matrix_model
+        selection = self.selectionModel().selection()
+        if model.matrix is None:
+            return None
+        if selection.isEmpty():
+            index = self.currentIndex()
+            if not index.isValid():
+                return None
+            top = bottom = index.row()
+            left = right = index.column()
+        else:
+            top = min(r.top() for r in selection)
+            bottom = max(r.bottom() for r in selection)
+            left = min(r.left() for r in selection)
+            right = max(r.right() for r in selection)
+        departments = [d for d in (model.department_id_at(c)
+                                   for c in range(max(1, left), right + 1)) if d is not None]
+        touchpoints = [t for t in (model.touchpoint_id_at(r) for r in range(top, bottom + 1))
+                       if t is not None]
+        return touchpoints, departments, left == NAME_COLUMN
+
+    def copy_selection(self, *, headers: bool = False) -> str:
+        """Copy the bounding rectangle of the selection as tab-separated role labels (with the
+        touchpoint names first when the name column is selected). ``headers`` adds the
+        department names above and the touchpoint names before, so the block keeps its
+        meaning in another spreadsheet and pastes back onto the same cells."""
+        block = self._selection_block()
+        matrix = self.matrix_model.matrix
+        if block is None or matrix is None:
+            return ""
+        touchpoints, departments, names = block
+        from cxmatrix.ui.grid.clipboard import copy_text  # csv loads on the first copy
+
+        text = copy_text(matrix, touchpoints, departments, names=names, headers=headers)
         QGuiApplication.clipboard().setText(text)
         return text
+
+    def cut_selection(self) -> bool:
+        """Copy the selection, then clear its roles as one undo step."""
+        matrix = self.matrix_model.matrix
+        if matrix is None or not self.copy_selection():
+            return False
+        changes = [(t, d, None) for t, d in self.selected_cells()
+                   if matrix.role(t, d) is not None]
+        if not changes:
+            return False
+        return self.session.execute(commands.CutRoles(self.session, changes))
 
     def paste_clipboard(self) -> bool:
         return self.paste_text(QGuiApplication.clipboard().text())
 
     def paste_text(self, text: str) -> bool:
-        """Paste roles at the selection's top-left cell; nothing changes unless every pasted
-        cell is a role and the block fits."""
+        """Paste roles at the selection's top-left cell (or onto the named cells of a block
+        copied with headers); nothing changes unless every pasted cell is a role and the block
+        fits."""
         model = self.matrix_model
         matrix = model.matrix
         if matrix is None:
             return False
-        from cxmatrix.ui.grid.clipboard import parse_roles
-
-        block = parse_roles(text)
-        if block.problems:
-            listed = block.problems[:MAX_LISTED_PROBLEMS]
-            more = len(block.problems) - len(listed)
-            if more:
-                listed.append(f"… and {more} more")
-            self.session.failed.emit(
-                "Paste refused",
-                "Nothing was pasted: these cells are not roles (use Own, Influence, Handle or "
-                "their letters O, I, H; leave a cell empty for no role).\n\n"
-                + "\n".join(listed))
-            return False
-        cells = self.selected_cells()
-        if block.height == 1 and block.width == 1 and len(cells) > 1:
-            role = block.roles[0][0]
-            changes = [(t, d, role) for t, d in cells]
-            return self._apply_paste(changes)
         selection = self.selectionModel().selection()
         if selection.isEmpty():
             anchor = self.currentIndex()
@@ -637,43 +746,49 @@ class MatrixView(QTableView):
         else:
             top = min(r.top() for r in selection)
             left = min(r.left() for r in selection)
-        if top < 0 or left < 1:
-            self.session.failed.emit("Paste refused", "Select the top-left role cell to "
-                                                      "paste into (not a touchpoint name).")
-            return False
-        rows = [r for r in model.touchpoint_rows() if r >= top][: block.height]
-        departments = [model.department_id_at(c) for c in range(left, left + block.width)]
-        problems = []
-        if len(rows) < block.height:
-            problems.append(f"The pasted block has {block.height} rows, but only {len(rows)} "
-                            "touchpoints are shown from the selected cell down.")
-        if None in departments:
-            available = sum(1 for d in departments if d is not None)
-            problems.append(f"The pasted block is {block.width} columns wide, but only "
-                            f"{available} departments are right of the selected cell.")
-        if problems:
-            self.session.failed.emit("Paste refused", "Nothing was pasted. " + " ".join(problems))
-            return False
-        changes = []
-        for row, line in zip(rows, block.roles, strict=False):
-            tid = model.touchpoint_id_at(row)
-            assert tid is not None
-            for dept_id, role in zip(departments, line, strict=True):
-                assert dept_id is not None
-                changes.append((tid, dept_id, role))
-        ok = self._apply_paste(changes)
-        if ok:
-            selection_block = QItemSelection(model.index(rows[0], left),
-                                             model.index(rows[-1], left + block.width - 1))
-            self.selectionModel().select(selection_block,
-                                         QItemSelectionModel.SelectionFlag.ClearAndSelect)
-        return ok
+        rows: list[int] | None = None
+        columns: list[int] | None = None
+        if top >= 0 and left >= 1 and model.touchpoint_id_at(top) is not None:
+            rows = [t for t in (model.touchpoint_id_at(r) for r in model.touchpoint_rows()
+                                if r >= top) if t is not None]
+            columns = [d for d in (model.department_id_at(c)
+                                   for c in range(left, model.columnCount())) if d is not None]
+        from cxmatrix.ui.grid.clipboard import plan_paste
 
-    def _apply_paste(self, changes: list[tuple[int, int, Role | None]]) -> bool:
-        matrix = self.matrix_model.matrix
-        assert matrix is not None
-        changes = [c for c in changes if matrix.role(c[0], c[1]) is not c[2]]
-        if not changes:
+        plan = plan_paste(text, matrix, rows=rows, columns=columns,
+                          selected=self.selected_cells())
+        if plan.problem:
+            self.session.failed.emit("Paste refused", plan.problem)
             return False
-        text = f"Paste {len(changes)} cell{'s' if len(changes) != 1 else ''}"
-        return self.session.execute(commands.SetRoles(self.session, changes, text))
+        changes = [c for c in plan.changes if matrix.role(c[0], c[1]) is not c[2]]
+        if changes:
+            text = f"Paste {len(changes)} cell{'s' if len(changes) != 1 else ''}"
+            if not self.session.execute(commands.SetRoles(self.session, changes, text)):
+                return False
+        self._select_cells([(t, d) for t, d, _role in plan.changes])
+        self.status_message.emit(plan.status())
+        return bool(changes)
+
+    def _select_cells(self, cells: list[tuple[int, int]]) -> None:
+        """Select the pasted cells that are shown, one range per run of columns in a row."""
+        model = self.matrix_model
+        by_row: dict[int, list[int]] = {}
+        for tid, dept in cells:
+            row = model.row_of(tid)
+            column = model.column_of_department(dept)
+            if row is not None and column is not None:
+                by_row.setdefault(row, []).append(column)
+        selection = QItemSelection()
+        for row, columns in by_row.items():
+            columns.sort()
+            start = previous = columns[0]
+            for column in [*columns[1:], None]:
+                if column is not None and column == previous + 1:
+                    previous = column
+                    continue
+                selection.select(model.index(row, start), model.index(row, previous))
+                if column is not None:
+                    start = previous = column
+        if not selection.isEmpty():
+            self.selectionModel().select(selection,
+                                         QItemSelectionModel.SelectionFlag.ClearAndSelect)

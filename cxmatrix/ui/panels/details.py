@@ -2,6 +2,8 @@
 
 Each field commits when editing finishes (Enter or leaving the field), as one undoable
 command naming the field; the form refreshes when the Session says the touchpoint changed.
+``commit_pending`` commits whatever is still being typed, for the window to call before it
+closes, opens another file, imports or exports: what the user typed is never dropped.
 """
 
 from __future__ import annotations
@@ -59,6 +61,9 @@ class DetailsPanel(QWidget):
         self.touchpoint_id: int | None = None
         self.department_id: int | None = None
         self._loading = False
+        self._shown: dict[str, str] = {}  # the fields' texts as last loaded
+        # The edit commit_pending could not make: touchpoint, department, field, typed text.
+        self.refused: tuple[int, int | None, str, str] | None = None
 
         self.touchpoint_box = QGroupBox("Touchpoint", self)
         form = QFormLayout(self.touchpoint_box)
@@ -195,6 +200,14 @@ class DetailsPanel(QWidget):
                     self.cell_note.setPlainText(note)
         finally:
             self._loading = False
+        self._shown = self._texts()
+
+    def _texts(self) -> dict[str, str]:
+        """What the text fields show now, by field name ("note" for the cell note)."""
+        return {"name": self.name.text(), "metric": self.metric_edit.text(),
+                "category": self.category.currentText(), "channel": self.channel.currentText(),
+                "description": self.description.toPlainText(),
+                "notes": self.notes.toPlainText(), "note": self.cell_note.toPlainText()}
 
     def _on_change(self, change: MatrixChange) -> None:
         if change.rows_changed or change.columns_changed or change.names_changed or (
@@ -204,24 +217,79 @@ class DetailsPanel(QWidget):
 
     # ---- committing -----------------------------------------------------------------------
 
-    def _commit(self, field: str, value: object) -> None:
+    def commit_pending(self) -> bool:
+        """Commit every field the user has changed since it was loaded (text still being
+        typed has not finished editing yet). Fields are compared with what they showed, not
+        with the stored value, so a text the widget shows differently (line breaks) is not
+        written back as an edit nobody made. False if an edit was refused (the session has
+        said why); ``refused`` then says which, and the field shows the typed text again."""
+        self.refused = None
+        tid, dept = self.touchpoint_id, self.department_id
+        if self._loading or tid is None:
+            return True
+        for field, text in self._texts().items():
+            if text == self._shown.get(field):
+                continue
+            done = (self._commit_note() if field == "note"
+                    else self._commit(field, text, keep_on_failure=True))
+            if not done:
+                self.refused = (tid, dept, field, text)
+                self.show_refused()
+                return False
+        return True
+
+    def show_refused(self) -> None:
+        """Show the refused text again in its field, with the keyboard focus (a refused edit
+        reloads the document, so the form may have been cleared or reloaded meanwhile)."""
+        if self.refused is None:
+            return
+        tid, dept, field, text = self.refused
+        if self.touchpoint_id != tid or self.department_id != dept:
+            self.show_cell(tid, dept)
+        widgets: dict[str, QWidget] = {
+            "name": self.name, "metric": self.metric_edit, "category": self.category,
+            "channel": self.channel, "description": self.description, "notes": self.notes,
+            "note": self.cell_note}
+        self._put_back(widgets[field], text)
+
+    def _put_back(self, widget: QWidget, text: str) -> None:
+        """Show the refused text again (a refused edit reloads the form) and focus it."""
+        self._loading = True
+        try:
+            if isinstance(widget, QLineEdit):
+                widget.setText(text)
+            elif isinstance(widget, QComboBox):
+                widget.setCurrentText(text)
+            elif isinstance(widget, QPlainTextEdit):
+                widget.setPlainText(text)
+        finally:
+            self._loading = False
+        widget.setFocus()
+
+    def _commit(self, field: str, value: object, *, keep_on_failure: bool = False) -> bool:
+        """Commit one field's value; False if the edit was refused."""
         document = self.session.document
         tid = self.touchpoint_id
         if self._loading or document is None or tid is None or self.session.read_only:
-            return
+            return True
         if not document.matrix.has_touchpoint(tid):
-            return
+            return True
         current = getattr(document.matrix.touchpoint(tid), field)
+        if value == current:  # untouched (even where the stored text has outer spaces)
+            return True
         if isinstance(value, str):
             value = value.strip()
             if field == "name" and not value:
                 self._load()  # an empty name is refused quietly: put the old one back
-                return
+                return True
         if value == current:
-            return
-        if not self.session.execute(commands.UpdateTouchpoint(self.session, tid,
-                                                              **{field: value})):
+            return True
+        if self.session.execute(commands.UpdateTouchpoint(self.session, tid,
+                                                          **{field: value})):
+            return True
+        if not keep_on_failure:
             self._load()
+        return False
 
     def _move_to_stage(self, _position: int) -> None:
         document = self.session.document
@@ -235,16 +303,17 @@ class DetailsPanel(QWidget):
         if not self.session.execute(commands.MoveTouchpoint(self.session, tid, stage_id, index)):
             self._load()
 
-    def _commit_note(self) -> None:
+    def _commit_note(self) -> bool:
         document = self.session.document
         tid, dept = self.touchpoint_id, self.department_id
         if self._loading or document is None or tid is None or dept is None:
-            return
+            return True
         if self.session.read_only or not document.matrix.has_touchpoint(tid) or (
                 not document.matrix.has_department(dept)):
-            return
-        text = self.cell_note.toPlainText().strip()
-        if text == document.matrix.note(tid, dept):
-            return
-        self.session.execute(commands.SetNote(self.session, tid, dept, text))
+            return True
+        typed = self.cell_note.toPlainText()
+        text = typed.strip()
+        if typed == document.matrix.note(tid, dept) or text == document.matrix.note(tid, dept):
+            return True
+        return self.session.execute(commands.SetNote(self.session, tid, dept, text))
 

@@ -414,13 +414,21 @@ class FindingsPanel(QWidget):
         self.model = FindingsModel(session, self)
         self.view = FindingsView(self)
         self.view.setObjectName("findingsList")
+        # Connected before the view's selection model exists, so this runs before Qt moves
+        # the current row off a finding about to be removed.
+        self._current_before: Finding | None = None  # the current finding before a change
+        for signal in (self.model.modelAboutToBeReset, self.model.rowsAboutToBeRemoved,
+                       self.model.rowsAboutToBeInserted, self.model.layoutAboutToBeChanged):
+            signal.connect(self._remember_current)
         self.view.setModel(self.model)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.selectionModel().currentChanged.connect(self._on_current)
+        self.view.clicked.connect(self._on_clicked)
         self.view.activated.connect(self._on_activated)
-        self.view.doubleClicked.connect(self._on_activated)
+        for signal in (self.model.modelReset, self.model.rowsInserted, self.model.rowsRemoved,
+                       self.model.layoutChanged):
+            signal.connect(self._restore_current)
         self.only_rows = QCheckBox("Only rows with findings", self)
         self.only_rows.setObjectName("onlyRowsWithFindings")
         self.only_rows.setToolTip("Show only the touchpoints that have findings of at least "
@@ -459,21 +467,53 @@ class FindingsPanel(QWidget):
         self.only_rows_changed.emit(self.only_rows.isChecked(),
                                     Severity(self.min_severity.currentData()))
 
-    def _on_current(self, index: QModelIndex, *_args: object) -> None:
+    def _go_to(self, index: QModelIndex) -> None:
         finding = self.model.finding_at(index)
         if finding is not None:
             self.finding_selected.emit(finding)
 
+    def _on_clicked(self, index: QModelIndex) -> None:
+        if self.model.severity_at(index) is None:
+            self._go_to(index)
+
     def _on_activated(self, index: QModelIndex) -> None:
+        """Enter or a double click: a heading shows or hides its findings, a finding is
+        gone to. (Under styles that activate on a single click this follows ``clicked``;
+        going to the same finding twice changes nothing.)"""
         severity = self.model.severity_at(index)
         if severity is not None:
             self.model.set_collapsed(severity, severity not in self.model.collapsed)
         else:
-            self._on_current(index)
+            self._go_to(index)
+
+    def _remember_current(self, *_args: object) -> None:
+        self._current_before = self.model.finding_at(self.view.currentIndex())
+
+    def _restore_current(self, *_args: object) -> None:
+        """After the list changed, its current row is the finding that was current, or none
+        if that one is gone: never a neighbour Qt moved to because it was removed. (Nothing
+        navigates on a change of the current row, so this only keeps the list honest.)"""
+        before, self._current_before = self._current_before, None
+        if before is None:
+            return
+        view = self.view
+        if self.model.finding_at(view.currentIndex()) == before:
+            return
+        row = self.model.finding_row(before)
+        selection = view.selectionModel()
+        if row is not None:
+            selection.setCurrentIndex(self.model.index(row, 0),
+                                      selection.SelectionFlag.ClearAndSelect)
+        else:
+            selection.clearSelection()
+            selection.setCurrentIndex(QModelIndex(), selection.SelectionFlag.NoUpdate)
 
     def select_finding(self, finding: Finding) -> bool:
+        """Go to a finding as a click on it would."""
         row = self.model.finding_row(finding)
         if row is None:
             return False
-        self.view.setCurrentIndex(self.model.index(row, 0))
+        index = self.model.index(row, 0)
+        self.view.setCurrentIndex(index)
+        self._go_to(index)
         return True
