@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QLineEdit
+from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
 from pytestqt.qtbot import QtBot
 from ui_support import demo_document, document_of, small_matrix, window_with_captured_messages
 
@@ -205,6 +205,12 @@ def test_typed_text_is_saved_before_opening_importing_or_starting_another_file(
                    for tp in stage["touchpoints"]]
     assert next(tp for tp in touchpoints if tp["name"] == "Kick-off call")["metric"] == (
         "Days to kick-off")
+    # The "Export finished" notice is window-modal: the user closes it before typing on.
+    (notice,) = small.findChildren(QMessageBox, "exportFinished")
+    qtbot.mouseClick(notice.button(QMessageBox.StandardButton.Close), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not small.findChildren(QMessageBox, "exportFinished"))
+    small.activateWindow()  # the offscreen platform has no window manager to do it
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is small)
     # New: the old file keeps what was typed.
     type_into(qtbot, details.metric_edit, "NPS after kick-off")
     assert small.new_blank(tmp_path / "second.cxm")
