@@ -13,13 +13,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QPoint, QSettings, Qt, Slot
+from PySide6.QtCore import QByteArray, QPoint, QSettings, Qt
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
-    QKeySequence,
 )
 from PySide6.QtWidgets import (
     QDialog,
@@ -39,6 +38,7 @@ from cxmatrix.domain.findings import Finding
 from cxmatrix.domain.model import Matrix
 from cxmatrix.domain.roles import Role
 from cxmatrix.ui import files, settings
+from cxmatrix.ui.actions import ROLE_ACTIONS, ActionCollection, Scope
 from cxmatrix.ui.grid.column_widths import ColumnWidths
 from cxmatrix.ui.grid.empty_hint import EmptyHint
 from cxmatrix.ui.grid.filter_bar import FilterBar
@@ -59,20 +59,6 @@ if TYPE_CHECKING:  # the store (SQLAlchemy) loads off the GUI thread with the fi
     from cxmatrix.ui.dialogs.help import HelpDialog
     from cxmatrix.ui.panels.lens import LensPanel
 
-KEY = QKeySequence.StandardKey
-
-
-class _HistoryAction(QAction):
-    """Undo or Redo: "&Undo Rename touchpoint Pricing page && quote" (an "&" in the step's
-    text shown as itself, not taken for a mnemonic)."""
-
-    def __init__(self, verb: str, parent: QWidget) -> None:
-        super().__init__(verb, parent)
-        self.verb = verb
-
-    @Slot(str)
-    def follow(self, text: str) -> None:
-        self.setText(f"{self.verb} {text.replace('&', '&&')}" if text else self.verb)
 
 
 class MainWindow(QMainWindow):
@@ -180,188 +166,66 @@ class MainWindow(QMainWindow):
 
     # ---- actions and menus ----------------------------------------------------------------
 
-    def _action(self, text: str, slot: Any, shortcut: Any = None, *, tip: str = "",
-                name: str = "") -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            if isinstance(shortcut, QKeySequence.StandardKey):
-                keys = QKeySequence.keyBindings(shortcut)
-                action.setShortcuts(keys if keys else [])
-            else:
-                action.setShortcut(QKeySequence(shortcut))
-        if tip:
-            action.setStatusTip(tip)
-            action.setToolTip(tip)
-        if name:
-            action.setObjectName(name)
-        action.triggered.connect(lambda _checked=False: slot())
-        return action
-
     def _create_actions(self) -> None:
-        a = self._action
-        self.new_action = a("&New Matrix…", self.new_blank, KEY.New, name="actionNew",
-                            tip="Create an empty matrix file with the usual journey stages")
-        self.open_demo_action = a("Open the &Demo Matrix", self.open_demo,
-                                  name="actionOpenDemo",
-                                  tip="Open your copy of the demo matrix to try things out")
-        self.open_action = a("&Open…", self.open_dialog, KEY.Open, name="actionOpen")
-        self.save_as_action = a("Save &As…", self.save_as, KEY.SaveAs, name="actionSaveAs",
-                                tip="Continue in a copy of this matrix under another name")
-        if not self.save_as_action.shortcuts():
-            self.save_as_action.setShortcut(QKeySequence("Ctrl+Shift+S"))
-        self.import_action = a("&Import…", self.import_file, "Ctrl+Shift+I",
-                               name="actionImport",
-                               tip="Import a spreadsheet (RACI chart, grid) or JSON file")
-        self.export_action = a("&Export…", self.export_file, "Ctrl+E", name="actionExport",
-                               tip="Export to Excel, PDF, CSV or JSON")
-        self.export_pdf_action = a("Export as &PDF…", self.export_pdf, "Ctrl+Shift+E",
-                                   name="actionExportPdf",
-                                   tip="A PDF report for meetings: summary, chart, findings "
-                                       "and lens pages")
-        self.close_action = a("&Close", self.close_document, KEY.Close, name="actionClose")
-        close_keys = sorted(self.close_action.shortcuts(),  # show Ctrl+W rather than Ctrl+F4
-                            key=lambda k: "F4" in k.toString())
-        self.close_action.setShortcuts(close_keys)
-        self.quit_action = a("&Quit", self.close, KEY.Quit, name="actionQuit")
-        if not self.quit_action.shortcuts():
-            self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
-        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        """The actions are declared in ui/actions.py; here they are connected to what they
+        do, and kept as attributes (``self.new_action``…) for the menus and tests."""
+        self.actions = actions = ActionCollection(self)
+        for attribute, action in actions.items():
+            setattr(self, f"{attribute}_action", action)
+        grid, structure = self.grid, self.structure
+        actions.connect({
+            "new": self.new_blank, "open": self.open_dialog, "open_demo": self.open_demo,
+            "save_as": self.save_as, "import": self.import_file, "export": self.export_file,
+            "export_pdf": self.export_pdf, "close": self.close_document, "quit": self.close,
+            "cut": grid.cut_selection, "copy": grid.copy_selection,
+            "copy_headers": lambda: grid.copy_selection(headers=True),
+            "paste": grid.paste_clipboard, "select_all": grid.select_all_cells,
+            **{name: (lambda r=role: grid.set_role_on_selection(r))
+               for role, name in ROLE_ACTIONS.items()},
+            "cycle": grid.cycle_selection, "pick_role": grid.open_role_picker,
+            "find": self.filter_bar.focus_text, "clear_filters": self.filter_bar.reset,
+            "add_touchpoint": structure.add_touchpoint, "add_stage": structure.add_stage,
+            "add_department": structure.add_department, "rename": structure.rename_current,
+            "edit_department": structure.edit_department,
+            "move_up": lambda: structure.move_rows(-1),
+            "move_down": lambda: structure.move_rows(1),
+            "move_left": lambda: structure.move_department(-1),
+            "move_right": lambda: structure.move_department(1),
+            "delete_rows": structure.delete_rows,
+            "delete_department": structure.delete_department,
+            "properties": structure.edit_properties,
+            "zoom_in": grid.zoom_in, "zoom_out": grid.zoom_out,
+            "zoom_reset": lambda: grid.set_zoom(1.0),
+            "collapse_all": lambda: structure.collapse_all(True),
+            "expand_all": lambda: structure.collapse_all(False),
+            "go_grid": grid.focus_cells,
+            "go_findings": lambda: self._go_to(self.findings_dock, self.findings_panel.view),
+            "go_lens": lambda: self._go_to(self.lens_dock, self.lens_panel.chooser),
+            "go_details": lambda: self._go_to(self.details_dock, self.details_panel.name),
+            "guide": lambda: self.show_help(0), "shortcuts": lambda: self.show_help(1),
+            "about": self.about,
+        })
+        actions["fit"].toggled.connect(self.column_widths.set_fit)
+        for action in (*actions.in_scope(Scope.GRID), *actions.in_scope(Scope.GRID_ONLY)):
+            grid.addAction(action)
+        self.role_actions: dict[Role | None, QAction] = {
+            role: actions[name] for role, name in ROLE_ACTIONS.items()}
+        self._connect_history(actions["undo"], actions["redo"])
 
-        self.undo_action, self.redo_action = self._undo_actions()
-        self.copy_action = a("&Copy", self.grid.copy_selection, KEY.Copy, name="actionCopy")
-        self.copy_headers_action = a(
-            "Copy with Hea&ders", lambda: self.grid.copy_selection(headers=True),
-            "Ctrl+Shift+C", name="actionCopyWithHeaders",
-            tip="Copy the selected roles with their touchpoint and department names")
-        self.cut_action = a("Cu&t", self.grid.cut_selection, KEY.Cut, name="actionCut",
-                            tip="Copy the selected roles, then clear them")
-        if not self.cut_action.shortcuts():
-            self.cut_action.setShortcut(QKeySequence("Ctrl+X"))
-        self.paste_action = a("&Paste", self.grid.paste_clipboard, KEY.Paste,
-                              name="actionPaste")
-        self.select_all_action = a("Select &All", self.grid.select_all_cells, KEY.SelectAll,
-                                   name="actionSelectAll")
-        for action in (self.copy_action, self.copy_headers_action, self.cut_action,
-                       self.paste_action, self.select_all_action):
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            self.grid.addAction(action)
-        self.role_actions: dict[Role | None, QAction] = {}
-        for role, key in ((Role.OWN, "O"), (Role.INFLUENCE, "I"), (Role.HANDLE, "H"),
-                          (None, "Del")):
-            label = f"Set &{role.label}" if role else "C&lear Role"
-            action = a(label, lambda r=role: self.grid.set_role_on_selection(r), key,
-                       name=f"actionRole{role.label if role else 'Clear'}",
-                       tip=role.meaning if role else "Remove the role from the selected cells")
-            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-            self.grid.addAction(action)
-            self.role_actions[role] = action
-        self.cycle_action = a("C&ycle Role", self.grid.cycle_selection, "Space",
-                              name="actionCycle",
-                              tip="Empty, Own, Influence, Handle, empty…")
-        self.cycle_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        self.grid.addAction(self.cycle_action)
-        self.pick_role_action = a("Pic&k Role…", self.grid.open_role_picker, "Alt+Down",
-                                  name="actionPickRole",
-                                  tip="Pick the role from a list (also a double click)")
-        self.pick_role_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        self.grid.addAction(self.pick_role_action)
-        self.find_action = a("&Find…", self.filter_bar.focus_text, KEY.Find,
-                             name="actionFind")
-        self.clear_filters_action = a("Clear &Filters", self.filter_bar.reset,
-                                      name="actionClearFilters")
-
-        self.add_touchpoint_action = a("Add &Touchpoint", self.structure.add_touchpoint, "Ctrl+T",
-                                       name="actionAddTouchpoint")
-        self.add_stage_action = a("Add &Stage", self.structure.add_stage, "Ctrl+Shift+T",
-                                  name="actionAddStage")
-        self.add_department_action = a("Add &Department…", self.structure.add_department, "Ctrl+D",
-                                       name="actionAddDepartment")
-        self.rename_action = a("&Rename Touchpoint or Stage", self.structure.rename_current, "F2",
-                               name="actionRename")
-        self.edit_department_action = a("&Edit Department…", self.structure.edit_department,
-                                        name="actionEditDepartment")
-        self.delete_rows_action = a("De&lete Touchpoints or Stage", self.structure.delete_rows,
-                                    "Ctrl+Del", name="actionDeleteRows")
-        self.delete_department_action = a("Delete De&partment", self.structure.delete_department,
-                                          name="actionDeleteDepartment")
-        structure = self.structure
-        self.move_up_action = a("Move &Up", lambda: structure.move_rows(-1), "Ctrl+Shift+Up",
-                                name="actionMoveUp")
-        self.move_down_action = a("Move Do&wn", lambda: structure.move_rows(1),
-                                  "Ctrl+Shift+Down", name="actionMoveDown")
-        self.move_left_action = a("Move Department &Left",
-                                  lambda: self.structure.move_department(-1), "Ctrl+Shift+Left",
-                                  name="actionMoveLeft")
-        self.move_right_action = a("Move Department R&ight",
-                                   lambda: self.structure.move_department(1), "Ctrl+Shift+Right",
-                                   name="actionMoveRight")
-        self.properties_action = a("Matrix &Properties…", self.structure.edit_properties,
-                                   "Ctrl+Shift+P", name="actionProperties")
-        self.collapse_all_action = a("&Collapse All Stages",
-                                     lambda: structure.collapse_all(True),
-                                     name="actionCollapseAll")
-        self.expand_all_action = a("E&xpand All Stages", lambda: structure.collapse_all(False),
-                                   name="actionExpandAll")
-        self.zoom_in_action = a("Zoom &In", self.grid.zoom_in, KEY.ZoomIn, name="actionZoomIn")
-        self.zoom_out_action = a("Zoom &Out", self.grid.zoom_out, KEY.ZoomOut,
-                                 name="actionZoomOut")
-        self.zoom_reset_action = a("&Actual Size", lambda: self.grid.set_zoom(1.0), "Ctrl+0",
-                                   name="actionZoomReset")
-        for action, extra in ((self.zoom_in_action, ("Ctrl++", "Ctrl+=")),
-                              (self.zoom_out_action, ("Ctrl+-",))):
-            keys = action.shortcuts()  # some themes have no standard zoom keys
-            shown = {k.toString() for k in keys}
-            action.setShortcuts(keys + [QKeySequence(k) for k in extra if k not in shown])
-        self.fit_action = QAction("&Fit Departments to Width", self)
-        self.fit_action.setObjectName("actionFitDepartments")
-        self.fit_action.setStatusTip("Every department in view at once, headed by its short code")
-        self.fit_action.setCheckable(True)
-        self.fit_action.toggled.connect(self.column_widths.set_fit)
-        self.go_grid_action = a("Go to the &Grid", self.grid.focus_cells, "Ctrl+1",
-                                name="actionGoGrid")
-        self.go_findings_action = a("Go to F&indings", lambda: self._go_to(
-            self.findings_dock, self.findings_panel.view), "Ctrl+2", name="actionGoFindings")
-        self.go_lens_action = a("Go to the &Lens", lambda: self._go_to(
-            self.lens_dock, self.lens_panel.chooser), "Ctrl+3", name="actionGoLens")
-        self.go_details_action = a("Go to &Details", lambda: self._go_to(
-            self.details_dock, self.details_panel.name), "Ctrl+4", name="actionGoDetails")
-        self.guide_action = a("cxmatrix &Guide", lambda: self.show_help(0), KEY.HelpContents,
-                              name="actionGuide",
-                              tip="The roles, the checks and the markers in the grid")
-        if not self.guide_action.shortcuts():
-            self.guide_action.setShortcut(QKeySequence("F1"))
-        self.shortcuts_action = a("&Keyboard Shortcuts", lambda: self.show_help(1),
-                                  "Ctrl+/", name="actionShortcuts")
-        self.about_action = a("&About cxmatrix", self.about, name="actionAbout")
-        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
-
-    def _undo_actions(self) -> tuple[QAction, QAction]:
-        """Undo and Redo, named after the step they take. QUndoStack's own actions put the
-        command's text into the menu unescaped, so an "&" in a name became a mnemonic and
-        vanished; these escape it. Ctrl+Y redoes too: some Linux themes bind only
-        Ctrl+Shift+Z to the standard Redo key."""
+    def _connect_history(self, undo: QAction, redo: QAction) -> None:
+        """Undo and Redo name the step they take (QUndoStack's own actions put the step's
+        text into the menu unescaped, so an "&" in a name vanished as a mnemonic)."""
         stack = self.session.undo_stack
-        undo = _HistoryAction("&Undo", self)
-        undo.setObjectName("actionUndo")
-        undo.setShortcuts(QKeySequence.keyBindings(KEY.Undo) or [QKeySequence("Ctrl+Z")])
-        undo.triggered.connect(stack.undo)
-        stack.undoTextChanged.connect(undo.follow)
-        stack.canUndoChanged.connect(undo.setEnabled)
-        redo = _HistoryAction("&Redo", self)
-        redo.setObjectName("actionRedo")
-        keys = list(QKeySequence.keyBindings(KEY.Redo))
-        for extra in ("Ctrl+Y", "Ctrl+Shift+Z"):
-            if QKeySequence(extra) not in keys:
-                keys.append(QKeySequence(extra))
-        redo.setShortcuts(keys)
-        redo.triggered.connect(stack.redo)
-        stack.redoTextChanged.connect(redo.follow)
-        stack.canRedoChanged.connect(redo.setEnabled)
-        for action, text, enabled in ((undo, stack.undoText(), stack.canUndo()),
-                                      (redo, stack.redoText(), stack.canRedo())):
+        for action, run, text_changed, can_changed, text, enabled in (
+                (undo, stack.undo, stack.undoTextChanged, stack.canUndoChanged,
+                 stack.undoText(), stack.canUndo()),
+                (redo, stack.redo, stack.redoTextChanged, stack.canRedoChanged,
+                 stack.redoText(), stack.canRedo())):
+            action.triggered.connect(run)
+            text_changed.connect(action.follow)
+            can_changed.connect(action.setEnabled)
             action.follow(text)
             action.setEnabled(enabled)
-        return undo, redo
 
     def _create_menus(self) -> None:
         bar = self.menuBar()
@@ -416,20 +280,6 @@ class MainWindow(QMainWindow):
         help_menu.addActions([self.guide_action, self.shortcuts_action])
         help_menu.addSeparator()
         help_menu.addAction(self.about_action)
-        self.document_actions = [
-            self.save_as_action, self.export_action, self.export_pdf_action, self.close_action,
-            self.copy_action, self.copy_headers_action, self.select_all_action,
-            self.find_action, self.clear_filters_action, self.collapse_all_action,
-            self.expand_all_action, self.zoom_in_action, self.zoom_out_action,
-            self.zoom_reset_action, self.fit_action, self.go_grid_action, self.go_findings_action,
-            self.go_lens_action, self.go_details_action]
-        self.edit_actions = [
-            self.paste_action, self.cut_action, *self.role_actions.values(), self.cycle_action,
-            self.pick_role_action,
-            self.add_touchpoint_action, self.add_stage_action, self.add_department_action,
-            self.rename_action, self.edit_department_action, self.delete_rows_action,
-            self.delete_department_action, self.move_up_action, self.move_down_action,
-            self.move_left_action, self.move_right_action, self.properties_action]
 
     def _connect(self) -> None:
         session = self.session
@@ -506,12 +356,7 @@ class MainWindow(QMainWindow):
 
     def _update_enabled(self) -> None:
         has = self.session.has_document
-        writable = has and not self.session.read_only
-        for action in self.document_actions:
-            action.setEnabled(has)
-        for action in self.edit_actions:
-            action.setEnabled(writable)
-        self.import_action.setEnabled(True)
+        self.actions.update(has_document=has, writable=has and not self.session.read_only)
 
     def _update_status(self) -> None:
         document = self.session.document
