@@ -3,7 +3,10 @@
 #
 #   bash packaging/setup.sh app     set up, then open the app on the demo matrix
 #                                   (with no screen: build the demo and export it instead)
-#   bash packaging/setup.sh test    set up, then lint and run the whole test suite headless
+#   bash packaging/setup.sh test    set up, then lint (ruff, mypy, the import contracts) and
+#                                   run the whole test suite headless; arguments after "test"
+#                                   go to pytest: test -q -m "not bundle" skips the PyInstaller
+#                                   build
 #
 # It creates .venv beside this folder, installs the Python packages into it, and, when run as
 # root on Debian/Ubuntu, installs the system libraries Qt needs (and LibreOffice Calc for the
@@ -80,6 +83,7 @@ case "$mode" in
         setup_python
         .venv/bin/python -m ruff check .
         .venv/bin/python -m mypy
+        .venv/bin/lint-imports --no-cache --no-logo  # the layer contracts in pyproject.toml
         export QT_QPA_PLATFORM=offscreen
         exec .venv/bin/python -m pytest "$@"
         ;;

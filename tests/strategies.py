@@ -1,10 +1,22 @@
-"""Hypothesis strategies for whole matrices: unicode, quotes, line breaks, would-be formulas."""
+"""Hypothesis strategies for whole matrices (unicode, quotes, line breaks, would-be formulas),
+and for the sheets a person types them into."""
 
 from __future__ import annotations
+
+import re
+from dataclasses import dataclass
 
 from hypothesis import strategies as st
 
 from cxmatrix.domain import DomainError, Matrix, Role, name_key
+from cxmatrix.domain.codes import DEFAULT_PRESET, resolve_mapping, role_of_heading
+from cxmatrix.interchange.spreadsheet.layout import (
+    attribute_of_heading,
+    ignored_reason_of_heading,
+    is_department_heading,
+    is_stage_heading,
+    label_heading_score,
+)
 
 # Text a person might type, including the awkward parts: accents, CJK, emoji, quotes,
 # leading = + - @, line breaks and tabs. No control characters other than those, and no
@@ -55,3 +67,78 @@ def matrices(draw: st.DrawFn, max_touchpoints: int = 12, max_departments: int = 
 def unique_by_key(items: list[str]) -> bool:
     keys = [name_key(item) for item in items]
     return len(keys) == len(set(keys))
+
+
+# ---- sheets as a person types them ------------------------------------------------------------
+
+# Row labels the importer reads as lines that are not touchpoints: a legend entry ("O = Own",
+# "Key: ..."), a totals row, a placeholder.
+_NOT_A_ROW = re.compile(
+    r"^(legend|key|total|totals|sum|count|subtotal|grand total)\b"
+    r"|^\(?\w{1,3}\)?\s*(=|:|\s[-–—]\s)"
+    r"|^(tbd|tbc|todo|to do|\.\.\.|…|\?+|xxx+|placeholder|example|add (more|new|rows?).*"
+    r"|\(add.*\)|new touchpoint)$", re.IGNORECASE)
+
+
+def means_something_else(text: str) -> bool:
+    """Whether the import's vocabulary reads ``text`` as more than a name: a role code or a
+    "nobody" mark under the default mapping (O, own, A/R, -, n/a...), a heading that names what a
+    column holds (Notes, Owner, Stage, Touchpoint, Status, Team...), a legend, totals or
+    placeholder line, or text without a letter (numbers, dates, punctuation). Such a text as a
+    department, stage or touchpoint name makes a sheet ambiguous, so a typed grid holding one
+    is not vouched for."""
+    if not any(character.isalpha() for character in text):
+        return True
+    key = text.strip()
+    if _NOT_A_ROW.search(key):
+        return True
+    if resolve_mapping(DEFAULT_PRESET, {key.casefold(): 1}).target(key) is not None:
+        return True
+    return bool(role_of_heading(key) or attribute_of_heading(key)
+                or ignored_reason_of_heading(key) or is_stage_heading(key)
+                or label_heading_score(key) or is_department_heading(key))
+
+
+plain_names = names.filter(lambda text: not means_something_else(text))
+
+# How people write Own / Influence / Handle in their own grids.
+CODE_STYLES = [
+    {Role.OWN: "O", Role.INFLUENCE: "I", Role.HANDLE: "H"},
+    {Role.OWN: "o", Role.INFLUENCE: "i", Role.HANDLE: "h"},
+    {Role.OWN: "Own", Role.INFLUENCE: "Influence", Role.HANDLE: "Handle"},
+    {Role.OWN: "OWNER", Role.INFLUENCE: "influences", Role.HANDLE: "Handles"},
+]
+
+
+@dataclass
+class TypedSheet:
+    """The cells of one sheet and, when the strategy vouches that the sheet is a valid
+    matrix, the matrix it holds (None: anything goes, the importer may refuse it)."""
+
+    rows: list[list[object]]
+    expected: Matrix | None = None
+
+
+@st.composite
+def typed_grids(draw: st.DrawFn) -> TypedSheet:
+    """A valid matrix sheet: a heading row "Stage", "Touchpoint" and one column per
+    department, then one row per touchpoint with its stage and a code in each cell, in one of
+    the CODE_STYLES. Every name is a plain name, there is at least one touchpoint, and every
+    department holds a role somewhere (an empty column is a spacer, not a department)."""
+    matrix = draw(matrices(max_touchpoints=10, max_departments=6,
+                           name_strategy=plain_names).filter(_shows_every_department))
+    codes = draw(st.sampled_from(CODE_STYLES))
+    rows: list[list[object]] = [["Stage", "Touchpoint", *(d.name for d in matrix.departments)]]
+    for stage in matrix.stages:
+        for touchpoint in matrix.touchpoints_in(stage.id):
+            roles = [matrix.role(touchpoint.id, d.id) for d in matrix.departments]
+            rows.append([stage.name, touchpoint.name,
+                         *(codes[role] if role is not None else "" for role in roles)])
+    return TypedSheet(rows, matrix)
+
+
+def _shows_every_department(matrix: Matrix) -> bool:
+    if not matrix.departments or matrix.touchpoint_count == 0:
+        return False
+    return all(any(matrix.role(tp.id, d.id) is not None for tp in matrix.iter_touchpoints())
+               for d in matrix.departments)

@@ -1,7 +1,9 @@
 """The packaged app: build it with PyInstaller, run it headless, install it in a scratch home.
 
-The build (packaging/build.py, about a minute on two cores) is skipped when the last one
+The build (packaging/build.py, about two minutes on two cores) is skipped when the last one
 started after every change to cxmatrix/, resources/, packaging/, main.py and pyproject.toml.
+The tests that need the build are marked ``bundle``: CI runs them, and a developer skips them
+with ``bash packaging/setup.sh test -m "not bundle"``.
 """
 
 from __future__ import annotations
@@ -66,12 +68,14 @@ def run_app(*args: str, cwd: Path, timeout: float = 120) -> subprocess.Completed
                           text=True, timeout=timeout, check=False)
 
 
+@pytest.mark.bundle
 def test_bundle_prints_its_version(bundle: Path, tmp_path: Path) -> None:
     result = run_app("--version", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == f"cxmatrix {__version__}"
 
 
+@pytest.mark.bundle
 def test_bundle_carries_its_resources(bundle: Path) -> None:
     resources = bundle / "_internal" / "resources"
     assert json.loads((resources / "demo.json").read_text(encoding="utf-8"))
@@ -85,6 +89,7 @@ def test_bundle_carries_its_resources(bundle: Path) -> None:
         assert (bundle / "cxmatrix.desktop").is_file()
 
 
+@pytest.mark.bundle
 def test_bundle_creates_and_exports_the_demo(bundle: Path, tmp_path: Path) -> None:
     import openpyxl
     from pypdf import PdfReader
@@ -124,6 +129,7 @@ def test_bundle_creates_and_exports_the_demo(bundle: Path, tmp_path: Path) -> No
     assert (matrix.title, matrix.touchpoint_count, len(matrix.departments)) == (DEMO_TITLE, 48, 9)
 
 
+@pytest.mark.bundle
 def test_bundle_reports_bad_input_on_stderr(bundle: Path, tmp_path: Path) -> None:
     (tmp_path / "notes.cxm").write_text("not a matrix", encoding="utf-8")
     result = run_app("export", "notes.cxm", "out.pdf", cwd=tmp_path)
@@ -132,6 +138,7 @@ def test_bundle_reports_bad_input_on_stderr(bundle: Path, tmp_path: Path) -> Non
     assert not (tmp_path / "out.pdf").exists()
 
 
+@pytest.mark.bundle
 def test_bundle_starts_the_gui_offscreen(bundle: Path, tmp_path: Path) -> None:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path),
            "XDG_CONFIG_HOME": str(tmp_path / "config")}
@@ -149,6 +156,7 @@ def test_bundle_starts_the_gui_offscreen(bundle: Path, tmp_path: Path) -> None:
     assert "Traceback" not in errors, errors
 
 
+@pytest.mark.bundle
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux desktop integration")
 def test_install_and_uninstall_in_a_scratch_home(bundle: Path, tmp_path: Path) -> None:
     home = tmp_path / "home"

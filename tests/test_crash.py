@@ -19,16 +19,21 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_two_hundred_kills_lose_no_acknowledged_edit(tmp_path: Path) -> None:
+    # The harness kills after a seeded count of acknowledgements and interpreter events, not
+    # after a time: every figure below holds on a slow or loaded machine. The timeout only
+    # stops a hung run.
     result = subprocess.run(
         [sys.executable, str(HARNESS), "--kills", "200", "--seed", "7", "--folder",
-         str(tmp_path)], capture_output=True, text=True, timeout=300, check=False)
+         str(tmp_path)], capture_output=True, text=True, timeout=1800, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
     counts = json.loads(result.stdout.strip().splitlines()[-1])
     assert counts["kills"] == 200
     assert counts["lost_edits"] == 0
     assert counts["integrity_failures"] == 0
-    assert counts["acknowledged_edits"] > 0  # how many depends on the load of the machine
     assert counts["edit_rounds"] > 100
+    assert counts["acknowledgements_before_kill"] >= counts["edit_rounds"]
+    assert counts["acknowledged_edits"] >= counts["acknowledgements_before_kill"]
+    assert counts["in_flight_committed"] > 0
     assert counts["copy_rounds"] > 0
     assert counts["create_rounds"] > 0
 

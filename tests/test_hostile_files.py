@@ -22,7 +22,7 @@ from cxmatrix.domain.generate import generate_matrix
 from cxmatrix.store import Document
 
 ROOT = Path(__file__).resolve().parent.parent
-MAX_SECONDS = 15
+MAX_SECONDS = 15  # of CPU time (process_time): other work on the machine does not count
 MAX_PEAK_MB = 400
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
@@ -31,11 +31,11 @@ MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 MEASURED = """
 import json, re, sys, time
 from cxmatrix.cli import main
-start = time.perf_counter()
+start = time.process_time()
 status = main(sys.argv[1:])
 status_text = open("/proc/self/status").read()
 peak = int(re.search(r"VmHWM:\\s+(\\d+) kB", status_text).group(1)) // 1024
-print(json.dumps({"status": status, "seconds": time.perf_counter() - start, "peak_mb": peak}))
+print(json.dumps({"status": status, "seconds": time.process_time() - start, "peak_mb": peak}))
 """
 
 
@@ -117,7 +117,7 @@ def test_hostile_workbook_is_refused_in_bounded_time_and_memory(tmp_path: Path,
     path = build(tmp_path)
     output = tmp_path / "out.cxm"
     figures, stderr = measured_cli("import", path, "-o", output)
-    print(f"\n{name}: refused in {figures['seconds']:.2f} s, peak {figures['peak_mb']} MB: "
+    print(f"\n{name}: refused in {figures['seconds']:.2f} s of CPU, peak {figures['peak_mb']} MB: "
           f"{stderr}")
     assert figures["status"] == 2
     assert stderr.startswith(f"cxmatrix: {path.name}: ")

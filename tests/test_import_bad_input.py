@@ -187,18 +187,19 @@ def test_xml_bombs_and_external_entities(tmp_path: Path, part: str, prefix: str)
             '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>'
     body = original.split("?>", 1)[1] if original.startswith("<?xml") else original
     path = rewrite(base, tmp_path / "bomb.xlsx", {part: (prefix + body).encode()})
-    start = time.perf_counter()
+    start = time.process_time()
     refused(path, "entit")
-    assert time.perf_counter() - start < 5
+    assert time.process_time() - start < 5
 
 
 def run_isolated(path: Path) -> tuple[str, float, int]:
-    """Import in a fresh process: (outcome, seconds, peak memory in MB)."""
+    """Import in a fresh process: (outcome, CPU seconds, peak memory in MB). CPU time, not
+    wall time, so a loaded machine does not fail the limits."""
     code = (
         "import json, sys, time\n"
         "from cxmatrix.interchange.errors import ImportFailed\n"
         "from cxmatrix.interchange.spreadsheet.importer import read\n"
-        "start = time.perf_counter()\n"
+        "start = time.process_time()\n"
         "try:\n"
         "    result = read(sys.argv[1])\n"
         "    outcome = f'ok {result.matrix.touchpoint_count}'\n"
@@ -207,7 +208,7 @@ def run_isolated(path: Path) -> tuple[str, float, int]:
         # VmHWM, not ru_maxrss: the latter also counts the test process forked before exec.
         "status = open('/proc/self/status').read()\n"
         "peak = int(status.split('VmHWM:')[1].split()[0]) // 1024\n"
-        "print(json.dumps([outcome, time.perf_counter() - start, peak]))\n"
+        "print(json.dumps([outcome, time.process_time() - start, peak]))\n"
     )
     done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
                           text=True, timeout=120, check=True,
@@ -267,9 +268,9 @@ def test_zip_bomb_is_refused_without_unpacking(tmp_path: Path) -> None:
     path = rewrite(base, tmp_path / "bomb.xlsx", {"xl/worksheets/sheet1.xml": xml})
     del xml, padding
     assert path.stat().st_size < 2_000_000
-    start = time.perf_counter()
+    start = time.process_time()
     refused(path, "zip bomb")
-    assert time.perf_counter() - start < 2
+    assert time.process_time() - start < 2
 
 
 def test_too_many_parts(tmp_path: Path) -> None:
@@ -335,6 +336,6 @@ def test_a_part_that_lies_about_its_size_is_refused(tmp_path: Path, part: str) -
     lie_about_size(path, part, 2000)
     with zipfile.ZipFile(path) as archive:
         assert archive.getinfo(part).file_size == 2000
-    start = time.perf_counter()
+    start = time.process_time()
     refused(path, "damaged")
-    assert time.perf_counter() - start < 5
+    assert time.process_time() - start < 5

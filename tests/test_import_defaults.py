@@ -11,11 +11,9 @@ import pytest
 from cxmatrix.interchange.errors import ImportFailed
 from cxmatrix.interchange.spreadsheet.importer import read
 
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
-needs_samples = pytest.mark.skipif(not SAMPLES.is_dir(), reason="shared/samples not found")
+SAMPLES = Path(__file__).parent / "data" / "samples"
 
 
-@needs_samples
 @pytest.mark.parametrize("name", ["raci_onboarding_programme.xlsx", "cx_ownership_grid.xlsx",
                                   "journey_touchpoints_owners.csv"])
 def test_customer_success_becomes_the_focus_department(name: str) -> None:
@@ -24,13 +22,11 @@ def test_customer_success_becomes_the_focus_department(name: str) -> None:
     assert any(line.startswith("Focus department: Customer Success") for line in result.report)
 
 
-@needs_samples
 def test_title_row_above_the_headings_becomes_the_title() -> None:
     result = read(SAMPLES / "raci_onboarding_programme.xlsx")
     assert result.matrix.title == "Customer Onboarding Programme - RACI Chart"
 
 
-@needs_samples
 def test_legend_sheet_is_not_imported_as_a_matrix() -> None:
     with pytest.raises(ImportFailed, match="sheet 'Legend': this looks like a legend"):
         read(SAMPLES / "raci_onboarding_programme.xlsx", sheet="Legend")

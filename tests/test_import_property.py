@@ -1,16 +1,19 @@
 """Property: any workbook or CSV either imports to a consistent matrix or raises ImportFailed,
-never another exception; and the unit behaviour of the code mapping."""
+never another exception, and a valid matrix sheet (strategies.typed_grids) is never refused but
+imported to the matrix it shows; and the unit behaviour of the code mapping."""
 
 from __future__ import annotations
 
 import csv
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from strategies import TypedSheet, typed_grids
 
 from cxmatrix.domain.codes import (
     MAPPING_PRESETS,
@@ -40,6 +43,8 @@ CELL_VALUES = st.one_of(
     st.integers(-5, 5000),
 )
 GRIDS = st.lists(st.lists(CELL_VALUES, min_size=0, max_size=8), min_size=0, max_size=14)
+# Half random grids, which the importer may refuse, half valid sheets, which it may not.
+SHEETS = st.one_of(GRIDS.map(TypedSheet), typed_grids())
 
 
 def check_consistent(matrix: Matrix) -> None:
@@ -63,55 +68,96 @@ def check_consistent(matrix: Matrix) -> None:
     assert again.content() == matrix.content()
 
 
-def import_or_refuse(path: Path) -> None:
+def heading(name: str) -> str:
+    """A department name as a heading cell gives it: a line break in a heading is where the
+    cell's text wraps, read as a space."""
+    return " ".join(name.split())
+
+
+def shown(matrix: Matrix) -> list[tuple[str, list[tuple[str, dict[str, Role]]]]]:
+    """What a typed grid shows of a matrix: its stages that hold touchpoints, in order, each
+    with its touchpoints and their roles by department heading."""
+    return [(stage.name, [(tp.name, {heading(matrix.department(d).name): role
+                                     for d, role in matrix.row_roles(tp.id).items()})
+                          for tp in matrix.touchpoints_in(stage.id)])
+            for stage in matrix.stages if matrix.touchpoints_in(stage.id)]
+
+
+def import_or_refuse(path: Path, expected: Matrix | None) -> None:
+    """Import ``path``: a refusal must name the file, and is a failure when ``expected`` (the
+    matrix of a valid sheet) is given; an import must be consistent, and show ``expected``."""
     try:
         result = read(path)
     except ImportFailed as error:
         message = str(error)
         assert message.startswith(path.name), message
+        assert expected is None, f"a valid sheet was refused: {message}"
         return
     check_consistent(result.matrix)
     report = result.details["report"]
     assert report["touchpoints"] == result.matrix.touchpoint_count
     assert sum(report["roles"].values()) == result.matrix.cell_count()
     assert result.report and all(isinstance(line, str) for line in result.report)
+    if expected is not None:
+        assert shown(result.matrix) == shown(expected)
+        assert [d.name for d in result.matrix.departments] == [
+            heading(d.name) for d in expected.departments]
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(GRIDS, st.sampled_from([",", ";", "\t"]), st.sampled_from(["utf-8", "utf-8-sig",
-                                                                  "cp1252"]))
-def test_any_csv_imports_consistently_or_is_refused(grid: list[list[object]], delimiter: str,
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.filter_too_much])
+@given(SHEETS, st.sampled_from([",", ";", "\t"]), st.sampled_from(["utf-8", "utf-8-sig",
+                                                                   "cp1252"]))
+def test_any_csv_imports_consistently_or_is_refused(sheet: TypedSheet, delimiter: str,
                                                     encoding: str) -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "random.csv"
+        if sheet.expected is not None and not encodable(sheet.rows, encoding):
+            encoding = "utf-8"  # a valid sheet's names are written as they are, not replaced
         with path.open("w", encoding=encoding, errors="replace", newline="") as handle:
-            csv.writer(handle, delimiter=delimiter).writerows(grid)
-        import_or_refuse(path)
+            csv.writer(handle, delimiter=delimiter).writerows(sheet.rows)
+        import_or_refuse(path, sheet.expected)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(GRIDS, st.lists(st.tuples(st.integers(1, 10), st.integers(1, 6), st.integers(0, 2),
-                                 st.integers(0, 3)), max_size=3))
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.filter_too_much])
+@given(SHEETS, st.lists(st.tuples(st.integers(1, 10), st.integers(1, 6), st.integers(0, 2),
+                                  st.integers(0, 3)), max_size=3))
 def test_any_workbook_imports_consistently_or_is_refused(
-        grid: list[list[object]], merges: list[tuple[int, int, int, int]]) -> None:
+        sheet: TypedSheet, merges: list[tuple[int, int, int, int]]) -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "random.xlsx"
         book = openpyxl.Workbook()
-        sheet = book.active
-        for row in grid:
-            sheet.append([v if not (isinstance(v, str) and v.startswith("=")) else f"'{v}"
-                          for v in row])
-        taken: set[tuple[int, int]] = set()
-        for row, column, down, across in merges:
-            cells = {(r, c) for r in range(row, row + down + 1)
-                     for c in range(column, column + across + 1)}
-            if cells & taken or (down == 0 and across == 0):
-                continue
-            taken |= cells
-            sheet.merge_cells(start_row=row, start_column=column, end_row=row + down,
-                              end_column=column + across)
+        worksheet = book.active
+        for row_number, row in enumerate(sheet.rows, start=1):
+            for column_number, value in enumerate(row, start=1):
+                cell = worksheet.cell(row_number, column_number, value)
+                if isinstance(value, str) and value.startswith("="):
+                    cell.data_type = "s"  # text typed with a leading =, not a formula
+        if sheet.expected is None:  # merged cells change what a valid sheet shows
+            merge_cells(worksheet, merges)
         book.save(path)
-        import_or_refuse(path)
+        import_or_refuse(path, sheet.expected)
+
+
+def encodable(rows: list[list[object]], encoding: str) -> bool:
+    try:
+        "".join(str(value) for row in rows for value in row).encode(encoding)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def merge_cells(worksheet: Any, merges: list[tuple[int, int, int, int]]) -> None:
+    taken: set[tuple[int, int]] = set()
+    for row, column, down, across in merges:
+        cells = {(r, c) for r in range(row, row + down + 1)
+                 for c in range(column, column + across + 1)}
+        if cells & taken or (down == 0 and across == 0):
+            continue
+        taken |= cells
+        worksheet.merge_cells(start_row=row, start_column=column, end_row=row + down,
+                              end_column=column + across)
 
 
 # ---- the code mapping ------------------------------------------------------------------------

@@ -1,20 +1,16 @@
-"""Every file in the shared samples imports with default settings into the matrix its README
+"""Every file in tests/data/samples imports with default settings into the matrix its README
 describes: cell by cell for a sample of cells, and as counts for the rest."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from cxmatrix.domain.model import Matrix
 from cxmatrix.domain.roles import Role
 from cxmatrix.interchange.formats import reader_for
 from cxmatrix.interchange.spreadsheet.importer import inspect, read
 
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"  # ../shared/samples
-
-pytestmark = pytest.mark.skipif(not SAMPLES.is_dir(), reason="shared samples not present")
+SAMPLES = Path(__file__).parent / "data" / "samples"
 
 O, I, H = Role.OWN, Role.INFLUENCE, Role.HANDLE  # noqa: E741
 

@@ -33,7 +33,7 @@ from cxmatrix.ui.dialogs.import_wizard import (
 
 # The offscreen platform warns when a window is shown; nothing to do with the wizard.
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"  # ../shared/samples
+SAMPLES = Path(__file__).parent / "data" / "samples"
 
 
 def grid_file(path: Path, rows: list[list[Any]]) -> Path:
@@ -222,7 +222,6 @@ def test_a_cancelled_progress_stops_the_import(tmp_path: Path) -> None:
         spreadsheet_import.import_inspection(inspection, progress)
 
 
-@pytest.mark.skipif(not SAMPLES.is_dir(), reason="shared samples not present")
 def test_screenshot_of_the_raci_sample(qtbot: QtBot, tmp_path: Path) -> None:
     wizard = make_wizard(qtbot, SAMPLES / "raci_onboarding_programme.xlsx",
                          open_matrix=Matrix())

@@ -1,8 +1,4 @@
-"""Export to .xlsx, import with default settings: the same matrix comes back.
-
-Runs once the importer (cxmatrix.interchange.spreadsheet.importer) exists, and skips with the
-reason until then.
-"""
+"""Export to .xlsx, import with default settings: the same matrix comes back."""
 
 from __future__ import annotations
 
@@ -18,12 +14,8 @@ from cxmatrix.domain.generate import generate_size
 from cxmatrix.domain.model import Matrix
 from cxmatrix.domain.roles import Role
 from cxmatrix.interchange.formats import reader_for
+from cxmatrix.interchange.spreadsheet import importer as spreadsheet_import
 from cxmatrix.interchange.xlsx import export as xlsx_export
-
-spreadsheet_import = pytest.importorskip(
-    "cxmatrix.interchange.spreadsheet.importer",
-    reason="the spreadsheet importer (cxmatrix.interchange.spreadsheet.importer) is not "
-           "written yet, so the export cannot be read back")
 
 
 def round_trip(matrix: Matrix, folder: Path) -> Matrix:

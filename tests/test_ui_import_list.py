@@ -19,7 +19,7 @@ from cxmatrix.ui.dialogs.import_wizard import (
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
-# The shape of the shared sample journey_touchpoints_owners.csv.
+# The shape of the sample tests/data/samples/journey_touchpoints_owners.csv.
 ROWS = [line.split("|") for line in (
     "Stage|Touchpoint|Channel|Owner|Supporting teams|"
     "Handled by (when it breaks)|Peak moment|KPI",
