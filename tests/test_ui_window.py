@@ -20,7 +20,7 @@ from cxmatrix.app import parse_arguments
 from cxmatrix.domain.model import DEFAULT_STAGES
 from cxmatrix.domain.roles import Role, Severity
 from cxmatrix.interchange.json import codec as json_format
-from cxmatrix.ui import files, transfer
+from cxmatrix.ui import commands, files, transfer
 from cxmatrix.ui.dialogs.properties import PropertiesDialog
 from cxmatrix.ui.grid.model import NAME_COLUMN
 from cxmatrix.ui.main_window import MainWindow
@@ -549,7 +549,7 @@ def test_export_reports_a_missing_format_module(small: Window, tmp_path: Path,
     assert not (tmp_path / "out.pdf").exists()
 
 
-def test_importing_json_merges_into_the_open_matrix_as_one_step(small: Window,
+def test_importing_json_merges_into_the_open_matrix_as_one_step(qtbot: QtBot, small: Window,
                                                                 tmp_path: Path) -> None:
     extra = small_matrix()
     extra.add_department("Finance", "FIN")
@@ -558,7 +558,9 @@ def test_importing_json_merges_into_the_open_matrix_as_one_step(small: Window,
     source = tmp_path / "extra.json"
     json_format.write(extra, source)
     before = small.session.matrix.content()
-    transfer.finish_import(small, source, json_format.read(source), "merge")
+    job = transfer.finish_import(small, source, json_format.read(source), "merge")
+    assert job is not None  # planned and applied off the GUI thread
+    qtbot.waitUntil(lambda: job.settled, timeout=10_000)
     matrix = small.session.matrix
     assert [d.name for d in matrix.departments][-1] == "Finance"
     assert len(matrix.find_touchpoints("Renewal quote")) == 1
@@ -566,6 +568,14 @@ def test_importing_json_merges_into_the_open_matrix_as_one_step(small: Window,
     assert small.session.undo_stack.undoText() == "Import extra.json"
     small.session.undo_stack.undo()
     assert small.session.matrix.content() == before
+    # An edit made while a merge is prepared is never overwritten: the merge is refused.
+    job = transfer.finish_import(small, source, json_format.read(source), "merge")
+    assert job is not None
+    small.session.execute(commands.AddStage(small.session, "Typed meanwhile"))
+    qtbot.waitUntil(lambda: job.settled, timeout=10_000)
+    assert small.session.matrix.find_stage("Typed meanwhile") is not None
+    assert small.session.matrix.find_department("Finance") is None
+    assert small.errors and small.errors[-1][0] == "Import not merged"
 
 
 def test_context_menus_open_without_errors(qtbot: QtBot, small: Window) -> None:

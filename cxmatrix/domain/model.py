@@ -13,6 +13,7 @@ matrix's operations, which check them and replace them, so no caller can skip th
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
@@ -216,6 +217,8 @@ class Matrix:
         self._notes: dict[tuple[int, int], str] = {}
         self._next_id = 1
         self._listeners: list[MatrixListener] = []
+        self._name_index: dict[str, Department] | None = None  # built on the first lookup
+        self._modified_second = 0
 
     # ---- read-only views of the contents ----------------------------------------------------
 
@@ -266,6 +269,7 @@ class Matrix:
         self._roles = {k: dict(v) for k, v in source._roles.items()}
         self._notes = dict(source._notes)
         self._next_id = source._next_id
+        self._name_index = None
 
     # ---- identity -------------------------------------------------------------------------
 
@@ -297,8 +301,13 @@ class Matrix:
             self._listeners.remove(listener)
 
     def _changed(self, change: MatrixChange, *, touch: bool = True) -> None:
+        if change.departments or change.departments_inserted or change.departments_removed:
+            self._name_index = None
         if touch:
-            self.modified = _now()
+            now = time.time()
+            if int(now) != self._modified_second:  # seconds are what is kept
+                self._modified_second = int(now)
+                self.modified = datetime.fromtimestamp(int(now), UTC)
         for listener in self._listeners:
             listener.matrix_changed(self, change)
 
@@ -359,8 +368,10 @@ class Matrix:
         return self.departments.index(self.department(department_id))
 
     def find_department(self, name: str) -> Department | None:
-        key = name_key(name)
-        return next((d for d in self.departments if name_key(d.name) == key), None)
+        index = self._name_index
+        if index is None:
+            index = self._name_index = {name_key(d.name): d for d in self._departments}
+        return index.get(name_key(name))
 
     def find_stage(self, name: str) -> Stage | None:
         key = name_key(name)
@@ -757,6 +768,7 @@ class Matrix:
         self._next_id = max(self._next_id, touchpoint.id + 1)
 
     def load_department(self, department: Department) -> None:
+        self._name_index = None
         self._departments.append(department)
         self._department_by_id[department.id] = department
         self._next_id = max(self._next_id, department.id + 1)

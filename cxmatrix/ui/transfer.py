@@ -271,8 +271,48 @@ def _import_with_wizard(window: MainWindow, source: Path) -> BackgroundJob:
     return job
 
 
+def merge_into_open_matrix(window: MainWindow, source: Path, result: ImportResult,
+                           plan: MergePlan | None) -> BackgroundJob:
+    """Plan and apply the merge on a worker thread (seconds on a large matrix), on a copy
+    taken now; then replace the open matrix's content as one undoable step, unless the user
+    edited it meanwhile."""
+    session = window.session
+    snapshot = session.matrix.copy()
+    history = (session.undo_stack.index(), session.undo_stack.count())
+
+    def work(progress: Progress) -> tuple[MergePlan, Matrix | None]:
+        planned = plan if plan is not None else plan_merge(snapshot, result.matrix)
+        progress.check()
+        if not planned.changes:
+            return planned, None
+        apply_changes(snapshot, planned.changes)
+        return planned, snapshot
+
+    def done(outcome: tuple[MergePlan, Matrix | None]) -> None:
+        planned, merged = outcome
+        if merged is None:
+            window.statusBar().showMessage(f"{source.name} adds nothing to this matrix.", 8000)
+            return
+        if session.document is None or (session.undo_stack.index(),
+                                        session.undo_stack.count()) != history:
+            window.show_error("Import not merged", f"The matrix changed while {source.name} "
+                                                   "was being merged; import it again.")
+            return
+        if session.execute(commands.ReplaceContents(session, merged, f"Import {source.name}")):
+            window.statusBar().showMessage(f"Merged {source.name}: {planned.summary()}", 10_000)
+
+    def failed(error: BaseException) -> None:
+        if isinstance(error, DomainError | ValueError):
+            window.show_error("Cannot merge", f"{source.name}: {error}")
+        else:
+            raise error
+
+    return BackgroundJob(window, f"Merging {source.name}…", work, on_done=done,
+                         on_error=failed).start()
+
+
 def finish_import(window: MainWindow, source: Path, result: ImportResult, how: str | None,
-                  *, plan: MergePlan | None = None) -> None:
+                  *, plan: MergePlan | None = None) -> BackgroundJob | None:
     """Put an imported matrix where the user wants it: a new file, or merged into the open
     one as a single undoable step."""
     session = window.session
@@ -290,22 +330,10 @@ def finish_import(window: MainWindow, source: Path, result: ImportResult, how: s
             if clicked is merge:
                 how = "merge"
             elif clicked is not new:
-                return
+                return None
     if how == "merge" and session.document is not None:
-        current = session.matrix
-        plan = plan if plan is not None else plan_merge(current, result.matrix)
-        if not plan.changes:
-            window.statusBar().showMessage(f"{source.name} adds nothing to this matrix.", 8000)
-            return
-        merged = current.copy()
-        try:
-            apply_changes(merged, plan.changes)
-        except (DomainError, ValueError) as error:
-            window.show_error("Cannot merge", f"{source.name}: {error}")
-            return
-        if session.execute(commands.ReplaceContents(session, merged, f"Import {source.name}")):
-            window.statusBar().showMessage(f"Merged {source.name}: {plan.summary()}", 10_000)
-        return
+        return merge_into_open_matrix(window, source, result, plan)
     target = window._ask_new_path("Save the imported matrix as", source.stem + FILE_SUFFIX)
     if target is not None:
         window._create_document(target, result.matrix)
+    return None
