@@ -127,12 +127,12 @@ def _name(value: Any, where: str, at: _Where, default: str = "") -> str:
 
 def _list(data: dict[str, Any], key: str, where: str, at: _Where) -> list[Any]:
     value = data.get(key)
-    return [] if value is None else _expect(value, list, where, at)  # type: ignore[no-any-return]
+    return [] if value is None else _expect(value, list, where, at)
 
 
 def _mapping(data: dict[str, Any], key: str, where: str, at: _Where) -> dict[str, Any]:
     value = data.get(key)
-    return {} if value is None else _expect(value, dict, where, at)  # type: ignore[no-any-return]
+    return {} if value is None else _expect(value, dict, where, at)
 
 
 def _check_version(data: dict[str, Any], at: _Where) -> None:
