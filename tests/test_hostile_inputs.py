@@ -190,6 +190,32 @@ def test_json_at_the_department_limit_imports_in_linear_time(tmp_path: Path) -> 
         assert all(len(row) == MAX_DEPARTMENTS for row in document.matrix.roles.values())
 
 
+def test_json_at_the_stage_limit_imports_in_bounded_time(tmp_path: Path) -> None:
+    stages = [{"name": f"Stage {n}", "touchpoints": [{"name": "T", "roles": {"Sales": "own"}}]}
+              for n in range(MAX_STAGES)]
+    path = write_json(tmp_path / "stages.json", matrix_json(stages=stages))
+    output = tmp_path / "stages.cxm"
+    figures, stderr = measured_cli("import", path, "-o", output)
+    print(f"\n{MAX_STAGES:,} stages: {figures['seconds']:.2f} s, peak {figures['peak_mb']} MB")
+    assert figures["status"] == 0, stderr
+    assert figures["seconds"] < MAX_SECONDS
+    with Document.open(output, read_only=True) as document:
+        assert len(document.matrix.stages) == MAX_STAGES
+
+
+@pytest.mark.parametrize(("field", "data"), [
+    ("stage 2", matrix_json(stages=[{"name": "Onboarding"}, {"name": " onboarding "}])),
+    ("department 2", matrix_json(departments=[{"name": "Sales"}, {"name": "SALES"}])),
+    ("stage 1", matrix_json(stages=[{"name": "   "}])),
+])
+def test_json_duplicate_and_empty_names_are_refused(tmp_path: Path, field: str,
+                                                    data: dict[str, Any]) -> None:
+    path = write_json(tmp_path / "names.json", data)
+    figures, stderr = measured_cli("import", path, "-o", tmp_path / "out.cxm")
+    assert_refused("duplicate or empty name", figures, stderr, path.name, f"{field}: ")
+    assert not (tmp_path / "out.cxm").exists()
+
+
 @pytest.mark.slow
 def test_pdf_at_its_limit_and_the_department_limit_is_bounded(tmp_path: Path) -> None:
     source = tmp_path / "wide.cxm"

@@ -33,6 +33,8 @@ from cxmatrix.domain.model import (
     TOUCHPOINT_TEXT_FIELDS,
     DomainError,
     Matrix,
+    Stage,
+    clean_name,
     name_key,
 )
 from cxmatrix.domain.roles import Role
@@ -210,18 +212,23 @@ def from_dict(data: Any, file_name: str = "JSON") -> Matrix:
         if focus_key not in by_key:
             raise at.fail("focus_department", f"no department called {focus!r}")
         matrix.set_properties(focus_department_id=by_key[focus_key])
-    stage_keys: set[str] = set()
+    stage_names: dict[str, str] = {}  # by name_key
     for s_number, stage_entry in enumerate(_list(data, "stages", "stages", at), start=1):
         where = f"stage {s_number}"
         _expect(stage_entry, dict, where, at)
-        stage_name = _name(stage_entry.get("name"), f"{where} name", at)
-        if name_key(stage_name) in stage_keys:
-            raise at.fail(where, f"there is already a stage called {stage_name.strip()!r}")
         try:
-            stage = matrix.add_stage(stage_name)
+            stage_name = clean_name(_name(stage_entry.get("name"), f"{where} name", at),
+                                    "Stage")
         except DomainError as error:
             raise at.fail(where, str(error)) from error
-        stage_keys.add(name_key(stage_name))
+        key = name_key(stage_name)
+        if key in stage_names:
+            raise at.fail(where, f"there is already a stage called {stage_names[key]!r}")
+        stage_names[key] = stage_name
+        # Checked here against a set: Matrix.add_stage looks for duplicates one by one,
+        # which for MAX_STAGES stages took 15 s.
+        stage = Stage(matrix.new_id(), stage_name)
+        matrix.load_stage(stage.id, stage.name)
         for t_number, tp_entry in enumerate(
                 _list(stage_entry, "touchpoints", f"{where} touchpoints", at), start=1):
             _read_touchpoint(matrix, stage.id, tp_entry, f"{where} ({stage.name}), touchpoint "
