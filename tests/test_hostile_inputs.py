@@ -120,6 +120,43 @@ def long_name(tmp: Path) -> Path:
         departments=[{"name": "x" * (MAX_NAME_LENGTH + 1)}]))
 
 
+def notes_everywhere(tmp: Path, touchpoints: int) -> Path:
+    """A matrix with a note of MAX_TEXT_LENGTH in every cell of 10 departments."""
+    matrix = generate_matrix(touchpoints, 10)
+    for tp in list(matrix.iter_touchpoints()):
+        for department in matrix.departments:
+            matrix.set_note(tp.id, department.id, "n" * MAX_TEXT_LENGTH)
+    source = tmp / f"notes-{touchpoints}.cxm"
+    Document.create(source, matrix).close()
+    return source
+
+
+def test_json_export_of_the_longest_notes_everywhere_is_bounded(tmp_path: Path) -> None:
+    """900 cells with notes at MAX_TEXT_LENGTH (90 MB of text): the export streams, and the
+    file reads back."""
+    source = notes_everywhere(tmp_path, 90)
+    output = tmp_path / "notes.json"
+    figures, stderr = measured_cli("export", source, output)
+    print(f"\nJSON export of 900 notes of {MAX_TEXT_LENGTH:,} characters: "
+          f"{figures['seconds']:.2f} s, peak {figures['peak_mb']} MB")
+    assert figures["status"] == 0, stderr
+    assert figures["seconds"] < MAX_SECONDS
+    assert figures["peak_mb"] < MAX_PEAK_MB
+    figures, stderr = measured_cli("check", output)
+    print(f"read back: {figures['seconds']:.2f} s, peak {figures['peak_mb']} MB")
+    assert figures["status"] in (0, 1), stderr
+    assert figures["peak_mb"] < MAX_PEAK_MB
+
+
+def test_json_export_the_reader_would_refuse_is_refused(tmp_path: Path) -> None:
+    source = notes_everywhere(tmp_path, 101)  # 101 MB of notes
+    output = tmp_path / "notes.json"
+    figures, stderr = measured_cli("export", source, output)
+    assert_refused("JSON export over the size limit", figures, stderr, output.name,
+                   "larger than 100 MB", "Excel")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [source.name]
+
+
 # ---- point 9: not quite JSON the way we mean it ----------------------------------------------
 
 def long_integer(tmp: Path) -> Path:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from cxmatrix.domain.limits import (
     MAX_DEPARTMENTS,
@@ -39,7 +39,7 @@ from cxmatrix.domain.model import (
 )
 from cxmatrix.domain.roles import Role
 from cxmatrix.interchange.atomic import atomic_path
-from cxmatrix.interchange.errors import ImportFailed, reading
+from cxmatrix.interchange.errors import ExportFailed, ImportFailed, reading
 from cxmatrix.interchange.formats import ImportResult
 
 FORMAT_VERSION = 1
@@ -77,12 +77,35 @@ def to_dict(matrix: Matrix) -> dict[str, Any]:
     }
 
 
+class _BoundedFile:
+    """Encodes what json.dump writes to a binary file, refusing to go past MAX_JSON_BYTES."""
+
+    def __init__(self, handle: BinaryIO, name: str) -> None:
+        self.handle = handle
+        self.name = name
+        self.size = 0
+
+    def write(self, text: str) -> None:
+        data = text.encode("utf-8")
+        self.size += len(data)
+        if self.size > MAX_JSON_BYTES:
+            raise ExportFailed(f"{self.name}: the JSON file would be larger than "
+                               f"{MAX_JSON_BYTES / 1e6:,.0f} MB, which cxmatrix cannot import "
+                               "again; export to Excel (.xlsx) instead")
+        self.handle.write(data)
+
+
 def write(matrix: Matrix, path: Path, **_options: object) -> None:
-    # Streamed to the file: a whole-document string would double the memory of long texts.
+    """Write ``matrix`` as JSON; refuses (writing nothing) a file the reader would refuse.
+
+    Streamed to the file: a whole-document string would double the memory of long texts.
+    """
+    path = Path(path)
     data = to_dict(matrix)
-    with atomic_path(Path(path)) as temp, temp.open("w", encoding="utf-8") as handle:
-        json.dump(data, handle, ensure_ascii=False, indent=2)
-        handle.write("\n")
+    with atomic_path(path) as temp, temp.open("wb") as handle:
+        bounded = _BoundedFile(handle, path.name)
+        json.dump(data, bounded, ensure_ascii=False, indent=2)
+        bounded.write("\n")
 
 
 class _Where:
