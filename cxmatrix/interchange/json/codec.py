@@ -334,7 +334,7 @@ def _parse(path: Path) -> Any:
         size = path.stat().st_size
         if size > MAX_JSON_BYTES:
             raise ImportFailed(f"{path.name}: the file is too large to import "
-                               f"({size / 1e6:,.1f} MB; at most {MAX_JSON_BYTES / 1e6:,.0f} MB)")
+                               f"({size:,} bytes; at most {MAX_JSON_BYTES / 1e6:,.0f} MB)")
         data = path.read_bytes()
     # Parsed, every small value costs 50-70 bytes, so refuse by count before parsing.
     values = _value_count(data)
