@@ -27,6 +27,7 @@ from cxmatrix.domain.roles import Severity
 from cxmatrix.domain.summary import summarise
 from cxmatrix.interchange.errors import InterchangeError
 from cxmatrix.store.errors import DocumentError
+from cxmatrix.store.files import special_file_kind
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 PAGE_SIZES = ("a4", "letter", "a3", "tabloid")
@@ -221,6 +222,9 @@ def _mapping_option(value: str) -> str | dict[str, str]:
         return value
     path = Path(value)
     try:
+        kind = special_file_kind(path.stat().st_mode)
+        if kind is not None:
+            raise UsageError(f"{path.name}: is {kind}, not a JSON mapping file")
         table = json.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         raise UsageError(f"{path.name}: no such mapping file") from None

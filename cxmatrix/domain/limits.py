@@ -21,3 +21,10 @@ MAX_TEXT_LENGTH = 100_000  # a description, a metric, a note
 MAX_SHEET_ROWS = 250_000
 MAX_SHEET_COLUMNS = 2_000
 MAX_SHEET_CELLS = 5_000_000
+
+# Files, by size before they are read (the JSON reader parses the whole document at once)
+MAX_JSON_BYTES = 100_000_000
+MAX_JSON_VALUES = 6_000_000  # numbers, texts, lists and objects in one JSON document
+
+# Written formats
+MAX_PDF_CHART_CELLS = 2_000_000  # touchpoints x departments in the PDF report's chart

@@ -1,14 +1,17 @@
-"""Write a file completely or not at all: to a temporary file beside it, then rename."""
+"""Write a file completely or not at all: to a temporary file beside it, then rename.
+
+The temporary file is named, locked and swept up after a crash as ``store.files`` describes.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 from cxmatrix.interchange.errors import ExportFailed
+from cxmatrix.store.files import TemporaryFile
 
 
 def _umask() -> int:
@@ -25,12 +28,10 @@ def atomic_path(target: Path) -> Iterator[Path]:
     if not folder.is_dir():
         raise ExportFailed(f"{target}: the folder {folder} does not exist")
     try:
-        handle, temp_name = tempfile.mkstemp(prefix=f".{target.stem[:40]}-", suffix=target.suffix,
-                                             dir=folder)
+        temporary = TemporaryFile(target)
     except OSError as error:
         raise ExportFailed(f"{target}: cannot write in {folder}: {error.strerror}") from error
-    os.close(handle)
-    temp = Path(temp_name)
+    temp = temporary.path
     try:
         yield temp
         with open(temp, "rb+") as written:
@@ -40,5 +41,4 @@ def atomic_path(target: Path) -> Iterator[Path]:
     except OSError as error:
         raise ExportFailed(f"{target}: could not be written: {error.strerror or error}") from error
     finally:
-        with contextlib.suppress(FileNotFoundError):
-            temp.unlink()
+        temporary.close()

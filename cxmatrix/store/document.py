@@ -14,7 +14,7 @@ import contextlib
 import importlib
 import os
 import sqlite3
-import tempfile
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -42,7 +42,7 @@ from cxmatrix.store.errors import (
     DocumentWriteError,
     ReadOnlyDocument,
 )
-from cxmatrix.store.files import inspect_header
+from cxmatrix.store.files import TemporaryFile, inspect_header
 from cxmatrix.store.format import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 from cxmatrix.store.load import load_matrix, verify_schema, write_matrix
 
@@ -51,6 +51,7 @@ if TYPE_CHECKING:
 
 LOCK_TIMEOUT_SECONDS = 0.5
 IN_USE = "is open in another cxmatrix window or program; close it there first"
+ALREADY_EXISTS = "already exists; choose another name or allow overwriting"
 
 
 Listener = Callable[[MatrixChange], None]
@@ -89,12 +90,29 @@ def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
     return connection
 
 
+JOURNAL_MAGIC = bytes.fromhex("d9d505f920a163d7")
+
+
 def _has_hot_journal(path: Path) -> bool:
+    """True when a rollback journal beside ``path`` holds a change to roll back.
+
+    SQLite zeroes the journal's header once a transaction is committed (or never finished
+    writing it), and a journal without its magic number restores nothing: such a cold journal
+    is left over, not a sign of a half-made change.
+    """
     journal = path.with_name(path.name + "-journal")
     try:
-        return journal.stat().st_size > 0
+        # Non-blocking: a named pipe in the journal's place must not hang the open.
+        handle = os.open(journal, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError:
         return False
+    try:
+        return stat.S_ISREG(os.fstat(handle).st_mode) and os.read(
+            handle, len(JOURNAL_MAGIC)) == JOURNAL_MAGIC
+    except OSError:
+        return False
+    finally:
+        os.close(handle)
 
 
 def _recover_hot_journal(path: Path, writable: bool) -> None:
@@ -117,20 +135,22 @@ def _recover_hot_journal(path: Path, writable: bool) -> None:
 
 
 @contextlib.contextmanager
-def _written_beside(target: Path) -> Iterator[Path]:
+def _written_beside(target: Path, *, exclusive: bool = False) -> Iterator[Path]:
     """Yield a temporary file beside ``target``; once written, it is synced and renamed onto
-    ``target`` in one step, so ``target`` is only ever replaced by a complete file."""
+    ``target`` in one step, so ``target`` is only ever replaced by a complete file.
+
+    With ``exclusive``, ``target`` must not exist: the complete file is linked into place,
+    which fails if another process got there first, so exactly one creator wins.
+    """
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise DocumentWriteError(target, f"the folder {folder} does not exist")
     try:
-        handle, temp_name = tempfile.mkstemp(prefix=f".{target.stem[:40]}-", suffix=".cxm",
-                                             dir=folder)
-        os.close(handle)
+        temporary = TemporaryFile(target)
     except OSError as error:
         raise DocumentWriteError(target, f"cannot write in {folder}: "
                                          f"{error.strerror}") from None
-    temp = Path(temp_name)
+    temp = temporary.path
     try:
         yield temp
         with open(temp, "rb+") as written:
@@ -138,14 +158,31 @@ def _written_beside(target: Path) -> Iterator[Path]:
         mask = os.umask(0)
         os.umask(mask)
         temp.chmod(0o666 & ~mask)  # mkstemp makes 0600; a document follows the user's umask
-        os.replace(temp, target)
+        if exclusive:
+            _link_new(temp, target)
+        else:
+            os.replace(temp, target)
     except sqlite3.Error as error:
         raise DocumentWriteError(target, _write_problem(error)) from None
+    except FileExistsError:
+        raise DocumentError(target, ALREADY_EXISTS) from None
     except OSError as error:
         raise DocumentWriteError(target, f"cannot be written: {error.strerror}") from None
     finally:
-        with contextlib.suppress(FileNotFoundError):
-            temp.unlink()
+        temporary.close()
+
+
+def _link_new(temp: Path, target: Path) -> None:
+    """Put the complete ``temp`` at ``target``, which must not exist (FileExistsError)."""
+    try:
+        os.link(temp, target)
+        return
+    except FileExistsError:
+        raise
+    except OSError:
+        pass  # a file system without hard links: claim the name, then fill it in one step
+    os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    os.replace(temp, target)
 
 
 def _refuse_if_in_use(path: Path) -> None:
@@ -257,11 +294,11 @@ class Document:
         path = Path(path)
         matrix = matrix if matrix is not None else Matrix()
         if path.exists() and not overwrite:
-            raise DocumentError(path, "already exists; choose another name or allow "
-                                      "overwriting")
+            raise DocumentError(path, ALREADY_EXISTS)
         if path.exists():
             _refuse_if_in_use(path)
-        with _written_beside(path) as temp:
+        # Without overwrite the file appears only if nobody created it meanwhile.
+        with _written_beside(path, exclusive=not overwrite) as temp:
             write_new_file(temp, matrix)
         return cls.open(path)
 
@@ -620,9 +657,17 @@ class Document:
         content (a copy) so that the replacement can be undone the same way. Listeners are
         told exactly what differs, so views keep their place."""
         old = self.matrix.copy()
-        with self._transaction() as sql:
-            self.matrix.replace_contents(matrix)
-            sql.replace_all(self.matrix)
+        try:
+            with self._transaction() as sql:
+                self.matrix.replace_contents(matrix)
+                sql.replace_all(self.matrix)
+        except sqlite3.Error as error:
+            # replace_all writes through the raw connection, whose errors are not wrapped by
+            # SQLAlchemy; the transaction has rolled back and the matrix is reloaded.
+            if _is_locked(error):
+                raise DocumentInUse(self.path, "is locked by another program; the change "
+                                               "was not saved") from None
+            raise DocumentWriteError(self.path, _write_problem(error)) from None
         self._emit()
         return old
 

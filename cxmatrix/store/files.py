@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
+import stat
 import struct
+import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # Windows: an open file cannot be deleted there anyway
+    fcntl = None  # type: ignore[assignment]
 
 from cxmatrix.store.errors import (
     DocumentNotFound,
@@ -27,12 +37,34 @@ class HeaderInfo:
     writable: bool
 
 
+_SPECIAL_FILES = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
+
+def special_file_kind(mode: int) -> str | None:
+    """What a file of this ``st_mode`` is when it is not a regular file (None when it is).
+
+    Opening a named pipe for reading waits for a writer forever, and a device may never end:
+    every reader asks this first, from ``stat``, without opening the file.
+    """
+    if stat.S_ISREG(mode):
+        return None
+    return next((kind for test, kind in _SPECIAL_FILES if test(mode)), "not a regular file")
+
+
 def inspect_header(path: Path) -> HeaderInfo:
     """Read the SQLite header and refuse what is not a cxmatrix file of a known version."""
     try:
-        size = path.stat().st_size
-        if path.is_dir():
-            raise NotADocument(path, "is a folder, not a cxmatrix file")
+        info = path.stat()
+        size = info.st_size
+        kind = special_file_kind(info.st_mode)
+        if kind is not None:
+            raise NotADocument(path, f"is {kind}, not a cxmatrix file")
         with open(path, "rb") as handle:
             header = handle.read(HEADER_SIZE)
     except FileNotFoundError:
@@ -72,3 +104,94 @@ def inspect_header(path: Path) -> HeaderInfo:
     folder = path.parent if str(path.parent) else Path(".")
     writable = os.access(path, os.W_OK) and os.access(folder, os.W_OK)
     return HeaderInfo(page_size, page_count, user_version, application_id, writable)
+
+
+# ---- temporary files written beside a target ------------------------------------------------
+#
+# Every file cxmatrix writes (a new .cxm, a Save As copy, an export) is first written to a
+# hidden temporary file in the target's folder, locked with flock while it is being written,
+# and renamed onto the target when complete. A process killed meanwhile leaves that file (and
+# SQLite's -journal beside it) behind; the next write in the same folder removes what is ours
+# and provably abandoned: the name has our mark, nobody holds its lock, and it has not been
+# touched for STALE_TEMPORARY_SECONDS (the age covers file systems where locks do nothing).
+
+TEMPORARY_MARK = ".cxmatrix-temp"
+STALE_TEMPORARY_SECONDS = 120
+_TEMPORARY_NAME = re.compile(r"^\..*-[a-z0-9_]{8}" + re.escape(TEMPORARY_MARK)
+                             + r"(\.[A-Za-z0-9]{1,8})?(-journal)?$")
+
+
+class TemporaryFile:
+    """A new, empty, locked temporary file beside ``target`` (see above); close it when done."""
+
+    def __init__(self, target: Path) -> None:
+        folder = target.parent if str(target.parent) else Path(".")
+        sweep_stale_temporaries(folder)
+        handle, name = tempfile.mkstemp(prefix=f".{target.stem[:40]}-",
+                                        suffix=TEMPORARY_MARK + target.suffix[:9], dir=folder)
+        self.path = Path(name)
+        self._handle: int | None = handle
+        if fcntl is not None:
+            with contextlib.suppress(OSError):
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+    def close(self) -> None:
+        """Release the lock and remove the file (and a journal) if it is still there."""
+        for leftover in (self.path, self.path.with_name(self.path.name + "-journal")):
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
+        if self._handle is not None:
+            os.close(self._handle)
+            self._handle = None
+
+
+def is_temporary_name(name: str) -> bool:
+    return _TEMPORARY_NAME.match(name) is not None
+
+
+def sweep_stale_temporaries(folder: Path) -> list[Path]:
+    """Remove abandoned temporary files of ours from ``folder``; returns what was removed.
+
+    Never raises: cleaning up is a courtesy, and must not stop the write that asked for it.
+    """
+    removed: list[Path] = []
+    now = time.time()
+    try:
+        entries = [entry for entry in os.scandir(folder)
+                   if entry.name.startswith(".") and TEMPORARY_MARK in entry.name]
+    except OSError:
+        return removed
+    # Temporaries before their journals, so a journal is only removed with its file or alone.
+    for entry in sorted(entries, key=lambda e: e.name.endswith("-journal")):
+        if not is_temporary_name(entry.name):
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+            if not stat.S_ISREG(info.st_mode) or now - info.st_mtime < STALE_TEMPORARY_SECONDS:
+                continue
+            path = Path(entry.path)
+            if entry.name.endswith("-journal"):
+                owner = path.with_name(entry.name[:-len("-journal")])
+                if owner.exists():
+                    continue
+                path.unlink()
+            elif not _remove_if_unlocked(path):
+                continue
+            removed.append(path)
+        except OSError:
+            continue
+    return removed
+
+
+def _remove_if_unlocked(path: Path) -> bool:
+    handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+    try:
+        if fcntl is not None:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return False  # a live cxmatrix is writing it
+        path.unlink()
+        return True
+    finally:
+        os.close(handle)

@@ -14,22 +14,39 @@ Departments, stages and touchpoints are in display order.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
+from cxmatrix.domain.limits import (
+    MAX_DEPARTMENTS,
+    MAX_JSON_BYTES,
+    MAX_JSON_VALUES,
+    MAX_NAME_LENGTH,
+    MAX_ROLE_CELLS,
+    MAX_STAGES,
+    MAX_TEXT_LENGTH,
+    MAX_TOUCHPOINTS,
+)
 from cxmatrix.domain.model import (
     TOUCHPOINT_FLAG_FIELDS,
     TOUCHPOINT_TEXT_FIELDS,
     DomainError,
     Matrix,
+    Stage,
+    clean_name,
+    name_key,
 )
 from cxmatrix.domain.roles import Role
 from cxmatrix.interchange.atomic import atomic_path
-from cxmatrix.interchange.errors import ImportFailed
+from cxmatrix.interchange.errors import ExportFailed, ImportFailed, reading
 from cxmatrix.interchange.formats import ImportResult
 
 FORMAT_VERSION = 1
-MAX_JSON_BYTES = 512 * 1024 * 1024
+MAX_NUMBER_DIGITS = 20  # the format holds one number, its version; no need for long ones
+# Touchpoint fields that are names (the rest are free text, capped at MAX_TEXT_LENGTH).
+_NAME_FIELDS = frozenset({"name"})
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def to_dict(matrix: Matrix) -> dict[str, Any]:
@@ -60,10 +77,35 @@ def to_dict(matrix: Matrix) -> dict[str, Any]:
     }
 
 
+class _BoundedFile:
+    """Encodes what json.dump writes to a binary file, refusing to go past MAX_JSON_BYTES."""
+
+    def __init__(self, handle: BinaryIO, name: str) -> None:
+        self.handle = handle
+        self.name = name
+        self.size = 0
+
+    def write(self, text: str) -> None:
+        data = text.encode("utf-8")
+        self.size += len(data)
+        if self.size > MAX_JSON_BYTES:
+            raise ExportFailed(f"{self.name}: the JSON file would be larger than "
+                               f"{MAX_JSON_BYTES / 1e6:,.0f} MB, which cxmatrix cannot import "
+                               "again; export to Excel (.xlsx) instead")
+        self.handle.write(data)
+
+
 def write(matrix: Matrix, path: Path, **_options: object) -> None:
-    text = json.dumps(to_dict(matrix), ensure_ascii=False, indent=2)
-    with atomic_path(Path(path)) as temp:
-        temp.write_text(text + "\n", encoding="utf-8")
+    """Write ``matrix`` as JSON; refuses (writing nothing) a file the reader would refuse.
+
+    Streamed to the file: a whole-document string would double the memory of long texts.
+    """
+    path = Path(path)
+    data = to_dict(matrix)
+    with atomic_path(path) as temp, temp.open("wb") as handle:
+        bounded = _BoundedFile(handle, path.name)
+        json.dump(data, bounded, ensure_ascii=False, indent=2)
+        bounded.write("\n")
 
 
 class _Where:
@@ -76,131 +118,246 @@ class _Where:
         return ImportFailed(f"{self.file_name}: {where}: {problem}")
 
 
-def _expect(value: Any, kind: type | tuple[type, ...], where: str, at: _Where) -> Any:
-    if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)
-                                       and bool not in (kind if isinstance(kind, tuple)
-                                                        else (kind,))):
-        names = {dict: "an object", list: "a list", str: "text", bool: "true or false"}
-        wanted = names.get(kind, str(kind)) if isinstance(kind, type) else "text"
-        raise at.fail(where, f"expected {wanted}, found {type(value).__name__}")
+_KIND_NAMES = {dict: "an object", list: "a list", str: "text", bool: "true or false"}
+_JSON_NAMES = {dict: "an object", list: "a list", str: "text", bool: "true or false",
+               int: "a number", float: "a number", type(None): "null"}
+
+
+def _expect(value: Any, kind: type, where: str, at: _Where) -> Any:
+    # bool is a subclass of int, so compare exact types: JSON gives only these.
+    if type(value) is not kind:
+        found = _JSON_NAMES.get(type(value), type(value).__name__)
+        raise at.fail(where, f"expected {_KIND_NAMES.get(kind, kind.__name__)}, found {found}")
     return value
+
+
+def _text(value: Any, where: str, at: _Where, *, limit: int = MAX_TEXT_LENGTH,
+          default: str = "") -> str:
+    """A text field: null or absent gives ``default``; too long or not encodable is refused."""
+    if value is None:
+        return default
+    text: str = _expect(value, str, where, at)
+    if len(text) > limit:
+        raise at.fail(where, f"is {len(text):,} characters long; at most {limit:,} are allowed")
+    bad = _SURROGATE.search(text)
+    if bad:
+        raise at.fail(where, f"holds an invalid character (a lone surrogate, "
+                             f"\\u{ord(bad.group()):04x}, at character {bad.start() + 1:,})")
+    return text
+
+
+def _name(value: Any, where: str, at: _Where, default: str = "") -> str:
+    return _text(value, where, at, limit=MAX_NAME_LENGTH, default=default)
+
+
+def _list(data: dict[str, Any], key: str, where: str, at: _Where) -> list[Any]:
+    value = data.get(key)
+    return [] if value is None else _expect(value, list, where, at)
+
+
+def _mapping(data: dict[str, Any], key: str, where: str, at: _Where) -> dict[str, Any]:
+    value = data.get(key)
+    return {} if value is None else _expect(value, dict, where, at)
+
+
+def _check_version(data: dict[str, Any], at: _Where) -> None:
+    version = data.get("cxmatrix")
+    if type(version) is int and version > FORMAT_VERSION:
+        raise at.fail("\"cxmatrix\"", f"format version {version} is newer than this "
+                      f"cxmatrix understands ({FORMAT_VERSION}); update cxmatrix")
+    if type(version) is not int or version != FORMAT_VERSION:  # true == 1 in Python
+        raise at.fail("\"cxmatrix\"", "missing or wrong format marker "
+                      f"(expected \"cxmatrix\": {FORMAT_VERSION})")
+
+
+def _check_counts(data: dict[str, Any], at: _Where) -> None:
+    """Refuse a matrix beyond the documented limits from its counts, before building it."""
+    departments = _list(data, "departments", "departments", at)
+    if len(departments) > MAX_DEPARTMENTS:
+        raise at.fail("departments", f"{len(departments):,} departments; at most "
+                                     f"{MAX_DEPARTMENTS:,} are allowed")
+    stages = _list(data, "stages", "stages", at)
+    if len(stages) > MAX_STAGES:
+        raise at.fail("stages", f"{len(stages):,} stages; at most {MAX_STAGES:,} are allowed")
+    touchpoints = roles = notes = 0
+    for number, stage in enumerate(stages, start=1):
+        where = f"stage {number}"
+        entries = _list(_expect(stage, dict, where, at), "touchpoints",
+                        f"{where} touchpoints", at)
+        touchpoints += len(entries)
+        if touchpoints > MAX_TOUCHPOINTS:
+            raise at.fail("stages", f"more than {MAX_TOUCHPOINTS:,} touchpoints; at most "
+                                    f"{MAX_TOUCHPOINTS:,} are allowed")
+        for entry in entries:
+            if type(entry) is dict:
+                row_roles, row_notes = entry.get("roles"), entry.get("role_notes")
+                roles += len(row_roles) if type(row_roles) is dict else 0
+                notes += len(row_notes) if type(row_notes) is dict else 0
+        if max(roles, notes) > MAX_ROLE_CELLS:
+            raise at.fail("stages", f"more than {MAX_ROLE_CELLS:,} cells with a role or a "
+                                    f"note; at most {MAX_ROLE_CELLS:,} are allowed")
 
 
 def from_dict(data: Any, file_name: str = "JSON") -> Matrix:
     """Build a matrix from the JSON structure; raises ImportFailed naming the bad place."""
     at = _Where(file_name)
     _expect(data, dict, "top level", at)
-    version = data.get("cxmatrix")
-    if version != FORMAT_VERSION:
-        if isinstance(version, int) and version > FORMAT_VERSION:
-            raise at.fail("\"cxmatrix\"", f"format version {version} is newer than this "
-                          f"cxmatrix understands ({FORMAT_VERSION}); update cxmatrix")
-        raise at.fail("\"cxmatrix\"", "missing or wrong format marker "
-                      f"(expected \"cxmatrix\": {FORMAT_VERSION})")
+    _check_version(data, at)
+    _check_counts(data, at)
     matrix = Matrix()
     try:
         matrix.set_properties(
-            title=_expect(data.get("title") or "Untitled matrix", str, "title", at),
-            organisation=_expect(data.get("organisation") or "", str, "organisation", at),
-            description=_expect(data.get("description") or "", str, "description", at),
+            title=_name(data.get("title"), "title", at) or "Untitled matrix",
+            organisation=_text(data.get("organisation"), "organisation", at),
+            description=_text(data.get("description"), "description", at),
         )
     except DomainError as error:
         raise at.fail("matrix properties", str(error)) from error
-    departments = _expect(data.get("departments", []), list, "departments", at)
-    by_name: dict[str, int] = {}
-    for number, entry in enumerate(departments, start=1):
+    by_key: dict[str, int] = {}
+    for number, entry in enumerate(_list(data, "departments", "departments", at), start=1):
         where = f"department {number}"
         _expect(entry, dict, where, at)
+        name = _name(entry.get("name"), f"{where} name", at)
+        key = name_key(name)
+        if key in by_key:
+            raise at.fail(where, f"there is already a department called "
+                                 f"{matrix.department(by_key[key]).name!r}")
         try:
             dept = matrix.add_department(
-                _expect(entry.get("name", ""), str, f"{where} name", at),
-                _expect(entry.get("code") or "", str, f"{where} code", at) or None,
-                _expect(entry.get("lead") or "", str, f"{where} lead", at))
+                name, _name(entry.get("code"), f"{where} code", at) or None,
+                _name(entry.get("lead"), f"{where} lead", at))
         except DomainError as error:
             raise at.fail(where, str(error)) from error
-        by_name[dept.name] = dept.id
+        by_key[key] = dept.id
     focus = data.get("focus_department")
     if focus is not None:
-        _expect(focus, str, "focus_department", at)
-        found = matrix.find_department(focus)
-        if found is None:
+        focus_key = name_key(_name(focus, "focus_department", at))
+        if focus_key not in by_key:
             raise at.fail("focus_department", f"no department called {focus!r}")
-        matrix.set_properties(focus_department_id=found.id)
-    for s_number, stage_entry in enumerate(
-            _expect(data.get("stages", []), list, "stages", at), start=1):
+        matrix.set_properties(focus_department_id=by_key[focus_key])
+    stage_names: dict[str, str] = {}  # by name_key
+    for s_number, stage_entry in enumerate(_list(data, "stages", "stages", at), start=1):
         where = f"stage {s_number}"
         _expect(stage_entry, dict, where, at)
         try:
-            stage = matrix.add_stage(_expect(stage_entry.get("name", ""), str,
-                                             f"{where} name", at))
+            stage_name = clean_name(_name(stage_entry.get("name"), f"{where} name", at),
+                                    "Stage")
         except DomainError as error:
             raise at.fail(where, str(error)) from error
+        key = name_key(stage_name)
+        if key in stage_names:
+            raise at.fail(where, f"there is already a stage called {stage_names[key]!r}")
+        stage_names[key] = stage_name
+        # Checked here against a set: Matrix.add_stage looks for duplicates one by one,
+        # which for MAX_STAGES stages took 15 s.
+        stage = Stage(matrix.new_id(), stage_name)
+        matrix.load_stage(stage.id, stage.name)
         for t_number, tp_entry in enumerate(
-                _expect(stage_entry.get("touchpoints", []), list, f"{where} touchpoints", at),
-                start=1):
+                _list(stage_entry, "touchpoints", f"{where} touchpoints", at), start=1):
             _read_touchpoint(matrix, stage.id, tp_entry, f"{where} ({stage.name}), touchpoint "
-                             f"{t_number}", by_name, at)
+                             f"{t_number}", by_key, at)
     return matrix
 
 
 def _read_touchpoint(matrix: Matrix, stage_id: int, entry: Any, where: str,
-                     by_name: dict[str, int], at: _Where) -> None:
+                     by_key: dict[str, int], at: _Where) -> None:
     _expect(entry, dict, where, at)
     attributes: dict[str, object] = {}
     for key in TOUCHPOINT_TEXT_FIELDS:
-        attributes[key] = _expect(entry.get(key) or "", str, f"{where} {key}", at)
+        limit = MAX_NAME_LENGTH if key in _NAME_FIELDS else MAX_TEXT_LENGTH
+        attributes[key] = _text(entry.get(key), f"{where} {key}", at, limit=limit)
     for key in TOUCHPOINT_FLAG_FIELDS:
-        attributes[key] = _expect(entry.get(key, False), bool, f"{where} {key}", at)
+        value = entry.get(key)
+        attributes[key] = False if value is None else _expect(value, bool, f"{where} {key}", at)
     name = str(attributes.pop("name"))
     try:
         tp = matrix.add_touchpoint(stage_id, name, **attributes)
     except DomainError as error:
         raise at.fail(where, str(error)) from error
     where = f"{where} ({tp.name})"
-    for dept_name, value in _expect(entry.get("roles", {}), dict, f"{where} roles", at).items():
-        dept_id = _department_id(dept_name, by_name, matrix, where, at)
+    for dept_name, value in _mapping(entry, "roles", f"{where} roles", at).items():
+        dept_id = _department_id(dept_name, by_key, where, at)
+        word = _name(value, f"{where} role of {dept_name!r}", at)
         try:
-            role = Role(_expect(value, str, f"{where} role of {dept_name!r}", at).lower())
+            role = Role(word.lower())
         except ValueError:
-            raise at.fail(where, f"{value!r} is not a role (own, influence or handle)") from None
+            raise at.fail(where, f"{word!r} is not a role (own, influence or handle)") from None
         matrix.set_role(tp.id, dept_id, role)
-    notes = _expect(entry.get("role_notes", {}), dict, f"{where} role_notes", at)
-    for dept_name, note in notes.items():
-        dept_id = _department_id(dept_name, by_name, matrix, where, at)
-        matrix.set_note(tp.id, dept_id, _expect(note, str, f"{where} note", at))
+    for dept_name, note in _mapping(entry, "role_notes", f"{where} role_notes", at).items():
+        dept_id = _department_id(dept_name, by_key, where, at)
+        text = _text(note, f"{where} note of {dept_name!r}", at)
+        try:
+            matrix.set_note(tp.id, dept_id, text)
+        except DomainError as error:
+            raise at.fail(where, str(error)) from error
 
 
-def _department_id(name: str, by_name: dict[str, int], matrix: Matrix, where: str,
-                   at: _Where) -> int:
-    if name in by_name:
-        return by_name[name]
-    found = matrix.find_department(name)
+def _department_id(name: str, by_key: dict[str, int], where: str, at: _Where) -> int:
+    found = by_key.get(name_key(_name(name, f"{where} department name", at)))
     if found is None:
-        raise at.fail(where, f"names a department {name!r} that is not in \"departments\"")
-    return found.id
+        shown = name if len(name) <= 80 else name[:80] + "..."
+        raise at.fail(where, f"names a department {shown!r} that is not in \"departments\"")
+    return found
+
+
+class _Refused(Exception):
+    """Raised from inside the JSON parser's hooks to stop it at once."""
+
+
+def _parse_int(digits: str) -> int:
+    if len(digits.lstrip("-")) > MAX_NUMBER_DIGITS:
+        raise _Refused(f"a number with {len(digits.lstrip('-')):,} digits (at most "
+                       f"{MAX_NUMBER_DIGITS} are allowed)")
+    return int(digits)
+
+
+def _parse_constant(name: str) -> float:
+    raise _Refused(f"{name} is not a JSON value")
+
+
+def _value_count(data: bytes) -> int:
+    """An upper bound on the number of values (and keys) the document parses into: each one
+    but the first of a container follows a comma or a colon. Strings may hold these bytes
+    too, so it can only overcount."""
+    return sum(data.count(mark) for mark in (b",", b":", b"[", b"{")) + 1
+
+
+def _decode(path: Path, data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ImportFailed(f"{path.name}: not UTF-8 text (byte {error.start:,})") from None
+
+
+def _parse(path: Path) -> Any:
+    with reading(path):
+        size = path.stat().st_size
+        if size > MAX_JSON_BYTES:
+            raise ImportFailed(f"{path.name}: the file is too large to import "
+                               f"({size:,} bytes; at most {MAX_JSON_BYTES / 1e6:,.0f} MB)")
+        data = path.read_bytes()
+    # Parsed, every small value costs 50-70 bytes, so refuse by count before parsing.
+    values = _value_count(data)
+    if values > MAX_JSON_VALUES:
+        raise ImportFailed(f"{path.name}: too many values to import (about {values:,}; at "
+                           f"most {MAX_JSON_VALUES:,})")
+    text = _decode(path, data)
+    del data
+    try:
+        return json.loads(text, parse_int=_parse_int, parse_constant=_parse_constant)
+    except json.JSONDecodeError as error:
+        raise ImportFailed(f"{path.name}: not valid JSON: {error.msg} at line {error.lineno}, "
+                           f"column {error.colno}") from None
+    except _Refused as error:
+        raise ImportFailed(f"{path.name}: {error}") from None
+    except RecursionError:
+        raise ImportFailed(f"{path.name}: the JSON is nested too deeply") from None
 
 
 def read(path: Path, **_options: object) -> ImportResult:
     path = Path(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_JSON_BYTES:
-            raise ImportFailed(f"{path.name}: the file is too large ({size:,} bytes)")
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise ImportFailed(f"{path}: no such file") from None
-    except UnicodeDecodeError as error:
-        raise ImportFailed(f"{path.name}: not UTF-8 text (byte {error.start})") from None
-    except OSError as error:
-        raise ImportFailed(f"{path} cannot be read: {error.strerror}") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ImportFailed(f"{path.name}: not valid JSON: {error.msg} at line {error.lineno}, "
-                           f"column {error.colno}") from None
-    except RecursionError:
-        raise ImportFailed(f"{path.name}: the JSON is nested too deeply") from None
-    matrix = from_dict(data, path.name)
+    matrix = from_dict(_parse(path), path.name)
     report = [f"Imported {matrix.touchpoint_count} touchpoints in {len(matrix.stages)} stages "
               f"and {len(matrix.departments)} departments from {path.name}."]
     return ImportResult(matrix, report)
+

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from cxmatrix.domain.limits import MAX_PDF_CHART_CELLS
 from cxmatrix.domain.model import Department, Matrix
 from cxmatrix.domain.progress import Progress
 from cxmatrix.interchange.atomic import atomic_path
@@ -75,6 +76,13 @@ def write(matrix: Matrix, path: Path, *, source_name: str = "", page_size: str =
     if size not in PAGE_SIZES:
         raise ExportFailed(f"{path.name}: unknown page size {page_size!r} "
                            f"(use {', '.join(PAGE_SIZE_CHOICES)})")
+    # The chart draws every touchpoint against every department; time and memory follow.
+    cells = matrix.touchpoint_count * len(matrix.departments)
+    if cells > MAX_PDF_CHART_CELLS:
+        raise ExportFailed(
+            f"{path.name}: {matrix.touchpoint_count:,} touchpoints x "
+            f"{len(matrix.departments):,} departments is too large for the PDF report (at most "
+            f"{MAX_PDF_CHART_CELLS:,} chart cells); export to Excel, or report a part of it")
     departments = lens_departments(matrix, lenses, path.name)
     with atomic_path(path) as temp:
         build_report(matrix, temp, page_size=size, source_name=source_name,

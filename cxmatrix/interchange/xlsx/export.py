@@ -13,9 +13,10 @@ becomes a formula (see ``xlsx_cells``). The file appears complete or not at all.
 from __future__ import annotations
 
 import contextlib
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -25,6 +26,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.writer.excel import ExcelWriter
 
 import cxmatrix
 from cxmatrix.domain.findings import Finding, compute_findings
@@ -132,7 +134,7 @@ def write(matrix: Matrix, path: Path, *, source_name: str = "", page_size: str =
             _discard(workbook)
             raise
         try:
-            workbook.save(temp)
+            _save(workbook, temp)
         except (ValueError, TypeError) as error:
             raise ExportFailed(f"{path.name}: the workbook could not be written: {error}"
                                ) from error
@@ -147,6 +149,26 @@ def _check_fits(matrix: Matrix, path: Path) -> None:
     if len(TOUCHPOINT_COLUMNS) + len(matrix.departments) > EXCEL_MAX_COLUMNS:
         raise ExportFailed(f"{path.name}: {len(matrix.departments):,} departments do not fit "
                            f"in an Excel sheet ({EXCEL_MAX_COLUMNS:,} columns at most)")
+
+
+def _save(workbook: Workbook, temp: Path) -> None:
+    """What ``Workbook.save`` does, but with the zip archive and its file in our hands, so that
+    a failed write (a full disk) closes them here instead of leaving the garbage collector to
+    try to finish them and print "Exception ignored" tracebacks."""
+    handle = open(temp, "wb")  # noqa: SIM115 - closed below on both paths
+    archive = zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+    try:
+        workbook.properties.modified = datetime.now(UTC).replace(tzinfo=None)
+        ExcelWriter(workbook, archive).save()  # writes everything and closes the archive
+        handle.close()
+    except BaseException:
+        archive._didModify = False  # close without writing the central directory
+        with contextlib.suppress(Exception):
+            archive.close()
+        with contextlib.suppress(Exception):
+            handle.close()
+        _discard(workbook)
+        raise
 
 
 def _discard(workbook: Workbook) -> None:
