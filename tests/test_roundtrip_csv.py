@@ -11,6 +11,7 @@ read as what it says, by design), while the texts inside the attributes stay hos
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 
@@ -29,6 +30,8 @@ from cxmatrix.interchange.spreadsheet.layout import (
     label_heading_score,
 )
 
+_TOTALS = re.compile(r"^(total|totals|sum|count|subtotal|grand total)\b", re.IGNORECASE)
+
 
 def _ordinary(name: str) -> bool:
     try:
@@ -36,6 +39,8 @@ def _ordinary(name: str) -> bool:
     except RoleTextError:
         pass
     else:
+        return False
+    if _TOTALS.match(name):  # "Sum", "Count …": read as a totals row, by design
         return False
     return not (attribute_of_heading(name) or ignored_reason_of_heading(name)
                 or is_stage_heading(name) or label_heading_score(name)
