@@ -91,7 +91,7 @@ def detect_encoding(path: Path, head: bytes) -> _Encoding:
             except UnicodeDecodeError:
                 break
             return _Encoding(codec, label)
-    if head.count(b"\x00") > len(head) // 100 or _mostly_control(head):
+    if head.count(b"\x00") > max(4, len(head) // 100) or _mostly_control(head):
         raise ImportFailed(f"{path.name}: this is a binary file, not CSV text")
     return _Encoding("", "UTF-8")  # a few stray NUL bytes in text: removed and reported
 
@@ -258,8 +258,8 @@ def read_csv(path: Path, progress: Progress | None = None) -> tuple[SheetTable, 
         size = path.stat().st_size
         if size > MAX_TEXT_FILE_BYTES:
             raise ImportFailed(f"{path.name}: the file is too large to import "
-                               f"({size / 1e6:,.0f} MB; at most "
-                               f"{MAX_TEXT_FILE_BYTES / 1e6:,.0f} MB)")
+                               f"({size / 1e6:,.1f} MB; at most "
+                               f"{MAX_TEXT_FILE_BYTES / 1e6:,.1f} MB)")
         with path.open("rb") as handle:
             head = handle.read(SAMPLE_BYTES)
             if head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
