@@ -410,3 +410,37 @@ def test_utf32_without_a_mark_is_told_from_binary(tmp_path: Path) -> None:
     path = tmp_path / "binary.csv"
     path.write_bytes(codecs.BOM_UTF16_LE[:1] + bytes(range(256)) * 40)
     refused(path, "binary")
+
+
+# ---- running out of memory ---------------------------------------------------------------------
+
+OUT_OF_MEMORY = """
+import resource, sys
+from cxmatrix.interchange.errors import ImportFailed
+from cxmatrix.interchange.spreadsheet import build, csv_reader, detect, importer
+size = int(open("/proc/self/status").read().split("VmSize:")[1].split()[0]) * 1024
+resource.setrlimit(resource.RLIMIT_AS, (size + 150 * 2**20, resource.RLIM_INFINITY))
+try:
+    importer.inspect(sys.argv[1])
+    print("inspected")
+except ImportFailed as error:
+    print(f"refused: {error}")
+resource.setrlimit(resource.RLIMIT_AS, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
+print("alive")
+"""
+
+
+def test_running_out_of_memory_while_inspecting_is_a_refusal(tmp_path: Path) -> None:
+    """The wizard's inspection, in a process allowed 150 MB more than it starts with, on a
+    file needing more: a clear refusal, and the process goes on."""
+    path = tmp_path / "large.csv"
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write("Touchpoint," + ",".join(f"Department {n}" for n in range(19)) + "\n")
+        for row in range(240_000):
+            handle.write(f"Touchpoint {row}," + ",".join(f"r{row}c{n}" for n in range(19))
+                         + "\n")
+    done = subprocess.run([sys.executable, "-c", OUT_OF_MEMORY, str(path)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stderr[-800:]
+    assert done.stdout.splitlines() == [
+        "refused: large.csv: the file is too large to read in the memory available", "alive"]
