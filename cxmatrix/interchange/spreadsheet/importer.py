@@ -58,13 +58,13 @@ def _memory_bounded(function: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(function)
     def bounded(*args: P.args, **kwargs: P.kwargs) -> R:
+        source = args[0] if args else kwargs.get("path", kwargs.get("inspection", ""))
+        name = source.path.name if isinstance(source, Inspection) else Path(str(source)).name
         try:
             return function(*args, **kwargs)
         except MemoryError:
-            source = args[0] if args else kwargs.get("path", kwargs.get("inspection", ""))
-            name = source.path.name if isinstance(source, Inspection) else Path(str(source)).name
-            raise ImportFailed(f"{name}: the file is too large to read in the memory "
-                               "available") from None
+            pass  # leave the except block first: its traceback holds what filled the memory
+        raise ImportFailed(f"{name}: the file is too large to read in the memory available")
 
     return bounded
 
