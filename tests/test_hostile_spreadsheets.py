@@ -26,6 +26,7 @@ from cxmatrix.domain.limits import (
     MAX_MERGED_RANGES,
     MAX_SHEETS_INSPECTED,
     MAX_TEXT_FILE_BYTES,
+    MAX_TEXT_LENGTH,
     MAX_TEXT_RECORD_CHARACTERS,
     MAX_TOUCHPOINTS,
 )
@@ -220,6 +221,26 @@ def test_the_reader_reads_the_sheet_that_was_measured(tmp_path: Path) -> None:
     assert inspect(path).preview_departments == ["Sales", "Support"]
     with Document.open(output, read_only=True) as document:
         assert [d.name for d in document.matrix.departments] == ["Sales", "Support"]
+
+
+def test_a_comments_part_of_sixty_megabytes_is_streamed(tmp_path: Path) -> None:
+    """900,000 comments on three cells: streamed, each cell's note bounded."""
+    body = "".join(f'<comment ref="A{n % 3 + 1}" authorId="0"><text><t>note {n}</t></text>'
+                   "</comment>" for n in range(900_000))
+    comments = (f'<?xml version="1.0"?><comments xmlns="{MAIN_NS}"><authors><author>A'
+                f"</author></authors><commentList>{body}</commentList></comments>")
+    path = workbook(tmp_path / "comments.xlsx", {"Grid": sheet(GRID_ROWS)})
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr("xl/comments1.xml", comments)
+        archive.writestr("xl/worksheets/_rels/sheet1.xml.rels", (
+            f'<?xml version="1.0"?><Relationships xmlns="{PKG_NS}"><Relationship Id="rId1" '
+            f'Type="{REL_NS}/comments" Target="../comments1.xml"/></Relationships>'))
+    del body, comments
+    output, _ = imported(path)
+    with Document.open(output, read_only=True) as document:
+        notes = [t.notes for t in document.matrix.iter_touchpoints()]
+    assert all(len(note) <= MAX_TEXT_LENGTH for note in notes)
+    assert notes[0].startswith("note 1\nnote 4\n")
 
 
 # ---- point 3: merged-cell bombs ---------------------------------------------------------------

@@ -34,7 +34,12 @@ from xml.parsers import expat
 from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
 
-from cxmatrix.domain.limits import MAX_MERGED_RANGES, MAX_WORKBOOK_SHEETS
+from cxmatrix.domain.limits import (
+    MAX_MERGED_RANGES,
+    MAX_NAME_LENGTH,
+    MAX_TEXT_LENGTH,
+    MAX_WORKBOOK_SHEETS,
+)
 from cxmatrix.domain.limits import MAX_SHEET_CELLS as MAX_CELLS
 from cxmatrix.domain.limits import MAX_SHEET_COLUMNS as MAX_COLUMNS
 from cxmatrix.domain.limits import MAX_SHEET_ROWS as MAX_ROWS
@@ -563,7 +568,8 @@ def iter_sheets(info: WorkbookInfo, names: list[str], progress: Progress | None 
                     with out.open(f"xl/worksheets/sheet{number}.xml", "w",
                                   force_zip64=True) as sink:
                         scan = _scan_sheet(path, archive, entry, sink, budget, progress)
-                    comments = _read_comments(path, archive, entry.part)
+                    comments = _read_comments(path, archive, entry.part,
+                                              (scan.rows, scan.columns))
                 except ImportFailed as error:
                     results.append(error)
                     continue
@@ -710,41 +716,105 @@ def _strip_author(text: str, author: str | None) -> str:
 _THREADED_PREFIX = "[Threaded comment]"
 
 
-def _read_comments(path: Path, archive: zipfile.ZipFile,
-                   sheet_part: str) -> dict[tuple[int, int], str]:
-    comments: dict[tuple[int, int], str] = {}
+def _read_comments(path: Path, archive: zipfile.ZipFile, sheet_part: str,
+                   extent: tuple[int, int]) -> dict[tuple[int, int], str]:
+    """The sheet's comments and threaded comments by cell, streamed through expat: memory
+    follows the comments kept (those on cells within the sheet's extent, each at most
+    MAX_TEXT_LENGTH characters), not the part's size."""
+    comments: dict[tuple[int, int], list[str]] = {}
+    sizes: dict[tuple[int, int], int] = {}
     rels = _relationships(path, archive, sheet_part)
     names = set(archive.namelist())
     for target, kind in rels.values():
-        if target not in names:
-            continue
-        if kind == "comments":
-            root = _parse_xml(path, archive, target)
-            authors = [a.text or "" for a in root.iter(f"{{{MAIN_NS}}}author")]
-            for comment in root.iter(f"{{{MAIN_NS}}}comment"):
-                ref = comment.get("ref", "")
-                position = _position(ref)
-                if position is None:
-                    continue
-                text = "".join(t.text or "" for t in comment.iter(f"{{{MAIN_NS}}}t"))
-                author_id = comment.get("authorId", "")
-                author = authors[int(author_id)] if author_id.isdigit() and \
-                    int(author_id) < len(authors) else None
-                text = _strip_author(text, author)
+        if target in names and kind in ("comments", "threadedComment"):
+            scan = _CommentScan(kind == "threadedComment", extent, comments, sizes)
+            parser = expat.ParserCreate()
+            parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+            parser.StartDoctypeDeclHandler = _refuse_dtd
+            parser.EntityDeclHandler = _refuse_dtd
+            parser.StartElementHandler = scan.start
+            parser.EndElementHandler = scan.end
+            parser.CharacterDataHandler = scan.characters
+            try:
+                for chunk in _iter_part(path, archive, target):
+                    parser.Parse(chunk, False)
+                parser.Parse(b"", True)
+            except _Refusal:
+                raise ImportFailed(f"{path.name}: the part {target} declares XML entities or "
+                                   "a DTD (an XML bomb or external entity); cxmatrix refuses "
+                                   "it for safety") from None
+            except expat.ExpatError as error:
+                raise ImportFailed(f"{path.name}: the part {target} is not valid XML "
+                                   f"({expat.ErrorString(error.code)}, line "
+                                   f"{error.lineno})") from None
+    return {position: "\n".join(texts)[:MAX_TEXT_LENGTH]
+            for position, texts in comments.items()}
+
+
+class _CommentScan:
+    """A comments part (``<comment ref><text>…<t>``, authors first) or a threaded comments
+    part (``<threadedComment ref><text>``), element names by their local name."""
+
+    def __init__(self, threaded: bool, extent: tuple[int, int],
+                 comments: dict[tuple[int, int], list[str]],
+                 sizes: dict[tuple[int, int], int]) -> None:
+        self.threaded = threaded
+        self.rows, self.columns = extent
+        self.comments = comments
+        self.sizes = sizes  # characters kept per cell so far
+        self.authors: list[str] = []
+        self.position: tuple[int, int] | None = None
+        self.author: str | None = None
+        self.parts: list[str] = []
+        self.size = 0
+        self.collecting = False
+        self.in_comment = False
+
+    def start(self, name: str, attributes: dict[str, str]) -> None:
+        name = name.rpartition(":")[2]
+        if name == ("threadedComment" if self.threaded else "comment"):
+            self.in_comment = True
+            self.position = _position(attributes.get("ref", ""))
+            author_id = attributes.get("authorId", "")
+            self.author = self.authors[int(author_id)] if author_id.isdigit() and \
+                int(author_id) < len(self.authors) else None
+            self.parts = []
+            self.size = 0
+        elif not self.in_comment:
+            if name == "author" and not self.threaded:
+                self.collecting = True
+                self.parts, self.size = [], 0
+        elif name == ("text" if self.threaded else "t"):
+            self.collecting = True
+            if self.threaded and self.parts:
+                self.parts.append(" ")
+
+    def characters(self, data: str) -> None:
+        if self.collecting and self.size < MAX_TEXT_LENGTH:
+            self.parts.append(data)
+            self.size += len(data)
+
+    def end(self, name: str) -> None:
+        name = name.rpartition(":")[2]
+        if name in ("t", "text", "author"):
+            self.collecting = False
+            if name == "author" and not self.in_comment:
+                self.authors.append("".join(self.parts)[:MAX_NAME_LENGTH])
+        elif name == ("threadedComment" if self.threaded else "comment"):
+            self.in_comment = False
+            position = self.position
+            if position is None or position[0] >= self.rows or position[1] >= self.columns:
+                return  # a comment on no cell, or on a cell holding nothing
+            text = "".join(self.parts)
+            if not self.threaded:
+                text = _strip_author(text, self.author)
                 if text.startswith(_THREADED_PREFIX):
-                    continue  # the threadedComments part holds the real text
-                if text:
-                    comments[position] = text
-        elif kind == "threadedComment":
-            root = _parse_xml(path, archive, target)
-            for comment in root:
-                position = _position(comment.get("ref", ""))
-                text = " ".join(t.text or "" for t in comment if t.tag.endswith("}text"))
-                if position is not None and text.strip():
-                    previous = comments.get(position)
-                    comments[position] = f"{previous}\n{text.strip()}" if previous \
-                        else text.strip()
-    return comments
+                    return  # the threadedComments part holds the real text
+            text = text.strip()
+            size = self.sizes.get(position, 0)
+            if text and size < MAX_TEXT_LENGTH:
+                self.comments.setdefault(position, []).append(text)
+                self.sizes[position] = size + len(text) + 1
 
 
 _REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
