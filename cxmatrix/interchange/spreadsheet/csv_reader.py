@@ -39,7 +39,6 @@ from cxmatrix.interchange.spreadsheet.sheet_table import (
     trim_rows,
 )
 
-MAX_TEXT_BYTES = MAX_TEXT_FILE_BYTES
 _SEP_HINT = re.compile(r"^sep=(.)\r?\n")
 DELIMITERS = (",", ";", "\t", "|")
 SAMPLE_LINES = 50

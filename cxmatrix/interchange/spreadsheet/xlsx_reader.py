@@ -342,6 +342,7 @@ class _SheetScan:
         self._column = 0
         self._cell: tuple[int, int] | None = None
         self._valued = False
+        self._depth = 0  # elements open inside the current cell
         self._in_merges = False
 
     # expat handlers: the hot path of reading a workbook, kept short.
@@ -349,6 +350,7 @@ class _SheetScan:
     def start(self, name: str, attributes: dict[str, str]) -> None:
         self.elements += 1
         if self._cell is not None:
+            self._depth += 1
             if not self._valued and name != "f" and not name.endswith(":f"):
                 self._valued = True
             return
@@ -380,11 +382,15 @@ class _SheetScan:
 
     def end(self, name: str) -> None:
         if self._cell is not None:
-            if name == "c" or name.endswith(":c"):
-                if self._valued:
-                    self._count(*self._cell)
-                self._cell = None
-                self._column += 1
+            if self._depth:  # the end of something inside the cell
+                self._depth -= 1
+                return
+            if self._valued:
+                row, column = self._cell
+                if row >= self.rows or column >= self.columns:
+                    self._grow(row, column)
+            self._cell = None
+            self._column += 1
             return
         colon = name.find(":")
         if colon >= 0:
@@ -400,7 +406,7 @@ class _SheetScan:
 
     # ----
 
-    def _count(self, row: int, column: int) -> None:
+    def _grow(self, row: int, column: int) -> None:
         if row >= self.rows:
             self.rows = row + 1
             if self.rows > MAX_ROWS:
