@@ -21,6 +21,15 @@ MAX_TEXT_LENGTH = 100_000  # a description, a metric, a note
 MAX_SHEET_ROWS = 250_000
 MAX_SHEET_COLUMNS = 2_000
 MAX_SHEET_CELLS = 5_000_000
+MAX_MERGED_RANGES = 10_000  # merged ranges in one sheet; more is refused before any is filled
+
+# A workbook
+MAX_WORKBOOK_SHEETS = 1_000  # sheets a workbook may list; more is refused on opening
+MAX_SHEETS_INSPECTED = 50  # worksheets read to find the matrix when no sheet is named
+
+# A text file (CSV, TSV)
+MAX_TEXT_FILE_BYTES = 200 * 1024 * 1024  # refused by size before reading
+MAX_TEXT_RECORD_CHARACTERS = 4 * 1024 * 1024  # one row, quoted line breaks included
 
 # Files, by size before they are read (the JSON reader parses the whole document at once)
 MAX_JSON_BYTES = 100_000_000

@@ -10,6 +10,7 @@ Matrix, so an import that fails leaves nothing half-done.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from cxmatrix.domain.codes import (
@@ -20,8 +21,13 @@ from cxmatrix.domain.codes import (
     normalise_code,
     roles_for_row,
 )
-from cxmatrix.domain.model import (
+from cxmatrix.domain.limits import (
+    MAX_DEPARTMENTS,
     MAX_NAME_LENGTH,
+    MAX_STAGES,
+    MAX_TOUCHPOINTS,
+)
+from cxmatrix.domain.model import (
     Department,
     Matrix,
     Touchpoint,
@@ -30,6 +36,7 @@ from cxmatrix.domain.model import (
 )
 from cxmatrix.domain.progress import Progress
 from cxmatrix.domain.roles import Role
+from cxmatrix.interchange.errors import ImportFailed
 from cxmatrix.interchange.spreadsheet.layout import GRID, Layout
 from cxmatrix.interchange.spreadsheet.report import CodeUse, ImportReport
 from cxmatrix.interchange.spreadsheet.sheet_table import SheetTable, column_letter
@@ -55,25 +62,50 @@ class BuildOutcome:
     source_rows: dict[int, int] = field(default_factory=dict)  # touchpoint id -> sheet row
 
 
-def _merged_fills(table: SheetTable, layout: Layout) -> dict[tuple[int, int], str]:
-    """Values a merged range shows in cells other than its first: the label and stage columns
-    of vertical ranges, and ranges that lie within the role columns."""
-    fills: dict[tuple[int, int], str] = {}
-    role_columns = {c.index for c in layout.department_columns}
+def _filled_rows(table: SheetTable, layout: Layout) -> list[list[str]]:
+    """The table's rows with the values merged ranges show in cells other than their first:
+    the label and stage columns of vertical ranges, and ranges that lie within the role
+    columns. A row is copied only when something is filled into it.
+
+    Each range costs the cells it covers within the table and the columns that matter, not
+    its rows times its columns: a range reaching to row 1,048,576 or column XFD costs what
+    the table holds. The reader refuses overlapping ranges, so all of them together cost at
+    most the table's cells.
+    """
+    rows = table.rows
+    if not table.merged:
+        return rows
+    filled = list(rows)
+    copied: set[int] = set()
+    role_columns = sorted(c.index for c in layout.department_columns)
+    edge_columns = [c for c in (layout.label_column, layout.stage_column) if c is not None]
+    first = layout.header_row + 1
+    last = len(rows) - 1
     for r0, c0, r1, c1 in table.merged:
-        value = table.value(r0, c0)
-        if not value or r1 < layout.header_row + 1:
+        if r1 < first or r0 > last:
             continue
-        inside_roles = all(c in role_columns for c in range(c0, c1 + 1))
-        vertical = r1 > r0
-        for row in range(max(r0, layout.header_row + 1), min(r1, table.height - 1) + 1):
-            for column in range(c0, c1 + 1):
-                if (row, column) == (r0, c0):
+        value = table.value(r0, c0)
+        if not value:
+            continue
+        roles_inside = bisect_right(role_columns, c1) - bisect_left(role_columns, c0)
+        if roles_inside == c1 - c0 + 1:
+            columns: list[int] | range = range(c0, c1 + 1)
+        elif r1 > r0:
+            columns = [c for c in edge_columns if c0 <= c <= c1]
+        else:
+            continue
+        for row in range(max(r0, first), min(r1, last) + 1):
+            cells = filled[row]
+            for column in columns:
+                if (row, column) == (r0, c0) or (column < len(cells) and cells[column]):
                     continue
-                if inside_roles or (vertical and column in (layout.label_column,
-                                                            layout.stage_column)):
-                    fills[(row, column)] = value
-    return fills
+                if row not in copied:
+                    cells = filled[row] = list(cells)
+                    copied.add(row)
+                if column >= len(cells):
+                    cells.extend([""] * (column + 1 - len(cells)))
+                cells[column] = value
+    return filled
 
 
 def collect_codes(table: SheetTable, layout: Layout) -> dict[str, CodeUse]:
@@ -121,7 +153,7 @@ class _Builder:
         self.max_touchpoints = max_touchpoints
         self.progress = progress
         self.matrix = Matrix(title=table.name or "Imported matrix")
-        self.fills = _merged_fills(table, layout)
+        self.rows = _filled_rows(table, layout)
         self.source_rows: dict[int, int] = {}
         self.stage_ids: dict[str, int] = {}
         self.department_ids: dict[str, int] = {}
@@ -137,16 +169,21 @@ class _Builder:
     def value(self, row: int, column: int | None) -> str:
         if column is None:
             return ""
-        cells = self.table.rows[row]
-        text = cells[column] if column < len(cells) else ""
-        if not text and self.fills:
-            return self.fills.get((row, column), "")
-        return text
+        cells = self.rows[row]
+        return cells[column] if column < len(cells) else ""
+
+    def refuse(self, count: int, what: str, limit: int) -> ImportFailed:
+        where = self.report.source + (f", sheet {self.report.sheet!r}" if self.report.sheet
+                                      else "")
+        return ImportFailed(f"{where}: more than {count - 1:,} {what}; a matrix holds at most "
+                            f"{limit:,}")
 
     def stage_id(self, name: str) -> int:
         key = name_key(name)
         found = self.stage_ids.get(key)
         if found is None:
+            if len(self.stage_ids) >= MAX_STAGES:
+                raise self.refuse(MAX_STAGES + 1, "stages", MAX_STAGES)
             found = self.matrix.new_id()
             self.matrix.load_stage(found, name.strip()[:MAX_NAME_LENGTH])
             self.stage_ids[key] = found
@@ -156,6 +193,8 @@ class _Builder:
         key = name_key(name)
         found = self.department_ids.get(key)
         if found is None:
+            if len(self.department_ids) >= MAX_DEPARTMENTS:
+                raise self.refuse(MAX_DEPARTMENTS + 1, "departments", MAX_DEPARTMENTS)
             code = derive_code(name, self.codes_taken)
             self.codes_taken.append(code)
             found = self.matrix.new_id()
@@ -193,6 +232,9 @@ class _Builder:
             self.build_department_rows()
             return self.finish()
         if layout.shape == GRID:
+            if len(layout.department_columns) > MAX_DEPARTMENTS:
+                raise self.refuse(MAX_DEPARTMENTS + 1, "departments (one per column)",
+                                  MAX_DEPARTMENTS)
             for choice in layout.department_columns:
                 self.new_department_for_column(choice.index, choice.header)
             self.column_pairs = list(self.column_departments.items())
@@ -200,20 +242,21 @@ class _Builder:
         events: list[tuple[str, int, str]] = []  # (kind, row, text)
         current_stage = ""
         touchpoints = 0
-        rows = self.table.rows
+        raw_rows = self.table.rows
+        rows = self.rows
         total = len(rows)
         role_columns = self.role_columns
         label_column = layout.label_column
         for row_index in range(layout.header_row + 1, total):
-            cells = rows[row_index]
-            if not cells:
+            raw = raw_rows[row_index]
+            if not raw:
                 continue
+            cells = rows[row_index]
             if self.progress is not None and row_index % 2000 == 0:
                 self.progress.step(row_index, total, "Importing rows")
             width = len(cells)
             label = self.value(row_index, label_column)
-            has_roles = any(column < width and cells[column] for column in role_columns) or \
-                (bool(self.fills) and any(self.value(row_index, c) for c in role_columns))
+            has_roles = any(column < width and cells[column] for column in role_columns)
             if layout.stage_column is not None:
                 stage_text = self.value(row_index, layout.stage_column)
                 if stage_text and not label and not has_roles:
@@ -231,21 +274,23 @@ class _Builder:
                 if reason:
                     report.skip_row(reason, self.table.line(row_index))
                     continue
-                if layout.stage_rows and self.looks_like_heading(row_index, cells,
+                if layout.stage_rows and self.looks_like_heading(row_index, raw,
                                                                  attribute_columns):
-                    events.append(("heading", row_index, self.heading_text(row_index, cells)))
+                    events.append(("heading", row_index, self.heading_text(row_index, raw)))
                     continue
             else:
                 reason = self.not_a_touchpoint(label)
                 if reason is None and _LEGEND.match(label):
                     reason = "a legend"
-                if reason is None and layout.shape == GRID and self.numbers_only(cells):
+                if reason is None and layout.shape == GRID and self.numbers_only(raw):
                     reason = "numbers, not role codes (a totals row?)"
                 if reason:
                     report.skip_row(reason, self.table.line(row_index))
                     continue
             events.append(("touchpoint", row_index, current_stage))
             touchpoints += 1
+            if touchpoints > MAX_TOUCHPOINTS:
+                raise self.refuse(touchpoints, "touchpoints", MAX_TOUCHPOINTS)
             if self.max_touchpoints is not None and touchpoints >= self.max_touchpoints:
                 break
         self.apply(events)
@@ -296,6 +341,9 @@ class _Builder:
                     key = name_key(name)
                     touchpoint_id = touchpoints.get(key)
                     if touchpoint_id is None:
+                        if len(touchpoints) >= MAX_TOUCHPOINTS:
+                            raise self.refuse(MAX_TOUCHPOINTS + 1, "touchpoints",
+                                              MAX_TOUCHPOINTS)
                         if self.max_touchpoints is not None and \
                                 len(touchpoints) >= self.max_touchpoints:
                             continue
@@ -413,15 +461,12 @@ class _Builder:
         row_roles: dict[int, Role] = {}
         conditional: list[int] = []
         owned = False
-        cells = self.table.rows[row]
+        cells = self.rows[row]
         width = len(cells)
         comments = self.table.comments
-        fills = self.fills
         raw_targets = self.raw_targets
         for column, department_id in self.column_pairs:
             text = cells[column] if column < width else ""
-            if not text and fills:
-                text = fills.get((row, column), "")
             if comments:
                 note = comments.get((row, column))
                 if note:

@@ -15,9 +15,11 @@ import is all or nothing: it builds a new Matrix, and any problem raises ImportF
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from cxmatrix.domain.codes import (
     DEFAULT_PRESET,
@@ -28,6 +30,7 @@ from cxmatrix.domain.codes import (
     normalise_code,
     resolve_mapping,
 )
+from cxmatrix.domain.limits import MAX_SHEETS_INSPECTED
 from cxmatrix.domain.model import DEFAULT_FOCUS_DEPARTMENT, DomainError
 from cxmatrix.domain.progress import Progress
 from cxmatrix.domain.roles import Role
@@ -37,7 +40,7 @@ from cxmatrix.interchange.spreadsheet.build import BuildOutcome, build, collect_
 from cxmatrix.interchange.spreadsheet.detect import detect, sheet_score
 from cxmatrix.interchange.spreadsheet.layout import GRID, Layout
 from cxmatrix.interchange.spreadsheet.report import CodeUse, ImportReport
-from cxmatrix.interchange.spreadsheet.sheet_table import SheetTable
+from cxmatrix.interchange.spreadsheet.sheet_table import SheetTable, listed
 
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
@@ -45,6 +48,26 @@ PREVIEW_ROWS = 30
 FULL_DRY_RUN_CELLS = 300_000
 
 MappingArgument = str | CodeMapping | dict[str, Any] | None
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _memory_bounded(function: Callable[P, R]) -> Callable[P, R]:
+    """Running out of memory while reading a file is the file's problem, reported as such: the
+    wizard inspects inside the GUI process, which must survive it."""
+
+    @functools.wraps(function)
+    def bounded(*args: P.args, **kwargs: P.kwargs) -> R:
+        source = args[0] if args else kwargs.get("path", kwargs.get("inspection", ""))
+        name = source.path.name if isinstance(source, Inspection) else Path(str(source)).name
+        try:
+            return function(*args, **kwargs)
+        except MemoryError:
+            pass  # leave the except block first: its traceback holds what filled the memory
+        raise ImportFailed(f"{name}: the file is too large to read in the memory available")
+
+    return bounded
+
 
 
 @dataclass
@@ -92,6 +115,7 @@ class Inspection:
     def cxmatrix_workbook(self) -> bool:
         return self.cxmatrix_about is not None and not self.customised
 
+    @_memory_bounded
     def adjust(self, *, layout: Layout | None = None, preset: str | None = None,
                mapping: dict[str, Target | None] | None = None,
                sheet: str | None = None, progress: Progress | None = None) -> Inspection:
@@ -294,6 +318,7 @@ def _suffix(path: Path) -> str:
                        "use .xlsx, .xlsm, .csv or .tsv")
 
 
+@_memory_bounded
 def inspect(path: Path | str, *, sheet: str | None = None, mapping: MappingArgument = None,
             progress: Progress | None = None, dry_run: bool = True) -> Inspection:
     """Read ``path`` and work out how it will import (see the module docstring).
@@ -375,37 +400,51 @@ def _inspect_workbook_sheet(holder: Inspection, sheet: str | None, preset: str,
 
 def _choose_sheet(workbook: Any, sheets: list[SheetInfo], progress: Progress | None
                   ) -> SheetTable:
+    """The sheet that looks most like a matrix, among the first MAX_SHEETS_INSPECTED
+    worksheets, all read from one opening of the workbook."""
     from cxmatrix.interchange.spreadsheet import xlsx_reader
 
-    best: tuple[int, int, SheetTable | None] = (0, 0, None)
-    problems = []
-    for position, (info, entry) in enumerate(zip(sheets, workbook.sheets, strict=True)):
+    infos = {info.name: info for info in sheets}
+    worksheets = []
+    for info, entry in zip(sheets, workbook.sheets, strict=True):
         if entry.kind != "worksheet" or not entry.part:
             info.problem = "a chart sheet"
+        elif len(worksheets) < MAX_SHEETS_INSPECTED:
+            worksheets.append(entry)
+        else:
+            info.problem = "not inspected: choose it to read it"
+    uninspected = sum(1 for entry in workbook.sheets
+                      if entry.kind == "worksheet" and entry.part) - len(worksheets)
+    best: tuple[int, int, SheetTable | None] = (0, 0, None)
+    problems = []
+    for position, (name, result) in enumerate(
+            xlsx_reader.iter_sheets(workbook, [e.name for e in worksheets], progress)):
+        info = infos[name]
+        if isinstance(result, ImportFailed):
+            info.problem = str(result)
+            problems.append(str(result))
             continue
-        try:
-            table = xlsx_reader.read_sheet(workbook, entry.name, progress)
-        except ImportFailed as error:
-            info.problem = str(error)
-            problems.append(str(error))
-            continue
-        info.rows, info.columns = table.height, table.width
-        info.score = sheet_score(table)
-        if entry.hidden:
+        info.rows, info.columns = result.height, result.width
+        info.score = sheet_score(result)
+        if workbook.entry(name).hidden:
             info.score //= 10
         if info.score > best[0]:
-            best = (info.score, -position, table)
+            best = (info.score, -position, result)
     if best[2] is None:
         if problems:
-            raise ImportFailed(problems[0])
-        if all(info.rows == 0 for info in sheets):
+            more = len(problems) - 1
+            raise ImportFailed(problems[0] + (f" (and {more:,} more sheets cannot be read)"
+                                              if more else ""))
+        if all(info.rows == 0 for info in sheets) and not uninspected:
             raise ImportFailed(f"{workbook.path.name}: the workbook is empty: no sheet has "
                                "any values")
-        names = ", ".join(repr(s.name) for s in sheets)
+        names = listed([s.name for s in sheets])
+        looked = (f"; only the first {MAX_SHEETS_INSPECTED:,} of {len(worksheets) + uninspected:,}"
+                  " were inspected: name the sheet to import") if uninspected else ""
         raise ImportFailed(
-            f"{workbook.path.name}: no sheet holds a matrix (sheets: {names}). A matrix has "
-            "a heading row of department names with role codes below (such as O/I/H or "
-            "R/A/C/I), or a list with columns such as 'Owner' and 'Supporting teams'")
+            f"{workbook.path.name}: no sheet holds a matrix (sheets: {names}{looked}). A "
+            "matrix has a heading row of department names with role codes below (such as "
+            "O/I/H or R/A/C/I), or a list with columns such as 'Owner' and 'Supporting teams'")
     return best[2]
 
 
@@ -435,6 +474,7 @@ def _inspect_table(path: Path, sheets: list[SheetInfo], table: SheetTable, prese
 # ---- importing ---------------------------------------------------------------------------------
 
 
+@_memory_bounded
 def import_inspection(inspection: Inspection, progress: Progress | None = None
                       ) -> ImportResult:
     """Run the import that ``inspection`` describes, into a new Matrix."""
@@ -457,6 +497,8 @@ def import_inspection(inspection: Inspection, progress: Progress | None = None
                            f"{inspection.layout.header_row + 1}")
     matrix.title = _title(inspection)
     lines = report.lines()
+    if inspection.text_format.get("removed"):
+        lines.append(inspection.text_format["removed"])
     focus = matrix.find_department(DEFAULT_FOCUS_DEPARTMENT)
     if focus is not None:
         matrix.set_properties(focus_department_id=focus.id)
@@ -483,6 +525,7 @@ def _title(inspection: Inspection) -> str:
     return stem[:200]
 
 
+@_memory_bounded
 def read(path: Path | str, *, sheet: str | None = None, mapping: MappingArgument = None,
          progress: Progress | None = None, **_options: object) -> ImportResult:
     """Import ``path`` with default detection (the reader registered in ``formats``)."""

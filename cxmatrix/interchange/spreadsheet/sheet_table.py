@@ -22,6 +22,8 @@ class SheetTable:
     comments: dict[tuple[int, int], str] = field(default_factory=dict)
     hidden: bool = False
     transposed: bool = False  # rows here are the sheet's columns
+    # Rows that multi-column merged ranges cover (within the table), computed once.
+    _across: set[int] | None = field(default=None, init=False, repr=False, compare=False)
 
     def ref(self, row: int, column: int) -> str:
         """The sheet's own reference of a cell of this table ("B7")."""
@@ -59,8 +61,19 @@ class SheetTable:
         return ""
 
     def merged_across(self, row: int) -> bool:
-        """Whether a merged range starts at this row and spans several columns."""
-        return any(r0 <= row <= r1 and c1 > c0 for r0, c0, r1, c1 in self.merged)
+        """Whether a merged range covers this row and spans several columns."""
+        if self._across is None:
+            last = len(self.rows) - 1
+            self._across = {r for r0, c0, r1, c1 in self.merged if c1 > c0
+                            for r in range(r0, min(r1, last) + 1)}
+        return row in self._across
+
+
+def listed(names: Sequence[str], shown: int = 5) -> str:
+    """Names for a message: the first few, then how many more ("'A', 'B' and 2,998 more")."""
+    text = ", ".join(repr(name[:60]) for name in names[:shown])
+    more = len(names) - shown
+    return f"{text} and {more:,} more" if more > 0 else text
 
 
 def column_letter(index: int) -> str:

@@ -4,29 +4,42 @@ Before any parser sees the file we check what it is (an encrypted workbook and a
 OLE files; an .ods is a zip with an OpenDocument mimetype; a Strict Open XML workbook uses
 other namespaces), and that the zip is sane: a bounded number of parts, declared sizes and
 compression ratios within limits, and each part we will parse inflated once in bounded chunks
-(which also proves the declared size true) with no DTD in it. The cells' extent is measured
-from the XML before python-calamine builds its dense grid, so a sheet that declares or holds a
-million rows is refused quickly instead of exhausting memory.
+(which also proves the declared size true) with no DTD in it.
+
+python-calamine allocates a dense grid over every cell a sheet references, and aborts the
+process when that fails. So each sheet is first streamed through expat, placing cells the way
+calamine does (any attribute order, any prefix, rows and cells without references), and a
+sheet whose values reach beyond the limits is refused before calamine sees it. Calamine then
+reads a copy holding only the parts measured, so what it allocates is what was measured.
 
 Values come from python-calamine (cached results, not formulas; about six times faster than
 openpyxl's read-only mode, with identical values: see tests/test_import_readers.py); merged
-ranges too. Comments are parsed with defusedxml from the sheet's comments part.
+ranges from the same scan, at most MAX_MERGED_RANGES. Comments are parsed with defusedxml
+from the sheet's comments part.
 """
 
 from __future__ import annotations
 
 import codecs
+import io
 import posixpath
 import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
+from xml.parsers import expat
 
 from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
 
+from cxmatrix.domain.limits import (
+    MAX_MERGED_RANGES,
+    MAX_NAME_LENGTH,
+    MAX_TEXT_LENGTH,
+    MAX_WORKBOOK_SHEETS,
+)
 from cxmatrix.domain.limits import MAX_SHEET_CELLS as MAX_CELLS
 from cxmatrix.domain.limits import MAX_SHEET_COLUMNS as MAX_COLUMNS
 from cxmatrix.domain.limits import MAX_SHEET_ROWS as MAX_ROWS
@@ -35,6 +48,7 @@ from cxmatrix.interchange.errors import ImportFailed, reading
 from cxmatrix.interchange.spreadsheet.sheet_table import (
     SheetTable,
     column_index,
+    listed,
     text_row,
     trim_rows,
 )
@@ -68,6 +82,7 @@ class SheetEntry:
 class WorkbookInfo:
     path: Path
     sheets: list[SheetEntry] = field(default_factory=list)
+    date1904: bool = False
 
     def entry(self, name: str) -> SheetEntry:
         for sheet in self.sheets:
@@ -76,7 +91,7 @@ class WorkbookInfo:
         for sheet in self.sheets:
             if sheet.name.strip().casefold() == name.strip().casefold():
                 return sheet
-        names = ", ".join(repr(s.name) for s in self.sheets)
+        names = listed([s.name for s in self.sheets])
         raise ImportFailed(f"{self.path.name}: there is no sheet called {name!r} "
                            f"(sheets: {names})")
 
@@ -194,7 +209,14 @@ def _check_archive(path: Path, archive: zipfile.ZipFile) -> WorkbookInfo:
         raise ImportFailed(f"{path.name}: this is not an Excel workbook: {SAVE_AS_XLSX}")
     rels = _relationships(path, archive, workbook_part)
     info = WorkbookInfo(path)
-    for sheet in root.iter(f"{{{MAIN_NS}}}sheet"):
+    listed_sheets = list(root.iter(f"{{{MAIN_NS}}}sheet"))
+    if len(listed_sheets) > MAX_WORKBOOK_SHEETS:
+        raise ImportFailed(f"{path.name}: the workbook has {len(listed_sheets):,} sheets; "
+                           f"cxmatrix reads workbooks of at most {MAX_WORKBOOK_SHEETS:,}. Copy "
+                           "the sheet with the matrix into a workbook of its own")
+    properties = root.find(f"{{{MAIN_NS}}}workbookPr")
+    info.date1904 = properties is not None and properties.get("date1904") in ("1", "true")
+    for sheet in listed_sheets:
         name = sheet.get("name", "")
         rid = sheet.get(f"{{{REL_NS}}}id", "")
         target, kind = rels.get(rid, ("", ""))
@@ -277,16 +299,314 @@ def _parse_xml(path: Path, archive: zipfile.ZipFile, part: str) -> Any:
         raise ImportFailed(f"{path.name}: the part {part} is not valid XML ({error})") from None
 
 
-def _parts_read_with(archive: zipfile.ZipFile) -> list[str]:
-    """The workbook-wide parts python-calamine parses besides the sheet itself."""
-    names = set(archive.namelist())
-    return [part for part in ("xl/sharedStrings.xml", "xl/styles.xml", "xl/workbook.xml",
-                              "xl/_rels/workbook.xml.rels", "[Content_Types].xml")
-            if part in names]
+# ---- the sheet's extent, measured before anything builds a dense grid ------------------------
+
+EXCEL_ROWS = 1_048_576
+EXCEL_COLUMNS = 16_384
+# All sheets read at one opening of a workbook together: bounds the time the XML scan takes
+# (about a second per million elements), whatever the file is made of.
+MAX_XML_ELEMENTS = 20_000_000
+_CELL_REFERENCE = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")
+_ROW_REFERENCE = re.compile(r"(?:[A-Za-z]{1,3})?([0-9]{1,7})")
+_COLUMNS: dict[str, int] = {}  # column letters -> index, as met
 
 
-def _check_shared_part(path: Path, archive: zipfile.ZipFile, part: str) -> None:
-    """Inflate a part once: it must hold no DTD and be no larger than it says."""
+class _Refusal(Exception):
+    """Raised inside the scan's XML handlers to stop the parse with a message."""
+
+
+@dataclass
+class _Budget:
+    elements: int = MAX_XML_ELEMENTS
+
+
+class _SheetScan:
+    """One streaming pass of expat over a worksheet part, placing cells as python-calamine
+    does: elements by their local name (any prefix, any namespace), attributes in any order;
+    a cell at its own ``r``, else in the column after the previous cell; a row at its own
+    ``r``, else after the previous row, and cells outside rows too.
+
+    The extent counts every cell with a child element other than a formula, a superset of the
+    cells calamine keeps (it drops empty ones), so calamine's dense grid is never larger than
+    what is measured here. Merged ranges come from the same pass.
+    """
+
+    def __init__(self, where: str) -> None:
+        self.where = where
+        self.rows = 0
+        self.columns = 0
+        self.merged: list[tuple[int, int, int, int]] = []
+        self.elements = 0
+        self._stage = 0  # 0 before sheetData, 1 inside, 2 after
+        self._row = 0
+        self._column = 0
+        self._cell: tuple[int, int] | None = None
+        self._valued = False
+        self._depth = 0  # elements open inside the current cell
+        self._in_merges = False
+
+    # expat handlers: the hot path of reading a workbook, kept short.
+
+    def start(self, name: str, attributes: dict[str, str]) -> None:
+        self.elements += 1
+        if self._cell is not None:
+            self._depth += 1
+            if not self._valued and name != "f" and not name.endswith(":f"):
+                self._valued = True
+            return
+        colon = name.find(":")
+        if colon >= 0:
+            name = name[colon + 1:]
+        if self._stage == 1:
+            if name == "c":
+                ref = attributes.get("r")
+                if ref is None:
+                    self._cell = (self._row, self._column)
+                else:
+                    self._cell = self._position(ref)
+                    self._column = self._cell[1]
+                self._valued = False
+                return
+            if name == "row":
+                ref = attributes.get("r")
+                if ref is not None:
+                    self._row = self._row_number(ref)
+                return
+        elif self._stage == 0 and name == "sheetData":
+            self._stage = 1
+            return
+        if name == "mergeCells":
+            self._in_merges = True
+        elif name == "mergeCell" and self._in_merges:
+            self._merge(attributes.get("ref", ""))
+
+    def end(self, name: str) -> None:
+        if self._cell is not None:
+            if self._depth:  # the end of something inside the cell
+                self._depth -= 1
+                return
+            if self._valued:
+                row, column = self._cell
+                if row >= self.rows or column >= self.columns:
+                    self._grow(row, column)
+            self._cell = None
+            self._column += 1
+            return
+        colon = name.find(":")
+        if colon >= 0:
+            name = name[colon + 1:]
+        if self._stage == 1:
+            if name == "row":
+                self._row += 1
+                self._column = 0
+            elif name == "sheetData":
+                self._stage = 2
+        elif name == "mergeCells":
+            self._in_merges = False
+
+    # ----
+
+    def _grow(self, row: int, column: int) -> None:
+        if row >= self.rows:
+            self.rows = row + 1
+            if self.rows > MAX_ROWS:
+                raise _Refusal(f"{self.where} has values down to row {self.rows:,}; cxmatrix "
+                               f"imports at most {MAX_ROWS:,} rows. Delete the rows you do "
+                               "not need and save it again")
+        if column >= self.columns:
+            self.columns = column + 1
+            if self.columns > MAX_COLUMNS:
+                raise _Refusal(f"{self.where} has values in {self.columns:,} columns; cxmatrix "
+                               f"imports at most {MAX_COLUMNS:,}")
+        if self.rows * self.columns > MAX_CELLS:
+            raise _Refusal(f"{self.where} spans {self.rows:,} rows by {self.columns:,} "
+                           f"columns, more cells than cxmatrix imports ({MAX_CELLS:,})")
+
+    def _position(self, ref: str) -> tuple[int, int]:
+        match = _CELL_REFERENCE.fullmatch(ref)
+        if match is None:
+            raise _Refusal(f"{self.where} has a cell reference {ref[:20]!r} that is not a "
+                           "cell reference (a damaged file)")
+        letters, digits = match.groups()
+        column = _COLUMNS.get(letters)
+        if column is None:
+            column = _COLUMNS[letters] = column_index(letters)
+        row = int(digits) - 1
+        if not 0 <= row < EXCEL_ROWS or column >= EXCEL_COLUMNS:
+            raise _Refusal(f"{self.where} has a cell reference {ref!r} outside the grid a "
+                           "spreadsheet can have (a damaged file)")
+        return row, column
+
+    def _row_number(self, ref: str) -> int:
+        match = _ROW_REFERENCE.fullmatch(ref)
+        row = int(match.group(1)) - 1 if match else -1
+        if not 0 <= row < EXCEL_ROWS:
+            raise _Refusal(f"{self.where} has a row number {ref[:20]!r} that is not a row of "
+                           "a spreadsheet (a damaged file)")
+        return row
+
+    def _merge(self, ref: str) -> None:
+        if len(self.merged) >= MAX_MERGED_RANGES:
+            raise _Refusal(f"{self.where} has more than {MAX_MERGED_RANGES:,} merged ranges; "
+                           f"cxmatrix imports at most {MAX_MERGED_RANGES:,}. Unmerge the "
+                           "cells (Home > Merge & Center > Unmerge Cells) and save it again")
+        first, _, last = ref.partition(":")
+        try:
+            r0, c0 = self._position(first)
+            r1, c1 = self._position(last) if last else (r0, c0)
+        except _Refusal:
+            return  # python-calamine ignores unreadable merges too
+        self.merged.append((min(r0, r1), min(c0, c1), max(r0, r1), max(c0, c1)))
+
+    def check_merges(self) -> None:
+        """Merged ranges never overlap in a file a spreadsheet program wrote. Within the
+        extent their areas then add up to at most its cells, which bounds what filling them
+        costs; more than that means overlapping ranges, refused before anything fills them."""
+        budget = self.rows * self.columns
+        for r0, c0, r1, c1 in self.merged:
+            if r0 < self.rows and c0 < self.columns:
+                budget -= (min(r1, self.rows - 1) - r0 + 1) * (min(c1, self.columns - 1) - c0 + 1)
+                if budget < 0:
+                    raise _Refusal(f"{self.where} has merged ranges that overlap, which no "
+                                   "spreadsheet program writes (a damaged file)")
+
+
+def _scan_sheet(path: Path, archive: zipfile.ZipFile, entry: SheetEntry, sink: IO[bytes],
+                budget: _Budget, progress: Progress | None) -> _SheetScan:
+    """Inflate the sheet part once, in chunks, through expat and into ``sink``: a true size,
+    no DTD, an extent within the limits. Raises ImportFailed."""
+    scan = _SheetScan(f"{path.name}: sheet {entry.name!r}")
+    parser = expat.ParserCreate()
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.StartDoctypeDeclHandler = _refuse_dtd
+    parser.EntityDeclHandler = _refuse_dtd
+    parser.StartElementHandler = scan.start
+    parser.EndElementHandler = scan.end
+    declared = archive.getinfo(entry.part).file_size
+    size = 0
+    try:
+        for chunk in _iter_part(path, archive, entry.part):
+            size += len(chunk)
+            parser.Parse(chunk, False)
+            sink.write(chunk)
+            if scan.elements > budget.elements:
+                raise _Refusal(f"{path.name}: the sheets hold more than {MAX_XML_ELEMENTS:,} "
+                               "XML elements, more than cxmatrix reads at once; name the "
+                               "sheet to import")
+            if progress is not None:
+                progress.step(size, max(declared, size), f"Checking sheet {entry.name!r}")
+        parser.Parse(b"", True)
+        scan.check_merges()
+    except _Refusal as refusal:
+        message = str(refusal)
+        if message == "DTD":
+            message = (f"{path.name}: sheet {entry.name!r} declares XML entities or a DTD (an "
+                       "XML bomb or external entity); cxmatrix refuses it")
+        raise ImportFailed(message) from None
+    except expat.ExpatError as error:
+        raise ImportFailed(f"{path.name}: sheet {entry.name!r} is not valid XML "
+                           f"({expat.ErrorString(error.code)}, line {error.lineno})") from None
+    finally:
+        budget.elements -= scan.elements
+    return scan
+
+
+def _refuse_dtd(*_arguments: object) -> None:
+    raise _Refusal("DTD")
+
+
+# ---- reading sheets -------------------------------------------------------------------------
+
+WORKSHEET_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
+# The workbook-wide parts python-calamine reads by these names (case aside), whatever the
+# workbook's relationships say.
+_SHARED_PARTS = ("xl/sharedStrings.xml", "xl/styles.xml")
+
+
+@dataclass
+class _Checked:
+    entry: SheetEntry
+    scan: _SheetScan
+    number: int  # the sheet is "s<number>" in the copy, its part worksheets/sheet<number>.xml
+    comments: dict[tuple[int, int], str]
+
+
+def read_sheet(info: WorkbookInfo, name: str, progress: Progress | None = None) -> SheetTable:
+    """One sheet's values, merged ranges and comments."""
+    for _name, result in iter_sheets(info, [name], progress):
+        if isinstance(result, ImportFailed):
+            raise result
+        return result
+    raise AssertionError("iter_sheets yields one result per name")
+
+
+def iter_sheets(info: WorkbookInfo, names: list[str], progress: Progress | None = None
+                ) -> Iterator[tuple[str, SheetTable | ImportFailed]]:
+    """Each named sheet's table, or why it cannot be read, from one opening of the workbook.
+
+    python-calamine never sees the user's file: it reads a copy that holds only the parts
+    checked here (the shared strings, the styles and each sheet part, byte for byte as
+    scanned) under a workbook and relationships written here. So the sheet it reads is the
+    sheet that was measured, whatever the zip's directory, names or relationships claim.
+    """
+    path = info.path
+    entries = [info.entry(name) for name in names]
+    results: list[_Checked | ImportFailed] = []
+    copy = io.BytesIO()
+    budget = _Budget()
+    try:
+        with zipfile.ZipFile(path) as archive, \
+                zipfile.ZipFile(copy, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
+            members = {m.filename.replace("\\", "/").casefold(): m.filename
+                       for m in reversed(archive.infolist())}
+            for part in _SHARED_PARTS:
+                found = members.get(part.casefold())
+                if found is not None:
+                    with out.open(part, "w", force_zip64=True) as sink:
+                        _copy_shared_part(path, archive, found, sink)
+            for number, entry in enumerate(entries, start=1):
+                if not entry.part or entry.kind != "worksheet":
+                    results.append(ImportFailed(
+                        f"{path.name}: sheet {entry.name!r} is a chart or dialog sheet, not a "
+                        "table of cells"))
+                    continue
+                try:
+                    with out.open(f"xl/worksheets/sheet{number}.xml", "w",
+                                  force_zip64=True) as sink:
+                        scan = _scan_sheet(path, archive, entry, sink, budget, progress)
+                    comments = _read_comments(path, archive, entry.part,
+                                              (scan.rows, scan.columns))
+                except ImportFailed as error:
+                    results.append(error)
+                    continue
+                results.append(_Checked(entry, scan, number, comments))
+            checked = [r for r in results if isinstance(r, _Checked)]
+            out.writestr("[Content_Types].xml", _CONTENT_TYPES)
+            out.writestr("_rels/.rels", _PACKAGE_RELS)
+            out.writestr("xl/workbook.xml", _workbook_xml(checked, info.date1904))
+            out.writestr("xl/_rels/workbook.xml.rels", _workbook_rels(checked))
+    except zipfile.BadZipFile as error:
+        raise ImportFailed(f"{path.name}: the file is damaged or not a workbook ({error}): "
+                           f"{SAVE_AS_XLSX}") from None
+    except (OSError, EOFError, RuntimeError, NotImplementedError, ValueError) as error:
+        raise ImportFailed(f"{path.name}: the workbook cannot be read ({error})") from None
+    if not any(isinstance(r, _Checked) for r in results):
+        for entry, result in zip(entries, results, strict=True):
+            yield entry.name, result  # type: ignore[misc]
+        return
+    workbook = _open_copy(path, copy)
+    try:
+        for entry, result in zip(entries, results, strict=True):
+            if isinstance(result, _Checked):
+                yield entry.name, _values(path, workbook, result)
+            else:
+                yield entry.name, result
+    finally:
+        workbook.close()
+
+
+def _copy_shared_part(path: Path, archive: zipfile.ZipFile, part: str, sink: IO[bytes]) -> None:
+    """Inflate a part once into ``sink``: it must hold no DTD and be no larger than it says."""
     first = True
     for chunk in _iter_part(path, archive, part):
         if first and _DTD.search(chunk[:65536]):
@@ -294,133 +614,85 @@ def _check_shared_part(path: Path, archive: zipfile.ZipFile, part: str) -> None:
                                "(an XML bomb or external entity); cxmatrix refuses it for "
                                "safety")
         first = False
+        sink.write(chunk)
 
 
-# ---- the sheet's extent, measured before anything builds a dense grid ------------------------
-
-_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})')
-_ROW_REF = re.compile(rb'<row [^>]*?r="(\d+)"')
-_VALUE_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*?(/?)>')
-
-
-@dataclass
-class Extent:
-    rows: int = 0
-    columns: int = 0
-    explicit: bool = True
+_CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
+    'package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/xl/workbook.xml" ContentType="application/'
+    'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>')
 
 
-def _check_sheet_part(path: Path, archive: zipfile.ZipFile, part: str, sheet: str,
-                      progress: Progress | None) -> None:
-    """Inflate the sheet once: no DTD, true size, and an extent within the limits."""
-    extent = Extent()
-    columns: set[bytes] = set()
-    head = True
-    size = 0
-    declared = archive.getinfo(part).file_size
-    for chunk in _iter_part(path, archive, part):
-        size += len(chunk)
-        if head:
-            if _DTD.search(chunk[:65536]):
-                raise ImportFailed(f"{path.name}: sheet {sheet!r} declares XML entities or a "
-                                   "DTD (an XML bomb or external entity); cxmatrix refuses it")
-            head = False
-        columns.update(_CELL_REF.findall(chunk))
-        rows = _ROW_REF.findall(chunk[-4096:]) or _ROW_REF.findall(chunk)
-        if rows:
-            extent.rows = max(extent.rows, int(rows[-1]))
-        if progress is not None:
-            progress.step(size, max(declared, size), f"Checking sheet {sheet!r}")
-    extent.columns = max((column_index(c.decode()) + 1 for c in columns), default=0)
-    if not columns and size:
-        extent = _precise_extent(path, archive, part)
-    elif extent.rows > MAX_ROWS or extent.columns > MAX_COLUMNS or \
-            extent.rows * extent.columns > MAX_CELLS:
-        # Formatted but empty rows and cells count for nothing: measure the values only.
-        extent = _precise_extent(path, archive, part)
-    _refuse_extent(path, sheet, extent)
+_PACKAGE_RELS = (
+    f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{PKG_REL_NS}">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
 
 
-def _refuse_extent(path: Path, sheet: str, extent: Extent) -> None:
-    if extent.rows > MAX_ROWS:
-        raise ImportFailed(f"{path.name}: sheet {sheet!r} has values down to row "
-                           f"{extent.rows:,}; cxmatrix imports at most {MAX_ROWS:,} rows. "
-                           "Delete the rows you do not need and save it again")
-    if extent.columns > MAX_COLUMNS:
-        raise ImportFailed(f"{path.name}: sheet {sheet!r} has values in {extent.columns:,} "
-                           f"columns; cxmatrix imports at most {MAX_COLUMNS:,}")
-    if extent.rows * extent.columns > MAX_CELLS:
-        raise ImportFailed(f"{path.name}: sheet {sheet!r} spans {extent.rows:,} rows by "
-                           f"{extent.columns:,} columns, more cells than cxmatrix imports "
-                           f"({MAX_CELLS:,})")
+def _workbook_xml(checked: list[_Checked], date1904: bool) -> str:
+    sheets = "".join(f'<sheet name="s{c.number}" sheetId="{n}" r:id="rId{n}"/>'
+                     for n, c in enumerate(checked, start=1))
+    properties = '<workbookPr date1904="1"/>' if date1904 else ""
+    return (f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{MAIN_NS}" '
+            f'xmlns:r="{REL_NS}">{properties}<sheets>{sheets}</sheets></workbook>')
 
 
-def _precise_extent(path: Path, archive: zipfile.ZipFile, part: str) -> Extent:
-    """The last row and column holding a value (slower; only for suspicious sheets)."""
-    extent = Extent()
-    carry = b""
-    row_number = 0
-    cells_in_row = 0
-    for chunk in _iter_part(path, archive, part):
-        data = carry + chunk
-        # Keep an incomplete tag for the next chunk.
-        cut = data.rfind(b"<")
-        carry, data = data[cut:], data[:cut]
-        for match in re.finditer(rb"<row\b[^>]*>|<c\b[^>]*>", data):
-            tag = match.group(0)
-            if tag.startswith(b"<row"):
-                number = re.search(rb'\br="(\d+)"', tag)
-                row_number = int(number.group(1)) if number else row_number + 1
-                cells_in_row = 0
-                continue
-            cells_in_row += 1
-            ref = re.search(rb'\br="([A-Z]{1,3})(\d+)"', tag)
-            column = column_index(ref.group(1).decode()) + 1 if ref else cells_in_row
-            if tag.endswith(b"/>"):
-                continue
-            following = data[match.end():match.end() + 400]
-            close = following.find(b"</c>")
-            body = following if close < 0 else following[:close]
-            if b"<v" in body or b"<is" in body:
-                extent.rows = max(extent.rows, row_number)
-                extent.columns = max(extent.columns, column)
-    return extent
+def _workbook_rels(checked: list[_Checked]) -> str:
+    rels = "".join(f'<Relationship Id="rId{n}" Type="{WORKSHEET_REL}" '
+                   f'Target="worksheets/sheet{c.number}.xml"/>'
+                   for n, c in enumerate(checked, start=1))
+    return (f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{PKG_REL_NS}">'
+            f"{rels}</Relationships>")
 
 
-# ---- reading a sheet ------------------------------------------------------------------------
-
-
-def read_sheet(info: WorkbookInfo, name: str, progress: Progress | None = None) -> SheetTable:
-    """One sheet's values, merged ranges and comments."""
+def _open_copy(path: Path, copy: io.BytesIO) -> Any:
     import python_calamine
 
-    entry = info.entry(name)
-    path = info.path
-    if not entry.part or entry.kind != "worksheet":
-        raise ImportFailed(f"{path.name}: sheet {entry.name!r} is a chart or dialog sheet, "
-                           "not a table of cells")
-    with zipfile.ZipFile(path) as archive:
-        for part in _parts_read_with(archive):
-            _check_shared_part(path, archive, part)
-        _check_sheet_part(path, archive, entry.part, entry.name, progress)
-        comments = _read_comments(path, archive, entry.part)
+    copy.seek(0)
     try:
-        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
-        try:
-            sheet = workbook.get_sheet_by_name(entry.name)
-            values = sheet.to_python(skip_empty_area=False)
-            merged_raw = sheet.merged_cell_ranges or []
-        finally:
-            workbook.close()
+        return python_calamine.CalamineWorkbook.from_filelike(copy)
     except python_calamine.PasswordError:
         raise ImportFailed(f"{path.name}: the workbook is protected with a password; "
                            "remove it and save the workbook again") from None
-    except (python_calamine.CalamineError, ValueError, OSError) as error:
-        raise ImportFailed(f"{path.name}: sheet {entry.name!r} cannot be read ({error}): "
-                           f"{SAVE_AS_XLSX}") from None
-    rows = trim_rows([text_row(row) for row in values])
-    merged = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in merged_raw]
-    return SheetTable(entry.name, rows, merged, comments, entry.hidden)
+    except Exception as error:  # whatever the reader raises, the file is the cause
+        raise ImportFailed(f"{path.name}: the workbook cannot be read "
+                           f"({_short(error)}): {SAVE_AS_XLSX}") from None
+    except BaseException as error:
+        raise _reader_failure(path, error) from None
+
+
+def _values(path: Path, workbook: Any, checked: _Checked) -> SheetTable | ImportFailed:
+    """The checked sheet's values through python-calamine, or why they cannot be read."""
+    entry = checked.entry
+    try:
+        sheet = workbook.get_sheet_by_name(f"s{checked.number}")
+        values = sheet.to_python(skip_empty_area=False)
+        rows = trim_rows([text_row(row) for row in values])
+    except MemoryError:
+        return ImportFailed(f"{path.name}: sheet {entry.name!r} is too large to read in the "
+                            "memory available")
+    except Exception as error:  # whatever the reader raises, the file is the cause
+        return ImportFailed(f"{path.name}: sheet {entry.name!r} cannot be read "
+                            f"({_short(error)}): {SAVE_AS_XLSX}")
+    except BaseException as error:
+        raise _reader_failure(path, error) from None
+    return SheetTable(entry.name, rows, list(checked.scan.merged), checked.comments,
+                      entry.hidden)
+
+
+def _reader_failure(path: Path, error: BaseException) -> BaseException:
+    """A panic inside python-calamine (pyo3's PanicException is a BaseException) is the
+    file's fault too; KeyboardInterrupt and the like pass through."""
+    if type(error).__name__ == "PanicException":
+        return ImportFailed(f"{path.name}: the workbook cannot be read ({_short(error)}): "
+                            f"{SAVE_AS_XLSX}")
+    return error
+
+
+def _short(error: BaseException) -> str:
+    text = " ".join(str(error).split()) or type(error).__name__
+    return text if len(text) <= 160 else text[:157] + "..."
 
 
 def read_sheet_openpyxl(path: Path, name: str) -> SheetTable:
@@ -450,41 +722,105 @@ def _strip_author(text: str, author: str | None) -> str:
 _THREADED_PREFIX = "[Threaded comment]"
 
 
-def _read_comments(path: Path, archive: zipfile.ZipFile,
-                   sheet_part: str) -> dict[tuple[int, int], str]:
-    comments: dict[tuple[int, int], str] = {}
+def _read_comments(path: Path, archive: zipfile.ZipFile, sheet_part: str,
+                   extent: tuple[int, int]) -> dict[tuple[int, int], str]:
+    """The sheet's comments and threaded comments by cell, streamed through expat: memory
+    follows the comments kept (those on cells within the sheet's extent, each at most
+    MAX_TEXT_LENGTH characters), not the part's size."""
+    comments: dict[tuple[int, int], list[str]] = {}
+    sizes: dict[tuple[int, int], int] = {}
     rels = _relationships(path, archive, sheet_part)
     names = set(archive.namelist())
     for target, kind in rels.values():
-        if target not in names:
-            continue
-        if kind == "comments":
-            root = _parse_xml(path, archive, target)
-            authors = [a.text or "" for a in root.iter(f"{{{MAIN_NS}}}author")]
-            for comment in root.iter(f"{{{MAIN_NS}}}comment"):
-                ref = comment.get("ref", "")
-                position = _position(ref)
-                if position is None:
-                    continue
-                text = "".join(t.text or "" for t in comment.iter(f"{{{MAIN_NS}}}t"))
-                author_id = comment.get("authorId", "")
-                author = authors[int(author_id)] if author_id.isdigit() and \
-                    int(author_id) < len(authors) else None
-                text = _strip_author(text, author)
+        if target in names and kind in ("comments", "threadedComment"):
+            scan = _CommentScan(kind == "threadedComment", extent, comments, sizes)
+            parser = expat.ParserCreate()
+            parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+            parser.StartDoctypeDeclHandler = _refuse_dtd
+            parser.EntityDeclHandler = _refuse_dtd
+            parser.StartElementHandler = scan.start
+            parser.EndElementHandler = scan.end
+            parser.CharacterDataHandler = scan.characters
+            try:
+                for chunk in _iter_part(path, archive, target):
+                    parser.Parse(chunk, False)
+                parser.Parse(b"", True)
+            except _Refusal:
+                raise ImportFailed(f"{path.name}: the part {target} declares XML entities or "
+                                   "a DTD (an XML bomb or external entity); cxmatrix refuses "
+                                   "it for safety") from None
+            except expat.ExpatError as error:
+                raise ImportFailed(f"{path.name}: the part {target} is not valid XML "
+                                   f"({expat.ErrorString(error.code)}, line "
+                                   f"{error.lineno})") from None
+    return {position: "\n".join(texts)[:MAX_TEXT_LENGTH]
+            for position, texts in comments.items()}
+
+
+class _CommentScan:
+    """A comments part (``<comment ref><text>…<t>``, authors first) or a threaded comments
+    part (``<threadedComment ref><text>``), element names by their local name."""
+
+    def __init__(self, threaded: bool, extent: tuple[int, int],
+                 comments: dict[tuple[int, int], list[str]],
+                 sizes: dict[tuple[int, int], int]) -> None:
+        self.threaded = threaded
+        self.rows, self.columns = extent
+        self.comments = comments
+        self.sizes = sizes  # characters kept per cell so far
+        self.authors: list[str] = []
+        self.position: tuple[int, int] | None = None
+        self.author: str | None = None
+        self.parts: list[str] = []
+        self.size = 0
+        self.collecting = False
+        self.in_comment = False
+
+    def start(self, name: str, attributes: dict[str, str]) -> None:
+        name = name.rpartition(":")[2]
+        if name == ("threadedComment" if self.threaded else "comment"):
+            self.in_comment = True
+            self.position = _position(attributes.get("ref", ""))
+            author_id = attributes.get("authorId", "")
+            self.author = self.authors[int(author_id)] if author_id.isdigit() and \
+                int(author_id) < len(self.authors) else None
+            self.parts = []
+            self.size = 0
+        elif not self.in_comment:
+            if name == "author" and not self.threaded:
+                self.collecting = True
+                self.parts, self.size = [], 0
+        elif name == ("text" if self.threaded else "t"):
+            self.collecting = True
+            if self.threaded and self.parts:
+                self.parts.append(" ")
+
+    def characters(self, data: str) -> None:
+        if self.collecting and self.size < MAX_TEXT_LENGTH:
+            self.parts.append(data)
+            self.size += len(data)
+
+    def end(self, name: str) -> None:
+        name = name.rpartition(":")[2]
+        if name in ("t", "text", "author"):
+            self.collecting = False
+            if name == "author" and not self.in_comment:
+                self.authors.append("".join(self.parts)[:MAX_NAME_LENGTH])
+        elif name == ("threadedComment" if self.threaded else "comment"):
+            self.in_comment = False
+            position = self.position
+            if position is None or position[0] >= self.rows or position[1] >= self.columns:
+                return  # a comment on no cell, or on a cell holding nothing
+            text = "".join(self.parts)
+            if not self.threaded:
+                text = _strip_author(text, self.author)
                 if text.startswith(_THREADED_PREFIX):
-                    continue  # the threadedComments part holds the real text
-                if text:
-                    comments[position] = text
-        elif kind == "threadedComment":
-            root = _parse_xml(path, archive, target)
-            for comment in root:
-                position = _position(comment.get("ref", ""))
-                text = " ".join(t.text or "" for t in comment if t.tag.endswith("}text"))
-                if position is not None and text.strip():
-                    previous = comments.get(position)
-                    comments[position] = f"{previous}\n{text.strip()}" if previous \
-                        else text.strip()
-    return comments
+                    return  # the threadedComments part holds the real text
+            text = text.strip()
+            size = self.sizes.get(position, 0)
+            if text and size < MAX_TEXT_LENGTH:
+                self.comments.setdefault(position, []).append(text)
+                self.sizes[position] = size + len(text) + 1
 
 
 _REF = re.compile(r"^([A-Z]{1,3})(\d+)$")

@@ -1,0 +1,159 @@
+"""A fuzz target for the workbook reader's XML (issue 12): hypothesis writes sheets with
+attributes in any order and either quote, prefixed and default namespaces, rows and cells
+with and without references, huge and broken references, lying dimensions, merged ranges,
+every cell type and odd children. The reader must either return a bounded table or raise its
+own ImportFailed with one line naming the file; nothing else, and never abort the process.
+
+It also checks the property the reader's safety rests on: the extent its XML scan measures
+is never smaller than what python-calamine then reads, so calamine never allocates more than
+was measured. Derandomized and without an example database, so every run (in CI too) tries
+the same examples; a few seconds.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_hostile_spreadsheets import MAIN_NS, workbook
+
+from cxmatrix.domain.limits import (
+    MAX_MERGED_RANGES,
+    MAX_SHEET_CELLS,
+    MAX_SHEET_COLUMNS,
+    MAX_SHEET_ROWS,
+)
+from cxmatrix.interchange.errors import ImportFailed
+from cxmatrix.interchange.spreadsheet.sheet_table import column_letter
+from cxmatrix.interchange.spreadsheet.xlsx_reader import (
+    _SheetScan,
+    open_workbook,
+    read_sheet,
+)
+
+SHARED = ["Touchpoint", "Sales", "O", "I", "H", "Support"]
+
+small_refs = st.builds(lambda c, r: f"{column_letter(c)}{r}", st.integers(0, 9),
+                       st.integers(1, 30))
+huge_refs = st.sampled_from(["XFD1048576", "A1048576", "XFD1", "A250001", "CZZ1", "ZZZ1",
+                             "A1048577", "A99999999", "A0", "1", "A", "$A$1", "a1", "xfd9",
+                             "A1:B2", " A1", "&#65;1", ""])
+# Mostly references within a small grid, so that many sheets reach python-calamine and the
+# comparison of extents below has something to compare; now and then a hostile one.
+refs = st.integers(0, 15).flatmap(
+    lambda k: huge_refs if k == 0 else small_refs.map(str.lower) if k == 1 else small_refs)
+row_numbers = st.integers(0, 15).flatmap(
+    lambda k: st.sampled_from(["1048576", "250001", "0", "-1", "x", "A5", "", "1e3"])
+    if k == 0 else st.integers(1, 30).map(str))
+texts = st.sampled_from(["Touchpoint", "Sales", "O", "I", "H", "Own", "", " ", "3.5", "0",
+                         "1", "TRUE", "#N/A", "2024-01-31", "&amp;", "&lt;x&gt;", "Zürich"])
+
+
+def attributes(draw: st.DrawFn, pairs: list[tuple[str, str]]) -> str:
+    order = draw(st.permutations(pairs))
+    quote = draw(st.sampled_from(['"', "'"]))
+    return "".join(f" {name}={quote}{value}{quote}" for name, value in order)
+
+
+@st.composite
+def cells(draw: st.DrawFn, prefix: str) -> str:
+    pairs = []
+    if draw(st.booleans()):
+        pairs.append(("r", draw(refs)))
+    kind = draw(st.sampled_from([None, None, "n", "s", "s", "str", "inlineStr", "inlineStr",
+                                 "b", "e", "d", "zz"]))
+    if kind is not None:
+        pairs.append(("t", kind))
+    if draw(st.booleans()):
+        pairs.append(("s", draw(st.sampled_from(["0", "1", "99"]))))
+    if draw(st.integers(0, 5)) == 0:
+        pairs.append(("x:r" if prefix else "foo", draw(refs)))
+    tag = f"{prefix}c"
+    child = draw(st.sampled_from(["v", "v", "v", "v", "is", "is", "", "v-empty", "f", "f+v",
+                                  "odd", "comment"]))
+    text = draw(texts)
+    if kind == "s" and child in ("v", "f+v"):
+        text = draw(st.sampled_from(["0", "2", "5", "6", "-1", ""]))
+    inner = {
+        "": "",
+        "v": f"<{prefix}v>{text}</{prefix}v>",
+        "v-empty": f"<{prefix}v/>",
+        "is": f"<{prefix}is><{prefix}t>{text}</{prefix}t></{prefix}is>",
+        "f": f"<{prefix}f>SUM(A1:A2)</{prefix}f>",
+        "f+v": f"<{prefix}f>1+1</{prefix}f><{prefix}v>{text}</{prefix}v>",
+        "odd": f"<{prefix}extLst><{prefix}v>1</{prefix}v></{prefix}extLst>",
+        "comment": f"<!-- <{prefix}c r=\"XFD1048576\"><v>1</v></{prefix}c> -->",
+    }[child]
+    opening = f"<{tag}{attributes(draw, pairs)}"
+    return f"{opening}/>" if not inner else f"{opening}>{inner}</{tag}>"
+
+
+@st.composite
+def rows(draw: st.DrawFn, prefix: str) -> str:
+    pairs = []
+    if draw(st.booleans()):
+        pairs.append(("r", draw(row_numbers)))
+    if draw(st.booleans()):
+        pairs.append(("spans", "1:3"))
+    if draw(st.booleans()):
+        pairs.append(("customFormat", "1"))
+    body = "".join(draw(st.lists(cells(prefix), max_size=6)))
+    opening = f"<{prefix}row{attributes(draw, pairs)}"
+    return f"{opening}/>" if not body else f"{opening}>{body}</{prefix}row>"
+
+
+@st.composite
+def sheets(draw: st.DrawFn) -> str:
+    style = draw(st.sampled_from(["default", "prefixed", "both"]))
+    prefix = "" if style == "default" else "x:"
+    declarations = {"default": f'xmlns="{MAIN_NS}"', "prefixed": f'xmlns:x="{MAIN_NS}"',
+                    "both": f'xmlns="{MAIN_NS}" xmlns:x="{MAIN_NS}"'}[style]
+    parts = []
+    if draw(st.booleans()):
+        dimension = draw(st.one_of(refs, st.builds(lambda a, b: f"{a}:{b}", refs, refs)))
+        parts.append(f'<{prefix}dimension ref="{dimension}"/>')
+    body = "".join(draw(st.lists(rows(prefix), max_size=8)))
+    loose = draw(st.lists(cells(prefix), max_size=2))  # cells outside any row
+    parts.append(f"<{prefix}sheetData>{body}{''.join(loose)}</{prefix}sheetData>")
+    merges = draw(st.lists(st.one_of(st.builds(lambda a, b: f"{a}:{b}", refs, refs), refs),
+                           max_size=6))
+    if merges:
+        listed = "".join(f'<{prefix}mergeCell ref="{ref}"/>' for ref in merges)
+        parts.append(f"<{prefix}mergeCells>{listed}</{prefix}mergeCells>")
+    return (f'<?xml version="1.0" encoding="UTF-8"?><{prefix}worksheet {declarations}>'
+            f"{''.join(parts)}</{prefix}worksheet>")
+
+
+def measured(xml: str) -> _SheetScan:
+    from xml.parsers import expat
+
+    scan = _SheetScan("fuzz")
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = scan.start
+    parser.EndElementHandler = scan.end
+    parser.Parse(xml.encode(), True)
+    return scan
+
+
+@settings(max_examples=250, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(sheets())
+def test_the_reader_returns_a_bounded_table_or_its_own_refusal(xml: str) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = workbook(Path(folder) / "fuzz.xlsx", {"Grid": xml}, shared=SHARED)
+        try:
+            table = read_sheet(open_workbook(path), "Grid")
+        except ImportFailed as error:
+            message = str(error)
+            assert message.startswith("fuzz.xlsx") and "\n" not in message, message
+            return
+    assert table.height <= MAX_SHEET_ROWS
+    assert table.width <= MAX_SHEET_COLUMNS
+    assert table.height * table.width <= MAX_SHEET_CELLS
+    assert len(table.merged) <= MAX_MERGED_RANGES
+    scan = measured(xml)
+    assert table.height <= scan.rows and table.width <= scan.columns, (
+        f"calamine read {table.height} x {table.width}, the scan measured "
+        f"{scan.rows} x {scan.columns}")
