@@ -44,6 +44,8 @@ class PdfOptions:
     page_size: str
     lenses: tuple[str, ...]  # department names, in matrix order
     open_when_done: bool
+    fit_page: bool = False  # the chart as large as lets it fit on one page
+    only_findings: bool = False  # only the touchpoints with an error or a warning
 
 
 def default_page_size() -> str:
@@ -124,6 +126,10 @@ class PdfExportDialog(QDialog):
             self.all_button.setEnabled(False)
             self.none_button.setEnabled(False)
 
+        self.fit_page = QCheckBox("&Fit chart to one page", self)
+        self.fit_page.setObjectName("pdfFitPage")
+        self.only_findings = QCheckBox("Only touchpoints with &findings", self)
+        self.only_findings.setObjectName("pdfOnlyFindings")
         self.open_when_done = QCheckBox("&Open the PDF when finished", self)
         self.open_when_done.setObjectName("pdfOpenWhenDone")
         self.open_when_done.setChecked(_open_when_done())
@@ -142,6 +148,8 @@ class PdfExportDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(lens_label)
         layout.addLayout(lens_row, 1)
+        layout.addWidget(self.fit_page)
+        layout.addWidget(self.only_findings)
         layout.addWidget(self.open_when_done)
         layout.addWidget(buttons)
         self.page_size.setFocus()
@@ -165,7 +173,8 @@ class PdfExportDialog(QDialog):
 
     def options(self) -> PdfOptions:
         return PdfOptions(self.chosen_page_size(), self.chosen_lenses(),
-                          self.open_when_done.isChecked())
+                          self.open_when_done.isChecked(), self.fit_page.isChecked(),
+                          self.only_findings.isChecked())
 
     def _check_all(self, on: bool) -> None:
         state = Qt.CheckState.Checked if on else Qt.CheckState.Unchecked
