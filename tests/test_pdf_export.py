@@ -107,9 +107,15 @@ def test_findings_section_lists_each_problem_with_its_message(demo: Matrix,
     start = next(i for i, t in enumerate(texts) if "needs exactly one clear owner:" in t)
     section = " ".join(" ".join(t.split()) for t in texts[start:])
     for finding in compute_findings(demo):
-        if finding.code in (NO_OWNER, CRITICAL_MOMENT_UNOWNED, "several-owners"):
+        if finding.code == CRITICAL_MOMENT_UNOWNED:  # few, and each worth its sentence
             assert " ".join(finding.message.split()) in section
-            assert demo.touchpoint(finding.touchpoint_id).name in section
+        if finding.code in (NO_OWNER, CRITICAL_MOMENT_UNOWNED, "several-owners"):
+            tp = demo.touchpoint(finding.touchpoint_id)
+            assert tp.name in section
+        if finding.code == NO_OWNER:  # grouped by stage
+            assert f"{demo.stage(tp.stage_id).name} (" in section
+        if finding.code == "several-owners":  # grouped by the owners
+            assert f"{finding._names()} (" in section
 
 
 def test_lens_pages_give_each_role_and_its_advice(demo: Matrix, demo_pdf: Path) -> None:

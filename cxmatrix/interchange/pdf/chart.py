@@ -37,6 +37,7 @@ NAME_LEADING = 10.0
 NAME_MAX_LINES = 2
 PROBLEM_FONT = fonts.CONDENSED_BOLD  # the names of rows with a finding
 MIN_LAST_ROWS = 4  # fewer touchpoints than this on the last chart page: balance the pages
+LAST_PAGE_SHARE = 0.4  # ... or fewer than this share of the rows of an average page
 ROW_PADDING = 4.0
 STAGE_FONT = fonts.CONDENSED_BOLD
 STAGE_SIZE = 9.0
@@ -223,7 +224,9 @@ class ChartLayout:
         filled evenly instead (the same number of pages, none with a stray row)."""
         stages = self._stage_rows(findings)
         blocks = self._fill(stages, self.rows_height)
-        if len(blocks) > 1 and _touchpoints_in(blocks[-1]) < MIN_LAST_ROWS:
+        shown = sum(len(rows) for _, _, rows in stages)
+        if len(blocks) > 1 and _touchpoints_in(blocks[-1]) < max(
+                MIN_LAST_ROWS, LAST_PAGE_SHARE * shown / len(blocks)):
             low, high = self.rows_height * (len(blocks) - 1) / len(blocks), self.rows_height
             best = blocks
             for _ in range(12):
