@@ -29,7 +29,7 @@ from cxmatrix.domain.roles import Role
 from cxmatrix.interchange.pdf import fonts, theme
 from cxmatrix.interchange.pdf.briefing import touchpoint_anchor
 from cxmatrix.interchange.pdf.labels import HeadingLayout, code_key, draw_label, heading_layout
-from cxmatrix.interchange.pdf.text import fit, width_of, wrap
+from cxmatrix.interchange.pdf.text import fit, one_line, width_of, wrap
 
 NAME_FONT = fonts.CONDENSED
 NAME_SIZE = 8.5
@@ -44,6 +44,7 @@ STAGE_SIZE = 9.0
 STAGE_HEIGHT = 15.0
 HEADING_FONT = fonts.CONDENSED_BOLD
 HEADING_SIZE = 8.0
+LEAD_SIZE = 7.6  # a department's lead, under its heading
 LETTER_FONT = fonts.BOLD
 LETTER_SIZE = 8.0
 GUTTER = 26.0  # finding marker and moment symbols, left of the name
@@ -177,6 +178,19 @@ class ChartLayout:
             departments, self.cell_width or MIN_CELL, HEADING_FONT, HEADING_SIZE,
             max_height=min(120.0, height * 0.22))
         self.header_height = self.heading.height if departments else 28.0
+        # Department leads under the headings, when set: a line below horizontal headings,
+        # a second line beside rotated ones when the columns have room for it.
+        self.leads = {d.id: one_line(d.lead) for d in departments if d.lead.strip()}
+        self.lead_room = 0.0
+        self.lead_lines: dict[int, list[str]] = {}
+        if self.leads and not self.heading.rotated:
+            self.lead_lines = {d: wrap(lead, fonts.CONDENSED, LEAD_SIZE, self.cell_width - 3, 2)
+                               for d, lead in self.leads.items()}
+            lines = max(len(v) for v in self.lead_lines.values())
+            self.lead_room = LEAD_SIZE * 1.2 * lines + 1
+            self.header_height += self.lead_room
+        elif self.leads and self.cell_width < 2 * self.heading.leading + 2:
+            self.leads = {}
         self.parts = [tuple(departments[i:i + self.per_part])
                       for i in range(0, len(departments), self.per_part)] or [()]
         self.info_height = INFO_HEIGHT_PARTS if len(self.parts) > 1 else INFO_HEIGHT
@@ -381,9 +395,9 @@ class ChartPage(Flowable):
                                            layout.width - x))
         if len(layout.parts) > 1 and plan.departments:
             room = layout.width / 2 - 60
-            first = fit(plan.departments[0].name, fonts.CONDENSED, 7, room)
-            last = fit(plan.departments[-1].name, fonts.CONDENSED, 7, room)
-            canvas.setFont(fonts.CONDENSED, 7)
+            first = fit(plan.departments[0].name, fonts.CONDENSED, 8, room)
+            last = fit(plan.departments[-1].name, fonts.CONDENSED, 8, room)
+            canvas.setFont(fonts.CONDENSED, 8)
             canvas.drawString(0, baseline - 9, f"This page shows the departments from {first} "
                               f"to {last}; the other parts follow.")
 
@@ -401,10 +415,35 @@ class ChartPage(Flowable):
         canvas.setFont(HEADING_FONT, 8)
         canvas.drawString(GUTTER, rows_top + 5, "Touchpoint")
         x = self._columns_x()
-        canvas.setFillColor(theme.INK)
+        heading = layout.heading
         for dept in plan.departments:
-            draw_label(canvas, layout.heading, layout.heading.labels[dept.id], x, rows_top,
-                       layout.cell_width)
+            label = heading.labels[dept.id]
+            lead = layout.leads.get(dept.id, "")
+            canvas.setFillColor(theme.INK)
+            if heading.rotated and lead and len(label.lines) == 1:
+                # The name and, beside it, the lead: two rotated lines in the column.
+                shift = heading.leading / 2
+                draw_label(canvas, heading, label, x - shift, rows_top, layout.cell_width)
+                canvas.saveState()
+                canvas.setFillColor(theme.MUTED)
+                canvas.setFont(fonts.CONDENSED, min(LEAD_SIZE, heading.size))
+                canvas.translate(x + layout.cell_width / 2 + shift + heading.size * 0.35,
+                                 rows_top + 4)
+                canvas.rotate(90)
+                canvas.drawString(0, 0, fit(lead, fonts.CONDENSED, min(LEAD_SIZE, heading.size),
+                                            layout.header_height - 8))
+                canvas.restoreState()
+            else:
+                draw_label(canvas, heading, label, x, rows_top + layout.lead_room,
+                           layout.cell_width)
+                lines = layout.lead_lines.get(dept.id, [])
+                if lines:
+                    canvas.setFillColor(theme.MUTED)
+                    canvas.setFont(fonts.CONDENSED, LEAD_SIZE)
+                    y = rows_top + layout.lead_room - LEAD_SIZE - 0.5
+                    for line in lines:
+                        canvas.drawCentredString(x + layout.cell_width / 2, y, line)
+                        y -= LEAD_SIZE * 1.2
             x += layout.cell_width
 
     def _draw_column_rules(self, canvas: Canvas, header_top: float, rows_bottom: float

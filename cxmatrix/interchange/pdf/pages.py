@@ -119,6 +119,16 @@ class ReportCanvas(Canvas):
         self.on_save: Callable[[], None] | None = None
         self.anchors: dict[str, int] = {}  # anchor name -> page number, from 1
         self._late: list[tuple[int, Callable[[Canvas, dict[str, int]], None]]] = []
+        # Bookmarks (link and outline destinations) name the page they are on, which only
+        # exists once the page is written: they are noted here and made at save time.
+        self._bookmarks: dict[int, list[tuple[str, dict[str, Any]]]] = {}
+        self._replaying = False
+
+    def bookmarkPage(self, key: str, **kwargs: Any) -> str:
+        if self._replaying:
+            return str(super().bookmarkPage(key, **kwargs))
+        self._bookmarks.setdefault(self.page_index, []).append((key, kwargs))
+        return key
 
     @property
     def page_index(self) -> int:
@@ -148,9 +158,13 @@ class ReportCanvas(Canvas):
         for index, draw in self._late:
             late.setdefault(index, []).append(draw)
         anchors = self.anchors
+        bookmarks = self._bookmarks
         for number, state in enumerate(held, 1):
             self.__dict__.update(state)
             self.anchors = anchors
+            self._replaying = True
+            for key, kwargs in bookmarks.get(number - 1, ()):
+                self.bookmarkPage(key, **kwargs)
             for draw in late.get(number - 1, ()):
                 draw(self, anchors)
             draw_footer(self, self._info, number, total)

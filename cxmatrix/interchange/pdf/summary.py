@@ -11,6 +11,7 @@ one row reads across. Closing rows give each stage's touchpoint and no-owner cou
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from reportlab.graphics.shapes import Drawing, Rect
@@ -48,6 +49,7 @@ MIN_BAR_COLUMN = 50.0
 GAP_COLUMN = 10.0
 CELL_PADDING = 3.0
 HEADER_SIZES = (8.5, 8.0, 7.4, 6.8)  # headings shrink until their words fit
+MIN_HEADER_SIZE = 4.5
 HEAT_RAMP = ("#E6EEF7", "#5A7FB0", "#1B2A49")  # pale, middle, the Own colour
 MAX_STAGE_COLUMN = 54.0
 MIN_STAGE_COLUMN = 28.0
@@ -189,7 +191,9 @@ def _heading_size(texts: Sequence[str], width: float) -> float:
     for size in HEADER_SIZES:
         if all(width_of(word, TABLE_BOLD, size) <= room for word in words):
             return size
-    return HEADER_SIZES[-1]
+    # Smaller still, rather than a word broken across lines ("Consideratio / n").
+    widest = max(width_of(word, TABLE_BOLD, HEADER_SIZES[-1]) for word in words)
+    return max(MIN_HEADER_SIZE, math.floor(HEADER_SIZES[-1] * room / widest * 10) / 10)
 
 
 def _header_paragraph(text: str, width: float, size: float, centred: bool = True
