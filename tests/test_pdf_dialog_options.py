@@ -1,0 +1,31 @@
+"""The PDF export dialog's two layout options: "Fit chart to one page" and "Only touchpoints
+with findings", toggled on the real dialog and read back from its options."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox
+from pytestqt.qtbot import QtBot
+
+from cxmatrix.interchange.demo import demo_matrix
+from cxmatrix.ui.dialogs.pdf_export import PdfExportDialog
+
+
+def click(qtbot: QtBot, box: QCheckBox) -> None:
+    qtbot.keyClick(box, Qt.Key.Key_Space)  # what a keyboard user does on a focused box
+
+
+def test_the_two_check_boxes_reach_the_options(qtbot: QtBot) -> None:
+    dialog = PdfExportDialog(demo_matrix(), "demo.pdf")
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(dialog.page_count_ready, timeout=10_000)
+    options = dialog.options()
+    assert not options.fit_page and not options.only_findings
+    assert dialog.fit_page.text() == "&Fit chart to one page"
+    assert dialog.only_findings.text() == "Only touchpoints with &findings"
+    click(qtbot, dialog.fit_page)
+    assert dialog.options().fit_page and not dialog.options().only_findings
+    click(qtbot, dialog.only_findings)
+    assert dialog.options().only_findings
+    click(qtbot, dialog.fit_page)
+    assert not dialog.options().fit_page
