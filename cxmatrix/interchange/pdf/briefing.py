@@ -154,7 +154,8 @@ class DecisionsTable(Flowable):
                 wrap(item.problem, FONT, self.size, widths[3], 2))
 
     def _row_height(self, lines: tuple[list[str], ...]) -> float:
-        return max(1, *(len(column) for column in lines)) * self.leading + 2 * PADDING
+        # At least two lines: room to write a decision in by hand.
+        return max(2, *(len(column) for column in lines)) * self.leading + 2 * PADDING
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         if not self.items:
