@@ -403,3 +403,21 @@ def test_cli_export_takes_the_options(tmp_path: Path) -> None:
     assert refused.returncode == 2
     assert "--fit-page" in refused.stderr and "PDF" in refused.stderr
     assert not (tmp_path / "out.csv").exists()
+
+
+def test_stage_headings_in_the_summary_never_break_a_word(tmp_path: Path) -> None:
+    matrix = Matrix(title="Long stages")
+    names = ["Consideration", "Implementation", "Internationalisation", "Troubleshooting",
+             "Recommendation", "Administration", "Reconsideration", "Decommissioning",
+             "Renegotiation", "Reimplementation", "Accountability", "Understanding"]
+    dept = matrix.add_department("Customer Success")
+    for name in names:
+        stage = matrix.add_stage(name)
+        tp = matrix.add_touchpoint(stage.id, f"{name} call")
+        matrix.set_role(tp.id, dept.id, Role.OWN)
+    path = tmp_path / "stages.pdf"
+    write(matrix, path)
+    lines = {line.strip() for line in page_texts(path)[1].splitlines()}
+    for name in names:
+        assert name in lines, name  # whole on one line, never "Consideratio" / "n"
+    assert glyphs_outside(path, pages=[1]) == []

@@ -206,8 +206,17 @@ def _header_paragraph(text: str, width: float, size: float, centred: bool = True
     return Paragraph("<br/>".join(escape(line) for line in lines), style)
 
 
-def _column_widths(stages: Sequence[Stage], width: float, with_roles: bool
-                   ) -> tuple[float, float, float]:
+def _stage_need(stages: Sequence[Stage]) -> float:
+    """The column width the longest word of a stage name needs at the smallest heading
+    size."""
+    words = [word for stage in stages for word in stage.name.split()]
+    longest = max((width_of(word, TABLE_BOLD, HEADER_SIZES[-1]) for word in words),
+                  default=0.0)
+    return longest + 2 * CELL_PADDING + 1
+
+
+def _column_widths(stages: Sequence[Stage], width: float, with_roles: bool,
+                   most: float = MAX_STAGE_COLUMN) -> tuple[float, float, float]:
     """Widths of the name, bar and stage columns. The stage columns want room for their
     longest word at a readable size; the name and bar columns give up some to make it."""
     name_width, bar_width = NAME_COLUMN, BAR_COLUMN if with_roles else 0.0
@@ -225,14 +234,15 @@ def _column_widths(stages: Sequence[Stage], width: float, with_roles: bool
         bar_width -= give_bar
         name_width -= give_name
     room = width - fixed - name_width - bar_width
-    return name_width, bar_width, min(MAX_STAGE_COLUMN, room / len(stages))
+    return name_width, bar_width, min(most, room / len(stages))
 
 
 def department_table(matrix: Matrix, summary: MatrixSummary, stages: Sequence[Stage],
                      width: float, with_roles: bool = True,
-                     departments: Sequence[Department] | None = None) -> Table:
+                     departments: Sequence[Department] | None = None,
+                     most: float = MAX_STAGE_COLUMN) -> Table:
     """Departments as rows: role counts and bar, then owned touchpoints per stage."""
-    name_width, bar_width, stage_width = _column_widths(stages, width, with_roles)
+    name_width, bar_width, stage_width = _column_widths(stages, width, with_roles, most)
     role_columns = 4 + 1 + 1 if with_roles else 0
     widths = [name_width]
     if with_roles:
@@ -423,18 +433,22 @@ def department_tables(matrix: Matrix, summary: MatrixSummary,
     stages = list(matrix.stages)
     narrowest = MIN_NAME_COLUMN + 4 * COUNT_COLUMN + MIN_BAR_COLUMN + GAP_COLUMN
     story: list[Flowable] = []
-    if not stages or (width - narrowest) / len(stages) >= MIN_STAGE_COLUMN:
+    need = _stage_need(stages)
+    if not stages or (width - narrowest) / len(stages) >= max(MIN_STAGE_COLUMN, need):
         story.append(department_table(matrix, summary, stages, width,
                                       departments=departments))
     else:
-        # Too many stages to sit beside the role counts: role counts first, then the heat
-        # map in blocks of stages.
+        # Too many stages, or names too long, to sit beside the role counts: role counts
+        # first, then the heat map in blocks of stages, each column wide enough for the
+        # longest word of a stage name (a heading never breaks a word).
         story.append(department_table(matrix, summary, [], width, departments=departments))
-        per_block = max(1, int((width - NAME_COLUMN) // MAX_STAGE_COLUMN))
+        column = min(max(MAX_STAGE_COLUMN, need), width - NAME_COLUMN)
+        per_block = max(1, int((width - NAME_COLUMN) // column))
         for start in range(0, len(stages), per_block):
             story.append(Spacer(1, 14))
             story.append(department_table(matrix, summary, stages[start:start + per_block],
-                                          width, with_roles=False, departments=departments))
+                                          width, with_roles=False, departments=departments,
+                                          most=column))
     story.append(Spacer(1, 6))
     story.append(Paragraph(escape(TABLE_NOTE), NOTE))
     return story
