@@ -4,6 +4,7 @@
     python -m cxmatrix check FILE.cxm [--json]
     python -m cxmatrix import IN.(json|xlsx|csv|tsv) -o OUT.cxm [--sheet NAME] [--mapping NAME]
     python -m cxmatrix export FILE.cxm OUT.(json|xlsx|csv|pdf) [--page-size SIZE] [--lens DEPT ...]
+                                   [--fit-page] [--only-findings]
 
 Bad input prints one line on stderr and exits with status 2; `check` exits 1 when the matrix
 has any error-severity finding.
@@ -70,6 +71,10 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--page-size", choices=PAGE_SIZES, default="a4", help="PDF page size")
     exp.add_argument("--lens", nargs="+", default=[], metavar="DEPARTMENT",
                      help="add department lens pages to the PDF")
+    exp.add_argument("--fit-page", action="store_true",
+                     help="PDF: set the chart as large as lets it fit on one page")
+    exp.add_argument("--only-findings", action="store_true",
+                     help="PDF: chart only the touchpoints with an error or a warning")
 
     diff = commands.add_parser(
         "diff", help="compare two matrices: structure, cells, ownership, findings",
@@ -243,8 +248,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.output.resolve() == args.file.resolve():
         raise UsageError(f"{args.output.name}: would overwrite the matrix itself")
     matrix = read_matrix(args.file)
+    pdf_only = {"fit_page": args.fit_page, "only_findings": args.only_findings}
+    if args.output.suffix.lower() != ".pdf" and any(pdf_only.values()):
+        raise UsageError(f"{args.output.name}: --fit-page and --only-findings are for PDF "
+                         "reports")
     writer(matrix, args.output, source_name=args.file.name, page_size=args.page_size,
-           lenses=tuple(args.lens))
+           lenses=tuple(args.lens), **pdf_only)
     print(f"Wrote {args.output}.")
     return EXIT_OK
 

@@ -3,7 +3,7 @@
     python packaging/render_pdf_preview.py [--out DIR]     (default: resources)
 
 Writes DIR/demo-report.pdf (A4, with the focus department's lens page) and, from it,
-DIR/screenshots/demo-report-1.png (the executive summary), demo-report-2.png (the first page
+DIR/screenshots/demo-report-1.png (the briefing page), demo-report-2.png (the first page
 of the chart) and demo-report-findings.png (the findings). The PNGs are reduced to a small
 palette so each stays well under 400 KB. The output does not change from run to run (fixed
 date, reportlab's invariant mode), so run it again whenever the report's look changes and
@@ -49,7 +49,9 @@ def render_previews(pdf: Path, folder: Path) -> list[Path]:
         texts = [document[i].get_textpage().get_text_range() for i in range(len(document))]
         findings = next((i for i, text in enumerate(texts)
                          if "needs exactly one clear owner:" in text), len(texts) - 1)
-        chosen = {"demo-report-1.png": 0, "demo-report-2.png": min(1, len(texts) - 1),
+        chart = next((i for i, text in enumerate(texts)
+                      if text.startswith("Responsibility chart")), min(1, len(texts) - 1))
+        chosen = {"demo-report-1.png": 0, "demo-report-2.png": chart,
                   "demo-report-findings.png": findings}
         folder.mkdir(parents=True, exist_ok=True)
         written = []

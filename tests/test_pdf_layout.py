@@ -42,12 +42,13 @@ def test_empty_matrix(tmp_path: Path) -> None:
     path = tmp_path / "empty.pdf"
     write(Matrix(), path, source_name="empty.cxm")
     texts = page_texts(path)
-    assert len(texts) == 3
+    assert len(texts) == 4
     assert "Executive summary" in texts[0]
-    assert "No departments yet" in texts[0]
-    assert "No touchpoints yet" in texts[1]
-    assert "None: every touchpoint has an owner." in texts[2]
-    assert all(f"Page {n} of 3" in t for n, t in enumerate(texts, 1))
+    assert "No touchpoints yet" in texts[0]
+    assert "No departments yet" in texts[1]
+    assert "No touchpoints yet" in texts[2]
+    assert "None: every touchpoint has an owner." in texts[3]
+    assert all(f"Page {n} of 4" in t for n, t in enumerate(texts, 1))
     check_drawing(path)
 
 
@@ -90,7 +91,8 @@ def test_every_cell_empty(tmp_path: Path) -> None:
     assert "0%" in texts[0] and "0 of 30 touchpoints" in texts[0]
     for page in chart_pages(texts):
         letters = [word for word in page.split() if word in ("O", "I", "H")]
-        assert sorted(letters) == ["H", "I", "O"]  # the legend's three tiles, no cells
+        # The legend's three tiles and its "O = Own" keys, no cells.
+        assert sorted(letters) == ["H", "H", "I", "I", "O", "O"]
     findings = flat(" ".join(texts[len(texts) - 2:]))
     assert "No clear owner 30 touchpoints" in findings
     check_drawing(path)
@@ -198,8 +200,8 @@ def test_markup_characters_and_scripts_come_out_literally(tmp_path: Path) -> Non
                      "Department lens: Отдел продаж"):
         assert expected in everything
     for finding in compute_findings(matrix):
-        if finding.code in ("no-owner", "several-owners"):
-            assert flat(finding.message) in everything
+        if finding.code in ("no-owner", "several-owners"):  # grouped, each touchpoint named
+            assert flat(matrix.touchpoint(finding.touchpoint_id).name) in everything
     drawn = {g.char for g in glyphs(path)}
     assert {"Ü", "Ω", "К", "λ", "<", ">", "&"} <= drawn
     assert set(font_report(path)) == {fonts.REGULAR, fonts.BOLD, fonts.CONDENSED,
@@ -230,7 +232,7 @@ def test_single_page_of_a_legible_matrix(tmp_path: Path) -> None:
     path = tmp_path / "small.pdf"
     write(matrix, path)
     reader = pypdf.PdfReader(path)
-    assert len(reader.pages) == 3
+    assert len(reader.pages) == 4
     chart = chart_pages(page_texts(path))
     assert len(chart) == 1
     for dept in matrix.departments:

@@ -136,7 +136,9 @@ def export_matrix(window: MainWindow, path: str | Path | None = None, *,
             pdf_options = ask_pdf_options(window, matrix, target.name)
             if pdf_options is None:
                 return None
-        options.update(page_size=pdf_options.page_size, lenses=pdf_options.lenses)
+        options.update(page_size=pdf_options.page_size, lenses=pdf_options.lenses,
+                       fit_page=pdf_options.fit_page,
+                       only_findings=pdf_options.only_findings)
 
     def work(progress: Progress) -> None:
         writer(matrix, target, progress=progress, **options)

@@ -16,8 +16,9 @@ side by side.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
@@ -26,21 +27,26 @@ from cxmatrix.domain.findings import CRITICAL_MOMENT_UNOWNED, NO_OWNER, SEVERAL_
 from cxmatrix.domain.model import Department, Matrix, Stage, Touchpoint
 from cxmatrix.domain.roles import Role
 from cxmatrix.interchange.pdf import fonts, theme
+from cxmatrix.interchange.pdf.briefing import touchpoint_anchor
 from cxmatrix.interchange.pdf.labels import HeadingLayout, code_key, draw_label, heading_layout
-from cxmatrix.interchange.pdf.text import fit, width_of, wrap
+from cxmatrix.interchange.pdf.text import fit, one_line, width_of, wrap
 
 NAME_FONT = fonts.CONDENSED
-NAME_SIZE = 7.6
-NAME_LEADING = 9.0
+NAME_SIZE = 8.5
+NAME_LEADING = 10.0
 NAME_MAX_LINES = 2
+PROBLEM_FONT = fonts.CONDENSED_BOLD  # the names of rows with a finding
+MIN_LAST_ROWS = 4  # fewer touchpoints than this on the last chart page: balance the pages
+LAST_PAGE_SHARE = 0.4  # ... or fewer than this share of the rows of an average page
 ROW_PADDING = 4.0
 STAGE_FONT = fonts.CONDENSED_BOLD
-STAGE_SIZE = 8.0
-STAGE_HEIGHT = 14.0
+STAGE_SIZE = 9.0
+STAGE_HEIGHT = 15.0
 HEADING_FONT = fonts.CONDENSED_BOLD
-HEADING_SIZE = 7.4
+HEADING_SIZE = 8.0
+LEAD_SIZE = 7.6  # a department's lead, under its heading
 LETTER_FONT = fonts.BOLD
-LETTER_SIZE = 7.4
+LETTER_SIZE = 8.0
 GUTTER = 26.0  # finding marker and moment symbols, left of the name
 MIN_CELL = 14.0  # narrowest legible column: a letter and a rotated heading line
 MAX_CELL = 56.0  # wider only on wide paper, once the names have their share
@@ -49,14 +55,16 @@ NAME_SHARE_MAX = 0.36
 INFO_HEIGHT = 18.0  # the line above the chart saying what it shows
 INFO_HEIGHT_PARTS = 27.0  # ... and a second line naming the departments of this part
 LEGEND_GAP = 8.0
-LEGEND_SIZE = 6.8
-LEGEND_LEADING = 8.2
+LEGEND_SIZE = 8.0
+LEGEND_LEADING = 9.6
 TILE_INSET = 0.7
-LEGEND_LABEL = 48.0  # room for "Influence" beside its tile
 PEAK = "★"
 END = "⚑"
 MOMENT_X = 11.0  # where a row's peak and end symbols start, in the gutter
 CRITICAL_LEGEND = "Critical moment without a single owner"
+# Anyone who knows RACI reads "I" as "Informed": every legend says what it means here.
+ROLE_KEY = {Role.OWN: "O = Own", Role.INFLUENCE: "I = Influence (not Informed)",
+            Role.HANDLE: "H = Handle"}
 # The legend's gloss of each role: one line where DESIGN.md's full meaning would take three.
 ROLE_GLOSS = {
     Role.OWN: "initiates it; designs, runs and measures the interaction",
@@ -102,14 +110,66 @@ def is_critical_unowned(findings: Sequence[Finding]) -> bool:
     return any(f.code == CRITICAL_MOMENT_UNOWNED for f in findings)
 
 
+def part_count(departments: int, width: float) -> int:
+    """How many parts the departments are split into on a frame ``width`` wide."""
+    if departments == 0:
+        return 1
+    name_width = min(240.0, max(150.0, width * 0.24))
+    return math.ceil(departments / max(1, int((width - GUTTER - name_width) // MIN_CELL)))
+
+
+def chart_scale(departments: int, width: float, largest: float) -> float:
+    """The largest type scale up to ``largest`` that splits the departments into no more
+    parts than the plain scale does: bigger type on big paper, never at the cost of a part."""
+    parts = part_count(departments, width)
+    scale = largest
+    while scale > 1.0 and part_count(departments, width / scale) > parts:
+        scale = round(scale - 0.05, 2)
+    return max(1.0, scale)
+
+
+FIT_MIN_SCALE = 0.45  # "fit to one page" never sets type smaller than this share
+
+
+def make_layout(matrix: Matrix, findings: Mapping[int, Sequence[Finding]], page_size: str,
+                width: float, height: float, *, fit_page: bool = False,
+                touchpoint_ids: Collection[int] | None = None) -> ChartLayout:
+    """The chart for a paper size: type grows on big paper; with ``fit_page`` the chart is
+    set as large as lets it fit on one page (or on as few as the smallest type allows)."""
+    largest = chart_scale(len(matrix.departments), width, theme.type_scale(page_size))
+    layout = ChartLayout(matrix, findings, width, height, largest, touchpoint_ids)
+    if not fit_page or (len(layout.pages) <= 1 and len(layout.parts) <= 1):
+        return layout
+    low, high = FIT_MIN_SCALE, largest
+    best = ChartLayout(matrix, findings, width, height, low, touchpoint_ids)
+    if len(best.pages) > 1:
+        return best
+    for _ in range(8):
+        middle = (low + high) / 2
+        trial = ChartLayout(matrix, findings, width, height, middle, touchpoint_ids)
+        if len(trial.pages) <= 1:
+            best, low = trial, middle
+        else:
+            high = middle
+    return best
+
+
 class ChartLayout:
     """Where everything goes, for a frame of ``width`` x ``height`` points."""
 
     def __init__(self, matrix: Matrix, findings_by_touchpoint: Mapping[int, Sequence[Finding]],
-                 width: float, height: float) -> None:
+                 width: float, height: float, scale: float = 1.0,
+                 touchpoint_ids: Collection[int] | None = None) -> None:
+        # Laid out on a page ``scale`` times smaller and drawn scaled up: on big paper every
+        # size (type, cells, rules) grows with the page.
         self.matrix = matrix
+        self.scale = scale
+        self.frame_width, self.frame_height = width, height
+        width, height = width / scale, height / scale
         self.width = width
         self.height = height
+        self.only = None if touchpoint_ids is None else set(touchpoint_ids)
+        self.anchored: set[int] = set()  # touchpoints whose row is a link destination
         departments = list(matrix.departments)
         self.department_count = len(departments)
         self.touchpoint_count = matrix.touchpoint_count
@@ -118,6 +178,19 @@ class ChartLayout:
             departments, self.cell_width or MIN_CELL, HEADING_FONT, HEADING_SIZE,
             max_height=min(120.0, height * 0.22))
         self.header_height = self.heading.height if departments else 28.0
+        # Department leads under the headings, when set: a line below horizontal headings,
+        # a second line beside rotated ones when the columns have room for it.
+        self.leads = {d.id: one_line(d.lead) for d in departments if d.lead.strip()}
+        self.lead_room = 0.0
+        self.lead_lines: dict[int, list[str]] = {}
+        if self.leads and not self.heading.rotated:
+            self.lead_lines = {d: wrap(lead, fonts.CONDENSED, LEAD_SIZE, self.cell_width - 3, 2)
+                               for d, lead in self.leads.items()}
+            lines = max(len(v) for v in self.lead_lines.values())
+            self.lead_room = LEAD_SIZE * 1.2 * lines + 1
+            self.header_height += self.lead_room
+        elif self.leads and self.cell_width < 2 * self.heading.leading + 2:
+            self.leads = {}
         self.parts = [tuple(departments[i:i + self.per_part])
                       for i in range(0, len(departments), self.per_part)] or [()]
         self.info_height = INFO_HEIGHT_PARTS if len(self.parts) > 1 else INFO_HEIGHT
@@ -125,12 +198,11 @@ class ChartLayout:
                 for part in self.parts]
         self.key_lines = max((len(k) for k in keys), default=0)
         self.role_meanings = {
-            role: wrap(ROLE_GLOSS[role], fonts.CONDENSED, LEGEND_SIZE,
-                       width / 3 - 19 - LEGEND_LABEL - 12, 2)
+            role: wrap(ROLE_GLOSS[role], fonts.CONDENSED, LEGEND_SIZE, width / 3 - 19 - 12, 2)
             for role in Role}
         meaning_lines = max(len(lines) for lines in self.role_meanings.values())
-        self.legend_height = (4 + max(14.0, meaning_lines * LEGEND_LEADING + 2)
-                              + 4 + LEGEND_LEADING + self.key_lines * LEGEND_LEADING)
+        self.legend_height = (4 + max(16.0, (meaning_lines + 1) * LEGEND_LEADING + 2)
+                              + 4 + (2 + self.key_lines) * LEGEND_LEADING)
         self.rows_height = (height - self.info_height - self.header_height - LEGEND_GAP
                             - self.legend_height)
         blocks = self._paginate(findings_by_touchpoint)
@@ -162,42 +234,77 @@ class ChartLayout:
 
     def _paginate(self, findings: Mapping[int, Sequence[Finding]]
                   ) -> list[tuple[ChartRow, ...]]:
+        """Rows into pages; when the last page would hold only a few rows, the pages are
+        filled evenly instead (the same number of pages, none with a stray row)."""
+        stages = self._stage_rows(findings)
+        blocks = self._fill(stages, self.rows_height)
+        shown = sum(len(rows) for _, _, rows in stages)
+        if len(blocks) > 1 and _touchpoints_in(blocks[-1]) < max(
+                MIN_LAST_ROWS, LAST_PAGE_SHARE * shown / len(blocks)):
+            low, high = self.rows_height * (len(blocks) - 1) / len(blocks), self.rows_height
+            best = blocks
+            for _ in range(12):
+                middle = (low + high) / 2
+                trial = self._fill(stages, middle)
+                if len(trial) == len(blocks):
+                    best, high = trial, middle
+                else:
+                    low = middle
+            blocks = best
+        return blocks or [()]
+
+    def _stage_rows(self, findings: Mapping[int, Sequence[Finding]]
+                    ) -> list[tuple[Stage, int, list[ChartRow]]]:
+        """Each stage with its touchpoint count and the rows of the touchpoints shown."""
+        text_width = self.name_width - 6
+        number = 0
+        stages = []
+        only = self.only
+        for stage in self.matrix.stages:
+            touchpoints = self.matrix.touchpoints_in(stage.id)
+            rows = []
+            for tp in touchpoints:
+                number += 1
+                if only is not None and tp.id not in only:
+                    continue
+                found = findings.get(tp.id, ())
+                marker = row_marker(found)
+                lines = tuple(wrap(tp.name, PROBLEM_FONT if marker else NAME_FONT, NAME_SIZE,
+                                   text_width, NAME_MAX_LINES))
+                rows.append(ChartRow(len(lines) * NAME_LEADING + ROW_PADDING, stage, tp, number,
+                                     lines, marker, is_critical_unowned(found)))
+            if only is None or rows:
+                stages.append((stage, len(rows) if only is not None else len(touchpoints),
+                               rows))
+        return stages
+
+    @staticmethod
+    def _fill(stages: Sequence[tuple[Stage, int, list[ChartRow]]], room: float
+              ) -> list[tuple[ChartRow, ...]]:
         blocks: list[tuple[ChartRow, ...]] = []
         current: list[ChartRow] = []
         used = 0.0
-        room = self.rows_height
-        text_width = self.name_width - 6
-        number = 0
-
-        def new_block() -> None:
-            nonlocal current, used
-            if current:
-                blocks.append(tuple(current))
-            current, used = [], 0.0
-
-        for stage in self.matrix.stages:
-            touchpoints = self.matrix.touchpoints_in(stage.id)
-            wrapped = [tuple(wrap(tp.name, NAME_FONT, NAME_SIZE, text_width, NAME_MAX_LINES))
-                       for tp in touchpoints]
-            heights = [len(lines) * NAME_LEADING + ROW_PADDING for lines in wrapped]
+        for stage, size, rows in stages:
             # A stage band never ends a page: it goes with its first touchpoint.
-            if used + STAGE_HEIGHT + (heights[0] if heights else 0.0) > room:
-                new_block()
-            current.append(ChartRow(STAGE_HEIGHT, stage, stage_size=len(touchpoints)))
+            if current and used + STAGE_HEIGHT + (rows[0].height if rows else 0.0) > room:
+                blocks.append(tuple(current))
+                current, used = [], 0.0
+            current.append(ChartRow(STAGE_HEIGHT, stage, stage_size=size))
             used += STAGE_HEIGHT
-            for tp, lines, height in zip(touchpoints, wrapped, heights, strict=True):
-                number += 1
-                if used + height > room:
-                    new_block()
-                    current.append(ChartRow(STAGE_HEIGHT, stage, continued=True,
-                                            stage_size=len(touchpoints)))
+            for row in rows:
+                if used + row.height > room:
+                    blocks.append(tuple(current))
+                    current = [ChartRow(STAGE_HEIGHT, stage, continued=True, stage_size=size)]
                     used = STAGE_HEIGHT
-                found = findings.get(tp.id, ())
-                current.append(ChartRow(height, stage, tp, number, lines, row_marker(found),
-                                        is_critical_unowned(found)))
-                used += height
-        new_block()
-        return blocks or [()]
+                current.append(row)
+                used += row.height
+        if current:
+            blocks.append(tuple(current))
+        return blocks
+
+
+def _touchpoints_in(rows: Sequence[ChartRow]) -> int:
+    return sum(1 for row in rows if row.touchpoint is not None)
 
 
 class ChartPage(Flowable):
@@ -211,12 +318,24 @@ class ChartPage(Flowable):
         self.on_drawn = on_drawn
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        return self.layout.width, min(avail_height, self.layout.height)
+        return self.layout.frame_width, min(avail_height, self.layout.frame_height)
 
     def draw(self) -> None:
         canvas: Canvas = self.canv
         layout = self.layout
         top = layout.height
+        canvas.saveState()
+        canvas.scale(layout.scale, layout.scale)
+        plan = self.plan
+        if plan.rows:
+            from cxmatrix.interchange.pdf.pages import add_outline
+            numbers = [r.number for r in plan.rows if r.touchpoint is not None]
+            title = (f"Touchpoints {numbers[0]}–{numbers[-1]}" if numbers
+                     else "Stages without touchpoints")
+            if len(layout.parts) > 1:
+                last = plan.first_department + len(plan.departments) - 1
+                title += f", departments {plan.first_department}–{last}"
+            add_outline(canvas, title, 1)
         self._draw_info(canvas, top)
         header_top = top - layout.info_height
         rows_top = header_top - layout.header_height
@@ -239,6 +358,7 @@ class ChartPage(Flowable):
         canvas.line(0, rows_top, table_width, rows_top)
         canvas.setLineWidth(0.6)
         canvas.line(0, rows_bottom, table_width, rows_bottom)
+        canvas.restoreState()
         if self.on_drawn is not None:
             self.on_drawn()
 
@@ -275,9 +395,9 @@ class ChartPage(Flowable):
                                            layout.width - x))
         if len(layout.parts) > 1 and plan.departments:
             room = layout.width / 2 - 60
-            first = fit(plan.departments[0].name, fonts.CONDENSED, 7, room)
-            last = fit(plan.departments[-1].name, fonts.CONDENSED, 7, room)
-            canvas.setFont(fonts.CONDENSED, 7)
+            first = fit(plan.departments[0].name, fonts.CONDENSED, 8, room)
+            last = fit(plan.departments[-1].name, fonts.CONDENSED, 8, room)
+            canvas.setFont(fonts.CONDENSED, 8)
             canvas.drawString(0, baseline - 9, f"This page shows the departments from {first} "
                               f"to {last}; the other parts follow.")
 
@@ -295,10 +415,35 @@ class ChartPage(Flowable):
         canvas.setFont(HEADING_FONT, 8)
         canvas.drawString(GUTTER, rows_top + 5, "Touchpoint")
         x = self._columns_x()
-        canvas.setFillColor(theme.INK)
+        heading = layout.heading
         for dept in plan.departments:
-            draw_label(canvas, layout.heading, layout.heading.labels[dept.id], x, rows_top,
-                       layout.cell_width)
+            label = heading.labels[dept.id]
+            lead = layout.leads.get(dept.id, "")
+            canvas.setFillColor(theme.INK)
+            if heading.rotated and lead and len(label.lines) == 1:
+                # The name and, beside it, the lead: two rotated lines in the column.
+                shift = heading.leading / 2
+                draw_label(canvas, heading, label, x - shift, rows_top, layout.cell_width)
+                canvas.saveState()
+                canvas.setFillColor(theme.MUTED)
+                canvas.setFont(fonts.CONDENSED, min(LEAD_SIZE, heading.size))
+                canvas.translate(x + layout.cell_width / 2 + shift + heading.size * 0.35,
+                                 rows_top + 4)
+                canvas.rotate(90)
+                canvas.drawString(0, 0, fit(lead, fonts.CONDENSED, min(LEAD_SIZE, heading.size),
+                                            layout.header_height - 8))
+                canvas.restoreState()
+            else:
+                draw_label(canvas, heading, label, x, rows_top + layout.lead_room,
+                           layout.cell_width)
+                lines = layout.lead_lines.get(dept.id, [])
+                if lines:
+                    canvas.setFillColor(theme.MUTED)
+                    canvas.setFont(fonts.CONDENSED, LEAD_SIZE)
+                    y = rows_top + layout.lead_room - LEAD_SIZE - 0.5
+                    for line in lines:
+                        canvas.drawCentredString(x + layout.cell_width / 2, y, line)
+                        y -= LEAD_SIZE * 1.2
             x += layout.cell_width
 
     def _draw_column_rules(self, canvas: Canvas, header_top: float, rows_bottom: float
@@ -326,6 +471,12 @@ class ChartPage(Flowable):
         rules = canvas.beginPath()
         names = canvas.beginText()
         names.setFont(NAME_FONT, NAME_SIZE)
+        problem_names = canvas.beginText()
+        problem_names.setFont(PROBLEM_FONT, NAME_SIZE)
+        tints: dict[str, Any] = {NO_OWNER: canvas.beginPath(), SEVERAL_OWNERS: canvas.beginPath()}
+        outlines = canvas.beginPath()  # the Own cells of a row with several owners
+        frames = canvas.beginPath()  # the empty cells of a row nobody owns
+        anchors: list[tuple[int, float]] = []
         markers: list[tuple[str, float]] = []
         moments: list[tuple[float, float, str]] = []
         critical: list[tuple[float, str]] = []
@@ -340,12 +491,20 @@ class ChartPage(Flowable):
                 y = bottom
                 continue
             first_baseline = y - ROW_PADDING / 2 - NAME_SIZE * 0.95
+            text = problem_names if row.marker else names
             for index, line in enumerate(row.lines):
-                names.setTextOrigin(GUTTER + 3, first_baseline - index * NAME_LEADING)
-                names.textOut(line)
+                text.setTextOrigin(GUTTER + 3, first_baseline - index * NAME_LEADING)
+                text.textOut(line)
             middle = bottom + row.height / 2
             if row.marker:
                 markers.append((row.marker, middle))
+                tints[row.marker].rect(0, bottom, table_width, row.height)
+                if row.marker == NO_OWNER and plan.departments:
+                    frames.rect(columns_x + 1.2, bottom + 1.2,
+                                cell_width * len(plan.departments) - 2.4, row.height - 2.4)
+                if tp.id not in layout.anchored:
+                    layout.anchored.add(tp.id)
+                    anchors.append((tp.id, y))
             symbol_x = MOMENT_X
             if row.critical and (tp.peak or tp.end):
                 critical.append((middle, moment_symbols(tp.peak, tp.end)))
@@ -361,11 +520,16 @@ class ChartPage(Flowable):
                 tiles[role].rect(x + TILE_INSET, bottom + TILE_INSET,
                                  cell_width - 2 * TILE_INSET, row.height - 2 * TILE_INSET)
                 letters[role].append((x + cell_width / 2, middle))
+                if role is Role.OWN and row.marker == SEVERAL_OWNERS:
+                    outlines.rect(x + 2.6, bottom + 2.4, cell_width - 5.2, row.height - 4.8)
             rules.moveTo(0, bottom)
             rules.lineTo(table_width, bottom)
             y = bottom
         for row, bottom in bands:
             self._draw_band(canvas, row, bottom, table_width)
+        for code, tint in ((NO_OWNER, theme.TINT_ERROR), (SEVERAL_OWNERS, theme.TINT_WARNING)):
+            canvas.setFillColor(tint)
+            canvas.drawPath(tints[code], stroke=0, fill=1)
         canvas.setStrokeColor(theme.HAIRLINE)
         canvas.setLineWidth(0.4)
         canvas.drawPath(rules, stroke=1, fill=0)
@@ -373,8 +537,22 @@ class ChartPage(Flowable):
             if letters[role]:
                 canvas.setFillColor(theme.ROLE_FILL[role])
                 canvas.drawPath(tiles[role], stroke=0, fill=1)
+        # Clashes read by shape and weight, not hue alone: a white ring inside each of the
+        # several owners' tiles, a dashed frame round the empty cells of a row nobody owns.
+        canvas.saveState()
+        canvas.setStrokeColor(theme.WHITE)
+        canvas.setLineWidth(1.3)
+        canvas.drawPath(outlines, stroke=1, fill=0)
+        canvas.setStrokeColor(theme.FINDING_ERROR)
+        canvas.setLineWidth(1.1)
+        canvas.setDash(3, 2)
+        canvas.drawPath(frames, stroke=1, fill=0)
+        canvas.restoreState()
         canvas.setFillColor(theme.INK)
         canvas.drawText(names)
+        canvas.drawText(problem_names)
+        for touchpoint_id, top in anchors:
+            canvas.bookmarkHorizontal(touchpoint_anchor(touchpoint_id), 0, top + STAGE_HEIGHT)
         self._draw_letters(canvas, letters)
         self._draw_markers(canvas, markers, moments)
         for middle, symbols in critical:
@@ -444,30 +622,30 @@ class ChartPage(Flowable):
         canvas.line(0, top, width, top)
         slot = width / 3
         y = top - 4
-        meaning_height = max(len(v) for v in layout.role_meanings.values()) * LEGEND_LEADING
+        meaning_lines = max(len(v) for v in layout.role_meanings.values()) + 1
         for index, role in enumerate(Role):
             x = index * slot
-            draw_role_tile(canvas, role, x, y - 14, 14, 14)
+            draw_role_tile(canvas, role, x, y - 16, 16, 16)
             canvas.setFillColor(theme.INK)
-            canvas.setFont(fonts.BOLD, 7.5)
-            canvas.drawString(x + 19, y - 8, role.label)
+            canvas.setFont(fonts.CONDENSED_BOLD, LEGEND_SIZE + 0.5)
+            canvas.drawString(x + 21, y - 8, ROLE_KEY[role])
             canvas.setFillColor(theme.MUTED)
             canvas.setFont(fonts.CONDENSED, LEGEND_SIZE)
-            text_x = x + 19 + LEGEND_LABEL
-            for line_index, line in enumerate(layout.role_meanings[role]):
-                canvas.drawString(text_x, y - 7.5 - line_index * LEGEND_LEADING, line)
-        y -= max(14.0, meaning_height + 2) + 4
+            for line_index, line in enumerate(layout.role_meanings[role], 1):
+                canvas.drawString(x + 21, y - 8 - line_index * LEGEND_LEADING, line)
+        y -= max(16.0, meaning_lines * LEGEND_LEADING + 2) + 4
         baseline = y - LEGEND_LEADING + 2
         x = 0.0
         canvas.setFont(fonts.CONDENSED, LEGEND_SIZE)
-        for code, label in ((NO_OWNER, "No clear owner"), (SEVERAL_OWNERS, "Several owners")):
+        for code, label in ((NO_OWNER, "No clear owner (tinted row, dashed frame)"),
+                            (SEVERAL_OWNERS, "Several owners (tinted row, owners ringed)")):
             draw_marker(canvas, code, x + 3, baseline + 2.4)
             canvas.setFillColor(theme.MUTED)
             canvas.drawString(x + 9, baseline, label)
             x += 9 + width_of(label, fonts.CONDENSED, LEGEND_SIZE) + 14
         for symbol, label in ((PEAK, "Peak moment"), (END, "End moment")):
             canvas.setFillColor(theme.INK)
-            canvas.setFont(fonts.REGULAR, 7)
+            canvas.setFont(fonts.REGULAR, LEGEND_SIZE)
             canvas.drawString(x, baseline, symbol)
             canvas.setFillColor(theme.MUTED)
             canvas.setFont(fonts.CONDENSED, LEGEND_SIZE)
@@ -480,19 +658,19 @@ class ChartPage(Flowable):
         x += 13 + width_of(CRITICAL_LEGEND, fonts.CONDENSED, LEGEND_SIZE) + 14
         note = ("Every touchpoint needs exactly one clear owner. "
                 "An empty cell means the department has no role.")
-        canvas.drawString(x + 6, baseline, fit(note, fonts.CONDENSED, LEGEND_SIZE,
-                                               width - x - 6))
+        canvas.drawString(0, baseline - LEGEND_LEADING, fit(note, fonts.CONDENSED, LEGEND_SIZE,
+                                                            width))
         for index, line in enumerate(self.plan.key_lines):
-            canvas.drawString(0, baseline - (index + 1) * LEGEND_LEADING, line)
+            canvas.drawString(0, baseline - (index + 2) * LEGEND_LEADING, line)
 
 
 def draw_role_tile(canvas: Canvas, role: Role, x: float, y: float, width: float,
-                   height: float) -> None:
+                   height: float, size: float = LETTER_SIZE) -> None:
     canvas.setFillColor(theme.ROLE_FILL[role])
     canvas.rect(x, y, width, height, stroke=0, fill=1)
     canvas.setFillColor(theme.ROLE_INK[role])
-    canvas.setFont(LETTER_FONT, LETTER_SIZE)
-    canvas.drawCentredString(x + width / 2, y + height / 2 - LETTER_SIZE * 0.36, role.letter)
+    canvas.setFont(LETTER_FONT, size)
+    canvas.drawCentredString(x + width / 2, y + height / 2 - size * 0.36, role.letter)
 
 
 def moment_symbols(peak: bool, end: bool) -> str:

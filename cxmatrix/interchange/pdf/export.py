@@ -14,13 +14,15 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from cxmatrix.domain.findings import compute_findings
 from cxmatrix.domain.limits import MAX_PDF_CHART_CELLS
 from cxmatrix.domain.model import Department, Matrix
 from cxmatrix.domain.progress import Progress
+from cxmatrix.domain.roles import Severity
 from cxmatrix.interchange.atomic import atomic_path
 from cxmatrix.interchange.errors import ExportFailed
 from cxmatrix.interchange.pdf import fonts, theme
-from cxmatrix.interchange.pdf.chart import ChartLayout
+from cxmatrix.interchange.pdf.chart import make_layout
 from cxmatrix.interchange.pdf.report import build_report
 from cxmatrix.interchange.pdf.theme import PAGE_SIZE_NAMES, PAGE_SIZES
 
@@ -37,10 +39,17 @@ class ChartOverview:
     departments_per_page: int
 
 
-def chart_overview(matrix: Matrix, page_size: str = "a4") -> ChartOverview:
+def chart_overview(matrix: Matrix, page_size: str = "a4", *, fit_page: bool = False,
+                   only_findings: bool = False) -> ChartOverview:
     """Lay the chart out without drawing it (a fraction of a second for 2,000 touchpoints)."""
     fonts.register_fonts()
-    layout = ChartLayout(matrix, {}, *theme.frame_size(page_size))
+    only = None
+    if only_findings:
+        only = {f.touchpoint_id for f in compute_findings(matrix)
+                if f.touchpoint_id is not None and f.severity in (Severity.ERROR,
+                                                                  Severity.WARNING)}
+    layout = make_layout(matrix, {}, page_size, *theme.frame_size(page_size),
+                         fit_page=fit_page, touchpoint_ids=only)
     return ChartOverview(len(layout.pages), len(layout.parts), layout.per_part)
 
 
@@ -63,11 +72,14 @@ def lens_departments(matrix: Matrix, names: Iterable[str], file_name: str
 
 def write(matrix: Matrix, path: Path, *, source_name: str = "", page_size: str = "a4",
           lenses: Iterable[str] = (), progress: Progress | None = None,
-          printed_on: date | None = None, **_options: object) -> None:
+          printed_on: date | None = None, fit_page: bool = False,
+          only_findings: bool = False, **_options: object) -> None:
     """Write the PDF report of ``matrix`` to ``path``.
 
     ``page_size`` is a4, letter, a3 or tabloid (pages are landscape); ``lenses`` names the
     departments that get a lens page; ``source_name`` is the file name shown in the footer.
+    ``fit_page`` sets the chart as large as lets it fit on one page (smaller type when it
+    must); ``only_findings`` keeps only the touchpoints with an error or a warning in it.
     Raises ExportFailed (nothing written) for a bad option or a file that cannot be written,
     and Cancelled if ``progress`` is cancelled.
     """
@@ -87,4 +99,5 @@ def write(matrix: Matrix, path: Path, *, source_name: str = "", page_size: str =
     with atomic_path(path) as temp:
         build_report(matrix, temp, page_size=size, source_name=source_name,
                      lenses=departments, progress=progress,
-                     printed_on=printed_on or date.today())
+                     printed_on=printed_on or date.today(), fit_page=bool(fit_page),
+                     only_findings=bool(only_findings))

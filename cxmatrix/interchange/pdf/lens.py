@@ -19,7 +19,7 @@ from cxmatrix.interchange.pdf.summary import SUBTITLE, section_heading
 from cxmatrix.interchange.pdf.text import escape, fit, one_line
 
 NAME_FONT = fonts.CONDENSED
-NAME_SIZE = 8.0
+NAME_SIZE = 8.5
 LINE_HEIGHT = 11.0
 STAGE_HEIGHT = 14.0
 TIGHT_LINE_HEIGHT = 9.6  # a list set tighter to keep its last lines with it

@@ -3,12 +3,18 @@
 "Page x of y" needs the page count before the last page is known. ``ReportCanvas`` keeps each
 finished page's drawing aside and adds the footers when the document is saved: one pass over
 the pages, so the cost stays linear in the number of pages (platypus's own two-pass approach
-would build the whole document twice).
+would build the whole document twice). Forward references ("and 12 more, page 7") use the
+same trick: a flowable notes where its text goes, and the text is drawn at save time, when
+the page of every anchor is known.
+
+``SectionStart`` also adds the section to the PDF outline (bookmarks), so a reader can jump
+to the summary, a chart part, the findings or a lens page.
 """
 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -111,6 +117,31 @@ class ReportCanvas(Canvas):
         self._info = info
         self._held_pages: list[dict[str, Any]] = []
         self.on_save: Callable[[], None] | None = None
+        self.anchors: dict[str, int] = {}  # anchor name -> page number, from 1
+        self._late: list[tuple[int, Callable[[Canvas, dict[str, int]], None]]] = []
+        # Bookmarks (link and outline destinations) name the page they are on, which only
+        # exists once the page is written: they are noted here and made at save time.
+        self._bookmarks: dict[int, list[tuple[str, dict[str, Any]]]] = {}
+        self._replaying = False
+
+    def bookmarkPage(self, key: str, **kwargs: Any) -> str:
+        if self._replaying:
+            return str(super().bookmarkPage(key, **kwargs))
+        self._bookmarks.setdefault(self.page_index, []).append((key, kwargs))
+        return key
+
+    @property
+    def page_index(self) -> int:
+        """The page being drawn now, from 0."""
+        return len(self._held_pages)
+
+    def set_anchor(self, name: str) -> None:
+        self.anchors.setdefault(name, self.page_index + 1)
+
+    def draw_late(self, draw: Callable[[Canvas, dict[str, int]], None]) -> None:
+        """Call ``draw(canvas, anchors)`` on this page when the document is saved, in page
+        coordinates (use ``absolutePosition`` to place it)."""
+        self._late.append((self.page_index, draw))
 
     def showPage(self) -> None:
         self._held_pages.append(dict(self.__dict__))
@@ -123,8 +154,19 @@ class ReportCanvas(Canvas):
             self.on_save()
         held = self._held_pages
         total = len(held)
+        late: dict[int, list[Callable[[Canvas, dict[str, int]], None]]] = {}
+        for index, draw in self._late:
+            late.setdefault(index, []).append(draw)
+        anchors = self.anchors
+        bookmarks = self._bookmarks
         for number, state in enumerate(held, 1):
             self.__dict__.update(state)
+            self.anchors = anchors
+            self._replaying = True
+            for key, kwargs in bookmarks.get(number - 1, ()):
+                self.bookmarkPage(key, **kwargs)
+            for draw in late.get(number - 1, ()):
+                draw(self, anchors)
             draw_footer(self, self._info, number, total)
             Canvas.showPage(self)
         held.clear()
@@ -143,7 +185,7 @@ class ReportDocument(BaseDocTemplate):
             bottomMargin=theme.MARGIN + theme.FOOTER_HEIGHT,
             title=info.title, author=info.organisation, subject=subject,
             creator=f"cxmatrix {__version__}", producer=f"cxmatrix {__version__} (reportlab)",
-            initialFontName=fonts.REGULAR, initialFontSize=theme.BODY_SIZE,
+            initialFontName=fonts.REGULAR, initialFontSize=theme.BODY_SIZE, lang="en",
         )
         self.info = info
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height,
@@ -163,18 +205,36 @@ class ReportDocument(BaseDocTemplate):
 
 
 class SectionStart(Flowable):
-    """Takes no room; from the page it lands on, headers name ``section``."""
+    """Takes no room; from the page it lands on, headers name ``section``. It bookmarks its
+    place in the outline (under ``outline`` when given, else as ``section``) and, with
+    ``anchor``, records the page for forward references."""
 
-    def __init__(self, info: PageInfo, section: str) -> None:
+    def __init__(self, info: PageInfo, section: str, outline: str = "", anchor: str = ""
+                 ) -> None:
         super().__init__()
         self._info = info
         self._section = section
+        self._outline = outline or section
+        self._anchor = anchor
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         return 0, 0
 
     def draw(self) -> None:
         self._info.section = self._section
+        add_outline(self.canv, self._outline, 0)
+        if self._anchor and isinstance(self.canv, ReportCanvas):
+            self.canv.set_anchor(self._anchor)
+
+
+def add_outline(canvas: Canvas, title: str, level: int) -> None:
+    """A bookmark here (the top of the current page) in the PDF outline."""
+    key = f"outline-{next(_outline_keys)}"
+    canvas.bookmarkPage(key)
+    canvas.addOutlineEntry(title, key, level=level)
+
+
+_outline_keys = itertools.count(1)
 
 
 class Milestone(Flowable):

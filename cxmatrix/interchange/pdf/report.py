@@ -12,8 +12,10 @@ from reportlab.platypus import Flowable, PageBreak
 from cxmatrix.domain.findings import Finding, compute_findings
 from cxmatrix.domain.model import Department, Matrix
 from cxmatrix.domain.progress import Progress
+from cxmatrix.domain.roles import Severity
 from cxmatrix.interchange.pdf import fonts, theme
-from cxmatrix.interchange.pdf.chart import ChartLayout, ChartPage
+from cxmatrix.interchange.pdf.briefing import FINDINGS_ANCHOR
+from cxmatrix.interchange.pdf.chart import ChartPage, make_layout
 from cxmatrix.interchange.pdf.findings import findings_section
 from cxmatrix.interchange.pdf.lens import lens_section
 from cxmatrix.interchange.pdf.pages import (
@@ -45,7 +47,8 @@ class _Steps:
 
 def build_report(matrix: Matrix, path: Path, *, page_size: str, source_name: str,
                  lenses: Sequence[Department], progress: Progress | None,
-                 printed_on: date) -> None:
+                 printed_on: date, fit_page: bool = False, only_findings: bool = False
+                 ) -> None:
     fonts.register_fonts()
     info = PageInfo(matrix.title, matrix.organisation, source_name, printed_on)
     document = ReportDocument(path, info, theme.page_size(page_size),
@@ -55,13 +58,16 @@ def build_report(matrix: Matrix, path: Path, *, page_size: str, source_name: str
     for finding in findings:
         if finding.touchpoint_id is not None:
             by_touchpoint[finding.touchpoint_id].append(finding)
-    layout = ChartLayout(matrix, by_touchpoint, document.width, document.height)
+    only = ({f.touchpoint_id for f in findings if f.touchpoint_id is not None
+             and f.severity in (Severity.ERROR, Severity.WARNING)} if only_findings else None)
+    layout = make_layout(matrix, by_touchpoint, page_size, document.width, document.height,
+                         fit_page=fit_page, touchpoint_ids=only)
     steps = _Steps(progress, 3 + len(layout.pages) + len(lenses) + 1)
     if progress is not None:
         progress.step(0, steps.total, "Laying out the report")
 
     story: list[Flowable] = [SectionStart(info, "Executive summary")]
-    story.extend(summary_section(matrix, findings, document.width))
+    story.extend(summary_section(matrix, findings, document.width, info))
     story.append(steps.milestone("Executive summary"))
     story.append(PageBreak())
     story.append(SectionStart(info, "Responsibility chart"))
@@ -69,7 +75,7 @@ def build_report(matrix: Matrix, path: Path, *, page_size: str, source_name: str
         message = f"Chart page {index + 1} of {len(layout.pages)}"
         story.append(ChartPage(layout, plan, on_drawn=lambda m=message: steps.step(m)))
     story.append(PageBreak())
-    story.append(SectionStart(info, "Findings"))
+    story.append(SectionStart(info, "Findings", anchor=FINDINGS_ANCHOR))
     story.extend(findings_section(matrix, findings, document.width, document.height))
     story.append(steps.milestone("Findings"))
     for department in lenses:

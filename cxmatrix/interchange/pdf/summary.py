@@ -1,4 +1,8 @@
-"""The executive summary: key figures, finding counts, and one table of the departments.
+"""The executive summary. Page 1 is the briefing: the full title, the organisation, the
+description and the date of the data, a headline sentence, the key figures and the decisions
+needed (cxmatrix.interchange.pdf.briefing). Page 2 gives the other findings in plain words and
+one table of the departments, cut to the departments with the most roles when they would not
+fit the page.
 
 The table gives each department's Own / Influence / Handle counts with a bar (drawn with
 reportlab.graphics), and beside them a heat map of the touchpoints it owns in each stage, so
@@ -7,43 +11,48 @@ one row reads across. Closing rows give each stage's touchpoint and no-owner cou
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from reportlab.graphics.shapes import Drawing, Rect
 from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table, TableStyle
 
 from cxmatrix.domain.findings import (
     CODES,
     CRITICAL_MOMENT_UNOWNED,
+    IDLE_DEPARTMENT,
     NO_OWNER,
+    OWNER_WITHOUT_METRIC,
+    ROLE_NOT_ESTABLISHED,
     SEVERAL_OWNERS,
-    SEVERITY_OF,
-    TITLES,
     Finding,
 )
-from cxmatrix.domain.model import Matrix, Stage
-from cxmatrix.domain.roles import Role, Severity
+from cxmatrix.domain.model import Department, Matrix, Stage
+from cxmatrix.domain.roles import Role
 from cxmatrix.domain.summary import MatrixSummary, summarise
 from cxmatrix.interchange.pdf import fonts, theme
+from cxmatrix.interchange.pdf.briefing import DecisionsTable, decisions, headline
+from cxmatrix.interchange.pdf.pages import PageInfo, SectionStart
 from cxmatrix.interchange.pdf.text import escape, fit, one_line, width_of, wrap
 
 TABLE_FONT = fonts.CONDENSED
 TABLE_BOLD = fonts.CONDENSED_BOLD
-TABLE_SIZE = 7.6
+TABLE_SIZE = 8.5
 NAME_COLUMN = 140.0
-COUNT_COLUMN = 38.0
+COUNT_COLUMN = 42.0
 BAR_COLUMN = 80.0
 MIN_NAME_COLUMN = 110.0
 MIN_BAR_COLUMN = 50.0
 GAP_COLUMN = 10.0
 CELL_PADDING = 3.0
-HEADER_SIZES = (7.6, 7.0, 6.6, 6.2)  # headings shrink until their words fit
+HEADER_SIZES = (8.5, 8.0, 7.4, 6.8)  # headings shrink until their words fit
+MIN_HEADER_SIZE = 4.5
 HEAT_RAMP = ("#E6EEF7", "#5A7FB0", "#1B2A49")  # pale, middle, the Own colour
-MAX_STAGE_COLUMN = 50.0
-MIN_STAGE_COLUMN = 26.0
+MAX_STAGE_COLUMN = 54.0
+MIN_STAGE_COLUMN = 28.0
 BAR_HEIGHT = 6.5
 # Findings whose counts the key figures show; the strip below them shows the other kinds.
 CARD_CODES = (NO_OWNER, SEVERAL_OWNERS, CRITICAL_MOMENT_UNOWNED)
@@ -53,8 +62,16 @@ HEADING = ParagraphStyle("heading", fontName=fonts.BOLD, fontSize=theme.HEADING_
                          leading=theme.HEADING_SIZE * 1.2, textColor=theme.INK, spaceAfter=2)
 SUBTITLE = ParagraphStyle("subtitle", fontName=fonts.REGULAR, fontSize=9, leading=12,
                           textColor=theme.MUTED)
-NOTE = ParagraphStyle("note", fontName=fonts.REGULAR, fontSize=7.2, leading=9,
+NOTE = ParagraphStyle("note", fontName=fonts.REGULAR, fontSize=8, leading=10,
                       textColor=theme.MUTED)
+HEADLINE = ParagraphStyle("headline", fontName=fonts.BOLD, fontSize=12.5, leading=16,
+                          textColor=theme.INK, spaceBefore=2, spaceAfter=10)
+SUBHEADING = ParagraphStyle("subheading", fontName=fonts.BOLD,
+                            fontSize=theme.SUBHEADING_SIZE, leading=theme.SUBHEADING_SIZE * 1.3,
+                            textColor=theme.INK, spaceAfter=3)
+OBSERVATION = ParagraphStyle("observation", fontName=fonts.REGULAR, fontSize=9, leading=12,
+                             textColor=theme.INK, leftIndent=10, bulletIndent=0,
+                             bulletFontName=fonts.REGULAR)
 TABLE_NOTE = ("Bars: each department's Own, Influence and Handle counts, on one scale. "
               "Stage columns: the touchpoints a department owns in each stage; darker cells "
               "mean more.")
@@ -78,7 +95,7 @@ class KeyFigures(Flowable):
         super().__init__()
         self.tiles = tiles
         self.width = width
-        self.height = 58.0
+        self.height = 62.0
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         return self.width, self.height
@@ -98,11 +115,11 @@ class KeyFigures(Flowable):
             canvas.drawString(x + 11, self.height - 25, fit(value, fonts.BOLD, 20,
                                                               tile_width - 16))
             canvas.setFillColor(theme.INK)
-            canvas.setFont(fonts.BOLD, 8)
-            canvas.drawString(x + 11, 19, fit(label, fonts.BOLD, 8, tile_width - 16))
+            canvas.setFont(fonts.BOLD, 9)
+            canvas.drawString(x + 11, 21, fit(label, fonts.BOLD, 9, tile_width - 16))
             canvas.setFillColor(theme.MUTED)
-            canvas.setFont(fonts.REGULAR, 7.2)
-            canvas.drawString(x + 11, 8, fit(context, fonts.REGULAR, 7.2, tile_width - 16))
+            canvas.setFont(fonts.REGULAR, 8.5)
+            canvas.drawString(x + 11, 8, fit(context, fonts.REGULAR, 8.5, tile_width - 16))
 
 
 def _plural(count: int, word: str, plural: str | None = None) -> str:
@@ -137,40 +154,6 @@ def key_figures(matrix: Matrix, summary: MatrixSummary, counts: dict[str, int],
          alarm(counts[CRITICAL_MOMENT_UNOWNED], theme.FINDING_ERROR)),
     ]
     return KeyFigures(tiles, width)
-
-
-def findings_strip(counts: dict[str, int], width: float) -> Table:
-    """Every kind of finding the key figures do not show, with its count, most serious
-    first."""
-    severity_colour = {Severity.ERROR: theme.FINDING_ERROR,
-                       Severity.WARNING: theme.FINDING_WARNING,
-                       Severity.INFO: theme.FINDING_INFO}
-    codes = [code for code in CODES if code not in CARD_CODES]
-    column = width / len(codes)
-    titles = [Paragraph(escape(TITLES[code]), ParagraphStyle(
-        f"strip-{code}", parent=HEADER_CELL, fontName=TABLE_FONT,
-        textColor=theme.MUTED)) for code in codes]
-    values = [f"{counts[code]:,}" for code in codes]
-    severities = [SEVERITY_OF[code].label for code in codes]
-    table = Table([titles, values, severities], colWidths=[column] * len(codes))
-    style = [
-        ("FONT", (0, 0), (-1, -1), TABLE_FONT, TABLE_SIZE),  # never reportlab's Helvetica
-        ("FONT", (0, 1), (-1, 1), fonts.BOLD, 12, 14),
-        ("FONT", (0, 2), (-1, 2), TABLE_FONT, 6.8, 8),
-        ("TEXTCOLOR", (0, 1), (-1, 1), theme.INK),
-        ("TEXTCOLOR", (0, 2), (-1, 2), theme.MUTED),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 7),
-        ("TOPPADDING", (0, 0), (-1, -1), 1),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-        ("LINEABOVE", (0, 0), (-1, 0), 0.6, theme.RULE),
-        ("LINEBELOW", (0, -1), (-1, -1), 0.6, theme.RULE),
-    ]
-    for index, code in enumerate(codes):
-        style.append(("LINEBEFORE", (index, 0), (index, -1), 2.2,
-                      severity_colour[SEVERITY_OF[code]]))
-    table.setStyle(TableStyle(style))
-    return table
 
 
 def role_bar(counts: dict[Role, int], largest: int, width: float) -> Drawing:
@@ -208,7 +191,9 @@ def _heading_size(texts: Sequence[str], width: float) -> float:
     for size in HEADER_SIZES:
         if all(width_of(word, TABLE_BOLD, size) <= room for word in words):
             return size
-    return HEADER_SIZES[-1]
+    # Smaller still, rather than a word broken across lines ("Consideratio / n").
+    widest = max(width_of(word, TABLE_BOLD, HEADER_SIZES[-1]) for word in words)
+    return max(MIN_HEADER_SIZE, math.floor(HEADER_SIZES[-1] * room / widest * 10) / 10)
 
 
 def _header_paragraph(text: str, width: float, size: float, centred: bool = True
@@ -221,8 +206,17 @@ def _header_paragraph(text: str, width: float, size: float, centred: bool = True
     return Paragraph("<br/>".join(escape(line) for line in lines), style)
 
 
-def _column_widths(stages: Sequence[Stage], width: float, with_roles: bool
-                   ) -> tuple[float, float, float]:
+def _stage_need(stages: Sequence[Stage]) -> float:
+    """The column width the longest word of a stage name needs at the smallest heading
+    size."""
+    words = [word for stage in stages for word in stage.name.split()]
+    longest = max((width_of(word, TABLE_BOLD, HEADER_SIZES[-1]) for word in words),
+                  default=0.0)
+    return longest + 2 * CELL_PADDING + 1
+
+
+def _column_widths(stages: Sequence[Stage], width: float, with_roles: bool,
+                   most: float = MAX_STAGE_COLUMN) -> tuple[float, float, float]:
     """Widths of the name, bar and stage columns. The stage columns want room for their
     longest word at a readable size; the name and bar columns give up some to make it."""
     name_width, bar_width = NAME_COLUMN, BAR_COLUMN if with_roles else 0.0
@@ -240,13 +234,15 @@ def _column_widths(stages: Sequence[Stage], width: float, with_roles: bool
         bar_width -= give_bar
         name_width -= give_name
     room = width - fixed - name_width - bar_width
-    return name_width, bar_width, min(MAX_STAGE_COLUMN, room / len(stages))
+    return name_width, bar_width, min(most, room / len(stages))
 
 
 def department_table(matrix: Matrix, summary: MatrixSummary, stages: Sequence[Stage],
-                     width: float, with_roles: bool = True) -> Table:
+                     width: float, with_roles: bool = True,
+                     departments: Sequence[Department] | None = None,
+                     most: float = MAX_STAGE_COLUMN) -> Table:
     """Departments as rows: role counts and bar, then owned touchpoints per stage."""
-    name_width, bar_width, stage_width = _column_widths(stages, width, with_roles)
+    name_width, bar_width, stage_width = _column_widths(stages, width, with_roles, most)
     role_columns = 4 + 1 + 1 if with_roles else 0
     widths = [name_width]
     if with_roles:
@@ -276,7 +272,8 @@ def department_table(matrix: Matrix, summary: MatrixSummary, stages: Sequence[St
     most_owned = max((n for s in summary.by_stage for n in s.owned_by.values()), default=0)
     rows: list[list[object]] = [group, header]
     heat: list[tuple[int, int, float]] = []
-    for row_index, dept in enumerate(matrix.departments, start=2):
+    shown = matrix.departments if departments is None else departments
+    for row_index, dept in enumerate(shown, start=2):
         row: list[object] = [fit(dept.name, TABLE_FONT, TABLE_SIZE, name_width - 8)]
         if with_roles:
             counts = by_department[dept.id]
@@ -342,46 +339,158 @@ def department_table(matrix: Matrix, summary: MatrixSummary, stages: Sequence[St
     return table
 
 
-def summary_section(matrix: Matrix, findings: Sequence[Finding], width: float
-                    ) -> list[Flowable]:
+def observations(matrix: Matrix, counts: dict[str, int], findings: Sequence[Finding]
+                 ) -> list[str]:
+    """The findings of kind "info", each as a sentence in plain words (markup escaped)."""
+    lines: list[str] = []
+    focus = matrix.focus_department
+    missing = counts[ROLE_NOT_ESTABLISHED]
+    if focus is not None and missing:
+        lines.append(f"<b>{missing:,}</b> {_noun(missing, 'touchpoint')} where "
+                     f"{escape(one_line(focus.name))} (the focus department) has no role yet: "
+                     "should it have one, and which?")
+    unmeasured = counts[OWNER_WITHOUT_METRIC]
+    if unmeasured:
+        verb = "has" if unmeasured == 1 else "have"
+        lines.append(f"<b>{unmeasured:,}</b> owned {_noun(unmeasured, 'touchpoint')} "
+                     f"{verb} no metric recorded: owners should say how they measure them.")
+    idle = [f for f in findings if f.code == IDLE_DEPARTMENT]
+    if idle:
+        names = [one_line(matrix.department(f.department_id).name) for f in idle[:5]
+                 if f.department_id is not None and matrix.has_department(f.department_id)]
+        more = f" and {len(idle) - len(names):,} more" if len(idle) > len(names) else ""
+        verb = "has" if len(idle) == 1 else "have"
+        lines.append(f"<b>{len(idle):,}</b> {_noun(len(idle), 'department')} {verb} no role "
+                     f"on any touchpoint: {escape(fit(', '.join(names), fonts.REGULAR, 9, 400))}"
+                     f"{more}.")
+    return lines
+
+
+def _noun(count: int, word: str) -> str:
+    return word if count == 1 else word + "s"
+
+
+def data_date(matrix: Matrix) -> str:
+    modified = matrix.modified
+    return f"{modified.day} {modified:%B %Y}"
+
+
+class FittingTable(Flowable):
+    """The department table with as many departments as fit the room left on the page:
+    all of them in order when they fit, else those with the most roles and a closing line
+    saying how many more there are."""
+
+    def __init__(self, matrix: Matrix, summary: MatrixSummary, width: float) -> None:
+        super().__init__()
+        self.matrix, self.summary, self.width = matrix, summary, width
+        self._story: list[Flowable] = []
+        self.height = 0.0
+
+    def _build(self, count: int) -> list[Flowable]:
+        matrix, summary = self.matrix, self.summary
+        departments = list(matrix.departments)
+        if count < len(departments):
+            busy = sorted(departments, key=lambda d: -sum(summary.by_department[d.id].values()))
+            keep = {d.id for d in busy[:count]}
+            departments = [d for d in departments if d.id in keep]
+        story = department_tables(matrix, summary, departments, self.width)
+        if count < len(matrix.departments):
+            rest = len(matrix.departments) - count
+            story.append(Spacer(1, 4))
+            story.append(Paragraph(
+                f"<b>and {rest:,} more {_noun(rest, 'department')}</b> with fewer roles: "
+                "every department is in the chart.", NOTE))
+        return story
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        count = len(self.matrix.departments)
+        while True:
+            story = self._build(count)
+            height = sum(item.wrap(self.width, avail_height)[1] + item.getSpaceBefore()
+                         + item.getSpaceAfter() for item in story)
+            if height <= avail_height or count <= 3:
+                break
+            # Rows are about the same height: jump close to the count that fits.
+            over = height - avail_height
+            row = max(10.0, (height - 60) / max(1, count))
+            count = max(3, min(count - 1, count - int(over / row) - 1))
+        self._story = story
+        self.height = height
+        return self.width, height
+
+    def draw(self) -> None:
+        y = self.height
+        for item in self._story:
+            y -= item.getSpaceBefore()
+            _, height = item.wrap(self.width, self.height)
+            y -= height
+            item.drawOn(self.canv, 0, y)
+            y -= item.getSpaceAfter()
+
+
+def department_tables(matrix: Matrix, summary: MatrixSummary,
+                      departments: Sequence[Department], width: float) -> list[Flowable]:
+    stages = list(matrix.stages)
+    narrowest = MIN_NAME_COLUMN + 4 * COUNT_COLUMN + MIN_BAR_COLUMN + GAP_COLUMN
+    story: list[Flowable] = []
+    need = _stage_need(stages)
+    if not stages or (width - narrowest) / len(stages) >= max(MIN_STAGE_COLUMN, need):
+        story.append(department_table(matrix, summary, stages, width,
+                                      departments=departments))
+    else:
+        # Too many stages, or names too long, to sit beside the role counts: role counts
+        # first, then the heat map in blocks of stages, each column wide enough for the
+        # longest word of a stage name (a heading never breaks a word).
+        story.append(department_table(matrix, summary, [], width, departments=departments))
+        column = min(max(MAX_STAGE_COLUMN, need), width - NAME_COLUMN)
+        per_block = max(1, int((width - NAME_COLUMN) // column))
+        for start in range(0, len(stages), per_block):
+            story.append(Spacer(1, 14))
+            story.append(department_table(matrix, summary, stages[start:start + per_block],
+                                          width, with_roles=False, departments=departments,
+                                          most=column))
+    story.append(Spacer(1, 6))
+    story.append(Paragraph(escape(TABLE_NOTE), NOTE))
+    return story
+
+
+def summary_section(matrix: Matrix, findings: Sequence[Finding], width: float,
+                    info: PageInfo | None = None) -> list[Flowable]:
     summary = summarise(matrix)
     counts = dict.fromkeys(CODES, 0)
     for finding in findings:
         counts[finding.code] += 1
     focus = matrix.focus_department
     facts = [one_line(matrix.organisation)] if matrix.organisation.strip() else []
+    facts.append(f"data as of {data_date(matrix)}")
     if focus is not None:
         facts.append(f"focus department: {one_line(focus.name)}")
-    subtitle = fit("  ·  ".join(facts), fonts.REGULAR, 9, width) if facts else ""
-    story = section_heading("Executive summary", subtitle)
+    # The full title, wrapped: the running header may cut it, page 1 never does.
+    title = " ".join(wrap(matrix.title, fonts.BOLD, theme.HEADING_SIZE, width, 4))
+    story = section_heading(title or "Untitled matrix",
+                            fit("  ·  ".join(facts), fonts.REGULAR, 9, width))
     description = wrap(matrix.description, fonts.REGULAR, 9, width, 3)
     if description:
-        story.append(Paragraph(escape(" ".join(description)), SUBTITLE))
-        story.append(Spacer(1, 8))
+        story.insert(-1, Paragraph(escape(" ".join(description)), SUBTITLE))
+    story.append(Paragraph(escape(headline(matrix, findings)), HEADLINE))
     story.append(key_figures(matrix, summary, counts, width))
-    story.append(Spacer(1, 10))
-    story.append(findings_strip(counts, width))
     story.append(Spacer(1, 14))
+    story.append(Paragraph("Decisions needed", SUBHEADING))
+    story.append(DecisionsTable(decisions(matrix, findings), width))
+    story.append(PageBreak())
+    if info is not None:
+        story.append(SectionStart(info, "Departments and roles"))
+    story.extend(section_heading("Departments and roles",
+                                 "Who owns, influences and handles what, and what else the "
+                                 "checks found."))
+    notes = observations(matrix, counts, findings)
+    for note in notes:
+        story.append(Paragraph(note, OBSERVATION, bulletText="•"))
+    if notes:
+        story.append(Spacer(1, 10))
     if not matrix.departments:
         story.append(Paragraph("No departments yet: add departments to see who owns what.",
                                SUBTITLE))
         return story
-    stages = list(matrix.stages)
-    narrowest = MIN_NAME_COLUMN + 4 * COUNT_COLUMN + MIN_BAR_COLUMN + GAP_COLUMN
-    if not stages or (width - narrowest) / len(stages) >= MIN_STAGE_COLUMN:
-        story.append(department_table(matrix, summary, stages, width))
-        story.append(Spacer(1, 6))
-        story.append(Paragraph(escape(TABLE_NOTE), NOTE))
-        return story
-    # Too many stages to sit beside the role counts: role counts first, then the heat map
-    # in blocks of stages.
-    story.append(department_table(matrix, summary, [], width))
-    per_block = max(1, int((width - NAME_COLUMN) // MAX_STAGE_COLUMN))
-    for start in range(0, len(stages), per_block):
-        story.append(Spacer(1, 14))
-        story.append(department_table(matrix, summary, stages[start:start + per_block],
-                                      width, with_roles=False))
-    story.append(Spacer(1, 6))
-    story.append(Paragraph(escape(TABLE_NOTE), NOTE))
+    story.append(FittingTable(matrix, summary, width))
     return story
-

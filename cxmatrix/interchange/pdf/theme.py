@@ -32,6 +32,17 @@ FINDING_ERROR = _hex(palette.FINDING_ERROR)
 FINDING_WARNING = _hex(palette.FINDING_WARNING)
 FINDING_INFO = _hex(palette.FINDING_INFO)
 
+
+def _tint(colour: Color, share: float) -> Color:
+    return Color(1 - (1 - colour.red) * share, 1 - (1 - colour.green) * share,
+                 1 - (1 - colour.blue) * share)
+
+
+# Row tints of the chart: pale, so the letters stay readable, and of different lightness, so
+# the two kinds of problem row differ in greyscale too (their markers and frames differ more).
+TINT_ERROR = _tint(FINDING_ERROR, 0.20)
+TINT_WARNING = _tint(FINDING_WARNING, 0.14)
+
 INK = HexColor("#1F2430")
 MUTED = HexColor("#5B6270")
 FAINT = HexColor("#8A909C")
@@ -45,6 +56,11 @@ MARGIN = 36.0  # half an inch: inside every printer's unprintable border
 HEADER_HEIGHT = 30.0  # title line and rule, above the frame
 FOOTER_HEIGHT = 22.0  # rule and footer line, below the frame
 
+
+
+def type_scale(name: str) -> float:
+    """How much larger the chart is set on this paper: A3 and Tabloid take bigger type."""
+    return 1.25 if name in ("a3", "tabloid") else 1.0
 
 
 def frame_size(name: str) -> tuple[float, float]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QLocale, QSettings, Qt, QTimer
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -42,6 +43,8 @@ LETTER_TERRITORIES = {"US", "CA", "MX", "PH", "CL", "CO", "VE", "PR"}
 class PdfOptions:
     page_size: str
     lenses: tuple[str, ...]  # department names, in matrix order
+    fit_page: bool = False  # the chart as large as lets it fit on one page
+    only_findings: bool = False  # only the touchpoints with an error or a warning
 
 
 def default_page_size() -> str:
@@ -117,6 +120,11 @@ class PdfExportDialog(QDialog):
             self.all_button.setEnabled(False)
             self.none_button.setEnabled(False)
 
+        self.fit_page = QCheckBox("&Fit chart to one page", self)
+        self.fit_page.setObjectName("pdfFitPage")
+        self.only_findings = QCheckBox("Only touchpoints with &findings", self)
+        self.only_findings.setObjectName("pdfOnlyFindings")
+
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
         export = buttons.addButton("&Export", QDialogButtonBox.ButtonRole.AcceptRole)
         export.setDefault(True)
@@ -131,6 +139,8 @@ class PdfExportDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(lens_label)
         layout.addLayout(lens_row, 1)
+        layout.addWidget(self.fit_page)
+        layout.addWidget(self.only_findings)
         layout.addWidget(buttons)
         self.page_size.setFocus()
 
@@ -152,7 +162,9 @@ class PdfExportDialog(QDialog):
                      if item.checkState() == Qt.CheckState.Checked)
 
     def options(self) -> PdfOptions:
-        return PdfOptions(self.chosen_page_size(), self.chosen_lenses())
+        return PdfOptions(self.chosen_page_size(), self.chosen_lenses(),
+                          fit_page=self.fit_page.isChecked(),
+                          only_findings=self.only_findings.isChecked())
 
     def _check_all(self, on: bool) -> None:
         state = Qt.CheckState.Checked if on else Qt.CheckState.Unchecked

@@ -1,0 +1,59 @@
+"""The PDF export dialog's two layout options: "Fit chart to one page" and "Only touchpoints
+with findings", toggled on the real dialog and read back from its options."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox
+from pytestqt.qtbot import QtBot
+
+from cxmatrix.interchange.demo import demo_matrix
+from cxmatrix.ui.dialogs.pdf_export import PdfExportDialog
+
+
+def click(qtbot: QtBot, box: QCheckBox) -> None:
+    qtbot.keyClick(box, Qt.Key.Key_Space)  # what a keyboard user does on a focused box
+
+
+def test_the_two_check_boxes_reach_the_options(qtbot: QtBot) -> None:
+    dialog = PdfExportDialog(demo_matrix(), "demo.pdf")
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(dialog.page_count_ready, timeout=10_000)
+    options = dialog.options()
+    assert not options.fit_page and not options.only_findings
+    assert dialog.fit_page.text() == "&Fit chart to one page"
+    assert dialog.only_findings.text() == "Only touchpoints with &findings"
+    click(qtbot, dialog.fit_page)
+    assert dialog.options().fit_page and not dialog.options().only_findings
+    click(qtbot, dialog.only_findings)
+    assert dialog.options().only_findings
+    click(qtbot, dialog.fit_page)
+    assert not dialog.options().fit_page
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support")
+def test_the_options_reach_the_exported_pdf(qtbot: QtBot, tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Through the window: File > Export as PDF with "Only touchpoints with findings" ticked
+    writes a chart of only those touchpoints."""
+    from pypdf import PdfReader
+    from ui_support import demo_document, window_with_captured_messages
+
+    from cxmatrix.ui import transfer
+    from cxmatrix.ui.dialogs.pdf_export import PdfOptions
+
+    window = window_with_captured_messages(qtbot, tmp_path, monkeypatch)
+    document = demo_document(tmp_path)
+    window.session.set_document(document)
+    outputs = {}
+    for only in (False, True):
+        target = tmp_path / f"only-{only}.pdf"
+        job = transfer.export_matrix(window, target, pdf_options=PdfOptions(
+            "a4", (), only_findings=only))
+        assert job is not None
+        qtbot.waitUntil(lambda job=job: job.settled, timeout=60_000)
+        outputs[only] = len(PdfReader(target).pages)
+    assert outputs[True] < outputs[False]
