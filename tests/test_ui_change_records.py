@@ -204,3 +204,55 @@ print(window.session.document is not None, "cxmatrix.store.sql" in sys.modules, 
     opened, loaded, importers = done.stdout.strip().split(" ", 2)
     assert opened == "True" and loaded == "True"
     assert "MainThread" not in importers and importers != "[]"
+
+
+def frame_pixels_outside(window: Any, *, spare_current: bool = True) -> list[tuple[int, int]]:
+    """Pixels painted in the current-cell frame's colour anywhere but on the current cell's
+    frame and the lens column's edges: what a stale outline would leave."""
+    grid, model = window.grid, window.model
+    image = grid.viewport().grab().toImage()
+    ratio = image.devicePixelRatio()
+    focus = grid.painter.colours.focus.rgb()
+    current = grid.visualRect(grid.currentIndex()) if spare_current else None
+    highlight = model.highlight_department_id
+    column = model.column_of_department(highlight) if highlight is not None else None
+    edges: list[tuple[int, int]] = []
+    if column is not None:
+        x = grid.columnViewportPosition(column)
+        edges = [(x, x + 2), (x + grid.columnWidth(column) - 2, x + grid.columnWidth(column))]
+    stray = []
+    for y in range(0, int(image.height() / ratio), 2):
+        for x in range(0, int(image.width() / ratio), 2):
+            if image.pixel(int(x * ratio), int(y * ratio)) & 0xFFFFFF != focus & 0xFFFFFF:
+                continue
+            if current is not None and current.adjusted(-1, -1, 1, 1).contains(x, y):
+                continue
+            if any(left <= x < right for left, right in edges):
+                continue
+            stray.append((x, y))
+    return stray
+
+
+def test_no_outline_of_an_earlier_cell_stays_after_undo_or_reopening(qtbot: Any,
+                                                                     big: Any) -> None:
+    window, model, grid = big, big.model, big.grid
+    session = window.session
+    rows = model.touchpoint_rows()
+    grid.setFocus()
+    qtbot.waitUntil(grid.hasFocus)
+    first = model.touchpoint_id_at(rows[3])
+    dept = model.department_id_at(2)
+    grid.select_cell(rows[3], 2)
+    assert session.execute(commands.SetRoles(session, [(first, dept, Role.OWN)]))
+    grid.select_cell(rows[8], 4)
+    grid.select_cell(rows[6], 1)
+    assert frame_pixels_outside(window, spare_current=False)  # the frame is seen at all
+    assert not frame_pixels_outside(window)
+    session.undo_stack.undo()
+    qtbot.waitUntil(lambda: not frame_pixels_outside(window), timeout=2000)
+    path = session.document.path
+    window.close_document()
+    open_and_wait(qtbot, window, path)
+    grid.setFocus()
+    qtbot.waitUntil(grid.hasFocus)
+    assert not frame_pixels_outside(window)
