@@ -453,7 +453,7 @@ class MainWindow(QMainWindow):
             details.show_refused()
         return False
 
-    def _ask_new_path(self, caption: str, suggestion: str) -> Path | None:
+    def ask_new_path(self, caption: str, suggestion: str) -> Path | None:
         from PySide6.QtWidgets import QFileDialog
 
         start = str(Path(settings.last_folder()) / suggestion)
@@ -463,7 +463,7 @@ class MainWindow(QMainWindow):
         settings.remember_folder(path)
         return files.with_suffix(path, files.MATRIX_SUFFIX)
 
-    def _create_document(self, path: Path, matrix: Matrix) -> bool:
+    def create_document(self, path: Path, matrix: Matrix) -> bool:
         document = self.session.document
         if document is not None and path.resolve() == document.path.resolve():
             self.show_error("Cannot replace the open matrix",
@@ -483,19 +483,19 @@ class MainWindow(QMainWindow):
     def new_blank(self, path: str | Path | None = None) -> bool:
         if not self.commit_pending_edits():
             return False
-        target = Path(path) if path else self._ask_new_path("New matrix", "Untitled.cxm")
+        target = Path(path) if path else self.ask_new_path("New matrix", "Untitled.cxm")
         if target is None:
             return False
-        return self._create_document(target, files.blank_matrix(target.stem))
+        return self.create_document(target, files.blank_matrix(target.stem))
 
     def new_from_demo(self, path: str | Path | None = None) -> bool:
         if not self.commit_pending_edits():
             return False
-        target = Path(path) if path else self._ask_new_path("New matrix from the demo",
+        target = Path(path) if path else self.ask_new_path("New matrix from the demo",
                                                             files.DEMO_FILE_NAME)
         if target is None:
             return False
-        return self._create_document(target, files.demo_matrix())
+        return self.create_document(target, files.demo_matrix())
 
     def open_demo(self) -> BackgroundJob | None:
         """Open the user's copy of the demo matrix (built from resources/ the first time)."""
@@ -585,7 +585,7 @@ class MainWindow(QMainWindow):
         document = self.session.document
         if document is None or not self.commit_pending_edits():
             return False
-        target = Path(path) if path else self._ask_new_path("Save matrix as",
+        target = Path(path) if path else self.ask_new_path("Save matrix as",
                                                             document.path.name)
         if target is None:
             return False

@@ -13,7 +13,7 @@ import importlib.util
 import sys
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
@@ -29,7 +29,24 @@ from cxmatrix.ui import commands, files, settings
 from cxmatrix.ui.jobs import BackgroundJob
 
 if TYPE_CHECKING:
-    from cxmatrix.ui.main_window import MainWindow
+    from PySide6.QtWidgets import QStatusBar
+
+    from cxmatrix.ui.panels.status import StatusNotice
+    from cxmatrix.ui.session import Session
+
+
+class MainWindow(Protocol):
+    """What File > Import and File > Export need of the window (the main window is one; this
+    module does not import it). It is also the parent of the dialogs shown."""
+
+    session: Session
+    notice: StatusNotice
+
+    def show_error(self, title: str, message: str) -> None: ...
+    def statusBar(self) -> QStatusBar: ...
+    def ask_new_path(self, caption: str, suggestion: str) -> Path | None: ...
+    def create_document(self, path: Path, matrix: Matrix) -> bool: ...
+    def findChildren(self, kind: Any, name: str = ...) -> list[Any]: ...
 
 WIZARD_MODULE = "cxmatrix.ui.dialogs.import_wizard"
 WIZARD_SUFFIXES = {".xlsx", ".xlsm", ".csv", ".tsv", ".txt"}
@@ -335,7 +352,7 @@ def finish_import(window: MainWindow, source: Path, result: ImportResult, how: s
                 return None
     if how == "merge" and session.document is not None:
         return merge_into_open_matrix(window, source, result, plan)
-    target = window._ask_new_path("Save the imported matrix as", source.stem + FILE_SUFFIX)
+    target = window.ask_new_path("Save the imported matrix as", source.stem + FILE_SUFFIX)
     if target is not None:
-        window._create_document(target, result.matrix)
+        window.create_document(target, result.matrix)
     return None
