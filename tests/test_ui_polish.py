@@ -24,7 +24,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from pytestqt.qtbot import QtBot
-from ui_support import demo_document, document_of, isolate_settings, open_and_wait
+from ui_support import (
+    click_cell,
+    demo_document,
+    document_of,
+    isolate_settings,
+    open_and_wait,
+    press,
+    row_of,
+)
 
 from cxmatrix.domain.codes import Target
 from cxmatrix.domain.findings import CODES, SEVERITY_OF
@@ -93,14 +101,6 @@ def read_back(path: Path) -> Document:
     return Document.open(path, read_only=True)
 
 
-def press(qtbot: QtBot, window: QWidget, key: Qt.Key,
-          modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
-    """A shortcut as the user types it: to the window, where QActions listen."""
-    handle = window.windowHandle()
-    assert handle is not None
-    qtbot.keyClick(handle, key, modifier)
-
-
 def click(qtbot: QtBot, widget: QWidget, pos: QPoint | None = None) -> None:
     if pos is None:
         qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
@@ -154,24 +154,12 @@ def fill_department_dialog(qtbot: QtBot, name: str) -> list[QWidget]:
     return seen
 
 
-def row_of(window: MainWindow, name: str) -> int:
-    model = window.model
-    return next(r for r in range(model.rowCount()) if model.index(r, 0).data() == name)
-
-
 def click_name(qtbot: QtBot, window: MainWindow, row: int) -> None:
     frozen = window.grid.frozen
     index = window.model.index(row, NAME_COLUMN)
     frozen.scrollTo(index)
     rect = frozen.visualRect(index)
     click(qtbot, frozen.viewport(), QPoint(rect.center().x() + 40, rect.center().y()))
-
-
-def click_cell(qtbot: QtBot, window: MainWindow, row: int, column: int) -> None:
-    grid = window.grid
-    index = window.model.index(row, column)
-    grid.scrollTo(index)
-    click(qtbot, grid.viewport(), grid.visualRect(index).center())
 
 
 def fully_visible_departments(window: MainWindow) -> int:

@@ -10,11 +10,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
 from pytestqt.qtbot import QtBot
-from ui_support import demo_document, document_of, small_matrix, window_with_captured_messages
+from ui_support import (
+    cell_centre,
+    click_cell,
+    column_of,
+    demo_document,
+    document_of,
+    open_and_wait,
+    press,
+    row_of,
+    small_matrix,
+    window_with_captured_messages,
+)
 
 from cxmatrix.domain.findings import Finding
 from cxmatrix.domain.model import Matrix
@@ -36,19 +47,12 @@ def window(qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Ite
     win.close()
 
 
-def open_file(qtbot: QtBot, window: MainWindow, path: Path) -> None:
-    job = window.open_path(path)
-    assert job is not None
-    qtbot.waitUntil(lambda: job.settled, timeout=10_000)
-    assert window.session.document is not None
-
-
 @pytest.fixture
 def small(qtbot: QtBot, window: Any, tmp_path: Path) -> Any:
     document = document_of(tmp_path, small_matrix(), "small")
     path = document.path
     document.close()
-    open_file(qtbot, window, path)
+    open_and_wait(qtbot, window, path)
     return window
 
 
@@ -57,7 +61,7 @@ def demo(qtbot: QtBot, window: Any, tmp_path: Path) -> Any:
     document = demo_document(tmp_path)
     path = document.path
     document.close()
-    open_file(qtbot, window, path)
+    open_and_wait(qtbot, window, path)
     return window
 
 
@@ -67,48 +71,11 @@ def saved(path: Path) -> Matrix:
         return document.matrix
 
 
-def press(qtbot: QtBot, window: MainWindow, key: Qt.Key,
-          modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
-    """A key press as the window system delivers it: through the window, so shortcuts fire."""
-    handle = window.windowHandle()
-    assert handle is not None
-    qtbot.keyClick(handle, key, modifiers)
-
-
-def row_of(window: MainWindow, name: str) -> int:
-    model = window.model
-    for row in range(model.rowCount()):
-        if model.data(model.index(row, 0)) == name:
-            return row
-    raise KeyError(name)
-
-
-def column_of(window: MainWindow, name: str) -> int:
-    dept = window.session.matrix.find_department(name)
-    assert dept is not None
-    column = window.model.column_of_department(dept.id)
-    assert column is not None
-    return column
-
-
 def role_in(matrix: Matrix, touchpoint: str, department: str) -> Role | None:
     dept = matrix.find_department(department)
     (tp,) = matrix.find_touchpoints(touchpoint)
     assert dept is not None
     return matrix.role(tp.id, dept.id)
-
-
-def cell_centre(window: MainWindow, row: int, column: int) -> QPoint:
-    grid = window.grid
-    index = window.model.index(row, column)
-    grid.scrollTo(index)
-    return grid.visualRect(index).center()
-
-
-def click_cell(qtbot: QtBot, window: MainWindow, row: int, column: int,
-               modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
-    qtbot.mouseClick(window.grid.viewport(), Qt.MouseButton.LeftButton, modifier,
-                     cell_centre(window, row, column))
 
 
 def click_name(qtbot: QtBot, window: MainWindow, name: str) -> None:
@@ -223,7 +190,7 @@ def test_typed_text_is_saved_before_opening_importing_or_starting_another_file(
     qtbot.keyClick(editor, Qt.Key.Key_A, CTRL)
     qtbot.keyClicks(editor, "Trial reminder")
     second = small.session.document.path
-    open_file(qtbot, small, first)
+    open_and_wait(qtbot, small, first)
     assert "Trial reminder" in [tp.name for tp in saved(second).iter_touchpoints()]
 
 
@@ -280,7 +247,7 @@ def test_closing_writes_nothing_the_user_did_not_type(qtbot: QtBot, window: Any,
     document = document_of(tmp_path, matrix, "imported")
     path, before = document.path, document.matrix.content()
     document.close()
-    open_file(qtbot, window, path)
+    open_and_wait(qtbot, window, path)
     click_cell(qtbot, window, row_of(window, "Support ticket"), column_of(window, "Sales"))
     assert window.details_panel.description.toPlainText() == "Line one\nLine two"
     quit_with_ctrl_q(qtbot, window)

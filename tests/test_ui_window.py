@@ -14,7 +14,17 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QGuiApplication
 from PySide6.QtWidgets import QDialog, QMessageBox
 from pytestqt.qtbot import QtBot
-from ui_support import demo_document, document_of, isolate_settings, on_disk, small_matrix
+from ui_support import (
+    click_cell,
+    column_of,
+    demo_document,
+    document_of,
+    isolate_settings,
+    on_disk,
+    open_and_wait,
+    row_of,
+    small_matrix,
+)
 
 from cxmatrix.app import parse_arguments
 from cxmatrix.domain.model import DEFAULT_STAGES
@@ -55,18 +65,12 @@ def window(qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Ite
     win.close()
 
 
-def open_file(qtbot: QtBot, window: MainWindow, path: Path, **options: Any) -> None:
-    job = window.open_path(path, **options)
-    assert job is not None
-    qtbot.waitUntil(lambda: job.settled, timeout=5000)
-
-
 @pytest.fixture
 def demo(qtbot: QtBot, window: Window, tmp_path: Path) -> Window:
     document = demo_document(tmp_path)
     path = document.path
     document.close()
-    open_file(qtbot, window, path)
+    open_and_wait(qtbot, window, path)
     assert window.session.document is not None
     return window
 
@@ -76,24 +80,8 @@ def small(qtbot: QtBot, window: Window, tmp_path: Path) -> Window:
     document = document_of(tmp_path, small_matrix())
     path = document.path
     document.close()
-    open_file(qtbot, window, path)
+    open_and_wait(qtbot, window, path)
     return window
-
-
-def row_of(window: MainWindow, name: str) -> int:
-    model = window.model
-    for row in range(model.rowCount()):
-        if model.data(model.index(row, 0)) == name:
-            return row
-    raise KeyError(name)
-
-
-def column_of(window: MainWindow, name: str) -> int:
-    dept = window.session.matrix.find_department(name)
-    assert dept is not None
-    column = window.model.column_of_department(dept.id)
-    assert column is not None
-    return column
 
 
 def role_at(window: MainWindow, touchpoint: str, department: str) -> Role | None:
@@ -102,15 +90,6 @@ def role_at(window: MainWindow, touchpoint: str, department: str) -> Role | None
     (tp,) = matrix.find_touchpoints(touchpoint)
     assert dept is not None
     return matrix.role(tp.id, dept.id)
-
-
-def click_cell(qtbot: QtBot, window: MainWindow, row: int, column: int,
-               modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
-    grid = window.grid
-    index = window.model.index(row, column)
-    grid.scrollTo(index)
-    rect = grid.visualRect(index)
-    qtbot.mouseClick(grid.viewport(), Qt.MouseButton.LeftButton, modifier, rect.center())
 
 
 def test_title_status_and_docks_show_the_open_matrix(demo: Window) -> None:
@@ -442,7 +421,7 @@ def test_opening_bad_files_shows_a_dialog(qtbot: QtBot, window: Window, tmp_path
                                           content: bytes, problem: str) -> None:
     bad = tmp_path / "bad.cxm"
     bad.write_bytes(content)
-    open_file(qtbot, window, bad)
+    open_and_wait(qtbot, window, bad, must_open=False)
     assert window.session.document is None
     title, message = window.errors[-1]
     assert title == "Cannot open the matrix"
@@ -459,9 +438,9 @@ def test_opening_a_newer_or_missing_file_shows_a_dialog(qtbot: QtBot, window: Wi
     with sqlite3.connect(path) as connection:
         connection.execute("PRAGMA user_version = 99")
     connection.close()
-    open_file(qtbot, window, path)
+    open_and_wait(qtbot, window, path, must_open=False)
     assert "newer cxmatrix" in window.errors[-1][1]
-    open_file(qtbot, window, tmp_path / "gone.cxm")
+    open_and_wait(qtbot, window, tmp_path / "gone.cxm", must_open=False)
     assert window.errors[-1][1] == "gone.cxm: no such file"
     assert window.pages.currentWidget() is window.welcome
 
@@ -471,7 +450,7 @@ def test_read_only_files_say_so_and_refuse_edits(qtbot: QtBot, window: Window,
     document = document_of(tmp_path, small_matrix())
     path = document.path
     document.close()
-    open_file(qtbot, window, path, read_only=True)
+    open_and_wait(qtbot, window, path, read_only=True)
     assert "[read-only]" in window.windowTitle()
     assert not window.add_touchpoint_action.isEnabled()
     click_cell(qtbot, window, row_of(window, "Kick-off call"), column_of(window, "Support"))
@@ -772,7 +751,7 @@ def test_clicks_change_nothing_in_a_read_only_file(qtbot: QtBot, window: Window,
     document = document_of(tmp_path, small_matrix())
     path = document.path
     document.close()
-    open_file(qtbot, window, path, read_only=True)
+    open_and_wait(qtbot, window, path, read_only=True)
     row, column = row_of(window, "Kick-off call"), column_of(window, "Support")
     click_cell(qtbot, window, row, column)
     click_cell(qtbot, window, row, column)
@@ -816,7 +795,7 @@ def test_each_department_keeps_its_own_column_width(qtbot: QtBot, small: Window,
     assert document is not None
     path = document.path
     small.close_document()
-    open_file(qtbot, small, path)
+    open_and_wait(qtbot, small, path)
     assert widths()["Sales"] == 150 and widths()["Support"] == 44
     assert small.save_as(tmp_path / "copy.cxm")
     assert widths()["Sales"] == 150

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtCore import QCoreApplication, QPoint, QSettings, Qt
 from PySide6.QtWidgets import QApplication
 
 from cxmatrix.domain.model import Matrix
@@ -108,11 +108,56 @@ def window_with_captured_messages(qtbot: Any, tmp_path: Path, monkeypatch: Any) 
     return window
 
 
-def open_and_wait(qtbot: Any, window: Any, path: Path) -> None:
-    job = window.open_path(path)
+def open_and_wait(qtbot: Any, window: Any, path: Path, *, must_open: bool = True,
+                  **options: Any) -> None:
+    """Open ``path`` in the window and wait until the open has succeeded or failed."""
+    job = window.open_path(path, **options)
     assert job is not None
-    qtbot.waitUntil(lambda: job.settled, timeout=5000)
-    assert window.session.document is not None
+    qtbot.waitUntil(lambda: job.settled, timeout=10_000)
+    if must_open:
+        assert window.session.document is not None
+
+
+# ---- driving the grid as a person does ------------------------------------------------------
+
+
+def press(qtbot: Any, window: Any, key: Qt.Key,
+          modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+    """A key press as the window system delivers it: to the window, so shortcuts fire."""
+    handle = window.windowHandle()
+    assert handle is not None
+    qtbot.keyClick(handle, key, modifiers)
+
+
+def row_of(window: Any, name: str) -> int:
+    """The grid row showing a touchpoint or stage heading called ``name``."""
+    model = window.model
+    for row in range(model.rowCount()):
+        if model.data(model.index(row, 0)) == name:
+            return row
+    raise KeyError(name)
+
+
+def column_of(window: Any, name: str) -> int:
+    """The grid column of the department called ``name``."""
+    dept = window.session.matrix.find_department(name)
+    assert dept is not None
+    column = window.model.column_of_department(dept.id)
+    assert column is not None
+    return column
+
+
+def cell_centre(window: Any, row: int, column: int) -> QPoint:
+    grid = window.grid
+    index = window.model.index(row, column)
+    grid.scrollTo(index)
+    return grid.visualRect(index).center()
+
+
+def click_cell(qtbot: Any, window: Any, row: int, column: int,
+               modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+    qtbot.mouseClick(window.grid.viewport(), Qt.MouseButton.LeftButton, modifier,
+                     cell_centre(window, row, column))
 
 
 @pytest.fixture

@@ -96,19 +96,6 @@ class Cell:
 EMPTY_CELL = Cell()
 
 
-class TouchpointFields(TypedDict, total=False):
-    """A touchpoint's fields other than its id and stage, all optional (for changes)."""
-
-    name: str
-    category: str
-    channel: str
-    description: str
-    peak: bool
-    end: bool
-    metric: str
-    notes: str
-
-
 class TouchpointAttributes(TypedDict, total=False):
     """A new touchpoint's optional fields (the name is given on its own)."""
 
@@ -119,6 +106,12 @@ class TouchpointAttributes(TypedDict, total=False):
     end: bool
     metric: str
     notes: str
+
+
+class TouchpointFields(TouchpointAttributes, total=False):
+    """A touchpoint's fields other than its id and stage, all optional (for changes)."""
+
+    name: str
 
 
 @dataclass(frozen=True, slots=True)
