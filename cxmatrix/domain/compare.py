@@ -184,13 +184,9 @@ class _Matching:
 
 def _match_by_id(old: Matrix, new: Matrix) -> _Matching:
     return _Matching(
-        stages={s.id: s.id for s in old.stages if _has_stage(new, s.id)},
+        stages={s.id: s.id for s in old.stages if new.has_stage(s.id)},
         departments={d.id: d.id for d in old.departments if new.has_department(d.id)},
         touchpoints={t.id: t.id for t in old.iter_touchpoints() if new.has_touchpoint(t.id)})
-
-
-def _has_stage(matrix: Matrix, stage_id: int) -> bool:
-    return any(s.id == stage_id for s in matrix.stages)
 
 
 def _match_by_name(old: Matrix, new: Matrix) -> _Matching:

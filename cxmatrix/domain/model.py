@@ -327,6 +327,9 @@ class Matrix:
     def has_touchpoint(self, touchpoint_id: int) -> bool:
         return touchpoint_id in self._touchpoint_by_id
 
+    def has_stage(self, stage_id: int) -> bool:
+        return stage_id in self._stage_by_id
+
     def has_department(self, department_id: int) -> bool:
         return department_id in self._department_by_id
 
