@@ -55,7 +55,7 @@ def verify_schema(connection: sqlite3.Connection, path: Path, version: int) -> N
     """Refuse files whose schema is not what cxmatrix writes: missing tables, tables that
     are views, triggers (we create none: a trigger could run code on our writes), missing
     columns, and (from format 3) missing foreign keys, on which deletes rely."""
-    entries = connection.execute("SELECT type, name FROM sqlite_master").fetchall()
+    entries = [row[:2] for row in connection.execute("SELECT * FROM sqlite_master")]
     kinds = {name: kind for kind, name in entries}
     for kind, name in entries:
         if kind == "trigger":

@@ -49,10 +49,9 @@ def _rebuild(connection: sqlite3.Connection, path: Path) -> None:
     for table in st.TABLE_NAMES:
         old_columns[table] = [row[1] for row in
                               connection.execute(f"PRAGMA table_info({_quoted(table)})")]
-        for (index,) in connection.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
-                "AND sql IS NOT NULL", (table,)).fetchall():
-            connection.execute(f"DROP INDEX {_quoted(index)}")
+        for index in connection.execute(f"PRAGMA index_list({_quoted(table)})").fetchall():
+            if index[3] == "c":  # made by CREATE INDEX (the others go with their table)
+                connection.execute(f"DROP INDEX {_quoted(index[1])}")
         connection.execute(f"ALTER TABLE {_quoted(table)} RENAME TO "
                            f"{_quoted(_ASIDE + table)}")
     for statement in st.CREATE:

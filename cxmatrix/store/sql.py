@@ -73,7 +73,7 @@ _GENERATED = Path(__file__).with_name("statements.py")
 
 _UPSERT = sqlite_insert(_CELL).values(
     {_CELL.c.touchpoint_id: bindparam("tid"), _CELL.c.department_id: bindparam("did"),
-     _CELL.c.role: bindparam("role"), _CELL.c.note: bindparam("note")})
+     _CELL.c.role: bindparam("cell_role"), _CELL.c.note: bindparam("cell_note")})
 UPSERT_CELL = _UPSERT.on_conflict_do_update(
     index_elements=list(_CELL.primary_key.columns),
     set_={_CELL.c.role: _UPSERT.excluded.role, _CELL.c.note: _UPSERT.excluded.note})
@@ -97,7 +97,7 @@ TOUCHPOINT_POSITION = _position_update(_TOUCHPOINT)
 
 def entity_columns(table: Table) -> list[str]:
     """The columns that hold a domain entity's fields, in the entity's field order: every
-    column but ``position`` (and the matrix row's fixed ``id``)."""
+    column but the order column (and the matrix row's fixed key)."""
     skip = {ORDER_COLUMN} if ORDER_COLUMN in table.c else set()
     if table is _MATRIX:
         skip |= {col.name for col in table.primary_key.columns}
@@ -216,7 +216,7 @@ the two agree). Opening a document runs these with plain sqlite3, so that it nee
 SQLAlchemy. TABLE_NAMES are in dependency order (a table after the tables it refers to);
 COLUMNS in table order; DEFAULTED are the columns a file of an older format may lack; KEYS
 the primary keys; CHECK finds the first row with a value of the wrong storage class or
-length; LOAD reads a table's entity columns (every column but ``position``) in order.
+length; LOAD reads a table's entity columns (every column but the order column) in order.
 """
 
 # ruff: noqa: E501
@@ -352,8 +352,8 @@ class SqlWriter:
             if cell.is_empty:
                 deletes.append({"tid": tid, "did": did})
             else:
-                upserts.append({"tid": tid, "did": did, "note": cell.note,
-                                "role": ROLE_CODES[cell.role.value] if cell.role else None})
+                upserts.append({"tid": tid, "did": did, "cell_note": cell.note,
+                                "cell_role": ROLE_CODES[cell.role.value] if cell.role else None})
         if upserts:
             self.conn.execute(UPSERT_CELL, upserts[0] if len(upserts) == 1 else upserts)
         if deletes:

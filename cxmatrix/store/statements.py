@@ -5,7 +5,7 @@ the two agree). Opening a document runs these with plain sqlite3, so that it nee
 SQLAlchemy. TABLE_NAMES are in dependency order (a table after the tables it refers to);
 COLUMNS in table order; DEFAULTED are the columns a file of an older format may lack; KEYS
 the primary keys; CHECK finds the first row with a value of the wrong storage class or
-length; LOAD reads a table's entity columns (every column but ``position``) in order.
+length; LOAD reads a table's entity columns (every column but the order column) in order.
 """
 
 # ruff: noqa: E501
