@@ -156,8 +156,8 @@ def _load_cells(connection: sqlite3.Connection, matrix: Matrix, path: Path) -> N
     roles = matrix.roles
     notes = matrix.notes
     role_by_code = _ROLE_BY_CODE
+    department_ids = {department.id for department in matrix.departments}
     has_tp = matrix.has_touchpoint
-    has_dept = matrix.has_department
     current_tid = None
     row: dict[int, Role] = {}
     for tid, did, code, note in connection.execute(st.LOAD["cell"]):
@@ -166,7 +166,7 @@ def _load_cells(connection: sqlite3.Connection, matrix: Matrix, path: Path) -> N
                 raise _damaged(path, "cell", (tid, did), f"touchpoint {tid} does not exist")
             current_tid = tid
             row = roles.setdefault(tid, {})
-        if not has_dept(did):
+        if did not in department_ids:
             raise _damaged(path, "cell", (tid, did), f"department {did} does not exist")
         if code is not None:
             try:
