@@ -186,3 +186,19 @@ def test_errors_are_recognised_by_code_not_by_message(tmp_path: Path) -> None:
         DocumentWriteError, "the disk is full; the last change was not saved")
     lookalike = sqlite3.OperationalError("disk full? database is locked?")
     assert sqlite_problem(lookalike)[1].startswith("the change could not be saved")
+
+
+def test_replacing_the_whole_matrix_keeps_the_schema(tmp_path: Path) -> None:
+    with Document.create(tmp_path / "r.cxm", generate_matrix(20, 4, seed=1)) as document:
+        replacement = generate_matrix(25, 5, seed=9)
+        document.replace_matrix(replacement)
+        expected = document.matrix.content()
+        assert expected == replacement.content()
+    db = sqlite3.connect(tmp_path / "r.cxm")
+    schema = [sql for (sql,) in db.execute(
+        "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY rowid")]
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    db.close()
+    assert schema == list(st.CREATE)
+    with Document.open(tmp_path / "r.cxm") as again:
+        assert again.matrix.content() == expected

@@ -6,9 +6,10 @@ Every statement is SQL text compiled from the tables (``statements``), so this r
 sqlite3.
 
 A .cxm file may have been written by anything, so nothing in it is trusted: before a row is
-read, each table's size is checked against the documented limits (from its count), and one
-query per table finds any value of the wrong storage class (SQLite columns are dynamically
-typed: a BLOB or an integer can sit where text belongs) or longer than its column allows.
+read, each table's size is checked against the documented limits (from its count), and the
+query that reads a table checks the storage class of every value (SQLite columns are
+dynamically typed: a BLOB or an integer can sit where text belongs) and its length, so that
+a bad value is never fetched; when rows were skipped, the table's check query names the first.
 While loading, the rules the domain enforces on every edit are checked too (no empty or
 duplicate names, no touchpoint in a missing stage, no cell outside the matrix, roles that are
 roles). A file that breaks any of them is refused as damaged, naming the table and the row.
@@ -88,16 +89,26 @@ def _parse_time(value: str) -> datetime:
         return datetime.now(UTC)
 
 
-def check_content(connection: sqlite3.Connection, path: Path) -> None:
-    """Refuse, before any row is read, a file too large for cxmatrix or holding a value of
-    the wrong storage class or length. Each check is one query per table."""
+def _counts(connection: sqlite3.Connection, path: Path) -> dict[str, int]:
+    """The rows of each table; a file larger than cxmatrix handles is refused from these,
+    before any row is read."""
+    counts = {}
     for table in st.TABLE_NAMES:
         (count,) = connection.execute(st.COUNT[table]).fetchone()
         if count > st.MAX_ROWS[table]:
             raise CorruptDocument(path, f"is too large: table {table!r} has {count:,} rows; "
                                         f"cxmatrix handles at most {st.MAX_ROWS[table]:,} "
                                         f"{_WHAT[table]}")
-    for table in st.TABLE_NAMES:
+        counts[table] = count
+    return counts
+
+
+def _all_read(connection: sqlite3.Connection, path: Path, table: str, read: int,
+              counts: dict[str, int]) -> None:
+    """The loading queries skip rows with a value of the wrong storage class or length (so
+    that such a value never reaches Python); when fewer rows came than the table holds, name
+    the first bad one."""
+    if read != counts[table]:
         bad = connection.execute(st.CHECK[table]).fetchone()
         if bad is not None:
             raise _damaged(path, table, bad[:-1], bad[-1])
@@ -105,8 +116,9 @@ def check_content(connection: sqlite3.Connection, path: Path) -> None:
 
 def load_matrix(connection: sqlite3.Connection, path: Path) -> Matrix:
     """Read the whole matrix into memory. Bad content raises CorruptDocument."""
-    check_content(connection, path)
+    counts = _counts(connection, path)
     properties = connection.execute(st.LOAD["matrix"]).fetchone()
+    _all_read(connection, path, "matrix", properties is not None, counts)
     if properties is None:
         raise CorruptDocument(path, "is damaged: it has no matrix properties")
     title, organisation, description, focus, created, modified = properties
@@ -117,12 +129,15 @@ def load_matrix(connection: sqlite3.Connection, path: Path) -> Matrix:
     for stage_id, name in connection.execute(st.LOAD["stage"]):
         _check_name(path, "stage", stage_id, name, seen)
         matrix.load_stage(stage_id, name)
+    _all_read(connection, path, "stage", len(matrix.stages), counts)
     seen = {}
     for dept_id, name, code, lead in connection.execute(st.LOAD["department"]):
         _check_name(path, "department", dept_id, name, seen)
         matrix.load_department(Department(dept_id, name, code, lead))
+    _all_read(connection, path, "department", len(matrix.departments), counts)
     _load_touchpoints(connection, matrix, path)
-    _load_cells(connection, matrix, path)
+    _all_read(connection, path, "touchpoint", matrix.touchpoint_count, counts)
+    _all_read(connection, path, "cell", _load_cells(connection, matrix, path), counts)
     if focus is not None and matrix.has_department(focus):
         matrix.focus_department_id = focus
     matrix.load_finished()
@@ -152,7 +167,8 @@ def _load_touchpoints(connection: sqlite3.Connection, matrix: Matrix, path: Path
                                    bool(peak), bool(end), metric, notes))
 
 
-def _load_cells(connection: sqlite3.Connection, matrix: Matrix, path: Path) -> None:
+def _load_cells(connection: sqlite3.Connection, matrix: Matrix, path: Path) -> int:
+    """Load the cells; returns how many non-empty cells were read."""
     roles = matrix.roles
     notes = matrix.notes
     role_by_code = _ROLE_BY_CODE
@@ -178,6 +194,8 @@ def _load_cells(connection: sqlite3.Connection, matrix: Matrix, path: Path) -> N
             notes[(tid, did)] = note
     for tid in [tid for tid, r in roles.items() if not r]:
         del roles[tid]
+    return sum(map(len, roles.values())) + sum(
+        1 for (tid, did) in notes if did not in roles.get(tid, ()))
 
 
 def _entity_rows(table: str, entities: list[Stage] | list[Department]

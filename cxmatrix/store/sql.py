@@ -27,6 +27,7 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Table,
+    and_,
     bindparam,
     case,
     create_engine,
@@ -36,6 +37,7 @@ from sqlalchemy import (
     insert,
     literal,
     literal_column,
+    not_,
     or_,
     select,
     update,
@@ -44,7 +46,7 @@ from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import StaticPool
-from sqlalchemy.schema import CreateIndex, CreateTable
+from sqlalchemy.schema import CreateIndex, CreateTable, DropTable
 
 from cxmatrix.domain.model import Department, Matrix, Stage, Touchpoint
 from cxmatrix.store.format import ROLE_CODES
@@ -138,21 +140,21 @@ def _storage_classes(column: Any) -> tuple[str, ...]:
 
 
 def _wrong_class(column: Any, classes: tuple[str, ...]) -> ColumnElement[bool]:
-    """True for a value whose storage class is not one of ``classes`` (never NULL).
+    """True for a value whose storage class is not one of ``classes``.
 
     For text, comparisons rather than typeof(): SQLite orders every number before every text
     and every text before every blob, and a comparison costs a third of a function call on
     the 300,000 cells of an L matrix."""
     if classes[0] == "text":
         wrong = or_(column < literal(""), column >= literal_column("x''"))
-        return wrong if column.nullable else or_(column.is_(None), wrong)
+        return and_(column.is_not(None), wrong) if column.nullable \
+            else or_(column.is_(None), wrong)
     return func.typeof(column).not_in(classes)
 
 
-def _check(table: Table) -> str:
-    """A query for the first row of ``table`` holding a value of the wrong storage class or
-    longer than its column allows: (primary key..., problem), or no row. One scan of the
-    table, reading no value into Python: a 200 MB note is refused without being fetched."""
+def _problems(table: Table) -> list[tuple[ColumnElement[bool], ColumnElement[str]]]:
+    """For each checked column of ``table``: a condition true (never NULL) for a value of the
+    wrong storage class or longer than the column allows, and the message naming it."""
     problems: list[tuple[ColumnElement[bool], ColumnElement[str]]] = []
     for column in table.columns:
         classes = _storage_classes(column)
@@ -172,17 +174,32 @@ def _check(table: Table) -> str:
                          + literal(f" where {wanted} belongs")))
         length = getattr(column.type, "length", None)
         if length:
-            problems.append((func.length(column) > length,
+            too_long = func.length(column) > length
+            problems.append((and_(column.is_not(None), too_long) if column.nullable
+                             else too_long,
                              literal(f"column {column.name!r} is longer than "
                                      f"{length:,} characters")))
+    return problems
+
+
+def _check(table: Table) -> str:
+    """A query for the first row of ``table`` holding a value of the wrong storage class or
+    longer than its column allows: (primary key..., problem), or no row."""
+    problems = _problems(table)
     return _text(select(*table.primary_key.columns, case(*problems))
                  .where(or_(*(condition for condition, _ in problems))).limit(1))
 
 
 def _load(table: Table) -> str:
+    """A table's entity columns, in order, of the rows that pass the checks of ``_check``:
+    a value of the wrong class or length never reaches Python (a 200 MB note is not fetched);
+    the loader compares the rows it got with the count and asks ``_check`` for the culprit."""
     query = select(*(table.c[name] for name in entity_columns(table)))
+    problems = _problems(table)
     if table is _MATRIX:
-        return _text(query.where(table.c.id == 1))
+        query = query.where(table.c.id == 1)
+    if problems:
+        query = query.where(not_(or_(*(condition for condition, _ in problems))))
     if ORDER_COLUMN in table.c:
         query = query.order_by(table.c[ORDER_COLUMN], *table.primary_key.columns)
     return _text(query)
@@ -219,7 +236,8 @@ def statement_texts() -> dict[str, object]:
         "CHECK": {name: _check(t) for name, t in _ALL.items()},
         "LOAD": {name: _load(t) for name, t in _ALL.items()},
         "INSERT": {name: _insert(t) for name, t in _ALL.items()},
-        "DELETE_ALL": tuple(_text(delete(t)) for t in reversed(_ALL.values())),
+        "DROP_ALL": tuple(str(DropTable(t).compile(dialect=_DIALECT)).strip()
+                          for t in reversed(_ALL.values())),
     }
 
 
@@ -229,8 +247,9 @@ Regenerate with ``python -m cxmatrix.store.sql`` after changing ``schema`` (a te
 the two agree). Opening a document runs these with plain sqlite3, so that it needs no
 SQLAlchemy. TABLE_NAMES are in dependency order (a table after the tables it refers to);
 COLUMNS in table order; DEFAULTED are the columns a file of an older format may lack; KEYS
-the primary keys; CHECK finds the first row with a value of the wrong storage class or
-length; LOAD reads a table's entity columns (every column but the order column) in order.
+the primary keys; DROP_ALL drops the tables, each after those that refer to it. LOAD reads
+a table's entity columns (every column but the order column) in order, skipping rows with a
+value of the wrong storage class or length; CHECK finds the first such row.
 """
 
 # ruff: noqa: E501
@@ -376,10 +395,13 @@ class SqlWriter:
     # ---- everything -----------------------------------------------------------------------
 
     def replace_all(self, matrix: Matrix) -> None:
+        """Replace every row, inside the open transaction. The tables are dropped (each one
+        when no other refers to it) and made again: with foreign keys on, SQLite deletes
+        the rows of a table one by one (20x slower at 300,000 cells), but drops it whole."""
         from cxmatrix.store.load import write_matrix
-        from cxmatrix.store.statements import DELETE_ALL
+        from cxmatrix.store.statements import CREATE, DROP_ALL
 
-        for statement in DELETE_ALL:
+        for statement in (*DROP_ALL, *CREATE):
             self.raw.execute(statement)
         write_matrix(self.raw, matrix)
 
