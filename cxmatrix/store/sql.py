@@ -165,6 +165,15 @@ def _problems(table: Table) -> list[tuple[ColumnElement[bool], ColumnElement[str
             # Checked as a reference by the loader, which needs the id of an existing row:
             # the ids are INTEGER PRIMARY KEYs, so anything else is refused there.
             continue
+        length = getattr(column.type, "length", None)
+        if length:
+            # First: a value of a hundred megabytes is then read once, by length() alone
+            # (OR stops at the first true term; a comparison would read it again).
+            too_long = func.length(column) > length
+            problems.append((and_(column.is_not(None), too_long) if column.nullable
+                             else too_long,
+                             literal(f"column {column.name!r} is longer than "
+                                     f"{length:,} characters")))
         kind = func.typeof(column)
         wanted = "text" if "text" in classes else "an integer"
         problems.append((_wrong_class(column, classes),
@@ -172,13 +181,6 @@ def _problems(table: Table) -> list[tuple[ColumnElement[bool], ColumnElement[str
                          + case((kind == "integer", literal("an integer")),
                                 else_=literal("a ") + kind)
                          + literal(f" where {wanted} belongs")))
-        length = getattr(column.type, "length", None)
-        if length:
-            too_long = func.length(column) > length
-            problems.append((and_(column.is_not(None), too_long) if column.nullable
-                             else too_long,
-                             literal(f"column {column.name!r} is longer than "
-                                     f"{length:,} characters")))
     return problems
 
 
