@@ -160,7 +160,8 @@ def _load_touchpoints(connection: sqlite3.Connection, matrix: Matrix, path: Path
     for tid, stage_id, name, category, channel, description, peak, end, metric, notes in \
             connection.execute(st.LOAD["touchpoint"]):
         if stage_id not in stage_ids:
-            raise _damaged(path, "touchpoint", (tid,), f"its stage {stage_id} does not exist")
+            raise _damaged(path, "touchpoint", (tid,),
+                           f"its stage {_short(stage_id)} does not exist")
         if not name or name.isspace():
             raise _damaged(path, "touchpoint", (tid,), "its name is empty")
         load_touchpoint(Touchpoint(tid, stage_id, name, category, channel, description,
@@ -179,11 +180,11 @@ def _load_cells(connection: sqlite3.Connection, matrix: Matrix, path: Path) -> i
     for tid, did, code, note in connection.execute(st.LOAD["cell"]):
         if tid != current_tid:
             if not has_tp(tid):
-                raise _damaged(path, "cell", (tid, did), f"touchpoint {tid} does not exist")
+                raise _damaged(path, "cell", (tid, did), f"touchpoint {_short(tid)} does not exist")
             current_tid = tid
             row = roles.setdefault(tid, {})
         if did not in department_ids:
-            raise _damaged(path, "cell", (tid, did), f"department {did} does not exist")
+            raise _damaged(path, "cell", (tid, did), f"department {_short(did)} does not exist")
         if code is not None:
             try:
                 row[did] = role_by_code[code]
