@@ -37,7 +37,6 @@ from sqlalchemy import (
     insert,
     literal,
     literal_column,
-    not_,
     or_,
     select,
     update,
@@ -47,6 +46,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.schema import CreateIndex, CreateTable, DropTable
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.elements import UnaryExpression
 
 from cxmatrix.domain.model import Department, Matrix, Stage, Touchpoint
 from cxmatrix.store.format import ROLE_CODES
@@ -156,15 +157,42 @@ def _wrong_class(column: Any, classes: tuple[str, ...]) -> ColumnElement[bool]:
     return func.typeof(column).not_in(classes)
 
 
-def _problems(table: Table) -> list[tuple[ColumnElement[bool], ColumnElement[str]]]:
-    """For each checked column of ``table``: a condition true (never NULL) for a value of the
-    wrong storage class or longer than the column allows, and the message naming it."""
-    problems: list[tuple[ColumnElement[bool], ColumnElement[str]]] = []
+def _valid(column: Any, classes: tuple[str, ...]) -> ColumnElement[bool]:
+    """True for a value the column may hold, false or NULL for any other: the complement of
+    the column's problems in ``_problems``, without their care for NULL (a loading query
+    keeps only the rows where every column's condition is true). Length first, so that an
+    oversized value is read once; AND stops at the first false term."""
+    terms: list[ColumnElement[bool]] = []
+    length = getattr(column.type, "length", None)
+    if length:
+        terms.append(func.length(column) <= length)
+    if classes[0] == "text":
+        terms += [column >= literal(""), column < literal_column("x''")]
+    elif column.foreign_keys and not column.nullable:
+        # Unary + keeps SQLite from reading the table through this column's index.
+        unindexed = UnaryExpression(column, operator=operators.custom_op("+"),
+                                    type_=column.type)
+        terms.append(unindexed < literal(""))
+    else:
+        return func.typeof(column).in_(classes)
+    valid = and_(*terms)
+    return or_(column.is_(None), valid) if column.nullable else valid
+
+
+def _checked_columns(table: Table) -> Iterator[tuple[Any, tuple[str, ...]]]:
     for column in table.columns:
         classes = _storage_classes(column)
         if column.primary_key and len(table.primary_key.columns) == 1 and \
                 classes == ("integer",):
             continue  # an INTEGER PRIMARY KEY is the rowid: SQLite keeps it an integer
+        yield column, classes
+
+
+def _problems(table: Table) -> list[tuple[ColumnElement[bool], ColumnElement[str]]]:
+    """For each checked column of ``table``: a condition true (never NULL) for a value of the
+    wrong storage class or longer than the column allows, and the message naming it."""
+    problems: list[tuple[ColumnElement[bool], ColumnElement[str]]] = []
+    for column, classes in _checked_columns(table):
         length = getattr(column.type, "length", None)
         if length:
             # First: a value of a hundred megabytes is then read once, by length() alone
@@ -197,11 +225,11 @@ def _load(table: Table) -> str:
     a value of the wrong class or length never reaches Python (a 200 MB note is not fetched);
     the loader compares the rows it got with the count and asks ``_check`` for the culprit."""
     query = select(*(table.c[name] for name in entity_columns(table)))
-    problems = _problems(table)
     if table is _MATRIX:
         query = query.where(table.c.id == 1)
-    if problems:
-        query = query.where(not_(or_(*(condition for condition, _ in problems))))
+    valid = [_valid(column, classes) for column, classes in _checked_columns(table)]
+    if valid:
+        query = query.where(and_(*valid))
     if ORDER_COLUMN in table.c:
         query = query.order_by(table.c[ORDER_COLUMN], *table.primary_key.columns)
     return _text(query)
