@@ -206,3 +206,10 @@ def test_cell_of_a_missing_department_refused(tmp_path: Path) -> None:
                               "999999, 'O', '')", ()))
     assert_refused(path, tmp_path, "table 'cell', row touchpoint_id",
                    "department 999999 does not exist")
+
+
+def test_two_stages_of_the_same_name_refused(tmp_path: Path) -> None:
+    path = damaged(tmp_path, ("UPDATE stage SET name = (SELECT upper(name) FROM stage WHERE "
+                              "id = (SELECT min(id) FROM stage)) WHERE id = "
+                              "(SELECT max(id) FROM stage)", ()))
+    assert_refused(path, tmp_path, "table 'stage', row id", "is used twice (also by row id")
