@@ -135,7 +135,7 @@ def test_reference_of_the_wrong_storage_class_is_refused(tmp_path: Path) -> None
     path = damaged(tmp_path, ("UPDATE cell SET touchpoint_id = ? WHERE touchpoint_id = "
                               "(SELECT min(touchpoint_id) FROM cell)", (b"\x00" * 5000,)))
     assert_refused(path, tmp_path, "table 'cell', row touchpoint_id b'\\x00",
-                   "column 'touchpoint_id' holds a blob where an integer belongs")
+                   "touchpoint b'\\x00\\x00", "does not exist")
 
 
 def test_role_that_is_not_a_role_is_refused(tmp_path: Path) -> None:

@@ -10,8 +10,9 @@ SQLAlchemy).
 Conventions the store relies on (checked by tests): a table's columns without ``position``
 are, in order, the fields of its domain entity (the order of stages, departments and
 touchpoints is kept in ``position``); ``max_length`` is the longest text a column may hold,
-checked when a file is loaded; a column with a ``server_default`` may be missing from a file
-of an older format (the rebuild fills it in).
+checked when a file is loaded; ``info["values"]`` are the only values a column may hold
+(checked by the loader); a column with a ``server_default`` may be missing from a file of an
+older format (the rebuild fills it in).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from cxmatrix.domain.limits import (
     MAX_TOUCHPOINTS,
 )
 from cxmatrix.domain.model import MAX_CODE_LENGTH
+from cxmatrix.store.format import ROLE_CODES
 
 ORDER_COLUMN = "position"  # where a table keeps the order of its rows (not a domain field)
 _EMPTY = {"server_default": ""}
@@ -85,7 +87,8 @@ class CellRow(SQLModel, table=True):
                                ondelete="CASCADE")
     department_id: int = Field(primary_key=True, index=True, foreign_key="department.id",
                                ondelete="CASCADE")
-    role: str | None = Field(default=None, max_length=1)
+    role: str | None = Field(default=None, max_length=1,
+                             sa_column_kwargs={"info": {"values": tuple(ROLE_CODES.values())}})
     note: str = Field(default="", max_length=MAX_TEXT_LENGTH, sa_column_kwargs=_EMPTY)
 
 
