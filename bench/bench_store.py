@@ -1,8 +1,10 @@
-"""Store benchmarks: opening a document, one durable edit, findings after an edit.
+"""Store benchmarks: opening a document, writing a whole matrix, one durable edit, findings
+after an edit.
 
 Baselines are raw sqlite3 doing the same work in the same run: a SELECT of the same rows into
-Python lists, and an upsert + commit with the same journal settings (rollback journal,
-synchronous=FULL, exclusive locking).
+Python lists, executemany INSERTs of the same rows into the same (empty) tables, and an
+upsert + commit with the same journal settings (rollback journal, synchronous=FULL, exclusive
+locking).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from common import Result, absolute_result, median_time, ratio_result
 from cxmatrix.domain import Role
 from cxmatrix.domain.findings import FindingsIndex
 from cxmatrix.domain.generate import generate_size
+from cxmatrix.domain.model import Matrix
 from cxmatrix.store import Document
 
 
@@ -30,6 +33,40 @@ def raw_select(path: Path) -> None:
                "metric, notes FROM touchpoint ORDER BY stage_id, position").fetchall()
     db.execute("SELECT touchpoint_id, department_id, role, note FROM cell").fetchall()
     db.close()
+
+
+def raw_rows(path: Path) -> tuple[list[str], dict[str, list[tuple[object, ...]]]]:
+    """The schema and every row of a file, for the raw bulk-insert baseline."""
+    db = sqlite3.connect(path)
+    schema = [sql for (sql,) in db.execute(
+        "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY rowid")]
+    tables = [name for (name,) in db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY rowid")]
+    rows = {table: db.execute(f'SELECT * FROM "{table}"').fetchall() for table in tables}
+    db.close()
+    return schema, rows
+
+
+def raw_insert(path: Path, schema: list[str], rows: dict[str, list[tuple[object, ...]]]
+               ) -> None:
+    path.unlink(missing_ok=True)
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA journal_mode = DELETE")
+    db.execute("PRAGMA synchronous = FULL")
+    db.execute("BEGIN")
+    for statement in schema:
+        db.execute(statement)
+    for table, values in rows.items():
+        if values:
+            marks = ", ".join("?" * len(values[0]))
+            db.executemany(f'INSERT INTO "{table}" VALUES ({marks})', values)
+    db.execute("COMMIT")
+    db.close()
+
+
+def create_document(path: Path, matrix: Matrix) -> None:
+    path.unlink(missing_ok=True)
+    Document.create(path, matrix).close()
 
 
 def open_document(path: Path) -> None:
@@ -104,6 +141,19 @@ def run(quick: bool) -> list[Result]:
                 results.append(Result("store", f"open {size} into the domain", ours, raw,
                                       "sqlite3 SELECT rows", "(information)"))
         size = sizes[-1]
+        path = Path(folder) / f"{size}.cxm"
+        matrix = generate_size(size)
+        schema, rows = raw_rows(path)
+        ours = median_time(lambda: create_document(Path(folder) / "new.cxm", matrix), repeat)
+        raw = median_time(lambda: raw_insert(Path(folder) / "raw.cxm", schema, rows), repeat)
+        results.append(ratio_result("store", f"write {size} to a new file", ours, raw,
+                                    "sqlite3 executemany", 2.0))
+        document = Document.open(path)
+        other = generate_size(size, seed=2)
+        ours = median_time(lambda: document.replace_matrix(other), repeat)
+        document.close()
+        results.append(ratio_result("store", f"replace the whole matrix at {size}", ours, raw,
+                                    "sqlite3 executemany", 3.0))
         ours, raw = edit_times(Path(folder) / f"{size}.cxm", 20 if quick else 60)
         results.append(ratio_result("store", f"one durable role edit at {size}", ours, raw,
                                     "sqlite3 upsert+commit", 2.0))

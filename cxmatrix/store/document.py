@@ -41,10 +41,13 @@ from cxmatrix.store.errors import (
     DocumentInUse,
     DocumentWriteError,
     ReadOnlyDocument,
+    is_in_use,
+    sqlite_problem,
 )
 from cxmatrix.store.files import TemporaryFile, inspect_header
-from cxmatrix.store.format import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+from cxmatrix.store.format import APPLICATION_ID, SCHEMA_VERSION
 from cxmatrix.store.load import load_matrix, verify_schema, write_matrix
+from cxmatrix.store.migrate import upgrade
 
 if TYPE_CHECKING:
     from cxmatrix.store.sql import SqlWriter
@@ -79,7 +82,7 @@ def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
     uri = f"{path.resolve().as_uri()}?mode={'ro' if read_only else 'rw'}"
     connection = sqlite3.connect(uri, uri=True, timeout=LOCK_TIMEOUT_SECONDS,
                                  isolation_level=None, check_same_thread=False)
-    connection.execute("PRAGMA foreign_keys = OFF")
+    connection.execute("PRAGMA foreign_keys = ON")  # deletes cascade in the database
     connection.execute("PRAGMA trusted_schema = OFF")
     connection.execute("PRAGMA cell_size_check = ON")
     if not read_only:
@@ -205,20 +208,11 @@ def _refuse_if_in_use(path: Path) -> None:
 
 
 def _is_locked(error: BaseException) -> bool:
-    return "locked" in str(error).lower() or "busy" in str(error).lower()
+    return is_in_use(error)
 
 
 def _write_problem(error: BaseException) -> str:
-    message = str(getattr(error, "orig", error))
-    lowered = message.lower()
-    if "full" in lowered:
-        return "the disk is full; the last change was not saved"
-    if "readonly" in lowered or "read-only" in lowered:
-        return "the file or its folder has become read-only; the last change was not saved"
-    if "disk i/o" in lowered or "unable to open" in lowered:
-        return ("the file can no longer be written (was it moved or deleted?); the last "
-                "change was not saved. Use Save As to keep your work")
-    return f"the change could not be saved ({message})"
+    return sqlite_problem(error)[1]
 
 
 class Document:
@@ -703,15 +697,11 @@ def _migrated(connection: sqlite3.Connection, path: Path, version: int, *,
         connection.close()
         connection = memory
     try:
-        connection.execute("BEGIN IMMEDIATE")
-        for step in range(version, SCHEMA_VERSION):
-            for statement in MIGRATIONS[step]:
-                connection.execute(statement)
-        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        connection.execute("COMMIT")
+        upgrade(connection, path, version)
+    except DocumentError:
+        connection.close()
+        raise
     except sqlite3.Error as error:
-        if connection.in_transaction:
-            connection.execute("ROLLBACK")
         connection.close()
         raise CorruptDocument(path, f"could not be upgraded from file format {version}: "
                                     f"{error}") from None

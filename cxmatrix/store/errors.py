@@ -58,3 +58,55 @@ class ReadOnlyDocument(DocumentError):
 
 class DocumentWriteError(DocumentError):
     """A change could not be written (disk full, folder gone); the change was not made."""
+
+
+# ---- what a SQLite error means --------------------------------------------------------------
+
+# Primary result codes (https://sqlite.org/rescode.html); extended codes carry them in the low
+# byte. Recognised by code, never by the message text, which SQLite does not promise.
+SQLITE_BUSY = 5
+SQLITE_LOCKED = 6
+SQLITE_READONLY = 8
+SQLITE_IOERR = 10
+SQLITE_CORRUPT = 11
+SQLITE_FULL = 13
+SQLITE_CANTOPEN = 14
+SQLITE_NOTADB = 26
+
+_PROBLEMS: dict[int, tuple[type[DocumentError], str]] = {
+    SQLITE_BUSY: (DocumentInUse, "is locked by another program; the change was not saved"),
+    SQLITE_LOCKED: (DocumentInUse, "is locked by another program; the change was not saved"),
+    SQLITE_READONLY: (DocumentWriteError, "the file or its folder has become read-only; the "
+                                          "last change was not saved"),
+    SQLITE_FULL: (DocumentWriteError, "the disk is full; the last change was not saved"),
+    SQLITE_IOERR: (DocumentWriteError, "the file can no longer be written (was it moved or "
+                                       "deleted?); the last change was not saved. Use Save As "
+                                       "to keep your work"),
+    SQLITE_CORRUPT: (CorruptDocument, "is damaged; the last change was not saved"),
+    SQLITE_NOTADB: (CorruptDocument, "is damaged; the last change was not saved"),
+}
+_PROBLEMS[SQLITE_CANTOPEN] = _PROBLEMS[SQLITE_IOERR]
+
+
+def sqlite_code(error: BaseException) -> int | None:
+    """The primary SQLite result code of a sqlite3 error, or of the driver error that a
+    SQLAlchemy DBAPIError wraps (``.orig``); None for anything else."""
+    original = getattr(error, "orig", None) or error
+    code = getattr(original, "sqlite_errorcode", None)
+    return code & 0xFF if isinstance(code, int) else None
+
+
+def sqlite_problem(error: BaseException) -> tuple[type[DocumentError], str]:
+    """What a SQLite error means for the user's file: the DocumentError to raise and its
+    one-line problem. BUSY and LOCKED mean another program holds the file; READONLY, FULL,
+    IOERR and CANTOPEN that it cannot be written; CORRUPT and NOTADB that it is damaged."""
+    code = sqlite_code(error)
+    if code in _PROBLEMS:
+        return _PROBLEMS[code]
+    message = str(getattr(error, "orig", None) or error)
+    return DocumentWriteError, f"the change could not be saved ({message})"
+
+
+def is_in_use(error: BaseException) -> bool:
+    """Whether a SQLite error says another connection holds the file (BUSY or LOCKED)."""
+    return sqlite_code(error) in (SQLITE_BUSY, SQLITE_LOCKED)

@@ -7,16 +7,15 @@ sqlite3: SQLAlchemy and SQLModel load on the first write (start-up stays fast).
 from __future__ import annotations
 
 APPLICATION_ID = 0x43584D58  # "CXMX"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 FILE_SUFFIX = ".cxm"
 
 ROLE_CODES = {"own": "O", "influence": "I", "handle": "H"}
-TABLE_NAMES = ("matrix", "stage", "department", "touchpoint", "cell")
 
-# Schema version 1 (cxmatrix 0.0.x) had no department lead and no cell notes.
-MIGRATIONS: dict[int, tuple[str, ...]] = {
-    1: (
-        "ALTER TABLE department ADD COLUMN lead VARCHAR NOT NULL DEFAULT ''",
-        "ALTER TABLE cell ADD COLUMN note VARCHAR NOT NULL DEFAULT ''",
-    ),
+# What each earlier format lacks. A file of any of them is brought up to date the same way
+# (``migrate.upgrade``): its tables are rebuilt to the current schema inside one transaction,
+# copying every column the file has; the columns it lacks take their declared defaults.
+MIGRATIONS: dict[int, str] = {
+    1: "format 1 (cxmatrix 0.0.x): no department leads, no cell notes, no foreign keys",
+    2: "format 2 (cxmatrix 0.1.x): no foreign keys (deletes cascaded in the program)",
 }

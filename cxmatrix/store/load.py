@@ -2,153 +2,241 @@
 
 Loading an L matrix (20,000 touchpoints x 50 departments, 300,000 cells) one ORM object per
 cell measured 25x slower than a raw SELECT; here rows go straight into the domain's structures.
+Every statement is SQL text compiled from the tables (``statements``), so this runs on plain
+sqlite3.
+
+A .cxm file may have been written by anything, so nothing in it is trusted: before a row is
+read, each table's size is checked against the documented limits (from its count), and the
+query that reads a table checks the storage class of every value (SQLite columns are
+dynamically typed: a BLOB or an integer can sit where text belongs) and its length, so that
+a bad value is never fetched; when rows were skipped, the table's check query names the first.
+While loading, the rules the domain enforces on every edit are checked too (no empty or
+duplicate names, no touchpoint in a missing stage, no cell outside the matrix, roles that are
+roles). A file that breaks any of them is refused as damaged, naming the table and the row.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
+from dataclasses import fields
 from datetime import UTC, datetime
+from operator import attrgetter
 from pathlib import Path
 
-from cxmatrix.domain.model import Department, Matrix, Touchpoint
+from cxmatrix.domain.model import Department, Matrix, Stage, Touchpoint, name_key
 from cxmatrix.domain.roles import Role
+from cxmatrix.store import statements as st
 from cxmatrix.store.errors import CorruptDocument
-from cxmatrix.store.format import ROLE_CODES, TABLE_NAMES
+from cxmatrix.store.format import ROLE_CODES
 
 _ROLE_BY_CODE = {code: Role(value) for value, code in ROLE_CODES.items()}
-# Columns each schema version must have (a subset check: later versions add columns).
-_REQUIRED_COLUMNS = {
-    "matrix": {"id", "title", "organisation", "description", "focus_department_id", "created",
-               "modified"},
-    "stage": {"id", "name", "position"},
-    "department": {"id", "name", "code", "position"},
-    "touchpoint": {"id", "stage_id", "position", "name", "category", "channel",
-                   "description", "peak", "is_end", "metric", "notes"},
-    "cell": {"touchpoint_id", "department_id", "role"},
-}
+_ROLE_LETTERS = ", ".join(ROLE_CODES.values())
+_FIRST_FORMAT_WITH_FOREIGN_KEYS = 3
+_WHAT = {"stage": "stages", "department": "departments", "touchpoint": "touchpoints",
+         "cell": "cells", "matrix": "matrix property rows"}
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _row(table: str, key: tuple[object, ...]) -> str:
+    """How a message names a row: "table 'stage', row id 5"."""
+    names = st.KEYS[table]
+    where = ", ".join(f"{name} {_short(value)}" for name, value in zip(names, key, strict=True))
+    return f"table {table!r}, row {where}"
+
+
+def _damaged(path: Path, table: str, key: tuple[object, ...], problem: str) -> CorruptDocument:
+    return CorruptDocument(path, f"is damaged: {_row(table, key)}: {problem}")
 
 
 def verify_schema(connection: sqlite3.Connection, path: Path, version: int) -> None:
     """Refuse files whose schema is not what cxmatrix writes: missing tables, tables that
-    are views, triggers (we create none: a trigger could run code on our writes)."""
-    entries = connection.execute("SELECT type, name FROM sqlite_master").fetchall()
+    are views, triggers (we create none: a trigger could run code on our writes), missing
+    columns, and (from format 3) missing foreign keys, on which deletes rely."""
+    entries = [row[:2] for row in connection.execute("SELECT * FROM sqlite_master")]
     kinds = {name: kind for kind, name in entries}
     for kind, name in entries:
         if kind == "trigger":
             raise CorruptDocument(path, f"contains a trigger ({name!r}) that cxmatrix did not "
                                         "create; refusing to open it")
-    for table in TABLE_NAMES:
+    for table in st.TABLE_NAMES:
         if kinds.get(table) != "table":
             problem = "is missing" if table not in kinds else f"is a {kinds[table]}"
             raise CorruptDocument(path, f"is damaged: its table {table!r} {problem}")
         columns = {row[1] for row in connection.execute(f'PRAGMA table_info("{table}")')}
-        missing = _REQUIRED_COLUMNS[table] - columns
-        if version >= 2 and table == "department":
-            missing |= {"lead"} - columns
+        required = set(st.COLUMNS[table])
+        if version < _FIRST_FORMAT_WITH_FOREIGN_KEYS:  # the rebuild fills in the others
+            required -= set(st.DEFAULTED[table])
+        missing = required - columns
         if missing:
             raise CorruptDocument(path, f"is damaged: table {table!r} lacks "
                                         f"{', '.join(sorted(missing))}")
+        if version >= _FIRST_FORMAT_WITH_FOREIGN_KEYS:
+            declared = {(row[3], row[2], row[4], row[6]) for row in
+                        connection.execute(f'PRAGMA foreign_key_list("{table}")')}
+            if not set(st.FOREIGN_KEYS[table]) <= declared:
+                raise CorruptDocument(path, f"is damaged: table {table!r} lacks its "
+                                            "foreign keys")
 
 
-def _parse_time(value: str | None) -> datetime:
+def _parse_time(value: str) -> datetime:
     try:
         return datetime.fromisoformat(value) if value else datetime.now(UTC)
     except ValueError:
         return datetime.now(UTC)
 
 
+def _counts(connection: sqlite3.Connection, path: Path) -> dict[str, int]:
+    """The rows of each table; a file larger than cxmatrix handles is refused from these,
+    before any row is read."""
+    counts = {}
+    for table in st.TABLE_NAMES:
+        (count,) = connection.execute(st.COUNT[table]).fetchone()
+        if count > st.MAX_ROWS[table]:
+            raise CorruptDocument(path, f"is too large: table {table!r} has {count:,} rows; "
+                                        f"cxmatrix handles at most {st.MAX_ROWS[table]:,} "
+                                        f"{_WHAT[table]}")
+        counts[table] = count
+    return counts
+
+
+def _all_read(connection: sqlite3.Connection, path: Path, table: str, read: int,
+              counts: dict[str, int]) -> None:
+    """The loading queries skip rows with a value of the wrong storage class or length (so
+    that such a value never reaches Python); when fewer rows came than the table holds, name
+    the first bad one."""
+    if read != counts[table]:
+        bad = connection.execute(st.CHECK[table]).fetchone()
+        if bad is not None:
+            raise _damaged(path, table, bad[:-1], bad[-1])
+
+
 def load_matrix(connection: sqlite3.Connection, path: Path) -> Matrix:
     """Read the whole matrix into memory. Bad content raises CorruptDocument."""
-    properties = connection.execute(
-        "SELECT title, organisation, description, focus_department_id, created, modified "
-        "FROM matrix WHERE id = 1").fetchone()
+    counts = _counts(connection, path)
+    properties = connection.execute(st.LOAD["matrix"]).fetchone()
+    _all_read(connection, path, "matrix", properties is not None, counts)
     if properties is None:
         raise CorruptDocument(path, "is damaged: it has no matrix properties")
     title, organisation, description, focus, created, modified = properties
-    matrix = Matrix(title=title or "Untitled matrix", organisation=organisation or "",
-                    description=description or "", created=_parse_time(created),
+    matrix = Matrix(title=title or "Untitled matrix", organisation=organisation,
+                    description=description, created=_parse_time(created),
                     modified=_parse_time(modified))
-    for stage_id, name in connection.execute("SELECT id, name FROM stage ORDER BY position, id"):
+    seen: dict[str, int] = {}
+    for stage_id, name in connection.execute(st.LOAD["stage"]):
+        _check_name(path, "stage", stage_id, name, seen)
         matrix.load_stage(stage_id, name)
-    for dept_id, name, code, lead in connection.execute(
-            "SELECT id, name, code, lead FROM department ORDER BY position, id"):
-        matrix.load_department(Department(dept_id, name, code or "", lead or ""))
-    load_touchpoint = matrix.load_touchpoint
-    try:
-        for row in connection.execute(
-                "SELECT id, stage_id, name, category, channel, description, peak, is_end, "
-                "metric, notes FROM touchpoint ORDER BY stage_id, position, id"):
-            load_touchpoint(Touchpoint(row[0], row[1], row[2], row[3] or "", row[4] or "",
-                                       row[5] or "", bool(row[6]), bool(row[7]),
-                                       row[8] or "", row[9] or ""))
-    except KeyError as error:
-        raise CorruptDocument(path, f"is damaged: a touchpoint refers to a missing stage "
-                                    f"({error.args[0]})") from None
-    _load_cells(connection, matrix, path)
+    _all_read(connection, path, "stage", len(matrix.stages), counts)
+    seen = {}
+    for dept_id, name, code, lead in connection.execute(st.LOAD["department"]):
+        _check_name(path, "department", dept_id, name, seen)
+        matrix.load_department(Department(dept_id, name, code, lead))
+    _all_read(connection, path, "department", len(matrix.departments), counts)
+    _load_touchpoints(connection, matrix, path)
+    _all_read(connection, path, "touchpoint", matrix.touchpoint_count, counts)
+    _all_read(connection, path, "cell", _load_cells(connection, matrix, path), counts)
     if focus is not None and matrix.has_department(focus):
         matrix.focus_department_id = focus
     matrix.load_finished()
     return matrix
 
 
-def _load_cells(connection: sqlite3.Connection, matrix: Matrix, path: Path) -> None:
+def _check_name(path: Path, table: str, row_id: int, name: str, seen: dict[str, int]) -> None:
+    key = name_key(name)
+    if not key:
+        raise _damaged(path, table, (row_id,), "its name is empty")
+    if key in seen:
+        raise _damaged(path, table, (row_id,), f"its name {_short(name)} is used twice "
+                                               f"(also by row id {seen[key]})")
+    seen[key] = row_id
+
+
+def _load_touchpoints(connection: sqlite3.Connection, matrix: Matrix, path: Path) -> None:
+    load_touchpoint = matrix.load_touchpoint
+    stage_ids = {stage.id for stage in matrix.stages}
+    for tid, stage_id, name, category, channel, description, peak, end, metric, notes in \
+            connection.execute(st.LOAD["touchpoint"]):
+        if stage_id not in stage_ids:
+            raise _damaged(path, "touchpoint", (tid,),
+                           f"its stage {_short(stage_id)} does not exist")
+        if not name or name.isspace():
+            raise _damaged(path, "touchpoint", (tid,), "its name is empty")
+        load_touchpoint(Touchpoint(tid, stage_id, name, category, channel, description,
+                                   bool(peak), bool(end), metric, notes))
+
+
+def _load_cells(connection: sqlite3.Connection, matrix: Matrix, path: Path) -> int:
+    """Load the cells; returns how many non-empty cells were read."""
     roles: dict[int, dict[int, Role]] = {}
     notes: dict[tuple[int, int], str] = {}
     role_by_code = _ROLE_BY_CODE
+    department_ids = {department.id for department in matrix.departments}
     has_tp = matrix.has_touchpoint
-    has_dept = matrix.has_department
     current_tid = None
     row: dict[int, Role] = {}
-    for tid, did, code, note in connection.execute(
-            "SELECT touchpoint_id, department_id, role, note FROM cell"):
+    for tid, did, code, note in connection.execute(st.LOAD["cell"]):
         if tid != current_tid:
             if not has_tp(tid):
-                raise CorruptDocument(path, f"is damaged: a cell refers to touchpoint {tid}, "
-                                            "which does not exist")
+                raise _damaged(path, "cell", (tid, did), f"touchpoint {_short(tid)} does not exist")
             current_tid = tid
             row = roles.setdefault(tid, {})
-        if not has_dept(did):
-            raise CorruptDocument(path, f"is damaged: a cell refers to department {did}, "
-                                        "which does not exist")
+        if did not in department_ids:
+            raise _damaged(path, "cell", (tid, did), f"department {_short(did)} does not exist")
         if code is not None:
             try:
                 row[did] = role_by_code[code]
             except KeyError:
-                raise CorruptDocument(path, f"is damaged: unknown role {code!r} in a "
-                                            "cell") from None
+                raise _damaged(path, "cell", (tid, did),
+                               f"{_short(code)} is not a role ({_ROLE_LETTERS})") from None
         if note:
             notes[(tid, did)] = note
     for tid in [tid for tid, r in roles.items() if not r]:
         del roles[tid]
     matrix.load_cells(roles, notes)
+    return sum(map(len, roles.values())) + sum(
+        1 for (tid, did) in notes if did not in roles.get(tid, ()))
+
+
+def _entity_rows(table: str, entities: Sequence[Stage] | Sequence[Department]
+                 ) -> list[tuple[object, ...]]:
+    """Rows of a table from its entities in order: their fields, with the position put in
+    where the table keeps it."""
+    get = attrgetter(*(f.name for f in fields(type(entities[0])))) if entities else None
+    at = st.POSITION[table]
+    rows = []
+    for index, entity in enumerate(entities):
+        values = get(entity)  # type: ignore[misc]
+        rows.append((*values[:at], index, *values[at:]))
+    return rows
+
+
+_TOUCHPOINT_FIELDS = attrgetter(*(f.name for f in fields(Touchpoint)))
 
 
 def write_matrix(connection: sqlite3.Connection, matrix: Matrix) -> None:
-    """Insert the whole matrix into empty tables, inside the caller's transaction."""
-    connection.execute(
-        "INSERT INTO matrix (id, title, organisation, description, focus_department_id, "
-        "created, modified) VALUES (1, ?, ?, ?, ?, ?, ?)",
-        (matrix.title, matrix.organisation, matrix.description, matrix.focus_department_id,
-         matrix.created.isoformat(), matrix.modified.isoformat()))
-    connection.executemany("INSERT INTO stage (id, name, position) VALUES (?, ?, ?)",
-                           [(s.id, s.name, i) for i, s in enumerate(matrix.stages)])
-    connection.executemany(
-        "INSERT INTO department (id, name, code, lead, position) VALUES (?, ?, ?, ?, ?)",
-        [(d.id, d.name, d.code, d.lead, i) for i, d in enumerate(matrix.departments)])
-    connection.executemany(
-        "INSERT INTO touchpoint (id, stage_id, position, name, category, channel, description,"
-        " peak, is_end, metric, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(tp.id, tp.stage_id, i, tp.name, tp.category, tp.channel, tp.description, tp.peak,
-          tp.end, tp.metric, tp.notes)
-         for stage in matrix.stages
-         for i, tp in enumerate(matrix.touchpoints_in(stage.id))])
+    """Insert the whole matrix into empty tables, inside the caller's transaction. Tables are
+    filled in dependency order (as ``TABLE_NAMES``), so foreign keys hold at every step."""
+    connection.executemany(st.INSERT["stage"], _entity_rows("stage", matrix.stages))
+    connection.executemany(st.INSERT["department"],
+                           _entity_rows("department", matrix.departments))
+    values = [getattr(matrix, column) for column in st.COLUMNS["matrix"][1:]]
+    connection.execute(st.INSERT["matrix"], (1, *(v.isoformat() if isinstance(v, datetime)
+                                               else v for v in values)))
+    at = st.POSITION["touchpoint"]
+    get = _TOUCHPOINT_FIELDS
+    connection.executemany(st.INSERT["touchpoint"], (
+        (*row[:at], index, *row[at:])
+        for stage in matrix.stages
+        for index, row in enumerate(map(get, matrix.touchpoints_in(stage.id)))))
     codes = {role: ROLE_CODES[role.value] for role in Role}
     notes = matrix.notes
-    connection.executemany(
-        "INSERT INTO cell (touchpoint_id, department_id, role, note) VALUES (?, ?, ?, ?)",
-        ((tid, did, codes[role], notes.get((tid, did), ""))
-         for tid in sorted(matrix.roles) for did, role in sorted(matrix.roles[tid].items())))
-    connection.executemany(
-        "INSERT INTO cell (touchpoint_id, department_id, role, note) VALUES (?, ?, NULL, ?)",
-        ((tid, did, note) for (tid, did), note in sorted(notes.items())
-         if did not in matrix.row_roles(tid)))
+    connection.executemany(st.INSERT["cell"], (
+        (tid, did, codes[role], notes.get((tid, did), ""))
+        for tid in sorted(matrix.roles) for did, role in sorted(matrix.roles[tid].items())))
+    connection.executemany(st.INSERT["cell"], (
+        (tid, did, None, note) for (tid, did), note in sorted(notes.items())
+        if did not in matrix.row_roles(tid)))

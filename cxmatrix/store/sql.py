@@ -1,26 +1,57 @@
-"""The writes of a Document, as SQLAlchemy Core statements over the SQLModel tables.
+"""Every statement of the store, built from the SQLModel tables in ``schema``.
 
-Imported on a document's first write, not when it is opened: SQLAlchemy and SQLModel take
-about half a second to import, and reading needs only sqlite3. Statements used on every edit
-are built once with bound parameters (see bench_store); ordering and bulk cell writes use
+The writes of an open Document are SQLAlchemy Core statements (``SqlWriter``, imported on a
+document's first write: SQLAlchemy and SQLModel take about half a second to import). The reads,
+the checks made when loading, the DDL and the bulk inserts are compiled from the same tables to
+SQL text once, into the generated module ``statements``, so that opening a file needs only
+sqlite3. After changing ``schema``, regenerate it::
+
+    python -m cxmatrix.store.sql
+
+(a test fails until the generated text matches the tables). Statements used on every edit are
+built once with bound parameters (see bench_store); ordering and bulk cell writes use
 executemany.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import fields
+from operator import attrgetter
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, create_engine, delete, event, insert, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Table,
+    and_,
+    bindparam,
+    case,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    literal,
+    literal_column,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import StaticPool
-from sqlalchemy.schema import CreateIndex, CreateTable
+from sqlalchemy.schema import CreateIndex, CreateTable, DropTable
 
 from cxmatrix.domain.model import Department, Matrix, Stage, Touchpoint
 from cxmatrix.store.format import ROLE_CODES
 from cxmatrix.store.schema import (
+    MAX_ROWS,
+    ORDER_COLUMN,
     TABLES,
     CellRow,
     DepartmentRow,
@@ -29,45 +60,271 @@ from cxmatrix.store.schema import (
     TouchpointRow,
 )
 
-__all__ = ["DBAPIError", "SqlWriter", "create_tables"]
+__all__ = ["DBAPIError", "SqlWriter", "create_tables", "render_statements"]
 
-_CELL = CellRow.__table__  # type: ignore[attr-defined]
-_STAGE = StageRow.__table__  # type: ignore[attr-defined]
-_DEPARTMENT = DepartmentRow.__table__  # type: ignore[attr-defined]
-_TOUCHPOINT = TouchpointRow.__table__  # type: ignore[attr-defined]
-_MATRIX = MatrixRow.__table__  # type: ignore[attr-defined]
+_CELL: Table = CellRow.__table__  # type: ignore[attr-defined]
+_STAGE: Table = StageRow.__table__  # type: ignore[attr-defined]
+_DEPARTMENT: Table = DepartmentRow.__table__  # type: ignore[attr-defined]
+_TOUCHPOINT: Table = TouchpointRow.__table__  # type: ignore[attr-defined]
+_MATRIX: Table = MatrixRow.__table__  # type: ignore[attr-defined]
+_ALL: dict[str, Table] = {name: model.__table__  # type: ignore[attr-defined]
+                          for name, model in TABLES.items()}
+_DIALECT = sqlite_dialect.dialect()
+_GENERATED = Path(__file__).with_name("statements.py")
 
 _UPSERT = sqlite_insert(_CELL).values(
-    touchpoint_id=bindparam("tid"), department_id=bindparam("did"), role=bindparam("role"),
-    note=bindparam("note"))
+    {_CELL.c.touchpoint_id: bindparam("tid"), _CELL.c.department_id: bindparam("did"),
+     _CELL.c.role: bindparam("cell_role"), _CELL.c.note: bindparam("cell_note")})
 UPSERT_CELL = _UPSERT.on_conflict_do_update(
-    index_elements=["touchpoint_id", "department_id"],
-    set_={"role": _UPSERT.excluded.role, "note": _UPSERT.excluded.note})
+    index_elements=list(_CELL.primary_key.columns),
+    set_={_CELL.c.role: _UPSERT.excluded.role, _CELL.c.note: _UPSERT.excluded.note})
 DELETE_CELL = delete(_CELL).where(_CELL.c.touchpoint_id == bindparam("tid"),
                                   _CELL.c.department_id == bindparam("did"))
-TOUCH_MODIFIED = update(_MATRIX).values(modified=bindparam("modified"))
-STAGE_POSITION = update(_STAGE).where(_STAGE.c.id == bindparam("row_id")).values(
-    position=bindparam("row_position"))
-DEPARTMENT_POSITION = update(_DEPARTMENT).where(_DEPARTMENT.c.id == bindparam("row_id")).values(
-    position=bindparam("row_position"))
-TOUCHPOINT_POSITION = update(_TOUCHPOINT).where(
-    _TOUCHPOINT.c.id == bindparam("row_id")).values(position=bindparam("row_position"))
+TOUCH_MODIFIED = update(_MATRIX).values({_MATRIX.c.modified: bindparam("when")})
 
 
-def create_tables(connection: sqlite3.Connection) -> None:
-    """Create the SQLModel tables and indexes on a plain sqlite3 connection."""
-    dialect = create_engine("sqlite://").dialect
-    for model in TABLES.values():
-        table = model.__table__  # type: ignore[attr-defined]
-        connection.execute(str(CreateTable(table).compile(dialect=dialect)))
-        for index in table.indexes:
-            connection.execute(str(CreateIndex(index).compile(dialect=dialect)))
+def _position_update(table: Table) -> Any:
+    return update(table).where(table.c.id == bindparam("row_id")).values(
+        {table.c.position: bindparam("row_position")})
+
+
+STAGE_POSITION = _position_update(_STAGE)
+DEPARTMENT_POSITION = _position_update(_DEPARTMENT)
+TOUCHPOINT_POSITION = _position_update(_TOUCHPOINT)
+
+
+# ---- the domain's view of a table ----------------------------------------------------------
+
+
+def entity_columns(table: Table) -> list[str]:
+    """The columns that hold a domain entity's fields, in the entity's field order: every
+    column but the order column (and the matrix row's fixed key)."""
+    skip = {ORDER_COLUMN} if ORDER_COLUMN in table.c else set()
+    if table is _MATRIX:
+        skip |= {col.name for col in table.primary_key.columns}
+    return [col.name for col in table.columns if col.name not in skip]
+
+
+_TOUCHPOINT_FIELDS = entity_columns(_TOUCHPOINT)[1:]  # without the id
+_DEPARTMENT_FIELDS = entity_columns(_DEPARTMENT)[1:]
+_TOUCHPOINT_GET = attrgetter(*(f.name for f in fields(Touchpoint)[1:]))
+_DEPARTMENT_GET = attrgetter(*(f.name for f in fields(Department)[1:]))
 
 
 def _touchpoint_values(tp: Touchpoint) -> dict[str, Any]:
-    return {"stage_id": tp.stage_id, "name": tp.name, "category": tp.category,
-            "channel": tp.channel, "description": tp.description, "peak": tp.peak,
-            "is_end": tp.end, "metric": tp.metric, "notes": tp.notes}
+    return dict(zip(_TOUCHPOINT_FIELDS, _TOUCHPOINT_GET(tp), strict=True))
+
+
+def _department_values(dept: Department) -> dict[str, Any]:
+    return dict(zip(_DEPARTMENT_FIELDS, _DEPARTMENT_GET(dept), strict=True))
+
+
+# ---- the generated SQL text ----------------------------------------------------------------
+
+
+def _text(statement: Any) -> str:
+    return str(statement.compile(dialect=_DIALECT, compile_kwargs={"literal_binds": True}))
+
+
+def _storage_classes(column: Any) -> tuple[str, ...]:
+    """What SQLite's typeof() may say of a value of this column."""
+    kind = getattr(column.type, "impl", column.type).python_type
+    if kind in (int, bool):
+        kinds: tuple[str, ...] = ("integer",)
+    elif kind is str:
+        kinds = ("text",)
+    else:  # pragma: no cover - every column of the schema is one of the above
+        raise TypeError(f"no storage class for {column.type!r}")
+    return (*kinds, "null") if column.nullable else kinds
+
+
+def _wrong_class(column: Any, classes: tuple[str, ...]) -> ColumnElement[bool]:
+    """True for a value whose storage class is not one of ``classes``.
+
+    For text, comparisons rather than typeof(): SQLite orders every number
+    before every text and every text before every blob, and a comparison costs a third of a
+    function call on the 300,000 cells of an L matrix."""
+    if classes[0] == "text":
+        wrong = or_(column < literal(""), column >= literal_column("x''"))
+        return and_(column.is_not(None), wrong) if column.nullable \
+            else or_(column.is_(None), wrong)
+    return func.typeof(column).not_in(classes)
+
+
+def checked_by_the_loader(column: Any) -> bool:
+    """Whether the loader itself refuses any value but a few, whatever its storage class: a
+    reference (NOT NULL foreign key) must be the id of a row it has read, an INTEGER PRIMARY
+    KEY; a column with declared ``values`` (the role letters) must be one of them. SQL then
+    checks only its length, which spares a third of the checks' cost on the cells."""
+    return bool(column.foreign_keys and not column.nullable) or "values" in column.info
+
+
+def _valid(column: Any, classes: tuple[str, ...]) -> ColumnElement[bool] | None:
+    """True for a value the column may hold, false or NULL for any other: the complement of
+    the column's problems in ``_problems``, without their care for NULL (a loading query
+    keeps only the rows where every column's condition is true). Length first, so that an
+    oversized value is read once; AND stops at the first false term."""
+    terms: list[ColumnElement[bool]] = []
+    length = getattr(column.type, "length", None)
+    if length:
+        terms.append(func.length(column) <= length)
+    if checked_by_the_loader(column):
+        if not terms:
+            return None
+    elif classes[0] == "text":
+        terms += [column >= literal(""), column < literal_column("x''")]
+    else:
+        return func.typeof(column).in_(classes)
+    valid = and_(*terms)
+    return or_(column.is_(None), valid) if column.nullable else valid
+
+
+def _checked_columns(table: Table) -> Iterator[tuple[Any, tuple[str, ...]]]:
+    for column in table.columns:
+        classes = _storage_classes(column)
+        if column.primary_key and len(table.primary_key.columns) == 1 and \
+                classes == ("integer",):
+            continue  # an INTEGER PRIMARY KEY is the rowid: SQLite keeps it an integer
+        yield column, classes
+
+
+def _problems(table: Table) -> list[tuple[ColumnElement[bool], ColumnElement[str]]]:
+    """For each checked column of ``table``: a condition true (never NULL) for a value of the
+    wrong storage class or longer than the column allows, and the message naming it."""
+    problems: list[tuple[ColumnElement[bool], ColumnElement[str]]] = []
+    for column, classes in _checked_columns(table):
+        length = getattr(column.type, "length", None)
+        if length:
+            # First: a value of a hundred megabytes is then read once, by length() alone
+            # (OR stops at the first true term; a comparison would read it again).
+            too_long = func.length(column) > length
+            problems.append((and_(column.is_not(None), too_long) if column.nullable
+                             else too_long,
+                             literal(f"column {column.name!r} is longer than "
+                                     f"{length:,} characters")))
+        if checked_by_the_loader(column):
+            continue
+        kind = func.typeof(column)
+        wanted = "text" if "text" in classes else "an integer"
+        problems.append((_wrong_class(column, classes),
+                         literal(f"column {column.name!r} holds ")
+                         + case((kind == "integer", literal("an integer")),
+                                else_=literal("a ") + kind)
+                         + literal(f" where {wanted} belongs")))
+    return problems
+
+
+def _check(table: Table) -> str:
+    """A query for the first row of ``table`` holding a value of the wrong storage class or
+    longer than its column allows: (primary key..., problem), or no row."""
+    problems = _problems(table)
+    return _text(select(*table.primary_key.columns, case(*problems))
+                 .where(or_(*(condition for condition, _ in problems))).limit(1))
+
+
+def _load(table: Table) -> str:
+    """A table's entity columns, in order, of the rows that pass the checks of ``_check``:
+    a value of the wrong class or length never reaches Python (a 200 MB note is not fetched);
+    the loader compares the rows it got with the count and asks ``_check`` for the culprit."""
+    query = select(*(table.c[name] for name in entity_columns(table)))
+    if table is _MATRIX:
+        query = query.where(table.c.id == 1)
+    valid = [condition for column, classes in _checked_columns(table)
+             if (condition := _valid(column, classes)) is not None]
+    if valid:
+        query = query.where(and_(*valid))
+    if ORDER_COLUMN in table.c:
+        query = query.order_by(table.c[ORDER_COLUMN], *table.primary_key.columns)
+    return _text(query)
+
+
+def _insert(table: Table) -> str:
+    return str(insert(table).compile(dialect=_DIALECT))
+
+
+def statement_texts() -> dict[str, object]:
+    """Everything ``statements`` holds, compiled from the tables now."""
+    create: list[str] = []
+    for table in _ALL.values():
+        create.append(str(CreateTable(table).compile(dialect=_DIALECT)).strip())
+        create.extend(str(CreateIndex(index).compile(dialect=_DIALECT)).strip()
+                      for index in sorted(table.indexes, key=lambda i: str(i.name)))
+    return {
+        "TABLE_NAMES": tuple(_ALL),
+        "COLUMNS": {name: tuple(col.name for col in t.columns) for name, t in _ALL.items()},
+        "DEFAULTED": {name: tuple(col.name for col in t.columns
+                                  if col.server_default is not None or col.nullable)
+                      for name, t in _ALL.items()},
+        "KEYS": {name: tuple(col.name for col in t.primary_key.columns)
+                 for name, t in _ALL.items()},
+        "POSITION": {name: list(t.c.keys()).index(ORDER_COLUMN)
+                     for name, t in _ALL.items() if ORDER_COLUMN in t.c},
+        "FOREIGN_KEYS": {name: tuple(sorted(
+            (fk.parent.name, fk.column.table.name, fk.column.name, str(fk.ondelete))
+            for fk in t.foreign_keys)) for name, t in _ALL.items()},
+        "MAX_ROWS": {model.__tablename__: limit
+                     for model, limit in MAX_ROWS.items()},
+        "CREATE": tuple(create),
+        "COUNT": {name: _text(select(func.count()).select_from(t)) for name, t in _ALL.items()},
+        "CHECK": {name: _check(t) for name, t in _ALL.items()},
+        "LOAD": {name: _load(t) for name, t in _ALL.items()},
+        "INSERT": {name: _insert(t) for name, t in _ALL.items()},
+        "DROP_ALL": tuple(str(DropTable(t).compile(dialect=_DIALECT)).strip()
+                          for t in reversed(_ALL.values())),
+    }
+
+
+_HEADER = '''"""SQL text compiled from the tables of ``schema``: GENERATED, do not edit.
+
+Regenerate with ``python -m cxmatrix.store.sql`` after changing ``schema`` (a test fails until
+the two agree). Opening a document runs these with plain sqlite3, so that it needs no
+SQLAlchemy. TABLE_NAMES are in dependency order (a table after the tables it refers to);
+COLUMNS in table order; DEFAULTED are the columns a file of an older format may lack; KEYS
+the primary keys; DROP_ALL drops the tables, each after those that refer to it. LOAD reads
+a table's entity columns (every column but the order column) in order, skipping rows with a
+value of the wrong storage class or length; CHECK finds the first such row.
+"""
+
+# ruff: noqa: E501
+'''
+
+
+def _literal(value: object, indent: str = "") -> Iterator[str]:
+    if isinstance(value, dict):
+        yield "{"
+        for key, item in value.items():
+            lines = list(_literal(item, indent + "    "))
+            yield f"{indent}    {key!r}: {lines[0]}"
+            yield from lines[1:]
+            yield ","
+        yield f"{indent}}}"
+    elif isinstance(value, tuple) and len(indent + repr(value)) < 80:
+        yield repr(value)
+    elif isinstance(value, tuple):
+        yield "("
+        for item in value:
+            yield f"{indent}    {item!r},"
+        yield f"{indent})"
+    else:
+        yield repr(value)
+
+
+def render_statements() -> str:
+    """The text of the generated module ``statements``."""
+    out = [_HEADER]
+    for name, value in statement_texts().items():
+        lines = list(_literal(value))
+        text = "\n".join(lines).replace("\n,", ",")
+        out.append(f"{name} = {text}\n")
+    return "\n".join(out)
+
+
+def create_tables(connection: sqlite3.Connection) -> None:
+    """Create the tables and indexes on a plain sqlite3 connection."""
+    from cxmatrix.store.statements import CREATE
+
+    for statement in CREATE:
+        connection.execute(statement)
 
 
 class SqlWriter:
@@ -85,23 +342,25 @@ class SqlWriter:
         self.engine.dispose()
 
     def touch_modified(self, when: str) -> None:
-        self.conn.execute(TOUCH_MODIFIED, {"modified": when})
+        self.conn.execute(TOUCH_MODIFIED, {"when": when})
 
     # ---- properties -----------------------------------------------------------------------
 
     def update_properties(self, values: dict[str, object]) -> None:
-        self.conn.execute(update(_MATRIX).values(**values))
+        self.conn.execute(update(_MATRIX).values({_MATRIX.c[k]: v for k, v in values.items()}))
 
     # ---- stages ---------------------------------------------------------------------------
 
     def insert_stage(self, stage: Stage) -> None:
-        self.conn.execute(insert(_STAGE).values(id=stage.id, name=stage.name, position=0))
+        self.conn.execute(insert(_STAGE).values(
+            {_STAGE.c.id: stage.id, _STAGE.c.name: stage.name, _STAGE.c.position: 0}))
 
     def rename_stage(self, stage: Stage) -> None:
         self.conn.execute(update(_STAGE).where(_STAGE.c.id == stage.id)
-                          .values(name=stage.name))
+                          .values({_STAGE.c.name: stage.name}))
 
     def delete_stage(self, stage_id: int) -> None:
+        """Delete a stage; the database deletes its touchpoints and their cells."""
         self.conn.execute(delete(_STAGE).where(_STAGE.c.id == stage_id))
 
     def stage_order(self, matrix: Matrix) -> None:
@@ -111,8 +370,8 @@ class SqlWriter:
     # ---- touchpoints ----------------------------------------------------------------------
 
     def insert_touchpoint(self, tp: Touchpoint) -> None:
-        self.conn.execute(insert(_TOUCHPOINT).values(id=tp.id, position=0,
-                                                     **_touchpoint_values(tp)))
+        self.conn.execute(insert(_TOUCHPOINT).values(
+            id=tp.id, position=0, **_touchpoint_values(tp)))
 
     def update_touchpoint(self, tp: Touchpoint) -> None:
         self.conn.execute(update(_TOUCHPOINT).where(_TOUCHPOINT.c.id == tp.id)
@@ -125,24 +384,23 @@ class SqlWriter:
             self.conn.execute(TOUCHPOINT_POSITION, rows)
 
     def delete_touchpoints(self, touchpoint_ids: list[int]) -> None:
+        """Delete touchpoints; the database deletes their cells."""
         for start in range(0, len(touchpoint_ids), 500):
             chunk = touchpoint_ids[start:start + 500]
-            self.conn.execute(delete(_CELL).where(_CELL.c.touchpoint_id.in_(chunk)))
             self.conn.execute(delete(_TOUCHPOINT).where(_TOUCHPOINT.c.id.in_(chunk)))
 
     # ---- departments ----------------------------------------------------------------------
 
     def insert_department(self, dept: Department) -> None:
-        self.conn.execute(insert(_DEPARTMENT).values(id=dept.id, name=dept.name,
-                                                     code=dept.code, lead=dept.lead,
-                                                     position=0))
+        self.conn.execute(insert(_DEPARTMENT).values(
+            id=dept.id, position=0, **_department_values(dept)))
 
     def update_department(self, dept: Department) -> None:
         self.conn.execute(update(_DEPARTMENT).where(_DEPARTMENT.c.id == dept.id)
-                          .values(name=dept.name, code=dept.code, lead=dept.lead))
+                          .values(**_department_values(dept)))
 
     def delete_department(self, department_id: int) -> None:
-        self.conn.execute(delete(_CELL).where(_CELL.c.department_id == department_id))
+        """Delete a department; the database deletes its cells and clears it as focus."""
         self.conn.execute(delete(_DEPARTMENT).where(_DEPARTMENT.c.id == department_id))
 
     def department_order(self, matrix: Matrix) -> None:
@@ -160,8 +418,8 @@ class SqlWriter:
             if cell.is_empty:
                 deletes.append({"tid": tid, "did": did})
             else:
-                upserts.append({"tid": tid, "did": did, "note": cell.note,
-                                "role": ROLE_CODES[cell.role.value] if cell.role else None})
+                upserts.append({"tid": tid, "did": did, "cell_note": cell.note,
+                                "cell_role": ROLE_CODES[cell.role.value] if cell.role else None})
         if upserts:
             self.conn.execute(UPSERT_CELL, upserts[0] if len(upserts) == 1 else upserts)
         if deletes:
@@ -170,8 +428,17 @@ class SqlWriter:
     # ---- everything -----------------------------------------------------------------------
 
     def replace_all(self, matrix: Matrix) -> None:
+        """Replace every row, inside the open transaction. The tables are dropped (each one
+        when no other refers to it) and made again: with foreign keys on, SQLite deletes
+        the rows of a table one by one (20x slower at 300,000 cells), but drops it whole."""
         from cxmatrix.store.load import write_matrix
+        from cxmatrix.store.statements import CREATE, DROP_ALL
 
-        for table in ("cell", "touchpoint", "department", "stage", "matrix"):
-            self.raw.execute(f"DELETE FROM {table}")
+        for statement in (*DROP_ALL, *CREATE):
+            self.raw.execute(statement)
         write_matrix(self.raw, matrix)
+
+
+if __name__ == "__main__":
+    _GENERATED.write_text(render_statements(), encoding="utf-8")
+    print(f"wrote {_GENERATED.name}", file=sys.stderr)

@@ -1,0 +1,70 @@
+"""Bringing a file of an earlier format up to date: its tables are rebuilt to the schema.
+
+SQLite cannot add foreign keys to a table, so every earlier format goes through SQLite's
+table-rebuild procedure (https://sqlite.org/lang_altertable.html#otheralter) in one
+transaction, with foreign keys off: each old table is renamed aside, the current tables and
+indexes are created from ``statements``, the columns the old table has are copied by name
+(the others take their declared defaults), the old tables are dropped, and the foreign keys
+are checked before the commit.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from cxmatrix.store import statements as st
+from cxmatrix.store.errors import CorruptDocument
+from cxmatrix.store.format import MIGRATIONS, SCHEMA_VERSION
+
+_ASIDE = "_cxmatrix_old_"
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def upgrade(connection: sqlite3.Connection, path: Path, version: int) -> None:
+    """Rebuild the tables of a file of format ``version`` to the current schema and mark it
+    current, in one transaction: on any failure nothing changes. Raises CorruptDocument."""
+    if version not in MIGRATIONS:
+        raise CorruptDocument(path, f"has file format {version}, which cxmatrix cannot "
+                                    "upgrade")
+    connection.execute("PRAGMA foreign_keys = OFF")  # only possible outside a transaction
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+        _rebuild(connection, path)
+        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        connection.execute("COMMIT")
+    except BaseException:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
+        raise
+    finally:
+        connection.execute("PRAGMA foreign_keys = ON")
+
+
+def _rebuild(connection: sqlite3.Connection, path: Path) -> None:
+    old_columns: dict[str, list[str]] = {}
+    for table in st.TABLE_NAMES:
+        old_columns[table] = [row[1] for row in
+                              connection.execute(f"PRAGMA table_info({_quoted(table)})")]
+        for index in connection.execute(f"PRAGMA index_list({_quoted(table)})").fetchall():
+            if index[3] == "c":  # made by CREATE INDEX (the others go with their table)
+                connection.execute(f"DROP INDEX {_quoted(index[1])}")
+        connection.execute(f"ALTER TABLE {_quoted(table)} RENAME TO "
+                           f"{_quoted(_ASIDE + table)}")
+    for statement in st.CREATE:
+        connection.execute(statement)
+    for table in st.TABLE_NAMES:
+        kept = ", ".join(_quoted(c) for c in st.COLUMNS[table] if c in old_columns[table])
+        connection.execute(f"INSERT INTO {_quoted(table)} ({kept}) "
+                           f"SELECT {kept} FROM {_quoted(_ASIDE + table)}")
+    for table in reversed(st.TABLE_NAMES):
+        connection.execute(f"DROP TABLE {_quoted(_ASIDE + table)}")
+    problem = connection.execute("PRAGMA foreign_key_check").fetchone()
+    if problem is not None:
+        table, rowid, parent, _ = problem
+        row = f", row id {rowid}" if rowid is not None else ""
+        raise CorruptDocument(path, f"is damaged: table {table!r}{row} refers to a {parent} "
+                                    "that does not exist")
