@@ -5,6 +5,7 @@ whole burst, once the event loop is back in charge, and the process lives on."""
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -115,3 +116,28 @@ def test_a_burst_of_different_errors_shares_one_dialog(qtbot: QtBot,
     assert boxes[0].informativeText() == "3 more errors followed."
     boxes[0].close()
     qtbot.waitUntil(lambda: reporter.box is None, timeout=5000)
+
+
+def test_a_cxm_with_a_blob_for_a_title_is_refused_by_the_window(
+        qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The file that used to make the window segfault while painting: refused when it is
+    opened, with a message naming the table, the row and the column; the window lives on."""
+    import sqlite3
+
+    from ui_support import document_of, open_and_wait, small_matrix, window_with_captured_messages
+
+    window = window_with_captured_messages(qtbot, tmp_path, monkeypatch)
+    document = document_of(tmp_path, small_matrix(), "blob")
+    path = document.path
+    document.close()
+    with sqlite3.connect(path) as raw:
+        raw.execute("UPDATE matrix SET title = ?", (b"\x00\xff binary",))
+        raw.execute("UPDATE stage SET name = ? WHERE id = (SELECT min(id) FROM stage)",
+                    (b"\x01\x02",))
+    open_and_wait(qtbot, window, path, must_open=False)
+    assert window.session.document is None
+    (title, message), = window.errors
+    assert title == "Cannot open the matrix"
+    assert "blob.cxm" in message and "'matrix'" in message and "title" in message
+    qtbot.waitUntil(window.isVisible)
+    window.grab()  # it still paints

@@ -493,9 +493,7 @@ class Document:
     def delete_stage(self, stage_id: int) -> StageSnapshot:
         with self._transaction() as sql:
             snapshot = self.matrix.delete_stage(stage_id)
-            tids = [s.touchpoint.id for s in snapshot.touchpoints]
-            sql.delete_touchpoints(tids)
-            sql.delete_stage(stage_id)
+            sql.delete_stage(stage_id)  # its touchpoints and their cells cascade
             sql.stage_order(self.matrix)
         self._emit()
         return snapshot
@@ -590,10 +588,8 @@ class Document:
     def delete_department(self, department_id: int) -> DepartmentSnapshot:
         with self._transaction() as sql:
             snapshot = self.matrix.delete_department(department_id)
-            sql.delete_department(department_id)
+            sql.delete_department(department_id)  # cells cascade; the focus is set null
             sql.department_order(self.matrix)
-            if snapshot.was_focus:
-                sql.update_properties({"focus_department_id": None})
         self._emit()
         return snapshot
 
