@@ -3,6 +3,7 @@ and for the sheets a person types them into."""
 
 from __future__ import annotations
 
+import random
 import re
 from dataclasses import dataclass
 
@@ -142,3 +143,34 @@ def _shows_every_department(matrix: Matrix) -> bool:
         return False
     return all(any(matrix.role(tp.id, d.id) is not None for tp in matrix.iter_touchpoints())
                for d in matrix.departments)
+
+
+def random_edits(matrix: Matrix, rng: random.Random, count: int) -> Matrix:
+    """A copy of ``matrix`` after ``count`` random edits of every kind."""
+    edited = matrix.copy()
+    for number in range(count):
+        departments, stages = list(edited.departments), list(edited.stages)
+        touchpoints = list(edited.iter_touchpoints())
+        choice = rng.randrange(10)
+        try:
+            if choice <= 3 and touchpoints and departments:
+                edited.set_role(rng.choice(touchpoints).id, rng.choice(departments).id,
+                                rng.choice([None, *Role]))
+            elif choice == 4 and stages:
+                edited.add_touchpoint(rng.choice(stages).id, f"New touchpoint {number}",
+                                      metric=rng.choice(["", "NPS"]))
+            elif choice == 5 and touchpoints:
+                edited.delete_touchpoint(rng.choice(touchpoints).id)
+            elif choice == 6 and touchpoints and stages:
+                edited.move_touchpoint(rng.choice(touchpoints).id, rng.choice(stages).id,
+                                       rng.randrange(5))
+            elif choice == 7 and departments:
+                edited.rename_department(rng.choice(departments).id, f"Renamed {number}")
+            elif choice == 8:
+                edited.add_department(f"Department {number}")
+            elif choice == 9 and touchpoints:
+                edited.update_touchpoint(rng.choice(touchpoints).id, peak=rng.random() < 0.5,
+                                         name=f"Touchpoint renamed {number}")
+        except DomainError:
+            continue
+    return edited

@@ -6,9 +6,12 @@ import os
 import shutil
 import sqlite3
 import stat
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cxmatrix.domain import DomainError, Matrix, Role
 from cxmatrix.domain.generate import generate_matrix
@@ -490,3 +493,38 @@ def test_new_files_follow_the_umask(tmp_path: Path) -> None:
     finally:
         os.umask(old)
     assert stat.S_IMODE((tmp_path / "shared.cxm").stat().st_mode) == 0o644
+
+
+@given(st.integers(0, 2**32 - 1), st.integers(1, 30))
+@settings(max_examples=25, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_a_replacement_writes_only_what_differs_and_the_file_agrees(
+        tmp_path: Path, seed: int, count: int) -> None:
+    """replace_matrix writes the difference (not every row) and the file read back holds
+    exactly the new content, also after undoing the replacement the same way."""
+    import random
+
+    from strategies import random_edits
+
+    from cxmatrix.store import sql as sql_module
+
+    folder = Path(tempfile.mkdtemp(dir=tmp_path))
+    document = Document.create(folder / "m.cxm", generate_matrix(30, 5, seed=seed % 97))
+    try:
+        before = document.matrix.copy()
+        edited = random_edits(before, random.Random(seed), count)
+        full = []
+        real_replace_all = sql_module.SqlWriter.replace_all
+        sql_module.SqlWriter.replace_all = lambda self, m: full.append(m) or real_replace_all(
+            self, m)
+        try:
+            old = document.replace_matrix(edited)
+            assert not full
+            assert reopened_copy(document).content() == edited.content()
+            document.replace_matrix(old)
+            assert reopened_copy(document).content() == before.content()
+        finally:
+            sql_module.SqlWriter.replace_all = real_replace_all
+        assert document.integrity_check() == "ok"
+    finally:
+        document.close()

@@ -242,14 +242,17 @@ class Matrix:
         other._copy_contents_from(self)
         return other
 
-    def replace_contents(self, source: Matrix) -> None:
-        """Hold exactly what ``source`` holds (same ids), keeping this matrix's listeners."""
+    def replace_contents(self, source: Matrix) -> MatrixChange:
+        """Hold exactly what ``source`` holds (same ids), keeping this matrix's listeners;
+        returns (and tells them) what differs."""
+        before = self.copy()
         for key in ("title", "organisation", "description", "focus_department_id",
                     "created", "modified"):
             setattr(self, key, getattr(source, key))
-        before = self.copy()
         self._copy_contents_from(source)
-        self._changed(difference(before, self), touch=False)
+        change = difference(before, self)
+        self._changed(change, touch=False)
+        return change
 
     def _copy_contents_from(self, source: Matrix) -> None:
         # The entities are immutable, so the copies share them; only the containers are new.

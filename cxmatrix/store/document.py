@@ -649,8 +649,13 @@ class Document:
         old = self.matrix.copy()
         try:
             with self._transaction() as sql:
-                self.matrix.replace_contents(matrix)
-                sql.replace_all(self.matrix)
+                change = self.matrix.replace_contents(matrix)
+                # Write only what differs, unless that is most of it: a merge of a colleague's
+                # workbook, or its undo, touches a few rows of a large matrix.
+                if _mostly_new(self.matrix, change):
+                    sql.replace_all(self.matrix)
+                else:
+                    sql.apply(self.matrix, change)
         except sqlite3.Error as error:
             # replace_all writes through the raw connection, whose errors are not wrapped by
             # SQLAlchemy; the transaction has rolled back and the matrix is reloaded.
@@ -663,6 +668,13 @@ class Document:
 
     def integrity_check(self) -> str:
         return str(self._connection().execute("PRAGMA integrity_check").fetchone()[0])
+
+
+def _mostly_new(matrix: Matrix, change: MatrixChange) -> bool:
+    rows = len(change.touchpoints_inserted) + len(change.touchpoints_removed) + len(
+        change.touchpoints | change.touchpoints_moved)
+    return change.everything or rows > max(1_000, matrix.touchpoint_count // 2) or len(
+        change.cells) > max(20_000, matrix.cell_count() // 2)
 
 
 def write_new_file(path: Path, matrix: Matrix) -> None:

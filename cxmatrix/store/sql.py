@@ -47,6 +47,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.schema import CreateIndex, CreateTable, DropTable
 
+from cxmatrix.domain.changes import MatrixChange
 from cxmatrix.domain.model import Department, Matrix, Stage, Touchpoint
 from cxmatrix.store.format import ROLE_CODES
 from cxmatrix.store.schema import (
@@ -424,6 +425,43 @@ class SqlWriter:
             self.conn.execute(UPSERT_CELL, upserts[0] if len(upserts) == 1 else upserts)
         if deletes:
             self.conn.execute(DELETE_CELL, deletes[0] if len(deletes) == 1 else deletes)
+
+    # ---- a change record ------------------------------------------------------------------
+
+    def apply(self, matrix: Matrix, change: MatrixChange) -> None:
+        """Write what ``change`` says changed, as ``matrix`` holds it now. New departments
+        and stages go in before the touchpoints and cells that refer to them; touchpoints
+        move out of a removed stage before the stage goes (the database cascades what a
+        removal leaves)."""
+        self.delete_touchpoints(sorted(change.touchpoints_removed))
+        for department_id in change.departments_inserted:
+            self.insert_department(matrix.department(department_id))
+        for department_id in change.departments - change.departments_inserted:
+            self.update_department(matrix.department(department_id))
+        for stage_id in change.stages_inserted:
+            self.insert_stage(matrix.stage(stage_id))
+        for stage_id in change.stages - change.stages_inserted:
+            self.rename_stage(matrix.stage(stage_id))
+        for tid in change.touchpoints_inserted:
+            self.insert_touchpoint(matrix.touchpoint(tid))
+        for tid in (change.touchpoints | change.touchpoints_moved) - change.touchpoints_inserted:
+            self.update_touchpoint(matrix.touchpoint(tid))
+        for stage_id in change.stages_removed:
+            self.delete_stage(stage_id)
+        for department_id in change.departments_removed:
+            self.delete_department(department_id)
+        if change.properties:
+            self.update_properties({key: getattr(matrix, key) for key in change.properties})
+        if change.stages_inserted or change.stages_moved or change.stages_removed:
+            self.stage_order(matrix)
+        if change.departments_inserted or change.departments_moved or (
+                change.departments_removed):
+            self.department_order(matrix)
+        moved = change.touchpoints_inserted | change.touchpoints_moved
+        for stage_id in {matrix.touchpoint(t).stage_id for t in moved}:
+            self.touchpoint_order(matrix, stage_id)
+        self.cells(matrix, ((t, d) for t, d in change.cells
+                            if matrix.has_touchpoint(t) and matrix.has_department(d)))
 
     # ---- everything -----------------------------------------------------------------------
 
