@@ -121,31 +121,26 @@ def join_names(names: list[str]) -> str:
 def touchpoint_findings(matrix: Matrix, touchpoint: Touchpoint) -> tuple[Finding, ...]:
     """The findings about one touchpoint, from its row alone (and the focus department)."""
     row = matrix.row_roles(touchpoint.id)
-    owners: list[int] = []
-    handlers: list[int] = []
-    if row:
-        for dept in matrix.departments:
-            role = row.get(dept.id)
-            if role is Role.OWN:
-                owners.append(dept.id)
-            elif role is Role.HANDLE:
-                handlers.append(dept.id)
+    # Per set cell, not per department: messages put the names in department order when
+    # they are shown, so the ids are kept sorted by id here.
+    owners = sorted(d for d, role in row.items() if role is Role.OWN)
+    handlers = sorted(d for d, role in row.items() if role is Role.HANDLE) if not owners else []
     found: list[Finding] = []
     tid = touchpoint.id
     if not owners:
-        found.append(Finding(NO_OWNER, Severity.ERROR, tid, department_ids=tuple(sorted(handlers)),
+        found.append(Finding(NO_OWNER, Severity.ERROR, tid, department_ids=tuple(handlers),
                              matrix=matrix))
     elif len(owners) > 1:
         found.append(Finding(SEVERAL_OWNERS, Severity.WARNING, tid,
-                             department_ids=tuple(sorted(owners)), matrix=matrix))
+                             department_ids=tuple(owners), matrix=matrix))
     if touchpoint.is_critical and len(owners) != 1:
         kind = " and ".join(k for k, flag in (("peak", touchpoint.peak),
                                               ("end", touchpoint.end)) if flag)
         found.append(Finding(CRITICAL_MOMENT_UNOWNED, Severity.ERROR, tid,
-                             department_ids=tuple(sorted(owners)), detail=kind, matrix=matrix))
+                             department_ids=tuple(owners), detail=kind, matrix=matrix))
     if owners and not touchpoint.metric.strip():
         found.append(Finding(OWNER_WITHOUT_METRIC, Severity.INFO, tid,
-                             department_ids=tuple(sorted(owners)), matrix=matrix))
+                             department_ids=tuple(owners), matrix=matrix))
     focus = matrix.focus_department
     if focus is not None and focus.id not in row:
         found.append(Finding(ROLE_NOT_ESTABLISHED, Severity.INFO, tid, focus.id,
@@ -201,9 +196,11 @@ class FindingsIndex(MatrixListener):
         self._code_counts: Counter[str] = Counter()
         self._dirty: set[int] = set()
         self._everything = True
+        self._all: list[Finding] | None = None  # all(), until the next change
         matrix.add_listener(self)
 
     def matrix_changed(self, matrix: Matrix, change: MatrixChange) -> None:
+        self._all = None  # any change can reorder the list (a moved row, a renamed stage)
         if change.focus_changed:
             self._everything = True
         elif not self._everything:
@@ -285,9 +282,12 @@ class FindingsIndex(MatrixListener):
                 if any(f.severity.rank <= min_severity.rank for f in found)}
 
     def all(self) -> list[Finding]:
-        """Every finding, most serious first, then in display order."""
-        self.refresh()
-        found = [f for group in self._by_touchpoint.values() for f in group]
-        found.extend(self.idle_departments())
-        found.sort(key=sort_key(self.matrix))  # type: ignore[arg-type]
-        return found
+        """Every finding, most serious first, then in display order (kept until the next
+        change, so a file opened on a worker thread hands the window a finished list)."""
+        if self._all is None:
+            self.refresh()
+            found = [f for group in self._by_touchpoint.values() for f in group]
+            found.extend(self.idle_departments())
+            found.sort(key=sort_key(self.matrix))  # type: ignore[arg-type]
+            self._all = found
+        return list(self._all)

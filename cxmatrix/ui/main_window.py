@@ -537,7 +537,9 @@ class MainWindow(QMainWindow):
         def work(_progress: object) -> Document:
             from cxmatrix.store import Document
 
-            return Document.open(locate(), read_only=read_only)
+            document = Document.open(locate(), read_only=read_only)
+            document.findings.all()  # the checks run here too, not on the GUI thread
+            return document
 
         def failed(error: BaseException) -> None:
             from cxmatrix.store import DocumentError
