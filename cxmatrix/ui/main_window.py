@@ -8,8 +8,6 @@ dock starts tabbed behind the findings), dialogs and menus.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +37,7 @@ from cxmatrix.domain.model import Matrix
 from cxmatrix.domain.roles import Role
 from cxmatrix.ui import files, settings
 from cxmatrix.ui.actions import ROLE_ACTIONS, ActionCollection, Scope
+from cxmatrix.ui.documents import Documents
 from cxmatrix.ui.grid.column_widths import ColumnWidths
 from cxmatrix.ui.grid.empty_hint import EmptyHint
 from cxmatrix.ui.grid.filter_bar import FilterBar
@@ -67,6 +66,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setAcceptDrops(True)
         self.session = Session(self)
+        self.documents = Documents(self.session, self)
         self.model = MatrixModel(self.session, self)
 
         self.grid = MatrixView(self.model, self)
@@ -284,6 +284,10 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         session = self.session
         session.failed.connect(self.show_error)
+        self.documents.failed.connect(self.show_error)
+        self.documents.adopted.connect(self._on_adopted)
+        self.documents.recent_changed.connect(
+            lambda: self.welcome.set_recent(settings.recent_files()))
         session.document_changed.connect(self._on_document_changed)
         session.changed.connect(self._on_change)
         self.grid.selectionModel().currentChanged.connect(self._on_current_changed)
@@ -444,8 +448,8 @@ class MainWindow(QMainWindow):
         details = self.details_panel
         if details.commit_pending():
             return True
-        # The refusal reloaded the document, which may have lost the grid's cursor: put it
-        # back on the touchpoint, then the typed text back in its field.
+        # Put the grid's cursor back on the touchpoint if it moved, then the typed text back
+        # in its field.
         assert details.refused is not None
         touchpoint_id, department_id = details.refused[:2]
         if self.grid.current_touchpoint_id() != touchpoint_id:
@@ -464,21 +468,7 @@ class MainWindow(QMainWindow):
         return files.with_suffix(path, files.MATRIX_SUFFIX)
 
     def create_document(self, path: Path, matrix: Matrix) -> bool:
-        document = self.session.document
-        if document is not None and path.resolve() == document.path.resolve():
-            self.show_error("Cannot replace the open matrix",
-                            f"{path.name} is the matrix open in this window; choose another "
-                            "name.")
-            return False
-        from cxmatrix.store import Document, DocumentError
-
-        try:
-            created = Document.create(path, matrix, overwrite=True)
-        except DocumentError as error:
-            self.show_error("Cannot create the matrix", str(error))
-            return False
-        self._adopt(created)
-        return True
+        return self.documents.create(path, matrix)
 
     def new_blank(self, path: str | Path | None = None) -> bool:
         if not self.commit_pending_edits():
@@ -501,7 +491,7 @@ class MainWindow(QMainWindow):
         """Open the user's copy of the demo matrix (built from resources/ the first time)."""
         if not self.commit_pending_edits():
             return None
-        return self._open_job("the demo matrix", files.demo_document_path)
+        return self.documents.open("the demo matrix", files.demo_document_path)
 
     def open_dialog(self) -> None:
         from PySide6.QtWidgets import QFileDialog
@@ -527,42 +517,9 @@ class MainWindow(QMainWindow):
         if target.suffix.lower() in files.IMPORT_SUFFIXES:
             self.import_file(target)
             return None
-        return self._open_job(target.name, lambda: target, read_only=read_only)
+        return self.documents.open(target.name, lambda: target, read_only=read_only)
 
-    def _open_job(self, what: str, locate: Callable[[], Path], *,
-                  read_only: bool = False) -> BackgroundJob:
-        """Find and open a document on a worker thread; the first one also loads the store
-        (SQLAlchemy) there, so the window is painted and responsive meanwhile."""
-
-        def work(_progress: object) -> Document:
-            from cxmatrix.store import Document
-
-            document = Document.open(locate(), read_only=read_only)
-            document.findings.all()  # the checks run here too, not on the GUI thread
-            return document
-
-        def failed(error: BaseException) -> None:
-            from cxmatrix.store import DocumentError
-
-            if not isinstance(error, DocumentError | OSError):
-                raise error
-            path = getattr(error, "path", None)
-            if isinstance(error, DocumentError) and not error.path.exists():
-                settings.remove_recent_file(error.path)
-                self.welcome.set_recent(settings.recent_files())
-            title = "Cannot open the matrix" if path else f"Cannot open {what}"
-            self.show_error(title, str(error))
-
-        job = BackgroundJob(self, f"Opening {what}…", work, on_done=self._adopt,
-                            on_error=failed, discard=lambda document: document.close())
-        return job.start()
-
-    def _adopt(self, document: Document) -> None:
-        self.session.set_document(document)
-        # The first edit would otherwise wait for SQLAlchemy to load on the GUI thread.
-        threading.Thread(target=document.warm_up, daemon=True, name="cxmatrix-warm-up").start()
-        settings.add_recent_file(document.path)
-        self.welcome.set_recent(settings.recent_files())
+    def _on_adopted(self, document: Document) -> None:
         if document.read_only:
             self.statusBar().showMessage(
                 f"{document.path.name} is read-only ({document.read_only_reason}): use Save As "
@@ -591,21 +548,15 @@ class MainWindow(QMainWindow):
                                                             document.path.name)
         if target is None:
             return False
-        from cxmatrix.store import DocumentError
-
-        try:
-            self.session.save_as(str(target))
-        except DocumentError as error:
-            self.show_error("Cannot save a copy", str(error))
+        if not self.documents.save_as(target):
             return False
-        settings.add_recent_file(target)
         self._update_title()
         return True
 
     def close_document(self) -> bool:
         if not self.commit_pending_edits():
             return False
-        self.session.close()
+        self.documents.close()
         return True
 
     def export_file(self, path: str | Path | None = None, *,
