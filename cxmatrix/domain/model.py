@@ -849,7 +849,9 @@ def difference(old: Matrix, new: Matrix) -> MatrixChange:
                              if getattr(old, key) != getattr(new, key)),
         touchpoints_inserted=frozenset(set(new_tps) - common_tps),
         touchpoints_removed=frozenset(set(old_tps) - common_tps),
-        touchpoints_moved=_moved(old_tps, new_tps),
+        touchpoints_moved=_moved(old_tps, new_tps) | frozenset(
+            t for t in common_tps
+            if old._touchpoint_by_id[t].stage_id != new._touchpoint_by_id[t].stage_id),
         stages_inserted=frozenset(set(new_stages) - set(old_stages)),
         stages_removed=frozenset(set(old_stages) - set(new_stages)),
         stages_moved=_moved(old_stages, new_stages),
