@@ -277,6 +277,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     if len(args.lens) > 1:
         raise UsageError(f"{args.output.name}: an image shows one lens page; name one "
                          "department with --lens")
+    if args.lens and args.page != "lens":
+        raise UsageError(f"{args.output.name}: --lens chooses the department of --page lens")
     written = write_images(matrix, args.output, source_name=args.file.name,
                            page_size=args.page_size, page=args.page or "summary",
                            lens=args.lens[0] if args.lens else None,

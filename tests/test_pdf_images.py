@@ -145,6 +145,7 @@ def test_a_lens_image_is_the_named_departments_page(tmp_path: Path, demo_file: P
     (("--page", "lens", "--lens", "Nobody"), "no department called 'Nobody'"),
     (("--page", "lens", "--lens", "Support", "Sales"), "one lens page"),
     (("--scale", "40"), "scale 40 is out of range"),
+    (("--page", "chart", "--lens", "Support"), "--lens chooses the department of --page lens"),
 ])
 def test_bad_image_options_are_one_line_and_write_nothing(
         tmp_path: Path, demo_file: Path, args: tuple[str, ...], message: str) -> None:
