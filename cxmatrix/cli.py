@@ -5,6 +5,8 @@
     python -m cxmatrix import IN.(json|xlsx|csv|tsv) -o OUT.cxm [--sheet NAME] [--mapping NAME]
     python -m cxmatrix export FILE.cxm OUT.(json|xlsx|csv|pdf) [--page-size SIZE] [--lens DEPT ...]
                                    [--fit-page] [--only-findings]
+    python -m cxmatrix export FILE.cxm OUT.png --page summary|chart|lens [--lens DEPT]
+                                   [--scale 2] [--page-size SIZE] [--fit-page] [--only-findings]
 
 Bad input prints one line on stderr and exits with status 2; `check` exits 1 when the matrix
 has any error-severity finding.
@@ -32,6 +34,7 @@ from cxmatrix.store.files import special_file_kind
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 PAGE_SIZES = ("a4", "letter", "a3", "tabloid")
+IMAGE_PAGES = ("summary", "chart", "lens")  # as in interchange.pdf.image, without reportlab
 
 
 class UsageError(Exception):
@@ -65,16 +68,25 @@ def build_parser() -> argparse.ArgumentParser:
                             '{"X": "handle", "P": "own"}')
     imp.add_argument("--force", action="store_true", help="replace an existing output file")
 
-    exp = commands.add_parser("export", help="export a matrix to JSON, Excel, CSV or PDF")
+    exp = commands.add_parser("export",
+                              help="export a matrix to JSON, Excel, CSV, PDF or PNG images")
     exp.add_argument("file", type=Path, help="the .cxm file")
-    exp.add_argument("output", type=Path, help="OUT.json, OUT.xlsx, OUT.csv or OUT.pdf")
+    exp.add_argument("output", type=Path,
+                     help="OUT.json, OUT.xlsx, OUT.csv, OUT.pdf or OUT.png (a page of the PDF "
+                          "report; a section of several pages gives OUT-1.png, OUT-2.png…)")
     exp.add_argument("--page-size", choices=PAGE_SIZES, default="a4", help="PDF page size")
     exp.add_argument("--lens", nargs="+", default=[], metavar="DEPARTMENT",
-                     help="add department lens pages to the PDF")
+                     help="add department lens pages to the PDF (PNG: the department of "
+                          "--page lens; default: the focus department)")
     exp.add_argument("--fit-page", action="store_true",
                      help="PDF: set the chart as large as lets it fit on one page")
     exp.add_argument("--only-findings", action="store_true",
                      help="PDF: chart only the touchpoints with an error or a warning")
+    exp.add_argument("--page", choices=IMAGE_PAGES, default=None,
+                     help="PNG: the page of the report to draw (default: summary)")
+    exp.add_argument("--scale", type=float, default=None, metavar="FACTOR",
+                     help="PNG: pixels per PDF point (default 2: 144 dpi, sharp on a "
+                          "projector)")
 
     diff = commands.add_parser(
         "diff", help="compare two matrices: structure, cells, ownership, findings",
@@ -248,13 +260,34 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.output.resolve() == args.file.resolve():
         raise UsageError(f"{args.output.name}: would overwrite the matrix itself")
     matrix = read_matrix(args.file)
+    suffix = args.output.suffix.lower()
     pdf_only = {"fit_page": args.fit_page, "only_findings": args.only_findings}
-    if args.output.suffix.lower() != ".pdf" and any(pdf_only.values()):
+    if suffix not in {".pdf", ".png"} and any(pdf_only.values()):
         raise UsageError(f"{args.output.name}: --fit-page and --only-findings are for PDF "
-                         "reports")
-    writer(matrix, args.output, source_name=args.file.name, page_size=args.page_size,
-           lenses=tuple(args.lens), **pdf_only)
-    print(f"Wrote {args.output}.")
+                         "reports and their PNG images")
+    if suffix != ".png":
+        if args.page is not None or args.scale is not None:
+            raise UsageError(f"{args.output.name}: --page and --scale are for PNG images")
+        writer(matrix, args.output, source_name=args.file.name, page_size=args.page_size,
+               lenses=tuple(args.lens), **pdf_only)
+        print(f"Wrote {args.output}.")
+        return EXIT_OK
+    from cxmatrix.interchange.pdf.image import DEFAULT_SCALE, write_images
+
+    if len(args.lens) > 1:
+        raise UsageError(f"{args.output.name}: an image shows one lens page; name one "
+                         "department with --lens")
+    if args.lens and args.page != "lens":
+        raise UsageError(f"{args.output.name}: --lens chooses the department of --page lens")
+    written = write_images(matrix, args.output, source_name=args.file.name,
+                           page_size=args.page_size, page=args.page or "summary",
+                           lens=args.lens[0] if args.lens else None,
+                           scale=DEFAULT_SCALE if args.scale is None else args.scale,
+                           **pdf_only)
+    if len(written) == 1:
+        print(f"Wrote {written[0]}.")
+    else:
+        print(f"Wrote {len(written)} images, one per page: {written[0]} … {written[-1]}.")
     return EXIT_OK
 
 

@@ -2,9 +2,9 @@
 
 Readers: ``read(path, *, sheet=None, mapping=None, progress=None) -> ImportResult``.
 Writers: ``write(matrix, path, *, source_name="", page_size="a4", lenses=(), findings=None,
-progress=None) -> None``; each takes the keywords it needs and ignores the others via
-``**_options``. Modules are imported lazily, so start-up does not pay for openpyxl or
-reportlab.
+progress=None) -> None`` (a ``.png`` also takes ``page``, ``lens`` and ``scale``); each takes
+the keywords it needs and ignores the others via ``**_options``. Modules are imported lazily,
+so start-up does not pay for openpyxl or reportlab.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ WRITERS = {
     ".xlsx": "cxmatrix.interchange.xlsx.export:write",
     ".csv": "cxmatrix.interchange.csv.export:write",
     ".pdf": "cxmatrix.interchange.pdf.export:write",
+    ".png": "cxmatrix.interchange.pdf.image:write",  # one page of the PDF report
 }
 
 

@@ -71,6 +71,9 @@ SPECS: dict[str, Spec] = {
                    "Export to Excel, PDF, CSV or JSON"),
     "export_pdf": Spec("Export as &PDF…", "actionExportPdf", ("Ctrl+Shift+E",), Needs.DOCUMENT,
                        "A PDF report for meetings: summary, chart, findings and lens pages"),
+    "export_image": Spec("Export as &Image…", "actionExportImage", (), Needs.DOCUMENT,
+                         "A page of the PDF report (summary, chart or a lens) as a PNG image "
+                         "for slides"),
     # Ctrl+W first: the menu shows the first key, and Ctrl+F4 is the Windows-only one.
     "close": Spec("&Close", "actionClose", ("Ctrl+W", KEY.Close), Needs.DOCUMENT),
     "quit": Spec("&Quit", "actionQuit", (KEY.Quit, "Ctrl+Q"), Needs.NOTHING,

@@ -176,7 +176,8 @@ class MainWindow(QMainWindow):
         actions.connect({
             "new": self.new_blank, "open": self.open_dialog, "open_demo": self.open_demo,
             "save_as": self.save_as, "import": self.import_file, "export": self.export_file,
-            "export_pdf": self.export_pdf, "close": self.close_document, "quit": self.close,
+            "export_pdf": self.export_pdf, "export_image": self.export_image,
+            "close": self.close_document, "quit": self.close,
             "cut": grid.cut_selection, "copy": grid.copy_selection,
             "copy_headers": lambda: grid.copy_selection(headers=True),
             "paste": grid.paste_clipboard, "select_all": grid.select_all_cells,
@@ -237,7 +238,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.open_demo_action)
         file_menu.addSeparator()
         file_menu.addActions([self.save_as_action, self.import_action, self.export_action,
-                              self.export_pdf_action])
+                              self.export_pdf_action, self.export_image_action])
         file_menu.addSeparator()
         file_menu.addActions([self.close_action, self.quit_action])
 
@@ -573,6 +574,14 @@ class MainWindow(QMainWindow):
         if not self.commit_pending_edits():
             return None
         return transfer.export_pdf(self, path)
+
+    def export_image(self, path: str | Path | None = None, *,
+                     image_options: Any = None) -> BackgroundJob | None:
+        from cxmatrix.ui import transfer
+
+        if not self.commit_pending_edits():
+            return None
+        return transfer.export_image(self, path, image_options=image_options)
 
     def import_file(self, path: str | Path | None = None) -> None:
         from cxmatrix.ui import transfer

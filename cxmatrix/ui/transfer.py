@@ -50,7 +50,9 @@ class MainWindow(Protocol):
 
 WIZARD_MODULE = "cxmatrix.ui.dialogs.import_wizard"
 WIZARD_SUFFIXES = {".xlsx", ".xlsm", ".csv", ".tsv", ".txt"}
-FORMAT_NAMES = {".xlsx": "Excel", ".pdf": "PDF", ".csv": "CSV", ".json": "JSON"}
+FORMAT_NAMES = {".xlsx": "Excel", ".pdf": "PDF", ".csv": "CSV", ".json": "JSON",
+                ".png": "PNG"}
+IMAGE_FILTER = "PNG image (*.png)"
 
 
 def _unavailable(window: MainWindow, path: Path, error: ImportError) -> None:
@@ -172,6 +174,71 @@ def export_matrix(window: MainWindow, path: str | Path | None = None, *,
 
     def cancelled() -> None:
         window.statusBar().showMessage("Export cancelled; no file was written.", 8000)
+
+    return BackgroundJob(window, f"Exporting to {target.name}…", work, on_done=done,
+                         on_error=failed, on_cancel=cancelled).start()
+
+
+def export_image(window: MainWindow, path: str | Path | None = None, *,
+                 image_options: Any = None) -> BackgroundJob | None:
+    """File > Export as Image: a page of the PDF report (summary, chart, a lens) as PNG, for
+    slides. Asks for the file, then the page and scale (``image_options``, an ImageOptions,
+    skips the dialog); the image is drawn off the GUI thread from a copy of the matrix."""
+    document = window.session.document
+    if document is None:
+        return None
+    if path is None:
+        if importlib.util.find_spec(PDF_MODULE) is not None:
+            _preload(PDF_MODULE)
+        start = str(Path(settings.last_export_folder()) / (document.path.stem + ".png"))
+        chosen, _filter = QFileDialog.getSaveFileName(window, "Export as image", start,
+                                                      IMAGE_FILTER)
+        if not chosen:
+            return None
+        path = chosen
+    target = files.with_suffix(str(path), ".png")
+    settings.remember_export(target)
+    matrix = document.matrix.copy()
+    try:
+        from cxmatrix.interchange.pdf import image
+        from cxmatrix.ui.dialogs.image_export import ImageExportDialog
+    except ImportError as error:
+        _unavailable(window, target, error)
+        return None
+    if image_options is None:
+        dialog = ImageExportDialog(matrix, target.name, window)
+        try:
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return None
+            image_options = dialog.options()
+        finally:
+            dialog.deleteLater()
+    options = image_options
+    source_name = document.path.name
+
+    def work(progress: Progress) -> list[Path]:
+        return image.write_images(
+            matrix, target, page=options.page, lens=options.lens, scale=options.scale,
+            page_size=options.page_size, fit_page=options.fit_page,
+            only_findings=options.only_findings, source_name=source_name, progress=progress)
+
+    def done(written: list[Path]) -> None:
+        if len(written) == 1:
+            window.statusBar().showMessage(f"Exported to {written[0]}", 8000)
+        else:
+            window.statusBar().showMessage(
+                f"Exported {len(written)} images, one per page: {written[0].name} … "
+                f"{written[-1].name}", 8000)
+        offer_to_open(window, written[0])
+
+    def failed(error: BaseException) -> None:
+        if isinstance(error, InterchangeError | OSError):
+            window.show_error("Export failed", str(error))
+        else:
+            raise error
+
+    def cancelled() -> None:
+        window.statusBar().showMessage("Export cancelled; no image was written.", 8000)
 
     return BackgroundJob(window, f"Exporting to {target.name}…", work, on_done=done,
                          on_error=failed, on_cancel=cancelled).start()

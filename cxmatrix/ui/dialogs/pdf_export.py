@@ -5,15 +5,24 @@ The dialog only collects choices (``PdfOptions``); cxmatrix.ui.transfer runs the
 works on a copy of the matrix, so the page count it computes on a worker thread can never
 race an edit. Importing this module loads reportlab (through pdf_export): it is imported only
 when a PDF is about to be exported.
+
+Beside the options, a preview of page 1 as it will print: the real report is written to a
+temporary PDF on a worker thread with the options chosen and page 1 rasterised
+(cxmatrix.interchange.pdf.image); the GUI thread polls for it and shows it scaled to fit.
+A change of options cancels the drawing under way and starts another, after a short pause so
+that a run of changes draws once. A preview that cannot be made says "No preview", nothing
+more: the export itself reports real errors.
 """
 
 from __future__ import annotations
 
+import tempfile
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
-from PySide6.QtCore import QLocale, QSettings, Qt, QTimer
-from PySide6.QtGui import QPalette
+from PySide6.QtCore import QLocale, QSettings, QSize, Qt, QTimer
+from PySide6.QtGui import QPalette, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -25,16 +34,23 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
 from cxmatrix.domain.model import Matrix
+from cxmatrix.domain.progress import Progress
 from cxmatrix.interchange.pdf import export as pdf_export
+from cxmatrix.interchange.pdf import image as pdf_image
+from cxmatrix.interchange.pdf.theme import page_size as page_points
 
 PAGE_SIZE_KEY = "export/pdf_page_size"
 COUNT_LIMIT = 5000  # touchpoints above which the page count is not worked out
 POLL_MS = 30
+PREVIEW_PAUSE_MS = 200  # wait this long after a change of options before drawing
+PREVIEW_WIDTH = 340  # logical pixels
+NO_PREVIEW = "No preview"
 # Territories (ISO codes) whose paper is US Letter; everywhere else uses A4.
 LETTER_TERRITORIES = {"US", "CA", "MX", "PH", "CL", "CO", "VE", "PR"}
 
@@ -65,6 +81,17 @@ def page_count_text(overview: pdf_export.ChartOverview) -> str:
     return f"The chart takes {pages}, plus the summary, findings and lens pages."
 
 
+@dataclass
+class _PreviewJob:
+    """One drawing of the preview: cancelled through ``progress`` when the options change."""
+
+    generation: int
+    options: PdfOptions
+    progress: Progress
+    png: bytes | None = None
+    finished: bool = False
+
+
 class PdfExportDialog(QDialog):
     """Choose the page size and the lens pages of a PDF report."""
 
@@ -72,7 +99,8 @@ class PdfExportDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("pdfExportDialog")
         self.setWindowTitle("Export as PDF")
-        self.matrix = matrix  # a copy: read from the page-count thread too
+        self.matrix = matrix  # a copy: read from the page-count and preview threads too
+        self.file_name = file_name
         self._overviews: dict[str, pdf_export.ChartOverview | None] = {}  # None: failed
         self._counting: set[str] = set()
         self._lock = threading.Lock()
@@ -131,16 +159,36 @@ class PdfExportDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
 
+        self.preview = QLabel("Drawing the preview…", self)
+        self.preview.setObjectName("pdfPreview")
+        self.preview.setAccessibleName("Preview of page 1")
+        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preview.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.preview.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self.preview.setMinimumSize(PREVIEW_WIDTH, round(PREVIEW_WIDTH / 1.42))
+        self.preview_options: PdfOptions | None = None  # what the pixmap shown was drawn with
+        self._preview_image = QPixmap()
+        self._preview_job: _PreviewJob | None = None
+        self._preview_generation = 0
+
         form = QFormLayout()
         form.addRow("Page &size:", self.page_size)
         form.addRow("", self.page_count)
+        options = QVBoxLayout()
+        options.addWidget(intro)
+        options.addLayout(form)
+        options.addWidget(lens_label)
+        options.addLayout(lens_row, 1)
+        options.addWidget(self.fit_page)
+        options.addWidget(self.only_findings)
+        preview_column = QVBoxLayout()
+        preview_column.addWidget(QLabel("Page 1:", self))
+        preview_column.addWidget(self.preview, 1)
+        columns = QHBoxLayout()
+        columns.addLayout(options, 1)
+        columns.addLayout(preview_column, 1)
         layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(lens_label)
-        layout.addLayout(lens_row, 1)
-        layout.addWidget(self.fit_page)
-        layout.addWidget(self.only_findings)
+        layout.addLayout(columns, 1)
         layout.addWidget(buttons)
         self.page_size.setFocus()
 
@@ -149,7 +197,20 @@ class PdfExportDialog(QDialog):
         self._timer.timeout.connect(self._show_page_count)
         self.page_size.currentIndexChanged.connect(lambda _i: self._update_page_count())
         self._update_page_count()
-        self.resize(460, 420)
+
+        self._preview_pause = QTimer(self)
+        self._preview_pause.setSingleShot(True)
+        self._preview_pause.setInterval(PREVIEW_PAUSE_MS)
+        self._preview_pause.timeout.connect(self._start_preview)
+        self._preview_poll = QTimer(self)
+        self._preview_poll.setInterval(POLL_MS)
+        self._preview_poll.timeout.connect(self._show_preview)
+        self.page_size.currentIndexChanged.connect(lambda _i: self._options_changed())
+        self.fit_page.toggled.connect(lambda _on: self._options_changed())
+        self.only_findings.toggled.connect(lambda _on: self._options_changed())
+        self.departments.itemChanged.connect(lambda _item: self._options_changed())
+        self._options_changed()
+        self.resize(820, 460)
 
     # ---- choices ------------------------------------------------------------------------------
 
@@ -178,7 +239,91 @@ class PdfExportDialog(QDialog):
 
     def done(self, result: int) -> None:
         self._timer.stop()
+        self._preview_pause.stop()
+        self._preview_poll.stop()
+        if self._preview_job is not None:
+            self._preview_job.progress.cancel()
         super().done(result)
+
+    # ---- the preview of page 1, drawn on a worker thread -------------------------------------
+
+    def _options_changed(self) -> None:
+        """Cancel the drawing under way; draw again once the options rest a moment."""
+        if self._preview_job is not None and not self._preview_job.finished:
+            self._preview_job.progress.cancel()
+        self._preview_pause.start()
+
+    def _start_preview(self) -> None:
+        self._preview_generation += 1
+        options = self.options()
+        job = _PreviewJob(self._preview_generation, options, Progress())
+        self._preview_job = job
+        width, _height = page_points(options.page_size)
+        pixels = PREVIEW_WIDTH * 2 * max(1.0, self.devicePixelRatioF())
+        threading.Thread(target=self._draw_preview, args=(job, pixels / width),
+                         name="cxmatrix-pdf-preview", daemon=True).start()
+        self._preview_poll.start()
+
+    def _draw_preview(self, job: _PreviewJob, scale: float) -> None:
+        """On the worker thread: the real report in a temporary folder, page 1 as PNG."""
+        png: bytes | None = None
+        try:
+            with tempfile.TemporaryDirectory(prefix="cxmatrix-preview-") as folder:
+                path = Path(folder) / "preview.pdf"
+                options = job.options
+                pdf_export.write(self.matrix, path, source_name=self.file_name,
+                                 page_size=options.page_size, lenses=options.lenses,
+                                 fit_page=options.fit_page,
+                                 only_findings=options.only_findings, progress=job.progress)
+                job.progress.check()
+                png = pdf_image.render_page_png(path, 0, scale)
+        except Exception:  # cancelled, too large, no temporary folder: "No preview"
+            png = None
+        with self._lock:
+            job.png = png
+            job.finished = True
+
+    def _show_preview(self) -> None:
+        job = self._preview_job
+        if job is None:
+            self._preview_poll.stop()
+            return
+        with self._lock:
+            finished, png = job.finished, job.png
+        if not finished:
+            return
+        self._preview_poll.stop()
+        if job.progress.cancelled:
+            return  # a newer drawing follows
+        image = QPixmap()
+        if png is None or not image.loadFromData(png, "PNG"):
+            self._preview_image = QPixmap()
+            self.preview.clear()
+            self.preview.setText(NO_PREVIEW)
+            self.preview_options = None
+            return
+        self._preview_image = image
+        self.preview_options = job.options
+        self._fit_preview()
+
+    def _fit_preview(self) -> None:
+        if self._preview_image.isNull():
+            return
+        ratio = self.preview.devicePixelRatioF()
+        room = self.preview.size() * ratio
+        scaled = self._preview_image.scaled(
+            QSize(max(1, room.width()), max(1, room.height())),
+            Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+        scaled.setDevicePixelRatio(ratio)
+        self.preview.setPixmap(scaled)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_preview()
+
+    def preview_ready(self) -> bool:
+        """True once a preview of the options now chosen is shown."""
+        return self.preview_options == self.options() and not self.preview.pixmap().isNull()
 
     # ---- the page count, worked out on a worker thread ---------------------------------------
 
