@@ -131,3 +131,22 @@ def test_a_large_comparison_finds_each_edit() -> None:
     comparison = compare(matrix, edited)
     assert len(comparison.cells) == len(tps[::200])
     assert apply_comparison(matrix, comparison).content() == edited.content()
+
+
+def test_cells_of_added_and_removed_departments_are_changes_too() -> None:
+    """Found by trying the app: a role given in a department that was just added was left
+    out of the comparison."""
+    before, _ = demo_pair()
+    after = before.copy()
+    partners = after.add_department("Partnerships")
+    welcome = after.find_touchpoints("Welcome email")[0]
+    after.set_role(welcome.id, partners.id, Role.INFLUENCE)
+    sales = after.find_department("Sales")
+    assert sales is not None
+    after.delete_department(sales.id)
+    for match_by in ("id", "name"):
+        comparison = compare(before, after, match_by=match_by)  # type: ignore[arg-type]
+        cells = {(c.touchpoint, c.department, c.old_role, c.new_role) for c in comparison.cells}
+        assert ("Welcome email", "Partnerships", None, Role.INFLUENCE) in cells
+        assert ("Welcome email", "Sales", Role.OWN, None) in cells
+        assert apply_comparison(before, comparison).content() == after.content()

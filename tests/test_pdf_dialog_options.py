@@ -3,6 +3,7 @@ with findings", toggled on the real dialog and read back from its options."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -57,3 +58,23 @@ def test_the_options_reach_the_exported_pdf(qtbot: QtBot, tmp_path: Path,
         qtbot.waitUntil(lambda job=job: job.settled, timeout=60_000)
         outputs[only] = len(PdfReader(target).pages)
     assert outputs[True] < outputs[False]
+
+
+def test_the_page_count_follows_the_two_options(qtbot: QtBot) -> None:
+    """A trial found "The chart takes 3 pages" whatever was ticked."""
+    from cxmatrix.domain.generate import generate_matrix
+
+    dialog = PdfExportDialog(generate_matrix(120, 8, seed=3), "big.pdf")
+    qtbot.addWidget(dialog)
+    def pages() -> int | None:
+        found = re.search(r"takes (\d+) page", dialog.page_count.text())
+        return int(found.group(1)) if found else None
+
+    qtbot.waitUntil(lambda: pages() is not None, timeout=20_000)
+    full = pages()
+    assert full is not None and full > 2
+    click(qtbot, dialog.fit_page)  # the type shrinks, so fewer pages
+    qtbot.waitUntil(lambda: (pages() or full) < full, timeout=20_000)
+    click(qtbot, dialog.fit_page)
+    click(qtbot, dialog.only_findings)  # only the touchpoints with an error or a warning
+    qtbot.waitUntil(lambda: (pages() or full) < full, timeout=20_000)

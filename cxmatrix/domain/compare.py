@@ -404,7 +404,11 @@ def _compare_cells(old: Matrix, new: Matrix, matching: _Matching, result: Compar
     order = {d.id: i for i, d in enumerate(new.departments)}
     old_notes, new_notes = _notes_by_touchpoint(old), _notes_by_touchpoint(new)
     touched: set[int] = set()
-    same_ids = all(k == v for k, v in dept_old_to_new.items())
+    # Rows can be compared as they are when every department kept its id and no new
+    # department took the id of one that went.
+    gone = {d.id for d in old.departments} - set(dept_old_to_new)
+    came = {d.id for d in new.departments} - set(dept_new_to_old)
+    same_ids = all(k == v for k, v in dept_old_to_new.items()) and not gone & came
     for old_tid, new_tid in matching.touchpoints.items():
         old_row, new_row = old.row_roles(old_tid), new.row_roles(new_tid)
         tp = new.touchpoint(new_tid)
@@ -416,17 +420,24 @@ def _compare_cells(old: Matrix, new: Matrix, matching: _Matching, result: Compar
                             for d, r in old_row.items()))):
             continue  # the same roles of the same departments
         touched.add(new_tid)
-        departments = set(dept_new_to_old) & (
-            {dept_old_to_new[d] for d in old_row if d in dept_old_to_new} | set(new_row)
-            | {dept_old_to_new[d] for d in before_notes if d in dept_old_to_new}
-            | set(after_notes))
+        # Cells of departments in the new state (kept or added), then of departments gone.
+        departments = (
+            {dept_old_to_new[d] for d in (*old_row, *before_notes) if d in dept_old_to_new}
+            | set(new_row) | set(after_notes))
         for new_did in sorted(departments, key=order.__getitem__):
-            old_did = dept_new_to_old[new_did]
-            before, after = old_row.get(old_did), new_row.get(new_did)
-            old_note, new_note = before_notes.get(old_did, ""), after_notes.get(new_did, "")
+            old_did = dept_new_to_old.get(new_did)
+            before = old_row.get(old_did) if old_did is not None else None
+            old_note = before_notes.get(old_did, "") if old_did is not None else ""
+            after, new_note = new_row.get(new_did), after_notes.get(new_did, "")
             if before is not after or old_note != new_note:
                 result.cells.append(CellChange(tp.name, new.department(new_did).name, before,
                                                after, old_note, new_note,
+                                               new_stage_names[tp.stage_id]))
+        for old_did in sorted(set(old_row) | set(before_notes), key=old.department_index):
+            if old_did not in dept_old_to_new:
+                result.cells.append(CellChange(tp.name, old.department(old_did).name,
+                                               old_row.get(old_did), None,
+                                               before_notes.get(old_did, ""), "",
                                                new_stage_names[tp.stage_id]))
         old_owners = _owners(old, old_tid)
         new_owners = _owners(new, new_tid)

@@ -43,14 +43,15 @@ def clear_recent_files() -> None:
 def documents_folder() -> str:
     """The user's documents folder (the home folder where the desktop names none)."""
     folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    return folder or str(Path.home())
+    # A folder that does not exist would be put into a file dialog as a file name.
+    return folder if folder and Path(folder).is_dir() else str(Path.home())
 
 
 def last_folder() -> str:
     """Where matrices were last opened or saved, else the documents folder. Imports do not
     change it: a spreadsheet's folder may be shared or read-only, no place for a new .cxm."""
     value = QSettings().value(FOLDER_KEY, "")
-    return str(value) if value else documents_folder()
+    return str(value) if value and Path(str(value)).is_dir() else documents_folder()
 
 
 def remember_folder(path: str | Path) -> None:
@@ -59,7 +60,7 @@ def remember_folder(path: str | Path) -> None:
 
 def last_import_folder() -> str:
     value = QSettings().value(IMPORT_FOLDER_KEY, "")
-    return str(value) if value else last_folder()
+    return str(value) if value and Path(str(value)).is_dir() else last_folder()
 
 
 def remember_import_folder(path: str | Path) -> None:

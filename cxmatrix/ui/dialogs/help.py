@@ -169,12 +169,15 @@ def shortcut_rows(window: QMainWindow) -> list[tuple[str, str, str]]:
 
     def add(action: QAction, path: str) -> None:
         keys = [k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()
-                if k.count() and k[0].key().value < FIRST_APPLICATION_KEY]
+                if k.count() and k[0].key().value < FIRST_APPLICATION_KEY
+                and not Qt.Key.Key_F13.value <= k[0].key().value <= Qt.Key.Key_F35.value]
         keys = [k for k in keys if k]
         if not keys or id(action) in seen or action.isSeparator():
             return
         seen.add(id(action))
-        text = action.text().replace("&&", "\0").replace("&", "").replace("\0", "&")
+        # Undo and Redo show the step they take in the menu; here only their verb.
+        label = getattr(action, "verb", None) or action.text()
+        text = label.replace("&&", "\0").replace("&", "").replace("\0", "&")
         rows.append((path, text.rstrip("…").strip() or action.objectName(), ", ".join(keys)))
 
     for top in window.menuBar().actions():

@@ -101,8 +101,9 @@ class PdfExportDialog(QDialog):
         self.setWindowTitle("Export as PDF")
         self.matrix = matrix  # a copy: read from the page-count and preview threads too
         self.file_name = file_name
-        self._overviews: dict[str, pdf_export.ChartOverview | None] = {}  # None: failed
-        self._counting: set[str] = set()
+        # By (page size, fit to a page, only findings); None: the count failed.
+        self._overviews: dict[tuple[str, bool, bool], pdf_export.ChartOverview | None] = {}
+        self._counting: set[tuple[str, bool, bool]] = set()
         self._lock = threading.Lock()
 
         intro = QLabel(f"Export <b>{_escape(file_name)}</b> as a PDF report: an executive "
@@ -208,6 +209,8 @@ class PdfExportDialog(QDialog):
         self.page_size.currentIndexChanged.connect(lambda _i: self._options_changed())
         self.fit_page.toggled.connect(lambda _on: self._options_changed())
         self.only_findings.toggled.connect(lambda _on: self._options_changed())
+        for box in (self.fit_page, self.only_findings):
+            box.toggled.connect(lambda _on: self._update_page_count())
         self.departments.itemChanged.connect(lambda _item: self._options_changed())
         self._options_changed()
         self.resize(820, 460)
@@ -332,33 +335,38 @@ class PdfExportDialog(QDialog):
             self.page_count.setText(f"{self.matrix.touchpoint_count:,} touchpoints: the chart "
                                     "runs to many pages.")
             return
-        size = self.chosen_page_size()
+        key = self._count_key()
         if self._show_page_count():
             return
         self.page_count.setText("Counting the pages…")
         with self._lock:
-            if size in self._counting:
+            if key in self._counting:
                 return
-            self._counting.add(size)
-        threading.Thread(target=self._count, args=(size,), name="cxmatrix-page-count",
+            self._counting.add(key)
+        threading.Thread(target=self._count, args=(key,), name="cxmatrix-page-count",
                          daemon=True).start()
         self._timer.start()
 
-    def _count(self, size: str) -> None:
+    def _count_key(self) -> tuple[str, bool, bool]:
+        return (self.chosen_page_size(), self.fit_page.isChecked(),
+                self.only_findings.isChecked())
+
+    def _count(self, key: tuple[str, bool, bool]) -> None:
+        size, fit_page, only_findings = key
         try:
             overview: pdf_export.ChartOverview | None = pdf_export.chart_overview(
-                self.matrix, size)
+                self.matrix, size, fit_page=fit_page, only_findings=only_findings)
         except Exception:  # only an estimate: the export itself reports real errors
             overview = None
         with self._lock:
-            self._overviews[size] = overview
-            self._counting.discard(size)
+            self._overviews[key] = overview
+            self._counting.discard(key)
 
     def _show_page_count(self) -> bool:
-        size = self.chosen_page_size()
+        key = self._count_key()
         with self._lock:
-            known = size in self._overviews
-            overview = self._overviews.get(size)
+            known = key in self._overviews
+            overview = self._overviews.get(key)
             busy = bool(self._counting)
         if known:
             self.page_count.setText(page_count_text(overview) if overview is not None else "")
@@ -368,7 +376,7 @@ class PdfExportDialog(QDialog):
 
     def page_count_ready(self) -> bool:
         with self._lock:
-            return self.chosen_page_size() in self._overviews
+            return self._count_key() in self._overviews
 
 
 def _escape(text: str) -> str:
