@@ -12,6 +12,7 @@ import importlib
 import importlib.util
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -166,6 +167,14 @@ def export_matrix(window: MainWindow, path: str | Path | None = None, *,
         window.statusBar().showMessage(f"Exported to {target}", 8000)
         offer_to_open(window, target)
 
+    return _export_job(window, target, work, done, "no file was written")
+
+
+def _export_job(window: MainWindow, target: Path, work: Callable[[Progress], Any],
+                done: Callable[[Any], None], nothing_written: str) -> BackgroundJob:
+    """Run an export off the GUI thread: a bad file or folder is a message, a cancel a
+    status line, anything else a bug."""
+
     def failed(error: BaseException) -> None:
         if isinstance(error, InterchangeError | OSError):
             window.show_error("Export failed", str(error))
@@ -173,7 +182,7 @@ def export_matrix(window: MainWindow, path: str | Path | None = None, *,
             raise error
 
     def cancelled() -> None:
-        window.statusBar().showMessage("Export cancelled; no file was written.", 8000)
+        window.statusBar().showMessage(f"Export cancelled; {nothing_written}.", 8000)
 
     return BackgroundJob(window, f"Exporting to {target.name}…", work, on_done=done,
                          on_error=failed, on_cancel=cancelled).start()
@@ -231,17 +240,7 @@ def export_image(window: MainWindow, path: str | Path | None = None, *,
                 f"{written[-1].name}", 8000)
         offer_to_open(window, written[0])
 
-    def failed(error: BaseException) -> None:
-        if isinstance(error, InterchangeError | OSError):
-            window.show_error("Export failed", str(error))
-        else:
-            raise error
-
-    def cancelled() -> None:
-        window.statusBar().showMessage("Export cancelled; no image was written.", 8000)
-
-    return BackgroundJob(window, f"Exporting to {target.name}…", work, on_done=done,
-                         on_error=failed, on_cancel=cancelled).start()
+    return _export_job(window, target, work, done, "no image was written")
 
 
 def open_file(window: MainWindow, path: Path) -> bool:
