@@ -40,6 +40,20 @@ def median_time(function: Callable[[], object], repeat: int = 5,
     return statistics.median(times)
 
 
+def alternating_medians(ours: Callable[[], object], baseline: Callable[[], object],
+                        repeat: int = 5) -> tuple[float, float]:
+    """Median wall times of ``ours`` and ``baseline``, run in turns (ours, baseline, ours…)
+    so that a machine that gets busier or quieter affects both alike."""
+    times: tuple[list[float], list[float]] = ([], [])
+    for _ in range(repeat):
+        for function, found in ((ours, times[0]), (baseline, times[1])):
+            gc.collect()
+            start = time.perf_counter()
+            function()
+            found.append(time.perf_counter() - start)
+    return statistics.median(times[0]), statistics.median(times[1])
+
+
 def ratio_result(area: str, case: str, ours: float, baseline: float, baseline_name: str,
                  max_ratio: float) -> Result:
     return Result(area, case, ours, baseline, baseline_name, f"<= {max_ratio:g}x",
