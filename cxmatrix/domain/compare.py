@@ -25,7 +25,6 @@ from cxmatrix.domain.model import (
     MATRIX_PROPERTIES,
     TOUCHPOINT_FIELDS,
     Matrix,
-    Touchpoint,
     name_key,
 )
 from cxmatrix.domain.roles import Role
@@ -195,22 +194,30 @@ def _match_by_name(old: Matrix, new: Matrix) -> _Matching:
     departments = _pair_names([(d.id, d.name) for d in old.departments],
                               [(d.id, d.name) for d in new.departments])
     # Touchpoints: by name within the matched stage first, then by name anywhere.
+    in_stage: dict[tuple[str, int], list[int]] = {}
+    anywhere: dict[str, list[int]] = {}
+    for tp in new.iter_touchpoints():
+        key = name_key(tp.name)
+        in_stage.setdefault((key, tp.stage_id), []).append(tp.id)
+        anywhere.setdefault(key, []).append(tp.id)
+    old_keys = [(tp, name_key(tp.name)) for tp in old.iter_touchpoints()]
     touchpoints: dict[int, int] = {}
     taken: set[int] = set()
-    new_by_key: dict[str, list[Touchpoint]] = {}
-    for tp in new.iter_touchpoints():
-        new_by_key.setdefault(name_key(tp.name), []).append(tp)
-    old_tps = list(old.iter_touchpoints())
-    for same_stage in (True, False):
-        for tp in old_tps:
-            if tp.id in touchpoints:
-                continue
-            candidates = [c for c in new_by_key.get(name_key(tp.name), ())
-                          if c.id not in taken
-                          and (not same_stage or stages.get(tp.stage_id) == c.stage_id)]
-            if candidates:
-                touchpoints[tp.id] = candidates[0].id
-                taken.add(candidates[0].id)
+
+    def take(old_id: int, candidates: list[int]) -> None:
+        for candidate in candidates:
+            if candidate not in taken:
+                touchpoints[old_id] = candidate
+                taken.add(candidate)
+                return
+
+    for tp, key in old_keys:
+        stage = stages.get(tp.stage_id)
+        if stage is not None:
+            take(tp.id, in_stage.get((key, stage), []))
+    for tp, key in old_keys:
+        if tp.id not in touchpoints:
+            take(tp.id, anywhere.get(key, []))
     return _Matching(stages, departments, touchpoints)
 
 
