@@ -37,7 +37,8 @@ def matrices(draw: st.DrawFn, max_touchpoints: int = 12, max_departments: int = 
              name_strategy: st.SearchStrategy[str] = names) -> Matrix:
     names_ = name_strategy
     matrix = Matrix()
-    matrix.set_properties(title=draw(names_), organisation=draw(texts), description=draw(texts))
+    matrix.set_properties(title=draw(names_), organisation=draw(texts), description=draw(texts),
+                          prepared_by=draw(texts))
     for _ in range(draw(st.integers(0, max_departments))):
         name = draw(names_)
         if matrix.find_department(name) is None:

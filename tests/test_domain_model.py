@@ -208,3 +208,29 @@ def test_summary_counts(matrix: Matrix) -> None:
     assert (onboarding.touchpoints, onboarding.single_owner) == (3, 1)
     assert onboarding.owned_by[success.id] == 2
     assert summarise(Matrix()).single_owner_share == 1.0
+
+
+def test_prepared_by_is_a_property_kept_by_copies_and_comparisons() -> None:
+    from cxmatrix.domain.compare import apply_comparison, compare
+
+    m = Matrix(title="T")
+    assert m.prepared_by == ""
+    old = m.set_properties(prepared_by="  Priya\n Raman ")
+    assert old == {"prepared_by": ""} and m.prepared_by == "Priya Raman"
+    assert m.copy().prepared_by == "Priya Raman"
+    assert m.content()["prepared_by"] == "Priya Raman"
+    other = Matrix(title="T")
+    assert other.content() != m.content()
+    change = other.replace_contents(m)
+    assert "prepared_by" in change.properties and other.prepared_by == "Priya Raman"
+    edited = m.copy()
+    edited.set_properties(prepared_by="Jane Doe")
+    comparison = compare(m, edited)
+    assert comparison.properties == {"prepared_by": ("Priya Raman", "Jane Doe")}
+    assert "Prepared by: 'Priya Raman' → 'Jane Doe'" in comparison.lines()
+    assert apply_comparison(m, comparison).prepared_by == "Jane Doe"
+    with pytest.raises(DomainError, match="Prepared by is longer"):
+        m.set_properties(prepared_by="x" * 10_001)
+    with pytest.raises(DomainError, match="must be text"):
+        m.set_properties(prepared_by=5)
+    assert m.prepared_by == "Priya Raman"

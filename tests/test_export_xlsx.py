@@ -324,7 +324,8 @@ def test_about_sheet(demo_book):
              for row in range(1, len(ABOUT_FIELDS) + 1)]
     assert pairs == [
         ("Title", matrix.title), ("Organisation", matrix.organisation),
-        ("Description", matrix.description), ("Focus department", "Customer Success"),
+        ("Description", matrix.description), ("Prepared by", matrix.prepared_by or None),
+        ("Focus department", "Customer Success"),
         ("cxmatrix version", cxmatrix.__version__), ("Format", FORMAT_MARKER)]
     assert [label for label, _ in ABOUT_FIELDS] == [label for label, _ in pairs]
     legend = {sheet.cell(row, 1).value: sheet.cell(row, 1) for row in range(1, sheet.max_row + 1)}
@@ -540,7 +541,7 @@ def test_libreoffice_keeps_the_values_and_recalculates_the_summary(tmp_path):
     book = openpyxl.load_workbook(converted, data_only=True)
     assert book.sheetnames == SHEETS
     assert read_matrix_sheet(book["Matrix"]) == expected_matrix_sheet(matrix)
-    assert book["About"]["B6"].value == FORMAT_MARKER
+    assert book["About"][f"B{len(ABOUT_FIELDS)}"].value == FORMAT_MARKER
     summary = summarise(matrix)
     sheet = book["Summary"]
     assert [sheet[f"B{row}"].value for row in range(4, 8)] == [

@@ -67,7 +67,7 @@ def write_layout_workbook(matrix: Matrix, path: Path) -> None:
     summary.append(["Department", "Own", "Influence", "Handle"])
     about = workbook.create_sheet(layout.ABOUT_SHEET)
     values = {"title": matrix.title, "organisation": matrix.organisation,
-              "description": matrix.description,
+              "description": matrix.description, "prepared_by": matrix.prepared_by,
               "focus_department": focus.name if focus else "", "version": "0.1",
               "format": layout.FORMAT_MARKER}
     for label, key in layout.ABOUT_FIELDS:

@@ -66,3 +66,22 @@ def trim_surrounding_space(matrix: Matrix) -> None:
     matrix.title = matrix.title.strip()
     matrix.organisation = matrix.organisation.strip()
     matrix.description = matrix.description.strip()
+
+
+def test_prepared_by_goes_through_the_about_sheet_and_older_workbooks_still_read(
+        tmp_path: Path) -> None:
+    import openpyxl
+
+    matrix = demo()
+    matrix.set_properties(prepared_by="Priya Raman")
+    assert round_trip(matrix, tmp_path).prepared_by == "Priya Raman"
+    path = tmp_path / "round.xlsx"
+    book = openpyxl.load_workbook(path)
+    about = book["About"]
+    row = next(cell.row for cell in about["A"] if cell.value == "Prepared by")
+    assert about.cell(row, 2).value == "Priya Raman"
+    about.delete_rows(row)  # as a workbook exported before the property existed
+    book.save(path)
+    again = spreadsheet_import.read(path).matrix
+    assert again.prepared_by == ""
+    assert again.title == matrix.title

@@ -528,3 +528,36 @@ def test_a_replacement_writes_only_what_differs_and_the_file_agrees(
         assert document.integrity_check() == "ok"
     finally:
         document.close()
+
+
+# ---- the "prepared by" property (format 4) -------------------------------------------------
+
+
+def test_prepared_by_is_written_read_back_and_undone(tmp_path: Path) -> None:
+    matrix = generate_matrix(5, 2, seed=1)
+    matrix.set_properties(prepared_by="Priya Raman")
+    with Document.create(tmp_path / "p.cxm", matrix) as document:
+        assert reopened_copy(document).prepared_by == "Priya Raman"
+        old = document.set_properties(prepared_by="  Jane   Doe ")
+        assert old == {"prepared_by": "Priya Raman"}
+        assert reopened_copy(document).prepared_by == "Jane Doe"
+        document.set_properties(**old)
+    with Document.open(tmp_path / "p.cxm") as again:
+        assert again.matrix.prepared_by == "Priya Raman"
+        assert again.matrix.content() == matrix.content()
+
+
+@pytest.mark.parametrize("version", [1, 2, 3])
+def test_file_of_an_earlier_format_gains_an_empty_prepared_by(tmp_path: Path,
+                                                               version: int) -> None:
+    path = tmp_path / "old.cxm"
+    shutil.copy(FIXTURES / f"schema_v{version}.cxm", path)
+    with Document.open(path) as document:
+        assert document.matrix.prepared_by == ""
+        document.set_properties(prepared_by="Migrated Person")
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert db.execute("SELECT prepared_by FROM matrix").fetchone() == ("Migrated Person",)
+    db.close()
+    with Document.open(path) as again:
+        assert again.matrix.prepared_by == "Migrated Person"

@@ -87,6 +87,7 @@ def assert_refused(path: Path, tmp: Path, *expected: str) -> None:
 WRONG_CLASS = [
     ("matrix", "title", b"\x00\xffblob", "a blob where text"),
     ("matrix", "modified", b"2026", "a blob where text"),
+    ("matrix", "prepared_by", b"Priya", "a blob where text"),
     ("stage", "name", b"Onboarding", "a blob where text"),
     ("department", "code", b"CS", "a blob where text"),
     ("touchpoint", "name", b"\x80\x81", "a blob where text"),
@@ -175,6 +176,13 @@ def test_long_name_refused(tmp_path: Path) -> None:
                               ("D" * (MAX_NAME_LENGTH + 1), row)))
     assert_refused(path, tmp_path, f"table 'department', row id {row}",
                    f"column 'name' is longer than {MAX_NAME_LENGTH:,} characters")
+
+
+def test_long_prepared_by_refused(tmp_path: Path) -> None:
+    path = damaged(tmp_path, ("UPDATE matrix SET prepared_by = ?",
+                              ("P" * (MAX_NAME_LENGTH + 1),)))
+    assert_refused(path, tmp_path, "table 'matrix', row id 1",
+                   f"column 'prepared_by' is longer than {MAX_NAME_LENGTH:,} characters")
 
 
 # ---- D: what the domain forbids ------------------------------------------------------------

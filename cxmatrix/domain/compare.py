@@ -573,7 +573,8 @@ def apply_comparison(old: Matrix, comparison: Comparison) -> Matrix:
 def _rebuilt_with_old_ids(old: Matrix, new: Matrix, matching: _Matching) -> Matrix:
     """``new``'s content, with the ids of ``old`` wherever a thing was matched."""
     rebuilt = Matrix(title=new.title, organisation=new.organisation,
-                     description=new.description, created=old.created, modified=new.modified)
+                     description=new.description, prepared_by=new.prepared_by,
+                     created=old.created, modified=new.modified)
     next_id = max(old.next_free_id, new.next_free_id)
     fresh: dict[tuple[str, int], int] = {}
 

@@ -27,7 +27,8 @@ MAX_CODE_LENGTH = 4
 TOUCHPOINT_TEXT_FIELDS = ("name", "category", "channel", "description", "metric", "notes")
 TOUCHPOINT_FLAG_FIELDS = ("peak", "end")
 TOUCHPOINT_FIELDS = TOUCHPOINT_TEXT_FIELDS + TOUCHPOINT_FLAG_FIELDS
-MATRIX_PROPERTIES = ("title", "organisation", "description", "focus_department_id")
+MATRIX_PROPERTIES = ("title", "organisation", "description", "prepared_by",
+                     "focus_department_id")
 
 DEFAULT_STAGES = (
     "Awareness",
@@ -195,6 +196,7 @@ class Matrix:
     title: str = "Untitled matrix"
     organisation: str = ""
     description: str = ""
+    prepared_by: str = ""  # who prepared the matrix (a person's name), optional
     focus_department_id: int | None = None
     created: datetime = field(default_factory=_now)
     modified: datetime = field(default_factory=_now)
@@ -236,7 +238,7 @@ class Matrix:
     def copy(self) -> Matrix:
         """An independent copy with the same ids and contents, and no listeners."""
         other = Matrix(title=self.title, organisation=self.organisation,
-                       description=self.description,
+                       description=self.description, prepared_by=self.prepared_by,
                        focus_department_id=self.focus_department_id,
                        created=self.created, modified=self.modified)
         other._copy_contents_from(self)
@@ -246,8 +248,8 @@ class Matrix:
         """Hold exactly what ``source`` holds (same ids), keeping this matrix's listeners;
         returns (and tells them) what differs."""
         before = self.copy()
-        for key in ("title", "organisation", "description", "focus_department_id",
-                    "created", "modified"):
+        for key in ("title", "organisation", "description", "prepared_by",
+                    "focus_department_id", "created", "modified"):
             setattr(self, key, getattr(source, key))
         self._copy_contents_from(source)
         change = difference(before, self)
@@ -418,7 +420,8 @@ class Matrix:
     # ---- properties -----------------------------------------------------------------------
 
     def set_properties(self, **changes: object) -> dict[str, object]:
-        """Change title, organisation, description or focus_department_id; returns old values."""
+        """Change title, organisation, description, prepared_by or focus_department_id; returns
+        the old values."""
         for key, value in changes.items():
             if key not in MATRIX_PROPERTIES:
                 raise DomainError(f"unknown matrix property {key!r}")
@@ -431,6 +434,8 @@ class Matrix:
                 raise DomainError(f"{key} must be text")
         if "title" in changes:
             changes["title"] = clean_name(str(changes["title"]), "Matrix title")
+        if "prepared_by" in changes:
+            changes["prepared_by"] = _person(str(changes["prepared_by"]), "Prepared by")
         old = {key: getattr(self, key) for key in changes}
         for key, value in changes.items():
             setattr(self, key, value)
@@ -799,6 +804,7 @@ class Matrix:
             "title": self.title,
             "organisation": self.organisation,
             "description": self.description,
+            "prepared_by": self.prepared_by,
             "focus_department": self.focus_department.name if self.focus_department else None,
             "departments": [(d.name, d.code, d.lead) for d in self.departments],
             "stages": [
@@ -894,6 +900,14 @@ def _check_touchpoint_attributes(attributes: dict[str, object]) -> dict[str, obj
         else:
             checked[key] = _text(value, key).strip()
     return checked
+
+
+def _person(name: str, what: str) -> str:
+    """A person's name as a property holds it: one line, no surrounding spaces (may be empty)."""
+    cleaned = " ".join(name.split())
+    if len(cleaned) > MAX_NAME_LENGTH:
+        raise DomainError(f"{what} is longer than {MAX_NAME_LENGTH:,} characters")
+    return cleaned
 
 
 def _text(value: object, what: str) -> str:

@@ -7,7 +7,7 @@ sqlite3: SQLAlchemy and SQLModel load on the first write (start-up stays fast).
 from __future__ import annotations
 
 APPLICATION_ID = 0x43584D58  # "CXMX"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 FILE_SUFFIX = ".cxm"
 
 ROLE_CODES = {"own": "O", "influence": "I", "handle": "H"}
@@ -18,4 +18,5 @@ ROLE_CODES = {"own": "O", "influence": "I", "handle": "H"}
 MIGRATIONS: dict[int, str] = {
     1: "format 1 (cxmatrix 0.0.x): no department leads, no cell notes, no foreign keys",
     2: "format 2 (cxmatrix 0.1.x): no foreign keys (deletes cascaded in the program)",
+    3: "format 3: no 'prepared by' matrix property",
 }

@@ -28,7 +28,7 @@ from cxmatrix.domain.model import Department, Matrix, Stage, Touchpoint, name_ke
 from cxmatrix.domain.roles import Role
 from cxmatrix.store import statements as st
 from cxmatrix.store.errors import CorruptDocument
-from cxmatrix.store.format import ROLE_CODES
+from cxmatrix.store.format import ROLE_CODES, SCHEMA_VERSION
 
 _ROLE_BY_CODE = {code: Role(value) for value, code in ROLE_CODES.items()}
 _ROLE_LETTERS = ", ".join(ROLE_CODES.values())
@@ -56,7 +56,8 @@ def _damaged(path: Path, table: str, key: tuple[object, ...], problem: str) -> C
 def verify_schema(connection: sqlite3.Connection, path: Path, version: int) -> None:
     """Refuse files whose schema is not what cxmatrix writes: missing tables, tables that
     are views, triggers (we create none: a trigger could run code on our writes), missing
-    columns, and (from format 3) missing foreign keys, on which deletes rely."""
+    columns (a file of an earlier format may lack those with a default), and (from format 3)
+    missing foreign keys, on which deletes rely."""
     entries = [row[:2] for row in connection.execute("SELECT * FROM sqlite_master")]
     kinds = {name: kind for kind, name in entries}
     for kind, name in entries:
@@ -69,7 +70,7 @@ def verify_schema(connection: sqlite3.Connection, path: Path, version: int) -> N
             raise CorruptDocument(path, f"is damaged: its table {table!r} {problem}")
         columns = {row[1] for row in connection.execute(f'PRAGMA table_info("{table}")')}
         required = set(st.COLUMNS[table])
-        if version < _FIRST_FORMAT_WITH_FOREIGN_KEYS:  # the rebuild fills in the others
+        if version < SCHEMA_VERSION:  # the rebuild fills in the others
             required -= set(st.DEFAULTED[table])
         missing = required - columns
         if missing:
@@ -122,9 +123,10 @@ def load_matrix(connection: sqlite3.Connection, path: Path) -> Matrix:
     _all_read(connection, path, "matrix", properties is not None, counts)
     if properties is None:
         raise CorruptDocument(path, "is damaged: it has no matrix properties")
-    title, organisation, description, focus, created, modified = properties
+    title, organisation, description, prepared_by, focus, created, modified = properties
     matrix = Matrix(title=title or "Untitled matrix", organisation=organisation,
-                    description=description, created=_parse_time(created),
+                    description=description, prepared_by=prepared_by,
+                    created=_parse_time(created),
                     modified=_parse_time(modified))
     seen: dict[str, int] = {}
     for stage_id, name in connection.execute(st.LOAD["stage"]):

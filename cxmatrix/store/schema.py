@@ -57,6 +57,7 @@ class MatrixRow(SQLModel, table=True):
     title: str = Field(default="", max_length=MAX_NAME_LENGTH, sa_column_kwargs=_EMPTY)
     organisation: str = Field(default="", max_length=MAX_NAME_LENGTH, sa_column_kwargs=_EMPTY)
     description: str = Field(default="", max_length=MAX_TEXT_LENGTH, sa_column_kwargs=_EMPTY)
+    prepared_by: str = Field(default="", max_length=MAX_NAME_LENGTH, sa_column_kwargs=_EMPTY)
     focus_department_id: int | None = Field(default=None, foreign_key="department.id",
                                             ondelete="SET NULL")
     created: str = Field(default="", max_length=MAX_NAME_LENGTH, sa_column_kwargs=_EMPTY)

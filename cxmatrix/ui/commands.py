@@ -31,7 +31,7 @@ CellChange = tuple[int, int, Role | None]
 FIELD_LABELS = {"name": "name", "category": "category", "channel": "channel",
                 "description": "description", "peak": "peak moment", "end": "end moment",
                 "metric": "metric", "notes": "notes", "code": "short code", "lead": "lead",
-                "title": "title", "organisation": "organisation",
+                "title": "title", "organisation": "organisation", "prepared_by": "prepared by",
                 "focus_department_id": "focus department"}
 
 

@@ -1,7 +1,7 @@
 """The JSON interchange format: lossless, readable, documented in the README.
 
     {"cxmatrix": 1, "title": ..., "organisation": ..., "description": ...,
-     "focus_department": <name or null>,
+     "prepared_by": ... (optional), "focus_department": <name or null>,
      "departments": [{"name", "code", "lead"}],
      "stages": [{"name", "touchpoints": [{"name", "category", "channel", "description",
                  "peak", "end", "metric", "notes",
@@ -70,6 +70,7 @@ def to_dict(matrix: Matrix) -> dict[str, Any]:
         "title": matrix.title,
         "organisation": matrix.organisation,
         "description": matrix.description,
+        "prepared_by": matrix.prepared_by,
         "focus_department": focus.name if focus else None,
         "departments": [{"name": d.name, "code": d.code, "lead": d.lead}
                         for d in matrix.departments],
@@ -210,6 +211,8 @@ def from_dict(data: Any, file_name: str = "JSON") -> Matrix:
             title=_name(data.get("title"), "title", at) or "Untitled matrix",
             organisation=_text(data.get("organisation"), "organisation", at),
             description=_text(data.get("description"), "description", at),
+            prepared_by=_text(data.get("prepared_by"), "prepared_by", at,
+                              limit=MAX_NAME_LENGTH),
         )
     except DomainError as error:
         raise at.fail("matrix properties", str(error)) from error

@@ -1,8 +1,8 @@
 """The executive summary. Page 1 is the briefing: the full title, the organisation, the
-description and the date of the data, a headline sentence, the key figures and the decisions
-needed (cxmatrix.interchange.pdf.briefing). Page 2 gives the other findings in plain words and
-one table of the departments, cut to the departments with the most roles when they would not
-fit the page.
+description, who prepared it and the date of the data, a headline sentence, the key figures
+and the decisions needed (cxmatrix.interchange.pdf.briefing). Page 2 gives the other findings
+in plain words and one table of the departments, cut to the departments with the most roles
+when they would not fit the page.
 
 The table gives each department's Own / Influence / Handle counts with a bar (drawn with
 reportlab.graphics), and beside them a heat map of the touchpoints it owns in each stage, so
@@ -462,6 +462,9 @@ def summary_section(matrix: Matrix, findings: Sequence[Finding], width: float,
         counts[finding.code] += 1
     focus = matrix.focus_department
     facts = [one_line(matrix.organisation)] if matrix.organisation.strip() else []
+    if matrix.prepared_by.strip():
+        # Cut a very long name on its own, so that the date of the data always shows.
+        facts.append("prepared by " + fit(matrix.prepared_by, fonts.REGULAR, 9, width / 3))
     facts.append(f"data as of {data_date(matrix)}")
     if focus is not None:
         facts.append(f"focus department: {one_line(focus.name)}")

@@ -104,7 +104,8 @@ def read_cxmatrix_workbook(info: WorkbookInfo, about: dict[str, str],
     try:
         matrix.set_properties(title=about.get("title") or "Untitled matrix",
                               organisation=about.get("organisation", ""),
-                              description=about.get("description", ""))
+                              description=about.get("description", ""),
+                              prepared_by=about.get("prepared_by", ""))
     except DomainError as error:
         raise ImportFailed(f"{name}: sheet {layout.ABOUT_SHEET!r}: {error}") from None
     sheet_names = {s.name for s in info.sheets}

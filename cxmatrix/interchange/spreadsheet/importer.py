@@ -40,6 +40,7 @@ from cxmatrix.interchange.spreadsheet.build import BuildOutcome, build, collect_
 from cxmatrix.interchange.spreadsheet.detect import detect, sheet_score
 from cxmatrix.interchange.spreadsheet.layout import GRID, Layout
 from cxmatrix.interchange.spreadsheet.report import CodeUse, ImportReport
+from cxmatrix.interchange.spreadsheet.sheet_facts import SheetFacts, sheet_facts
 from cxmatrix.interchange.spreadsheet.sheet_table import SheetTable, listed
 
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
@@ -495,8 +496,12 @@ def import_inspection(inspection: Inspection, progress: Progress | None = None
         raise ImportFailed(f"{inspection.path.name}, sheet {inspection.sheet!r}: no "
                            "touchpoints found below the heading row "
                            f"{inspection.layout.header_row + 1}")
-    matrix.title = _title(inspection)
+    facts = sheet_facts(inspection.table, inspection.layout.header_row)
+    matrix.title = _title(inspection, facts)
+    if facts.prepared_by:
+        matrix.set_properties(prepared_by=facts.prepared_by)
     lines = report.lines()
+    lines.extend(facts.report_lines())
     if inspection.text_format.get("removed"):
         lines.append(inspection.text_format["removed"])
     focus = matrix.find_department(DEFAULT_FOCUS_DEPARTMENT)
@@ -510,12 +515,16 @@ def import_inspection(inspection: Inspection, progress: Progress | None = None
     return ImportResult(matrix, lines, details)
 
 
-def _title(inspection: Inspection) -> str:
+def _title(inspection: Inspection, facts: SheetFacts) -> str:
     """A title row above the headings ("Customer Onboarding Programme - RACI Chart"), else
-    the file name (and the sheet's, when the workbook has several)."""
+    the file name (and the sheet's, when the workbook has several). A "Prepared by" or
+    "Last updated" row is not a title."""
     table, layout = inspection.table, inspection.layout
     if not table.transposed:
-        for row in table.rows[: max(0, layout.header_row)]:
+        facts_lines = {facts.prepared_by_line, facts.updated_line}
+        for index, row in enumerate(table.rows[: max(0, layout.header_row)]):
+            if table.line(index) in facts_lines:
+                continue
             filled = [value.strip() for value in row if value.strip()]
             if len(filled) == 1 and 3 <= len(filled[0]) <= 200 and not filled[0][0].isdigit():
                 return filled[0]

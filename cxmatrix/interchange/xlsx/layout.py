@@ -19,8 +19,8 @@ Sheet "Departments"
 Sheet "Findings", sheet "Summary": derived, ignored by the importer.
 Sheet "About"
     Column A labels, column B values, starting at row 1: ABOUT_FIELDS label/value pairs
-    (title, organisation, description, focus department, cxmatrix version, format marker),
-    then the role legend.
+    (title, organisation, description, prepared by, focus department, cxmatrix version,
+    format marker), then the role legend.
 """
 
 from __future__ import annotations
@@ -59,6 +59,7 @@ ABOUT_FIELDS = (
     ("Title", "title"),
     ("Organisation", "organisation"),
     ("Description", "description"),
+    ("Prepared by", "prepared_by"),
     ("Focus department", "focus_department"),
     ("cxmatrix version", "version"),
     ("Format", "format"),

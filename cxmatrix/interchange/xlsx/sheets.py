@@ -213,6 +213,7 @@ def write_about(workbook: Workbook, cells: CellMaker, matrix: Matrix, source_nam
         "title": matrix.title,
         "organisation": matrix.organisation,
         "description": matrix.description,
+        "prepared_by": matrix.prepared_by,
         "focus_department": focus.name if focus else "",
         "version": cxmatrix.__version__,
         "format": FORMAT_MARKER,

@@ -27,7 +27,8 @@ def _buttons(dialog: QDialog) -> QDialogButtonBox:
 
 
 class PropertiesDialog(QDialog):
-    """Title, organisation, description and focus department of the matrix."""
+    """Title, organisation, description, who prepared it and focus department of the
+    matrix."""
 
     def __init__(self, matrix: Matrix, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -40,6 +41,9 @@ class PropertiesDialog(QDialog):
         self.description = QPlainTextEdit(matrix.description, self)
         self.description.setObjectName("propertiesDescription")
         self.description.setTabChangesFocus(True)
+        self.prepared_by = QLineEdit(matrix.prepared_by, self)
+        self.prepared_by.setObjectName("propertiesPreparedBy")
+        self.prepared_by.setPlaceholderText("optional: the person who prepared the matrix")
         self.focus = QComboBox(self)
         self.focus.setObjectName("propertiesFocus")
         self.focus.addItem("(none)", None)
@@ -50,6 +54,7 @@ class PropertiesDialog(QDialog):
         form.addRow("&Title:", self.title)
         form.addRow("&Organisation:", self.organisation)
         form.addRow("&Description:", self.description)
+        form.addRow("&Prepared by:", self.prepared_by)
         form.addRow("&Focus department:", self.focus)
         form.addRow(_buttons(self))
         self.resize(520, 320)
@@ -60,6 +65,7 @@ class PropertiesDialog(QDialog):
             "title": self.title.text().strip(),
             "organisation": self.organisation.text().strip(),
             "description": self.description.toPlainText().strip(),
+            "prepared_by": " ".join(self.prepared_by.text().split()),
             "focus_department_id": self.focus.currentData(),
         }
         return {key: value for key, value in values.items()
