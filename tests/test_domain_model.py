@@ -234,3 +234,17 @@ def test_prepared_by_is_a_property_kept_by_copies_and_comparisons() -> None:
     with pytest.raises(DomainError, match="must be text"):
         m.set_properties(prepared_by=5)
     assert m.prepared_by == "Priya Raman"
+
+
+def test_matrix_properties_are_kept_within_what_a_file_can_hold() -> None:
+    """An organisation the .cxm loader would refuse is refused when it is set, so a file
+    never holds what it cannot open again."""
+    from cxmatrix.domain.limits import MAX_NAME_LENGTH, MAX_TEXT_LENGTH
+
+    matrix = Matrix()
+    with pytest.raises(DomainError, match="organisation"):
+        matrix.set_properties(organisation="x" * (MAX_NAME_LENGTH + 1))
+    with pytest.raises(DomainError, match="description"):
+        matrix.set_properties(description="x" * (MAX_TEXT_LENGTH + 1))
+    matrix.set_properties(organisation="x" * MAX_NAME_LENGTH)
+    assert len(matrix.organisation) == MAX_NAME_LENGTH

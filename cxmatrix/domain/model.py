@@ -436,6 +436,11 @@ class Matrix:
             changes["title"] = clean_name(str(changes["title"]), "Matrix title")
         if "prepared_by" in changes:
             changes["prepared_by"] = _person(str(changes["prepared_by"]), "Prepared by")
+        # The same limits the .cxm loader applies: what is accepted here opens again.
+        if "organisation" in changes and len(str(changes["organisation"])) > MAX_NAME_LENGTH:
+            raise DomainError(f"organisation is longer than {MAX_NAME_LENGTH:,} characters")
+        if "description" in changes:
+            changes["description"] = _text(changes["description"], "description")
         old = {key: getattr(self, key) for key in changes}
         for key, value in changes.items():
             setattr(self, key, value)
