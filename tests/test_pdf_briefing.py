@@ -421,3 +421,23 @@ def test_stage_headings_in_the_summary_never_break_a_word(tmp_path: Path) -> Non
     for name in names:
         assert name in lines, name  # whole on one line, never "Consideratio" / "n"
     assert glyphs_outside(path, pages=[1]) == []
+
+
+HEADINGS = ("Departments and roles", "Responsibility chart", "Findings", "Decisions needed")
+
+
+@pytest.mark.parametrize("size", [(40, 60), (60, 30), (400, 30)])
+def test_no_heading_or_caption_is_left_alone_on_a_page(tmp_path: Path,
+                                                       size: tuple[int, int]) -> None:
+    """Point 5: with many departments or touchpoints, every page carries content, and no
+    heading ends a page with its table on the next."""
+    matrix = generate_matrix(*size, seed=size[0])
+    path = tmp_path / "report.pdf"
+    write(matrix, path, lenses=[matrix.departments[0].name])
+    for number, page in enumerate(pypdf.PdfReader(path).pages, start=1):
+        lines = [line.strip() for line in (page.extract_text() or "").splitlines()
+                 if line.strip()]
+        body = [line for line in lines if not re.fullmatch(r"Page \d+ of \d+", line)][:-2]
+        assert len(body) > 3, f"page {number} holds almost nothing: {lines}"
+        assert not any(body[-1].startswith(heading) for heading in HEADINGS), (
+            f"page {number} ends with a heading: {body[-3:]}")
