@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,9 +35,11 @@ MAX_PNG_BYTES = 400_000
 
 
 def demo_matrix() -> Matrix:
-    if DEMO.is_file():
-        return json_format.read(DEMO).matrix
-    return generate_size("S")
+    matrix = json_format.read(DEMO).matrix if DEMO.is_file() else generate_size("S")
+    # The data's date on page 1 and the printing date in the footer agree, and the previews
+    # come out the same whenever they are made.
+    matrix.modified = datetime.combine(PRINTED_ON, time(9), UTC)
+    return matrix
 
 
 def render_previews(pdf: Path, folder: Path) -> list[Path]:
