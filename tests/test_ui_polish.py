@@ -28,10 +28,10 @@ from ui_support import (
     click_cell,
     demo_document,
     document_of,
-    isolate_settings,
     open_and_wait,
     press,
     row_of,
+    window_with_captured_messages,
 )
 
 from cxmatrix.domain.codes import Target
@@ -58,22 +58,8 @@ def make_window(qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     """A real window; warnings and critical boxes are recorded in ``errors`` (and not shown).
     QDesktopServices is left alone: offscreen it opens nothing, as on a machine without a PDF
     viewer."""
-    isolate_settings(tmp_path / "settings")
-    monkeypatch.setattr(files, "data_folder", lambda: tmp_path)
-    errors: list[tuple[str, str]] = []
-
-    def capture(_parent: Any, title: str, text: str, *_args: Any) -> QMessageBox.StandardButton:
-        errors.append((title, text))
-        return QMessageBox.StandardButton.Ok
-
-    monkeypatch.setattr(QMessageBox, "warning", capture)
-    monkeypatch.setattr(QMessageBox, "critical", capture)
-    window = Window()
-    window.errors = errors
-    qtbot.addWidget(window)
-    window.resize(*size)
-    window.show()
-    qtbot.waitExposed(window)
+    window: Window = window_with_captured_messages(qtbot, tmp_path, monkeypatch,
+                                                   capture_urls=False, size=size)
     return window
 
 

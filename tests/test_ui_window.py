@@ -7,12 +7,11 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QGuiApplication
-from PySide6.QtWidgets import QDialog, QMessageBox
+from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 from ui_support import (
     click_cell,
@@ -24,6 +23,7 @@ from ui_support import (
     open_and_wait,
     row_of,
     small_matrix,
+    window_with_captured_messages,
 )
 
 from cxmatrix.app import parse_arguments
@@ -46,21 +46,8 @@ class Window(MainWindow):
 
 @pytest.fixture
 def window(qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Window]:
-    isolate_settings(tmp_path / "settings")
-    monkeypatch.setattr(files, "data_folder", lambda: tmp_path)
-    errors: list[tuple[str, str]] = []
-
-    def capture(_parent: Any, title: str, text: str, *_args: Any) -> QMessageBox.StandardButton:
-        errors.append((title, text))
-        return QMessageBox.StandardButton.Ok
-
-    monkeypatch.setattr(QMessageBox, "warning", capture)
-    monkeypatch.setattr(QMessageBox, "critical", capture)
-    win = Window()
-    win.errors = errors
-    qtbot.addWidget(win)
-    win.resize(1300, 800)
-    win.show()
+    win: Window = window_with_captured_messages(qtbot, tmp_path, monkeypatch,
+                                                capture_urls=False)
     yield win
     win.close()
 

@@ -74,10 +74,13 @@ def small_matrix() -> Matrix:
     return matrix
 
 
-def window_with_captured_messages(qtbot: Any, tmp_path: Path, monkeypatch: Any) -> Any:
+def window_with_captured_messages(qtbot: Any, tmp_path: Path, monkeypatch: Any, *,
+                                  capture_urls: bool = True,
+                                  size: tuple[int, int] = (1300, 800)) -> Any:
     """A shown MainWindow with isolated settings, its warnings and critical messages recorded
-    in ``window.errors`` and every QDesktopServices.openUrl recorded in ``window.opened``
-    (nothing is really opened)."""
+    in ``window.errors``; with ``capture_urls`` every QDesktopServices.openUrl is recorded in
+    ``window.opened`` and nothing is opened (without, offscreen Qt opens nothing either, as
+    on a machine with no viewer)."""
     from PySide6.QtGui import QDesktopServices
     from PySide6.QtWidgets import QMessageBox
 
@@ -98,13 +101,15 @@ def window_with_captured_messages(qtbot: Any, tmp_path: Path, monkeypatch: Any) 
 
     monkeypatch.setattr(QMessageBox, "warning", capture)
     monkeypatch.setattr(QMessageBox, "critical", capture)
-    monkeypatch.setattr(QDesktopServices, "openUrl", open_url)
+    if capture_urls:
+        monkeypatch.setattr(QDesktopServices, "openUrl", open_url)
     window = MainWindow()
     window.errors = errors  # type: ignore[attr-defined]
     window.opened = opened  # type: ignore[attr-defined]
     qtbot.addWidget(window)
-    window.resize(1300, 800)
+    window.resize(*size)
     window.show()
+    qtbot.waitExposed(window)
     return window
 
 
