@@ -14,7 +14,7 @@ import pytest
 from PySide6.QtCore import QLocale, QSettings, Qt
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
-from ui_support import document_of, open_and_wait, small_matrix, window_with_captured_messages
+from ui_support import window_on_small_matrix
 
 from cxmatrix.domain.roles import Role
 from cxmatrix.interchange.json import codec as json_format
@@ -30,11 +30,7 @@ POINTS_PER_MM = 72 / 25.4
 
 @pytest.fixture
 def small(qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    window = window_with_captured_messages(qtbot, tmp_path, monkeypatch)
-    document = document_of(tmp_path, small_matrix(), "small")
-    path = document.path
-    document.close()
-    open_and_wait(qtbot, window, path)
+    window = window_on_small_matrix(qtbot, tmp_path, monkeypatch)
     yield window
     window.close()
 

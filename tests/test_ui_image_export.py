@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
-from ui_support import document_of, open_and_wait, small_matrix, window_with_captured_messages
+from ui_support import window_on_small_matrix
 
 from cxmatrix.interchange.pdf.theme import page_size
 from cxmatrix.ui import transfer
@@ -23,11 +23,7 @@ pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
 @pytest.fixture
 def small(qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    window = window_with_captured_messages(qtbot, tmp_path, monkeypatch)
-    document = document_of(tmp_path, small_matrix(), "small")
-    path = document.path
-    document.close()
-    open_and_wait(qtbot, window, path)
+    window = window_on_small_matrix(qtbot, tmp_path, monkeypatch)
     yield window
     window.close()
 

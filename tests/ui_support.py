@@ -123,6 +123,16 @@ def open_and_wait(qtbot: Any, window: Any, path: Path, *, must_open: bool = True
         assert window.session.document is not None
 
 
+def window_on_small_matrix(qtbot: Any, tmp_path: Path, monkeypatch: Any) -> Any:
+    """A window (messages and opened URLs captured) showing small_matrix() in small.cxm."""
+    window = window_with_captured_messages(qtbot, tmp_path, monkeypatch)
+    document = document_of(tmp_path, small_matrix(), "small")
+    path = document.path
+    document.close()
+    open_and_wait(qtbot, window, path)
+    return window
+
+
 # ---- driving the grid as a person does ------------------------------------------------------
 
 

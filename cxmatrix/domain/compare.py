@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -24,7 +25,9 @@ from cxmatrix.domain.findings import (
 from cxmatrix.domain.model import (
     MATRIX_PROPERTIES,
     TOUCHPOINT_FIELDS,
+    Department,
     Matrix,
+    Stage,
     name_key,
 )
 from cxmatrix.domain.roles import Role
@@ -289,51 +292,51 @@ def _longest_increasing(values: list[int]) -> set[int]:
     return result
 
 
-def _compare_stages(old: Matrix, new: Matrix, matching: _Matching, result: Comparison) -> None:
-    old_by_id = {s.id: s for s in old.stages}
-    new_by_id = {s.id: s for s in new.stages}
-    matched = matching.stages
+def _added_removed_renamed(kind: Kind, old_items: Sequence[Stage | Department],
+                           new_items: Sequence[Stage | Department], matched: dict[int, int],
+                           result: Comparison) -> None:
+    """Stages or departments removed, added and renamed (``matched``: old id -> new id)."""
     kept = set(matched.values())
-    for stage in old.stages:
-        if stage.id not in matched:
-            result.structure.append(StructureChange("stage", "removed", stage.name))
-    for stage in new.stages:
-        if stage.id not in kept:
-            result.structure.append(StructureChange("stage", "added", stage.name))
-    for old_id, new_id in matched.items():
-        if old_by_id[old_id].name != new_by_id[new_id].name:
-            result.structure.append(StructureChange("stage", "renamed", new_by_id[new_id].name,
-                                                    old_by_id[old_id].name))
-    for old_id in _moved([s.id for s in old.stages], [s.id for s in new.stages], matched):
-        result.structure.append(StructureChange("stage", "moved",
-                                                new_by_id[matched[old_id]].name))
+    new_by_id = {item.id: item for item in new_items}
+    for item in old_items:
+        if item.id not in matched:
+            result.structure.append(StructureChange(kind, "removed", item.name))
+    for item in new_items:
+        if item.id not in kept:
+            result.structure.append(StructureChange(kind, "added", item.name))
+    for item in old_items:
+        if item.id in matched and item.name != new_by_id[matched[item.id]].name:
+            result.structure.append(StructureChange(kind, "renamed",
+                                                    new_by_id[matched[item.id]].name,
+                                                    item.name))
+
+
+def _moved_items(kind: Kind, old_items: Sequence[Stage | Department],
+                 new_items: Sequence[Stage | Department], matched: dict[int, int],
+                 result: Comparison) -> None:
+    new_by_id = {item.id: item for item in new_items}
+    for old_id in _moved([i.id for i in old_items], [i.id for i in new_items], matched):
+        result.structure.append(StructureChange(kind, "moved", new_by_id[matched[old_id]].name))
+
+
+def _compare_stages(old: Matrix, new: Matrix, matching: _Matching, result: Comparison) -> None:
+    _added_removed_renamed("stage", old.stages, new.stages, matching.stages, result)
+    _moved_items("stage", old.stages, new.stages, matching.stages, result)
 
 
 def _compare_departments(old: Matrix, new: Matrix, matching: _Matching,
                          result: Comparison) -> None:
     matched = matching.departments
-    kept = set(matched.values())
-    for dept in old.departments:
-        if dept.id not in matched:
-            result.structure.append(StructureChange("department", "removed", dept.name))
-    for dept in new.departments:
-        if dept.id not in kept:
-            result.structure.append(StructureChange("department", "added", dept.name))
+    _added_removed_renamed("department", old.departments, new.departments, matched, result)
     for old_id, new_id in matched.items():
         before, after = old.department(old_id), new.department(new_id)
-        if before.name != after.name:
-            result.structure.append(StructureChange("department", "renamed", after.name,
-                                                    before.name))
         details = [f"{label}: {getattr(before, key) or '–'} → {getattr(after, key) or '–'}"
                    for key, label in (("code", "short code"), ("lead", "lead"))
                    if getattr(before, key) != getattr(after, key)]
         if details:
             result.structure.append(StructureChange("department", "changed", after.name,
                                                     detail="; ".join(details)))
-    for old_id in _moved([d.id for d in old.departments], [d.id for d in new.departments],
-                         matched):
-        result.structure.append(StructureChange("department", "moved",
-                                                new.department(matched[old_id]).name))
+    _moved_items("department", old.departments, new.departments, matched, result)
 
 
 _FIELD_LABELS = {"category": "category", "channel": "channel", "description": "description",
