@@ -268,8 +268,10 @@ def _analyse(path: Path, sheets: list[SheetInfo], table: SheetTable, layout: Lay
         return inspection
     preview_report = _new_report(path, table, layout, mapping, codes)
     preview_outcome = build(table, layout, mapping, preview_report, max_touchpoints=PREVIEW_ROWS)
+    _note_readings(table, layout, mapping, preview_report, preview_outcome)
     if full:
-        build(table, layout, mapping, report, progress=progress)
+        outcome = build(table, layout, mapping, report, progress=progress)
+        _note_readings(table, layout, mapping, report, outcome)
     else:
         inspection.report = preview_report
     _fill_preview(inspection, preview_outcome)
@@ -290,6 +292,13 @@ def _new_report(path: Path, table: SheetTable, layout: Layout, mapping: CodeMapp
     report.ignored_columns += [(column_letter(i), h, r) for i, h, r in layout.ignored_columns
                                if i not in listed]
     return report
+
+
+def _note_readings(table: SheetTable, layout: Layout, mapping: CodeMapping,
+                   report: ImportReport, outcome: BuildOutcome) -> None:
+    from cxmatrix.interchange.spreadsheet.code_notes import note_readings
+
+    note_readings(table, layout, mapping, report, (r - 1 for r in outcome.source_rows.values()))
 
 
 def _fill_preview(inspection: Inspection, outcome: BuildOutcome) -> None:
@@ -491,6 +500,7 @@ def import_inspection(inspection: Inspection, progress: Progress | None = None
                         progress=progress)
     except DomainError as error:
         raise ImportFailed(f"{inspection.path.name}: {error}") from None
+    _note_readings(inspection.table, inspection.layout, inspection.mapping, report, outcome)
     matrix = outcome.matrix
     if matrix.touchpoint_count == 0:
         raise ImportFailed(f"{inspection.path.name}, sheet {inspection.sheet!r}: no "

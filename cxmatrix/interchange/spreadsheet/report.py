@@ -71,6 +71,7 @@ class ImportReport:
     renamed: list[str] = field(default_factory=list)
     cxmatrix_workbook: bool = False
     stage_headings: int = 0  # stage heading rows used
+    readings: list[str] = field(default_factory=list)  # codes read with a correction
 
     def skip_cell(self, reason: str, reference: str) -> None:
         self.skipped_cells.setdefault(reason, Skipped(reason)).add(reference)
@@ -109,6 +110,7 @@ class ImportReport:
         for skipped in self.skipped_cells.values():
             lines.append(f"Skipped {_count(skipped.count, 'cell')}: {skipped.reason}: "
                          f"{skipped.where()}.")
+        lines.extend(self.readings)
         for skipped in self.skipped_rows.values():
             lines.append(f"Left out {_count(skipped.count, 'row')}: {skipped.reason}: "
                          f"{skipped.where()}.")
@@ -162,4 +164,5 @@ class ImportReport:
                                 for c, h, r in self.ignored_columns],
             "touchpoint_notes": self.touchpoint_notes,
             "cell_notes": self.cell_notes,
+            "readings": list(self.readings),
         }
