@@ -78,11 +78,21 @@ def test_old_xls_by_extension_and_by_content(tmp_path: Path) -> None:
 
 
 def test_ods_by_extension_and_by_content(tmp_path: Path) -> None:
-    with pytest.raises(UnsupportedFormat, match="OpenDocument"):
-        reader_for(DATA / "opendocument.ods")
+    """LibreOffice's .ods is read (issue 19), also when it was renamed to .xlsx."""
+    assert reader_for(DATA / "opendocument.ods") is read
+    assert read(DATA / "opendocument.ods").matrix.touchpoint_count == 2
     renamed = tmp_path / "calc.xlsx"
     renamed.write_bytes((DATA / "opendocument.ods").read_bytes())
-    refused(renamed, "OpenDocument", ".xlsx")
+    assert read(renamed).matrix.touchpoint_count == 2
+    template = tmp_path / "writer.xlsx"
+    with zipfile.ZipFile(DATA / "opendocument.ods") as old, \
+            zipfile.ZipFile(template, "w") as new:
+        for item in old.infolist():
+            data = old.read(item.filename)
+            new.writestr(item, data.replace(b"opendocument.spreadsheet",
+                                            b"opendocument.text") if item.filename ==
+                         "mimetype" else data)
+    refused(template, "OpenDocument file, not a spreadsheet", ".xlsx")
 
 
 def test_strict_open_xml(tmp_path: Path) -> None:
@@ -92,7 +102,8 @@ def test_strict_open_xml(tmp_path: Path) -> None:
     strict = workbook_xml.replace("http://schemas.openxmlformats.org/spreadsheetml/2006/main",
                                   "http://purl.oclc.org/ooxml/spreadsheetml/main")
     path = rewrite(base, tmp_path / "strict.xlsx", {"xl/workbook.xml": strict.encode()})
-    refused(path, "Strict Open XML", "Excel Workbook (.xlsx)")
+    # Read since issue 19 (tests/test_import_formats.py builds a whole Strict workbook).
+    assert read(path).matrix.touchpoint_count == 2
 
 
 @pytest.mark.parametrize(("content", "words"), [

@@ -25,12 +25,15 @@ READERS = {
     ".csv": "cxmatrix.interchange.spreadsheet.importer:read",
     ".tsv": "cxmatrix.interchange.spreadsheet.importer:read",
     ".txt": "cxmatrix.interchange.spreadsheet.importer:read",
+    ".ods": "cxmatrix.interchange.spreadsheet.importer:read",
+    ".md": "cxmatrix.interchange.spreadsheet.importer:read",
+    ".markdown": "cxmatrix.interchange.spreadsheet.importer:read",
+    ".html": "cxmatrix.interchange.spreadsheet.importer:read",
+    ".htm": "cxmatrix.interchange.spreadsheet.importer:read",
 }
 # Extensions we recognise only to refuse them with advice.
 REFUSED_READERS = {
     ".xls": "old binary Excel files (.xls) cannot be read: save it as .xlsx from your "
-            "spreadsheet program and import that",
-    ".ods": "OpenDocument spreadsheets (.ods) cannot be read: save it as .xlsx from your "
             "spreadsheet program and import that",
     ".xlsb": "binary Excel workbooks (.xlsb) cannot be read: save it as .xlsx and import that",
 }

@@ -1,4 +1,5 @@
-"""Import the spreadsheets users already have: .xlsx/.xlsm and .csv/.tsv/.txt.
+"""Import the spreadsheets users already have: .xlsx/.xlsm (Strict Open XML too), .ods,
+.csv/.tsv/.txt, and the tables of Markdown and HTML documents.
 
 Two steps, so the GUI wizard can show what will happen before it happens:
 
@@ -44,7 +45,8 @@ from cxmatrix.interchange.spreadsheet.sheet_facts import SheetFacts, sheet_facts
 from cxmatrix.interchange.spreadsheet.sheet_table import SheetTable, listed
 
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".ods")
+DOCUMENT_SUFFIXES = (".md", ".markdown", ".html", ".htm")
 PREVIEW_ROWS = 30
 FULL_DRY_RUN_CELLS = 300_000
 
@@ -318,14 +320,14 @@ def _fill_preview(inspection: Inspection, outcome: BuildOutcome) -> None:
 
 def _suffix(path: Path) -> str:
     suffix = path.suffix.lower()
-    if suffix in TEXT_SUFFIXES or suffix in WORKBOOK_SUFFIXES:
+    if suffix in TEXT_SUFFIXES or suffix in WORKBOOK_SUFFIXES or suffix in DOCUMENT_SUFFIXES:
         return suffix
     from cxmatrix.interchange.formats import REFUSED_READERS
 
     if suffix in REFUSED_READERS:
         raise ImportFailed(f"{path.name}: {REFUSED_READERS[suffix]}")
     raise ImportFailed(f"{path.name}: cannot import {suffix or 'a file without an extension'}: "
-                       "use .xlsx, .xlsm, .csv or .tsv")
+                       "use .xlsx, .xlsm, .ods, .csv, .tsv, .md or .html")
 
 
 @_memory_bounded

@@ -1,10 +1,11 @@
 """Read .xlsx/.xlsm workbooks safely into :class:`SheetTable`s.
 
 Before any parser sees the file we check what it is (an encrypted workbook and an old .xls are
-OLE files; an .ods is a zip with an OpenDocument mimetype; a Strict Open XML workbook uses
-other namespaces), and that the zip is sane: a bounded number of parts, declared sizes and
-compression ratios within limits, and each part we will parse inflated once in bounded chunks
-(which also proves the declared size true) with no DTD in it.
+OLE files; an .ods is a zip with an OpenDocument mimetype, handed to ``ods_reader``; a Strict
+Open XML workbook uses other namespaces, and is read like the others), and that the zip is
+sane: a bounded number of parts, declared sizes and compression ratios within limits, and each
+part we will parse inflated once in bounded chunks (which also proves the declared size true)
+with no DTD in it.
 
 python-calamine allocates a dense grid over every cell a sheet references, and aborts the
 process when that fails. So each sheet is first streamed through expat, placing cells the way
@@ -64,6 +65,7 @@ CHUNK = 1 << 20
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 STRICT_NS = "http://purl.oclc.org/ooxml/spreadsheetml/main"
+STRICT_REL_NS = "http://purl.oclc.org/ooxml/officeDocument/relationships"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 
@@ -83,6 +85,7 @@ class WorkbookInfo:
     path: Path
     sheets: list[SheetEntry] = field(default_factory=list)
     date1904: bool = False
+    strict: bool = False  # saved as Strict Open XML
 
     def entry(self, name: str) -> SheetEntry:
         for sheet in self.sheets:
@@ -170,14 +173,6 @@ def _check_archive(path: Path, archive: zipfile.ZipFile) -> WorkbookInfo:
         raise ImportFailed(f"{path.name}: the workbook has {len(members):,} parts, which is "
                            "not a normal spreadsheet; cxmatrix refuses it")
     names = {m.filename for m in members}
-    if "mimetype" in names:
-        mimetype = _read_part(path, archive, "mimetype", 1024).decode("ascii", "replace")
-        if "opendocument.spreadsheet" in mimetype:
-            raise ImportFailed(f"{path.name}: this is an OpenDocument spreadsheet (.ods), which "
-                               "cxmatrix cannot read: open it in your spreadsheet program and "
-                               "save it as .xlsx")
-        raise ImportFailed(f"{path.name}: this is an OpenDocument file, not a spreadsheet "
-                           f"cxmatrix can read: {SAVE_AS_XLSX}")
     total = 0
     for member in members:
         if member.flag_bits & 0x1:
@@ -198,27 +193,34 @@ def _check_archive(path: Path, archive: zipfile.ZipFile) -> WorkbookInfo:
     if total > MAX_TOTAL_BYTES:
         raise ImportFailed(f"{path.name}: the workbook unpacks to {total / 1e6:,.0f} MB, "
                            "more than cxmatrix accepts")
+    if "mimetype" in names:
+        mimetype = _read_part(path, archive, "mimetype", 1024).decode("ascii", "replace")
+        if "opendocument.spreadsheet" in mimetype and "template" not in mimetype:
+            from cxmatrix.interchange.spreadsheet.ods_reader import open_ods
+
+            return open_ods(path, archive)
+        raise ImportFailed(f"{path.name}: this is an OpenDocument file, not a spreadsheet "
+                           f"cxmatrix can read: {SAVE_AS_XLSX}")
     workbook_part = _main_part(path, archive, names)
     root = _parse_xml(path, archive, workbook_part)
     namespace = root.tag[1:].partition("}")[0] if root.tag.startswith("{") else ""
-    if namespace == STRICT_NS:
-        raise ImportFailed(f"{path.name}: the workbook is saved as Strict Open XML, which "
-                           "cxmatrix cannot read: open it in Excel and save it as "
-                           "'Excel Workbook (.xlsx)' (not 'Strict Open XML Spreadsheet')")
-    if namespace != MAIN_NS:
+    if namespace not in (MAIN_NS, STRICT_NS):
         raise ImportFailed(f"{path.name}: this is not an Excel workbook: {SAVE_AS_XLSX}")
+    # A Strict Open XML workbook (ISO 29500 Strict, Excel's "Strict Open XML Spreadsheet")
+    # differs by its namespaces; the sheets are read by element names, whatever those are.
+    rel_ns = STRICT_REL_NS if namespace == STRICT_NS else REL_NS
     rels = _relationships(path, archive, workbook_part)
-    info = WorkbookInfo(path)
-    listed_sheets = list(root.iter(f"{{{MAIN_NS}}}sheet"))
+    info = WorkbookInfo(path, strict=namespace == STRICT_NS)
+    listed_sheets = list(root.iter(f"{{{namespace}}}sheet"))
     if len(listed_sheets) > MAX_WORKBOOK_SHEETS:
         raise ImportFailed(f"{path.name}: the workbook has {len(listed_sheets):,} sheets; "
                            f"cxmatrix reads workbooks of at most {MAX_WORKBOOK_SHEETS:,}. Copy "
                            "the sheet with the matrix into a workbook of its own")
-    properties = root.find(f"{{{MAIN_NS}}}workbookPr")
+    properties = root.find(f"{{{namespace}}}workbookPr")
     info.date1904 = properties is not None and properties.get("date1904") in ("1", "true")
     for sheet in listed_sheets:
         name = sheet.get("name", "")
-        rid = sheet.get(f"{{{REL_NS}}}id", "")
+        rid = sheet.get(f"{{{rel_ns}}}id", "") or sheet.get(f"{{{REL_NS}}}id", "")
         target, kind = rels.get(rid, ("", ""))
         hidden = sheet.get("state", "visible") != "visible"
         info.sheets.append(SheetEntry(name, target if target in names else "", hidden, kind))
@@ -549,6 +551,11 @@ def iter_sheets(info: WorkbookInfo, names: list[str], progress: Progress | None 
     scanned) under a workbook and relationships written here. So the sheet it reads is the
     sheet that was measured, whatever the zip's directory, names or relationships claim.
     """
+    from cxmatrix.interchange.spreadsheet.ods_reader import OdsWorkbook, iter_ods_sheets
+
+    if isinstance(info, OdsWorkbook):
+        yield from iter_ods_sheets(info, names, progress)
+        return
     path = info.path
     entries = [info.entry(name) for name in names]
     results: list[_Checked | ImportFailed] = []
