@@ -2,7 +2,8 @@
 
     python -m cxmatrix new OUT.cxm [--demo]
     python -m cxmatrix check FILE.cxm [--json]
-    python -m cxmatrix import IN.(json|xlsx|csv|tsv) -o OUT.cxm [--sheet NAME] [--mapping NAME]
+    python -m cxmatrix import IN.(json|xlsx|ods|csv|tsv|md|html) -o OUT.cxm [--sheet NAME]
+                                   [--mapping NAME]
     python -m cxmatrix export FILE.cxm OUT.(json|xlsx|csv|pdf) [--page-size SIZE] [--lens DEPT ...]
                                    [--fit-page] [--only-findings]
     python -m cxmatrix export FILE.cxm OUT.png --page summary|chart|lens [--lens DEPT]
@@ -58,7 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("file", type=Path, help="a .cxm file (or any importable file)")
     check.add_argument("--json", action="store_true", help="print findings as JSON")
 
-    imp = commands.add_parser("import", help="import a spreadsheet or JSON file")
+    imp = commands.add_parser("import", help="import a spreadsheet (.xlsx, .ods, .csv), the "
+                              "tables of a Markdown or HTML document, or a JSON file")
     imp.add_argument("input", type=Path)
     imp.add_argument("-o", "--output", type=Path, required=True, help="the .cxm to create")
     imp.add_argument("--sheet", help="the sheet that holds the matrix (default: detected)")

@@ -31,6 +31,9 @@ MAX_SHEETS_INSPECTED = 50  # worksheets read to find the matrix when no sheet is
 MAX_TEXT_FILE_BYTES = 200 * 1024 * 1024  # refused by size before reading
 MAX_TEXT_RECORD_CHARACTERS = 4 * 1024 * 1024  # one row, quoted line breaks included
 
+# A document whose tables are read (Markdown, HTML), refused by size before reading
+MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+
 # Files, by size before they are read (the JSON reader parses the whole document at once)
 MAX_JSON_BYTES = 100_000_000
 MAX_JSON_VALUES = 6_000_000  # numbers, texts, lists and objects in one JSON document

@@ -25,9 +25,13 @@ EXPORT_FILTERS = {
     ".csv": "CSV table (*.csv)",
     ".json": "cxmatrix JSON (*.json)",
 }
-IMPORT_FILTER = ("Spreadsheets and matrices (*.xlsx *.xlsm *.csv *.tsv *.txt *.json);;"
+IMPORT_FILTER = ("Spreadsheets and matrices (*.xlsx *.xlsm *.ods *.csv *.tsv *.txt *.md "
+                 "*.markdown *.html *.htm *.json);;"
+                 "OpenDocument spreadsheets (*.ods);;"
+                 "Tables in Markdown or HTML documents (*.md *.markdown *.html *.htm);;"
                  "All files (*)")
-IMPORT_SUFFIXES = {".xlsx", ".xlsm", ".csv", ".tsv", ".txt", ".json"}
+IMPORT_SUFFIXES = {".xlsx", ".xlsm", ".ods", ".csv", ".tsv", ".txt", ".md", ".markdown",
+                   ".html", ".htm", ".json"}
 DEMO_FILE_NAME = "Corvane demo" + MATRIX_SUFFIX
 
 

@@ -50,7 +50,8 @@ class MainWindow(Protocol):
     def findChildren(self, kind: Any, name: str = ...) -> list[Any]: ...
 
 WIZARD_MODULE = "cxmatrix.ui.dialogs.import_wizard"
-WIZARD_SUFFIXES = {".xlsx", ".xlsm", ".csv", ".tsv", ".txt"}
+WIZARD_SUFFIXES = {".xlsx", ".xlsm", ".ods", ".csv", ".tsv", ".txt", ".md", ".markdown",
+                   ".html", ".htm"}
 FORMAT_NAMES = {".xlsx": "Excel", ".pdf": "PDF", ".csv": "CSV", ".json": "JSON",
                 ".png": "PNG"}
 IMAGE_FILTER = "PNG image (*.png)"

@@ -285,6 +285,8 @@ def _new_report(path: Path, table: SheetTable, layout: Layout, mapping: CodeMapp
     sheet = table.name if path.suffix.lower() in WORKBOOK_SUFFIXES else ""
     report = ImportReport(path.name, sheet, layout.shape)
     report.detected = layout.describe()
+    if getattr(table, "row_lines", None):  # a document's tables: rows are its lines
+        report.detected["headings"] = table.line(layout.header_row)
     report.codes = codes
     report.mapping_explanation = mapping.explanation
     report.ignored_columns = [(c.letter, c.header, c.reason) for c in layout.columns
@@ -345,6 +347,13 @@ def inspect(path: Path | str, *, sheet: str | None = None, mapping: MappingArgum
         from cxmatrix.interchange.spreadsheet.csv_reader import read_csv
 
         table, text_format = read_csv(path, progress)
+        sheets = [SheetInfo(table.name, False, table.height, table.width)]
+        inspection = _inspect_table(path, sheets, table, preset, text_format, None, progress,
+                                    dry_run)
+    elif suffix in DOCUMENT_SUFFIXES:
+        from cxmatrix.interchange.spreadsheet.document_reader import read_document
+
+        table, text_format = read_document(path, progress)
         sheets = [SheetInfo(table.name, False, table.height, table.width)]
         inspection = _inspect_table(path, sheets, table, preset, text_format, None, progress,
                                     dry_run)
@@ -513,6 +522,8 @@ def import_inspection(inspection: Inspection, progress: Progress | None = None
     if facts.prepared_by:
         matrix.set_properties(prepared_by=facts.prepared_by)
     lines = report.lines()
+    if inspection.text_format.get("tables"):
+        lines.insert(1, inspection.text_format["tables"])
     lines.extend(facts.report_lines())
     if inspection.text_format.get("removed"):
         lines.append(inspection.text_format["removed"])
