@@ -59,6 +59,7 @@ class DocumentSheet(SheetTable):
     """The joined tables, naming their rows by the document's lines ("line 12")."""
 
     row_lines: list[int] = field(default_factory=list)
+    note: str = ""  # for the report: the tables found, joined and left out
 
     def line(self, row: int) -> str:
         if not self.transposed and 0 <= row < len(self.row_lines) and self.row_lines[row]:
@@ -437,9 +438,8 @@ def _where(table: DocumentTable) -> str:
                                                    else "")
 
 
-def read_document(path: Path, progress: Progress | None = None
-                  ) -> tuple[SheetTable, dict[str, str]]:
-    """The matrix tables of a Markdown or HTML document as one table, and a report line."""
+def read_document(path: Path, progress: Progress | None = None) -> DocumentSheet:
+    """The matrix tables of a Markdown or HTML document as one table, with a report line."""
     from cxmatrix.interchange.spreadsheet.detect import sheet_score
     from cxmatrix.interchange.spreadsheet.layout import is_stage_heading
 
@@ -536,4 +536,5 @@ def read_document(path: Path, progress: Progress | None = None
         more = len(left_out) - 5
         note.append(f"Left out, not part of the matrix: {shown}" +
                     (f" and {more:,} more." if more > 0 else "."))
-    return sheet, {"tables": " ".join(note), "document": kind}
+    sheet.note = " ".join(note)
+    return sheet

@@ -353,10 +353,9 @@ def inspect(path: Path | str, *, sheet: str | None = None, mapping: MappingArgum
     elif suffix in DOCUMENT_SUFFIXES:
         from cxmatrix.interchange.spreadsheet.document_reader import read_document
 
-        table, text_format = read_document(path, progress)
+        table = read_document(path, progress)
         sheets = [SheetInfo(table.name, False, table.height, table.width)]
-        inspection = _inspect_table(path, sheets, table, preset, text_format, None, progress,
-                                    dry_run)
+        inspection = _inspect_table(path, sheets, table, preset, {}, None, progress, dry_run)
     else:
         from cxmatrix.interchange.spreadsheet import cxmatrix_workbook, xlsx_reader
 
@@ -522,8 +521,9 @@ def import_inspection(inspection: Inspection, progress: Progress | None = None
     if facts.prepared_by:
         matrix.set_properties(prepared_by=facts.prepared_by)
     lines = report.lines()
-    if inspection.text_format.get("tables"):
-        lines.insert(1, inspection.text_format["tables"])
+    document_note = getattr(inspection.source_table or inspection.table, "note", "")
+    if document_note:  # the tables of a Markdown or HTML document
+        lines.insert(1, document_note)
     lines.extend(facts.report_lines())
     if inspection.text_format.get("removed"):
         lines.append(inspection.text_format["removed"])
