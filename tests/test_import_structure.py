@@ -360,8 +360,8 @@ def test_a_list_whose_columns_are_the_raci_letters(tmp_path: Path) -> None:
 def test_an_ownership_table_above_a_raci_grid(tmp_path: Path) -> None:
     rows: list[list[Any]] = [
         ["Deliverable", "Owner", "Due"],
-        ["Charter", "Anna", "2026-01-10"],
-        ["Budget", "Ben", "2026-02-01"],
+        ["Charter", "Anna Berg", "2026-01-10"],
+        ["Budget", "Ben Okafor", "2026-02-01"],
         [],
         [],
         ["Activity", "PMO", "Finance", "Legal", "IT"],
@@ -382,7 +382,7 @@ def test_an_ownership_table_above_a_raci_grid(tmp_path: Path) -> None:
     other = inspect(path).with_table(0)
     assert other.layout.shape == "list"
     assert [p.touchpoint for p in other.preview] == ["Charter", "Budget"]
-    assert other.preview_departments == ["Anna", "Ben"]
+    assert other.preview_departments == ["Anna Berg", "Ben Okafor"]
 
 
 def test_a_transposed_table_above_a_grid(tmp_path: Path) -> None:
@@ -415,14 +415,18 @@ def test_a_flipped_import_names_rows_as_rows(tmp_path: Path) -> None:
     rows: list[list[Any]] = [
         ["Department", "Welcome call", "QBR", "Outage notice"],
         ["Sales", "O", "I", None],
-        ["Priority", "High", "Low", "High"],
         ["Support", "I", "O", "O"],
+        ["Priority", "High", "Low", "High"],
+        ["Finance", None, "I", None],
+        ["Legal", "I", None, "I"],
+        ["Marketing", "I", None, "I"],
     ]
     result = read(workbook(tmp_path / "flipped.xlsx", rows))
     assert result.details["detection"]["transposed"] is True
-    assert departments(result.matrix) == ["Sales", "Support"]
+    assert departments(result.matrix) == ["Sales", "Support", "Finance", "Legal", "Marketing"]
+    assert roles(result.matrix, "QBR") == {"Sales": I, "Support": O, "Finance": I}
     text = "\n".join(result.report)
-    assert "Row 3 ('Priority') is not imported" in text
-    assert "Column C" not in text
+    assert "Row 4 ('Priority') is not imported: not a department (priority)." in text
+    assert "Column " not in text
     assert "Touchpoint names from row 1 (Department)" in text
-    assert "Department rows: 2, 4" in text
+    assert "Department rows: 2-3, 5-7" in text

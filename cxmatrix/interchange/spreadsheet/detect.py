@@ -117,6 +117,7 @@ class Detector:
         self._prefix: dict[int, list[list[int]]] = {}
         self.layout_header = 0
         self.loose = False  # accept unknown short marks as codes
+        self._tails: list[int] | None = None
 
     def _column_prefix(self, column: int) -> list[list[int]]:
         """Per class, how many of the first n rows of the sheet's top hold that class."""
@@ -206,10 +207,26 @@ class Detector:
                 if sum(1 for v in rows[r] if v) >= 2 or
                 (sum(1 for v in rows[r] if v) == 1 and r + 1 < len(rows))]
 
+    def _tail_starts(self) -> list[int]:
+        """Rows after a blank gap whose first cell begins a legend, notes or totals ("R =
+        Responsible", "Symbol", "Notes"): the sample for scoring a heading row stops there."""
+        if self._tails is None:
+            rows = self.table.rows
+            self._tails = [first for first, _ in table_bounds.blocks(rows, 0, self._top)
+                           if first > 0 and not any(rows[first - 1]) and
+                           table_bounds.is_legend_line(table_bounds.first_text(rows[first]),
+                                                       self._is_code_text)]
+        return self._tails
+
+    def _sample_stop(self, header: int, limit: int | None) -> int:
+        stop = min(header + 1 + SAMPLE_ROWS, self.table.height, limit or self.table.height)
+        tail = next((t for t in self._tail_starts() if t > header + 1), stop)
+        return min(stop, tail)
+
     def grid_score(self, header: int, limit: int | None = None) -> int:
         row = self.table.rows[header]
         score = 0
-        stop = min(header + 1 + SAMPLE_ROWS, self.table.height, limit or self.table.height)
+        stop = self._sample_stop(header, limit)
         for column, text in enumerate(row):
             if not text or self.is_code_heading(text):
                 continue
@@ -230,7 +247,7 @@ class Detector:
         needs 2 (an owner column, or two others: "Support" alone may be a department)."""
         row = self.table.rows[header]
         score = 0
-        stop = min(header + 1 + SAMPLE_ROWS, self.table.height, limit or self.table.height)
+        stop = self._sample_stop(header, limit)
         letters = self.letter_headings(row)
         for column, text in enumerate(row):
             if not text:
@@ -446,10 +463,11 @@ class Detector:
     # ---- two heading rows ----------------------------------------------------------------------
 
     def _multi_merges(self, row: int, columns: list[int]) -> list[tuple[int, int]]:
-        """Merged ranges in ``row`` spanning several of ``columns``: (first, last column)."""
+        """Merged ranges in ``row`` spanning several columns, some of ``columns`` among them:
+        (first, last column)."""
         wanted = set(columns)
         return [(c0, c1) for r0, c0, r1, c1 in self.table.merged
-                if r0 <= row <= r1 and c1 > c0 and len(wanted.intersection(range(c0, c1 + 1))) >= 2]
+                if r0 <= row <= r1 and c1 > c0 and not wanted.isdisjoint(range(c0, c1 + 1))]
 
     def _heading_like(self, row: int, code_columns: list[int], below: bool) -> bool:
         """A row of names over the department columns, not data: no codes in them."""
@@ -560,10 +578,19 @@ class Detector:
         return False
 
     def _new_heading(self, row: int, role_columns: list[int]) -> bool:
+        """A heading row of another table: names over the role columns, or headings such
+        as "Activity" with columns of codes below."""
         cells = self.table.rows[row]
+        if row + 1 >= self.table.height:
+            return False
         names = [c for c in role_columns if c < len(cells) and cells[c] and
                  self.classify(cells[c]) == TEXT]
-        return len(names) >= 2 and row + 1 < self.table.height
+        if len(names) >= 2:
+            return True
+        if sum(1 for v in cells if v) < 2 or any(
+                c < len(cells) and self.classify(cells[c]) in (CODE, WORD) for c in role_columns):
+            return False
+        return self.known_headings(row) >= 1 and self.grid_score(row) >= 2
 
     def _after_table(self, end: int, role_columns: list[int]) -> list[tuple[int, int, str]]:
         """The blocks below the table's end, each with what it is."""
@@ -848,9 +875,9 @@ class Detector:
         chosen = self.region_of(layout)
         regions = [chosen]
         height = self.table.height
-        starts = [r for r in self._header_candidates() if not chosen.top <= r < chosen.end]
-        starts += [first for first, _ in table_bounds.blocks(self.table.rows, chosen.end,
-                                                             min(height, chosen.end + 2000))]
+        starts = [r for r in self._header_candidates() if r < chosen.top]
+        starts += [first for first, _last, what in layout.after_table
+                   if what == "another table"]
         for row in sorted(set(starts)):
             if any(r.top <= row < r.end for r in regions):
                 continue
@@ -876,10 +903,17 @@ class Detector:
         except ImportFailed:
             return None
         if other.end_row is None or other.end_row > limit:
-            other.end_row = limit
+            end = limit
+            while end > other.header_row + 1 and not any(self.table.rows[end - 1]):
+                end -= 1
+            other.end_row = end
         start, stop = probe._data_range(other.header_row, other.end_row)
-        filled = sum(1 for r in range(start, stop)
-                     if any(self.table.value(r, c.index) for c in other.department_columns))
+        filled = 0
+        for r in range(start, stop):
+            label = self.table.value(r, other.label_column)
+            if label and not table_bounds.is_legend_line(label, self._is_code_text) and any(
+                    self.table.value(r, c.index) for c in other.department_columns):
+                filled += 1
         if filled < 2:
             return None
         return probe.region_of(other)

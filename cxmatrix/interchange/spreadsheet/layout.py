@@ -163,7 +163,11 @@ _LABEL_WORDS = {"touchpoint", "touchpoints", "touch", "activity", "activities", 
                 "deliverable", "deliverables", "interaction", "interactions", "process",
                 "moment", "moments", "item", "items", "name", "step", "steps", "event",
                 "events", "action", "actions", "decision", "decisions", "milestone",
-                "milestones", "point de contact"}
+                "milestones", "point de contact", "activité", "activités", "tâche", "tâches",
+                "livrable", "livrables", "actividad", "actividades", "tarea", "tareas",
+                "entregable", "entregables", "atividade", "atividades", "tarefa", "tarefas",
+                "aufgabe", "aufgaben", "tätigkeit", "tätigkeiten", "taak", "taken",
+                "activiteit", "activiteiten", "attività", "compito", "compiti"}
 _STAGE_WORDS = {"stage", "stages", "phase", "phases", "journey stage", "lifecycle", "section",
                 "area", "group"}
 _DEPARTMENT_HEADING_WORDS = {"department", "departments", "dept", "depts", "team", "teams",
@@ -196,7 +200,11 @@ def department_name_share(names: list[str]) -> float:
 
 
 _ATTRIBUTE_WORDS: dict[str, tuple[str, ...]] = {
-    "notes": ("notes", "note", "comments", "comment", "remarks", "remark", "annotation"),
+    "notes": ("notes", "note", "comments", "comment", "remarks", "remark", "annotation",
+              "commentaire", "commentaires", "remarque", "remarques", "comentario",
+              "comentarios", "comentário", "comentários", "observaciones", "observações",
+              "kommentar", "kommentare", "bemerkung", "bemerkungen", "anmerkung",
+              "anmerkungen", "opmerking", "opmerkingen", "commento", "commenti", "nota"),
     "channel": ("channel", "channels", "medium", "media", "via"),
     "category": ("category", "categories", "interacts", "interaction type", "touchpoint type"),
     "description": ("description", "details", "detail", "what happens", "explanation"),
