@@ -233,6 +233,24 @@ def test_phase_rows_wbs_bold_and_upper_case(tmp_path: Path) -> None:
     assert roles(matrix, "Test") == {"Dev": I, "QA": O}
 
 
+def test_bold_phase_rows_with_a_description(tmp_path: Path) -> None:
+    rows: list[list[Any]] = [
+        ["Activity", "Description", "Sales", "Support", "Success"],
+        ["Discovery", "Weeks 1-2", None, None, None],
+        ["Intro call", "30 minutes", "A", None, "C"],
+        ["Needs analysis", "Workshop", "R", None, "A"],
+        ["Go-live", "Weeks 3-6", None, None, None],
+        ["Training", "Two sessions", None, "C", "A"],
+        ["Data review", "Not yet assigned", None, None, None],
+    ]
+    path = workbook(tmp_path / "bold.xlsx", rows, bold=("A1", "B1", "C1", "A2", "A5"))
+    matrix = read(path).matrix
+    assert stages(matrix) == [("Discovery", ["Intro call", "Needs analysis"]),
+                              ("Go-live", ["Training", "Data review"])]
+    assert matrix.find_touchpoints("Intro call")[0].description == "30 minutes"
+    assert roles(matrix, "Needs analysis") == {"Sales": I, "Success": O}
+
+
 def test_upper_case_phase_with_other_cells_filled(tmp_path: Path) -> None:
     rows: list[list[Any]] = [
         ["Activité", "Commentaire", "Chef de projet", "Métier", "DSI"],
