@@ -155,10 +155,11 @@ def test_group_row_above_names_joins_repeated_names(tmp_path: Path) -> None:
                                    "Client – Project manager", "Sponsor",
                                    "Supplier – Project manager", "Engineer"]
     assert names(matrix) == ["Wireframes", "User tests", "Build"]
-    assert roles(matrix, "Build") == {"Writer": H if False else None, "Client – Project manager": I,
-                                      "Supplier – Project manager": O, "Engineer": I} \
-        or True
-    assert roles(matrix, "Build")["Supplier – Project manager"] == O
+    # I is Informed under RACI: no role for the writer.
+    assert roles(matrix, "Build") == {"Client – Project manager": I,
+                                      "Supplier – Project manager": O, "Engineer": I}
+    assert roles(matrix, "Wireframes") == {"Designer": I, "Researcher": I,
+                                           "Client – Project manager": O}
     assert result.details["detection"]["group_row"] == 1
 
 
@@ -448,3 +449,33 @@ def test_a_flipped_import_names_rows_as_rows(tmp_path: Path) -> None:
     assert "Column " not in text
     assert "Touchpoint names from row 1 (Department)" in text
     assert "Department rows: 2-3, 5-7" in text
+
+
+# ---- a real-looking sample (saved by LibreOffice Calc) -------------------------------------------
+
+
+def test_french_project_raci_with_phase_rows_groups_and_a_legend() -> None:
+    sample = Path(__file__).parent / "data" / "samples" / "raci_projet_migration_fr.xlsx"
+    result = read(sample)
+    matrix = result.matrix
+    assert matrix.title == "Projet : Migration du CRM — Matrice RACI"
+    assert departments(matrix) == ["Client – Chef de projet", "Sponsor",
+                                   "Prestataire – Chef de projet", "Consultant", "Développeur"]
+    assert stages(matrix) == [
+        ("PHASE 1 – CADRAGE", ["Note de cadrage", "Planning détaillé et plan de charge",
+                               "Analyse des risques"]),
+        ("PHASE 2 – RÉALISATION", ["Paramétrage du CRM", "Reprise des données",
+                                   "Développements spécifiques"]),
+        ("PHASE 3 – RECETTE ET DÉPLOIEMENT", ["Recette fonctionnelle",
+                                              "Formation des utilisateurs",
+                                              "Mise en production"])]
+    assert roles(matrix, "Planning détaillé et plan de charge") == {
+        "Client – Chef de projet": O, "Prestataire – Chef de projet": I, "Développeur": I}
+    assert matrix.find_touchpoints("Reprise des données")[0].notes == "lot 1 puis lot 2"
+    text = "\n".join(result.report)
+    assert "Department columns: C-G (codes in 100% of their cells)." in text
+    assert "Column H ('[Nom de la personne]') is not imported: a template's placeholder " \
+           "heading with no codes in it." in text
+    assert "Rows 20-24 below the table: a legend, not imported." in text
+    assert "Row 26 below the table: a template's placeholder, not imported." in text
+    assert "text joined: row 9" in text

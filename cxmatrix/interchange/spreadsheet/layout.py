@@ -227,7 +227,9 @@ _IGNORED_WORDS: dict[str, str] = {
 _LEGEND_HEADINGS = {"legend", "key", "meaning", "meanings", "definition", "definitions",
                     "symbol", "symbols", "code", "codes", "abbreviation", "abbreviations",
                     "buchstabe", "bedeutung", "legende", "légende", "leyenda", "legenda",
-                    "signification", "significado", "betekenis", "significato", "clé"}
+                    "signification", "significado", "betekenis", "significato", "clé",
+                    "letter", "letters", "lettre", "lettres", "letra", "letras", "lettera",
+                    "sigle", "sigla", "abréviation", "abkürzung", "afkorting"}
 _PLACEHOLDER_WORDS = {"name", "names", "role", "roles", "person", "persons", "people", "of",
                       "or", "and", "title", "department", "team", "stakeholder", "enter",
                       "insert", "here", "your", "the", "a", "new", "add", "type", "member",
