@@ -192,7 +192,7 @@ class _Builder:
                             f"{limit:,}")
 
     def stage_id(self, name: str) -> int:
-        name = " ".join(name.split())  # non-breaking spaces and line breaks too
+        name = name.replace("\u00a0", " ").replace("\u202f", " ")  # "FASE\u00a03"
         key = name_key(name)
         found = self.stage_ids.get(key)
         if found is None:

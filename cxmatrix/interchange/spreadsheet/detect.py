@@ -676,17 +676,18 @@ class Detector:
         headers = layout.headers
         candidates = []
         skipped_ids: list[int] = []
+        id_columns: list[int] = []
         for column in range(self.width):
             if column in exclude:
                 continue
             header = headers[column]
             column_stats = stats[column]
             named = bool(header) and label_heading_score(header) > 0
-            if column_stats.nonempty and (named or column_stats.short) and \
+            numbered = named and ignored_reason_of_heading(header) == "IDs"
+            if column_stats.nonempty and (numbered or (column_stats.short and not named)) and \
                     self.id_like(column, span):
-                # "Step Id", "No.", "#": numbers name no touchpoint; the text beside does.
-                if named:
-                    skipped_ids.append(column)
+                # "Step Id", "Task No.": numbers name no touchpoint; the text beside does.
+                (skipped_ids if numbered else id_columns).append(column)
                 continue
             if named and column_stats.nonempty and (before is None or column < before):
                 # A column headed "Touchpoint" (or "Activity", ...) names the touchpoints,
@@ -706,6 +707,10 @@ class Detector:
             if before is not None and column > before:
                 score *= 0.3
             candidates.append((score, -column, column))
+        if not candidates and (skipped_ids or id_columns):
+            # Nothing else names the rows: the ids are the names after all.
+            candidates = [(float(stats[c].distinct), -c, c) for c in skipped_ids + id_columns]
+            skipped_ids = []
         if not candidates:
             raise ImportFailed("no column of touchpoint names found: the table needs a column "
                                "naming each touchpoint")
