@@ -58,6 +58,7 @@ _PHASE = re.compile(r"^(phase|fase|stage|étape|etape|etapa|stufe|phas|lot|tappa
 _WBS = re.compile(r"^\d+(\.\d+)*\.?$")
 _NUMBER = re.compile(r"[-+]?[\d.,]+%?")
 _UNKNOWN = object()
+MAX_TEXT_ROWS = 4  # a touchpoint's text written over at most this many rows
 
 
 @dataclass
@@ -476,7 +477,10 @@ class _Builder:
             return found
         covering: dict[int, dict[int, set[int]]] = {}  # row -> first row -> columns
         for r0, c0, r1, c1 in self.table.merged:
-            if r1 > r0 and c0 in role_columns and r0 > self.layout.header_row:
+            # Text goes on over a few rows; a code merged down a long run of rows gives the
+            # same role to each touchpoint it covers.
+            if r0 < r1 <= r0 + MAX_TEXT_ROWS - 1 and c0 in role_columns and \
+                    r0 > self.layout.header_row:
                 for row in range(r0 + 1, min(r1, self.end - 1) + 1):
                     covering.setdefault(row, {}).setdefault(r0, set()).update(
                         c for c in range(c0, c1 + 1) if c in role_columns)
