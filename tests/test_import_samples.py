@@ -28,7 +28,7 @@ def stage_of(matrix: Matrix, touchpoint: str) -> str:
 def test_every_sample_has_a_test() -> None:
     assert sorted(p.name for p in SAMPLES.iterdir() if p.name != "README.md") == [
         "cx_ownership_grid.xlsx", "journey_touchpoints_owners.csv",
-        "raci_onboarding_programme.xlsx"]
+        "raci_onboarding_programme.xlsx", "raci_projet_migration_fr.xlsx"]
 
 
 def test_raci_chart() -> None:

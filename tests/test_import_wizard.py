@@ -119,6 +119,40 @@ def test_overrides_update_the_preview(qtbot: QtBot, tmp_path: Path) -> None:
     assert preview.index(0, 2).data() == "Visit"
 
 
+def test_another_table_on_the_sheet_can_be_chosen(qtbot: QtBot, tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in [["Deliverable", "Owner", "Due"], ["Charter", "Anna Berg", "2026-01-10"],
+                ["Budget", "Ben Okafor", "2026-02-01"], [],
+                ["Activity", "PMO", "Finance", "Legal"], ["Charter", "A", "C", None],
+                ["Budget", "C", "A", "I"], ["Contract", None, "C", "A"]]:
+        sheet.append(row)
+    path = tmp_path / "two_tables.xlsx"
+    book.save(path)
+    wizard = make_wizard(qtbot, path)
+    combo = wizard.table_combo
+    assert combo.isEnabled() and combo.count() == 2
+    assert combo.currentText().startswith("Rows 5-8: a grid of role codes ('Activity', 'PMO'")
+    assert combo.itemText(0) == "Rows 1-3: a list of names ('Deliverable', 'Owner')"
+    assert wizard.preview_model.headerData(3, Qt.Orientation.Horizontal) == "PMO"
+    assert "This sheet holds 2 tables" in wizard.skipped_text.toPlainText()
+    # Choose the list above with the keyboard, as a person would.
+    combo.setFocus()
+    qtbot.keyClick(combo, Qt.Key.Key_Up)
+    qtbot.waitUntil(lambda: wizard.inspection.layout.table_index == 0, timeout=5_000)
+    assert wizard.inspection.layout.shape == "list"
+    preview = wizard.preview_model
+    assert [preview.index(r, 2).data() for r in range(preview.rowCount())] == ["Charter",
+                                                                               "Budget"]
+    assert combo.currentIndex() == 0
+    with qtbot.waitSignal(wizard.accepted, timeout=10_000):
+        wizard.import_button.click()
+    assert wizard.import_result is not None
+    matrix = wizard.import_result.matrix
+    assert [d.name for d in matrix.departments] == ["Anna Berg", "Ben Okafor"]
+    assert [t.name for t in matrix.iter_touchpoints()] == ["Charter", "Budget"]
+
+
 def test_a_bad_header_row_is_explained_not_raised(qtbot: QtBot, tmp_path: Path) -> None:
     wizard = make_wizard(qtbot, grid_file(tmp_path / "grid.xlsx", ROWS))
     wizard.header_spin.setValue(1)

@@ -50,9 +50,15 @@ _LEGEND = re.compile(r"^(legend|key)\b|^\(?[a-z]{1,3}\)?\s*(=|:|\s[-–—]\s)\s
                      re.IGNORECASE)
 _TOTAL = re.compile(r"^(total|totals|sum|count|subtotal|grand total)\b", re.IGNORECASE)
 _PLACEHOLDER = re.compile(r"^(tbd|tbc|todo|to do|\.\.\.|…|\?+|xxx+|placeholder|example|"
-                          r"add (more|new|rows?).*|\(add.*\)|new touchpoint)$", re.IGNORECASE)
+                          r"add (more|new|rows?).*|[(<\[]\s*(add|insert).*|new touchpoint)$",
+                          re.IGNORECASE)
+# "PHASE 1", "FASE 3", "Stage II", "Étape 2": a heading row whatever else the row holds.
+_PHASE = re.compile(r"^(phase|fase|stage|étape|etape|etapa|stufe|phas|lot|tappa|faza|этап|"
+                    r"фаза)\s*([\dIVX]+|[A-Z])\b", re.IGNORECASE)
+_WBS = re.compile(r"^\d+(\.\d+)*\.?$")
 _NUMBER = re.compile(r"[-+]?[\d.,]+%?")
 _UNKNOWN = object()
+MAX_TEXT_ROWS = 4  # a touchpoint's text written over at most this many rows
 
 
 @dataclass
@@ -113,9 +119,10 @@ def collect_codes(table: SheetTable, layout: Layout) -> dict[str, CodeUse]:
     with how many times it is used."""
     uses: dict[str, CodeUse] = {}
     columns = [c.index for c in layout.department_columns]
+    body = table.rows[layout.header_row + 1:layout.end_row]
     if layout.shape == GRID:
         counts: dict[str, int] = {}
-        for row in table.rows[layout.header_row + 1:]:
+        for row in body:
             width = len(row)
             for column in columns:
                 if column < width:
@@ -135,7 +142,7 @@ def collect_codes(table: SheetTable, layout: Layout) -> dict[str, CodeUse]:
         for choice in layout.department_columns:
             key = normalise_code(choice.header)
             count = 0
-            for row in table.rows[layout.header_row + 1:]:
+            for row in body:
                 if choice.index < len(row) and row[choice.index]:
                     count += sum(1 for name in _LIST_SPLIT.split(row[choice.index]) if name)
             uses[key] = CodeUse(key, choice.header, count, choice.target)
@@ -163,6 +170,13 @@ class _Builder:
         self.raw_targets: dict[str, object] = {}
         self.column_pairs: list[tuple[int, int]] = []
         self.role_counts: dict[Role, int] = dict.fromkeys(Role, 0)
+        self.end = len(self.rows) if layout.end_row is None else min(layout.end_row,
+                                                                       len(self.rows))
+        self.id_columns = {c for c, _h, reason in layout.ignored_columns
+                           if "IDs" in reason or "numbers" in reason}
+        self.continued = self._continued_rows()
+        self.joined: dict[int, list[str]] = {}  # touchpoint row -> text of the rows below
+        self._bold_labels: bool | None = None
 
     # ---- helpers ----------------------------------------------------------------------------
 
@@ -179,6 +193,7 @@ class _Builder:
                             f"{limit:,}")
 
     def stage_id(self, name: str) -> int:
+        name = name.replace("\u00a0", " ").replace("\u202f", " ")  # "FASE\u00a03"
         key = name_key(name)
         found = self.stage_ids.get(key)
         if found is None:
@@ -244,9 +259,11 @@ class _Builder:
         touchpoints = 0
         raw_rows = self.table.rows
         rows = self.rows
-        total = len(rows)
+        total = self.end
         role_columns = self.role_columns
         label_column = layout.label_column
+        continued = self.continued
+        last_touchpoint = -1
         for row_index in range(layout.header_row + 1, total):
             raw = raw_rows[row_index]
             if not raw:
@@ -269,6 +286,18 @@ class _Builder:
                 if has_roles:
                     report.skip_row("role codes but no touchpoint name", self.table.line(row_index))
                 continue
+            if continued and has_roles and last_touchpoint >= 0:
+                top = continued.get(row_index)
+                if top is not None and top == last_touchpoint and not any(
+                        column < len(raw) and raw[column] for column in role_columns):
+                    # Its codes are merged down from the row above: the touchpoint's text
+                    # goes on over this row.
+                    if label_column < len(raw) and raw[label_column]:
+                        self.joined.setdefault(last_touchpoint, []).append(label)
+                        report.skip_row("the touchpoint's text goes on from the row above "
+                                        "(its codes are merged over both): text joined",
+                                        self.table.line(row_index))
+                    continue
             if not has_roles:
                 reason = self.not_a_touchpoint(label)
                 if reason:
@@ -288,6 +317,7 @@ class _Builder:
                     report.skip_row(reason, self.table.line(row_index))
                     continue
             events.append(("touchpoint", row_index, current_stage))
+            last_touchpoint = row_index
             touchpoints += 1
             if touchpoints > MAX_TOUCHPOINTS:
                 raise self.refuse(touchpoints, "touchpoints", MAX_TOUCHPOINTS)
@@ -313,9 +343,9 @@ class _Builder:
         report = self.report
         touchpoints: dict[str, int] = {}
         targets: dict[int, dict[int, Target]] = {}
-        for row_index in range(layout.header_row + 1, self.table.height):
+        for row_index in range(layout.header_row + 1, self.end):
             if self.progress is not None and row_index % 2000 == 0:
-                self.progress.step(row_index, self.table.height, "Importing rows")
+                self.progress.step(row_index, self.end, "Importing rows")
             department = self.value(row_index, layout.label_column)
             listed = [(c, self.value(row_index, c.index)) for c in layout.department_columns]
             listed = [(c, text) for c, text in listed if text]
@@ -390,13 +420,79 @@ class _Builder:
 
     def looks_like_heading(self, row: int, cells: list[str], attribute_columns: set[int]
                            ) -> bool:
+        """A row with a label and no codes is a stage heading when it says so: nothing else
+        in it but ids (a WBS number with rows numbered under it), merged across the table,
+        in bold where the touchpoints are not, or "PHASE 1" / "FASE 3"."""
+        label_column = self.layout.label_column
+        label = cells[label_column] if label_column < len(cells) else ""
+        if _PHASE.match(label) or self.bold_heading(row):
+            return True
         filled = [c for c, v in enumerate(cells) if v]
         if any(c in attribute_columns for c in filled):
             return False
-        return len(filled) == 1 or self.table.merged_across(row)
+        if len(filled) == 1 or self.table.merged_across(row):
+            return True
+        others = [c for c in filled if c != label_column]
+        if others and all(c in self.id_columns for c in others):
+            return all(not _WBS.match(cells[c]) or self.has_children(row, c) for c in others)
+        return False
+
+    def bold_heading(self, row: int) -> bool:
+        table = self.table
+        if not table.bold:
+            return False
+        column = self.layout.label_column
+        if not table.is_bold(row, column):
+            return False
+        if self._bold_labels is None:
+            start = self.layout.header_row + 1
+            labels = [r for r in range(start, self.end) if self.value(r, column)]
+            bold = sum(1 for r in labels if table.is_bold(r, column))
+            self._bold_labels = bold >= 0.5 * max(len(labels), 1)
+        return not self._bold_labels
+
+    def has_children(self, row: int, column: int) -> bool:
+        """Whether the WBS number in this cell ("1", "1.0", "2.1") has rows numbered under
+        it: the next numbered row's number extends it ("1.1", "2.1.1")."""
+        number = self.value(row, column).rstrip(".")
+        while number.endswith(".0"):
+            number = number[:-2]
+        for below in range(row + 1, min(self.end, row + 50)):
+            text = self.value(below, column)
+            if text:
+                return text.startswith(number + ".")
+        return False
 
     def heading_text(self, row: int, cells: list[str]) -> str:
-        return next((v for v in cells if v), "")
+        label_column = self.layout.label_column
+        label = cells[label_column] if label_column < len(cells) else ""
+        return label or next((v for v in cells if v), "")
+
+    def _continued_rows(self) -> dict[int, int]:
+        """Rows that go on with the touchpoint above: every code of a row above is merged
+        down over them, and they have no code of their own. Row -> that row above."""
+        role_columns = set(self.role_columns)
+        found: dict[int, int] = {}
+        if not role_columns or self.layout.shape != GRID or not self.table.merged:
+            return found
+        covering: dict[int, dict[int, set[int]]] = {}  # row -> first row -> columns
+        for r0, c0, r1, c1 in self.table.merged:
+            # Text goes on over a few rows; a code merged down a long run of rows gives the
+            # same role to each touchpoint it covers.
+            if r0 < r1 <= r0 + MAX_TEXT_ROWS - 1 and c0 in role_columns and \
+                    r0 > self.layout.header_row:
+                for row in range(r0 + 1, min(r1, self.end - 1) + 1):
+                    covering.setdefault(row, {}).setdefault(r0, set()).update(
+                        c for c in range(c0, c1 + 1) if c in role_columns)
+        raw = self.table.rows
+        for row, tops in covering.items():
+            for top, columns in tops.items():
+                cells = raw[top]
+                coded = {c for c in role_columns if c < len(cells) and cells[c]}
+                if coded and coded <= columns:
+                    found[row] = top
+                    break
+        return found
 
     def apply(self, events: list[tuple[str, int, str]]) -> None:
         report = self.report
@@ -422,7 +518,10 @@ class _Builder:
         layout = self.layout
         matrix = self.matrix
         stage_id = self.stage_id(stage_name)
-        name = self.value(row, layout.label_column)[:MAX_NAME_LENGTH]
+        name = self.value(row, layout.label_column)
+        if row in self.joined:
+            name = " ".join([name, *self.joined[row]])
+        name = name[:MAX_NAME_LENGTH]
         values: dict[str, object] = {}
         notes: list[str] = []
         for key, column in layout.attributes.items():

@@ -22,19 +22,23 @@ from cxmatrix.domain.codes import (
     role_of_heading,
 )
 from cxmatrix.interchange.errors import ImportFailed
+from cxmatrix.interchange.spreadsheet import table_bounds
 from cxmatrix.interchange.spreadsheet.layout import (
     GRID,
     LIST,
     ColumnChoice,
     Layout,
+    TableRegion,
     attribute_of_heading,
     department_name_share,
     ignored_reason_of_heading,
     is_department_heading,
+    is_placeholder_heading,
     is_stage_heading,
     label_heading_score,
+    names_both_axes,
 )
-from cxmatrix.interchange.spreadsheet.sheet_table import SheetTable, column_letter
+from cxmatrix.interchange.spreadsheet.sheet_table import SheetTable
 
 HEADER_SCAN_ROWS = 80
 SAMPLE_ROWS = 400
@@ -44,6 +48,9 @@ KINDS = 8
 _NUMBER = re.compile(r"^[-+]?[\d.,\s]+%?$|^[$€£]\s?[\d.,]+$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}|^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}$")
 _AUTO_WORDS = _preset_words("auto", Target.INFLUENCE)
+_LETTER_WORDS = _preset_words("rasci", Target.NO_ROLE)
+# Ids people number their rows with: "7", "1.2.3", "S-01", "T12", "RQ-004", "#3".
+_ID_VALUE = re.compile(r"^#?[A-Za-z]{0,5}[-_.#]?\d+(?:[.\-_/]\d+)*[A-Za-z]?\.?$")
 
 
 class Classifier:
@@ -110,6 +117,7 @@ class Detector:
         self._prefix: dict[int, list[list[int]]] = {}
         self.layout_header = 0
         self.loose = False  # accept unknown short marks as codes
+        self._tails: list[int] | None = None
 
     def _column_prefix(self, column: int) -> list[list[int]]:
         """Per class, how many of the first n rows of the sheet's top hold that class."""
@@ -199,13 +207,29 @@ class Detector:
                 if sum(1 for v in rows[r] if v) >= 2 or
                 (sum(1 for v in rows[r] if v) == 1 and r + 1 < len(rows))]
 
-    def grid_score(self, header: int) -> int:
+    def _tail_starts(self) -> list[int]:
+        """Rows after a blank gap whose first cell begins a legend, notes or totals ("R =
+        Responsible", "Symbol", "Notes"): the sample for scoring a heading row stops there."""
+        if self._tails is None:
+            rows = self.table.rows
+            self._tails = [first for first, _ in table_bounds.blocks(rows, 0, self._top)
+                           if first > 0 and not any(rows[first - 1]) and
+                           table_bounds.is_legend_line(table_bounds.first_text(rows[first]),
+                                                       self._is_code_text)]
+        return self._tails
+
+    def _sample_stop(self, header: int, limit: int | None) -> int:
+        stop = min(header + 1 + SAMPLE_ROWS, self.table.height, limit or self.table.height)
+        tail = next((t for t in self._tail_starts() if t > header + 1), stop)
+        return min(stop, tail)
+
+    def grid_score(self, header: int, limit: int | None = None) -> int:
         row = self.table.rows[header]
         score = 0
+        stop = self._sample_stop(header, limit)
         for column, text in enumerate(row):
             if not text or self.is_code_heading(text):
                 continue
-            stop = min(header + 1 + SAMPLE_ROWS, self.table.height)
             stats = self.quick_stats(column, header + 1, stop)
             if self.is_code_column(stats):
                 score += 1
@@ -218,22 +242,36 @@ class Detector:
                                  or attribute_of_heading(text)))
         return min(found, 3)
 
-    def list_score(self, header: int) -> int:
+    def list_score(self, header: int, limit: int | None = None) -> int:
         """Role columns naming departments: an owner column counts 2, others 1; a list
         needs 2 (an owner column, or two others: "Support" alone may be a department)."""
         row = self.table.rows[header]
         score = 0
+        stop = self._sample_stop(header, limit)
+        letters = self.letter_headings(row)
         for column, text in enumerate(row):
-            if not text or self.is_code_heading(text):
+            if not text:
                 continue
-            target = role_of_heading(text)
+            target = letters.get(column) if self.is_code_heading(text) else \
+                role_of_heading(text)
             if target is None:
                 continue
-            stop = min(header + 1 + SAMPLE_ROWS, self.table.height)
             stats = self.quick_stats(column, header + 1, stop)
-            if stats.nonempty and self.is_name_column(stats):
+            if stats.nonempty and self.is_name_column(stats) and (
+                    column not in letters or stats.text >= 0.5 * stats.nonempty):
                 score += 2 if target in (Target.OWN, Target.OWN_UNLESS_OWNED) else 1
         return score
+
+    def letter_headings(self, row: list[str]) -> dict[int, Target]:
+        """Headings that are RACI letters themselves ("Task | R | A | C | I"): the columns of
+        a list holding names, when at least two of them stand in one row."""
+        found: dict[int, Target] = {}
+        for column, text in enumerate(row):
+            key = normalise_code(text).strip("()[]")
+            target = _LETTER_WORDS.get(key) if len(key) == 1 else None
+            if target is not None:
+                found[column] = target
+        return found if len(found) >= 2 else {}
 
     # ---- the whole detection -------------------------------------------------------------------
 
@@ -277,40 +315,90 @@ class Detector:
             "department names in one heading row and a code in each cell")
 
     def prefers_transposed(self, layout: Layout) -> bool:
-        """Whether a grid runs the other way: departments down, touchpoints across."""
+        """Whether a grid runs the other way: departments down, touchpoints across. A corner
+        cell that names both axes ("Teams … Deliverables") says nothing either way: then the
+        names down and across decide, and without a clear sign the table is read as it is."""
         if layout.shape != GRID:
             return False
-        if is_department_heading(layout.headers[layout.label_column]):
+        corner = layout.headers[layout.label_column]
+        if names_both_axes(corner):
+            layout.evidence.append(
+                f"The corner cell {corner!r} names both axes: the orientation follows the "
+                "names down and across, not the corner.")
+        elif is_department_heading(corner):
             return True
-        start, stop = self._data_range(layout.header_row)
+        start, stop = self._data_range(layout.header_row, layout.end_row)
         labels = [self.table.value(r, layout.label_column) for r in range(start, stop)]
         across = [c.header for c in layout.columns if c.included]
         return department_name_share(labels) >= 0.5 and department_name_share(across) < 0.25
 
-    def _data_range(self, header: int) -> tuple[int, int]:
-        return header + 1, min(self.table.height, header + 1 + 4 * SAMPLE_ROWS)
+    def _data_range(self, header: int, end: int | None = None) -> tuple[int, int]:
+        stop = min(self.table.height, header + 1 + 4 * SAMPLE_ROWS)
+        return header + 1, stop if end is None else min(stop, end)
 
-    def grid_layout(self, header: int) -> Layout:
-        self.layout_header = header
-        headers = list(self.table.rows[header])
-        headers += [""] * (self.width - len(headers))
-        start, stop = self._data_range(header)
-        stats = {c: self.stats(c, start, stop) for c in range(self.width)}
+    # ---- a grid ------------------------------------------------------------------------------
+
+    def strong_code_column(self, stats: _ColumnStats) -> bool:
+        """Mostly role codes: a department column whatever its heading says."""
+        codes = stats.code + stats.word
+        return not self.loose and codes >= 2 and self.is_code_column(stats) and \
+            codes + stats.nobody >= 0.6 * stats.nonempty
+
+    def _code_columns(self, headers: list[str], stats: dict[int, _ColumnStats]) -> list[int]:
         legend_from = next((c for c in range(self.width)
                             if ignored_reason_of_heading(headers[c]) == "legend"), self.width)
-        code_columns = [c for c in range(self.width)
-                        if headers[c] and not self.is_code_heading(headers[c])
-                        and self.is_code_column(stats[c]) and c < legend_from
-                        and ignored_reason_of_heading(headers[c]) is None
-                        and attribute_of_heading(headers[c]) is None
-                        and not is_stage_heading(headers[c])
-                        and not label_heading_score(headers[c])]
+        found = []
+        for c in range(min(self.width, legend_from)):
+            header = headers[c]
+            if not header or self.is_code_heading(header) or not self.is_code_column(stats[c]):
+                continue
+            plain = ignored_reason_of_heading(header) is None and \
+                attribute_of_heading(header) is None and not is_stage_heading(header) and \
+                not label_heading_score(header)
+            if plain or self.strong_code_column(stats[c]):
+                found.append(c)
+        return found
+
+    def _all_stats(self, start: int, stop: int) -> dict[int, _ColumnStats]:
+        return {c: self.stats(c, start, stop) for c in range(self.width)}
+
+    def grid_layout(self, header: int, end: int | None = None) -> Layout:
+        """The grid whose headings are in ``header`` (a second heading row above or below
+        it is found here), down to ``end`` or the end of the table."""
+        self.layout_header = header
+        headers = self._padded(header)
+        start, stop = self._data_range(header, end)
+        stats = self._all_stats(start, stop)
+        code_columns = self._code_columns(headers, stats)
         if not code_columns:
             raise ImportFailed("no columns of role codes below the heading row "
                                f"{header + 1}")
+        last_heading, names_row, group_row = self._heading_rows(header, code_columns)
+        evidence: list[str] = []
+        if last_heading != header or names_row is not None or group_row is not None:
+            headers = self._composed_headers(header, last_heading, names_row, group_row)
+            start, stop = self._data_range(last_heading, end)
+            stats = self._all_stats(start, stop)
+            code_columns = self._code_columns(headers, stats) or code_columns
+        if end is None:
+            label_guess = self._label_guess(headers, stats, code_columns, (start, stop))
+            table_end = table_bounds.table_end(
+                self.table.rows, start,
+                lambda first, last: self._continues(first, last, code_columns, label_guess))
+            if table_end < self.table.height:
+                end = table_end
+                if table_end < stop:
+                    start, stop = self._data_range(last_heading, end)
+                    stats = self._all_stats(start, stop)
+                    code_columns = self._code_columns(headers, stats) or code_columns
         first, last = min(code_columns), max(code_columns)
-        layout = Layout(GRID, header, 0, headers=headers)
-        self._choose_label_and_stage(layout, stats, exclude=set(code_columns), before=first)
+        layout = Layout(GRID, last_heading, 0, headers=headers)
+        layout.group_row = group_row
+        layout.names_row = names_row if names_row != last_heading else None
+        layout.end_row = end
+        layout.evidence = evidence
+        self._choose_label_and_stage(layout, stats, exclude=set(code_columns), before=first,
+                                     span=(start, stop))
         taken = {layout.label_column, layout.stage_column}
         for column in range(self.width):
             if column in taken:
@@ -333,10 +421,195 @@ class Detector:
                 if candidate:
                     layout.columns.append(ColumnChoice(column, header_text, False, reason))
                 layout.ignored_columns.append((column, header_text, reason))
-        layout.group_row = self._group_row(header, code_columns)
+        if layout.group_row is None:
+            layout.group_row = self._group_row(header, code_columns)
         if layout.stage_column is None:
             layout.stage_rows = True
+        self._department_evidence(layout, headers, stats, code_columns)
+        if end is not None:
+            layout.after_table = self._after_table(end, code_columns)
         return layout
+
+    def _padded(self, row: int) -> list[str]:
+        headers = list(self.table.rows[row]) if row < self.table.height else []
+        return headers + [""] * (self.width - len(headers))
+
+    def _department_evidence(self, layout: Layout, headers: list[str],
+                             stats: dict[int, _ColumnStats], code_columns: list[int]) -> None:
+        table = self.table
+        used = [c.index for c in layout.columns if c.included]
+        if not used:
+            return
+        nonempty = sum(stats[c].nonempty for c in used)
+        codes = sum(stats[c].code + stats[c].word + stats[c].nobody for c in used)
+        share = f" (codes in {round(100 * codes / nonempty)}% of their cells)" if nonempty \
+            else ""
+        runs = _runs(used)
+        where = ", ".join(table.columns_name(a, b).split(" ", 1)[1] for a, b in runs)
+        axis = "rows" if table.transposed else "columns"
+        layout.evidence.insert(0, f"Department {axis}: {where}{share}.")
+        for c in code_columns:
+            header = headers[c]
+            special = ignored_reason_of_heading(header) or attribute_of_heading(header) or \
+                is_stage_heading(header) or label_heading_score(header)
+            if special:
+                column_stats = stats[c]
+                cell_share = round(100 * (column_stats.code + column_stats.word +
+                                          column_stats.nobody) / max(column_stats.nonempty, 1))
+                layout.evidence.append(
+                    f"{_first_upper(table.column_name(c))} {header!r} holds role codes in "
+                    f"{cell_share}% of its cells: a department, whatever its heading says.")
+
+    # ---- two heading rows ----------------------------------------------------------------------
+
+    def _multi_merges(self, row: int, columns: list[int]) -> list[tuple[int, int]]:
+        """Merged ranges in ``row`` spanning several columns, some of ``columns`` among them:
+        (first, last column)."""
+        wanted = set(columns)
+        return [(c0, c1) for r0, c0, r1, c1 in self.table.merged
+                if r0 <= row <= r1 and c1 > c0 and not wanted.isdisjoint(range(c0, c1 + 1))]
+
+    def _heading_like(self, row: int, code_columns: list[int], below: bool) -> bool:
+        """A row of names over the department columns, not data: no codes in them."""
+        if not 0 <= row < self.table.height:
+            return False
+        cells = self.table.rows[row]
+        over = [c for c in code_columns if c < len(cells) and cells[c]]
+        if not over:
+            return False
+        kinds = [self.classify(cells[c]) for c in over]
+        if below:
+            # A caption row below the names: text only, grouped by merged cells, and data
+            # below it.
+            return row + 1 < self.table.height and all(k == TEXT for k in kinds) and \
+                bool(self._multi_merges(row, code_columns))
+        merged = bool(self._multi_merges(row, code_columns))
+        return (merged or len(over) >= 2) and not all(k in (CODE, NOBODY) for k in kinds)
+
+    def _single_names(self, row: int, code_columns: list[int]) -> int:
+        cells = self.table.rows[row]
+        spans = self._multi_merges(row, code_columns)
+        return sum(1 for c in code_columns if c < len(cells) and cells[c]
+                   and not any(c0 <= c <= c1 for c0, c1 in spans))
+
+    def _heading_rows(self, header: int, code_columns: list[int]
+                      ) -> tuple[int, int | None, int | None]:
+        """(the last heading row, the row naming single columns, the group row) when the
+        headings take two rows: group cells merged over several columns above or below the
+        names. (header, None, None) otherwise."""
+        if self._heading_like(header + 1, code_columns, below=True):
+            upper, lower = header, header + 1
+        elif header >= 1 and self._heading_like(header - 1, code_columns, below=False):
+            upper, lower = header - 1, header  # groups above the names, or names above groups
+        else:
+            return header, None, None
+        if self._single_names(lower, code_columns) >= self._single_names(upper, code_columns):
+            return lower, lower, upper
+        return lower, upper, lower
+
+    def _composed_headers(self, header: int, last: int, names: int | None,
+                          group: int | None) -> list[str]:
+        """One heading per column from two heading rows: the names row where it names the
+        column, else the other row; a name that repeats under several groups joined with
+        its group ("Client – Project manager")."""
+        names = names if names is not None else header
+        other = group if group is not None else (last if last != names else header)
+        main, second = self._padded(names), self._padded(other)
+        spans = self._multi_merges(other, list(range(self.width)))
+        headers = [a or ("" if any(c0 <= c <= c1 for c0, c1 in spans) else b)
+                   for c, (a, b) in enumerate(zip(main, second, strict=True))]
+        group_of = self._group_values(other) if group is not None else {}
+        counts: dict[str, int] = {}
+        for text in main:
+            if text:
+                counts[text.casefold()] = counts.get(text.casefold(), 0) + 1
+        for column, text in enumerate(main):
+            owner = group_of.get(column, "")
+            if text and counts[text.casefold()] > 1 and owner and owner != text:
+                headers[column] = f"{owner} – {text}"
+        return headers
+
+    def _group_values(self, row: int) -> dict[int, str]:
+        """Each column's group name in a group row: merged cells give their value to every
+        column they cover."""
+        cells = self._padded(row)
+        values = {c: v for c, v in enumerate(cells) if v}
+        for r0, c0, r1, c1 in self.table.merged:
+            if r0 <= row <= r1 and c1 > c0:
+                value = self.table.value(r0, c0)
+                for column in range(c0, min(c1, self.width - 1) + 1):
+                    values[column] = value
+        return values
+
+    # ---- where the table ends ----------------------------------------------------------------
+
+    def _label_guess(self, headers: list[str], stats: dict[int, _ColumnStats],
+                     code_columns: list[int], span: tuple[int, int]) -> int:
+        probe = Layout(GRID, 0, 0, headers=headers)
+        try:
+            self._choose_label_and_stage(probe, stats, exclude=set(code_columns),
+                                         before=min(code_columns), span=span)
+        except ImportFailed:
+            return 0
+        return probe.label_column
+
+    def _is_code_text(self, text: str) -> bool:
+        return self.classify(text) in (CODE, NOBODY)
+
+    def _continues(self, first: int, end: int, role_columns: list[int], label: int,
+                   kinds: tuple[int, ...] = (CODE, WORD)) -> bool:
+        """Whether the rows first..end (a block after a gap) are more of the table: one of
+        them names a touchpoint and has a role in a role column. A new heading row (several
+        names over the role columns) starts another table."""
+        rows = self.table.rows
+        if self.loose:
+            kinds = (*kinds, SHORT)
+        if self._new_heading(first, role_columns):
+            return False
+        for index in range(first, end):
+            row = rows[index]
+            text = row[label] if label < len(row) else ""
+            if not text or table_bounds.is_legend_line(text, self._is_code_text):
+                continue
+            width = len(row)
+            if any(c < width and row[c] and self.classify(row[c]) in kinds
+                   for c in role_columns):
+                return True
+        return False
+
+    def _new_heading(self, row: int, role_columns: list[int]) -> bool:
+        """A heading row of another table: names over the role columns, or headings such
+        as "Activity" with columns of codes below."""
+        cells = self.table.rows[row]
+        if row + 1 >= self.table.height:
+            return False
+        names = [c for c in role_columns if c < len(cells) and cells[c] and
+                 self.classify(cells[c]) == TEXT]
+        if len(names) >= 2:
+            return True
+        if sum(1 for v in cells if v) < 2 or any(
+                c < len(cells) and self.classify(cells[c]) in (CODE, WORD) for c in role_columns):
+            return False
+        return self.known_headings(row) >= 1 and self.grid_score(row) >= 2
+
+    def _after_table(self, end: int, role_columns: list[int]) -> list[tuple[int, int, str]]:
+        """The blocks below the table's end, each with what it is."""
+        rows = self.table.rows
+        found = []
+        runs = table_bounds.blocks(rows, end, self.table.height)
+        for first, stop in runs[:table_bounds.MAX_BLOCKS_NAMED]:
+            kind = table_bounds.block_kind(rows[first:stop], self._is_code_text,
+                                           lambda r: self._new_heading(r, role_columns), first)
+            if found and found[-1][2] == kind:
+                found[-1] = (found[-1][0], stop - 1, kind)
+            else:
+                found.append((first, stop - 1, kind))
+        if len(runs) > table_bounds.MAX_BLOCKS_NAMED:
+            found.append((runs[table_bounds.MAX_BLOCKS_NAMED][0], runs[-1][1] - 1,
+                          "more below the table"))
+        return found
+
+    # ---- columns that are not departments -------------------------------------------------------
 
     def _why_not_department(self, column: int, header: str, stats: _ColumnStats, first: int,
                             last: int) -> str | None:
@@ -355,6 +628,8 @@ class Detector:
         if self.is_code_heading(header):
             return "the heading is a role code, not a department (a legend?)"
         if stats.nonempty == 0:
+            if is_placeholder_heading(header):
+                return "a template's placeholder heading with no codes in it"
             if first < column < last:
                 return None
             return "no codes in this column"
@@ -380,16 +655,40 @@ class Detector:
             return above
         return None
 
+    # ---- touchpoint names and stages ----------------------------------------------------------
+
+    def id_like(self, column: int, span: tuple[int, int] | None) -> bool:
+        """Whether a column's cells are numbers or ids ("7", "1.2", "S-01")."""
+        start, stop = span or self._data_range(self.layout_header)
+        values = [row[column] for row in self.table.rows[start:stop]
+                  if column < len(row) and row[column]]
+        if not values:
+            return False
+        return sum(1 for v in values if _ID_VALUE.match(v)) >= 0.8 * len(values)
+
+    def _vertical_merges(self, column: int, start: int, stop: int) -> int:
+        return sum(1 for r0, c0, r1, c1 in self.table.merged
+                   if c0 <= column <= c1 and r1 > r0 and r1 >= start and r0 < stop)
+
     def _choose_label_and_stage(self, layout: Layout, stats: dict[int, _ColumnStats],
-                                exclude: set[int], before: int | None) -> None:
+                                exclude: set[int], before: int | None,
+                                span: tuple[int, int] | None = None) -> None:
         headers = layout.headers
         candidates = []
+        skipped_ids: list[int] = []
+        id_columns: list[int] = []
         for column in range(self.width):
             if column in exclude:
                 continue
             header = headers[column]
             column_stats = stats[column]
             named = bool(header) and label_heading_score(header) > 0
+            numbered = named and ignored_reason_of_heading(header) == "IDs"
+            if column_stats.nonempty and (numbered or (column_stats.short and not named)) and \
+                    self.id_like(column, span):
+                # "Step Id", "Task No.": numbers name no touchpoint; the text beside does.
+                (skipped_ids if numbered else id_columns).append(column)
+                continue
             if named and column_stats.nonempty and (before is None or column < before):
                 # A column headed "Touchpoint" (or "Activity", ...) names the touchpoints,
                 # whatever its values look like ("0", "2024", a stage's name).
@@ -408,11 +707,20 @@ class Detector:
             if before is not None and column > before:
                 score *= 0.3
             candidates.append((score, -column, column))
+        if not candidates and (skipped_ids or id_columns):
+            # Nothing else names the rows: the ids are the names after all.
+            candidates = [(float(stats[c].distinct), -c, c) for c in skipped_ids + id_columns]
+            skipped_ids = []
         if not candidates:
             raise ImportFailed("no column of touchpoint names found: the table needs a column "
                                "naming each touchpoint")
         layout.label_column = max(candidates)[2]
         label = layout.label_column
+        table = self.table
+        for column in skipped_ids:
+            layout.evidence.append(
+                f"{_first_upper(table.column_name(column))} {headers[column]!r} is numbers, so "
+                f"the touchpoints are {table.column_name(label)}.")
         for column in range(self.width):
             if column == label or column in exclude:
                 continue
@@ -420,16 +728,39 @@ class Detector:
             if header and is_stage_heading(header) and stats[column].nonempty:
                 layout.stage_column = column
                 return
-        # An unnamed column left of the labels whose values repeat in runs is a stage column.
+        label_stats = stats[label]
+        start, stop = span or self._data_range(self.layout_header)
         for column in range(label):
-            if column in exclude or headers[column]:
+            if column in exclude:
                 continue
             column_stats = stats[column]
-            if column_stats.nonempty >= 2 and column_stats.text + column_stats.short \
-                    == column_stats.nonempty and (column_stats.distinct <= max(
-                    1, stats[label].distinct // 2) or column_stats.nonempty <
-                    stats[label].nonempty):
+            header = headers[column]
+            texts = column_stats.text + column_stats.short
+            if column_stats.nonempty < 1 or texts != column_stats.nonempty or \
+                    self.id_like(column, span):
+                continue
+            if not header:
+                # An unnamed column left of the labels whose values repeat in runs.
+                if column_stats.nonempty >= 2 and (column_stats.distinct <= max(
+                        1, label_stats.distinct // 2) or column_stats.nonempty <
+                        label_stats.nonempty):
+                    layout.stage_column = column
+                    return
+                continue
+            if attribute_of_heading(header) or ignored_reason_of_heading(header) or \
+                    is_placeholder_heading(header):
+                continue
+            # A group column by its shape, whatever its heading ("Lots", "Key Management
+            # Area"): text only where a group starts, or merged down over its rows.
+            merged = self._vertical_merges(column, start, stop)
+            sparse = column_stats.nonempty <= 0.6 * label_stats.nonempty and \
+                label_stats.nonempty >= 3
+            if merged or sparse:
                 layout.stage_column = column
+                how = "is merged down over the rows of each group" if merged else \
+                    "has text only where a group of rows starts"
+                layout.evidence.append(
+                    f"{_first_upper(table.column_name(column))} {header!r} {how}: the stages.")
                 return
 
     def _refuse_code_labels(self, layout: Layout, start: int, stop: int) -> None:
@@ -443,22 +774,56 @@ class Detector:
             raise ImportFailed("this looks like a legend of codes, not a matrix: the column "
                                "that would name the touchpoints holds only short codes")
 
-    def list_layout(self, header: int) -> Layout:
-        headers = list(self.table.rows[header])
-        headers += [""] * (self.width - len(headers))
-        start, stop = self._data_range(header)
-        stats = {c: self.stats(c, start, stop) for c in range(self.width)}
-        role_columns = []
+    # ---- a list ------------------------------------------------------------------------------
+
+    def _role_columns(self, headers: list[str], stats: dict[int, _ColumnStats]
+                      ) -> list[tuple[int, Target]]:
+        letters = self.letter_headings(headers)
+        found = []
         for column in range(self.width):
             text = headers[column]
-            if not text or self.is_code_heading(text):
+            if not text:
+                continue
+            if self.is_code_heading(text):
+                target = letters.get(column)
+                if target is not None and self.is_name_column(stats[column]) and \
+                        stats[column].text >= 0.5 * max(stats[column].nonempty, 1):
+                    found.append((column, target))
                 continue
             target = role_of_heading(text)
             if target is not None and self.is_name_column(stats[column]):
-                role_columns.append((column, target))
+                found.append((column, target))
+        return found
+
+    def list_layout(self, header: int, end: int | None = None) -> Layout:
+        self.layout_header = header
+        headers = self._padded(header)
+        start, stop = self._data_range(header, end)
+        stats = self._all_stats(start, stop)
+        role_columns = self._role_columns(headers, stats)
+        if end is None and role_columns:
+            columns = [c for c, _ in role_columns]
+            label_probe = Layout(LIST, header, 0, headers=headers)
+            try:
+                self._choose_label_and_stage(label_probe, stats, exclude=set(columns),
+                                             before=None)
+                label_guess = label_probe.label_column
+            except ImportFailed:
+                label_guess = 0
+            table_end = table_bounds.table_end(
+                self.table.rows, start,
+                lambda first, last: self._continues(first, last, columns, label_guess,
+                                                    kinds=(TEXT, WORD, SHORT)))
+            if table_end < self.table.height:
+                end = table_end
+                if table_end < stop:
+                    start, stop = self._data_range(header, end)
+                    stats = self._all_stats(start, stop)
+                    role_columns = self._role_columns(headers, stats) or role_columns
         layout = Layout(LIST, header, 0, headers=headers)
+        layout.end_row = end
         self._choose_label_and_stage(layout, stats, exclude={c for c, _ in role_columns},
-                                     before=None)
+                                     before=None, span=(start, stop))
         self._refuse_code_labels(layout, start, stop)
         taken = {layout.label_column, layout.stage_column}
         for column, target in role_columns:
@@ -479,43 +844,174 @@ class Detector:
             elif not text:
                 reason = "no heading"
             else:
-                reason = f"not a role or touchpoint column ({column_letter(column)})"
                 reason = ignored_reason_of_heading(text) or "not a role column"
                 reason = f"not a department list ({reason})"
             layout.ignored_columns.append((column, text, reason))
+        if any(self.is_code_heading(headers[c]) for c in role_indexes):
+            letters = ", ".join(headers[c] for c, _ in role_columns)
+            layout.evidence.append(
+                f"The headings {letters} are role letters over columns of names: a list of "
+                "who does what, not a legend.")
+        if end is not None:
+            layout.after_table = self._after_table(end, sorted(role_indexes))
         return layout
 
+    # ---- several tables on one sheet -----------------------------------------------------------
 
-def detect(table: SheetTable, where: str, *, transposed: bool | None = None
-           ) -> tuple[SheetTable, Layout]:
+    def region_of(self, layout: Layout) -> TableRegion:
+        end = layout.end_row if layout.end_row is not None else self.table.height
+        headings = [layout.headers[layout.label_column]] + \
+            [c.header for c in layout.columns if c.included]
+        code_cells = self._code_cells(layout)
+        return TableRegion(layout.top_row, end, layout.shape, [h for h in headings if h],
+                           code_cells)
+
+    def _code_cells(self, layout: Layout) -> int:
+        start, stop = self._data_range(layout.header_row, layout.end_row)
+        if layout.shape != GRID:
+            return 0
+        return sum(self.stats(c.index, start, stop).code + self.stats(c.index, start,
+                                                                        stop).word
+                   for c in layout.columns if c.included)
+
+    def find_tables(self, layout: Layout) -> list[TableRegion]:
+        """Every table on the sheet, in order down the sheet, ``layout``'s among them: other
+        heading rows with role codes or role columns below them, above or below it."""
+        chosen = self.region_of(layout)
+        regions = [chosen]
+        height = self.table.height
+        starts = [r for r in self._header_candidates() if r < chosen.top]
+        starts += [first for first, _last, what in layout.after_table
+                   if what == "another table"]
+        for row in sorted(set(starts)):
+            if any(r.top <= row < r.end for r in regions):
+                continue
+            limit = min((r.top for r in regions if r.top > row), default=height)
+            region = self._region_at(row, limit)
+            if region is not None:
+                regions.append(region)
+            if len(regions) >= 12:
+                break
+        return sorted(regions, key=lambda r: r.top)
+
+    def _region_at(self, row: int, limit: int) -> TableRegion | None:
+        if not sum(1 for v in self.table.rows[row] if v) >= 2:
+            return None
+        grid = self.grid_score(row, limit)
+        listed = self.list_score(row, limit)
+        if grid < 2 and listed < 2:
+            return None
+        probe = Detector(self.table)
+        probe.classify = self.classify
+        try:
+            other = probe.grid_layout(row) if grid >= 2 else probe.list_layout(row)
+        except ImportFailed:
+            return None
+        if other.end_row is None or other.end_row > limit:
+            end = limit
+            while end > other.header_row + 1 and not any(self.table.rows[end - 1]):
+                end -= 1
+            other.end_row = end
+        start, stop = probe._data_range(other.header_row, other.end_row)
+        filled = 0
+        for r in range(start, stop):
+            label = self.table.value(r, other.label_column)
+            if label and not table_bounds.is_legend_line(label, self._is_code_text) and any(
+                    self.table.value(r, c.index) for c in other.department_columns):
+                filled += 1
+        if filled < 2:
+            return None
+        return probe.region_of(other)
+
+
+def _runs(columns: list[int]) -> list[tuple[int, int]]:
+    """Consecutive runs of sorted column numbers: [2, 3, 4, 7] -> [(2, 4), (7, 7)]."""
+    runs: list[tuple[int, int]] = []
+    for column in columns:
+        if runs and runs[-1][1] == column - 1:
+            runs[-1] = (runs[-1][0], column)
+        else:
+            runs.append((column, column))
+    return runs
+
+
+def _choose_table(regions: list[TableRegion]) -> int:
+    """The matrix of codes: the grid with the most role codes, else the first list."""
+    grids = [(r.code_cells, -i) for i, r in enumerate(regions) if r.shape == GRID]
+    if grids:
+        return -max(grids)[1]
+    return 0
+
+
+def detect(table: SheetTable, where: str, *, transposed: bool | None = None,
+           table_index: int | None = None) -> tuple[SheetTable, Layout]:
     """The layout of the matrix in ``table`` and the table it applies to (``table``, or the
     table transposed when touchpoints run across). ``transposed`` forces the orientation of a
-    grid. ImportFailed naming ``where`` if there is no matrix."""
+    grid; ``table_index`` chooses one of several tables on the sheet (as ``Layout.tables``
+    lists them). ImportFailed naming ``where`` if there is no matrix."""
     try:
+        regions, index, work, found = _tables(table, where, table_index)
         if transposed:
-            turned = table.transpose()
+            turned = work.transpose()
             layout = Detector(turned).detect(where)
             if layout.shape == GRID:
                 layout.transposed = True
+                _keep_tables(layout, regions, index)
                 return turned, layout
             raise ImportFailed("with touchpoints across, no grid of role codes was found")
-        detector = Detector(table)
-        layout = detector.detect(where)
+        if found is not None:
+            detector, layout = found
+        else:
+            detector = Detector(work)
+            layout = detector.detect(where)
+        _keep_tables(layout, regions, index)
         if transposed is None and detector.prefers_transposed(layout):
-            turned = table.transpose()
+            turned = work.transpose()
             try:
                 turned_layout = Detector(turned).detect(where)
             except ImportFailed:
-                return table, layout
+                return work, layout
             if turned_layout.shape == GRID:
                 turned_layout.transposed = True
+                turned_layout.evidence.append(
+                    "Department names run down the sheet and touchpoints across: read turned.")
+                _keep_tables(turned_layout, regions, index)
                 return turned, turned_layout
-        return table, layout
+        return work, layout
     except ImportFailed as error:
         message = str(error)
         if not message.startswith(where):
             message = f"{where}: {message}"
         raise ImportFailed(message) from None
+
+
+def _tables(table: SheetTable, where: str, table_index: int | None
+            ) -> tuple[list[TableRegion], int, SheetTable, tuple[Detector, Layout] | None]:
+    """The tables on the sheet, which one to read, the sheet with the others blanked, and
+    (when there is one table) the detection already made."""
+    try:
+        detector = Detector(table)
+        layout = detector.detect(where)
+        regions = detector.find_tables(layout)
+    except ImportFailed:
+        return [], 0, table, None
+    if len(regions) < 2:
+        return regions, 0, table, (detector, layout)
+    if table_index is None:
+        index = _choose_table(regions)
+    elif 0 <= table_index < len(regions):
+        index = table_index
+    else:
+        raise ImportFailed(f"there is no table {table_index + 1} on this sheet "
+                           f"({len(regions)} tables)")
+    others = [(r.top, r.end) for i, r in enumerate(regions) if i != index]
+    return regions, index, table.without_rows(others), None
+
+
+def _keep_tables(layout: Layout, regions: list[TableRegion], index: int) -> None:
+    if len(regions) > 1:
+        layout.tables = regions
+        layout.table_index = index
 
 
 def sheet_score(table: SheetTable) -> int:
@@ -530,3 +1026,7 @@ def sheet_score(table: SheetTable) -> int:
     if best:
         best = best * 1000 + min(table.height, 999)
     return best
+
+
+def _first_upper(text: str) -> str:
+    return text[:1].upper() + text[1:]

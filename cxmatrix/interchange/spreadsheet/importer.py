@@ -177,7 +177,21 @@ class Inspection:
         source = self.source_table or self.table
         inspection = _inspect_table(self.path, self.sheets, source, self.preset,
                                     self.text_format, self.cxmatrix_about, None,
-                                    transposed=transposed)
+                                    transposed=transposed,
+                                    table_index=self.layout.table_index
+                                    if self.layout.tables else None)
+        inspection._workbook = self._workbook
+        inspection.customised = True
+        if self.mapping_edits:
+            inspection = inspection.adjust(mapping=self.mapping_edits)
+        return inspection
+
+    def with_table(self, index: int) -> Inspection:
+        """Another of the tables seen on the sheet (``layout.tables``), detected afresh."""
+        source = self.source_table or self.table
+        inspection = _inspect_table(self.path, self.sheets, source, self.preset,
+                                    self.text_format, self.cxmatrix_about, None,
+                                    table_index=index)
         inspection._workbook = self._workbook
         inspection.customised = True
         if self.mapping_edits:
@@ -289,11 +303,16 @@ def _new_report(path: Path, table: SheetTable, layout: Layout, mapping: CodeMapp
         report.detected["headings"] = table.line(layout.header_row)
     report.codes = codes
     report.mapping_explanation = mapping.explanation
-    report.ignored_columns = [(c.letter, c.header, c.reason) for c in layout.columns
+    from cxmatrix.interchange.spreadsheet.sheet_table import column_letter
+
+    def name(index: int) -> str:
+        # A grid read turned has the sheet's rows for columns: name them as rows.
+        return str(index + 1) if table.transposed else column_letter(index)
+
+    report.ignored_columns = [(name(c.index), c.header, c.reason) for c in layout.columns
                               if not c.included]
     listed = {c.index for c in layout.columns}
-    from cxmatrix.interchange.spreadsheet.sheet_table import column_letter
-    report.ignored_columns += [(column_letter(i), h, r) for i, h, r in layout.ignored_columns
+    report.ignored_columns += [(name(i), h, r) for i, h, r in layout.ignored_columns
                                if i not in listed]
     return report
 
@@ -477,12 +496,13 @@ def _where(path: Path, table: SheetTable) -> str:
 def _inspect_table(path: Path, sheets: list[SheetInfo], table: SheetTable, preset: str,
                    text_format: dict[str, str], about: dict[str, str] | None,
                    progress: Progress | None, dry_run: bool = True,
-                   transposed: bool | None = None) -> Inspection:
+                   transposed: bool | None = None, table_index: int | None = None
+                   ) -> Inspection:
     where = _where(path, table)
     if table.height == 0:
         raise ImportFailed(f"{where}: the sheet is empty")
     source = table
-    table, layout = detect(table, where, transposed=transposed)
+    table, layout = detect(table, where, transposed=transposed, table_index=table_index)
     uses = collect_codes(table, layout)
     mapping = _resolve(preset, {c.key: c.count for c in uses.values()}, table, layout)
     inspection = _analyse(path, sheets, table, layout, preset, mapping, text_format, about,
@@ -516,7 +536,7 @@ def import_inspection(inspection: Inspection, progress: Progress | None = None
         raise ImportFailed(f"{inspection.path.name}, sheet {inspection.sheet!r}: no "
                            "touchpoints found below the heading row "
                            f"{inspection.layout.header_row + 1}")
-    facts = sheet_facts(inspection.table, inspection.layout.header_row)
+    facts = sheet_facts(inspection.table, inspection.layout.top_row)
     matrix.title = _title(inspection, facts)
     if facts.prepared_by:
         matrix.set_properties(prepared_by=facts.prepared_by)
@@ -545,7 +565,7 @@ def _title(inspection: Inspection, facts: SheetFacts) -> str:
     table, layout = inspection.table, inspection.layout
     if not table.transposed:
         facts_lines = {facts.prepared_by_line, facts.updated_line}
-        for index, row in enumerate(table.rows[: max(0, layout.header_row)]):
+        for index, row in enumerate(table.rows[: max(0, layout.top_row)]):
             if table.line(index) in facts_lines:
                 continue
             filled = [value.strip() for value in row if value.strip()]

@@ -33,6 +33,30 @@ class ColumnChoice:
 
 
 @dataclass
+class TableRegion:
+    """One table seen on a sheet: its rows (0-based, ``end`` exclusive), what it is, and how
+    much of it is role codes (the matrix of codes is the one imported by default)."""
+
+    top: int
+    end: int
+    shape: str
+    headings: list[str] = field(default_factory=list)
+    code_cells: int = 0
+
+    @property
+    def rows(self) -> str:
+        return f"rows {self.top + 1}-{self.end}" if self.end - self.top > 1 else \
+            f"row {self.top + 1}"
+
+    def label(self) -> str:
+        """"rows 1-6: a list ('Deliverable', 'Owner', 'Due')"."""
+        kind = "a grid of role codes" if self.shape == GRID else "a list of names"
+        shown = ", ".join(repr(h[:40]) for h in self.headings[:4])
+        more = " …" if len(self.headings) > 4 else ""
+        return f"{self.rows}: {kind}" + (f" ({shown}{more})" if shown else "")
+
+
+@dataclass
 class Layout:
     shape: str
     header_row: int
@@ -47,6 +71,25 @@ class Layout:
     # Grid: the sheet runs the other way (touchpoints across); rows and columns here are the
     # sheet's columns and rows. List: each row is a department, its cells list touchpoints.
     transposed: bool = False
+    # Where the table stops (exclusive; None: at the end of the sheet), and the blocks of rows
+    # below it that are something else: (first row, last row, what), 0-based.
+    end_row: int | None = None
+    after_table: list[tuple[int, int, str]] = field(default_factory=list)
+    # Two heading rows: the row naming single columns, when it is not ``header_row`` (the
+    # last heading row; data starts below it).
+    names_row: int | None = None
+    # What detection saw and decided, in words, for the report ("Department columns: C-H
+    # (codes in 94% of their cells)").
+    evidence: list[str] = field(default_factory=list)
+    # Every table seen on the sheet, and which of them this layout reads.
+    tables: list[TableRegion] = field(default_factory=list)
+    table_index: int = 0
+
+    @property
+    def top_row(self) -> int:
+        """The first heading row (rows above it may hold a title, a legend, facts)."""
+        return min(r for r in (self.header_row, self.group_row, self.names_row)
+                   if r is not None)
 
     @property
     def department_columns(self) -> list[ColumnChoice]:
@@ -70,8 +113,17 @@ class Layout:
             header = self.headers[index] if index < len(self.headers) else ""
             return f"{column_letter(index)} ({header})" if header else column_letter(index)
 
+        def row_name(index: int | None) -> str | None:
+            if index is None:
+                return None
+            header = self.headers[index] if index < len(self.headers) else ""
+            return f"{index + 1} ({header})" if header else str(index + 1)
+
         grid_across = self.transposed and self.shape == GRID
+        flipped = {"label_row": row_name(self.label_column),
+                   "stage_row": row_name(self.stage_column)} if grid_across else {}
         return {
+            **flipped,
             "shape": self.shape,
             "transposed": self.transposed,
             "header_row": self.header_row + 1,
@@ -83,12 +135,21 @@ class Layout:
             "group_row": self.group_row + 1 if self.group_row is not None else None,
             "columns": [
                 {"column": c.letter, "header": c.header, "included": c.included,
-                 "reason": c.reason, **({"role": c.target.value} if c.target else {})}
+                 "reason": c.reason, **({"role": c.target.value} if c.target else {}),
+                 **({"row": str(c.index + 1)} if grid_across else {})}
                 for c in self.columns
             ],
             "attributes": {key: name(index) for key, index in self.attributes.items()},
             "ignored_columns": [{"column": column_letter(i), "header": h, "reason": r}
                                 for i, h, r in self.ignored_columns],
+            "names_row": self.names_row + 1 if self.names_row is not None else None,
+            "end_row": self.end_row,
+            "after_table": [{"rows": f"{first + 1}-{last + 1}", "what": what}
+                            for first, last, what in self.after_table],
+            "evidence": list(self.evidence),
+            "tables": [{"rows": t.rows, "shape": t.shape, "headings": t.headings[:8],
+                        "code_cells": t.code_cells, "chosen": i == self.table_index}
+                       for i, t in enumerate(self.tables)],
         }
 
 
@@ -102,7 +163,11 @@ _LABEL_WORDS = {"touchpoint", "touchpoints", "touch", "activity", "activities", 
                 "deliverable", "deliverables", "interaction", "interactions", "process",
                 "moment", "moments", "item", "items", "name", "step", "steps", "event",
                 "events", "action", "actions", "decision", "decisions", "milestone",
-                "milestones", "point de contact"}
+                "milestones", "point de contact", "activité", "activités", "tâche", "tâches",
+                "livrable", "livrables", "actividad", "actividades", "tarea", "tareas",
+                "entregable", "entregables", "atividade", "atividades", "tarefa", "tarefas",
+                "aufgabe", "aufgaben", "tätigkeit", "tätigkeiten", "taak", "taken",
+                "activiteit", "activiteiten", "attività", "compito", "compiti"}
 _STAGE_WORDS = {"stage", "stages", "phase", "phases", "journey stage", "lifecycle", "section",
                 "area", "group"}
 _DEPARTMENT_HEADING_WORDS = {"department", "departments", "dept", "depts", "team", "teams",
@@ -135,7 +200,11 @@ def department_name_share(names: list[str]) -> float:
 
 
 _ATTRIBUTE_WORDS: dict[str, tuple[str, ...]] = {
-    "notes": ("notes", "note", "comments", "comment", "remarks", "remark", "annotation"),
+    "notes": ("notes", "note", "comments", "comment", "remarks", "remark", "annotation",
+              "commentaire", "commentaires", "remarque", "remarques", "comentario",
+              "comentarios", "comentário", "comentários", "observaciones", "observações",
+              "kommentar", "kommentare", "bemerkung", "bemerkungen", "anmerkung",
+              "anmerkungen", "opmerking", "opmerkingen", "commento", "commenti", "nota"),
     "channel": ("channel", "channels", "medium", "media", "via"),
     "category": ("category", "categories", "interacts", "interaction type", "touchpoint type"),
     "description": ("description", "details", "detail", "what happens", "explanation"),
@@ -153,6 +222,52 @@ _IGNORED_WORDS: dict[str, str] = {
     "progress": "status", "percent": "numbers", "sla": "numbers", "frequency": "other",
     "volume": "numbers", "link": "links", "url": "links", "source": "other",
 }
+
+
+_LEGEND_HEADINGS = {"legend", "key", "meaning", "meanings", "definition", "definitions",
+                    "symbol", "symbols", "code", "codes", "abbreviation", "abbreviations",
+                    "buchstabe", "bedeutung", "legende", "légende", "leyenda", "legenda",
+                    "signification", "significado", "betekenis", "significato", "clé",
+                    "letter", "letters", "lettre", "lettres", "letra", "letras", "lettera",
+                    "sigle", "sigla", "abréviation", "abkürzung", "afkorting"}
+_PLACEHOLDER_WORDS = {"name", "names", "role", "roles", "person", "persons", "people", "of",
+                      "or", "and", "title", "department", "team", "stakeholder", "enter",
+                      "insert", "here", "your", "the", "a", "new", "add", "type", "member",
+                      "nom", "nombre", "rol", "rôle", "personne", "persona"}
+_PLACEHOLDER_KEYS = {"name", "names", "role", "roles", "person", "persons", "stakeholder",
+                     "nom", "nombre", "rol", "rôle", "personne", "persona"}
+_DEPARTMENT_AXIS_WORDS = {"role", "roles", "stakeholder", "stakeholders", "people", "person",
+                          "persons", "responsibility", "responsibilities", "raci", "who",
+                          "owner", "owners", "party", "parties", "resource", "resources"}
+
+
+def legend_heading(text: str) -> bool:
+    """A legend's heading ("Legend", "Key", "Symbol / Meaning", "Buchstabe"): nothing but
+    legend words."""
+    words = _words(text)
+    return 1 <= len(words) <= 2 and all(w in _LEGEND_HEADINGS for w in words)
+
+
+def is_placeholder_heading(header: str) -> bool:
+    """A template's placeholder heading ("Name or Role", "[Name of person]", "<Role 3>"): a
+    column waiting to be filled in, not a department."""
+    text = header.strip()
+    if not text:
+        return False
+    if text[0] in "[<{(" and text[-1] in "]>})":
+        return True
+    words = [w for w in _words(text) if not w.isdigit()]
+    return bool(words) and all(w in _PLACEHOLDER_WORDS for w in words) and \
+        any(w in _PLACEHOLDER_KEYS for w in words)
+
+
+def names_both_axes(header: str) -> bool:
+    """A corner cell that names both axes ("Roles \\ Milestones", "Teams … Deliverables",
+    "Tasks / Departments"): it says nothing about which way the table runs."""
+    words = _words(header)
+    down = any(w in _DEPARTMENT_HEADING_WORDS or w in _DEPARTMENT_AXIS_WORDS for w in words)
+    across = any(w in _LABEL_WORDS for w in words)
+    return down and across
 
 
 def label_heading_score(header: str) -> int:
@@ -190,7 +305,8 @@ def ignored_reason_of_heading(header: str) -> str | None:
     words = _words(header)
     if header.strip() == "#":
         return "IDs"
-    if words and words[0] in ("legend", "key", "meaning", "definition", "definitions"):
+    # "Key" or "Legend" alone heads a legend; "Key Management Area" is a heading like others.
+    if legend_heading(header):
         return "legend"
     for word in words[:3]:
         if word in _IGNORED_WORDS:

@@ -17,6 +17,18 @@ from cxmatrix.domain.roles import Role
 SHOW_REFERENCES = 10
 
 
+def _letter(number: int) -> str:
+    from cxmatrix.interchange.spreadsheet.sheet_table import column_letter
+
+    return column_letter(number - 1)
+
+
+def _table_words(table: dict[str, Any]) -> str:
+    kind = "a grid of role codes" if table["shape"] == "grid" else "a list of names"
+    shown = ", ".join(repr(h[:40]) for h in table["headings"][:4])
+    return f"{table['rows']} ({kind}" + (f": {shown})" if shown else ")")
+
+
 def _count(number: int, noun: str) -> str:
     return f"{number:,} {noun}" + ("" if number == 1 else "s")
 
@@ -94,6 +106,7 @@ class ImportReport:
                 if self.detected.get("headings") else "."))
         if self.detected and not self.cxmatrix_workbook:
             lines.append(self._detection_line())
+            lines.extend(self.detected.get("evidence", []))
         lines.append(f"Created {_count(self.touchpoints, 'touchpoint')} in "
                      f"{_count(self.stages, 'stage')} and "
                      f"{_count(self.departments, 'department')}.")
@@ -114,16 +127,50 @@ class ImportReport:
         for skipped in self.skipped_rows.values():
             lines.append(f"Left out {_count(skipped.count, 'row')}: {skipped.reason}: "
                          f"{skipped.where()}.")
+        axis = "Row" if self.flipped else "Column"
         for letter, header, reason in self.ignored_columns:
             label = f"{letter} ({header!r})" if header else letter
             if reason != "blank spacer column":
-                lines.append(f"Column {label} is not imported: {reason}.")
+                lines.append(f"{axis} {label} is not imported: {reason}.")
         lines.extend(self.renamed)
+        lines.extend(self._around_lines())
+        return lines
+
+    @property
+    def flipped(self) -> bool:
+        """A grid read turned: its "columns" are the sheet's rows."""
+        return bool(self.detected.get("transposed")) and self.shape == "grid"
+
+    def _around_lines(self) -> list[str]:
+        """What lies below the table, and the other tables on the sheet."""
+        lines = []
+        flipped = self.flipped
+        for block in self.detected.get("after_table", []):
+            first, _, last = block["rows"].partition("-")
+            if flipped:
+                span = (f"Column {_letter(int(first))}" if first == last else
+                        f"Columns {_letter(int(first))}-{_letter(int(last))}")
+                where = "right of the table"
+            else:
+                span = f"Row {first}" if first == last else f"Rows {first}-{last}"
+                where = "below the table"
+            lines.append(f"{span} {where}: {block['what']}, not imported.")
+        tables = self.detected.get("tables", [])
+        if len(tables) > 1:
+            chosen = next((t for t in tables if t["chosen"]), tables[0])
+            others = [t for t in tables if not t["chosen"]]
+            described = "; ".join(_table_words(t) for t in others)
+            lines.append(f"This sheet holds {len(tables)} tables: imported the one in "
+                         f"{chosen['rows']} (the matrix of role codes). Also seen, not "
+                         f"imported: {described}. Choose another table in the import "
+                         "window.")
         return lines
 
     def _detection_line(self) -> str:
         detected = self.detected
-        if detected.get("stage_column"):
+        if detected.get("stage_column") and self.flipped:
+            stages = f"stages from row {detected['stage_row']}"
+        elif detected.get("stage_column"):
             stages = f"stages from column {detected['stage_column']}"
         elif detected.get("stage_heading_rows") and self.stage_headings:
             stages = f"stages from {_count(self.stage_headings, 'heading row')}"
@@ -135,6 +182,12 @@ class ImportReport:
                 f"{c['header']} ({Target(c['role']).label if c.get('role') else 'no role'})"
                 for c in used)
             columns = f"departments named in {roles}" if roles else "no role columns"
+        elif self.flipped:
+            columns = f"{len(used)} department rows"
+            if used:
+                columns += f" ({used[0]['row']} to {used[-1]['row']})"
+            return (f"Touchpoint names from row {detected.get('label_row')}; {stages}; "
+                    f"{columns}.")
         else:
             columns = f"{len(used)} department columns"
             if used:

@@ -22,6 +22,7 @@ class SheetTable:
     comments: dict[tuple[int, int], str] = field(default_factory=dict)
     hidden: bool = False
     transposed: bool = False  # rows here are the sheet's columns
+    bold: frozenset[tuple[int, int]] = frozenset()  # cells in a bold font, when the reader knows
     # Rows that multi-column merged ranges cover (within the table), computed once.
     _across: set[int] | None = field(default=None, init=False, repr=False, compare=False)
 
@@ -33,6 +34,43 @@ class SheetTable:
         """The sheet's own name of a row of this table ("row 7", or "column G")."""
         return f"column {column_letter(row)}" if self.transposed else f"row {row + 1}"
 
+    def column_name(self, column: int) -> str:
+        """The sheet's own name of a column of this table ("column C", or "row 3")."""
+        return f"row {column + 1}" if self.transposed else f"column {column_letter(column)}"
+
+    def columns_name(self, first: int, last: int) -> str:
+        """A run of this table's columns in the sheet's terms ("columns C-H", "rows 3-8")."""
+        if first == last:
+            return self.column_name(first)
+        if self.transposed:
+            return f"rows {first + 1}-{last + 1}"
+        return f"columns {column_letter(first)}-{column_letter(last)}"
+
+    def lines(self, first: int, last: int) -> str:
+        """A run of this table's rows in the sheet's terms ("rows 27-32", "columns G-K")."""
+        if first == last:
+            return self.line(first)
+        if self.transposed:
+            return f"columns {column_letter(first)}-{column_letter(last)}"
+        return f"rows {first + 1}-{last + 1}"
+
+    def without_rows(self, spans: Sequence[tuple[int, int]]) -> SheetTable:
+        """The same sheet with the rows of ``spans`` (top, end exclusive) blank: another
+        table on the sheet read alone. Rows keep their numbers, so references stay the
+        sheet's own."""
+        def kept(row: int) -> bool:
+            return not any(top <= row < end for top, end in spans)
+
+        rows = [row if kept(index) else [] for index, row in enumerate(self.rows)]
+        return SheetTable(self.name, trim_rows(rows),
+                          [m for m in self.merged if kept(m[0]) and kept(m[2])],
+                          {k: v for k, v in self.comments.items() if kept(k[0])},
+                          self.hidden, self.transposed,
+                          frozenset(k for k in self.bold if kept(k[0])))
+
+    def is_bold(self, row: int, column: int) -> bool:
+        return (row, column) in self.bold
+
     def transpose(self) -> SheetTable:
         """The same sheet with rows and columns swapped (touchpoints across -> down)."""
         width = self.width
@@ -43,7 +81,8 @@ class SheetTable:
         return SheetTable(self.name, trim_rows(rows),
                           [(c0, r0, c1, r1) for r0, c0, r1, c1 in self.merged],
                           {(c, r): text for (r, c), text in self.comments.items()},
-                          self.hidden, not self.transposed)
+                          self.hidden, not self.transposed,
+                          frozenset((c, r) for r, c in self.bold))
 
     @property
     def height(self) -> int:

@@ -311,6 +311,7 @@ MAX_XML_ELEMENTS = 20_000_000
 _CELL_REFERENCE = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")
 _ROW_REFERENCE = re.compile(r"(?:[A-Za-z]{1,3})?([0-9]{1,7})")
 _COLUMNS: dict[str, int] = {}  # column letters -> index, as met
+MAX_BOLD_CELLS = 200_000
 
 
 class _Refusal(Exception):
@@ -333,8 +334,10 @@ class _SheetScan:
     what is measured here. Merged ranges come from the same pass.
     """
 
-    def __init__(self, where: str) -> None:
+    def __init__(self, where: str, bold_styles: frozenset[str] = frozenset()) -> None:
         self.where = where
+        self.bold_styles = bold_styles  # cell style numbers whose font is bold
+        self.bold: set[tuple[int, int]] = set()
         self.rows = 0
         self.columns = 0
         self.merged: list[tuple[int, int, int, int]] = []
@@ -368,6 +371,9 @@ class _SheetScan:
                     self._cell = self._position(ref)
                     self._column = self._cell[1]
                 self._valued = False
+                if self.bold_styles and attributes.get("s") in self.bold_styles and \
+                        len(self.bold) < MAX_BOLD_CELLS:
+                    self.bold.add(self._cell)
                 return
             if name == "row":
                 ref = attributes.get("r")
@@ -474,10 +480,11 @@ class _SheetScan:
 
 
 def _scan_sheet(path: Path, archive: zipfile.ZipFile, entry: SheetEntry, sink: IO[bytes],
-                budget: _Budget, progress: Progress | None) -> _SheetScan:
+                budget: _Budget, progress: Progress | None,
+                bold_styles: frozenset[str] = frozenset()) -> _SheetScan:
     """Inflate the sheet part once, in chunks, through expat and into ``sink``: a true size,
     no DTD, an extent within the limits. Raises ImportFailed."""
-    scan = _SheetScan(f"{path.name}: sheet {entry.name!r}")
+    scan = _SheetScan(f"{path.name}: sheet {entry.name!r}", bold_styles)
     parser = expat.ParserCreate()
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     parser.StartDoctypeDeclHandler = _refuse_dtd
@@ -566,11 +573,14 @@ def iter_sheets(info: WorkbookInfo, names: list[str], progress: Progress | None 
                 zipfile.ZipFile(copy, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
             members = {m.filename.replace("\\", "/").casefold(): m.filename
                        for m in reversed(archive.infolist())}
+            bold_styles: frozenset[str] = frozenset()
             for part in _SHARED_PARTS:
                 found = members.get(part.casefold())
                 if found is not None:
                     with out.open(part, "w", force_zip64=True) as sink:
                         _copy_shared_part(path, archive, found, sink)
+                    if part == "xl/styles.xml":
+                        bold_styles = _bold_styles(path, archive, found)
             for number, entry in enumerate(entries, start=1):
                 if not entry.part or entry.kind != "worksheet":
                     results.append(ImportFailed(
@@ -580,7 +590,8 @@ def iter_sheets(info: WorkbookInfo, names: list[str], progress: Progress | None 
                 try:
                     with out.open(f"xl/worksheets/sheet{number}.xml", "w",
                                   force_zip64=True) as sink:
-                        scan = _scan_sheet(path, archive, entry, sink, budget, progress)
+                        scan = _scan_sheet(path, archive, entry, sink, budget, progress,
+                                           bold_styles)
                     comments = _read_comments(path, archive, entry.part,
                                               (scan.rows, scan.columns))
                 except ImportFailed as error:
@@ -610,6 +621,40 @@ def iter_sheets(info: WorkbookInfo, names: list[str], progress: Progress | None 
                 yield entry.name, result
     finally:
         workbook.close()
+
+
+def _bold_styles(path: Path, archive: zipfile.ZipFile, part: str) -> frozenset[str]:
+    """The cell style numbers (a cell's ``s``) whose font is bold: phase rows are often
+    told apart by a bold label. A styles part that cannot be parsed gives none."""
+    try:
+        root = _parse_xml(path, archive, part)
+    except ImportFailed:
+        return frozenset()
+
+    def local(tag: str) -> str:
+        return tag.rsplit("}", 1)[-1]
+
+    bold_fonts: set[int] = set()
+    xfs: list[Any] = []
+    for child in root:
+        name = local(child.tag)
+        if name == "fonts":
+            for number, font in enumerate(child):
+                for detail in font:
+                    if local(detail.tag) == "b" and detail.get("val", "1") not in ("0", "false"):
+                        bold_fonts.add(number)
+        elif name == "cellXfs":
+            xfs = list(child)
+    if not bold_fonts:
+        return frozenset()
+    found = set()
+    for number, xf in enumerate(xfs):
+        try:
+            if int(xf.get("fontId", "0")) in bold_fonts:
+                found.add(str(number))
+        except ValueError:
+            continue
+    return frozenset(found)
 
 
 def _copy_shared_part(path: Path, archive: zipfile.ZipFile, part: str, sink: IO[bytes]) -> None:
@@ -685,7 +730,7 @@ def _values(path: Path, workbook: Any, checked: _Checked) -> SheetTable | Import
     except BaseException as error:
         raise _reader_failure(path, error) from None
     return SheetTable(entry.name, rows, list(checked.scan.merged), checked.comments,
-                      entry.hidden)
+                      entry.hidden, bold=frozenset(checked.scan.bold))
 
 
 def _reader_failure(path: Path, error: BaseException) -> BaseException:

@@ -301,6 +301,11 @@ class ImportWizard(QDialog):
         self.sheet_combo = QComboBox(objectName="sheetCombo")
         self.sheet_combo.activated.connect(self._sheet_chosen)
         form.addRow("&Sheet:", self.sheet_combo)
+        self.table_combo = QComboBox(objectName="tableCombo")
+        self.table_combo.setToolTip("The tables seen on this sheet; the matrix of role codes "
+                                    "is chosen first")
+        self.table_combo.activated.connect(self._table_chosen)
+        form.addRow("Ta&ble:", self.table_combo)
         self.header_spin = QSpinBox(objectName="headerRowSpin")
         self.header_spin.setMinimum(1)
         self.header_spin.editingFinished.connect(self._header_chosen)
@@ -426,6 +431,7 @@ class ImportWizard(QDialog):
                 self.sheet_combo.addItem(label, sheet.name)
             self.sheet_combo.setCurrentIndex(max(0, self.sheet_combo.findData(inspection.sheet)))
             self.sheet_combo.setEnabled(len(inspection.sheets) > 1)
+            self._fill_tables(inspection)
             self.header_spin.setMaximum(max(1, inspection.table.height))
             self.header_spin.setValue(layout.header_row + 1)
             self.label_combo.clear()
@@ -476,6 +482,21 @@ class ImportWizard(QDialog):
             self._set_error("")
         finally:
             self._updating = False
+
+    def _fill_tables(self, inspection: Inspection) -> None:
+        """One entry per table seen on the sheet ("Rows 1-3: a list of names ('Deliverable',
+        'Owner')"), the one read selected."""
+        layout = inspection.layout
+        self.table_combo.clear()
+        if not layout.tables:
+            self.table_combo.addItem("The only table on the sheet", -1)
+            self.table_combo.setEnabled(False)
+            return
+        for index, table in enumerate(layout.tables):
+            text = table.label()
+            self.table_combo.addItem(text[:1].upper() + text[1:], index)
+        self.table_combo.setCurrentIndex(layout.table_index)
+        self.table_combo.setEnabled(True)
 
     def _fill_grid_columns(self, layout: Layout) -> None:
         """Grid: every candidate department column with a tick; field columns can be
@@ -580,9 +601,11 @@ class ImportWizard(QDialog):
     @staticmethod
     def _skipped_lines(inspection: Inspection) -> str:
         report = inspection.report
+        evidence = set(report.detected.get("evidence", []))
         lines = [_future_tense(line) for line in report.lines()[1:]
-                 if line.startswith(("Skipped", "Left out", "Column", "Notes", "Created",
-                                     "Cells"))]
+                 if line in evidence or line.startswith((
+                     "Skipped", "Left out", "Column", "Row", "Notes", "Created", "Cells",
+                     "This sheet holds"))]
         if not inspection.dry_run_complete:
             lines.insert(0, "(A large sheet: figures for the first rows only; the report "
                             "after the import covers every row.)")
@@ -608,6 +631,8 @@ class ImportWizard(QDialog):
         self._updating = True
         try:
             self.header_spin.setValue(self.inspection.layout.header_row + 1)
+            if self.inspection.layout.tables:
+                self.table_combo.setCurrentIndex(self.inspection.layout.table_index)
         finally:
             self._updating = False
 
@@ -616,6 +641,12 @@ class ImportWizard(QDialog):
     def _sheet_chosen(self, index: int) -> None:
         name = self.sheet_combo.itemData(index)
         self._apply(lambda: self.inspection.adjust(sheet=name))
+
+    def _table_chosen(self, index: int) -> None:
+        chosen = self.table_combo.itemData(index)
+        if chosen is None or chosen < 0 or chosen == self.inspection.layout.table_index:
+            return
+        self._apply(lambda: self.inspection.with_table(chosen))
 
     def _header_chosen(self) -> None:
         row = self.header_spin.value() - 1
