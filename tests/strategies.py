@@ -175,3 +175,45 @@ def random_edits(matrix: Matrix, rng: random.Random, count: int) -> Matrix:
         except DomainError:
             continue
     return edited
+
+
+# ---- the target layer ---------------------------------------------------------------------------
+
+
+def random_plan_edits(matrix: Matrix, rng: random.Random, count: int) -> Matrix:
+    """A copy of ``matrix`` after ``count`` random edits of its target layer: target roles,
+    actions, planned flags, changes marked done."""
+    from datetime import date
+
+    from cxmatrix.domain.actions import Action, ActionStatus
+
+    edited = matrix.copy()
+    for number in range(count):
+        departments = list(edited.departments)
+        touchpoints = list(edited.iter_touchpoints())
+        if not departments or not touchpoints:
+            break
+        tp, dept = rng.choice(touchpoints), rng.choice(departments)
+        choice = rng.randrange(6)
+        if choice <= 1:
+            edited.set_target(tp.id, dept.id, rng.choice([None, *Role]))
+        elif choice == 2:
+            edited.set_action(tp.id, dept.id, rng.choice([None, Action(
+                f"Person {number}", rng.choice([None, date(2026, 1 + number % 12, 1)]),
+                rng.choice(list(ActionStatus)), rng.choice(["", "call first"]))]))
+        elif choice == 3:
+            edited.set_planned_touchpoint(tp.id, rng.random() < 0.7)
+        elif choice == 4:
+            edited.set_planned_department(dept.id, rng.random() < 0.3)
+        elif edited.is_planned_change(tp.id, dept.id):
+            edited.complete_change(tp.id, dept.id)
+    return edited
+
+
+@st.composite
+def planned_matrices(draw: st.DrawFn, max_touchpoints: int = 10, max_departments: int = 5
+                     ) -> Matrix:
+    """Matrices with a target layer: planned changes, actions, planned flags."""
+    matrix = draw(matrices(max_touchpoints, max_departments))
+    return random_plan_edits(matrix, random.Random(draw(st.integers(0, 2**32 - 1))),
+                             draw(st.integers(0, 20)))

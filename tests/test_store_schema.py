@@ -78,7 +78,13 @@ def test_new_files_declare_cascading_foreign_keys(tmp_path: Path) -> None:
     assert declared == {("touchpoint", "stage_id", "stage", "CASCADE"),
                         ("cell", "touchpoint_id", "touchpoint", "CASCADE"),
                         ("cell", "department_id", "department", "CASCADE"),
-                        ("matrix", "focus_department_id", "department", "SET NULL")}
+                        ("matrix", "focus_department_id", "department", "SET NULL"),
+                        # format 5: the target layer goes with its touchpoint or department
+                        *{(table, column, column.removesuffix("_id"), "CASCADE")
+                          for table in ("cell_target", "cell_action")
+                          for column in ("touchpoint_id", "department_id")},
+                        ("planned_touchpoint", "touchpoint_id", "touchpoint", "CASCADE"),
+                        ("planned_department", "department_id", "department", "CASCADE")}
 
 
 def test_deletes_cascade_in_the_database(tmp_path: Path) -> None:
@@ -199,6 +205,6 @@ def test_replacing_the_whole_matrix_keeps_the_schema(tmp_path: Path) -> None:
         "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY rowid")]
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []
     db.close()
-    assert schema == list(st.CREATE)
+    assert sorted(schema) == sorted([*st.CREATE, *st.SNAPSHOT_CREATE])
     with Document.open(tmp_path / "r.cxm") as again:
         assert again.matrix.content() == expected

@@ -26,6 +26,12 @@ class MatrixChange:
     touchpoints (rows), stages and departments (columns) that were inserted, removed or
     moved. ``everything`` means the whole content was replaced (a reload, a merge applied as
     one replacement): a view starts again from the matrix.
+
+    The target layer (today and target): ``targets`` are the cells whose target role was set
+    or cleared, ``actions`` the cells whose action changed, ``touchpoints_planned`` and
+    ``departments_planned`` the touchpoints and departments whose planned flag changed;
+    ``snapshots`` the ids of snapshots taken, renamed, deleted or restored (the document's
+    list of snapshots, not the matrix).
     """
 
     touchpoints: frozenset[int] = _NONE
@@ -43,6 +49,11 @@ class MatrixChange:
     departments_removed: frozenset[int] = _NONE
     departments_moved: frozenset[int] = _NONE
     everything: bool = False
+    targets: frozenset[tuple[int, int]] = _NO_CELLS
+    actions: frozenset[tuple[int, int]] = _NO_CELLS
+    touchpoints_planned: frozenset[int] = _NONE
+    departments_planned: frozenset[int] = _NONE
+    snapshots: frozenset[int] = _NONE
 
     def merged(self, other: MatrixChange) -> MatrixChange:
         """One record saying what ``self`` and then ``other`` changed."""
@@ -91,10 +102,27 @@ class MatrixChange:
         return bool(self.everything or self.departments or self.stages)
 
     def touched_touchpoints(self) -> frozenset[int]:
-        """Touchpoints whose own row shows something new (fields, cells, a new place)."""
-        cells = frozenset(t for t, _ in self.cells)
+        """Touchpoints whose own row shows something new (fields, cells, a new place, a
+        target role, an action, a planned flag)."""
+        cells = frozenset(t for t, _ in self.cells | self.targets | self.actions)
         return (self.touchpoints | cells | self.touchpoints_inserted
-                | self.touchpoints_moved)
+                | self.touchpoints_moved | self.touchpoints_planned)
+
+    @property
+    def targets_changed(self) -> bool:
+        """The target state may differ: a target role, a planned flag, or anything the target
+        follows (a current role where no target is set, the structure)."""
+        return bool(self.roles_changed or self.targets or self.touchpoints_planned
+                    or self.departments_planned)
+
+    @property
+    def plan_changed(self) -> bool:
+        """The list of planned changes and their actions may differ."""
+        return bool(self.targets_changed or self.actions)
+
+    def plan_cells(self) -> frozenset[tuple[int, int]]:
+        """Cells whose target role or action changed (a Target view repaints these)."""
+        return self.targets | self.actions
 
 
 NO_CHANGE = MatrixChange()

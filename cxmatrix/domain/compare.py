@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from cxmatrix.domain.actions import Action
 from cxmatrix.domain.findings import (
     Finding,
     department_findings,
@@ -31,6 +32,7 @@ from cxmatrix.domain.model import (
     name_key,
 )
 from cxmatrix.domain.roles import Role
+from cxmatrix.domain.states import current_state, target_state
 
 Kind = Literal["stage", "touchpoint", "department"]
 What = Literal["added", "removed", "renamed", "moved", "changed"]
@@ -85,6 +87,42 @@ class CellChange:
 
 
 @dataclass(frozen=True, slots=True)
+class PlanChange:
+    """One cell whose planned change or action differs between the two states.
+
+    ``old_target`` / ``new_target`` are the target role where that state plans a change of
+    the cell (``old_planned`` / ``new_planned``), else None with the flag false.
+    """
+
+    touchpoint: str
+    department: str
+    old_planned: bool
+    old_target: Role | None
+    new_planned: bool
+    new_target: Role | None
+    old_action: Action | None = None
+    new_action: Action | None = None
+    stage: str = ""
+
+    def describe(self) -> str:
+        def target(planned: bool, role: Role | None) -> str:
+            if not planned:
+                return "no planned change"
+            return f"target {role.label if role is not None else 'no role'}"
+
+        parts = []
+        if (self.old_planned, self.old_target) != (self.new_planned, self.new_target):
+            parts.append(f"{target(self.old_planned, self.old_target)} → "
+                         f"{target(self.new_planned, self.new_target)}")
+        if self.old_action != self.new_action:
+            if self.new_action is None:
+                parts.append("action removed")
+            else:
+                parts.append(f"action: {self.new_action.describe()}")
+        return f"{self.touchpoint} · {self.department}: {', '.join(parts)}"
+
+
+@dataclass(frozen=True, slots=True)
 class OwnershipChange:
     """What happened to one touchpoint's ownership, in words."""
 
@@ -117,19 +155,21 @@ class Comparison:
     ownership: list[OwnershipChange] = field(default_factory=list)
     findings_fixed: list[FindingKey] = field(default_factory=list)
     findings_new: list[FindingKey] = field(default_factory=list)
+    plan: list[PlanChange] = field(default_factory=list)
     # The new state, as far as apply_comparison needs it (not shown to people).
     _target: Matrix | None = field(default=None, repr=False, compare=False)
 
     @property
     def is_empty(self) -> bool:
-        return not (self.properties or self.structure or self.cells)
+        return not (self.properties or self.structure or self.cells or self.plan)
 
     def counts(self) -> dict[str, int]:
         by_what = Counter(f"{c.kind}s {c.what}" for c in self.structure)
         return {**dict(sorted(by_what.items())), "cells changed": len(self.cells),
                 "ownership changes": len(self.ownership),
                 "findings fixed": len(self.findings_fixed),
-                "findings new": len(self.findings_new)}
+                "findings new": len(self.findings_new),
+                "plan changes": len(self.plan)}
 
     def lines(self) -> list[str]:
         """The comparison for people, one line each (the CLI prints these)."""
@@ -138,6 +178,7 @@ class Comparison:
         lines.extend(change.describe() for change in self.structure)
         lines.extend(f"{change.touchpoint}: {change.text}" for change in self.ownership)
         lines.extend(change.describe() for change in self.cells)
+        lines.extend(f"Plan: {change.describe()}" for change in self.plan)
         lines.extend(f"Fixed: {f.touchpoint + ': ' if f.touchpoint else ''}{f.message}"
                      for f in self.findings_fixed)
         lines.extend(f"New: {f.touchpoint + ': ' if f.touchpoint else ''}{f.message}"
@@ -165,7 +206,19 @@ class Comparison:
                           for c in self.ownership],
             "findings_fixed": [_finding_dict(f) for f in self.findings_fixed],
             "findings_new": [_finding_dict(f) for f in self.findings_new],
+            "plan": [{"stage": c.stage, "touchpoint": c.touchpoint, "department": c.department,
+                      "old_planned": c.old_planned, "old_target": role(c.old_target),
+                      "new_planned": c.new_planned, "new_target": role(c.new_target),
+                      "old_action": _action_dict(c.old_action),
+                      "new_action": _action_dict(c.new_action)} for c in self.plan],
         }
+
+
+def _action_dict(action: Action | None) -> dict[str, object] | None:
+    if action is None:
+        return None
+    return {"person": action.person, "due": action.due.isoformat() if action.due else None,
+            "status": action.status.value, "note": action.note}
 
 
 def _finding_dict(key: FindingKey) -> dict[str, object]:
@@ -252,7 +305,58 @@ def compare(old: Matrix, new: Matrix, *, match_by: MatchBy = "id") -> Comparison
     touched |= _compare_cells(old, new, matching, result)
     _compare_findings(old, new, matching, touched, "focus_department" in result.properties,
                       result)
+    if old.has_plan or new.has_plan:
+        _compare_plan(old, new, matching, result)
     return result
+
+
+def compare_today_target(matrix: Matrix) -> Comparison:
+    """From today to target: the current state compared with the target state (by id), so
+    planned touchpoints and departments are additions and planned changes changed cells."""
+    return compare(current_state(matrix), target_state(matrix), match_by="id")
+
+
+def _compare_plan(old: Matrix, new: Matrix, matching: _Matching, result: Comparison) -> None:
+    """The target layers of two full matrices: planned flags, planned changes, actions."""
+    tp_to_new, dept_to_new = matching.touchpoints, matching.departments
+    tp_to_old = {v: k for k, v in tp_to_new.items()}
+    dept_to_old = {v: k for k, v in dept_to_new.items()}
+    for old_id, new_id in tp_to_new.items():
+        before, after = old.is_planned_touchpoint(old_id), new.is_planned_touchpoint(new_id)
+        if before != after:
+            result.structure.append(StructureChange(
+                "touchpoint", "changed", new.touchpoint(new_id).name,
+                detail="now planned (target only)" if after else "no longer planned"))
+    for old_id, new_id in dept_to_new.items():
+        before, after = old.is_planned_department(old_id), new.is_planned_department(new_id)
+        if before != after:
+            result.structure.append(StructureChange(
+                "department", "changed", new.department(new_id).name,
+                detail="now planned (target only)" if after else "no longer planned"))
+
+    def plan_keys(matrix: Matrix) -> set[tuple[int, int]]:
+        keys = {(c.touchpoint_id, c.department_id) for c in matrix.planned_changes()}
+        return keys | set(matrix.actions)
+
+    keys: set[tuple[int, int]] = set()
+    for t, d in plan_keys(old):
+        if t in tp_to_new and d in dept_to_new:
+            keys.add((tp_to_new[t], dept_to_new[d]))
+    keys.update((t, d) for t, d in plan_keys(new) if t in tp_to_old and d in dept_to_old)
+    stage_names = {s.id: s.name for s in new.stages}
+    order = {tp.id: i for i, tp in enumerate(new.iter_touchpoints())}
+    dept_order = {d.id: i for i, d in enumerate(new.departments)}
+    for t, d in sorted(keys, key=lambda k: (order[k[0]], dept_order[k[1]])):
+        ot, od = tp_to_old[t], dept_to_old[d]
+        old_planned, new_planned = old.is_planned_change(ot, od), new.is_planned_change(t, d)
+        old_target = old.target_role(ot, od) if old_planned else None
+        new_target = new.target_role(t, d) if new_planned else None
+        old_action, new_action = old.action(ot, od), new.action(t, d)
+        if (old_planned, old_target, old_action) != (new_planned, new_target, new_action):
+            tp = new.touchpoint(t)
+            result.plan.append(PlanChange(tp.name, new.department(d).name, old_planned,
+                                          old_target, new_planned, new_target, old_action,
+                                          new_action, stage_names[tp.stage_id]))
 
 
 def _moved(old_order: list[int], new_order: list[int], matched: dict[int, int]) -> set[int]:
@@ -614,4 +718,13 @@ def _rebuilt_with_old_ids(old: Matrix, new: Matrix, matching: _Matching) -> Matr
     if new.focus_department_id is not None:
         rebuilt.set_properties(focus_department_id=mapped("department",
                                                           new.focus_department_id))
+    if new.has_plan:
+        rebuilt.load_plan(
+            {mapped("touchpoint", t): {mapped("department", d): role
+                                       for d, role in row.items()}
+             for t, row in new.targets.items()},
+            {(mapped("touchpoint", t), mapped("department", d)): action
+             for (t, d), action in new.actions.items()},
+            {mapped("touchpoint", t) for t in new.planned_touchpoints},
+            {mapped("department", d) for d in new.planned_departments})
     return rebuilt

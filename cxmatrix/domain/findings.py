@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from cxmatrix.domain.changes import MatrixChange
 from cxmatrix.domain.model import Department, Matrix, MatrixListener, Touchpoint
 from cxmatrix.domain.roles import Role, Severity
+from cxmatrix.domain.states import current_state, target_state
 
 NO_OWNER = "no-owner"
 SEVERAL_OWNERS = "several-owners"
@@ -291,3 +292,55 @@ class FindingsIndex(MatrixListener):
             found.sort(key=sort_key(self.matrix))  # type: ignore[arg-type]
             self._all = found
         return list(self._all)
+
+
+# ---- today and target ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FindingCounts:
+    """How many findings of each severity one state of a matrix has."""
+
+    errors: int = 0
+    warnings: int = 0
+    infos: int = 0
+
+    @classmethod
+    def of(cls, findings: list[Finding]) -> FindingCounts:
+        counts = Counter(f.severity for f in findings)
+        return cls(counts[Severity.ERROR], counts[Severity.WARNING], counts[Severity.INFO])
+
+    def text(self) -> str:
+        """"4 errors, 2 warnings"; errors are always named, warnings when there are any."""
+        parts = [f"{self.errors} error{'' if self.errors == 1 else 's'}"]
+        if self.warnings:
+            parts.append(f"{self.warnings} warning{'' if self.warnings == 1 else 's'}")
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class TodayAndTarget:
+    """The findings of the current state and of the target state, side by side."""
+
+    today: FindingCounts
+    target: FindingCounts
+    today_findings: tuple[Finding, ...] = field(default=(), compare=False, repr=False)
+    target_findings: tuple[Finding, ...] = field(default=(), compare=False, repr=False)
+
+    def text(self) -> str:
+        """"today: 4 errors, 2 warnings → target: 0 errors" (the status bar and the PDF)."""
+        return f"today: {self.today.text()} → target: {self.target.text()}"
+
+
+def today_and_target(matrix: Matrix) -> TodayAndTarget:
+    """Findings computed for today (``current_state``) and for the target (``target_state``).
+
+    Without a plan both states are the matrix itself, computed once."""
+    if not matrix.has_plan:
+        found = tuple(compute_findings(matrix))
+        counts = FindingCounts.of(list(found))
+        return TodayAndTarget(counts, counts, found, found)
+    today = tuple(compute_findings(current_state(matrix)))
+    target = tuple(compute_findings(target_state(matrix)))
+    return TodayAndTarget(FindingCounts.of(list(today)), FindingCounts.of(list(target)),
+                          today, target)

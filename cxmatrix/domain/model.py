@@ -15,10 +15,12 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
 from typing import TypedDict, Unpack, cast
 
+from cxmatrix.domain.actions import Action, ActionError, ActionStatus, checked_action
 from cxmatrix.domain.changes import EVERYTHING, MatrixChange
 from cxmatrix.domain.limits import MAX_NAME_LENGTH, MAX_TEXT_LENGTH
 from cxmatrix.domain.roles import Role
@@ -117,12 +119,16 @@ class TouchpointFields(TouchpointAttributes, total=False):
 
 @dataclass(frozen=True, slots=True)
 class TouchpointSnapshot:
-    """A deleted touchpoint with its position and cells, to restore it exactly."""
+    """A deleted touchpoint with its position and cells, to restore it exactly (with its
+    target roles and actions by department id, and its planned flag)."""
 
     touchpoint: Touchpoint
     index: int
     roles: dict[int, Role]
     notes: dict[int, str]
+    targets: dict[int, Role | None] = field(default_factory=dict)
+    actions: dict[int, Action] = field(default_factory=dict)
+    planned: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +145,32 @@ class DepartmentSnapshot:
     roles: dict[int, Role]
     notes: dict[int, str]
     was_focus: bool
+    targets: dict[int, Role | None] = field(default_factory=dict)  # by touchpoint id
+    actions: dict[int, Action] = field(default_factory=dict)
+    planned: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PlanCell:
+    """Everything the target layer and the current role hold for one cell, to restore it
+    exactly (undo of marking a change done): the current role, whether a target role is set
+    and which, and the action."""
+
+    role: Role | None
+    has_target: bool
+    target: Role | None
+    action: Action | None
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedChange:
+    """A cell whose target role differs from its current role, with its action if any."""
+
+    touchpoint_id: int
+    department_id: int
+    current: Role | None
+    target: Role | None
+    action: Action | None
 
 
 def clean_name(name: str, what: str) -> str:
@@ -214,6 +246,13 @@ class Matrix:
         self._listeners: list[MatrixListener] = []
         self._name_index: dict[str, Department] | None = None  # built on the first lookup
         self._modified_second = 0
+        # The target layer: target roles that differ from (or are pinned apart from) the
+        # current role, by touchpoint then department (None: the target is no role); actions
+        # by cell; touchpoints and departments that exist only at target.
+        self._targets: dict[int, dict[int, Role | None]] = {}
+        self._actions: dict[tuple[int, int], Action] = {}
+        self._planned_touchpoints: set[int] = set()
+        self._planned_departments: set[int] = set()
 
     # ---- read-only views of the contents ----------------------------------------------------
 
@@ -268,6 +307,10 @@ class Matrix:
         self._notes = dict(source._notes)
         self._next_id = source._next_id
         self._name_index = None
+        self._targets = {k: dict(v) for k, v in source._targets.items()}
+        self._actions = dict(source._actions)
+        self._planned_touchpoints = set(source._planned_touchpoints)
+        self._planned_departments = set(source._planned_departments)
 
     # ---- identity -------------------------------------------------------------------------
 
@@ -564,15 +607,22 @@ class Matrix:
             dept: self._notes.pop((touchpoint_id, dept))
             for dept in [d for (t, d) in self._notes if t == touchpoint_id]
         } if self._notes else {}
+        targets = dict(self._targets.pop(touchpoint_id, {}))
+        actions = {
+            dept: self._actions.pop((touchpoint_id, dept))
+            for dept in [d for (t, d) in self._actions if t == touchpoint_id]
+        } if self._actions else {}
+        planned = touchpoint_id in self._planned_touchpoints
+        self._planned_touchpoints.discard(touchpoint_id)
         order.pop(index)
         del self._touchpoint_by_id[touchpoint_id]
         self._changed(MatrixChange(touchpoints_removed=frozenset({touchpoint_id})))
-        return TouchpointSnapshot(touchpoint, index, roles, notes)
+        return TouchpointSnapshot(touchpoint, index, roles, notes, targets, actions, planned)
 
     def restore_touchpoint(self, snapshot: TouchpointSnapshot) -> Touchpoint:
         tp = snapshot.touchpoint
         self.stage(tp.stage_id)
-        for dept_id in list(snapshot.roles) + list(snapshot.notes):
+        for dept_id in [*snapshot.roles, *snapshot.notes, *snapshot.targets, *snapshot.actions]:
             self.department(dept_id)
         self._claim_id(tp.id)
         order = self._stage_touchpoints[tp.stage_id]
@@ -582,6 +632,12 @@ class Matrix:
             self._roles[tp.id] = dict(snapshot.roles)
         for dept_id, note in snapshot.notes.items():
             self._notes[(tp.id, dept_id)] = note
+        if snapshot.targets:
+            self._targets[tp.id] = dict(snapshot.targets)
+        for dept_id, action in snapshot.actions.items():
+            self._actions[(tp.id, dept_id)] = action
+        if snapshot.planned:
+            self._planned_touchpoints.add(tp.id)
         self._changed(MatrixChange(touchpoints_inserted=frozenset({tp.id})))
         return tp
 
@@ -665,6 +721,19 @@ class Matrix:
             tid: self._notes.pop((tid, dept))
             for (tid, dept) in [key for key in self._notes if key[1] == department_id]
         } if self._notes else {}
+        targets: dict[int, Role | None] = {}
+        for tid, target_row in self._targets.items():
+            if department_id in target_row:
+                targets[tid] = target_row.pop(department_id)
+        for tid in targets:
+            if not self._targets[tid]:
+                del self._targets[tid]
+        actions = {
+            tid: self._actions.pop((tid, dept))
+            for (tid, dept) in [key for key in self._actions if key[1] == department_id]
+        } if self._actions else {}
+        planned = department_id in self._planned_departments
+        self._planned_departments.discard(department_id)
         was_focus = self.focus_department_id == department_id
         if was_focus:
             self.focus_department_id = None
@@ -673,12 +742,15 @@ class Matrix:
         self._changed(MatrixChange(
             departments_removed=frozenset({department_id}),
             cells=frozenset((tid, department_id) for tid in set(roles) | set(notes)),
-            properties=frozenset({"focus_department_id"}) if was_focus else frozenset()))
-        return DepartmentSnapshot(department, index, roles, notes, was_focus)
+            properties=frozenset({"focus_department_id"}) if was_focus else frozenset(),
+            targets=frozenset((tid, department_id) for tid in targets),
+            actions=frozenset((tid, department_id) for tid in actions)))
+        return DepartmentSnapshot(department, index, roles, notes, was_focus, targets, actions,
+                                  planned)
 
     def restore_department(self, snapshot: DepartmentSnapshot) -> Department:
         dept = snapshot.department
-        for tid in list(snapshot.roles) + list(snapshot.notes):
+        for tid in [*snapshot.roles, *snapshot.notes, *snapshot.targets, *snapshot.actions]:
             self.touchpoint(tid)
         self._check_department_name(dept.name)
         self._claim_id(dept.id)
@@ -689,13 +761,21 @@ class Matrix:
             self._roles.setdefault(tid, {})[dept.id] = role
         for tid, note in snapshot.notes.items():
             self._notes[(tid, dept.id)] = note
+        for tid, target in snapshot.targets.items():
+            self._targets.setdefault(tid, {})[dept.id] = target
+        for tid, action in snapshot.actions.items():
+            self._actions[(tid, dept.id)] = action
+        if snapshot.planned:
+            self._planned_departments.add(dept.id)
         if snapshot.was_focus:
             self.focus_department_id = dept.id
         self._changed(MatrixChange(
             departments_inserted=frozenset({dept.id}),
             cells=frozenset((tid, dept.id) for tid in set(snapshot.roles) | set(snapshot.notes)),
             properties=frozenset({"focus_department_id"}) if snapshot.was_focus
-            else frozenset()))
+            else frozenset(),
+            targets=frozenset((tid, dept.id) for tid in snapshot.targets),
+            actions=frozenset((tid, dept.id) for tid in snapshot.actions)))
         return dept
 
     # ---- cells ----------------------------------------------------------------------------
@@ -760,6 +840,277 @@ class Matrix:
         if changed:
             self._changed(MatrixChange(cells=frozenset(changed)))
         return previous[::-1]
+
+    # ---- the target layer: target roles, actions, planned touchpoints and departments ------
+    #
+    # The target state is the current state with the planned changes applied: a cell's target
+    # role is the one set with set_target, or else its current role (a new matrix's target is
+    # its current state). Setting a target equal to the current role removes the planned
+    # change. Touchpoints and departments flagged planned exist only at target.
+
+    @property
+    def targets(self) -> Mapping[int, Mapping[int, Role | None]]:
+        """Target roles set apart from the current role, by touchpoint then department id
+        (sparse; None means "no role at target")."""
+        return self._targets
+
+    @property
+    def actions(self) -> Mapping[tuple[int, int], Action]:
+        """Actions by (touchpoint id, department id) (sparse)."""
+        return self._actions
+
+    @property
+    def planned_touchpoints(self) -> AbstractSet[int]:
+        """Ids of touchpoints that exist only at target."""
+        return self._planned_touchpoints
+
+    @property
+    def planned_departments(self) -> AbstractSet[int]:
+        """Ids of departments that exist only at target."""
+        return self._planned_departments
+
+    @property
+    def has_plan(self) -> bool:
+        """True when the target differs from today in any way, or an action is recorded."""
+        return bool(self._targets or self._actions or self._planned_touchpoints
+                    or self._planned_departments)
+
+    def target_role(self, touchpoint_id: int, department_id: int) -> Role | None:
+        row = self._targets.get(touchpoint_id)
+        if row is not None and department_id in row:
+            return row[department_id]
+        return self.role(touchpoint_id, department_id)
+
+    def has_target(self, touchpoint_id: int, department_id: int) -> bool:
+        """True when a target role is set for this cell (it may equal the current role)."""
+        row = self._targets.get(touchpoint_id)
+        return row is not None and department_id in row
+
+    def target_row(self, touchpoint_id: int) -> Mapping[int, Role]:
+        """The target roles of one touchpoint by department id (departments without a role at
+        target left out)."""
+        overrides = self._targets.get(touchpoint_id)
+        current = self._roles.get(touchpoint_id, _NO_ROLES)
+        if not overrides:
+            return current
+        row = dict(current)
+        for department_id, role in overrides.items():
+            if role is None:
+                row.pop(department_id, None)
+            else:
+                row[department_id] = role
+        return row
+
+    def is_planned_change(self, touchpoint_id: int, department_id: int) -> bool:
+        """True when the cell's target role differs from its current role."""
+        row = self._targets.get(touchpoint_id)
+        return row is not None and department_id in row and (
+            row[department_id] is not self.role(touchpoint_id, department_id))
+
+    def action(self, touchpoint_id: int, department_id: int) -> Action | None:
+        return self._actions.get((touchpoint_id, department_id))
+
+    def planned_changes(self) -> list[PlannedChange]:
+        """Every cell whose target differs from today, in display order (touchpoints stage by
+        stage, departments left to right), each with its action."""
+        if not self._targets:
+            return []
+        order = {d.id: i for i, d in enumerate(self._departments)}
+        result = []
+        for tp in self.iter_touchpoints():
+            overrides = self._targets.get(tp.id)
+            if not overrides:
+                continue
+            current = self._roles.get(tp.id, _NO_ROLES)
+            for did in sorted(overrides, key=order.__getitem__):
+                target = overrides[did]
+                if target is not current.get(did):
+                    result.append(PlannedChange(tp.id, did, current.get(did), target,
+                                                self._actions.get((tp.id, did))))
+        return result
+
+    def is_planned_touchpoint(self, touchpoint_id: int) -> bool:
+        return touchpoint_id in self._planned_touchpoints
+
+    def is_planned_department(self, department_id: int) -> bool:
+        return department_id in self._planned_departments
+
+    def _check_cell(self, touchpoint_id: int, department_id: int, role: Role | None) -> None:
+        self.touchpoint(touchpoint_id)
+        self.department(department_id)
+        if role is not None and not isinstance(role, Role):
+            raise DomainError(f"{role!r} is not a role")
+
+    def _put_target(self, touchpoint_id: int, department_id: int, role: Role | None) -> bool:
+        """Set one target role (equal to the current role: no planned change); returns
+        whether the effective target or the stored override changed."""
+        row = self._targets.get(touchpoint_id)
+        had = row is not None and department_id in row
+        old = row[department_id] if row is not None and had else None
+        if role is self.role(touchpoint_id, department_id):
+            if not had:
+                return False
+            del row[department_id]  # type: ignore[union-attr]
+            if not row:
+                del self._targets[touchpoint_id]
+            return True
+        if had and old is role:
+            return False
+        self._targets.setdefault(touchpoint_id, {})[department_id] = role
+        return True
+
+    def set_target(self, touchpoint_id: int, department_id: int, role: Role | None
+                   ) -> Role | None:
+        """Set (or with None, clear) a department's target role on a touchpoint; returns the
+        old target role. A target equal to the current role is no planned change."""
+        self._check_cell(touchpoint_id, department_id, role)
+        old = self.target_role(touchpoint_id, department_id)
+        if self._put_target(touchpoint_id, department_id, role):
+            self._changed(MatrixChange(targets=frozenset({(touchpoint_id, department_id)})))
+        return old
+
+    def set_targets(self, changes: Iterable[tuple[int, int, Role | None]]
+                    ) -> list[tuple[int, int, Role | None]]:
+        """Set many target roles at once; all are checked before any is applied. Returns the
+        previous target roles as a list that, passed back, undoes the change."""
+        checked = list(changes)
+        for touchpoint_id, department_id, role in checked:
+            self._check_cell(touchpoint_id, department_id, role)
+        previous = [(t, d, self.target_role(t, d)) for t, d, _ in checked]
+        changed = {(t, d) for t, d, role in checked if self._put_target(t, d, role)}
+        if changed:
+            self._changed(MatrixChange(targets=frozenset(changed)))
+        return previous[::-1]
+
+    def set_action(self, touchpoint_id: int, department_id: int, action: Action | None
+                   ) -> Action | None:
+        """Record (or with None, remove) the action of one cell; returns the old action."""
+        self._check_cell(touchpoint_id, department_id, None)
+        key = (touchpoint_id, department_id)
+        if action is not None:
+            try:
+                action = checked_action(action)
+            except ActionError as error:
+                raise DomainError(str(error)) from None
+        old = self._actions.get(key)
+        if action is None:
+            self._actions.pop(key, None)
+        else:
+            self._actions[key] = action
+        if old != action:
+            self._changed(MatrixChange(actions=frozenset({key})))
+        return old
+
+    def plan_cell(self, touchpoint_id: int, department_id: int) -> PlanCell:
+        """What one cell holds in both states, for restore_plan_cells."""
+        return PlanCell(self.role(touchpoint_id, department_id),
+                        self.has_target(touchpoint_id, department_id),
+                        self._targets.get(touchpoint_id, {}).get(department_id),
+                        self._actions.get((touchpoint_id, department_id)))
+
+    def restore_plan_cells(self, cells: Iterable[tuple[int, int, PlanCell]]) -> None:
+        """Put cells back exactly as plan_cell described them (current role, target, action),
+        in one operation."""
+        checked = list(cells)
+        for touchpoint_id, department_id, cell in checked:
+            self._check_cell(touchpoint_id, department_id, cell.role)
+        keys = frozenset((t, d) for t, d, _ in checked)
+        for t, d, cell in checked:
+            self._put_role(t, d, cell.role)
+            row = self._targets.get(t)
+            if cell.has_target:
+                self._targets.setdefault(t, {})[d] = cell.target
+            elif row is not None and d in row:
+                del row[d]
+                if not row:
+                    del self._targets[t]
+            if cell.action is None:
+                self._actions.pop((t, d), None)
+            else:
+                self._actions[(t, d)] = cell.action
+        if keys:
+            self._changed(MatrixChange(cells=keys, targets=keys, actions=keys))
+
+    def complete_changes(self, cells: Iterable[tuple[int, int]]
+                         ) -> list[tuple[int, int, PlanCell]]:
+        """Mark planned changes done: each cell's current role becomes its target role and
+        its action's status done (an action is recorded if there was none). One operation,
+        one change record; returns what restore_plan_cells needs to undo it."""
+        keys = list(dict.fromkeys(cells))
+        for touchpoint_id, department_id in keys:
+            self._check_cell(touchpoint_id, department_id, None)
+        before = [(t, d, self.plan_cell(t, d)) for t, d in keys]
+        for t, d in keys:
+            target = self.target_role(t, d)
+            self._put_role(t, d, target)
+            self._put_target(t, d, target)
+            action = self._actions.get((t, d), Action())
+            self._actions[(t, d)] = replace(action, status=ActionStatus.DONE)
+        if keys:
+            done = frozenset(keys)
+            self._changed(MatrixChange(cells=done, targets=done, actions=done))
+        return before
+
+    def complete_change(self, touchpoint_id: int, department_id: int) -> PlanCell:
+        """Mark one planned change done (see complete_changes); returns the cell before."""
+        return self.complete_changes([(touchpoint_id, department_id)])[0][2]
+
+    def set_planned_touchpoint(self, touchpoint_id: int, planned: bool) -> bool:
+        """Flag a touchpoint as existing only at target (or not); returns the old flag."""
+        self.touchpoint(touchpoint_id)
+        return self._set_flag(self._planned_touchpoints, touchpoint_id, planned,
+                              "touchpoints_planned")
+
+    def set_planned_department(self, department_id: int, planned: bool) -> bool:
+        """Flag a department as existing only at target (or not); returns the old flag."""
+        self.department(department_id)
+        return self._set_flag(self._planned_departments, department_id, planned,
+                              "departments_planned")
+
+    def _set_flag(self, flags: set[int], key: int, planned: bool, kind: str) -> bool:
+        if not isinstance(planned, bool):
+            raise DomainError("planned must be true or false")
+        old = key in flags
+        if planned:
+            flags.add(key)
+        else:
+            flags.discard(key)
+        if old != planned:
+            self._changed(MatrixChange(**{kind: frozenset({key})}))  # type: ignore[arg-type]
+        return old
+
+    def load_plan(self, targets: dict[int, dict[int, Role | None]],
+                  actions: dict[tuple[int, int], Action], planned_touchpoints: set[int],
+                  planned_departments: set[int]) -> None:
+        """Take over a loaded target layer (the caller checked it and gives it away)."""
+        self._targets = targets
+        self._actions = actions
+        self._planned_touchpoints = planned_touchpoints
+        self._planned_departments = planned_departments
+
+    def plan_content(self) -> dict[str, object]:
+        """The target layer by name and in order (for comparing, beside ``content``): the
+        planned changes, the actions, the planned touchpoints and departments."""
+        dept_names = {d.id: d.name for d in self.departments}
+
+        def where(tid: int) -> tuple[str, str]:
+            tp = self._touchpoint_by_id[tid]
+            return self._stage_by_id[tp.stage_id].name, tp.name
+
+        def role(value: Role | None) -> str | None:
+            return value.value if value is not None else None
+
+        return {
+            "planned_changes": [(*where(c.touchpoint_id), dept_names[c.department_id],
+                                 role(c.current), role(c.target))
+                                for c in self.planned_changes()],
+            "actions": sorted((*where(t), dept_names[d], a.person,
+                               a.due.isoformat() if a.due else "", a.status.value, a.note)
+                              for (t, d), a in self._actions.items()),
+            "planned_touchpoints": sorted(where(t) for t in self._planned_touchpoints),
+            "planned_departments": [d.name for d in self.departments
+                                    if d.id in self._planned_departments],
+        }
 
     # ---- bulk loading (used by the store and the readers) -----------------------------------
 
@@ -848,7 +1199,20 @@ def difference(old: Matrix, new: Matrix) -> MatrixChange:
     if old._notes != new._notes:
         cells.update(key for key in set(old._notes) | set(new._notes)
                      if old._notes.get(key) != new._notes.get(key))
+    targets: set[tuple[int, int]] = set()
+    for tid in set(old._targets) | set(new._targets):
+        old_set, new_set = old._targets.get(tid, {}), new._targets.get(tid, {})
+        if old_set != new_set:
+            targets.update((tid, d) for d in set(old_set) | set(new_set)
+                           if (d in old_set) != (d in new_set)
+                           or old_set.get(d) is not new_set.get(d))
+    actions = {key for key in set(old._actions) | set(new._actions)
+               if old._actions.get(key) != new._actions.get(key)}
     return MatrixChange(
+        targets=frozenset(targets),
+        actions=frozenset(actions),
+        touchpoints_planned=frozenset(old._planned_touchpoints ^ new._planned_touchpoints),
+        departments_planned=frozenset(old._planned_departments ^ new._planned_departments),
         touchpoints=frozenset(t for t in common_tps
                               if old._touchpoint_by_id[t] != new._touchpoint_by_id[t]),
         cells=frozenset(cells),

@@ -18,8 +18,9 @@ import stat
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Unpack
+from typing import TYPE_CHECKING, TypeVar, Unpack
 
+from cxmatrix.domain.actions import Action
 from cxmatrix.domain.changes import NO_CHANGE, MatrixChange
 from cxmatrix.domain.findings import FindingsIndex
 from cxmatrix.domain.model import (
@@ -27,6 +28,7 @@ from cxmatrix.domain.model import (
     DepartmentSnapshot,
     Matrix,
     MatrixListener,
+    PlanCell,
     Stage,
     StageSnapshot,
     Touchpoint,
@@ -35,19 +37,32 @@ from cxmatrix.domain.model import (
     TouchpointSnapshot,
 )
 from cxmatrix.domain.roles import Role
+from cxmatrix.domain.snapshots import Snapshot, SnapshotInfo
 from cxmatrix.store.errors import (
+    SQLITE_CORRUPT,
+    SQLITE_NOTADB,
     CorruptDocument,
     DocumentError,
     DocumentInUse,
     DocumentWriteError,
     ReadOnlyDocument,
     is_in_use,
+    sqlite_code,
     sqlite_problem,
 )
 from cxmatrix.store.files import TemporaryFile, inspect_header
 from cxmatrix.store.format import APPLICATION_ID, SCHEMA_VERSION
 from cxmatrix.store.load import load_matrix, verify_schema, write_matrix
 from cxmatrix.store.migrate import upgrade
+from cxmatrix.store.snapshots import (
+    find_snapshot,
+    list_snapshots,
+    load_snapshot,
+    purge_deleted_snapshots,
+    rename_snapshot,
+    set_snapshot_deleted,
+    take_snapshot,
+)
 
 if TYPE_CHECKING:
     from cxmatrix.store.sql import SqlWriter
@@ -58,6 +73,7 @@ ALREADY_EXISTS = "already exists; choose another name or allow overwriting"
 
 
 Listener = Callable[[MatrixChange], None]
+_T = TypeVar("_T")
 
 
 class _ChangeCollector(MatrixListener):
@@ -252,6 +268,8 @@ class Document:
         except sqlite3.Error as error:
             if _is_locked(error):
                 raise DocumentInUse(path, IN_USE) from None
+            if sqlite_code(error) in (SQLITE_CORRUPT, SQLITE_NOTADB):  # its schema is damaged
+                raise CorruptDocument(path, f"is damaged and cannot be read ({error})") from None
             raise CorruptDocument(path, f"cannot be opened: {error}") from None
         try:
             if not read_only:
@@ -300,6 +318,7 @@ class Document:
         if self._raw is None:
             return
         if self._sql is not None:
+            self._purge_deleted_snapshots()
             self._sql.close()
             self._sql = None
         self._raw.close()
@@ -602,6 +621,10 @@ class Document:
                                     for tid in set(snapshot.roles) | set(snapshot.notes)))
             if snapshot.was_focus:
                 sql.update_properties({"focus_department_id": dept.id})
+            if snapshot.targets or snapshot.actions or snapshot.planned:
+                from cxmatrix.store.plan_sql import write_restored_plan
+
+                write_restored_plan(sql.conn, self.matrix, department_ids=(dept.id,))
         self._emit()
         return dept
 
@@ -638,7 +661,148 @@ class Document:
         sql.insert_touchpoint(tp)
         sql.touchpoint_order(self.matrix, tp.stage_id)
         sql.cells(self.matrix, ((tp.id, did) for did in set(snapshot.roles) | set(snapshot.notes)))
+        if snapshot.targets or snapshot.actions or snapshot.planned:
+            from cxmatrix.store.plan_sql import write_restored_plan
+
+            write_restored_plan(sql.conn, self.matrix, touchpoint_ids=(tp.id,))
         return tp
+
+    # ---- today and target: target roles, actions, planned flags --------------------------
+    #
+    # Each is one transaction and one notification, like every edit; the change record names
+    # the cells (targets, actions) and flags it changed. Undo: set_target / set_targets with
+    # what they return; complete_changes with restore_plan_cells; the flags with the old flag.
+
+    def _plan_edit(self, operation: Callable[[], _T]) -> _T:
+        with self._transaction() as sql:
+            result = operation()
+            sql.apply(self.matrix, self._collected.change)
+        self._emit()
+        return result
+
+    def set_target(self, touchpoint_id: int, department_id: int, role: Role | None
+                   ) -> Role | None:
+        """Set one target role (equal to today: no planned change); returns the old one."""
+        return self._plan_edit(lambda: self.matrix.set_target(touchpoint_id, department_id,
+                                                              role))
+
+    def set_targets(self, changes: Iterable[tuple[int, int, Role | None]]
+                    ) -> list[tuple[int, int, Role | None]]:
+        """Set many target roles in one transaction; returns the list that undoes it."""
+        checked = list(changes)
+        return self._plan_edit(lambda: self.matrix.set_targets(checked))
+
+    def set_action(self, touchpoint_id: int, department_id: int, action: Action | None
+                   ) -> Action | None:
+        """Record (None: remove) the action of a planned change; returns the old action."""
+        return self._plan_edit(lambda: self.matrix.set_action(touchpoint_id, department_id,
+                                                              action))
+
+    def complete_changes(self, cells: Iterable[tuple[int, int]]
+                         ) -> list[tuple[int, int, PlanCell]]:
+        """Mark planned changes done (current = target, action done), one transaction;
+        returns what restore_plan_cells needs to undo it."""
+        keys = list(cells)
+        return self._plan_edit(lambda: self.matrix.complete_changes(keys))
+
+    def complete_change(self, touchpoint_id: int, department_id: int) -> PlanCell:
+        return self.complete_changes([(touchpoint_id, department_id)])[0][2]
+
+    def restore_plan_cells(self, cells: Iterable[tuple[int, int, PlanCell]]) -> None:
+        """Put cells back as plan_cell described them (the undo of complete_changes)."""
+        checked = list(cells)
+        self._plan_edit(lambda: self.matrix.restore_plan_cells(checked))
+
+    def set_planned_touchpoint(self, touchpoint_id: int, planned: bool) -> bool:
+        return self._plan_edit(lambda: self.matrix.set_planned_touchpoint(touchpoint_id,
+                                                                          planned))
+
+    def set_planned_department(self, department_id: int, planned: bool) -> bool:
+        return self._plan_edit(lambda: self.matrix.set_planned_department(department_id,
+                                                                          planned))
+
+    # ---- snapshots ---------------------------------------------------------------------------
+    #
+    # Kept in the file itself (store/snapshots.py). Listeners hear of a snapshot taken,
+    # renamed, deleted or brought back as MatrixChange(snapshots={id}); the matrix is
+    # untouched. Undo: rename back; delete_snapshot is undone by undelete_snapshot.
+
+    def _tell(self, change: MatrixChange) -> None:
+        for listener in list(self._listeners):
+            listener(change)
+
+    def _snapshot_write(self, operation: Callable[[sqlite3.Connection], _T]) -> _T:
+        from cxmatrix.store.sql import DBAPIError
+
+        try:
+            with self._transaction() as sql:
+                return operation(sql.raw)
+        except sqlite3.Error as error:
+            if _is_locked(error):
+                raise DocumentInUse(self.path, "is locked by another program; the change "
+                                               "was not saved") from None
+            if isinstance(error, DBAPIError):
+                raise
+            raise DocumentWriteError(self.path, _write_problem(error)) from None
+
+    def take_snapshot(self, name: str, note: str = "", taken: datetime | None = None
+                      ) -> SnapshotInfo:
+        """Freeze the whole matrix (structure, today, target, notes, actions) as a named,
+        dated snapshot inside the file: one transaction, copied inside SQLite."""
+        info = self._snapshot_write(lambda raw: take_snapshot(raw, self.path, self.matrix,
+                                                              name, note, taken))
+        self._tell(MatrixChange(snapshots=frozenset({info.id})))
+        return info
+
+    def snapshots(self) -> list[SnapshotInfo]:
+        """The snapshots in the file, oldest first (without loading their matrices)."""
+        return list_snapshots(self._connection(), self.path)
+
+    def snapshot(self, ref: str | int) -> Snapshot:
+        """One snapshot by id or name, with its whole matrix (read like a document)."""
+        return load_snapshot(self._connection(), self.path, ref)
+
+    def find_snapshot(self, ref: str | int) -> SnapshotInfo:
+        return find_snapshot(self._connection(), self.path, ref)
+
+    def rename_snapshot(self, snapshot_id: int, name: str) -> str:
+        """Rename a snapshot; returns the old name (rename back to undo)."""
+        old = self._snapshot_write(lambda raw: rename_snapshot(raw, self.path, snapshot_id,
+                                                               name))
+        self._tell(MatrixChange(snapshots=frozenset({snapshot_id})))
+        return old
+
+    def delete_snapshot(self, snapshot_id: int) -> SnapshotInfo:
+        """Delete a snapshot (undelete_snapshot brings it back until the file is closed)."""
+        info = self.find_snapshot(snapshot_id)
+        self._snapshot_write(lambda raw: set_snapshot_deleted(raw, snapshot_id, True))
+        self._tell(MatrixChange(snapshots=frozenset({snapshot_id})))
+        return info
+
+    def undelete_snapshot(self, snapshot_id: int) -> None:
+        """Undo delete_snapshot."""
+        self._snapshot_write(lambda raw: set_snapshot_deleted(raw, snapshot_id, False))
+        self._tell(MatrixChange(snapshots=frozenset({snapshot_id})))
+
+    def restore_snapshot_as(self, ref: str | int, target: str | os.PathLike[str], *,
+                            overwrite: bool = False) -> Path:
+        """Write a snapshot's matrix (with its target layer) as a new .cxm file; this
+        document is unchanged. Returns the new file's path."""
+        snapshot = self.snapshot(ref)
+        Document.create(target, snapshot.matrix, overwrite=overwrite).close()
+        return Path(target)
+
+    def _purge_deleted_snapshots(self) -> None:
+        raw = self._raw
+        if raw is None or self.read_only:
+            return
+        try:
+            raw.execute("BEGIN IMMEDIATE")
+            purge_deleted_snapshots(raw)
+            raw.execute("COMMIT")
+        except sqlite3.Error:
+            if raw.in_transaction:
+                raw.execute("ROLLBACK")
 
     # ---- whole-document replacement (merge import, reload) ---------------------------------
 

@@ -29,6 +29,7 @@ from cxmatrix.domain.roles import Role
 from cxmatrix.store import statements as st
 from cxmatrix.store.errors import CorruptDocument
 from cxmatrix.store.format import ROLE_CODES, SCHEMA_VERSION
+from cxmatrix.store.plan import load_plan, write_plan
 
 _ROLE_BY_CODE = {code: Role(value) for value, code in ROLE_CODES.items()}
 _ROLE_LETTERS = ", ".join(ROLE_CODES.values())
@@ -65,6 +66,8 @@ def verify_schema(connection: sqlite3.Connection, path: Path, version: int) -> N
             raise CorruptDocument(path, f"contains a trigger ({name!r}) that cxmatrix did not "
                                         "create; refusing to open it")
     for table in st.TABLE_NAMES:
+        if table not in kinds and version < st.SINCE.get(table, 1):
+            continue  # a table of a later format: the migration creates it
         if kinds.get(table) != "table":
             problem = "is missing" if table not in kinds else f"is a {kinds[table]}"
             raise CorruptDocument(path, f"is damaged: its table {table!r} {problem}")
@@ -143,6 +146,7 @@ def load_matrix(connection: sqlite3.Connection, path: Path) -> Matrix:
     _all_read(connection, path, "cell", _load_cells(connection, matrix, path), counts)
     if focus is not None and matrix.has_department(focus):
         matrix.focus_department_id = focus
+    load_plan(connection, matrix, path)
     matrix.load_finished()
     return matrix
 
@@ -242,3 +246,4 @@ def write_matrix(connection: sqlite3.Connection, matrix: Matrix) -> None:
     connection.executemany(st.INSERT["cell"], (
         (tid, did, None, note) for (tid, did), note in sorted(notes.items())
         if did not in matrix.row_roles(tid)))
+    write_plan(connection, matrix)

@@ -5,7 +5,8 @@ table-rebuild procedure (https://sqlite.org/lang_altertable.html#otheralter) in 
 transaction, with foreign keys off: each old table is renamed aside, the current tables and
 indexes are created from ``statements``, the columns the old table has are copied by name
 (the others take their declared defaults), the old tables are dropped, and the foreign keys
-are checked before the commit.
+are checked before the commit. Format 4 -> 5 only adds tables (``format_4_to_5``), so a
+format-4 file is not rebuilt.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from cxmatrix.store.errors import CorruptDocument
 from cxmatrix.store.format import MIGRATIONS, SCHEMA_VERSION
 
 _ASIDE = "_cxmatrix_old_"
+_FIRST_FORMAT_WITH_PREPARED_BY = 4  # the last format whose tables the rebuild produces
 
 
 def _quoted(name: str) -> str:
@@ -33,7 +35,9 @@ def upgrade(connection: sqlite3.Connection, path: Path, version: int) -> None:
     connection.execute("PRAGMA foreign_keys = OFF")  # only possible outside a transaction
     try:
         connection.execute("BEGIN IMMEDIATE")
-        _rebuild(connection, path)
+        if version < _FIRST_FORMAT_WITH_PREPARED_BY:
+            _rebuild(connection, path)
+        format_4_to_5(connection)
         connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         connection.execute("COMMIT")
     except BaseException:
@@ -49,6 +53,8 @@ def _rebuild(connection: sqlite3.Connection, path: Path) -> None:
     for table in st.TABLE_NAMES:
         old_columns[table] = [row[1] for row in
                               connection.execute(f"PRAGMA table_info({_quoted(table)})")]
+        if not old_columns[table]:
+            continue  # a table of a later format: created below, empty
         for index in connection.execute(f"PRAGMA index_list({_quoted(table)})").fetchall():
             if index[3] == "c":  # made by CREATE INDEX (the others go with their table)
                 connection.execute(f"DROP INDEX {_quoted(index[1])}")
@@ -57,14 +63,29 @@ def _rebuild(connection: sqlite3.Connection, path: Path) -> None:
     for statement in st.CREATE:
         connection.execute(statement)
     for table in st.TABLE_NAMES:
+        if not old_columns[table]:
+            continue
         kept = ", ".join(_quoted(c) for c in st.COLUMNS[table] if c in old_columns[table])
         connection.execute(f"INSERT INTO {_quoted(table)} ({kept}) "
                            f"SELECT {kept} FROM {_quoted(_ASIDE + table)}")
     for table in reversed(st.TABLE_NAMES):
-        connection.execute(f"DROP TABLE {_quoted(_ASIDE + table)}")
+        if old_columns[table]:
+            connection.execute(f"DROP TABLE {_quoted(_ASIDE + table)}")
     problem = connection.execute("PRAGMA foreign_key_check").fetchone()
     if problem is not None:
         table, rowid, parent, _ = problem
         row = f", row id {rowid}" if rowid is not None else ""
         raise CorruptDocument(path, f"is damaged: table {table!r}{row} refers to a {parent} "
                                     "that does not exist")
+
+
+def format_4_to_5(connection: sqlite3.Connection) -> None:
+    """Format 4 -> 5: the target layer (target roles, actions, planned touchpoints and
+    departments) and snapshots, each in tables of their own; nothing else changes. Creates
+    the tables the file lacks (after a rebuild it has the target layer's already)."""
+    present = {table for (table,) in connection.execute(
+        "SELECT tbl_name FROM sqlite_master WHERE type = 'table'")}
+    for table, statements in st.CREATE_FORMAT_5.items():
+        if table not in present:
+            for statement in statements:
+                connection.execute(statement)

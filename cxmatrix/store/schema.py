@@ -17,6 +17,7 @@ older format (the rebuild fills it in).
 
 from __future__ import annotations
 
+from sqlalchemy import Column, ForeignKey, Integer, Table
 from sqlmodel import Field, SQLModel
 
 from cxmatrix.domain.limits import (
@@ -110,3 +111,123 @@ MAX_ROWS: dict[type[SQLModel], int] = {
     TouchpointRow: MAX_TOUCHPOINTS,
     CellRow: MAX_ROLE_CELLS,
 }
+
+
+# ---- today and target (format 5) ------------------------------------------------------------
+#
+# The target layer is kept beside the cells, sparse: a target role only where it is set apart
+# from the current role, an action only where one is recorded, a planned flag only where it
+# is set. ``info["since"]`` is the format that introduced a table: a file of an earlier
+# format lacks it, and the migration creates it.
+
+_SINCE_5 = {"info": {"since": 5}}
+ACTION_STATUSES = ("planned", "in progress", "done")  # the values of ActionStatus
+
+
+class CellTargetRow(SQLModel, table=True):
+    """A target role set apart from the current role (NULL: no role at target)."""
+
+    __tablename__ = "cell_target"
+    __table_args__ = {"sqlite_with_rowid": False, **_SINCE_5}
+    touchpoint_id: int = Field(primary_key=True, foreign_key="touchpoint.id",
+                               ondelete="CASCADE")
+    department_id: int = Field(primary_key=True, index=True, foreign_key="department.id",
+                               ondelete="CASCADE")
+    role: str | None = Field(default=None, max_length=1,
+                             sa_column_kwargs={"info": {"values": tuple(ROLE_CODES.values())}})
+
+
+class CellActionRow(SQLModel, table=True):
+    """The action of a planned change: who drives it, its due date (ISO text), status, note."""
+
+    __tablename__ = "cell_action"
+    __table_args__ = {"sqlite_with_rowid": False, **_SINCE_5}
+    touchpoint_id: int = Field(primary_key=True, foreign_key="touchpoint.id",
+                               ondelete="CASCADE")
+    department_id: int = Field(primary_key=True, index=True, foreign_key="department.id",
+                               ondelete="CASCADE")
+    person: str = Field(default="", max_length=MAX_NAME_LENGTH, sa_column_kwargs=_EMPTY)
+    due: str = Field(default="", max_length=10, sa_column_kwargs=_EMPTY)
+    status: str = Field(default="planned", max_length=11,
+                        sa_column_kwargs={"server_default": "planned",
+                                          "info": {"values": ACTION_STATUSES}})
+    note: str = Field(default="", max_length=MAX_TEXT_LENGTH, sa_column_kwargs=_EMPTY)
+
+
+class PlannedTouchpointRow(SQLModel, table=True):
+    """A touchpoint that exists only at target."""
+
+    __tablename__ = "planned_touchpoint"
+    __table_args__ = _SINCE_5
+    touchpoint_id: int = Field(primary_key=True, foreign_key="touchpoint.id",
+                               ondelete="CASCADE")
+
+
+class PlannedDepartmentRow(SQLModel, table=True):
+    """A department that exists only at target."""
+
+    __tablename__ = "planned_department"
+    __table_args__ = _SINCE_5
+    department_id: int = Field(primary_key=True, foreign_key="department.id",
+                               ondelete="CASCADE")
+
+
+TABLES.update({
+    "cell_target": CellTargetRow,
+    "cell_action": CellActionRow,
+    "planned_touchpoint": PlannedTouchpointRow,
+    "planned_department": PlannedDepartmentRow,
+})
+MAX_ROWS.update({
+    CellTargetRow: MAX_ROLE_CELLS,
+    CellActionRow: MAX_ROLE_CELLS,
+    PlannedTouchpointRow: MAX_TOUCHPOINTS,
+    PlannedDepartmentRow: MAX_DEPARTMENTS,
+})
+
+
+# ---- snapshots (format 5) -------------------------------------------------------------------
+#
+# A snapshot is one row of ``snapshot`` (its name, when it was taken, a note and the figures
+# a list shows without loading it) and a frozen copy of every table above, each copy keyed by
+# the snapshot's id in front of the table's own key, with the same columns; the copies are
+# made from the tables here (``snapshot_table``), so they never fall out of step.
+
+MAX_SNAPSHOTS = 1_000
+
+
+class SnapshotRow(SQLModel, table=True):
+    __tablename__ = "snapshot"
+    __table_args__ = _SINCE_5
+    id: int = Field(primary_key=True)
+    name: str = Field(max_length=MAX_NAME_LENGTH)
+    taken: str = Field(max_length=40)
+    note: str = Field(default="", max_length=MAX_TEXT_LENGTH, sa_column_kwargs=_EMPTY)
+    deleted: bool = Field(default=False, sa_column_kwargs=_FALSE)  # kept until closed, for undo
+    touchpoints: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    one_owner: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    no_owner: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    several_owners: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    handle_without_own: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    planned_changes: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+
+
+SNAPSHOT_PREFIX = "snapshot_"
+
+
+def _snapshot_table(name: str) -> Table:
+    source: Table = TABLES[name].__table__  # type: ignore[attr-defined]
+    columns = [Column("snapshot_id", Integer, ForeignKey("snapshot.id", ondelete="CASCADE"),
+                      primary_key=True)]
+    for column in source.columns:
+        columns.append(Column(column.name, column.type, primary_key=column.primary_key,
+                              nullable=column.nullable, server_default=column.server_default
+                              and column.server_default.arg,  # type: ignore[attr-defined]
+                              info=dict(column.info)))
+    # Small rows (cells) without a rowid, as in the table copied.
+    with_rowid = source.dialect_options["sqlite"]["with_rowid"]
+    return Table(SNAPSHOT_PREFIX + name, SQLModel.metadata, *columns,
+                 sqlite_with_rowid=with_rowid, info={"since": 5, "copy_of": name})
+
+
+SNAPSHOT_TABLES: dict[str, Table] = {name: _snapshot_table(name) for name in TABLES}

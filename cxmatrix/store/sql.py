@@ -33,6 +33,7 @@ from sqlalchemy import (
     create_engine,
     delete,
     event,
+    false,
     func,
     insert,
     literal,
@@ -60,6 +61,7 @@ from cxmatrix.store.schema import (
     StageRow,
     TouchpointRow,
 )
+from cxmatrix.store.snapshot_sql import snapshot_statement_texts
 
 __all__ = ["DBAPIError", "SqlWriter", "create_tables", "render_statements"]
 
@@ -219,6 +221,8 @@ def _check(table: Table) -> str:
     """A query for the first row of ``table`` holding a value of the wrong storage class or
     longer than its column allows: (primary key..., problem), or no row."""
     problems = _problems(table)
+    if not problems:  # nothing to check (a table of integer keys): never a row
+        return _text(select(*table.primary_key.columns, literal("")).where(false()).limit(1))
     return _text(select(*table.primary_key.columns, case(*problems))
                  .where(or_(*(condition for condition, _ in problems))).limit(1))
 
@@ -272,6 +276,7 @@ def statement_texts() -> dict[str, object]:
         "INSERT": {name: _insert(t) for name, t in _ALL.items()},
         "DROP_ALL": tuple(str(DropTable(t).compile(dialect=_DIALECT)).strip()
                           for t in reversed(_ALL.values())),
+        **snapshot_statement_texts(),
     }
 
 
@@ -322,9 +327,9 @@ def render_statements() -> str:
 
 def create_tables(connection: sqlite3.Connection) -> None:
     """Create the tables and indexes on a plain sqlite3 connection."""
-    from cxmatrix.store.statements import CREATE
+    from cxmatrix.store.statements import CREATE, SNAPSHOT_CREATE
 
-    for statement in CREATE:
+    for statement in (*CREATE, *SNAPSHOT_CREATE):
         connection.execute(statement)
 
 
@@ -462,6 +467,13 @@ class SqlWriter:
             self.touchpoint_order(matrix, stage_id)
         self.cells(matrix, ((t, d) for t, d in change.cells
                             if matrix.has_touchpoint(t) and matrix.has_department(d)))
+        self.plan(matrix, change)
+
+    def plan(self, matrix: Matrix, change: MatrixChange) -> None:
+        """Write what ``change`` names of the target layer (target roles, actions, flags)."""
+        from cxmatrix.store.plan_sql import write_plan_change
+
+        write_plan_change(self.conn, matrix, change)
 
     # ---- everything -----------------------------------------------------------------------
 

@@ -11,7 +11,17 @@ value of the wrong storage class or length; CHECK finds the first such row.
 
 # ruff: noqa: E501
 
-TABLE_NAMES = ('stage', 'department', 'matrix', 'touchpoint', 'cell')
+TABLE_NAMES = (
+    'stage',
+    'department',
+    'matrix',
+    'touchpoint',
+    'cell',
+    'cell_target',
+    'cell_action',
+    'planned_touchpoint',
+    'planned_department',
+)
 
 COLUMNS = {
     'stage': ('id', 'name', 'position'),
@@ -40,6 +50,10 @@ COLUMNS = {
         'notes',
     ),
     'cell': ('touchpoint_id', 'department_id', 'role', 'note'),
+    'cell_target': ('touchpoint_id', 'department_id', 'role'),
+    'cell_action': ('touchpoint_id', 'department_id', 'person', 'due', 'status', 'note'),
+    'planned_touchpoint': ('touchpoint_id',),
+    'planned_department': ('department_id',),
 }
 
 DEFAULTED = {
@@ -56,6 +70,10 @@ DEFAULTED = {
     ),
     'touchpoint': ('category', 'channel', 'description', 'peak', 'is_end', 'metric', 'notes'),
     'cell': ('role', 'note'),
+    'cell_target': ('role',),
+    'cell_action': ('person', 'due', 'status', 'note'),
+    'planned_touchpoint': (),
+    'planned_department': (),
 }
 
 KEYS = {
@@ -64,6 +82,10 @@ KEYS = {
     'matrix': ('id',),
     'touchpoint': ('id',),
     'cell': ('touchpoint_id', 'department_id'),
+    'cell_target': ('touchpoint_id', 'department_id'),
+    'cell_action': ('touchpoint_id', 'department_id'),
+    'planned_touchpoint': ('touchpoint_id',),
+    'planned_department': ('department_id',),
 }
 
 POSITION = {
@@ -81,6 +103,16 @@ FOREIGN_KEYS = {
         ('department_id', 'department', 'id', 'CASCADE'),
         ('touchpoint_id', 'touchpoint', 'id', 'CASCADE'),
     ),
+    'cell_target': (
+        ('department_id', 'department', 'id', 'CASCADE'),
+        ('touchpoint_id', 'touchpoint', 'id', 'CASCADE'),
+    ),
+    'cell_action': (
+        ('department_id', 'department', 'id', 'CASCADE'),
+        ('touchpoint_id', 'touchpoint', 'id', 'CASCADE'),
+    ),
+    'planned_touchpoint': (('touchpoint_id', 'touchpoint', 'id', 'CASCADE'),),
+    'planned_department': (('department_id', 'department', 'id', 'CASCADE'),),
 }
 
 MAX_ROWS = {
@@ -89,6 +121,10 @@ MAX_ROWS = {
     'matrix': 1,
     'touchpoint': 100000,
     'cell': 5000000,
+    'cell_target': 5000000,
+    'cell_action': 5000000,
+    'planned_touchpoint': 100000,
+    'planned_department': 1000,
 }
 
 CREATE = (
@@ -99,6 +135,12 @@ CREATE = (
     'CREATE INDEX ix_touchpoint_stage_id ON touchpoint (stage_id)',
     "CREATE TABLE cell (\n\ttouchpoint_id INTEGER NOT NULL, \n\tdepartment_id INTEGER NOT NULL, \n\trole VARCHAR(1), \n\tnote VARCHAR(100000) DEFAULT '' NOT NULL, \n\tPRIMARY KEY (touchpoint_id, department_id), \n\tFOREIGN KEY(touchpoint_id) REFERENCES touchpoint (id) ON DELETE CASCADE, \n\tFOREIGN KEY(department_id) REFERENCES department (id) ON DELETE CASCADE\n)\n WITHOUT ROWID",
     'CREATE INDEX ix_cell_department_id ON cell (department_id)',
+    'CREATE TABLE cell_target (\n\ttouchpoint_id INTEGER NOT NULL, \n\tdepartment_id INTEGER NOT NULL, \n\trole VARCHAR(1), \n\tPRIMARY KEY (touchpoint_id, department_id), \n\tFOREIGN KEY(touchpoint_id) REFERENCES touchpoint (id) ON DELETE CASCADE, \n\tFOREIGN KEY(department_id) REFERENCES department (id) ON DELETE CASCADE\n)\n WITHOUT ROWID',
+    'CREATE INDEX ix_cell_target_department_id ON cell_target (department_id)',
+    "CREATE TABLE cell_action (\n\ttouchpoint_id INTEGER NOT NULL, \n\tdepartment_id INTEGER NOT NULL, \n\tperson VARCHAR(10000) DEFAULT '' NOT NULL, \n\tdue VARCHAR(10) DEFAULT '' NOT NULL, \n\tstatus VARCHAR(11) DEFAULT 'planned' NOT NULL, \n\tnote VARCHAR(100000) DEFAULT '' NOT NULL, \n\tPRIMARY KEY (touchpoint_id, department_id), \n\tFOREIGN KEY(touchpoint_id) REFERENCES touchpoint (id) ON DELETE CASCADE, \n\tFOREIGN KEY(department_id) REFERENCES department (id) ON DELETE CASCADE\n)\n WITHOUT ROWID",
+    'CREATE INDEX ix_cell_action_department_id ON cell_action (department_id)',
+    'CREATE TABLE planned_touchpoint (\n\ttouchpoint_id INTEGER NOT NULL, \n\tPRIMARY KEY (touchpoint_id), \n\tFOREIGN KEY(touchpoint_id) REFERENCES touchpoint (id) ON DELETE CASCADE\n)',
+    'CREATE TABLE planned_department (\n\tdepartment_id INTEGER NOT NULL, \n\tPRIMARY KEY (department_id), \n\tFOREIGN KEY(department_id) REFERENCES department (id) ON DELETE CASCADE\n)',
 )
 
 COUNT = {
@@ -107,6 +149,10 @@ COUNT = {
     'matrix': 'SELECT count(*) AS count_1 \nFROM matrix',
     'touchpoint': 'SELECT count(*) AS count_1 \nFROM touchpoint',
     'cell': 'SELECT count(*) AS count_1 \nFROM cell',
+    'cell_target': 'SELECT count(*) AS count_1 \nFROM cell_target',
+    'cell_action': 'SELECT count(*) AS count_1 \nFROM cell_action',
+    'planned_touchpoint': 'SELECT count(*) AS count_1 \nFROM planned_touchpoint',
+    'planned_department': 'SELECT count(*) AS count_1 \nFROM planned_department',
 }
 
 CHECK = {
@@ -115,6 +161,10 @@ CHECK = {
     'matrix': "SELECT matrix.id, CASE WHEN (length(matrix.title) > 10000) THEN 'column ''title'' is longer than 10,000 characters' WHEN (matrix.title IS NULL OR matrix.title < '' OR matrix.title >= x'') THEN 'column ''title'' holds ' || CASE WHEN (typeof(matrix.title) = 'integer') THEN 'an integer' ELSE 'a ' || typeof(matrix.title) END || ' where text belongs' WHEN (length(matrix.organisation) > 10000) THEN 'column ''organisation'' is longer than 10,000 characters' WHEN (matrix.organisation IS NULL OR matrix.organisation < '' OR matrix.organisation >= x'') THEN 'column ''organisation'' holds ' || CASE WHEN (typeof(matrix.organisation) = 'integer') THEN 'an integer' ELSE 'a ' || typeof(matrix.organisation) END || ' where text belongs' WHEN (length(matrix.description) > 100000) THEN 'column ''description'' is longer than 100,000 characters' WHEN (matrix.description IS NULL OR matrix.description < '' OR matrix.description >= x'') THEN 'column ''description'' holds ' || CASE WHEN (typeof(matrix.description) = 'integer') THEN 'an integer' ELSE 'a ' || typeof(matrix.description) END || ' where text belongs' WHEN (length(matrix.prepared_by) > 10000) THEN 'column ''prepared_by'' is longer than 10,000 characters' WHEN (matrix.prepared_by IS NULL OR matrix.prepared_by < '' OR matrix.prepared_by >= x'') THEN 'column ''prepared_by'' holds ' || CASE WHEN (typeof(matrix.prepared_by) = 'integer') THEN 'an integer' ELSE 'a ' || typeof(matrix.prepared_by) END || ' where text belongs' WHEN ((typeof(matrix.focus_department_id) NOT IN ('integer', 'null'))) THEN 'column ''focus_department_id'' holds ' || CASE WHEN (typeof(matrix.focus_department_id) = 'integer') THEN 'an integer' ELSE 'a ' || typeof(matrix.focus_department_id) END || ' where an integer belongs' WHEN (length(matrix.created) > 10000) THEN 'column ''created'' is longer than 10,000 characters' WHEN (matrix.created IS NULL OR matrix.created < '' OR matrix.created >= x'') THEN 'column ''created'' holds ' || CASE WHEN (typeof(matrix.created) = 'integer') THEN 'an integer' ELSE 'a ' || typeof(matrix.created) END || ' where text belongs' WHEN (length(matrix.modified) > 10000) THEN 'column ''modified'' is longer than 10,000 characters' WHEN (matrix.modified IS NULL OR matrix.modified < '' OR matrix.modified >= x'') THEN 'column ''modified'' holds ' || CASE WHEN (typeof(matrix.modified) = 'integer') THEN 'an integer' ELSE 'a ' || typeof(matrix.modified) END || ' where text belongs' END AS anon_1 \nFROM matrix \nWHERE length(matrix.title) > 10000 OR matrix.title IS NULL OR matrix.title < '' OR matrix.title >= x'' OR length(matrix.organisation) > 10000 OR matrix.organisation IS NULL OR matrix.organisation < '' OR matrix.organisation >= x'' OR length(matrix.description) > 100000 OR matrix.description IS NULL OR matrix.description < '' OR matrix.description >= x'' OR length(matrix.prepared_by) > 10000 OR matrix.prepared_by IS NULL OR matrix.prepared_by < '' OR matrix.prepared_by >= x'' OR (typeof(matrix.focus_department_id) NOT IN ('integer', 'null')) OR length(matrix.created) > 10000 OR matrix.created IS NULL OR matrix.created < '' OR matrix.created >= x'' OR length(matrix.modified) > 10000 OR matrix.modified IS NULL OR matrix.modified < '' OR matrix.modified >= x''\n LIMIT 1 OFFSET 0",
     'touchpoint': "SELECT touchpoint.id, CASE WHEN ((typeof(touchpoint.position) NOT IN ('integer'))) THEN 'column ''position'' holds ' || CASE WHEN (typeof(touchpoint.position) = 'integer') THEN 'an integer' ELSE 'a ' || typeof(touchpoint.position) END || ' where an integer belongs' WHEN (length(touchpoint.name) > 10000) THEN 'column ''name'' is longer than 10,000 characters' WHEN (touchpoint.name IS NULL OR touchpoint.name < '' OR touchpoint.name >= x'') THEN 'column ''name'' holds ' || CASE WHEN (typeof(touchpoint.name) = 'integer') THEN 'an integer' ELSE 'a ' || typeof(touchpoint.name) END || ' where text belongs' WHEN (length(touchpoint.category) > 10000) THEN 'column ''category'' is longer than 10,000 characters' WHEN (touchpoint.category IS NULL OR touchpoint.category < '' OR touchpoint.category >= x'') THEN 'column ''category'' holds ' || CASE WHEN (typeof(touchpoint.category) = 'integer') THEN 'an integer' ELSE 'a ' || typeof(touchpoint.category) END || ' where text belongs' WHEN (length(touchpoint.channel) > 10000) THEN 'column ''channel'' is longer than 10,000 characters' WHEN (touchpoint.channel IS NULL OR touchpoint.channel < '' OR touchpoint.channel >= x'') THEN 'column ''channel'' holds ' || CASE WHEN (typeof(touchpoint.channel) = 'integer') THEN 'an integer' ELSE 'a ' || typeof(touchpoint.channel) END || ' where text belongs' WHEN (length(touchpoint.description) > 100000) THEN 'column ''description'' is longer than 100,000 characters' WHEN (touchpoint.description IS NULL OR touchpoint.description < '' OR touchpoint.description >= x'') THEN 'column ''description'' holds ' || CASE WHEN (typeof(touchpoint.description) = 'integer') THEN 'an integer' ELSE 'a ' || typeof(touchpoint.description) END || ' where text belongs' WHEN ((typeof(touchpoint.peak) NOT IN ('integer'))) THEN 'column ''peak'' holds ' || CASE WHEN (typeof(touchpoint.peak) = 'integer') THEN 'an integer' ELSE 'a ' || typeof(touchpoint.peak) END || ' where an integer belongs' WHEN ((typeof(touchpoint.is_end) NOT IN ('integer'))) THEN 'column ''is_end'' holds ' || CASE WHEN (typeof(touchpoint.is_end) = 'integer') THEN 'an integer' ELSE 'a ' || typeof(touchpoint.is_end) END || ' where an integer belongs' WHEN (length(touchpoint.metric) > 100000) THEN 'column ''metric'' is longer than 100,000 characters' WHEN (touchpoint.metric IS NULL OR touchpoint.metric < '' OR touchpoint.metric >= x'') THEN 'column ''metric'' holds ' || CASE WHEN (typeof(touchpoint.metric) = 'integer') THEN 'an integer' ELSE 'a ' || typeof(touchpoint.metric) END || ' where text belongs' WHEN (length(touchpoint.notes) > 100000) THEN 'column ''notes'' is longer than 100,000 characters' WHEN (touchpoint.notes IS NULL OR touchpoint.notes < '' OR touchpoint.notes >= x'') THEN 'column ''notes'' holds ' || CASE WHEN (typeof(touchpoint.notes) = 'integer') THEN 'an integer' ELSE 'a ' || typeof(touchpoint.notes) END || ' where text belongs' END AS anon_1 \nFROM touchpoint \nWHERE (typeof(touchpoint.position) NOT IN ('integer')) OR length(touchpoint.name) > 10000 OR touchpoint.name IS NULL OR touchpoint.name < '' OR touchpoint.name >= x'' OR length(touchpoint.category) > 10000 OR touchpoint.category IS NULL OR touchpoint.category < '' OR touchpoint.category >= x'' OR length(touchpoint.channel) > 10000 OR touchpoint.channel IS NULL OR touchpoint.channel < '' OR touchpoint.channel >= x'' OR length(touchpoint.description) > 100000 OR touchpoint.description IS NULL OR touchpoint.description < '' OR touchpoint.description >= x'' OR (typeof(touchpoint.peak) NOT IN ('integer')) OR (typeof(touchpoint.is_end) NOT IN ('integer')) OR length(touchpoint.metric) > 100000 OR touchpoint.metric IS NULL OR touchpoint.metric < '' OR touchpoint.metric >= x'' OR length(touchpoint.notes) > 100000 OR touchpoint.notes IS NULL OR touchpoint.notes < '' OR touchpoint.notes >= x''\n LIMIT 1 OFFSET 0",
     'cell': "SELECT cell.touchpoint_id, cell.department_id, CASE WHEN (cell.role IS NOT NULL AND length(cell.role) > 1) THEN 'column ''role'' is longer than 1 characters' WHEN (length(cell.note) > 100000) THEN 'column ''note'' is longer than 100,000 characters' WHEN (cell.note IS NULL OR cell.note < '' OR cell.note >= x'') THEN 'column ''note'' holds ' || CASE WHEN (typeof(cell.note) = 'integer') THEN 'an integer' ELSE 'a ' || typeof(cell.note) END || ' where text belongs' END AS anon_1 \nFROM cell \nWHERE cell.role IS NOT NULL AND length(cell.role) > 1 OR length(cell.note) > 100000 OR cell.note IS NULL OR cell.note < '' OR cell.note >= x''\n LIMIT 1 OFFSET 0",
+    'cell_target': "SELECT cell_target.touchpoint_id, cell_target.department_id, CASE WHEN (cell_target.role IS NOT NULL AND length(cell_target.role) > 1) THEN 'column ''role'' is longer than 1 characters' END AS anon_1 \nFROM cell_target \nWHERE cell_target.role IS NOT NULL AND length(cell_target.role) > 1\n LIMIT 1 OFFSET 0",
+    'cell_action': "SELECT cell_action.touchpoint_id, cell_action.department_id, CASE WHEN (length(cell_action.person) > 10000) THEN 'column ''person'' is longer than 10,000 characters' WHEN (cell_action.person IS NULL OR cell_action.person < '' OR cell_action.person >= x'') THEN 'column ''person'' holds ' || CASE WHEN (typeof(cell_action.person) = 'integer') THEN 'an integer' ELSE 'a ' || typeof(cell_action.person) END || ' where text belongs' WHEN (length(cell_action.due) > 10) THEN 'column ''due'' is longer than 10 characters' WHEN (cell_action.due IS NULL OR cell_action.due < '' OR cell_action.due >= x'') THEN 'column ''due'' holds ' || CASE WHEN (typeof(cell_action.due) = 'integer') THEN 'an integer' ELSE 'a ' || typeof(cell_action.due) END || ' where text belongs' WHEN (length(cell_action.status) > 11) THEN 'column ''status'' is longer than 11 characters' WHEN (length(cell_action.note) > 100000) THEN 'column ''note'' is longer than 100,000 characters' WHEN (cell_action.note IS NULL OR cell_action.note < '' OR cell_action.note >= x'') THEN 'column ''note'' holds ' || CASE WHEN (typeof(cell_action.note) = 'integer') THEN 'an integer' ELSE 'a ' || typeof(cell_action.note) END || ' where text belongs' END AS anon_1 \nFROM cell_action \nWHERE length(cell_action.person) > 10000 OR cell_action.person IS NULL OR cell_action.person < '' OR cell_action.person >= x'' OR length(cell_action.due) > 10 OR cell_action.due IS NULL OR cell_action.due < '' OR cell_action.due >= x'' OR length(cell_action.status) > 11 OR length(cell_action.note) > 100000 OR cell_action.note IS NULL OR cell_action.note < '' OR cell_action.note >= x''\n LIMIT 1 OFFSET 0",
+    'planned_touchpoint': "SELECT planned_touchpoint.touchpoint_id, '' AS anon_1 \nFROM planned_touchpoint \nWHERE 0 = 1\n LIMIT 1 OFFSET 0",
+    'planned_department': "SELECT planned_department.department_id, '' AS anon_1 \nFROM planned_department \nWHERE 0 = 1\n LIMIT 1 OFFSET 0",
 }
 
 LOAD = {
@@ -123,6 +173,10 @@ LOAD = {
     'matrix': "SELECT matrix.title, matrix.organisation, matrix.description, matrix.prepared_by, matrix.focus_department_id, matrix.created, matrix.modified \nFROM matrix \nWHERE matrix.id = 1 AND length(matrix.title) <= 10000 AND matrix.title >= '' AND matrix.title < x'' AND length(matrix.organisation) <= 10000 AND matrix.organisation >= '' AND matrix.organisation < x'' AND length(matrix.description) <= 100000 AND matrix.description >= '' AND matrix.description < x'' AND length(matrix.prepared_by) <= 10000 AND matrix.prepared_by >= '' AND matrix.prepared_by < x'' AND typeof(matrix.focus_department_id) IN ('integer', 'null') AND length(matrix.created) <= 10000 AND matrix.created >= '' AND matrix.created < x'' AND length(matrix.modified) <= 10000 AND matrix.modified >= '' AND matrix.modified < x''",
     'touchpoint': "SELECT touchpoint.id, touchpoint.stage_id, touchpoint.name, touchpoint.category, touchpoint.channel, touchpoint.description, touchpoint.peak, touchpoint.is_end, touchpoint.metric, touchpoint.notes \nFROM touchpoint \nWHERE typeof(touchpoint.position) IN ('integer') AND length(touchpoint.name) <= 10000 AND touchpoint.name >= '' AND touchpoint.name < x'' AND length(touchpoint.category) <= 10000 AND touchpoint.category >= '' AND touchpoint.category < x'' AND length(touchpoint.channel) <= 10000 AND touchpoint.channel >= '' AND touchpoint.channel < x'' AND length(touchpoint.description) <= 100000 AND touchpoint.description >= '' AND touchpoint.description < x'' AND typeof(touchpoint.peak) IN ('integer') AND typeof(touchpoint.is_end) IN ('integer') AND length(touchpoint.metric) <= 100000 AND touchpoint.metric >= '' AND touchpoint.metric < x'' AND length(touchpoint.notes) <= 100000 AND touchpoint.notes >= '' AND touchpoint.notes < x'' ORDER BY touchpoint.position, touchpoint.id",
     'cell': "SELECT cell.touchpoint_id, cell.department_id, cell.role, cell.note \nFROM cell \nWHERE (cell.role IS NULL OR length(cell.role) <= 1) AND length(cell.note) <= 100000 AND cell.note >= '' AND cell.note < x''",
+    'cell_target': 'SELECT cell_target.touchpoint_id, cell_target.department_id, cell_target.role \nFROM cell_target \nWHERE cell_target.role IS NULL OR length(cell_target.role) <= 1',
+    'cell_action': "SELECT cell_action.touchpoint_id, cell_action.department_id, cell_action.person, cell_action.due, cell_action.status, cell_action.note \nFROM cell_action \nWHERE length(cell_action.person) <= 10000 AND cell_action.person >= '' AND cell_action.person < x'' AND length(cell_action.due) <= 10 AND cell_action.due >= '' AND cell_action.due < x'' AND length(cell_action.status) <= 11 AND length(cell_action.note) <= 100000 AND cell_action.note >= '' AND cell_action.note < x''",
+    'planned_touchpoint': 'SELECT planned_touchpoint.touchpoint_id \nFROM planned_touchpoint',
+    'planned_department': 'SELECT planned_department.department_id \nFROM planned_department',
 }
 
 INSERT = {
@@ -131,12 +185,176 @@ INSERT = {
     'matrix': 'INSERT INTO matrix (id, title, organisation, description, prepared_by, focus_department_id, created, modified) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     'touchpoint': 'INSERT INTO touchpoint (id, stage_id, position, name, category, channel, description, peak, is_end, metric, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     'cell': 'INSERT INTO cell (touchpoint_id, department_id, role, note) VALUES (?, ?, ?, ?)',
+    'cell_target': 'INSERT INTO cell_target (touchpoint_id, department_id, role) VALUES (?, ?, ?)',
+    'cell_action': 'INSERT INTO cell_action (touchpoint_id, department_id, person, due, status, note) VALUES (?, ?, ?, ?, ?, ?)',
+    'planned_touchpoint': 'INSERT INTO planned_touchpoint (touchpoint_id) VALUES (?)',
+    'planned_department': 'INSERT INTO planned_department (department_id) VALUES (?)',
 }
 
 DROP_ALL = (
+    'DROP TABLE planned_department',
+    'DROP TABLE planned_touchpoint',
+    'DROP TABLE cell_action',
+    'DROP TABLE cell_target',
     'DROP TABLE cell',
     'DROP TABLE touchpoint',
     'DROP TABLE matrix',
     'DROP TABLE department',
     'DROP TABLE stage',
 )
+
+SINCE = {
+    'cell_target': 5,
+    'cell_action': 5,
+    'planned_touchpoint': 5,
+    'planned_department': 5,
+    'snapshot': 5,
+    'snapshot_stage': 5,
+    'snapshot_department': 5,
+    'snapshot_matrix': 5,
+    'snapshot_touchpoint': 5,
+    'snapshot_cell': 5,
+    'snapshot_cell_target': 5,
+    'snapshot_cell_action': 5,
+    'snapshot_planned_touchpoint': 5,
+    'snapshot_planned_department': 5,
+}
+
+CREATE_FORMAT_5 = {
+    'cell_target': (
+        'CREATE TABLE cell_target (\n\ttouchpoint_id INTEGER NOT NULL, \n\tdepartment_id INTEGER NOT NULL, \n\trole VARCHAR(1), \n\tPRIMARY KEY (touchpoint_id, department_id), \n\tFOREIGN KEY(touchpoint_id) REFERENCES touchpoint (id) ON DELETE CASCADE, \n\tFOREIGN KEY(department_id) REFERENCES department (id) ON DELETE CASCADE\n)\n WITHOUT ROWID',
+        'CREATE INDEX ix_cell_target_department_id ON cell_target (department_id)',
+    ),
+    'cell_action': (
+        "CREATE TABLE cell_action (\n\ttouchpoint_id INTEGER NOT NULL, \n\tdepartment_id INTEGER NOT NULL, \n\tperson VARCHAR(10000) DEFAULT '' NOT NULL, \n\tdue VARCHAR(10) DEFAULT '' NOT NULL, \n\tstatus VARCHAR(11) DEFAULT 'planned' NOT NULL, \n\tnote VARCHAR(100000) DEFAULT '' NOT NULL, \n\tPRIMARY KEY (touchpoint_id, department_id), \n\tFOREIGN KEY(touchpoint_id) REFERENCES touchpoint (id) ON DELETE CASCADE, \n\tFOREIGN KEY(department_id) REFERENCES department (id) ON DELETE CASCADE\n)\n WITHOUT ROWID",
+        'CREATE INDEX ix_cell_action_department_id ON cell_action (department_id)',
+    ),
+    'planned_touchpoint': (
+        'CREATE TABLE planned_touchpoint (\n\ttouchpoint_id INTEGER NOT NULL, \n\tPRIMARY KEY (touchpoint_id), \n\tFOREIGN KEY(touchpoint_id) REFERENCES touchpoint (id) ON DELETE CASCADE\n)',
+    ),
+    'planned_department': (
+        'CREATE TABLE planned_department (\n\tdepartment_id INTEGER NOT NULL, \n\tPRIMARY KEY (department_id), \n\tFOREIGN KEY(department_id) REFERENCES department (id) ON DELETE CASCADE\n)',
+    ),
+    'snapshot': (
+        "CREATE TABLE snapshot (\n\tid INTEGER NOT NULL, \n\tname VARCHAR(10000) NOT NULL, \n\ttaken VARCHAR(40) NOT NULL, \n\tnote VARCHAR(100000) DEFAULT '' NOT NULL, \n\tdeleted BOOLEAN DEFAULT '0' NOT NULL, \n\ttouchpoints INTEGER DEFAULT '0' NOT NULL, \n\tone_owner INTEGER DEFAULT '0' NOT NULL, \n\tno_owner INTEGER DEFAULT '0' NOT NULL, \n\tseveral_owners INTEGER DEFAULT '0' NOT NULL, \n\thandle_without_own INTEGER DEFAULT '0' NOT NULL, \n\tplanned_changes INTEGER DEFAULT '0' NOT NULL, \n\tPRIMARY KEY (id)\n)",
+    ),
+    'snapshot_stage': (
+        'CREATE TABLE snapshot_stage (\n\tsnapshot_id INTEGER NOT NULL, \n\tid INTEGER NOT NULL, \n\tname VARCHAR(10000) NOT NULL, \n\tposition INTEGER NOT NULL, \n\tPRIMARY KEY (snapshot_id, id), \n\tFOREIGN KEY(snapshot_id) REFERENCES snapshot (id) ON DELETE CASCADE\n)',
+    ),
+    'snapshot_department': (
+        "CREATE TABLE snapshot_department (\n\tsnapshot_id INTEGER NOT NULL, \n\tid INTEGER NOT NULL, \n\tname VARCHAR(10000) NOT NULL, \n\tcode VARCHAR(4) DEFAULT '' NOT NULL, \n\tlead VARCHAR(10000) DEFAULT '' NOT NULL, \n\tposition INTEGER NOT NULL, \n\tPRIMARY KEY (snapshot_id, id), \n\tFOREIGN KEY(snapshot_id) REFERENCES snapshot (id) ON DELETE CASCADE\n)",
+    ),
+    'snapshot_matrix': (
+        "CREATE TABLE snapshot_matrix (\n\tsnapshot_id INTEGER NOT NULL, \n\tid INTEGER NOT NULL, \n\ttitle VARCHAR(10000) DEFAULT '' NOT NULL, \n\torganisation VARCHAR(10000) DEFAULT '' NOT NULL, \n\tdescription VARCHAR(100000) DEFAULT '' NOT NULL, \n\tprepared_by VARCHAR(10000) DEFAULT '' NOT NULL, \n\tfocus_department_id INTEGER, \n\tcreated VARCHAR(10000) DEFAULT '' NOT NULL, \n\tmodified VARCHAR(10000) DEFAULT '' NOT NULL, \n\tPRIMARY KEY (snapshot_id, id), \n\tFOREIGN KEY(snapshot_id) REFERENCES snapshot (id) ON DELETE CASCADE\n)",
+    ),
+    'snapshot_touchpoint': (
+        "CREATE TABLE snapshot_touchpoint (\n\tsnapshot_id INTEGER NOT NULL, \n\tid INTEGER NOT NULL, \n\tstage_id INTEGER NOT NULL, \n\tposition INTEGER NOT NULL, \n\tname VARCHAR(10000) NOT NULL, \n\tcategory VARCHAR(10000) DEFAULT '' NOT NULL, \n\tchannel VARCHAR(10000) DEFAULT '' NOT NULL, \n\tdescription VARCHAR(100000) DEFAULT '' NOT NULL, \n\tpeak BOOLEAN DEFAULT '0' NOT NULL, \n\tis_end BOOLEAN DEFAULT '0' NOT NULL, \n\tmetric VARCHAR(100000) DEFAULT '' NOT NULL, \n\tnotes VARCHAR(100000) DEFAULT '' NOT NULL, \n\tPRIMARY KEY (snapshot_id, id), \n\tFOREIGN KEY(snapshot_id) REFERENCES snapshot (id) ON DELETE CASCADE\n)",
+    ),
+    'snapshot_cell': (
+        "CREATE TABLE snapshot_cell (\n\tsnapshot_id INTEGER NOT NULL, \n\ttouchpoint_id INTEGER NOT NULL, \n\tdepartment_id INTEGER NOT NULL, \n\trole VARCHAR(1), \n\tnote VARCHAR(100000) DEFAULT '' NOT NULL, \n\tPRIMARY KEY (snapshot_id, touchpoint_id, department_id), \n\tFOREIGN KEY(snapshot_id) REFERENCES snapshot (id) ON DELETE CASCADE\n)\n WITHOUT ROWID",
+    ),
+    'snapshot_cell_target': (
+        'CREATE TABLE snapshot_cell_target (\n\tsnapshot_id INTEGER NOT NULL, \n\ttouchpoint_id INTEGER NOT NULL, \n\tdepartment_id INTEGER NOT NULL, \n\trole VARCHAR(1), \n\tPRIMARY KEY (snapshot_id, touchpoint_id, department_id), \n\tFOREIGN KEY(snapshot_id) REFERENCES snapshot (id) ON DELETE CASCADE\n)\n WITHOUT ROWID',
+    ),
+    'snapshot_cell_action': (
+        "CREATE TABLE snapshot_cell_action (\n\tsnapshot_id INTEGER NOT NULL, \n\ttouchpoint_id INTEGER NOT NULL, \n\tdepartment_id INTEGER NOT NULL, \n\tperson VARCHAR(10000) DEFAULT '' NOT NULL, \n\tdue VARCHAR(10) DEFAULT '' NOT NULL, \n\tstatus VARCHAR(11) DEFAULT 'planned' NOT NULL, \n\tnote VARCHAR(100000) DEFAULT '' NOT NULL, \n\tPRIMARY KEY (snapshot_id, touchpoint_id, department_id), \n\tFOREIGN KEY(snapshot_id) REFERENCES snapshot (id) ON DELETE CASCADE\n)\n WITHOUT ROWID",
+    ),
+    'snapshot_planned_touchpoint': (
+        'CREATE TABLE snapshot_planned_touchpoint (\n\tsnapshot_id INTEGER NOT NULL, \n\ttouchpoint_id INTEGER NOT NULL, \n\tPRIMARY KEY (snapshot_id, touchpoint_id), \n\tFOREIGN KEY(snapshot_id) REFERENCES snapshot (id) ON DELETE CASCADE\n)',
+    ),
+    'snapshot_planned_department': (
+        'CREATE TABLE snapshot_planned_department (\n\tsnapshot_id INTEGER NOT NULL, \n\tdepartment_id INTEGER NOT NULL, \n\tPRIMARY KEY (snapshot_id, department_id), \n\tFOREIGN KEY(snapshot_id) REFERENCES snapshot (id) ON DELETE CASCADE\n)',
+    ),
+}
+
+SNAPSHOT_CREATE = (
+    "CREATE TABLE snapshot (\n\tid INTEGER NOT NULL, \n\tname VARCHAR(10000) NOT NULL, \n\ttaken VARCHAR(40) NOT NULL, \n\tnote VARCHAR(100000) DEFAULT '' NOT NULL, \n\tdeleted BOOLEAN DEFAULT '0' NOT NULL, \n\ttouchpoints INTEGER DEFAULT '0' NOT NULL, \n\tone_owner INTEGER DEFAULT '0' NOT NULL, \n\tno_owner INTEGER DEFAULT '0' NOT NULL, \n\tseveral_owners INTEGER DEFAULT '0' NOT NULL, \n\thandle_without_own INTEGER DEFAULT '0' NOT NULL, \n\tplanned_changes INTEGER DEFAULT '0' NOT NULL, \n\tPRIMARY KEY (id)\n)",
+    'CREATE TABLE snapshot_stage (\n\tsnapshot_id INTEGER NOT NULL, \n\tid INTEGER NOT NULL, \n\tname VARCHAR(10000) NOT NULL, \n\tposition INTEGER NOT NULL, \n\tPRIMARY KEY (snapshot_id, id), \n\tFOREIGN KEY(snapshot_id) REFERENCES snapshot (id) ON DELETE CASCADE\n)',
+    "CREATE TABLE snapshot_department (\n\tsnapshot_id INTEGER NOT NULL, \n\tid INTEGER NOT NULL, \n\tname VARCHAR(10000) NOT NULL, \n\tcode VARCHAR(4) DEFAULT '' NOT NULL, \n\tlead VARCHAR(10000) DEFAULT '' NOT NULL, \n\tposition INTEGER NOT NULL, \n\tPRIMARY KEY (snapshot_id, id), \n\tFOREIGN KEY(snapshot_id) REFERENCES snapshot (id) ON DELETE CASCADE\n)",
+    "CREATE TABLE snapshot_matrix (\n\tsnapshot_id INTEGER NOT NULL, \n\tid INTEGER NOT NULL, \n\ttitle VARCHAR(10000) DEFAULT '' NOT NULL, \n\torganisation VARCHAR(10000) DEFAULT '' NOT NULL, \n\tdescription VARCHAR(100000) DEFAULT '' NOT NULL, \n\tprepared_by VARCHAR(10000) DEFAULT '' NOT NULL, \n\tfocus_department_id INTEGER, \n\tcreated VARCHAR(10000) DEFAULT '' NOT NULL, \n\tmodified VARCHAR(10000) DEFAULT '' NOT NULL, \n\tPRIMARY KEY (snapshot_id, id), \n\tFOREIGN KEY(snapshot_id) REFERENCES snapshot (id) ON DELETE CASCADE\n)",
+    "CREATE TABLE snapshot_touchpoint (\n\tsnapshot_id INTEGER NOT NULL, \n\tid INTEGER NOT NULL, \n\tstage_id INTEGER NOT NULL, \n\tposition INTEGER NOT NULL, \n\tname VARCHAR(10000) NOT NULL, \n\tcategory VARCHAR(10000) DEFAULT '' NOT NULL, \n\tchannel VARCHAR(10000) DEFAULT '' NOT NULL, \n\tdescription VARCHAR(100000) DEFAULT '' NOT NULL, \n\tpeak BOOLEAN DEFAULT '0' NOT NULL, \n\tis_end BOOLEAN DEFAULT '0' NOT NULL, \n\tmetric VARCHAR(100000) DEFAULT '' NOT NULL, \n\tnotes VARCHAR(100000) DEFAULT '' NOT NULL, \n\tPRIMARY KEY (snapshot_id, id), \n\tFOREIGN KEY(snapshot_id) REFERENCES snapshot (id) ON DELETE CASCADE\n)",
+    "CREATE TABLE snapshot_cell (\n\tsnapshot_id INTEGER NOT NULL, \n\ttouchpoint_id INTEGER NOT NULL, \n\tdepartment_id INTEGER NOT NULL, \n\trole VARCHAR(1), \n\tnote VARCHAR(100000) DEFAULT '' NOT NULL, \n\tPRIMARY KEY (snapshot_id, touchpoint_id, department_id), \n\tFOREIGN KEY(snapshot_id) REFERENCES snapshot (id) ON DELETE CASCADE\n)\n WITHOUT ROWID",
+    'CREATE TABLE snapshot_cell_target (\n\tsnapshot_id INTEGER NOT NULL, \n\ttouchpoint_id INTEGER NOT NULL, \n\tdepartment_id INTEGER NOT NULL, \n\trole VARCHAR(1), \n\tPRIMARY KEY (snapshot_id, touchpoint_id, department_id), \n\tFOREIGN KEY(snapshot_id) REFERENCES snapshot (id) ON DELETE CASCADE\n)\n WITHOUT ROWID',
+    "CREATE TABLE snapshot_cell_action (\n\tsnapshot_id INTEGER NOT NULL, \n\ttouchpoint_id INTEGER NOT NULL, \n\tdepartment_id INTEGER NOT NULL, \n\tperson VARCHAR(10000) DEFAULT '' NOT NULL, \n\tdue VARCHAR(10) DEFAULT '' NOT NULL, \n\tstatus VARCHAR(11) DEFAULT 'planned' NOT NULL, \n\tnote VARCHAR(100000) DEFAULT '' NOT NULL, \n\tPRIMARY KEY (snapshot_id, touchpoint_id, department_id), \n\tFOREIGN KEY(snapshot_id) REFERENCES snapshot (id) ON DELETE CASCADE\n)\n WITHOUT ROWID",
+    'CREATE TABLE snapshot_planned_touchpoint (\n\tsnapshot_id INTEGER NOT NULL, \n\ttouchpoint_id INTEGER NOT NULL, \n\tPRIMARY KEY (snapshot_id, touchpoint_id), \n\tFOREIGN KEY(snapshot_id) REFERENCES snapshot (id) ON DELETE CASCADE\n)',
+    'CREATE TABLE snapshot_planned_department (\n\tsnapshot_id INTEGER NOT NULL, \n\tdepartment_id INTEGER NOT NULL, \n\tPRIMARY KEY (snapshot_id, department_id), \n\tFOREIGN KEY(snapshot_id) REFERENCES snapshot (id) ON DELETE CASCADE\n)',
+)
+
+SNAPSHOT_DROP_ALL = (
+    'DROP TABLE snapshot_planned_department',
+    'DROP TABLE snapshot_planned_touchpoint',
+    'DROP TABLE snapshot_cell_action',
+    'DROP TABLE snapshot_cell_target',
+    'DROP TABLE snapshot_cell',
+    'DROP TABLE snapshot_touchpoint',
+    'DROP TABLE snapshot_matrix',
+    'DROP TABLE snapshot_department',
+    'DROP TABLE snapshot_stage',
+    'DROP TABLE snapshot',
+)
+
+SNAPSHOT_COLUMNS = (
+    'id',
+    'name',
+    'taken',
+    'note',
+    'deleted',
+    'touchpoints',
+    'one_owner',
+    'no_owner',
+    'several_owners',
+    'handle_without_own',
+    'planned_changes',
+)
+
+SNAPSHOT_INSERT = 'INSERT INTO snapshot (id, name, taken, note, deleted, touchpoints, one_owner, no_owner, several_owners, handle_without_own, planned_changes) VALUES (:id, :name, :taken, :note, :deleted, :touchpoints, :one_owner, :no_owner, :several_owners, :handle_without_own, :planned_changes)'
+
+SNAPSHOT_TAKE = {
+    'stage': 'INSERT INTO snapshot_stage (snapshot_id, id, name, position) SELECT :snapshot_id AS anon_1, stage.id, stage.name, stage.position \nFROM stage',
+    'department': 'INSERT INTO snapshot_department (snapshot_id, id, name, code, lead, position) SELECT :snapshot_id AS anon_1, department.id, department.name, department.code, department.lead, department.position \nFROM department',
+    'matrix': 'INSERT INTO snapshot_matrix (snapshot_id, id, title, organisation, description, prepared_by, focus_department_id, created, modified) SELECT :snapshot_id AS anon_1, matrix.id, matrix.title, matrix.organisation, matrix.description, matrix.prepared_by, matrix.focus_department_id, matrix.created, matrix.modified \nFROM matrix',
+    'touchpoint': 'INSERT INTO snapshot_touchpoint (snapshot_id, id, stage_id, position, name, category, channel, description, peak, is_end, metric, notes) SELECT :snapshot_id AS anon_1, touchpoint.id, touchpoint.stage_id, touchpoint.position, touchpoint.name, touchpoint.category, touchpoint.channel, touchpoint.description, touchpoint.peak, touchpoint.is_end, touchpoint.metric, touchpoint.notes \nFROM touchpoint',
+    'cell': 'INSERT INTO snapshot_cell (snapshot_id, touchpoint_id, department_id, role, note) SELECT :snapshot_id AS anon_1, cell.touchpoint_id, cell.department_id, cell.role, cell.note \nFROM cell',
+    'cell_target': 'INSERT INTO snapshot_cell_target (snapshot_id, touchpoint_id, department_id, role) SELECT :snapshot_id AS anon_1, cell_target.touchpoint_id, cell_target.department_id, cell_target.role \nFROM cell_target',
+    'cell_action': 'INSERT INTO snapshot_cell_action (snapshot_id, touchpoint_id, department_id, person, due, status, note) SELECT :snapshot_id AS anon_1, cell_action.touchpoint_id, cell_action.department_id, cell_action.person, cell_action.due, cell_action.status, cell_action.note \nFROM cell_action',
+    'planned_touchpoint': 'INSERT INTO snapshot_planned_touchpoint (snapshot_id, touchpoint_id) SELECT :snapshot_id AS anon_1, planned_touchpoint.touchpoint_id \nFROM planned_touchpoint',
+    'planned_department': 'INSERT INTO snapshot_planned_department (snapshot_id, department_id) SELECT :snapshot_id AS anon_1, planned_department.department_id \nFROM planned_department',
+}
+
+SNAPSHOT_EXTRACT = {
+    'stage': 'CREATE TEMP TABLE stage AS SELECT snapshot_stage.id, snapshot_stage.name, snapshot_stage.position \nFROM snapshot_stage \nWHERE snapshot_stage.snapshot_id = :snapshot_id',
+    'department': 'CREATE TEMP TABLE department AS SELECT snapshot_department.id, snapshot_department.name, snapshot_department.code, snapshot_department.lead, snapshot_department.position \nFROM snapshot_department \nWHERE snapshot_department.snapshot_id = :snapshot_id',
+    'matrix': 'CREATE TEMP TABLE matrix AS SELECT snapshot_matrix.id, snapshot_matrix.title, snapshot_matrix.organisation, snapshot_matrix.description, snapshot_matrix.prepared_by, snapshot_matrix.focus_department_id, snapshot_matrix.created, snapshot_matrix.modified \nFROM snapshot_matrix \nWHERE snapshot_matrix.snapshot_id = :snapshot_id',
+    'touchpoint': 'CREATE TEMP TABLE touchpoint AS SELECT snapshot_touchpoint.id, snapshot_touchpoint.stage_id, snapshot_touchpoint.position, snapshot_touchpoint.name, snapshot_touchpoint.category, snapshot_touchpoint.channel, snapshot_touchpoint.description, snapshot_touchpoint.peak, snapshot_touchpoint.is_end, snapshot_touchpoint.metric, snapshot_touchpoint.notes \nFROM snapshot_touchpoint \nWHERE snapshot_touchpoint.snapshot_id = :snapshot_id',
+    'cell': 'CREATE TEMP TABLE cell AS SELECT snapshot_cell.touchpoint_id, snapshot_cell.department_id, snapshot_cell.role, snapshot_cell.note \nFROM snapshot_cell \nWHERE snapshot_cell.snapshot_id = :snapshot_id',
+    'cell_target': 'CREATE TEMP TABLE cell_target AS SELECT snapshot_cell_target.touchpoint_id, snapshot_cell_target.department_id, snapshot_cell_target.role \nFROM snapshot_cell_target \nWHERE snapshot_cell_target.snapshot_id = :snapshot_id',
+    'cell_action': 'CREATE TEMP TABLE cell_action AS SELECT snapshot_cell_action.touchpoint_id, snapshot_cell_action.department_id, snapshot_cell_action.person, snapshot_cell_action.due, snapshot_cell_action.status, snapshot_cell_action.note \nFROM snapshot_cell_action \nWHERE snapshot_cell_action.snapshot_id = :snapshot_id',
+    'planned_touchpoint': 'CREATE TEMP TABLE planned_touchpoint AS SELECT snapshot_planned_touchpoint.touchpoint_id \nFROM snapshot_planned_touchpoint \nWHERE snapshot_planned_touchpoint.snapshot_id = :snapshot_id',
+    'planned_department': 'CREATE TEMP TABLE planned_department AS SELECT snapshot_planned_department.department_id \nFROM snapshot_planned_department \nWHERE snapshot_planned_department.snapshot_id = :snapshot_id',
+}
+
+SNAPSHOT_DROP_EXTRACTED = {
+    'stage': 'DROP TABLE IF EXISTS temp.stage',
+    'department': 'DROP TABLE IF EXISTS temp.department',
+    'matrix': 'DROP TABLE IF EXISTS temp.matrix',
+    'touchpoint': 'DROP TABLE IF EXISTS temp.touchpoint',
+    'cell': 'DROP TABLE IF EXISTS temp.cell',
+    'cell_target': 'DROP TABLE IF EXISTS temp.cell_target',
+    'cell_action': 'DROP TABLE IF EXISTS temp.cell_action',
+    'planned_touchpoint': 'DROP TABLE IF EXISTS temp.planned_touchpoint',
+    'planned_department': 'DROP TABLE IF EXISTS temp.planned_department',
+}
+
+SNAPSHOT_LIST = 'SELECT snapshot.id, snapshot.name, snapshot.taken, snapshot.note, snapshot.touchpoints, snapshot.one_owner, snapshot.no_owner, snapshot.several_owners, snapshot.handle_without_own, snapshot.planned_changes \nFROM snapshot \nWHERE snapshot.deleted = 0 ORDER BY snapshot.taken, snapshot.id'
+
+SNAPSHOT_FIND = 'SELECT snapshot.id, snapshot.name, snapshot.taken, snapshot.note, snapshot.touchpoints, snapshot.one_owner, snapshot.no_owner, snapshot.several_owners, snapshot.handle_without_own, snapshot.planned_changes \nFROM snapshot \nWHERE snapshot.id = :snapshot_id AND snapshot.deleted = 0'
+
+SNAPSHOT_NEXT_ID = 'SELECT coalesce(max(snapshot.id), 0) + 1 AS anon_1 \nFROM snapshot'
+
+SNAPSHOT_COUNT = 'SELECT count(*) AS count_1 \nFROM snapshot \nWHERE snapshot.deleted = 0'
+
+SNAPSHOT_RENAME = 'UPDATE snapshot SET name=:new_name WHERE snapshot.id = :snapshot_id'
+
+SNAPSHOT_SET_DELETED = 'UPDATE snapshot SET deleted=:is_deleted WHERE snapshot.id = :snapshot_id'
+
+SNAPSHOT_PURGE = 'DELETE FROM snapshot WHERE snapshot.deleted = 1'

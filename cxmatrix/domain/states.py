@@ -1,0 +1,50 @@
+"""Today and target as two plain matrices, so every rule and the comparison engine apply to
+both unchanged.
+
+A :class:`~cxmatrix.domain.model.Matrix` holds one structure, the current roles and a target
+layer (target roles, actions, planned touchpoints and departments). ``current_state`` is the
+matrix as it is today: without what exists only at target, and without a plan.
+``target_state`` is the matrix as it should be: every target role in place of the current one,
+the planned touchpoints and departments established. Both keep the matrix's ids, so comparing
+them by id tells a planned touchpoint as added and a planned change as a changed cell.
+"""
+
+from __future__ import annotations
+
+from cxmatrix.domain.model import Matrix
+from cxmatrix.domain.roles import Role
+
+
+def current_state(matrix: Matrix) -> Matrix:
+    """The matrix as it is today: a copy without planned touchpoints, planned departments and
+    the target layer."""
+    state = matrix.copy()
+    for tid in sorted(matrix.planned_touchpoints):
+        state.delete_touchpoint(tid)
+    for did in sorted(matrix.planned_departments):
+        state.delete_department(did)
+    state.load_plan({}, {}, set(), set())
+    return state
+
+
+def target_state(matrix: Matrix) -> Matrix:
+    """The matrix as it should be: a copy whose roles are the target roles, with the planned
+    touchpoints and departments established and no target layer."""
+    state = matrix.copy()
+    roles: dict[int, dict[int, Role]] = {tid: dict(row) for tid, row in matrix.roles.items()}
+    for tid, overrides in matrix.targets.items():
+        row = roles.setdefault(tid, {})
+        for did, role in overrides.items():
+            if role is None:
+                row.pop(did, None)
+            else:
+                row[did] = role
+        if not row:
+            del roles[tid]
+    state.load_cells(roles, dict(matrix.notes))
+    state.load_plan({}, {}, set(), set())
+    return state
+
+
+def has_planned_structure(matrix: Matrix) -> bool:
+    return bool(matrix.planned_touchpoints or matrix.planned_departments)

@@ -1,0 +1,99 @@
+"""The SQL text of the target layer's migration and of snapshots, compiled from ``schema``.
+
+Only ``sql`` imports this, to generate ``statements`` (``python -m cxmatrix.store.sql``): the
+store itself runs the generated text with plain sqlite3. Taking a snapshot is one
+``INSERT ... SELECT`` per table inside SQLite, keyed by the snapshot's id: no row passes
+through Python. Reading one back copies its rows into TEMP tables named like the document's
+own (TEMP tables hide the main ones of the same name), so the loader that opens a document
+reads the snapshot with all its checks.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Table, bindparam, func, insert, literal_column, select, update
+from sqlalchemy import delete as sql_delete
+from sqlalchemy.dialects import sqlite as sqlite_dialect
+from sqlalchemy.schema import CreateIndex, CreateTable, DropTable
+
+from cxmatrix.store.schema import SNAPSHOT_TABLES, TABLES, SnapshotRow
+
+_SNAPSHOT: Table = SnapshotRow.__table__  # type: ignore[attr-defined]
+_NAMED = sqlite_dialect.dialect(paramstyle="named")
+_DIALECT = sqlite_dialect.dialect()
+_ZERO: Any = literal_column("0")
+_ONE: Any = literal_column("1")
+
+
+def _compiled(statement: Any) -> str:
+    return str(statement.compile(dialect=_NAMED)).strip()
+
+
+def _create(table: Table) -> tuple[str, ...]:
+    statements = [str(CreateTable(table).compile(dialect=_DIALECT)).strip()]
+    statements.extend(str(CreateIndex(index).compile(dialect=_DIALECT)).strip()
+                      for index in sorted(table.indexes, key=lambda i: str(i.name)))
+    return tuple(statements)
+
+
+def _tables() -> dict[str, Table]:
+    return {name: model.__table__ for name, model in TABLES.items()}  # type: ignore[attr-defined]
+
+
+def _since(table: Table) -> int:
+    return int(table.info.get("since", 1))
+
+
+def _take(name: str, source: Table) -> str:
+    copy = SNAPSHOT_TABLES[name]
+    columns = [c.name for c in source.columns]
+    query = select(bindparam("snapshot_id"), *(source.c[c] for c in columns))
+    return _compiled(insert(copy).from_select(["snapshot_id", *columns], query))
+
+
+def _extract(name: str, source: Table) -> str:
+    copy = SNAPSHOT_TABLES[name]
+    query = select(*(copy.c[c.name] for c in source.columns)).where(
+        copy.c.snapshot_id == bindparam("snapshot_id"))
+    return f"CREATE TEMP TABLE {name} AS {_compiled(query)}"
+
+
+def snapshot_statement_texts() -> dict[str, object]:
+    """The generated constants for the target layer and for snapshots."""
+    tables = _tables()
+    snapshot_tables = {_SNAPSHOT.name: _SNAPSHOT,
+                       **{t.name: t for t in SNAPSHOT_TABLES.values()}}
+    new_in_5 = {name: _create(t) for name, t in tables.items() if _since(t) == 5}
+    new_in_5.update({name: _create(t) for name, t in snapshot_tables.items()})
+    listed = [c for c in _SNAPSHOT.columns if c is not _SNAPSHOT.c.deleted]
+    return {
+        "SINCE": {name: _since(t) for name, t in (*tables.items(), *snapshot_tables.items())
+                  if _since(t) > 1},
+        "CREATE_FORMAT_5": new_in_5,
+        "SNAPSHOT_CREATE": tuple(s for t in snapshot_tables.values() for s in _create(t)),
+        "SNAPSHOT_DROP_ALL": tuple(str(DropTable(t).compile(dialect=_DIALECT)).strip()
+                                   for t in reversed(snapshot_tables.values())),
+        "SNAPSHOT_COLUMNS": tuple(c.name for c in _SNAPSHOT.columns),
+        "SNAPSHOT_INSERT": _compiled(insert(_SNAPSHOT).values(
+            {c: bindparam(c.name) for c in _SNAPSHOT.columns})),
+        "SNAPSHOT_TAKE": {name: _take(name, t) for name, t in tables.items()},
+        "SNAPSHOT_EXTRACT": {name: _extract(name, t) for name, t in tables.items()},
+        "SNAPSHOT_DROP_EXTRACTED": {name: f"DROP TABLE IF EXISTS temp.{name}"
+                                    for name in tables},
+        "SNAPSHOT_LIST": _compiled(select(*listed).where(_SNAPSHOT.c.deleted == _ZERO)
+                                   .order_by(_SNAPSHOT.c.taken, _SNAPSHOT.c.id)),
+        "SNAPSHOT_FIND": _compiled(select(*listed).where(
+            _SNAPSHOT.c.id == bindparam("snapshot_id"), _SNAPSHOT.c.deleted == _ZERO)),
+        "SNAPSHOT_NEXT_ID": _compiled(
+            select(func.coalesce(func.max(_SNAPSHOT.c.id), _ZERO) + _ONE)),
+        "SNAPSHOT_COUNT": _compiled(select(func.count()).select_from(_SNAPSHOT)
+                                    .where(_SNAPSHOT.c.deleted == _ZERO)),
+        "SNAPSHOT_RENAME": _compiled(update(_SNAPSHOT).where(
+            _SNAPSHOT.c.id == bindparam("snapshot_id")).values(
+                {_SNAPSHOT.c.name: bindparam("new_name")})),
+        "SNAPSHOT_SET_DELETED": _compiled(update(_SNAPSHOT).where(
+            _SNAPSHOT.c.id == bindparam("snapshot_id")).values(
+                {_SNAPSHOT.c.deleted: bindparam("is_deleted")})),
+        "SNAPSHOT_PURGE": _compiled(sql_delete(_SNAPSHOT).where(_SNAPSHOT.c.deleted == _ONE)),
+    }
