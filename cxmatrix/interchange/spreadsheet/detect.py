@@ -355,7 +355,13 @@ class Detector:
             plain = ignored_reason_of_heading(header) is None and \
                 attribute_of_heading(header) is None and not is_stage_heading(header) and \
                 not label_heading_score(header)
-            if plain or self.strong_code_column(stats[c]):
+            # "Stage" or "Touchpoint" itself names the axis, whatever its values look like
+            # (a touchpoint called "Aaa"); a longer heading with such a word does not.
+            axis = is_stage_heading(header) or attribute_of_heading(header) is not None or \
+                len(header.split()) < 2 or (label_heading_score(header) and
+                                                len(header.split()) <= 2 and
+                                                not is_placeholder_heading(header))
+            if plain or (not axis and self.strong_code_column(stats[c])):
                 found.append(c)
         return found
 
