@@ -292,7 +292,8 @@ def _read_plain(key: str, words: Mapping[str, Target]) -> CodeReading:
     readings = [_read_plain(piece, words) for piece in pieces]
     known = [r for r in readings if r.target is not None]
     unknown = [piece for piece, r in zip(pieces, readings, strict=True) if r.target is None]
-    # One stray letter among codes ("R,A,C,Q"): the codes count, the letter is reported.
+    # A stray letter among codes ("R,A,C,Q"): the codes count, the letter is reported. One
+    # code and one stranger ("A/X") stays not understood, as before: which one is the typo?
     if len(known) < 2 or len(unknown) > len(known) or \
             any(len(piece) != 1 or not piece.isalpha() for piece in unknown):
         return CodeReading(None)
