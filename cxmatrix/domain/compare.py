@@ -516,6 +516,7 @@ def _compare_cells(old: Matrix, new: Matrix, matching: _Matching, result: Compar
     dept_new_to_old = {v: k for k, v in dept_old_to_new.items()}
     new_stage_names = {s.id: s.name for s in new.stages}
     order = {d.id: i for i, d in enumerate(new.departments)}
+    old_order = {d.id: i for i, d in enumerate(old.departments)}
     old_notes, new_notes = _notes_by_touchpoint(old), _notes_by_touchpoint(new)
     touched: set[int] = set()
     # Rows can be compared as they are when every department kept its id and no new
@@ -547,7 +548,7 @@ def _compare_cells(old: Matrix, new: Matrix, matching: _Matching, result: Compar
                 result.cells.append(CellChange(tp.name, new.department(new_did).name, before,
                                                after, old_note, new_note,
                                                new_stage_names[tp.stage_id]))
-        for old_did in sorted(set(old_row) | set(before_notes), key=old.department_index):
+        for old_did in sorted(set(old_row) | set(before_notes), key=old_order.__getitem__):
             if old_did not in dept_old_to_new:
                 result.cells.append(CellChange(tp.name, old.department(old_did).name,
                                                old_row.get(old_did), None,
