@@ -27,4 +27,4 @@ def test_the_samples_are_in_the_repository() -> None:
     samples = TESTS / "data" / "samples"
     names = sorted(path.name for path in samples.iterdir())
     assert names == ["README.md", "cx_ownership_grid.xlsx", "journey_touchpoints_owners.csv",
-                     "raci_onboarding_programme.xlsx"]
+                     "raci_onboarding_programme.xlsx", "raci_projet_migration_fr.xlsx"]
