@@ -76,8 +76,9 @@ def heading(name: str) -> str:
 
 def shown(matrix: Matrix) -> list[tuple[str, list[tuple[str, dict[str, Role]]]]]:
     """What a typed grid shows of a matrix: its stages that hold touchpoints, in order, each
-    with its touchpoints and their roles by department heading."""
-    return [(stage.name, [(tp.name, {heading(matrix.department(d).name): role
+    with its touchpoints and their roles by department heading. A stage cell is read as a
+    heading too (its spaces, no-break spaces included, collapse)."""
+    return [(heading(stage.name), [(tp.name, {heading(matrix.department(d).name): role
                                      for d, role in matrix.row_roles(tp.id).items()})
                           for tp in matrix.touchpoints_in(stage.id)])
             for stage in matrix.stages if matrix.touchpoints_in(stage.id)]
