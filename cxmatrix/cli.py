@@ -130,13 +130,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _create(output: Path, matrix: Matrix, force: bool) -> None:
-    from cxmatrix.store.document import Document
+    from cxmatrix.store.document import write_document
 
     if output.suffix.lower() != ".cxm":
         raise UsageError(f"{output.name}: the output must be a .cxm file")
-    if output.exists() and not force:
-        raise UsageError(f"{output.name}: already exists (use --force to replace it)")
-    Document.create(output, matrix, overwrite=force).close()
+    # An existing file is refused by write_document, with the same message as a file that
+    # another process created meanwhile.
+    write_document(output, matrix, overwrite=force)  # not read back: the domain checked it
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -220,8 +220,10 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     if args.input.suffix.lower() == ".cxm":
         raise UsageError(f"{args.input.name}: already a cxmatrix file; open it directly")
-    if args.output.exists() and not args.force:
-        raise UsageError(f"{args.output.name}: already exists (use --force to replace it)")
+    if args.output.exists() and not args.force:  # before reading: the same refusal, sooner
+        from cxmatrix.store.document import ALREADY_EXISTS
+
+        raise DocumentError(args.output, ALREADY_EXISTS)
     options: dict[str, object] = {}
     if args.sheet is not None:
         options["sheet"] = args.sheet

@@ -304,14 +304,7 @@ class Document:
         only replaced by a complete one.
         """
         path = Path(path)
-        matrix = matrix if matrix is not None else Matrix()
-        if path.exists() and not overwrite:
-            raise DocumentError(path, ALREADY_EXISTS)
-        if path.exists():
-            _refuse_if_in_use(path)
-        # Without overwrite the file appears only if nobody created it meanwhile.
-        with _written_beside(path, exclusive=not overwrite) as temp:
-            write_new_file(temp, matrix)
+        write_document(path, matrix if matrix is not None else Matrix(), overwrite=overwrite)
         return cls.open(path)
 
     def close(self) -> None:
@@ -841,17 +834,49 @@ def _mostly_new(matrix: Matrix, change: MatrixChange) -> bool:
         change.cells) > max(20_000, matrix.cell_count() // 2)
 
 
-def write_new_file(path: Path, matrix: Matrix) -> None:
-    """Write a complete new .cxm file at ``path`` (which must be empty or absent)."""
+def write_document(path: str | os.PathLike[str], matrix: Matrix, *,
+                   overwrite: bool = False) -> None:
+    """Write ``matrix`` as a new .cxm file at ``path`` without opening it afterwards (what
+    ``Document.create`` does before it opens the file; the command line's import and new
+    stop here). Needs only sqlite3: the DDL and the inserts are the compiled text of
+    ``statements``.
+
+    The file is written beside the target and renamed into place, so an existing file is
+    only replaced by a complete one; without ``overwrite`` it is linked into place, which
+    fails if another process created ``path`` meanwhile (exactly one creator wins).
+    """
+    path = Path(path)
+    if path.exists() and not overwrite:
+        raise DocumentError(path, ALREADY_EXISTS)
+    if path.exists():
+        _refuse_if_in_use(path)
+    with _written_beside(path, exclusive=not overwrite) as temp:
+        write_new_file(temp, matrix, named=path)
+
+
+def write_new_file(path: Path, matrix: Matrix, *, named: Path | None = None) -> None:
+    """Write a complete new .cxm file at ``path`` (which must be empty or absent).
+
+    What is written comes from a Matrix the domain checked, so it is not read back; the
+    references between its rows are checked once, in one query over every foreign key
+    (``PRAGMA foreign_key_check``), before the commit. ``named`` is the file that messages
+    name (the target of the temporary file written here)."""
     connection = sqlite3.connect(path, isolation_level=None)
     try:
         connection.execute("PRAGMA journal_mode = DELETE")
         connection.execute("PRAGMA synchronous = FULL")
         connection.execute("BEGIN")
-        from cxmatrix.store.sql import create_tables
+        from cxmatrix.store.statements import CREATE, SNAPSHOT_CREATE
 
-        create_tables(connection)
+        for statement in (*CREATE, *SNAPSHOT_CREATE):
+            connection.execute(statement)
         write_matrix(connection, matrix)
+        broken = connection.execute("PRAGMA foreign_key_check").fetchone()
+        if broken is not None:
+            table, rowid, parent, _ = broken
+            raise DocumentWriteError(named or path, f"a row of table {table!r} (rowid {rowid}) "
+                                                    f"refers to a missing row of {parent!r}; "
+                                                    "nothing was written")
         connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         connection.execute("COMMIT")
