@@ -376,11 +376,14 @@ class Document:
         for listener in list(self._listeners):
             listener(change)
 
-    def _writer(self) -> SqlWriter:
-        raw = self._connection()
+    def _refuse_if_read_only(self) -> None:
         if self.read_only:
             raise ReadOnlyDocument(self.path, f"is read-only ({self.read_only_reason}); "
                                               "use Save As to edit a copy")
+
+    def _writer(self) -> SqlWriter:
+        raw = self._connection()
+        self._refuse_if_read_only()
         if self._sql is None:
             from cxmatrix.store.sql import SqlWriter
 
@@ -413,7 +416,7 @@ class Document:
                 yield writer
                 if not self._collected.change.is_empty:
                     writer.touch_modified(self.matrix.modified.isoformat())
-        except DBAPIError as error:
+        except (DBAPIError, sqlite3.Error) as error:
             self._reload_after_failure()
             if _is_locked(error):
                 raise DocumentInUse(self.path, "is locked by another program; the change "
@@ -625,28 +628,62 @@ class Document:
 
     def set_role(self, touchpoint_id: int, department_id: int, role: Role | None
                  ) -> Role | None:
-        with self._transaction() as sql:
-            old = self.matrix.set_role(touchpoint_id, department_id, role)
-            sql.cells(self.matrix, ((touchpoint_id, department_id),))
-        self._emit()
-        return old
+        return self._cell_edit(lambda: self.matrix.set_role(touchpoint_id, department_id,
+                                                            role),
+                               ((touchpoint_id, department_id),))
 
     def set_note(self, touchpoint_id: int, department_id: int, note: str) -> str:
-        with self._transaction() as sql:
-            old = self.matrix.set_note(touchpoint_id, department_id, note)
-            sql.cells(self.matrix, ((touchpoint_id, department_id),))
-        self._emit()
-        return old
+        return self._cell_edit(lambda: self.matrix.set_note(touchpoint_id, department_id,
+                                                            note),
+                               ((touchpoint_id, department_id),))
 
     def set_cells(self, changes: Iterable[tuple[int, int, Role | None]]
                   ) -> list[tuple[int, int, Role | None]]:
         """Set many roles in one transaction; returns the list that undoes it."""
         checked = list(changes)
-        with self._transaction() as sql:
-            previous = self.matrix.set_cells(checked)
-            sql.cells(self.matrix, ((t, d) for t, d, _ in checked))
+        return self._cell_edit(lambda: self.matrix.set_cells(checked),
+                               [(t, d) for t, d, _ in checked])
+
+    def _cell_edit(self, operation: Callable[[], _T], pairs: Iterable[tuple[int, int]]
+                   ) -> _T:
+        """A cell edit as one transaction on the raw connection (``cell_sql``): no
+        SQLAlchemy, so the first edit after opening is as quick as the others. Inside a
+        batch it joins the batch's transaction. The domain's refusal leaves the file
+        untouched; a failed write rolls back and rereads the file, as ``_transaction``."""
+        if self._batch_depth:
+            with self._transaction() as sql:
+                result = operation()
+                sql.cells(self.matrix, pairs)
+            return result
+        raw = self._connection()
+        self._refuse_if_read_only()
+        self._check_still_there()
+        from cxmatrix.store.cell_sql import touch_modified, write_cells
+
+        try:
+            raw.execute("BEGIN IMMEDIATE")
+            try:
+                result = operation()
+                write_cells(raw, self.matrix, pairs)
+                if not self._collected.change.is_empty:
+                    touch_modified(raw, self.matrix.modified.isoformat())
+                raw.execute("COMMIT")
+            except BaseException:
+                if raw.in_transaction:
+                    raw.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as error:
+            self._reload_after_failure()
+            if _is_locked(error):
+                raise DocumentInUse(self.path, "is locked by another program; the change "
+                                               "was not saved") from None
+            raise DocumentWriteError(self.path, _write_problem(error)) from None
+        except BaseException:
+            if not self._collected.change.is_empty:
+                self._reload_after_failure()
+            raise
         self._emit()
-        return previous
+        return result
 
     def _write_restored_touchpoint(self, sql: SqlWriter, snapshot: TouchpointSnapshot
                                    ) -> Touchpoint:
