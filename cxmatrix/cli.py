@@ -204,10 +204,18 @@ def cmd_check(args: argparse.Namespace) -> int:
                  if summary.touchpoints else "no touchpoints yet")
         print(f"{matrix.title}: {summary.touchpoints} touchpoints, {summary.departments} "
               f"departments, {share}.")
+        lines = []
         for finding in findings:
-            data = finding_to_json(matrix, finding)
-            where = data["touchpoint"] or data["department"] or ""
-            print(f"{finding.severity.value:7} {finding.code:24} {where}: {finding.message}")
+            if finding.touchpoint_id is not None:
+                where = matrix.touchpoint(finding.touchpoint_id).name
+            elif finding.department_id is not None:
+                where = matrix.department(finding.department_id).name
+            else:
+                where = ""
+            lines.append(f"{finding.severity.value:7} {finding.code:24} {where}: "
+                         f"{finding.message}")
+        if lines:
+            print("\n".join(lines))
         by_severity = {s: sum(1 for f in findings if f.severity is s) for s in Severity}
         nouns = {Severity.ERROR: ("error", "errors"), Severity.WARNING: ("warning", "warnings"),
                  Severity.INFO: ("info", "info")}
