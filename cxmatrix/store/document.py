@@ -456,8 +456,10 @@ class Document:
         self._emit()
 
     def _file_identity(self) -> tuple[int, int] | None:
+        # Asked before every write (a journal must be beside the file it restores): os.stat
+        # of the path's text, without pathlib's layers.
         try:
-            info = self.path.stat()
+            info = os.stat(os.fspath(self.path))
         except OSError:
             return None
         return info.st_dev, info.st_ino
