@@ -247,6 +247,7 @@ def _time_once(script: str, folder: Path) -> float:
     # XDG folders in the temporary folder: the app's settings and demo copy live there.
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT),
                XDG_CONFIG_HOME=str(folder / "config"), XDG_DATA_HOME=str(folder / "data"))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # as run_process: an installed app has bytecode
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", script, str(folder)], env=env,
                           capture_output=True, text=True, timeout=120, check=False)
