@@ -10,6 +10,13 @@
   a bare PySide6 window with a small QStandardItemModel table. Target: within 2x. Also the
   first paint of the window itself: the store (SQLAlchemy) loads on a worker thread with the
   first document, so the window shows before it.
+- L start-up: ``cxmatrix L.cxm`` from process start to the first paint of the grid holding
+  the L file, against a bare window with a minimal QAbstractTableModel over the same rows
+  (read with sqlite3): CPU seconds of the whole process, target 1.5x; and the peak memory
+  (VmHWM) of the two, target 1.5x.
+- first edit after opening L: in a fresh process, a role set on a cell as soon as the L grid
+  is painted, timed until the views have repainted; target under 50 ms. The second edit is
+  shown beside it.
 """
 
 from __future__ import annotations
@@ -22,7 +29,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import Result, absolute_result, median_time, ratio_result
+from common import (
+    Result,
+    absolute_result,
+    compared,
+    median_time,
+    ratio_result,
+    run_process,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 VIEWPORT_TARGET = 1.5
@@ -233,6 +247,7 @@ def _time_once(script: str, folder: Path) -> float:
     # XDG folders in the temporary folder: the app's settings and demo copy live there.
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT),
                XDG_CONFIG_HOME=str(folder / "config"), XDG_DATA_HOME=str(folder / "data"))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # as run_process: an installed app has bytecode
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", script, str(folder)], env=env,
                           capture_output=True, text=True, timeout=120, check=False)
@@ -259,6 +274,160 @@ def bench_startup(quick: bool, folder: Path) -> list[Result]:
                          "bare PySide6 window with a table", STARTUP_TARGET)]
 
 
+LARGE_OURS = """
+import os, sys
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QApplication
+from cxmatrix.app import parse_arguments, start
+window = start(parse_arguments([sys.argv[1]]))
+
+class Painted(QObject):
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint and window.session.document is not None:
+            print("painted", flush=True)
+            QApplication.instance().exit(0)
+        return False
+
+painted = Painted()
+window.grid.viewport().installEventFilter(painted)
+from PySide6.QtWidgets import QApplication
+QApplication.instance().exec()
+"""
+
+LARGE_BARE = """
+import sqlite3, sys
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, Qt
+from PySide6.QtWidgets import QApplication, QMainWindow, QTableView
+app = QApplication([])
+window = QMainWindow()
+window.resize(1600, 1000)
+window.show()
+db = sqlite3.connect(sys.argv[1])
+departments = [name for (name,) in db.execute("SELECT name FROM department ORDER BY position")]
+column_of = {did: c for c, (did,) in enumerate(db.execute(
+    "SELECT id FROM department ORDER BY position"), start=1)}
+row_of, rows = {}, []
+for tid, name in db.execute("SELECT id, name FROM touchpoint ORDER BY stage_id, position"):
+    row_of[tid] = len(rows)
+    rows.append([name] + [""] * len(departments))
+for tid, did, role in db.execute("SELECT touchpoint_id, department_id, role FROM cell"):
+    rows[row_of[tid]][column_of[did]] = role or ""
+db.close()
+
+class Model(QAbstractTableModel):
+    def rowCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(rows)
+    def columnCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(departments) + 1
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.DisplayRole:
+            return rows[index.row()][index.column()]
+        return None
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return (["Touchpoint"] + departments)[section]
+        return None
+
+table = QTableView()
+table.setModel(Model())
+window.setCentralWidget(table)
+
+class Painted(QObject):
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint:
+            print("painted", flush=True)
+            QApplication.instance().exit(0)
+        return False
+
+painted = Painted()
+table.viewport().installEventFilter(painted)
+app.exec()
+"""
+
+FIRST_EDIT = """
+import json, sys, time
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication
+from cxmatrix.app import parse_arguments, start
+from cxmatrix.domain.roles import Role
+window = start(parse_arguments([sys.argv[1]]))
+app = QApplication.instance()
+times = []
+
+def edit(role):
+    grid = window.grid
+    grid.select_cell(window.model.touchpoint_rows()[3 + len(times)], 2)
+    app.processEvents()
+    start = time.perf_counter()
+    grid.set_role_on_selection(role)
+    app.processEvents()  # the views repaint what the edit made dirty
+    times.append(time.perf_counter() - start)
+
+def edits():
+    edit(Role.OWN)
+    edit(Role.INFLUENCE)
+    print(json.dumps(times), flush=True)
+    app.exit(0)
+
+class Painted(QObject):
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint and window.session.document is not None \
+                and not self.done:
+            self.done = True
+            QTimer.singleShot(0, edits)
+        return False
+
+painted = Painted()
+painted.done = False
+window.grid.viewport().installEventFilter(painted)
+app.exec()
+"""
+
+
+def _gui_env(folder: Path) -> dict[str, str]:
+    return dict(os.environ, QT_QPA_PLATFORM="offscreen",
+                XDG_CONFIG_HOME=str(folder / "config"), XDG_DATA_HOME=str(folder / "data"))
+
+
+def bench_large_startup(quick: bool, folder: Path) -> list[Result]:
+    """Whole processes in turns: CPU seconds and peak memory of each."""
+    import json
+
+    from cxmatrix.domain.generate import generate_size
+    from cxmatrix.store.document import write_document
+
+    size = "M" if quick else "L"
+    path = folder / f"start-{size}.cxm"
+    if not path.exists():
+        write_document(path, generate_size(size))
+    env = _gui_env(folder)
+    ours, bare = [], []
+    for _ in range(3 if quick else 5):
+        ours.append(run_process("-c", LARGE_OURS, [str(path)], env=env))
+        bare.append(run_process("-c", LARGE_BARE, [str(path)], env=env))
+    for done in ours + bare:
+        if "painted" not in done.stdout:
+            raise RuntimeError("a start-up script did not paint")
+    results = [
+        compared("gui", f"start-up to the painted {size} file, CPU",
+                 ([p.cpu for p in ours], [p.cpu for p in bare]),
+                 "bare window + minimal QAbstractTableModel, same rows", 1.5),
+        compared("gui", f"start-up with the {size} file, peak memory (VmHWM)",
+                 ([p.peak_mib for p in ours], [p.peak_mib for p in bare]),
+                 "bare window + minimal QAbstractTableModel, same rows", 1.5, unit="MiB"),
+    ]
+    first, second = [], []
+    for _ in range(3 if quick else 5):
+        times = json.loads(run_process("-c", FIRST_EDIT, [str(path)], env=env).stdout)
+        first.append(times[0])
+        second.append(times[1])
+    results.append(absolute_result("gui", f"first edit after opening {size}, to the screen",
+                                   statistics.median(first), EDIT_LIMIT, first))
+    results.append(absolute_result("gui", f"second edit after opening {size}, to the screen",
+                                   statistics.median(second), EDIT_LIMIT, second))
+    return results
+
+
 def run(quick: bool) -> list[Result]:
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
@@ -267,4 +436,5 @@ def run(quick: bool) -> list[Result]:
         results += bench_edit(quick, folder)
         results += bench_edit(quick, folder, lens=True)
         results += bench_startup(quick, folder)
+        results += bench_large_startup(quick, folder)
     return results

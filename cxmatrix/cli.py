@@ -130,13 +130,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _create(output: Path, matrix: Matrix, force: bool) -> None:
-    from cxmatrix.store.document import Document
+    from cxmatrix.store.document import write_document
 
     if output.suffix.lower() != ".cxm":
         raise UsageError(f"{output.name}: the output must be a .cxm file")
-    if output.exists() and not force:
-        raise UsageError(f"{output.name}: already exists (use --force to replace it)")
-    Document.create(output, matrix, overwrite=force).close()
+    # An existing file is refused by write_document, with the same message as a file that
+    # another process created meanwhile.
+    write_document(output, matrix, overwrite=force)  # not read back: the domain checked it
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -204,10 +204,18 @@ def cmd_check(args: argparse.Namespace) -> int:
                  if summary.touchpoints else "no touchpoints yet")
         print(f"{matrix.title}: {summary.touchpoints} touchpoints, {summary.departments} "
               f"departments, {share}.")
+        lines = []
         for finding in findings:
-            data = finding_to_json(matrix, finding)
-            where = data["touchpoint"] or data["department"] or ""
-            print(f"{finding.severity.value:7} {finding.code:24} {where}: {finding.message}")
+            if finding.touchpoint_id is not None:
+                where = matrix.touchpoint(finding.touchpoint_id).name
+            elif finding.department_id is not None:
+                where = matrix.department(finding.department_id).name
+            else:
+                where = ""
+            lines.append(f"{finding.severity.value:7} {finding.code:24} {where}: "
+                         f"{finding.message}")
+        if lines:
+            print("\n".join(lines))
         by_severity = {s: sum(1 for f in findings if f.severity is s) for s in Severity}
         nouns = {Severity.ERROR: ("error", "errors"), Severity.WARNING: ("warning", "warnings"),
                  Severity.INFO: ("info", "info")}
@@ -220,8 +228,10 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     if args.input.suffix.lower() == ".cxm":
         raise UsageError(f"{args.input.name}: already a cxmatrix file; open it directly")
-    if args.output.exists() and not args.force:
-        raise UsageError(f"{args.output.name}: already exists (use --force to replace it)")
+    if args.output.exists() and not args.force:  # before reading: the same refusal, sooner
+        from cxmatrix.store.document import ALREADY_EXISTS
+
+        raise DocumentError(args.output, ALREADY_EXISTS)
     options: dict[str, object] = {}
     if args.sheet is not None:
         options["sheet"] = args.sheet

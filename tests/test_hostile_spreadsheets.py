@@ -33,6 +33,11 @@ from cxmatrix.domain.limits import (
 from cxmatrix.domain.progress import Progress
 from cxmatrix.interchange.errors import ImportFailed
 from cxmatrix.interchange.spreadsheet.importer import inspect
+from cxmatrix.interchange.spreadsheet.xlsx_reader import (
+    TAIL_CHECK_BYTES,
+    open_workbook,
+    read_sheet,
+)
 from cxmatrix.store import Document
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -208,6 +213,36 @@ def test_a_lying_dimension_alone_allocates_nothing(tmp_path: Path) -> None:
     path = workbook(tmp_path / "declares_everything.xlsx", {"Grid": xml})
     imported(path)
     assert inspect(path).preview_departments == ["Sales", "Support"]
+
+
+def tall_rows(count: int) -> str:
+    """``count`` rows of two numbers: a sheet part of several megabytes."""
+    return "".join(f'<row r="{n}"><c r="A{n}"><v>{n}</v></c><c r="B{n}"><v>1</v></c></row>'
+                   for n in range(1, count + 1))
+
+
+def test_a_large_sheet_whose_last_rows_reach_too_far_is_refused(tmp_path: Path) -> None:
+    """Over TAIL_CHECK_BYTES, the last rows are looked at before the scan (no dimension
+    declared, as openpyxl writes): 110,001 rows by 60 columns is more cells than imported."""
+    xml = sheet(tall_rows(110_000) + '<row r="110001"><c r="BH110001"><v>1</v></c></row>',
+                after=merges(["A1:B1"]))
+    assert len(xml) > TAIL_CHECK_BYTES
+    path = workbook(tmp_path / "tall_and_wide.xlsx", {"Grid": xml})
+    spreadsheet_refused(path, "sheet 'Grid'", "spans 110,001 rows by 60 columns",
+                        "more cells than cxmatrix imports")
+
+
+def test_cells_without_values_in_the_last_rows_refuse_nothing(tmp_path: Path) -> None:
+    """A formula without a cached value, an empty cell and a self-closing cell far to the
+    right are not in the extent: the last-rows check leaves the sheet to the scan."""
+    tail = ('<row r="110001"><c r="BH110001"><f>1+1</f></c><c r="BI110001"></c>'
+            '<c r="BJ110001" s="1"/></row>')
+    xml = sheet(tall_rows(110_000) + tail)
+    assert len(xml) > TAIL_CHECK_BYTES
+    path = workbook(tmp_path / "tall.xlsx", {"Grid": xml})
+    table = read_sheet(open_workbook(path), "Grid")
+    assert len(table.rows) == 110_000
+    assert max(len(row) for row in table.rows) == 2
 
 
 def test_the_reader_reads_the_sheet_that_was_measured(tmp_path: Path) -> None:

@@ -222,14 +222,17 @@ def test_batch_commits_once_and_notifies_once(doc: Document) -> None:
 
 
 def test_sql_failure_reloads_matrix_from_file(doc: Document, monkeypatch) -> None:
-    from cxmatrix.store import sql
+    from cxmatrix.store import cell_sql
 
     before = doc.matrix.content()
     tp = next(doc.matrix.iter_touchpoints())
-    monkeypatch.setattr(sql.SqlWriter, "cells",
-                        lambda self, matrix, pairs: self.conn.exec_driver_sql(
+    monkeypatch.setattr(cell_sql, "write_cells",
+                        lambda connection, matrix, pairs: connection.execute(
                             "INSERT INTO nowhere VALUES (1)"))
     with pytest.raises(DocumentWriteError, match="could not be saved"):
+        doc.set_role(tp.id, doc.matrix.departments[0].id, Role.HANDLE)
+    assert doc.matrix.content() == before
+    with pytest.raises(DocumentWriteError, match="could not be saved"), doc.batch():
         doc.set_role(tp.id, doc.matrix.departments[0].id, Role.HANDLE)
     assert doc.matrix.content() == before
 

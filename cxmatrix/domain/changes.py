@@ -10,6 +10,7 @@ inserted, removed and moved rows into Qt's begin/end calls, a changed cell into 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from operator import attrgetter
 
 _NONE: frozenset[int] = frozenset()
 _NO_CELLS: frozenset[tuple[int, int]] = frozenset()
@@ -61,12 +62,13 @@ class MatrixChange:
             return self
         if self.is_empty:
             return other
-        values = {f.name: getattr(self, f.name) | getattr(other, f.name) for f in fields(self)}
+        values = {name: getattr(self, name) | getattr(other, name) for name in _FIELDS}
         return MatrixChange(**values)
 
     @property
     def is_empty(self) -> bool:
-        return not any(getattr(self, f.name) for f in fields(self))
+        # Asked several times per edit: the field names are looked up once, below.
+        return not any(_ALL_FIELDS(self))
 
     @property
     def rows_changed(self) -> bool:
@@ -125,5 +127,7 @@ class MatrixChange:
         return self.targets | self.actions
 
 
+_FIELDS = tuple(f.name for f in fields(MatrixChange))
+_ALL_FIELDS = attrgetter(*_FIELDS)
 NO_CHANGE = MatrixChange()
 EVERYTHING = MatrixChange(everything=True)

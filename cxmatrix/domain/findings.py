@@ -71,8 +71,11 @@ class Finding:
         matrix = self.matrix
         if matrix is None:
             return join_names([f"department {d}" for d in self.department_ids])
-        order = {d.id: i for i, d in enumerate(matrix.departments)}
-        ids = sorted(self.department_ids, key=lambda d: order.get(d, len(order)))
+        ids = self.department_ids
+        if len(ids) > 1:  # in the matrix's department order; ids it lacks last
+            wanted = set(ids)
+            ids = tuple([d.id for d in matrix.departments if d.id in wanted]
+                        + [d for d in ids if not matrix.has_department(d)])
         return join_names([_department_name(matrix, d) for d in ids])
 
 
@@ -242,15 +245,17 @@ class FindingsIndex(MatrixListener):
         self._row_departments.clear()
         self._department_use.clear()
         self._code_counts.clear()
+        by_touchpoint = self._by_touchpoint
         for tp in matrix.iter_touchpoints():
             found = touchpoint_findings(matrix, tp)
             if found:
-                self._by_touchpoint[tp.id] = found
-                self._code_counts.update(f.code for f in found)
+                by_touchpoint[tp.id] = found
+        # Counted once over everything: a Counter.update per row costs more than the rows.
+        self._code_counts.update(f.code for found in by_touchpoint.values() for f in found)
+        rows = self._row_departments
         for tid, row in matrix.roles.items():
-            depts = frozenset(row)
-            self._row_departments[tid] = depts
-            self._department_use.update(depts)
+            rows[tid] = frozenset(row)
+        self._department_use.update(d for row in matrix.roles.values() for d in row)
         self._dirty.clear()
         self._everything = False
 

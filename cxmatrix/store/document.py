@@ -304,14 +304,7 @@ class Document:
         only replaced by a complete one.
         """
         path = Path(path)
-        matrix = matrix if matrix is not None else Matrix()
-        if path.exists() and not overwrite:
-            raise DocumentError(path, ALREADY_EXISTS)
-        if path.exists():
-            _refuse_if_in_use(path)
-        # Without overwrite the file appears only if nobody created it meanwhile.
-        with _written_beside(path, exclusive=not overwrite) as temp:
-            write_new_file(temp, matrix)
+        write_document(path, matrix if matrix is not None else Matrix(), overwrite=overwrite)
         return cls.open(path)
 
     def close(self) -> None:
@@ -383,11 +376,14 @@ class Document:
         for listener in list(self._listeners):
             listener(change)
 
-    def _writer(self) -> SqlWriter:
-        raw = self._connection()
+    def _refuse_if_read_only(self) -> None:
         if self.read_only:
             raise ReadOnlyDocument(self.path, f"is read-only ({self.read_only_reason}); "
                                               "use Save As to edit a copy")
+
+    def _writer(self) -> SqlWriter:
+        raw = self._connection()
+        self._refuse_if_read_only()
         if self._sql is None:
             from cxmatrix.store.sql import SqlWriter
 
@@ -420,7 +416,7 @@ class Document:
                 yield writer
                 if not self._collected.change.is_empty:
                     writer.touch_modified(self.matrix.modified.isoformat())
-        except DBAPIError as error:
+        except (DBAPIError, sqlite3.Error) as error:
             self._reload_after_failure()
             if _is_locked(error):
                 raise DocumentInUse(self.path, "is locked by another program; the change "
@@ -460,8 +456,10 @@ class Document:
         self._emit()
 
     def _file_identity(self) -> tuple[int, int] | None:
+        # Asked before every write (a journal must be beside the file it restores): os.stat
+        # of the path's text, without pathlib's layers.
         try:
-            info = self.path.stat()
+            info = os.stat(os.fspath(self.path))
         except OSError:
             return None
         return info.st_dev, info.st_ino
@@ -632,28 +630,62 @@ class Document:
 
     def set_role(self, touchpoint_id: int, department_id: int, role: Role | None
                  ) -> Role | None:
-        with self._transaction() as sql:
-            old = self.matrix.set_role(touchpoint_id, department_id, role)
-            sql.cells(self.matrix, ((touchpoint_id, department_id),))
-        self._emit()
-        return old
+        return self._cell_edit(lambda: self.matrix.set_role(touchpoint_id, department_id,
+                                                            role),
+                               ((touchpoint_id, department_id),))
 
     def set_note(self, touchpoint_id: int, department_id: int, note: str) -> str:
-        with self._transaction() as sql:
-            old = self.matrix.set_note(touchpoint_id, department_id, note)
-            sql.cells(self.matrix, ((touchpoint_id, department_id),))
-        self._emit()
-        return old
+        return self._cell_edit(lambda: self.matrix.set_note(touchpoint_id, department_id,
+                                                            note),
+                               ((touchpoint_id, department_id),))
 
     def set_cells(self, changes: Iterable[tuple[int, int, Role | None]]
                   ) -> list[tuple[int, int, Role | None]]:
         """Set many roles in one transaction; returns the list that undoes it."""
         checked = list(changes)
-        with self._transaction() as sql:
-            previous = self.matrix.set_cells(checked)
-            sql.cells(self.matrix, ((t, d) for t, d, _ in checked))
+        return self._cell_edit(lambda: self.matrix.set_cells(checked),
+                               [(t, d) for t, d, _ in checked])
+
+    def _cell_edit(self, operation: Callable[[], _T], pairs: Iterable[tuple[int, int]]
+                   ) -> _T:
+        """A cell edit as one transaction on the raw connection (``cell_sql``): no
+        SQLAlchemy, so the first edit after opening is as quick as the others. Inside a
+        batch it joins the batch's transaction. The domain's refusal leaves the file
+        untouched; a failed write rolls back and rereads the file, as ``_transaction``."""
+        if self._batch_depth:
+            with self._transaction() as sql:
+                result = operation()
+                sql.cells(self.matrix, pairs)
+            return result
+        raw = self._connection()
+        self._refuse_if_read_only()
+        self._check_still_there()
+        from cxmatrix.store.cell_sql import touch_modified, write_cells
+
+        try:
+            raw.execute("BEGIN IMMEDIATE")
+            try:
+                result = operation()
+                write_cells(raw, self.matrix, pairs)
+                if not self._collected.change.is_empty:
+                    touch_modified(raw, self.matrix.modified.isoformat())
+                raw.execute("COMMIT")
+            except BaseException:
+                if raw.in_transaction:
+                    raw.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as error:
+            self._reload_after_failure()
+            if _is_locked(error):
+                raise DocumentInUse(self.path, "is locked by another program; the change "
+                                               "was not saved") from None
+            raise DocumentWriteError(self.path, _write_problem(error)) from None
+        except BaseException:
+            if not self._collected.change.is_empty:
+                self._reload_after_failure()
+            raise
         self._emit()
-        return previous
+        return result
 
     def _write_restored_touchpoint(self, sql: SqlWriter, snapshot: TouchpointSnapshot
                                    ) -> Touchpoint:
@@ -841,17 +873,49 @@ def _mostly_new(matrix: Matrix, change: MatrixChange) -> bool:
         change.cells) > max(20_000, matrix.cell_count() // 2)
 
 
-def write_new_file(path: Path, matrix: Matrix) -> None:
-    """Write a complete new .cxm file at ``path`` (which must be empty or absent)."""
+def write_document(path: str | os.PathLike[str], matrix: Matrix, *,
+                   overwrite: bool = False) -> None:
+    """Write ``matrix`` as a new .cxm file at ``path`` without opening it afterwards (what
+    ``Document.create`` does before it opens the file; the command line's import and new
+    stop here). Needs only sqlite3: the DDL and the inserts are the compiled text of
+    ``statements``.
+
+    The file is written beside the target and renamed into place, so an existing file is
+    only replaced by a complete one; without ``overwrite`` it is linked into place, which
+    fails if another process created ``path`` meanwhile (exactly one creator wins).
+    """
+    path = Path(path)
+    if path.exists() and not overwrite:
+        raise DocumentError(path, ALREADY_EXISTS)
+    if path.exists():
+        _refuse_if_in_use(path)
+    with _written_beside(path, exclusive=not overwrite) as temp:
+        write_new_file(temp, matrix, named=path)
+
+
+def write_new_file(path: Path, matrix: Matrix, *, named: Path | None = None) -> None:
+    """Write a complete new .cxm file at ``path`` (which must be empty or absent).
+
+    What is written comes from a Matrix the domain checked, so it is not read back; the
+    references between its rows are checked once, in one query over every foreign key
+    (``PRAGMA foreign_key_check``), before the commit. ``named`` is the file that messages
+    name (the target of the temporary file written here)."""
     connection = sqlite3.connect(path, isolation_level=None)
     try:
         connection.execute("PRAGMA journal_mode = DELETE")
         connection.execute("PRAGMA synchronous = FULL")
         connection.execute("BEGIN")
-        from cxmatrix.store.sql import create_tables
+        from cxmatrix.store.statements import CREATE, SNAPSHOT_CREATE
 
-        create_tables(connection)
+        for statement in (*CREATE, *SNAPSHOT_CREATE):
+            connection.execute(statement)
         write_matrix(connection, matrix)
+        broken = connection.execute("PRAGMA foreign_key_check").fetchone()
+        if broken is not None:
+            table, rowid, parent, _ = broken
+            raise DocumentWriteError(named or path, f"a row of table {table!r} (rowid {rowid}) "
+                                                    f"refers to a missing row of {parent!r}; "
+                                                    "nothing was written")
         connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         connection.execute("COMMIT")

@@ -50,7 +50,6 @@ from sqlalchemy.schema import CreateIndex, CreateTable, DropTable
 
 from cxmatrix.domain.changes import MatrixChange
 from cxmatrix.domain.model import Department, Matrix, Stage, Touchpoint
-from cxmatrix.store.format import ROLE_CODES
 from cxmatrix.store.schema import (
     MAX_ROWS,
     ORDER_COLUMN,
@@ -73,6 +72,7 @@ _MATRIX: Table = MatrixRow.__table__  # type: ignore[attr-defined]
 _ALL: dict[str, Table] = {name: model.__table__  # type: ignore[attr-defined]
                           for name, model in TABLES.items()}
 _DIALECT = sqlite_dialect.dialect()
+_NAMED = sqlite_dialect.dialect(paramstyle="named")  # ":name" parameters, for sqlite3
 _GENERATED = Path(__file__).with_name("statements.py")
 
 _UPSERT = sqlite_insert(_CELL).values(
@@ -277,6 +277,10 @@ def statement_texts() -> dict[str, object]:
         "DROP_ALL": tuple(str(DropTable(t).compile(dialect=_DIALECT)).strip()
                           for t in reversed(_ALL.values())),
         **snapshot_statement_texts(),
+        # The statements of a cell edit, run on plain sqlite3 (which keeps them prepared).
+        "EDIT_CELL_UPSERT": str(UPSERT_CELL.compile(dialect=_NAMED)),
+        "EDIT_CELL_DELETE": str(DELETE_CELL.compile(dialect=_NAMED)),
+        "EDIT_TOUCH_MODIFIED": str(TOUCH_MODIFIED.compile(dialect=_NAMED)),
     }
 
 
@@ -348,7 +352,9 @@ class SqlWriter:
         self.engine.dispose()
 
     def touch_modified(self, when: str) -> None:
-        self.conn.execute(TOUCH_MODIFIED, {"when": when})
+        from cxmatrix.store.cell_sql import touch_modified
+
+        touch_modified(self.raw, when)
 
     # ---- properties -----------------------------------------------------------------------
 
@@ -417,19 +423,9 @@ class SqlWriter:
 
     def cells(self, matrix: Matrix, pairs: Iterable[tuple[int, int]]) -> None:
         """Write the current state of these (touchpoint, department) cells."""
-        upserts: list[dict[str, Any]] = []
-        deletes: list[dict[str, Any]] = []
-        for tid, did in dict.fromkeys(pairs):
-            cell = matrix.cell(tid, did)
-            if cell.is_empty:
-                deletes.append({"tid": tid, "did": did})
-            else:
-                upserts.append({"tid": tid, "did": did, "cell_note": cell.note,
-                                "cell_role": ROLE_CODES[cell.role.value] if cell.role else None})
-        if upserts:
-            self.conn.execute(UPSERT_CELL, upserts[0] if len(upserts) == 1 else upserts)
-        if deletes:
-            self.conn.execute(DELETE_CELL, deletes[0] if len(deletes) == 1 else deletes)
+        from cxmatrix.store.cell_sql import write_cells
+
+        write_cells(self.raw, matrix, pairs)
 
     # ---- a change record ------------------------------------------------------------------
 

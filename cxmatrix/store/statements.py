@@ -372,3 +372,9 @@ SNAPSHOT_RENAME = 'UPDATE snapshot SET name=:new_name WHERE snapshot.id = :snaps
 SNAPSHOT_SET_DELETED = 'UPDATE snapshot SET deleted=:is_deleted WHERE snapshot.id = :snapshot_id'
 
 SNAPSHOT_PURGE = 'DELETE FROM snapshot WHERE snapshot.deleted = 1'
+
+EDIT_CELL_UPSERT = 'INSERT INTO cell (touchpoint_id, department_id, role, note) VALUES (:tid, :did, :cell_role, :cell_note) ON CONFLICT (touchpoint_id, department_id) DO UPDATE SET role = excluded.role, note = excluded.note'
+
+EDIT_CELL_DELETE = 'DELETE FROM cell WHERE cell.touchpoint_id = :tid AND cell.department_id = :did'
+
+EDIT_TOUCH_MODIFIED = 'UPDATE matrix SET modified=:when'

@@ -479,12 +479,57 @@ class _SheetScan:
                                    "spreadsheet program writes (a damaged file)")
 
 
+# A sheet part this large is first inflated without parsing, to refuse an extent beyond the
+# limits from its last rows (_refuse_from_tail): inflating costs about 3% of the scan, and a
+# 100,000-row sheet is refused in well under a second instead of after a scan of ten.
+TAIL_CHECK_BYTES = 4 * 1024 * 1024
+# A cell with a reference and a child that is not a formula (a value, an inline string): a
+# cell the scan counts in the extent. Attribute values hold no '<', so the match cannot run
+# from one tag into another.
+_VALUED_CELL = re.compile(
+    rb"<(?:[A-Za-z_][\w.\-]*:)?c\s(?:[^>]*?\s)?r=[\"']([A-Za-z]{1,3})([0-9]{1,7})[\"']"
+    rb"[^>]*(?<!/)>\s*<(?!(?:[A-Za-z_][\w.\-]*:)?f[\s/>])[A-Za-z_]")
+_SHEET_DATA_END = re.compile(rb"</(?:[A-Za-z_][\w.\-]*:)?sheetData\s*>")
+
+
+def _refuse_from_tail(path: Path, archive: zipfile.ZipFile, entry: SheetEntry,
+                      where: str) -> None:
+    """Refuse a large sheet whose last rows alone reach beyond the limits, before the scan.
+
+    The part is inflated (which checks its size and CRC) keeping only its last two chunks;
+    the largest row and column of a valued cell there, before the end of sheetData, are a
+    lower bound of the extent the scan would measure (a cell with a reference is placed at
+    it). Beyond the limits, the refusal is the scan's own message; within them, the scan
+    decides, as for any sheet. A cell tag hidden in a comment or CDATA could only make a
+    crafted file refused."""
+    tail = [b"", b""]
+    for chunk in _iter_part(path, archive, entry.part):
+        tail = [tail[1], chunk]
+    data = tail[0] + tail[1]
+    ends = list(_SHEET_DATA_END.finditer(data))
+    if not ends:
+        return  # the end of the cells is not in sight: leave it to the scan
+    end = ends[-1]
+    rows, letters = 0, set()
+    for match in _VALUED_CELL.finditer(data, 0, end.start()):
+        letters.add(match[1])
+        rows = max(rows, int(match[2]))
+    columns = max((column_index(text.decode("ascii")) + 1 for text in letters), default=0)
+    if 0 < rows <= EXCEL_ROWS and 0 < columns <= EXCEL_COLUMNS:
+        _SheetScan(where)._grow(rows - 1, columns - 1)  # raises the scan's refusal
+
+
 def _scan_sheet(path: Path, archive: zipfile.ZipFile, entry: SheetEntry, sink: IO[bytes],
                 budget: _Budget, progress: Progress | None,
                 bold_styles: frozenset[str] = frozenset()) -> _SheetScan:
     """Inflate the sheet part once, in chunks, through expat and into ``sink``: a true size,
     no DTD, an extent within the limits. Raises ImportFailed."""
     scan = _SheetScan(f"{path.name}: sheet {entry.name!r}", bold_styles)
+    if archive.getinfo(entry.part).file_size >= TAIL_CHECK_BYTES:
+        try:
+            _refuse_from_tail(path, archive, entry, scan.where)
+        except _Refusal as refusal:
+            raise ImportFailed(str(refusal)) from None
     parser = expat.ParserCreate()
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     parser.StartDoctypeDeclHandler = _refuse_dtd
