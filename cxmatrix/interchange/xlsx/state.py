@@ -46,7 +46,17 @@ def state_text(matrix: Matrix, exported: datetime, uid: str | None) -> str:
 
 
 def chunks(text: str) -> list[str]:
-    return [text[start:start + CHUNK] for start in range(0, len(text), CHUNK)] or [""]
+    """``text`` in pieces of at most CHUNK characters, none starting or ending with a space
+    (readers trim cells), which joined give ``text`` again."""
+    parts: list[str] = []
+    start = 0
+    while start < len(text):
+        end = min(start + CHUNK, len(text))
+        while end < len(text) and end - start > 1 and (text[end - 1] == " " or text[end] == " "):
+            end -= 1
+        parts.append(text[start:end])
+        start = end
+    return parts or [""]
 
 
 def read_state(text: str, where: str) -> ExportedState:
