@@ -36,6 +36,7 @@ STYLES: dict[str, dict[str, Any]] = {
               "top_color": THIN},
     "wrap": {"text_wrap": True, "valign": "top"},
     "owners": {"align": "center", "valign": "top"},
+    "role": {"align": "center", "valign": "top"},
     "percent": {"bold": True, "font_color": INK, "num_format": "0.0%"},
     **{f"role_{role}": {"bold": True, "font_color": f"#{ROLE_TEXT[role]}",
                         "bg_color": f"#{ROLE_FILLS[role]}", "align": "center",

@@ -178,7 +178,8 @@ def _set_up(sheet: Worksheet, styles: Styles, placement: MatrixPlacement,
                          None, {"hidden": True, "level": 1})
     sheet.set_column(OWNERS_COLUMN, OWNERS_COLUMN, OWNERS_WIDTH)
     sheet.set_column(ID_COLUMN, ID_COLUMN, 10, None, {"hidden": True})
-    sheet.set_column(FIRST_ROLE_COLUMN, placement.last_role_column, ROLE_WIDTH)
+    # Role cells are centred by their columns' format, the cells colleagues add too.
+    sheet.set_column(FIRST_ROLE_COLUMN, placement.last_role_column, ROLE_WIDTH, styles["role"])
     sheet.set_row(0, 24)
     sheet.set_row(ID_INDEX, None, None, {"hidden": True})
     sheet.set_row(HEADER_INDEX, HEADER_HEIGHT)
