@@ -120,7 +120,7 @@ def test_format_4_to_5_only_adds_the_new_tables(tmp_path: Path) -> None:
         assert not document.matrix.has_plan and document.snapshots() == []
 
 
-@pytest.mark.parametrize("version", [1, 2, 3, 4])
+@pytest.mark.parametrize("version", [1, 2, 3, 4, 5])
 def test_every_earlier_format_takes_a_plan_and_snapshots(tmp_path: Path, version: int) -> None:
     path = tmp_path / "old.cxm"
     shutil.copy(FIXTURES / f"schema_v{version}.cxm", path)

@@ -19,6 +19,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
 from typing import TypedDict, Unpack, cast
+from uuid import uuid4
 
 from cxmatrix.domain.actions import Action, ActionError, ActionStatus, checked_action
 from cxmatrix.domain.changes import EVERYTHING, MatrixChange
@@ -216,6 +217,11 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
+def new_uid() -> str:
+    """A new matrix identity: 32 lowercase hex digits (a random UUID)."""
+    return uuid4().hex
+
+
 @dataclass
 class Matrix:
     """One matrix document held in memory.
@@ -232,6 +238,9 @@ class Matrix:
     focus_department_id: int | None = None
     created: datetime = field(default_factory=_now)
     modified: datetime = field(default_factory=_now)
+    # Which matrix this is, whatever its file is called: kept by Save As and by copies, so
+    # that a workbook, review pack or published copy can be matched to the matrix it came from.
+    uid: str = field(default_factory=new_uid)
 
     def __post_init__(self) -> None:
         self._stages: list[Stage] = []
@@ -279,7 +288,7 @@ class Matrix:
         other = Matrix(title=self.title, organisation=self.organisation,
                        description=self.description, prepared_by=self.prepared_by,
                        focus_department_id=self.focus_department_id,
-                       created=self.created, modified=self.modified)
+                       created=self.created, modified=self.modified, uid=self.uid)
         other._copy_contents_from(self)
         return other
 

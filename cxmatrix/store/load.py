@@ -126,11 +126,13 @@ def load_matrix(connection: sqlite3.Connection, path: Path) -> Matrix:
     _all_read(connection, path, "matrix", properties is not None, counts)
     if properties is None:
         raise CorruptDocument(path, "is damaged: it has no matrix properties")
-    title, organisation, description, prepared_by, focus, created, modified = properties
+    title, organisation, description, prepared_by, focus, created, modified, uid = properties
     matrix = Matrix(title=title or "Untitled matrix", organisation=organisation,
                     description=description, prepared_by=prepared_by,
                     created=_parse_time(created),
                     modified=_parse_time(modified))
+    if uid:  # every file of format 6 has one; the migration gives older files theirs
+        matrix.uid = uid
     seen: dict[str, int] = {}
     for stage_id, name in connection.execute(st.LOAD["stage"]):
         _check_name(path, "stage", stage_id, name, seen)

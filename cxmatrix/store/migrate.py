@@ -5,8 +5,8 @@ table-rebuild procedure (https://sqlite.org/lang_altertable.html#otheralter) in 
 transaction, with foreign keys off: each old table is renamed aside, the current tables and
 indexes are created from ``statements``, the columns the old table has are copied by name
 (the others take their declared defaults), the old tables are dropped, and the foreign keys
-are checked before the commit. Format 4 -> 5 only adds tables (``format_4_to_5``), so a
-format-4 file is not rebuilt.
+are checked before the commit. Format 4 -> 5 only adds tables (``format_4_to_5``) and 5 -> 6
+only adds columns (``format_5_to_6``), so files of format 4 and later are not rebuilt.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ def upgrade(connection: sqlite3.Connection, path: Path, version: int) -> None:
         if version < _FIRST_FORMAT_WITH_PREPARED_BY:
             _rebuild(connection, path)
         format_4_to_5(connection)
+        format_5_to_6(connection)
         connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         connection.execute("COMMIT")
     except BaseException:
@@ -89,3 +90,16 @@ def format_4_to_5(connection: sqlite3.Connection) -> None:
         if table not in present:
             for statement in statements:
                 connection.execute(statement)
+
+
+def format_5_to_6(connection: sqlite3.Connection) -> None:
+    """Format 5 -> 6: the matrix's identity, a new random uid, which its snapshots share.
+    Adds only the columns a table lacks (after a rebuild or ``format_4_to_5`` it has them)."""
+    for table, statements in st.ADD_COLUMNS_FORMAT_6.items():
+        have = {row[1] for row in connection.execute(f"PRAGMA table_info({_quoted(table)})")}
+        for statement in statements:
+            column = statement.split(" ADD COLUMN ", 1)[1].split(" ", 1)[0]
+            if column not in have:
+                connection.execute(statement)
+    for statement in st.FILL_FORMAT_6:
+        connection.execute(statement)

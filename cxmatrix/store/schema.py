@@ -12,7 +12,8 @@ are, in order, the fields of its domain entity (the order of stages, departments
 touchpoints is kept in ``position``); ``max_length`` is the longest text a column may hold,
 checked when a file is loaded; ``info["values"]`` are the only values a column may hold
 (checked by the loader); a column with a ``server_default`` may be missing from a file of an
-older format (the rebuild fills it in).
+older format (the rebuild fills it in); a column whose ``info["since"]`` is N was added by
+format N to a table that already existed (the migration adds it with ALTER TABLE).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from cxmatrix.domain.limits import (
 from cxmatrix.domain.model import MAX_CODE_LENGTH
 from cxmatrix.store.format import ROLE_CODES
 
+MAX_UID_LENGTH = 64
 ORDER_COLUMN = "position"  # where a table keeps the order of its rows (not a domain field)
 _EMPTY = {"server_default": ""}
 _FALSE = {"server_default": "0"}
@@ -63,6 +65,8 @@ class MatrixRow(SQLModel, table=True):
                                             ondelete="SET NULL")
     created: str = Field(default="", max_length=MAX_NAME_LENGTH, sa_column_kwargs=_EMPTY)
     modified: str = Field(default="", max_length=MAX_NAME_LENGTH, sa_column_kwargs=_EMPTY)
+    uid: str = Field(default="", max_length=MAX_UID_LENGTH,
+                     sa_column_kwargs={**_EMPTY, "info": {"since": 6}})
 
 
 class TouchpointRow(SQLModel, table=True):

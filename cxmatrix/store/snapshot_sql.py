@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Table, bindparam, func, insert, literal_column, select, update
 from sqlalchemy import delete as sql_delete
 from sqlalchemy.dialects import sqlite as sqlite_dialect
-from sqlalchemy.schema import CreateIndex, CreateTable, DropTable
+from sqlalchemy.schema import CreateColumn, CreateIndex, CreateTable, DropTable
 
 from cxmatrix.store.schema import SNAPSHOT_TABLES, TABLES, SnapshotRow
 
@@ -59,6 +59,25 @@ def _extract(name: str, source: Table) -> str:
     return f"CREATE TEMP TABLE {name} AS {_compiled(query)}"
 
 
+def _literal_sql(statement: Any) -> str:
+    return str(statement.compile(dialect=_DIALECT,
+                                 compile_kwargs={"literal_binds": True})).strip()
+
+
+def _fill_format_6(tables: dict[str, Table]) -> tuple[str, ...]:
+    """The new identity columns of format 6: a random value in the live table, and the same
+    value in its snapshots' copies (a snapshot is of the same matrix)."""
+    out: list[str] = []
+    for name, table in tables.items():
+        for column in (c for c in table.columns if c.info.get("since") == 6):
+            out.append(_literal_sql(update(table).where(column == "").values(
+                {column: func.lower(func.hex(func.randomblob(16)))})))
+            copy = SNAPSHOT_TABLES[name]
+            out.append(_literal_sql(update(copy).where(copy.c[column.name] == "").values(
+                {copy.c[column.name]: select(column).scalar_subquery()})))
+    return tuple(out)
+
+
 def snapshot_statement_texts() -> dict[str, object]:
     """The generated constants for the target layer and for snapshots."""
     tables = _tables()
@@ -71,6 +90,13 @@ def snapshot_statement_texts() -> dict[str, object]:
         "SINCE": {name: _since(t) for name, t in (*tables.items(), *snapshot_tables.items())
                   if _since(t) > 1},
         "CREATE_FORMAT_5": new_in_5,
+        "ADD_COLUMNS_FORMAT_6": {
+            name: tuple(f"ALTER TABLE {name} ADD COLUMN "
+                        + str(CreateColumn(c).compile(dialect=_DIALECT)).strip()
+                        for c in t.columns if c.info.get("since") == 6)
+            for name, t in (*tables.items(), *snapshot_tables.items())
+            if any(c.info.get("since") == 6 for c in t.columns)},
+        "FILL_FORMAT_6": _fill_format_6(tables),
         "SNAPSHOT_CREATE": tuple(s for t in snapshot_tables.values() for s in _create(t)),
         "SNAPSHOT_DROP_ALL": tuple(str(DropTable(t).compile(dialect=_DIALECT)).strip()
                                    for t in reversed(snapshot_tables.values())),
