@@ -120,6 +120,7 @@ def read_returned(path: Path | str) -> ReturnedWorkbook:
     reader.read_rows()
     saved = reader.finish(about)
     exported = recorded.matrix
+    saved.uid = exported.uid  # the same matrix, as the colleague saved it
     kept_touchpoints = {t.id for t in saved.iter_touchpoints()} - reader.new_touchpoints
     kept_departments = {d.id for d in saved.departments} - reader.new_departments
     kept_stages = {s.id for s in saved.stages} - reader.new_stages
