@@ -21,7 +21,8 @@ qt_runtime=(libegl1 libgl1 libopengl0 libxkbcommon0 libfontconfig1 libfreetype6 
             libdbus-1-3 fonts-dejavu-core)
 qt_screen=(libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
            libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1)
-test_tools=(libreoffice-calc-nogui binutils shared-mime-info)
+# python3-uno: tests drive LibreOffice through UNO to edit workbooks as colleagues do.
+test_tools=(libreoffice-calc-nogui python3-uno binutils shared-mime-info)
 
 apt_install() {
     command -v apt-get >/dev/null 2>&1 && command -v dpkg >/dev/null 2>&1 || return 0

@@ -12,6 +12,8 @@ from cxmatrix.interchange.xlsx.layout import (
     FLAG_FALSE,
     FLAG_TRUE,
     HEADER_ROW,
+    ID_HEADER,
+    OWNERS_HEADER,
     ROLE_WORDS,
     TOUCHPOINT_COLUMNS,
 )
@@ -93,12 +95,15 @@ def read_matrix_sheet(sheet: Any) -> dict[str, Any]:
     roles and notes (comments). A reader for tests, independent of the importer."""
     rows = list(sheet.iter_rows(min_row=HEADER_ROW))
     header = [cell.value for cell in rows[0]]
-    width = len(TOUCHPOINT_COLUMNS)
+    assert header[len(TOUCHPOINT_COLUMNS):len(TOUCHPOINT_COLUMNS) + 2] == [OWNERS_HEADER,
+                                                                            ID_HEADER]
+    width = len(TOUCHPOINT_COLUMNS) + 2  # the Owners count and the hidden ids
     departments = [name for name in header[width:] if name is not None]
     stages: list[tuple[str, list[Any]]] = []
     for row in rows[1:]:
         values = [cell.value for cell in row]
-        if values[0] is not None and all(v is None for v in values[1:]):
+        if values[0] is not None and all(v is None for v in values[1:width - 1] +
+                                         values[width:]):
             stages.append((values[0], []))
             continue
         if all(v is None for v in values):

@@ -38,15 +38,21 @@ from cxmatrix.interchange.xlsx.layout import (
     DEPARTMENT_COLUMNS,
     FORMAT_MARKER,
     HEADER_ROW,
+    ID_HEADER,
     NOTE_AUTHOR,
+    OWNERS_HEADER,
     ROLE_FILLS,
     ROLE_TEXT,
     ROLE_WORDS,
+    STATE_SHEET,
     TOUCHPOINT_COLUMNS,
 )
+from cxmatrix.interchange.xlsx.placement import FIRST_ROLE_COLUMN, GROW_COLUMNS, GROW_ROWS
 
 SHEETS = ["Matrix", "Departments", "Findings", "Summary", "About"]
-FIRST_ROLE = get_column_letter(len(TOUCHPOINT_COLUMNS) + 1)
+FIRST_ROLE_NUMBER = FIRST_ROLE_COLUMN + 1  # 1-based, as openpyxl counts
+FIRST_ROLE = get_column_letter(FIRST_ROLE_NUMBER)
+HEADER = [title for title, _ in TOUCHPOINT_COLUMNS] + [OWNERS_HEADER, ID_HEADER]
 
 
 def export(matrix: Matrix, folder: Path, name: str = "out.xlsx", **options: object) -> Path:
@@ -62,17 +68,23 @@ def demo_book(tmp_path_factory: pytest.TempPathFactory) -> tuple[Matrix, openpyx
     return matrix, openpyxl.load_workbook(path)
 
 
+def last_data_row(matrix: Matrix) -> int:
+    return HEADER_ROW + len(matrix.stages) + matrix.touchpoint_count
+
+
 def role_range(matrix: Matrix) -> str:
-    last_column = get_column_letter(len(TOUCHPOINT_COLUMNS) + len(matrix.departments))
-    last_row = HEADER_ROW + len(matrix.stages) + matrix.touchpoint_count
-    return f"{FIRST_ROLE}{HEADER_ROW + 1}:{last_column}{last_row}"
+    """The reach of the drop-down and the role colours: well past the data."""
+    last_column = get_column_letter(FIRST_ROLE_COLUMN + len(matrix.departments) + GROW_COLUMNS)
+    return f"{FIRST_ROLE}{HEADER_ROW + 1}:{last_column}{last_data_row(matrix) + GROW_ROWS}"
 
 
 # ---- the Matrix sheet -------------------------------------------------------------------------
 
 def test_sheets_in_order_and_the_writer_is_registered(demo_book, tmp_path):
     _, book = demo_book
-    assert book.sheetnames == SHEETS
+    assert book.sheetnames == [*SHEETS, STATE_SHEET]
+    assert book[STATE_SHEET].sheet_state == "veryHidden"
+    assert all(book[name].sheet_state == "visible" for name in SHEETS)
     assert writer_for(tmp_path / "x.XLSX") is xlsx_export.write
 
 
@@ -84,10 +96,11 @@ def test_title_block_and_header_row(demo_book):
     assert sheet["A2"].value == "Acme Analytics"
     assert "journey.cxm" in sheet["A3"].value and cxmatrix.__version__ in sheet["A3"].value
     assert sheet["A4"].value == "Focus department: Customer Success"
-    assert all(cell.value is None for cell in sheet[5])
+    ids = [cell.value for cell in sheet[5]]  # the hidden id row
+    assert sheet.row_dimensions[5].hidden
+    assert ids == [None] * len(HEADER) + [f"D{d.id}" for d in matrix.departments]
     header = [cell.value for cell in sheet[HEADER_ROW]]
-    assert header == [title for title, _ in TOUCHPOINT_COLUMNS] + [d.name for d in
-                                                                   matrix.departments]
+    assert header == HEADER + [d.name for d in matrix.departments]
     assert all(cell.alignment.wrap_text and cell.font.b for cell in sheet[HEADER_ROW])
 
 
@@ -115,7 +128,7 @@ def test_roles_are_words_and_flags_yes_or_no(demo_book):
     _, book = demo_book
     sheet = book["Matrix"]
     values = {cell.value for row in sheet.iter_rows(min_row=HEADER_ROW + 1,
-                                                    min_col=len(TOUCHPOINT_COLUMNS) + 1)
+                                                    min_col=FIRST_ROLE_NUMBER)
               for cell in row}
     assert values == {None, *ROLE_WORDS.values()}
     flags = {cell.value for row in sheet.iter_rows(min_row=HEADER_ROW + 1, min_col=4,
@@ -129,8 +142,8 @@ def test_cell_notes_are_comments_by_cxmatrix(demo_book):
     comments = {(cell.coordinate, cell.value, cell.comment.text, cell.comment.author)
                 for row in sheet.iter_rows() for cell in row if cell.comment}
     kickoff_row = next(cell.row for cell in sheet["A"] if cell.value == "Kick-off call")
-    success = get_column_letter(len(TOUCHPOINT_COLUMNS) + 3)
-    support = get_column_letter(len(TOUCHPOINT_COLUMNS) + 4)
+    success = get_column_letter(FIRST_ROLE_NUMBER + 2)
+    support = get_column_letter(FIRST_ROLE_NUMBER + 3)
     assert comments == {
         (f"{success}{kickoff_row}", "Own", "Who runs it is disputed.", NOTE_AUTHOR),
         (f"{support}{kickoff_row}", None, "Support would like to attend.", NOTE_AUTHOR),
@@ -143,18 +156,19 @@ def test_role_colours_are_conditional_formats_over_the_whole_role_range(demo_boo
     sheet = book["Matrix"]
     rules = {}
     for formatting in sheet.conditional_formatting:
-        assert str(formatting.sqref) == role_range(matrix)
+        if str(formatting.sqref) != role_range(matrix):
+            continue  # the Owners column's rules
         for rule in formatting.rules:
             assert rule.type == "cellIs" and rule.operator == "equal"
             rules[rule.formula[0]] = rule
     assert set(rules) == {f'"{word}"' for word in ROLE_WORDS.values()}
     for key, word in ROLE_WORDS.items():
         dxf = rules[f'"{word}"'].dxf
-        assert dxf.fill.fgColor.rgb.endswith(ROLE_FILLS[key])
+        # Excel paints a conditional format's solid fill with bgColor.
         assert dxf.fill.bgColor.rgb.endswith(ROLE_FILLS[key])
         assert dxf.font.color.rgb.endswith(ROLE_TEXT[key])
     # No role cell carries a fill of its own: colour comes from the rules only.
-    for row in sheet.iter_rows(min_row=HEADER_ROW + 1, min_col=len(TOUCHPOINT_COLUMNS) + 1):
+    for row in sheet.iter_rows(min_row=HEADER_ROW + 1, min_col=FIRST_ROLE_NUMBER):
         for cell in row:
             if cell.value in ROLE_WORDS.values():
                 assert cell.fill.fill_type is None
@@ -176,10 +190,13 @@ def test_panes_filter_widths_and_folded_columns(demo_book):
     matrix, book = demo_book
     sheet = book["Matrix"]
     assert sheet.freeze_panes == f"{FIRST_ROLE}{HEADER_ROW + 1}"
-    assert sheet.auto_filter.ref == f"A{HEADER_ROW}:{role_range(matrix).split(':')[1]}"
+    last_department = get_column_letter(FIRST_ROLE_COLUMN + len(matrix.departments))
+    assert sheet.auto_filter.ref == f"A{HEADER_ROW}:{last_department}{last_data_row(matrix)}"
     assert sheet.column_dimensions["A"].width >= 30
-    assert all(sheet.column_dimensions[get_column_letter(len(TOUCHPOINT_COLUMNS) + i + 1)]
+    assert all(sheet.column_dimensions[get_column_letter(FIRST_ROLE_NUMBER + i)]
                .width >= 10 for i in range(len(matrix.departments)))
+    identity = sheet.column_dimensions[get_column_letter(FIRST_ROLE_COLUMN)]
+    assert identity.hidden and not identity.outline_level
     folded = sheet.column_dimensions["F"]  # Metric, Description, Notes
     assert (folded.min, folded.max, folded.hidden, folded.outline_level) == (6, 8, True, 1)
 
@@ -188,16 +205,24 @@ def test_print_setup(demo_book):
     _, book = demo_book
     sheet = book["Matrix"]
     assert sheet.page_setup.orientation == "landscape"
-    assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.fitToHeight == 0
-    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    # Column pages at a readable scale (11-point text at >= 8 points), never fit to one page
+    # wide; the touchpoint column and the header row repeat on every page.
+    assert not (sheet.sheet_properties.pageSetUpPr and sheet.sheet_properties.pageSetUpPr.fitToPage)
+    assert 11 * sheet.page_setup.scale / 100 >= 8
     assert sheet.print_title_rows == f"${HEADER_ROW}:${HEADER_ROW}"
-    assert sheet.print_area == f"'Matrix'!$A${HEADER_ROW}:$M$14"
+    assert sheet.print_title_cols == "$A:$A"
+    # No fixed print area: the used range prints, and it grows with what colleagues add.
+    assert not sheet.print_area
+    assert sheet.print_options.gridLines
     assert sheet.oddHeader.left.text == "Customer journey 2026"
     assert "Customer Success" in sheet.oddHeader.right.text
     assert sheet.oddFooter.right.text == "Page &P of &N"
     for name in SHEETS[1:]:
         other = book[name]
-        assert other.page_setup.fitToWidth == 1 and other.sheet_properties.pageSetUpPr.fitToPage
+        # fitToWidth is 1 when the file leaves it out (the file format's default).
+        assert int(other.page_setup.fitToWidth or 1) == 1
+        assert int(other.page_setup.fitToHeight) == 0
+        assert other.sheet_properties.pageSetUpPr.fitToPage
 
 
 @pytest.mark.parametrize(("page_size", "code"), [("a4", 9), ("letter", 1), ("a3", 8),
@@ -235,15 +260,19 @@ def test_a_matrix_too_big_for_excel_is_refused(tmp_path, monkeypatch):
 def test_departments_sheet(demo_book):
     matrix, book = demo_book
     rows = list(book["Departments"].values)
-    assert rows[0] == DEPARTMENT_COLUMNS
+    assert rows[0] == (*DEPARTMENT_COLUMNS, ID_HEADER)
     assert [tuple(v or "" for v in row) for row in rows[1:]] == [
-        (d.name, d.code, d.lead) for d in matrix.departments]
+        (d.name, d.code, d.lead, f"D{d.id}") for d in matrix.departments]
+    assert book["Departments"].column_dimensions["D"].hidden
 
 
 def test_findings_sheet_lists_every_finding(demo_book):
     matrix, book = demo_book
     sheet = book["Findings"]
     rows = list(sheet.values)
+    assert rows[0][0].startswith("Findings as exported on ")
+    assert "do not follow edits" in rows[0][0]
+    rows = rows[1:]
     assert rows[0] == ("Severity", "Code", "Stage", "Touchpoint", "Department", "Message")
     findings = compute_findings(matrix)
     assert len(rows) == len(findings) + 1
@@ -261,7 +290,7 @@ def test_findings_sheet_lists_every_finding(demo_book):
     codes = {row[1] for row in rows[1:]}
     assert {"no-owner", "several-owners", "critical-moment-unowned", "idle-department",
             "owner-without-metric", "role-not-established"} <= codes
-    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref
+    assert sheet.freeze_panes == "A3" and sheet.auto_filter.ref.startswith("A2:")
     assert {rule.formula[0] for cf in sheet.conditional_formatting for rule in cf.rules} == {
         '"Error"', '"Warning"', '"Info"'}
 
@@ -272,26 +301,32 @@ def test_findings_sheet_without_findings(tmp_path):
     tp = matrix.add_touchpoint(matrix.add_stage("Support").id, "Ticket", metric="CSAT")
     matrix.set_role(tp.id, dept.id, Role.OWN)
     rows = list(openpyxl.load_workbook(export(matrix, tmp_path))["Findings"].values)
-    assert len(rows) == 2 and "No findings" in rows[1][-1]
+    assert len(rows) == 3 and "No findings" in rows[2][-1]
 
 
-_COUNTIF = re.compile(r'^=COUNTIF\(Matrix!\$?([A-Z]+)\$?(\d+):\$?([A-Z]+)\$?(\d+),"(\w+)"\)$')
+_DEPARTMENT_COUNT = re.compile(
+    r'^=IF\(INDEX\((Matrix!\$K\$6:\$([A-Z]+)\$6),1,(\d+)\)="","",'
+    r'COUNTIF\(INDEX\(Matrix!\$K\$7:\$([A-Z]+)\$(\d+),0,(\d+)\),"(\w+)"\)\)$')
 
 
-def countif(sheet: openpyxl.worksheet.worksheet.Worksheet, formula: str) -> int:
-    """Evaluate one of the Summary's COUNTIF formulas against the Matrix sheet."""
-    match = _COUNTIF.match(formula)
+def department_count(sheet: openpyxl.worksheet.worksheet.Worksheet, formula: str) -> int:
+    """Evaluate one of the Summary's per-department formulas against the Matrix sheet."""
+    match = _DEPARTMENT_COUNT.match(formula)
     assert match, formula
-    first_col, first_row, last_col, last_row, word = match.groups()
-    cells = sheet[f"{first_col}{first_row}:{last_col}{last_row}"]
-    return sum(1 for row in cells for cell in row if cell.value == word)
+    _, header_end, position, last_col, last_row, again, word = match.groups()
+    assert header_end == last_col and position == again
+    column = FIRST_ROLE_NUMBER + int(position) - 1
+    return sum(1 for row in range(HEADER_ROW + 1, int(last_row) + 1)
+               if sheet.cell(row, column).value == word)
 
 
 @pytest.mark.parametrize("make", [demo_like, lambda: generate_size("S")],
                          ids=["demo-like", "generated-S"])
 def test_summary_formulas_count_the_matrix_sheet(make, tmp_path):
     matrix = make()
-    book = openpyxl.load_workbook(export(matrix, tmp_path))
+    path = export(matrix, tmp_path)
+    book = openpyxl.load_workbook(path)
+    cached = openpyxl.load_workbook(path, data_only=True)["Summary"]
     sheet, grid = book["Summary"], book["Matrix"]
     summary = summarise(matrix)
     assert [sheet.cell(row, 1).value for row in range(4, 9)] == [
@@ -300,21 +335,56 @@ def test_summary_formulas_count_the_matrix_sheet(make, tmp_path):
     assert sheet["B8"].value == "=IF(B4=0,1,B5/B4)" and sheet["B8"].number_format == "0.0%"
     assert sheet.freeze_panes == "A11"
     assert [c.value for c in sheet[10]][:4] == ["Department", "Own", "Influence", "Handle"]
+    # The totals count the Matrix sheet's rows over the whole reach (the values the file
+    # carries are what cxmatrix computed; LibreOffice recomputes them below).
+    reach = last_data_row(matrix) + GROW_ROWS
+    assert f"Matrix!$A$7:$A${reach}" in sheet["B4"].value
+    assert sheet["B5"].value.text.startswith("=SUM(") and "MMULT" in sheet["B5"].value.text
+    assert [cached[f"B{row}"].value for row in range(4, 8)] == [
+        summary.touchpoints, summary.single_owner, summary.no_owner, summary.several_owners]
+    last = get_column_letter(FIRST_ROLE_COLUMN + len(matrix.departments) + GROW_COLUMNS)
     for index, department in enumerate(matrix.departments):
         row = [c.value for c in sheet[11 + index]]
-        assert row[0] == department.name
-        counts = [countif(grid, formula) for formula in row[1:4]]
+        name = f"INDEX(Matrix!$K$6:${last}$6,1,{index + 1})"
+        assert row[0] == f'=IF({name}="","",{name})'
+        assert cached.cell(11 + index, 1).value == department.name
+        counts = [department_count(grid, formula) for formula in row[1:4]]
         assert counts == [summary.by_department[department.id][role] for role in Role]
-    owners = [sheet.cell(11 + index, 8).value for index in range(matrix.touchpoint_count)]
+    # Spare rows wait for departments added at the end.
+    spare = 11 + len(matrix.departments)
+    assert "INDEX" in sheet.cell(spare, 1).value and cached.cell(spare, 1).value in ("", None)
     touchpoints = list(matrix.iter_touchpoints())
-    assert [sheet.cell(11 + i, 7).value for i in range(len(touchpoints))] == [
-        tp.name for tp in touchpoints]
-    counted = [countif(grid, formula) for formula in owners]
-    assert counted == [len(matrix.owners(tp.id)) for tp in touchpoints]
-    assert counted.count(1) == summary.single_owner
-    rows = 10 + matrix.touchpoint_count
-    assert sheet["B4"].value == f"=COUNT(H11:H{rows})"
-    assert sheet["B5"].value == f"=COUNTIF(H11:H{rows},1)"
+    for index, tp in enumerate(touchpoints):
+        reference = sheet.cell(11 + index, 8).value
+        assert re.fullmatch(r"=Matrix!I\d+", reference)
+        owners = grid[reference.split("!")[1]].value
+        assert owners.startswith("=COUNTIF($K")
+        assert grid["A" + reference.split("!I")[1]].value == tp.name
+        assert sheet.cell(11 + index, 7).value == f"=Matrix!A{reference.split('!I')[1]}"
+        assert cached.cell(11 + index, 7).value == tp.name
+        assert cached.cell(11 + index, 8).value == len(matrix.owners(tp.id))
+
+
+def test_owners_column_counts_each_row_and_warns(demo_book):
+    matrix, book = demo_book
+    sheet = book["Matrix"]
+    touchpoints = {tp.name: tp for tp in matrix.iter_touchpoints()}
+    counted = 0
+    for row in range(HEADER_ROW + 1, last_data_row(matrix) + 1):
+        name, owners = sheet.cell(row, 1).value, sheet.cell(row, 9).value
+        if name not in touchpoints:
+            assert owners is None  # stage rows
+            continue
+        last = get_column_letter(FIRST_ROLE_COLUMN + len(matrix.departments) + GROW_COLUMNS)
+        assert owners == f'=COUNTIF($K{row}:${last}{row},"Own")'
+        counted += 1
+    assert counted == len(touchpoints)
+    rules = {rule.formula[0]: rule for cf in sheet.conditional_formatting
+             for rule in cf.rules if str(cf.sqref).startswith("I")}
+    assert set(rules) == {"AND(ISNUMBER(I7),I7=0)", "AND(ISNUMBER(I7),I7>1)"}
+    assert {str(cf.sqref) for cf in sheet.conditional_formatting
+            if str(cf.sqref).startswith("I")} == {f"I7:I{last_data_row(matrix) + GROW_ROWS}"}
+    assert rules["AND(ISNUMBER(I7),I7=0)"].dxf.fill.bgColor.rgb.endswith("C0392B")
 
 
 def test_about_sheet(demo_book):
@@ -347,7 +417,7 @@ def formula_cells(book: openpyxl.Workbook, *names: str) -> list[str]:
 def test_would_be_formulas_stay_text_everywhere(tmp_path):
     matrix = awkward()
     book = openpyxl.load_workbook(export(matrix, tmp_path))
-    assert formula_cells(book, "Matrix", "Departments", "Findings", "About") == []
+    assert formula_cells(book, "Departments", "Findings", "About") == []
     assert book["Matrix"]["A1"].value == matrix.title
     assert book["About"]["B1"].value == matrix.title
     values = {cell.value for row in book["Matrix"].iter_rows() for cell in row}
@@ -355,9 +425,13 @@ def test_would_be_formulas_stay_text_everywhere(tmp_path):
     error_cells = [cell for sheet in book for row in sheet.iter_rows() for cell in row
                    if cell.data_type == "e"]
     assert error_cells == []
-    # The Summary's own formulas are the only formulas in the workbook.
-    assert all(re.match(r"^=(COUNTIF|COUNT|IF)\(", book["Summary"][ref.split("!")[1]].value)
-               for ref in formula_cells(book, "Summary"))
+    # The workbook's own formulas are the only formulas: the Summary's and the Owners column.
+    summary = book["Summary"]
+    assert all(re.match(r"^=(COUNTIF|SUMPRODUCT|SUM|IF|Matrix!)", getattr(
+        summary[ref.split("!")[1]].value, "text", summary[ref.split("!")[1]].value))
+        for ref in formula_cells(book, "Summary"))
+    owners = formula_cells(book, "Matrix")
+    assert owners and all(ref.startswith("Matrix!I") for ref in owners)
 
 
 _formula_like = st.builds(lambda start, rest: start + rest,
@@ -382,14 +456,15 @@ def test_random_formula_like_text_comes_back_as_the_same_text(name, department, 
     matrix.set_note(tp.id, dept.id, note)
     with tempfile.TemporaryDirectory() as folder:
         book = openpyxl.load_workbook(export(matrix, Path(folder)))
-    assert formula_cells(book, "Matrix", "Departments", "Findings", "About") == []
+    assert formula_cells(book, "Departments", "Findings", "About") == []
+    assert all(ref.startswith("Matrix!I") for ref in formula_cells(book, "Matrix"))
     sheet = book["Matrix"]
     clean = xlsx_clean
-    assert sheet.cell(HEADER_ROW, len(TOUCHPOINT_COLUMNS) + 1).value == clean(dept.name)
+    assert sheet.cell(HEADER_ROW, FIRST_ROLE_NUMBER).value == clean(dept.name)
     row = HEADER_ROW + 2
     assert sheet.cell(row, 1).value == clean(tp.name)
     assert sheet.cell(row, 7).value == clean(tp.description)
-    comment = sheet.cell(row, len(TOUCHPOINT_COLUMNS) + 1).comment
+    comment = sheet.cell(row, FIRST_ROLE_NUMBER).comment
     assert (comment.text if comment else None) == clean(matrix.note(tp.id, dept.id))
     assert book["Departments"]["A2"].value == clean(dept.name)
 
@@ -418,7 +493,7 @@ def test_text_longer_than_a_cell_is_cut_with_a_marker(tmp_path):
     assert description.endswith("more characters did not fit in an Excel cell]")
     assert re.search(r"cut by cxmatrix: [\d,]+ more characters", description)
     assert len(sheet.cell(row, 8).value) <= EXCEL_CELL_LIMIT
-    comment = sheet.cell(row, len(TOUCHPOINT_COLUMNS) + 1).comment.text
+    comment = sheet.cell(row, FIRST_ROLE_NUMBER).comment.text
     assert len(comment) <= EXCEL_CELL_LIMIT and "cut by cxmatrix" in comment
 
 
@@ -441,7 +516,7 @@ def test_control_characters_are_dropped_and_line_breaks_kept(tmp_path):
     matrix.set_role(tp.id, dept.id, Role.HANDLE)
     sheet = openpyxl.load_workbook(export(matrix, tmp_path))["Matrix"]
     assert sheet["A1"].value == "Bell title"
-    assert sheet.cell(HEADER_ROW, len(TOUCHPOINT_COLUMNS) + 1).value == "Support"
+    assert sheet.cell(HEADER_ROW, FIRST_ROLE_NUMBER).value == "Support"
     assert sheet.cell(HEADER_ROW + 1, 1).value == "Stage one"
     name = sheet.cell(HEADER_ROW + 2, 1)
     assert name.value == "Two\nlines" and name.alignment.wrap_text
@@ -451,19 +526,19 @@ def test_control_characters_are_dropped_and_line_breaks_kept(tmp_path):
 
 def test_empty_matrix(tmp_path):
     book = openpyxl.load_workbook(export(Matrix(), tmp_path))
-    assert book.sheetnames == SHEETS
-    assert [c.value for c in book["Matrix"][HEADER_ROW]] == [t for t, _ in TOUCHPOINT_COLUMNS]
+    assert book.sheetnames == [*SHEETS, STATE_SHEET]
+    assert [c.value for c in book["Matrix"][HEADER_ROW]] == HEADER
     assert book["Summary"]["B8"].value == "=IF(B4=0,1,B5/B4)"
 
 
 def test_departments_without_touchpoints_and_touchpoints_without_departments(tmp_path):
     matrix = Matrix()
     matrix.add_department("Sales")
-    book = openpyxl.load_workbook(export(matrix, tmp_path))
+    book = openpyxl.load_workbook(export(matrix, tmp_path), data_only=True)
     assert book["Summary"]["A11"].value == "Sales"
     matrix = Matrix()
     matrix.add_touchpoint(matrix.add_stage("S").id, "Lonely")
-    book = openpyxl.load_workbook(export(matrix, tmp_path, "b.xlsx"))
+    book = openpyxl.load_workbook(export(matrix, tmp_path, "b.xlsx"), data_only=True)
     assert book["Summary"]["H11"].value == 0
     assert book["Matrix"].cell(HEADER_ROW + 2, 1).value == "Lonely"
 
@@ -539,7 +614,9 @@ def test_libreoffice_keeps_the_values_and_recalculates_the_summary(tmp_path):
     source = export(matrix, tmp_path, "journey.xlsx")
     converted = convert_with_libreoffice(source, tmp_path, "xlsx")
     book = openpyxl.load_workbook(converted, data_only=True)
-    assert book.sheetnames == SHEETS
+    # LibreOffice keeps the state sheet, and keeps it hidden.
+    assert book.sheetnames == [*SHEETS, STATE_SHEET]
+    assert book[STATE_SHEET].sheet_state != "visible"
     assert read_matrix_sheet(book["Matrix"]) == expected_matrix_sheet(matrix)
     assert book["About"][f"B{len(ABOUT_FIELDS)}"].value == FORMAT_MARKER
     summary = summarise(matrix)

@@ -36,6 +36,7 @@ from cxmatrix.interchange.xlsx import layout
 from cxmatrix.palette import STAGE_BAND
 
 _ROLE_BY_WORD = {word.casefold(): Role(value) for value, word in layout.ROLE_WORDS.items()}
+_OWN_HEADERS = {layout.OWNERS_HEADER.casefold(), layout.ID_HEADER.casefold()}
 _FLAG_WORDS = {layout.FLAG_TRUE.casefold(), "true", "y", "x", "1"}
 
 
@@ -158,8 +159,17 @@ def _read_matrix(matrix: Matrix, table: SheetTable, bands: set[int],
     by_header = {label.casefold(): key for label, key in layout.TOUCHPOINT_COLUMNS}
     attribute_columns: dict[str, int] = {}
     department_columns: dict[int, int] = {}
+    # The live Owners count and the hidden ids are the workbook's own, not data.
+    # (The first column of each such header: a department may be called "Owners" too.)
+    first_of: dict[str, int] = {}
+    for column, header in enumerate(headers):
+        if header.casefold() in _OWN_HEADERS:
+            first_of.setdefault(header.casefold(), column)
+    own_columns = set(first_of.values())
     for column, header in enumerate(headers):
         key = by_header.get(header.casefold())
+        if column in own_columns:
+            continue
         if key is not None and key not in attribute_columns:
             attribute_columns[key] = column
         elif header:
@@ -195,7 +205,7 @@ def _read_matrix(matrix: Matrix, table: SheetTable, bands: set[int],
         if not any(row):
             continue
         first = row[label_column] if label_column < len(row) else ""
-        filled = [c for c, v in enumerate(row) if v]
+        filled = [c for c, v in enumerate(row) if v and c not in own_columns]
         is_band = row_index in bands if use_bands else (filled == [label_column])
         if is_band:
             try:

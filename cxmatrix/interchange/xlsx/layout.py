@@ -5,9 +5,14 @@ the About sheet and reads it back losslessly with default settings (any other wo
 through detection). Keep both sides on these names.
 
 Sheet "Matrix"
-    Rows 1-4: title block (title, organisation, export date, focus department), row 5 blank.
+    Rows 1-4: title block (title, organisation, export date, focus department).
+    Row ID_ROW (5, hidden): each department column's id (DEPARTMENT_PREFIX + id); nothing else.
     Row HEADER_ROW: the header. Columns, in order: TOUCHPOINT_COLUMNS (one per touchpoint
-    attribute, in the order given), then one column per department, headed by its name.
+    attribute, in the order given), OWNERS_HEADER (a live count of the row's Own cells), the
+    hidden id column headed ID_HEADER (STAGE_PREFIX + id on stage rows, TOUCHPOINT_PREFIX + id
+    on touchpoint rows), then one column per department, headed by its name. Ids are optional
+    for a reader: a workbook without them (or a column or row a colleague added) reads as
+    before; columns headed OWNERS_HEADER or ID_HEADER are never departments.
     Stage heading rows: a row whose first cell holds the stage name and nothing else (styled
     as a band). A stage with no touchpoints still has its heading row. A touchpoint row always
     has its flag cells filled (FLAG_TRUE or FLAG_FALSE), so a touchpoint with nothing but a
@@ -15,12 +20,15 @@ Sheet "Matrix"
     Role cells hold the role as a word: ROLE_WORDS. A cell note is an Excel comment on the
     role cell (author NOTE_AUTHOR); a comment on an empty cell is a note with no role.
 Sheet "Departments"
-    Header row 1: DEPARTMENT_COLUMNS; one row per department in display order.
+    Header row 1: DEPARTMENT_COLUMNS, then the hidden ID_HEADER column; one row per department
+    in display order.
 Sheet "Findings", sheet "Summary": derived, ignored by the importer.
 Sheet "About"
     Column A labels, column B values, starting at row 1: ABOUT_FIELDS label/value pairs
     (title, organisation, description, prepared by, focus department, cxmatrix version,
     format marker), then the role legend.
+Sheet STATE_SHEET (very hidden): what was exported, for bringing the workbook back (see
+    ``state``): key/value rows, then the state JSON cut into chunks in column B.
 """
 
 from __future__ import annotations
@@ -34,6 +42,13 @@ SUMMARY_SHEET = "Summary"
 ABOUT_SHEET = "About"
 
 HEADER_ROW = 6
+ID_ROW = 5
+OWNERS_HEADER = "Owners"
+ID_HEADER = "cxmatrix id"
+STAGE_PREFIX = "S"
+TOUCHPOINT_PREFIX = "T"
+DEPARTMENT_PREFIX = "D"
+STATE_SHEET = "cxmatrix state"
 
 # (header text, touchpoint attribute). Flags are written as FLAG_TRUE or FLAG_FALSE.
 TOUCHPOINT_COLUMNS = (

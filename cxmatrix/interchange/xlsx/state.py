@@ -1,0 +1,160 @@
+"""What was exported, recorded inside the workbook so that it can come back as a review.
+
+The state is one JSON document: the matrix's properties, its departments, stages and
+touchpoints with their ids (in display order), each touchpoint's roles as one letter per
+department (O, I, H, or '.' for none), the cell notes, the matrix's identity and the export
+time. It is compressed (zlib) and written as base64 text: at 20,000 x 50 the JSON is a few
+megabytes, and Excel cells hold at most 32,767 characters, so the text is cut into chunks of
+CHUNK characters, kept in order. Reading it back checks everything as a file from outside.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import zlib
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from cxmatrix.domain.limits import MAX_TEXT_LENGTH
+from cxmatrix.domain.model import Department, DomainError, Matrix, Touchpoint, clean_name
+from cxmatrix.domain.roles import Role
+from cxmatrix.interchange.errors import ImportFailed
+
+STATE_FORMAT = "cxmatrix workbook state 1"
+CHUNK = 30_000
+MAX_STATE_BYTES = 512 * 1024 * 1024  # decompressed; a damaged record must not eat memory
+# Key/value rows at the top of the state sheet (column A key, column B value).
+FORMAT_KEY = "format"
+UID_KEY = "matrix uid"
+EXPORTED_KEY = "exported"
+CHUNKS_KEY = "chunks"
+_LETTER = {Role.OWN: "O", Role.INFLUENCE: "I", Role.HANDLE: "H"}
+_ROLE = {letter: role for role, letter in _LETTER.items()}
+_TEXT_FIELDS = ("category", "channel", "description", "metric", "notes")
+
+
+@dataclass(frozen=True)
+class ExportedState:
+    """The matrix as exported (with its ids), its identity and when it was exported."""
+
+    matrix: Matrix
+    uid: str | None
+    exported: datetime
+
+
+def state_text(matrix: Matrix, exported: datetime, uid: str | None) -> str:
+    departments = matrix.departments
+    column = {d.id: i for i, d in enumerate(departments)}
+    empty = ["."] * len(departments)
+    stages = []
+    for stage in matrix.stages:
+        rows = []
+        for tp in matrix.touchpoints_in(stage.id):
+            roles = matrix.row_roles(tp.id)
+            letters = ""
+            if roles:
+                cells = empty.copy()
+                for dept_id, role in roles.items():
+                    cells[column[dept_id]] = _LETTER[role]
+                letters = "".join(cells).rstrip(".")
+            rows.append([tp.id, tp.name, tp.category, tp.channel, tp.description, tp.peak,
+                         tp.end, tp.metric, tp.notes, letters])
+        stages.append([stage.id, stage.name, rows])
+    data = {"format": STATE_FORMAT, "uid": uid, "exported": exported.isoformat(),
+            "title": matrix.title, "organisation": matrix.organisation,
+            "description": matrix.description, "prepared_by": matrix.prepared_by,
+            "focus": matrix.focus_department_id,
+            "departments": [[d.id, d.name, d.code, d.lead] for d in departments],
+            "stages": stages,
+            "notes": [[t, d, note] for (t, d), note in matrix.notes.items()]}
+    raw = json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return base64.b64encode(zlib.compress(raw, 3)).decode("ascii")
+
+
+def chunks(text: str) -> list[str]:
+    """``text`` in pieces of at most CHUNK characters, which joined give ``text`` again."""
+    return [text[start:start + CHUNK] for start in range(0, len(text), CHUNK)] or [""]
+
+
+def read_state(text: str, where: str) -> ExportedState:
+    """The state recorded in ``text``; ImportFailed naming ``where`` when it is damaged."""
+    try:
+        packed = base64.b64decode(text.encode("ascii"), validate=True)
+        inflater = zlib.decompressobj()
+        raw = inflater.decompress(packed, MAX_STATE_BYTES)
+        if inflater.unconsumed_tail:
+            raise ValueError("the record is too large")
+        data = json.loads(raw.decode("utf-8"))
+        if not isinstance(data, dict) or data.get("format") != STATE_FORMAT:
+            raise ValueError("not a cxmatrix state record")
+        exported = datetime.fromisoformat(_text(data["exported"]))
+        uid = data.get("uid")
+        if uid is not None:
+            _text(uid, 100)
+        matrix = _matrix(data)
+        if uid:
+            matrix.uid = uid
+    except (ValueError, KeyError, TypeError, IndexError, DomainError, UnicodeError,
+            binascii.Error, zlib.error) as error:
+        raise ImportFailed(f"{where}: the record of what was exported is damaged ({error})"
+                           ) from None
+    return ExportedState(matrix, uid if isinstance(uid, str) else None, exported)
+
+
+def _text(value: Any, limit: int = MAX_TEXT_LENGTH) -> str:
+    if not isinstance(value, str) or len(value) > limit:
+        raise ValueError(f"{type(value).__name__} where text belongs")
+    return value
+
+
+def _id(value: Any, taken: set[int]) -> int:
+    if type(value) is not int or value <= 0 or value in taken:
+        raise ValueError(f"bad or repeated id {value!r}")
+    taken.add(value)
+    return value
+
+
+def _matrix(data: dict[str, Any]) -> Matrix:
+    matrix = Matrix(title=_text(data["title"]), organisation=_text(data["organisation"]),
+                    description=_text(data["description"]),
+                    prepared_by=_text(data["prepared_by"]))
+    taken: set[int] = set()
+    departments = []
+    for dept_id, name, code, lead in data["departments"]:
+        department = Department(_id(dept_id, taken), clean_name(_text(name), "department"),
+                                _text(code), _text(lead))
+        matrix.load_department(department)
+        departments.append(department.id)
+    roles: dict[int, dict[int, Role]] = {}
+    for stage_id, stage_name, rows in data["stages"]:
+        stage = _id(stage_id, taken)
+        matrix.load_stage(stage, clean_name(_text(stage_name), "stage"))
+        for tp_id, name, category, channel, description, peak, end, metric, notes, letters \
+                in rows:
+            if type(peak) is not bool or type(end) is not bool:
+                raise ValueError("a flag that is not true or false")
+            touchpoint = Touchpoint(_id(tp_id, taken), stage,
+                                    clean_name(_text(name), "touchpoint"), _text(category),
+                                    _text(channel), _text(description), peak, end,
+                                    _text(metric), _text(notes))
+            matrix.load_touchpoint(touchpoint)
+            if _text(letters, len(departments)):
+                row = {departments[i]: _ROLE[letter] for i, letter in enumerate(letters)
+                       if letter != "."}
+                roles[touchpoint.id] = row
+    notes: dict[tuple[int, int], str] = {}
+    for tp_id, dept_id, note in data["notes"]:
+        if not (matrix.has_touchpoint(tp_id) and matrix.has_department(dept_id)):
+            raise ValueError("a note on an unknown cell")
+        notes[(tp_id, dept_id)] = _text(note)
+    matrix.load_cells(roles, notes)
+    focus = data["focus"]
+    if focus is not None:
+        if not matrix.has_department(focus):
+            raise ValueError("an unknown focus department")
+        matrix.focus_department_id = focus
+    matrix.load_finished()
+    return matrix

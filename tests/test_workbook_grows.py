@@ -1,0 +1,231 @@
+"""The exported workbook grows with its users: rows and columns added in LibreOffice (through
+UNO, as a colleague edits) and with openpyxl (Excel's file semantics, no recalculation) keep
+their drop-downs, colours, Summary counts and printout, and come back with their ids."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pypdfium2
+import pytest
+from export_samples import demo_like
+from openpyxl.utils import get_column_letter, range_boundaries
+from test_export_xlsx import soffice
+
+from cxmatrix.domain.generate import generate_matrix
+from cxmatrix.domain.model import Matrix
+from cxmatrix.domain.roles import Role
+from cxmatrix.interchange.xlsx import export as xlsx_export
+from cxmatrix.interchange.xlsx.returned import read_returned
+
+EDITOR = Path(__file__).with_name("libreoffice_edit.py")
+
+
+def uno_python() -> str:
+    """The system Python with LibreOffice's uno module (Debian's python3-uno)."""
+    soffice()
+    found = shutil.which("python3", path="/usr/bin")
+    if found is None or subprocess.run([found, "-c", "import uno"], capture_output=True,
+                                       check=False).returncode:
+        reason = ("LibreOffice's Python bridge (python3-uno) is not installed; "
+                  "packaging/setup.sh installs it")
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason} (CI is set, so this check must run)")
+        pytest.skip(reason)
+    return found
+
+
+def edit_in_libreoffice(source: Path, folder: Path, steps: list[list[object]]
+                        ) -> tuple[Path, Path]:
+    """Apply ``steps`` in LibreOffice Calc, recalculate, save as xlsx and print to PDF."""
+    edits = folder / "edits.json"
+    edits.write_text(json.dumps(steps), encoding="utf-8")
+    out = folder / "edited"
+    result = subprocess.run([uno_python(), str(EDITOR), str(source), str(out),
+                             str(folder / "profile"), str(edits)],
+                            capture_output=True, text=True, timeout=300, check=False)
+    xlsx, pdf = out / f"{source.stem}.xlsx", out / f"{source.stem}.pdf"
+    assert xlsx.exists() and pdf.exists(), f"LibreOffice failed: {result.stderr}"
+    return xlsx, pdf
+
+
+def covers(sqref: str, cell: str) -> bool:
+    column, row = openpyxl.utils.cell.coordinate_from_string(cell)
+    number = openpyxl.utils.column_index_from_string(column)
+    for part in str(sqref).split():
+        low_col, low_row, high_col, high_row = range_boundaries(part)
+        if low_col <= number <= high_col and low_row <= row <= high_row:
+            return True
+    return False
+
+
+def pdf_text(pdf: Path) -> str:
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        return "\n".join(document[i].get_textpage().get_text_range()
+                         for i in range(len(document)))
+    finally:
+        document.close()
+
+
+# The demo-like matrix: rows 7 Awareness, 8 Paid search, 9 Onboarding, 10 Kick-off call,
+# 11 Welcome email, 12 Adoption, 13 Incidents, 14 Outage notice; departments K Marketing,
+# L Sales, M Customer Success, N Support, O Legal.
+COLLEAGUE_EDITS: list[list[object]] = [
+    ["insert_columns", "Matrix", 14, 1],  # a department between Customer Success and Support
+    ["set", "Matrix", "N6", "Partners"],
+    ["set", "Matrix", "Q6", "Finance"],  # a department after the last one
+    ["set", "Matrix", "P6", "Legal & Compliance"],  # a rename in the header only
+    ["insert_rows", "Matrix", 11, 1],  # a touchpoint in the middle
+    ["set", "Matrix", "A11", "Training session"],
+    ["set", "Matrix", "M11", "Own"],
+    ["set", "Matrix", "N11", "Influence"],
+    ["set", "Matrix", "L10", ""],  # Kick-off call: Sales's Own cleared
+    ["set", "Matrix", "A16", "Status page"],  # a touchpoint below the last one
+    ["set", "Matrix", "Q16", "Own"],
+    ["set", "Matrix", "O16", "Own"],
+]
+
+
+@pytest.mark.soffice
+def test_rows_and_columns_added_in_libreoffice_are_counted_coloured_and_printed(tmp_path):
+    matrix = demo_like()
+    source = tmp_path / "journey.xlsx"
+    xlsx_export.write(matrix, source)
+    edited, pdf = edit_in_libreoffice(source, tmp_path, COLLEAGUE_EDITS)
+
+    values = openpyxl.load_workbook(edited, data_only=True)
+    summary = values["Summary"]
+    # Paid search 1 owner, Kick-off 1 (Sales cleared), Training 1, Welcome 0, Outage 0,
+    # Status page 2.
+    assert [summary[f"B{row}"].value for row in range(4, 8)] == [6, 3, 2, 1]
+    assert summary["B8"].value == pytest.approx(0.5)
+    departments = [summary.cell(row, 1).value for row in range(11, 19)]
+    assert departments == ["Marketing", "Sales", "Customer Success", "Partners", "Support",
+                           "Legal & Compliance", "Finance", None]
+    by_name = {summary.cell(row, 1).value: [summary.cell(row, c).value for c in (2, 3, 4)]
+               for row in range(11, 18)}
+    assert by_name["Partners"] == [0, 1, 0] and by_name["Finance"] == [1, 0, 0]
+    assert by_name["Customer Success"] == [2, 0, 1] and by_name["Sales"] == [0, 1, 0]
+    grid = values["Matrix"]
+    assert grid["I10"].value == 1  # Kick-off call's Owners count follows the cleared cell
+    assert grid["I15"].value == 0  # Outage notice, still counted over the widened row
+
+    formulas = openpyxl.load_workbook(edited)["Matrix"]
+    (validation,) = formulas.data_validations.dataValidation
+    role_rules = [cf for cf in formulas.conditional_formatting
+                  if any('"Own"' in (rule.formula or [""])[0] for rule in cf.rules)]
+    assert role_rules
+    for cell in ("N11", "Q16", "O16", "M11", "Q20", "K400"):
+        assert covers(str(validation.sqref), cell), cell
+        assert any(covers(str(cf.sqref), cell) for cf in role_rules), cell
+    owners_rules = [cf for cf in formulas.conditional_formatting if str(cf.sqref).startswith("I")]
+    assert owners_rules and covers(str(owners_rules[0].sqref), "I16")
+
+    text = pdf_text(pdf)
+    for name in ("Status page", "Training session", "Partners", "Finance", "Legal &"):
+        assert name in text, name
+
+    returned = read_returned(edited)
+    saved = returned.saved
+    legal = matrix.find_department("Legal")
+    assert returned.renamed_departments() == {legal.id: ("Legal", "Legal & Compliance")}
+    assert {saved.department(i).name for i in returned.new_departments} == {"Partners",
+                                                                             "Finance"}
+    assert {saved.touchpoint(i).name for i in returned.new_touchpoints} == {
+        "Training session", "Status page"}
+    kickoff = matrix.find_touchpoints("Kick-off call")[0]
+    assert saved.role(kickoff.id, matrix.find_department("Sales").id) is None
+    assert saved.role(kickoff.id, matrix.find_department("Customer Success").id) is Role.OWN
+    order = [d.name for d in saved.departments]
+    assert order == ["Marketing", "Sales", "Customer Success", "Partners", "Support",
+                     "Legal & Compliance", "Finance"]
+
+
+@pytest.mark.soffice
+def test_a_sheet_sorted_in_libreoffice_keeps_every_id(tmp_path):
+    matrix = Matrix(title="Sorted")
+    sales = matrix.add_department("Sales")
+    stage = matrix.add_stage("Only stage")
+    for name in ("Delta", "Alpha", "Charlie", "Bravo"):
+        tp = matrix.add_touchpoint(stage.id, name)
+        matrix.set_role(tp.id, sales.id, Role.OWN if name < "C" else Role.HANDLE)
+    source = tmp_path / "sorted.xlsx"
+    xlsx_export.write(matrix, source)
+    last = get_column_letter(11)  # the range a colleague selects: A..K, the touchpoint rows
+    edited, _ = edit_in_libreoffice(source, tmp_path,
+                                    [["sort", "Matrix", f"A8:{last}11", 0, True]])
+    returned = read_returned(edited)
+    saved = returned.saved
+    names = [t.name for t in saved.touchpoints_in(stage.id)]
+    assert names == ["Alpha", "Bravo", "Charlie", "Delta"]
+    for tp in saved.iter_touchpoints():
+        original = matrix.touchpoint(tp.id)  # the same id is the same touchpoint
+        assert original.name == tp.name
+        assert saved.row_roles(tp.id) == matrix.row_roles(tp.id)
+    grid = openpyxl.load_workbook(edited, data_only=True)["Matrix"]
+    assert [grid.cell(row, 9).value for row in range(8, 12)] == [1, 1, 0, 0]
+
+
+def test_rows_and_columns_added_with_openpyxl_fall_inside_every_live_range(tmp_path):
+    """Excel's semantics: a file written by another program is not recalculated here, so what
+    is checked is that the added cells lie in the ranges Excel applies."""
+    matrix = demo_like()
+    path = tmp_path / "out.xlsx"
+    xlsx_export.write(matrix, path)
+    book = openpyxl.load_workbook(path)
+    sheet = book["Matrix"]
+    sheet["A15"] = "Status page"
+    sheet["P6"] = "Finance"
+    sheet["P15"] = "Own"
+    book.save(path)
+    again = openpyxl.load_workbook(path)
+    grid = again["Matrix"]
+    (validation,) = grid.data_validations.dataValidation
+    assert covers(str(validation.sqref), "P15")
+    assert any(covers(str(cf.sqref), "P15") for cf in grid.conditional_formatting)
+    summary = again["Summary"]
+    # The totals and the department rows reach the added row and column.
+    assert "$A$7:$A$514" in summary["B4"].value
+    department_rows = [summary.cell(row, 1).value for row in range(11, 11 + 6)]
+    assert "INDEX(Matrix!$K$6:$AS$6,1,6)" in department_rows[5]  # Finance is the sixth
+    assert not grid.print_area  # the used range prints, Finance and Status page included
+    returned = read_returned(path)
+    assert {returned.saved.touchpoint(i).name for i in returned.new_touchpoints} == {
+        "Status page"}
+    assert {returned.saved.department(i).name for i in returned.new_departments} == {"Finance"}
+
+
+def printed_font_sizes(pdf: Path) -> list[float]:
+    document = pypdfium2.PdfDocument(pdf)
+    sizes = []
+    try:
+        for index in range(min(len(document), 3)):
+            text = document[index].get_textpage()
+            for char in range(0, text.count_chars(), 3):
+                if text.get_text_range(char, 1).isspace():
+                    continue  # spaces and line ends the text layer adds have no font
+                sizes.append(pypdfium2.raw.FPDFText_GetFontSize(text.raw, char))
+    finally:
+        document.close()
+    return sizes
+
+
+@pytest.mark.soffice
+def test_forty_departments_print_as_readable_column_pages(tmp_path):
+    matrix = generate_matrix(60, 40)
+    source = tmp_path / "wide.xlsx"
+    xlsx_export.write(matrix, source)
+    _, pdf = edit_in_libreoffice(source, tmp_path, [])
+    sizes = printed_font_sizes(pdf)
+    assert sizes and min(sizes) >= 8, min(sizes)
+    text = pdf_text(pdf)
+    first = next(matrix.iter_touchpoints()).name
+    # The touchpoint column repeats on each column page of the first rows.
+    assert text.count(first) >= 4
+    assert matrix.departments[-1].name in text
