@@ -28,6 +28,7 @@ from cxmatrix.domain.findings import SEVERITY_OF, Finding
 from cxmatrix.domain.model import DomainError, Matrix
 from cxmatrix.domain.progress import Cancelled
 from cxmatrix.domain.roles import Severity
+from cxmatrix.domain.snapshots import Snapshot
 from cxmatrix.domain.summary import summarise
 from cxmatrix.interchange.errors import InterchangeError
 from cxmatrix.store.errors import DocumentError
@@ -129,14 +130,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
 
 
-def _create(output: Path, matrix: Matrix, force: bool) -> None:
+def _create(output: Path, matrix: Matrix, force: bool,
+            snapshots: Sequence[Snapshot] = ()) -> None:
     from cxmatrix.store.document import Document
 
     if output.suffix.lower() != ".cxm":
         raise UsageError(f"{output.name}: the output must be a .cxm file")
     if output.exists() and not force:
         raise UsageError(f"{output.name}: already exists (use --force to replace it)")
-    Document.create(output, matrix, overwrite=force).close()
+    Document.create(output, matrix, overwrite=force, snapshots=snapshots).close()
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -162,6 +164,17 @@ def read_matrix(path: Path) -> Matrix:
     from cxmatrix.interchange.formats import reader_for
 
     return reader_for(path)(path).matrix
+
+
+def file_snapshots(path: Path) -> list[Snapshot]:
+    """The snapshots kept in a .cxm file, oldest first, each with its matrix (none for other
+    files)."""
+    if path.suffix.lower() != ".cxm":
+        return []
+    from cxmatrix.store.document import Document
+
+    with Document.open(path, read_only=True) as document:
+        return [document.snapshot(info.id) for info in document.snapshots()]
 
 
 def finding_to_json(matrix: Matrix, finding: Finding) -> dict[str, object]:
@@ -228,7 +241,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.mapping is not None:
         options["mapping"] = _mapping_option(args.mapping)
     result = reader_for(args.input)(args.input, **options)
-    _create(args.output, result.matrix, args.force)
+    _create(args.output, result.matrix, args.force, result.snapshots)
     for line in result.report:
         print(line)
     print(f"Wrote {args.output}.")
@@ -270,8 +283,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     if suffix != ".png":
         if args.page is not None or args.scale is not None:
             raise UsageError(f"{args.output.name}: --page and --scale are for PNG images")
+        extra: dict[str, object] = {}
+        if suffix == ".json":
+            extra["snapshots"] = file_snapshots(args.file)
         writer(matrix, args.output, source_name=args.file.name, page_size=args.page_size,
-               lenses=tuple(args.lens), **pdf_only)
+               lenses=tuple(args.lens), **pdf_only, **extra)
         print(f"Wrote {args.output}.")
         return EXIT_OK
     from cxmatrix.interchange.pdf.image import DEFAULT_SCALE, write_images

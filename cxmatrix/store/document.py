@@ -15,7 +15,7 @@ import importlib
 import os
 import sqlite3
 import stat
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar, Unpack
@@ -297,8 +297,9 @@ class Document:
 
     @classmethod
     def create(cls, path: str | os.PathLike[str], matrix: Matrix | None = None, *,
-               overwrite: bool = False) -> Document:
-        """Write ``matrix`` (or an empty one) to a new file and open it.
+               overwrite: bool = False, snapshots: Sequence[Snapshot] = ()) -> Document:
+        """Write ``matrix`` (or an empty one) to a new file and open it; ``snapshots`` (an
+        imported file's, oldest first) are kept in it with their names, notes and dates.
 
         The file is written beside the target and renamed into place, so an existing file is
         only replaced by a complete one.
@@ -311,7 +312,15 @@ class Document:
             _refuse_if_in_use(path)
         # Without overwrite the file appears only if nobody created it meanwhile.
         with _written_beside(path, exclusive=not overwrite) as temp:
-            write_new_file(temp, matrix)
+            if snapshots:
+                write_new_file(temp, snapshots[0].matrix)
+                with cls.open(temp) as document:
+                    for snapshot in snapshots:
+                        document.replace_matrix(snapshot.matrix)
+                        document.take_snapshot(snapshot.name, snapshot.note, snapshot.taken)
+                    document.replace_matrix(matrix)
+            else:
+                write_new_file(temp, matrix)
         return cls.open(path)
 
     def close(self) -> None:
