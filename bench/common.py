@@ -20,6 +20,7 @@ class Result:
     baseline_name: str
     target: str  # e.g. "<= 1.5x" or "< 1 ms"
     ok: bool | None = None
+    unit: str = "s"  # "s" (seconds) or "bytes" (a file's size)
 
     @property
     def ratio(self) -> float | None:
@@ -62,6 +63,12 @@ def ratio_result(area: str, case: str, ours: float, baseline: float, baseline_na
 
 def absolute_result(area: str, case: str, ours: float, limit: float) -> Result:
     return Result(area, case, ours, None, "", f"< {limit * 1000:g} ms", ours < limit)
+
+
+def format_value(value: float, unit: str = "s") -> str:
+    if unit == "bytes":
+        return f"{value / 1e6:.1f} MB"
+    return format_time(value)
 
 
 def format_time(seconds: float) -> str:

@@ -21,7 +21,7 @@ sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from common import Result, format_time  # noqa: E402
+from common import Result, format_value  # noqa: E402
 
 
 def main() -> int:
@@ -50,8 +50,8 @@ def print_table(results: list[Result]) -> None:
     rows = []
     for r in results:
         rows.append((
-            r.area, r.case, format_time(r.ours), r.baseline_name,
-            format_time(r.baseline) if r.baseline else "",
+            r.area, r.case, format_value(r.ours, r.unit), r.baseline_name,
+            format_value(r.baseline, r.unit) if r.baseline else "",
             f"{r.ratio:.2f}x" if r.ratio is not None else "",
             r.target, {True: "yes", False: "NO", None: ""}[r.ok],
         ))
