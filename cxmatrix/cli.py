@@ -172,12 +172,13 @@ def _create(output: Path, matrix: Matrix, force: bool,
 
 def cmd_new(args: argparse.Namespace) -> int:
     from cxmatrix.domain.templates import blank_matrix
-    from cxmatrix.interchange.demo import demo_matrix
+    from cxmatrix.interchange.demo import demo_import
 
-    matrix = demo_matrix() if args.demo else blank_matrix(args.title or "Untitled matrix")
+    demo = demo_import() if args.demo else None
+    matrix = demo.matrix if demo else blank_matrix(args.title or "Untitled matrix")
     if args.title and args.demo:
         matrix.set_properties(title=args.title)
-    _create(args.output, matrix, args.force)
+    _create(args.output, matrix, args.force, demo.snapshots if demo else ())
     print(f"Created {args.output} ({matrix.touchpoint_count} touchpoints, "
           f"{len(matrix.departments)} departments).")
     return EXIT_OK
