@@ -25,6 +25,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cxmatrix import __version__
 from cxmatrix.domain.codes import MAPPING_PRESETS
@@ -37,6 +38,9 @@ from cxmatrix.domain.summary import summarise
 from cxmatrix.interchange.errors import InterchangeError
 from cxmatrix.store.errors import DocumentError
 from cxmatrix.store.files import special_file_kind
+
+if TYPE_CHECKING:
+    from cxmatrix.interchange.references import Reference
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 PAGE_SIZES = ("a4", "letter", "a3", "tabloid")
@@ -113,6 +117,12 @@ def build_parser() -> argparse.ArgumentParser:
                      help="PDF: set the chart as large as lets it fit on one page")
     exp.add_argument("--only-findings", action="store_true",
                      help="PDF: chart only the touchpoints with an error or a warning")
+    exp.add_argument("--compare-with", metavar="SNAPSHOT",
+                     help="PDF: compare with this snapshot of the file (by name or number) "
+                          "in place of the 'From today to target' section")
+    exp.add_argument("--no-target", action="store_true",
+                     help="PDF: leave out the 'From today to target' section and the chart's "
+                          "marks of planned changes")
     exp.add_argument("--page", choices=IMAGE_PAGES, default=None,
                      help="PNG: the page of the report to draw (default: summary)")
     exp.add_argument("--scale", type=float, default=None, metavar="FACTOR",
@@ -315,12 +325,17 @@ def cmd_export(args: argparse.Namespace) -> int:
     if suffix not in {".pdf", ".png"} and any(pdf_only.values()):
         raise UsageError(f"{args.output.name}: --fit-page and --only-findings are for PDF "
                          "reports and their PNG images")
+    if suffix != ".pdf" and (args.compare_with is not None or args.no_target):
+        raise UsageError(f"{args.output.name}: --compare-with and --no-target are for PDF "
+                         "reports")
     if suffix != ".png":
         if args.page is not None or args.scale is not None:
             raise UsageError(f"{args.output.name}: --page and --scale are for PNG images")
         extra: dict[str, object] = {}
         if suffix == ".json" and reference.is_plain:
             extra["snapshots"] = read_snapshots(reference.path)
+        if suffix == ".pdf":
+            extra.update(_report_versions(args, reference))
         writer(matrix, args.output, source_name=reference.label, page_size=args.page_size,
                lenses=tuple(args.lens), **pdf_only, **extra)
         print(f"Wrote {args.output}.")
@@ -342,6 +357,26 @@ def cmd_export(args: argparse.Namespace) -> int:
     else:
         print(f"Wrote {len(written)} images, one per page: {written[0]} … {written[-1]}.")
     return EXIT_OK
+
+
+def _report_versions(args: argparse.Namespace, reference: Reference) -> dict[str, object]:
+    """The PDF report's today/target options: the snapshot to compare with, the drift of
+    the file's snapshots (for the summary page), and whether to show the target."""
+    from cxmatrix.domain.snapshots import drift
+    from cxmatrix.store.document import Document
+
+    options: dict[str, object] = {"with_target": not args.no_target}
+    if reference.path.suffix.lower() != ".cxm":
+        if args.compare_with is not None:
+            raise UsageError(f"{reference.path.name}: --compare-with needs a .cxm file "
+                             "(snapshots are kept only there)")
+        return options
+    with Document.open(reference.path, read_only=True) as document:
+        infos = document.snapshots()
+        options["drift"] = drift((s.name, s.taken, s.figures) for s in infos)
+        if args.compare_with is not None:
+            options["compare_with"] = document.snapshot(args.compare_with)
+    return options
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
