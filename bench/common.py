@@ -37,7 +37,7 @@ class Result:
     ok: bool | None = None
     ours_samples: list[float] = field(default_factory=list)
     baseline_samples: list[float] = field(default_factory=list)
-    unit: str = "s"  # "s" (seconds) or "MiB" (peak memory)
+    unit: str = "s"  # "s" (seconds), "MiB" (peak memory) or "bytes" (a file's size)
 
     @property
     def ratio(self) -> float | None:
@@ -116,16 +116,20 @@ def absolute_result(area: str, case: str, ours: float, limit: float,
                   list(samples))
 
 
+def format_value(value: float, unit: str = "s") -> str:
+    if unit == "bytes":
+        return f"{value / 1e6:.1f} MB"
+    if unit == "MiB":
+        return f"{value:.0f} MiB"
+    return format_time(value)
+
+
 def format_time(seconds: float) -> str:
     if seconds < 1e-3:
         return f"{seconds * 1e6:.0f} µs"
     if seconds < 1:
         return f"{seconds * 1e3:.1f} ms"
     return f"{seconds:.2f} s"
-
-
-def format_value(value: float, unit: str) -> str:
-    return f"{value:.0f} MiB" if unit == "MiB" else format_time(value)
 
 
 def format_spread(samples: Sequence[float], unit: str) -> str:

@@ -1,7 +1,11 @@
 """The command line: create, check, import and export matrices without the GUI.
 
     python -m cxmatrix new OUT.cxm [--demo]
-    python -m cxmatrix check FILE.cxm [--json]
+    python -m cxmatrix check FILE.cxm[@SNAPSHOT|@target] [--json]
+    python -m cxmatrix snapshot FILE.cxm NAME [--note TEXT]
+    python -m cxmatrix snapshot FILE.cxm NAME --rename NEW | --delete | --restore OUT.cxm
+    python -m cxmatrix snapshots FILE.cxm [--json]
+    python -m cxmatrix diff A B [--json] [--match name|id]   (A, B: FILE.cxm[@SNAPSHOT|@target])
     python -m cxmatrix import IN.(json|xlsx|ods|csv|tsv|md|html) -o OUT.cxm [--sheet NAME]
                                    [--mapping NAME]
     python -m cxmatrix export FILE.cxm OUT.(json|xlsx|csv|pdf) [--page-size SIZE] [--lens DEPT ...]
@@ -21,21 +25,30 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cxmatrix import __version__
 from cxmatrix.domain.codes import MAPPING_PRESETS
-from cxmatrix.domain.findings import SEVERITY_OF, Finding
+from cxmatrix.domain.findings import SEVERITY_OF, Finding, FindingCounts
 from cxmatrix.domain.model import DomainError, Matrix
 from cxmatrix.domain.progress import Cancelled
 from cxmatrix.domain.roles import Severity
+from cxmatrix.domain.snapshots import Snapshot, SnapshotInfo
 from cxmatrix.domain.summary import summarise
 from cxmatrix.interchange.errors import InterchangeError
 from cxmatrix.store.errors import DocumentError
 from cxmatrix.store.files import special_file_kind
 
+if TYPE_CHECKING:
+    from cxmatrix.interchange.references import Reference
+
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 PAGE_SIZES = ("a4", "letter", "a3", "tabloid")
 IMAGE_PAGES = ("summary", "chart", "lens")  # as in interchange.pdf.image, without reportlab
+
+
+STATES = ("FILE.cxm@SNAPSHOT names a snapshot (by name or number), FILE.cxm@target the "
+          "target state, FILE.cxm@today today without the plan")
 
 
 class UsageError(Exception):
@@ -56,8 +69,28 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--force", action="store_true", help="replace an existing file")
 
     check = commands.add_parser("check", help="print the findings of a matrix")
-    check.add_argument("file", type=Path, help="a .cxm file (or any importable file)")
+    check.add_argument("file", help=f"a .cxm file (or any importable file); {STATES}")
     check.add_argument("--json", action="store_true", help="print findings as JSON")
+
+    snap = commands.add_parser(
+        "snapshot", help="take a named snapshot of a matrix, or rename, delete or restore one",
+        description="Take a snapshot (a named, dated, frozen copy kept inside the .cxm file), "
+                    "or with an option rename, delete or restore an existing one.")
+    snap.add_argument("file", type=Path, help="the .cxm file")
+    snap.add_argument("name", help="the snapshot's name (an existing one's, or its number, "
+                                   "with --rename, --delete or --restore)")
+    snap.add_argument("--note", default="", help="a note kept with a new snapshot")
+    what = snap.add_mutually_exclusive_group()
+    what.add_argument("--rename", metavar="NEW_NAME", help="rename the snapshot")
+    what.add_argument("--delete", action="store_true", help="delete the snapshot")
+    what.add_argument("--restore", type=Path, metavar="OUT.cxm",
+                      help="write the snapshot as a new .cxm file (the file is unchanged)")
+    snap.add_argument("--force", action="store_true",
+                      help="with --restore: replace an existing output file")
+
+    snaps = commands.add_parser("snapshots", help="list the snapshots of a matrix")
+    snaps.add_argument("file", type=Path, help="the .cxm file")
+    snaps.add_argument("--json", action="store_true", help="print the list as JSON")
 
     imp = commands.add_parser("import", help="import a spreadsheet (.xlsx, .ods, .csv), the "
                               "tables of a Markdown or HTML document, or a JSON file")
@@ -72,7 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     exp = commands.add_parser("export",
                               help="export a matrix to JSON, Excel, CSV, PDF or PNG images")
-    exp.add_argument("file", type=Path, help="the .cxm file")
+    exp.add_argument("file", help=f"the .cxm file; {STATES}")
     exp.add_argument("output", type=Path,
                      help="OUT.json, OUT.xlsx, OUT.csv, OUT.pdf or OUT.png (a page of the PDF "
                           "report; a section of several pages gives OUT-1.png, OUT-2.png…)")
@@ -84,6 +117,12 @@ def build_parser() -> argparse.ArgumentParser:
                      help="PDF: set the chart as large as lets it fit on one page")
     exp.add_argument("--only-findings", action="store_true",
                      help="PDF: chart only the touchpoints with an error or a warning")
+    exp.add_argument("--compare-with", metavar="SNAPSHOT",
+                     help="PDF: compare with this snapshot of the file (by name or number) "
+                          "in place of the 'From today to target' section")
+    exp.add_argument("--no-target", action="store_true",
+                     help="PDF: leave out the 'From today to target' section and the chart's "
+                          "marks of planned changes")
     exp.add_argument("--page", choices=IMAGE_PAGES, default=None,
                      help="PNG: the page of the report to draw (default: summary)")
     exp.add_argument("--scale", type=float, default=None, metavar="FACTOR",
@@ -94,12 +133,13 @@ def build_parser() -> argparse.ArgumentParser:
         "diff", help="compare two matrices: structure, cells, ownership, findings",
         description="Compare two matrices. Exit status 0 when they are the same, 1 when "
                     "they differ, 2 on bad input.")
-    diff.add_argument("old", type=Path, help="the earlier matrix (.cxm or any importable file)")
-    diff.add_argument("new", type=Path, help="the later matrix")
-    diff.add_argument("--match", choices=("name", "id"), default="name",
-                      help="match touchpoints, stages and departments by name (default; two "
-                           "different files) or by id (a copy of the same file: renames and "
-                           "moves are told as such)")
+    diff.add_argument("old", help=f"the earlier matrix (.cxm or any importable file); "
+                                  f"{STATES}")
+    diff.add_argument("new", help="the later matrix (the same forms)")
+    diff.add_argument("--match", choices=("name", "id"), default=None,
+                      help="match touchpoints, stages and departments by name or by id "
+                           "(renames and moves are told as such); default: by id for two "
+                           "states of one .cxm file, by name for two files")
     diff.add_argument("--json", action="store_true", help="print the comparison as JSON")
     return parser
 
@@ -129,39 +169,37 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
 
 
-def _create(output: Path, matrix: Matrix, force: bool) -> None:
+def _create(output: Path, matrix: Matrix, force: bool,
+            snapshots: Sequence[Snapshot] = ()) -> None:
     from cxmatrix.store.document import write_document
 
     if output.suffix.lower() != ".cxm":
         raise UsageError(f"{output.name}: the output must be a .cxm file")
     # An existing file is refused by write_document, with the same message as a file that
-    # another process created meanwhile.
-    write_document(output, matrix, overwrite=force)  # not read back: the domain checked it
+    # another process created meanwhile. Not read back: the domain checked it.
+    write_document(output, matrix, overwrite=force, snapshots=snapshots)
 
 
 def cmd_new(args: argparse.Namespace) -> int:
     from cxmatrix.domain.templates import blank_matrix
-    from cxmatrix.interchange.demo import demo_matrix
+    from cxmatrix.interchange.demo import demo_import
 
-    matrix = demo_matrix() if args.demo else blank_matrix(args.title or "Untitled matrix")
+    demo = demo_import() if args.demo else None
+    matrix = demo.matrix if demo else blank_matrix(args.title or "Untitled matrix")
     if args.title and args.demo:
         matrix.set_properties(title=args.title)
-    _create(args.output, matrix, args.force)
+    _create(args.output, matrix, args.force, demo.snapshots if demo else ())
     print(f"Created {args.output} ({matrix.touchpoint_count} touchpoints, "
           f"{len(matrix.departments)} departments).")
     return EXIT_OK
 
 
-def read_matrix(path: Path) -> Matrix:
-    """A .cxm document opened read-only, or any importable file."""
-    if path.suffix.lower() == ".cxm":
-        from cxmatrix.store.document import Document
+def read_matrix(path: Path | str) -> Matrix:
+    """A .cxm document opened read-only (or one of its states, FILE.cxm@SNAPSHOT,
+    FILE.cxm@target), or any importable file."""
+    from cxmatrix.interchange.references import parse_reference, read_reference
 
-        with Document.open(path, read_only=True) as document:
-            return document.matrix
-    from cxmatrix.interchange.formats import reader_for
-
-    return reader_for(path)(path).matrix
+    return read_reference(parse_reference(str(path)))
 
 
 def finding_to_json(matrix: Matrix, finding: Finding) -> dict[str, object]:
@@ -181,23 +219,34 @@ def finding_to_json(matrix: Matrix, finding: Finding) -> dict[str, object]:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from cxmatrix.domain.findings import FindingsIndex
+    from cxmatrix.domain.findings import sort_key, today_and_target
+    from cxmatrix.domain.states import current_state
 
     matrix = read_matrix(args.file)
-    findings = FindingsIndex(matrix).all()
-    summary = summarise(matrix)
+    both = today_and_target(matrix)
+    today = current_state(matrix) if matrix.has_plan else matrix
+    findings = sorted(both.today_findings, key=sort_key(today))  # type: ignore[arg-type]
+    summary = summarise(today)
     errors = sum(1 for f in findings if f.severity is Severity.ERROR)
+    name = Path(args.file).name
     if args.json:
         counts = dict.fromkeys(SEVERITY_OF, 0)
         for finding in findings:
             counts[finding.code] += 1
+        target_counts = dict.fromkeys(SEVERITY_OF, 0)
+        for finding in both.target_findings:
+            target_counts[finding.code] += 1
         print(json.dumps({
-            "file": args.file.name,
+            "file": name,
             "touchpoints": summary.touchpoints,
             "departments": summary.departments,
             "single_owner_share": round(summary.single_owner_share, 4),
             "counts": counts,
-            "findings": [finding_to_json(matrix, f) for f in findings],
+            "findings": [finding_to_json(today, f) for f in findings],
+            "planned_changes": len(matrix.planned_changes()),
+            "today": _severity_counts(both.today),
+            "target": _severity_counts(both.target),
+            "target_counts": target_counts,
         }, ensure_ascii=False, indent=2))
     else:
         share = (f"{summary.single_owner_share:.0%} with exactly one owner"
@@ -207,9 +256,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         lines = []
         for finding in findings:
             if finding.touchpoint_id is not None:
-                where = matrix.touchpoint(finding.touchpoint_id).name
+                where = today.touchpoint(finding.touchpoint_id).name
             elif finding.department_id is not None:
-                where = matrix.department(finding.department_id).name
+                where = today.department(finding.department_id).name
             else:
                 where = ""
             lines.append(f"{finding.severity.value:7} {finding.code:24} {where}: "
@@ -220,7 +269,14 @@ def cmd_check(args: argparse.Namespace) -> int:
         nouns = {Severity.ERROR: ("error", "errors"), Severity.WARNING: ("warning", "warnings"),
                  Severity.INFO: ("info", "info")}
         print(", ".join(f"{n} {nouns[s][n != 1]}" for s, n in by_severity.items()))
+        if matrix.has_plan:
+            changes = len(matrix.planned_changes())
+            print(f"{both.text()} ({changes} planned change{'' if changes == 1 else 's'})")
     return EXIT_FINDINGS if errors else EXIT_OK
+
+
+def _severity_counts(counts: FindingCounts) -> dict[str, int]:
+    return {"errors": counts.errors, "warnings": counts.warnings, "info": counts.infos}
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -238,7 +294,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.mapping is not None:
         options["mapping"] = _mapping_option(args.mapping)
     result = reader_for(args.input)(args.input, **options)
-    _create(args.output, result.matrix, args.force)
+    _create(args.output, result.matrix, args.force, result.snapshots)
     for line in result.report:
         print(line)
     print(f"Wrote {args.output}.")
@@ -267,21 +323,31 @@ def _mapping_option(value: str) -> str | dict[str, str]:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from cxmatrix.interchange.formats import writer_for
+    from cxmatrix.interchange.references import parse_reference, read_reference, read_snapshots
 
     writer = writer_for(args.output)
-    if args.output.resolve() == args.file.resolve():
+    reference = parse_reference(args.file)
+    if args.output.resolve() == reference.path.resolve():
         raise UsageError(f"{args.output.name}: would overwrite the matrix itself")
-    matrix = read_matrix(args.file)
+    matrix = read_reference(reference)
     suffix = args.output.suffix.lower()
     pdf_only = {"fit_page": args.fit_page, "only_findings": args.only_findings}
     if suffix not in {".pdf", ".png"} and any(pdf_only.values()):
         raise UsageError(f"{args.output.name}: --fit-page and --only-findings are for PDF "
                          "reports and their PNG images")
+    if suffix != ".pdf" and (args.compare_with is not None or args.no_target):
+        raise UsageError(f"{args.output.name}: --compare-with and --no-target are for PDF "
+                         "reports")
     if suffix != ".png":
         if args.page is not None or args.scale is not None:
             raise UsageError(f"{args.output.name}: --page and --scale are for PNG images")
-        writer(matrix, args.output, source_name=args.file.name, page_size=args.page_size,
-               lenses=tuple(args.lens), **pdf_only)
+        extra: dict[str, object] = {}
+        if suffix == ".json" and reference.is_plain:
+            extra["snapshots"] = read_snapshots(reference.path)
+        if suffix == ".pdf":
+            extra.update(_report_versions(args, reference))
+        writer(matrix, args.output, source_name=reference.label, page_size=args.page_size,
+               lenses=tuple(args.lens), **pdf_only, **extra)
         print(f"Wrote {args.output}.")
         return EXIT_OK
     from cxmatrix.interchange.pdf.image import DEFAULT_SCALE, write_images
@@ -291,7 +357,7 @@ def cmd_export(args: argparse.Namespace) -> int:
                          "department with --lens")
     if args.lens and args.page != "lens":
         raise UsageError(f"{args.output.name}: --lens chooses the department of --page lens")
-    written = write_images(matrix, args.output, source_name=args.file.name,
+    written = write_images(matrix, args.output, source_name=reference.label,
                            page_size=args.page_size, page=args.page or "summary",
                            lens=args.lens[0] if args.lens else None,
                            scale=DEFAULT_SCALE if args.scale is None else args.scale,
@@ -303,22 +369,137 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _report_versions(args: argparse.Namespace, reference: Reference) -> dict[str, object]:
+    """The PDF report's today/target options: the snapshot to compare with, the drift of
+    the file's snapshots (for the summary page), and whether to show the target."""
+    from cxmatrix.domain.snapshots import drift
+    from cxmatrix.store.document import Document
+
+    options: dict[str, object] = {"with_target": not args.no_target}
+    if reference.path.suffix.lower() != ".cxm":
+        if args.compare_with is not None:
+            raise UsageError(f"{reference.path.name}: --compare-with needs a .cxm file "
+                             "(snapshots are kept only there)")
+        return options
+    with Document.open(reference.path, read_only=True) as document:
+        infos = document.snapshots()
+        options["drift"] = drift((s.name, s.taken, s.figures) for s in infos)
+        if args.compare_with is not None:
+            options["compare_with"] = document.snapshot(args.compare_with)
+    return options
+
+
 def cmd_diff(args: argparse.Namespace) -> int:
     from cxmatrix.domain.compare import compare
+    from cxmatrix.domain.states import current_state
+    from cxmatrix.interchange.references import TARGET, parse_reference, read_reference
 
-    comparison = compare(read_matrix(args.old), read_matrix(args.new), match_by=args.match)
+    old_ref, new_ref = parse_reference(args.old), parse_reference(args.new)
+    old, new = read_reference(old_ref), read_reference(new_ref)
+    # A target state has no plan: the other side is compared as it is today, so the
+    # comparison shows the planned changes as changes rather than a plan taken away.
+    if new_ref.state == TARGET and old_ref.state != TARGET and old.has_plan:
+        old = current_state(old)
+    if old_ref.state == TARGET and new_ref.state != TARGET and new.has_plan:
+        new = current_state(new)
+    match_by = args.match or ("id" if _same_file(old_ref.path, new_ref.path) else "name")
+    comparison = compare(old, new, match_by=match_by)
     if args.json:
-        print(json.dumps(comparison.to_dict(), ensure_ascii=False, indent=2))
+        print(json.dumps({"old": old_ref.label, "new": new_ref.label, **comparison.to_dict()},
+                         ensure_ascii=False, indent=2))
     elif comparison.is_empty:
-        print(f"No differences between {args.old.name} and {args.new.name}.")
+        print(f"No differences between {old_ref.label} and {new_ref.label}.")
     else:
         counts = ", ".join(f"{count:,} {what}" for what, count in comparison.counts().items()
                            if count)
-        print(f"{args.old.name} → {args.new.name}: {counts}")
+        print(f"{old_ref.label} → {new_ref.label}: {counts}")
         for line in comparison.lines():
             print(f"  {line}")
     return EXIT_OK if comparison.is_empty else EXIT_FINDINGS
 
 
+def _same_file(first: Path, second: Path) -> bool:
+    try:
+        return first.resolve() == second.resolve() or first.samefile(second)
+    except OSError:
+        return False
+
+
+def _cxm(path: Path) -> Path:
+    if path.suffix.lower() != ".cxm":
+        raise UsageError(f"{path.name}: snapshots are kept only in .cxm files")
+    return path
+
+
+def cmd_snapshot(args: argparse.Namespace) -> int:
+    from cxmatrix.store.document import Document
+
+    path = _cxm(args.file)
+    if args.force and args.restore is None:
+        raise UsageError("--force is for --restore OUT.cxm")
+    if args.restore is not None:
+        output = args.restore
+        if output.suffix.lower() != ".cxm":
+            raise UsageError(f"{output.name}: the output must be a .cxm file")
+        if _same_file(output, path):
+            raise UsageError(f"{output.name}: would overwrite the matrix itself")
+        if output.exists() and not args.force:
+            raise UsageError(f"{output.name}: already exists (use --force to replace it)")
+        with Document.open(path, read_only=True) as document:
+            info = document.find_snapshot(args.name)
+            document.restore_snapshot_as(info.id, output, overwrite=args.force)
+        print(f"Wrote snapshot {info.name!r} of {path.name} to {output}.")
+        return EXIT_OK
+    with Document.open(path) as document:
+        if document.read_only:
+            raise UsageError(f"{path.name}: cannot be changed ({document.read_only_reason})")
+        if args.rename is not None:
+            info = document.find_snapshot(args.name)
+            document.rename_snapshot(info.id, args.rename)
+            new_name = document.find_snapshot(info.id).name
+            print(f"Renamed snapshot {info.name!r} of {path.name} to {new_name!r}.")
+        elif args.delete:
+            info = document.delete_snapshot(document.find_snapshot(args.name).id)
+            print(f"Deleted snapshot {info.name!r} of {path.name}.")
+        else:
+            info = document.take_snapshot(args.name, args.note)
+            print(f"Took snapshot {info.name!r} of {path.name} ({_figures_text(info)}).")
+    return EXIT_OK
+
+
+def _figures_text(info: SnapshotInfo) -> str:
+    figures = info.figures
+    planned = f", {info.planned_changes} planned change" + (
+        "" if info.planned_changes == 1 else "s")
+    return (f"{figures.touchpoints} touchpoints, {figures.one_owner_share:.0%} with exactly "
+            f"one owner, {figures.no_owner} without, {figures.several_owners} with several"
+            + planned)
+
+
+def cmd_snapshots(args: argparse.Namespace) -> int:
+    from cxmatrix.store.document import Document
+
+    path = _cxm(args.file)
+    with Document.open(path, read_only=True) as document:
+        snapshots = document.snapshots()
+    if args.json:
+        print(json.dumps({"file": path.name, "snapshots": [{
+            "id": s.id, "name": s.name, "taken": s.taken.isoformat(), "note": s.note,
+            "touchpoints": s.figures.touchpoints, "one_owner": s.figures.one_owner,
+            "one_owner_share": round(s.figures.one_owner_share, 4),
+            "no_owner": s.figures.no_owner, "several_owners": s.figures.several_owners,
+            "handle_without_own": s.figures.handle_without_own,
+            "planned_changes": s.planned_changes} for s in snapshots]},
+            ensure_ascii=False, indent=2))
+    elif not snapshots:
+        print(f"{path.name} has no snapshots (take one with: cxmatrix snapshot {path.name} "
+              "NAME).")
+    else:
+        for s in snapshots:
+            print(f"{s.id:4}  {s.taken:%Y-%m-%d %H:%M}  {s.name}: {_figures_text(s)}"
+                  + (f"  ({s.note})" if s.note else ""))
+    return EXIT_OK
+
+
 COMMANDS = {"new": cmd_new, "check": cmd_check, "import": cmd_import, "export": cmd_export,
-            "diff": cmd_diff}
+            "diff": cmd_diff, "snapshot": cmd_snapshot, "snapshots": cmd_snapshots}

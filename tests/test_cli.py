@@ -70,7 +70,7 @@ def test_json_export_import_round_trip(tmp_path: Path) -> None:
     with Document.open(tmp_path / "b.cxm") as again:
         assert again.matrix.content() == matrix.content()
     data = json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))
-    assert data["cxmatrix"] == 1
+    assert data["cxmatrix"] == json_format.FORMAT_VERSION == 2
     assert [d["name"] for d in data["departments"]] == [d.name for d in matrix.departments]
 
 
@@ -203,3 +203,22 @@ def test_diff_tells_what_changed_between_two_files(tmp_path: Path) -> None:
         (owner, "own", "influence"), (other, original.get(other), "own")}
     missing = run(str(before), str(tmp_path / "missing.cxm"))
     assert missing.returncode == 2 and "Traceback" not in missing.stderr
+
+
+def test_json_export_and_import_keep_the_snapshots_and_the_target(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from cxmatrix.domain.roles import Role
+
+    matrix = generate_matrix(8, 3, seed=4)
+    tp = next(matrix.iter_touchpoints())
+    with Document.create(tmp_path / "a.cxm", matrix) as document:
+        document.take_snapshot("Kick-off", taken=datetime(2026, 9, 1, tzinfo=UTC))
+        document.set_target(tp.id, matrix.departments[1].id, Role.OWN)
+        planned = document.matrix.plan_content()
+    assert run("export", tmp_path / "a.cxm", tmp_path / "a.json") == 0
+    assert run("import", tmp_path / "a.json", "-o", tmp_path / "b.cxm") == 0
+    with Document.open(tmp_path / "b.cxm") as again:
+        assert again.matrix.plan_content() == planned
+        assert [s.name for s in again.snapshots()] == ["Kick-off"]
+        assert again.snapshot("Kick-off").matrix.content() == matrix.content()

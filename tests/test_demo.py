@@ -54,7 +54,8 @@ def test_demo_loads_through_the_json_reader() -> None:
     assert result.matrix.description
     assert result.report == [
         f"Imported {result.matrix.touchpoint_count} touchpoints in 8 stages and "
-        f"{len(NAMED_DEPARTMENTS) + 1} departments from demo.json."]
+        f"{len(NAMED_DEPARTMENTS) + 1} departments from demo.json.",
+        "With 2 snapshots: Kick-off, Sep 2026, Agreed with the leadership team, Nov 2026."]
 
 
 def test_stages_are_the_default_journey(demo: Matrix) -> None:
@@ -150,7 +151,7 @@ def test_role_notes_are_present(demo: Matrix) -> None:
 
 def test_file_is_in_the_writers_canonical_form(demo: Matrix) -> None:
     on_disk = json.loads(DEMO_PATH.read_text(encoding="utf-8"))
-    assert on_disk == json_format.to_dict(demo)
+    assert on_disk == json_format.to_dict(demo, json_format.read(DEMO_PATH).snapshots)
 
 
 def test_json_round_trip_gives_an_identical_matrix(demo: Matrix, tmp_path: Path) -> None:
@@ -159,3 +160,49 @@ def test_json_round_trip_gives_an_identical_matrix(demo: Matrix, tmp_path: Path)
     out = tmp_path / "demo-copy.json"
     json_format.write(demo, out)
     assert json_format.read(out).matrix.content() == demo.content()
+
+
+# ---- today and target, snapshots -------------------------------------------------------------
+
+
+def test_the_target_fixes_every_error_and_warning_and_names_who_and_when(demo: Matrix) -> None:
+    from cxmatrix.domain.findings import today_and_target
+
+    both = today_and_target(demo)
+    assert (both.today.errors, both.today.warnings) == (4, 2)
+    assert (both.target.errors, both.target.warnings) == (0, 0)
+    assert both.text() == "today: 4 errors, 2 warnings → target: 0 errors"
+    # The idle department gets its work at target.
+    assert IDLE_DEPARTMENT not in {f.code for f in both.target_findings}
+    changes = demo.planned_changes()
+    assert len(changes) >= 5
+    assert all(c.action is not None and c.action.person and c.action.due for c in changes)
+    assert {c.action.status.value for c in changes if c.action} >= {"planned", "in progress"}
+    assert any(a.is_done for a in demo.actions.values())
+    # The demo's structure is the same today and at target, so every page counts alike.
+    assert not demo.planned_touchpoints and not demo.planned_departments
+
+
+def test_two_snapshots_show_the_drift_from_kick_off_to_agreed() -> None:
+    from cxmatrix.domain.snapshots import drift_of
+
+    snapshots = json_format.read(DEMO_PATH).snapshots
+    assert [s.name for s in snapshots] == ["Kick-off, Sep 2026",
+                                           "Agreed with the leadership team, Nov 2026"]
+    assert snapshots[0].taken < snapshots[1].taken
+    assert not snapshots[0].matrix.has_plan and snapshots[1].matrix.has_plan
+    points = drift_of(snapshots)
+    # Two problems were fixed between the kick-off and the agreement.
+    assert points[0].figures.several_owners == points[1].figures.several_owners + 1
+    assert points[0].figures.one_owner_share < points[1].figures.one_owner_share
+
+
+def test_a_demo_file_keeps_the_snapshots(tmp_path: Path) -> None:
+    from cxmatrix.cli import main
+    from cxmatrix.store import Document
+
+    assert main(["new", str(tmp_path / "demo.cxm"), "--demo"]) == 0
+    with Document.open(tmp_path / "demo.cxm") as document:
+        assert len(document.snapshots()) == 2
+        assert len(document.matrix.planned_changes()) == len(
+            json_format.read(DEMO_PATH).matrix.planned_changes())

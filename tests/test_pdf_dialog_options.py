@@ -78,3 +78,49 @@ def test_the_page_count_follows_the_two_options(qtbot: QtBot) -> None:
     click(qtbot, dialog.fit_page)
     click(qtbot, dialog.only_findings)  # only the touchpoints with an error or a warning
     qtbot.waitUntil(lambda: (pages() or full) < full, timeout=20_000)
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support")
+def test_today_to_target_and_compare_with_reach_the_pdf(qtbot: QtBot, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch
+                                                        ) -> None:
+    """The dialog offers the target section (ticked for a matrix with a plan) and the file's
+    snapshots; through the window, each choice reaches the written PDF."""
+    from pypdf import PdfReader
+    from ui_support import window_with_captured_messages
+
+    from cxmatrix.interchange.demo import demo_snapshots
+    from cxmatrix.store import Document
+    from cxmatrix.ui import transfer
+
+    path = tmp_path / "demo.cxm"
+    Document.create(path, demo_matrix(), snapshots=demo_snapshots()).close()
+    document = Document.open(path)
+    dialog = PdfExportDialog(document.matrix.copy(), "demo.pdf", None, document.snapshots())
+    qtbot.addWidget(dialog)
+    assert dialog.with_target.isEnabled() and dialog.options().with_target
+    assert dialog.options().compare_with is None
+    click(qtbot, dialog.with_target)
+    assert not dialog.options().with_target
+    click(qtbot, dialog.with_target)
+    dialog.compare_with.setFocus()
+    qtbot.keyClick(dialog.compare_with, Qt.Key.Key_Down)
+    chosen = dialog.options()
+    assert chosen.compare_with == document.snapshots()[0].id
+    assert dialog.compare_with.currentText() == "Kick-off, Sep 2026 (14 Sep 2026)"
+
+    window = window_with_captured_messages(qtbot, tmp_path, monkeypatch)
+    window.session.set_document(document)
+    texts = {}
+    for name, options in (("target", dialog.options().__class__("a4", ())),
+                          ("snapshot", chosen)):
+        target = tmp_path / f"{name}.pdf"
+        job = transfer.export_matrix(window, target, pdf_options=options)
+        assert job is not None
+        qtbot.waitUntil(lambda job=job: job.settled, timeout=60_000)
+        texts[name] = " ".join(" ".join(p.extract_text().split())
+                               for p in PdfReader(target).pages)
+    assert "From today to target" in texts["target"]
+    assert "Drift across the snapshots" in texts["target"]
+    assert "Compared with snapshot Kick-off, Sep 2026" in texts["snapshot"]
+    assert "From today to target" not in texts["snapshot"]

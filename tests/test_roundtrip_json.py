@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import tempfile
+from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
-from strategies import matrices
+from hypothesis import strategies as st
+from strategies import matrices, planned_matrices
 
+from cxmatrix.domain.actions import Action, ActionStatus
+from cxmatrix.domain.generate import generate_matrix
+from cxmatrix.domain.roles import Role
+from cxmatrix.domain.snapshots import Snapshot
+from cxmatrix.interchange.errors import ImportFailed
 from cxmatrix.interchange.json import codec as json_format
 
 
@@ -47,3 +56,150 @@ def test_prepared_by_that_is_not_text_is_refused_by_name() -> None:
     with pytest.raises(ImportFailed, match="prepared_by"):
         json_format.from_dict({"cxmatrix": 1, "title": "T", "prepared_by": 7,
                                "departments": [], "stages": []}, "m.json")
+
+
+# ---- version 2: the target layer, ids and snapshots ---------------------------------------
+
+
+def _identity(matrix):
+    """What the content leaves out and a version 2 file keeps: ids and the target layer."""
+    return ([s.id for s in matrix.stages], [d.id for d in matrix.departments],
+            [t.id for t in matrix.iter_touchpoints()], matrix.plan_content(),
+            {t: dict(row) for t, row in matrix.targets.items()}, dict(matrix.actions),
+            set(matrix.planned_touchpoints), set(matrix.planned_departments))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(planned_matrices(), planned_matrices(), st.datetimes(
+    min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1)).map(
+        lambda when: when.replace(microsecond=0, tzinfo=UTC)))
+def test_version_2_round_trip_keeps_targets_actions_flags_and_snapshots(
+        matrix, earlier, taken) -> None:
+    snapshots = [Snapshot(1, "Kick-off", taken, earlier, "first draft"),
+                 Snapshot(2, "Agreed", taken, matrix.copy())]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "m.json"
+        json_format.write(matrix, path, snapshots=snapshots)
+        result = json_format.read(path)
+    assert result.matrix.content() == matrix.content()
+    assert _identity(result.matrix) == _identity(matrix)
+    assert [(s.name, s.taken, s.note) for s in result.snapshots] == [
+        (s.name, s.taken, s.note) for s in snapshots]
+    for again, snapshot in zip(result.snapshots, snapshots, strict=True):
+        assert again.matrix.content() == snapshot.matrix.content()
+        assert _identity(again.matrix) == _identity(snapshot.matrix)
+
+
+def test_a_version_1_file_still_reads(tmp_path: Path) -> None:
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps({
+        "cxmatrix": 1, "title": "Old", "departments": [{"name": "Sales", "code": "SAL"}],
+        "stages": [{"name": "Buy", "touchpoints": [{"name": "Demo", "roles": {"Sales": "own"},
+                                                    "role_notes": {"Sales": "a note"}}]}]}))
+    result = json_format.read(path)
+    matrix = result.matrix
+    assert matrix.title == "Old" and not matrix.has_plan and result.snapshots == []
+    tp = next(matrix.iter_touchpoints())
+    assert matrix.role(tp.id, matrix.departments[0].id) is Role.OWN
+    assert matrix.note(tp.id, matrix.departments[0].id) == "a note"
+
+
+def test_version_2_is_written_and_a_plan_reads_back_by_department_name() -> None:
+    from cxmatrix.domain import Matrix
+
+    matrix = Matrix(title="T")
+    support, success = matrix.add_department("Support"), matrix.add_department("Success")
+    stage = matrix.add_stage("Renew")
+    tp = matrix.add_touchpoint(stage.id, "Renewal reminder")
+    matrix.set_role(tp.id, support.id, Role.OWN)
+    matrix.set_target(tp.id, support.id, Role.INFLUENCE)
+    matrix.set_target(tp.id, success.id, Role.OWN)
+    matrix.set_action(tp.id, success.id, Action("Dana Whitfield", date(2026, 11, 30),
+                                                ActionStatus.IN_PROGRESS, "with the VP"))
+    matrix.set_planned_department(success.id, True)
+    data = json_format.to_dict(matrix)
+    assert data["cxmatrix"] == 2
+    entry = data["stages"][0]["touchpoints"][0]
+    assert entry["target_roles"] == {"Support": "influence", "Success": "own"}
+    assert entry["actions"] == {"Success": {"person": "Dana Whitfield", "due": "2026-11-30",
+                                            "status": "in progress", "note": "with the VP"}}
+    assert data["departments"][1]["planned"] is True
+    again = json_format.from_dict(json.loads(json.dumps(data)))
+    assert _identity(again) == _identity(matrix)
+
+
+@pytest.mark.parametrize(("change", "words"), [
+    (lambda d: d["stages"][0]["touchpoints"][0].update(target_roles={"Nobody": "own"}),
+     ["touchpoint 1 (Welcome)", "'Nobody'", "not in \"departments\""]),
+    (lambda d: d["stages"][0]["touchpoints"][0].update(target_roles={"Sales": "boss"}),
+     ["target role of 'Sales'", "'boss' is not a role"]),
+    (lambda d: d["stages"][0]["touchpoints"][0].update(
+        actions={"Sales": {"person": "A", "due": "next week"}}),
+     ["action of 'Sales' due", "'next week' is not a date"]),
+    (lambda d: d["stages"][0]["touchpoints"][0].update(
+        actions={"Sales": {"status": "stalled"}}),
+     ["action of 'Sales' status", "'stalled' is not a status"]),
+    (lambda d: d["stages"][0]["touchpoints"][0].update(planned="yes"),
+     ["planned", "expected true or false"]),
+    (lambda d: d["departments"][0].update(id=7) or d["stages"][0].update(id=7),
+     ["stage 1 id", "7 is already the id of department 1"]),
+    (lambda d: d["departments"][0].update(id=-1), ["department 1 id", "whole number"]),
+    (lambda d: d.update(snapshots=[{"name": "S", "taken": "yesterday", "matrix": {}}]),
+     ["snapshot 1 taken", "'yesterday' is not a date and time"]),
+    (lambda d: d.update(snapshots=[{"name": " ", "taken": "2026-01-01", "matrix": {}}]),
+     ["snapshot 1", "needs a name"]),
+    (lambda d: d.update(snapshots=[{"name": "S", "taken": "2026-01-01", "matrix": []}]),
+     ["snapshot 1 (S) matrix", "expected an object"]),
+    (lambda d: d.update(snapshots=[{"name": "S", "taken": "2026-01-01", "matrix": {
+        "departments": [{"name": "A"}, {"name": "a"}]}}]),
+     ["snapshot 1 (S) department 2", "already a department"]),
+    (lambda d: d.update(snapshots=[{"name": "S", "taken": "2026-01-01", "matrix": {}},
+                                   {"name": "s", "taken": "2026-01-02", "matrix": {}}]),
+     ["snapshot 2", "already a snapshot called 's'"]),
+])
+def test_bad_version_2_content_is_refused_naming_the_place(change, words) -> None:
+    data = {"cxmatrix": 2, "title": "T", "departments": [{"name": "Sales"}],
+            "stages": [{"name": "Awareness",
+                        "touchpoints": [{"name": "Welcome", "roles": {"Sales": "own"}}]}]}
+    change(data)
+    with pytest.raises(ImportFailed) as caught:
+        json_format.from_dict(data, "m.json")
+    message = str(caught.value)
+    assert message.startswith("m.json: ")
+    for word in words:
+        assert word in message, message
+
+
+def test_a_newer_version_is_refused_with_advice() -> None:
+    with pytest.raises(ImportFailed, match="format version 3 is newer"):
+        json_format.from_dict({"cxmatrix": 3}, "m.json")
+
+
+def test_snapshots_survive_json_into_a_new_cxm_file(tmp_path: Path) -> None:
+    from cxmatrix.store.document import Document
+
+    earlier = generate_matrix(6, 3, seed=2)
+    later = earlier.copy()
+    tp = next(later.iter_touchpoints())
+    later.rename_touchpoint(tp.id, "Welcome call, renamed")
+    later.set_target(tp.id, later.departments[0].id, Role.OWN)
+    source = Document.create(tmp_path / "a.cxm", earlier)
+    source.take_snapshot("Kick-off", "the first map", datetime(2026, 9, 1, tzinfo=UTC))
+    source.replace_matrix(later)
+    snapshots = [source.snapshot(info.id) for info in source.snapshots()]
+    json_format.write(source.matrix, tmp_path / "a.json", snapshots=snapshots)
+    source.close()
+    result = json_format.read(tmp_path / "a.json")
+    assert "With 1 snapshot: Kick-off." in result.report
+    with Document.create(tmp_path / "b.cxm", result.matrix,
+                         snapshots=result.snapshots) as again:
+        assert [(s.name, s.note, s.taken) for s in again.snapshots()] == [
+            ("Kick-off", "the first map", datetime(2026, 9, 1, tzinfo=UTC))]
+        assert _identity(again.matrix) == _identity(later)
+        kept = again.snapshot("Kick-off").matrix
+        assert kept.content() == earlier.content()
+        # The ids survived, so the comparison still tells a rename.
+        from cxmatrix.domain.compare import compare
+
+        renames = [c for c in compare(kept, again.matrix).structure if c.what == "renamed"]
+        assert [c.name for c in renames] == ["Welcome call, renamed"]

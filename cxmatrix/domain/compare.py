@@ -29,10 +29,11 @@ from cxmatrix.domain.model import (
     Department,
     Matrix,
     Stage,
+    Touchpoint,
     name_key,
 )
 from cxmatrix.domain.roles import Role
-from cxmatrix.domain.states import current_state, target_state
+from cxmatrix.domain.states import state_views
 
 Kind = Literal["stage", "touchpoint", "department"]
 What = Literal["added", "removed", "renamed", "moved", "changed"]
@@ -135,13 +136,26 @@ class OwnershipChange:
 @dataclass(frozen=True, slots=True)
 class FindingKey:
     """A finding as it is recognised in the other state: its code, its touchpoint and its
-    departments, by matched ids; the names and the message are for showing."""
+    departments, by matched ids. ``finding`` is the finding in its own state; the touchpoint's
+    name and the message are built from it when they are shown (a comparison of a large
+    matrix finds thousands, and most are never shown)."""
 
     code: str
     anchor: tuple[str, int]  # ("touchpoint", id) or ("department", id), ids of the new state
     departments: frozenset[int]
-    touchpoint: str = field(compare=False, default="")
-    message: str = field(compare=False, default="")
+    finding: Finding | None = field(compare=False, default=None, repr=False)
+
+    @property
+    def touchpoint(self) -> str:
+        """The touchpoint's name in the finding's own state ("" for a department's)."""
+        finding = self.finding
+        if finding is None or finding.touchpoint_id is None or finding.matrix is None:
+            return ""
+        return finding.matrix.touchpoint(finding.touchpoint_id).name
+
+    @property
+    def message(self) -> str:
+        return self.finding.message if self.finding is not None else ""
 
 
 @dataclass
@@ -230,18 +244,36 @@ def _finding_dict(key: FindingKey) -> dict[str, object]:
 
 @dataclass
 class _Matching:
-    """Old id -> new id, for stages, departments and touchpoints."""
+    """Old id -> new id, for stages, departments and touchpoints; and, read once for the
+    whole comparison, the touchpoints of both states by id and their ids in display order."""
 
     stages: dict[int, int]
     departments: dict[int, int]
     touchpoints: dict[int, int]
+    old_touchpoints: dict[int, Touchpoint] = field(default_factory=dict)
+    new_touchpoints: dict[int, Touchpoint] = field(default_factory=dict)
+
+    @property
+    def old_order(self) -> list[int]:
+        return list(self.old_touchpoints)
+
+    @property
+    def new_order(self) -> list[int]:
+        return list(self.new_touchpoints)
+
+
+def _by_id(matrix: Matrix) -> dict[int, Touchpoint]:
+    """The touchpoints by id, in display order (dicts keep it)."""
+    return {tp.id: tp for tp in matrix.iter_touchpoints()}
 
 
 def _match_by_id(old: Matrix, new: Matrix) -> _Matching:
+    old_tps, new_tps = _by_id(old), _by_id(new)
     return _Matching(
         stages={s.id: s.id for s in old.stages if new.has_stage(s.id)},
         departments={d.id: d.id for d in old.departments if new.has_department(d.id)},
-        touchpoints={t.id: t.id for t in old.iter_touchpoints() if new.has_touchpoint(t.id)})
+        touchpoints={t: t for t in old_tps if t in new_tps},
+        old_touchpoints=old_tps, new_touchpoints=new_tps)
 
 
 def _match_by_name(old: Matrix, new: Matrix) -> _Matching:
@@ -252,29 +284,33 @@ def _match_by_name(old: Matrix, new: Matrix) -> _Matching:
     # Touchpoints: by name within the matched stage first, then by name anywhere.
     in_stage: dict[tuple[str, int], list[int]] = {}
     anywhere: dict[str, list[int]] = {}
-    for tp in new.iter_touchpoints():
-        key = name_key(tp.name)
+    old_tps, new_tps = _by_id(old), _by_id(new)
+    keys: dict[str, str] = {}  # two states share most names: each is keyed once
+    for tp in new_tps.values():
+        key = keys.get(tp.name) or keys.setdefault(tp.name, name_key(tp.name))
         in_stage.setdefault((key, tp.stage_id), []).append(tp.id)
         anywhere.setdefault(key, []).append(tp.id)
-    old_keys = [(tp, name_key(tp.name)) for tp in old.iter_touchpoints()]
+    old_keys = [(tp, keys.get(tp.name) or name_key(tp.name)) for tp in old_tps.values()]
     touchpoints: dict[int, int] = {}
     taken: set[int] = set()
-
-    def take(old_id: int, candidates: list[int]) -> None:
-        for candidate in candidates:
-            if candidate not in taken:
-                touchpoints[old_id] = candidate
-                taken.add(candidate)
-                return
-
+    # Each old touchpoint takes the first candidate not yet taken (inlined: 20,000 calls).
     for tp, key in old_keys:
         stage = stages.get(tp.stage_id)
         if stage is not None:
-            take(tp.id, in_stage.get((key, stage), []))
-    for tp, key in old_keys:
-        if tp.id not in touchpoints:
-            take(tp.id, anywhere.get(key, []))
-    return _Matching(stages, departments, touchpoints)
+            for candidate in in_stage.get((key, stage), ()):
+                if candidate not in taken:
+                    touchpoints[tp.id] = candidate
+                    taken.add(candidate)
+                    break
+    if len(touchpoints) < len(old_keys):
+        for tp, key in old_keys:
+            if tp.id not in touchpoints:
+                for candidate in anywhere.get(key, ()):
+                    if candidate not in taken:
+                        touchpoints[tp.id] = candidate
+                        taken.add(candidate)
+                        break
+    return _Matching(stages, departments, touchpoints, old_tps, new_tps)
 
 
 def _pair_names(old: list[tuple[int, str]], new: list[tuple[int, str]]) -> dict[int, int]:
@@ -313,7 +349,7 @@ def compare(old: Matrix, new: Matrix, *, match_by: MatchBy = "id") -> Comparison
 def compare_today_target(matrix: Matrix) -> Comparison:
     """From today to target: the current state compared with the target state (by id), so
     planned touchpoints and departments are additions and planned changes changed cells."""
-    return compare(current_state(matrix), target_state(matrix), match_by="id")
+    return compare(*state_views(matrix), match_by="id")
 
 
 def _compare_plan(old: Matrix, new: Matrix, matching: _Matching, result: Comparison) -> None:
@@ -321,7 +357,8 @@ def _compare_plan(old: Matrix, new: Matrix, matching: _Matching, result: Compari
     tp_to_new, dept_to_new = matching.touchpoints, matching.departments
     tp_to_old = {v: k for k, v in tp_to_new.items()}
     dept_to_old = {v: k for k, v in dept_to_new.items()}
-    for old_id, new_id in tp_to_new.items():
+    for old_id, new_id in (tp_to_new.items() if old.planned_touchpoints
+                           or new.planned_touchpoints else ()):
         before, after = old.is_planned_touchpoint(old_id), new.is_planned_touchpoint(new_id)
         if before != after:
             result.structure.append(StructureChange(
@@ -335,7 +372,9 @@ def _compare_plan(old: Matrix, new: Matrix, matching: _Matching, result: Compari
                 detail="now planned (target only)" if after else "no longer planned"))
 
     def plan_keys(matrix: Matrix) -> set[tuple[int, int]]:
-        keys = {(c.touchpoint_id, c.department_id) for c in matrix.planned_changes()}
+        roles = matrix.roles
+        keys = {(t, d) for t, row in matrix.targets.items() for d, role in row.items()
+                if role is not roles.get(t, {}).get(d)}  # the planned changes
         return keys | set(matrix.actions)
 
     keys: set[tuple[int, int]] = set()
@@ -344,7 +383,7 @@ def _compare_plan(old: Matrix, new: Matrix, matching: _Matching, result: Compari
             keys.add((tp_to_new[t], dept_to_new[d]))
     keys.update((t, d) for t, d in plan_keys(new) if t in tp_to_old and d in dept_to_old)
     stage_names = {s.id: s.name for s in new.stages}
-    order = {tp.id: i for i, tp in enumerate(new.iter_touchpoints())}
+    order = {tid: i for i, tid in enumerate(matching.new_touchpoints)}
     dept_order = {d.id: i for i, d in enumerate(new.departments)}
     for t, d in sorted(keys, key=lambda k: (order[k[0]], dept_order[k[1]])):
         ot, od = tp_to_old[t], dept_to_old[d]
@@ -361,6 +400,8 @@ def _compare_plan(old: Matrix, new: Matrix, matching: _Matching, result: Compari
 
 def _moved(old_order: list[int], new_order: list[int], matched: dict[int, int]) -> set[int]:
     """Old ids whose place among the matched items differs (matched: old id -> new id)."""
+    if old_order == new_order and all(k == v for k, v in matched.items()):
+        return set()  # the same ids in the same order: nothing moved
     kept_new = set(matched.values())
     old_common = [matched[k] for k in old_order if k in matched]
     new_common = [k for k in new_order if k in kept_new]
@@ -453,23 +494,25 @@ def _compare_touchpoints(old: Matrix, new: Matrix, matching: _Matching,
     """Compare the touchpoints themselves; returns the new ids of those whose fields
     changed (for the findings)."""
     matched = matching.touchpoints
+    old_tps, new_tps = matching.old_touchpoints, matching.new_touchpoints
     old_stage_names = {s.id: s.name for s in old.stages}
     new_stage_names = {s.id: s.name for s in new.stages}
-    for tp in old.iter_touchpoints():
-        if tp.id not in matched:
-            result.structure.append(StructureChange("touchpoint", "removed", tp.name,
-                                                    detail=f"in {old_stage_names[tp.stage_id]}"))
-    kept = set(matched.values())
-    for tp in new.iter_touchpoints():
-        if tp.id not in kept:
-            result.structure.append(StructureChange("touchpoint", "added", tp.name,
-                                                    detail=f"in {new_stage_names[tp.stage_id]}"))
-    moved = _moved([t.id for t in old.iter_touchpoints()],
-                   [t.id for t in new.iter_touchpoints()], matched)
+    if len(matched) != len(old_tps):
+        for tp in old_tps.values():
+            if tp.id not in matched:
+                result.structure.append(StructureChange(
+                    "touchpoint", "removed", tp.name, detail=f"in {old_stage_names[tp.stage_id]}"))
+    if len(matched) != len(new_tps):
+        kept = set(matched.values())
+        for tp in new_tps.values():
+            if tp.id not in kept:
+                result.structure.append(StructureChange(
+                    "touchpoint", "added", tp.name, detail=f"in {new_stage_names[tp.stage_id]}"))
+    moved = _moved(matching.old_order, matching.new_order, matched)
     changed: set[int] = set()
     stage_match = matching.stages
     for old_id, new_id in matched.items():
-        before, after = old.touchpoint(old_id), new.touchpoint(new_id)
+        before, after = old_tps[old_id], new_tps[new_id]
         if (before is after or before == after) and old_id not in moved:
             continue
         if before.name != after.name:
@@ -524,9 +567,14 @@ def _compare_cells(old: Matrix, new: Matrix, matching: _Matching, result: Compar
     gone = {d.id for d in old.departments} - set(dept_old_to_new)
     came = {d.id for d in new.departments} - set(dept_new_to_old)
     same_ids = all(k == v for k, v in dept_old_to_new.items()) and not gone & came
+    old_roles, new_roles = old.roles, new.roles
+    no_roles: dict[int, Role] = {}
+    new_tps = matching.new_touchpoints
     for old_tid, new_tid in matching.touchpoints.items():
-        old_row, new_row = old.row_roles(old_tid), new.row_roles(new_tid)
-        tp = new.touchpoint(new_tid)
+        old_row, new_row = old_roles.get(old_tid, no_roles), new_roles.get(new_tid, no_roles)
+        if same_ids and old_row == new_row and not (
+                old_tid in old_notes or new_tid in new_notes):
+            continue  # the fast path of the test below, for the many rows that did not change
         before_notes, after_notes = old_notes.get(old_tid, {}), new_notes.get(new_tid, {})
         if not before_notes and not after_notes and (
                 old_row == new_row if same_ids else (
@@ -534,6 +582,7 @@ def _compare_cells(old: Matrix, new: Matrix, matching: _Matching, result: Compar
                     and all(new_row.get(dept_old_to_new.get(d, -1)) is r
                             for d, r in old_row.items()))):
             continue  # the same roles of the same departments
+        tp = new_tps[new_tid]
         touched.add(new_tid)
         # Cells of departments in the new state (kept or added), then of departments gone.
         departments = (
@@ -561,7 +610,7 @@ def _compare_cells(old: Matrix, new: Matrix, matching: _Matching, result: Compar
                 tp.name, old_owners, new_owners, ownership_text(old_owners, new_owners)))
     # Touchpoints that are new: their owner is news too.
     matched_new = set(matching.touchpoints.values())
-    for tp in new.iter_touchpoints():
+    for tp in (new_tps.values() if len(matched_new) != len(new_tps) else ()):
         if tp.id not in matched_new:
             touched.add(tp.id)
             owners = _owners(new, tp.id)
@@ -621,11 +670,11 @@ def _compare_findings(old: Matrix, new: Matrix, matching: _Matching, touched: se
     from_new = {v: k for k, v in to_new.items()}
     dept_to_new = matching.departments
     if focus_changed:
-        touched = {t.id for t in new.iter_touchpoints()} | set(to_new.values())
+        touched = set(matching.new_order) | set(to_new.values())
     old_rows = [t for t in (from_new.get(n) for n in touched) if t is not None]
-    old_rows.extend(t for t in (tp.id for tp in old.iter_touchpoints()) if t not in to_new)
+    old_rows.extend(t for t in matching.old_order if t not in to_new)
 
-    def key(finding: Finding, matrix: Matrix, is_old: bool) -> FindingKey:
+    def key(finding: Finding, is_old: bool) -> FindingKey:
         def dept(d: int) -> int:
             return dept_to_new.get(d, -d) if is_old else d
 
@@ -633,27 +682,24 @@ def _compare_findings(old: Matrix, new: Matrix, matching: _Matching, touched: se
             (finding.department_id,) if finding.department_id is not None else ())
         tid = finding.touchpoint_id
         if tid is not None:
-            anchor_id = (to_new.get(tid, -tid) if is_old else tid)
-            anchor = ("touchpoint", anchor_id)
-            name = matrix.touchpoint(tid).name
+            anchor = ("touchpoint", to_new.get(tid, -tid) if is_old else tid)
         else:
-            anchor, name = ("department", dept(finding.department_id or 0)), ""
-        return FindingKey(finding.code, anchor, frozenset(dept(d) for d in ids), name,
-                          finding.message)
+            anchor = ("department", dept(finding.department_id or 0))
+        return FindingKey(finding.code, anchor, frozenset(dept(d) for d in ids), finding)
 
     before: dict[FindingKey, None] = {}
     for tid in old_rows:
         for finding in touchpoint_findings(old, old.touchpoint(tid)):
-            before.setdefault(key(finding, old, True))
+            before.setdefault(key(finding, True))
     for finding in department_findings(old):
-        before.setdefault(key(finding, old, True))
+        before.setdefault(key(finding, True))
     after: dict[FindingKey, None] = {}
     for tid in touched:
         if new.has_touchpoint(tid):
             for finding in touchpoint_findings(new, new.touchpoint(tid)):
-                after.setdefault(key(finding, new, False))
+                after.setdefault(key(finding, False))
     for finding in department_findings(new):
-        after.setdefault(key(finding, new, False))
+        after.setdefault(key(finding, False))
     result.findings_fixed = [k for k in before if k not in after]
     result.findings_new = [k for k in after if k not in before]
 

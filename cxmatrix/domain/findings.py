@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from cxmatrix.domain.changes import MatrixChange
 from cxmatrix.domain.model import Department, Matrix, MatrixListener, Touchpoint
 from cxmatrix.domain.roles import Role, Severity
-from cxmatrix.domain.states import current_state, target_state
+from cxmatrix.domain.states import state_views
 
 NO_OWNER = "no-owner"
 SEVERAL_OWNERS = "several-owners"
@@ -157,7 +157,12 @@ def idle_department_finding(department: Department, matrix: Matrix | None = None
 
 
 def department_findings(matrix: Matrix) -> list[Finding]:
-    busy = {dept_id for row in matrix.roles.values() for dept_id in row}
+    busy: set[int] = set()
+    everyone = len(matrix.departments)
+    for row in matrix.roles.values():
+        busy.update(row)
+        if len(busy) >= everyone:
+            return []  # usually after a few rows: every department has a role somewhere
     return [idle_department_finding(d, matrix) for d in matrix.departments
             if d.id not in busy]
 
@@ -345,7 +350,8 @@ def today_and_target(matrix: Matrix) -> TodayAndTarget:
         found = tuple(compute_findings(matrix))
         counts = FindingCounts.of(list(found))
         return TodayAndTarget(counts, counts, found, found)
-    today = tuple(compute_findings(current_state(matrix)))
-    target = tuple(compute_findings(target_state(matrix)))
+    today_state, target_state_ = state_views(matrix)
+    today = tuple(compute_findings(today_state))
+    target = tuple(compute_findings(target_state_))
     return TodayAndTarget(FindingCounts.of(list(today)), FindingCounts.of(list(target)),
                           today, target)

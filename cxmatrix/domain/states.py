@@ -48,3 +48,30 @@ def target_state(matrix: Matrix) -> Matrix:
 
 def has_planned_structure(matrix: Matrix) -> bool:
     return bool(matrix.planned_touchpoints or matrix.planned_departments)
+
+
+def target_roles(matrix: Matrix) -> dict[int, dict[int, Role]]:
+    """The roles at target by touchpoint: the rows without a planned change are today's own
+    row objects (shared, not copied), the others new rows."""
+    roles: dict[int, dict[int, Role]] = dict(matrix.roles)  # type: ignore[arg-type]
+    for tid, overrides in matrix.targets.items():
+        row = dict(roles.get(tid, {}))
+        for did, role in overrides.items():
+            if role is None:
+                row.pop(did, None)
+            else:
+                row[did] = role
+        if row:
+            roles[tid] = row
+        else:
+            roles.pop(tid, None)
+    return roles
+
+
+def state_views(matrix: Matrix) -> tuple[Matrix, Matrix]:
+    """Today and target for reading only (see ``Matrix.state_view``): without planned
+    structure they share the matrix's containers instead of copying a million cells; with it,
+    the copies of ``current_state`` and ``target_state``."""
+    if has_planned_structure(matrix):
+        return current_state(matrix), target_state(matrix)
+    return matrix.state_view(), matrix.state_view(target_roles(matrix))

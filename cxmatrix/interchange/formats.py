@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from cxmatrix.domain.model import Matrix
+from cxmatrix.domain.snapshots import Snapshot
 from cxmatrix.interchange.errors import UnsupportedFormat
 
 READERS = {
@@ -53,6 +54,8 @@ class ImportResult:
     matrix: Matrix
     report: list[str] = field(default_factory=list)
     details: dict[str, Any] = field(default_factory=dict)
+    # Snapshots the file carries (cxmatrix's JSON only), oldest first, for the new document.
+    snapshots: list[Snapshot] = field(default_factory=list)
 
 
 def _load(spec: str) -> Callable[..., Any]:

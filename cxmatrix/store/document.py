@@ -15,7 +15,7 @@ import importlib
 import os
 import sqlite3
 import stat
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar, Unpack
@@ -297,14 +297,16 @@ class Document:
 
     @classmethod
     def create(cls, path: str | os.PathLike[str], matrix: Matrix | None = None, *,
-               overwrite: bool = False) -> Document:
-        """Write ``matrix`` (or an empty one) to a new file and open it.
+               overwrite: bool = False, snapshots: Sequence[Snapshot] = ()) -> Document:
+        """Write ``matrix`` (or an empty one) to a new file and open it; ``snapshots`` (an
+        imported file's, oldest first) are kept in it with their names, notes and dates.
 
         The file is written beside the target and renamed into place, so an existing file is
         only replaced by a complete one.
         """
         path = Path(path)
-        write_document(path, matrix if matrix is not None else Matrix(), overwrite=overwrite)
+        write_document(path, matrix if matrix is not None else Matrix(), overwrite=overwrite,
+                       snapshots=snapshots)
         return cls.open(path)
 
     def close(self) -> None:
@@ -874,7 +876,7 @@ def _mostly_new(matrix: Matrix, change: MatrixChange) -> bool:
 
 
 def write_document(path: str | os.PathLike[str], matrix: Matrix, *,
-                   overwrite: bool = False) -> None:
+                   overwrite: bool = False, snapshots: Sequence[Snapshot] = ()) -> None:
     """Write ``matrix`` as a new .cxm file at ``path`` without opening it afterwards (what
     ``Document.create`` does before it opens the file; the command line's import and new
     stop here). Needs only sqlite3: the DDL and the inserts are the compiled text of
@@ -883,6 +885,8 @@ def write_document(path: str | os.PathLike[str], matrix: Matrix, *,
     The file is written beside the target and renamed into place, so an existing file is
     only replaced by a complete one; without ``overwrite`` it is linked into place, which
     fails if another process created ``path`` meanwhile (exactly one creator wins).
+    ``snapshots`` (an imported file's, oldest first) are kept with their names, notes and
+    dates: each is written as the matrix and snapshotted, then the matrix replaces them.
     """
     path = Path(path)
     if path.exists() and not overwrite:
@@ -890,7 +894,17 @@ def write_document(path: str | os.PathLike[str], matrix: Matrix, *,
     if path.exists():
         _refuse_if_in_use(path)
     with _written_beside(path, exclusive=not overwrite) as temp:
-        write_new_file(temp, matrix, named=path)
+        if not snapshots:
+            write_new_file(temp, matrix, named=path)
+            return
+        first = snapshots[0].matrix.copy()
+        first.uid = matrix.uid  # the file is the matrix's, its snapshots share its identity
+        write_new_file(temp, first, named=path)
+        with Document.open(temp) as document:
+            for snapshot in snapshots:
+                document.replace_matrix(snapshot.matrix)
+                document.take_snapshot(snapshot.name, snapshot.note, snapshot.taken)
+            document.replace_matrix(matrix)
 
 
 def write_new_file(path: Path, matrix: Matrix, *, named: Path | None = None) -> None:

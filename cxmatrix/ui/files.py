@@ -11,7 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QStandardPaths
 
 from cxmatrix.domain.templates import blank_matrix
-from cxmatrix.interchange.demo import demo_matrix
+from cxmatrix.interchange.demo import demo_matrix, demo_snapshots
 
 __all__ = ["blank_matrix", "demo_matrix"]  # the window's File > New uses them from here
 
@@ -50,7 +50,7 @@ def demo_document_path() -> Path:
 
     path = data_folder() / DEMO_FILE_NAME
     if not path.exists():
-        Document.create(path, demo_matrix()).close()
+        Document.create(path, demo_matrix(), snapshots=demo_snapshots()).close()
     return path
 
 

@@ -12,7 +12,7 @@ import importlib
 import importlib.util
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 from cxmatrix.domain.merge import MergePlan, apply_changes, plan_merge
 from cxmatrix.domain.model import DomainError, Matrix
 from cxmatrix.domain.progress import Progress
+from cxmatrix.domain.snapshots import SnapshotInfo, drift
 from cxmatrix.interchange.errors import InterchangeError
 from cxmatrix.interchange.formats import ImportResult, reader_for, writer_for
 from cxmatrix.store import FILE_SUFFIX
@@ -114,11 +115,12 @@ def export_pdf(window: MainWindow, path: str | Path | None = None) -> Background
     return export_matrix(window, files.with_suffix(str(target), ".pdf"))
 
 
-def ask_pdf_options(window: MainWindow, matrix: Matrix, file_name: str) -> Any:
+def ask_pdf_options(window: MainWindow, matrix: Matrix, file_name: str,
+                    snapshots: Sequence[SnapshotInfo] = ()) -> Any:
     """The PDF options dialog; None when the user cancels it."""
     from cxmatrix.ui.dialogs.pdf_export import PdfExportDialog
 
-    dialog = PdfExportDialog(matrix, file_name, window)
+    dialog = PdfExportDialog(matrix, file_name, window, snapshots)
     try:
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
@@ -152,14 +154,23 @@ def export_matrix(window: MainWindow, path: str | Path | None = None, *,
     focus = matrix.focus_department
     options: dict[str, Any] = {"source_name": document.path.name,
                                "lenses": (focus.name,) if focus else ()}
+    if suffix == ".json":  # the file's snapshots travel with it
+        options["snapshots"] = [document.snapshot(s.id) for s in document.snapshots()]
     if suffix == ".pdf":
+        snapshots = document.snapshots()
         if pdf_options is None:
-            pdf_options = ask_pdf_options(window, matrix, target.name)
+            pdf_options = ask_pdf_options(window, matrix, target.name, snapshots)
             if pdf_options is None:
                 return None
+        compare_with = getattr(pdf_options, "compare_with", None)
         options.update(page_size=pdf_options.page_size, lenses=pdf_options.lenses,
                        fit_page=pdf_options.fit_page,
-                       only_findings=pdf_options.only_findings)
+                       only_findings=pdf_options.only_findings,
+                       with_target=getattr(pdf_options, "with_target", True),
+                       drift=drift((s.name, s.taken, s.figures) for s in snapshots),
+                       # Read here, on the document's thread; the writer gets a copy.
+                       compare_with=(document.snapshot(compare_with)
+                                     if compare_with is not None else None))
 
     def work(progress: Progress) -> None:
         writer(matrix, target, progress=progress, **options)

@@ -1,23 +1,34 @@
 """The JSON interchange format: lossless, readable, documented in the README.
 
-    {"cxmatrix": 1, "title": ..., "organisation": ..., "description": ...,
+    {"cxmatrix": 2, "title": ..., "organisation": ..., "description": ...,
      "prepared_by": ... (optional), "focus_department": <name or null>,
-     "departments": [{"name", "code", "lead"}],
-     "stages": [{"name", "touchpoints": [{"name", "category", "channel", "description",
-                 "peak", "end", "metric", "notes",
+     "departments": [{"id", "name", "code", "lead", "planned" (only when true)}],
+     "stages": [{"id", "name", "touchpoints": [{"id", "name", "category", "channel",
+                 "description", "peak", "end", "metric", "notes",
+                 "planned" (only when true),
                  "roles": {"<department name>": "own"|"influence"|"handle"},
-                 "role_notes": {"<department name>": "..."}}]}]}
+                 "role_notes": {"<department name>": "..."},
+                 "target_roles": {"<department name>": "own"|...|null} (planned changes),
+                 "actions": {"<department name>": {"person", "due", "status", "note"}}}]}],
+     "snapshots": [{"name", "taken", "note", "matrix": {the same, without "cxmatrix"
+                    and "snapshots"}}]}
 
-Departments, stages and touchpoints are in display order.
+Departments, stages and touchpoints are in display order. Version 1 files (no ids, no target
+layer, no snapshots) are still read. The ids are optional on reading; they keep the identity
+of things across the snapshots of one file, so that a comparison after the round trip still
+tells a rename from a removal.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from cxmatrix.domain.actions import Action, ActionStatus
 from cxmatrix.domain.limits import (
     MAX_DEPARTMENTS,
     MAX_JSON_BYTES,
@@ -38,44 +49,85 @@ from cxmatrix.domain.model import (
     name_key,
 )
 from cxmatrix.domain.roles import Role
+from cxmatrix.domain.snapshots import Snapshot, snapshot_name, snapshot_note
 from cxmatrix.interchange.atomic import atomic_path
 from cxmatrix.interchange.errors import ExportFailed, ImportFailed, reading
 from cxmatrix.interchange.formats import ImportResult
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+READABLE_VERSIONS = (1, 2)
+MAX_SNAPSHOTS = 1_000  # as many as a .cxm file keeps
+MAX_ID = 2**53  # ids are integers a JSON reader in any language keeps exactly
 MAX_NUMBER_DIGITS = 20  # the format holds one number, its version; no need for long ones
 # Touchpoint fields that are names (the rest are free text, capped at MAX_TEXT_LENGTH).
 _NAME_FIELDS = frozenset({"name"})
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def to_dict(matrix: Matrix) -> dict[str, Any]:
+def _role(value: Role | None) -> str | None:
+    return value.value if value is not None else None
+
+
+def _action(action: Action) -> dict[str, Any]:
+    return {"person": action.person, "due": action.due.isoformat() if action.due else None,
+            "status": action.status.value, "note": action.note}
+
+
+def _matrix_dict(matrix: Matrix) -> dict[str, Any]:
     names = {d.id: d.name for d in matrix.departments}
+    order = {d.id: i for i, d in enumerate(matrix.departments)}
     focus = matrix.focus_department
+    actions_by_touchpoint: dict[int, list[tuple[int, Action]]] = {}
+    for (tid, did), action in matrix.actions.items():
+        actions_by_touchpoint.setdefault(tid, []).append((did, action))
     stages = []
     for stage in matrix.stages:
         touchpoints = []
         for tp in matrix.touchpoints_in(stage.id):
-            entry: dict[str, Any] = {key: getattr(tp, key) for key in TOUCHPOINT_TEXT_FIELDS}
+            entry: dict[str, Any] = {"id": tp.id}
+            entry.update({key: getattr(tp, key) for key in TOUCHPOINT_TEXT_FIELDS})
             entry.update({key: getattr(tp, key) for key in TOUCHPOINT_FLAG_FIELDS})
+            if matrix.is_planned_touchpoint(tp.id):
+                entry["planned"] = True
             row = matrix.row_roles(tp.id)
             entry["roles"] = {names[d.id]: row[d.id].value for d in matrix.departments
                               if d.id in row}
             entry["role_notes"] = {names[d.id]: matrix.note(tp.id, d.id)
                                    for d in matrix.departments if matrix.note(tp.id, d.id)}
+            targets = matrix.targets.get(tp.id)
+            if targets:
+                entry["target_roles"] = {names[did]: _role(targets[did])
+                                         for did in sorted(targets, key=order.__getitem__)}
+            actions = actions_by_touchpoint.get(tp.id)
+            if actions:
+                entry["actions"] = {names[did]: _action(action) for did, action in
+                                    sorted(actions, key=lambda item: order[item[0]])}
             touchpoints.append(entry)
-        stages.append({"name": stage.name, "touchpoints": touchpoints})
+        stages.append({"id": stage.id, "name": stage.name, "touchpoints": touchpoints})
+    departments = []
+    for d in matrix.departments:
+        dept: dict[str, Any] = {"id": d.id, "name": d.name, "code": d.code, "lead": d.lead}
+        if matrix.is_planned_department(d.id):
+            dept["planned"] = True
+        departments.append(dept)
     return {
-        "cxmatrix": FORMAT_VERSION,
         "title": matrix.title,
         "organisation": matrix.organisation,
         "description": matrix.description,
         "prepared_by": matrix.prepared_by,
         "focus_department": focus.name if focus else None,
-        "departments": [{"name": d.name, "code": d.code, "lead": d.lead}
-                        for d in matrix.departments],
+        "departments": departments,
         "stages": stages,
     }
+
+
+def to_dict(matrix: Matrix, snapshots: Sequence[Snapshot] = ()) -> dict[str, Any]:
+    """The JSON document of a matrix and (optionally) the snapshots of its file."""
+    data: dict[str, Any] = {"cxmatrix": FORMAT_VERSION, **_matrix_dict(matrix)}
+    if snapshots:
+        data["snapshots"] = [{"name": s.name, "taken": s.taken.isoformat(), "note": s.note,
+                              "matrix": _matrix_dict(s.matrix)} for s in snapshots]
+    return data
 
 
 class _BoundedFile:
@@ -96,13 +148,15 @@ class _BoundedFile:
         self.handle.write(data)
 
 
-def write(matrix: Matrix, path: Path, **_options: object) -> None:
-    """Write ``matrix`` as JSON; refuses (writing nothing) a file the reader would refuse.
+def write(matrix: Matrix, path: Path, *, snapshots: Sequence[Snapshot] = (),
+          **_options: object) -> None:
+    """Write ``matrix`` (and ``snapshots``, those of its file) as JSON; refuses (writing
+    nothing) a file the reader would refuse.
 
     Streamed to the file: a whole-document string would double the memory of long texts.
     """
     path = Path(path)
-    data = to_dict(matrix)
+    data = to_dict(matrix, snapshots)
     with atomic_path(path) as temp, temp.open("wb") as handle:
         bounded = _BoundedFile(handle, path.name)
         json.dump(data, bounded, ensure_ascii=False, indent=2)
@@ -161,64 +215,149 @@ def _mapping(data: dict[str, Any], key: str, where: str, at: _Where) -> dict[str
     return {} if value is None else _expect(value, dict, where, at)
 
 
-def _check_version(data: dict[str, Any], at: _Where) -> None:
+def _check_version(data: dict[str, Any], at: _Where) -> int:
     version = data.get("cxmatrix")
     if type(version) is int and version > FORMAT_VERSION:
         raise at.fail("\"cxmatrix\"", f"format version {version} is newer than this "
                       f"cxmatrix understands ({FORMAT_VERSION}); update cxmatrix")
-    if type(version) is not int or version != FORMAT_VERSION:  # true == 1 in Python
+    if type(version) is not int or version not in READABLE_VERSIONS:  # true == 1 in Python
         raise at.fail("\"cxmatrix\"", "missing or wrong format marker "
                       f"(expected \"cxmatrix\": {FORMAT_VERSION})")
+    return version
 
 
-def _check_counts(data: dict[str, Any], at: _Where) -> None:
+def _check_counts(data: dict[str, Any], at: _Where, prefix: str = "") -> None:
     """Refuse a matrix beyond the documented limits from its counts, before building it."""
-    departments = _list(data, "departments", "departments", at)
+    departments = _list(data, "departments", f"{prefix}departments", at)
     if len(departments) > MAX_DEPARTMENTS:
-        raise at.fail("departments", f"{len(departments):,} departments; at most "
-                                     f"{MAX_DEPARTMENTS:,} are allowed")
-    stages = _list(data, "stages", "stages", at)
+        raise at.fail(f"{prefix}departments", f"{len(departments):,} departments; at most "
+                                              f"{MAX_DEPARTMENTS:,} are allowed")
+    stages = _list(data, "stages", f"{prefix}stages", at)
     if len(stages) > MAX_STAGES:
-        raise at.fail("stages", f"{len(stages):,} stages; at most {MAX_STAGES:,} are allowed")
-    touchpoints = roles = notes = 0
+        raise at.fail(f"{prefix}stages", f"{len(stages):,} stages; at most {MAX_STAGES:,} "
+                                         "are allowed")
+    touchpoints = 0
+    cells = dict.fromkeys(("roles", "role_notes", "target_roles", "actions"), 0)
     for number, stage in enumerate(stages, start=1):
-        where = f"stage {number}"
+        where = f"{prefix}stage {number}"
         entries = _list(_expect(stage, dict, where, at), "touchpoints",
                         f"{where} touchpoints", at)
         touchpoints += len(entries)
         if touchpoints > MAX_TOUCHPOINTS:
-            raise at.fail("stages", f"more than {MAX_TOUCHPOINTS:,} touchpoints; at most "
-                                    f"{MAX_TOUCHPOINTS:,} are allowed")
+            raise at.fail(f"{prefix}stages", f"more than {MAX_TOUCHPOINTS:,} touchpoints; at "
+                                             f"most {MAX_TOUCHPOINTS:,} are allowed")
         for entry in entries:
             if type(entry) is dict:
-                row_roles, row_notes = entry.get("roles"), entry.get("role_notes")
-                roles += len(row_roles) if type(row_roles) is dict else 0
-                notes += len(row_notes) if type(row_notes) is dict else 0
-        if max(roles, notes) > MAX_ROLE_CELLS:
-            raise at.fail("stages", f"more than {MAX_ROLE_CELLS:,} cells with a role or a "
-                                    f"note; at most {MAX_ROLE_CELLS:,} are allowed")
+                for key in cells:
+                    row = entry.get(key)
+                    cells[key] += len(row) if type(row) is dict else 0
+        if max(cells.values()) > MAX_ROLE_CELLS:
+            raise at.fail(f"{prefix}stages", f"more than {MAX_ROLE_CELLS:,} cells with a role, "
+                                             f"a target, an action or a note; at most "
+                                             f"{MAX_ROLE_CELLS:,} are allowed")
+
+
+class _Ids:
+    """The ids a document gives its departments, stages and touchpoints (optional, version
+    2), checked up front; those it leaves out are numbered after the largest one given."""
+
+    def __init__(self, data: dict[str, Any], at: _Where, prefix: str) -> None:
+        seen: dict[int, str] = {}
+
+        def claim(entry: Any, where: str) -> None:
+            if type(entry) is not dict or entry.get("id") is None:
+                return
+            value = entry["id"]
+            if type(value) is not int or not 1 <= value <= MAX_ID:
+                raise at.fail(f"{where} id", f"must be a whole number from 1 to {MAX_ID:,}, "
+                                             f"not {value!r}")
+            if value in seen:
+                raise at.fail(f"{where} id", f"{value} is already the id of {seen[value]}")
+            seen[value] = where
+
+        for number, dept in enumerate(_list(data, "departments", "departments", at), 1):
+            claim(dept, f"{prefix}department {number}")
+        for s_number, stage in enumerate(_list(data, "stages", "stages", at), 1):
+            claim(stage, f"{prefix}stage {s_number}")
+            if type(stage) is dict:
+                for t_number, tp in enumerate(_list(stage, "touchpoints", "touchpoints", at),
+                                              1):
+                    claim(tp, f"{prefix}stage {s_number}, touchpoint {t_number}")
+        self._next = max(seen, default=0) + 1
+
+    def of(self, entry: dict[str, Any]) -> int:
+        value = entry.get("id")
+        if value is not None:
+            return int(value)
+        self._next += 1
+        return self._next - 1
 
 
 def from_dict(data: Any, file_name: str = "JSON") -> Matrix:
     """Build a matrix from the JSON structure; raises ImportFailed naming the bad place."""
+    return read_document(data, file_name)[0]
+
+
+def read_document(data: Any, file_name: str = "JSON") -> tuple[Matrix, list[Snapshot]]:
+    """The matrix and the snapshots of a JSON document; ImportFailed names the bad place."""
     at = _Where(file_name)
     _expect(data, dict, "top level", at)
     _check_version(data, at)
+    entries = _list(data, "snapshots", "snapshots", at)
+    if len(entries) > MAX_SNAPSHOTS:
+        raise at.fail("snapshots", f"{len(entries):,} snapshots; at most {MAX_SNAPSHOTS:,} "
+                                   "are allowed")
     _check_counts(data, at)
+    snapshots: list[Snapshot] = []
+    names: set[str] = set()
+    for number, entry in enumerate(entries, start=1):
+        snapshot = _read_snapshot(entry, number, at)
+        if name_key(snapshot.name) in names:
+            raise at.fail(f"snapshot {number}", f"there is already a snapshot called "
+                                                f"{snapshot.name!r}")
+        names.add(name_key(snapshot.name))
+        snapshots.append(snapshot)
+    return _read_matrix(data, at), snapshots
+
+
+def _read_snapshot(entry: Any, number: int, at: _Where) -> Snapshot:
+    where = f"snapshot {number}"
+    _expect(entry, dict, where, at)
+    try:
+        name = snapshot_name(_name(entry.get("name"), f"{where} name", at))
+        note = snapshot_note(_text(entry.get("note"), f"{where} note", at))
+    except DomainError as error:
+        raise at.fail(where, str(error)) from None
+    taken_text = _name(entry.get("taken"), f"{where} taken", at)
+    try:
+        taken = datetime.fromisoformat(taken_text)
+    except ValueError:
+        raise at.fail(f"{where} taken", f"{taken_text!r} is not a date and time (write it "
+                                        "as 2026-01-31T09:00:00+00:00)") from None
+    if taken.tzinfo is None:
+        taken = taken.replace(tzinfo=UTC)
+    prefix = f"{where} ({name}) "
+    matrix_data = _expect(entry.get("matrix"), dict, f"{prefix}matrix", at)
+    _check_counts(matrix_data, at, prefix)
+    return Snapshot(number, name, taken, _read_matrix(matrix_data, at, prefix), note)
+
+
+def _read_matrix(data: dict[str, Any], at: _Where, prefix: str = "") -> Matrix:
+    ids = _Ids(data, at, prefix)
     matrix = Matrix()
     try:
         matrix.set_properties(
-            title=_name(data.get("title"), "title", at) or "Untitled matrix",
-            organisation=_text(data.get("organisation"), "organisation", at),
-            description=_text(data.get("description"), "description", at),
-            prepared_by=_text(data.get("prepared_by"), "prepared_by", at,
+            title=_name(data.get("title"), f"{prefix}title", at) or "Untitled matrix",
+            organisation=_text(data.get("organisation"), f"{prefix}organisation", at),
+            description=_text(data.get("description"), f"{prefix}description", at),
+            prepared_by=_text(data.get("prepared_by"), f"{prefix}prepared_by", at,
                               limit=MAX_NAME_LENGTH),
         )
     except DomainError as error:
-        raise at.fail("matrix properties", str(error)) from error
+        raise at.fail(f"{prefix}matrix properties", str(error)) from error
     by_key: dict[str, int] = {}
     for number, entry in enumerate(_list(data, "departments", "departments", at), start=1):
-        where = f"department {number}"
+        where = f"{prefix}department {number}"
         _expect(entry, dict, where, at)
         name = _name(entry.get("name"), f"{where} name", at)
         key = name_key(name)
@@ -228,19 +367,21 @@ def from_dict(data: Any, file_name: str = "JSON") -> Matrix:
         try:
             dept = matrix.add_department(
                 name, _name(entry.get("code"), f"{where} code", at) or None,
-                _name(entry.get("lead"), f"{where} lead", at))
+                _name(entry.get("lead"), f"{where} lead", at), department_id=ids.of(entry))
         except DomainError as error:
             raise at.fail(where, str(error)) from error
+        if _flag(entry, "planned", f"{where} planned", at):
+            matrix.set_planned_department(dept.id, True)
         by_key[key] = dept.id
     focus = data.get("focus_department")
     if focus is not None:
-        focus_key = name_key(_name(focus, "focus_department", at))
+        focus_key = name_key(_name(focus, f"{prefix}focus_department", at))
         if focus_key not in by_key:
-            raise at.fail("focus_department", f"no department called {focus!r}")
+            raise at.fail(f"{prefix}focus_department", f"no department called {focus!r}")
         matrix.set_properties(focus_department_id=by_key[focus_key])
     stage_names: dict[str, str] = {}  # by name_key
     for s_number, stage_entry in enumerate(_list(data, "stages", "stages", at), start=1):
-        where = f"stage {s_number}"
+        where = f"{prefix}stage {s_number}"
         _expect(stage_entry, dict, where, at)
         try:
             stage_name = clean_name(_name(stage_entry.get("name"), f"{where} name", at),
@@ -253,39 +394,48 @@ def from_dict(data: Any, file_name: str = "JSON") -> Matrix:
         stage_names[key] = stage_name
         # Checked here against a set: Matrix.add_stage looks for duplicates one by one,
         # which for MAX_STAGES stages took 15 s.
-        stage = Stage(matrix.new_id(), stage_name)
+        stage = Stage(ids.of(stage_entry), stage_name)
         matrix.load_stage(stage.id, stage.name)
         for t_number, tp_entry in enumerate(
                 _list(stage_entry, "touchpoints", f"{where} touchpoints", at), start=1):
             _read_touchpoint(matrix, stage.id, tp_entry, f"{where} ({stage.name}), touchpoint "
-                             f"{t_number}", by_key, at)
+                             f"{t_number}", by_key, at, ids)
     return matrix
 
 
+def _flag(entry: dict[str, Any], key: str, where: str, at: _Where) -> bool:
+    value = entry.get(key)
+    return False if value is None else bool(_expect(value, bool, where, at))
+
+
+def _read_role(value: Any, where: str, at: _Where) -> Role:
+    word = _name(value, where, at)
+    try:
+        return Role(word.lower())
+    except ValueError:
+        raise at.fail(where, f"{word!r} is not a role (own, influence or handle)") from None
+
+
 def _read_touchpoint(matrix: Matrix, stage_id: int, entry: Any, where: str,
-                     by_key: dict[str, int], at: _Where) -> None:
+                     by_key: dict[str, int], at: _Where, ids: _Ids) -> None:
     _expect(entry, dict, where, at)
     attributes: dict[str, object] = {}
     for key in TOUCHPOINT_TEXT_FIELDS:
         limit = MAX_NAME_LENGTH if key in _NAME_FIELDS else MAX_TEXT_LENGTH
         attributes[key] = _text(entry.get(key), f"{where} {key}", at, limit=limit)
     for key in TOUCHPOINT_FLAG_FIELDS:
-        value = entry.get(key)
-        attributes[key] = False if value is None else _expect(value, bool, f"{where} {key}", at)
+        attributes[key] = _flag(entry, key, f"{where} {key}", at)
     name = str(attributes.pop("name"))
     try:
-        tp = matrix.add_touchpoint(stage_id, name, **attributes)
+        tp = matrix.add_touchpoint(stage_id, name, touchpoint_id=ids.of(entry), **attributes)
     except DomainError as error:
         raise at.fail(where, str(error)) from error
     where = f"{where} ({tp.name})"
+    if _flag(entry, "planned", f"{where} planned", at):
+        matrix.set_planned_touchpoint(tp.id, True)
     for dept_name, value in _mapping(entry, "roles", f"{where} roles", at).items():
         dept_id = _department_id(dept_name, by_key, where, at)
-        word = _name(value, f"{where} role of {dept_name!r}", at)
-        try:
-            role = Role(word.lower())
-        except ValueError:
-            raise at.fail(where, f"{word!r} is not a role (own, influence or handle)") from None
-        matrix.set_role(tp.id, dept_id, role)
+        matrix.set_role(tp.id, dept_id, _read_role(value, f"{where} role of {dept_name!r}", at))
     for dept_name, note in _mapping(entry, "role_notes", f"{where} role_notes", at).items():
         dept_id = _department_id(dept_name, by_key, where, at)
         text = _text(note, f"{where} note of {dept_name!r}", at)
@@ -293,6 +443,38 @@ def _read_touchpoint(matrix: Matrix, stage_id: int, entry: Any, where: str,
             matrix.set_note(tp.id, dept_id, text)
         except DomainError as error:
             raise at.fail(where, str(error)) from error
+    for dept_name, value in _mapping(entry, "target_roles", f"{where} target_roles",
+                                     at).items():
+        dept_id = _department_id(dept_name, by_key, where, at)
+        target = None if value is None else _read_role(
+            value, f"{where} target role of {dept_name!r}", at)
+        matrix.set_target(tp.id, dept_id, target)
+    for dept_name, value in _mapping(entry, "actions", f"{where} actions", at).items():
+        dept_id = _department_id(dept_name, by_key, where, at)
+        action = _read_action(value, f"{where} action of {dept_name!r}", at)
+        try:
+            matrix.set_action(tp.id, dept_id, action)
+        except DomainError as error:
+            raise at.fail(f"{where} action of {dept_name!r}", str(error)) from error
+
+
+def _read_action(value: Any, where: str, at: _Where) -> Action:
+    _expect(value, dict, where, at)
+    due_text = _name(value.get("due"), f"{where} due", at)
+    try:
+        due = date.fromisoformat(due_text) if due_text else None
+    except ValueError:
+        raise at.fail(f"{where} due", f"{due_text!r} is not a date (write it as "
+                                      "YYYY-MM-DD)") from None
+    status_text = _name(value.get("status"), f"{where} status", at,
+                        default=ActionStatus.PLANNED.value)
+    try:
+        status = ActionStatus(status_text.lower())
+    except ValueError:
+        known = ", ".join(s.value for s in ActionStatus)
+        raise at.fail(f"{where} status", f"{status_text!r} is not a status ({known})") from None
+    return Action(_name(value.get("person"), f"{where} person", at), due, status,
+                  _text(value.get("note"), f"{where} note", at))
 
 
 def _department_id(name: str, by_key: dict[str, int], where: str, at: _Where) -> int:
@@ -359,8 +541,11 @@ def _parse(path: Path) -> Any:
 
 def read(path: Path, **_options: object) -> ImportResult:
     path = Path(path)
-    matrix = from_dict(_parse(path), path.name)
+    matrix, snapshots = read_document(_parse(path), path.name)
     report = [f"Imported {matrix.touchpoint_count} touchpoints in {len(matrix.stages)} stages "
               f"and {len(matrix.departments)} departments from {path.name}."]
-    return ImportResult(matrix, report)
+    if snapshots:
+        report.append(f"With {len(snapshots)} snapshot{'s' if len(snapshots) != 1 else ''}: "
+                      + ", ".join(s.name for s in snapshots) + ".")
+    return ImportResult(matrix, report, snapshots=snapshots)
 

@@ -170,6 +170,9 @@ class ChartLayout:
         self.height = height
         self.only = None if touchpoint_ids is None else set(touchpoint_ids)
         self.anchored: set[int] = set()  # touchpoints whose row is a link destination
+        # Cells whose target differs from today get a black corner (the report's "From
+        # today to target" section lists them); off for a report without the target.
+        self.mark_plan = matrix.has_plan
         departments = list(matrix.departments)
         self.department_count = len(departments)
         self.touchpoint_count = matrix.touchpoint_count
@@ -475,6 +478,8 @@ class ChartPage(Flowable):
         problem_names.setFont(PROBLEM_FONT, NAME_SIZE)
         tints: dict[str, Any] = {NO_OWNER: canvas.beginPath(), SEVERAL_OWNERS: canvas.beginPath()}
         outlines = canvas.beginPath()  # the Own cells of a row with several owners
+        corners = canvas.beginPath()  # the cells with a planned change
+        light_corners = canvas.beginPath()  # the same on a dark (Own) tile
         frames = canvas.beginPath()  # the empty cells of a row nobody owns
         anchors: list[tuple[int, float]] = []
         markers: list[tuple[str, float]] = []
@@ -522,6 +527,17 @@ class ChartPage(Flowable):
                 letters[role].append((x + cell_width / 2, middle))
                 if role is Role.OWN and row.marker == SEVERAL_OWNERS:
                     outlines.rect(x + 2.6, bottom + 2.4, cell_width - 5.2, row.height - 4.8)
+            for dept_id in (matrix.targets.get(tp.id, ()) if layout.mark_plan else ()):
+                x = column_of.get(dept_id)
+                if x is not None and matrix.is_planned_change(tp.id, dept_id):
+                    corner = min(cell_width, row.height) * 0.55
+                    right, top = x + cell_width - 1.0, bottom + row.height - 1.0
+                    path = (light_corners if matrix.role(tp.id, dept_id) is Role.OWN
+                            else corners)
+                    path.moveTo(right - corner, top)
+                    path.lineTo(right, top)
+                    path.lineTo(right, top - corner)
+                    path.close()
             rules.moveTo(0, bottom)
             rules.lineTo(table_width, bottom)
             y = bottom
@@ -554,6 +570,18 @@ class ChartPage(Flowable):
         for touchpoint_id, top in anchors:
             canvas.bookmarkHorizontal(touchpoint_anchor(touchpoint_id), 0, top + STAGE_HEIGHT)
         self._draw_letters(canvas, letters)
+        if layout.mark_plan:
+            # Black on light cells, white on the dark Own tiles, each edged in the other:
+            # it reads on every tile, in colour and in greyscale.
+            canvas.saveState()
+            canvas.setLineWidth(0.6)
+            canvas.setFillColor(theme.INK)
+            canvas.setStrokeColor(theme.WHITE)
+            canvas.drawPath(corners, stroke=1, fill=1)
+            canvas.setFillColor(theme.WHITE)
+            canvas.setStrokeColor(theme.INK)
+            canvas.drawPath(light_corners, stroke=1, fill=1)
+            canvas.restoreState()
         self._draw_markers(canvas, markers, moments)
         for middle, symbols in critical:
             draw_critical_moment(canvas, MOMENT_X, middle, symbols)
@@ -658,6 +686,9 @@ class ChartPage(Flowable):
         x += 13 + width_of(CRITICAL_LEGEND, fonts.CONDENSED, LEGEND_SIZE) + 14
         note = ("Every touchpoint needs exactly one clear owner. "
                 "An empty cell means the department has no role.")
+        if self.layout.mark_plan:
+            note += (" A corner marks a planned change (see From today to target; the "
+                     "cell shows today's role).")
         canvas.drawString(0, baseline - LEGEND_LEADING, fit(note, fonts.CONDENSED, LEGEND_SIZE,
                                                             width))
         for index, line in enumerate(self.plan.key_lines):

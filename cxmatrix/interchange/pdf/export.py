@@ -9,7 +9,7 @@ at all.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -19,6 +19,7 @@ from cxmatrix.domain.limits import MAX_PDF_CHART_CELLS
 from cxmatrix.domain.model import Department, Matrix
 from cxmatrix.domain.progress import Progress
 from cxmatrix.domain.roles import Severity
+from cxmatrix.domain.snapshots import DriftPoint, Snapshot
 from cxmatrix.interchange.atomic import atomic_path
 from cxmatrix.interchange.errors import ExportFailed
 from cxmatrix.interchange.pdf import fonts, theme
@@ -73,13 +74,19 @@ def lens_departments(matrix: Matrix, names: Iterable[str], file_name: str
 def write(matrix: Matrix, path: Path, *, source_name: str = "", page_size: str = "a4",
           lenses: Iterable[str] = (), progress: Progress | None = None,
           printed_on: date | None = None, fit_page: bool = False,
-          only_findings: bool = False, **_options: object) -> None:
+          only_findings: bool = False, with_target: bool = True,
+          compare_with: Snapshot | None = None, drift: Sequence[DriftPoint] = (),
+          **_options: object) -> None:
     """Write the PDF report of ``matrix`` to ``path``.
 
     ``page_size`` is a4, letter, a3 or tabloid (pages are landscape); ``lenses`` names the
     departments that get a lens page; ``source_name`` is the file name shown in the footer.
     ``fit_page`` sets the chart as large as lets it fit on one page (smaller type when it
     must); ``only_findings`` keeps only the touchpoints with an error or a warning in it.
+    A matrix with a plan gets a "From today to target" section after the executive summary
+    (``with_target=False`` leaves it out); ``compare_with`` (a snapshot) gives the same
+    section against that snapshot instead; ``drift`` (the file's snapshots' figures, oldest
+    first) draws the drift chart on the summary page when there are at least two.
     Raises ExportFailed (nothing written) for a bad option or a file that cannot be written,
     and Cancelled if ``progress`` is cancelled.
     """
@@ -100,4 +107,5 @@ def write(matrix: Matrix, path: Path, *, source_name: str = "", page_size: str =
         build_report(matrix, temp, page_size=size, source_name=source_name,
                      lenses=departments, progress=progress,
                      printed_on=printed_on or date.today(), fit_page=bool(fit_page),
-                     only_findings=bool(only_findings))
+                     only_findings=bool(only_findings), with_target=bool(with_target),
+                     compare_with=compare_with, drift=tuple(drift))

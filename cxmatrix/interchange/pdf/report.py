@@ -13,6 +13,7 @@ from cxmatrix.domain.findings import Finding, compute_findings
 from cxmatrix.domain.model import Department, Matrix
 from cxmatrix.domain.progress import Progress
 from cxmatrix.domain.roles import Severity
+from cxmatrix.domain.snapshots import DriftPoint, Snapshot
 from cxmatrix.interchange.pdf import fonts, theme
 from cxmatrix.interchange.pdf.briefing import FINDINGS_ANCHOR
 from cxmatrix.interchange.pdf.chart import ChartPage, make_layout
@@ -25,6 +26,7 @@ from cxmatrix.interchange.pdf.pages import (
     SectionStart,
     binary_streams,
 )
+from cxmatrix.interchange.pdf.plan import drift_chart, snapshot_section, today_target_section
 from cxmatrix.interchange.pdf.summary import summary_section
 
 
@@ -47,8 +49,9 @@ class _Steps:
 
 def build_report(matrix: Matrix, path: Path, *, page_size: str, source_name: str,
                  lenses: Sequence[Department], progress: Progress | None,
-                 printed_on: date, fit_page: bool = False, only_findings: bool = False
-                 ) -> None:
+                 printed_on: date, fit_page: bool = False, only_findings: bool = False,
+                 with_target: bool = True, compare_with: Snapshot | None = None,
+                 drift: Sequence[DriftPoint] = ()) -> None:
     fonts.register_fonts()
     info = PageInfo(matrix.title, matrix.organisation, source_name, printed_on)
     document = ReportDocument(path, info, theme.page_size(page_size),
@@ -62,13 +65,25 @@ def build_report(matrix: Matrix, path: Path, *, page_size: str, source_name: str
              and f.severity in (Severity.ERROR, Severity.WARNING)} if only_findings else None)
     layout = make_layout(matrix, by_touchpoint, page_size, document.width, document.height,
                          fit_page=fit_page, touchpoint_ids=only)
+    layout.mark_plan = with_target and compare_with is None and matrix.has_plan
     steps = _Steps(progress, 3 + len(layout.pages) + len(lenses) + 1)
     if progress is not None:
         progress.step(0, steps.total, "Laying out the report")
 
     story: list[Flowable] = [SectionStart(info, "Executive summary")]
-    story.extend(summary_section(matrix, findings, document.width, info))
+    summary = summary_section(matrix, findings, document.width, info)
+    if len(drift) >= 2:  # on the summary page, before its page break
+        first_break = next((i for i, f in enumerate(summary) if isinstance(f, PageBreak)),
+                           len(summary))
+        summary.insert(first_break, drift_chart(drift, min(document.width, 560.0)))
+    story.extend(summary)
     story.append(steps.milestone("Executive summary"))
+    if compare_with is not None:
+        story.append(PageBreak())
+        story.extend(snapshot_section(compare_with, matrix, document.width, info))
+    elif with_target and matrix.has_plan:
+        story.append(PageBreak())
+        story.extend(today_target_section(matrix, document.width, info))
     story.append(PageBreak())
     story.append(SectionStart(info, "Responsibility chart"))
     for index, plan in enumerate(layout.pages):

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import tempfile
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,6 +42,7 @@ from PySide6.QtWidgets import (
 
 from cxmatrix.domain.model import Matrix
 from cxmatrix.domain.progress import Progress
+from cxmatrix.domain.snapshots import SnapshotInfo, drift
 from cxmatrix.interchange.pdf import export as pdf_export
 from cxmatrix.interchange.pdf import image as pdf_image
 from cxmatrix.interchange.pdf.theme import page_size as page_points
@@ -61,6 +63,8 @@ class PdfOptions:
     lenses: tuple[str, ...]  # department names, in matrix order
     fit_page: bool = False  # the chart as large as lets it fit on one page
     only_findings: bool = False  # only the touchpoints with an error or a warning
+    with_target: bool = True  # the "From today to target" section (a matrix with a plan)
+    compare_with: int | None = None  # a snapshot's id: its section instead
 
 
 def default_page_size() -> str:
@@ -95,7 +99,8 @@ class _PreviewJob:
 class PdfExportDialog(QDialog):
     """Choose the page size and the lens pages of a PDF report."""
 
-    def __init__(self, matrix: Matrix, file_name: str, parent: QWidget | None = None) -> None:
+    def __init__(self, matrix: Matrix, file_name: str, parent: QWidget | None = None,
+                 snapshots: Sequence[SnapshotInfo] = ()) -> None:
         super().__init__(parent)
         self.setObjectName("pdfExportDialog")
         self.setWindowTitle("Export as PDF")
@@ -153,6 +158,17 @@ class PdfExportDialog(QDialog):
         self.fit_page.setObjectName("pdfFitPage")
         self.only_findings = QCheckBox("Only touchpoints with &findings", self)
         self.only_findings.setObjectName("pdfOnlyFindings")
+        self.with_target = QCheckBox("From today to &target (planned changes)", self)
+        self.with_target.setObjectName("pdfWithTarget")
+        self.with_target.setChecked(matrix.has_plan)
+        self.with_target.setEnabled(matrix.has_plan)
+        self.compare_with = QComboBox(self)
+        self.compare_with.setObjectName("pdfCompareWith")
+        self.compare_with.addItem("No snapshot", None)
+        for info in snapshots:
+            self.compare_with.addItem(f"{info.name} ({info.taken:%d %b %Y})", info.id)
+        self.compare_with.setEnabled(bool(snapshots))
+        self.drift = drift((s.name, s.taken, s.figures) for s in snapshots)
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
         export = buttons.addButton("&Export", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -175,6 +191,7 @@ class PdfExportDialog(QDialog):
         form = QFormLayout()
         form.addRow("Page &size:", self.page_size)
         form.addRow("", self.page_count)
+        form.addRow("Compare &with:", self.compare_with)
         options = QVBoxLayout()
         options.addWidget(intro)
         options.addLayout(form)
@@ -182,6 +199,7 @@ class PdfExportDialog(QDialog):
         options.addLayout(lens_row, 1)
         options.addWidget(self.fit_page)
         options.addWidget(self.only_findings)
+        options.addWidget(self.with_target)
         preview_column = QVBoxLayout()
         preview_column.addWidget(QLabel("Page 1:", self))
         preview_column.addWidget(self.preview, 1)
@@ -226,9 +244,12 @@ class PdfExportDialog(QDialog):
                      if item.checkState() == Qt.CheckState.Checked)
 
     def options(self) -> PdfOptions:
+        snapshot = self.compare_with.currentData()
         return PdfOptions(self.chosen_page_size(), self.chosen_lenses(),
                           fit_page=self.fit_page.isChecked(),
-                          only_findings=self.only_findings.isChecked())
+                          only_findings=self.only_findings.isChecked(),
+                          with_target=self.with_target.isChecked(),
+                          compare_with=int(snapshot) if snapshot is not None else None)
 
     def _check_all(self, on: bool) -> None:
         state = Qt.CheckState.Checked if on else Qt.CheckState.Unchecked
@@ -277,7 +298,8 @@ class PdfExportDialog(QDialog):
                 pdf_export.write(self.matrix, path, source_name=self.file_name,
                                  page_size=options.page_size, lenses=options.lenses,
                                  fit_page=options.fit_page,
-                                 only_findings=options.only_findings, progress=job.progress)
+                                 only_findings=options.only_findings, drift=self.drift,
+                                 progress=job.progress)
                 job.progress.check()
                 png = pdf_image.render_page_png(path, 0, scale)
         except Exception:  # cancelled, too large, no temporary folder: "No preview"
