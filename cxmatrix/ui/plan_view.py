@@ -149,12 +149,11 @@ class PlanView(QObject):
             self._end_comparison()
         self.model.set_layer(TARGET_LAYER if kind is LayerKind.TARGET else CURRENT_LAYER)
         if kind is LayerKind.TARGET and not self.dock.isVisible():
-            self.dock.show()
+            self.show_dock()
         self._sync_actions()
         self.window.statusBar().showMessage(
-            "Target: the role keys set the roles as they should be; planned changes are "
-            "marked with today's role struck through." if kind is LayerKind.TARGET else
-            "Current: the role keys set the roles as they are today.", 6000)
+            "Target: the role keys set the target; today's role shows struck through."
+            if kind is LayerKind.TARGET else "Current: the role keys set today's roles.", 6000)
 
     def switch_layer(self) -> None:
         self.show_layer(LayerKind.CURRENT if self.kind is LayerKind.TARGET
@@ -182,8 +181,7 @@ class PlanView(QObject):
         self._leave_button_action.setVisible(True)
         self.leave_action.setEnabled(True)
         self._sync_actions()
-        self.dock.show()
-        self.dock.raise_()
+        self.show_dock()
         return True
 
     def leave_comparison(self) -> None:
@@ -247,9 +245,18 @@ class PlanView(QObject):
     def go_to_cell(self, touchpoint_id: int, department_id: int) -> None:
         self.grid.go_to_touchpoint(touchpoint_id, [department_id])
 
-    def go_to_changes(self) -> None:
+    def show_dock(self) -> None:
+        """Show the Changes dock; below the grid it takes about a third of the height."""
+        first = not self.dock.isVisible()
         self.dock.show()
         self.dock.raise_()
+        area = self.window.dockWidgetArea(self.dock)
+        if first and area == Qt.DockWidgetArea.BottomDockWidgetArea:
+            self.window.resizeDocks([self.dock], [max(240, self.window.height() * 3 // 10)],
+                                    Qt.Orientation.Vertical)
+
+    def go_to_changes(self) -> None:
+        self.show_dock()
         self.panel.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     # ---- planned touchpoints and departments ----------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QLineF, QRect, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen
+from PySide6.QtGui import QFont, QPainter, QPalette, QPen
 
 from cxmatrix.domain.roles import Role
 from cxmatrix.ui.grid.layers import GridLayer
@@ -42,8 +42,7 @@ def paint_marks(painter: QPainter, cells: list[MarkedCell], palette: QPalette,
     accent = palette.color(QPalette.ColorRole.Highlight)
     muted = palette.color(QPalette.ColorRole.PlaceholderText)
     small = QFont(font)
-    small.setBold(True)
-    small.setPointSizeF(max(6.0, font.pointSizeF() * 0.72))
+    small.setPointSizeF(max(6.0, font.pointSizeF() * 0.85))
     under = QPen(base, 2)
     dashes = QPen(accent, 2, Qt.PenStyle.CustomDashLine)
     dashes.setDashPattern([2.0, 1.5])
@@ -60,8 +59,11 @@ def paint_marks(painter: QPainter, cells: list[MarkedCell], palette: QPalette,
             painter.setFont(font)
             painter.setPen(muted)
             painter.drawText(QRectF(cell.rect), Qt.AlignmentFlag.AlignCenter, "—")
-        side = max(10.0, min(cell.rect.height() * 0.55, 16.0))
-        badge = QRectF(cell.rect.left() + 4, cell.rect.top() + 4, side + 2, side)
+        # Today's role on the left of the cell, as tall as the chip allows and a quarter of
+        # its width: the target letter stays centred beside it.
+        height = max(10.0, cell.rect.height() - 9.0)
+        width = max(height, min(24.0, cell.rect.width() * 0.28))
+        badge = QRectF(cell.rect.left() + 4.5, cell.rect.top() + 4.5, width, height)
         painter.setPen(QPen(text, 1))
         painter.setBrush(base)
         painter.drawRoundedRect(badge, 2, 2)
@@ -70,12 +72,7 @@ def paint_marks(painter: QPainter, cells: list[MarkedCell], palette: QPalette,
             painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, "+")
             continue
         painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, cell.before.letter)
-        strike = QPen(_strike_colour(text), 1.4)
-        painter.setPen(strike)
-        painter.drawLine(QLineF(badge.left() + 2, badge.bottom() - 2,
-                                badge.right() - 2, badge.top() + 2))
+        painter.setPen(QPen(text, 1.5))
+        painter.drawLine(QLineF(badge.left() + 2.5, badge.bottom() - 2.5,
+                                badge.right() - 2.5, badge.top() + 2.5))
     painter.restore()
-
-
-def _strike_colour(text: QColor) -> QColor:
-    return QColor(text)

@@ -32,9 +32,9 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QSplitter,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QTabWidget,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -357,22 +357,16 @@ class ChangesPanel(QWidget):
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
         self.view.clicked.connect(self._on_clicked)
 
-        self.chart_title = QLabel("Ownership over time (snapshots, then now)", self)
-        self.chart_title.setObjectName("driftTitle")
         self.chart = DriftChart(self)
-        chart_box = QWidget(self)
-        chart_layout = QVBoxLayout(chart_box)
-        chart_layout.setContentsMargins(0, 4, 0, 0)
-        chart_layout.addWidget(self.chart_title)
-        chart_layout.addWidget(self.chart, 1)
-        splitter = QSplitter(Qt.Orientation.Vertical, self)
-        splitter.setObjectName("changesSplitter")
-        splitter.addWidget(self.view)
-        splitter.addWidget(chart_box)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setChildrenCollapsible(False)
-        layout.addWidget(splitter, 1)
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("changesTabs")
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.view, "&Planned Changes")
+        self.tabs.addTab(self.chart, "&Ownership over Time")
+        self.tabs.setTabToolTip(1, "Per snapshot, in order, then now: the share of touchpoints "
+                                   "with exactly one owner, and how many have none, several, "
+                                   "or are handled but owned by nobody")
+        layout.addWidget(self.tabs, 1)
 
         self._rebuild_timer = QTimer(self)
         self._rebuild_timer.setSingleShot(True)
@@ -413,9 +407,13 @@ class ChangesPanel(QWidget):
         self.model.baseline = baseline
         self._comparison_title = title
         self.leave.setVisible(baseline is not None)
-        self.planned_only.setText("Only touchpoints changed since the snapshot"
-                                  if baseline is not None
+        comparing = baseline is not None
+        self.planned_only.setText("Only touchpoints changed since the snapshot" if comparing
                                   else "Only touchpoints with planned changes")
+        self.tabs.setTabText(0, "&Changes since the Snapshot" if comparing
+                             else "&Planned Changes")
+        for column in (PERSON, DUE, STATUS):  # a comparison has no actions to show
+            self.view.setColumnHidden(column, comparing)
         self.rebuild()
 
     def rebuild(self) -> None:
@@ -439,11 +437,19 @@ class ChangesPanel(QWidget):
             if index.isValid():
                 self.view.selectionModel().setCurrentIndex(
                     index, self.view.selectionModel().SelectionFlag.NoUpdate)
-        if self.model.changes.count < 500:
-            self.view.resizeColumnToContents(TOUCHPOINT)
+        self._fit_touchpoint_column()
         self._update_heading()
         self._update_buttons()
         self.refresh_chart()
+
+    def _fit_touchpoint_column(self) -> None:
+        """Department headings span the row; the first column fits the touchpoint names."""
+        metrics = self.view.fontMetrics()
+        names = [row.touchpoint for g in self.model.changes.groups for row in g.rows[:200]]
+        for number in range(len(self.model.changes.groups)):
+            self.view.setFirstColumnSpanned(number, QModelIndex(), True)
+        widest = max((metrics.horizontalAdvance(n) for n in names), default=0)
+        self.view.header().resizeSection(TOUCHPOINT, min(max(160, widest + 48), 360))
 
     def _update_heading(self) -> None:
         document = self.session.document

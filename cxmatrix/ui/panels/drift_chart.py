@@ -12,7 +12,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPaintEvent, QPalette, QPen
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPalette,
+    QPen,
+)
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from cxmatrix import palette as colours
@@ -99,10 +108,16 @@ class DriftChart(QWidget):
         strip = area_height / len(SERIES)
         count = len(self.points)
         width = self.width() - left - right
-        step = width / max(1, count - 1) if count > 1 else 0.0
+        # Wide and short (a dock below the grid): the titles in a column on the left.
+        beside = self.width() >= 420
+        bold_metrics = QFontMetricsF(bold)
+        titles = (max(bold_metrics.horizontalAdvance(s.title) for s in SERIES) + 18
+                  if beside else 0.0)
+        plot_left = left + titles
+        plot_width = width - titles
         inset = max(28.0, metrics.horizontalAdvance("100%") / 2 + 6)
-        step = (width - 2 * inset) / max(1, count - 1)
-        xs = [left + inset + i * step for i in range(count)]
+        step = (plot_width - 2 * inset) / max(1, count - 1)
+        xs = [plot_left + inset + i * step for i in range(count)]
         grid_pen = QPen(_mix(muted, pal.color(QPalette.ColorRole.Base), 0.45), 1)
         for number, series in enumerate(SERIES):
             y0 = top + number * strip
@@ -110,16 +125,22 @@ class DriftChart(QWidget):
                       else QColor("#" + series.colour))
             painter.setPen(text)
             painter.setFont(bold)
-            painter.drawText(QRectF(left, y0, width, line), Qt.AlignmentFlag.AlignLeft,
-                             series.title)
+            if beside:
+                painter.drawText(QRectF(left, y0, titles, strip),
+                                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                                 series.title)
+            else:
+                painter.drawText(QRectF(left, y0, width, line), Qt.AlignmentFlag.AlignLeft,
+                                 series.title)
             values = [series.value(p.figures) for p in self.points]
             high = 100.0 if series.share else max(1.0, *values)
-            plot_top = y0 + line + line * 0.9  # room for the value labels above the points
+            plot_top = y0 + (0 if beside else line) + line + 2  # room for the value labels
             plot_bottom = y0 + strip - 6
             painter.setPen(grid_pen)
-            painter.drawLine(QPointF(left, plot_bottom), QPointF(left + width, plot_bottom))
-            if plot_bottom - plot_top < 4:
-                continue
+            painter.drawLine(QPointF(plot_left, plot_bottom),
+                             QPointF(plot_left + plot_width, plot_bottom))
+            if plot_bottom - plot_top < 2:
+                plot_top = plot_bottom - 2
             points = [QPointF(x, plot_bottom - (plot_bottom - plot_top) * v / high)
                       for x, v in zip(xs, values, strict=True)]
             path = QPainterPath(points[0])
@@ -133,22 +154,29 @@ class DriftChart(QWidget):
                 _marker(painter, series.marker, point, colour, text)
                 label = series.text(figure.figures)
                 painter.setPen(text)
-                painter.drawText(QRectF(point.x() - 40, point.y() - line - 4, 80, line),
+                painter.drawText(QRectF(point.x() - 40, point.y() - line - 5, 80, line),
                                  Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom,
                                  label)
         painter.setFont(small)
         axis_top = top + area_height + 2
-        slot = step if count > 1 else width
-        for x, point in zip(xs, self.points, strict=True):
+        slot = step if count > 1 else plot_width
+        for number, (x, point) in enumerate(zip(xs, self.points, strict=True)):
             name = metrics.elidedText(point.name, Qt.TextElideMode.ElideRight,
                                       int(max(40.0, slot - 6)))
+            # The first and last labels keep inside the chart: left- and right-aligned there.
+            box = QRectF(x - slot / 2, axis_top, slot, line)
+            align = Qt.AlignmentFlag.AlignHCenter
+            if number == 0 and count > 1:
+                box = QRectF(x - inset, axis_top, slot, line)
+                align = Qt.AlignmentFlag.AlignLeft
+            elif number == count - 1 and count > 1:
+                box = QRectF(x + inset - slot, axis_top, slot, line)
+                align = Qt.AlignmentFlag.AlignRight
             painter.setPen(text)
-            painter.drawText(QRectF(x - slot / 2, axis_top, slot, line),
-                             Qt.AlignmentFlag.AlignHCenter, name)
+            painter.drawText(box, align, name)
             painter.setPen(muted)
             when = "today" if point.name == "Now" else f"{point.taken:%d %b %Y}"
-            painter.drawText(QRectF(x - slot / 2, axis_top + line, slot, line),
-                             Qt.AlignmentFlag.AlignHCenter, when)
+            painter.drawText(box.translated(0, line), align, when)
         painter.end()
 
 
