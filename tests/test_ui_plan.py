@@ -123,6 +123,7 @@ def test_target_changes_snapshot_compare_and_undo_every_step(qtbot: QtBot,
 
     # The Changes dock lists both by department, with what they mean for ownership.
     panel = small.plan_view.panel
+    qtbot.waitUntil(lambda: panel.model.changes.count == 2)
     groups = {g.department: g for g in panel.model.changes.groups}
     assert set(groups) == {"Sales", "Support"}
     assert groups["Sales"].summary == "gives up Own on 1"
@@ -243,8 +244,89 @@ def test_undo_keeps_the_cell_selected_and_planned_flags(qtbot: QtBot, small: Win
     assert not small.session.matrix.is_planned_touchpoint(tid)
     # The filter shows only the touchpoints with planned changes.
     small.session.undo_stack.redo()
+    name_index = small.model.index(row_of(small, "Support ticket"), 0)
+    assert "planned" in name_index.data(Qt.ItemDataRole.AccessibleTextRole)
+    # A department too, from the Matrix menu's action on the current cell's column.
+    click_cell(qtbot, small, row_of(small, "Support ticket"), column_of(small, "Sales"))
+    assert small.planned_department_action.isEnabled()
+    small.planned_department_action.trigger()
+    sales = column_of(small, "Sales")
+    assert small.model.headerData(sales, Qt.Orientation.Horizontal) == "Sales\n(planned)"
+    assert small.model.headerData(sales, Qt.Orientation.Horizontal,
+                                  Qt.ItemDataRole.FontRole).italic()
+    assert from_disk(small)["plan"]["planned_departments"] == ["Sales"]
+    assert small.session.undo_stack.undoText() == "Mark department Sales as planned"
+    small.session.undo_stack.undo()
+    assert from_disk(small)["plan"]["planned_departments"] == []
     small.plan_view.panel.planned_only.setChecked(True)
     shown = {small.model.touchpoint_id_at(r) for r in small.model.touchpoint_rows()}
     assert shown == {tid}
     small.plan_view.panel.planned_only.setChecked(False)
     assert len(small.model.touchpoint_rows()) == 4
+
+
+def test_the_status_figures_follow_each_edit_as_a_full_count_does(tmp_path: Path) -> None:
+    """The incremental counts (today from the document's index, the target from a copy
+    updated cell by cell) equal today_and_target after every kind of edit."""
+    from cxmatrix.domain.findings import today_and_target
+    from cxmatrix.ui.files import demo_matrix
+    from cxmatrix.ui.plan_figures import PlanFigures
+
+    figures = PlanFigures()
+    with Document.create(tmp_path / "demo.cxm", demo_matrix()) as document:
+        figures.reset(document)
+        document.add_listener(figures.follow)
+        matrix = document.matrix
+        tps = [tp.id for tp in matrix.iter_touchpoints()]
+        depts = [d.id for d in matrix.departments]
+
+        def check() -> None:
+            assert figures.figures() == today_and_target(matrix)
+
+        check()
+        for number, tid in enumerate(tps[:12]):
+            document.set_target(tid, depts[number % len(depts)], Role.OWN)
+            check()
+        document.set_targets([(t, depts[1], None) for t in tps[12:20]])
+        check()
+        document.set_role(tps[3], depts[3], Role.HANDLE)
+        check()
+        document.complete_changes([(tps[0], depts[0]), (tps[1], depts[1])])
+        check()
+        document.set_properties(focus_department_id=depts[4])
+        check()
+        document.update_touchpoint(tps[5], peak=True)
+        check()
+        document.set_planned_touchpoint(tps[6], True)
+        check()
+        document.set_planned_touchpoint(tps[6], False)
+        document.delete_touchpoint(tps[7])
+        check()
+        document.set_targets([(t, d, matrix.role(t, d)) for t, row in
+                              list(matrix.targets.items()) for d in row])
+        check()
+
+
+def test_a_snapshot_restored_as_a_new_file_opens_as_it_was(qtbot: QtBot, small: Window,
+                                                          tmp_path: Path) -> None:
+    before = in_memory(small)["content"]
+    assert small.plan_view.take_snapshot("Before the workshop")
+    click_cell(qtbot, small, row_of(small, "Outage notice"), column_of(small, "Support"))
+    qtbot.keyClick(small.grid, Qt.Key.Key_O)
+    dialog = small.plan_view.show_snapshots()
+    dialog.view.selectRow(0)
+    assert dialog.restore.isEnabled()
+    written = small.plan_view.restore_snapshot(dialog.selected().id,
+                                               tmp_path / "restored.cxm")
+    assert written is not None
+    with Document.open(written, read_only=True) as restored:
+        assert restored.matrix.content() == before
+    assert small.notice.text == "Snapshot Before the workshop restored as restored.cxm"
+    # The open file is unchanged by it; a name taken twice is refused by the dialog.
+    assert in_memory(small)["content"] != before
+    small.take_snapshot_action.trigger()
+    name_dialog = small.plan_view.name_dialog
+    name_dialog.name.setText("before the  workshop")
+    assert not name_dialog.buttons.button(name_dialog.buttons.StandardButton.Ok).isEnabled()
+    assert "exists" in name_dialog.problem.text()
+    name_dialog.reject()

@@ -12,12 +12,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QDockWidget, QLabel, QMenu, QToolBar, QToolButton
 
 from cxmatrix.ui.grid.layers import CURRENT_LAYER, TARGET_LAYER, GridLayer, LayerKind
 from cxmatrix.ui.panels.changes_panel import ChangesPanel
+from cxmatrix.ui.plan_figures import PlanFigures
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -121,10 +122,7 @@ class PlanView(QObject):
         self.status.setToolTip("Findings of the matrix as it is today and as it should be")
         self.status.hide()
         window.statusBar().addPermanentWidget(self.status)
-        self._status_timer = QTimer(self)
-        self._status_timer.setSingleShot(True)
-        self._status_timer.setInterval(30)
-        self._status_timer.timeout.connect(self.update_status)
+        self.figures = PlanFigures()
 
         self.panel.change_selected.connect(self.go_to_cell)
         self.panel.planned_only_changed.connect(
@@ -214,6 +212,7 @@ class PlanView(QObject):
     # ---- the document -------------------------------------------------------------------
 
     def _on_document_changed(self) -> None:
+        self.figures.reset(self.session.document)
         if self.kind is LayerKind.COMPARE:
             self._end_comparison()
         self.model.set_layer(CURRENT_LAYER)
@@ -222,8 +221,9 @@ class PlanView(QObject):
         self._follow_current()
 
     def _on_change(self, change: MatrixChange) -> None:
+        self.figures.follow(change)
         if change.plan_changed or change.roles_changed or change.everything:
-            self._status_timer.start()
+            self.update_status()
         if change.touchpoints_planned or change.departments_planned or change.structure:
             self._follow_current()
 
@@ -231,13 +231,14 @@ class PlanView(QObject):
         """"today: 4 errors, 2 warnings → target: 0 errors" while the matrix has a plan or
         the grid shows the target."""
         document = self.session.document
+        figures = self.figures.figures()
+        text = figures.text() if figures is not None else ""
+        self.panel.set_figures_text(text)
         if document is None or (not document.matrix.has_plan
                                 and self.kind is not LayerKind.TARGET):
             self.status.hide()
             return
-        from cxmatrix.domain.findings import today_and_target
-
-        self.status.setText(today_and_target(document.matrix).text())
+        self.status.setText(text)
         self.status.show()
 
     # ---- going to a change --------------------------------------------------------------

@@ -181,9 +181,11 @@ class NameDelegate(QStyledItemDelegate):
                 painter.drawPixmap(rect.left() + 5, rect.center().y() - 6,
                                    self._marker(severity, ratio))
             right = rect.right() - 4
-            if tp.peak or tp.end:
+            planned = matrix.is_planned_touchpoint(key)  # exists only at target
+            if tp.peak or tp.end or planned:
                 badge_ink = ink if selected else shades.muted
-                for word in [w for w, flag in (("end", tp.end), ("peak", tp.peak)) if flag]:
+                for word in [w for w, flag in (("end", tp.end), ("peak", tp.peak),
+                                               ("planned", planned)) if flag]:
                     badge = self._badge(word, badge_ink, ratio)
                     width = round(badge.width() / ratio)
                     painter.drawPixmap(right - width, rect.center().y() - 7, badge)

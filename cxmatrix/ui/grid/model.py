@@ -548,7 +548,9 @@ class MatrixModel(QAbstractTableModel):
         if role == TOOLTIP:
             return self._touchpoint_tooltip(matrix, tp)
         if role == ACCESSIBLE:
-            marks = [w for w, flag in (("peak moment", tp.peak), ("end moment", tp.end)) if flag]
+            marks = [w for w, flag in (("peak moment", tp.peak), ("end moment", tp.end),
+                                       ("planned", matrix.is_planned_touchpoint(tp.id)))
+                     if flag]
             return ", ".join([tp.name, *marks])
         return None
 
@@ -566,6 +568,8 @@ class MatrixModel(QAbstractTableModel):
         marks = [w for w, flag in (("Peak moment", tp.peak), ("End moment", tp.end)) if flag]
         if marks:
             lines.append(" and ".join(marks))
+        if matrix.is_planned_touchpoint(tp.id):
+            lines.append("Planned: exists only at target")
         if tp.metric:
             lines.append(f"Metric: {_html(tp.metric)}")
         for finding in self.session.findings.for_touchpoint(tp.id):

@@ -375,6 +375,7 @@ class ChangesPanel(QWidget):
         session.changed.connect(self._on_change)
         session.document_changed.connect(self._on_document_changed)
         self._comparison_title = ""
+        self._figures_text = ""
         self.rebuild()
 
     # ---- following the document -------------------------------------------------------------
@@ -467,10 +468,14 @@ class ChangesPanel(QWidget):
             self.heading.setText("No planned changes. Switch the grid to <b>Target</b> "
                                  "(View > Target) and set the roles as they should be.")
         else:
-            from cxmatrix.domain.findings import today_and_target
+            figures = f" · {_html(self._figures_text)}" if self._figures_text else ""
+            self.heading.setText(f"<b>Today → target</b>: {noun}{figures}")
 
-            self.heading.setText(f"<b>Today → target</b>: {noun} · "
-                                 f"{_html(today_and_target(document.matrix).text())}")
+    def set_figures_text(self, text: str) -> None:
+        """"today: 4 errors → target: 0 errors" beside the count (the window keeps it)."""
+        if text != self._figures_text:
+            self._figures_text = text
+            self._update_heading()
 
     def _update_buttons(self, *_args: object) -> None:
         self.mark_done.setVisible(self.model.baseline is None)
