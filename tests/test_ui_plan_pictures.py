@@ -114,9 +114,12 @@ def test_pictures_of_target_comparison_changes_and_drift(
     qtbot.waitUntil(lambda: panel.model.changes.count == len(PLAN))
     window.plan_view.dock.grab().save(str(shots / "changes-dock.png"))
     chart = panel.chart
-    assert chart.has_snapshots and len(chart.points) == 3
-    panel.tabs.setCurrentWidget(chart)
+    panel.tabs.setCurrentWidget(chart)  # the figures are counted when the chart shows
     QApplication.processEvents()
+    assert chart.has_snapshots and [p.name for p in chart.points] == [
+        "Kick-off workshop", "Agreed with the leadership team", "Now"]
+    assert chart.target is not None  # the plan fixes every no-owner touchpoint
+    assert chart.target.figures.no_owner == 0 < chart.points[-1].figures.no_owner
     window.plan_view.dock.grab().save(str(shots / "drift-chart.png"))
 
     app.setPalette(dark_palette())

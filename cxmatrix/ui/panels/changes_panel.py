@@ -365,7 +365,8 @@ class ChangesPanel(QWidget):
         self.tabs.addTab(self.chart, "&Ownership over Time")
         self.tabs.setTabToolTip(1, "Per snapshot, in order, then now: the share of touchpoints "
                                    "with exactly one owner, and how many have none, several, "
-                                   "or are handled but owned by nobody")
+                                   "or are handled but owned by nobody; dashed: where the "
+                                   "plan leads")
         layout.addWidget(self.tabs, 1)
 
         self._rebuild_timer = QTimer(self)
@@ -376,6 +377,12 @@ class ChangesPanel(QWidget):
         session.document_changed.connect(self._on_document_changed)
         self._comparison_title = ""
         self._figures_text = ""
+        self._chart_dirty = True
+        self._chart_timer = QTimer(self)
+        self._chart_timer.setSingleShot(True)
+        self._chart_timer.setInterval(250)
+        self._chart_timer.timeout.connect(self.refresh_chart)
+        self.tabs.currentChanged.connect(self._on_tab)
         self.rebuild()
 
     # ---- following the document -------------------------------------------------------------
@@ -401,7 +408,15 @@ class ChangesPanel(QWidget):
             self._rebuild_timer.start()
 
     def _refresh_chart_soon(self) -> None:
-        QTimer.singleShot(0, self.refresh_chart)
+        """The figures cost a pass over the matrix: counted while the chart shows, a moment
+        after the edits stop, or when its tab is opened."""
+        self._chart_dirty = True
+        if self.tabs.currentWidget() is self.chart and self.isVisible():
+            self._chart_timer.start()
+
+    def _on_tab(self, _index: int) -> None:
+        if self.tabs.currentWidget() is self.chart and self._chart_dirty:
+            self.refresh_chart()
 
     def compare_with(self, baseline: Matrix | None, title: str = "") -> None:
         """List what changed since ``baseline`` (read-only); None: the planned changes."""
@@ -441,7 +456,7 @@ class ChangesPanel(QWidget):
         self._fit_touchpoint_column()
         self._update_heading()
         self._update_buttons()
-        self.refresh_chart()
+        self._refresh_chart_soon()
 
     def _fit_touchpoint_column(self) -> None:
         """Department headings span the row; the first column fits the touchpoint names."""
@@ -482,10 +497,13 @@ class ChangesPanel(QWidget):
         self.mark_done.setEnabled(not self.model.read_only and bool(self.selected_changes()))
 
     def refresh_chart(self) -> None:
+        self._chart_dirty = False
         document = self.session.document
         if document is None:
             self.chart.set_points([])
             return
+        from datetime import datetime
+
         from cxmatrix.domain.snapshots import DriftPoint, drift, ownership_figures
         from cxmatrix.store import DocumentError
 
@@ -494,11 +512,15 @@ class ChangesPanel(QWidget):
         except DocumentError:
             infos = []
         points = drift((i.name, i.taken, i.figures) for i in infos)
-        now = ownership_figures(document.matrix)
-        from datetime import datetime
+        matrix = document.matrix
+        now = datetime.now()
+        target = None
+        if matrix.has_plan:
+            from cxmatrix.domain.states import target_state
 
-        self.chart.set_points([*points, DriftPoint("Now", datetime.now(), now)],
-                              has_snapshots=bool(points))
+            target = DriftPoint("Target", now, ownership_figures(target_state(matrix)))
+        self.chart.set_points([*points, DriftPoint("Now", now, ownership_figures(matrix))],
+                              has_snapshots=bool(points), target=target)
 
     # ---- acting on the rows -----------------------------------------------------------------
 

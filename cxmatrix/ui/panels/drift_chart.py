@@ -2,8 +2,9 @@
 
 Four strips share one time axis (each snapshot, then now): the share of touchpoints with
 exactly one owner, and the counts with no owner, with several owners, and handled but owned by
-nobody (the fallout load). Each strip has its own scale, its values written at the points and
-its own marker shape, so it reads in greyscale and on a dark palette alike.
+nobody (the fallout load); with a plan, a dashed last step to the target. Each strip has its
+own scale, its values written at the points and its own marker shape, so it reads in
+greyscale and on a dark palette alike.
 """
 
 from __future__ import annotations
@@ -59,17 +60,21 @@ class DriftChart(QWidget):
         super().__init__(parent)
         self.setObjectName("driftChart")
         self.points: list[DriftPoint] = []
+        self.target: DriftPoint | None = None  # where the plan leads, drawn dashed
         self.has_snapshots = False
         self.setMinimumHeight(220)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
-    def set_points(self, points: list[DriftPoint], *, has_snapshots: bool = True) -> None:
+    def set_points(self, points: list[DriftPoint], *, has_snapshots: bool = True,
+                   target: DriftPoint | None = None) -> None:
         self.points = list(points)
+        self.target = target
         self.has_snapshots = has_snapshots and len(points) > 1
+        shown = [*self.points, *([target] if target is not None else [])]
         self.setToolTip("\n".join(
             f"{p.name} ({p.taken:%Y-%m-%d}): {round(100 * p.figures.one_owner_share)}% one "
             f"owner, {p.figures.no_owner} no owner, {p.figures.several_owners} several, "
-            f"{p.figures.handle_without_own} handled but not owned" for p in self.points))
+            f"{p.figures.handle_without_own} handled but not owned" for p in shown))
         self.update()
 
     def sizeHint(self) -> QSize:
@@ -106,7 +111,9 @@ class DriftChart(QWidget):
         top = 4.0
         area_height = self.height() - top - axis_height
         strip = area_height / len(SERIES)
-        count = len(self.points)
+        shown = [*self.points, *([self.target] if self.target is not None else [])]
+        count = len(shown)
+        solid = len(self.points)  # the points measured; the target's segment is dashed
         width = self.width() - left - right
         # Wide and short (a dock below the grid): the titles in a column on the left.
         beside = self.width() >= 420
@@ -132,7 +139,7 @@ class DriftChart(QWidget):
             else:
                 painter.drawText(QRectF(left, y0, width, line), Qt.AlignmentFlag.AlignLeft,
                                  series.title)
-            values = [series.value(p.figures) for p in self.points]
+            values = [series.value(p.figures) for p in shown]
             high = 100.0 if series.share else max(1.0, *values)
             plot_top = y0 + (0 if beside else line) + line + 2  # room for the value labels
             plot_bottom = y0 + strip - 6
@@ -144,14 +151,19 @@ class DriftChart(QWidget):
             points = [QPointF(x, plot_bottom - (plot_bottom - plot_top) * v / high)
                       for x, v in zip(xs, values, strict=True)]
             path = QPainterPath(points[0])
-            for point in points[1:]:
+            for point in points[1:solid]:
                 path.lineTo(point)
             painter.setPen(QPen(colour, 2))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawPath(path)
+            if solid < count:
+                painter.setPen(QPen(colour, 2, Qt.PenStyle.DashLine))
+                painter.drawLine(points[solid - 1], points[solid])
             painter.setFont(small)
-            for point, figure in zip(points, self.points, strict=True):
-                _marker(painter, series.marker, point, colour, text)
+            base = pal.color(QPalette.ColorRole.Base)
+            for number, (point, figure) in enumerate(zip(points, shown, strict=True)):
+                _marker(painter, series.marker, point, colour if number < solid else base,
+                        colour if number >= solid else text)
                 label = series.text(figure.figures)
                 painter.setPen(text)
                 painter.drawText(QRectF(point.x() - 40, point.y() - line - 5, 80, line),
@@ -160,7 +172,7 @@ class DriftChart(QWidget):
         painter.setFont(small)
         axis_top = top + area_height + 2
         slot = step if count > 1 else plot_width
-        for number, (x, point) in enumerate(zip(xs, self.points, strict=True)):
+        for number, (x, point) in enumerate(zip(xs, shown, strict=True)):
             name = metrics.elidedText(point.name, Qt.TextElideMode.ElideRight,
                                       int(max(40.0, slot - 6)))
             # The first and last labels keep inside the chart: left- and right-aligned there.
@@ -175,7 +187,8 @@ class DriftChart(QWidget):
             painter.setPen(text)
             painter.drawText(box, align, name)
             painter.setPen(muted)
-            when = "today" if point.name == "Now" else f"{point.taken:%d %b %Y}"
+            when = ("today" if point is self.points[-1] and point.name == "Now"
+                    else "planned" if number >= solid else f"{point.taken:%d %b %Y}")
             painter.drawText(box.translated(0, line), align, when)
         painter.end()
 
