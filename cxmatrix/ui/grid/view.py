@@ -734,7 +734,10 @@ class MatrixView(QTableView):
         if not changes:
             return False
         if self.matrix_model.layer.marks_differences:
-            return self.matrix_model.set_roles(changes, f"Cut {len(changes)} target cells")
+            count = len(changes)
+            return self.matrix_model.set_roles(
+                changes, f"Cut the target role{'s' if count != 1 else ''} of {count} "
+                         f"cell{'s' if count != 1 else ''}")
         return self.session.execute(commands.CutRoles(self.session, changes))
 
     def paste_clipboard(self) -> bool:
