@@ -330,3 +330,33 @@ def test_a_snapshot_restored_as_a_new_file_opens_as_it_was(qtbot: QtBot, small: 
     assert not name_dialog.buttons.button(name_dialog.buttons.StandardButton.Ok).isEnabled()
     assert "exists" in name_dialog.problem.text()
     name_dialog.reject()
+
+
+def test_in_target_the_picker_paste_and_cut_set_the_target(qtbot: QtBot, small: Window) -> None:
+    small.view_target_action.trigger()
+    matrix = small.session.matrix
+    today = in_memory(small)["content"]
+    row = row_of(small, "Outage notice")
+    sales, cs = column_of(small, "Sales"), column_of(small, "Customer Success")
+    index = small.model.index(row, sales)
+    qtbot.mouseDClick(small.grid.viewport(), Qt.MouseButton.LeftButton,
+                      pos=small.grid.visualRect(index).center())
+    assert small.grid.role_picker.isVisible()
+    qtbot.keyClick(small.grid.role_picker, Qt.Key.Key_H)
+    outage_sales = ids(small, "Outage notice", "Sales")
+    assert matrix.target_role(*outage_sales) is Role.HANDLE
+    assert small.session.undo_stack.undoText() == ("Set the target of Sales to Handle on "
+                                                   "Outage notice")
+    # Paste two roles from the selected cell rightwards: targets, one step.
+    assert small.grid.paste_text("Influence\tOwn")
+    assert small.session.undo_stack.undoText() == "Paste targets of 2 cells"
+    assert matrix.target_role(*outage_sales) is Role.INFLUENCE
+    assert matrix.target_role(*ids(small, "Outage notice", "Customer Success")) is Role.OWN
+    # Copy in Target copies the target roles; Cut clears the targets.
+    small.grid.select_cell(row, cs)
+    assert small.grid.copy_selection() == "Own\n"
+    assert small.grid.cut_selection()
+    assert small.session.undo_stack.undoText() == "Cut the target role of 1 cell"
+    assert matrix.target_role(*ids(small, "Outage notice", "Customer Success")) is None
+    assert from_disk(small)["content"] == today  # today's roles never changed
+    assert from_disk(small)["plan"] == in_memory(small)["plan"]
