@@ -360,3 +360,43 @@ def test_in_target_the_picker_paste_and_cut_set_the_target(qtbot: QtBot, small: 
     assert matrix.target_role(*ids(small, "Outage notice", "Customer Success")) is None
     assert from_disk(small)["content"] == today  # today's roles never changed
     assert from_disk(small)["plan"] == in_memory(small)["plan"]
+
+
+def test_mark_done_of_several_changes_and_by_status_is_one_step_each(qtbot: QtBot,
+                                                                    small: Window) -> None:
+    small.view_target_action.trigger()
+    cells = [ids(small, "Outage notice", "Support"), ids(small, "Support ticket", "Sales"),
+             ids(small, "Kick-off call", "Support")]
+    small.grid.setFocus()
+    for tid, did in cells:  # O on each cell sets its target
+        small.grid.select_touchpoint(tid, did)
+        qtbot.keyClick(small.grid, Qt.Key.Key_O)
+    panel = small.plan_view.panel
+    qtbot.waitUntil(lambda: panel.model.changes.count == 3)
+    first = panel.view.visualRect(panel.model.row_index(cells[0])).center()
+    second = panel.view.visualRect(panel.model.row_index(cells[1])).center()
+    qtbot.mouseClick(panel.view.viewport(), Qt.MouseButton.LeftButton, pos=first)
+    qtbot.mouseClick(panel.view.viewport(), Qt.MouseButton.LeftButton,
+                     Qt.KeyboardModifier.ControlModifier, second)
+    assert len(panel.selected_changes()) == 2
+    qtbot.mouseClick(panel.mark_done, Qt.MouseButton.LeftButton)
+    assert small.session.undo_stack.undoText() == "Mark 2 planned changes done"
+    matrix = small.session.matrix
+    assert [matrix.role(*c) for c in cells] == [Role.OWN, Role.OWN, None]
+    assert all(matrix.action(*c).is_done for c in cells[:2])
+    qtbot.waitUntil(lambda: panel.model.changes.count == 1)
+    # Done chosen as the status does the same.
+    status = panel.model.row_index(cells[2]).siblingAtColumn(STATUS)
+    panel.view.setCurrentIndex(status)
+    panel.view.edit(status)
+    combo = panel.view.findChild(QComboBox, "statusEditor")
+    combo.setCurrentIndex(combo.findText(ActionStatus.DONE.label))
+    qtbot.keyClick(combo, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: panel.model.changes.count == 0)
+    assert small.session.undo_stack.undoText() == "Mark done: Support on Kick-off call"
+    assert from_disk(small) == in_memory(small)
+    small.session.undo_stack.undo()
+    small.session.undo_stack.undo()
+    assert [matrix.role(*c) for c in cells] == [None, None, None]
+    assert from_disk(small)["plan"] == in_memory(small)["plan"]
+    assert len(from_disk(small)["plan"]["planned_changes"]) == 3

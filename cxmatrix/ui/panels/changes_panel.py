@@ -422,6 +422,8 @@ class ChangesPanel(QWidget):
         """List what changed since ``baseline`` (read-only); None: the planned changes."""
         self.model.baseline = baseline
         self._comparison_title = title
+        # A comparison is a pass over every cell: once the edits pause, not after each.
+        self._rebuild_timer.setInterval(200 if baseline is not None else 0)
         self.leave.setVisible(baseline is not None)
         comparing = baseline is not None
         self.planned_only.setText("Only touchpoints changed since the snapshot" if comparing
