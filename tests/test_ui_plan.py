@@ -281,7 +281,15 @@ def test_the_status_figures_follow_each_edit_as_a_full_count_does(tmp_path: Path
         depts = [d.id for d in matrix.departments]
 
         def check() -> None:
-            assert figures.figures() == today_and_target(matrix)
+            full = today_and_target(matrix)
+            assert figures.figures() == full
+            at_target = {}
+            for finding in full.target_findings:
+                if finding.touchpoint_id is not None:
+                    at_target.setdefault(finding.touchpoint_id, []).append(finding)
+            for tid in [tp.id for tp in matrix.iter_touchpoints()]:
+                assert sorted(map(repr, figures.target_findings(tid))) == sorted(
+                    map(repr, at_target.get(tid, [])))
 
         check()
         for number, tid in enumerate(tps[:12]):
@@ -299,7 +307,15 @@ def test_the_status_figures_follow_each_edit_as_a_full_count_does(tmp_path: Path
         check()
         document.set_planned_touchpoint(tps[6], True)
         check()
+        document.set_planned_department(depts[2], True)
+        check()
+        document.set_target(tps[6], depts[2], Role.OWN)
+        check()
+        document.set_role(tps[8], depts[2], Role.OWN)
+        check()
+        document.set_planned_department(depts[2], False)
         document.set_planned_touchpoint(tps[6], False)
+        check()
         document.delete_touchpoint(tps[7])
         check()
         document.set_targets([(t, d, matrix.role(t, d)) for t, row in

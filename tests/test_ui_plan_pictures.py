@@ -61,6 +61,14 @@ def planned_demo(path: Path) -> None:
         document.set_role(tp.id, marketing.id, Role.HANDLE)
         document.take_snapshot("Agreed with the leadership team",
                                taken=datetime(2026, 1, 14, 16, 30))
+        renewal = matrix.find_stage("Renewal & expansion")
+        assert renewal is not None
+        check = document.add_touchpoint(renewal.id, "Renewal health check", 0)
+        document.set_planned_touchpoint(check.id, True)
+        cs = matrix.find_department("Customer Success")
+        assert cs is not None
+        document.set_target(check.id, cs.id, Role.OWN)
+        document.set_action(check.id, cs.id, Action("Dana Whitfield", date(2026, 6, 30)))
         for name, dept_name, role, person, due, status in PLAN:
             tid = matrix.find_touchpoints(name)[0].id
             dept = matrix.find_department(dept_name)
@@ -107,11 +115,19 @@ def test_pictures_of_target_comparison_changes_and_drift(
     QApplication.processEvents()
     target = grid.viewport().grab()
     grid.grab().save(str(shots / "grid-target-light.png"))
+    check_row = row_of(window, "Renewal health check")
+    grid.scrollTo(window.model.index(check_row, 0),
+                  QAbstractItemView.ScrollHint.PositionAtCenter)
+    QApplication.processEvents()
+    grid.grab().save(str(shots / "grid-target-planned.png"))
+    grid.scrollTo(window.model.index(row, support),
+                  QAbstractItemView.ScrollHint.PositionAtCenter)
+    QApplication.processEvents()
     # Today the cell is empty; at target it carries Support's Own with a "+" badge and frame.
     assert pixel(today.toImage(), rect.center()) != pixel(target.toImage(), rect.center())
     assert pixel(today.toImage(), badge) != pixel(target.toImage(), badge)
     panel = window.plan_view.panel
-    qtbot.waitUntil(lambda: panel.model.changes.count == len(PLAN))
+    qtbot.waitUntil(lambda: panel.model.changes.count == len(PLAN) + 1)
     window.plan_view.dock.grab().save(str(shots / "changes-dock.png"))
     chart = panel.chart
     panel.tabs.setCurrentWidget(chart)  # the figures are counted when the chart shows

@@ -123,6 +123,7 @@ class PlanView(QObject):
         self.status.hide()
         window.statusBar().addPermanentWidget(self.status)
         self.figures = PlanFigures()
+        self.model.target_findings = self.figures.target_findings
 
         self.panel.change_selected.connect(self.go_to_cell)
         self.panel.planned_only_changed.connect(

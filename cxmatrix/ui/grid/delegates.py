@@ -176,7 +176,7 @@ class NameDelegate(QStyledItemDelegate):
                 painter.fillRect(rect, pal.color(QPalette.ColorRole.Highlight))
             ink = pal.color(QPalette.ColorRole.HighlightedText if selected
                             else QPalette.ColorRole.Text)
-            severity = worst_severity(model.session.findings.for_touchpoint(key))
+            severity = worst_severity(model.findings_for(key))
             if severity is not None:
                 painter.drawPixmap(rect.left() + 5, rect.center().y() - 6,
                                    self._marker(severity, ratio))

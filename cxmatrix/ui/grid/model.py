@@ -32,6 +32,8 @@ from cxmatrix.ui.grid.list_edits import Move, Remove, list_edits
 from cxmatrix.ui.session import Session
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from cxmatrix.domain.changes import MatrixChange
 
 _ROOT = QModelIndex()  # the invalid index: the root of a model
@@ -115,6 +117,8 @@ class MatrixModel(QAbstractTableModel):
         self.row_filter = RowFilter()
         self.highlight_department_id: int | None = None
         self.layer: GridLayer = CURRENT_LAYER
+        # A touchpoint's findings at target (set by the window's plan view).
+        self.target_findings: Callable[[int], tuple[Finding, ...]] | None = None
         self.short_headers = False  # department short codes as headings (fit to width)
         self._rows: list[int] = []  # stage or touchpoint ids, in display order
         self._stage_ids: set[int] = set()
@@ -554,8 +558,18 @@ class MatrixModel(QAbstractTableModel):
             return ", ".join([tp.name, *marks])
         return None
 
+    def findings_for(self, touchpoint_id: int) -> tuple[Finding, ...]:
+        """The findings the grid marks on a touchpoint: the target's in Target; none on a
+        touchpoint that exists only at target while the grid shows today."""
+        if self.layer.edits_target and self.target_findings is not None:
+            return self.target_findings(touchpoint_id)
+        matrix = self.matrix
+        if matrix is not None and matrix.is_planned_touchpoint(touchpoint_id):
+            return ()
+        return self.session.findings.for_touchpoint(touchpoint_id)
+
     def _findings_data(self, touchpoint_id: int, role: int) -> Any:
-        found = self.session.findings.for_touchpoint(touchpoint_id)
+        found = self.findings_for(touchpoint_id)
         if role == FINDINGS:
             return found
         return worst_severity(found)
@@ -572,7 +586,7 @@ class MatrixModel(QAbstractTableModel):
             lines.append("Planned: exists only at target")
         if tp.metric:
             lines.append(f"Metric: {_html(tp.metric)}")
-        for finding in self.session.findings.for_touchpoint(tp.id):
+        for finding in self.findings_for(tp.id):
             colour = SEVERITY_COLOUR[finding.severity].name()
             lines.append(f"<span style='color:{colour}'>{finding.severity.label}:</span> "
                          f"{_html(finding.message)}")
