@@ -416,3 +416,32 @@ def test_mark_done_of_several_changes_and_by_status_is_one_step_each(qtbot: QtBo
     assert [matrix.role(*c) for c in cells] == [None, None, None]
     assert from_disk(small)["plan"] == in_memory(small)["plan"]
     assert len(from_disk(small)["plan"]["planned_changes"]) == 3
+
+
+def test_the_changes_list_follows_edits_row_by_row(qtbot: QtBot, small: Window) -> None:
+    """Edits of target roles update the dock's rows in place (no reset) and the list always
+    equals the one built from scratch."""
+    from cxmatrix.ui.panels.change_list import planned_change_list
+
+    small.view_target_action.trigger()
+    panel = small.plan_view.panel
+    matrix = small.session.matrix
+    cells = [ids(small, tp, dept) for tp in ("Kick-off call", "Welcome email",
+                                             "Support ticket", "Outage notice")
+             for dept in ("Sales", "Support")]
+    small.grid.setFocus()
+    small.grid.select_touchpoint(*cells[0])
+    qtbot.keyClick(small.grid, Qt.Key.Key_H)  # Sales: a first change, a new heading
+    qtbot.waitUntil(lambda: panel.model.changes.count == 1)
+    resets: list[int] = []
+    panel.model.modelReset.connect(lambda: resets.append(1))
+    for number, key in enumerate([cells[2], cells[4], cells[6], cells[2], cells[0]]):
+        small.grid.select_touchpoint(*key)
+        qtbot.keyClick(small.grid, [Qt.Key.Key_H, Qt.Key.Key_I, Qt.Key.Key_Delete][number % 3])
+        QApplication.processEvents()
+        assert panel.model.changes == planned_change_list(matrix)
+    assert not resets  # Sales kept a change throughout: rows came and went, no reset
+    for _ in range(3):
+        small.session.undo_stack.undo()
+        QApplication.processEvents()
+        assert panel.model.changes == planned_change_list(matrix)

@@ -89,7 +89,35 @@ def _ordered(counts: Counter[Role]) -> list[tuple[Role, int]]:
 
 
 def _owners(matrix: Matrix, row: Mapping[int, Role]) -> tuple[str, ...]:
-    return tuple(d.name for d in matrix.departments if row.get(d.id) is Role.OWN)
+    """The owning departments' names, left to right (a row holds few roles: look at those)."""
+    owning = [did for did, role in row.items() if role is Role.OWN]
+    if len(owning) > 1:
+        owning.sort(key=matrix.department_index)
+    return tuple(matrix.department(did).name for did in owning)
+
+
+def planned_meaning(matrix: Matrix, touchpoint_id: int) -> str:
+    """What the touchpoint's planned changes do to its ownership, in words ("" if nothing)."""
+    before = _owners(matrix, matrix.roles.get(touchpoint_id, _NO_ROLES))
+    after = _owners(matrix, matrix.target_row(touchpoint_id))
+    return ownership_text(before, after) if before != after else ""
+
+
+def planned_rows(matrix: Matrix, touchpoint_id: int) -> list[ChangeRow]:
+    """The planned changes of one touchpoint as rows (departments in any order)."""
+    overrides = matrix.targets.get(touchpoint_id)
+    if not overrides:
+        return []
+    current = matrix.roles.get(touchpoint_id, _NO_ROLES)
+    changed = [(did, target) for did, target in overrides.items()
+               if target is not current.get(did)]
+    if not changed:
+        return []
+    tp = matrix.touchpoint(touchpoint_id)
+    stage = matrix.stage(tp.stage_id).name
+    meaning = planned_meaning(matrix, touchpoint_id)
+    return [ChangeRow(touchpoint_id, did, tp.name, stage, current.get(did), target,
+                      matrix.action(touchpoint_id, did), meaning) for did, target in changed]
 
 
 def _group(matrix: Matrix, cells: list[tuple[int, int, Role | None, Role | None,
@@ -114,10 +142,7 @@ def planned_change_list(matrix: Matrix) -> ChangeList:
     changes = matrix.planned_changes()
     meanings: dict[int, str] = {}
     for tid in dict.fromkeys(c.touchpoint_id for c in changes):
-        before = _owners(matrix, matrix.roles.get(tid, _NO_ROLES))
-        after = _owners(matrix, matrix.target_row(tid))
-        if before != after:
-            meanings[tid] = ownership_text(before, after)
+        meanings[tid] = planned_meaning(matrix, tid)
     cells = [(c.touchpoint_id, c.department_id, c.current, c.target, c.action)
              for c in changes]
     return ChangeList(_group(matrix, cells, meanings))

@@ -11,6 +11,8 @@ lists what changed since, read-only.
 
 from __future__ import annotations
 
+import bisect
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -47,7 +49,9 @@ from cxmatrix.ui.panels.change_list import (
     ChangeRow,
     change_text,
     comparison_list,
+    group_summary,
     planned_change_list,
+    planned_rows,
 )
 from cxmatrix.ui.panels.drift_chart import DriftChart
 from cxmatrix.ui.session import Session
@@ -87,8 +91,7 @@ class ChangesModel(QAbstractItemModel):
             self.changes = comparison_list(self.baseline, document.matrix)
         else:
             self.changes = planned_change_list(document.matrix)
-        self._row_of = {row.key: (g, r) for g, group in enumerate(self.changes.groups)
-                        for r, row in enumerate(group.rows)}
+        self._index_rows()
         self.endResetModel()
 
     def refresh_actions(self, keys: frozenset[tuple[int, int]]) -> bool:
@@ -115,6 +118,72 @@ class ChangesModel(QAbstractItemModel):
             self.dataChanged.emit(self.index(r, PERSON, self.index(g, 0)),
                                   self.index(r, STATUS, self.index(g, 0)))
         return True
+
+    def update_touchpoints(self, touchpoint_ids: set[int]) -> bool:
+        """List these touchpoints' planned changes again, with row inserts, removals and
+        updates (an edit never resets the list). False when only a rebuild will do: a
+        comparison, a touchpoint gone, a department's first or last change."""
+        document = self.session.document
+        if document is None or self.baseline is not None:
+            return False
+        matrix = document.matrix
+        if not all(matrix.has_touchpoint(t) for t in touchpoint_ids):
+            return False
+        new = {row.key: row for t in touchpoint_ids for row in planned_rows(matrix, t)}
+        old = {key for key in self._row_of if key[0] in touchpoint_ids}
+        group_of = {g.department_id: number for number, g in enumerate(self.changes.groups)}
+        if any(key[1] not in group_of for key in new):
+            return False  # a department's first change: a new heading
+        groups = list(self.changes.groups)
+        touched: set[int] = set()
+        for key in sorted(old - new.keys(), key=lambda k: self._row_of[k], reverse=True):
+            g, r = self._row_of[key]
+            if len(groups[g].rows) == 1:
+                return False  # its last change: the heading goes
+            self.beginRemoveRows(self.index(g, 0), r, r)
+            rows = list(groups[g].rows)
+            del rows[r]
+            groups[g] = replace(groups[g], rows=tuple(rows))
+            self.changes = replace(self.changes, groups=tuple(groups))
+            self._index_rows()
+            self.endRemoveRows()
+            touched.add(g)
+        for key in new.keys() & old:
+            g, r = self._row_of[key]
+            rows = list(groups[g].rows)
+            rows[r] = new[key]
+            groups[g] = replace(groups[g], rows=tuple(rows))
+            touched.add(g)
+        self.changes = replace(self.changes, groups=tuple(groups))
+        for key in new.keys() & old:
+            g, r = self._row_of[key]
+            parent = self.index(g, 0)
+            self.dataChanged.emit(self.index(r, 0, parent),
+                                  self.index(r, len(HEADINGS) - 1, parent))
+        order = _touchpoint_order(matrix)
+        for key in sorted(new.keys() - old, key=lambda k: order(k[0])):
+            g = group_of[key[1]]
+            rows = list(groups[g].rows)
+            place = bisect.bisect_left([order(row.touchpoint_id) for row in rows],
+                                       order(key[0]))
+            self.beginInsertRows(self.index(g, 0), place, place)
+            rows.insert(place, new[key])
+            groups[g] = replace(groups[g], rows=tuple(rows))
+            self.changes = replace(self.changes, groups=tuple(groups))
+            self._index_rows()
+            self.endInsertRows()
+            touched.add(g)
+        for g in touched:
+            groups[g] = replace(groups[g], summary=group_summary(groups[g].rows))
+        self.changes = replace(self.changes, groups=tuple(groups))
+        self._index_rows()
+        for g in sorted(touched):
+            self.dataChanged.emit(self.index(g, 0), self.index(g, 0))
+        return True
+
+    def _index_rows(self) -> None:
+        self._row_of = {row.key: (g, r) for g, group in enumerate(self.changes.groups)
+                        for r, row in enumerate(group.rows)}
 
     def row_index(self, key: tuple[int, int]) -> QModelIndex:
         place = self._row_of.get(key)
@@ -254,6 +323,17 @@ class ChangesModel(QAbstractItemModel):
             return self.session.execute(SetAction(self.session, *row.key,
                                                   replace(action, status=status), "status"))
         return False
+
+
+def _touchpoint_order(matrix: Matrix) -> Callable[[int], tuple[int, int]]:
+    """A touchpoint's place in display order (stage, then place in the stage)."""
+    stages = {stage.id: number for number, stage in enumerate(matrix.stages)}
+
+    def order(touchpoint_id: int) -> tuple[int, int]:
+        return (stages[matrix.touchpoint(touchpoint_id).stage_id],
+                matrix.touchpoint_index(touchpoint_id))
+
+    return order
 
 
 def _status_of(text: str) -> ActionStatus | None:
@@ -404,6 +484,17 @@ class ChangesPanel(QWidget):
                         and not change.names_changed and not change.touchpoints)
         if only_actions and self.model.refresh_actions(change.actions):
             return
+        cells_only = not (change.everything or change.structure or change.names_changed
+                          or change.touchpoints or change.touchpoints_planned
+                          or change.departments_planned or change.focus_changed)
+        if cells_only and not self._rebuild_timer.isActive() and (
+                change.cells or change.targets or change.actions):
+            touched = {t for t, _ in change.cells | change.targets | change.actions}
+            if self.model.update_touchpoints(touched):
+                self._update_heading()
+                self._update_buttons()
+                self._refresh_chart_soon()
+                return
         if change.plan_changed or change.names_changed or change.touchpoints:
             self._rebuild_timer.start()
 
