@@ -123,13 +123,13 @@ SPECS: dict[str, Spec] = {
                               Needs.WRITABLE),
     "properties": Spec("Matrix &Properties…", "actionProperties", ("Ctrl+Shift+P",),
                        Needs.WRITABLE),
-    "planned_touchpoint": Spec("Planned To&uchpoint", "actionPlannedTouchpoint", (),
+    "planned_touchpoint": Spec("Planned Tou&chpoint", "actionPlannedTouchpoint", (),
                                Needs.OWNER, "The touchpoint exists only at target (one we "
                                "will start)", checkable=True),
-    "planned_department": Spec("Planned Departme&nt", "actionPlannedDepartment", (),
+    "planned_department": Spec("Planned Dep&artment", "actionPlannedDepartment", (),
                                Needs.OWNER, "The department exists only at target",
                                checkable=True),
-    "take_snapshot": Spec("Take S&napshot…", "actionTakeSnapshot", ("Ctrl+Alt+S",),
+    "take_snapshot": Spec("Ta&ke Snapshot…", "actionTakeSnapshot", ("Ctrl+Alt+S",),
                           Needs.WRITABLE, "Freeze the matrix as it is now, under a name and "
                           "date, inside this file"),
     "snapshots": Spec("Snaps&hots…", "actionSnapshots", (), Needs.DOCUMENT,
@@ -142,7 +142,7 @@ SPECS: dict[str, Spec] = {
                         "marked", checkable=True),
     "switch_layer": Spec("S&witch Current/Target", "actionSwitchLayer", ("F7",),
                          Needs.DOCUMENT, "Switch the grid between today and the target"),
-    "leave_comparison": Spec("&Leave Comparison", "actionLeaveComparison", (), Needs.OWNER,
+    "leave_comparison": Spec("Leave Co&mparison", "actionLeaveComparison", (), Needs.OWNER,
                              "Stop comparing with the snapshot and edit again"),
     # View
     "zoom_in": Spec("Zoom &In", "actionZoomIn", (KEY.ZoomIn, "Ctrl++", "Ctrl+="),

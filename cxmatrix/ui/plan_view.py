@@ -113,7 +113,9 @@ class PlanView(QObject):
         view_menu.insertActions(first, [self.current_action, self.target_action,
                                         actions["switch_layer"], self.leave_action])
         view_menu.insertSeparator(first)  # type: ignore[arg-type]
-        view_menu.addAction(actions["go_changes"])
+        go_details = actions["go_details"]
+        after = view_menu.actions()[view_menu.actions().index(go_details) + 1]
+        view_menu.insertAction(after, actions["go_changes"])
         view_menu.addAction(self.dock.toggleViewAction())
 
         self.status = QLabel(window)
@@ -308,7 +310,7 @@ class PlanView(QObject):
         document = self.session.document
         if document is None:
             return
-        action = QAction("Planned Departme&nt", menu)
+        action = QAction("Planned Dep&artment", menu)
         action.setCheckable(True)
         action.setChecked(document.matrix.is_planned_department(department_id))
         action.setEnabled(not document.read_only)
