@@ -161,6 +161,7 @@ def test_pictures_of_target_comparison_changes_and_drift(
     window.plan_view.dock.grab().save(str(shots / "changes-compare.png"))
     window.grab().save(str(shots / "window-compare.png"))
     window.leave_comparison_action.trigger()
+    qtbot.waitUntil(lambda: not window.plan_view.comparing_label.isVisible())
     window.grab().save(str(shots / "window-target.png"))
     assert window.model.layer.kind is LayerKind.TARGET
     assert Qt.ItemFlag.ItemIsEditable in window.model.flags(window.model.index(row, support))
