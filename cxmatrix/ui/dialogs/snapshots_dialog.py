@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cxmatrix.domain.model import name_key
 from cxmatrix.domain.snapshots import SnapshotInfo
 from cxmatrix.ui.session import Session
 
@@ -61,7 +62,7 @@ class SnapshotNameDialog(QDialog):
         self.setObjectName("takeSnapshotDialog")
         self.setWindowTitle("Take Snapshot")
         self.setWindowModality(Qt.WindowModality.WindowModal)
-        self._existing = {" ".join(n.split()).casefold() for n in existing}
+        self._existing = {name_key(n) for n in existing}  # compared as the store does
         layout = QVBoxLayout(self)
         intro = QLabel("A snapshot keeps the whole matrix as it is now (today, target, notes "
                        "and actions) inside this file, to compare with later.", self)
@@ -95,7 +96,7 @@ class SnapshotNameDialog(QDialog):
         name = " ".join(self.name.text().split())
         problem = ("A snapshot needs a name." if not name else
                    "A snapshot of this name exists: choose another name."
-                   if name.casefold() in self._existing else "")
+                   if name_key(name) in self._existing else "")
         self.problem.setText(problem)
         self.problem.setVisible(bool(problem))
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not problem)
