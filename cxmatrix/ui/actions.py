@@ -27,6 +27,7 @@ class Needs(enum.Enum):
     DOCUMENT = "document"  # an open matrix
     WRITABLE = "writable"  # an open matrix that can be edited
     HISTORY = "history"  # Undo and Redo: the undo stack enables them
+    OWNER = "owner"  # the part of the window that owns it enables it (plan_view.py)
 
 
 class Scope(enum.Enum):
@@ -122,6 +123,27 @@ SPECS: dict[str, Spec] = {
                               Needs.WRITABLE),
     "properties": Spec("Matrix &Properties…", "actionProperties", ("Ctrl+Shift+P",),
                        Needs.WRITABLE),
+    "planned_touchpoint": Spec("Planned Tou&chpoint", "actionPlannedTouchpoint", (),
+                               Needs.OWNER, "The touchpoint exists only at target (one we "
+                               "will start)", checkable=True),
+    "planned_department": Spec("Planned Dep&artment", "actionPlannedDepartment", (),
+                               Needs.OWNER, "The department exists only at target",
+                               checkable=True),
+    "take_snapshot": Spec("Ta&ke Snapshot…", "actionTakeSnapshot", ("Ctrl+Alt+S",),
+                          Needs.WRITABLE, "Freeze the matrix as it is now, under a name and "
+                          "date, inside this file"),
+    "snapshots": Spec("Snaps&hots…", "actionSnapshots", (), Needs.DOCUMENT,
+                      "The snapshots in this file: rename, delete, restore, compare"),
+    # View: today and target
+    "view_current": Spec("&Current", "actionViewCurrent", (), Needs.DOCUMENT,
+                         "Show and edit the roles as they are today", checkable=True),
+    "view_target": Spec("&Target", "actionViewTarget", (), Needs.DOCUMENT,
+                        "Show and edit the roles as they should be; planned changes are "
+                        "marked", checkable=True),
+    "switch_layer": Spec("S&witch Current/Target", "actionSwitchLayer", ("F7",),
+                         Needs.DOCUMENT, "Switch the grid between today and the target"),
+    "leave_comparison": Spec("Leave Co&mparison", "actionLeaveComparison", (), Needs.OWNER,
+                             "Stop comparing with the snapshot and edit again"),
     # View
     "zoom_in": Spec("Zoom &In", "actionZoomIn", (KEY.ZoomIn, "Ctrl++", "Ctrl+="),
                     Needs.DOCUMENT),
@@ -135,6 +157,7 @@ SPECS: dict[str, Spec] = {
     "go_findings": Spec("Go to F&indings", "actionGoFindings", ("Ctrl+2",), Needs.DOCUMENT),
     "go_lens": Spec("Go to the &Lens", "actionGoLens", ("Ctrl+3",), Needs.DOCUMENT),
     "go_details": Spec("Go to &Details", "actionGoDetails", ("Ctrl+4",), Needs.DOCUMENT),
+    "go_changes": Spec("Go to C&hanges", "actionGoChanges", ("Ctrl+5",), Needs.DOCUMENT),
     # Help
     "guide": Spec("cxmatrix &Guide", "actionGuide", (KEY.HelpContents, "F1"), Needs.NOTHING,
                   "The roles, the checks and the markers in the grid"),

@@ -48,6 +48,7 @@ from cxmatrix.ui.panels.details import DetailsPanel
 from cxmatrix.ui.panels.findings import FindingsPanel
 from cxmatrix.ui.panels.status import LegendWidget, StatusNotice, status_text
 from cxmatrix.ui.panels.welcome import WelcomePage
+from cxmatrix.ui.plan_view import PlanView, plan_slots
 from cxmatrix.ui.session import Session
 from cxmatrix.ui.settings import default_window_size, dock_width
 from cxmatrix.ui.structure import StructureEditor
@@ -130,6 +131,7 @@ class MainWindow(QMainWindow):
         self.empty_hint = EmptyHint(self.grid)
         self._create_actions()
         self._create_menus()
+        self.plan_view = PlanView(self)  # today and target, snapshots: its own module
         self._connect()
         self._restore_settings()
         self._on_document_changed()
@@ -204,7 +206,7 @@ class MainWindow(QMainWindow):
             "go_lens": lambda: self._go_to(self.lens_dock, self.lens_panel.chooser),
             "go_details": lambda: self._go_to(self.details_dock, self.details_panel.name),
             "guide": lambda: self.show_help(0), "shortcuts": lambda: self.show_help(1),
-            "about": self.about,
+            "about": self.about, **plan_slots(self),
         })
         actions["fit"].toggled.connect(self.column_widths.set_fit)
         for action in (*actions.in_scope(Scope.GRID), *actions.in_scope(Scope.GRID_ONLY)):
@@ -635,6 +637,7 @@ class MainWindow(QMainWindow):
             menu.addMenu(move_menu)
         menu.addActions([self.move_up_action, self.move_down_action,
                          self.delete_rows_action])
+        self.plan_view.extend_cell_menu(menu)
         menu.popup(position)
 
     def _move_to_stage_menu(self, parent: QMenu) -> QMenu | None:
@@ -659,6 +662,7 @@ class MainWindow(QMainWindow):
             menu.addSeparator()
             menu.addActions([self.edit_department_action, self.move_left_action,
                              self.move_right_action, self.delete_department_action])
+            self.plan_view.extend_header_menu(menu, dept_id)
             menu.addSeparator()
         menu.addAction(self.add_department_action)
         menu.popup(position)

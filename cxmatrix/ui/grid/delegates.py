@@ -176,14 +176,16 @@ class NameDelegate(QStyledItemDelegate):
                 painter.fillRect(rect, pal.color(QPalette.ColorRole.Highlight))
             ink = pal.color(QPalette.ColorRole.HighlightedText if selected
                             else QPalette.ColorRole.Text)
-            severity = worst_severity(model.session.findings.for_touchpoint(key))
+            severity = worst_severity(model.findings_for(key))
             if severity is not None:
                 painter.drawPixmap(rect.left() + 5, rect.center().y() - 6,
                                    self._marker(severity, ratio))
             right = rect.right() - 4
-            if tp.peak or tp.end:
+            planned = matrix.is_planned_touchpoint(key)  # exists only at target
+            if tp.peak or tp.end or planned:
                 badge_ink = ink if selected else shades.muted
-                for word in [w for w, flag in (("end", tp.end), ("peak", tp.peak)) if flag]:
+                for word in [w for w, flag in (("end", tp.end), ("peak", tp.peak),
+                                               ("planned", planned)) if flag]:
                     badge = self._badge(word, badge_ink, ratio)
                     width = round(badge.width() / ratio)
                     painter.drawPixmap(right - width, rect.center().y() - 7, badge)

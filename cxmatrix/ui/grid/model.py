@@ -18,6 +18,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     Qt,
+    Signal,
 )
 from PySide6.QtGui import QColor, QFont
 
@@ -26,10 +27,13 @@ from cxmatrix.domain.findings import Finding
 from cxmatrix.domain.model import Department, Matrix, Stage, Touchpoint, name_key
 from cxmatrix.domain.roles import Role, RoleTextError, Severity, parse_role_text
 from cxmatrix.ui import commands
+from cxmatrix.ui.grid.layers import CURRENT_LAYER, GridLayer
 from cxmatrix.ui.grid.list_edits import Move, Remove, list_edits
 from cxmatrix.ui.session import Session
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from cxmatrix.domain.changes import MatrixChange
 
 _ROOT = QModelIndex()  # the invalid index: the root of a model
@@ -56,6 +60,7 @@ SEVERITY = USER + 4  # the worst severity among them, or None
 NOTE = USER + 5  # the cell's note
 HIGHLIGHT = USER + 6  # True in the lens department's column
 DEPARTMENT_ID = USER + 7  # the column's department id (None in the name column)
+DIFFERENCE = USER + 8  # (before, after) roles where the shown layer marks a difference
 
 STAGE_KIND, TOUCHPOINT_KIND, CELL_KIND = "stage", "touchpoint", "cell"
 
@@ -86,27 +91,34 @@ class RowFilter:
     role: Role | None = None
     any_role: bool = True  # True: no role condition; False: department has exactly ``role``
     findings_only: bool = False
+    planned_only: bool = False  # only touchpoints with a difference in the shown layer
     min_severity: Severity = Severity.WARNING
     collapsed: frozenset[int] = field(default_factory=frozenset)
 
     @property
     def filters_rows(self) -> bool:
         return bool(self.text.strip() or self.stage_id is not None or self.findings_only
-                    or (self.department_id is not None and not self.any_role))
+                    or self.planned_only or (self.department_id is not None and not self.any_role))
 
     @property
     def depends_on_cells(self) -> bool:
-        return self.findings_only or (self.department_id is not None and not self.any_role)
+        return (self.findings_only or self.planned_only
+                or (self.department_id is not None and not self.any_role))
 
 
 class MatrixModel(QAbstractTableModel):
     """Stage headings and touchpoints against departments, over the Session's matrix."""
+
+    layer_changed = Signal()  # the grid shows another state (Current, Target, a comparison)
 
     def __init__(self, session: Session, parent: Any = None) -> None:
         super().__init__(parent)
         self.session = session
         self.row_filter = RowFilter()
         self.highlight_department_id: int | None = None
+        self.layer: GridLayer = CURRENT_LAYER
+        # A touchpoint's findings at target (set by the window's plan view).
+        self.target_findings: Callable[[int], tuple[Finding, ...]] | None = None
         self.short_headers = False  # department short codes as headings (fit to width)
         self._rows: list[int] = []  # stage or touchpoint ids, in display order
         self._stage_ids: set[int] = set()
@@ -138,6 +150,9 @@ class MatrixModel(QAbstractTableModel):
         flagged: set[int] | None = None
         if flt.findings_only:
             flagged = self.session.findings.touchpoints_with_findings(flt.min_severity)
+        planned: set[int] | None = None
+        if flt.planned_only:
+            planned = self.layer.changed_touchpoints(matrix)
         where_dept = flt.department_id if not flt.any_role else None
         if where_dept is not None and not matrix.has_department(where_dept):
             where_dept = None
@@ -152,6 +167,8 @@ class MatrixModel(QAbstractTableModel):
                     tids = [t for t in tids if needle in name_key(by_id(t).name)]
                 if flagged is not None:
                     tids = [t for t in tids if t in flagged]
+                if planned is not None:
+                    tids = [t for t in tids if t in planned]
                 if where_dept is not None:
                     wanted = flt.role
                     tids = [t for t in tids if roles.get(t, {}).get(where_dept) is wanted]
@@ -277,14 +294,15 @@ class MatrixModel(QAbstractTableModel):
             if (self.highlight_department_id is not None
                     and not matrix.has_department(self.highlight_department_id)):
                 self.highlight_department_id = None
-        if change.departments:
+        if change.departments or change.departments_planned:
             self._departments = list(matrix.departments)
-            for dept_id in change.departments:
+            for dept_id in change.departments | change.departments_planned:
                 column = self.column_of_department(dept_id)
                 if column is not None:
                     self.headerDataChanged.emit(Qt.Orientation.Horizontal, column, column)
         flt = self.row_filter
         if (change.rows_changed or (change.roles_changed and flt.depends_on_cells)
+                or (flt.planned_only and change.plan_changed)
                 or (change.touchpoints and flt.text.strip())):
             self._relayout()
         if change.focus_changed:
@@ -451,7 +469,9 @@ class MatrixModel(QAbstractTableModel):
         if column == NAME_COLUMN:
             return self._touchpoint_data(matrix, matrix.touchpoint(key), role)
         dept = self._departments[column - 1]
-        row_roles = matrix.roles.get(key)
+        layer = self.layer
+        row_roles = (matrix.roles.get(key) if layer is CURRENT_LAYER
+                     else layer.shown_row(matrix, key))
         value = row_roles.get(dept.id) if row_roles else None
         if role == DISPLAY:
             return value.letter if value is not None else ""
@@ -469,8 +489,15 @@ class MatrixModel(QAbstractTableModel):
             return matrix.note(key, dept.id)
         if role == TOOLTIP:
             return self._cell_tooltip(matrix, matrix.touchpoint(key), dept, value)
+        if role == DIFFERENCE:
+            return layer.difference(matrix, key, dept.id)
         if role == ACCESSIBLE:
-            return f"{dept.name}: {value.label if value else 'no role'}"
+            shown = f"{dept.name}: {value.label if value else 'no role'}"
+            difference = layer.difference(matrix, key, dept.id)
+            if difference is not None:
+                before = difference[0].label if difference[0] else "no role"
+                shown += f" (was {before})" if layer.read_only else f" (today {before})"
+            return shown
         if role == HIGHLIGHT:
             return dept.id == self.highlight_department_id
         if role == KIND:
@@ -525,12 +552,24 @@ class MatrixModel(QAbstractTableModel):
         if role == TOOLTIP:
             return self._touchpoint_tooltip(matrix, tp)
         if role == ACCESSIBLE:
-            marks = [w for w, flag in (("peak moment", tp.peak), ("end moment", tp.end)) if flag]
+            marks = [w for w, flag in (("peak moment", tp.peak), ("end moment", tp.end),
+                                       ("planned", matrix.is_planned_touchpoint(tp.id)))
+                     if flag]
             return ", ".join([tp.name, *marks])
         return None
 
+    def findings_for(self, touchpoint_id: int) -> tuple[Finding, ...]:
+        """The findings the grid marks on a touchpoint: the target's in Target; none on a
+        touchpoint that exists only at target while the grid shows today."""
+        if self.layer.edits_target and self.target_findings is not None:
+            return self.target_findings(touchpoint_id)
+        matrix = self.matrix
+        if matrix is not None and matrix.is_planned_touchpoint(touchpoint_id):
+            return ()
+        return self.session.findings.for_touchpoint(touchpoint_id)
+
     def _findings_data(self, touchpoint_id: int, role: int) -> Any:
-        found = self.session.findings.for_touchpoint(touchpoint_id)
+        found = self.findings_for(touchpoint_id)
         if role == FINDINGS:
             return found
         return worst_severity(found)
@@ -543,9 +582,11 @@ class MatrixModel(QAbstractTableModel):
         marks = [w for w, flag in (("Peak moment", tp.peak), ("End moment", tp.end)) if flag]
         if marks:
             lines.append(" and ".join(marks))
+        if matrix.is_planned_touchpoint(tp.id):
+            lines.append("Planned: exists only at target")
         if tp.metric:
             lines.append(f"Metric: {_html(tp.metric)}")
-        for finding in self.session.findings.for_touchpoint(tp.id):
+        for finding in self.findings_for(tp.id):
             colour = SEVERITY_COLOUR[finding.severity].name()
             lines.append(f"<span style='color:{colour}'>{finding.severity.label}:</span> "
                          f"{_html(finding.message)}")
@@ -557,6 +598,11 @@ class MatrixModel(QAbstractTableModel):
             text = f"{dept.name} has no role on {tp.name}."
         else:
             text = f"{dept.name}: {value.label} on {tp.name}.\n{value.meaning}"
+        difference = self.layer.difference(matrix, tp.id, dept.id)
+        if difference is not None:
+            from cxmatrix.ui.grid.target_paint import difference_text
+
+            text = difference_text(self.layer, difference) + "\n" + text
         note = matrix.note(tp.id, dept.id)
         if note:
             text += f"\nNote: {note}"
@@ -577,15 +623,20 @@ class MatrixModel(QAbstractTableModel):
         dept = self.department_at(section)
         if dept is None:
             return None
+        planned = self.matrix is not None and self.matrix.is_planned_department(dept.id)
         if role == DISPLAY:
-            return dept.code if self.short_headers else header_label(dept.name)
+            label = dept.code if self.short_headers else header_label(dept.name)
+            return f"{label}\n(planned)" if planned and "\n" not in label else label
         if role == TOOLTIP:
             lead = f"\nLead: {dept.lead}" if dept.lead else ""
             focus = ("\nFocus department" if self.matrix is not None
                      and self.matrix.focus_department_id == dept.id else "")
-            return f"{dept.name} ({dept.code}){lead}{focus}"
-        if role == FONT and dept.id == self.highlight_department_id:
-            return self._bold
+            plan = "\nPlanned: exists only at target" if planned else ""
+            return f"{dept.name} ({dept.code}){lead}{focus}{plan}"
+        if role == FONT and (planned or dept.id == self.highlight_department_id):
+            font = QFont(self._bold) if dept.id == self.highlight_department_id else QFont()
+            font.setItalic(planned)
+            return font
         if role == OBJECT:
             return dept
         if role == DEPARTMENT_ID:
@@ -601,7 +652,7 @@ class MatrixModel(QAbstractTableModel):
         if index.column() == NAME_COLUMN:
             base |= (Qt.ItemFlag.ItemIsEditable | Qt.ItemFlag.ItemIsDropEnabled
                      | Qt.ItemFlag.ItemIsDragEnabled)
-        elif not self.is_stage_row(index.row()):
+        elif not self.is_stage_row(index.row()) and not self.layer.read_only:
             base |= Qt.ItemFlag.ItemIsEditable
         return base
 
@@ -631,10 +682,47 @@ class MatrixModel(QAbstractTableModel):
             self.session.failed.emit("Not a role", str(error))
             return False
         dept_id = self._departments[column - 1].id
-        if self.matrix.role(key, dept_id) is new_role:
+        if self.shown_role(key, dept_id) is new_role:
             return False
-        return self.session.execute(
-            commands.SetRoles(self.session, [(key, dept_id, new_role)]))
+        return self.set_roles([(key, dept_id, new_role)])
+
+    # ---- the shown layer: Current, Target, or a comparison ----------------------------------
+
+    def set_layer(self, layer: GridLayer) -> None:
+        """Show another state; every cell repaints, the rows follow a filter on changes."""
+        if layer == self.layer:
+            return
+        self.layer = layer
+        if self.row_filter.planned_only:
+            self._relayout()
+        self._refresh_all_cells()
+        self.layer_changed.emit()
+
+    def shown_role(self, touchpoint_id: int, department_id: int) -> Role | None:
+        """The role a cell shows: today's, or its target role in Target."""
+        matrix = self.matrix
+        if matrix is None:
+            return None
+        return self.layer.shown_role(matrix, touchpoint_id, department_id)
+
+    def set_roles(self, changes: list[tuple[int, int, Role | None]],
+                  text: str | None = None) -> bool:
+        """Set the roles the grid shows, as one undo step: today's roles, or the target
+        roles in Target; refused (with a message) while comparing with a snapshot."""
+        if not changes:
+            return False
+        if self.layer.read_only:
+            self.session.failed.emit(
+                "Comparing with a snapshot",
+                f"The grid shows the comparison with {self.layer.baseline_name} and cannot "
+                "be edited. Leave the comparison (View > Leave Comparison) to edit again.")
+            return False
+        if self.layer.edits_target:
+            from cxmatrix.ui.plan_commands import SetTargets
+
+            target_text = text.replace("Paste", "Paste targets of", 1) if text else None
+            return self.session.execute(SetTargets(self.session, changes, target_text))
+        return self.session.execute(commands.SetRoles(self.session, changes, text))
 
     # ---- drag and drop of touchpoint rows -------------------------------------------------
 

@@ -16,7 +16,9 @@ from PySide6.QtWidgets import QTableView
 
 from cxmatrix.domain.roles import Role
 from cxmatrix.ui.grid.delegates import Colours
+from cxmatrix.ui.grid.layers import CURRENT_LAYER
 from cxmatrix.ui.grid.model import NAME_COLUMN, ROLE_FILL, ROLE_INK, MatrixModel
+from cxmatrix.ui.grid.target_paint import MarkedCell, paint_marks
 
 CHIP_MARGIN = 2
 
@@ -88,6 +90,8 @@ class GridPainter:
         departments = [model.department_id_at(column) for column, _, _ in xs]
         roles = matrix.roles
         notes = matrix.notes
+        layer = model.layer
+        marked: list[MarkedCell] = []
         highlight = model.highlight_department_id
         band = colours.band
         note_brush = colours.note
@@ -98,7 +102,17 @@ class GridPainter:
             if model.is_stage_row(row):
                 painter.fillRect(x_start, y, x_end - x_start, row_height, band)
             else:
-                row_roles = roles.get(key)
+                row_roles = (roles.get(key) if layer is CURRENT_LAYER
+                             else layer.shown_row(matrix, key))
+                if layer.marks_differences:
+                    other = layer.other_row(matrix, key)
+                    if other is not None and (other or row_roles):
+                        for (_column, x, width), dept_id in zip(xs, departments, strict=True):
+                            before = other.get(dept_id)  # type: ignore[arg-type]
+                            after = row_roles.get(dept_id)  # type: ignore[arg-type]
+                            if before is not after and layer.compares_department(dept_id):
+                                marked.append(MarkedCell(QRect(x, y, width, row_height),
+                                                         before, after))
                 if row_roles:
                     for (_column, x, width), dept_id in zip(xs, departments, strict=True):
                         role = row_roles.get(dept_id)  # type: ignore[arg-type]
@@ -121,6 +135,7 @@ class GridPainter:
             lines.append(QLine(x + width - 1, top, x + width - 1, bottom))
         painter.setPen(colours.grid)
         painter.drawLines(lines)
+        paint_marks(painter, marked, view.palette(), font)
         if note_marks:
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(note_brush)

@@ -472,7 +472,8 @@ class MatrixView(QTableView):
         if model.matrix is None or change.everything:
             return
         selection = QItemSelection()
-        cells = [(model.row_of(t), model.column_of_department(d)) for t, d in change.cells]
+        cells = [(model.row_of(t), model.column_of_department(d))
+                 for t, d in change.cells | change.targets | change.actions]
         for row, column in cells:
             if row is not None and column is not None:
                 index = model.index(row, column)
@@ -547,10 +548,11 @@ class MatrixView(QTableView):
         matrix = self.matrix_model.matrix
         if matrix is None:
             return False
-        changes = [(t, d, role) for t, d in self.selected_cells() if matrix.role(t, d) is not role]
+        shown = self.matrix_model.shown_role
+        changes = [(t, d, role) for t, d in self.selected_cells() if shown(t, d) is not role]
         if not changes:
             return False
-        return self.session.execute(commands.SetRoles(self.session, changes))
+        return self.matrix_model.set_roles(changes)
 
     def cycle_selection(self) -> bool:
         """Space: the current cell's next role (empty, Own, Influence, Handle) on every
@@ -564,7 +566,7 @@ class MatrixView(QTableView):
         dept = self.matrix_model.department_id_at(index.column()) if index.isValid() else None
         if tid is None or dept is None:
             tid, dept = cells[0]
-        return self.set_role_on_selection(_cycle(matrix.role(tid, dept)))
+        return self.set_role_on_selection(_cycle(self.matrix_model.shown_role(tid, dept)))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
@@ -642,7 +644,8 @@ class MatrixView(QTableView):
         if cell is None or matrix is None or self.session.read_only:
             return False
         self.scrollTo(index)
-        self.role_picker.open_at(self.visualRect(index), self.viewport(), matrix.role(*cell))
+        self.role_picker.open_at(self.visualRect(index), self.viewport(),
+                                 self.matrix_model.shown_role(*cell))
         return True
 
     def _on_role_picked(self, role: Role | None) -> None:
@@ -713,6 +716,10 @@ class MatrixView(QTableView):
         touchpoints, departments, names = block
         from cxmatrix.ui.grid.clipboard import copy_text  # csv loads on the first copy
 
+        if self.matrix_model.layer.edits_target:  # Target copies the target roles
+            from cxmatrix.domain.states import target_state
+
+            matrix = target_state(matrix)
         text = copy_text(matrix, touchpoints, departments, names=names, headers=headers)
         QGuiApplication.clipboard().setText(text)
         return text
@@ -722,10 +729,15 @@ class MatrixView(QTableView):
         matrix = self.matrix_model.matrix
         if matrix is None or not self.copy_selection():
             return False
-        changes = [(t, d, None) for t, d in self.selected_cells()
-                   if matrix.role(t, d) is not None]
+        shown = self.matrix_model.shown_role
+        changes = [(t, d, None) for t, d in self.selected_cells() if shown(t, d) is not None]
         if not changes:
             return False
+        if self.matrix_model.layer.marks_differences:
+            count = len(changes)
+            return self.matrix_model.set_roles(
+                changes, f"Cut the target role{'s' if count != 1 else ''} of {count} "
+                         f"cell{'s' if count != 1 else ''}")
         return self.session.execute(commands.CutRoles(self.session, changes))
 
     def paste_clipboard(self) -> bool:
@@ -760,10 +772,11 @@ class MatrixView(QTableView):
         if plan.problem:
             self.session.failed.emit("Paste refused", plan.problem)
             return False
-        changes = [c for c in plan.changes if matrix.role(c[0], c[1]) is not c[2]]
+        shown = model.shown_role
+        changes = [c for c in plan.changes if shown(c[0], c[1]) is not c[2]]
         if changes:
             text = f"Paste {len(changes)} cell{'s' if len(changes) != 1 else ''}"
-            if not self.session.execute(commands.SetRoles(self.session, changes, text)):
+            if not model.set_roles(changes, text):
                 return False
         self._select_cells([(t, d) for t, d, _role in plan.changes])
         self.status_message.emit(plan.status())
