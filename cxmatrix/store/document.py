@@ -825,13 +825,13 @@ class Document:
         """
         writer = self._writer()
         self._check_still_there()
-        progress.step(0, 2, "Comparing…")
+        progress.step(0, 3, "Comparing…")
         new = matrix.copy()
         change = difference(self.matrix, new)
         previous = self.matrix.copy()
         if change.is_empty:
             return Replacement(new, previous, change)
-        progress.step(1, 2, "Writing…")
+        progress.step(1, 3, "Writing…")
         from cxmatrix.store.sql import DBAPIError
 
         raw = writer.raw
@@ -857,8 +857,13 @@ class Document:
             raise DocumentWriteError(self.path, _write_problem(error)) from None
         finally:
             raw.set_progress_handler(None, 0)
-        progress.step(2, 2)
-        return Replacement(new, previous, change)
+        findings = None
+        if _mostly_new(new, change):  # the checks of most rows: here too, not on the GUI thread
+            progress.step(2, 3, "Checking…")
+            findings = FindingsIndex(new)
+            findings.all()
+        progress.step(3, 3)
+        return Replacement(new, previous, change, findings)
 
     def finish_replacement(self, replacement: Replacement) -> Matrix:
         """The quick half of ``replace_matrix``: the matrix in memory takes over what
@@ -866,6 +871,8 @@ class Document:
         told; returns the content before, for undoing."""
         if not replacement.change.is_empty:
             self.matrix.adopt_contents(replacement.matrix, replacement.change)
+            if replacement.findings is not None:
+                self.findings.adopt(replacement.findings)
             self._emit()
         return replacement.previous
 
@@ -876,11 +883,13 @@ class Document:
 @dataclass(frozen=True)
 class Replacement:
     """A whole replacement written to the file by ``Document.prepare_replacement``, not yet
-    shown: the new content (the document's from now on), the content before, what differs."""
+    shown: the new content (the document's from now on), the content before, what differs,
+    and (when most rows changed) the findings of the new content."""
 
     matrix: Matrix
     previous: Matrix
     change: MatrixChange
+    findings: FindingsIndex | None = None
 
 
 def _mostly_new(matrix: Matrix, change: MatrixChange) -> bool:
