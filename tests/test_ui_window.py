@@ -525,8 +525,9 @@ def test_importing_json_merges_into_the_open_matrix_as_one_step(qtbot: QtBot, sm
     json_format.write(extra, source)
     before = small.session.matrix.content()
     job = transfer.finish_import(small, source, json_format.read(source), "merge")
-    assert job is not None  # planned and applied off the GUI thread
+    assert job is not None  # planned and applied off the GUI thread, then written there
     qtbot.waitUntil(lambda: job.settled, timeout=10_000)
+    qtbot.waitUntil(lambda: small.session.undo_stack.count() == 1, timeout=10_000)
     matrix = small.session.matrix
     assert [d.name for d in matrix.departments][-1] == "Finance"
     assert len(matrix.find_touchpoints("Renewal quote")) == 1

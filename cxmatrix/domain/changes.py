@@ -10,11 +10,12 @@ inserted, removed and moved rows into Qt's begin/end calls, a changed cell into 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 
 _NONE: frozenset[int] = frozenset()
 _NO_CELLS: frozenset[tuple[int, int]] = frozenset()
 _NO_NAMES: frozenset[str] = frozenset()
+_TOUCHPOINT_OF = itemgetter(0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,10 +106,20 @@ class MatrixChange:
 
     def touched_touchpoints(self) -> frozenset[int]:
         """Touchpoints whose own row shows something new (fields, cells, a new place, a
-        target role, an action, a planned flag)."""
-        cells = frozenset(t for t, _ in self.cells | self.targets | self.actions)
-        return (self.touchpoints | cells | self.touchpoints_inserted
-                | self.touchpoints_moved | self.touchpoints_planned)
+        target role, an action, a planned flag). Several views ask of the same record, which
+        after a whole replacement names hundreds of thousands of cells: the last answer is
+        kept."""
+        global _last_touched
+        last = _last_touched
+        if last is not None and last[0] is self:
+            return last[1]
+        rows: set[int] = set(self.touchpoints)
+        for cells in (self.cells, self.targets, self.actions):
+            rows.update(map(_TOUCHPOINT_OF, cells))
+        touched = frozenset(rows.union(self.touchpoints_inserted, self.touchpoints_moved,
+                                       self.touchpoints_planned))
+        _last_touched = (self, touched)
+        return touched
 
     @property
     def targets_changed(self) -> bool:
@@ -131,3 +142,6 @@ _FIELDS = tuple(f.name for f in fields(MatrixChange))
 _ALL_FIELDS = attrgetter(*_FIELDS)
 NO_CHANGE = MatrixChange()
 EVERYTHING = MatrixChange(everything=True)
+
+
+_last_touched: tuple[MatrixChange, frozenset[int]] | None = None

@@ -210,11 +210,31 @@ class FindingsIndex(MatrixListener):
 
     def matrix_changed(self, matrix: Matrix, change: MatrixChange) -> None:
         self._all = None  # any change can reorder the list (a moved row, a renamed stage)
-        if change.focus_changed:
-            self._everything = True
+        if change.focus_changed or len(change.cells) > matrix.touchpoint_count:
+            self._everything = True  # (most rows changed: recomputing all is as quick)
         elif not self._everything:
             self._dirty.update(change.touchpoints, change.touchpoints_inserted,
                                change.touchpoints_removed, (t for t, _ in change.cells))
+
+    def adopt(self, other: FindingsIndex) -> None:
+        """Take over what ``other`` found on a copy whose contents this index's matrix has
+        since taken over (``Matrix.adopt_contents``): a whole replacement's findings are
+        computed on the worker thread that writes it, not on the GUI thread."""
+        other.all()
+        matrix = self.matrix
+        # Findings are immutable to their users; those computed on the copy are re-pointed
+        # to the matrix that now holds its contents (the copy is dropped).
+        for found in (*other._by_touchpoint.values(), other._all or ()):
+            for finding in found:
+                object.__setattr__(finding, "matrix", matrix)
+        other.matrix.remove_listener(other)
+        self._by_touchpoint = other._by_touchpoint
+        self._row_departments = other._row_departments
+        self._department_use = other._department_use
+        self._code_counts = other._code_counts
+        self._dirty = set()
+        self._everything = False
+        self._all = other._all
 
     def refresh(self) -> set[int]:
         """Bring the index up to date; returns the touchpoint ids whose findings changed

@@ -328,6 +328,21 @@ class Matrix:
         self._changed(change, touch=False)
         return change
 
+    def adopt_contents(self, source: Matrix, change: MatrixChange) -> None:
+        """Take over everything ``source`` holds, without copying (``source`` must not be used
+        afterwards), and tell listeners ``change``: what ``difference(self, source)`` said
+        when nothing had changed since (the caller computed it, possibly on another thread,
+        so that this part is quick)."""
+        for key in ("title", "organisation", "description", "prepared_by",
+                    "focus_department_id", "created", "modified"):
+            setattr(self, key, getattr(source, key))
+        for key in ("_stages", "_departments", "_stage_by_id", "_touchpoint_by_id",
+                    "_department_by_id", "_stage_touchpoints", "_roles", "_notes", "_next_id",
+                    "_targets", "_actions", "_planned_touchpoints", "_planned_departments"):
+            setattr(self, key, getattr(source, key))
+        self._name_index = None
+        self._changed(change, touch=False)
+
     def _copy_contents_from(self, source: Matrix) -> None:
         # The entities are immutable, so the copies share them; only the containers are new.
         self._stages = list(source._stages)
@@ -1163,6 +1178,17 @@ class Matrix:
         self._stage_touchpoints[touchpoint.stage_id].append(touchpoint.id)
         self._touchpoint_by_id[touchpoint.id] = touchpoint
         self._next_id = max(self._next_id, touchpoint.id + 1)
+
+    def load_touchpoints(self, touchpoints: Sequence[Touchpoint]) -> None:
+        """Append touchpoints in order (each after those of its stage), trusting the caller:
+        the bulk form of load_touchpoint."""
+        by_stage = self._stage_touchpoints
+        for touchpoint in touchpoints:
+            by_stage[touchpoint.stage_id].append(touchpoint.id)
+        ids = [touchpoint.id for touchpoint in touchpoints]
+        self._touchpoint_by_id.update(zip(ids, touchpoints, strict=True))
+        if ids:
+            self._next_id = max(self._next_id, max(ids) + 1)
 
     def load_department(self, department: Department) -> None:
         self._name_index = None

@@ -16,6 +16,7 @@ import os
 import sqlite3
 import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar, Unpack
@@ -35,7 +36,9 @@ from cxmatrix.domain.model import (
     TouchpointAttributes,
     TouchpointFields,
     TouchpointSnapshot,
+    difference,
 )
+from cxmatrix.domain.progress import NO_PROGRESS, Cancelled, Progress
 from cxmatrix.domain.roles import Role
 from cxmatrix.domain.snapshots import Snapshot, SnapshotInfo
 from cxmatrix.store.errors import (
@@ -844,28 +847,83 @@ class Document:
         """Replace the whole content with ``matrix`` in one transaction; returns the old
         content (a copy) so that the replacement can be undone the same way. Listeners are
         told exactly what differs, so views keep their place."""
-        old = self.matrix.copy()
+        return self.finish_replacement(self.prepare_replacement(matrix))
+
+    def prepare_replacement(self, matrix: Matrix, progress: Progress = NO_PROGRESS
+                            ) -> Replacement:
+        """The slow half of ``replace_matrix`` (seconds at 20,000 x 50), which may run on a
+        worker thread while nothing else uses this document: compare, write and commit.
+        The matrix in memory is not changed; ``finish_replacement`` shows the result, on
+        the thread that owns the matrix. A refused write or a cancel (``progress``, also
+        in the middle of a statement) rolls the file back: file and memory stay as they were.
+        """
+        writer = self._writer()
+        self._check_still_there()
+        progress.step(0, 3, "Comparing…")
+        new = matrix.copy()
+        change = difference(self.matrix, new)
+        previous = self.matrix.copy()
+        if change.is_empty:
+            return Replacement(new, previous, change)
+        progress.step(1, 3, "Writing…")
+        from cxmatrix.store.sql import DBAPIError
+
+        raw = writer.raw
+        raw.set_progress_handler(lambda: progress.cancelled, 20_000)
         try:
-            with self._transaction() as sql:
-                change = self.matrix.replace_contents(matrix)
+            with writer.conn.begin():
                 # Write only what differs, unless that is most of it: a merge of a colleague's
                 # workbook, or its undo, touches a few rows of a large matrix.
-                if _mostly_new(self.matrix, change):
-                    sql.replace_all(self.matrix)
+                if _mostly_new(new, change):
+                    writer.replace_all(new)
                 else:
-                    sql.apply(self.matrix, change)
-        except sqlite3.Error as error:
+                    writer.apply(new, change)
+                writer.touch_modified(new.modified.isoformat())
+                progress.check()  # the last moment to cancel: the commit follows
+        except (sqlite3.Error, DBAPIError) as error:
+            if progress.cancelled:
+                raise Cancelled("cancelled") from None
             # replace_all writes through the raw connection, whose errors are not wrapped by
-            # SQLAlchemy; the transaction has rolled back and the matrix is reloaded.
+            # SQLAlchemy; the transaction has rolled back, and memory was not touched.
             if _is_locked(error):
                 raise DocumentInUse(self.path, "is locked by another program; the change "
                                                "was not saved") from None
             raise DocumentWriteError(self.path, _write_problem(error)) from None
-        self._emit()
-        return old
+        finally:
+            raw.set_progress_handler(None, 0)
+        findings = None
+        if _mostly_new(new, change):  # the checks of most rows: here too, not on the GUI thread
+            progress.step(2, 3, "Checking…")
+            findings = FindingsIndex(new)
+            findings.all()
+        progress.step(3, 3)
+        return Replacement(new, previous, change, findings)
+
+    def finish_replacement(self, replacement: Replacement) -> Matrix:
+        """The quick half of ``replace_matrix``: the matrix in memory takes over what
+        ``prepare_replacement`` wrote (nothing may have changed it since) and listeners are
+        told; returns the content before, for undoing."""
+        if not replacement.change.is_empty:
+            self.matrix.adopt_contents(replacement.matrix, replacement.change)
+            if replacement.findings is not None:
+                self.findings.adopt(replacement.findings)
+            self._emit()
+        return replacement.previous
 
     def integrity_check(self) -> str:
         return str(self._connection().execute("PRAGMA integrity_check").fetchone()[0])
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """A whole replacement written to the file by ``Document.prepare_replacement``, not yet
+    shown: the new content (the document's from now on), the content before, what differs,
+    and (when most rows changed) the findings of the new content."""
+
+    matrix: Matrix
+    previous: Matrix
+    change: MatrixChange
+    findings: FindingsIndex | None = None
 
 
 def _mostly_new(matrix: Matrix, change: MatrixChange) -> bool:

@@ -13,17 +13,29 @@ a bad value is never fetched; when rows were skipped, the table's check query na
 While loading, the rules the domain enforces on every edit are checked too (no empty or
 duplicate names, no touchpoint in a missing stage, no cell outside the matrix, roles that are
 roles). A file that breaks any of them is refused as damaged, naming the table and the row.
+
+The touchpoints and cells of a large matrix are read in bulk first (most of opening an L
+matrix): one plain SELECT of the touchpoints, one row per touchpoint with its departments and
+role letters as JSON arrays, and the non-empty notes apart. SQLite is told to hand over no
+value longer than ``_MAX_VALUE_BYTES`` (a longer one fails the query), and storage classes,
+lengths and references are checked a column at a time in Python. Whenever the bulk path meets
+anything it does not accept at once, the file is read again value by value, as described
+above, so that every refusal and its message are those of the checked path.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import fields
 from datetime import UTC, datetime
+from itertools import chain
 from operator import attrgetter
 from pathlib import Path
+from typing import Any
 
+from cxmatrix.domain.limits import MAX_TEXT_LENGTH
 from cxmatrix.domain.model import Department, Matrix, Stage, Touchpoint, name_key
 from cxmatrix.domain.roles import Role
 from cxmatrix.store import statements as st
@@ -122,6 +134,14 @@ def _all_read(connection: sqlite3.Connection, path: Path, table: str, read: int,
 def load_matrix(connection: sqlite3.Connection, path: Path) -> Matrix:
     """Read the whole matrix into memory. Bad content raises CorruptDocument."""
     counts = _counts(connection, path)
+    try:
+        return _load(connection, path, counts, bulk=True)
+    except _Irregular:
+        return _load(connection, path, counts, bulk=False)
+
+
+def _load(connection: sqlite3.Connection, path: Path, counts: dict[str, int], *,
+          bulk: bool) -> Matrix:
     properties = connection.execute(st.LOAD["matrix"]).fetchone()
     _all_read(connection, path, "matrix", properties is not None, counts)
     if properties is None:
@@ -143,9 +163,12 @@ def load_matrix(connection: sqlite3.Connection, path: Path) -> Matrix:
         _check_name(path, "department", dept_id, name, seen)
         matrix.load_department(Department(dept_id, name, code, lead))
     _all_read(connection, path, "department", len(matrix.departments), counts)
-    _load_touchpoints(connection, matrix, path)
-    _all_read(connection, path, "touchpoint", matrix.touchpoint_count, counts)
-    _all_read(connection, path, "cell", _load_cells(connection, matrix, path), counts)
+    if bulk:
+        _bulk_load(connection, matrix, counts)
+    else:
+        _load_touchpoints(connection, matrix, path)
+        _all_read(connection, path, "touchpoint", matrix.touchpoint_count, counts)
+        _all_read(connection, path, "cell", _load_cells(connection, matrix, path), counts)
     if focus is not None and matrix.has_department(focus):
         matrix.focus_department_id = focus
     load_plan(connection, matrix, path)
@@ -161,6 +184,104 @@ def _check_name(path: Path, table: str, row_id: int, name: str, seen: dict[str, 
         raise _damaged(path, table, (row_id,), f"its name {_short(name)} is used twice "
                                                f"(also by row id {seen[key]})")
     seen[key] = row_id
+
+
+# ---- the bulk path ----------------------------------------------------------------------------
+
+# The longest value SQLite may hand over on the bulk path: a text of MAX_TEXT_LENGTH
+# characters in UTF-8, with room for a row of role letters as JSON. A longer value fails the
+# query before it reaches Python (SQLITE_TOOBIG), and the checked path names it.
+_MAX_VALUE_BYTES = 4 * MAX_TEXT_LENGTH + 100_000
+_PYTHON_TYPES = {"text": str, "integer": int, "null": type(None)}
+_BOOLEAN_FIELDS = frozenset(index for index, f in enumerate(fields(Touchpoint))
+                            if f.type in ("bool", bool))
+
+
+class _Irregular(Exception):
+    """The bulk path met a value it does not accept at once: read value by value instead."""
+
+
+def _fits(column: Sequence[Any], spec: tuple[tuple[str, ...], int] | None) -> bool:
+    """Whether every value of a column has one of the storage classes and at most the
+    length ``spec`` allows (None: the loader checks the column itself)."""
+    if spec is None or not column:
+        return True
+    classes, length = spec
+    if not set(map(type, column)) <= {_PYTHON_TYPES[name] for name in classes}:
+        return False
+    return not length or max(map(len, filter(None, column)), default=0) <= length
+
+
+def _bulk_load(connection: sqlite3.Connection, matrix: Matrix, counts: dict[str, int]) -> None:
+    """Load the touchpoints and cells in bulk; raises _Irregular (having changed nothing in
+    ``matrix`` but its touchpoints) when the checked path must decide."""
+    limit = connection.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, _MAX_VALUE_BYTES)
+    try:
+        _bulk_touchpoints(connection, matrix, counts)
+        _bulk_cells(connection, matrix, counts)
+    except (sqlite3.DataError, sqlite3.OperationalError):
+        # A value too long to hand over, or a BLOB in the JSON of a row's roles.
+        raise _Irregular from None
+    finally:
+        connection.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, limit)
+
+
+def _bulk_touchpoints(connection: sqlite3.Connection, matrix: Matrix,
+                      counts: dict[str, int]) -> None:
+    rows = connection.execute(st.READ["touchpoint"]).fetchall()
+    if len(rows) != counts["touchpoint"]:
+        raise _Irregular
+    if not rows:
+        return
+    columns: list[Any] = list(zip(*rows, strict=True))
+    if not all(map(_fits, columns, st.READ_VALUES["touchpoint"])):
+        raise _Irregular
+    stage_ids = {stage.id for stage in matrix.stages}
+    if not stage_ids.issuperset(columns[1]) or not all(map(str.strip, columns[2])):
+        raise _Irregular  # a missing stage, an empty name
+    del columns[len(fields(Touchpoint)):]  # the order column
+    for index in _BOOLEAN_FIELDS:
+        columns[index] = map(bool, columns[index])
+    matrix.load_touchpoints(list(map(Touchpoint, *columns)))
+
+
+def _bulk_cells(connection: sqlite3.Connection, matrix: Matrix, counts: dict[str, int]) -> None:
+    department_ids = {department.id for department in matrix.departments}
+    has_tp = matrix.has_touchpoint
+    loads = json.loads
+    role_of = _ROLE_BY_CODE.__getitem__
+    roles: dict[int, dict[int, Role]] = {}
+    rows = connection.execute(st.READ_ROLES).fetchall()
+    if rows:
+        tids, dids_json, codes_json = zip(*rows, strict=True)
+        # One JSON text for all rows: json.loads costs microseconds per call.
+        dids = loads(f"[{','.join(dids_json)}]")
+        codes = loads(f"[{','.join(codes_json)}]")
+        if not all(map(has_tp, tids)) or not department_ids.issuperset(chain.from_iterable(
+                dids)):
+            raise _Irregular
+        try:
+            roles = {tid: dict(zip(row, map(role_of, letters), strict=True))
+                     for tid, row, letters in zip(tids, dids, codes, strict=True)}
+        except (KeyError, TypeError):  # not a role letter
+            raise _Irregular from None
+    rows = connection.execute(st.READ_NOTES).fetchall()
+    notes: dict[tuple[int, int], str] = {}
+    note_only = 0
+    if rows:
+        columns = list(zip(*rows, strict=True))
+        tids, dids, texts, no_role = columns
+        if not all(map(_fits, columns, st.READ_VALUES["cell"])) or not all(
+                map(has_tp, tids)) or not department_ids.issuperset(dids):
+            raise _Irregular
+        notes = dict(zip(zip(tids, dids, strict=True), texts, strict=True))
+        note_only = sum(no_role)
+    if sum(map(len, roles.values())) + note_only != counts["cell"]:
+        raise _Irregular  # rows neither read holds (empty cells, repeated keys)
+    matrix.load_cells(roles, notes)
+
+
+# ---- the checked path -------------------------------------------------------------------------
 
 
 def _load_touchpoints(connection: sqlite3.Connection, matrix: Matrix, path: Path) -> None:

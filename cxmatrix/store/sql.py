@@ -243,6 +243,53 @@ def _load(table: Table) -> str:
     return _text(query)
 
 
+def _read_columns(table: Table) -> list[str]:
+    return [*entity_columns(table), *([ORDER_COLUMN] if ORDER_COLUMN in table.c else [])]
+
+
+def _read(table: Table) -> str:
+    """The bulk loader's query: the entity columns and the order column, as they are (no
+    check per value: the loader limits the length of a value SQLite may hand over and checks
+    storage classes and lengths column by column in Python, see ``load``)."""
+    query = select(*(table.c[name] for name in _read_columns(table)))
+    return _text(query.order_by(table.c[ORDER_COLUMN], *table.primary_key.columns))
+
+
+def _read_values(table: Table) -> tuple[tuple[tuple[str, ...], int] | None, ...]:
+    """For each column ``_read`` returns: the storage classes and the longest length it may
+    have, or None for a column the loader checks by itself (a key, a reference)."""
+    checked = dict(_checked_columns(table))
+    specs: list[tuple[tuple[str, ...], int] | None] = []
+    for name in _read_columns(table):
+        column = table.c[name]
+        if column not in checked or checked_by_the_loader(column):
+            specs.append(None)
+        else:
+            specs.append((checked[column], getattr(column.type, "length", None) or 0))
+    return tuple(specs)
+
+
+def _read_roles() -> str:
+    """The bulk loader's query for the roles: one row per touchpoint, its departments and
+    role letters as two JSON arrays (JSON keeps the storage class of each value: an integer
+    stays an integer, a BLOB makes SQLite refuse)."""
+    cell = _CELL
+    return _text(select(cell.c.touchpoint_id, func.json_group_array(cell.c.department_id),
+                        func.json_group_array(cell.c.role))
+                 .where(cell.c.role.is_not(None)).group_by(cell.c.touchpoint_id))
+
+
+def _read_notes() -> str:
+    """The bulk loader's query for the cells whose note is not empty text (NULL and other
+    storage classes included), and whether each has no role (READ_VALUES["cell"] are its
+    columns' limits)."""
+    cell = _CELL
+    return _text(select(cell.c.touchpoint_id, cell.c.department_id, cell.c.note,
+                        cell.c.role.is_(None))
+                 .where(cell.c.note.is_not(literal("")))
+                 .order_by(*cell.primary_key.columns))
+
+
 def _insert(table: Table) -> str:
     return str(insert(table).compile(dialect=_DIALECT))
 
@@ -274,6 +321,11 @@ def statement_texts() -> dict[str, object]:
         "CHECK": {name: _check(t) for name, t in _ALL.items()},
         "LOAD": {name: _load(t) for name, t in _ALL.items()},
         "INSERT": {name: _insert(t) for name, t in _ALL.items()},
+        "READ": {"touchpoint": _read(_TOUCHPOINT)},
+        "READ_VALUES": {"touchpoint": _read_values(_TOUCHPOINT),
+                        "cell": (None, None, _read_values(_CELL)[-1], None)},
+        "READ_ROLES": _read_roles(),
+        "READ_NOTES": _read_notes(),
         "DROP_ALL": tuple(str(DropTable(t).compile(dialect=_DIALECT)).strip()
                           for t in reversed(_ALL.values())),
         **snapshot_statement_texts(),
@@ -292,7 +344,9 @@ SQLAlchemy. TABLE_NAMES are in dependency order (a table after the tables it ref
 COLUMNS in table order; DEFAULTED are the columns a file of an older format may lack; KEYS
 the primary keys; DROP_ALL drops the tables, each after those that refer to it. LOAD reads
 a table's entity columns (every column but the order column) in order, skipping rows with a
-value of the wrong storage class or length; CHECK finds the first such row.
+value of the wrong storage class or length; CHECK finds the first such row. READ,
+READ_ROLES and READ_NOTES are the bulk loader's queries (no check per value; READ_VALUES
+says what each column of READ may hold, for the loader's checks column by column).
 """
 
 # ruff: noqa: E501

@@ -6,7 +6,9 @@ SQLAlchemy. TABLE_NAMES are in dependency order (a table after the tables it ref
 COLUMNS in table order; DEFAULTED are the columns a file of an older format may lack; KEYS
 the primary keys; DROP_ALL drops the tables, each after those that refer to it. LOAD reads
 a table's entity columns (every column but the order column) in order, skipping rows with a
-value of the wrong storage class or length; CHECK finds the first such row.
+value of the wrong storage class or length; CHECK finds the first such row. READ,
+READ_ROLES and READ_NOTES are the bulk loader's queries (no check per value; READ_VALUES
+says what each column of READ may hold, for the loader's checks column by column).
 """
 
 # ruff: noqa: E501
@@ -192,6 +194,31 @@ INSERT = {
     'planned_touchpoint': 'INSERT INTO planned_touchpoint (touchpoint_id) VALUES (?)',
     'planned_department': 'INSERT INTO planned_department (department_id) VALUES (?)',
 }
+
+READ = {
+    'touchpoint': 'SELECT touchpoint.id, touchpoint.stage_id, touchpoint.name, touchpoint.category, touchpoint.channel, touchpoint.description, touchpoint.peak, touchpoint.is_end, touchpoint.metric, touchpoint.notes, touchpoint.position \nFROM touchpoint ORDER BY touchpoint.position, touchpoint.id',
+}
+
+READ_VALUES = {
+    'touchpoint': (
+        None,
+        None,
+        (('text',), 10000),
+        (('text',), 10000),
+        (('text',), 10000),
+        (('text',), 100000),
+        (('integer',), 0),
+        (('integer',), 0),
+        (('text',), 100000),
+        (('text',), 100000),
+        (('integer',), 0),
+    ),
+    'cell': (None, None, (('text',), 100000), None),
+}
+
+READ_ROLES = 'SELECT cell.touchpoint_id, json_group_array(cell.department_id) AS json_group_array_1, json_group_array(cell.role) AS json_group_array_2 \nFROM cell \nWHERE cell.role IS NOT NULL GROUP BY cell.touchpoint_id'
+
+READ_NOTES = "SELECT cell.touchpoint_id, cell.department_id, cell.note, cell.role IS NULL AS anon_1 \nFROM cell \nWHERE cell.note IS NOT '' ORDER BY cell.touchpoint_id, cell.department_id"
 
 DROP_ALL = (
     'DROP TABLE planned_department',

@@ -24,7 +24,9 @@ from cxmatrix.domain.roles import Role
 from cxmatrix.ui.session import Session, expected_errors
 
 if TYPE_CHECKING:
+    from cxmatrix.domain.progress import Progress
     from cxmatrix.store import Document
+    from cxmatrix.store.document import Replacement
 
 CellChange = tuple[int, int, Role | None]
 
@@ -443,16 +445,36 @@ class SetProperties(MatrixCommand):
 
 
 class ReplaceContents(MatrixCommand):
-    """Replace everything (an import merged into the open matrix): one step."""
+    """Replace everything (an import merged into the open matrix): one step.
+
+    The slow half (compare, write, commit: seconds on a large matrix) can be prepared on a
+    worker thread first (``prepare``, see ui/long_edits.py); ``do`` and ``revert`` then only
+    show what was written. Unprepared, they do all of it."""
 
     def __init__(self, session: Session, matrix: Matrix, text: str) -> None:
         super().__init__(session, text)
         self.new = matrix
         self.old: Matrix | None = None
+        self._prepared: Replacement | None = None
+
+    def prepare(self, undo: bool, progress: Progress) -> None:
+        """On a worker thread: write the content that redo (or undo) shows."""
+        target = self.old if undo else self.new
+        assert target is not None
+        self._prepared = self.doc.prepare_replacement(target, progress)
+
+    def drop_prepared(self) -> None:
+        self._prepared = None
+
+    def _replace(self, matrix: Matrix) -> Matrix:
+        prepared, self._prepared = self._prepared, None
+        if prepared is not None:
+            return self.doc.finish_replacement(prepared)
+        return self.doc.replace_matrix(matrix)
 
     def do(self) -> None:
-        self.old = self.doc.replace_matrix(self.new)
+        self.old = self._replace(self.new)
 
     def revert(self) -> None:
         assert self.old is not None
-        self.doc.replace_matrix(self.old)
+        self._replace(self.old)

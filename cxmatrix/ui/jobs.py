@@ -5,6 +5,8 @@ thread while a QTimer on the GUI thread updates the dialog. When the work ends, 
 wakes the GUI thread at once (a queued signal, not the next timer tick) to hand the result
 (or the exception) to the callbacks, on the GUI thread. Work that cannot stop half way
 (opening a file) is abandoned on cancel: its result is passed to ``discard`` when it arrives.
+Work during which the window must take no input (``show_at_once``) shows the window-modal
+dialog from its start.
 """
 
 from __future__ import annotations
@@ -33,7 +35,8 @@ class BackgroundJob(QObject):
                  on_done: Callable[[Any], None],
                  on_error: Callable[[BaseException], None],
                  on_cancel: Callable[[], None] | None = None,
-                 discard: Callable[[Any], None] | None = None) -> None:
+                 discard: Callable[[Any], None] | None = None,
+                 show_at_once: bool = False) -> None:
         super().__init__(parent)
         self.progress = Progress()
         self.work = work
@@ -56,6 +59,9 @@ class BackgroundJob(QObject):
         self._timer.timeout.connect(self._poll)
         self._work_ended.connect(self._poll, Qt.ConnectionType.QueuedConnection)
         self.cancelled = False
+        # Work during which the window must take no input shows its (window-modal) dialog
+        # at once rather than after SHOW_AFTER_MS.
+        self._show_at_once = show_at_once
 
     @property
     def dialog(self) -> QProgressDialog:
@@ -79,6 +85,8 @@ class BackgroundJob(QObject):
     def start(self) -> BackgroundJob:
         self._started = time.monotonic()
         _running.add(self)
+        if self._show_at_once:
+            self.dialog.show()
         self._thread.start()
         self._timer.start()
         return self

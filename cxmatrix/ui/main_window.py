@@ -44,6 +44,7 @@ from cxmatrix.ui.grid.filter_bar import FilterBar
 from cxmatrix.ui.grid.model import NAME_COLUMN, MatrixModel
 from cxmatrix.ui.grid.view import MatrixView
 from cxmatrix.ui.jobs import BackgroundJob
+from cxmatrix.ui.long_edits import history_step
 from cxmatrix.ui.panels.details import DetailsPanel
 from cxmatrix.ui.panels.findings import FindingsPanel
 from cxmatrix.ui.panels.status import LegendWidget, StatusNotice, status_text
@@ -217,13 +218,15 @@ class MainWindow(QMainWindow):
 
     def _connect_history(self, undo: QAction, redo: QAction) -> None:
         """Undo and Redo name the step they take (QUndoStack's own actions put the step's
-        text into the menu unescaped, so an "&" in a name vanished as a mnemonic)."""
+        text into the menu unescaped, so an "&" in a name vanished as a mnemonic); a step
+        that rewrites most of the matrix runs off the GUI thread (ui/long_edits.py)."""
         stack = self.session.undo_stack
         for action, run, text_changed, can_changed, text, enabled in (
-                (undo, stack.undo, stack.undoTextChanged, stack.canUndoChanged,
-                 stack.undoText(), stack.canUndo()),
-                (redo, stack.redo, stack.redoTextChanged, stack.canRedoChanged,
-                 stack.redoText(), stack.canRedo())):
+                (undo, lambda: history_step(self, self.session, True), stack.undoTextChanged,
+                 stack.canUndoChanged, stack.undoText(), stack.canUndo()),
+                (redo, lambda: history_step(self, self.session, False),
+                 stack.redoTextChanged, stack.canRedoChanged, stack.redoText(),
+                 stack.canRedo())):
             action.triggered.connect(run)
             text_changed.connect(action.follow)
             can_changed.connect(action.setEnabled)

@@ -44,6 +44,8 @@ class Session(QObject):
         self.document: Document | None = None
         self.undo_stack = QUndoStack(self)
         self._replay: MatrixChange | None = None
+        # What is being written on a worker thread (ui/long_edits.py); edits wait meanwhile.
+        self.busy: str | None = None
 
     # ---- the document ---------------------------------------------------------------------
 
@@ -126,6 +128,10 @@ class Session(QObject):
         ``failed`` and leaves nothing on the stack.
         """
         if self.document is None:
+            return False
+        if self.busy is not None:
+            self.failed.emit(f"{command.text() or 'Edit'} failed",
+                             f"Wait until “{self.busy}” is finished.")
             return False
         try:
             command.apply_first()  # type: ignore[attr-defined]

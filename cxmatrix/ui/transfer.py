@@ -29,6 +29,7 @@ from cxmatrix.interchange.formats import ImportResult, reader_for, writer_for
 from cxmatrix.store import FILE_SUFFIX
 from cxmatrix.ui import commands, files, settings
 from cxmatrix.ui.jobs import BackgroundJob
+from cxmatrix.ui.long_edits import run_prepared
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QStatusBar
@@ -371,8 +372,8 @@ def _import_with_wizard(window: MainWindow, source: Path) -> BackgroundJob:
 def merge_into_open_matrix(window: MainWindow, source: Path, result: ImportResult,
                            plan: MergePlan | None) -> BackgroundJob:
     """Plan and apply the merge on a worker thread (seconds on a large matrix), on a copy
-    taken now; then replace the open matrix's content as one undoable step, unless the user
-    edited it meanwhile."""
+    taken now; then, unless the user edited the matrix meanwhile, replace its content as one
+    undoable step, written on a worker thread too (ui/long_edits.py)."""
     session = window.session
     snapshot = session.matrix.copy()
     history = (session.undo_stack.index(), session.undo_stack.count())
@@ -395,8 +396,11 @@ def merge_into_open_matrix(window: MainWindow, source: Path, result: ImportResul
             window.show_error("Import not merged", f"The matrix changed while {source.name} "
                                                    "was being merged; import it again.")
             return
-        if session.execute(commands.ReplaceContents(session, merged, f"Import {source.name}")):
-            window.statusBar().showMessage(f"Merged {source.name}: {planned.summary()}", 10_000)
+        # Writing most of a large matrix takes seconds: on a worker thread as well, with
+        # the window taking no edits meanwhile; then one undoable step.
+        command = commands.ReplaceContents(session, merged, f"Import {source.name}")
+        run_prepared(window, session, command, "do", on_shown=lambda: window.statusBar(
+            ).showMessage(f"Merged {source.name}: {planned.summary()}", 10_000))
 
     def failed(error: BaseException) -> None:
         if isinstance(error, DomainError | ValueError):

@@ -1,0 +1,121 @@
+"""The loader's bulk path (touchpoints and cells read a table at a time, checked a column at a
+time) loads exactly what the checked path (value by value) loads, and hands every file it
+does not accept at once to the checked path, so that each refusal keeps its message.
+
+Each damaged file is made with sqlite3 behind cxmatrix's back, as another program could.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from cxmatrix.domain import Role
+from cxmatrix.domain.generate import generate_matrix
+from cxmatrix.store import CorruptDocument, Document
+from cxmatrix.store import load as loader
+
+
+def written(tmp: Path, *statements: str) -> Path:
+    path = tmp / "probe.cxm"
+    matrix = generate_matrix(30, 6, seed=11)
+    tids = [tp.id for tp in matrix.iter_touchpoints()]
+    departments = [d.id for d in matrix.departments]
+    matrix.set_note(tids[0], departments[0], "a note on a cell with or without a role")
+    matrix.set_note(tids[3], departments[2], "ünïcödé ✓")
+    matrix.set_role(tids[4], departments[1], None)
+    matrix.set_note(tids[4], departments[1], "a note alone")
+    matrix.set_role(tids[5], departments[3], Role.HANDLE)
+    Document.create(path, matrix).close()
+    db = sqlite3.connect(path)
+    for statement in statements:
+        db.execute(statement)
+    db.commit()
+    db.close()
+    return path
+
+
+def both_paths(path: Path) -> tuple[object, object]:
+    """What each path makes of the file: the matrix's content, or the refusal's message."""
+    outcomes: list[object] = []
+    for bulk in (True, False):
+        db = sqlite3.connect(path)
+        try:
+            counts = loader._counts(db, path)
+            matrix = loader._load(db, path, counts, bulk=bulk)
+            outcomes.append((matrix.content(), matrix.plan_content(), matrix.next_free_id,
+                             [tp.id for tp in matrix.iter_touchpoints()]))
+        except loader._Irregular:
+            outcomes.append("irregular")
+        except CorruptDocument as error:
+            outcomes.append(str(error))
+        finally:
+            db.close()
+    return outcomes[0], outcomes[1]
+
+
+def test_bulk_path_loads_what_the_checked_path_loads(tmp_path: Path) -> None:
+    bulk, checked = both_paths(written(tmp_path))
+    assert bulk == checked
+    assert isinstance(bulk, tuple)
+    # and the document opened normally is that matrix, with its notes and roles
+    with Document.open(tmp_path / "probe.cxm", read_only=True) as document:
+        assert document.matrix.content() == bulk[0]
+        assert "a note alone" in document.matrix.notes.values()
+
+
+def test_empty_cell_rows_are_accepted_by_both_paths(tmp_path: Path) -> None:
+    path = written(tmp_path, "INSERT INTO cell (touchpoint_id, department_id, role, note) SELECT "
+                   "t.id, d.id, NULL, '' FROM touchpoint t, department d WHERE NOT EXISTS "
+                   "(SELECT 1 FROM cell c WHERE c.touchpoint_id = t.id AND c.department_id "
+                   "= d.id) LIMIT 5")
+    bulk, checked = both_paths(path)
+    assert bulk == "irregular"  # the rows neither bulk query reads: the checked path decides
+    assert isinstance(checked, tuple)
+    with Document.open(path, read_only=True) as document:
+        assert (document.matrix.content(), document.matrix.plan_content()) == checked[:2]
+
+
+FIRST_ROLE = ("(touchpoint_id, department_id) = (SELECT touchpoint_id, department_id FROM "
+              "cell WHERE role IS NOT NULL ORDER BY touchpoint_id, department_id LIMIT 1)")
+FIRST_TP = "(SELECT min(id) FROM touchpoint)"
+DAMAGE = {
+    "blob role letter": f"UPDATE cell SET role = x'4f' WHERE {FIRST_ROLE}",
+    "integer role": f"UPDATE cell SET role = 1 WHERE {FIRST_ROLE}",
+    "empty role": f"UPDATE cell SET role = '' WHERE {FIRST_ROLE}",
+    "department id as odd text": "UPDATE cell SET department_id = '1_0' WHERE "
+                                 f"{FIRST_ROLE}",
+    "department id as a real": "UPDATE cell SET department_id = department_id + 0.5 WHERE "
+                               f"{FIRST_ROLE}",
+    "empty cell of a missing touchpoint": "INSERT INTO cell (touchpoint_id, department_id, "
+                                          "role, note) VALUES (999999, (SELECT min(id) FROM "
+                                          "department), NULL, '')",
+    "note a little too long": "UPDATE cell SET note = printf('%.*c', 100001, 'n') WHERE "
+                              f"{FIRST_ROLE}",
+    "note of a missing department": "INSERT INTO cell (touchpoint_id, department_id, role, "
+                                    f"note) VALUES ({FIRST_TP}, 999999, NULL, 'lost')",
+    "note as a blob": f"UPDATE cell SET note = x'6e' WHERE {FIRST_ROLE}",
+    "touchpoint position as text": f"UPDATE touchpoint SET position = 'x' WHERE id = {FIRST_TP}",
+    "touchpoint peak as a real": f"UPDATE touchpoint SET peak = 0.5 WHERE id = {FIRST_TP}",
+    "touchpoint name of spaces": f"UPDATE touchpoint SET name = '   ' WHERE id = {FIRST_TP}",
+    "touchpoint in a missing stage": f"UPDATE touchpoint SET stage_id = 999999 WHERE id = "
+                                     f"{FIRST_TP}",
+    "touchpoint description too long": "UPDATE touchpoint SET description = printf('%.*c', "
+                                       f"100001, 'd') WHERE id = {FIRST_TP}",
+    "touchpoint notes far too long": "UPDATE touchpoint SET notes = printf('%.*c', 3000000, "
+                                     f"'d') WHERE id = {FIRST_TP}",
+}
+
+
+@pytest.mark.parametrize("damage", list(DAMAGE), ids=list(DAMAGE))
+def test_what_the_bulk_path_does_not_accept_is_refused_as_the_checked_path_refuses(
+        tmp_path: Path, damage: str) -> None:
+    path = written(tmp_path, "PRAGMA foreign_keys = OFF", DAMAGE[damage])
+    bulk, checked = both_paths(path)
+    assert bulk == "irregular"
+    assert isinstance(checked, str) and "is damaged" in checked, checked
+    with pytest.raises(CorruptDocument) as caught:
+        Document.open(path)
+    assert str(caught.value) == checked
