@@ -47,7 +47,7 @@ _FIELDS = {"department": _DEPARTMENT_FIELDS, "stage": _STAGE_FIELDS,
            "touchpoint": _TOUCHPOINT_FIELDS}
 
 
-class ReviewRefused(ValueError):
+class ReviewRefused(DomainError):
     """The workbooks cannot be reviewed against this matrix (another matrix, another export)."""
 
 
