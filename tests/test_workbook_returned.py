@@ -59,7 +59,8 @@ def test_an_untouched_workbook_gives_back_the_matrix_with_its_ids(make, tmp_path
     assert returned.exported.notes == matrix.notes == returned.saved.notes
     assert not (returned.new_touchpoints or returned.new_departments or returned.new_stages)
     assert not (returned.removed_touchpoints or returned.removed_departments)
-    assert returned.notices == () and returned.matrix_uid is None
+    assert returned.notices == ()
+    assert returned.matrix_uid == matrix.uid == returned.exported.uid == returned.saved.uid
     assert returned.exported_at.tzinfo is not None
 
 

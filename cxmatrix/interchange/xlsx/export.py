@@ -74,12 +74,6 @@ class _Ticker:
             self.progress.step(self.total, self.total, message)
 
 
-def matrix_uid(matrix: Matrix) -> str | None:
-    """The matrix's identity (``Matrix.uid``), where the domain has one."""
-    uid = getattr(matrix, "uid", None)
-    return uid if isinstance(uid, str) and uid else None
-
-
 def write(matrix: Matrix, path: Path, *, source_name: str = "", page_size: str = "a4",
           findings: Iterable[Finding] | None = None, progress: Progress | None = None,
           **_options: object) -> None:
@@ -114,7 +108,7 @@ def write(matrix: Matrix, path: Path, *, source_name: str = "", page_size: str =
             write_findings(sheets[FINDINGS_SHEET], styles, matrix, found, page, ticker.tick)
             write_summary(sheets[SUMMARY_SHEET], styles, placement, page, ticker.tick)
             write_about(sheets[ABOUT_SHEET], styles, matrix, source_name, page)
-            write_state(sheets[STATE_SHEET], matrix, exported, matrix_uid(matrix))
+            write_state(sheets[STATE_SHEET], matrix, exported, matrix.uid)
             workbook.close()
         except FileCreateError as error:
             _discard(workbook)

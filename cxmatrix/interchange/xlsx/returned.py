@@ -120,6 +120,7 @@ def read_returned(path: Path | str) -> ReturnedWorkbook:
     reader.read_rows()
     saved = reader.finish(about)
     exported = recorded.matrix
+    saved.uid = exported.uid  # the same matrix, as the colleague saved it
     kept_touchpoints = {t.id for t in saved.iter_touchpoints()} - reader.new_touchpoints
     kept_departments = {d.id for d in saved.departments} - reader.new_departments
     kept_stages = {s.id for s in saved.stages} - reader.new_stages
@@ -153,8 +154,9 @@ def _missing_sheet_message(name: str, sheet: str, present: list[str], applicatio
         saved_by = f" It was last saved by {application}." if application else ""
         return (f"{name}: the hidden sheet {sheet!r}, the record of what was exported, is "
                 f"missing, so what colleagues changed cannot be told apart from what was "
-                f"there.{saved_by} Programs that drop hidden sheets (Google Sheets, for "
-                "one) or a copy of the visible sheets into a new workbook lose it. Import the "
+                f"there.{saved_by} A program that drops hidden sheets (web spreadsheets "
+                "such as Google Sheets may) or a copy of the visible sheets into a new "
+                "workbook loses it. Import the "
                 "workbook as a new matrix instead, or ask for a copy saved in Excel or "
                 "LibreOffice from the exported file")
     return (f"{name}: sheet {sheet!r} is missing (the workbook has "

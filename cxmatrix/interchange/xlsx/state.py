@@ -92,7 +92,11 @@ def read_state(text: str, where: str) -> ExportedState:
             raise ValueError("not a cxmatrix state record")
         exported = datetime.fromisoformat(_text(data["exported"]))
         uid = data.get("uid")
+        if uid is not None:
+            _text(uid, 100)
         matrix = _matrix(data)
+        if uid:
+            matrix.uid = uid
     except (ValueError, KeyError, TypeError, IndexError, DomainError, UnicodeError,
             binascii.Error, zlib.error) as error:
         raise ImportFailed(f"{where}: the record of what was exported is damaged ({error})"

@@ -10,6 +10,7 @@ the touchpoint column and the header row repeated on every page.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 
 from xlsxwriter.worksheet import Worksheet
@@ -95,12 +96,18 @@ def _write_rows(sheet: Worksheet, styles: Styles, matrix: Matrix, placement: Mat
     notes_by_touchpoint: dict[int, dict[int, str]] = {}
     for (tid, did), note in matrix.notes.items():
         notes_by_touchpoint.setdefault(tid, {})[did] = note
-    own_counts = [0] * len(departments)
-    role_counts = [[0, 0, 0] for _ in departments]
-    role_slot = {Role.OWN: 0, Role.INFLUENCE: 1, Role.HANDLE: 2}
+    role_pairs: list[tuple[int, Role]] = []
     band, wrap, owners_style = styles["stage"], styles["wrap"], styles["owners"]
     write_string, write_blank = sheet.write_string, sheet.write_blank
     write_formula = sheet.write_formula
+    # The Owners formula, "=COUNTIF($K8:$AX8,"Own")", in three parts around the row number.
+    first_role = column_name(FIRST_ROLE_COLUMN)
+    last_role = column_name(placement.last_role_column)
+    count_start, count_middle, count_end = f"=COUNTIF(${first_role}", f":${last_role}", \
+        f',"{OWN}")'
+    text_columns = [(column, attribute) for column, attribute in enumerate(attributes)
+                    if attribute not in ("name", "peak", "end")]
+    peak_column, end_column = attributes.index("peak"), attributes.index("end")
     row = FIRST_DATA_INDEX
     for stage in matrix.stages:
         stage_row = row
@@ -112,26 +119,24 @@ def _write_rows(sheet: Worksheet, styles: Styles, matrix: Matrix, placement: Mat
                 write_blank(row, column, None, band)
         row += 1
         for tp in matrix.touchpoints_in(stage.id):
-            _fit_row_height(sheet, row, tp_texts := [getattr(tp, a) for a in attributes])
-            for column, value in enumerate(tp_texts):
-                if value is True:
-                    write_string(row, column, FLAG_TRUE)
-                elif value is False:
-                    write_string(row, column, FLAG_FALSE)
-                elif value:
+            if "\n" in tp.name or "\n" in tp.category or "\n" in tp.channel:
+                _fit_row_height(sheet, row, [getattr(tp, a) for a in attributes])
+            put_text(sheet, row, 0, tp.name, None, wrap)
+            for column, attribute in text_columns:
+                value = getattr(tp, attribute)
+                if value:
                     put_text(sheet, row, column, value, None, wrap)
+            write_string(row, peak_column, FLAG_TRUE if tp.peak else FLAG_FALSE)
+            write_string(row, end_column, FLAG_TRUE if tp.end else FLAG_FALSE)
             roles = matrix.row_roles(tp.id)
-            owners = 0
             for dept_id, role in roles.items():
-                column = column_of[dept_id]
-                write_string(row, column, words[role])
-                role_counts[column - FIRST_ROLE_COLUMN][role_slot[role]] += 1
-                if role is Role.OWN:
-                    owners += 1
-                    own_counts[column - FIRST_ROLE_COLUMN] += 1
+                write_string(row, column_of[dept_id], words[role])
+            role_pairs.extend(roles.items())
+            owners = list(roles.values()).count(Role.OWN)
+            number = row + 1
             write_formula(row, OWNERS_COLUMN,
-                          f'=COUNTIF({placement.row_roles_ref(row)},"{OWN}")', owners_style,
-                          owners)
+                          f"{count_start}{number}{count_middle}{number}{count_end}",
+                          owners_style, owners)
             write_string(row, ID_COLUMN, touchpoint_key(tp.id))
             notes = notes_by_touchpoint.get(tp.id)
             if notes:
@@ -140,8 +145,10 @@ def _write_rows(sheet: Worksheet, styles: Styles, matrix: Matrix, placement: Mat
             placement.touchpoint_rows.append((stage.name, stage_row, tp.name, row, owners))
             row += 1
             tick("Writing the matrix")
-    placement.own_counts = own_counts
-    placement.role_counts = [(o, i, h) for o, i, h in role_counts]
+    counted = Counter(role_pairs)
+    placement.role_counts = [(counted[d.id, Role.OWN], counted[d.id, Role.INFLUENCE],
+                              counted[d.id, Role.HANDLE]) for d in departments]
+    placement.own_counts = [own for own, _, _ in placement.role_counts]
 
 
 def _write_note(sheet: Worksheet, row: int, column: int, note: str) -> None:
