@@ -355,7 +355,13 @@ def cmd_merge(args: argparse.Namespace) -> int:
         written = False
         if merged is not None and not args.dry_run:
             names = ", ".join(w.name for w in args.workbooks)
-            document.take_snapshot(f"Before update from {names}"[:200])
+            taken = {info.name for info in document.snapshots()}
+            label = f"Before update from {names}"[:200]
+            number = 2
+            while label in taken:
+                label = f"Before update from {names}"[:190] + f" ({number})"
+                number += 1
+            document.take_snapshot(label)
             document.replace_matrix(merged)
             written = True
         left = [c for c in found.conflicts if c.key not in chosen]
@@ -398,8 +404,9 @@ def print_review(found: Review, chosen: set[str], args: argparse.Namespace,
         print(f"{files}: nothing to bring back; {args.file.name} already holds every change.")
         return
     counts = merge_counts(found, chosen)
-    print(f"{files} → {args.file.name}: {counts['changes']} changes, "
-          f"{counts['conflicts']} conflicts, {counts['deletions']} deletions"
+    print(f"{files} → {args.file.name}: {_count(counts['changes'], 'change')}, "
+          f"{_count(counts['conflicts'], 'conflict')}, "
+          f"{_count(counts['deletions'], 'deletion')}"
           + (f"; {found.kept_in_app} changes made only in the matrix stay"
              if found.kept_in_app else ""))
     group = None
@@ -420,19 +427,24 @@ def print_review(found: Review, chosen: set[str], args: argparse.Namespace,
             print(f"              now: {change.ours}; "
                   + "; ".join(o.label for o in change.options))
     if written:
-        print(f"Applied {len(chosen)} changes to {args.file.name} (the matrix before is kept "
-              "as a snapshot in the file).")
+        print(f"Applied {_count(len(chosen), 'change')} to {args.file.name} (the matrix "
+              "before is kept as a snapshot in the file).")
     elif args.dry_run:
-        print(f"Dry run: {len(chosen)} changes would apply; nothing was written.")
+        print(f"Dry run: {_count(len(chosen), 'change')} would apply; nothing was written.")
     else:
         print("Nothing was applied (--accept none).")
     if found.conflicts:
-        print(f"{len([c for c in found.conflicts if c.key not in chosen])} conflicts were "
-              "left as the matrix has them: settle them in the window (File > Update from "
+        print(f"{_count(len([c for c in found.conflicts if c.key not in chosen]), 'conflict')}"
+              " left as the matrix has them: settle them in the window (File > Update from "
               "Workbook).")
     pending = [c for c in found.deletions if c.key not in chosen and c.status == "applies"]
     if pending:
-        print(f"{len(pending)} deletions were not applied: add --delete to apply them.")
+        print(f"{_count(len(pending), 'deletion')} not applied: add --delete to apply "
+              f"{'it' if len(pending) == 1 else 'them'}.")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
 COMMANDS = {"new": cmd_new, "check": cmd_check, "import": cmd_import, "export": cmd_export,

@@ -264,7 +264,9 @@ class _Ids:
 
         def claim(kind: str, saved_id: int, name: str, candidates: dict[str, int]) -> None:
             found = candidates.get(name_key(name))
-            if found is not None and not _holds(saved, kind, found) and found not in (
+            # Saved ids above the export's are the file's own new ones, not ours.
+            kept_there = _holds(base, kind, found or 0) and _holds(saved, kind, found or 0)
+            if found is not None and not kept_there and found not in (
                     v for (k, _s), v in mapping.items() if k == kind):
                 mapping[(kind, saved_id)] = found
                 return
