@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-CLI_COMMANDS = frozenset({"new", "check", "import", "export", "diff"})
+CLI_COMMANDS = frozenset({"new", "check", "import", "export", "diff", "merge"})
 CLI_FLAGS = frozenset({"--version", "-h", "--help"})
 
 
