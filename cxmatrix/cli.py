@@ -10,6 +10,8 @@
                                    [--mapping NAME]
     python -m cxmatrix export FILE.cxm OUT.(json|xlsx|csv|pdf) [--page-size SIZE] [--lens DEPT ...]
                                    [--fit-page] [--only-findings]
+    python -m cxmatrix merge FILE.cxm WORKBOOK.xlsx... [--dry-run] [--json] [--accept all|none]
+                                   [--delete]
     python -m cxmatrix export FILE.cxm OUT.png --page summary|chart|lens [--lens DEPT]
                                    [--scale 2] [--page-size SIZE] [--fit-page] [--only-findings]
 
@@ -32,6 +34,7 @@ from cxmatrix.domain.codes import MAPPING_PRESETS
 from cxmatrix.domain.findings import SEVERITY_OF, Finding, FindingCounts
 from cxmatrix.domain.model import DomainError, Matrix
 from cxmatrix.domain.progress import Cancelled
+from cxmatrix.domain.review import Review
 from cxmatrix.domain.roles import Severity
 from cxmatrix.domain.snapshots import Snapshot, SnapshotInfo
 from cxmatrix.domain.summary import summarise
@@ -141,6 +144,29 @@ def build_parser() -> argparse.ArgumentParser:
                            "(renames and moves are told as such); default: by id for two "
                            "states of one .cxm file, by name for two files")
     diff.add_argument("--json", action="store_true", help="print the comparison as JSON")
+
+    merge = commands.add_parser(
+        "merge", help="bring back workbooks exported from a matrix and edited by colleagues",
+        description="Review what colleagues changed in workbooks exported from FILE.cxm "
+                    "(three ways: as exported, as they saved it, as the matrix is now) and "
+                    "apply it. Changes made only in a workbook apply; changes made only in "
+                    "the matrix stay; a value changed on both sides, or differently by two "
+                    "workbooks, is a conflict left as it is now. Deletions apply only with "
+                    "--delete. Before writing, the matrix is kept as a snapshot in the file. "
+                    "Exit status 0 when everything was settled, 1 when conflicts were left "
+                    "as they are, 2 on bad input (nothing is changed).")
+    merge.add_argument("file", type=Path, help="the .cxm file the workbooks were exported from")
+    merge.add_argument("workbooks", type=Path, nargs="+", metavar="WORKBOOK.xlsx",
+                       help="one or more returned copies of the same export")
+    merge.add_argument("--dry-run", action="store_true",
+                       help="show the review and what would apply; change nothing")
+    merge.add_argument("--json", action="store_true", help="print the review as JSON")
+    merge.add_argument("--accept", choices=("all", "none"), default="all",
+                       help="all: apply every change that does not conflict (default); "
+                            "none: only list them")
+    merge.add_argument("--delete", action="store_true",
+                       help="also apply the deletions the workbooks make (rows and columns "
+                            "deleted); without it they are listed, never applied")
     return parser
 
 
@@ -501,5 +527,118 @@ def cmd_snapshots(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    from cxmatrix.interchange.workbook_update import review_workbooks
+    from cxmatrix.store.document import Document
+
+    if args.file.suffix.lower() != ".cxm":
+        raise UsageError(f"{args.file.name}: merge brings workbooks back into a .cxm file")
+    for workbook in args.workbooks:
+        if workbook.suffix.lower() not in (".xlsx", ".xlsm"):
+            raise UsageError(f"{workbook.name}: not an Excel workbook (.xlsx) exported by "
+                             "cxmatrix; to read another spreadsheet use 'cxmatrix import'")
+    with Document.open(args.file, read_only=args.dry_run) as document:
+        found = review_workbooks(document.matrix, args.workbooks)
+        decisions = (found.accept_all(deletions=args.delete) if args.accept == "all"
+                     else {})
+        chosen = {key for key, index in decisions.items() if index is not None}
+        merged = found.apply(decisions) if chosen else None
+        written = False
+        if merged is not None and not args.dry_run:
+            names = ", ".join(w.name for w in args.workbooks)
+            taken = {info.name for info in document.snapshots()}
+            label = f"Before update from {names}"[:200]
+            number = 2
+            while label in taken:
+                label = f"Before update from {names}"[:190] + f" ({number})"
+                number += 1
+            document.take_snapshot(label)
+            document.replace_matrix(merged)
+            written = True
+        left = [c for c in found.conflicts if c.key not in chosen]
+        if args.json:
+            print(json.dumps(review_to_json(found, chosen, args, written), ensure_ascii=False,
+                             indent=2))
+        else:
+            print_review(found, chosen, args, written)
+    return EXIT_FINDINGS if left else EXIT_OK
+
+
+def review_to_json(found: Review, chosen: set[str], args: argparse.Namespace,
+                   written: bool) -> dict[str, object]:
+    """The documented JSON of ``cxmatrix merge`` (README)."""
+    return {
+        "matrix": str(args.file), "workbooks": list(found.files), "written": written,
+        "counts": merge_counts(found, chosen),
+        "changes": [{"key": c.key, "kind": c.kind, "what": c.what, "group": c.group,
+                     "text": c.text, "status": c.status, "deletion": c.deletion,
+                     "files": list(c.files), "exported": c.base, "now": c.ours,
+                     "options": [{"label": o.label, "files": list(o.files)}
+                                 for o in c.options],
+                     "applied": c.key in chosen} for c in found.changes],
+        "kept_in_app": found.kept_in_app,
+        "notices": list(found.notices)}
+
+
+def merge_counts(found: Review, chosen: set[str]) -> dict[str, int]:
+    return {"changes": len(found.changes), "applied": len(chosen),
+            "conflicts": len(found.conflicts), "deletions": len(found.deletions),
+            "kept_in_app": found.kept_in_app}
+
+
+def print_review(found: Review, chosen: set[str], args: argparse.Namespace,
+                 written: bool) -> None:
+    files = ", ".join(found.files)
+    for notice in found.notices:
+        print(f"Note: {notice}")
+    if not found.changes:
+        print(f"{files}: nothing to bring back; {args.file.name} already holds every change.")
+        return
+    counts = merge_counts(found, chosen)
+    print(f"{files} → {args.file.name}: {_count(counts['changes'], 'change')}, "
+          f"{_count(counts['conflicts'], 'conflict')}, "
+          f"{_count(counts['deletions'], 'deletion')}"
+          + (f"; {found.kept_in_app} changes made only in the matrix stay"
+             if found.kept_in_app else ""))
+    group = None
+    for change in found.changes:
+        if change.group != group:
+            group = change.group
+            print(f"  {group}")
+        if change.key in chosen:
+            mark = "apply   " if written or not args.dry_run else "would   "
+        elif change.status == "conflict":
+            mark = "CONFLICT"
+        elif change.deletion:
+            mark = "deletion"
+        else:
+            mark = "listed  "
+        print(f"    {mark}  {change.text}")
+        if change.status == "conflict":
+            print(f"              now: {change.ours}; "
+                  + "; ".join(o.label for o in change.options))
+    if written:
+        print(f"Applied {_count(len(chosen), 'change')} to {args.file.name} (the matrix "
+              "before is kept as a snapshot in the file).")
+    elif args.dry_run:
+        print(f"Dry run: {_count(len(chosen), 'change')} would apply; nothing was written.")
+    else:
+        print("Nothing was applied (--accept none).")
+    if found.conflicts:
+        print(f"{_count(len([c for c in found.conflicts if c.key not in chosen]), 'conflict')}"
+              " left as the matrix has them: settle them in the window (File > Update from "
+              "Workbook).")
+    pending = [c for c in found.deletions if c.key not in chosen and c.status == "applies"]
+    if pending:
+        print(f"{_count(len(pending), 'deletion')} not applied: add --delete to apply "
+              f"{'it' if len(pending) == 1 else 'them'}.")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
 COMMANDS = {"new": cmd_new, "check": cmd_check, "import": cmd_import, "export": cmd_export,
-            "diff": cmd_diff, "snapshot": cmd_snapshot, "snapshots": cmd_snapshots}
+            "diff": cmd_diff, "snapshot": cmd_snapshot, "snapshots": cmd_snapshots,
+            "merge": cmd_merge}

@@ -11,7 +11,8 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-CLI_COMMANDS = frozenset({"new", "check", "import", "export", "diff", "snapshot", "snapshots"})
+CLI_COMMANDS = frozenset({"new", "check", "import", "export", "diff", "snapshot", "snapshots",
+                          "merge"})
 CLI_FLAGS = frozenset({"--version", "-h", "--help"})
 
 

@@ -68,6 +68,9 @@ SPECS: dict[str, Spec] = {
                     "Continue in a copy of this matrix under another name"),
     "import": Spec("&Import…", "actionImport", ("Ctrl+Shift+I",), Needs.NOTHING,
                    "Import a spreadsheet (RACI chart, grid) or JSON file"),
+    "update_workbook": Spec("&Update from Workbook…", "actionUpdateFromWorkbook", (),
+                            Needs.WRITABLE, "Bring back copies of the exported workbook that "
+                            "colleagues edited: review every change, then apply"),
     "export": Spec("&Export…", "actionExport", ("Ctrl+E",), Needs.DOCUMENT,
                    "Export to Excel, PDF, CSV or JSON"),
     "export_pdf": Spec("Export as &PDF…", "actionExportPdf", ("Ctrl+Shift+E",), Needs.DOCUMENT,

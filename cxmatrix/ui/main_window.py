@@ -179,6 +179,7 @@ class MainWindow(QMainWindow):
         actions.connect({
             "new": self.new_blank, "open": self.open_dialog, "open_demo": self.open_demo,
             "save_as": self.save_as, "import": self.import_file, "export": self.export_file,
+            "update_workbook": self.update_from_workbook,
             "export_pdf": self.export_pdf, "export_image": self.export_image,
             "close": self.close_document, "quit": self.close,
             "cut": grid.cut_selection, "copy": grid.copy_selection,
@@ -242,7 +243,8 @@ class MainWindow(QMainWindow):
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         file_menu.addAction(self.open_demo_action)
         file_menu.addSeparator()
-        file_menu.addActions([self.save_as_action, self.import_action, self.export_action,
+        file_menu.addActions([self.save_as_action, self.import_action,
+                              self.update_workbook_action, self.export_action,
                               self.export_pdf_action, self.export_image_action])
         file_menu.addSeparator()
         file_menu.addActions([self.close_action, self.quit_action])
@@ -594,6 +596,14 @@ class MainWindow(QMainWindow):
         if not self.commit_pending_edits():
             return
         transfer.import_into(self, path)
+
+    def update_from_workbook(self, paths: list[str | Path] | None = None
+                             ) -> BackgroundJob | None:
+        from cxmatrix.ui import update
+
+        if not self.commit_pending_edits():
+            return None
+        return update.update_from_workbooks(self, paths)
 
     # ---- dropping files onto the window ------------------------------------------------------
 

@@ -1,0 +1,112 @@
+"""File > Update from Workbook… driven as a user would: pick two colleagues' copies, review
+the changes in the dialog (check boxes, a conflict's choice), apply as one step, undo."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from export_samples import demo_like
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog
+from pytestqt.qtbot import QtBot
+from test_workbook_update import colleague_edit, column_of, row_of
+from ui_support import document_of, on_disk, open_and_wait, window_with_captured_messages
+
+from cxmatrix.interchange.xlsx import export as xlsx_export
+from cxmatrix.ui.dialogs.update_dialog import UpdateDialog
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
+
+
+def open_dialog(qtbot: QtBot, window: Any) -> UpdateDialog:
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(UpdateDialog)),
+                    timeout=20_000)
+    return next(d for d in window.findChildren(UpdateDialog) if d.isVisible())
+
+
+def test_update_from_two_workbooks_through_the_dialog_and_undo(
+        qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    window = window_with_captured_messages(qtbot, tmp_path, monkeypatch)
+    path = document_of(tmp_path, demo_like(), "journey")
+    path.close()
+    open_and_wait(qtbot, window, path.path)
+    session = window.session
+    document = session.document
+    exported = tmp_path / "journey.xlsx"
+    xlsx_export.write(session.matrix.copy(), exported)
+    anna, ben = tmp_path / "anna.xlsx", tmp_path / "ben.xlsx"
+    colleague_edit(exported, anna)
+    unowned = next(t for t in session.matrix.iter_touchpoints()
+                   if not session.matrix.owners(t.id))
+    shutil.copy(exported, ben)
+    book = openpyxl.load_workbook(ben)
+    sheet = book["Matrix"]
+    sheet.cell(row_of(sheet, unowned.name), column_of(sheet, "Support")).value = "Own"
+    book.save(ben)
+    book = openpyxl.load_workbook(anna)
+    sheet = book["Matrix"]
+    sheet.cell(row_of(sheet, unowned.name), column_of(sheet, "Sales")).value = "Own"
+    book.save(anna)
+    before = on_disk(document)
+    matrix_before = session.matrix.content()
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames",
+                        lambda *_a, **_k: ([str(anna), str(ben)], ""))
+    window.update_workbook_action.trigger()
+    dialog = open_dialog(qtbot, window)
+    dialog.grab().save(str(tmp_path / "update-dialog.png"))
+    texts = {c.text: c for c in dialog.review.changes}
+    deletion = dialog.items[texts["Touchpoint Outage notice deleted in anna.xlsx"].key]
+    assert deletion.checkState(0) == Qt.CheckState.Unchecked
+    owner = next(c for c in dialog.review.conflicts if c.kind == "ownership")
+    assert owner.files == ("anna.xlsx", "ben.xlsx")
+    assert dialog.items[owner.key].checkState(0) == Qt.CheckState.Unchecked
+    # The user picks Support (ben's) as the owner and leaves the deletion unchecked.
+    combo = dialog.choices[owner.key]
+    combo.setCurrentIndex(2)
+    assert dialog.items[owner.key].checkState(0) == Qt.CheckState.Checked
+    assert session.matrix.content() == matrix_before  # nothing until Apply
+    qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: session.matrix.content() != matrix_before, timeout=10_000)
+
+    matrix = session.matrix
+    assert [d.name for d in matrix.owners(unowned.id)] == ["Support"]
+    assert matrix.find_department("Legal & Compliance") is not None
+    assert matrix.find_touchpoints("Outage notice")
+    assert matrix.find_touchpoints("Training session")
+    assert on_disk(document) == matrix.content()
+    assert window.errors == []
+    assert session.undo_stack.undoText() == "Update from anna.xlsx, ben.xlsx"
+
+    window.undo_action.trigger()
+    assert session.matrix.content() == matrix_before
+    assert on_disk(document) == before
+    window.redo_action.trigger()
+    assert on_disk(document) == matrix.content()
+    window.close()
+
+
+def test_a_damaged_workbook_is_a_message_and_changes_nothing(
+        qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    window = window_with_captured_messages(qtbot, tmp_path, monkeypatch)
+    path = document_of(tmp_path, demo_like(), "journey")
+    path.close()
+    open_and_wait(qtbot, window, path.path)
+    workbook = tmp_path / "damaged.xlsx"
+    xlsx_export.write(window.session.matrix.copy(), workbook)
+    book = openpyxl.load_workbook(workbook)
+    book["Matrix"]["J8"] = "T99999"
+    book.save(workbook)
+    before = window.session.matrix.content()
+    window.update_from_workbook([workbook])
+    qtbot.waitUntil(lambda: bool(window.errors), timeout=20_000)
+    title, text = window.errors[0]
+    assert title == "Cannot update from workbook"
+    assert "sheet 'Matrix', cell J8" in text
+    assert window.session.matrix.content() == before
+    assert window.session.undo_stack.count() == 0
+    window.close()
