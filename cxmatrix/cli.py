@@ -8,6 +8,14 @@
                                    [--fit-page] [--only-findings]
     python -m cxmatrix export FILE.cxm OUT.png --page summary|chart|lens [--lens DEPT]
                                    [--scale 2] [--page-size SIZE] [--fit-page] [--only-findings]
+    python -m cxmatrix server init|list URL
+    python -m cxmatrix publish FILE.cxm URL [--name NAME]
+    python -m cxmatrix pull URL NAME -o FILE.cxm
+    python -m cxmatrix members URL#NAME [--add LOGIN --role ROLE [--departments D ...]]
+                                   [--remove LOGIN]
+
+Wherever a matrix is read (check, export, diff), ``postgresql://user@host/db#NAME`` names a
+matrix on a team server; passwords come from libpq (PGPASSWORD, ~/.pgpass).
 
 Bad input prints one line on stderr and exits with status 2; `check` exits 1 when the matrix
 has any error-severity finding.
@@ -21,6 +29,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cxmatrix import __version__
 from cxmatrix.domain.codes import MAPPING_PRESETS
@@ -33,9 +42,37 @@ from cxmatrix.interchange.errors import InterchangeError
 from cxmatrix.store.errors import DocumentError
 from cxmatrix.store.files import special_file_kind
 
+if TYPE_CHECKING:
+    from cxmatrix.store.server import ServerAddress
+
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 PAGE_SIZES = ("a4", "letter", "a3", "tabloid")
 IMAGE_PAGES = ("summary", "chart", "lens")  # as in interchange.pdf.image, without reportlab
+
+
+class ServerSource(str):
+    """A matrix on a team server, named where a file could be (``postgresql://...#NAME``)."""
+
+    @property
+    def name(self) -> str:
+        return self.partition("#")[2] or str(self)
+
+    @property
+    def suffix(self) -> str:
+        return ""
+
+    def resolve(self) -> ServerSource:
+        return self
+
+
+def matrix_source(text: str) -> Path | ServerSource:
+    """A file path, or a team-server matrix (argparse type of the matrices read)."""
+    if text.startswith(("postgresql://", "postgres://", "postgresql+")):
+        if "#" not in text:
+            raise argparse.ArgumentTypeError(f"{text}: name the matrix after '#' "
+                                             "(postgresql://user@host/db#NAME)")
+        return ServerSource(text)
+    return Path(text)
 
 
 class UsageError(Exception):
@@ -56,7 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--force", action="store_true", help="replace an existing file")
 
     check = commands.add_parser("check", help="print the findings of a matrix")
-    check.add_argument("file", type=Path, help="a .cxm file (or any importable file)")
+    check.add_argument("file", type=matrix_source, help="a .cxm file (or any importable file)")
     check.add_argument("--json", action="store_true", help="print findings as JSON")
 
     imp = commands.add_parser("import", help="import a spreadsheet (.xlsx, .ods, .csv), the "
@@ -72,7 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     exp = commands.add_parser("export",
                               help="export a matrix to JSON, Excel, CSV, PDF or PNG images")
-    exp.add_argument("file", type=Path, help="the .cxm file")
+    exp.add_argument("file", type=matrix_source, help="the .cxm file")
     exp.add_argument("output", type=Path,
                      help="OUT.json, OUT.xlsx, OUT.csv, OUT.pdf or OUT.png (a page of the PDF "
                           "report; a section of several pages gives OUT-1.png, OUT-2.png…)")
@@ -94,14 +131,45 @@ def build_parser() -> argparse.ArgumentParser:
         "diff", help="compare two matrices: structure, cells, ownership, findings",
         description="Compare two matrices. Exit status 0 when they are the same, 1 when "
                     "they differ, 2 on bad input.")
-    diff.add_argument("old", type=Path, help="the earlier matrix (.cxm or any importable file)")
-    diff.add_argument("new", type=Path, help="the later matrix")
+    diff.add_argument("old", type=matrix_source,
+                      help="the earlier matrix (.cxm, any importable file, a server matrix)")
+    diff.add_argument("new", type=matrix_source, help="the later matrix")
     diff.add_argument("--match", choices=("name", "id"), default="name",
                       help="match touchpoints, stages and departments by name (default; two "
                            "different files) or by id (a copy of the same file: renames and "
                            "moves are told as such)")
     diff.add_argument("--json", action="store_true", help="print the comparison as JSON")
+    _team_commands(commands)
     return parser
+
+
+def _team_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    server = commands.add_parser("server", help="set up or list a team server (PostgreSQL)")
+    server.add_argument("action", choices=("init", "list"),
+                        help="init: make an empty database a team server (or migrate it); "
+                             "list: the matrices on it")
+    server.add_argument("url", help="postgresql://user@host/dbname")
+    publish = commands.add_parser("publish", help="put a .cxm matrix on a team server")
+    publish.add_argument("file", type=Path)
+    publish.add_argument("url", help="postgresql://user@host/dbname")
+    publish.add_argument("--name", help="the matrix's name on the server (default: the "
+                                        "file's name)")
+    pull = commands.add_parser("pull", help="take an offline .cxm copy of a server matrix")
+    pull.add_argument("url", help="postgresql://user@host/dbname")
+    pull.add_argument("name", help="the matrix's name on the server")
+    pull.add_argument("-o", "--output", type=Path, required=True)
+    pull.add_argument("--force", action="store_true", help="replace an existing file")
+    members = commands.add_parser("members", help="list or change who may edit a server "
+                                                  "matrix")
+    members.add_argument("url", help="postgresql://user@host/dbname#NAME")
+    members.add_argument("--add", metavar="LOGIN", help="add (or change) a member")
+    members.add_argument("--role", choices=("owner", "lead", "viewer"), default="viewer")
+    members.add_argument("--departments", nargs="+", default=[],
+                         help="the departments a lead leads")
+    members.add_argument("--remove", metavar="LOGIN", help="remove a member")
+    members.add_argument("--password-env", metavar="VAR",
+                         help="create the login with the password in this environment "
+                              "variable, when it does not exist")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -152,8 +220,12 @@ def cmd_new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def read_matrix(path: Path) -> Matrix:
-    """A .cxm document opened read-only, or any importable file."""
+def read_matrix(path: Path | ServerSource) -> Matrix:
+    """A .cxm document opened read-only, any importable file, or a team-server matrix."""
+    if isinstance(path, ServerSource):
+        from cxmatrix.store.server import transfer
+
+        return transfer.read_matrix(_address(path))
     if path.suffix.lower() == ".cxm":
         from cxmatrix.store.document import Document
 
@@ -310,5 +382,66 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return EXIT_OK if comparison.is_empty else EXIT_FINDINGS
 
 
-COMMANDS = {"new": cmd_new, "check": cmd_check, "import": cmd_import, "export": cmd_export,
-            "diff": cmd_diff}
+def _address(text: str) -> ServerAddress:
+    from cxmatrix.store.server import parse_address
+
+    return parse_address(text)
+
+
+def cmd_server(args: argparse.Namespace) -> int:
+    from cxmatrix.store.server import transfer
+
+    address = _address(args.url)
+    if args.action == "init":
+        print(f"{address.label} {transfer.init(address)}.")
+        return EXIT_OK
+    matrices = transfer.list_matrices(address)
+    for matrix in matrices:
+        print(f"{matrix.name}\tpublished {matrix.published:%Y-%m-%d %H:%M} by "
+              f"{matrix.published_by}")
+    if not matrices:
+        print(f"{address.label} has no matrices yet (cxmatrix publish FILE.cxm URL).")
+    return EXIT_OK
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from cxmatrix.store.server import transfer
+
+    address = _address(args.url)
+    name = transfer.publish(args.file, address, args.name)
+    print(f"Published {args.file.name} as {name!r} on {address.label}.")
+    return EXIT_OK
+
+
+def cmd_pull(args: argparse.Namespace) -> int:
+    from cxmatrix.store.server import transfer
+
+    if args.output.suffix.lower() != ".cxm":
+        raise UsageError(f"{args.output.name}: the output must be a .cxm file")
+    address = _address(args.url).with_name(args.name)
+    transfer.pull(address, args.output, overwrite=args.force)
+    print(f"Wrote {args.output} from {address.label}.")
+    return EXIT_OK
+
+
+def cmd_members(args: argparse.Namespace) -> int:
+    from cxmatrix.store.server import members
+
+    address = _address(args.url)
+    if not address.name:
+        raise UsageError(f"{args.url}: name the matrix after '#'")
+    password = os.environ.get(args.password_env) if args.password_env else None
+    if args.add or args.remove:
+        add = (args.add, args.role, list(args.departments)) if args.add else None
+        listed = members.change_members(address, add=add, remove=args.remove,
+                                        password=password)
+    else:
+        listed = members.members(address)
+    for member in listed:
+        print(member.describe())
+    return EXIT_OK
+
+
+COMMANDS = {"server": cmd_server, "publish": cmd_publish, "pull": cmd_pull,
+            "members": cmd_members, "new": cmd_new, "check": cmd_check, "import": cmd_import,
+            "export": cmd_export, "diff": cmd_diff}
