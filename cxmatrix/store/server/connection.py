@@ -47,8 +47,9 @@ class ServerAddress:
     def label(self) -> str:
         """How messages name the server (or the matrix on it): no password."""
         parts = urlsplit(self.url)
-        where = f"{parts.hostname or 'localhost'}{parts.path or ''}"
-        return f"{self.name} on {where}" if self.name else where
+        database = (parts.path or "").strip("/") or "postgres"
+        where = f"{database} on {parts.hostname or 'localhost'}"
+        return f"{self.name} ({where})" if self.name else where
 
     def with_name(self, name: str) -> ServerAddress:
         return ServerAddress(self.url, name, self.password)
