@@ -14,6 +14,14 @@
                                    [--delete]
     python -m cxmatrix export FILE.cxm OUT.png --page summary|chart|lens [--lens DEPT]
                                    [--scale 2] [--page-size SIZE] [--fit-page] [--only-findings]
+    python -m cxmatrix server init|list URL
+    python -m cxmatrix publish FILE.cxm URL [--name NAME]
+    python -m cxmatrix pull URL NAME -o FILE.cxm
+    python -m cxmatrix members URL#NAME [--add LOGIN --role ROLE [--departments D ...]]
+                                   [--remove LOGIN]
+
+Wherever a matrix is read (check, export, diff), ``postgresql://user@host/db#NAME`` names a
+matrix on a team server; passwords come from libpq (PGPASSWORD, ~/.pgpass).
 
 Bad input prints one line on stderr and exits with status 2; `check` exits 1 when the matrix
 has any error-severity finding.
@@ -27,7 +35,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cxmatrix import __version__
 from cxmatrix.domain.codes import MAPPING_PRESETS
@@ -44,6 +52,7 @@ from cxmatrix.store.files import special_file_kind
 
 if TYPE_CHECKING:
     from cxmatrix.interchange.references import Reference
+    from cxmatrix.store.server import ServerAddress
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 PAGE_SIZES = ("a4", "letter", "a3", "tabloid")
@@ -52,6 +61,31 @@ IMAGE_PAGES = ("summary", "chart", "lens")  # as in interchange.pdf.image, witho
 
 STATES = ("FILE.cxm@SNAPSHOT names a snapshot (by name or number), FILE.cxm@target the "
           "target state, FILE.cxm@today today without the plan")
+
+
+class ServerSource(str):
+    """A matrix on a team server, named where a file could be (``postgresql://...#NAME``)."""
+
+    @property
+    def name(self) -> str:
+        return self.partition("#")[2] or str(self)
+
+    @property
+    def suffix(self) -> str:
+        return ""
+
+    def resolve(self) -> ServerSource:
+        return self
+
+
+def matrix_source(text: str) -> Path | ServerSource:
+    """A file path, or a team-server matrix (argparse type of the matrices read)."""
+    if text.startswith(("postgresql://", "postgres://", "postgresql+")):
+        if "#" not in text:
+            raise argparse.ArgumentTypeError(f"{text}: name the matrix after '#' "
+                                             "(postgresql://user@host/db#NAME)")
+        return ServerSource(text)
+    return Path(text)
 
 
 class UsageError(Exception):
@@ -72,7 +106,9 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--force", action="store_true", help="replace an existing file")
 
     check = commands.add_parser("check", help="print the findings of a matrix")
-    check.add_argument("file", help=f"a .cxm file (or any importable file); {STATES}")
+    check.add_argument("file", type=matrix_source,
+                       help=f"a .cxm file (or any importable file, or a server matrix "
+                            f"postgresql://...#NAME); {STATES}")
     check.add_argument("--json", action="store_true", help="print findings as JSON")
 
     snap = commands.add_parser(
@@ -108,7 +144,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     exp = commands.add_parser("export",
                               help="export a matrix to JSON, Excel, CSV, PDF or PNG images")
-    exp.add_argument("file", help=f"the .cxm file; {STATES}")
+    exp.add_argument("file", type=matrix_source,
+                     help=f"the .cxm file (or a server matrix postgresql://...#NAME); {STATES}")
     exp.add_argument("output", type=Path,
                      help="OUT.json, OUT.xlsx, OUT.csv, OUT.pdf or OUT.png (a page of the PDF "
                           "report; a section of several pages gives OUT-1.png, OUT-2.png…)")
@@ -136,9 +173,10 @@ def build_parser() -> argparse.ArgumentParser:
         "diff", help="compare two matrices: structure, cells, ownership, findings",
         description="Compare two matrices. Exit status 0 when they are the same, 1 when "
                     "they differ, 2 on bad input.")
-    diff.add_argument("old", help=f"the earlier matrix (.cxm or any importable file); "
-                                  f"{STATES}")
-    diff.add_argument("new", help="the later matrix (the same forms)")
+    diff.add_argument("old", type=matrix_source,
+                      help=f"the earlier matrix (.cxm, any importable file, a server matrix "
+                           f"postgresql://...#NAME); {STATES}")
+    diff.add_argument("new", type=matrix_source, help="the later matrix (the same forms)")
     diff.add_argument("--match", choices=("name", "id"), default=None,
                       help="match touchpoints, stages and departments by name or by id "
                            "(renames and moves are told as such); default: by id for two "
@@ -167,7 +205,37 @@ def build_parser() -> argparse.ArgumentParser:
     merge.add_argument("--delete", action="store_true",
                        help="also apply the deletions the workbooks make (rows and columns "
                             "deleted); without it they are listed, never applied")
+    _team_commands(commands)
     return parser
+
+
+def _team_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    server = commands.add_parser("server", help="set up or list a team server (PostgreSQL)")
+    server.add_argument("action", choices=("init", "list"),
+                        help="init: make an empty database a team server (or migrate it); "
+                             "list: the matrices on it")
+    server.add_argument("url", help="postgresql://user@host/dbname")
+    publish = commands.add_parser("publish", help="put a .cxm matrix on a team server")
+    publish.add_argument("file", type=Path)
+    publish.add_argument("url", help="postgresql://user@host/dbname")
+    publish.add_argument("--name", help="the matrix's name on the server (default: the "
+                                        "file's name)")
+    pull = commands.add_parser("pull", help="take an offline .cxm copy of a server matrix")
+    pull.add_argument("url", help="postgresql://user@host/dbname")
+    pull.add_argument("name", help="the matrix's name on the server")
+    pull.add_argument("-o", "--output", type=Path, required=True)
+    pull.add_argument("--force", action="store_true", help="replace an existing file")
+    members = commands.add_parser("members", help="list or change who may edit a server "
+                                                  "matrix")
+    members.add_argument("url", help="postgresql://user@host/dbname#NAME")
+    members.add_argument("--add", metavar="LOGIN", help="add (or change) a member")
+    members.add_argument("--role", choices=("owner", "lead", "viewer"), default="viewer")
+    members.add_argument("--departments", nargs="+", default=[],
+                         help="the departments a lead leads")
+    members.add_argument("--remove", metavar="LOGIN", help="remove a member")
+    members.add_argument("--password-env", metavar="VAR",
+                         help="create the login with the password in this environment "
+                              "variable, when it does not exist")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -220,9 +288,13 @@ def cmd_new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def read_matrix(path: Path | str) -> Matrix:
+def read_matrix(path: Path | str | ServerSource) -> Matrix:
     """A .cxm document opened read-only (or one of its states, FILE.cxm@SNAPSHOT,
-    FILE.cxm@target), or any importable file."""
+    FILE.cxm@target), any importable file, or a team-server matrix."""
+    if isinstance(path, ServerSource):
+        from cxmatrix.store.server import transfer
+
+        return transfer.read_matrix(_address(path))
     from cxmatrix.interchange.references import parse_reference, read_reference
 
     return read_reference(parse_reference(str(path)))
@@ -352,7 +424,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     from cxmatrix.interchange.references import parse_reference, read_reference, read_snapshots
 
     writer = writer_for(args.output)
-    reference = parse_reference(args.file)
+    if isinstance(args.file, ServerSource):
+        return _export_server_matrix(args, writer)
+    reference = parse_reference(str(args.file))
     if args.output.resolve() == reference.path.resolve():
         raise UsageError(f"{args.output.name}: would overwrite the matrix itself")
     matrix = read_reference(reference)
@@ -395,6 +469,27 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _export_server_matrix(args: argparse.Namespace, writer: Any) -> int:
+    """Export a team-server matrix as it is now (its snapshots stay on the server)."""
+    if args.output.suffix.lower() == ".png":
+        raise UsageError(f"{args.output.name}: export a server matrix as PDF, xlsx, csv or json;"
+                         " for images pull it first (cxmatrix pull)")
+    if args.compare_with is not None:
+        raise UsageError("--compare-with reads a .cxm file's snapshots: pull the matrix first "
+                         "(cxmatrix pull URL NAME -o FILE.cxm)")
+    if args.page is not None or args.scale is not None:
+        raise UsageError(f"{args.output.name}: --page and --scale are for PNG images")
+    matrix = read_matrix(args.file)
+    extra: dict[str, object] = {}
+    if args.output.suffix.lower() == ".pdf":
+        extra["with_target"] = not args.no_target
+    writer(matrix, args.output, source_name=args.file.name, page_size=args.page_size,
+           lenses=tuple(args.lens), fit_page=args.fit_page, only_findings=args.only_findings,
+           **extra)
+    print(f"Wrote {args.output}.")
+    return EXIT_OK
+
+
 def _report_versions(args: argparse.Namespace, reference: Reference) -> dict[str, object]:
     """The PDF report's today/target options: the snapshot to compare with, the drift of
     the file's snapshots (for the summary page), and whether to show the target."""
@@ -420,25 +515,34 @@ def cmd_diff(args: argparse.Namespace) -> int:
     from cxmatrix.domain.states import current_state
     from cxmatrix.interchange.references import TARGET, parse_reference, read_reference
 
-    old_ref, new_ref = parse_reference(args.old), parse_reference(args.new)
-    old, new = read_reference(old_ref), read_reference(new_ref)
+    # A server matrix (postgresql://...#NAME) is read as it is; a file may name a state.
+    old_ref = None if isinstance(args.old, ServerSource) else parse_reference(str(args.old))
+    new_ref = None if isinstance(args.new, ServerSource) else parse_reference(str(args.new))
+    old = read_reference(old_ref) if old_ref else read_matrix(args.old)
+    new = read_reference(new_ref) if new_ref else read_matrix(args.new)
+    old_label = old_ref.label if old_ref else args.old.name
+    new_label = new_ref.label if new_ref else args.new.name
+    old_state = old_ref.state if old_ref else ""
+    new_state = new_ref.state if new_ref else ""
     # A target state has no plan: the other side is compared as it is today, so the
     # comparison shows the planned changes as changes rather than a plan taken away.
-    if new_ref.state == TARGET and old_ref.state != TARGET and old.has_plan:
+    if new_state == TARGET and old_state != TARGET and old.has_plan:
         old = current_state(old)
-    if old_ref.state == TARGET and new_ref.state != TARGET and new.has_plan:
+    if old_state == TARGET and new_state != TARGET and new.has_plan:
         new = current_state(new)
-    match_by = args.match or ("id" if _same_file(old_ref.path, new_ref.path) else "name")
+    same = (_same_file(old_ref.path, new_ref.path) if old_ref and new_ref
+            else str(args.old) == str(args.new))
+    match_by = args.match or ("id" if same else "name")
     comparison = compare(old, new, match_by=match_by)
     if args.json:
-        print(json.dumps({"old": old_ref.label, "new": new_ref.label, **comparison.to_dict()},
+        print(json.dumps({"old": old_label, "new": new_label, **comparison.to_dict()},
                          ensure_ascii=False, indent=2))
     elif comparison.is_empty:
-        print(f"No differences between {old_ref.label} and {new_ref.label}.")
+        print(f"No differences between {old_label} and {new_label}.")
     else:
         counts = ", ".join(f"{count:,} {what}" for what, count in comparison.counts().items()
                            if count)
-        print(f"{old_ref.label} → {new_ref.label}: {counts}")
+        print(f"{old_label} → {new_label}: {counts}")
         for line in comparison.lines():
             print(f"  {line}")
     return EXIT_OK if comparison.is_empty else EXIT_FINDINGS
@@ -639,6 +743,67 @@ def _count(number: int, noun: str) -> str:
     return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
-COMMANDS = {"new": cmd_new, "check": cmd_check, "import": cmd_import, "export": cmd_export,
-            "diff": cmd_diff, "snapshot": cmd_snapshot, "snapshots": cmd_snapshots,
-            "merge": cmd_merge}
+def _address(text: str) -> ServerAddress:
+    from cxmatrix.store.server import parse_address
+
+    return parse_address(text)
+
+
+def cmd_server(args: argparse.Namespace) -> int:
+    from cxmatrix.store.server import transfer
+
+    address = _address(args.url)
+    if args.action == "init":
+        print(f"{address.label} {transfer.init(address)}.")
+        return EXIT_OK
+    matrices = transfer.list_matrices(address)
+    for matrix in matrices:
+        print(f"{matrix.name}\tpublished {matrix.published:%Y-%m-%d %H:%M} by "
+              f"{matrix.published_by}")
+    if not matrices:
+        print(f"{address.label} has no matrices yet (cxmatrix publish FILE.cxm URL).")
+    return EXIT_OK
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from cxmatrix.store.server import transfer
+
+    address = _address(args.url)
+    name = transfer.publish(args.file, address, args.name)
+    print(f"Published {args.file.name} as {name!r} on {address.label}.")
+    return EXIT_OK
+
+
+def cmd_pull(args: argparse.Namespace) -> int:
+    from cxmatrix.store.server import transfer
+
+    if args.output.suffix.lower() != ".cxm":
+        raise UsageError(f"{args.output.name}: the output must be a .cxm file")
+    address = _address(args.url).with_name(args.name)
+    transfer.pull(address, args.output, overwrite=args.force)
+    print(f"Wrote {args.output} from {address.label}.")
+    return EXIT_OK
+
+
+def cmd_members(args: argparse.Namespace) -> int:
+    from cxmatrix.store.server import members
+
+    address = _address(args.url)
+    if not address.name:
+        raise UsageError(f"{args.url}: name the matrix after '#'")
+    password = os.environ.get(args.password_env) if args.password_env else None
+    if args.add or args.remove:
+        add = (args.add, args.role, list(args.departments)) if args.add else None
+        listed = members.change_members(address, add=add, remove=args.remove,
+                                        password=password)
+    else:
+        listed = members.members(address)
+    for member in listed:
+        print(member.describe())
+    return EXIT_OK
+
+
+COMMANDS = {"server": cmd_server, "publish": cmd_publish, "pull": cmd_pull,
+            "members": cmd_members, "new": cmd_new, "check": cmd_check, "import": cmd_import,
+            "export": cmd_export, "diff": cmd_diff, "snapshot": cmd_snapshot,
+            "snapshots": cmd_snapshots, "merge": cmd_merge}

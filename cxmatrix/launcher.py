@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 CLI_COMMANDS = frozenset({"new", "check", "import", "export", "diff", "snapshot", "snapshots",
-                          "merge"})
+                          "merge", "server", "publish", "pull", "members"})
 CLI_FLAGS = frozenset({"--version", "-h", "--help"})
 
 

@@ -61,6 +61,12 @@ setup_python() {
     fi
 }
 
+# The team tests start a throwaway PostgreSQL cluster (initdb, pg_ctl); Debian keeps the
+# binaries in /usr/lib/postgresql/<version>/bin. Install the server only when none is there.
+have_postgresql() {
+    ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1
+}
+
 case "$mode" in
     app)
         apt_install "${qt_runtime[@]}" "${qt_screen[@]}"
@@ -81,6 +87,8 @@ case "$mode" in
         ;;
     test)
         apt_install "${qt_runtime[@]}" "${test_tools[@]}"
+        have_postgresql || apt_install postgresql || echo "setup: PostgreSQL could not be " \
+            "installed: the team tests will be skipped" >&2
         setup_python
         .venv/bin/python -m ruff check .
         .venv/bin/python -m mypy

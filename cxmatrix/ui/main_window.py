@@ -53,6 +53,7 @@ from cxmatrix.ui.plan_view import PlanView, plan_slots
 from cxmatrix.ui.session import Session
 from cxmatrix.ui.settings import default_window_size, dock_width
 from cxmatrix.ui.structure import StructureEditor
+from cxmatrix.ui.team import TeamLink
 
 if TYPE_CHECKING:  # the store (SQLAlchemy) loads off the GUI thread with the first document
     from cxmatrix.domain.changes import MatrixChange
@@ -126,6 +127,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.notice, 1)
         self.statusBar().addPermanentWidget(self.filter_status)
         self.statusBar().addPermanentWidget(self.counts)
+        self.team = TeamLink(self)
 
         self.structure = StructureEditor(self.session, self.model, self.grid, self)
         self.column_widths = ColumnWidths(self.session, self.model, self.grid)
@@ -209,6 +211,9 @@ class MainWindow(QMainWindow):
             "go_details": lambda: self._go_to(self.details_dock, self.details_panel.name),
             "guide": lambda: self.show_help(0), "shortcuts": lambda: self.show_help(1),
             "about": self.about, **plan_slots(self),
+            "open_team": self.team.open_dialog, "publish_team": self.team.publish_dialog,
+            "save_copy": self.team.save_copy_dialog, "members": self.team.show_members,
+            "history": self.show_history,
         })
         actions["fit"].toggled.connect(self.column_widths.set_fit)
         for action in (*actions.in_scope(Scope.GRID), *actions.in_scope(Scope.GRID_ONLY)):
@@ -241,9 +246,10 @@ class MainWindow(QMainWindow):
         self.recent_menu = file_menu.addMenu("Open &Recent")
         self.recent_menu.setObjectName("recentMenu")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        file_menu.addAction(self.open_demo_action)
+        file_menu.addActions([self.open_demo_action, self.open_team_action])
         file_menu.addSeparator()
-        file_menu.addActions([self.save_as_action, self.import_action,
+        file_menu.addActions([self.save_as_action, self.save_copy_action,
+                              self.publish_team_action, self.import_action,
                               self.update_workbook_action, self.export_action,
                               self.export_pdf_action, self.export_image_action])
         file_menu.addSeparator()
@@ -271,7 +277,8 @@ class MainWindow(QMainWindow):
         matrix_menu.addSeparator()
         matrix_menu.addActions([self.delete_rows_action, self.delete_department_action])
         matrix_menu.addSeparator()
-        matrix_menu.addAction(self.properties_action)
+        matrix_menu.addActions([self.properties_action, self.members_action,
+                                self.history_action])
 
         view_menu = bar.addMenu("&View")
         view_menu.addActions([self.zoom_in_action, self.zoom_out_action,
@@ -644,6 +651,9 @@ class MainWindow(QMainWindow):
                              self.paste_action])
             menu.addSeparator()
         move_menu = self._move_to_stage_menu(menu)
+        if self.team.document is not None:
+            menu.addAction(self.history_action)
+            menu.addSeparator()
         menu.addActions([self.add_touchpoint_action, self.add_stage_action,
                          self.rename_action])
         if move_menu is not None:
@@ -664,6 +674,14 @@ class MainWindow(QMainWindow):
                 lambda _c=False, s=stage.id, t=tuple(ids): self.structure.move_to_stage(list(t), s))
         return menu
 
+    def show_history(self) -> None:
+        """Right-click > History: the current cell's changes, or its touchpoint's."""
+        current = self.grid.currentIndex()
+        touchpoint = self.model.touchpoint_id_at(current.row()) if current.isValid() else None
+        department = self.model.department_id_at(current.column()) if current.isValid() \
+            else None
+        self.team.show_history(touchpoint, department)
+
     def _header_menu(self, position: QPoint, column: int) -> None:
         dept_id = self.model.department_id_at(column)
         menu = QMenu(self)
@@ -676,6 +694,9 @@ class MainWindow(QMainWindow):
             menu.addActions([self.edit_department_action, self.move_left_action,
                              self.move_right_action, self.delete_department_action])
             self.plan_view.extend_header_menu(menu, dept_id)
+            if self.team.document is not None:
+                history = menu.addAction("&History…")
+                history.triggered.connect(lambda: self.team.show_history(None, dept_id))
             menu.addSeparator()
         menu.addAction(self.add_department_action)
         menu.popup(position)

@@ -111,8 +111,11 @@ class Session(QObject):
         outer = self._replay is None
         if outer:
             self._replay = NO_CHANGE
+        # On a team server, an undo or redo is refused when somebody changed its cells since.
+        undoing = getattr(self.document, "undoing", None)
         try:
-            yield
+            with undoing() if callable(undoing) else contextlib.nullcontext():
+                yield
         finally:
             if outer:
                 change, self._replay = self._replay, None
