@@ -33,7 +33,9 @@ class MatrixChange:
     or cleared, ``actions`` the cells whose action changed, ``touchpoints_planned`` and
     ``departments_planned`` the touchpoints and departments whose planned flag changed;
     ``snapshots`` the ids of snapshots taken, renamed, deleted or restored (the document's
-    list of snapshots, not the matrix).
+    list of snapshots, not the matrix); ``signoffs`` the departments whose sign-off record
+    was set or cleared (a view showing sign-off states also follows ``roles_changed`` and
+    ``targets_changed``, which can make an agreement out of date).
     """
 
     touchpoints: frozenset[int] = _NONE
@@ -56,6 +58,7 @@ class MatrixChange:
     touchpoints_planned: frozenset[int] = _NONE
     departments_planned: frozenset[int] = _NONE
     snapshots: frozenset[int] = _NONE
+    signoffs: frozenset[int] = _NONE
 
     def merged(self, other: MatrixChange) -> MatrixChange:
         """One record saying what ``self`` and then ``other`` changed."""

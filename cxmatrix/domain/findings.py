@@ -14,6 +14,12 @@ from dataclasses import dataclass, field
 from cxmatrix.domain.changes import MatrixChange
 from cxmatrix.domain.model import Department, Matrix, MatrixListener, Touchpoint
 from cxmatrix.domain.roles import Role, Severity
+from cxmatrix.domain.signoff import (
+    SignOffState,
+    long_day,
+    possessive,
+    signoff_status,
+)
 from cxmatrix.domain.states import state_views
 
 NO_OWNER = "no-owner"
@@ -22,6 +28,8 @@ CRITICAL_MOMENT_UNOWNED = "critical-moment-unowned"
 OWNER_WITHOUT_METRIC = "owner-without-metric"
 ROLE_NOT_ESTABLISHED = "role-not-established"
 IDLE_DEPARTMENT = "idle-department"
+SIGNOFF_OUTDATED = "signoff-outdated"
+DISPUTED = "disputed"
 
 SEVERITY_OF = {
     NO_OWNER: Severity.ERROR,
@@ -30,6 +38,8 @@ SEVERITY_OF = {
     OWNER_WITHOUT_METRIC: Severity.INFO,
     ROLE_NOT_ESTABLISHED: Severity.INFO,
     IDLE_DEPARTMENT: Severity.INFO,
+    SIGNOFF_OUTDATED: Severity.INFO,
+    DISPUTED: Severity.WARNING,
 }
 CODES = tuple(SEVERITY_OF)
 TITLES = {
@@ -39,6 +49,8 @@ TITLES = {
     OWNER_WITHOUT_METRIC: "Owned but no metric",
     ROLE_NOT_ESTABLISHED: "Focus department has no role",
     IDLE_DEPARTMENT: "Department with no role",
+    SIGNOFF_OUTDATED: "Sign-off out of date",
+    DISPUTED: "Disputed by the department's lead",
 }
 
 
@@ -112,6 +124,10 @@ _MESSAGES: dict[str, Callable[[Finding], str]] = {
                                      "have a role here? Which one?"),
     IDLE_DEPARTMENT: lambda f: (f"{_department_name(f.matrix, f.department_id)} has no role "
                                 "on any touchpoint."),
+    SIGNOFF_OUTDATED: lambda f: (f"{possessive(_department_name(f.matrix, f.department_id))} "
+                                 f"agreement is out of date: {f.detail}."),
+    DISPUTED: lambda f: (f"{_department_name(f.matrix, f.department_id)} disputes its role "
+                         "here" + (f": {f.detail}" if f.detail else ".")),
 }
 
 
@@ -167,6 +183,32 @@ def department_findings(matrix: Matrix) -> list[Finding]:
             if d.id not in busy]
 
 
+def signoff_findings(matrix: Matrix) -> list[Finding]:
+    """Sign-off findings: one ``disputed`` per disputed cell (with the lead's comment), one
+    ``signoff-outdated`` per department whose agreement no longer matches its column."""
+    found: list[Finding] = []
+    if not matrix.signoffs:
+        return found
+    for status in signoff_status(matrix):
+        record = status.record
+        if record is None:
+            continue
+        if record.state is SignOffState.DISPUTED:
+            for dispute in record.disputes:
+                if matrix.has_touchpoint(dispute.touchpoint_id):
+                    found.append(Finding(DISPUTED, Severity.WARNING, dispute.touchpoint_id,
+                                         status.department_id, detail=dispute.comment,
+                                         matrix=matrix))
+        elif status.out_of_date:
+            n = len(status.changes)
+            when = f" since {long_day(record.when)}" if record.when else ""
+            found.append(Finding(SIGNOFF_OUTDATED, Severity.INFO,
+                                 department_id=status.department_id,
+                                 detail=f"{n} change{'s' if n != 1 else ''}{when}",
+                                 matrix=matrix))
+    return found
+
+
 def sort_key(matrix: Matrix) -> object:
     order = {tp.id: i for i, tp in enumerate(matrix.iter_touchpoints())}
     dept_order = {d.id: i for i, d in enumerate(matrix.departments)}
@@ -187,6 +229,7 @@ def compute_findings(matrix: Matrix) -> list[Finding]:
     """Every finding, most serious first, then in display order (a full computation)."""
     found = [f for tp in matrix.iter_touchpoints() for f in touchpoint_findings(matrix, tp)]
     found.extend(department_findings(matrix))
+    found.extend(signoff_findings(matrix))
     found.sort(key=sort_key(matrix))  # type: ignore[arg-type]
     return found
 
@@ -206,10 +249,13 @@ class FindingsIndex(MatrixListener):
         self._dirty: set[int] = set()
         self._everything = True
         self._all: list[Finding] | None = None  # all(), until the next change
+        self._signoff: list[Finding] | None = None  # sign-off findings, until a change
         matrix.add_listener(self)
 
     def matrix_changed(self, matrix: Matrix, change: MatrixChange) -> None:
         self._all = None  # any change can reorder the list (a moved row, a renamed stage)
+        if change.targets_changed or change.signoffs:
+            self._signoff = None
         if change.focus_changed or len(change.cells) > matrix.touchpoint_count:
             self._everything = True  # (most rows changed: recomputing all is as quick)
         elif not self._everything:
@@ -235,6 +281,7 @@ class FindingsIndex(MatrixListener):
         self._dirty = set()
         self._everything = False
         self._all = other._all
+        self._signoff = None
 
     def refresh(self) -> set[int]:
         """Bring the index up to date; returns the touchpoint ids whose findings changed
@@ -294,11 +341,19 @@ class FindingsIndex(MatrixListener):
         return [idle_department_finding(d, self.matrix) for d in self.matrix.departments
                 if use[d.id] <= 0]
 
+    def signoff_findings(self) -> list[Finding]:
+        if self._signoff is None:
+            self._signoff = signoff_findings(self.matrix)
+        return list(self._signoff)
+
     def counts(self) -> dict[str, int]:
         """How many findings of each code there are now."""
         self.refresh()
         counts = {code: max(0, self._code_counts[code]) for code in CODES}
         counts[IDLE_DEPARTMENT] = len(self.idle_departments())
+        signoff = Counter(f.code for f in self.signoff_findings())
+        counts[SIGNOFF_OUTDATED] = signoff[SIGNOFF_OUTDATED]
+        counts[DISPUTED] = signoff[DISPUTED]
         return counts
 
     def severity_counts(self) -> dict[Severity, int]:
@@ -319,6 +374,7 @@ class FindingsIndex(MatrixListener):
             self.refresh()
             found = [f for group in self._by_touchpoint.values() for f in group]
             found.extend(self.idle_departments())
+            found.extend(self.signoff_findings())
             found.sort(key=sort_key(self.matrix))  # type: ignore[arg-type]
             self._all = found
         return list(self._all)

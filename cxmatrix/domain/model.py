@@ -25,6 +25,7 @@ from cxmatrix.domain.actions import Action, ActionError, ActionStatus, checked_a
 from cxmatrix.domain.changes import EVERYTHING, MatrixChange
 from cxmatrix.domain.limits import MAX_NAME_LENGTH, MAX_TEXT_LENGTH
 from cxmatrix.domain.roles import Role
+from cxmatrix.domain.signoff import SignOff
 
 MAX_CODE_LENGTH = 4
 TOUCHPOINT_TEXT_FIELDS = ("name", "category", "channel", "description", "metric", "notes")
@@ -149,6 +150,7 @@ class DepartmentSnapshot:
     targets: dict[int, Role | None] = field(default_factory=dict)  # by touchpoint id
     actions: dict[int, Action] = field(default_factory=dict)
     planned: bool = False
+    signoff: SignOff | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,6 +268,7 @@ class Matrix:
         self._actions: dict[tuple[int, int], Action] = {}
         self._planned_touchpoints: set[int] = set()
         self._planned_departments: set[int] = set()
+        self._signoffs: dict[int, SignOff] = {}
 
     # ---- read-only views of the contents ----------------------------------------------------
 
@@ -338,7 +341,8 @@ class Matrix:
             setattr(self, key, getattr(source, key))
         for key in ("_stages", "_departments", "_stage_by_id", "_touchpoint_by_id",
                     "_department_by_id", "_stage_touchpoints", "_roles", "_notes", "_next_id",
-                    "_targets", "_actions", "_planned_touchpoints", "_planned_departments"):
+                    "_targets", "_actions", "_planned_touchpoints", "_planned_departments",
+                    "_signoffs"):
             setattr(self, key, getattr(source, key))
         self._name_index = None
         self._changed(change, touch=False)
@@ -359,6 +363,7 @@ class Matrix:
         self._actions = dict(source._actions)
         self._planned_touchpoints = set(source._planned_touchpoints)
         self._planned_departments = set(source._planned_departments)
+        self._signoffs = dict(source._signoffs)
 
     # ---- identity -------------------------------------------------------------------------
 
@@ -786,6 +791,7 @@ class Matrix:
         } if self._actions else {}
         planned = department_id in self._planned_departments
         self._planned_departments.discard(department_id)
+        signoff = self._signoffs.pop(department_id, None)
         was_focus = self.focus_department_id == department_id
         if was_focus:
             self.focus_department_id = None
@@ -796,9 +802,10 @@ class Matrix:
             cells=frozenset((tid, department_id) for tid in set(roles) | set(notes)),
             properties=frozenset({"focus_department_id"}) if was_focus else frozenset(),
             targets=frozenset((tid, department_id) for tid in targets),
-            actions=frozenset((tid, department_id) for tid in actions)))
+            actions=frozenset((tid, department_id) for tid in actions),
+            signoffs=frozenset({department_id}) if signoff is not None else frozenset()))
         return DepartmentSnapshot(department, index, roles, notes, was_focus, targets, actions,
-                                  planned)
+                                  planned, signoff)
 
     def restore_department(self, snapshot: DepartmentSnapshot) -> Department:
         dept = snapshot.department
@@ -819,6 +826,8 @@ class Matrix:
             self._actions[(tid, dept.id)] = action
         if snapshot.planned:
             self._planned_departments.add(dept.id)
+        if snapshot.signoff is not None:
+            self._signoffs[dept.id] = snapshot.signoff
         if snapshot.was_focus:
             self.focus_department_id = dept.id
         self._changed(MatrixChange(
@@ -827,7 +836,8 @@ class Matrix:
             properties=frozenset({"focus_department_id"}) if snapshot.was_focus
             else frozenset(),
             targets=frozenset((tid, dept.id) for tid in snapshot.targets),
-            actions=frozenset((tid, dept.id) for tid in snapshot.actions)))
+            actions=frozenset((tid, dept.id) for tid in snapshot.actions),
+            signoffs=frozenset({dept.id}) if snapshot.signoff is not None else frozenset()))
         return dept
 
     # ---- cells ----------------------------------------------------------------------------
@@ -1140,6 +1150,47 @@ class Matrix:
         self._planned_touchpoints = planned_touchpoints
         self._planned_departments = planned_departments
 
+    # ---- sign-off ---------------------------------------------------------------------------
+
+    @property
+    def signoffs(self) -> Mapping[int, SignOff]:
+        """Sign-off records by department id (a department without one is not asked)."""
+        return self._signoffs
+
+    def set_signoff(self, department_id: int, record: SignOff | None) -> SignOff | None:
+        """Set (or with None, clear) a department's sign-off record; returns the old one."""
+        return self.set_signoffs([(department_id, record)])[0][1]
+
+    def set_signoffs(self, changes: Iterable[tuple[int, SignOff | None]]
+                     ) -> list[tuple[int, SignOff | None]]:
+        """Set many sign-off records at once, all checked first; returns the previous ones
+        as a list that, passed back, undoes the change."""
+        checked = list(changes)
+        for department_id, record in checked:
+            self.department(department_id)
+            if record is not None:
+                if not isinstance(record, SignOff):
+                    raise DomainError(f"{record!r} is not a sign-off")
+                for dispute in record.disputes:
+                    self.touchpoint(dispute.touchpoint_id)
+        previous = [(d, self._signoffs.get(d)) for d, _ in checked]
+        changed = set()
+        for department_id, record in checked:
+            if self._signoffs.get(department_id) == record:
+                continue
+            changed.add(department_id)
+            if record is None:
+                del self._signoffs[department_id]
+            else:
+                self._signoffs[department_id] = record
+        if changed:
+            self._changed(MatrixChange(signoffs=frozenset(changed)))
+        return previous[::-1]
+
+    def load_signoffs(self, signoffs: dict[int, SignOff]) -> None:
+        """Take over loaded sign-off records (the caller checked them and gives them away)."""
+        self._signoffs = signoffs
+
     def plan_content(self) -> dict[str, object]:
         """The target layer by name and in order (for comparing, beside ``content``): the
         planned changes, the actions, the planned touchpoints and departments."""
@@ -1271,7 +1322,10 @@ def difference(old: Matrix, new: Matrix) -> MatrixChange:
                            or old_set.get(d) is not new_set.get(d))
     actions = {key for key in set(old._actions) | set(new._actions)
                if old._actions.get(key) != new._actions.get(key)}
+    signoffs = {d for d in set(old._signoffs) | set(new._signoffs)
+                if old._signoffs.get(d) != new._signoffs.get(d)}
     return MatrixChange(
+        signoffs=frozenset(signoffs),
         targets=frozenset(targets),
         actions=frozenset(actions),
         touchpoints_planned=frozenset(old._planned_touchpoints ^ new._planned_touchpoints),

@@ -26,12 +26,14 @@ from PySide6.QtWidgets import (
 
 from cxmatrix.domain.findings import (
     CRITICAL_MOMENT_UNOWNED,
+    DISPUTED,
     IDLE_DEPARTMENT,
     NO_OWNER,
     OWNER_WITHOUT_METRIC,
     ROLE_NOT_ESTABLISHED,
     SEVERAL_OWNERS,
     SEVERITY_OF,
+    SIGNOFF_OUTDATED,
     TITLES,
 )
 from cxmatrix.domain.roles import Role, Severity
@@ -45,6 +47,10 @@ FIRES_WHEN = {
     OWNER_WITHOUT_METRIC: "a touchpoint is owned but has no metric",
     ROLE_NOT_ESTABLISHED: "the focus department has no role on a touchpoint",
     IDLE_DEPARTMENT: "a department has no role anywhere",
+    SIGNOFF_OUTDATED: ("a department agreed, and its roles (today or target) or the touchpoints "
+                       "changed since; the finding says how many changes since when"),
+    DISPUTED: ("a department's lead disputed its role on a touchpoint in a review pack; one "
+               "per cell, with the lead's comment"),
 }
 
 # Keys the grid handles itself (not menu actions), as (keys, what they do).

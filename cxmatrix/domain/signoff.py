@@ -1,0 +1,342 @@
+"""Department sign-off: would the other leaders agree?
+
+Each department's lead reviews that department's column. A department is *not asked* (no
+record), *asked* (a review pack was sent: when, to whom), *agreed* (by whom, when, and exactly
+what: the department's current and target role on every touchpoint it has a role on, kept as
+the ``basis`` and summed up in a fingerprint), or *disputed* (which cells, with the lead's
+comment and proposed role). An agreement whose basis differs from the matrix now is *out of
+date*; ``changes_since`` says what changed. Pure functions of a matrix and its sign-offs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+from typing import TYPE_CHECKING
+
+from cxmatrix.domain.roles import Role
+
+if TYPE_CHECKING:
+    from cxmatrix.domain.model import Matrix
+
+
+class SignOffState(Enum):
+    NOT_ASKED = "not asked"
+    ASKED = "asked"
+    AGREED = "agreed"
+    DISPUTED = "disputed"
+
+
+STORED_STATES = (SignOffState.ASKED.value, SignOffState.AGREED.value,
+                 SignOffState.DISPUTED.value)
+
+
+@dataclass(frozen=True, slots=True)
+class BasisCell:
+    """One touchpoint as the lead saw it: the department's role today and at target."""
+
+    touchpoint_id: int
+    current: Role | None
+    target: Role | None
+
+
+@dataclass(frozen=True, slots=True)
+class Dispute:
+    """One cell the lead does not agree with: their comment and the role they propose."""
+
+    touchpoint_id: int
+    comment: str = ""
+    proposed: Role | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SignOff:
+    """A department's sign-off record (a department without one is not asked).
+
+    ``lead`` is whom the pack went to (asked) or who answered; ``when`` the day of that;
+    ``basis`` the department's roles as agreed or disputed, ``touchpoints`` the fingerprint of
+    the set of touchpoints then (a touchpoint added or removed makes the agreement out of
+    date even where the department has no role).
+    """
+
+    state: SignOffState
+    lead: str = ""
+    when: date | None = None
+    basis: tuple[BasisCell, ...] = ()
+    touchpoints: str = ""
+    disputes: tuple[Dispute, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.state is SignOffState.NOT_ASKED:
+            raise ValueError("a sign-off record is asked, agreed or disputed")
+
+    @property
+    def fingerprint(self) -> str:
+        return basis_fingerprint(self.basis, self.touchpoints)
+
+
+def _code(role: Role | None) -> str:
+    return role.value if role is not None else "-"
+
+
+def basis_of(matrix: Matrix, department_id: int) -> tuple[BasisCell, ...]:
+    """The department's current and target role on every touchpoint where it has one, in
+    display order."""
+    out = []
+    for tp in matrix.iter_touchpoints():
+        current = matrix.role(tp.id, department_id)
+        target = matrix.target_role(tp.id, department_id)
+        if current is not None or target is not None:
+            out.append(BasisCell(tp.id, current, target))
+    return tuple(out)
+
+
+def touchpoints_fingerprint(matrix: Matrix) -> str:
+    ids = ",".join(str(tp.id) for tp in sorted(matrix.iter_touchpoints(), key=lambda t: t.id))
+    return hashlib.sha256(ids.encode()).hexdigest()[:16]
+
+
+def basis_fingerprint(basis: Iterable[BasisCell], touchpoints: str) -> str:
+    text = touchpoints + ";" + ";".join(
+        f"{c.touchpoint_id}:{_code(c.current)}:{_code(c.target)}"
+        for c in sorted(basis, key=lambda c: c.touchpoint_id))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def department_fingerprint(matrix: Matrix, department_id: int) -> str:
+    """What a lead agrees to, summed up: changes whenever the department's roles (current or
+    target) or the set of touchpoints change."""
+    return basis_fingerprint(basis_of(matrix, department_id), touchpoints_fingerprint(matrix))
+
+
+def agreement(matrix: Matrix, department_id: int, lead: str, when: date) -> SignOff:
+    """The record of a lead agreeing to the department's column as it is now."""
+    return SignOff(SignOffState.AGREED, lead, when, basis_of(matrix, department_id),
+                   touchpoints_fingerprint(matrix))
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeSince:
+    """One thing that changed since the department agreed."""
+
+    touchpoint_id: int | None  # None: the touchpoints themselves (added or removed)
+    before: BasisCell | None
+    after: BasisCell | None
+    text: str
+
+
+def changes_since(matrix: Matrix, department_id: int, signoff: SignOff
+                  ) -> list[ChangeSince]:
+    """What changed in the department's column since its basis was taken (empty: still as
+    agreed)."""
+    if not signoff.basis and not signoff.touchpoints:
+        return []
+    before = {c.touchpoint_id: c for c in signoff.basis}
+    now = {c.touchpoint_id: c for c in basis_of(matrix, department_id)}
+    out: list[ChangeSince] = []
+    for tid in sorted(before.keys() | now.keys(), key=lambda t: _order(matrix, t)):
+        old, new = before.get(tid), now.get(tid)
+        if old == new:
+            continue
+        if not matrix.has_touchpoint(tid):
+            out.append(ChangeSince(tid, old, None, f"touchpoint {tid} was removed"))
+            continue
+        name = matrix.touchpoint(tid).name
+        out.append(ChangeSince(tid, old, new, f"{name}: {_pair(old)} -> {_pair(new)}"))
+    if (signoff.touchpoints and touchpoints_fingerprint(matrix) != signoff.touchpoints
+            and not any(c.after is None and c.before is not None for c in out)):
+        out.append(ChangeSince(None, None, None, "touchpoints were added or removed"))
+    return out
+
+
+def _order(matrix: Matrix, touchpoint_id: int) -> tuple[int, int]:
+    if matrix.has_touchpoint(touchpoint_id):
+        return (0, matrix.touchpoint_index(touchpoint_id))
+    return (1, touchpoint_id)
+
+
+def _pair(cell: BasisCell | None) -> str:
+    if cell is None:
+        return "no role"
+    if cell.current is cell.target:
+        return _name(cell.current)
+    return f"{_name(cell.current)} (target {_name(cell.target)})"
+
+
+def _name(role: Role | None) -> str:
+    return role.name.lower() if role is not None else "no role"
+
+
+@dataclass(frozen=True, slots=True)
+class DepartmentSignOff:
+    """A department's sign-off as it stands now: its state, whether out of date, what
+    changed since."""
+
+    department_id: int
+    state: SignOffState
+    record: SignOff | None
+    changes: tuple[ChangeSince, ...] = ()
+
+    @property
+    def out_of_date(self) -> bool:
+        return self.state is SignOffState.AGREED and bool(self.changes)
+
+    @property
+    def agreed(self) -> bool:
+        """Agreed and still as agreed."""
+        return self.state is SignOffState.AGREED and not self.changes
+
+    @property
+    def label(self) -> str:
+        if self.out_of_date:
+            return "out of date"
+        return self.state.value
+
+
+def department_signoff(matrix: Matrix, department_id: int) -> DepartmentSignOff:
+    record = matrix.signoffs.get(department_id)
+    if record is None:
+        return DepartmentSignOff(department_id, SignOffState.NOT_ASKED, None)
+    changes: tuple[ChangeSince, ...] = ()
+    if record.state is SignOffState.AGREED:
+        changes = tuple(changes_since(matrix, department_id, record))
+    return DepartmentSignOff(department_id, record.state, record, changes)
+
+
+def signoff_status(matrix: Matrix) -> list[DepartmentSignOff]:
+    """Every department's sign-off, left to right."""
+    return [department_signoff(matrix, d.id) for d in matrix.departments]
+
+
+def departments_with_a_role(matrix: Matrix) -> list[int]:
+    """Departments with a role today or at target on some touchpoint (those whose agreement
+    the matrix needs)."""
+    have: set[int] = set()
+    for tp in matrix.iter_touchpoints():
+        have.update(matrix.row_roles(tp.id))
+        have.update(matrix.target_row(tp.id))
+    return [d.id for d in matrix.departments if d.id in have]
+
+
+def matrix_agreed(matrix: Matrix, error_count: int) -> bool:
+    """The matrix is agreed as a whole: every department with a role agreed (and its
+    agreement is not out of date), and no error finding remains."""
+    if error_count:
+        return False
+    needed = departments_with_a_role(matrix)
+    return bool(needed) and all(department_signoff(matrix, d).agreed for d in needed)
+
+
+def possessive(name: str) -> str:
+    """"Sales'", "Legal's"."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
+def _day(when: date | None) -> str:
+    return f"{when.day} {when:%b}" if when is not None else "?"
+
+
+def long_day(when: date | None) -> str:
+    return f"{when.day} {when:%B %Y}" if when is not None else "an unknown day"
+
+
+def summary_sentence(matrix: Matrix) -> str:
+    """'6 of 9 departments agreed; Legal disputes 2 touchpoints; Sales' agreement is out of
+    date (3 changes since 14 Jan)'."""
+    needed = departments_with_a_role(matrix) or [d.id for d in matrix.departments]
+    statuses = [department_signoff(matrix, d) for d in needed]
+    agreed = sum(1 for s in statuses if s.agreed)
+    parts = [f"{agreed} of {len(statuses)} departments agreed"]
+    for s in statuses:
+        name = matrix.department(s.department_id).name
+        if s.state is SignOffState.DISPUTED and s.record is not None:
+            n = len(s.record.disputes)
+            parts.append(f"{name} disputes {n} touchpoint{'s' if n != 1 else ''}")
+    for s in statuses:
+        if s.out_of_date and s.record is not None:
+            name = matrix.department(s.department_id).name
+            owner = possessive(name)
+            n = len(s.changes)
+            parts.append(f"{owner} agreement is out of date ({n} change{'s' if n != 1 else ''}"
+                         f" since {_day(s.record.when)})")
+    return "; ".join(parts)
+
+
+def signoff_line(matrix: Matrix, department_id: int) -> str | None:
+    """'Agreed by Maren Lindqvist on 14 January 2026' (None: not agreed as it is now)."""
+    status = department_signoff(matrix, department_id)
+    if not status.agreed or status.record is None:
+        return None
+    lead = status.record.lead or "the lead"
+    return f"Agreed by {lead} on {long_day(status.record.when)}"
+
+
+SIGNOFF_HEADER = ("Department", "Lead", "State", "Date", "Changes since", "Disputed touchpoints",
+                  "Comments")
+
+
+def signoff_rows(matrix: Matrix) -> list[tuple[str, ...]]:
+    """The rows of a workbook's Sign-off sheet (writer-neutral): a header row, then one row per
+    department: name, lead, state, ISO date, what changed since, disputed touchpoints, and
+    the comments."""
+    rows: list[tuple[str, ...]] = [SIGNOFF_HEADER]
+    for status in signoff_status(matrix):
+        dept = matrix.department(status.department_id)
+        record = status.record
+        disputes = record.disputes if record is not None else ()
+        names = [matrix.touchpoint(d.touchpoint_id).name for d in disputes
+                 if matrix.has_touchpoint(d.touchpoint_id)]
+        comments = [f"{matrix.touchpoint(d.touchpoint_id).name}: {d.comment}"
+                    for d in disputes if d.comment and matrix.has_touchpoint(d.touchpoint_id)]
+        rows.append((
+            dept.name,
+            (record.lead if record is not None and record.lead else dept.lead),
+            status.label,
+            record.when.isoformat() if record is not None and record.when else "",
+            "; ".join(c.text for c in status.changes),
+            "; ".join(names),
+            "\n".join(comments),
+        ))
+    return rows
+
+
+def json_state(matrix: Matrix) -> list[dict[str, object]]:
+    """Each department's sign-off for ``check --json`` and the JSON export."""
+    out: list[dict[str, object]] = []
+    for status in signoff_status(matrix):
+        record = status.record
+        entry: dict[str, object] = {
+            "department": matrix.department(status.department_id).name,
+            "state": status.label,
+        }
+        if record is not None:
+            entry["lead"] = record.lead
+            entry["date"] = record.when.isoformat() if record.when else None
+            if record.state is SignOffState.AGREED:
+                entry["fingerprint"] = record.fingerprint
+            if status.changes:
+                entry["changes_since"] = [c.text for c in status.changes]
+            if record.disputes:
+                entry["disputes"] = [
+                    {"touchpoint": matrix.touchpoint(d.touchpoint_id).name
+                     if matrix.has_touchpoint(d.touchpoint_id) else None,
+                     "comment": d.comment,
+                     "proposed": d.proposed.name.lower() if d.proposed else None}
+                    for d in record.disputes]
+        out.append(entry)
+    return out
+
+
+def valid_signoffs(matrix: Matrix, signoffs: Mapping[int, SignOff]) -> dict[int, SignOff]:
+    """The records whose department exists, with disputes of touchpoints that are gone left
+    out (a loaded file is checked by the store; this is for copies between matrices)."""
+    out = {}
+    for did, record in signoffs.items():
+        if matrix.has_department(did):
+            disputes = tuple(d for d in record.disputes if matrix.has_touchpoint(d.touchpoint_id))
+            out[did] = SignOff(record.state, record.lead, record.when, record.basis,
+                               record.touchpoints, disputes)
+    return out
