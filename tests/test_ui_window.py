@@ -452,6 +452,9 @@ def test_files_new_save_as_close_recent_and_settings(qtbot: QtBot, window: Windo
     assert window.windowTitle().startswith("blank.cxm")
     assert window.new_from_demo(tmp_path / "from-demo.cxm")
     assert window.session.matrix.touchpoint_count == 48
+    # The demo comes with its plan and its two snapshots, kept in the new file.
+    assert window.session.matrix.has_plan
+    assert len(window.session.document.snapshots()) == 2
     assert window.save_as(tmp_path / "copy.cxm")
     assert window.windowTitle().startswith("copy.cxm")
     from cxmatrix.ui import settings
@@ -831,3 +834,20 @@ def test_what_is_not_on_screen_is_built_when_first_needed(qtbot: QtBot, demo: Wi
     assert job is not None
     qtbot.waitUntil(lambda: job.settled, timeout=5000)
     assert job._dialog is None
+
+
+def test_importing_json_as_a_new_file_keeps_its_snapshots(qtbot: QtBot, small: Window,
+                                                          tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch
+                                                          ) -> None:
+    from cxmatrix.interchange.demo import demo_matrix, demo_snapshots
+
+    source = tmp_path / "demo.json"
+    json_format.write(demo_matrix(), source, snapshots=demo_snapshots())
+    target = tmp_path / "imported.cxm"
+    monkeypatch.setattr(small, "ask_new_path", lambda caption, suggestion: target)
+    assert transfer.finish_import(small, source, json_format.read(source), "new") is None
+    document = small.session.document
+    assert document is not None and document.path == target
+    assert [s.name for s in document.snapshots()] == [s.name for s in demo_snapshots()]
+    assert small.session.matrix.plan_content() == demo_matrix().plan_content()

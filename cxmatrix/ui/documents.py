@@ -10,7 +10,7 @@ on another thread once the document is shown.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from cxmatrix.domain.model import Matrix
+from cxmatrix.domain.snapshots import Snapshot
 from cxmatrix.ui import settings
 from cxmatrix.ui.jobs import BackgroundJob
 from cxmatrix.ui.session import Session
@@ -38,8 +39,9 @@ class Documents(QObject):
         self.session = session
         self._window = parent
 
-    def create(self, path: Path, matrix: Matrix) -> bool:
-        """Write ``matrix`` to a new file at ``path`` (replacing one there) and show it."""
+    def create(self, path: Path, matrix: Matrix, snapshots: Sequence[Snapshot] = ()) -> bool:
+        """Write ``matrix`` (with ``snapshots``, oldest first: an imported file's) to a new
+        file at ``path`` (replacing one there) and show it."""
         document = self.session.document
         if document is not None and path.resolve() == document.path.resolve():
             self.failed.emit("Cannot replace the open matrix",
@@ -49,7 +51,7 @@ class Documents(QObject):
         from cxmatrix.store import Document, DocumentError
 
         try:
-            created = Document.create(path, matrix, overwrite=True)
+            created = Document.create(path, matrix, overwrite=True, snapshots=snapshots)
         except DocumentError as error:
             self.failed.emit("Cannot create the matrix", str(error))
             return False

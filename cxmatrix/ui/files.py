@@ -13,7 +13,8 @@ from PySide6.QtCore import QStandardPaths
 from cxmatrix.domain.templates import blank_matrix
 from cxmatrix.interchange.demo import demo_matrix, demo_snapshots
 
-__all__ = ["blank_matrix", "demo_matrix"]  # the window's File > New uses them from here
+# the window's File > New uses them from here
+__all__ = ["blank_matrix", "demo_matrix", "demo_snapshots"]
 
 # cxmatrix.store.FILE_SUFFIX, repeated so that importing this module does not load the store
 # (a test checks that the two agree).

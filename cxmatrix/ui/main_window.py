@@ -8,6 +8,7 @@ dock starts tabbed behind the findings), dialogs and menus.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +36,7 @@ from cxmatrix import APP_NAME
 from cxmatrix.domain.findings import Finding
 from cxmatrix.domain.model import Matrix
 from cxmatrix.domain.roles import Role
+from cxmatrix.domain.snapshots import Snapshot
 from cxmatrix.ui import files, settings
 from cxmatrix.ui.actions import ROLE_ACTIONS, ActionCollection, Scope
 from cxmatrix.ui.documents import Documents
@@ -482,8 +484,9 @@ class MainWindow(QMainWindow):
         settings.remember_folder(path)
         return files.with_suffix(path, files.MATRIX_SUFFIX)
 
-    def create_document(self, path: Path, matrix: Matrix) -> bool:
-        return self.documents.create(path, matrix)
+    def create_document(self, path: Path, matrix: Matrix,
+                        snapshots: Sequence[Snapshot] = ()) -> bool:
+        return self.documents.create(path, matrix, snapshots)
 
     def new_blank(self, path: str | Path | None = None) -> bool:
         if not self.commit_pending_edits():
@@ -500,7 +503,7 @@ class MainWindow(QMainWindow):
                                                             files.DEMO_FILE_NAME)
         if target is None:
             return False
-        return self.create_document(target, files.demo_matrix())
+        return self.create_document(target, files.demo_matrix(), files.demo_snapshots())
 
     def open_demo(self) -> BackgroundJob | None:
         """Open the user's copy of the demo matrix (built from resources/ the first time)."""

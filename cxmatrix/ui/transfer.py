@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 from cxmatrix.domain.merge import MergePlan, apply_changes, plan_merge
 from cxmatrix.domain.model import DomainError, Matrix
 from cxmatrix.domain.progress import Progress
-from cxmatrix.domain.snapshots import SnapshotInfo, drift
+from cxmatrix.domain.snapshots import Snapshot, SnapshotInfo, drift
 from cxmatrix.interchange.errors import InterchangeError
 from cxmatrix.interchange.formats import ImportResult, reader_for, writer_for
 from cxmatrix.store import FILE_SUFFIX
@@ -48,7 +48,8 @@ class MainWindow(Protocol):
     def show_error(self, title: str, message: str) -> None: ...
     def statusBar(self) -> QStatusBar: ...
     def ask_new_path(self, caption: str, suggestion: str) -> Path | None: ...
-    def create_document(self, path: Path, matrix: Matrix) -> bool: ...
+    def create_document(self, path: Path, matrix: Matrix,
+                        snapshots: Sequence[Snapshot] = ()) -> bool: ...
     def findChildren(self, kind: Any, name: str = ...) -> list[Any]: ...
 
 WIZARD_MODULE = "cxmatrix.ui.dialogs.import_wizard"
@@ -436,5 +437,5 @@ def finish_import(window: MainWindow, source: Path, result: ImportResult, how: s
         return merge_into_open_matrix(window, source, result, plan)
     target = window.ask_new_path("Save the imported matrix as", source.stem + FILE_SUFFIX)
     if target is not None:
-        window.create_document(target, result.matrix)
+        window.create_document(target, result.matrix, result.snapshots)
     return None
