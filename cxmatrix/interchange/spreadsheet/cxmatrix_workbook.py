@@ -23,6 +23,7 @@ from cxmatrix.domain.progress import Progress
 from cxmatrix.domain.roles import Role
 from cxmatrix.interchange.errors import ImportFailed
 from cxmatrix.interchange.formats import ImportResult
+from cxmatrix.interchange.spreadsheet.plan_sheets import read_plan
 from cxmatrix.interchange.spreadsheet.report import CodeUse, ImportReport
 from cxmatrix.interchange.spreadsheet.sheet_table import SheetTable, cell_ref
 from cxmatrix.interchange.spreadsheet.xlsx_reader import (
@@ -115,7 +116,9 @@ def read_cxmatrix_workbook(info: WorkbookInfo, about: dict[str, str],
     table = read_sheet(info, layout.MATRIX_SHEET, progress)
     entry = info.entry(layout.MATRIX_SHEET)
     bands = _band_rows(info, entry.part)
-    _read_matrix(matrix, table, bands, mapping, report, name)
+    keys = _read_matrix(matrix, table, bands, mapping, report, name)
+    if layout.TARGET_SHEET in sheet_names or layout.CHANGES_SHEET in sheet_names:
+        read_plan(info, matrix, keys)
     focus = about.get("focus_department", "")
     if focus:
         found = matrix.find_department(focus)
@@ -150,7 +153,10 @@ def _read_departments(matrix: Matrix, table: SheetTable, name: str) -> None:
 
 
 def _read_matrix(matrix: Matrix, table: SheetTable, bands: set[int],
-                 mapping: CodeMapping | None, report: ImportReport, name: str) -> None:
+                 mapping: CodeMapping | None, report: ImportReport, name: str
+                 ) -> tuple[dict[str, int], dict[str, int]]:
+    """Read the Matrix sheet into ``matrix``; returns the touchpoint and department ids by
+    the workbook's hidden id texts ("T17", "D3"), for the plan sheets."""
     header_index = layout.HEADER_ROW - 1
     if table.height <= header_index:
         raise ImportFailed(f"{name}: sheet {layout.MATRIX_SHEET!r} has no heading row "
@@ -166,6 +172,9 @@ def _read_matrix(matrix: Matrix, table: SheetTable, bands: set[int],
         if header.casefold() in _OWN_HEADERS:
             first_of.setdefault(header.casefold(), column)
     own_columns = set(first_of.values())
+    id_column = first_of.get(layout.ID_HEADER.casefold())
+    touchpoint_keys: dict[str, int] = {}
+    department_keys: dict[str, int] = {}
     for column, header in enumerate(headers):
         key = by_header.get(header.casefold())
         if column in own_columns:
@@ -182,6 +191,9 @@ def _read_matrix(matrix: Matrix, table: SheetTable, bands: set[int],
                     raise ImportFailed(f"{name}: sheet {layout.MATRIX_SHEET!r}, row "
                                        f"{layout.HEADER_ROW}: {error}") from None
             department_columns[column] = department.id
+            key_text = table.value(layout.ID_ROW - 1, column)
+            if key_text:
+                department_keys.setdefault(key_text.strip(), department.id)
     if "name" not in attribute_columns:
         raise ImportFailed(f"{name}: sheet {layout.MATRIX_SHEET!r}, row {layout.HEADER_ROW}: "
                            "no 'Touchpoint' column")
@@ -228,6 +240,10 @@ def _read_matrix(matrix: Matrix, table: SheetTable, bands: set[int],
                 values[key] = text
         touchpoint = Touchpoint(matrix.new_id(), stage_id, first, **values)  # type: ignore[arg-type]
         matrix.load_touchpoint(touchpoint)
+        if id_column is not None:
+            key_text = table.value(row_index, id_column).strip()
+            if key_text:
+                touchpoint_keys.setdefault(key_text, touchpoint.id)
         roles: dict[int, Role] = {}
         for column, department_id in department_columns.items():
             note = table.comments.get((row_index, column))
@@ -248,3 +264,4 @@ def _read_matrix(matrix: Matrix, table: SheetTable, bands: set[int],
                 report.roles[role] += 1
         if roles:
             matrix.load_roles(touchpoint.id, roles)
+    return touchpoint_keys, department_keys

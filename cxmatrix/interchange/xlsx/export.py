@@ -1,9 +1,10 @@
 """Export a matrix to an Excel workbook that colleagues can keep working in.
 
 The layout is the contract in ``layout`` (the importer reads it back losslessly). Sheets:
-Matrix (the grid, with hidden ids), Departments, Findings, Summary (live formulas over the
-Matrix sheet), About (properties, role legend, version, format marker) and the very hidden
-state sheet (what was exported, for bringing the workbook back: ``returned``). Each sheet is
+Matrix (the grid, with hidden ids), Target and Changes (only when the matrix has a plan),
+Departments, Findings, Summary (live formulas over the Matrix sheet), About (properties, role
+legend, version, format marker) and the very hidden state sheet (what was exported, for
+bringing the workbook back: ``returned``). Each sheet is
 one module in ``sheets``.
 
 Written with xlsxwriter in its constant-memory mode, which streams rows to disk: faster than
@@ -32,21 +33,25 @@ from cxmatrix.interchange.cell_text import excel_text
 from cxmatrix.interchange.errors import ExportFailed
 from cxmatrix.interchange.xlsx.layout import (
     ABOUT_SHEET,
+    CHANGES_SHEET,
     DEPARTMENTS_SHEET,
     FINDINGS_SHEET,
     HEADER_ROW,
     MATRIX_SHEET,
     STATE_SHEET,
     SUMMARY_SHEET,
+    TARGET_SHEET,
 )
 from cxmatrix.interchange.xlsx.placement import FIRST_ROLE_COLUMN, GROW_COLUMNS, GROW_ROWS
 from cxmatrix.interchange.xlsx.printing import PageText
 from cxmatrix.interchange.xlsx.sheets.about import write_about
+from cxmatrix.interchange.xlsx.sheets.changes import write_changes
 from cxmatrix.interchange.xlsx.sheets.departments import write_departments
 from cxmatrix.interchange.xlsx.sheets.findings import write_findings
 from cxmatrix.interchange.xlsx.sheets.matrix import write_matrix
 from cxmatrix.interchange.xlsx.sheets.state import write_state
 from cxmatrix.interchange.xlsx.sheets.summary import write_summary
+from cxmatrix.interchange.xlsx.sheets.target import write_target
 from cxmatrix.interchange.xlsx.styles import Styles
 
 PROGRESS_EVERY = 500
@@ -83,7 +88,8 @@ def write(matrix: Matrix, path: Path, *, source_name: str = "", page_size: str =
     _check_fits(matrix, path)
     found = compute_findings(matrix) if findings is None else list(findings)
     touchpoints = matrix.touchpoint_count
-    ticker = _Ticker(progress, 2 * touchpoints + len(found) + 1)
+    plan = matrix.has_plan
+    ticker = _Ticker(progress, (3 if plan else 2) * touchpoints + len(found) + 1)
     focus = matrix.focus_department
     exported = datetime.now().astimezone()
     page = PageText(matrix.title, matrix.organisation, focus.name if focus else "", page_size,
@@ -99,11 +105,15 @@ def write(matrix: Matrix, path: Path, *, source_name: str = "", page_size: str =
                                      "author": f"cxmatrix {cxmatrix.__version__}",
                                      "created": exported})
             styles = Styles(workbook)
+            plan_sheets = (TARGET_SHEET, CHANGES_SHEET) if plan else ()
             sheets = {name: workbook.add_worksheet(name) for name in (
-                MATRIX_SHEET, DEPARTMENTS_SHEET, FINDINGS_SHEET, SUMMARY_SHEET, ABOUT_SHEET,
-                STATE_SHEET)}
+                MATRIX_SHEET, *plan_sheets, DEPARTMENTS_SHEET, FINDINGS_SHEET, SUMMARY_SHEET,
+                ABOUT_SHEET, STATE_SHEET)}
             placement = write_matrix(sheets[MATRIX_SHEET], styles, matrix, source_name, page,
                                      ticker.tick)
+            if plan:
+                write_target(sheets[TARGET_SHEET], styles, matrix, page, ticker.tick)
+                write_changes(sheets[CHANGES_SHEET], styles, matrix, page, ticker.tick)
             write_departments(sheets[DEPARTMENTS_SHEET], styles, matrix, page)
             write_findings(sheets[FINDINGS_SHEET], styles, matrix, found, page, ticker.tick)
             write_summary(sheets[SUMMARY_SHEET], styles, placement, page, ticker.tick)

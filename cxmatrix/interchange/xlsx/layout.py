@@ -84,3 +84,21 @@ FORMAT_MARKER = "cxmatrix workbook 1"
 # Role colours: the same as the app's and the PDF's (cxmatrix.palette).
 ROLE_FILLS = ROLE_FILL
 ROLE_TEXT = ROLE_INK
+
+# ---- the plan sheets (only when the matrix has a plan) ---------------------------------------
+#
+# Sheet TARGET_SHEET: the target roles, laid out like the Matrix sheet but with fewer attribute
+# columns: Touchpoint, Planned (Yes when the touchpoint exists only at target), Owners at target
+# (live), the hidden id column, then one column per department. Row ID_ROW (hidden) holds the
+# department ids; row PLANNED_ROW says "Planned" above a department that exists only at target.
+# Sheet CHANGES_SHEET: one row per planned change or recorded action, CHANGES_COLUMNS, with the
+# touchpoint and department ids in two hidden columns after them.
+TARGET_SHEET = "Target"
+CHANGES_SHEET = "Changes"
+PLANNED_HEADER = "Planned"
+TARGET_OWNERS_HEADER = "Owners at target"
+PLANNED_ROW = 4
+CHANGES_COLUMNS = ("Stage", "Touchpoint", "Department", "From", "To", "Person", "Due",
+                   "Status", "Note")
+CHANGES_ID_HEADERS = ("Touchpoint id", "Department id")
+NO_ROLE_WORD = "No role"

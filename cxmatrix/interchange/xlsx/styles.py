@@ -37,6 +37,10 @@ STYLES: dict[str, dict[str, Any]] = {
     "wrap": {"text_wrap": True, "valign": "top"},
     "owners": {"align": "center", "valign": "top"},
     "role": {"align": "center", "valign": "top"},
+    # A target cell that differs from today: bold italic in a heavy border (greyscale-safe).
+    "target_changed": {"bold": True, "italic": True, "align": "center", "valign": "top",
+                       "border": 5, "border_color": INK},
+    "date": {"num_format": "yyyy-mm-dd", "valign": "top", "align": "left"},
     "percent": {"bold": True, "font_color": INK, "num_format": "0.0%"},
     **{f"role_{role}": {"bold": True, "font_color": f"#{ROLE_TEXT[role]}",
                         "bg_color": f"#{ROLE_FILLS[role]}", "align": "center",

@@ -1,0 +1,155 @@
+"""The Target sheet: the roles as they should be, laid out like the Matrix sheet.
+
+Written only when the matrix has a plan. The same stage bands, the same role drop-down and
+the same role colours (conditional formats over a reach past the data), the target roles as
+words. A cell whose target differs from today is bold italic with a heavy border, which reads
+in greyscale too; the Changes sheet says what it was. Columns: Touchpoint, Planned, Owners at
+target (live), the hidden id column, then the departments; row 5 (hidden) holds the
+department ids and row 4 says "Planned" above a department that exists only at target.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from xlsxwriter.worksheet import Worksheet
+
+from cxmatrix.domain.model import Matrix
+from cxmatrix.domain.roles import Role
+from cxmatrix.interchange.xlsx.cells import put_text
+from cxmatrix.interchange.xlsx.identity import department_key, stage_key, touchpoint_key
+from cxmatrix.interchange.xlsx.layout import (
+    FLAG_TRUE,
+    HEADER_ROW,
+    ID_HEADER,
+    ID_ROW,
+    PLANNED_HEADER,
+    PLANNED_ROW,
+    ROLE_WORDS,
+    TARGET_OWNERS_HEADER,
+)
+from cxmatrix.interchange.xlsx.placement import GROW_COLUMNS, GROW_ROWS, column_name
+from cxmatrix.interchange.xlsx.printing import MATRIX_PRINT_SCALE, PageText, set_up_printing
+from cxmatrix.interchange.xlsx.styles import Styles
+
+NAME_COLUMN = 0
+PLANNED_COLUMN = 1
+OWNERS_COLUMN = 2
+ID_COLUMN = 3
+FIRST_ROLE_COLUMN = 4
+HEADER_INDEX = HEADER_ROW - 1
+ID_INDEX = ID_ROW - 1
+PLANNED_INDEX = PLANNED_ROW - 1
+FIRST_DATA_INDEX = HEADER_INDEX + 1
+OWN = ROLE_WORDS[Role.OWN.value]
+
+Tick = Callable[[str], None]
+
+
+def write_target(sheet: Worksheet, styles: Styles, matrix: Matrix, page: PageText,
+                 tick: Tick) -> None:
+    departments = matrix.departments
+    last_data = HEADER_INDEX + len(matrix.stages) + matrix.touchpoint_count
+    last_role = FIRST_ROLE_COLUMN + len(departments) - 1 + GROW_COLUMNS
+    _set_up(sheet, styles, page, last_data, last_role, len(departments))
+
+    put_text(sheet, 0, 0, f"{matrix.title}: target", styles["title"])
+    put_text(sheet, 1, 0, "The roles as they should be. Cells in bold italic with a heavy "
+                          "border differ from today (see the Changes sheet).",
+             styles["subtitle"])
+    write_string = sheet.write_string
+    planned = [index for index, d in enumerate(departments)
+               if matrix.is_planned_department(d.id)]
+    if planned:
+        put_text(sheet, PLANNED_INDEX, 0, "Planned departments exist only at target.",
+                 styles["subtitle"])
+        for index in planned:
+            write_string(PLANNED_INDEX, FIRST_ROLE_COLUMN + index, PLANNED_HEADER,
+                         styles["header_centre"])
+    for index, department in enumerate(departments):
+        write_string(ID_INDEX, FIRST_ROLE_COLUMN + index, department_key(department.id))
+    header, centre = styles["header"], styles["header_centre"]
+    write_string(HEADER_INDEX, NAME_COLUMN, "Touchpoint", header)
+    write_string(HEADER_INDEX, PLANNED_COLUMN, PLANNED_HEADER, centre)
+    write_string(HEADER_INDEX, OWNERS_COLUMN, TARGET_OWNERS_HEADER, centre)
+    write_string(HEADER_INDEX, ID_COLUMN, ID_HEADER, header)
+    for index, department in enumerate(departments):
+        put_text(sheet, HEADER_INDEX, FIRST_ROLE_COLUMN + index, department.name, centre)
+
+    words = {Role(key): word for key, word in ROLE_WORDS.items()}
+    column_of = {d.id: FIRST_ROLE_COLUMN + index for index, d in enumerate(departments)}
+    width = FIRST_ROLE_COLUMN + len(departments)
+    band, wrap, owners_style = styles["stage"], styles["wrap"], styles["owners"]
+    changed_style = styles["target_changed"]
+    first, last = column_name(FIRST_ROLE_COLUMN), column_name(last_role)
+    row = FIRST_DATA_INDEX
+    for stage in matrix.stages:
+        put_text(sheet, row, 0, stage.name, band)
+        for column in range(1, width):
+            if column == ID_COLUMN:
+                write_string(row, column, stage_key(stage.id), band)
+            else:
+                sheet.write_blank(row, column, None, band)
+        row += 1
+        for tp in matrix.touchpoints_in(stage.id):
+            put_text(sheet, row, NAME_COLUMN, tp.name, None, wrap)
+            if matrix.is_planned_touchpoint(tp.id):
+                write_string(row, PLANNED_COLUMN, FLAG_TRUE, owners_style)
+            roles = matrix.target_row(tp.id)
+            number = row + 1
+            sheet.write_formula(row, OWNERS_COLUMN,
+                                f'=COUNTIF(${first}{number}:${last}{number},"{OWN}")',
+                                owners_style, list(roles.values()).count(Role.OWN))
+            write_string(row, ID_COLUMN, touchpoint_key(tp.id))
+            changed = {did for did in matrix.targets.get(tp.id, {})
+                       if matrix.is_planned_change(tp.id, did)}
+            for department in departments:
+                did = department.id
+                role = roles.get(did)
+                style = changed_style if did in changed else None
+                if role is not None:
+                    write_string(row, column_of[did], words[role], style)
+                elif style is not None:
+                    sheet.write_blank(row, column_of[did], None, style)
+            row += 1
+            tick("Writing the target")
+
+
+def _set_up(sheet: Worksheet, styles: Styles, page: PageText, last_data: int,
+            last_role: int, department_count: int) -> None:
+    sheet.set_column(NAME_COLUMN, NAME_COLUMN, 38)
+    sheet.set_column(PLANNED_COLUMN, PLANNED_COLUMN, 9)
+    sheet.set_column(OWNERS_COLUMN, OWNERS_COLUMN, 9)
+    sheet.set_column(ID_COLUMN, ID_COLUMN, 10, None, {"hidden": True})
+    sheet.set_column(FIRST_ROLE_COLUMN, last_role, 12.5, styles["role"])
+    sheet.set_row(0, 24)
+    sheet.set_row(ID_INDEX, None, None, {"hidden": True})
+    sheet.set_row(HEADER_INDEX, 48)
+    sheet.freeze_panes(FIRST_DATA_INDEX, FIRST_ROLE_COLUMN)
+    last_row = last_data + GROW_ROWS
+    sheet.autofilter(HEADER_INDEX, 0, max(last_data, FIRST_DATA_INDEX),
+                     FIRST_ROLE_COLUMN + max(department_count, 1) - 1)
+    reach = (FIRST_DATA_INDEX, FIRST_ROLE_COLUMN, last_row, last_role)
+    for key, word in ROLE_WORDS.items():
+        sheet.conditional_format(*reach, {"type": "cell", "criteria": "==",
+                                          "value": f'"{word}"',
+                                          "format": styles.rule(f"role_{key}")})
+    choices = list(ROLE_WORDS.values())
+    sheet.data_validation(*reach, {
+        "validate": "list", "source": choices, "ignore_blank": True,
+        "error_type": "stop", "error_title": "Not a role",
+        "error_message": f"Choose {', '.join(choices)}, or leave the cell empty."})
+    owners = f"{column_name(OWNERS_COLUMN)}{FIRST_DATA_INDEX + 1}"
+    span = (FIRST_DATA_INDEX, OWNERS_COLUMN, last_row, OWNERS_COLUMN)
+    sheet.conditional_format(*span, {"type": "formula",
+                                     "criteria": f"=AND(ISNUMBER({owners}),{owners}=0)",
+                                     "format": styles.rule("no_owner")})
+    sheet.conditional_format(*span, {"type": "formula",
+                                     "criteria": f"=AND(ISNUMBER({owners}),{owners}>1)",
+                                     "format": styles.rule("several_owners")})
+    set_up_printing(sheet, page, landscape=True, title_rows=HEADER_INDEX, focus=True,
+                    one_page_wide=False)
+    sheet.set_print_scale(MATRIX_PRINT_SCALE)
+    sheet.repeat_columns(0)
+    sheet.print_across()
+    sheet.hide_gridlines(0)
