@@ -16,7 +16,7 @@ from xlsxwriter.worksheet import Worksheet
 from cxmatrix.domain.actions import Action, ActionStatus
 from cxmatrix.domain.model import Matrix
 from cxmatrix.domain.roles import Role
-from cxmatrix.interchange.xlsx.cells import put_text
+from cxmatrix.interchange.xlsx.cells import cell_text, put_text, wrapped_height
 from cxmatrix.interchange.xlsx.identity import department_key, touchpoint_key
 from cxmatrix.interchange.xlsx.layout import (
     CHANGES_COLUMNS,
@@ -32,6 +32,7 @@ HEADER_INDEX = 0
 DUE_COLUMN = CHANGES_COLUMNS.index("Due")
 STATUS_COLUMN = CHANGES_COLUMNS.index("Status")
 GROW_ROWS = 500
+ONE_LINE = wrapped_height("", 1)
 
 Tick = Callable[[str], None]
 
@@ -88,17 +89,24 @@ def write_changes(sheet: Worksheet, styles: Styles, matrix: Matrix, page: PageTe
     wrap = styles["wrap"]
     for index, (tid, did, today, target, action) in enumerate(rows, HEADER_INDEX + 1):
         tp = matrix.touchpoint(tid)
-        put_text(sheet, index, 0, matrix.stage(tp.stage_id).name, None, wrap)
-        put_text(sheet, index, 1, tp.name, None, wrap)
-        put_text(sheet, index, 2, departments[did], None, wrap)
-        sheet.write_string(index, 3, role_word(today))
+        texts = {0: matrix.stage(tp.stage_id).name, 1: tp.name, 2: departments[did]}
+        if action is not None:
+            texts.update({5: action.person, 8: action.note})
+        # Long text wraps in its column; xlsxwriter sets no row heights by itself.
+        height = max(wrapped_height(cell_text(text), WIDTHS[column])
+                     for column, text in texts.items())
+        if height > ONE_LINE:
+            sheet.set_row(index, height)
+        for column in (0, 1, 2):
+            put_text(sheet, index, column, texts[column], wrap, wrap)
+        sheet.write_string(index, 3, role_word(today), wrap)
         sheet.write_string(index, 4, role_word(target), styles["bold"])
         if action is not None:
             if action.person:
-                put_text(sheet, index, 5, action.person, None, wrap)
+                put_text(sheet, index, 5, action.person, wrap, wrap)
             if action.due is not None:
                 sheet.write_datetime(index, DUE_COLUMN, action.due, styles["date"])
-            sheet.write_string(index, STATUS_COLUMN, action.status.label)
+            sheet.write_string(index, STATUS_COLUMN, action.status.label, wrap)
             if action.note:
                 put_text(sheet, index, 8, action.note, wrap, wrap)
         sheet.write_string(index, id_first, touchpoint_key(tid))
