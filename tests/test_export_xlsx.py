@@ -304,6 +304,23 @@ def test_findings_sheet_without_findings(tmp_path):
     assert len(rows) == 3 and "No findings" in rows[2][-1]
 
 
+def test_findings_sheet_lists_todays_findings_without_planned_touchpoints(tmp_path):
+    """A touchpoint flagged planned exists only at target: the sheet lists today's findings,
+    the ones the status bar and ``cxmatrix check`` count."""
+    from cxmatrix.domain.findings import today_and_target
+    from cxmatrix.interchange.demo import demo_matrix
+
+    matrix = demo_matrix()
+    unowned = next(f.touchpoint_id for f in compute_findings(matrix) if f.code == "no-owner")
+    matrix.set_planned_touchpoint(unowned, True)
+    today = today_and_target(matrix)
+    rows = list(openpyxl.load_workbook(export(matrix, tmp_path))["Findings"].values)[2:]
+    assert [(row[0], row[1], row[5]) for row in rows] == [
+        (f.severity.label, f.code, f.message) for f in today.today_findings]
+    assert sum(1 for row in rows if row[0] == "Error") == today.today.errors
+    assert matrix.touchpoint(unowned).name not in {row[3] for row in rows}
+
+
 _DEPARTMENT_COUNT = re.compile(
     r'^=IF\(INDEX\((Matrix!\$K\$6:\$([A-Z]+)\$6),1,(\d+)\)="","",'
     r'COUNTIF\(INDEX\(Matrix!\$K\$7:\$([A-Z]+)\$(\d+),0,(\d+)\),"(\w+)"\)\)$')

@@ -118,6 +118,30 @@ def test_findings_section_lists_each_problem_with_its_message(demo: Matrix,
             assert f"{finding._names()} (" in section
 
 
+def test_findings_section_leaves_out_a_planned_touchpoint(tmp_path: Path) -> None:
+    """A touchpoint flagged planned exists only at target: the findings section lists today's
+    findings (those of ``today_and_target``), so its "no owner" is not among them."""
+    from cxmatrix.domain.findings import today_and_target
+
+    matrix = demo_matrix()
+    unowned = [f.touchpoint_id for f in compute_findings(matrix) if f.code == NO_OWNER]
+    assert len(unowned) >= 2
+    planned = matrix.touchpoint(unowned[0])
+    matrix.set_planned_touchpoint(planned.id, True)
+    today = today_and_target(matrix).today_findings
+    assert list(today) == compute_findings(matrix)
+    path = tmp_path / "planned.pdf"
+    write(matrix, path, source_name="demo.cxm", lenses=(), printed_on=date(2026, 3, 4))
+    texts = page_texts(path)
+    start = next(i for i, t in enumerate(texts) if "needs exactly one clear owner:" in t)
+    section = " ".join(" ".join(t.split()) for t in texts[start:])
+    assert " ".join(planned.name.split()) not in section
+    for finding in today:
+        if finding.code == NO_OWNER:
+            tp = matrix.touchpoint(finding.touchpoint_id)
+            assert " ".join(tp.name.split()) in section
+
+
 def test_lens_pages_give_each_role_and_its_advice(demo: Matrix, demo_pdf: Path) -> None:
     focus = demo.focus_department or demo.departments[0]
     texts = page_texts(demo_pdf)

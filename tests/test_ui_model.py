@@ -120,6 +120,29 @@ def test_filters_on_text_stage_role_and_findings(model: MatrixModel,
     assert len(names(model)) == 6
 
 
+def test_findings_filter_follows_planned_flags(model: MatrixModel, session: Session) -> None:
+    """A touchpoint or department flagged planned leaves today's findings: the rows shown
+    for findings follow, and undo brings them back."""
+    from cxmatrix.ui import plan_commands
+
+    found = ids(session.matrix)
+    model.set_filter(RowFilter(findings_only=True, min_severity=Severity.ERROR))
+    everything = ["Onboarding", "Welcome email", "Support", "Outage notice"]
+    assert names(model) == everything
+    session.execute(plan_commands.SetPlannedTouchpoint(session, found["Outage notice"], True))
+    assert names(model) == ["Onboarding", "Welcome email"]
+    session.undo_stack.undo()
+    assert names(model) == everything
+    # Sales and Customer Success both own the welcome email (a peak moment): with Sales
+    # planned, Customer Success alone owns it today.
+    session.execute(plan_commands.SetPlannedDepartment(session, found["Sales"], True))
+    assert names(model) == ["Support", "Outage notice"]
+    assert {f.code for f in session.findings.for_touchpoint(found["Welcome email"])} == {
+        "owner-without-metric"}
+    session.undo_stack.undo()
+    assert names(model) == everything
+
+
 def test_role_filter_follows_edits(model: MatrixModel, session: Session) -> None:
     found = ids(session.matrix)
     model.set_filter(RowFilter(department_id=found["Support"], role=Role.OWN, any_role=False))

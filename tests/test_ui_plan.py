@@ -23,7 +23,7 @@ from ui_support import (
 )
 
 from cxmatrix.domain.actions import ActionStatus
-from cxmatrix.domain.roles import Role
+from cxmatrix.domain.roles import Role, Severity
 from cxmatrix.store import Document
 from cxmatrix.ui.grid.layers import LayerKind
 from cxmatrix.ui.panels.changes_panel import DUE, PERSON, STATUS
@@ -445,3 +445,47 @@ def test_the_changes_list_follows_edits_row_by_row(qtbot: QtBot, small: Window) 
         small.session.undo_stack.undo()
         QApplication.processEvents()
         assert panel.model.changes == planned_change_list(matrix)
+
+
+def test_a_planned_touchpoint_leaves_the_findings_panel_as_it_leaves_the_status_bar(
+        qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A touchpoint flagged planned exists only at target: its "no owner" leaves today's
+    findings, so the Findings panel counts what the status bar's "today: ..." says."""
+    from ui_support import demo_document, open_and_wait, window_with_captured_messages
+
+    from cxmatrix.domain.findings import NO_OWNER
+
+    window = window_with_captured_messages(qtbot, tmp_path, monkeypatch, capture_urls=False)
+    document = demo_document(tmp_path)
+    path = document.path
+    document.close()
+    open_and_wait(qtbot, window, path)
+    panel, status = window.findings_panel, window.plan_view.status
+
+    def panel_errors() -> int:
+        return int(panel.summary.text().split(" error")[0])
+
+    def status_errors() -> int:
+        return int(status.text().removeprefix("today: ").split(" error")[0])
+
+    matrix = window.session.matrix
+    unowned = next(f.touchpoint_id for f in window.session.findings.all()
+                   if f.code == NO_OWNER)
+    assert unowned is not None
+    name = matrix.touchpoint(unowned).name
+    window.view_target_action.trigger()  # the status bar shows both states in Target
+    qtbot.waitUntil(lambda: status.text().startswith("today: "))
+    before = panel_errors()
+    assert status_errors() == before
+
+    click_cell(qtbot, window, row_of(window, name), column_of(window, "Support"))
+    window.planned_touchpoint_action.trigger()
+    assert matrix.is_planned_touchpoint(unowned)
+    qtbot.waitUntil(lambda: status_errors() < before)
+    assert panel_errors() == status_errors()
+    assert all(f.touchpoint_id != unowned for f in panel.model.findings(Severity.ERROR))
+
+    window.session.undo_stack.undo()  # and back again
+    qtbot.waitUntil(lambda: status_errors() == before)
+    assert panel_errors() == before
+    window.close()

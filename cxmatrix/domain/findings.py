@@ -3,12 +3,17 @@
 ``touchpoint_findings`` and ``department_findings`` are pure functions of the matrix.
 ``FindingsIndex`` keeps their results current as the matrix changes, recomputing only the rows
 an edit touched, so it stays fast on a 20,000-touchpoint matrix.
+
+All of them find today's problems: a touchpoint or department flagged planned exists only at
+target, so it is left out (a planned touchpoint has no "no owner", a planned department is not
+idle, and a planned department's roles count for nobody), exactly as if the rules ran on
+``states.current_state``.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from cxmatrix.domain.changes import MatrixChange
@@ -20,7 +25,7 @@ from cxmatrix.domain.signoff import (
     possessive,
     signoff_status,
 )
-from cxmatrix.domain.states import state_views
+from cxmatrix.domain.states import current_state, has_planned_structure, state_views
 
 NO_OWNER = "no-owner"
 SEVERAL_OWNERS = "several-owners"
@@ -138,9 +143,32 @@ def join_names(names: list[str]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
+def today_row(matrix: Matrix, touchpoint_id: int) -> Mapping[int, Role]:
+    """A touchpoint's roles today: none for a planned touchpoint, and none of a planned
+    department's (both exist only at target)."""
+    if touchpoint_id in matrix.planned_touchpoints:
+        return {}
+    row = matrix.row_roles(touchpoint_id)
+    planned = matrix.planned_departments
+    if planned and not planned.isdisjoint(row):
+        return {d: role for d, role in row.items() if d not in planned}
+    return row
+
+
+def today_focus(matrix: Matrix) -> Department | None:
+    """The focus department, unless it is planned (then today has none)."""
+    focus = matrix.focus_department
+    if focus is not None and focus.id in matrix.planned_departments:
+        return None
+    return focus
+
+
 def touchpoint_findings(matrix: Matrix, touchpoint: Touchpoint) -> tuple[Finding, ...]:
-    """The findings about one touchpoint, from its row alone (and the focus department)."""
-    row = matrix.row_roles(touchpoint.id)
+    """The findings about one touchpoint today, from its row alone (and the focus
+    department); none for a planned touchpoint."""
+    if touchpoint.id in matrix.planned_touchpoints:
+        return ()
+    row = today_row(matrix, touchpoint.id)
     # Per set cell, not per department: messages put the names in department order when
     # they are shown, so the ids are kept sorted by id here.
     owners = sorted(d for d, role in row.items() if role is Role.OWN)
@@ -161,7 +189,7 @@ def touchpoint_findings(matrix: Matrix, touchpoint: Touchpoint) -> tuple[Finding
     if owners and not touchpoint.metric.strip():
         found.append(Finding(OWNER_WITHOUT_METRIC, Severity.INFO, tid,
                              department_ids=tuple(owners), matrix=matrix))
-    focus = matrix.focus_department
+    focus = today_focus(matrix)
     if focus is not None and focus.id not in row:
         found.append(Finding(ROLE_NOT_ESTABLISHED, Severity.INFO, tid, focus.id,
                              matrix=matrix))
@@ -173,9 +201,14 @@ def idle_department_finding(department: Department, matrix: Matrix | None = None
 
 
 def department_findings(matrix: Matrix) -> list[Finding]:
-    busy: set[int] = set()
+    """One idle-department finding per department (not planned) with no role today."""
+    planned_departments = matrix.planned_departments
+    planned_touchpoints = matrix.planned_touchpoints
+    busy: set[int] = set(planned_departments)  # never idle today: they start at target
     everyone = len(matrix.departments)
-    for row in matrix.roles.values():
+    for tid, row in matrix.roles.items():
+        if tid in planned_touchpoints:
+            continue
         busy.update(row)
         if len(busy) >= everyone:
             return []  # usually after a few rows: every department has a role somewhere
@@ -188,6 +221,13 @@ def signoff_findings(matrix: Matrix) -> list[Finding]:
     ``signoff-outdated`` per department whose agreement no longer matches its column."""
     found: list[Finding] = []
     if not matrix.signoffs:
+        return found
+    if has_planned_structure(matrix):
+        # Whether an agreement is out of date compares its column as it is today: computed
+        # on today's state, then pointed back at this matrix.
+        found = signoff_findings(current_state(matrix))
+        for finding in found:
+            object.__setattr__(finding, "matrix", matrix)
         return found
     for status in signoff_status(matrix):
         record = status.record
@@ -226,7 +266,8 @@ def sort_key(matrix: Matrix) -> object:
 
 
 def compute_findings(matrix: Matrix) -> list[Finding]:
-    """Every finding, most serious first, then in display order (a full computation)."""
+    """Every finding of today (planned touchpoints and departments left out), most serious
+    first, then in display order (a full computation)."""
     found = [f for tp in matrix.iter_touchpoints() for f in touchpoint_findings(matrix, tp)]
     found.extend(department_findings(matrix))
     found.extend(signoff_findings(matrix))
@@ -256,11 +297,18 @@ class FindingsIndex(MatrixListener):
         self._all = None  # any change can reorder the list (a moved row, a renamed stage)
         if change.targets_changed or change.signoffs:
             self._signoff = None
-        if change.focus_changed or len(change.cells) > matrix.touchpoint_count:
+        planned_departments = change.departments_planned
+        if (change.focus_changed or len(change.cells) > matrix.touchpoint_count
+                or (planned_departments
+                    and matrix.focus_department_id in planned_departments)):
             self._everything = True  # (most rows changed: recomputing all is as quick)
         elif not self._everything:
             self._dirty.update(change.touchpoints, change.touchpoints_inserted,
-                               change.touchpoints_removed, (t for t, _ in change.cells))
+                               change.touchpoints_removed, change.touchpoints_planned,
+                               (t for t, _ in change.cells))
+            if planned_departments:  # the rows where such a department has a role
+                self._dirty.update(tid for tid, row in matrix.roles.items()
+                                   if not planned_departments.isdisjoint(row))
 
     def adopt(self, other: FindingsIndex) -> None:
         """Take over what ``other`` found on a copy whose contents this index's matrix has
@@ -299,7 +347,7 @@ class FindingsIndex(MatrixListener):
             new: tuple[Finding, ...] = ()
             if matrix.has_touchpoint(tid):
                 new = touchpoint_findings(matrix, matrix.touchpoint(tid))
-                depts = frozenset(matrix.row_roles(tid))
+                depts = frozenset(today_row(matrix, tid))
                 if new:
                     self._by_touchpoint[tid] = new
                 if depts:
@@ -325,9 +373,15 @@ class FindingsIndex(MatrixListener):
         # Counted once over everything: a Counter.update per row costs more than the rows.
         self._code_counts.update(f.code for found in by_touchpoint.values() for f in found)
         rows = self._row_departments
-        for tid, row in matrix.roles.items():
-            rows[tid] = frozenset(row)
-        self._department_use.update(d for row in matrix.roles.values() for d in row)
+        if has_planned_structure(matrix):
+            for tid in matrix.roles:
+                today = today_row(matrix, tid)
+                if today:
+                    rows[tid] = frozenset(today)
+        else:
+            for tid, row in matrix.roles.items():
+                rows[tid] = frozenset(row)
+        self._department_use.update(d for row in rows.values() for d in row)
         self._dirty.clear()
         self._everything = False
 
@@ -338,8 +392,9 @@ class FindingsIndex(MatrixListener):
     def idle_departments(self) -> list[Finding]:
         self.refresh()
         use = self._department_use
+        planned = self.matrix.planned_departments
         return [idle_department_finding(d, self.matrix) for d in self.matrix.departments
-                if use[d.id] <= 0]
+                if use[d.id] <= 0 and d.id not in planned]
 
     def signoff_findings(self) -> list[Finding]:
         if self._signoff is None:

@@ -3,10 +3,10 @@ and the target's findings of each touchpoint for the grid's markers in Target.
 
 ``today_and_target`` computes the findings of both states from scratch: 0.8 s at 20,000
 touchpoints x 50 departments, too slow for every edit. Here today's counts come from the
-document's own incremental findings index (or, when some touchpoints or departments exist only
-at target, from a second index over a copy of today's state), and the target's from an index
-over a copy of the target state; each edit updates the copies cell by cell, and only a change
-of structure, of a touchpoint's fields or of the planned flags copies them again.
+document's own incremental findings index (which leaves out what exists only at target, so the
+Findings panel and the status bar say the same), and the target's from an index over a copy of
+the target state; each edit updates the copy cell by cell, and only a change of structure, of
+a touchpoint's fields or of the planned flags copies it again.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from cxmatrix.domain.findings import Finding, FindingCounts, FindingsIndex, TodayAndTarget
 from cxmatrix.domain.roles import Severity
-from cxmatrix.domain.states import current_state, has_planned_structure, target_state
+from cxmatrix.domain.states import target_state
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -57,30 +57,24 @@ class PlanFigures:
 
     def __init__(self) -> None:
         self._document: Document | None = None
-        self._today: _Copy | None = None  # only when today differs from the document
         self._target: _Copy | None = None
 
     def reset(self, document: Document | None) -> None:
         self._document = document
-        self._today = None
         self._target = None
 
     def follow(self, change: MatrixChange) -> None:
         """Bring the copies up to date with what ``change`` says changed."""
         document = self._document
-        if document is None or (self._today is None and self._target is None):
+        if document is None or self._target is None:
             return
         if (change.everything or change.structure or change.touchpoints
                 or change.touchpoints_planned or change.departments_planned):
-            self._today = self._target = None  # copied again when next asked
+            self._target = None  # copied again when next asked
             return
         matrix = document.matrix
-        focus = matrix.focus_department_id
-        if self._today is not None:
-            self._today.follow(change.cells, matrix.role, focus, change.focus_changed)
-        if self._target is not None:
-            self._target.follow(change.cells | change.targets, matrix.target_role, focus,
-                                change.focus_changed)
+        self._target.follow(change.cells | change.targets, matrix.target_role,
+                            matrix.focus_department_id, change.focus_changed)
 
     def _target_copy(self) -> _Copy | None:
         document = self._document
@@ -91,20 +85,12 @@ class PlanFigures:
             self._target = _Copy(target_state(document.matrix))
         return self._target
 
-    def _today_index(self, document: Document) -> FindingsIndex:
-        if not has_planned_structure(document.matrix):
-            self._today = None
-            return document.findings
-        if self._today is None:
-            self._today = _Copy(current_state(document.matrix))
-        return self._today.index
-
     def figures(self) -> TodayAndTarget | None:
         """The counts of both states, or None without a document."""
         document = self._document
         if document is None:
             return None
-        today = _counts(self._today_index(document))
+        today = _counts(document.findings)
         target = self._target_copy()
         return TodayAndTarget(today, _counts(target.index) if target is not None else today)
 

@@ -303,10 +303,14 @@ class MatrixModel(QAbstractTableModel):
         flt = self.row_filter
         if (change.rows_changed or (change.roles_changed and flt.depends_on_cells)
                 or (flt.planned_only and change.plan_changed)
+                or (flt.findings_only and (change.touchpoints_planned
+                                           or change.departments_planned))
                 or (change.touchpoints and flt.text.strip())):
             self._relayout()
-        if change.focus_changed:
-            self._refresh_all_cells()  # every row's "focus has no role" marker
+        if change.focus_changed or change.departments_planned:
+            # Every row's "focus has no role" marker; a planned department's roles leave
+            # today's findings on every row it has one.
+            self._refresh_all_cells()
             return
         self._refresh_touchpoints(change.touched_touchpoints())
         for stage_id in change.stages:

@@ -190,7 +190,13 @@ class FindingsModel(QAbstractTableModel):
 
     def _on_change(self, change: MatrixChange) -> None:
         touched = change.touched_touchpoints()
-        if change.structure or change.focus_changed or len(touched) > INCREMENTAL_LIMIT:
+        document = self.session.document
+        # A planned department leaves today with its roles on every row it has one, and a
+        # planned flag can end a dispute or date an agreement: a few rare edits, rebuilt.
+        replanned = bool(change.departments_planned or (
+            change.touchpoints_planned and document is not None and document.matrix.signoffs))
+        if (change.structure or change.focus_changed or replanned
+                or len(touched) > INCREMENTAL_LIMIT):
             self.rebuild()
             return
         if touched:
