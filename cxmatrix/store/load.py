@@ -25,7 +25,6 @@ above, so that every refusal and its message are those of the checked path.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import fields
@@ -248,6 +247,8 @@ def _bulk_touchpoints(connection: sqlite3.Connection, matrix: Matrix,
 def _bulk_cells(connection: sqlite3.Connection, matrix: Matrix, counts: dict[str, int]) -> None:
     department_ids = {department.id for department in matrix.departments}
     has_tp = matrix.has_touchpoint
+    import json  # here, not at the top: the window starts without it until a file opens
+
     loads = json.loads
     role_of = _ROLE_BY_CODE.__getitem__
     roles: dict[int, dict[int, Role]] = {}
