@@ -84,7 +84,13 @@ def test_new_files_declare_cascading_foreign_keys(tmp_path: Path) -> None:
                           for table in ("cell_target", "cell_action")
                           for column in ("touchpoint_id", "department_id")},
                         ("planned_touchpoint", "touchpoint_id", "touchpoint", "CASCADE"),
-                        ("planned_department", "department_id", "department", "CASCADE")}
+                        ("planned_department", "department_id", "department", "CASCADE"),
+                        # format 6: a sign-off goes with its department, a disputed cell
+                        # with its touchpoint too (a basis cell keeps a removed touchpoint)
+                        ("signoff", "department_id", "department", "CASCADE"),
+                        ("signoff_basis", "department_id", "signoff", "CASCADE"),
+                        ("signoff_dispute", "department_id", "signoff", "CASCADE"),
+                        ("signoff_dispute", "touchpoint_id", "touchpoint", "CASCADE")}
 
 
 def test_deletes_cascade_in_the_database(tmp_path: Path) -> None:

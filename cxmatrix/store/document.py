@@ -40,6 +40,7 @@ from cxmatrix.domain.model import (
 )
 from cxmatrix.domain.progress import NO_PROGRESS, Cancelled, Progress
 from cxmatrix.domain.roles import Role
+from cxmatrix.domain.signoff import SignOff
 from cxmatrix.domain.snapshots import Snapshot, SnapshotInfo
 from cxmatrix.store.errors import (
     SQLITE_CORRUPT,
@@ -527,6 +528,7 @@ class Document:
             sql.stage_order(self.matrix)
             for tp_snapshot in snapshot.touchpoints:
                 self._write_restored_touchpoint(sql, tp_snapshot)
+            self._write_restored_disputes(sql, (t.touchpoint.id for t in snapshot.touchpoints))
         self._emit()
         return stage
 
@@ -575,6 +577,7 @@ class Document:
         with self._transaction() as sql:
             self.matrix.restore_touchpoint(snapshot)
             tp = self._write_restored_touchpoint(sql, snapshot)
+            self._write_restored_disputes(sql, (tp.id,))
         self._emit()
         return tp
 
@@ -628,6 +631,8 @@ class Document:
                 from cxmatrix.store.plan_sql import write_restored_plan
 
                 write_restored_plan(sql.conn, self.matrix, department_ids=(dept.id,))
+            if snapshot.signoff is not None:
+                sql.signoffs(self.matrix, (dept.id,))
         self._emit()
         return dept
 
@@ -704,6 +709,14 @@ class Document:
             write_restored_plan(sql.conn, self.matrix, touchpoint_ids=(tp.id,))
         return tp
 
+    def _write_restored_disputes(self, sql: SqlWriter, touchpoint_ids: Iterable[int]) -> None:
+        """Write again the sign-offs disputing restored touchpoints, once all are back: the
+        file dropped those disputes with the touchpoints, the matrix kept them."""
+        if self.matrix.signoffs:
+            from cxmatrix.store.signoffs import disputing
+
+            sql.signoffs(self.matrix, disputing(self.matrix, touchpoint_ids))
+
     # ---- today and target: target roles, actions, planned flags --------------------------
     #
     # Each is one transaction and one notification, like every edit; the change record names
@@ -757,6 +770,22 @@ class Document:
     def set_planned_department(self, department_id: int, planned: bool) -> bool:
         return self._plan_edit(lambda: self.matrix.set_planned_department(department_id,
                                                                           planned))
+
+    # ---- sign-off -----------------------------------------------------------------------------
+    #
+    # A department's sign-off record (store/signoffs.py), one transaction and one notification
+    # like every edit (MatrixChange(signoffs={department ids})). Undo: set_signoffs with what
+    # it returns (set_signoff with the old record).
+
+    def set_signoff(self, department_id: int, record: SignOff | None) -> SignOff | None:
+        """Set (None: clear) a department's sign-off record; returns the old one."""
+        return self.set_signoffs([(department_id, record)])[0][1]
+
+    def set_signoffs(self, changes: Iterable[tuple[int, SignOff | None]]
+                     ) -> list[tuple[int, SignOff | None]]:
+        """Set many sign-off records in one transaction; returns the list that undoes it."""
+        checked = list(changes)
+        return self._plan_edit(lambda: self.matrix.set_signoffs(checked))
 
     # ---- snapshots ---------------------------------------------------------------------------
     #

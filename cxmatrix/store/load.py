@@ -41,12 +41,14 @@ from cxmatrix.store import statements as st
 from cxmatrix.store.errors import CorruptDocument
 from cxmatrix.store.format import ROLE_CODES, SCHEMA_VERSION
 from cxmatrix.store.plan import load_plan, write_plan
+from cxmatrix.store.signoffs import load_signoffs, write_signoffs
 
 _ROLE_BY_CODE = {code: Role(value) for value, code in ROLE_CODES.items()}
 _ROLE_LETTERS = ", ".join(ROLE_CODES.values())
 _FIRST_FORMAT_WITH_FOREIGN_KEYS = 3
 _WHAT = {"stage": "stages", "department": "departments", "touchpoint": "touchpoints",
-         "cell": "cells", "matrix": "matrix property rows"}
+         "cell": "cells", "matrix": "matrix property rows", "signoff": "sign-offs",
+         "signoff_basis": "sign-off basis cells", "signoff_dispute": "disputed cells"}
 
 
 def _short(value: object) -> str:
@@ -114,7 +116,7 @@ def _counts(connection: sqlite3.Connection, path: Path) -> dict[str, int]:
         if count > st.MAX_ROWS[table]:
             raise CorruptDocument(path, f"is too large: table {table!r} has {count:,} rows; "
                                         f"cxmatrix handles at most {st.MAX_ROWS[table]:,} "
-                                        f"{_WHAT[table]}")
+                                        f"{_WHAT.get(table, 'rows')}")
         counts[table] = count
     return counts
 
@@ -171,6 +173,7 @@ def _load(connection: sqlite3.Connection, path: Path, counts: dict[str, int], *,
     if focus is not None and matrix.has_department(focus):
         matrix.focus_department_id = focus
     load_plan(connection, matrix, path)
+    load_signoffs(connection, matrix, path)
     matrix.load_finished()
     return matrix
 
@@ -371,3 +374,4 @@ def write_matrix(connection: sqlite3.Connection, matrix: Matrix) -> None:
         (tid, did, None, note) for (tid, did), note in sorted(notes.items())
         if did not in matrix.row_roles(tid)))
     write_plan(connection, matrix)
+    write_signoffs(connection, matrix)

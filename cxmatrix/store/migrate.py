@@ -6,7 +6,7 @@ transaction, with foreign keys off: each old table is renamed aside, the current
 indexes are created from ``statements``, the columns the old table has are copied by name
 (the others take their declared defaults), the old tables are dropped, and the foreign keys
 are checked before the commit. Format 4 -> 5 only adds tables (``format_4_to_5``) and 5 -> 6
-only adds columns (``format_5_to_6``), so files of format 4 and later are not rebuilt.
+adds columns and tables (``format_5_to_6``), so files of format 4 and later are not rebuilt.
 """
 
 from __future__ import annotations
@@ -93,8 +93,16 @@ def format_4_to_5(connection: sqlite3.Connection) -> None:
 
 
 def format_5_to_6(connection: sqlite3.Connection) -> None:
-    """Format 5 -> 6: the matrix's identity, a new random uid, which its snapshots share.
-    Adds only the columns a table lacks (after a rebuild or ``format_4_to_5`` it has them)."""
+    """Format 5 -> 6: the matrix's identity, a new random uid, which its snapshots share, and
+    the departments' sign-offs in tables of their own (with their snapshot copies). Adds
+    only the columns and tables a file lacks (after a rebuild or ``format_4_to_5`` it has
+    some of them)."""
+    present = {table for (table,) in connection.execute(
+        "SELECT tbl_name FROM sqlite_master WHERE type = 'table'")}
+    for table, creates in st.CREATE_FORMAT_6.items():
+        if table not in present:
+            for statement in creates:
+                connection.execute(statement)
     for table, statements in st.ADD_COLUMNS_FORMAT_6.items():
         have = {row[1] for row in connection.execute(f"PRAGMA table_info({_quoted(table)})")}
         for statement in statements:

@@ -231,7 +231,81 @@ def _snapshot_table(name: str) -> Table:
     # Small rows (cells) without a rowid, as in the table copied.
     with_rowid = source.dialect_options["sqlite"]["with_rowid"]
     return Table(SNAPSHOT_PREFIX + name, SQLModel.metadata, *columns,
-                 sqlite_with_rowid=with_rowid, info={"since": 5, "copy_of": name})
+                 sqlite_with_rowid=with_rowid,
+                 info={"since": max(5, int(source.info.get("since", 1))), "copy_of": name})
+
+
+
+
+# ---- sign-off (format 6) ----------------------------------------------------------------------
+#
+# A department's sign-off record (a department without one is not asked): its state, the lead
+# it went to or who answered, the day, and the fingerprints of what was agreed. The basis (the
+# department's current and target role on each touchpoint as the lead saw it) and the disputed
+# cells are kept in order (``position``). A basis cell names its touchpoint without a foreign
+# key: the record of what was agreed keeps a touchpoint removed since (the sign-off then says
+# it was removed); a dispute goes with its touchpoint.
+
+_SINCE_6 = {"info": {"since": 6}}
+SIGNOFF_STATES = ("asked", "agreed", "disputed")  # the values of a stored SignOffState
+FINGERPRINT_LENGTH = 16
+
+
+class SignOffRow(SQLModel, table=True):
+    __tablename__ = "signoff"
+    __table_args__ = _SINCE_6
+    department_id: int = Field(primary_key=True, foreign_key="department.id",
+                               ondelete="CASCADE")
+    state: str = Field(max_length=8, sa_column_kwargs={"info": {"values": SIGNOFF_STATES}})
+    lead: str = Field(default="", max_length=MAX_NAME_LENGTH, sa_column_kwargs=_EMPTY)
+    dated: str = Field(default="", max_length=10, sa_column_kwargs=_EMPTY)
+    touchpoint_set: str = Field(default="", max_length=FINGERPRINT_LENGTH,
+                                sa_column_kwargs=_EMPTY)
+    fingerprint: str = Field(default="", max_length=FINGERPRINT_LENGTH, sa_column_kwargs=_EMPTY)
+
+
+class SignOffBasisRow(SQLModel, table=True):
+    """One touchpoint of what a lead agreed to: the department's role today and at target."""
+
+    __tablename__ = "signoff_basis"
+    __table_args__ = {"sqlite_with_rowid": False, **_SINCE_6}
+    department_id: int = Field(primary_key=True, foreign_key="signoff.department_id",
+                               ondelete="CASCADE")
+    touchpoint_id: int = Field(primary_key=True)
+    position: int
+    role: str | None = Field(default=None, max_length=1,
+                             sa_column_kwargs={"info": {"values": tuple(ROLE_CODES.values())}})
+    target_role: str | None = Field(
+        default=None, max_length=1,
+        sa_column_kwargs={"info": {"values": tuple(ROLE_CODES.values())}})
+
+
+class SignOffDisputeRow(SQLModel, table=True):
+    """A cell the lead disputes: their comment and the role they propose (NULL: none)."""
+
+    __tablename__ = "signoff_dispute"
+    __table_args__ = {"sqlite_with_rowid": False, **_SINCE_6}
+    department_id: int = Field(primary_key=True, foreign_key="signoff.department_id",
+                               ondelete="CASCADE")
+    touchpoint_id: int = Field(primary_key=True, index=True, foreign_key="touchpoint.id",
+                               ondelete="CASCADE")
+    position: int
+    comment: str = Field(default="", max_length=MAX_TEXT_LENGTH, sa_column_kwargs=_EMPTY)
+    proposed: str | None = Field(
+        default=None, max_length=1,
+        sa_column_kwargs={"info": {"values": tuple(ROLE_CODES.values())}})
+
+
+TABLES.update({
+    "signoff": SignOffRow,
+    "signoff_basis": SignOffBasisRow,
+    "signoff_dispute": SignOffDisputeRow,
+})
+MAX_ROWS.update({
+    SignOffRow: MAX_DEPARTMENTS,
+    SignOffBasisRow: MAX_ROLE_CELLS,
+    SignOffDisputeRow: MAX_ROLE_CELLS,
+})
 
 
 SNAPSHOT_TABLES: dict[str, Table] = {name: _snapshot_table(name) for name in TABLES}

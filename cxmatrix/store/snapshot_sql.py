@@ -83,13 +83,15 @@ def snapshot_statement_texts() -> dict[str, object]:
     tables = _tables()
     snapshot_tables = {_SNAPSHOT.name: _SNAPSHOT,
                        **{t.name: t for t in SNAPSHOT_TABLES.values()}}
-    new_in_5 = {name: _create(t) for name, t in tables.items() if _since(t) == 5}
-    new_in_5.update({name: _create(t) for name, t in snapshot_tables.items()})
+    every = {**tables, **snapshot_tables}
+    new_in_5 = {name: _create(t) for name, t in every.items() if _since(t) == 5}
+    new_in_6 = {name: _create(t) for name, t in every.items() if _since(t) == 6}
     listed = [c for c in _SNAPSHOT.columns if c is not _SNAPSHOT.c.deleted]
     return {
         "SINCE": {name: _since(t) for name, t in (*tables.items(), *snapshot_tables.items())
                   if _since(t) > 1},
         "CREATE_FORMAT_5": new_in_5,
+        "CREATE_FORMAT_6": new_in_6,
         "ADD_COLUMNS_FORMAT_6": {
             name: tuple(f"ALTER TABLE {name} ADD COLUMN "
                         + str(CreateColumn(c).compile(dialect=_DIALECT)).strip()

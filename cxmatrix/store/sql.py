@@ -57,6 +57,7 @@ from cxmatrix.store.schema import (
     CellRow,
     DepartmentRow,
     MatrixRow,
+    SignOffRow,
     StageRow,
     TouchpointRow,
 )
@@ -69,6 +70,7 @@ _STAGE: Table = StageRow.__table__  # type: ignore[attr-defined]
 _DEPARTMENT: Table = DepartmentRow.__table__  # type: ignore[attr-defined]
 _TOUCHPOINT: Table = TouchpointRow.__table__  # type: ignore[attr-defined]
 _MATRIX: Table = MatrixRow.__table__  # type: ignore[attr-defined]
+_SIGNOFF: Table = SignOffRow.__table__  # type: ignore[attr-defined]
 _ALL: dict[str, Table] = {name: model.__table__  # type: ignore[attr-defined]
                           for name, model in TABLES.items()}
 _DIALECT = sqlite_dialect.dialect()
@@ -333,6 +335,11 @@ def statement_texts() -> dict[str, object]:
         "EDIT_CELL_UPSERT": str(UPSERT_CELL.compile(dialect=_NAMED)),
         "EDIT_CELL_DELETE": str(DELETE_CELL.compile(dialect=_NAMED)),
         "EDIT_TOUCH_MODIFIED": str(TOUCH_MODIFIED.compile(dialect=_NAMED)),
+        # A department's sign-off record goes (its basis and disputes cascade) before it is
+        # written again (``signoffs.replace_signoffs``).
+        "SIGNOFF_DELETE": str(delete(_SIGNOFF).where(
+            _SIGNOFF.c.department_id == bindparam("signoff_department")).compile(
+                dialect=_NAMED)),
     }
 
 
@@ -518,6 +525,17 @@ class SqlWriter:
         self.cells(matrix, ((t, d) for t, d in change.cells
                             if matrix.has_touchpoint(t) and matrix.has_department(d)))
         self.plan(matrix, change)
+        if change.signoffs or change.touchpoints_inserted:
+            from cxmatrix.store.signoffs import disputing
+
+            self.signoffs(matrix, change.signoffs | disputing(matrix,
+                                                              change.touchpoints_inserted))
+
+    def signoffs(self, matrix: Matrix, department_ids: Iterable[int]) -> None:
+        """Write these departments' sign-off records as ``matrix`` holds them now."""
+        from cxmatrix.store.signoffs import replace_signoffs
+
+        replace_signoffs(self.raw, matrix, department_ids)
 
     def plan(self, matrix: Matrix, change: MatrixChange) -> None:
         """Write what ``change`` names of the target layer (target roles, actions, flags)."""

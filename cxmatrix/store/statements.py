@@ -23,6 +23,9 @@ TABLE_NAMES = (
     'cell_action',
     'planned_touchpoint',
     'planned_department',
+    'signoff',
+    'signoff_basis',
+    'signoff_dispute',
 )
 
 COLUMNS = {
@@ -57,6 +60,16 @@ COLUMNS = {
     'cell_action': ('touchpoint_id', 'department_id', 'person', 'due', 'status', 'note'),
     'planned_touchpoint': ('touchpoint_id',),
     'planned_department': ('department_id',),
+    'signoff': (
+        'department_id',
+        'state',
+        'lead',
+        'dated',
+        'touchpoint_set',
+        'fingerprint',
+    ),
+    'signoff_basis': ('department_id', 'touchpoint_id', 'position', 'role', 'target_role'),
+    'signoff_dispute': ('department_id', 'touchpoint_id', 'position', 'comment', 'proposed'),
 }
 
 DEFAULTED = {
@@ -78,6 +91,9 @@ DEFAULTED = {
     'cell_action': ('person', 'due', 'status', 'note'),
     'planned_touchpoint': (),
     'planned_department': (),
+    'signoff': ('lead', 'dated', 'touchpoint_set', 'fingerprint'),
+    'signoff_basis': ('role', 'target_role'),
+    'signoff_dispute': ('comment', 'proposed'),
 }
 
 KEYS = {
@@ -90,12 +106,17 @@ KEYS = {
     'cell_action': ('touchpoint_id', 'department_id'),
     'planned_touchpoint': ('touchpoint_id',),
     'planned_department': ('department_id',),
+    'signoff': ('department_id',),
+    'signoff_basis': ('department_id', 'touchpoint_id'),
+    'signoff_dispute': ('department_id', 'touchpoint_id'),
 }
 
 POSITION = {
     'stage': 2,
     'department': 4,
     'touchpoint': 2,
+    'signoff_basis': 2,
+    'signoff_dispute': 2,
 }
 
 FOREIGN_KEYS = {
@@ -117,6 +138,12 @@ FOREIGN_KEYS = {
     ),
     'planned_touchpoint': (('touchpoint_id', 'touchpoint', 'id', 'CASCADE'),),
     'planned_department': (('department_id', 'department', 'id', 'CASCADE'),),
+    'signoff': (('department_id', 'department', 'id', 'CASCADE'),),
+    'signoff_basis': (('department_id', 'signoff', 'department_id', 'CASCADE'),),
+    'signoff_dispute': (
+        ('department_id', 'signoff', 'department_id', 'CASCADE'),
+        ('touchpoint_id', 'touchpoint', 'id', 'CASCADE'),
+    ),
 }
 
 MAX_ROWS = {
@@ -129,6 +156,9 @@ MAX_ROWS = {
     'cell_action': 5000000,
     'planned_touchpoint': 100000,
     'planned_department': 1000,
+    'signoff': 1000,
+    'signoff_basis': 5000000,
+    'signoff_dispute': 5000000,
 }
 
 CREATE = (
@@ -145,6 +175,10 @@ CREATE = (
     'CREATE INDEX ix_cell_action_department_id ON cell_action (department_id)',
     'CREATE TABLE planned_touchpoint (\n\ttouchpoint_id INTEGER NOT NULL, \n\tPRIMARY KEY (touchpoint_id), \n\tFOREIGN KEY(touchpoint_id) REFERENCES touchpoint (id) ON DELETE CASCADE\n)',
     'CREATE TABLE planned_department (\n\tdepartment_id INTEGER NOT NULL, \n\tPRIMARY KEY (department_id), \n\tFOREIGN KEY(department_id) REFERENCES department (id) ON DELETE CASCADE\n)',
+    "CREATE TABLE signoff (\n\tdepartment_id INTEGER NOT NULL, \n\tstate VARCHAR(8) NOT NULL, \n\tlead VARCHAR(10000) DEFAULT '' NOT NULL, \n\tdated VARCHAR(10) DEFAULT '' NOT NULL, \n\ttouchpoint_set VARCHAR(16) DEFAULT '' NOT NULL, \n\tfingerprint VARCHAR(16) DEFAULT '' NOT NULL, \n\tPRIMARY KEY (department_id), \n\tFOREIGN KEY(department_id) REFERENCES department (id) ON DELETE CASCADE\n)",
+    'CREATE TABLE signoff_basis (\n\tdepartment_id INTEGER NOT NULL, \n\ttouchpoint_id INTEGER NOT NULL, \n\tposition INTEGER NOT NULL, \n\trole VARCHAR(1), \n\ttarget_role VARCHAR(1), \n\tPRIMARY KEY (department_id, touchpoint_id), \n\tFOREIGN KEY(department_id) REFERENCES signoff (department_id) ON DELETE CASCADE\n)\n WITHOUT ROWID',
+    "CREATE TABLE signoff_dispute (\n\tdepartment_id INTEGER NOT NULL, \n\ttouchpoint_id INTEGER NOT NULL, \n\tposition INTEGER NOT NULL, \n\tcomment VARCHAR(100000) DEFAULT '' NOT NULL, \n\tproposed VARCHAR(1), \n\tPRIMARY KEY (department_id, touchpoint_id), \n\tFOREIGN KEY(department_id) REFERENCES signoff (department_id) ON DELETE CASCADE, \n\tFOREIGN KEY(touchpoint_id) REFERENCES touchpoint (id) ON DELETE CASCADE\n)\n WITHOUT ROWID",
+    'CREATE INDEX ix_signoff_dispute_touchpoint_id ON signoff_dispute (touchpoint_id)',
 )
 
 COUNT = {
@@ -157,6 +191,9 @@ COUNT = {
     'cell_action': 'SELECT count(*) AS count_1 \nFROM cell_action',
     'planned_touchpoint': 'SELECT count(*) AS count_1 \nFROM planned_touchpoint',
     'planned_department': 'SELECT count(*) AS count_1 \nFROM planned_department',
+    'signoff': 'SELECT count(*) AS count_1 \nFROM signoff',
+    'signoff_basis': 'SELECT count(*) AS count_1 \nFROM signoff_basis',
+    'signoff_dispute': 'SELECT count(*) AS count_1 \nFROM signoff_dispute',
 }
 
 CHECK = {
@@ -169,6 +206,9 @@ CHECK = {
     'cell_action': "SELECT cell_action.touchpoint_id, cell_action.department_id, CASE WHEN (length(cell_action.person) > 10000) THEN 'column ''person'' is longer than 10,000 characters' WHEN (cell_action.person IS NULL OR cell_action.person < '' OR cell_action.person >= x'') THEN 'column ''person'' holds ' || CASE WHEN (typeof(cell_action.person) = 'integer') THEN 'an integer' ELSE 'a ' || typeof(cell_action.person) END || ' where text belongs' WHEN (length(cell_action.due) > 10) THEN 'column ''due'' is longer than 10 characters' WHEN (cell_action.due IS NULL OR cell_action.due < '' OR cell_action.due >= x'') THEN 'column ''due'' holds ' || CASE WHEN (typeof(cell_action.due) = 'integer') THEN 'an integer' ELSE 'a ' || typeof(cell_action.due) END || ' where text belongs' WHEN (length(cell_action.status) > 11) THEN 'column ''status'' is longer than 11 characters' WHEN (length(cell_action.note) > 100000) THEN 'column ''note'' is longer than 100,000 characters' WHEN (cell_action.note IS NULL OR cell_action.note < '' OR cell_action.note >= x'') THEN 'column ''note'' holds ' || CASE WHEN (typeof(cell_action.note) = 'integer') THEN 'an integer' ELSE 'a ' || typeof(cell_action.note) END || ' where text belongs' END AS anon_1 \nFROM cell_action \nWHERE length(cell_action.person) > 10000 OR cell_action.person IS NULL OR cell_action.person < '' OR cell_action.person >= x'' OR length(cell_action.due) > 10 OR cell_action.due IS NULL OR cell_action.due < '' OR cell_action.due >= x'' OR length(cell_action.status) > 11 OR length(cell_action.note) > 100000 OR cell_action.note IS NULL OR cell_action.note < '' OR cell_action.note >= x''\n LIMIT 1 OFFSET 0",
     'planned_touchpoint': "SELECT planned_touchpoint.touchpoint_id, '' AS anon_1 \nFROM planned_touchpoint \nWHERE 0 = 1\n LIMIT 1 OFFSET 0",
     'planned_department': "SELECT planned_department.department_id, '' AS anon_1 \nFROM planned_department \nWHERE 0 = 1\n LIMIT 1 OFFSET 0",
+    'signoff': "SELECT signoff.department_id, CASE WHEN (length(signoff.state) > 8) THEN 'column ''state'' is longer than 8 characters' WHEN (length(signoff.lead) > 10000) THEN 'column ''lead'' is longer than 10,000 characters' WHEN (signoff.lead IS NULL OR signoff.lead < '' OR signoff.lead >= x'') THEN 'column ''lead'' holds ' || CASE WHEN (typeof(signoff.lead) = 'integer') THEN 'an integer' ELSE 'a ' || typeof(signoff.lead) END || ' where text belongs' WHEN (length(signoff.dated) > 10) THEN 'column ''dated'' is longer than 10 characters' WHEN (signoff.dated IS NULL OR signoff.dated < '' OR signoff.dated >= x'') THEN 'column ''dated'' holds ' || CASE WHEN (typeof(signoff.dated) = 'integer') THEN 'an integer' ELSE 'a ' || typeof(signoff.dated) END || ' where text belongs' WHEN (length(signoff.touchpoint_set) > 16) THEN 'column ''touchpoint_set'' is longer than 16 characters' WHEN (signoff.touchpoint_set IS NULL OR signoff.touchpoint_set < '' OR signoff.touchpoint_set >= x'') THEN 'column ''touchpoint_set'' holds ' || CASE WHEN (typeof(signoff.touchpoint_set) = 'integer') THEN 'an integer' ELSE 'a ' || typeof(signoff.touchpoint_set) END || ' where text belongs' WHEN (length(signoff.fingerprint) > 16) THEN 'column ''fingerprint'' is longer than 16 characters' WHEN (signoff.fingerprint IS NULL OR signoff.fingerprint < '' OR signoff.fingerprint >= x'') THEN 'column ''fingerprint'' holds ' || CASE WHEN (typeof(signoff.fingerprint) = 'integer') THEN 'an integer' ELSE 'a ' || typeof(signoff.fingerprint) END || ' where text belongs' END AS anon_1 \nFROM signoff \nWHERE length(signoff.state) > 8 OR length(signoff.lead) > 10000 OR signoff.lead IS NULL OR signoff.lead < '' OR signoff.lead >= x'' OR length(signoff.dated) > 10 OR signoff.dated IS NULL OR signoff.dated < '' OR signoff.dated >= x'' OR length(signoff.touchpoint_set) > 16 OR signoff.touchpoint_set IS NULL OR signoff.touchpoint_set < '' OR signoff.touchpoint_set >= x'' OR length(signoff.fingerprint) > 16 OR signoff.fingerprint IS NULL OR signoff.fingerprint < '' OR signoff.fingerprint >= x''\n LIMIT 1 OFFSET 0",
+    'signoff_basis': "SELECT signoff_basis.department_id, signoff_basis.touchpoint_id, CASE WHEN ((typeof(signoff_basis.touchpoint_id) NOT IN ('integer'))) THEN 'column ''touchpoint_id'' holds ' || CASE WHEN (typeof(signoff_basis.touchpoint_id) = 'integer') THEN 'an integer' ELSE 'a ' || typeof(signoff_basis.touchpoint_id) END || ' where an integer belongs' WHEN ((typeof(signoff_basis.position) NOT IN ('integer'))) THEN 'column ''position'' holds ' || CASE WHEN (typeof(signoff_basis.position) = 'integer') THEN 'an integer' ELSE 'a ' || typeof(signoff_basis.position) END || ' where an integer belongs' WHEN (signoff_basis.role IS NOT NULL AND length(signoff_basis.role) > 1) THEN 'column ''role'' is longer than 1 characters' WHEN (signoff_basis.target_role IS NOT NULL AND length(signoff_basis.target_role) > 1) THEN 'column ''target_role'' is longer than 1 characters' END AS anon_1 \nFROM signoff_basis \nWHERE (typeof(signoff_basis.touchpoint_id) NOT IN ('integer')) OR (typeof(signoff_basis.position) NOT IN ('integer')) OR signoff_basis.role IS NOT NULL AND length(signoff_basis.role) > 1 OR signoff_basis.target_role IS NOT NULL AND length(signoff_basis.target_role) > 1\n LIMIT 1 OFFSET 0",
+    'signoff_dispute': "SELECT signoff_dispute.department_id, signoff_dispute.touchpoint_id, CASE WHEN ((typeof(signoff_dispute.position) NOT IN ('integer'))) THEN 'column ''position'' holds ' || CASE WHEN (typeof(signoff_dispute.position) = 'integer') THEN 'an integer' ELSE 'a ' || typeof(signoff_dispute.position) END || ' where an integer belongs' WHEN (length(signoff_dispute.comment) > 100000) THEN 'column ''comment'' is longer than 100,000 characters' WHEN (signoff_dispute.comment IS NULL OR signoff_dispute.comment < '' OR signoff_dispute.comment >= x'') THEN 'column ''comment'' holds ' || CASE WHEN (typeof(signoff_dispute.comment) = 'integer') THEN 'an integer' ELSE 'a ' || typeof(signoff_dispute.comment) END || ' where text belongs' WHEN (signoff_dispute.proposed IS NOT NULL AND length(signoff_dispute.proposed) > 1) THEN 'column ''proposed'' is longer than 1 characters' END AS anon_1 \nFROM signoff_dispute \nWHERE (typeof(signoff_dispute.position) NOT IN ('integer')) OR length(signoff_dispute.comment) > 100000 OR signoff_dispute.comment IS NULL OR signoff_dispute.comment < '' OR signoff_dispute.comment >= x'' OR signoff_dispute.proposed IS NOT NULL AND length(signoff_dispute.proposed) > 1\n LIMIT 1 OFFSET 0",
 }
 
 LOAD = {
@@ -181,6 +221,9 @@ LOAD = {
     'cell_action': "SELECT cell_action.touchpoint_id, cell_action.department_id, cell_action.person, cell_action.due, cell_action.status, cell_action.note \nFROM cell_action \nWHERE length(cell_action.person) <= 10000 AND cell_action.person >= '' AND cell_action.person < x'' AND length(cell_action.due) <= 10 AND cell_action.due >= '' AND cell_action.due < x'' AND length(cell_action.status) <= 11 AND length(cell_action.note) <= 100000 AND cell_action.note >= '' AND cell_action.note < x''",
     'planned_touchpoint': 'SELECT planned_touchpoint.touchpoint_id \nFROM planned_touchpoint',
     'planned_department': 'SELECT planned_department.department_id \nFROM planned_department',
+    'signoff': "SELECT signoff.department_id, signoff.state, signoff.lead, signoff.dated, signoff.touchpoint_set, signoff.fingerprint \nFROM signoff \nWHERE length(signoff.state) <= 8 AND length(signoff.lead) <= 10000 AND signoff.lead >= '' AND signoff.lead < x'' AND length(signoff.dated) <= 10 AND signoff.dated >= '' AND signoff.dated < x'' AND length(signoff.touchpoint_set) <= 16 AND signoff.touchpoint_set >= '' AND signoff.touchpoint_set < x'' AND length(signoff.fingerprint) <= 16 AND signoff.fingerprint >= '' AND signoff.fingerprint < x''",
+    'signoff_basis': "SELECT signoff_basis.department_id, signoff_basis.touchpoint_id, signoff_basis.role, signoff_basis.target_role \nFROM signoff_basis \nWHERE typeof(signoff_basis.touchpoint_id) IN ('integer') AND typeof(signoff_basis.position) IN ('integer') AND (signoff_basis.role IS NULL OR length(signoff_basis.role) <= 1) AND (signoff_basis.target_role IS NULL OR length(signoff_basis.target_role) <= 1) ORDER BY signoff_basis.position, signoff_basis.department_id, signoff_basis.touchpoint_id",
+    'signoff_dispute': "SELECT signoff_dispute.department_id, signoff_dispute.touchpoint_id, signoff_dispute.comment, signoff_dispute.proposed \nFROM signoff_dispute \nWHERE typeof(signoff_dispute.position) IN ('integer') AND length(signoff_dispute.comment) <= 100000 AND signoff_dispute.comment >= '' AND signoff_dispute.comment < x'' AND (signoff_dispute.proposed IS NULL OR length(signoff_dispute.proposed) <= 1) ORDER BY signoff_dispute.position, signoff_dispute.department_id, signoff_dispute.touchpoint_id",
 }
 
 INSERT = {
@@ -193,6 +236,9 @@ INSERT = {
     'cell_action': 'INSERT INTO cell_action (touchpoint_id, department_id, person, due, status, note) VALUES (?, ?, ?, ?, ?, ?)',
     'planned_touchpoint': 'INSERT INTO planned_touchpoint (touchpoint_id) VALUES (?)',
     'planned_department': 'INSERT INTO planned_department (department_id) VALUES (?)',
+    'signoff': 'INSERT INTO signoff (department_id, state, lead, dated, touchpoint_set, fingerprint) VALUES (?, ?, ?, ?, ?, ?)',
+    'signoff_basis': 'INSERT INTO signoff_basis (department_id, touchpoint_id, position, role, target_role) VALUES (?, ?, ?, ?, ?)',
+    'signoff_dispute': 'INSERT INTO signoff_dispute (department_id, touchpoint_id, position, comment, proposed) VALUES (?, ?, ?, ?, ?)',
 }
 
 READ = {
@@ -221,6 +267,9 @@ READ_ROLES = 'SELECT cell.touchpoint_id, json_group_array(cell.department_id) AS
 READ_NOTES = "SELECT cell.touchpoint_id, cell.department_id, cell.note, cell.role IS NULL AS anon_1 \nFROM cell \nWHERE cell.note IS NOT '' ORDER BY cell.touchpoint_id, cell.department_id"
 
 DROP_ALL = (
+    'DROP TABLE signoff_dispute',
+    'DROP TABLE signoff_basis',
+    'DROP TABLE signoff',
     'DROP TABLE planned_department',
     'DROP TABLE planned_touchpoint',
     'DROP TABLE cell_action',
@@ -237,6 +286,9 @@ SINCE = {
     'cell_action': 5,
     'planned_touchpoint': 5,
     'planned_department': 5,
+    'signoff': 6,
+    'signoff_basis': 6,
+    'signoff_dispute': 6,
     'snapshot': 5,
     'snapshot_stage': 5,
     'snapshot_department': 5,
@@ -247,6 +299,9 @@ SINCE = {
     'snapshot_cell_action': 5,
     'snapshot_planned_touchpoint': 5,
     'snapshot_planned_department': 5,
+    'snapshot_signoff': 6,
+    'snapshot_signoff_basis': 6,
+    'snapshot_signoff_dispute': 6,
 }
 
 CREATE_FORMAT_5 = {
@@ -296,6 +351,28 @@ CREATE_FORMAT_5 = {
     ),
 }
 
+CREATE_FORMAT_6 = {
+    'signoff': (
+        "CREATE TABLE signoff (\n\tdepartment_id INTEGER NOT NULL, \n\tstate VARCHAR(8) NOT NULL, \n\tlead VARCHAR(10000) DEFAULT '' NOT NULL, \n\tdated VARCHAR(10) DEFAULT '' NOT NULL, \n\ttouchpoint_set VARCHAR(16) DEFAULT '' NOT NULL, \n\tfingerprint VARCHAR(16) DEFAULT '' NOT NULL, \n\tPRIMARY KEY (department_id), \n\tFOREIGN KEY(department_id) REFERENCES department (id) ON DELETE CASCADE\n)",
+    ),
+    'signoff_basis': (
+        'CREATE TABLE signoff_basis (\n\tdepartment_id INTEGER NOT NULL, \n\ttouchpoint_id INTEGER NOT NULL, \n\tposition INTEGER NOT NULL, \n\trole VARCHAR(1), \n\ttarget_role VARCHAR(1), \n\tPRIMARY KEY (department_id, touchpoint_id), \n\tFOREIGN KEY(department_id) REFERENCES signoff (department_id) ON DELETE CASCADE\n)\n WITHOUT ROWID',
+    ),
+    'signoff_dispute': (
+        "CREATE TABLE signoff_dispute (\n\tdepartment_id INTEGER NOT NULL, \n\ttouchpoint_id INTEGER NOT NULL, \n\tposition INTEGER NOT NULL, \n\tcomment VARCHAR(100000) DEFAULT '' NOT NULL, \n\tproposed VARCHAR(1), \n\tPRIMARY KEY (department_id, touchpoint_id), \n\tFOREIGN KEY(department_id) REFERENCES signoff (department_id) ON DELETE CASCADE, \n\tFOREIGN KEY(touchpoint_id) REFERENCES touchpoint (id) ON DELETE CASCADE\n)\n WITHOUT ROWID",
+        'CREATE INDEX ix_signoff_dispute_touchpoint_id ON signoff_dispute (touchpoint_id)',
+    ),
+    'snapshot_signoff': (
+        "CREATE TABLE snapshot_signoff (\n\tsnapshot_id INTEGER NOT NULL, \n\tdepartment_id INTEGER NOT NULL, \n\tstate VARCHAR(8) NOT NULL, \n\tlead VARCHAR(10000) DEFAULT '' NOT NULL, \n\tdated VARCHAR(10) DEFAULT '' NOT NULL, \n\ttouchpoint_set VARCHAR(16) DEFAULT '' NOT NULL, \n\tfingerprint VARCHAR(16) DEFAULT '' NOT NULL, \n\tPRIMARY KEY (snapshot_id, department_id), \n\tFOREIGN KEY(snapshot_id) REFERENCES snapshot (id) ON DELETE CASCADE\n)",
+    ),
+    'snapshot_signoff_basis': (
+        'CREATE TABLE snapshot_signoff_basis (\n\tsnapshot_id INTEGER NOT NULL, \n\tdepartment_id INTEGER NOT NULL, \n\ttouchpoint_id INTEGER NOT NULL, \n\tposition INTEGER NOT NULL, \n\trole VARCHAR(1), \n\ttarget_role VARCHAR(1), \n\tPRIMARY KEY (snapshot_id, department_id, touchpoint_id), \n\tFOREIGN KEY(snapshot_id) REFERENCES snapshot (id) ON DELETE CASCADE\n)\n WITHOUT ROWID',
+    ),
+    'snapshot_signoff_dispute': (
+        "CREATE TABLE snapshot_signoff_dispute (\n\tsnapshot_id INTEGER NOT NULL, \n\tdepartment_id INTEGER NOT NULL, \n\ttouchpoint_id INTEGER NOT NULL, \n\tposition INTEGER NOT NULL, \n\tcomment VARCHAR(100000) DEFAULT '' NOT NULL, \n\tproposed VARCHAR(1), \n\tPRIMARY KEY (snapshot_id, department_id, touchpoint_id), \n\tFOREIGN KEY(snapshot_id) REFERENCES snapshot (id) ON DELETE CASCADE\n)\n WITHOUT ROWID",
+    ),
+}
+
 ADD_COLUMNS_FORMAT_6 = {
     'matrix': ("ALTER TABLE matrix ADD COLUMN uid VARCHAR(64) DEFAULT '' NOT NULL",),
     'snapshot_matrix': (
@@ -319,9 +396,15 @@ SNAPSHOT_CREATE = (
     "CREATE TABLE snapshot_cell_action (\n\tsnapshot_id INTEGER NOT NULL, \n\ttouchpoint_id INTEGER NOT NULL, \n\tdepartment_id INTEGER NOT NULL, \n\tperson VARCHAR(10000) DEFAULT '' NOT NULL, \n\tdue VARCHAR(10) DEFAULT '' NOT NULL, \n\tstatus VARCHAR(11) DEFAULT 'planned' NOT NULL, \n\tnote VARCHAR(100000) DEFAULT '' NOT NULL, \n\tPRIMARY KEY (snapshot_id, touchpoint_id, department_id), \n\tFOREIGN KEY(snapshot_id) REFERENCES snapshot (id) ON DELETE CASCADE\n)\n WITHOUT ROWID",
     'CREATE TABLE snapshot_planned_touchpoint (\n\tsnapshot_id INTEGER NOT NULL, \n\ttouchpoint_id INTEGER NOT NULL, \n\tPRIMARY KEY (snapshot_id, touchpoint_id), \n\tFOREIGN KEY(snapshot_id) REFERENCES snapshot (id) ON DELETE CASCADE\n)',
     'CREATE TABLE snapshot_planned_department (\n\tsnapshot_id INTEGER NOT NULL, \n\tdepartment_id INTEGER NOT NULL, \n\tPRIMARY KEY (snapshot_id, department_id), \n\tFOREIGN KEY(snapshot_id) REFERENCES snapshot (id) ON DELETE CASCADE\n)',
+    "CREATE TABLE snapshot_signoff (\n\tsnapshot_id INTEGER NOT NULL, \n\tdepartment_id INTEGER NOT NULL, \n\tstate VARCHAR(8) NOT NULL, \n\tlead VARCHAR(10000) DEFAULT '' NOT NULL, \n\tdated VARCHAR(10) DEFAULT '' NOT NULL, \n\ttouchpoint_set VARCHAR(16) DEFAULT '' NOT NULL, \n\tfingerprint VARCHAR(16) DEFAULT '' NOT NULL, \n\tPRIMARY KEY (snapshot_id, department_id), \n\tFOREIGN KEY(snapshot_id) REFERENCES snapshot (id) ON DELETE CASCADE\n)",
+    'CREATE TABLE snapshot_signoff_basis (\n\tsnapshot_id INTEGER NOT NULL, \n\tdepartment_id INTEGER NOT NULL, \n\ttouchpoint_id INTEGER NOT NULL, \n\tposition INTEGER NOT NULL, \n\trole VARCHAR(1), \n\ttarget_role VARCHAR(1), \n\tPRIMARY KEY (snapshot_id, department_id, touchpoint_id), \n\tFOREIGN KEY(snapshot_id) REFERENCES snapshot (id) ON DELETE CASCADE\n)\n WITHOUT ROWID',
+    "CREATE TABLE snapshot_signoff_dispute (\n\tsnapshot_id INTEGER NOT NULL, \n\tdepartment_id INTEGER NOT NULL, \n\ttouchpoint_id INTEGER NOT NULL, \n\tposition INTEGER NOT NULL, \n\tcomment VARCHAR(100000) DEFAULT '' NOT NULL, \n\tproposed VARCHAR(1), \n\tPRIMARY KEY (snapshot_id, department_id, touchpoint_id), \n\tFOREIGN KEY(snapshot_id) REFERENCES snapshot (id) ON DELETE CASCADE\n)\n WITHOUT ROWID",
 )
 
 SNAPSHOT_DROP_ALL = (
+    'DROP TABLE snapshot_signoff_dispute',
+    'DROP TABLE snapshot_signoff_basis',
+    'DROP TABLE snapshot_signoff',
     'DROP TABLE snapshot_planned_department',
     'DROP TABLE snapshot_planned_touchpoint',
     'DROP TABLE snapshot_cell_action',
@@ -360,6 +443,9 @@ SNAPSHOT_TAKE = {
     'cell_action': 'INSERT INTO snapshot_cell_action (snapshot_id, touchpoint_id, department_id, person, due, status, note) SELECT :snapshot_id AS anon_1, cell_action.touchpoint_id, cell_action.department_id, cell_action.person, cell_action.due, cell_action.status, cell_action.note \nFROM cell_action',
     'planned_touchpoint': 'INSERT INTO snapshot_planned_touchpoint (snapshot_id, touchpoint_id) SELECT :snapshot_id AS anon_1, planned_touchpoint.touchpoint_id \nFROM planned_touchpoint',
     'planned_department': 'INSERT INTO snapshot_planned_department (snapshot_id, department_id) SELECT :snapshot_id AS anon_1, planned_department.department_id \nFROM planned_department',
+    'signoff': 'INSERT INTO snapshot_signoff (snapshot_id, department_id, state, lead, dated, touchpoint_set, fingerprint) SELECT :snapshot_id AS anon_1, signoff.department_id, signoff.state, signoff.lead, signoff.dated, signoff.touchpoint_set, signoff.fingerprint \nFROM signoff',
+    'signoff_basis': 'INSERT INTO snapshot_signoff_basis (snapshot_id, department_id, touchpoint_id, position, role, target_role) SELECT :snapshot_id AS anon_1, signoff_basis.department_id, signoff_basis.touchpoint_id, signoff_basis.position, signoff_basis.role, signoff_basis.target_role \nFROM signoff_basis',
+    'signoff_dispute': 'INSERT INTO snapshot_signoff_dispute (snapshot_id, department_id, touchpoint_id, position, comment, proposed) SELECT :snapshot_id AS anon_1, signoff_dispute.department_id, signoff_dispute.touchpoint_id, signoff_dispute.position, signoff_dispute.comment, signoff_dispute.proposed \nFROM signoff_dispute',
 }
 
 SNAPSHOT_EXTRACT = {
@@ -372,6 +458,9 @@ SNAPSHOT_EXTRACT = {
     'cell_action': 'CREATE TEMP TABLE cell_action AS SELECT snapshot_cell_action.touchpoint_id, snapshot_cell_action.department_id, snapshot_cell_action.person, snapshot_cell_action.due, snapshot_cell_action.status, snapshot_cell_action.note \nFROM snapshot_cell_action \nWHERE snapshot_cell_action.snapshot_id = :snapshot_id',
     'planned_touchpoint': 'CREATE TEMP TABLE planned_touchpoint AS SELECT snapshot_planned_touchpoint.touchpoint_id \nFROM snapshot_planned_touchpoint \nWHERE snapshot_planned_touchpoint.snapshot_id = :snapshot_id',
     'planned_department': 'CREATE TEMP TABLE planned_department AS SELECT snapshot_planned_department.department_id \nFROM snapshot_planned_department \nWHERE snapshot_planned_department.snapshot_id = :snapshot_id',
+    'signoff': 'CREATE TEMP TABLE signoff AS SELECT snapshot_signoff.department_id, snapshot_signoff.state, snapshot_signoff.lead, snapshot_signoff.dated, snapshot_signoff.touchpoint_set, snapshot_signoff.fingerprint \nFROM snapshot_signoff \nWHERE snapshot_signoff.snapshot_id = :snapshot_id',
+    'signoff_basis': 'CREATE TEMP TABLE signoff_basis AS SELECT snapshot_signoff_basis.department_id, snapshot_signoff_basis.touchpoint_id, snapshot_signoff_basis.position, snapshot_signoff_basis.role, snapshot_signoff_basis.target_role \nFROM snapshot_signoff_basis \nWHERE snapshot_signoff_basis.snapshot_id = :snapshot_id',
+    'signoff_dispute': 'CREATE TEMP TABLE signoff_dispute AS SELECT snapshot_signoff_dispute.department_id, snapshot_signoff_dispute.touchpoint_id, snapshot_signoff_dispute.position, snapshot_signoff_dispute.comment, snapshot_signoff_dispute.proposed \nFROM snapshot_signoff_dispute \nWHERE snapshot_signoff_dispute.snapshot_id = :snapshot_id',
 }
 
 SNAPSHOT_DROP_EXTRACTED = {
@@ -384,6 +473,9 @@ SNAPSHOT_DROP_EXTRACTED = {
     'cell_action': 'DROP TABLE IF EXISTS temp.cell_action',
     'planned_touchpoint': 'DROP TABLE IF EXISTS temp.planned_touchpoint',
     'planned_department': 'DROP TABLE IF EXISTS temp.planned_department',
+    'signoff': 'DROP TABLE IF EXISTS temp.signoff',
+    'signoff_basis': 'DROP TABLE IF EXISTS temp.signoff_basis',
+    'signoff_dispute': 'DROP TABLE IF EXISTS temp.signoff_dispute',
 }
 
 SNAPSHOT_LIST = 'SELECT snapshot.id, snapshot.name, snapshot.taken, snapshot.note, snapshot.touchpoints, snapshot.one_owner, snapshot.no_owner, snapshot.several_owners, snapshot.handle_without_own, snapshot.planned_changes \nFROM snapshot \nWHERE snapshot.deleted = 0 ORDER BY snapshot.taken, snapshot.id'
@@ -405,3 +497,5 @@ EDIT_CELL_UPSERT = 'INSERT INTO cell (touchpoint_id, department_id, role, note) 
 EDIT_CELL_DELETE = 'DELETE FROM cell WHERE cell.touchpoint_id = :tid AND cell.department_id = :did'
 
 EDIT_TOUCH_MODIFIED = 'UPDATE matrix SET modified=:when'
+
+SIGNOFF_DELETE = 'DELETE FROM signoff WHERE signoff.department_id = :signoff_department'
