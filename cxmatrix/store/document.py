@@ -656,13 +656,17 @@ class Document:
         return self._cell_edit(lambda: self.matrix.set_cells(checked),
                                [(t, d) for t, d, _ in checked])
 
+    # A subclass whose writes must go through ``_transaction`` (the team server's document
+    # sends each transaction's rows to the server) turns the raw fast path off.
+    raw_cell_edits = True
+
     def _cell_edit(self, operation: Callable[[], _T], pairs: Iterable[tuple[int, int]]
                    ) -> _T:
         """A cell edit as one transaction on the raw connection (``cell_sql``): no
         SQLAlchemy, so the first edit after opening is as quick as the others. Inside a
         batch it joins the batch's transaction. The domain's refusal leaves the file
         untouched; a failed write rolls back and rereads the file, as ``_transaction``."""
-        if self._batch_depth:
+        if self._batch_depth or not self.raw_cell_edits:
             with self._transaction() as sql:
                 result = operation()
                 sql.cells(self.matrix, pairs)

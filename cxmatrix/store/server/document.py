@@ -142,6 +142,7 @@ class ServerDocument(Document):
 
     address: ServerAddress
     schema: str
+    raw_cell_edits = False  # every write goes through _transaction, which pushes it
 
     @classmethod
     def connect(cls, address: ServerAddress) -> ServerDocument:
