@@ -492,7 +492,7 @@ class MatrixView(QTableView):
                                  if row is not None and column is not None)
         if len(ranges) > MAX_RANGES or len(changed) > MAX_CELLS:
             # Scattered over a large matrix: the rows they are in, whole.
-            changed_rows = {model.row_of(t) for t, _d in changed}
+            changed_rows = {model.row_of(t) for t in {t for t, _d in changed}}
             ranges = [CellRange(r.top, 0, r.bottom, last_column) for r in cell_ranges(
                 (row, 0) for row in changed_rows if row is not None)]
         if not ranges:
