@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
 from cxmatrix.domain.changes import MatrixChange
 from cxmatrix.domain.roles import Role
 from cxmatrix.ui import commands
+from cxmatrix.ui.grid.cell_ranges import CellRange, cell_ranges
 from cxmatrix.ui.grid.delegates import ARROW_WIDTH, NameDelegate
 from cxmatrix.ui.grid.model import NAME_COLUMN, MatrixModel
 from cxmatrix.ui.grid.painter import GridPainter
@@ -62,6 +63,11 @@ ZOOM_LEVELS = (0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.25, 1.4, 1.6, 1.8, 2.0)
 
 def _cycle(role: Role | None) -> Role | None:
     return Role.OWN if role is None else role.next_in_cycle()
+
+
+# Past this many rectangles a selection is slow to make and to paint.
+MAX_RANGES = 2_000
+MAX_CELLS = 20_000
 
 
 class NameColumnView(QTableView):
@@ -467,36 +473,48 @@ class MatrixView(QTableView):
 
     def show_change(self, change: MatrixChange) -> None:
         """After an undo or redo: select the cells it changed and bring them into view (rows
-        it removed leave the selection where it was)."""
+        it removed leave the selection where it was). Cells scattered over more than
+        MAX_RANGES rectangles, or more than MAX_CELLS cells, select the rows holding
+        them instead, whole."""
         model = self.matrix_model
         if model.matrix is None or change.everything:
             return
-        selection = QItemSelection()
-        cells = [(model.row_of(t), model.column_of_department(d))
-                 for t, d in change.cells | change.targets | change.actions]
-        for row, column in cells:
-            if row is not None and column is not None:
-                index = model.index(row, column)
-                selection.select(index, index)
-        if selection.isEmpty():
+        # Few rectangles, not one range per cell: an undo of a whole replacement changes
+        # every cell, and a range each makes selecting and painting take seconds.
+        last_row, last_column = model.rowCount() - 1, model.columnCount() - 1
+        changed = change.cells | change.targets | change.actions
+        ranges: list[CellRange] = []
+        if len(changed) <= MAX_CELLS:
+            column_of = {model.department_id_at(column): column
+                         for column in range(1, last_column + 1)}
+            found = [(model.row_of(t), column_of.get(d)) for t, d in changed]
+            ranges = cell_ranges((row, column) for row, column in found
+                                 if row is not None and column is not None)
+        if len(ranges) > MAX_RANGES or len(changed) > MAX_CELLS:
+            # Scattered over a large matrix: the rows they are in, whole.
+            changed_rows = {model.row_of(t) for t in {t for t, _d in changed}}
+            ranges = [CellRange(r.top, 0, r.bottom, last_column) for r in cell_ranges(
+                (row, 0) for row in changed_rows if row is not None)]
+        if not ranges:
             rows = [model.row_of(key) for key in (*change.touched_touchpoints(),
                                                    *change.stages_inserted,
                                                    *change.stages_moved, *change.stages)]
-            for row in rows:
-                if row is not None:
-                    first, last = model.index(row, 0), model.index(row, model.columnCount() - 1)
-                    selection.select(first, last)
-        if selection.isEmpty():
+            ranges = [CellRange(r.top, 0, r.bottom, last_column) for r in cell_ranges(
+                (row, 0) for row in rows if row is not None)]
+        if not ranges and last_row >= 0:
             columns = [model.column_of_department(d) for d in (*change.departments_inserted,
                                                                 *change.departments_moved,
                                                                 *change.departments)]
-            for column in columns:
-                if column is not None and model.rowCount():
-                    selection.select(model.index(0, column),
-                                     model.index(model.rowCount() - 1, column))
-        if selection.isEmpty():
+            ranges = [CellRange(0, r.left, last_row, r.right) for r in cell_ranges(
+                (0, column) for column in columns if column is not None)]
+        if not ranges:
             return
-        first = min(selection.indexes(), key=lambda i: (i.row(), i.column()))
+        selection = QItemSelection()
+        for cell_range in ranges:
+            selection.select(model.index(cell_range.top, cell_range.left),
+                             model.index(cell_range.bottom, cell_range.right))
+        top = min(ranges, key=lambda r: (r.top, r.left))
+        first = model.index(top.top, top.left)
         selection_model = self.selectionModel()
         selection_model.setCurrentIndex(first, QItemSelectionModel.SelectionFlag.NoUpdate)
         selection_model.select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
