@@ -10,6 +10,7 @@ while the connection is down (it reconnects by itself and catches up).
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -48,8 +49,12 @@ class TeamLink(QObject):
 
     @property
     def document(self) -> ServerDocument | None:
-        from cxmatrix.store.server.document import ServerDocument
-
+        # No server document can exist before its module is loaded; importing it here would
+        # load SQLAlchemy and psycopg on the GUI thread whenever any file opens.
+        server = sys.modules.get("cxmatrix.store.server.document")
+        if server is None:
+            return None
+        ServerDocument = server.ServerDocument  # noqa: N806
         document = self.window.session.document
         return document if isinstance(document, ServerDocument) else None
 
