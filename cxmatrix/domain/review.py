@@ -622,10 +622,12 @@ class _Classifier:
         """Two files each give a touchpoint a new owner in another department: one conflict
         naming both, instead of two owners."""
         found: list[tuple[tuple[int, ...], Change]] = []
+        order = {name: index for index, name in enumerate(self.result.files)}
         for tid, claims in new_owners.items():
             files = {f for f, _d in claims}
             if len(files) < 2:
                 continue
+            claims.sort(key=lambda claim: (order.get(claim[0], len(order)), claim[1]))
             tp = self.name("touchpoint", tid)
             options = tuple(
                 Option(f"{self.name('department', did)} owns it (from {file_name})",
