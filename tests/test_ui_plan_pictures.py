@@ -19,6 +19,7 @@ from ui_support import column_of, open_and_wait, row_of, window_with_captured_me
 
 from cxmatrix.domain.actions import Action, ActionStatus
 from cxmatrix.domain.roles import Role
+from cxmatrix.domain.states import current_state
 from cxmatrix.store import Document
 from cxmatrix.ui import files
 from cxmatrix.ui.grid.layers import LayerKind
@@ -52,7 +53,8 @@ def folder(tmp_path: Path) -> Path:
 
 def planned_demo(path: Path) -> None:
     """The demo with two snapshots (as it was, after a first fix) and a plan for the rest."""
-    with Document.create(path, files.demo_matrix()) as document:
+    # The demo as it is today, without its own plan: this test plans it its own way.
+    with Document.create(path, current_state(files.demo_matrix())) as document:
         matrix = document.matrix
         document.take_snapshot("Kick-off workshop", taken=datetime(2025, 11, 12, 10, 0))
         tp = matrix.find_touchpoints("Customer community forum")[0]
