@@ -123,6 +123,17 @@ def test_deletes_restore_exactly(doc: Document) -> None:
     assert reopened(doc).content() == original
 
 
+def test_deleting_every_stage_and_department_leaves_an_empty_matrix(doc: Document) -> None:
+    # The last delete leaves no positions to renumber (once an empty executemany warning).
+    m = doc.matrix
+    for stage in list(m.stages):
+        doc.delete_stage(stage.id)
+    for dept in list(m.departments):
+        doc.delete_department(dept.id)
+    assert (len(m.stages), len(m.departments)) == (0, 0)
+    assert reopened(doc).content() == m.content()
+
+
 def test_focus_department_deleted_and_restored(doc: Document) -> None:
     focus = doc.matrix.departments[2]
     doc.set_properties(focus_department_id=focus.id)

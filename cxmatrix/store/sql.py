@@ -437,8 +437,9 @@ class SqlWriter:
         self.conn.execute(delete(_STAGE).where(_STAGE.c.id == stage_id))
 
     def stage_order(self, matrix: Matrix) -> None:
-        self.conn.execute(STAGE_POSITION, [{"row_id": s.id, "row_position": i}
-                                           for i, s in enumerate(matrix.stages)])
+        rows = [{"row_id": s.id, "row_position": i} for i, s in enumerate(matrix.stages)]
+        if rows:  # an empty executemany is deprecated in SQLAlchemy (the last stage deleted)
+            self.conn.execute(STAGE_POSITION, rows)
 
     # ---- touchpoints ----------------------------------------------------------------------
 
@@ -477,8 +478,9 @@ class SqlWriter:
         self.conn.execute(delete(_DEPARTMENT).where(_DEPARTMENT.c.id == department_id))
 
     def department_order(self, matrix: Matrix) -> None:
-        self.conn.execute(DEPARTMENT_POSITION, [{"row_id": d.id, "row_position": i}
-                                                for i, d in enumerate(matrix.departments)])
+        rows = [{"row_id": d.id, "row_position": i} for i, d in enumerate(matrix.departments)]
+        if rows:
+            self.conn.execute(DEPARTMENT_POSITION, rows)
 
     # ---- cells ----------------------------------------------------------------------------
 
