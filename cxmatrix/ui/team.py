@@ -14,9 +14,10 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QSettings, QTimer
+from PySide6.QtCore import QObject, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QLineEdit, QMessageBox
 
+from cxmatrix.ui.dialogs.team_dialogs import HistoryDialog, MembersDialog
 from cxmatrix.ui.jobs import BackgroundJob
 
 if TYPE_CHECKING:
@@ -240,17 +241,56 @@ class TeamLink(QObject):
 
     # ---- history and members --------------------------------------------------------------
 
-    def history_text(self, touchpoint_id: int | None, department_id: int | None) -> str:
+    def history_entries(self, touchpoint_id: int | None, department_id: int | None
+                        ) -> list[tuple[str, str, str]]:
+        """(when, who, what) of every recorded change of the subject, oldest first."""
         document = self.document
         if document is None:
-            return "History is kept for matrices on a team server."
+            return []
         entries = document.history(touchpoint_id=touchpoint_id, department_id=department_id)
-        lines = [f"{e.at:%Y-%m-%d %H:%M:%S}  {document.note(e)}" for e in entries[-50:]]
+        rows = []
+        for entry in entries:
+            who, note = document.display_name(entry.who), document.note(entry)
+            rows.append((f"{entry.at:%Y-%m-%d %H:%M:%S}", who, note))
+        return rows
+
+    def history_text(self, touchpoint_id: int | None, department_id: int | None) -> str:
+        if self.document is None:
+            return "History is kept for matrices on a team server."
+        lines = [f"{when}  {what}" for when, _who, what
+                 in self.history_entries(touchpoint_id, department_id)[-50:]]
         return "\n".join(lines) or "No recorded changes yet."
 
+    def _subject(self, touchpoint_id: int | None, department_id: int | None) -> str:
+        matrix = self.window.session.matrix
+        names = []
+        if touchpoint_id is not None and matrix.has_touchpoint(touchpoint_id):
+            names.append(matrix.touchpoint(touchpoint_id).name)
+        if department_id is not None and matrix.has_department(department_id):
+            names.append(matrix.department(department_id).name)
+        return " \N{MULTIPLICATION SIGN} ".join(names) or matrix.title or "the matrix"
+
+    def history_dialog(self, touchpoint_id: int | None, department_id: int | None
+                       ) -> HistoryDialog | None:
+        from cxmatrix.store import DocumentError
+
+        if self.document is None:
+            QMessageBox.information(self.window, "History",
+                                    "History is kept for matrices on a team server.")
+            return None
+        try:
+            entries = self.history_entries(touchpoint_id, department_id)
+        except DocumentError as error:
+            self.window.show_error("Cannot read the history", str(error))
+            return None
+        dialog = HistoryDialog(self.window, self._subject(touchpoint_id, department_id),
+                               entries)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
     def show_history(self, touchpoint_id: int | None, department_id: int | None) -> None:
-        QMessageBox.information(self.window, "History",
-                                self.history_text(touchpoint_id, department_id))
+        self.history_dialog(touchpoint_id, department_id)
 
     def members_text(self) -> str:
         from cxmatrix.store.server.members import members
@@ -260,13 +300,36 @@ class TeamLink(QObject):
             return "Members belong to matrices on a team server."
         return "\n".join(m.describe() for m in members(document.address))
 
-    def show_members(self) -> None:
+    def members_dialog(self) -> MembersDialog | None:
         from cxmatrix.store import DocumentError
 
+        document = self.document
+        if document is None:
+            QMessageBox.information(self.window, "Members",
+                                    "Members belong to matrices on a team server.")
+            return None
+        from cxmatrix.store.server.members import change_members, members
+
+        address = document.address
         try:
-            text = self.members_text()
+            current = members(address)
         except DocumentError as error:
             self.window.show_error("Cannot list the members", str(error))
-            return
-        QMessageBox.information(self.window, "Members", text + "\n\nChange them with "
-                                "'cxmatrix members URL#NAME --add LOGIN --role ROLE'.")
+            return None
+
+        def add(login: str, role: str, departments: list[str], password: str | None
+                ) -> list[Any]:
+            return change_members(address, add=(login, role, departments), password=password)
+
+        def remove(login: str) -> list[Any]:
+            return change_members(address, remove=login)
+
+        dialog = MembersDialog(self.window, address.name, current,
+                               [d.name for d in self.window.session.matrix.departments],
+                               add, remove, (DocumentError,))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
+    def show_members(self) -> None:
+        self.members_dialog()

@@ -1,1 +1,2 @@
-"""The dialogs: matrix and department properties, PDF export options, the import wizard."""
+"""The dialogs: matrix and department properties, export options, the import wizard, snapshots,
+the review of returned workbooks, and the team server's history and members."""
