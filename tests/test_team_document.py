@@ -275,3 +275,37 @@ def test_twenty_clients_concurrently_lose_no_update(
     for client in clients:
         client.catch_up()
         assert {(t, d): client.matrix.role(t, d) for t in tps for d in depts} == replay
+
+
+def test_a_lead_signs_off_their_own_departments_only(
+        published: ServerAddress, open_documents: list[ServerDocument]) -> None:
+    from datetime import date
+
+    from cxmatrix.domain.signoff import SignOffState, agreement, department_signoff
+
+    departments = demo_matrix().departments
+    lead = _login(published, "maren")
+    as_lead = _member(published, lead, "lead", [departments[0].name])
+    document = _open(as_lead, open_documents)
+    watcher = _open(published, open_documents)
+    own, other = departments[0].id, departments[1].id
+    document.set_signoff(own, agreement(document.matrix, own, "Maren Lindqvist",
+                                        date(2026, 1, 14)))
+    while own not in watcher.matrix.signoffs:
+        _caught_up(watcher)
+    seen = department_signoff(watcher.matrix, own)
+    assert seen.state is SignOffState.AGREED and not seen.out_of_date
+    assert watcher.matrix.signoffs[own].lead == "Maren Lindqvist"
+    with pytest.raises(ServerPermissionDenied):
+        document.set_signoff(other, agreement(document.matrix, other, "Maren Lindqvist",
+                                              date(2026, 1, 14)))
+    assert other not in document.matrix.signoffs
+    # What was agreed is on the server for every later reader, and a later change of that
+    # department's roles by the owner makes it out of date there too.
+    tp = next(watcher.matrix.iter_touchpoints())
+    before = watcher.matrix.role(tp.id, own)
+    watcher.set_role(tp.id, own, Role.HANDLE if before is not Role.HANDLE else Role.INFLUENCE)
+    pulled = transfer.read_matrix(published)
+    assert pulled.signoffs[own].lead == "Maren Lindqvist"
+    assert department_signoff(pulled, own).out_of_date
+    assert other not in pulled.signoffs
