@@ -115,6 +115,27 @@ def copy_out(conn: psycopg.Connection[Any], schema: str, target: sqlite3.Connect
     from cxmatrix.store.sql import create_tables as create_file_tables
 
     create_file_tables(target)
+    # One transaction, without foreign-key checks (the server checked them): row by row in
+    # autocommit, the copy of 20,000 x 50 took 5 s of a 7 s open.
+    checks = target.execute("PRAGMA foreign_keys").fetchone()[0]
+    own_transaction = not target.in_transaction
+    if own_transaction:
+        target.execute("PRAGMA foreign_keys = OFF")
+        target.execute("BEGIN")
+    try:
+        _copy_rows(conn, schema, target)
+    except BaseException:
+        if own_transaction:
+            target.execute("ROLLBACK")
+        raise
+    if own_transaction:
+        target.execute("COMMIT")
+        target.execute(f"PRAGMA foreign_keys = {int(checks)}")
+    target.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    target.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def _copy_rows(conn: psycopg.Connection[Any], schema: str, target: sqlite3.Connection) -> None:
     for table in tables():
         columns = _columns(table)
         select = sql.SQL("SELECT {} FROM {}.{}").format(
@@ -126,8 +147,6 @@ def copy_out(conn: psycopg.Connection[Any], schema: str, target: sqlite3.Connect
             cursor.execute(select)
             while rows := cursor.fetchmany(20_000):
                 target.executemany(insert, rows)
-    target.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    target.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
 def pull(address: ServerAddress, target: Path, *, overwrite: bool = False) -> None:
