@@ -461,7 +461,7 @@ def cmd_export(args: argparse.Namespace) -> int:
                            page_size=args.page_size, page=args.page or "summary",
                            lens=args.lens[0] if args.lens else None,
                            scale=DEFAULT_SCALE if args.scale is None else args.scale,
-                           **pdf_only)
+                           drift=_snapshot_drift(reference), **pdf_only)
     if len(written) == 1:
         print(f"Wrote {written[0]}.")
     else:
@@ -488,6 +488,18 @@ def _export_server_matrix(args: argparse.Namespace, writer: Any) -> int:
            **extra)
     print(f"Wrote {args.output}.")
     return EXIT_OK
+
+
+def _snapshot_drift(reference: Reference) -> list[Any]:
+    """The drift of a .cxm file's snapshots (the summary page's chart); none for other
+    files."""
+    from cxmatrix.domain.snapshots import drift
+    from cxmatrix.store.document import Document
+
+    if reference.path.suffix.lower() != ".cxm":
+        return []
+    with Document.open(reference.path, read_only=True) as document:
+        return drift((s.name, s.taken, s.figures) for s in document.snapshots())
 
 
 def _report_versions(args: argparse.Namespace, reference: Reference) -> dict[str, object]:

@@ -165,3 +165,44 @@ def test_page_and_scale_are_refused_for_other_formats(tmp_path: Path, demo_file:
 def test_an_unknown_page_is_refused_by_the_writer(tmp_path: Path) -> None:
     with pytest.raises(ExportFailed, match="unknown page 'cover'"):
         pdf_image.write_images(demo_matrix(), tmp_path / "x.png", page="cover")
+
+
+def text_box(pdf: Path, words: str, scale: float, height_points: float
+             ) -> tuple[int, int, int, int]:
+    """The pixel box of ``words`` (spaces left out) on page 1 of ``pdf``."""
+    drawn = glyphs(pdf, pages=[0])
+    text = "".join(g.char for g in drawn)
+    start = text.find(words)
+    assert start >= 0, text[:600]
+    line = drawn[start:start + len(words)]
+    return (round(min(g.left for g in line) * scale),
+            round((height_points - max(g.top for g in line)) * scale),
+            round(max(g.right for g in line) * scale),
+            round((height_points - min(g.bottom for g in line)) * scale))
+
+
+def test_the_summary_image_of_a_file_with_snapshots_shows_the_drift_chart(
+        tmp_path: Path) -> None:
+    from cxmatrix.cli import main
+
+    source = tmp_path / "demo.cxm"
+    assert main(["new", str(source), "--demo"]) == 0  # the demo brings two snapshots
+    out = tmp_path / "summary.png"
+    assert main(["export", str(source), str(out), "--page", "summary"]) == 0
+    pdf = tmp_path / "same.pdf"
+    assert main(["export", str(source), str(pdf)]) == 0
+    height = page_size("a4")[1]
+    heading = text_box(pdf, "Driftacrossthesnapshots", 2.0, height)
+    legend = text_box(pdf, "Exactlyoneowner(%)", 2.0, height)
+    # Without snapshots the same page has no chart: nothing is drawn where it stands.
+    bare = save(demo_matrix(), tmp_path / "bare.cxm")
+    bare_out = tmp_path / "bare.png"
+    assert main(["export", str(bare), str(bare_out), "--page", "summary"]) == 0
+    with Image.open(out) as image, Image.open(bare_out) as plain:
+        assert image.size == plain.size == expected_pixels("a4", 2.0)
+        for box in (heading, legend):
+            assert dark_share(image, box) > 0.08
+            assert dark_share(plain, box) < dark_share(image, box) / 4
+        # The chart's frame and lines lie between the heading and the legend's row.
+        chart = (heading[0], heading[3], image.size[0] - heading[0], legend[1])
+        assert dark_share(image, chart) > dark_share(plain, chart)

@@ -229,3 +229,34 @@ def test_a_snapshot_grows_the_file_by_no_more_than_the_matrix_tables(tmp_path: P
     copies = sum(size for name, size in sizes.items()
                  if name.startswith(("snapshot_", "sqlite_autoindex_snapshot")))
     assert copies <= own
+
+
+def test_snapshots_are_taken_renamed_and_deleted_with_sqlite3_alone(tmp_path: Path) -> None:
+    """A snapshot's statements are SQL text: taking, renaming and deleting one in a fresh
+    process loads no SQLAlchemy (half a second of imports), and a deleted one is purged when
+    the file is closed, as after other writes."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "plain.cxm"
+    Document.create(path, generate_matrix(10, 3, seed=7)).close()
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from cxmatrix.store.document import Document\n"
+        f"with Document.open(Path({str(path)!r})) as d:\n"
+        "    a = d.take_snapshot('January')\n"
+        "    b = d.take_snapshot('February')\n"
+        "    d.rename_snapshot(a.id, 'Jan 2026')\n"
+        "    d.delete_snapshot(b.id)\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'sqlmodel')))\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+    db = sqlite3.connect(path)
+    assert db.execute("SELECT name FROM snapshot").fetchall() == [("Jan 2026",)]
+    assert db.execute("SELECT count(DISTINCT snapshot_id) FROM snapshot_cell").fetchone() == (1,)
+    db.close()
+    with Document.open(path, read_only=True) as reader:
+        assert [s.name for s in reader.snapshots()] == ["Jan 2026"]

@@ -111,3 +111,28 @@ def test_cancelling_the_image_dialog_writes_nothing(
                         lambda _dialog: QDialog.DialogCode.Rejected)
     assert small.export_image(tmp_path / "x.png") is None
     assert not (tmp_path / "x.png").exists()
+
+
+def test_the_summary_image_shows_the_drift_chart_once_there_are_two_snapshots(
+        qtbot: QtBot, small: Any, tmp_path: Path) -> None:
+    def export(name: str) -> Image.Image:
+        target = tmp_path / name
+        job = small.export_image(target, image_options=ImageOptions("summary", None, "a4", 2.0))
+        assert job is not None
+        qtbot.waitUntil(lambda: job.settled, timeout=30_000)
+        wait_for_notice(qtbot, small).close()
+        with Image.open(target) as image:
+            return image.convert("L")
+
+    def ink_below_half(image: Image.Image) -> int:
+        lower = image.crop((0, image.size[1] // 2, image.size[0], image.size[1] - 120))
+        return sum(lower.histogram()[:160])
+
+    before = export("before.png")
+    assert small.plan_view.take_snapshot("January")
+    assert small.plan_view.take_snapshot("February")
+    qtbot.waitUntil(lambda: len(small.session.document.snapshots()) == 2, timeout=30_000)
+    after = export("after.png")
+    assert after.size == before.size == pixels("a4", 2)
+    # The small matrix's summary ends in the upper half; the chart comes below it.
+    assert ink_below_half(before) < ink_below_half(after) / 4

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -567,12 +567,14 @@ def _compare_cells(old: Matrix, new: Matrix, matching: _Matching, result: Compar
     gone = {d.id for d in old.departments} - set(dept_old_to_new)
     came = {d.id for d in new.departments} - set(dept_new_to_old)
     same_ids = all(k == v for k, v in dept_old_to_new.items()) and not gone & came
+    plain_ids = same_ids and not gone
+    new_department = new.department
     old_roles, new_roles = old.roles, new.roles
     no_roles: dict[int, Role] = {}
     new_tps = matching.new_touchpoints
     for old_tid, new_tid in matching.touchpoints.items():
         old_row, new_row = old_roles.get(old_tid, no_roles), new_roles.get(new_tid, no_roles)
-        if same_ids and old_row == new_row and not (
+        if same_ids and (old_row is new_row or old_row == new_row) and not (
                 old_tid in old_notes or new_tid in new_notes):
             continue  # the fast path of the test below, for the many rows that did not change
         before_notes, after_notes = old_notes.get(old_tid, {}), new_notes.get(new_tid, {})
@@ -584,28 +586,25 @@ def _compare_cells(old: Matrix, new: Matrix, matching: _Matching, result: Compar
             continue  # the same roles of the same departments
         tp = new_tps[new_tid]
         touched.add(new_tid)
-        # Cells of departments in the new state (kept or added), then of departments gone.
-        departments = (
-            {dept_old_to_new[d] for d in (*old_row, *before_notes) if d in dept_old_to_new}
-            | set(new_row) | set(after_notes))
-        for new_did in sorted(departments, key=order.__getitem__):
-            old_did = dept_new_to_old.get(new_did)
-            before = old_row.get(old_did) if old_did is not None else None
-            old_note = before_notes.get(old_did, "") if old_did is not None else ""
-            after, new_note = new_row.get(new_did), after_notes.get(new_did, "")
-            if before is not after or old_note != new_note:
-                result.cells.append(CellChange(tp.name, new.department(new_did).name, before,
-                                               after, old_note, new_note,
-                                               new_stage_names[tp.stage_id]))
-        for old_did in sorted(set(old_row) | set(before_notes), key=old_order.__getitem__):
-            if old_did not in dept_old_to_new:
-                result.cells.append(CellChange(tp.name, old.department(old_did).name,
-                                               old_row.get(old_did), None,
-                                               before_notes.get(old_did, ""), "",
-                                               new_stage_names[tp.stage_id]))
-        old_owners = _owners(old, old_tid)
-        new_owners = _owners(new, new_tid)
-        if {name_key(n) for n in old_owners} != {name_key(n) for n in new_owners}:
+        if plain_ids and not before_notes and not after_notes:
+            # Every department kept its id and none went: only the cells that differ.
+            differing = [d for d, r in new_row.items() if old_row.get(d) is not r]
+            differing.extend(d for d in old_row if d not in new_row)
+            if len(differing) > 1:
+                differing.sort(key=order.__getitem__)
+            stage_name = new_stage_names[tp.stage_id]
+            for did in differing:
+                result.cells.append(CellChange(tp.name, new_department(did).name,
+                                               old_row.get(did), new_row.get(did), "", "",
+                                               stage_name))
+        else:
+            _changed_cells(old, new, tp, old_row, new_row, before_notes, after_notes,
+                           dept_old_to_new, dept_new_to_old, order, old_order,
+                           new_stage_names[tp.stage_id], result)
+        old_owners = _owners_in_order(old, old_row, old_order)
+        new_owners = _owners_in_order(new, new_row, order)
+        if old_owners != new_owners and (
+                {name_key(n) for n in old_owners} != {name_key(n) for n in new_owners}):
             result.ownership.append(OwnershipChange(
                 tp.name, old_owners, new_owners, ownership_text(old_owners, new_owners)))
     # Touchpoints that are new: their owner is news too.
@@ -620,11 +619,48 @@ def _compare_cells(old: Matrix, new: Matrix, matching: _Matching, result: Compar
     return touched
 
 
+def _changed_cells(old: Matrix, new: Matrix, tp: Touchpoint, old_row: Mapping[int, Role],
+                   new_row: Mapping[int, Role], before_notes: Mapping[int, str],
+                   after_notes: Mapping[int, str], dept_old_to_new: Mapping[int, int],
+                   dept_new_to_old: Mapping[int, int], order: Mapping[int, int],
+                   old_order: Mapping[int, int], stage_name: str, result: Comparison) -> None:
+    """The changed cells of one row, departments matched (kept, added or gone) and notes."""
+    # Cells of departments in the new state (kept or added), then of departments gone.
+    departments = (
+        {dept_old_to_new[d] for d in (*old_row, *before_notes) if d in dept_old_to_new}
+        | set(new_row) | set(after_notes))
+    for new_did in sorted(departments, key=order.__getitem__):
+        old_did = dept_new_to_old.get(new_did)
+        before = old_row.get(old_did) if old_did is not None else None
+        old_note = before_notes.get(old_did, "") if old_did is not None else ""
+        after, new_note = new_row.get(new_did), after_notes.get(new_did, "")
+        if before is not after or old_note != new_note:
+            result.cells.append(CellChange(tp.name, new.department(new_did).name, before,
+                                           after, old_note, new_note,
+                                           stage_name))
+    for old_did in sorted(set(old_row) | set(before_notes), key=old_order.__getitem__):
+        if old_did not in dept_old_to_new:
+            result.cells.append(CellChange(tp.name, old.department(old_did).name,
+                                           old_row.get(old_did), None,
+                                           before_notes.get(old_did, ""), "",
+                                           stage_name))
+
+
 def _notes_by_touchpoint(matrix: Matrix) -> dict[int, dict[int, str]]:
     notes: dict[int, dict[int, str]] = {}
     for (tid, did), note in matrix.notes.items():
         notes.setdefault(tid, {})[did] = note
     return notes
+
+
+def _owners_in_order(matrix: Matrix, row: Mapping[int, Role], order: Mapping[int, int]
+                     ) -> tuple[str, ...]:
+    """The names of a row's owners in display order (``order``: department id to its
+    place), without a walk over every department (as ``_owners``)."""
+    owning = [d for d, role in row.items() if role is Role.OWN]
+    if len(owning) > 1:
+        owning.sort(key=order.__getitem__)
+    return tuple(matrix.department(d).name for d in owning)
 
 
 def _owners(matrix: Matrix, touchpoint_id: int) -> tuple[str, ...]:

@@ -238,12 +238,16 @@ def export_image(window: MainWindow, path: str | Path | None = None, *,
             dialog.deleteLater()
     options = image_options
     source_name = document.path.name
+    # Read here, on the document's thread: the summary image shows the drift chart as the
+    # PDF's summary page does.
+    points = drift((s.name, s.taken, s.figures) for s in document.snapshots())
 
     def work(progress: Progress) -> list[Path]:
         return image.write_images(
             matrix, target, page=options.page, lens=options.lens, scale=options.scale,
             page_size=options.page_size, fit_page=options.fit_page,
-            only_findings=options.only_findings, source_name=source_name, progress=progress)
+            only_findings=options.only_findings, source_name=source_name, progress=progress,
+            drift=points)
 
     def done(written: list[Path]) -> None:
         if len(written) == 1:

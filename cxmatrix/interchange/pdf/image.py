@@ -22,13 +22,14 @@ it, one file per page; ``write_images`` returns the paths written.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from cxmatrix.domain.model import Matrix
 from cxmatrix.domain.progress import Progress
+from cxmatrix.domain.snapshots import DriftPoint
 from cxmatrix.interchange.atomic import atomic_path
 from cxmatrix.interchange.errors import ExportFailed
 from cxmatrix.interchange.pdf import export
@@ -51,12 +52,14 @@ def write_images(matrix: Matrix, path: Path, *, page: str = "summary",
                  scale: float = DEFAULT_SCALE, source_name: str = "", page_size: str = "a4",
                  fit_page: bool = False, only_findings: bool = False,
                  progress: Progress | None = None, printed_on: date | None = None,
-                 **_options: object) -> list[Path]:
+                 drift: Sequence[DriftPoint] = (), **_options: object) -> list[Path]:
     """Write the ``page`` section (summary, chart or lens) of the report as PNG images.
 
     ``lens`` names the department of a lens page; without it the first of ``lenses``, else
     the focus department. Raises ExportFailed (nothing written) for a bad option, an unknown
     department or a file that cannot be written, and Cancelled if ``progress`` is cancelled.
+    ``drift`` (the file's snapshots' figures, oldest first) draws the drift chart on the
+    summary page when there are at least two, as in the PDF.
     """
     path = Path(path)
     kind = str(page or "summary").strip().lower()
@@ -81,7 +84,8 @@ def write_images(matrix: Matrix, path: Path, *, page: str = "summary",
         report = Path(folder) / "report.pdf"
         export.write(matrix, report, source_name=source_name, page_size=page_size,
                      lenses=(department,) if department else (), progress=progress,
-                     printed_on=printed_on, fit_page=fit_page, only_findings=only_findings)
+                     printed_on=printed_on, fit_page=fit_page, only_findings=only_findings,
+                     drift=tuple(drift))
         document = pdfium.PdfDocument(str(report))
         try:
             title = _LENS_PREFIX + department if kind == "lens" else _SECTION_TITLES[kind]

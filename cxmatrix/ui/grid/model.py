@@ -27,7 +27,7 @@ from cxmatrix.domain.findings import Finding
 from cxmatrix.domain.model import Department, Matrix, Stage, Touchpoint, name_key
 from cxmatrix.domain.roles import Role, RoleTextError, Severity, parse_role_text
 from cxmatrix.ui import commands
-from cxmatrix.ui.grid.layers import CURRENT_LAYER, GridLayer
+from cxmatrix.ui.grid.layers import CURRENT_LAYER, GridLayer, LayerKind
 from cxmatrix.ui.grid.list_edits import Move, Remove, list_edits
 from cxmatrix.ui.session import Session
 
@@ -61,6 +61,7 @@ NOTE = USER + 5  # the cell's note
 HIGHLIGHT = USER + 6  # True in the lens department's column
 DEPARTMENT_ID = USER + 7  # the column's department id (None in the name column)
 DIFFERENCE = USER + 8  # (before, after) roles where the shown layer marks a difference
+PLANNED = USER + 9  # in Current: (today, target) where the cell has a planned change, else None
 
 STAGE_KIND, TOUCHPOINT_KIND, CELL_KIND = "stage", "touchpoint", "cell"
 
@@ -495,12 +496,17 @@ class MatrixModel(QAbstractTableModel):
             return self._cell_tooltip(matrix, matrix.touchpoint(key), dept, value)
         if role == DIFFERENCE:
             return layer.difference(matrix, key, dept.id)
+        if role == PLANNED:
+            return self._planned_in_current(matrix, key, dept.id)
         if role == ACCESSIBLE:
             shown = f"{dept.name}: {value.label if value else 'no role'}"
             difference = layer.difference(matrix, key, dept.id)
             if difference is not None:
                 before = difference[0].label if difference[0] else "no role"
                 shown += f" (was {before})" if layer.read_only else f" (today {before})"
+            elif (planned := self._planned_in_current(matrix, key, dept.id)) is not None:
+                after = planned[1].label if planned[1] else "no role"
+                shown += f" (planned: {after})"
             return shown
         if role == HIGHLIGHT:
             return dept.id == self.highlight_department_id
@@ -596,6 +602,16 @@ class MatrixModel(QAbstractTableModel):
                          f"{_html(finding.message)}")
         return "<br>".join(lines)
 
+    def _planned_in_current(self, matrix: Matrix, touchpoint_id: int, department_id: int
+                            ) -> tuple[Role | None, Role | None] | None:
+        """(today, target) of a cell with a planned change while the grid shows Current."""
+        if self.layer.kind is not LayerKind.CURRENT:
+            return None
+        if not matrix.is_planned_change(touchpoint_id, department_id):
+            return None
+        return (matrix.role(touchpoint_id, department_id),
+                matrix.target_role(touchpoint_id, department_id))
+
     def _cell_tooltip(self, matrix: Matrix, tp: Touchpoint, dept: Department,
                       value: Role | None) -> str:
         if value is None:
@@ -607,6 +623,10 @@ class MatrixModel(QAbstractTableModel):
             from cxmatrix.ui.grid.target_paint import difference_text
 
             text = difference_text(self.layer, difference) + "\n" + text
+        elif self._planned_in_current(matrix, tp.id, dept.id) is not None:
+            from cxmatrix.ui.grid.target_paint import planned_text
+
+            text = planned_text(matrix, tp.id, dept.id) + "\n" + text
         note = matrix.note(tp.id, dept.id)
         if note:
             text += f"\nNote: {note}"

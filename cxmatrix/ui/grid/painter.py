@@ -18,7 +18,7 @@ from cxmatrix.domain.roles import Role
 from cxmatrix.ui.grid.delegates import Colours
 from cxmatrix.ui.grid.layers import CURRENT_LAYER
 from cxmatrix.ui.grid.model import NAME_COLUMN, ROLE_FILL, ROLE_INK, MatrixModel
-from cxmatrix.ui.grid.target_paint import MarkedCell, paint_marks
+from cxmatrix.ui.grid.target_paint import MarkedCell, paint_marks, paint_planned_corners
 
 CHIP_MARGIN = 2
 
@@ -92,6 +92,9 @@ class GridPainter:
         notes = matrix.notes
         layer = model.layer
         marked: list[MarkedCell] = []
+        # In Current, the cells with a planned change get a corner mark.
+        targets = matrix.targets if layer is CURRENT_LAYER else None
+        planned: list[QRect] = []
         highlight = model.highlight_department_id
         band = colours.band
         note_brush = colours.note
@@ -113,6 +116,14 @@ class GridPainter:
                             if before is not after and layer.compares_department(dept_id):
                                 marked.append(MarkedCell(QRect(x, y, width, row_height),
                                                          before, after))
+                elif targets:
+                    overrides = targets.get(key)
+                    if overrides:
+                        for (_column, x, width), dept_id in zip(xs, departments, strict=True):
+                            if (dept_id in overrides and overrides[dept_id]  # type: ignore[index]
+                                    is not (row_roles.get(dept_id)  # type: ignore[arg-type]
+                                            if row_roles else None)):
+                                planned.append(QRect(x, y, width, row_height))
                 if row_roles:
                     for (_column, x, width), dept_id in zip(xs, departments, strict=True):
                         role = row_roles.get(dept_id)  # type: ignore[arg-type]
@@ -136,6 +147,7 @@ class GridPainter:
         painter.setPen(colours.grid)
         painter.drawLines(lines)
         paint_marks(painter, marked, view.palette(), font)
+        paint_planned_corners(painter, planned, view.palette())
         if note_marks:
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(note_brush)

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QLineF, QRect, QRectF, Qt
-from PySide6.QtGui import QFont, QPainter, QPalette, QPen
+from PySide6.QtCore import QLineF, QPointF, QRect, QRectF, Qt
+from PySide6.QtGui import QFont, QPainter, QPalette, QPen, QPolygonF
 
+from cxmatrix.domain.model import Matrix
 from cxmatrix.domain.roles import Role
 from cxmatrix.ui.grid.layers import GridLayer
 
@@ -30,6 +31,46 @@ def difference_text(layer: GridLayer, difference: tuple[Role | None, Role | None
     if layer.read_only:
         return f"Changed since {layer.baseline_name}: was {before}, now {after}"
     return f"Planned change: today {before}, target {after}"
+
+
+def planned_text(matrix: Matrix, touchpoint_id: int, department_id: int) -> str:
+    """"Planned: Influence → Own (due 2026-03-31, Anna)": a planned change as the Current view
+    names it (tooltips of the corner mark)."""
+    before, after = (r.label if r is not None else "no role" for r in (
+        matrix.role(touchpoint_id, department_id),
+        matrix.target_role(touchpoint_id, department_id)))
+    text = f"Planned: {before} → {after}"
+    action = matrix.action(touchpoint_id, department_id)
+    if action is not None:
+        parts = [f"due {action.due.isoformat()}"] if action.due is not None else []
+        if action.person:
+            parts.append(action.person)
+        if action.status.value != "planned":
+            parts.append(action.status.value)
+        if parts:
+            text += f" ({', '.join(parts)})"
+    return text
+
+
+def paint_planned_corners(painter: QPainter, cells: list[QRect], palette: QPalette) -> None:
+    """In Current: a small triangle in the bottom-left corner of each cell with a planned
+    change, in the text colour with a base-coloured rim, so it reads in greyscale on every
+    role fill and in dark mode (the note mark takes the top-right corner)."""
+    if not cells:
+        return
+    ink = palette.color(QPalette.ColorRole.Text)
+    rim = QPen(palette.color(QPalette.ColorRole.Base), 1.5)
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    painter.setPen(rim)
+    painter.setBrush(ink)
+    for rect in cells:
+        size = max(7.0, min(12.0, rect.height() * 0.5))
+        left = rect.left() + 1.5
+        bottom = rect.bottom() - 0.5
+        painter.drawPolygon(QPolygonF([QPointF(left, bottom - size), QPointF(left, bottom),
+                                       QPointF(left + size, bottom)]))
+    painter.restore()
 
 
 def paint_marks(painter: QPainter, cells: list[MarkedCell], palette: QPalette,
