@@ -273,3 +273,46 @@ def test_rows_added_in_libreoffice_get_an_owners_count_and_colour(tmp_path, monk
     returned = read_returned(edited)
     assert {returned.saved.touchpoint(i).name for i in returned.new_touchpoints} == {
         "Training session", "Status page", "Chat bot"}
+
+
+@pytest.mark.soffice
+def test_a_sorted_sheet_and_a_moved_row_review_as_moves_only(tmp_path):
+    """Sort the touchpoint rows by name in LibreOffice, then cut one row and insert it at the
+    top: the review lists moves and nothing else, the cut row among them, and accepting all
+    gives the workbook's order with every name and role as it was."""
+    from cxmatrix.interchange.workbook_update import review_workbooks
+
+    matrix = Matrix(title="Sorted")
+    departments = [matrix.add_department(name) for name in ("Sales", "Support", "Legal")]
+    stage = matrix.add_stage("Only stage")
+    for index, name in enumerate(("Delta", "Alpha", "Foxtrot", "Charlie", "Echo", "Bravo")):
+        tp = matrix.add_touchpoint(stage.id, name)
+        matrix.set_role(tp.id, departments[index % 3].id, Role.OWN)
+        matrix.set_role(tp.id, departments[(index + 1) % 3].id, Role.HANDLE)
+    source = tmp_path / "sorted.xlsx"
+    xlsx_export.write(matrix, source)
+    last = get_column_letter(10 + len(departments))  # A..M: attributes, Owners, id, roles
+    edited, _ = edit_in_libreoffice(source, tmp_path, [
+        ["sort", "Matrix", f"A8:{last}13", 0, True],
+        ["move_row", "Matrix", 12, 8],  # Echo, cut and inserted above Alpha
+    ])
+    grid = openpyxl.load_workbook(edited, data_only=True)["Matrix"]
+    order = [grid.cell(row, 1).value for row in range(8, 14)]
+    assert order == ["Echo", "Alpha", "Bravo", "Charlie", "Delta", "Foxtrot"]
+    assert [grid.cell(row, 9).value for row in range(8, 14)] == [1] * 6
+
+    review = review_workbooks(matrix, [edited])
+    assert review.changes, "the order changed"
+    assert {change.what for change in review.changes} == {"moved"}, [
+        change.text for change in review.changes]
+    assert not review.deletions and not review.conflicts
+    echo = matrix.find_touchpoints("Echo")[0]
+    moved = [change for change in review.changes if change.group == "Echo"
+             or f"touchpoint:{echo.id}:" in change.key]
+    assert moved and "Echo" in moved[0].text, [c.text for c in review.changes]
+    merged = review.apply(review.accept_all())
+    texts = [c.text for c in review.changes]
+    assert [t.name for t in merged.touchpoints_in(stage.id)] == order, texts
+    for tp in merged.iter_touchpoints():
+        assert merged.row_roles(tp.id) == matrix.row_roles(tp.id)
+        assert matrix.touchpoint(tp.id).name == tp.name
