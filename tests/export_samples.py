@@ -106,8 +106,8 @@ def read_matrix_sheet(sheet: Any) -> dict[str, Any]:
                                          values[width:]):
             stages.append((values[0], []))
             continue
-        if all(v is None for v in values):
-            continue
+        if all(v is None for i, v in enumerate(values) if i != width - 2):
+            continue  # empty, or a spare row with only its Owners formula waiting
         attributes = {}
         for (_, attribute), value in zip(TOUCHPOINT_COLUMNS, values, strict=False):
             if attribute in ("peak", "end"):

@@ -10,6 +10,7 @@ EDITS.json is a list of steps on the sheet named in each step:
     ["delete_rows", sheet, row, count]
     ["set", sheet, "A9", "text"]              (text as typed: "=..." becomes a formula)
     ["sort", sheet, "A8:P14", column, ascending]  (0-based column within the range)
+    ["move_row", sheet, row, before]          (cut row, insert it above row ``before``)
 Afterwards everything is recalculated and saved as OUT_FOLDER/<stem>.xlsx and .pdf.
 """
 
@@ -84,6 +85,15 @@ def apply(document: object, step: list[object]) -> None:
             elif item.Name == "ContainsHeader":
                 item.Value = False
         uno.invoke(cells, "sort", (descriptor,))
+    elif kind == "move_row":
+        source, before = int(step[2]) - 1, int(step[3]) - 1
+        sheet.Rows.insertByIndex(before, 1)
+        if source >= before:
+            source += 1
+        row = sheet.Rows.getByIndex(source)
+        target = sheet.getCellByPosition(0, before).CellAddress
+        sheet.moveRange(target, row.RangeAddress)
+        sheet.Rows.removeByIndex(source, 1)
     else:
         raise ValueError(f"unknown step {kind!r}")
 

@@ -257,3 +257,26 @@ def test_disjoint_edits_commute_and_overlapping_ones_are_reported(base: Matrix,
     for t, d in cells:
         if (t, d) not in clashing:
             assert other.role(t, d) is merged.role(t, d)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_shuffled_rows_review_as_moves_and_land_in_the_copys_order(seed: int) -> None:
+    """A sort or a shuffle moves rows after rows that move too: every listed change is a move,
+    and accepting them gives the copy's order in each stage (placed after what they follow,
+    in chain order)."""
+    base = Matrix(title="Shuffled")
+    sales = base.add_department("Sales")
+    stage = base.add_stage("Only stage")
+    for index in range(12):
+        base.set_role(base.add_touchpoint(stage.id, f"Touchpoint {index:02}").id, sales.id,
+                      Role.OWN)
+    theirs = base.copy()
+    order = [t.id for t in theirs.touchpoints_in(stage.id)]
+    random.Random(seed).shuffle(order)
+    for index, ident in enumerate(order):
+        theirs.move_touchpoint(ident, stage.id, index)
+    result = review(base, [copy_of(base, theirs)], base.copy())
+    assert {c.what for c in result.changes} <= {"moved"}
+    merged = result.apply(result.accept_all())
+    assert [t.id for t in merged.touchpoints_in(stage.id)] == order
+    assert merged.content() == theirs.content()

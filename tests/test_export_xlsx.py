@@ -396,12 +396,16 @@ def test_owners_column_counts_each_row_and_warns(demo_book):
         assert owners == f'=COUNTIF($K{row}:${last}{row},"Own")'
         counted += 1
     assert counted == len(touchpoints)
+    spare = last_data_row(matrix) + 1  # the first row past the data: the formula waits
+    assert sheet.cell(spare, 9).value == (f'=IF($A{spare}="","",COUNTIF($K{spare}:${last}'
+                                          f'{spare},"Own"))')
     rules = {rule.formula[0]: rule for cf in sheet.conditional_formatting
              for rule in cf.rules if str(cf.sqref).startswith("I")}
-    assert set(rules) == {"AND(ISNUMBER(I7),I7=0)", "AND(ISNUMBER(I7),I7>1)"}
+    row_test = f'$A7<>"",LEFT($J7,1)<>"S",COUNTIF($K7:${last}7,"Own")'
+    assert set(rules) == {f"AND({row_test}=0)", f"AND({row_test}>1)"}
     assert {str(cf.sqref) for cf in sheet.conditional_formatting
             if str(cf.sqref).startswith("I")} == {f"I7:I{last_data_row(matrix) + GROW_ROWS}"}
-    assert rules["AND(ISNUMBER(I7),I7=0)"].dxf.fill.bgColor.rgb.endswith("C0392B")
+    assert rules[f"AND({row_test}=0)"].dxf.fill.bgColor.rgb.endswith("C0392B")
 
 
 def test_about_sheet(demo_book):

@@ -111,3 +111,78 @@ def test_a_damaged_workbook_is_a_message_and_changes_nothing(
     assert window.session.matrix.content() == before
     assert window.session.undo_stack.count() == 0
     window.close()
+
+
+def big_review() -> Any:
+    """About 300 role changes from one copy, and a conflict: the review at scale."""
+    from cxmatrix.domain.generate import generate_matrix
+    from cxmatrix.domain.review import ReturnedCopy, review
+    from cxmatrix.domain.roles import Role
+
+    base = generate_matrix(80, 12)
+    theirs, ours = base.copy(), base.copy()
+    cells = [(t.id, d.id) for t in base.iter_touchpoints() for d in base.departments]
+    for tid, did in cells[::3][:300]:
+        theirs.set_role(tid, did, Role.HANDLE if base.role(tid, did) is not Role.HANDLE
+                        else None)
+    tid, did = cells[0]
+    ours.set_role(tid, did, Role.INFLUENCE)  # also changed here: a conflict
+    return review(base, [ReturnedCopy("anna.xlsx", base.copy(), theirs, base.uid)], ours)
+
+
+def test_the_dialog_filters_and_checks_whole_groups_at_scale(qtbot: QtBot,
+                                                              tmp_path: Path) -> None:
+    found = big_review()
+    assert len(found.changes) >= 290 and found.conflicts
+    dialog = UpdateDialog(found)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    total = len(found.changes)
+    assert dialog.shown.text() == f"{total} changes"
+    dialog.grab().save(str(tmp_path / "update-all.png"))
+
+    # Type a touchpoint's name: only its group stays, every change of it shown.
+    group_name = found.changes[5].group
+    qtbot.keyClicks(dialog.filter, group_name)
+    shown_groups = [name for name, item in dialog.groups.items() if not item.isHidden()]
+    assert group_name in shown_groups
+    members = [c for c in found.changes if c.group == group_name]
+    assert all(not dialog.items[c.key].isHidden() for c in members)
+    assert all(dialog.groups[c.group].isHidden() for c in found.changes
+               if group_name.casefold() not in (c.group + c.text).casefold())
+    assert dialog.shown.text().endswith(f"of {total} shown")
+    dialog.grab().save(str(tmp_path / "update-filtered.png"))
+
+    # The group's box, toggled from the keyboard: clears, then checks, its shown changes.
+    group = dialog.groups[group_name]
+    assert group.checkState(0) == Qt.CheckState.Checked  # all of them apply
+    dialog.tree.setFocus()
+    dialog.tree.setCurrentItem(group)
+    qtbot.keyClick(dialog.tree, Qt.Key.Key_Space)
+    assert group.checkState(0) == Qt.CheckState.Unchecked
+    assert not any(c.key in dialog.decisions() for c in members)
+    plain = [c for c in members if c.status != "conflict"]
+    assert len(dialog.decisions()) == total - len(found.conflicts) - len(plain)
+    qtbot.keyClick(dialog.tree, Qt.Key.Key_Space)
+    assert all(c.key in dialog.decisions() for c in members if c.status != "conflict")
+    # One change cleared by hand: the group box shows some checked.
+    dialog.items[plain[0].key].setCheckState(0, Qt.CheckState.Unchecked)
+    assert group.checkState(0) == Qt.CheckState.PartiallyChecked
+
+    # A filter on a value narrows within groups; the group box then sets only what shows.
+    dialog.filter.clear()
+    qtbot.keyClicks(dialog.filter, "no role")
+    visible = [c for c in found.changes if not dialog.items[c.key].isHidden()
+               and not dialog.groups[c.group].isHidden()]
+    assert visible and len(visible) < total
+    assert all("no role" in (c.text + c.ours + c.base).casefold() for c in visible)
+    first = dialog.groups[visible[0].group]
+    first.setCheckState(0, Qt.CheckState.Unchecked)
+    cleared = {c.key for c in visible if c.group == visible[0].group}
+    others = [c for c in found.changes if c.group == visible[0].group and c.key not in cleared
+              and c.status != "conflict"]
+    decisions = dialog.decisions()
+    assert not cleared & set(decisions)
+    assert all((c.key in decisions) == (c.key != plain[0].key) for c in others)
+    assert "Apply" in dialog.apply_button.text() and dialog.apply_button.isEnabled()

@@ -22,6 +22,7 @@ from cxmatrix.domain.model import Matrix
 from cxmatrix.domain.roles import Role
 from cxmatrix.interchange.xlsx import export as xlsx_export
 from cxmatrix.interchange.xlsx.returned import read_returned
+from cxmatrix.interchange.xlsx.sheets import matrix as matrix_sheet
 
 EDITOR = Path(__file__).with_name("libreoffice_edit.py")
 
@@ -229,3 +230,89 @@ def test_forty_departments_print_as_readable_column_pages(tmp_path):
     # The touchpoint column repeats on each column page of the first rows.
     assert text.count(first) >= 4
     assert matrix.departments[-1].name in text
+
+
+@pytest.mark.soffice
+def test_rows_added_in_libreoffice_get_an_owners_count_and_colour(tmp_path, monkeypatch):
+    """A touchpoint typed below the data is counted by the formula waiting in its row; one
+    inserted in the middle (LibreOffice copies no formula there) is still coloured by the
+    row-based rules, and the Owners formula of the rows around it still counts them."""
+    matrix = demo_like()
+    source = tmp_path / "rows.xlsx"
+    xlsx_export.write(matrix, source)
+    bare = tmp_path / "bare" / "rows.xlsx"  # the same matrix without the waiting formulas
+    bare.parent.mkdir()
+    monkeypatch.setattr(matrix_sheet, "OWNERS_SPARE_ROWS", 0)
+    xlsx_export.write(matrix, bare)
+    pages_bare = len(pypdfium2.PdfDocument(edit_in_libreoffice(bare, bare.parent, [])[1]))
+    edited, pdf = edit_in_libreoffice(source, tmp_path, [
+        ["insert_rows", "Matrix", 11, 1],
+        ["set", "Matrix", "A11", "Training session"],
+        ["set", "Matrix", "M11", "Own"],
+        ["set", "Matrix", "N11", "Own"],
+        ["set", "Matrix", "A16", "Status page"],  # the first row past the data
+        ["set", "Matrix", "L16", "Own"],
+        ["set", "Matrix", "A18", "Chat bot"],  # two rows further, no owner yet
+        ["set", "Matrix", "N18", "Handle"],
+    ])
+    grid = openpyxl.load_workbook(edited, data_only=True)["Matrix"]
+    assert grid["I16"].value == 1
+    assert grid["I18"].value == 0
+    assert grid["I17"].value in (None, "")  # an empty row shows no count
+    assert grid["I10"].value == 2 and grid["I12"].value == 0  # the rows around the insertion
+    formulas = openpyxl.load_workbook(edited)["Matrix"]
+    owners_rules = [cf for cf in formulas.conditional_formatting
+                    if str(cf.sqref).startswith("I")]
+    assert owners_rules and all(covers(str(cf.sqref), "I11") for cf in owners_rules)
+    rule_formulas = [rule.formula[0] for cf in owners_rules for rule in cf.rules]
+    # The colour is computed from the row's own role cells, not from the (empty) Owners cell.
+    assert any('COUNTIF($K7:' in f and "=0" in f for f in rule_formulas), rule_formulas
+    assert any('COUNTIF($K7:' in f and ">1" in f for f in rule_formulas), rule_formulas
+    # The formulas waiting past the data do not print as empty pages.
+    assert len(pypdfium2.PdfDocument(pdf)) == pages_bare
+    returned = read_returned(edited)
+    assert {returned.saved.touchpoint(i).name for i in returned.new_touchpoints} == {
+        "Training session", "Status page", "Chat bot"}
+
+
+@pytest.mark.soffice
+def test_a_sorted_sheet_and_a_moved_row_review_as_moves_only(tmp_path):
+    """Sort the touchpoint rows by name in LibreOffice, then cut one row and insert it at the
+    top: the review lists moves and nothing else, the cut row among them, and accepting all
+    gives the workbook's order with every name and role as it was."""
+    from cxmatrix.interchange.workbook_update import review_workbooks
+
+    matrix = Matrix(title="Sorted")
+    departments = [matrix.add_department(name) for name in ("Sales", "Support", "Legal")]
+    stage = matrix.add_stage("Only stage")
+    for index, name in enumerate(("Delta", "Alpha", "Foxtrot", "Charlie", "Echo", "Bravo")):
+        tp = matrix.add_touchpoint(stage.id, name)
+        matrix.set_role(tp.id, departments[index % 3].id, Role.OWN)
+        matrix.set_role(tp.id, departments[(index + 1) % 3].id, Role.HANDLE)
+    source = tmp_path / "sorted.xlsx"
+    xlsx_export.write(matrix, source)
+    last = get_column_letter(10 + len(departments))  # A..M: attributes, Owners, id, roles
+    edited, _ = edit_in_libreoffice(source, tmp_path, [
+        ["sort", "Matrix", f"A8:{last}13", 0, True],
+        ["move_row", "Matrix", 12, 8],  # Echo, cut and inserted above Alpha
+    ])
+    grid = openpyxl.load_workbook(edited, data_only=True)["Matrix"]
+    order = [grid.cell(row, 1).value for row in range(8, 14)]
+    assert order == ["Echo", "Alpha", "Bravo", "Charlie", "Delta", "Foxtrot"]
+    assert [grid.cell(row, 9).value for row in range(8, 14)] == [1] * 6
+
+    review = review_workbooks(matrix, [edited])
+    assert review.changes, "the order changed"
+    assert {change.what for change in review.changes} == {"moved"}, [
+        change.text for change in review.changes]
+    assert not review.deletions and not review.conflicts
+    echo = matrix.find_touchpoints("Echo")[0]
+    moved = [change for change in review.changes if change.group == "Echo"
+             or f"touchpoint:{echo.id}:" in change.key]
+    assert moved and "Echo" in moved[0].text, [c.text for c in review.changes]
+    merged = review.apply(review.accept_all())
+    texts = [c.text for c in review.changes]
+    assert [t.name for t in merged.touchpoints_in(stage.id)] == order, texts
+    for tp in merged.iter_touchpoints():
+        assert merged.row_roles(tp.id) == matrix.row_roles(tp.id)
+        assert matrix.touchpoint(tp.id).name == tp.name

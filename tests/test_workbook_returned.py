@@ -195,7 +195,7 @@ def test_a_row_pasted_twice_is_a_duplicate_id(tmp_path):
     def paste_twice(book):
         sheet = book["Matrix"]
         source = row_of(sheet, "Kick-off call")
-        target = sheet.max_row + 1
+        target = row_of(sheet, "Outage notice") + 1  # the first row past the data
         for column in range(1, sheet.max_column + 1):
             sheet.cell(target, column).value = sheet.cell(source, column).value
 

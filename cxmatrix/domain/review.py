@@ -788,7 +788,7 @@ class _Builder:
 
     def place(self, by_entity: Mapping[tuple[str, int], Mapping[str, Value]]) -> None:
         m = self.matrix
-        for (kind, key), values in by_entity.items():
+        for (kind, key), values in _placing_order(by_entity):
             place = values.get("place")
             target = self.real(kind, key)
             if not isinstance(place, tuple) or target is None:
@@ -813,3 +813,30 @@ class _Builder:
                 if same_stage and ids.index(target) < index:
                     index -= 1
                 m.move_touchpoint(target, stage, index)
+
+
+def _placing_order(by_entity: Mapping[tuple[str, int], Mapping[str, Value]]
+                   ) -> list[tuple[tuple[str, int], Mapping[str, Value]]]:
+    """The placed things, each after the thing it follows when that one is placed too: a
+    chain of moves ("Alpha after Echo", "Echo first") lands in the file's order."""
+    placed = {entity: values for entity, values in by_entity.items()
+              if isinstance(values.get("place"), tuple)}
+    order: list[tuple[tuple[str, int], Mapping[str, Value]]] = []
+    done: set[tuple[str, int]] = set()
+
+    def follows(entity: tuple[str, int]) -> tuple[str, int] | None:
+        place = placed[entity].get("place")
+        before = place[-1] if isinstance(place, tuple) else None
+        return (entity[0], before) if before is not None and (entity[0], before) in placed \
+            else None
+
+    for start in placed:
+        chain: list[tuple[str, int]] = []  # start, what it follows, what that follows, ...
+        entity: tuple[str, int] | None = start
+        while entity is not None and entity not in done and entity not in chain:
+            chain.append(entity)
+            entity = follows(entity)
+        for item in reversed(chain):
+            done.add(item)
+            order.append((item, placed[item]))
+    return order

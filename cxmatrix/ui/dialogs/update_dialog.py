@@ -1,6 +1,8 @@
 """The review of returned workbooks (File > Update from Workbook…): every change grouped by
 what it belongs to, each with a check box; conflicts show both values and a choice; deletions
-start unchecked. The dialog only decides; ui/update.py applies the decisions as one step."""
+start unchecked. A filter box narrows the list (by change, group, value or file) and each
+group's check box checks or clears the group's shown changes at once (conflicts wait for a
+choice of their own). The dialog only decides; ui/update.py applies the decisions as one step."""
 
 from __future__ import annotations
 
@@ -10,8 +12,10 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -37,6 +41,10 @@ class UpdateDialog(QDialog):
         self.setWindowTitle(f"Update from {_files(found.files)}")
         self.items: dict[str, QTreeWidgetItem] = {}
         self.choices: dict[str, QComboBox] = {}
+        self.groups: dict[str, QTreeWidgetItem] = {}
+        self.group_changes: dict[str, list[QTreeWidgetItem]] = {}  # group name -> its changes
+        self.conflict_keys = {c.key for c in found.changes if c.status == "conflict"}
+        self._syncing = False
         layout = QVBoxLayout(self)
         self.summary = QLabel(self._summary_text())
         self.summary.setWordWrap(True)
@@ -45,6 +53,19 @@ class UpdateDialog(QDialog):
             note = QLabel(notice)
             note.setWordWrap(True)
             layout.addWidget(note)
+        search = QHBoxLayout()
+        self.filter = QLineEdit()
+        self.filter.setObjectName("updateFilter")
+        self.filter.setPlaceholderText("Filter changes: a touchpoint, department, value or file")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.textChanged.connect(self.apply_filter)
+        self.shown = QLabel()
+        self.shown.setObjectName("updateShown")
+        widest = f"{len(found.changes):,} of {len(found.changes):,} shown"
+        self.shown.setMinimumWidth(self.shown.fontMetrics().horizontalAdvance(widest) + 12)
+        search.addWidget(self.filter, 1)
+        search.addWidget(self.shown)
+        layout.addLayout(search)
         self.tree = QTreeWidget()
         self.tree.setObjectName("updateChanges")
         self.tree.setColumnCount(3)
@@ -73,8 +94,10 @@ class UpdateDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.tree.itemChanged.connect(lambda _item, _column: self._update_apply())
+        self.tree.itemChanged.connect(self._item_changed)
+        self._sync_groups()
         self._update_apply()
+        self._update_shown()
         self.resize(980, 640)
 
     def _summary_text(self) -> str:
@@ -101,7 +124,11 @@ class UpdateDialog(QDialog):
                 group = QTreeWidgetItem(self.tree, [change.group])
                 group.setFont(0, bold)
                 group.setFirstColumnSpanned(True)
-                group.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                group.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable
+                               | Qt.ItemFlag.ItemIsSelectable)
+                group.setToolTip(0, "Check or clear every shown change of this group "
+                                    "(a conflict waits for its own choice)")
+                group.setCheckState(0, Qt.CheckState.Unchecked)
                 groups[change.group] = group
             item = QTreeWidgetItem(group, [change.text, change.ours if change.status ==
                                            "conflict" else "", ", ".join(change.files)])
@@ -118,6 +145,8 @@ class UpdateDialog(QDialog):
             elif change.deletion:
                 item.setForeground(0, QBrush(DELETION_COLOUR))
             self.items[change.key] = item
+            self.group_changes.setdefault(change.group, []).append(item)
+        self.groups = groups
         self.tree.expandAll()
 
     def _add_choice(self, item: QTreeWidgetItem, change: Change) -> None:
@@ -143,6 +172,69 @@ class UpdateDialog(QDialog):
         count = sum(1 for key in self.decisions())
         self.apply_button.setText(f"&Apply {count} Checked Change{'s' if count != 1 else ''}")
         self.apply_button.setEnabled(count > 0)
+
+    # ---- filter and groups --------------------------------------------------------------
+
+    def apply_filter(self, text: str) -> None:
+        """Show the changes whose text, group, value now or files hold ``text`` (any case);
+        a group whose name holds it shows all its changes."""
+        needle = text.strip().casefold()
+        changes = {change.key: change for change in self.review.changes}
+        for name, group in self.groups.items():
+            whole = not needle or needle in name.casefold()
+            shown = 0
+            for item in self.group_changes[name]:
+                change = changes[str(item.data(0, KEY_ROLE))]
+                visible = whole or any(needle in part.casefold() for part in (
+                    change.text, change.ours, change.base, *change.files))
+                item.setHidden(not visible)
+                shown += 1 if visible else 0
+            group.setHidden(shown == 0)
+        self._sync_groups()
+        self._update_shown()
+
+    def _update_shown(self) -> None:
+        shown = sum(1 for name, group in self.groups.items() if not group.isHidden()
+                    for item in self.group_changes[name] if not item.isHidden())
+        total = len(self.items)
+        self.shown.setText(f"{shown:,} of {total:,} shown" if shown != total
+                           else f"{_count(total, 'change')}")
+
+    def _group_members(self, group: QTreeWidgetItem) -> list[QTreeWidgetItem]:
+        """The shown changes a group's check box sets: not conflicts, which need a choice."""
+        return [item for item in self.group_changes[group.text(0)]
+                if not item.isHidden() and item.data(0, KEY_ROLE) not in self.conflict_keys]
+
+    def _item_changed(self, item: QTreeWidgetItem, column: int) -> None:
+        if self._syncing or column != 0:
+            return
+        if item.parent() is None:  # a group's box: set its shown changes
+            state = item.checkState(0)
+            if state == Qt.CheckState.PartiallyChecked:
+                state = Qt.CheckState.Checked
+            self._syncing = True
+            try:
+                for member in self._group_members(item):
+                    member.setCheckState(0, state)
+            finally:
+                self._syncing = False
+        self._sync_groups()
+        self._update_apply()
+
+    def _sync_groups(self) -> None:
+        """Each group's box says whether its shown changes are all, some or none checked."""
+        self._syncing = True
+        try:
+            for group in self.groups.values():
+                states = {m.checkState(0) for m in self._group_members(group)}
+                if not states:
+                    group.setFlags(group.flags() & ~Qt.ItemFlag.ItemIsUserCheckable)
+                    continue
+                group.setFlags(group.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                group.setCheckState(0, next(iter(states)) if len(states) == 1
+                                    else Qt.CheckState.PartiallyChecked)
+        finally:
+            self._syncing = False
 
     # ---- decisions ---------------------------------------------------------------------
 

@@ -27,6 +27,7 @@ from cxmatrix.interchange.xlsx.layout import (
     NOTE_AUTHOR,
     OWNERS_HEADER,
     ROLE_WORDS,
+    STAGE_PREFIX,
     TOUCHPOINT_COLUMNS,
 )
 from cxmatrix.interchange.xlsx.placement import (
@@ -52,6 +53,9 @@ OWNERS_WIDTH = 8
 HEADER_HEIGHT = 48
 NOTE_WIDTH = 240
 OWN = ROLE_WORDS[Role.OWN.value]
+# Rows past the data that carry the Owners formula, blank until named. A formula cell prints
+# even when blank, so this stays small: 100 added three empty pages to the demo's printout.
+OWNERS_SPARE_ROWS = 20
 
 Tick = Callable[[str], None]
 
@@ -145,6 +149,13 @@ def _write_rows(sheet: Worksheet, styles: Styles, matrix: Matrix, placement: Mat
             placement.touchpoint_rows.append((stage.name, stage_row, tp.name, row, owners))
             row += 1
             tick("Writing the matrix")
+    # The rows past the data carry the Owners formula already, blank until the row has a
+    # name, so a touchpoint a colleague adds below the last one is counted at once.
+    for spare in range(row, row + OWNERS_SPARE_ROWS):
+        number = spare + 1
+        write_formula(spare, OWNERS_COLUMN,
+                      f'=IF($A{number}="","",{count_start[1:]}{number}{count_middle}{number}'
+                      f"{count_end})", owners_style, "")
     counted = Counter(role_pairs)
     placement.role_counts = [(counted[d.id, Role.OWN], counted[d.id, Role.INFLUENCE],
                               counted[d.id, Role.HANDLE]) for d in departments]
@@ -205,14 +216,21 @@ def _set_up(sheet: Worksheet, styles: Styles, placement: MatrixPlacement,
         "validate": "list", "source": choices, "ignore_blank": True,
         "error_type": "stop", "error_title": "Not a role",
         "error_message": f"Choose {', '.join(choices)}, or leave the cell empty."})
-    # The Owners count: red with no owner, amber with several (not on empty or stage rows).
-    owners = f"{column_name(OWNERS_COLUMN)}{FIRST_DATA_INDEX + 1}"
+    # The Owners colours come from the row itself, not from the Owners cell, so a row a
+    # colleague inserts in the middle (where no formula is copied) is coloured too: red with
+    # no owner, amber with several, on named rows that are not stage headings.
+    first = FIRST_DATA_INDEX + 1
+    row_roles = (f"${column_name(FIRST_ROLE_COLUMN)}{first}:"
+                 f"${column_name(last_column)}{first}")
+    touchpoint = (f'$A{first}<>"",LEFT(${column_name(ID_COLUMN)}{first},1)'
+                  f'<>"{STAGE_PREFIX}"')
+    own_count = f'COUNTIF({row_roles},"{OWN}")'
     span = (FIRST_DATA_INDEX, OWNERS_COLUMN, last_row, OWNERS_COLUMN)
     sheet.conditional_format(*span, {"type": "formula",
-                                     "criteria": f"=AND(ISNUMBER({owners}),{owners}=0)",
+                                     "criteria": f"=AND({touchpoint},{own_count}=0)",
                                      "format": styles.rule("no_owner")})
     sheet.conditional_format(*span, {"type": "formula",
-                                     "criteria": f"=AND(ISNUMBER({owners}),{owners}>1)",
+                                     "criteria": f"=AND({touchpoint},{own_count}>1)",
                                      "format": styles.rule("several_owners")})
 
     set_up_printing(sheet, page, landscape=True, title_rows=HEADER_INDEX, focus=True,
