@@ -32,3 +32,10 @@ def test_scattered_cells_are_covered_exactly_and_repeats_count_once() -> None:
 
 def test_no_cells_no_ranges() -> None:
     assert cell_ranges([]) == []
+
+
+def test_row_runs_joins_neighbouring_rows() -> None:
+    from cxmatrix.ui.grid.cell_ranges import row_runs
+
+    assert row_runs([5, 1, 2, 3, 3, 9, 8]) == [(1, 3), (5, 5), (8, 9)]
+    assert row_runs([]) == []

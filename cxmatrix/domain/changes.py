@@ -9,7 +9,7 @@ inserted, removed and moved rows into Qt's begin/end calls, a changed cell into 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from operator import attrgetter, itemgetter
 
 _NONE: frozenset[int] = frozenset()
@@ -59,6 +59,9 @@ class MatrixChange:
     departments_planned: frozenset[int] = _NONE
     snapshots: frozenset[int] = _NONE
     signoffs: frozenset[int] = _NONE
+    # Answers derived from the sets above, kept once asked (not part of the record's value).
+    _memo: dict[str, frozenset[int]] = field(default_factory=dict, init=False, repr=False,
+                                             compare=False, hash=False)
 
     def merged(self, other: MatrixChange) -> MatrixChange:
         """One record saying what ``self`` and then ``other`` changed."""
@@ -107,22 +110,38 @@ class MatrixChange:
         """A name shown beside other things changed: a department's, a stage's."""
         return bool(self.everything or self.departments or self.stages)
 
+    def cell_touchpoints(self) -> frozenset[int]:
+        """Touchpoints of the cells whose role, note, target role or action changed. Kept
+        once asked: after a whole replacement the record names a million cells, and several
+        views ask (``warm`` asks on the worker thread that compared the matrices)."""
+        known = self._memo.get("cells")
+        if known is None:
+            rows: set[int] = set()
+            for cells in (self.cells, self.targets, self.actions):
+                rows.update(map(_TOUCHPOINT_OF, cells))
+            known = self._memo["cells"] = frozenset(rows)
+        return known
+
     def touched_touchpoints(self) -> frozenset[int]:
         """Touchpoints whose own row shows something new (fields, cells, a new place, a
-        target role, an action, a planned flag). Several views ask of the same record, which
-        after a whole replacement names hundreds of thousands of cells: the last answer is
-        kept."""
-        global _last_touched
-        last = _last_touched
-        if last is not None and last[0] is self:
-            return last[1]
-        rows: set[int] = set(self.touchpoints)
-        for cells in (self.cells, self.targets, self.actions):
-            rows.update(map(_TOUCHPOINT_OF, cells))
-        touched = frozenset(rows.union(self.touchpoints_inserted, self.touchpoints_moved,
-                                       self.touchpoints_planned))
-        _last_touched = (self, touched)
-        return touched
+        target role, an action, a planned flag); kept once asked, as ``cell_touchpoints``."""
+        known = self._memo.get("touched")
+        if known is None:
+            known = self._memo["touched"] = self.cell_touchpoints().union(
+                self.touchpoints, self.touchpoints_inserted, self.touchpoints_moved,
+                self.touchpoints_planned)
+        return known
+
+    def changed_cell_count(self) -> int:
+        """How many cells ``cells``, ``targets`` and ``actions`` name (with repeats), without
+        building their union."""
+        return len(self.cells) + len(self.targets) + len(self.actions)
+
+    def warm(self) -> MatrixChange:
+        """Work out the derived sets now (on a worker thread, before the GUI thread gets the
+        record); returns the record."""
+        self.touched_touchpoints()
+        return self
 
     @property
     def targets_changed(self) -> bool:
@@ -141,10 +160,8 @@ class MatrixChange:
         return self.targets | self.actions
 
 
-_FIELDS = tuple(f.name for f in fields(MatrixChange))
+_FIELDS = tuple(f.name for f in fields(MatrixChange) if f.init)
 _ALL_FIELDS = attrgetter(*_FIELDS)
 NO_CHANGE = MatrixChange()
 EVERYTHING = MatrixChange(everything=True)
 
-
-_last_touched: tuple[MatrixChange, frozenset[int]] | None = None

@@ -958,6 +958,9 @@ class Document:
             progress.step(2, 3, "Checking…")
             findings = FindingsIndex(new)
             findings.all()
+        # The views ask which rows changed (a pass over up to a million cells): here, not on
+        # the GUI thread.
+        change.warm()
         progress.step(3, 3)
         return Replacement(new, previous, change, findings)
 

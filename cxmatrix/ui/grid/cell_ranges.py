@@ -58,3 +58,20 @@ def cell_ranges(cells: Iterable[tuple[int, int]]) -> list[CellRange]:
         block_runs = runs
     close_block()
     return ranges
+
+
+def row_runs(rows: Iterable[int]) -> list[tuple[int, int]]:
+    """Runs of neighbouring rows, ``(first, last)`` top to bottom: what ``cell_ranges`` gives
+    for whole rows, without a pass per row over its columns."""
+    ordered = sorted(set(rows))
+    if not ordered:
+        return []
+    runs: list[tuple[int, int]] = []
+    start = previous = ordered[0]
+    for row in ordered[1:]:
+        if row != previous + 1:
+            runs.append((start, previous))
+            start = row
+        previous = row
+    runs.append((start, previous))
+    return runs

@@ -46,7 +46,7 @@ from PySide6.QtWidgets import (
 from cxmatrix.domain.changes import MatrixChange
 from cxmatrix.domain.roles import Role
 from cxmatrix.ui import commands
-from cxmatrix.ui.grid.cell_ranges import CellRange, cell_ranges
+from cxmatrix.ui.grid.cell_ranges import CellRange, cell_ranges, row_runs
 from cxmatrix.ui.grid.delegates import ARROW_WIDTH, NameDelegate
 from cxmatrix.ui.grid.model import NAME_COLUMN, MatrixModel
 from cxmatrix.ui.grid.painter import GridPainter
@@ -482,19 +482,22 @@ class MatrixView(QTableView):
         # Few rectangles, not one range per cell: an undo of a whole replacement changes
         # every cell, and a range each makes selecting and painting take seconds.
         last_row, last_column = model.rowCount() - 1, model.columnCount() - 1
-        changed = change.cells | change.targets | change.actions
+        many = change.changed_cell_count() > MAX_CELLS
         ranges: list[CellRange] = []
-        if len(changed) <= MAX_CELLS:
+        if not many:
+            changed = change.cells | change.targets | change.actions
             column_of = {model.department_id_at(column): column
                          for column in range(1, last_column + 1)}
             found = [(model.row_of(t), column_of.get(d)) for t, d in changed]
             ranges = cell_ranges((row, column) for row, column in found
                                  if row is not None and column is not None)
-        if len(ranges) > MAX_RANGES or len(changed) > MAX_CELLS:
-            # Scattered over a large matrix: the rows they are in, whole.
-            changed_rows = {model.row_of(t) for t in {t for t, _d in changed}}
-            ranges = [CellRange(r.top, 0, r.bottom, last_column) for r in cell_ranges(
-                (row, 0) for row in changed_rows if row is not None)]
+        if many or len(ranges) > MAX_RANGES:
+            # Scattered over a large matrix: the rows they are in, whole (their touchpoints
+            # are kept on the record, worked out on the worker after a whole replacement).
+            row_of = model.row_of
+            changed_rows = [row_of(t) for t in change.cell_touchpoints()]
+            ranges = [CellRange(top, 0, bottom, last_column) for top, bottom in row_runs(
+                row for row in changed_rows if row is not None)]
         if not ranges:
             rows = [model.row_of(key) for key in (*change.touched_touchpoints(),
                                                    *change.stages_inserted,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -119,7 +120,7 @@ class ChangesModel(QAbstractItemModel):
                                   self.index(r, STATUS, self.index(g, 0)))
         return True
 
-    def update_touchpoints(self, touchpoint_ids: set[int]) -> bool:
+    def update_touchpoints(self, touchpoint_ids: AbstractSet[int]) -> bool:
         """List these touchpoints' planned changes again, with row inserts, removals and
         updates (an edit never resets the list). False when only a rebuild will do: a
         comparison, a touchpoint gone, a department's first or last change."""
@@ -487,14 +488,15 @@ class ChangesPanel(QWidget):
         cells_only = not (change.everything or change.structure or change.names_changed
                           or change.touchpoints or change.touchpoints_planned
                           or change.departments_planned or change.focus_changed)
+        # The touchpoints are kept on the record (worked out on the worker after a whole
+        # replacement).
         if cells_only and not self._rebuild_timer.isActive() and (
-                change.cells or change.targets or change.actions):
-            touched = {t for t, _ in change.cells | change.targets | change.actions}
-            if self.model.update_touchpoints(touched):
-                self._update_heading()
-                self._update_buttons()
-                self._refresh_chart_soon()
-                return
+                change.cells or change.targets or change.actions) and (
+                self.model.update_touchpoints(change.cell_touchpoints())):
+            self._update_heading()
+            self._update_buttons()
+            self._refresh_chart_soon()
+            return
         if change.plan_changed or change.names_changed or change.touchpoints:
             self._rebuild_timer.start()
 
