@@ -185,3 +185,30 @@ def test_refused_write_changes_neither_file_nor_memory(qtbot: QtBot, window: Any
     assert session.matrix.content() == before
     connection.execute("PRAGMA query_only = OFF")
     assert on_disk(document) == before
+
+
+def test_a_whole_replacement_and_its_undo_keep_the_current_cell_and_scroll(
+        qtbot: QtBot, window: Any) -> None:
+    # Every row changes (the large-change path of the grid and the Changes dock): the model
+    # is never reset, and the cell the user is on and the scroll position stay put.
+    session, grid, model = window.session, window.grid, window.model
+    resets: list[int] = []
+    model.modelReset.connect(lambda: resets.append(1))
+    grid.setCurrentIndex(model.index(1200, 3))
+    grid.scrollTo(model.index(1200, 3))
+    current, scrolled = grid.currentIndex(), grid.verticalScrollBar().value()
+    assert scrolled > 0
+    merge(window)
+    qtbot.waitUntil(lambda: session.busy is None and session.undo_stack.count() == 1,
+                    timeout=120_000)
+    for step, index in ((window.undo_action, 0), (window.redo_action, 1)):
+        assert (grid.currentIndex().row(), grid.currentIndex().column()) == (
+            current.row(), current.column())
+        assert grid.verticalScrollBar().value() == scrolled
+        step.trigger()
+        qtbot.waitUntil(lambda i=index: session.busy is None
+                        and session.undo_stack.index() == i, timeout=120_000)
+    assert (grid.currentIndex().row(), grid.currentIndex().column()) == (
+        current.row(), current.column())
+    assert grid.verticalScrollBar().value() == scrolled
+    assert resets == []

@@ -516,9 +516,16 @@ class MatrixView(QTableView):
         for cell_range in ranges:
             selection.select(model.index(cell_range.top, cell_range.left),
                              model.index(cell_range.bottom, cell_range.right))
+        selection_model = self.selectionModel()
+        current = self.currentIndex()
+        if current.isValid() and any(r.top <= current.row() <= r.bottom
+                                     and r.left <= current.column() <= r.right for r in ranges):
+            # The user's cell is among the changed ones (a whole replacement changes every
+            # row): stay on it, and keep the scroll position.
+            selection_model.select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+            return
         top = min(ranges, key=lambda r: (r.top, r.left))
         first = model.index(top.top, top.left)
-        selection_model = self.selectionModel()
         selection_model.setCurrentIndex(first, QItemSelectionModel.SelectionFlag.NoUpdate)
         selection_model.select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
         self.scrollTo(first)
