@@ -70,7 +70,14 @@ def _pixels_by_size(path: Path) -> dict[tuple[int, int], bytes]:
 
 def test_committed_icons_are_up_to_date_with_the_svg(qapp: object, tmp_path: Path) -> None:
     # qapp first: make_icons must reuse the QApplication, not create a bare QGuiApplication.
+    # Qt's rasteriser rounds a little differently on other CPUs (its SIMD paths differ): a
+    # channel may be off by a few steps at an edge. A changed SVG changes far more than that.
     for path in make_icons.make_icons(tmp_path):
         committed = ICONS / path.name
-        assert _pixels_by_size(path) == _pixels_by_size(committed), (
-            f"{path.name} is out of date: run packaging/make_icons.py")
+        made, kept = _pixels_by_size(path), _pixels_by_size(committed)
+        assert made.keys() == kept.keys(), f"{path.name} is out of date: run make_icons.py"
+        for size, pixels in made.items():
+            worst = max((abs(a - b) for a, b in zip(pixels, kept[size], strict=True)),
+                        default=0)
+            assert worst <= 4, (f"{path.name} at {size} differs by up to {worst} per channel: "
+                                "run packaging/make_icons.py")
