@@ -390,18 +390,24 @@ class ServerDocument(Document):
                                   for k in table.keys))
         params = table.server_values([row[c] for c in others], others) + table.server_values(
             [row[k] for k in table.keys], table.keys)
-        cursor = conn.execute(statement, params)
-        if cursor.rowcount == 0:
-            wanted = table.server_values([row[c] for c in others], others)
-            found = conn.execute(sql.SQL("SELECT {} FROM {} WHERE {}").format(
-                sql.SQL(", ").join(map(sql.Identifier, others)), target,
-                sql.SQL(" AND ").join(sql.SQL("{} = %s").format(sql.Identifier(k))
-                                      for k in table.keys)),
-                table.server_values([row[k] for k in table.keys], table.keys)).fetchone()
-            if found is not None and list(found) == wanted:
-                return  # the server holds these values already: nothing to change
-            # There but not updated: row-level security (another department's column).
-            raise _Refused("permission" if found is not None else "conflict", 0)
+        if conn.execute(statement, params).rowcount:
+            return
+        wanted = table.server_values([row[c] for c in others], others)
+        found = conn.execute(sql.SQL("SELECT {} FROM {} WHERE {}").format(
+            sql.SQL(", ").join(map(sql.Identifier, others)), target,
+            sql.SQL(" AND ").join(sql.SQL("{} = %s").format(sql.Identifier(k))
+                                  for k in table.keys)),
+            table.server_values([row[k] for k in table.keys], table.keys)).fetchone()
+        if found is None:
+            raise _Refused("conflict", 0)  # somebody removed the row meanwhile
+        if list(found) == wanted:
+            return  # the server holds these values already: nothing to change
+        # Read committed: the UPDATE may have waited on another client's delete and skipped
+        # the row, while a third client's insert committed before the SELECT saw it. Only
+        # a second UPDATE that still touches nothing means row-level security refused it;
+        # if it does touch the row, the server's conflict trigger judges it like any edit.
+        if conn.execute(statement, params).rowcount == 0:
+            raise _Refused("permission", 0)  # another department's column
 
     def _after_refusal(self, refused: _Refused) -> None:
         """The server refused; the local copy has rolled back. Catch up, then say why."""
