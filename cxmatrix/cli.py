@@ -14,6 +14,10 @@
                                    [--delete]
     python -m cxmatrix export FILE.cxm OUT.png --page summary|chart|lens [--lens DEPT]
                                    [--scale 2] [--page-size SIZE] [--fit-page] [--only-findings]
+    python -m cxmatrix review FILE.cxm --out DIR [--department NAME]... [--lead NAME]...
+                                   [--due DATE] [--from NAME]
+    python -m cxmatrix apply-review FILE.cxm PACK.xlsx... [--dry-run] [--json]
+                                   [--accept all|none]
     python -m cxmatrix server init|list URL
     python -m cxmatrix publish FILE.cxm URL [--name NAME]
     python -m cxmatrix pull URL NAME -o FILE.cxm
@@ -34,6 +38,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -205,8 +210,52 @@ def build_parser() -> argparse.ArgumentParser:
     merge.add_argument("--delete", action="store_true",
                        help="also apply the deletions the workbooks make (rows and columns "
                             "deleted); without it they are listed, never applied")
+    _review_commands(commands)
     _team_commands(commands)
     return parser
+
+
+def _review_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    review = commands.add_parser(
+        "review", help="write review packs: one workbook per department for its lead",
+        description="Write one review pack per department into DIR, for its lead to agree "
+                    "with or dispute the department's column, and mark those departments "
+                    "asked in FILE.cxm.")
+    review.add_argument("file", type=Path, help="the .cxm matrix")
+    review.add_argument("--out", type=Path, required=True, metavar="DIR",
+                        help="the folder to write the packs into")
+    review.add_argument("--department", action="append", default=[], metavar="NAME",
+                        help="a department to ask (repeat for several; default: all)")
+    review.add_argument("--lead", action="append", default=[], metavar="NAME",
+                        help="whom each pack goes to, in the order of --department (default: "
+                             "the department's lead)")
+    review.add_argument("--due", type=_iso_day, metavar="DATE",
+                        help="the day to answer by (YYYY-MM-DD)")
+    review.add_argument("--from", dest="sender", default="", metavar="NAME",
+                        help="who asks (default: the matrix's 'prepared by')")
+    apply = commands.add_parser(
+        "apply-review", help="apply the review packs the leads returned",
+        description="Read returned review packs and apply what each lead said: agreements "
+                    "become sign-offs, rows answered No become disputes, proposed roles "
+                    "become target changes (only with --accept all). A pack for another "
+                    "matrix or department, or older than a later change to the same cells, "
+                    "is refused. Exit status 0 when every pack applied completely, 1 when "
+                    "one was refused or incomplete, 2 on bad input (nothing is changed).")
+    apply.add_argument("file", type=Path, help="the .cxm matrix the packs were written from")
+    apply.add_argument("packs", type=Path, nargs="+", metavar="PACK.xlsx")
+    apply.add_argument("--dry-run", action="store_true",
+                       help="show what each lead said and what would apply; change nothing")
+    apply.add_argument("--json", action="store_true", help="print the plan as JSON")
+    apply.add_argument("--accept", choices=("all", "none"), default="none",
+                       help="the proposed target roles: all: accept every one; none: only "
+                            "list them (default)")
+
+
+def _iso_day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
 def _team_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -815,7 +864,134 @@ def cmd_members(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"server": cmd_server, "publish": cmd_publish, "pull": cmd_pull,
+def _cxm(path: Path, what: str) -> None:
+    if path.suffix.lower() != ".cxm":
+        raise UsageError(f"{path.name}: {what} works on a .cxm file")
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from cxmatrix.interchange.xlsx.review_pack.writer import (
+        PackRequest,
+        asked_record,
+        write_packs,
+    )
+    from cxmatrix.store.document import Document
+
+    _cxm(args.file, "review")
+    if not args.out.is_dir():
+        raise UsageError(f"{args.out}: no such folder")
+    with Document.open(args.file) as document:
+        matrix = document.matrix
+        if args.department:
+            departments = []
+            for name in args.department:
+                found = matrix.find_department(name)
+                if found is None:
+                    known = ", ".join(d.name for d in matrix.departments)
+                    raise UsageError(f"{args.file.name}: no department {name!r} (the "
+                                     f"departments are {known})")
+                departments.append(found)
+        else:
+            departments = list(matrix.departments)
+        if args.lead and len(args.lead) != len(departments):
+            raise UsageError(f"--lead given {len(args.lead)} times for {len(departments)} "
+                             "departments: give one per --department, in the same order")
+        leads = args.lead or [d.lead for d in departments]
+        requests = [PackRequest(d.id, lead, args.due, args.sender or matrix.prepared_by)
+                    for d, lead in zip(departments, leads, strict=True)]
+        written = write_packs(matrix, args.out, requests)
+        today = date.today()
+        document.set_signoffs([(r.department_id, asked_record(matrix, r, today))
+                               for r in requests])
+        for pack in written:
+            print(f"Wrote {pack.path} ({_count(pack.rows, 'touchpoint')}"
+                  f"{', for ' + pack.lead if pack.lead else ''})")
+        print(f"{args.file.name}: {_count(len(written), 'department')} marked asked.")
+    return EXIT_OK
+
+
+def cmd_apply_review(args: argparse.Namespace) -> int:
+    from cxmatrix.interchange.xlsx.review_pack.reader import plan_packs
+    from cxmatrix.store.document import Document
+
+    _cxm(args.file, "apply-review")
+    for pack in args.packs:
+        if pack.suffix.lower() not in (".xlsx", ".xlsm"):
+            raise UsageError(f"{pack.name}: not a review pack (.xlsx) written by cxmatrix")
+    with Document.open(args.file, read_only=args.dry_run) as document:
+        plan = plan_packs(document.matrix, args.packs, strict=True)
+        accepted = ({p.key for p in plan.proposals} if args.accept == "all" else set())
+        signoffs, targets = plan.changes(accepted)
+        written = False
+        if (signoffs or targets) and not args.dry_run:
+            document.apply_review(signoffs, targets)
+            written = True
+        if args.json:
+            print(json.dumps(pack_plan_to_json(document.matrix, plan, accepted, args, written),
+                             ensure_ascii=False, indent=2))
+        else:
+            print_pack_plan(document.matrix, plan, accepted, args, written)
+    incomplete = any(lead.refused or lead.missing for lead in plan.leads)
+    return EXIT_FINDINGS if incomplete else EXIT_OK
+
+
+def pack_plan_to_json(matrix: Matrix, plan: Any, accepted: set[str], args: argparse.Namespace,
+                      written: bool) -> dict[str, object]:
+    """The documented JSON of ``cxmatrix apply-review`` (README)."""
+    def name(tid: int) -> str | None:
+        return matrix.touchpoint(tid).name if matrix.has_touchpoint(tid) else None
+
+    return {
+        "matrix": str(args.file), "written": written,
+        "packs": [{
+            "file": lead.file, "department": lead.department or None, "lead": lead.lead,
+            "refused": lead.refused or None, "agreed": lead.agreed,
+            "state": lead.signoff.state.value if lead.signoff else None,
+            "date": lead.signoff.when.isoformat() if lead.signoff and lead.signoff.when
+            else None,
+            "already_recorded": lead.already,
+            "disputes": [{"touchpoint": name(d.touchpoint_id), "comment": d.comment,
+                          "proposed": d.proposed.value if d.proposed else None}
+                         for d in lead.disputes],
+            "proposals": [{"touchpoint": name(p.touchpoint_id),
+                           "from": p.before.value if p.before else None,
+                           "to": p.proposed.value if p.proposed else None,
+                           "comment": p.comment, "cell": p.where,
+                           "applied": written and p.key in accepted}
+                          for p in lead.proposals],
+            "missing": list(lead.missing), "flags": list(lead.flags)}
+            for lead in plan.leads]}
+
+
+def print_pack_plan(matrix: Matrix, plan: Any, accepted: set[str], args: argparse.Namespace,
+                    written: bool) -> None:
+    for lead in plan.leads:
+        print(lead.summary)
+        for dispute in lead.disputes:
+            where = (matrix.touchpoint(dispute.touchpoint_id).name
+                     if matrix.has_touchpoint(dispute.touchpoint_id) else "(removed)")
+            print(f"  disputed  {where}" + (f": {dispute.comment}" if dispute.comment else ""))
+        for proposal in lead.proposals:
+            if proposal.key in accepted:
+                mark = "apply   " if written else "would   "
+            else:
+                mark = "proposed"
+            comment = f" ({proposal.comment})" if proposal.comment else ""
+            print(f"  {mark}  {proposal.text}{comment}")
+        for line in lead.missing:
+            print(f"  missing   {line}")
+        for line in lead.flags:
+            print(f"  note      {line}")
+    if args.dry_run:
+        print("Dry run: nothing was changed.")
+    elif written:
+        print(f"{args.file.name}: applied.")
+    else:
+        print(f"{args.file.name}: nothing to change.")
+
+
+COMMANDS = {"review": cmd_review, "apply-review": cmd_apply_review, "server": cmd_server,
+            "publish": cmd_publish, "pull": cmd_pull,
             "members": cmd_members, "new": cmd_new, "check": cmd_check, "import": cmd_import,
             "export": cmd_export, "diff": cmd_diff, "snapshot": cmd_snapshot,
             "snapshots": cmd_snapshots, "merge": cmd_merge}

@@ -12,7 +12,8 @@ import sys
 from collections.abc import Sequence
 
 CLI_COMMANDS = frozenset({"new", "check", "import", "export", "diff", "snapshot", "snapshots",
-                          "merge", "server", "publish", "pull", "members"})
+                          "merge", "review", "apply-review", "server", "publish", "pull",
+                          "members"})
 CLI_FLAGS = frozenset({"--version", "-h", "--help"})
 
 

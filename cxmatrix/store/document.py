@@ -793,6 +793,21 @@ class Document:
         checked = list(changes)
         return self._plan_edit(lambda: self.matrix.set_signoffs(checked))
 
+    def apply_review(self, signoffs: Iterable[tuple[int, SignOff | None]],
+                     targets: Iterable[tuple[int, int, Role | None]]
+                     ) -> tuple[list[tuple[int, SignOff | None]],
+                                list[tuple[int, int, Role | None]]]:
+        """Set sign-off records and target roles together (what returned review packs say),
+        in one transaction; returns the pair that, passed back, undoes it."""
+        records, roles = list(signoffs), list(targets)
+
+        def both() -> tuple[list[tuple[int, SignOff | None]],
+                            list[tuple[int, int, Role | None]]]:
+            old_targets = self.matrix.set_targets(roles)
+            return self.matrix.set_signoffs(records), old_targets
+
+        return self._plan_edit(both)
+
     # ---- snapshots ---------------------------------------------------------------------------
     #
     # Kept in the file itself (store/snapshots.py). Listeners hear of a snapshot taken,

@@ -39,7 +39,7 @@ from cxmatrix.interchange.errors import ExportFailed
 from cxmatrix.interchange.xlsx.cells import cell_text, wrapped_height
 from cxmatrix.interchange.xlsx.identity import department_key, touchpoint_key
 from cxmatrix.interchange.xlsx.printing import MARGINS, PAPER_SIZES, header_text
-from cxmatrix.interchange.xlsx.review_pack import layout as L
+from cxmatrix.interchange.xlsx.review_pack import layout as pk
 from cxmatrix.interchange.xlsx.styles import FONT_NAME, HEADER_FILL, INK, MUTED, RULE, THIN
 from cxmatrix.palette import ROLE_FILL, ROLE_INK
 
@@ -119,7 +119,7 @@ def write_pack(matrix: Matrix, path: Path, request: PackRequest, sent_on: date) 
 
 
 def _role_text(role: Role | None) -> str:
-    return role.label if role is not None else L.NONE_SHOWN
+    return role.label if role is not None else pk.NONE_SHOWN
 
 
 class _PackWriter:
@@ -147,9 +147,9 @@ class _PackWriter:
                                   "subject": self.matrix.title[:250],
                                   "author": f"cxmatrix {cxmatrix.__version__}",
                                   "created": datetime.now().astimezone()})
-        cover = self.book.add_worksheet(L.COVER_SHEET)
-        review = self.book.add_worksheet(L.REVIEW_SHEET)
-        record = self.book.add_worksheet(L.RECORD_SHEET)
+        cover = self.book.add_worksheet(pk.COVER_SHEET)
+        review = self.book.add_worksheet(pk.REVIEW_SHEET)
+        record = self.book.add_worksheet(pk.RECORD_SHEET)
         touchpoints = pack_touchpoints(self.matrix, self.did)
         self.write_cover(cover, touchpoints)
         sent, final = self.write_review(review, touchpoints)
@@ -198,18 +198,18 @@ class _PackWriter:
         row += 1
         asked = (f"This matrix maps every customer touchpoint against every department, with "
                  f"the role each department plays. Please check {possessive(dept)} column on "
-                 f"the sheet '{L.REVIEW_SHEET}': would you agree that this is the role "
+                 f"the sheet '{pk.REVIEW_SHEET}': would you agree that this is the role "
                  f"{dept} plays today, and should play at target? Where you disagree, say "
                  "which role you propose and why.")
         row = self._paragraph(sheet, row, asked, para)
         row += 1
         sheet.merge_range(row, 1, row, 3, "How to answer", heading)
         row += 1
-        steps = (f"1. On every row of '{L.REVIEW_SHEET}', choose Yes or No under 'Agree?'. "
+        steps = (f"1. On every row of '{pk.REVIEW_SHEET}', choose Yes or No under 'Agree?'. "
                  "A row left empty is not an agreement.",
                  "2. Where you answer No, choose the role you propose under 'Proposed role' "
                  "(or 'No role') and say why under 'Comment'.",
-                 f"3. At the end of the sheet, answer '{L.WHOLE_LABEL}' and write your "
+                 f"3. At the end of the sheet, answer '{pk.WHOLE_LABEL}' and write your "
                  "name and the date.",
                  "4. Save the workbook as it is (Excel or LibreOffice) and send it back. Only "
                  "the yellow cells are read; other edits are ignored.")
@@ -254,15 +254,15 @@ class _PackWriter:
     def write_review(self, sheet: Worksheet, touchpoints: list[tuple[Touchpoint, bool]]
                      ) -> tuple[list[list[Any]], dict[str, int]]:
         matrix, did, dept = self.matrix, self.did, self.department.name
-        for column, width in L.WIDTHS.items():
+        for column, width in pk.WIDTHS.items():
             sheet.set_column(column, column, width, None,
-                             {"hidden": True} if column == L.ID else None)
+                             {"hidden": True} if column == pk.ID else None)
         sheet.hide_gridlines(2)
         title = self.fmt("title", font_size=15, bold=True, font_color=INK)
         sub = self.fmt("sub", font_color=MUTED)
         sheet.set_row(0, 24)
-        sheet.write_string(0, L.ID, L.MARKER)
-        sheet.write_string(1, L.ID, department_key(did))
+        sheet.write_string(0, pk.ID, pk.MARKER)
+        sheet.write_string(1, pk.ID, department_key(did))
         titles = [f"{dept}: would you agree with this column?",
                   f"{self.matrix.title} · sent to {self.request.lead or 'the lead of ' + dept}"
                   f" on {long_day(self.sent_on)}"
@@ -271,17 +271,17 @@ class _PackWriter:
                   "Answer Yes or No on every row; where No, propose a role and say why. Only "
                   "the yellow cells are read."]
         for row, (text, style) in enumerate(zip(titles, (title, sub, sub), strict=True)):
-            sheet.write_string(row, L.STAGE, cell_text(text), style)
+            sheet.write_string(row, pk.STAGE, cell_text(text), style)
         header = self.fmt("header", bold=True, font_color=INK, bg_color=HEADER_FILL, bottom=2,
                           bottom_color=RULE, text_wrap=True, valign="bottom")
         header_fill = self.fmt("header_fill", bold=True, font_color=INK, bg_color="#F3E3A6",
                                bottom=2, bottom_color=RULE, text_wrap=True, valign="bottom")
-        h = L.HEADER_ROW - 1
+        h = pk.HEADER_ROW - 1
         sheet.set_row(h, 30)
-        for column, text in enumerate(L.COLUMNS):
-            if column != L.ID:
+        for column, text in enumerate(pk.COLUMNS):
+            if column != pk.ID:
                 sheet.write_string(h, column, text,
-                                   header_fill if column in L.FILL_COLUMNS else header)
+                                   header_fill if column in pk.FILL_COLUMNS else header)
         wrap = self.fmt("wrap", text_wrap=True, bottom=1, bottom_color=THIN)
         muted = self.fmt("muted", text_wrap=True, font_color=MUTED, italic=True, bottom=1,
                          bottom_color=THIN)
@@ -298,30 +298,30 @@ class _PackWriter:
                      _role_text(current), _role_text(target),
                      self._others(tp.id, open_)]
             texts = [cell_text(t) for t in texts]
-            sheet.write_string(row, L.ID, touchpoint_key(tp.id))
-            for column, text in zip(L.LOCKED_COLUMNS, texts, strict=True):
-                if column in (L.CURRENT, L.TARGET):
+            sheet.write_string(row, pk.ID, touchpoint_key(tp.id))
+            for column, text in zip(pk.LOCKED_COLUMNS, texts, strict=True):
+                if column in (pk.CURRENT, pk.TARGET):
                     sheet.write_string(row, column, text, self._role_format(
-                        current if column == L.CURRENT else target,
-                        changed=column == L.TARGET and target is not current))
+                        current if column == pk.CURRENT else target,
+                        changed=column == pk.TARGET and target is not current))
                 elif text:
                     sheet.write_string(row, column, text,
-                                       muted if column == L.OTHERS and open_ else wrap)
+                                       muted if column == pk.OTHERS and open_ else wrap)
                 else:
                     sheet.write_blank(row, column, None, wrap)
-            sheet.write_blank(row, L.AGREE, None, fill_centre)
-            sheet.write_blank(row, L.PROPOSED, None, fill_centre)
-            sheet.write_blank(row, L.COMMENT, None, fill)
-            sheet.set_row(row, max(15.0, wrapped_height(texts[2], L.WIDTHS[L.DESCRIPTION]),
-                                   wrapped_height(texts[5], L.WIDTHS[L.OTHERS]),
-                                   wrapped_height(texts[1], L.WIDTHS[L.TOUCHPOINT])))
+            sheet.write_blank(row, pk.AGREE, None, fill_centre)
+            sheet.write_blank(row, pk.PROPOSED, None, fill_centre)
+            sheet.write_blank(row, pk.COMMENT, None, fill)
+            sheet.set_row(row, max(15.0, wrapped_height(texts[2], pk.WIDTHS[pk.DESCRIPTION]),
+                                   wrapped_height(texts[5], pk.WIDTHS[pk.OTHERS]),
+                                   wrapped_height(texts[1], pk.WIDTHS[pk.TOUCHPOINT])))
             sent.append([tp.id, row + 1, tp.name, _code(current), _code(target), texts])
             row += 1
         first, last = h + 1, row - 1
         if sent:
             self._validate(sheet, first, last)
         final = self._final_block(sheet, row + 1)
-        sheet.freeze_panes(h + 1, L.TOUCHPOINT + 1)
+        sheet.freeze_panes(h + 1, pk.TOUCHPOINT + 1)
         self._print_setup(sheet, landscape=True, title_rows=h)
         sheet.protect("", {"select_locked_cells": True, "select_unlocked_cells": True,
                            "format_columns": True, "format_rows": True})
@@ -359,22 +359,22 @@ class _PackWriter:
                         bg_color=f"#{ROLE_FILL[role.value]}", **extra)
 
     def _validate(self, sheet: Worksheet, first: int, last: int) -> None:
-        sheet.data_validation(first, L.AGREE, last, L.AGREE, {
-            "validate": "list", "source": [L.YES, L.NO],
+        sheet.data_validation(first, pk.AGREE, last, pk.AGREE, {
+            "validate": "list", "source": [pk.YES, pk.NO],
             "input_title": "Agree?", "input_message": "Yes: this role is right. No: propose "
             "a role and say why.", "error_title": "Agree?",
             "error_message": "Choose Yes or No."})
-        sheet.data_validation(first, L.PROPOSED, last, L.PROPOSED, {
-            "validate": "list", "source": list(L.ROLE_CHOICES),
+        sheet.data_validation(first, pk.PROPOSED, last, pk.PROPOSED, {
+            "validate": "list", "source": list(pk.ROLE_CHOICES),
             "input_title": "Proposed role", "input_message": "The role you propose at "
             "target (only where you answer No).", "error_title": "Proposed role",
             "error_message": "Choose Own, Influence, Handle or No role."})
-        sheet.data_validation(first, L.COMMENT, last, L.COMMENT, {
+        sheet.data_validation(first, pk.COMMENT, last, pk.COMMENT, {
             "validate": "length", "criteria": "<=", "value": 2000,
             "error_title": "Comment", "error_message": "At most 2,000 characters."})
-        area = f"{L.column_letter(L.AGREE)}{first + 1}:{L.column_letter(L.AGREE)}{last + 1}"
-        top = f"{L.column_letter(L.AGREE)}{first + 1}"
-        for word, colour in ((L.YES, AGREE_FILL), (L.NO, DISPUTE_FILL)):
+        area = f"{pk.column_letter(pk.AGREE)}{first + 1}:{pk.column_letter(pk.AGREE)}{last + 1}"
+        top = f"{pk.column_letter(pk.AGREE)}{first + 1}"
+        for word, colour in ((pk.YES, AGREE_FILL), (pk.NO, DISPUTE_FILL)):
             sheet.conditional_format(area, {
                 "type": "formula", "criteria": f'=EXACT(LOWER({top}),"{word.lower()}")',
                 "format": self.book.add_format({"bg_color": colour, "bold": True})})
@@ -391,22 +391,22 @@ class _PackWriter:
                              locked=False, border=1, border_color=FILL_BORDER,
                              num_format="yyyy-mm-dd")
         rule = self.fmt("final_rule", top=2, top_color=RULE)
-        for column in range(L.STAGE, L.LAST_COLUMN + 1):
+        for column in range(pk.STAGE, pk.LAST_COLUMN + 1):
             sheet.write_blank(row - 1, column, None, rule)
         rows = {"whole": row + 1, "name": row + 2, "date": row + 3}  # 1-based
-        for key, text in (("whole", L.WHOLE_LABEL), ("name", L.NAME_LABEL),
-                          ("date", L.DATE_LABEL)):
+        for key, text in (("whole", pk.WHOLE_LABEL), ("name", pk.NAME_LABEL),
+                          ("date", pk.DATE_LABEL)):
             r = rows[key] - 1
             sheet.set_row(r, 20)
-            sheet.merge_range(r, L.STAGE, r, L.OTHERS, text, label)
+            sheet.merge_range(r, pk.STAGE, r, pk.OTHERS, text, label)
         r = rows["whole"] - 1
-        sheet.write_blank(r, L.AGREE, None, fill_centre)
-        sheet.data_validation(r, L.AGREE, r, L.AGREE, {
-            "validate": "list", "source": [L.YES, L.NO], "error_title": "Agree with the column?",
+        sheet.write_blank(r, pk.AGREE, None, fill_centre)
+        sheet.data_validation(r, pk.AGREE, r, pk.AGREE, {
+            "validate": "list", "source": [pk.YES, pk.NO], "error_title": "Agree with the column?",
             "error_message": "Choose Yes or No."})
-        sheet.merge_range(rows["name"] - 1, L.AGREE, rows["name"] - 1, L.COMMENT, "", fill_left)
-        sheet.merge_range(rows["date"] - 1, L.AGREE, rows["date"] - 1, L.COMMENT, "", fill_date)
-        sheet.data_validation(rows["date"] - 1, L.AGREE, rows["date"] - 1, L.AGREE, {
+        sheet.merge_range(rows["name"] - 1, pk.AGREE, rows["name"] - 1, pk.COMMENT, "", fill_left)
+        sheet.merge_range(rows["date"] - 1, pk.AGREE, rows["date"] - 1, pk.COMMENT, "", fill_date)
+        sheet.data_validation(rows["date"] - 1, pk.AGREE, rows["date"] - 1, pk.AGREE, {
             "validate": "date", "criteria": ">", "value": date(2000, 1, 1),
             "input_title": "Date", "input_message": "The day you answered, e.g. "
             f"{date.today().isoformat()}", "error_title": "Date",
@@ -437,7 +437,7 @@ class _PackWriter:
 
         sheet.very_hidden()
         matrix = self.matrix
-        data = {"format": L.RECORD_FORMAT, "uid": matrix.uid,
+        data = {"format": pk.RECORD_FORMAT, "uid": matrix.uid,
                 "department": [self.did, self.department.name],
                 "departments": [[d.id, d.name] for d in matrix.departments],
                 "sent_to": self.request.lead, "sent_by": self.request.sender,
@@ -445,12 +445,12 @@ class _PackWriter:
                 "due": self.request.due.isoformat() if self.request.due else None,
                 "touchpoints": touchpoints_fingerprint(matrix), "rows": sent,
                 "final": final, "written_by": f"cxmatrix {cxmatrix.__version__}"}
-        parts = chunks(L.record_text(data))
-        sheet.write_string(0, 0, L.RECORD_FORMAT)
+        parts = chunks(pk.record_text(data))
+        sheet.write_string(0, 0, pk.RECORD_FORMAT)
         sheet.write_string(1, 0, "chunks")
         sheet.write_string(1, 1, str(len(parts)))
         for index, part in enumerate(parts):
-            sheet.write_string(L.FIRST_CHUNK_ROW - 1 + index, 1, part)
+            sheet.write_string(pk.FIRST_CHUNK_ROW - 1 + index, 1, part)
 
 
 def _code(role: Role | None) -> str | None:
