@@ -175,7 +175,7 @@ def test_a_half_filled_pack_says_what_is_missing_and_is_not_an_agreement(
     assert not lead.agreed and lead.signoff is None
     text = "\n".join(lead.missing)
     assert f"cell H{rows[2].row}: Agree? is not answered on {len(rows) - 2} rows" in text
-    whole_row, name_row, day_row = final_rows(path)
+    _whole_row, name_row, day_row = final_rows(path)
     assert f"cell H{name_row}: the lead's name is missing" in text
     assert f"cell H{day_row}: the date is missing" in text
     assert plan(document.matrix, path).changes() == ([], [])
@@ -342,7 +342,7 @@ def test_the_command_line_writes_and_applies_packs(tmp_path: Path,
     assert "already recorded" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("argv, message", [
+@pytest.mark.parametrize(("argv", "message"), [
     (["review", "{cxm}", "--out", "{tmp}", "--department", "Nope"], "no department 'Nope'"),
     (["review", "{cxm}", "--out", "{tmp}/missing"], "no such folder"),
     (["review", "{cxm}", "--out", "{tmp}", "--department", "Legal", "--lead", "A",

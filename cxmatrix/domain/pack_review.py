@@ -179,14 +179,15 @@ def plan_review(matrix: Matrix, packs: Sequence[PackAnswers]) -> ReviewPlan:
     seen: dict[int, str] = {}
     for pack in packs:
         plan = _plan_one(matrix, pack)
-        if not plan.refused and plan.department_id is not None:
-            first = seen.get(plan.department_id)
+        did = plan.department_id
+        if not plan.refused and did is not None:
+            first = seen.get(did)
             if first is not None:
-                plan = LeadPlan(pack.file, plan.department_id, plan.department, plan.lead,
+                plan = LeadPlan(pack.file, did, plan.department, plan.lead,
                                 refused=f"{first} is also a pack for {plan.department}; "
                                         "apply one pack per department at a time")
             else:
-                seen[plan.department_id] = pack.file
+                seen[did] = pack.file
         leads.append(plan)
     return ReviewPlan(tuple(leads))
 
@@ -224,7 +225,7 @@ def _plan_one(matrix: Matrix, pack: PackAnswers) -> LeadPlan:
     if unanswered:
         rows = ", ".join(str(a.row) for a in unanswered[:MAX_LISTED])
         more = f" and {len(unanswered) - MAX_LISTED} more" if len(unanswered) > MAX_LISTED else ""
-        missing.append(f"{pack.where(_column_cell(pack, unanswered[0]))}: Agree? is not "
+        missing.append(f"{pack.where(_column_cell(unanswered[0]))}: Agree? is not "
                        f"answered on {len(unanswered)} row{'s' if len(unanswered) != 1 else ''}"
                        f" (rows {rows}{more}); an unanswered row is not agreement")
     if len(answers) < len(pack.sent):
@@ -248,14 +249,14 @@ def _plan_one(matrix: Matrix, pack: PackAnswers) -> LeadPlan:
             disputes.append(Dispute(answer.touchpoint_id, answer.comment,
                                     answer.proposed))
         elif answer.agree is True and answer.comment.strip() and not answer.proposes:
-            flags.append(f"{pack.where(_comment_cell(pack, answer))}: agreed, with the "
+            flags.append(f"{pack.where(_comment_cell(answer))}: agreed, with the "
                          f"comment: {answer.comment}")
         if answer.proposes:
             now = matrix.target_role(answer.touchpoint_id, did)
             if now is answer.proposed:
                 continue
             if answer.agree is True:
-                flags.append(f"{pack.where(_column_cell(pack, answer))}: Agree? is Yes but "
+                flags.append(f"{pack.where(_column_cell(answer))}: Agree? is Yes but "
                              f"a role is proposed on {tp.name!r}; taken as a proposal")
             proposals.append(ProposedChange(
                 key=f"{pack.file}#{answer.touchpoint_id}", file=pack.file,
@@ -263,7 +264,7 @@ def _plan_one(matrix: Matrix, pack: PackAnswers) -> LeadPlan:
                 proposed=answer.proposed, comment=answer.comment,
                 text=f"{tp.name}: target of {name} {role_word(now)} -> "
                      f"{role_word(answer.proposed)}",
-                where=pack.where(_proposed_cell(pack, answer))))
+                where=pack.where(_proposed_cell(answer))))
     if pack.whole is True and disputes:
         flags.append(f"{pack.where(pack.whole_cell)}: the lead agrees with the column as a "
                      f"whole but answered No on {len(disputes)} row"
@@ -298,7 +299,7 @@ def _stale_rows(matrix: Matrix, pack: PackAnswers, answers: dict[int, RowAnswer]
     did = pack.department_id
     for row in pack.sent:
         answer = answers.get(row.touchpoint_id)
-        cell = pack.where(_role_cell(pack, answer)) if answer is not None else pack.file
+        cell = pack.where(_role_cell(answer)) if answer is not None else pack.file
         if not matrix.has_touchpoint(row.touchpoint_id):
             out.append(f"{cell}: touchpoint {row.name!r} was removed")
             continue
@@ -325,19 +326,19 @@ def _pair(current: Role | None, target: Role | None) -> str:
 ROLE_COLUMN, AGREE_COLUMN, PROPOSED_COLUMN, COMMENT_COLUMN = "E", "H", "I", "J"
 
 
-def _role_cell(pack: PackAnswers, answer: RowAnswer | None) -> str:
+def _role_cell(answer: RowAnswer | None) -> str:
     return f"{ROLE_COLUMN}{answer.row}" if answer is not None else "?"
 
 
-def _column_cell(pack: PackAnswers, answer: RowAnswer) -> str:
+def _column_cell(answer: RowAnswer) -> str:
     return f"{AGREE_COLUMN}{answer.row}"
 
 
-def _proposed_cell(pack: PackAnswers, answer: RowAnswer) -> str:
+def _proposed_cell(answer: RowAnswer) -> str:
     return f"{PROPOSED_COLUMN}{answer.row}"
 
 
-def _comment_cell(pack: PackAnswers, answer: RowAnswer) -> str:
+def _comment_cell(answer: RowAnswer) -> str:
     return f"{COMMENT_COLUMN}{answer.row}"
 
 

@@ -78,6 +78,12 @@ SPECS: dict[str, Spec] = {
     "update_workbook": Spec("&Update from Workbook…", "actionUpdateFromWorkbook", (),
                             Needs.WRITABLE, "Bring back copies of the exported workbook that "
                             "colleagues edited: review every change, then apply"),
+    "send_review": Spec("Send for Re&view…", "actionSendForReview", (), Needs.WRITABLE,
+                        "Write one review pack per department for its lead to agree with or "
+                        "dispute the department's column"),
+    "apply_review": Spec("Appl&y Review…", "actionApplyReview", (), Needs.WRITABLE,
+                         "Read the review packs the leads returned: sign-offs, disputes and "
+                         "proposed target roles, applied as one step"),
     "export": Spec("&Export…", "actionExport", ("Ctrl+E",), Needs.DOCUMENT,
                    "Export to Excel, PDF, CSV or JSON"),
     "export_pdf": Spec("Export as &PDF…", "actionExportPdf", ("Ctrl+Shift+E",), Needs.DOCUMENT,

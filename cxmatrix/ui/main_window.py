@@ -184,6 +184,7 @@ class MainWindow(QMainWindow):
             "new": self.new_blank, "open": self.open_dialog, "open_demo": self.open_demo,
             "save_as": self.save_as, "import": self.import_file, "export": self.export_file,
             "update_workbook": self.update_from_workbook,
+            "send_review": self.send_for_review, "apply_review": self.apply_review,
             "export_pdf": self.export_pdf, "export_image": self.export_image,
             "close": self.close_document, "quit": self.close,
             "cut": grid.cut_selection, "copy": grid.copy_selection,
@@ -252,7 +253,8 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addActions([self.save_as_action, self.save_copy_action,
                               self.publish_team_action, self.import_action,
-                              self.update_workbook_action, self.export_action,
+                              self.update_workbook_action, self.send_review_action,
+                              self.apply_review_action, self.export_action,
                               self.export_pdf_action, self.export_image_action])
         file_menu.addSeparator()
         file_menu.addActions([self.close_action, self.quit_action])
@@ -614,6 +616,19 @@ class MainWindow(QMainWindow):
         if not self.commit_pending_edits():
             return None
         return update.update_from_workbooks(self, paths)
+
+    def send_for_review(self) -> None:
+        from cxmatrix.ui import review
+
+        if self.commit_pending_edits():
+            review.send_for_review(self)
+
+    def apply_review(self, paths: list[str | Path] | None = None) -> BackgroundJob | None:
+        from cxmatrix.ui import review
+
+        if not self.commit_pending_edits():
+            return None
+        return review.apply_review_packs(self, paths)
 
     # ---- dropping files onto the window ------------------------------------------------------
 
