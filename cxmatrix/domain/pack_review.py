@@ -262,7 +262,7 @@ def _plan_one(matrix: Matrix, pack: PackAnswers) -> LeadPlan:
                 key=f"{pack.file}#{answer.touchpoint_id}", file=pack.file,
                 touchpoint_id=answer.touchpoint_id, department_id=did, before=now,
                 proposed=answer.proposed, comment=answer.comment,
-                text=f"{tp.name}: target of {name} {role_word(now)} -> "
+                text=f"{tp.name}: target of {name} {role_word(now)} → "
                      f"{role_word(answer.proposed)}",
                 where=pack.where(_proposed_cell(answer))))
     if pack.whole is True and disputes:

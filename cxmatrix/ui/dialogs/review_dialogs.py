@@ -105,7 +105,7 @@ class SendForReviewDialog(QDialog):
         browse.clicked.connect(self._browse)
         row.addWidget(self.folder, 1)
         row.addWidget(browse)
-        form.addRow("&Folder:", row)
+        form.addRow("Folder:", row)
         layout.addLayout(form)
         self.problem = QLabel("")
         self.problem.setObjectName("reviewProblem")

@@ -1,0 +1,148 @@
+"""File > Send for Review… and File > Apply Review… driven as a user would: pick departments
+and leads in the dialog, write the packs, fill them as the leads do, read them back, check a
+proposed target role, apply as one step, undo and redo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox, QFileDialog
+from pytestqt.qtbot import QtBot
+from review_packs import fill, rows_of
+from ui_support import demo_document, open_and_wait, window_with_captured_messages
+
+from cxmatrix.domain.findings import DISPUTED, compute_findings
+from cxmatrix.domain.roles import Role
+from cxmatrix.domain.signoff import SignOffState, department_signoff
+from cxmatrix.ui.dialogs.review_dialogs import ApplyReviewDialog, SendForReviewDialog
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
+
+
+def shown(qtbot: QtBot, window: Any, kind: type) -> Any:
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(kind)),
+                    timeout=20_000)
+    return next(d for d in window.findChildren(kind) if d.isVisible())
+
+
+def send_two(qtbot: QtBot, window: Any, out: Path) -> dict[str, Path]:
+    """Send Legal and Sales for review through the dialog; Legal's lead typed anew."""
+    matrix = window.session.matrix
+    window.send_review_action.trigger()
+    dialog: SendForReviewDialog = shown(qtbot, window, SendForReviewDialog)
+    legal, sales = matrix.find_department("Legal"), matrix.find_department("Sales")
+    assert legal is not None and sales is not None
+    assert dialog.leads[sales.id].text() == sales.lead  # prefilled from the department
+    qtbot.mouseClick(next(b for b in dialog.findChildren(type(dialog.buttons.buttons()[0]))
+                          if b.text() == "Select none"), Qt.MouseButton.LeftButton)
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert not ok.isEnabled() and "at least one department" in dialog.problem.text()
+    dialog.items[legal.id].setCheckState(0, Qt.CheckState.Checked)
+    dialog.items[sales.id].setCheckState(0, Qt.CheckState.Checked)
+    lead = dialog.leads[legal.id]
+    lead.clear()
+    qtbot.keyClicks(lead, "J. Feldman")
+    dialog.folder.clear()
+    qtbot.keyClicks(dialog.folder, str(out))
+    assert ok.isEnabled()
+    dialog.grab().save(str(out.parent / "send-dialog.png"))
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(window.session.matrix.signoffs) == 2, timeout=20_000)
+    return {"Legal": out / "Review - Legal.xlsx", "Sales": out / "Review - Sales.xlsx"}
+
+
+def test_send_fill_apply_undo_through_the_window(qtbot: QtBot, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    window = window_with_captured_messages(qtbot, tmp_path, monkeypatch)
+    document = demo_document(tmp_path, "journey")
+    document.close()
+    open_and_wait(qtbot, window, document.path)
+    session = window.session
+    matrix = session.matrix
+    out = tmp_path / "packs"
+    out.mkdir()
+    packs = send_two(qtbot, window, out)
+    legal, sales = matrix.find_department("Legal"), matrix.find_department("Sales")
+    assert legal is not None and sales is not None
+    assert matrix.signoffs[legal.id].state is SignOffState.ASKED
+    assert matrix.signoffs[legal.id].lead == "J. Feldman"
+    assert session.undo_stack.undoText() == "Send Sales, Legal for review"
+    window.undo_action.trigger()
+    assert not matrix.signoffs
+    window.redo_action.trigger()
+    assert len(matrix.signoffs) == 2
+
+    # The leads answer: Legal agrees; Sales disputes a row and proposes a role.
+    fill(packs["Legal"], name="Jonah Feldman")
+    row = rows_of(packs["Sales"])[0]
+    target_before = matrix.target_role(row.touchpoint_id, sales.id)
+    proposed = Role.HANDLE if target_before is not Role.HANDLE else Role.INFLUENCE
+    fill(packs["Sales"], agree={row.touchpoint_id: "No"},
+         proposed={row.touchpoint_id: proposed.label},
+         comments={row.touchpoint_id: "Marketing runs the ads"}, whole="No",
+         name="Daniel Okafor")
+    before = (dict(matrix.signoffs), target_before)
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames",
+                        lambda *_a, **_k: ([str(packs["Legal"]), str(packs["Sales"])], ""))
+    window.apply_review_action.trigger()
+    dialog: ApplyReviewDialog = shown(qtbot, window, ApplyReviewDialog)
+    dialog.grab().save(str(tmp_path / "apply-dialog.png"))
+    lines = [dialog.tree.topLevelItem(i).text(0) for i in range(dialog.tree.topLevelItemCount())]
+    assert lines[0].endswith("Jonah Feldman agrees with Legal's column")
+    assert lines[1].endswith("Daniel Okafor disputes 1 touchpoint of Sales")
+    sales_item = dialog.tree.topLevelItem(1)
+    children = [sales_item.child(i).text(0) for i in range(sales_item.childCount())]
+    assert f"Disputes {row.name}: “Marketing runs the ads”" in children
+    (key,) = dialog.proposals
+    item = dialog.proposals[key]
+    assert item.checkState(0) == Qt.CheckState.Unchecked
+    assert dialog.apply_button.text() == "Apply 2 changes"
+    assert matrix.signoffs == before[0]  # nothing until Apply
+    item.setCheckState(0, Qt.CheckState.Checked)
+    assert dialog.apply_button.text() == "Apply 3 changes"
+    qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: department_signoff(matrix, legal.id).agreed, timeout=10_000)
+    assert matrix.signoffs[sales.id].state is SignOffState.DISPUTED
+    assert matrix.target_role(row.touchpoint_id, sales.id) is proposed
+    assert [f.detail for f in compute_findings(matrix) if f.code == DISPUTED] == [
+        "Marketing runs the ads"]
+    assert session.undo_stack.undoText() == "Apply the review of Sales, Legal"
+    assert window.errors == []
+    # One step: undo takes back the sign-offs and the target role together.
+    window.undo_action.trigger()
+    assert dict(matrix.signoffs) == before[0]
+    assert matrix.target_role(row.touchpoint_id, sales.id) is target_before
+    window.redo_action.trigger()
+    assert department_signoff(matrix, legal.id).agreed
+    assert matrix.target_role(row.touchpoint_id, sales.id) is proposed
+
+    # The same packs again: nothing left to apply.
+    window.apply_review_action.trigger()
+    dialog = shown(qtbot, window, ApplyReviewDialog)
+    assert not dialog.apply_button.isEnabled()
+    assert dialog.apply_button.text() == "Nothing to Apply"
+    dialog.reject()
+    window.close()
+
+
+def test_a_refused_pack_is_shown_naming_the_file_and_applies_nothing(
+        qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    window = window_with_captured_messages(qtbot, tmp_path, monkeypatch)
+    document = demo_document(tmp_path, "journey")
+    document.close()
+    open_and_wait(qtbot, window, document.path)
+    junk = tmp_path / "junk.xlsx"
+    junk.write_bytes(b"not a workbook")
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *_a, **_k: ([str(junk)], ""))
+    window.apply_review_action.trigger()
+    dialog = shown(qtbot, window, ApplyReviewDialog)
+    text = dialog.tree.topLevelItem(0).text(0)
+    assert text.startswith("junk.xlsx: refused: junk.xlsx: ")
+    assert not dialog.apply_button.isEnabled()
+    assert "1 refused" in dialog.summary.text()
+    dialog.reject()
+    assert not window.session.matrix.signoffs
+    window.close()
