@@ -11,6 +11,9 @@ EDITS.json is a list of steps on the sheet named in each step:
     ["set", sheet, "A9", "text"]              (text as typed: "=..." becomes a formula)
     ["sort", sheet, "A8:P14", column, ascending]  (0-based column within the range)
     ["move_row", sheet, row, before]          (cut row, insert it above row ``before``)
+    ["type", sheet, "H9", "2026-01-14"]       (as typed in the cell: dates and numbers parse)
+    ["unprotect", sheet]                      (lift a sheet protection without a password)
+    ["rename_sheet", sheet, new_name]
 Afterwards everything is recalculated and saved as OUT_FOLDER/<stem>.xlsx and .pdf.
 """
 
@@ -94,6 +97,12 @@ def apply(document: object, step: list[object]) -> None:
         target = sheet.getCellByPosition(0, before).CellAddress
         sheet.moveRange(target, row.RangeAddress)
         sheet.Rows.removeByIndex(source, 1)
+    elif kind == "type":
+        sheet.getCellRangeByName(str(step[2])).setFormula(str(step[3]))
+    elif kind == "unprotect":
+        sheet.unprotect("")
+    elif kind == "rename_sheet":
+        sheet.setName(str(step[2]))
     else:
         raise ValueError(f"unknown step {kind!r}")
 

@@ -380,7 +380,7 @@ class _PackWriter:
                 "format": self.book.add_format({"bg_color": colour, "bold": True})})
 
     def _final_block(self, sheet: Worksheet, row: int) -> dict[str, int]:
-        label = self.fmt("final_label", bold=True, font_color=INK, align="right",
+        label = self.fmt("final_label", bold=True, font_color=INK, align="right", indent=1,
                          valign="vcenter")
         fill_centre = self.fmt("final_fill", align="center", valign="vcenter", bold=True,
                                bg_color=FILL_IN, locked=False, border=1,
