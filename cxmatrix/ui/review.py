@@ -75,7 +75,7 @@ def send_for_review(window: MainWindow) -> QDialog | None:
             return
         from cxmatrix.interchange.xlsx.review_pack.writer import PackRequest
 
-        sender = dialog.sender.text().strip()
+        sender = dialog.asker.text().strip()
         requests = [PackRequest(did, lead, dialog.due_day(), sender)
                     for did, lead in dialog.requests()]
         write_review_packs(window, requests, dialog.folder_path())

@@ -162,9 +162,10 @@ class _PackReader:
             if type(tid) is not int or type(sent_row) is not int or not isinstance(tp_name, str):
                 raise ValueError("a row")
             sent.append(SentRow(tid, tp_name, _role(current), _role(target)))
-            row = rows_by_id.get(tid)
-            if row is None:
+            found_row = rows_by_id.get(tid)
+            if found_row is None:
                 continue
+            row = found_row
             table_rows.add(row)
             for column, text in zip(pk.LOCKED_COLUMNS, texts, strict=True):
                 if _text(cells.get(row, column)) != text:
