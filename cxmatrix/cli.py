@@ -881,6 +881,9 @@ def cmd_review(args: argparse.Namespace) -> int:
     if not args.out.is_dir():
         raise UsageError(f"{args.out}: no such folder")
     with Document.open(args.file) as document:
+        if document.read_only:
+            raise UsageError(f"{args.file.name}: cannot mark the departments asked: "
+                             f"{document.read_only_reason or 'the file is read-only'}")
         matrix = document.matrix
         if args.department:
             departments = []

@@ -60,7 +60,8 @@ def rows_of(path: Path) -> list[Row]:
 
 
 def final_rows(path: Path) -> tuple[int, int, int]:
-    last = rows_of(path)[-1].row
+    rows = rows_of(path)
+    last = rows[-1].row if rows else pk.HEADER_ROW
     return last + 2, last + 3, last + 4
 
 

@@ -377,3 +377,42 @@ def test_a_pack_date_typed_as_text_or_as_a_date_reads_the_same(document: Documen
     for typed in ("2026-01-14", "14 January 2026", date(2026, 1, 14), 46036):
         fill(path, name="Jonah Feldman", day=typed)
         assert read_pack(path).day == ANSWERED, typed
+
+
+def test_departments_whose_names_make_the_same_file_name_get_two_packs(
+        document: Document, tmp_path: Path) -> None:
+    matrix = document.matrix
+    document.add_department("R&D/Labs")
+    document.add_department("R&D:labs")
+    packs = send(document, tmp_path / "out", "R&D/Labs", "R&D:labs")
+    assert sorted(p.name for p in packs.values()) == ["Review - R&D_Labs.xlsx",
+                                                      "Review - R&D_labs (2).xlsx"]
+    assert {read_pack(p).department_name for p in packs.values()} == {"R&D/Labs", "R&D:labs"}
+    assert matrix.touchpoint_count
+
+
+def test_a_department_with_nothing_to_review_can_still_agree(document: Document,
+                                                             tmp_path: Path) -> None:
+    matrix = document.matrix
+    for tp in matrix.iter_touchpoints():  # every touchpoint owned: nothing "not established"
+        if not matrix.owners(tp.id):
+            document.set_role(tp.id, matrix.departments[0].id, Role.OWN)
+    dept = document.add_department("Data Office")
+    path = send(document, tmp_path / "out", "Data Office")["Data Office"]
+    assert rows_of(path) == []
+    fill(path, name="Noor Haddad")
+    (lead,) = plan(matrix, path).leads
+    assert lead.agreed and lead.signoff is not None and lead.signoff.basis == ()
+    document.apply_review(*plan(matrix, path).changes())
+    assert department_signoff(matrix, dept.id).agreed
+
+
+def test_two_packs_of_one_department_in_one_go_apply_the_first_only(
+        document: Document, tmp_path: Path) -> None:
+    path = fill(send(document, tmp_path / "out", "Legal")["Legal"], name="Jonah Feldman")
+    copy = tmp_path / "copy.xlsx"
+    copy.write_bytes(path.read_bytes())
+    first, second = plan(document.matrix, path, copy).leads
+    assert first.agreed and not first.refused
+    assert second.refused == (f"{path.name} is also a pack for Legal; apply one pack per "
+                              "department at a time")

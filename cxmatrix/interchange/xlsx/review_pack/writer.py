@@ -100,8 +100,25 @@ def write_packs(matrix: Matrix, folder: Path, requests: Sequence[PackRequest],
     if not folder.is_dir():
         raise ExportFailed(f"{folder}: no such folder")
     sent_on = day or date.today()
-    return [write_pack(matrix, folder / pack_name(matrix, r.department_id), r, sent_on)
-            for r in requests]
+    names = pack_names(matrix, [r.department_id for r in requests])
+    return [write_pack(matrix, folder / name, r, sent_on)
+            for r, name in zip(requests, names, strict=True)]
+
+
+def pack_names(matrix: Matrix, department_ids: Sequence[int]) -> list[str]:
+    """A file name per department, none twice even where names differ only in characters a
+    file name cannot hold or in case: 'Review - R_D.xlsx', 'Review - R_D (2).xlsx'."""
+    taken: set[str] = set()
+    out = []
+    for did in department_ids:
+        name = pack_name(matrix, did)
+        stem, number = name.removesuffix(".xlsx"), 2
+        while name.casefold() in taken:
+            name = f"{stem} ({number}).xlsx"
+            number += 1
+        taken.add(name.casefold())
+        out.append(name)
+    return out
 
 
 def write_pack(matrix: Matrix, path: Path, request: PackRequest, sent_on: date) -> WrittenPack:
