@@ -39,7 +39,7 @@ MAX_LISTED = 8
 MAX_COMMENT = 2000
 _YES = {"yes", "y", "agree", "agreed", "ja", "oui", "true"}
 _NO = {"no", "n", "disagree", "nein", "non", "false"}
-_NO_ROLE = {pk.NO_ROLE.casefold(), "none", "no", "-", pk.NONE_SHOWN}
+_NO_ROLE = {pk.NO_ROLE.casefold(), "none", "-", pk.NONE_SHOWN}
 _ROLES = {**{r.label.casefold(): r for r in Role}, **{r.letter.casefold(): r for r in Role}}
 _DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y", "%d.%m.%Y",
                  "%Y/%m/%d")
