@@ -416,3 +416,12 @@ def test_two_packs_of_one_department_in_one_go_apply_the_first_only(
     assert first.agreed and not first.refused
     assert second.refused == (f"{path.name} is also a pack for Legal; apply one pack per "
                               "department at a time")
+
+
+def test_a_cell_far_out_is_reported_without_reading_a_million_empty_rows(
+        document: Document, tmp_path: Path) -> None:
+    path = send(document, tmp_path / "out", "Legal")["Legal"]
+    fill(path, name="Jonah Feldman", cells={"XFD1048576": "far away"})
+    (lead,) = plan(document.matrix, path).leads
+    assert lead.agreed
+    assert any("cell XFD1048576: 'far away' is outside" in f for f in lead.flags)

@@ -47,7 +47,13 @@ DATE_LABEL = "Date"
 
 
 def column_letter(column: int) -> str:
-    return "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[column] if column < 26 else f"column {column + 1}"
+    """The letters of a 0-based column: 0 -> "A", 26 -> "AA", 16383 -> "XFD"."""
+    letters = ""
+    number = column + 1
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 def record_text(data: dict[str, Any]) -> str:

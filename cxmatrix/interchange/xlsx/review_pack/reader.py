@@ -274,6 +274,10 @@ class _Cells:
 
 
 def _rows(sheet: Any) -> Iterator[tuple[object, ...]]:
+    # The declared dimension is not trusted: "A1:XFD1048576" would pad every row to 16,384
+    # cells and the sheet to a million rows. Without it, each row is as long as its cells.
+    if hasattr(sheet, "reset_dimensions"):
+        sheet.reset_dimensions()
     yield from sheet.iter_rows(values_only=True)
 
 
