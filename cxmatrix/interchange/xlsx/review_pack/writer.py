@@ -171,8 +171,7 @@ class _PackWriter:
         self.write_cover(cover, touchpoints)
         sent, final = self.write_review(review, touchpoints)
         self.write_record(record, sent, final)
-        review.activate()
-        cover.set_first_sheet()
+        cover.activate()  # the pack opens on what is asked
         return len(touchpoints)
 
     # ---- cover ----------------------------------------------------------------------------
