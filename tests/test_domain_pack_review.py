@@ -8,7 +8,12 @@ from datetime import date
 from cxmatrix.domain.model import Matrix
 from cxmatrix.domain.pack_review import PackAnswers, RowAnswer, SentRow, plan_review
 from cxmatrix.domain.roles import Role
-from cxmatrix.domain.signoff import SignOffState, department_signoff, touchpoints_fingerprint
+from cxmatrix.domain.signoff import (
+    SignOff,
+    SignOffState,
+    department_signoff,
+    touchpoints_fingerprint,
+)
 
 DAY = date(2026, 1, 14)
 
@@ -96,3 +101,13 @@ def test_a_removed_touchpoint_makes_the_pack_too_old() -> None:
     m.delete_touchpoint(tps[1])
     (lead,) = plan_review(m, [pack]).leads
     assert "a.xlsx: sheet 'Review', cell E7: touchpoint 'Invoice' was removed" in lead.refused
+
+
+def test_a_pack_older_than_the_last_one_sent_says_so() -> None:
+    m, tps, sales = _matrix()
+    pack = _pack(m, sales, [RowAnswer(tps[0], 6, True), RowAnswer(tps[1], 7, True)])
+    m.set_signoffs([(sales, SignOff(SignOffState.ASKED, "Bo", date(2026, 2, 1)))])
+    (lead,) = plan_review(m, [pack]).leads
+    assert lead.agreed
+    assert ("a.xlsx: this pack was sent on 2026-01-14; a newer one went to Bo on 2026-02-01"
+            in lead.flags)

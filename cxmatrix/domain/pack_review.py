@@ -212,6 +212,11 @@ def _plan_one(matrix: Matrix, pack: PackAnswers) -> LeadPlan:
     if name != pack.department_name:
         flags.append(f"{pack.file}: department {pack.department_name!r} was renamed "
                      f"{name!r} since the pack was sent")
+    asked = matrix.signoffs.get(did)
+    if (asked is not None and asked.state is SignOffState.ASKED and asked.when is not None
+            and pack.sent_on is not None and pack.sent_on < asked.when):
+        flags.append(f"{pack.file}: this pack was sent on {pack.sent_on.isoformat()}; a newer "
+                     f"one went to {asked.lead or 'the lead'} on {asked.when.isoformat()}")
     answers = {a.touchpoint_id: a for a in pack.answers}
     proposed_by_row = {a.touchpoint_id: a for a in pack.answers if a.proposes}
     stale = _stale_rows(matrix, pack, answers, proposed_by_row)
