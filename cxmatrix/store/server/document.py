@@ -48,6 +48,7 @@ from cxmatrix.store.server.schema import (
     CONFLICT_STATE,
     check_version,
     key_columns,
+    lead_tables,
     matrix_schema,
     tables,
 )
@@ -135,6 +136,8 @@ class _Table:
 
 
 _TABLES = {t.name: _Table(t) for t in tables()}
+_SECURED = {t.name for t in lead_tables()}  # the tables with row-level security
+_WRITE_TRIES = 3  # a row that other clients keep replacing meanwhile is a conflict
 
 
 class ServerDocument(Document):
@@ -354,7 +357,10 @@ class ServerDocument(Document):
         """What a failed server transaction means for the user."""
         if error.sqlstate == CONFLICT_STATE:
             return _Refused("conflict", int(error.diag.message_detail or 0))
-        if isinstance(error, psycopg.errors.UniqueViolation):
+        if isinstance(error, psycopg.errors.UniqueViolation | psycopg.errors.ForeignKeyViolation
+                      | psycopg.errors.DeadlockDetected):
+            # The working copy checked keys and references before the push, so the server
+            # disagreeing means another client added or removed rows meanwhile.
             return _Refused("conflict", 0)
         if isinstance(error, psycopg.errors.InsufficientPrivilege):
             return _Refused("permission", 0)
@@ -366,48 +372,82 @@ class ServerDocument(Document):
 
     def _write_row(self, conn: psycopg.Connection[Any], table: _Table, op: str,
                    values: list[Any]) -> None:
+        """Write one captured row. A statement that touches no row is not yet a refusal:
+        under read committed an UPDATE or DELETE skips a row another client deleted while
+        it waited, and the conflict trigger skips an UPDATE to values the row already has,
+        and a later statement of this transaction may see a third client's newer row. Only
+        row-level security, asked directly (``cx_may_edit``), makes it a permission refusal;
+        otherwise the row is read again and the write retried, for the trigger to judge."""
         target = sql.SQL("{}.{}").format(sql.Identifier(self.schema),
                                          sql.Identifier(table.name))
-        if op == "D":
-            where = sql.SQL(" AND ").join(sql.SQL("{} = %s").format(sql.Identifier(k))
-                                          for k in table.keys)
-            conn.execute(sql.SQL("DELETE FROM {} WHERE {}").format(target, where),
-                         table.server_values(values, table.keys))
-            return  # already gone (a cascade of this very transaction): nothing to do
-        row = dict(zip(table.columns, values, strict=True))
+        where = sql.SQL(" AND ").join(sql.SQL("{} = %s").format(sql.Identifier(k))
+                                      for k in table.keys)
         if op == "I":
             statement = sql.SQL("INSERT INTO {} ({}) VALUES ({})").format(
                 target, sql.SQL(", ").join(map(sql.Identifier, table.columns)),
                 sql.SQL(", ").join(sql.Placeholder() * len(table.columns)))
             conn.execute(statement, table.server_values(values, table.columns))
             return
+        if op == "D":
+            keys = table.server_values(values, table.keys)
+            if conn.execute(sql.SQL("DELETE FROM {} WHERE {}").format(target, where),
+                            keys).rowcount:
+                return
+            if conn.execute(sql.SQL("SELECT 1 FROM {} WHERE {}").format(target, where),
+                            keys).fetchone() is None:
+                return  # already gone (a cascade of this very transaction, or another's)
+            self._refuse_untouched(conn, table, keys)  # hidden by security, or re-created
+            return
+        row = dict(zip(table.columns, values, strict=True))
+        keys = table.server_values([row[k] for k in table.keys], table.keys)
         others = [c for c in table.columns if c not in table.keys
                   and c not in _NOT_LOGGED.get(table.name, set())]
         statement = sql.SQL("UPDATE {} SET {} WHERE {}").format(
             target, sql.SQL(", ").join(sql.SQL("{} = %s").format(sql.Identifier(c))
-                                       for c in others),
-            sql.SQL(" AND ").join(sql.SQL("{} = %s").format(sql.Identifier(k))
-                                  for k in table.keys))
-        params = table.server_values([row[c] for c in others], others) + table.server_values(
-            [row[k] for k in table.keys], table.keys)
-        if conn.execute(statement, params).rowcount:
-            return
+                                       for c in others), where)
         wanted = table.server_values([row[c] for c in others], others)
-        found = conn.execute(sql.SQL("SELECT {} FROM {} WHERE {}").format(
-            sql.SQL(", ").join(map(sql.Identifier, others)), target,
-            sql.SQL(" AND ").join(sql.SQL("{} = %s").format(sql.Identifier(k))
-                                  for k in table.keys)),
-            table.server_values([row[k] for k in table.keys], table.keys)).fetchone()
-        if found is None:
-            raise _Refused("conflict", 0)  # somebody removed the row meanwhile
-        if list(found) == wanted:
-            return  # the server holds these values already: nothing to change
-        # Read committed: the UPDATE may have waited on another client's delete and skipped
-        # the row, while a third client's insert committed before the SELECT saw it. Only
-        # a second UPDATE that still touches nothing means row-level security refused it;
-        # if it does touch the row, the server's conflict trigger judges it like any edit.
-        if conn.execute(statement, params).rowcount == 0:
-            raise _Refused("permission", 0)  # another department's column
+        read = sql.SQL("SELECT {} FROM {} WHERE {}").format(
+            sql.SQL(", ").join(map(sql.Identifier, others)), target, where)
+        for _ in range(_WRITE_TRIES):
+            if conn.execute(statement, wanted + keys).rowcount:
+                return
+            found = conn.execute(read, keys).fetchone()
+            if found is None:
+                raise _Refused("conflict", self._last_change(conn, table, keys))
+            if list(found) == wanted:
+                return  # the server holds these values already: nothing to change
+            if not self._may_write(conn, table, keys):
+                raise _Refused("permission", 0)  # another department's column
+        raise _Refused("conflict", self._last_change(conn, table, keys))
+
+    def _refuse_untouched(self, conn: psycopg.Connection[Any], table: _Table,
+                          keys: list[Any]) -> None:
+        """A row that is there but was not deleted: row-level security, or another client
+        re-created it after this DELETE skipped the one it waited on."""
+        if not self._may_write(conn, table, keys):
+            raise _Refused("permission", 0)
+        raise _Refused("conflict", self._last_change(conn, table, keys))
+
+    def _may_write(self, conn: psycopg.Connection[Any], table: _Table,
+                   keys: list[Any]) -> bool:
+        """Whether row-level security lets this member write the row (tables without it
+        refuse through grants, with an error, never by touching nothing)."""
+        if table.name not in _SECURED or "department_id" not in table.keys:
+            return True
+        department = keys[table.keys.index("department_id")]
+        found = conn.execute(sql.SQL("SELECT {}.cx_may_edit(%s)").format(
+            sql.Identifier(self.schema)), (department,)).fetchone()
+        return bool(found and found[0])
+
+    def _last_change(self, conn: psycopg.Connection[Any], table: _Table,
+                     keys: list[Any]) -> int:
+        """The change sequence number of the row's latest change (0 when none is logged),
+        so that a conflict names who changed it."""
+        key = json.dumps(dict(zip(table.keys, keys, strict=True)))
+        found = conn.execute(sql.SQL(
+            "SELECT max(seq) FROM {}.change_log WHERE tbl = %s AND row_key = %s::jsonb").format(
+            sql.Identifier(self.schema)), (table.name, key)).fetchone()
+        return int(found[0]) if found and found[0] is not None else 0
 
     def _after_refusal(self, refused: _Refused) -> None:
         """The server refused; the local copy has rolled back. Catch up, then say why."""
