@@ -532,6 +532,10 @@ class SqlWriter:
 
             self.signoffs(matrix, change.signoffs | disputing(matrix,
                                                               change.touchpoints_inserted))
+        if change.comments:
+            from cxmatrix.store.comments import replace_comments
+
+            replace_comments(self.raw, matrix, change.comments)
 
     def signoffs(self, matrix: Matrix, department_ids: Iterable[int]) -> None:
         """Write these departments' sign-off records as ``matrix`` holds them now."""

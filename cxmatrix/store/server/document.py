@@ -45,6 +45,7 @@ from cxmatrix.store.server.connection import (
     connect,
 )
 from cxmatrix.store.server.schema import (
+    AUTHORED,
     CONFLICT_STATE,
     check_version,
     key_columns,
@@ -91,6 +92,11 @@ def _ago(when: datetime) -> str:
     if seconds < 3600:
         return f"{seconds // 60} min"
     return f"{seconds // 3600} h"
+
+
+def _excerpt(text: str, limit: int = 60) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[:limit - 1] + "…"
 
 
 class _Table:
@@ -198,6 +204,8 @@ class ServerDocument(Document):
         self._note_listeners: list[NoteListener] = []
         self._status_listeners: list[StatusListener] = []
         self._names: dict[str, str] = {}
+        login = conn.execute("SELECT session_user").fetchone()
+        self.comment_author = str(login[0]) if login else None  # the server checks it
         self.connected = True
         self._set_session(conn)
         raw = self._connection()
@@ -432,6 +440,13 @@ class ServerDocument(Document):
                    keys: list[Any]) -> bool:
         """Whether row-level security lets this member write the row (tables without it
         refuse through grants, with an error, never by touching nothing)."""
+        if table.name in AUTHORED:
+            found = conn.execute(sql.SQL(
+                "SELECT author = session_user FROM {}.{} WHERE {}").format(
+                sql.Identifier(self.schema), sql.Identifier(table.name),
+                sql.SQL(" AND ").join(sql.SQL("{} = %s").format(sql.Identifier(k))
+                                      for k in table.keys)), keys).fetchone()
+            return found is None or bool(found[0])
         if table.name not in _SECURED or "department_id" not in table.keys:
             return True
         department = keys[table.keys.index("department_id")]
@@ -591,6 +606,16 @@ class ServerDocument(Document):
             if role is None:
                 return f"{who} cleared the {word}role on {tp}"
             return f"{who} set {word}{role.value.title()} on {tp}"
+        if entry.table == "touchpoint_comment":
+            tid = row.get("touchpoint_id")
+            if entry.op == "D":
+                return f"{who} removed a comment"
+            where = (self.matrix.touchpoint(tid).name if isinstance(tid, int)
+                     and self.matrix.has_touchpoint(tid) else "a touchpoint")
+            did = row.get("department_id")
+            if isinstance(did, int) and self.matrix.has_department(did):
+                where += f" ({self.matrix.department(did).name})"
+            return f"{who} commented on {where}: {_excerpt(str(row.get('body') or ''))}"
         verb = {"I": "added", "U": "changed", "D": "removed"}[entry.op]
         name = row.get("name")
         thing = entry.table.replace("_", " ")
@@ -615,16 +640,19 @@ class ServerDocument(Document):
         if touchpoint_id is not None:
             conditions.append(sql.SQL(
                 "((row_key ->> 'touchpoint_id')::bigint = %s OR (tbl = 'touchpoint' AND "
-                "(row_key ->> 'id')::bigint = %s))"))
-            params += [touchpoint_id, touchpoint_id]
+                "(row_key ->> 'id')::bigint = %s) OR (tbl = 'touchpoint_comment' AND "
+                "(row ->> 'touchpoint_id')::bigint = %s))"))
+            params += [touchpoint_id, touchpoint_id, touchpoint_id]
         if department_id is not None:
             conditions.append(sql.SQL(
                 "((row_key ->> 'department_id')::bigint = %s OR (tbl = 'department' AND "
-                "(row_key ->> 'id')::bigint = %s))"))
-            params += [department_id, department_id]
+                "(row_key ->> 'id')::bigint = %s) OR (tbl = 'touchpoint_comment' AND "
+                "(row ->> 'department_id')::bigint = %s))"))
+            params += [department_id, department_id, department_id]
         if touchpoint_id is not None and department_id is not None:
-            conditions = [sql.SQL("(row_key ->> 'touchpoint_id')::bigint = %s AND "
-                                  "(row_key ->> 'department_id')::bigint = %s")]
+            both = "(row_key || coalesce(row, '{}'::jsonb))"  # a comment's ids are in row
+            conditions = [sql.SQL(f"({both} ->> 'touchpoint_id')::bigint = %s AND "
+                                  f"({both} ->> 'department_id')::bigint = %s")]
             params = [touchpoint_id, department_id]
         where = sql.SQL(" AND ").join(conditions) if conditions else sql.SQL("true")
         return self._entries(where, tuple(params))

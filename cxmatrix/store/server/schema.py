@@ -37,6 +37,7 @@ APPLICATION_MARK = "cxmatrix team server"
 REGISTRY = "cxmatrix"
 ROLES = ("owner", "lead", "viewer")
 CONFLICT_STATE = "CX409"
+AUTHORED = ("touchpoint_comment",)  # rows a member writes as themselves: author = session_user
 _DIALECT = postgresql.dialect()  # type: ignore[no-untyped-call]
 
 
@@ -53,7 +54,7 @@ def lead_tables() -> list[Table]:
     """The tables a department lead writes, in their own columns only: the live tables with a
     department_id (cells, targets, actions, and tables added later such as sign-offs)."""
     return [t for t in tables() if "department_id" in t.c and "snapshot_id" not in t.c
-            and not t.name.startswith("planned_")]
+            and not t.name.startswith("planned_") and t.name not in AUTHORED]
 
 
 def group_role(schema: str, role: str) -> str:
@@ -278,6 +279,27 @@ def secure(conn: psycopg.Connection[Any], schema: str) -> None:
             "CREATE POLICY cx_lead ON {}.{} FOR ALL TO {} USING ({}.cx_may_edit(department_id))"
             " WITH CHECK ({}.cx_may_edit(department_id))").format(ident, name, lead, ident,
                                                                  ident))
+    _secure_authored(conn, schema)
+
+
+def _secure_authored(conn: psycopg.Connection[Any], schema: str) -> None:
+    """Comments: every member reads them; an owner or lead adds them as themselves (the
+    author is the login) and changes or removes only their own; a viewer only reads."""
+    ident = sql.Identifier(schema)
+    lead = sql.Identifier(group_role(schema, "lead"))
+    for name in map(sql.Identifier, AUTHORED):
+        conn.execute(sql.SQL("GRANT INSERT, UPDATE, DELETE ON {}.{} TO {}").format(
+            ident, name, lead))
+        conn.execute(sql.SQL("ALTER TABLE {}.{} ENABLE ROW LEVEL SECURITY").format(ident, name))
+        conn.execute(sql.SQL("CREATE POLICY cx_read ON {}.{} FOR SELECT USING (true)").format(
+            ident, name))
+        conn.execute(sql.SQL("CREATE POLICY cx_add ON {}.{} FOR INSERT TO {} "
+                             "WITH CHECK (author = session_user)").format(ident, name, lead))
+        conn.execute(sql.SQL("CREATE POLICY cx_change_own ON {}.{} FOR UPDATE TO {} "
+                             "USING (author = session_user) WITH CHECK (author = session_user)")
+                     .format(ident, name, lead))
+        conn.execute(sql.SQL("CREATE POLICY cx_remove_own ON {}.{} FOR DELETE TO {} "
+                             "USING (author = session_user)").format(ident, name, lead))
 
 
 def drop_matrix(conn: psycopg.Connection[Any], schema: str) -> None:
