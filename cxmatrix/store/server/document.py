@@ -446,7 +446,9 @@ class ServerDocument(Document):
                 sql.Identifier(self.schema), sql.Identifier(table.name),
                 sql.SQL(" AND ").join(sql.SQL("{} = %s").format(sql.Identifier(k))
                                       for k in table.keys)), keys).fetchone()
-            return found is None or bool(found[0])
+            if found is not None and not found[0]:
+                raise _Refused("permission", 0, table.name)
+            return True
         if table.name not in _SECURED or "department_id" not in table.keys:
             return True
         department = keys[table.keys.index("department_id")]
@@ -466,6 +468,9 @@ class ServerDocument(Document):
 
     def _after_refusal(self, refused: _Refused) -> None:
         """The server refused; the local copy has rolled back. Catch up, then say why."""
+        if refused.kind == "permission" and refused.table in AUTHORED:
+            raise ServerPermissionDenied(self.path, "refused the change: you may change or "
+                                                    "remove only your own comments")
         if refused.kind == "permission":
             raise ServerPermissionDenied(self.path, "refused the change: " + self._may())
         self.catch_up()
@@ -664,10 +669,11 @@ class ServerDocument(Document):
 
 
 class _Refused(Exception):
-    def __init__(self, kind: str, seq: int) -> None:
+    def __init__(self, kind: str, seq: int, table: str = "") -> None:
         super().__init__(kind)
         self.kind = kind
         self.seq = seq
+        self.table = table
 
 
 def open_matrix(address: ServerAddress) -> ServerDocument:
