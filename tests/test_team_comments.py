@@ -149,3 +149,33 @@ def test_publish_and_pull_carry_comments(published: ServerAddress, tmp_path: Pat
     transfer.pull(published, target)
     with Document.open(target) as document:
         assert [c.text for c in document.matrix.comments.values()] == ["Written offline"]
+
+
+def test_a_version_1_server_gains_the_comment_tables_on_init(
+        team_url: str, published: ServerAddress, opened: list[ServerDocument]) -> None:
+    from cxmatrix.store.server.connection import ServerError
+
+    first = ServerDocument.connect(published)
+    schema = first.schema
+    first.close()
+    with psycopg.connect(team_url, autocommit=True) as admin:  # as version 1 left it
+        admin.execute(f"DROP TABLE {schema}.snapshot_touchpoint_comment, "
+                      f"{schema}.touchpoint_comment")
+        admin.execute("UPDATE cxmatrix.info SET value = '1' WHERE key = 'version'")
+    with pytest.raises(ServerError, match=r"older team-server schema \(version 1\); run "
+                                          r"'cxmatrix server init URL'"):
+        ServerDocument.connect(published)
+    assert "migrated from team-server version 1 to 2" in transfer.init(parse_address(team_url))
+    lee = _login(published, "lee")
+    as_lead = _member(published, lee, "lead", [demo_matrix().departments[0].name])
+    lead = ServerDocument.connect(as_lead)
+    opened.append(lead)
+    tp = next(lead.matrix.iter_touchpoints()).id
+    lead.add_comments([new_comment(lee, "After the upgrade", tp, demo_matrix().departments[1].id)])
+    assert [c.text for c in transfer.read_matrix(published).comments.values()] == [
+        "After the upgrade"]
+    with (psycopg.connect(as_lead.url, password=as_lead.password, autocommit=True) as raw,
+          pytest.raises(psycopg.errors.InsufficientPrivilege)):
+        raw.execute(f"INSERT INTO {schema}.touchpoint_comment (uid, touchpoint_id, author, at, "
+                    "body) VALUES ('x1', %s, 'cxadmin', '2026-05-04T09:00:00+00:00', 'forged')",
+                    (tp,))
