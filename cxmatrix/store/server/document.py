@@ -342,23 +342,40 @@ class ServerDocument(Document):
         return [(t, o, json.loads(v)) for t, o, v in rows]
 
     def _push(self) -> None:
+        """Write the pending rows in one server transaction. A cell edit costs three round
+        trips: BEGIN with the session settings (one simple query), the write (its RETURNING
+        gives the change's sequence number, set by the trigger) and COMMIT; only a
+        transaction with deletes (whose cascades log rows of their own) asks the change log
+        which sequence numbers are this client's."""
         pending = self._pending()
         if not pending:
             return
         conn = self._server()
         try:
-            with conn.transaction():
-                conn.execute("SELECT set_config('cxmatrix.seen', %s, true), "
-                             "set_config('cxmatrix.undo', %s, true)",
-                             (str(self._seen), "on" if self._undoing else "off"))
+            conn.execute(sql.SQL(
+                "BEGIN ISOLATION LEVEL READ COMMITTED; "
+                "SELECT set_config('cxmatrix.seen', {}, true), "
+                "set_config('cxmatrix.undo', {}, true)").format(
+                sql.Literal(str(self._seen)), sql.Literal("on" if self._undoing else "off")))
+            try:
+                written: list[int] = []
                 for name, op, values in pending:
-                    self._write_row(conn, _TABLES[name], op, values)
-                own = conn.execute(sql.SQL("SELECT seq FROM {}.change_log WHERE client = %s "
-                                           "AND seq > %s").format(sql.Identifier(self.schema)),
-                                   (self._client, self._seen)).fetchall()
+                    seq = self._write_row(conn, _TABLES[name], op, values)
+                    if seq is not None:
+                        written.append(seq)
+                if any(op == "D" for _name, op, _values in pending):
+                    written = [int(r[0]) for r in conn.execute(sql.SQL(
+                        "SELECT seq FROM {}.change_log WHERE client = %s AND seq > %s").format(
+                        sql.Identifier(self.schema)), (self._client, self._seen)).fetchall()]
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+                    with contextlib.suppress(psycopg.Error):
+                        conn.execute("ROLLBACK")
+                raise
         except psycopg.Error as error:
             raise self._refusal(error) from None
-        self.last_commit = sorted(int(r[0]) for r in own if int(r[0]) not in self._own)
+        self.last_commit = sorted(s for s in written if s not in self._own)
         self._own.update(self.last_commit)
 
     def _refusal(self, error: psycopg.Error) -> Exception:
@@ -379,51 +396,53 @@ class ServerDocument(Document):
         return ServerError(self.path, f"refused the change: {error}")
 
     def _write_row(self, conn: psycopg.Connection[Any], table: _Table, op: str,
-                   values: list[Any]) -> None:
+                   values: list[Any]) -> int | None:
         """Write one captured row. A statement that touches no row is not yet a refusal:
         under read committed an UPDATE or DELETE skips a row another client deleted while
         it waited, and the conflict trigger skips an UPDATE to values the row already has,
         and a later statement of this transaction may see a third client's newer row. Only
         row-level security, asked directly (``cx_may_edit``), makes it a permission refusal;
-        otherwise the row is read again and the write retried, for the trigger to judge."""
+        otherwise the row is read again and the write retried, for the trigger to judge.
+        Returns the change's sequence number when an insert or update logged one."""
         target = sql.SQL("{}.{}").format(sql.Identifier(self.schema),
                                          sql.Identifier(table.name))
         where = sql.SQL(" AND ").join(sql.SQL("{} = %s").format(sql.Identifier(k))
                                       for k in table.keys)
         if op == "I":
-            statement = sql.SQL("INSERT INTO {} ({}) VALUES ({})").format(
+            statement = sql.SQL("INSERT INTO {} ({}) VALUES ({}) RETURNING revision").format(
                 target, sql.SQL(", ").join(map(sql.Identifier, table.columns)),
                 sql.SQL(", ").join(sql.Placeholder() * len(table.columns)))
-            conn.execute(statement, table.server_values(values, table.columns))
-            return
+            inserted = conn.execute(statement, table.server_values(values, table.columns))
+            return _revision(inserted)
         if op == "D":
             keys = table.server_values(values, table.keys)
             if conn.execute(sql.SQL("DELETE FROM {} WHERE {}").format(target, where),
                             keys).rowcount:
-                return
+                return None  # _push asks the change log (the delete may have cascaded)
             if conn.execute(sql.SQL("SELECT 1 FROM {} WHERE {}").format(target, where),
                             keys).fetchone() is None:
-                return  # already gone (a cascade of this very transaction, or another's)
+                return None  # already gone (a cascade of this very transaction, or another's)
             self._refuse_untouched(conn, table, keys)  # hidden by security, or re-created
-            return
+            return None
         row = dict(zip(table.columns, values, strict=True))
         keys = table.server_values([row[k] for k in table.keys], table.keys)
         others = [c for c in table.columns if c not in table.keys
                   and c not in _NOT_LOGGED.get(table.name, set())]
-        statement = sql.SQL("UPDATE {} SET {} WHERE {}").format(
+        statement = sql.SQL("UPDATE {} SET {} WHERE {} RETURNING revision").format(
             target, sql.SQL(", ").join(sql.SQL("{} = %s").format(sql.Identifier(c))
                                        for c in others), where)
         wanted = table.server_values([row[c] for c in others], others)
         read = sql.SQL("SELECT {} FROM {} WHERE {}").format(
             sql.SQL(", ").join(map(sql.Identifier, others)), target, where)
         for _ in range(_WRITE_TRIES):
-            if conn.execute(statement, wanted + keys).rowcount:
-                return
+            updated = conn.execute(statement, wanted + keys)
+            if updated.rowcount:
+                return _revision(updated)
             found = conn.execute(read, keys).fetchone()
             if found is None:
                 raise _Refused("conflict", self._last_change(conn, table, keys))
             if list(found) == wanted:
-                return  # the server holds these values already: nothing to change
+                return None  # the server holds these values already: nothing to change
             if not self._may_write(conn, table, keys):
                 raise _Refused("permission", 0)  # another department's column
         raise _Refused("conflict", self._last_change(conn, table, keys))
@@ -666,6 +685,12 @@ class ServerDocument(Document):
     def seen(self) -> int:
         """The change sequence number this document is caught up to."""
         return self._seen
+
+
+def _revision(cursor: psycopg.Cursor[Any]) -> int | None:
+    """The sequence number the trigger gave the written row (None: nothing was logged)."""
+    row = cursor.fetchone()
+    return int(row[0]) if row is not None and row[0] is not None else None
 
 
 class _Refused(Exception):
