@@ -203,3 +203,33 @@ def test_snapshots_survive_json_into_a_new_cxm_file(tmp_path: Path) -> None:
 
         renames = [c for c in compare(kept, again.matrix).structure if c.what == "renamed"]
         assert [c.name for c in renames] == ["Welcome call, renamed"]
+
+
+def test_comments_round_trip_and_a_bad_comment_is_named(tmp_path: Path) -> None:
+    from cxmatrix.domain.comments import new_comment
+
+    matrix = generate_matrix(touchpoints=4, departments=3, seed=3)
+    first, second = list(matrix.iter_touchpoints())[:2]
+    dept = matrix.departments[1]
+    comments = [new_comment("Anna (Support)", "We hear about it first", first.id, dept.id,
+                            at=datetime(2026, 5, 4, 9, 30, tzinfo=UTC)),
+                new_comment("Ben", "Whole row:\nlegal wants a say", first.id,
+                            at=datetime(2026, 5, 3, tzinfo=UTC)),
+                new_comment("Ben", "Second touchpoint", second.id)]
+    matrix.add_comments(comments)
+    path = tmp_path / "c.json"
+    json_format.write(matrix, path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    entry = data["stages"][0]["touchpoints"][0]
+    assert [c["text"] for c in entry["comments"]] == ["Whole row:\nlegal wants a say",
+                                                     "We hear about it first"]
+    assert entry["comments"][1]["department"] == dept.name
+    again = json_format.read(path).matrix
+    assert dict(again.comments) == {c.uid: c for c in comments}
+    entry["comments"][1]["department"] = "Nobody"
+    entry["comments"][0]["at"] = "2026-05-03T00:00:00+00:00"
+    with pytest.raises(ImportFailed, match=r"comment 2.*'Nobody'"):
+        json_format.from_dict(data)
+    entry["comments"][1] = {"author": "Ben", "at": "2026-05-04T09:00:00", "text": "  "}
+    with pytest.raises(ImportFailed, match=r"touchpoint 1 .*comment 2.*cannot be empty"):
+        json_format.from_dict(data)

@@ -39,12 +39,23 @@ def _tables(path: Path) -> dict[str, list[tuple[object, ...]]]:
         connection.close()
 
 
+def _schema(path: Path) -> list[tuple[object, ...]]:
+    connection = sqlite3.connect(path)
+    try:
+        return connection.execute("SELECT type, name, tbl_name, sql FROM sqlite_master "
+                                  "ORDER BY type, name").fetchall()
+    finally:
+        connection.close()
+
+
 def test_publish_then_pull_gives_back_the_same_file(team_url: str, tmp_path: Path) -> None:
     original = _demo_file(tmp_path)
     assert main(["publish", str(original), team_url, "--name", "Customer journey"]) == 0
     pulled = tmp_path / "pulled.cxm"
     assert main(["pull", team_url, "Customer journey", "-o", str(pulled)]) == 0
     assert _tables(pulled) == _tables(original)
+    # The same schema too: the indexes made after the rows went in are all there.
+    assert _schema(pulled) == _schema(original)
     with Document.open(pulled) as document:
         assert [s.name for s in document.snapshots()] == ["Agreed in January"]
         assert document.matrix.touchpoint_count == demo_matrix().touchpoint_count

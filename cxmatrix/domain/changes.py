@@ -35,7 +35,8 @@ class MatrixChange:
     ``snapshots`` the ids of snapshots taken, renamed, deleted or restored (the document's
     list of snapshots, not the matrix); ``signoffs`` the departments whose sign-off record
     was set or cleared (a view showing sign-off states also follows ``roles_changed`` and
-    ``targets_changed``, which can make an agreement out of date).
+    ``targets_changed``, which can make an agreement out of date); ``comments`` the
+    identities of comments added or removed.
     """
 
     touchpoints: frozenset[int] = _NONE
@@ -59,6 +60,7 @@ class MatrixChange:
     departments_planned: frozenset[int] = _NONE
     snapshots: frozenset[int] = _NONE
     signoffs: frozenset[int] = _NONE
+    comments: frozenset[str] = _NO_NAMES
     # Answers derived from the sets above, kept once asked (not part of the record's value).
     _memo: dict[str, frozenset[int]] = field(default_factory=dict, init=False, repr=False,
                                              compare=False, hash=False)

@@ -23,6 +23,7 @@ from uuid import uuid4
 
 from cxmatrix.domain.actions import Action, ActionError, ActionStatus, checked_action
 from cxmatrix.domain.changes import EVERYTHING, MatrixChange
+from cxmatrix.domain.comments import Comment, CommentError, checked_comment, in_order
 from cxmatrix.domain.limits import MAX_NAME_LENGTH, MAX_TEXT_LENGTH
 from cxmatrix.domain.roles import Role
 from cxmatrix.domain.signoff import SignOff
@@ -269,6 +270,7 @@ class Matrix:
         self._planned_touchpoints: set[int] = set()
         self._planned_departments: set[int] = set()
         self._signoffs: dict[int, SignOff] = {}
+        self._comments: dict[str, Comment] = {}
 
     # ---- read-only views of the contents ----------------------------------------------------
 
@@ -342,7 +344,7 @@ class Matrix:
         for key in ("_stages", "_departments", "_stage_by_id", "_touchpoint_by_id",
                     "_department_by_id", "_stage_touchpoints", "_roles", "_notes", "_next_id",
                     "_targets", "_actions", "_planned_touchpoints", "_planned_departments",
-                    "_signoffs"):
+                    "_signoffs", "_comments"):
             setattr(self, key, getattr(source, key))
         self._name_index = None
         self._changed(change, touch=False)
@@ -364,6 +366,7 @@ class Matrix:
         self._planned_touchpoints = set(source._planned_touchpoints)
         self._planned_departments = set(source._planned_departments)
         self._signoffs = dict(source._signoffs)
+        self._comments = dict(source._comments)
 
     # ---- identity -------------------------------------------------------------------------
 
@@ -1191,6 +1194,74 @@ class Matrix:
         """Take over loaded sign-off records (the caller checked them and gives them away)."""
         self._signoffs = signoffs
 
+    # ---- comments ---------------------------------------------------------------------------
+
+    @property
+    def comments(self) -> Mapping[str, Comment]:
+        """Every comment by identity (also those of touchpoints and departments removed
+        since, which come back with them)."""
+        return self._comments
+
+    def comments_on(self, touchpoint_id: int, department_id: int | None = None
+                    ) -> list[Comment]:
+        """The comments of a touchpoint (with its cells' when ``department_id`` is None) or
+        of one cell, oldest first; those of removed touchpoints and departments are left
+        out."""
+        if touchpoint_id not in self._touchpoint_by_id:
+            return []
+        return in_order(c for c in self._comments.values()
+                        if c.is_on(touchpoint_id, department_id)
+                        and (c.department_id is None or c.department_id in
+                             self._department_by_id))
+
+    def commented_cells(self) -> set[tuple[int, int]]:
+        """The cells (of existing touchpoints and departments) with a comment of their own."""
+        cells: set[tuple[int, int]] = set()
+        for comment in self._comments.values():
+            if (comment.department_id in self._department_by_id
+                    and comment.touchpoint_id in self._touchpoint_by_id):
+                assert comment.department_id is not None
+                cells.add((comment.touchpoint_id, comment.department_id))
+        return cells
+
+    def add_comments(self, comments: Iterable[Comment]) -> list[str]:
+        """Add comments (all checked first: a well-formed comment on an existing touchpoint
+        and department, a new identity); returns their identities, which
+        ``remove_comments`` takes to undo it."""
+        try:
+            checked = [checked_comment(c) for c in comments]
+        except CommentError as error:
+            raise DomainError(str(error)) from None
+        seen: set[str] = set()
+        for comment in checked:
+            self.touchpoint(comment.touchpoint_id)
+            if comment.department_id is not None:
+                self.department(comment.department_id)
+            if comment.uid in self._comments or comment.uid in seen:
+                raise DomainError(f"there is a comment {comment.uid!r} already")
+            seen.add(comment.uid)
+        for comment in checked:
+            self._comments[comment.uid] = comment
+        if checked:
+            self._changed(MatrixChange(comments=frozenset(seen)))
+        return [c.uid for c in checked]
+
+    def remove_comments(self, uids: Iterable[str]) -> list[Comment]:
+        """Remove comments by identity (unknown ones are an error, nothing removed); returns
+        them, which ``add_comments`` takes to undo it."""
+        wanted = list(dict.fromkeys(uids))
+        for uid in wanted:
+            if uid not in self._comments:
+                raise DomainError(f"there is no comment {uid!r}")
+        removed = [self._comments.pop(uid) for uid in wanted]
+        if removed:
+            self._changed(MatrixChange(comments=frozenset(wanted)))
+        return removed
+
+    def load_comments(self, comments: dict[str, Comment]) -> None:
+        """Take over loaded comments (the caller checked them and gives them away)."""
+        self._comments = comments
+
     def plan_content(self) -> dict[str, object]:
         """The target layer by name and in order (for comparing, beside ``content``): the
         planned changes, the actions, the planned touchpoints and departments."""
@@ -1324,7 +1395,10 @@ def difference(old: Matrix, new: Matrix) -> MatrixChange:
                if old._actions.get(key) != new._actions.get(key)}
     signoffs = {d for d in set(old._signoffs) | set(new._signoffs)
                 if old._signoffs.get(d) != new._signoffs.get(d)}
+    comments = {u for u in set(old._comments) | set(new._comments)
+                if old._comments.get(u) != new._comments.get(u)}
     return MatrixChange(
+        comments=frozenset(comments),
         signoffs=frozenset(signoffs),
         targets=frozenset(targets),
         actions=frozenset(actions),

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, TypeVar, Unpack
 
 from cxmatrix.domain.actions import Action
 from cxmatrix.domain.changes import NO_CHANGE, MatrixChange
+from cxmatrix.domain.comments import Comment
 from cxmatrix.domain.findings import FindingsIndex
 from cxmatrix.domain.model import (
     Department,
@@ -807,6 +808,22 @@ class Document:
             return self.matrix.set_signoffs(records), old_targets
 
         return self._plan_edit(both)
+
+    # Comments (store/comments.py), one transaction each like every edit
+    # (MatrixChange(comments={uids})). Undo: remove_comments with what add_comments returns,
+    # and add_comments with what remove_comments returns.
+
+    comment_author: str | None = None  # who comments here when the document knows (a server)
+
+    def add_comments(self, comments: Iterable[Comment]) -> list[str]:
+        """Add comments (checked by the domain); returns their identities."""
+        checked = list(comments)
+        return self._plan_edit(lambda: self.matrix.add_comments(checked))
+
+    def remove_comments(self, uids: Iterable[str]) -> list[Comment]:
+        """Remove comments by identity; returns them (to add back on undo)."""
+        wanted = list(uids)
+        return self._plan_edit(lambda: self.matrix.remove_comments(wanted))
 
     # ---- snapshots ---------------------------------------------------------------------------
     #

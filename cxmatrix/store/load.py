@@ -38,6 +38,7 @@ from cxmatrix.domain.limits import MAX_TEXT_LENGTH
 from cxmatrix.domain.model import Department, Matrix, Stage, Touchpoint, name_key
 from cxmatrix.domain.roles import Role
 from cxmatrix.store import statements as st
+from cxmatrix.store.comments import load_comments, write_comments
 from cxmatrix.store.errors import CorruptDocument
 from cxmatrix.store.format import ROLE_CODES, SCHEMA_VERSION
 from cxmatrix.store.plan import load_plan, write_plan
@@ -48,7 +49,8 @@ _ROLE_LETTERS = ", ".join(ROLE_CODES.values())
 _FIRST_FORMAT_WITH_FOREIGN_KEYS = 3
 _WHAT = {"stage": "stages", "department": "departments", "touchpoint": "touchpoints",
          "cell": "cells", "matrix": "matrix property rows", "signoff": "sign-offs",
-         "signoff_basis": "sign-off basis cells", "signoff_dispute": "disputed cells"}
+         "signoff_basis": "sign-off basis cells", "signoff_dispute": "disputed cells",
+         "touchpoint_comment": "comments"}
 
 
 def _short(value: object) -> str:
@@ -174,6 +176,7 @@ def _load(connection: sqlite3.Connection, path: Path, counts: dict[str, int], *,
         matrix.focus_department_id = focus
     load_plan(connection, matrix, path)
     load_signoffs(connection, matrix, path)
+    load_comments(connection, matrix, path)
     matrix.load_finished()
     return matrix
 
@@ -375,3 +378,4 @@ def write_matrix(connection: sqlite3.Connection, matrix: Matrix) -> None:
         if did not in matrix.row_roles(tid)))
     write_plan(connection, matrix)
     write_signoffs(connection, matrix)
+    write_comments(connection, matrix)

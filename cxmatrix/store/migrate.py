@@ -6,7 +6,8 @@ transaction, with foreign keys off: each old table is renamed aside, the current
 indexes are created from ``statements``, the columns the old table has are copied by name
 (the others take their declared defaults), the old tables are dropped, and the foreign keys
 are checked before the commit. Format 4 -> 5 only adds tables (``format_4_to_5``) and 5 -> 6
-adds columns and tables (``format_5_to_6``), so files of format 4 and later are not rebuilt.
+adds columns and tables (``format_5_to_6``), 6 -> 7 the comments
+(``format_6_to_7_comments``), so files of format 4 and later are not rebuilt.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ def upgrade(connection: sqlite3.Connection, path: Path, version: int) -> None:
             _rebuild(connection, path)
         format_4_to_5(connection)
         format_5_to_6(connection)
+        format_6_to_7_comments(connection)
         connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         connection.execute("COMMIT")
     except BaseException:
@@ -111,3 +113,14 @@ def format_5_to_6(connection: sqlite3.Connection) -> None:
                 connection.execute(statement)
     for statement in st.FILL_FORMAT_6:
         connection.execute(statement)
+
+
+def format_6_to_7_comments(connection: sqlite3.Connection) -> None:
+    """Format 6 -> 7: comments on touchpoints and cells, in a table of their own (with its
+    snapshot copy); nothing else changes. Creates the tables the file lacks."""
+    present = {table for (table,) in connection.execute(
+        "SELECT tbl_name FROM sqlite_master WHERE type = 'table'")}
+    for table, creates in st.CREATE_FORMAT_7.items():
+        if table not in present:
+            for statement in creates:
+                connection.execute(statement)

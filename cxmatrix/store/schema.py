@@ -21,6 +21,7 @@ from __future__ import annotations
 from sqlalchemy import Column, ForeignKey, Integer, Table
 from sqlmodel import Field, SQLModel
 
+from cxmatrix.domain.comments import MAX_COMMENT_LENGTH, UID_LENGTH
 from cxmatrix.domain.limits import (
     MAX_DEPARTMENTS,
     MAX_NAME_LENGTH,
@@ -307,5 +308,30 @@ MAX_ROWS.update({
     SignOffDisputeRow: MAX_ROLE_CELLS,
 })
 
+
+# ---- comments (format 7) ----------------------------------------------------------------------
+#
+# ``touchpoint_comment``: a comment on a touchpoint, or on one of its cells (``department_id``
+# set): who wrote it, when (ISO 8601, UTC) and what (``body``). It names its touchpoint and
+# department without foreign keys: a comment stays with a removed touchpoint or department
+# and comes back with it on undo.
+
+_SINCE_7 = {"info": {"since": 7}}
+MAX_COMMENTS = 10 * MAX_TOUCHPOINTS
+
+
+class CommentRow(SQLModel, table=True):
+    __tablename__ = "touchpoint_comment"
+    __table_args__ = _SINCE_7
+    uid: str = Field(primary_key=True, max_length=UID_LENGTH)
+    touchpoint_id: int = Field(index=True)
+    department_id: int | None = Field(default=None)
+    author: str = Field(max_length=MAX_NAME_LENGTH)
+    at: str = Field(max_length=40)
+    body: str = Field(max_length=MAX_COMMENT_LENGTH)
+
+
+TABLES["touchpoint_comment"] = CommentRow
+MAX_ROWS[CommentRow] = MAX_COMMENTS
 
 SNAPSHOT_TABLES: dict[str, Table] = {name: _snapshot_table(name) for name in TABLES}

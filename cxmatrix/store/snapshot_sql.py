@@ -86,12 +86,14 @@ def snapshot_statement_texts() -> dict[str, object]:
     every = {**tables, **snapshot_tables}
     new_in_5 = {name: _create(t) for name, t in every.items() if _since(t) == 5}
     new_in_6 = {name: _create(t) for name, t in every.items() if _since(t) == 6}
+    new_in_7 = {name: _create(t) for name, t in every.items() if _since(t) == 7}
     listed = [c for c in _SNAPSHOT.columns if c is not _SNAPSHOT.c.deleted]
     return {
         "SINCE": {name: _since(t) for name, t in (*tables.items(), *snapshot_tables.items())
                   if _since(t) > 1},
         "CREATE_FORMAT_5": new_in_5,
         "CREATE_FORMAT_6": new_in_6,
+        "CREATE_FORMAT_7": new_in_7,
         "ADD_COLUMNS_FORMAT_6": {
             name: tuple(f"ALTER TABLE {name} ADD COLUMN "
                         + str(CreateColumn(c).compile(dialect=_DIALECT)).strip()

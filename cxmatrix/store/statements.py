@@ -26,6 +26,7 @@ TABLE_NAMES = (
     'signoff',
     'signoff_basis',
     'signoff_dispute',
+    'touchpoint_comment',
 )
 
 COLUMNS = {
@@ -70,6 +71,7 @@ COLUMNS = {
     ),
     'signoff_basis': ('department_id', 'touchpoint_id', 'position', 'role', 'target_role'),
     'signoff_dispute': ('department_id', 'touchpoint_id', 'position', 'comment', 'proposed'),
+    'touchpoint_comment': ('uid', 'touchpoint_id', 'department_id', 'author', 'at', 'body'),
 }
 
 DEFAULTED = {
@@ -94,6 +96,7 @@ DEFAULTED = {
     'signoff': ('lead', 'dated', 'touchpoint_set', 'fingerprint'),
     'signoff_basis': ('role', 'target_role'),
     'signoff_dispute': ('comment', 'proposed'),
+    'touchpoint_comment': ('department_id',),
 }
 
 KEYS = {
@@ -109,6 +112,7 @@ KEYS = {
     'signoff': ('department_id',),
     'signoff_basis': ('department_id', 'touchpoint_id'),
     'signoff_dispute': ('department_id', 'touchpoint_id'),
+    'touchpoint_comment': ('uid',),
 }
 
 POSITION = {
@@ -144,6 +148,7 @@ FOREIGN_KEYS = {
         ('department_id', 'signoff', 'department_id', 'CASCADE'),
         ('touchpoint_id', 'touchpoint', 'id', 'CASCADE'),
     ),
+    'touchpoint_comment': (),
 }
 
 MAX_ROWS = {
@@ -159,6 +164,7 @@ MAX_ROWS = {
     'signoff': 1000,
     'signoff_basis': 5000000,
     'signoff_dispute': 5000000,
+    'touchpoint_comment': 1000000,
 }
 
 CREATE = (
@@ -179,6 +185,8 @@ CREATE = (
     'CREATE TABLE signoff_basis (\n\tdepartment_id INTEGER NOT NULL, \n\ttouchpoint_id INTEGER NOT NULL, \n\tposition INTEGER NOT NULL, \n\trole VARCHAR(1), \n\ttarget_role VARCHAR(1), \n\tPRIMARY KEY (department_id, touchpoint_id), \n\tFOREIGN KEY(department_id) REFERENCES signoff (department_id) ON DELETE CASCADE\n)\n WITHOUT ROWID',
     "CREATE TABLE signoff_dispute (\n\tdepartment_id INTEGER NOT NULL, \n\ttouchpoint_id INTEGER NOT NULL, \n\tposition INTEGER NOT NULL, \n\tcomment VARCHAR(100000) DEFAULT '' NOT NULL, \n\tproposed VARCHAR(1), \n\tPRIMARY KEY (department_id, touchpoint_id), \n\tFOREIGN KEY(department_id) REFERENCES signoff (department_id) ON DELETE CASCADE, \n\tFOREIGN KEY(touchpoint_id) REFERENCES touchpoint (id) ON DELETE CASCADE\n)\n WITHOUT ROWID",
     'CREATE INDEX ix_signoff_dispute_touchpoint_id ON signoff_dispute (touchpoint_id)',
+    'CREATE TABLE touchpoint_comment (\n\tuid VARCHAR(32) NOT NULL, \n\ttouchpoint_id INTEGER NOT NULL, \n\tdepartment_id INTEGER, \n\tauthor VARCHAR(10000) NOT NULL, \n\tat VARCHAR(40) NOT NULL, \n\tbody VARCHAR(100000) NOT NULL, \n\tPRIMARY KEY (uid)\n)',
+    'CREATE INDEX ix_touchpoint_comment_touchpoint_id ON touchpoint_comment (touchpoint_id)',
 )
 
 COUNT = {
@@ -194,6 +202,7 @@ COUNT = {
     'signoff': 'SELECT count(*) AS count_1 \nFROM signoff',
     'signoff_basis': 'SELECT count(*) AS count_1 \nFROM signoff_basis',
     'signoff_dispute': 'SELECT count(*) AS count_1 \nFROM signoff_dispute',
+    'touchpoint_comment': 'SELECT count(*) AS count_1 \nFROM touchpoint_comment',
 }
 
 CHECK = {
@@ -209,6 +218,7 @@ CHECK = {
     'signoff': "SELECT signoff.department_id, CASE WHEN (length(signoff.state) > 8) THEN 'column ''state'' is longer than 8 characters' WHEN (length(signoff.lead) > 10000) THEN 'column ''lead'' is longer than 10,000 characters' WHEN (signoff.lead IS NULL OR signoff.lead < '' OR signoff.lead >= x'') THEN 'column ''lead'' holds ' || CASE WHEN (typeof(signoff.lead) = 'integer') THEN 'an integer' ELSE 'a ' || typeof(signoff.lead) END || ' where text belongs' WHEN (length(signoff.dated) > 10) THEN 'column ''dated'' is longer than 10 characters' WHEN (signoff.dated IS NULL OR signoff.dated < '' OR signoff.dated >= x'') THEN 'column ''dated'' holds ' || CASE WHEN (typeof(signoff.dated) = 'integer') THEN 'an integer' ELSE 'a ' || typeof(signoff.dated) END || ' where text belongs' WHEN (length(signoff.touchpoint_set) > 16) THEN 'column ''touchpoint_set'' is longer than 16 characters' WHEN (signoff.touchpoint_set IS NULL OR signoff.touchpoint_set < '' OR signoff.touchpoint_set >= x'') THEN 'column ''touchpoint_set'' holds ' || CASE WHEN (typeof(signoff.touchpoint_set) = 'integer') THEN 'an integer' ELSE 'a ' || typeof(signoff.touchpoint_set) END || ' where text belongs' WHEN (length(signoff.fingerprint) > 16) THEN 'column ''fingerprint'' is longer than 16 characters' WHEN (signoff.fingerprint IS NULL OR signoff.fingerprint < '' OR signoff.fingerprint >= x'') THEN 'column ''fingerprint'' holds ' || CASE WHEN (typeof(signoff.fingerprint) = 'integer') THEN 'an integer' ELSE 'a ' || typeof(signoff.fingerprint) END || ' where text belongs' END AS anon_1 \nFROM signoff \nWHERE length(signoff.state) > 8 OR length(signoff.lead) > 10000 OR signoff.lead IS NULL OR signoff.lead < '' OR signoff.lead >= x'' OR length(signoff.dated) > 10 OR signoff.dated IS NULL OR signoff.dated < '' OR signoff.dated >= x'' OR length(signoff.touchpoint_set) > 16 OR signoff.touchpoint_set IS NULL OR signoff.touchpoint_set < '' OR signoff.touchpoint_set >= x'' OR length(signoff.fingerprint) > 16 OR signoff.fingerprint IS NULL OR signoff.fingerprint < '' OR signoff.fingerprint >= x''\n LIMIT 1 OFFSET 0",
     'signoff_basis': "SELECT signoff_basis.department_id, signoff_basis.touchpoint_id, CASE WHEN ((typeof(signoff_basis.touchpoint_id) NOT IN ('integer'))) THEN 'column ''touchpoint_id'' holds ' || CASE WHEN (typeof(signoff_basis.touchpoint_id) = 'integer') THEN 'an integer' ELSE 'a ' || typeof(signoff_basis.touchpoint_id) END || ' where an integer belongs' WHEN ((typeof(signoff_basis.position) NOT IN ('integer'))) THEN 'column ''position'' holds ' || CASE WHEN (typeof(signoff_basis.position) = 'integer') THEN 'an integer' ELSE 'a ' || typeof(signoff_basis.position) END || ' where an integer belongs' WHEN (signoff_basis.role IS NOT NULL AND length(signoff_basis.role) > 1) THEN 'column ''role'' is longer than 1 characters' WHEN (signoff_basis.target_role IS NOT NULL AND length(signoff_basis.target_role) > 1) THEN 'column ''target_role'' is longer than 1 characters' END AS anon_1 \nFROM signoff_basis \nWHERE (typeof(signoff_basis.touchpoint_id) NOT IN ('integer')) OR (typeof(signoff_basis.position) NOT IN ('integer')) OR signoff_basis.role IS NOT NULL AND length(signoff_basis.role) > 1 OR signoff_basis.target_role IS NOT NULL AND length(signoff_basis.target_role) > 1\n LIMIT 1 OFFSET 0",
     'signoff_dispute': "SELECT signoff_dispute.department_id, signoff_dispute.touchpoint_id, CASE WHEN ((typeof(signoff_dispute.position) NOT IN ('integer'))) THEN 'column ''position'' holds ' || CASE WHEN (typeof(signoff_dispute.position) = 'integer') THEN 'an integer' ELSE 'a ' || typeof(signoff_dispute.position) END || ' where an integer belongs' WHEN (length(signoff_dispute.comment) > 100000) THEN 'column ''comment'' is longer than 100,000 characters' WHEN (signoff_dispute.comment IS NULL OR signoff_dispute.comment < '' OR signoff_dispute.comment >= x'') THEN 'column ''comment'' holds ' || CASE WHEN (typeof(signoff_dispute.comment) = 'integer') THEN 'an integer' ELSE 'a ' || typeof(signoff_dispute.comment) END || ' where text belongs' WHEN (signoff_dispute.proposed IS NOT NULL AND length(signoff_dispute.proposed) > 1) THEN 'column ''proposed'' is longer than 1 characters' END AS anon_1 \nFROM signoff_dispute \nWHERE (typeof(signoff_dispute.position) NOT IN ('integer')) OR length(signoff_dispute.comment) > 100000 OR signoff_dispute.comment IS NULL OR signoff_dispute.comment < '' OR signoff_dispute.comment >= x'' OR signoff_dispute.proposed IS NOT NULL AND length(signoff_dispute.proposed) > 1\n LIMIT 1 OFFSET 0",
+    'touchpoint_comment': "SELECT touchpoint_comment.uid, CASE WHEN (length(touchpoint_comment.uid) > 32) THEN 'column ''uid'' is longer than 32 characters' WHEN (touchpoint_comment.uid IS NULL OR touchpoint_comment.uid < '' OR touchpoint_comment.uid >= x'') THEN 'column ''uid'' holds ' || CASE WHEN (typeof(touchpoint_comment.uid) = 'integer') THEN 'an integer' ELSE 'a ' || typeof(touchpoint_comment.uid) END || ' where text belongs' WHEN ((typeof(touchpoint_comment.touchpoint_id) NOT IN ('integer'))) THEN 'column ''touchpoint_id'' holds ' || CASE WHEN (typeof(touchpoint_comment.touchpoint_id) = 'integer') THEN 'an integer' ELSE 'a ' || typeof(touchpoint_comment.touchpoint_id) END || ' where an integer belongs' WHEN ((typeof(touchpoint_comment.department_id) NOT IN ('integer', 'null'))) THEN 'column ''department_id'' holds ' || CASE WHEN (typeof(touchpoint_comment.department_id) = 'integer') THEN 'an integer' ELSE 'a ' || typeof(touchpoint_comment.department_id) END || ' where an integer belongs' WHEN (length(touchpoint_comment.author) > 10000) THEN 'column ''author'' is longer than 10,000 characters' WHEN (touchpoint_comment.author IS NULL OR touchpoint_comment.author < '' OR touchpoint_comment.author >= x'') THEN 'column ''author'' holds ' || CASE WHEN (typeof(touchpoint_comment.author) = 'integer') THEN 'an integer' ELSE 'a ' || typeof(touchpoint_comment.author) END || ' where text belongs' WHEN (length(touchpoint_comment.at) > 40) THEN 'column ''at'' is longer than 40 characters' WHEN (touchpoint_comment.at IS NULL OR touchpoint_comment.at < '' OR touchpoint_comment.at >= x'') THEN 'column ''at'' holds ' || CASE WHEN (typeof(touchpoint_comment.at) = 'integer') THEN 'an integer' ELSE 'a ' || typeof(touchpoint_comment.at) END || ' where text belongs' WHEN (length(touchpoint_comment.body) > 100000) THEN 'column ''body'' is longer than 100,000 characters' WHEN (touchpoint_comment.body IS NULL OR touchpoint_comment.body < '' OR touchpoint_comment.body >= x'') THEN 'column ''body'' holds ' || CASE WHEN (typeof(touchpoint_comment.body) = 'integer') THEN 'an integer' ELSE 'a ' || typeof(touchpoint_comment.body) END || ' where text belongs' END AS anon_1 \nFROM touchpoint_comment \nWHERE length(touchpoint_comment.uid) > 32 OR touchpoint_comment.uid IS NULL OR touchpoint_comment.uid < '' OR touchpoint_comment.uid >= x'' OR (typeof(touchpoint_comment.touchpoint_id) NOT IN ('integer')) OR (typeof(touchpoint_comment.department_id) NOT IN ('integer', 'null')) OR length(touchpoint_comment.author) > 10000 OR touchpoint_comment.author IS NULL OR touchpoint_comment.author < '' OR touchpoint_comment.author >= x'' OR length(touchpoint_comment.at) > 40 OR touchpoint_comment.at IS NULL OR touchpoint_comment.at < '' OR touchpoint_comment.at >= x'' OR length(touchpoint_comment.body) > 100000 OR touchpoint_comment.body IS NULL OR touchpoint_comment.body < '' OR touchpoint_comment.body >= x''\n LIMIT 1 OFFSET 0",
 }
 
 LOAD = {
@@ -224,6 +234,7 @@ LOAD = {
     'signoff': "SELECT signoff.department_id, signoff.state, signoff.lead, signoff.dated, signoff.touchpoint_set, signoff.fingerprint \nFROM signoff \nWHERE length(signoff.state) <= 8 AND length(signoff.lead) <= 10000 AND signoff.lead >= '' AND signoff.lead < x'' AND length(signoff.dated) <= 10 AND signoff.dated >= '' AND signoff.dated < x'' AND length(signoff.touchpoint_set) <= 16 AND signoff.touchpoint_set >= '' AND signoff.touchpoint_set < x'' AND length(signoff.fingerprint) <= 16 AND signoff.fingerprint >= '' AND signoff.fingerprint < x''",
     'signoff_basis': "SELECT signoff_basis.department_id, signoff_basis.touchpoint_id, signoff_basis.role, signoff_basis.target_role \nFROM signoff_basis \nWHERE typeof(signoff_basis.touchpoint_id) IN ('integer') AND typeof(signoff_basis.position) IN ('integer') AND (signoff_basis.role IS NULL OR length(signoff_basis.role) <= 1) AND (signoff_basis.target_role IS NULL OR length(signoff_basis.target_role) <= 1) ORDER BY signoff_basis.position, signoff_basis.department_id, signoff_basis.touchpoint_id",
     'signoff_dispute': "SELECT signoff_dispute.department_id, signoff_dispute.touchpoint_id, signoff_dispute.comment, signoff_dispute.proposed \nFROM signoff_dispute \nWHERE typeof(signoff_dispute.position) IN ('integer') AND length(signoff_dispute.comment) <= 100000 AND signoff_dispute.comment >= '' AND signoff_dispute.comment < x'' AND (signoff_dispute.proposed IS NULL OR length(signoff_dispute.proposed) <= 1) ORDER BY signoff_dispute.position, signoff_dispute.department_id, signoff_dispute.touchpoint_id",
+    'touchpoint_comment': "SELECT touchpoint_comment.uid, touchpoint_comment.touchpoint_id, touchpoint_comment.department_id, touchpoint_comment.author, touchpoint_comment.at, touchpoint_comment.body \nFROM touchpoint_comment \nWHERE length(touchpoint_comment.uid) <= 32 AND touchpoint_comment.uid >= '' AND touchpoint_comment.uid < x'' AND typeof(touchpoint_comment.touchpoint_id) IN ('integer') AND typeof(touchpoint_comment.department_id) IN ('integer', 'null') AND length(touchpoint_comment.author) <= 10000 AND touchpoint_comment.author >= '' AND touchpoint_comment.author < x'' AND length(touchpoint_comment.at) <= 40 AND touchpoint_comment.at >= '' AND touchpoint_comment.at < x'' AND length(touchpoint_comment.body) <= 100000 AND touchpoint_comment.body >= '' AND touchpoint_comment.body < x''",
 }
 
 INSERT = {
@@ -239,6 +250,7 @@ INSERT = {
     'signoff': 'INSERT INTO signoff (department_id, state, lead, dated, touchpoint_set, fingerprint) VALUES (?, ?, ?, ?, ?, ?)',
     'signoff_basis': 'INSERT INTO signoff_basis (department_id, touchpoint_id, position, role, target_role) VALUES (?, ?, ?, ?, ?)',
     'signoff_dispute': 'INSERT INTO signoff_dispute (department_id, touchpoint_id, position, comment, proposed) VALUES (?, ?, ?, ?, ?)',
+    'touchpoint_comment': 'INSERT INTO touchpoint_comment (uid, touchpoint_id, department_id, author, at, body) VALUES (?, ?, ?, ?, ?, ?)',
 }
 
 READ = {
@@ -267,6 +279,7 @@ READ_ROLES = 'SELECT cell.touchpoint_id, json_group_array(cell.department_id) AS
 READ_NOTES = "SELECT cell.touchpoint_id, cell.department_id, cell.note, cell.role IS NULL AS anon_1 \nFROM cell \nWHERE cell.note IS NOT '' ORDER BY cell.touchpoint_id, cell.department_id"
 
 DROP_ALL = (
+    'DROP TABLE touchpoint_comment',
     'DROP TABLE signoff_dispute',
     'DROP TABLE signoff_basis',
     'DROP TABLE signoff',
@@ -289,6 +302,7 @@ SINCE = {
     'signoff': 6,
     'signoff_basis': 6,
     'signoff_dispute': 6,
+    'touchpoint_comment': 7,
     'snapshot': 5,
     'snapshot_stage': 5,
     'snapshot_department': 5,
@@ -302,6 +316,7 @@ SINCE = {
     'snapshot_signoff': 6,
     'snapshot_signoff_basis': 6,
     'snapshot_signoff_dispute': 6,
+    'snapshot_touchpoint_comment': 7,
 }
 
 CREATE_FORMAT_5 = {
@@ -373,6 +388,16 @@ CREATE_FORMAT_6 = {
     ),
 }
 
+CREATE_FORMAT_7 = {
+    'touchpoint_comment': (
+        'CREATE TABLE touchpoint_comment (\n\tuid VARCHAR(32) NOT NULL, \n\ttouchpoint_id INTEGER NOT NULL, \n\tdepartment_id INTEGER, \n\tauthor VARCHAR(10000) NOT NULL, \n\tat VARCHAR(40) NOT NULL, \n\tbody VARCHAR(100000) NOT NULL, \n\tPRIMARY KEY (uid)\n)',
+        'CREATE INDEX ix_touchpoint_comment_touchpoint_id ON touchpoint_comment (touchpoint_id)',
+    ),
+    'snapshot_touchpoint_comment': (
+        'CREATE TABLE snapshot_touchpoint_comment (\n\tsnapshot_id INTEGER NOT NULL, \n\tuid VARCHAR(32) NOT NULL, \n\ttouchpoint_id INTEGER NOT NULL, \n\tdepartment_id INTEGER, \n\tauthor VARCHAR(10000) NOT NULL, \n\tat VARCHAR(40) NOT NULL, \n\tbody VARCHAR(100000) NOT NULL, \n\tPRIMARY KEY (snapshot_id, uid), \n\tFOREIGN KEY(snapshot_id) REFERENCES snapshot (id) ON DELETE CASCADE\n)',
+    ),
+}
+
 ADD_COLUMNS_FORMAT_6 = {
     'matrix': ("ALTER TABLE matrix ADD COLUMN uid VARCHAR(64) DEFAULT '' NOT NULL",),
     'snapshot_matrix': (
@@ -399,9 +424,11 @@ SNAPSHOT_CREATE = (
     "CREATE TABLE snapshot_signoff (\n\tsnapshot_id INTEGER NOT NULL, \n\tdepartment_id INTEGER NOT NULL, \n\tstate VARCHAR(8) NOT NULL, \n\tlead VARCHAR(10000) DEFAULT '' NOT NULL, \n\tdated VARCHAR(10) DEFAULT '' NOT NULL, \n\ttouchpoint_set VARCHAR(16) DEFAULT '' NOT NULL, \n\tfingerprint VARCHAR(16) DEFAULT '' NOT NULL, \n\tPRIMARY KEY (snapshot_id, department_id), \n\tFOREIGN KEY(snapshot_id) REFERENCES snapshot (id) ON DELETE CASCADE\n)",
     'CREATE TABLE snapshot_signoff_basis (\n\tsnapshot_id INTEGER NOT NULL, \n\tdepartment_id INTEGER NOT NULL, \n\ttouchpoint_id INTEGER NOT NULL, \n\tposition INTEGER NOT NULL, \n\trole VARCHAR(1), \n\ttarget_role VARCHAR(1), \n\tPRIMARY KEY (snapshot_id, department_id, touchpoint_id), \n\tFOREIGN KEY(snapshot_id) REFERENCES snapshot (id) ON DELETE CASCADE\n)\n WITHOUT ROWID',
     "CREATE TABLE snapshot_signoff_dispute (\n\tsnapshot_id INTEGER NOT NULL, \n\tdepartment_id INTEGER NOT NULL, \n\ttouchpoint_id INTEGER NOT NULL, \n\tposition INTEGER NOT NULL, \n\tcomment VARCHAR(100000) DEFAULT '' NOT NULL, \n\tproposed VARCHAR(1), \n\tPRIMARY KEY (snapshot_id, department_id, touchpoint_id), \n\tFOREIGN KEY(snapshot_id) REFERENCES snapshot (id) ON DELETE CASCADE\n)\n WITHOUT ROWID",
+    'CREATE TABLE snapshot_touchpoint_comment (\n\tsnapshot_id INTEGER NOT NULL, \n\tuid VARCHAR(32) NOT NULL, \n\ttouchpoint_id INTEGER NOT NULL, \n\tdepartment_id INTEGER, \n\tauthor VARCHAR(10000) NOT NULL, \n\tat VARCHAR(40) NOT NULL, \n\tbody VARCHAR(100000) NOT NULL, \n\tPRIMARY KEY (snapshot_id, uid), \n\tFOREIGN KEY(snapshot_id) REFERENCES snapshot (id) ON DELETE CASCADE\n)',
 )
 
 SNAPSHOT_DROP_ALL = (
+    'DROP TABLE snapshot_touchpoint_comment',
     'DROP TABLE snapshot_signoff_dispute',
     'DROP TABLE snapshot_signoff_basis',
     'DROP TABLE snapshot_signoff',
@@ -446,6 +473,7 @@ SNAPSHOT_TAKE = {
     'signoff': 'INSERT INTO snapshot_signoff (snapshot_id, department_id, state, lead, dated, touchpoint_set, fingerprint) SELECT :snapshot_id AS anon_1, signoff.department_id, signoff.state, signoff.lead, signoff.dated, signoff.touchpoint_set, signoff.fingerprint \nFROM signoff',
     'signoff_basis': 'INSERT INTO snapshot_signoff_basis (snapshot_id, department_id, touchpoint_id, position, role, target_role) SELECT :snapshot_id AS anon_1, signoff_basis.department_id, signoff_basis.touchpoint_id, signoff_basis.position, signoff_basis.role, signoff_basis.target_role \nFROM signoff_basis',
     'signoff_dispute': 'INSERT INTO snapshot_signoff_dispute (snapshot_id, department_id, touchpoint_id, position, comment, proposed) SELECT :snapshot_id AS anon_1, signoff_dispute.department_id, signoff_dispute.touchpoint_id, signoff_dispute.position, signoff_dispute.comment, signoff_dispute.proposed \nFROM signoff_dispute',
+    'touchpoint_comment': 'INSERT INTO snapshot_touchpoint_comment (snapshot_id, uid, touchpoint_id, department_id, author, at, body) SELECT :snapshot_id AS anon_1, touchpoint_comment.uid, touchpoint_comment.touchpoint_id, touchpoint_comment.department_id, touchpoint_comment.author, touchpoint_comment.at, touchpoint_comment.body \nFROM touchpoint_comment',
 }
 
 SNAPSHOT_EXTRACT = {
@@ -461,6 +489,7 @@ SNAPSHOT_EXTRACT = {
     'signoff': 'CREATE TEMP TABLE signoff AS SELECT snapshot_signoff.department_id, snapshot_signoff.state, snapshot_signoff.lead, snapshot_signoff.dated, snapshot_signoff.touchpoint_set, snapshot_signoff.fingerprint \nFROM snapshot_signoff \nWHERE snapshot_signoff.snapshot_id = :snapshot_id',
     'signoff_basis': 'CREATE TEMP TABLE signoff_basis AS SELECT snapshot_signoff_basis.department_id, snapshot_signoff_basis.touchpoint_id, snapshot_signoff_basis.position, snapshot_signoff_basis.role, snapshot_signoff_basis.target_role \nFROM snapshot_signoff_basis \nWHERE snapshot_signoff_basis.snapshot_id = :snapshot_id',
     'signoff_dispute': 'CREATE TEMP TABLE signoff_dispute AS SELECT snapshot_signoff_dispute.department_id, snapshot_signoff_dispute.touchpoint_id, snapshot_signoff_dispute.position, snapshot_signoff_dispute.comment, snapshot_signoff_dispute.proposed \nFROM snapshot_signoff_dispute \nWHERE snapshot_signoff_dispute.snapshot_id = :snapshot_id',
+    'touchpoint_comment': 'CREATE TEMP TABLE touchpoint_comment AS SELECT snapshot_touchpoint_comment.uid, snapshot_touchpoint_comment.touchpoint_id, snapshot_touchpoint_comment.department_id, snapshot_touchpoint_comment.author, snapshot_touchpoint_comment.at, snapshot_touchpoint_comment.body \nFROM snapshot_touchpoint_comment \nWHERE snapshot_touchpoint_comment.snapshot_id = :snapshot_id',
 }
 
 SNAPSHOT_DROP_EXTRACTED = {
@@ -476,6 +505,7 @@ SNAPSHOT_DROP_EXTRACTED = {
     'signoff': 'DROP TABLE IF EXISTS temp.signoff',
     'signoff_basis': 'DROP TABLE IF EXISTS temp.signoff_basis',
     'signoff_dispute': 'DROP TABLE IF EXISTS temp.signoff_dispute',
+    'touchpoint_comment': 'DROP TABLE IF EXISTS temp.touchpoint_comment',
 }
 
 SNAPSHOT_LIST = 'SELECT snapshot.id, snapshot.name, snapshot.taken, snapshot.note, snapshot.touchpoints, snapshot.one_owner, snapshot.no_owner, snapshot.several_owners, snapshot.handle_without_own, snapshot.planned_changes \nFROM snapshot \nWHERE snapshot.deleted = 0 ORDER BY snapshot.taken, snapshot.id'

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QUndoCommand
 
+from cxmatrix.domain.comments import Comment
 from cxmatrix.domain.model import (
     DepartmentSnapshot,
     Matrix,
@@ -478,3 +479,24 @@ class ReplaceContents(MatrixCommand):
     def revert(self) -> None:
         assert self.old is not None
         self._replace(self.old)
+
+
+# ---- comments ------------------------------------------------------------------------------
+
+
+class AddComment(MatrixCommand):
+    """Add one comment; undo removes it (on the team server only the author may)."""
+
+    def __init__(self, session: Session, comment: Comment) -> None:
+        matrix = session.matrix
+        where = _short(matrix.touchpoint(comment.touchpoint_id).name)
+        if comment.department_id is not None:
+            where = f"{matrix.department(comment.department_id).name} on {where}"
+        super().__init__(session, f"Comment on {where}")
+        self.comment = comment
+
+    def do(self) -> None:
+        self.doc.add_comments([self.comment])
+
+    def revert(self) -> None:
+        self.doc.remove_comments([self.comment.uid])

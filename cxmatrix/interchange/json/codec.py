@@ -9,7 +9,9 @@
                  "roles": {"<department name>": "own"|"influence"|"handle"},
                  "role_notes": {"<department name>": "..."},
                  "target_roles": {"<department name>": "own"|...|null} (planned changes),
-                 "actions": {"<department name>": {"person", "due", "status", "note"}}}]}],
+                 "actions": {"<department name>": {"person", "due", "status", "note"}},
+                 "comments": [{"id", "author", "at", "department" (name or null),
+                               "text"}] (oldest first, only when there are some)}]}],
      "snapshots": [{"name", "taken", "note", "matrix": {the same, without "cxmatrix"
                     and "snapshots"}}]}
 
@@ -27,8 +29,10 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
+from uuid import uuid4
 
 from cxmatrix.domain.actions import Action, ActionStatus
+from cxmatrix.domain.comments import Comment, CommentError, checked_comment
 from cxmatrix.domain.limits import (
     MAX_DEPARTMENTS,
     MAX_JSON_BYTES,
@@ -57,6 +61,7 @@ from cxmatrix.interchange.formats import ImportResult
 FORMAT_VERSION = 2
 READABLE_VERSIONS = (1, 2)
 MAX_SNAPSHOTS = 1_000  # as many as a .cxm file keeps
+MAX_COMMENTS_PER_TOUCHPOINT = 10_000
 MAX_ID = 2**53  # ids are integers a JSON reader in any language keeps exactly
 MAX_NUMBER_DIGITS = 20  # the format holds one number, its version; no need for long ones
 # Touchpoint fields that are names (the rest are free text, capped at MAX_TEXT_LENGTH).
@@ -71,6 +76,12 @@ def _role(value: Role | None) -> str | None:
 def _action(action: Action) -> dict[str, Any]:
     return {"person": action.person, "due": action.due.isoformat() if action.due else None,
             "status": action.status.value, "note": action.note}
+
+
+def _comment(comment: Comment, names: dict[int, str]) -> dict[str, Any]:
+    return {"id": comment.uid, "author": comment.author, "at": comment.at.isoformat(),
+            "department": names[comment.department_id] if comment.department_id is not None
+            else None, "text": comment.text}
 
 
 def _matrix_dict(matrix: Matrix) -> dict[str, Any]:
@@ -102,6 +113,9 @@ def _matrix_dict(matrix: Matrix) -> dict[str, Any]:
             if actions:
                 entry["actions"] = {names[did]: _action(action) for did, action in
                                     sorted(actions, key=lambda item: order[item[0]])}
+            comments = matrix.comments_on(tp.id)
+            if comments:
+                entry["comments"] = [_comment(c, names) for c in comments]
             touchpoints.append(entry)
         stages.append({"id": stage.id, "name": stage.name, "touchpoints": touchpoints})
     departments = []
@@ -456,6 +470,39 @@ def _read_touchpoint(matrix: Matrix, stage_id: int, entry: Any, where: str,
             matrix.set_action(tp.id, dept_id, action)
         except DomainError as error:
             raise at.fail(f"{where} action of {dept_name!r}", str(error)) from error
+    comments = _list(entry, "comments", f"{where} comments", at)
+    if len(comments) > MAX_COMMENTS_PER_TOUCHPOINT:
+        raise at.fail(f"{where} comments", f"{len(comments):,} comments; at most "
+                                           f"{MAX_COMMENTS_PER_TOUCHPOINT:,} are allowed")
+    read = [_read_comment(value, tp.id, f"{where} comment {number}", by_key, at)
+            for number, value in enumerate(comments, start=1)]
+    try:
+        matrix.add_comments(read)
+    except DomainError as error:
+        raise at.fail(f"{where} comments", str(error)) from error
+
+
+def _read_comment(value: Any, tid: int, where: str, by_key: dict[str, int],
+                  at: _Where) -> Comment:
+    _expect(value, dict, where, at)
+    department = value.get("department")
+    did = None if department is None else _department_id(
+        _name(department, f"{where} department", at), by_key, where, at)
+    when_text = _name(value.get("at"), f"{where} at", at)
+    try:
+        when = datetime.fromisoformat(when_text)
+    except ValueError:
+        raise at.fail(f"{where} at", f"{when_text!r} is not a date and time (write it as "
+                                     "2026-01-31T09:00:00+00:00)") from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    uid = _name(value.get("id"), f"{where} id", at) or uuid4().hex
+    try:
+        return checked_comment(Comment(uid, tid, did, _name(value.get("author"),
+                                                            f"{where} author", at),
+                                       when, _text(value.get("text"), f"{where} text", at)))
+    except CommentError as error:
+        raise at.fail(where, str(error)) from None
 
 
 def _read_action(value: Any, where: str, at: _Where) -> Action:

@@ -45,9 +45,11 @@ from cxmatrix.store.server.connection import (
     connect,
 )
 from cxmatrix.store.server.schema import (
+    AUTHORED,
     CONFLICT_STATE,
     check_version,
     key_columns,
+    lead_tables,
     matrix_schema,
     tables,
 )
@@ -90,6 +92,11 @@ def _ago(when: datetime) -> str:
     if seconds < 3600:
         return f"{seconds // 60} min"
     return f"{seconds // 3600} h"
+
+
+def _excerpt(text: str, limit: int = 60) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[:limit - 1] + "…"
 
 
 class _Table:
@@ -135,6 +142,8 @@ class _Table:
 
 
 _TABLES = {t.name: _Table(t) for t in tables()}
+_SECURED = {t.name for t in lead_tables()}  # the tables with row-level security
+_WRITE_TRIES = 3  # a row that other clients keep replacing meanwhile is a conflict
 
 
 class ServerDocument(Document):
@@ -195,6 +204,8 @@ class ServerDocument(Document):
         self._note_listeners: list[NoteListener] = []
         self._status_listeners: list[StatusListener] = []
         self._names: dict[str, str] = {}
+        login = conn.execute("SELECT session_user").fetchone()
+        self.comment_author = str(login[0]) if login else None  # the server checks it
         self.connected = True
         self._set_session(conn)
         raw = self._connection()
@@ -331,30 +342,50 @@ class ServerDocument(Document):
         return [(t, o, json.loads(v)) for t, o, v in rows]
 
     def _push(self) -> None:
+        """Write the pending rows in one server transaction. A cell edit costs three round
+        trips: BEGIN with the session settings (one simple query), the write (its RETURNING
+        gives the change's sequence number, set by the trigger) and COMMIT; only a
+        transaction with deletes (whose cascades log rows of their own) asks the change log
+        which sequence numbers are this client's."""
         pending = self._pending()
         if not pending:
             return
         conn = self._server()
         try:
-            with conn.transaction():
-                conn.execute("SELECT set_config('cxmatrix.seen', %s, true), "
-                             "set_config('cxmatrix.undo', %s, true)",
-                             (str(self._seen), "on" if self._undoing else "off"))
+            conn.execute(sql.SQL(
+                "BEGIN ISOLATION LEVEL READ COMMITTED; "
+                "SELECT set_config('cxmatrix.seen', {}, true), "
+                "set_config('cxmatrix.undo', {}, true)").format(
+                sql.Literal(str(self._seen)), sql.Literal("on" if self._undoing else "off")))
+            try:
+                written: list[int] = []
                 for name, op, values in pending:
-                    self._write_row(conn, _TABLES[name], op, values)
-                own = conn.execute(sql.SQL("SELECT seq FROM {}.change_log WHERE client = %s "
-                                           "AND seq > %s").format(sql.Identifier(self.schema)),
-                                   (self._client, self._seen)).fetchall()
+                    seq = self._write_row(conn, _TABLES[name], op, values)
+                    if seq is not None:
+                        written.append(seq)
+                if any(op == "D" for _name, op, _values in pending):
+                    written = [int(r[0]) for r in conn.execute(sql.SQL(
+                        "SELECT seq FROM {}.change_log WHERE client = %s AND seq > %s").format(
+                        sql.Identifier(self.schema)), (self._client, self._seen)).fetchall()]
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+                    with contextlib.suppress(psycopg.Error):
+                        conn.execute("ROLLBACK")
+                raise
         except psycopg.Error as error:
             raise self._refusal(error) from None
-        self.last_commit = sorted(int(r[0]) for r in own if int(r[0]) not in self._own)
+        self.last_commit = sorted(s for s in written if s not in self._own)
         self._own.update(self.last_commit)
 
     def _refusal(self, error: psycopg.Error) -> Exception:
         """What a failed server transaction means for the user."""
         if error.sqlstate == CONFLICT_STATE:
             return _Refused("conflict", int(error.diag.message_detail or 0))
-        if isinstance(error, psycopg.errors.UniqueViolation):
+        if isinstance(error, psycopg.errors.UniqueViolation | psycopg.errors.ForeignKeyViolation
+                      | psycopg.errors.DeadlockDetected):
+            # The working copy checked keys and references before the push, so the server
+            # disagreeing means another client added or removed rows meanwhile.
             return _Refused("conflict", 0)
         if isinstance(error, psycopg.errors.InsufficientPrivilege):
             return _Refused("permission", 0)
@@ -365,52 +396,100 @@ class ServerDocument(Document):
         return ServerError(self.path, f"refused the change: {error}")
 
     def _write_row(self, conn: psycopg.Connection[Any], table: _Table, op: str,
-                   values: list[Any]) -> None:
+                   values: list[Any]) -> int | None:
+        """Write one captured row. A statement that touches no row is not yet a refusal:
+        under read committed an UPDATE or DELETE skips a row another client deleted while
+        it waited, and the conflict trigger skips an UPDATE to values the row already has,
+        and a later statement of this transaction may see a third client's newer row. Only
+        row-level security, asked directly (``cx_may_edit``), makes it a permission refusal;
+        otherwise the row is read again and the write retried, for the trigger to judge.
+        Returns the change's sequence number when an insert or update logged one."""
         target = sql.SQL("{}.{}").format(sql.Identifier(self.schema),
                                          sql.Identifier(table.name))
-        if op == "D":
-            where = sql.SQL(" AND ").join(sql.SQL("{} = %s").format(sql.Identifier(k))
-                                          for k in table.keys)
-            conn.execute(sql.SQL("DELETE FROM {} WHERE {}").format(target, where),
-                         table.server_values(values, table.keys))
-            return  # already gone (a cascade of this very transaction): nothing to do
-        row = dict(zip(table.columns, values, strict=True))
+        where = sql.SQL(" AND ").join(sql.SQL("{} = %s").format(sql.Identifier(k))
+                                      for k in table.keys)
         if op == "I":
-            statement = sql.SQL("INSERT INTO {} ({}) VALUES ({})").format(
+            statement = sql.SQL("INSERT INTO {} ({}) VALUES ({}) RETURNING revision").format(
                 target, sql.SQL(", ").join(map(sql.Identifier, table.columns)),
                 sql.SQL(", ").join(sql.Placeholder() * len(table.columns)))
-            conn.execute(statement, table.server_values(values, table.columns))
-            return
+            inserted = conn.execute(statement, table.server_values(values, table.columns))
+            return _revision(inserted)
+        if op == "D":
+            keys = table.server_values(values, table.keys)
+            if conn.execute(sql.SQL("DELETE FROM {} WHERE {}").format(target, where),
+                            keys).rowcount:
+                return None  # _push asks the change log (the delete may have cascaded)
+            if conn.execute(sql.SQL("SELECT 1 FROM {} WHERE {}").format(target, where),
+                            keys).fetchone() is None:
+                return None  # already gone (a cascade of this very transaction, or another's)
+            self._refuse_untouched(conn, table, keys)  # hidden by security, or re-created
+            return None
+        row = dict(zip(table.columns, values, strict=True))
+        keys = table.server_values([row[k] for k in table.keys], table.keys)
         others = [c for c in table.columns if c not in table.keys
                   and c not in _NOT_LOGGED.get(table.name, set())]
-        statement = sql.SQL("UPDATE {} SET {} WHERE {}").format(
+        statement = sql.SQL("UPDATE {} SET {} WHERE {} RETURNING revision").format(
             target, sql.SQL(", ").join(sql.SQL("{} = %s").format(sql.Identifier(c))
-                                       for c in others),
-            sql.SQL(" AND ").join(sql.SQL("{} = %s").format(sql.Identifier(k))
-                                  for k in table.keys))
-        params = table.server_values([row[c] for c in others], others) + table.server_values(
-            [row[k] for k in table.keys], table.keys)
-        if conn.execute(statement, params).rowcount:
-            return
+                                       for c in others), where)
         wanted = table.server_values([row[c] for c in others], others)
-        found = conn.execute(sql.SQL("SELECT {} FROM {} WHERE {}").format(
-            sql.SQL(", ").join(map(sql.Identifier, others)), target,
-            sql.SQL(" AND ").join(sql.SQL("{} = %s").format(sql.Identifier(k))
-                                  for k in table.keys)),
-            table.server_values([row[k] for k in table.keys], table.keys)).fetchone()
-        if found is None:
-            raise _Refused("conflict", 0)  # somebody removed the row meanwhile
-        if list(found) == wanted:
-            return  # the server holds these values already: nothing to change
-        # Read committed: the UPDATE may have waited on another client's delete and skipped
-        # the row, while a third client's insert committed before the SELECT saw it. Only
-        # a second UPDATE that still touches nothing means row-level security refused it;
-        # if it does touch the row, the server's conflict trigger judges it like any edit.
-        if conn.execute(statement, params).rowcount == 0:
-            raise _Refused("permission", 0)  # another department's column
+        read = sql.SQL("SELECT {} FROM {} WHERE {}").format(
+            sql.SQL(", ").join(map(sql.Identifier, others)), target, where)
+        for _ in range(_WRITE_TRIES):
+            updated = conn.execute(statement, wanted + keys)
+            if updated.rowcount:
+                return _revision(updated)
+            found = conn.execute(read, keys).fetchone()
+            if found is None:
+                raise _Refused("conflict", self._last_change(conn, table, keys))
+            if list(found) == wanted:
+                return None  # the server holds these values already: nothing to change
+            if not self._may_write(conn, table, keys):
+                raise _Refused("permission", 0)  # another department's column
+        raise _Refused("conflict", self._last_change(conn, table, keys))
+
+    def _refuse_untouched(self, conn: psycopg.Connection[Any], table: _Table,
+                          keys: list[Any]) -> None:
+        """A row that is there but was not deleted: row-level security, or another client
+        re-created it after this DELETE skipped the one it waited on."""
+        if not self._may_write(conn, table, keys):
+            raise _Refused("permission", 0)
+        raise _Refused("conflict", self._last_change(conn, table, keys))
+
+    def _may_write(self, conn: psycopg.Connection[Any], table: _Table,
+                   keys: list[Any]) -> bool:
+        """Whether row-level security lets this member write the row (tables without it
+        refuse through grants, with an error, never by touching nothing)."""
+        if table.name in AUTHORED:
+            found = conn.execute(sql.SQL(
+                "SELECT author = session_user FROM {}.{} WHERE {}").format(
+                sql.Identifier(self.schema), sql.Identifier(table.name),
+                sql.SQL(" AND ").join(sql.SQL("{} = %s").format(sql.Identifier(k))
+                                      for k in table.keys)), keys).fetchone()
+            if found is not None and not found[0]:
+                raise _Refused("permission", 0, table.name)
+            return True
+        if table.name not in _SECURED or "department_id" not in table.keys:
+            return True
+        department = keys[table.keys.index("department_id")]
+        found = conn.execute(sql.SQL("SELECT {}.cx_may_edit(%s)").format(
+            sql.Identifier(self.schema)), (department,)).fetchone()
+        return bool(found and found[0])
+
+    def _last_change(self, conn: psycopg.Connection[Any], table: _Table,
+                     keys: list[Any]) -> int:
+        """The change sequence number of the row's latest change (0 when none is logged),
+        so that a conflict names who changed it."""
+        key = json.dumps(dict(zip(table.keys, keys, strict=True)))
+        found = conn.execute(sql.SQL(
+            "SELECT max(seq) FROM {}.change_log WHERE tbl = %s AND row_key = %s::jsonb").format(
+            sql.Identifier(self.schema)), (table.name, key)).fetchone()
+        return int(found[0]) if found and found[0] is not None else 0
 
     def _after_refusal(self, refused: _Refused) -> None:
         """The server refused; the local copy has rolled back. Catch up, then say why."""
+        if refused.kind == "permission" and refused.table in AUTHORED:
+            raise ServerPermissionDenied(self.path, "refused the change: you may change or "
+                                                    "remove only your own comments")
         if refused.kind == "permission":
             raise ServerPermissionDenied(self.path, "refused the change: " + self._may())
         self.catch_up()
@@ -551,6 +630,16 @@ class ServerDocument(Document):
             if role is None:
                 return f"{who} cleared the {word}role on {tp}"
             return f"{who} set {word}{role.value.title()} on {tp}"
+        if entry.table == "touchpoint_comment":
+            tid = row.get("touchpoint_id")
+            if entry.op == "D":
+                return f"{who} removed a comment"
+            where = (self.matrix.touchpoint(tid).name if isinstance(tid, int)
+                     and self.matrix.has_touchpoint(tid) else "a touchpoint")
+            did = row.get("department_id")
+            if isinstance(did, int) and self.matrix.has_department(did):
+                where += f" ({self.matrix.department(did).name})"
+            return f"{who} commented on {where}: {_excerpt(str(row.get('body') or ''))}"
         verb = {"I": "added", "U": "changed", "D": "removed"}[entry.op]
         name = row.get("name")
         thing = entry.table.replace("_", " ")
@@ -575,16 +664,19 @@ class ServerDocument(Document):
         if touchpoint_id is not None:
             conditions.append(sql.SQL(
                 "((row_key ->> 'touchpoint_id')::bigint = %s OR (tbl = 'touchpoint' AND "
-                "(row_key ->> 'id')::bigint = %s))"))
-            params += [touchpoint_id, touchpoint_id]
+                "(row_key ->> 'id')::bigint = %s) OR (tbl = 'touchpoint_comment' AND "
+                "(row ->> 'touchpoint_id')::bigint = %s))"))
+            params += [touchpoint_id, touchpoint_id, touchpoint_id]
         if department_id is not None:
             conditions.append(sql.SQL(
                 "((row_key ->> 'department_id')::bigint = %s OR (tbl = 'department' AND "
-                "(row_key ->> 'id')::bigint = %s))"))
-            params += [department_id, department_id]
+                "(row_key ->> 'id')::bigint = %s) OR (tbl = 'touchpoint_comment' AND "
+                "(row ->> 'department_id')::bigint = %s))"))
+            params += [department_id, department_id, department_id]
         if touchpoint_id is not None and department_id is not None:
-            conditions = [sql.SQL("(row_key ->> 'touchpoint_id')::bigint = %s AND "
-                                  "(row_key ->> 'department_id')::bigint = %s")]
+            both = "(row_key || coalesce(row, '{}'::jsonb))"  # a comment's ids are in row
+            conditions = [sql.SQL(f"({both} ->> 'touchpoint_id')::bigint = %s AND "
+                                  f"({both} ->> 'department_id')::bigint = %s")]
             params = [touchpoint_id, department_id]
         where = sql.SQL(" AND ").join(conditions) if conditions else sql.SQL("true")
         return self._entries(where, tuple(params))
@@ -595,11 +687,18 @@ class ServerDocument(Document):
         return self._seen
 
 
+def _revision(cursor: psycopg.Cursor[Any]) -> int | None:
+    """The sequence number the trigger gave the written row (None: nothing was logged)."""
+    row = cursor.fetchone()
+    return int(row[0]) if row is not None and row[0] is not None else None
+
+
 class _Refused(Exception):
-    def __init__(self, kind: str, seq: int) -> None:
+    def __init__(self, kind: str, seq: int, table: str = "") -> None:
         super().__init__(kind)
         self.kind = kind
         self.seq = seq
+        self.table = table
 
 
 def open_matrix(address: ServerAddress) -> ServerDocument:

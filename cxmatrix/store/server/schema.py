@@ -32,11 +32,12 @@ from sqlmodel import SQLModel
 import cxmatrix.store.schema  # noqa: F401  (registers every table in the metadata)
 from cxmatrix.store.server.connection import ServerError
 
-SERVER_VERSION = 1
+SERVER_VERSION = 2  # 2: comments (the touchpoint_comment tables)
 APPLICATION_MARK = "cxmatrix team server"
 REGISTRY = "cxmatrix"
 ROLES = ("owner", "lead", "viewer")
 CONFLICT_STATE = "CX409"
+AUTHORED = ("touchpoint_comment",)  # rows a member writes as themselves: author = session_user
 _DIALECT = postgresql.dialect()  # type: ignore[no-untyped-call]
 
 
@@ -53,7 +54,7 @@ def lead_tables() -> list[Table]:
     """The tables a department lead writes, in their own columns only: the live tables with a
     department_id (cells, targets, actions, and tables added later such as sign-offs)."""
     return [t for t in tables() if "department_id" in t.c and "snapshot_id" not in t.c
-            and not t.name.startswith("planned_")]
+            and not t.name.startswith("planned_") and t.name not in AUTHORED]
 
 
 def group_role(schema: str, role: str) -> str:
@@ -125,10 +126,13 @@ def init_server(conn: psycopg.Connection[Any], label: str) -> str:
                 raise ServerError(label, "is not empty and not a cxmatrix database; use an "
                                          "empty database for the team server")
             conn.execute(_REGISTRY_DDL)
+        if version is not None:
+            upgrade_matrices(conn)
         conn.execute("INSERT INTO cxmatrix.info VALUES ('application', %s), ('version', %s) "
                      "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                      (APPLICATION_MARK, str(SERVER_VERSION)))
-    return "is now a cxmatrix team server"
+    return ("is now a cxmatrix team server" if version is None else
+            f"was migrated from team-server version {version} to {SERVER_VERSION}")
 
 
 def matrix_schema(conn: psycopg.Connection[Any], label: str, name: str) -> str:
@@ -278,6 +282,62 @@ def secure(conn: psycopg.Connection[Any], schema: str) -> None:
             "CREATE POLICY cx_lead ON {}.{} FOR ALL TO {} USING ({}.cx_may_edit(department_id))"
             " WITH CHECK ({}.cx_may_edit(department_id))").format(ident, name, lead, ident,
                                                                  ident))
+    _secure_authored(conn, schema)
+
+
+def _secure_authored(conn: psycopg.Connection[Any], schema: str) -> None:
+    """Comments: every member reads them; an owner or lead adds them as themselves (the
+    author is the login) and changes or removes only their own; a viewer only reads."""
+    ident = sql.Identifier(schema)
+    lead = sql.Identifier(group_role(schema, "lead"))
+    for name in map(sql.Identifier, AUTHORED):
+        conn.execute(sql.SQL("GRANT INSERT, UPDATE, DELETE ON {}.{} TO {}").format(
+            ident, name, lead))
+        conn.execute(sql.SQL("ALTER TABLE {}.{} ENABLE ROW LEVEL SECURITY").format(ident, name))
+        conn.execute(sql.SQL("CREATE POLICY cx_read ON {}.{} FOR SELECT USING (true)").format(
+            ident, name))
+        conn.execute(sql.SQL("CREATE POLICY cx_add ON {}.{} FOR INSERT TO {} "
+                             "WITH CHECK (author = session_user)").format(ident, name, lead))
+        conn.execute(sql.SQL("CREATE POLICY cx_change_own ON {}.{} FOR UPDATE TO {} "
+                             "USING (author = session_user) WITH CHECK (author = session_user)")
+                     .format(ident, name, lead))
+        conn.execute(sql.SQL("CREATE POLICY cx_remove_own ON {}.{} FOR DELETE TO {} "
+                             "USING (author = session_user)").format(ident, name, lead))
+
+
+def upgrade_matrices(conn: psycopg.Connection[Any]) -> None:
+    """Give every matrix the tables added since it was published (version 1 -> 2: the
+    comments), with their triggers, grants and row-level security, inside the caller's
+    transaction."""
+    for (schema,) in conn.execute("SELECT schema_name FROM cxmatrix.matrix_list").fetchall():
+        present = {str(r[0]) for r in conn.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = %s",
+            (schema,)).fetchall()}
+        missing = [t for t in tables() if t.name not in present]
+        if not missing:
+            continue
+        ident = sql.Identifier(schema)
+        conn.execute(sql.SQL("SET LOCAL search_path TO {}").format(ident))
+        for table in missing:
+            conn.execute(_ddl(CreateTable(table)))
+            for index in table.indexes:
+                conn.execute(_ddl(CreateIndex(index)))
+            conn.execute(sql.SQL("ALTER TABLE {} ADD COLUMN revision bigint NOT NULL DEFAULT 0")
+                         .format(sql.Identifier(table.name)))
+        conn.execute("RESET search_path")
+        owner, viewer = (sql.Identifier(group_role(schema, r)) for r in ("owner", "viewer"))
+        for table in missing:
+            name = sql.Identifier(table.name)
+            args = sql.SQL(", ").join(sql.Literal(k) for k in key_columns(table))
+            conn.execute(sql.SQL(
+                "CREATE TRIGGER cx_change BEFORE INSERT OR UPDATE OR DELETE ON {}.{} "
+                "FOR EACH ROW EXECUTE FUNCTION {}.cx_change({})").format(
+                ident, name, ident, args))
+            conn.execute(sql.SQL("GRANT SELECT ON {}.{} TO {}").format(ident, name, viewer))
+            conn.execute(sql.SQL("GRANT INSERT, UPDATE, DELETE ON {}.{} TO {}").format(
+                ident, name, owner))
+        if any(t.name in AUTHORED for t in missing):
+            _secure_authored(conn, schema)
 
 
 def drop_matrix(conn: psycopg.Connection[Any], schema: str) -> None:

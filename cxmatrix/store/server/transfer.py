@@ -112,9 +112,10 @@ def _copy_in(conn: psycopg.Connection[Any], source: sqlite3.Connection, schema: 
 
 def copy_out(conn: psycopg.Connection[Any], schema: str, target: sqlite3.Connection) -> None:
     """Every table of the matrix into ``target`` (a new SQLite database with our schema)."""
+    from cxmatrix.store.sql import create_indexes
     from cxmatrix.store.sql import create_tables as create_file_tables
 
-    create_file_tables(target)
+    create_file_tables(target, indexes=False)
     # One transaction, without foreign-key checks (the server checked them): row by row in
     # autocommit, the copy of 20,000 x 50 took 5 s of a 7 s open.
     checks = target.execute("PRAGMA foreign_keys").fetchone()[0]
@@ -124,6 +125,7 @@ def copy_out(conn: psycopg.Connection[Any], schema: str, target: sqlite3.Connect
         target.execute("BEGIN")
     try:
         _copy_rows(conn, schema, target)
+        create_indexes(target)
     except BaseException:
         if own_transaction:
             target.execute("ROLLBACK")

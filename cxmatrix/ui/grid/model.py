@@ -62,6 +62,7 @@ HIGHLIGHT = USER + 6  # True in the lens department's column
 DEPARTMENT_ID = USER + 7  # the column's department id (None in the name column)
 DIFFERENCE = USER + 8  # (before, after) roles where the shown layer marks a difference
 PLANNED = USER + 9  # in Current: (today, target) where the cell has a planned change, else None
+COMMENTS = USER + 10  # how many comments the cell has
 
 STAGE_KIND, TOUCHPOINT_KIND, CELL_KIND = "stage", "touchpoint", "cell"
 
@@ -308,9 +309,10 @@ class MatrixModel(QAbstractTableModel):
                                            or change.departments_planned))
                 or (change.touchpoints and flt.text.strip())):
             self._relayout()
-        if change.focus_changed or change.departments_planned:
+        if change.focus_changed or change.departments_planned or change.comments:
             # Every row's "focus has no role" marker; a planned department's roles leave
-            # today's findings on every row it has one.
+            # today's findings on every row it has one; a removed comment no longer says
+            # which cell it marked.
             self._refresh_all_cells()
             return
         self._refresh_touchpoints(change.touched_touchpoints())
@@ -496,6 +498,8 @@ class MatrixModel(QAbstractTableModel):
             return self._cell_tooltip(matrix, matrix.touchpoint(key), dept, value)
         if role == DIFFERENCE:
             return layer.difference(matrix, key, dept.id)
+        if role == COMMENTS:
+            return len(matrix.comments_on(key, dept.id)) if matrix.comments else 0
         if role == PLANNED:
             return self._planned_in_current(matrix, key, dept.id)
         if role == ACCESSIBLE:
@@ -630,6 +634,12 @@ class MatrixModel(QAbstractTableModel):
         note = matrix.note(tp.id, dept.id)
         if note:
             text += f"\nNote: {note}"
+        if matrix.comments:
+            from cxmatrix.ui.grid.comment_marks import comments_text
+
+            said = comments_text(matrix, tp.id, dept.id)
+            if said:
+                text += f"\n{said}"
         return text
 
     def headerData(self, section: int, orientation: Qt.Orientation,

@@ -15,6 +15,7 @@ from PySide6.QtGui import QFont, QPainter, QPixmap, QPolygonF
 from PySide6.QtWidgets import QTableView
 
 from cxmatrix.domain.roles import Role
+from cxmatrix.ui.grid.comment_marks import paint_comment_marks
 from cxmatrix.ui.grid.delegates import Colours
 from cxmatrix.ui.grid.layers import CURRENT_LAYER
 from cxmatrix.ui.grid.model import NAME_COLUMN, ROLE_FILL, ROLE_INK, MatrixModel
@@ -95,6 +96,8 @@ class GridPainter:
         # In Current, the cells with a planned change get a corner mark.
         targets = matrix.targets if layer is CURRENT_LAYER else None
         planned: list[QRect] = []
+        commented = matrix.commented_cells() if matrix.comments else None
+        comment_marks: list[QRect] = []
         highlight = model.highlight_department_id
         band = colours.band
         note_brush = colours.note
@@ -138,6 +141,10 @@ class GridPainter:
                             note_marks.append(QPolygonF([
                                 QPointF(right - 7, y + 1), QPointF(right, y + 1),
                                 QPointF(right, y + 8)]))
+                if commented:
+                    for (_column, x, width), dept_id in zip(xs, departments, strict=True):
+                        if (key, dept_id) in commented:
+                            comment_marks.append(QRect(x, y, width, row_height))
             lines.append(QLine(x_start, y + row_height - 1, x_end, y + row_height - 1))
             y += row_height
         bottom = y
@@ -148,6 +155,7 @@ class GridPainter:
         painter.drawLines(lines)
         paint_marks(painter, marked, view.palette(), font)
         paint_planned_corners(painter, planned, view.palette())
+        paint_comment_marks(painter, comment_marks, view.palette())
         if note_marks:
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(note_brush)

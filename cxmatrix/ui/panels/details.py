@@ -1,4 +1,5 @@
-"""The details dock: the current touchpoint's fields and the current cell's note.
+"""The details dock: the current touchpoint's fields, the current cell's note and the
+comments of both (``comments_box``).
 
 Each field commits when editing finishes (Enter or leaving the field), as one undoable
 command naming the field; the form refreshes when the Session says the touchpoint changed.
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from cxmatrix.domain.model import CATEGORIES, CHANNELS
 from cxmatrix.ui import commands
+from cxmatrix.ui.panels.comments_box import CommentsBox
 from cxmatrix.ui.session import Session
 
 if TYPE_CHECKING:
@@ -112,6 +114,8 @@ class DetailsPanel(QWidget):
         cell_layout.addWidget(self.cell_label)
         cell_layout.addWidget(self.cell_note)
 
+        self.comments = CommentsBox(session, self)
+
         self.empty = QLabel("Select a touchpoint to see its details.", self)
         self.empty.setWordWrap(True)
         layout = QVBoxLayout(self)
@@ -120,6 +124,7 @@ class DetailsPanel(QWidget):
         # The cell's note first: the touchpoint's fields are long, and a note placed below
         # them fell below the fold of a 900 px screen.
         layout.addWidget(self.cell_box)
+        layout.addWidget(self.comments)
         layout.addWidget(self.touchpoint_box)
         layout.addStretch(1)
 
@@ -162,6 +167,9 @@ class DetailsPanel(QWidget):
         has_cell = has_tp and self.department_id is not None and matrix is not None and (
             matrix.has_department(self.department_id))
         self.cell_box.setVisible(bool(has_cell))
+        self.comments.setVisible(has_tp)
+        self.comments.show_for(tid if has_tp else None,
+                               self.department_id if has_cell else None)
         if not has_tp or matrix is None or tid is None:
             return
         read_only = self.session.read_only
