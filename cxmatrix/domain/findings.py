@@ -25,7 +25,7 @@ from cxmatrix.domain.signoff import (
     possessive,
     signoff_status,
 )
-from cxmatrix.domain.states import current_state, has_planned_structure, state_views
+from cxmatrix.domain.states import has_planned_structure, state_views
 
 NO_OWNER = "no-owner"
 SEVERAL_OWNERS = "several-owners"
@@ -218,16 +218,13 @@ def department_findings(matrix: Matrix) -> list[Finding]:
 
 def signoff_findings(matrix: Matrix) -> list[Finding]:
     """Sign-off findings: one ``disputed`` per disputed cell (with the lead's comment), one
-    ``signoff-outdated`` per department whose agreement no longer matches its column."""
+    ``signoff-outdated`` per department whose agreement no longer matches its column.
+
+    Always of the matrix itself, target layer included: what a lead agreed to is the column
+    today and at target, so the findings of both states are these same ones (a state of the
+    matrix carries no sign-offs, ``states.current_state``)."""
     found: list[Finding] = []
     if not matrix.signoffs:
-        return found
-    if has_planned_structure(matrix):
-        # Whether an agreement is out of date compares its column as it is today: computed
-        # on today's state, then pointed back at this matrix.
-        found = signoff_findings(current_state(matrix))
-        for finding in found:
-            object.__setattr__(finding, "matrix", matrix)
         return found
     for status in signoff_status(matrix):
         record = status.record
@@ -268,10 +265,16 @@ def sort_key(matrix: Matrix) -> object:
 def compute_findings(matrix: Matrix) -> list[Finding]:
     """Every finding of today (planned touchpoints and departments left out), most serious
     first, then in display order (a full computation)."""
-    found = [f for tp in matrix.iter_touchpoints() for f in touchpoint_findings(matrix, tp)]
-    found.extend(department_findings(matrix))
+    found = _rule_findings(matrix)
     found.extend(signoff_findings(matrix))
     found.sort(key=sort_key(matrix))  # type: ignore[arg-type]
+    return found
+
+
+def _rule_findings(matrix: Matrix) -> list[Finding]:
+    """The findings of the touchpoint and department rules (not the sign-offs), unsorted."""
+    found = [f for tp in matrix.iter_touchpoints() for f in touchpoint_findings(matrix, tp)]
+    found.extend(department_findings(matrix))
     return found
 
 
@@ -474,7 +477,9 @@ class TodayAndTarget:
 
 
 def today_and_target(matrix: Matrix) -> TodayAndTarget:
-    """Findings computed for today (``current_state``) and for the target (``target_state``).
+    """Findings computed for today (``current_state``) and for the target (``target_state``),
+    each with the matrix's sign-off findings (which belong to both states: a lead agrees to
+    the column today and at target).
 
     Without a plan both states are the matrix itself, computed once."""
     if not matrix.has_plan:
@@ -482,7 +487,10 @@ def today_and_target(matrix: Matrix) -> TodayAndTarget:
         counts = FindingCounts.of(list(found))
         return TodayAndTarget(counts, counts, found, found)
     today_state, target_state_ = state_views(matrix)
-    today = tuple(compute_findings(today_state))
-    target = tuple(compute_findings(target_state_))
-    return TodayAndTarget(FindingCounts.of(list(today)), FindingCounts.of(list(target)),
-                          today, target)
+    signoff = signoff_findings(matrix)
+    today = _rule_findings(today_state) + signoff
+    today.sort(key=sort_key(today_state))  # type: ignore[arg-type]
+    target = _rule_findings(target_state_) + signoff
+    target.sort(key=sort_key(target_state_))  # type: ignore[arg-type]
+    return TodayAndTarget(FindingCounts.of(today), FindingCounts.of(target),
+                          tuple(today), tuple(target))
