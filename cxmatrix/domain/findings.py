@@ -221,8 +221,8 @@ def signoff_findings(matrix: Matrix) -> list[Finding]:
     ``signoff-outdated`` per department whose agreement no longer matches its column.
 
     Always of the matrix itself, target layer included: what a lead agreed to is the column
-    today and at target, so the findings of both states are these same ones (a state of the
-    matrix carries no sign-offs, ``states.current_state``)."""
+    today and at target (a state of the matrix carries no sign-offs,
+    ``states.current_state``; ``today_and_target`` counts these as today's)."""
     found: list[Finding] = []
     if not matrix.signoffs:
         return found
@@ -477,20 +477,19 @@ class TodayAndTarget:
 
 
 def today_and_target(matrix: Matrix) -> TodayAndTarget:
-    """Findings computed for today (``current_state``) and for the target (``target_state``),
-    each with the matrix's sign-off findings (which belong to both states: a lead agrees to
-    the column today and at target).
+    """Findings computed for today (``current_state``) and for the target (``target_state``).
 
+    The sign-off findings are today's (the document as it stands, whose reviews are under
+    way), computed on the matrix itself: a lead agreed to the column today and at target,
+    which neither state holds alone. The target counts the roles as planned only.
     Without a plan both states are the matrix itself, computed once."""
     if not matrix.has_plan:
         found = tuple(compute_findings(matrix))
         counts = FindingCounts.of(list(found))
         return TodayAndTarget(counts, counts, found, found)
     today_state, target_state_ = state_views(matrix)
-    signoff = signoff_findings(matrix)
-    today = _rule_findings(today_state) + signoff
+    today = _rule_findings(today_state) + signoff_findings(matrix)
     today.sort(key=sort_key(today_state))  # type: ignore[arg-type]
-    target = _rule_findings(target_state_) + signoff
-    target.sort(key=sort_key(target_state_))  # type: ignore[arg-type]
-    return TodayAndTarget(FindingCounts.of(today), FindingCounts.of(target),
-                          tuple(today), tuple(target))
+    target = tuple(compute_findings(target_state_))  # (a state has no sign-offs)
+    return TodayAndTarget(FindingCounts.of(today), FindingCounts.of(list(target)),
+                          tuple(today), target)

@@ -10,8 +10,8 @@ them by id tells a planned touchpoint as added and a planned change as a changed
 
 Neither state carries the departments' sign-offs: a lead agrees to the column's roles today
 *and* at target (``signoff.basis_of``), which only the matrix itself holds, so the sign-off
-findings are computed on the matrix (``findings.signoff_findings``), never on a state (there
-every department with a planned change would look out of date).
+findings are computed on the matrix (``findings.signoff_findings``, counted as today's),
+never on a state (there every department with a planned change would look out of date).
 """
 
 from __future__ import annotations

@@ -6,14 +6,11 @@ touchpoints x 50 departments, too slow for every edit. Here today's counts come 
 document's own incremental findings index (which leaves out what exists only at target, so the
 Findings panel and the status bar say the same), and the target's from an index over a copy of
 the target state; each edit updates the copy cell by cell, and only a change of structure, of
-a touchpoint's fields or of the planned flags copies it again. The copy carries no sign-offs
-(``states.target_state``): the target's counts take the document's own sign-off findings,
-which belong to both states.
+a touchpoint's fields or of the planned flags copies it again.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import TYPE_CHECKING
 
 from cxmatrix.domain.findings import Finding, FindingCounts, FindingsIndex, TodayAndTarget
@@ -95,14 +92,7 @@ class PlanFigures:
             return None
         today = _counts(document.findings)
         target = self._target_copy()
-        if target is None:
-            return TodayAndTarget(today, today)
-        signoff = Counter(f.severity for f in document.findings.signoff_findings())
-        at_target = _counts(target.index)
-        return TodayAndTarget(today, FindingCounts(
-            at_target.errors + signoff[Severity.ERROR],
-            at_target.warnings + signoff[Severity.WARNING],
-            at_target.infos + signoff[Severity.INFO]))
+        return TodayAndTarget(today, _counts(target.index) if target is not None else today)
 
     def target_findings(self, touchpoint_id: int) -> tuple[Finding, ...]:
         """A touchpoint's findings at target (the grid's markers in Target)."""
