@@ -20,11 +20,13 @@ from cxmatrix.domain.changes import MatrixChange
 from cxmatrix.domain.model import Department, Matrix, MatrixListener, Touchpoint
 from cxmatrix.domain.roles import Role, Severity
 from cxmatrix.domain.signoff import (
+    DepartmentSignOff,
     SignOffState,
     long_day,
     possessive,
     signoff_status,
 )
+from cxmatrix.domain.signoff_index import SignOffIndex
 from cxmatrix.domain.states import has_planned_structure, state_views
 
 NO_OWNER = "no-owner"
@@ -216,9 +218,11 @@ def department_findings(matrix: Matrix) -> list[Finding]:
             if d.id not in busy]
 
 
-def signoff_findings(matrix: Matrix) -> list[Finding]:
+def signoff_findings(matrix: Matrix, statuses: list[DepartmentSignOff] | None = None
+                     ) -> list[Finding]:
     """Sign-off findings: one ``disputed`` per disputed cell (with the lead's comment), one
-    ``signoff-outdated`` per department whose agreement no longer matches its column.
+    ``signoff-outdated`` per department whose agreement no longer matches its column
+    (``statuses``: the departments' sign-offs when the caller keeps them, ``SignOffIndex``).
 
     Always of the matrix itself, target layer included: what a lead agreed to is the column
     today and at target (a state of the matrix carries no sign-offs,
@@ -226,7 +230,7 @@ def signoff_findings(matrix: Matrix) -> list[Finding]:
     found: list[Finding] = []
     if not matrix.signoffs:
         return found
-    for status in signoff_status(matrix):
+    for status in signoff_status(matrix) if statuses is None else statuses:
         record = status.record
         if record is None:
             continue
@@ -294,10 +298,12 @@ class FindingsIndex(MatrixListener):
         self._everything = True
         self._all: list[Finding] | None = None  # all(), until the next change
         self._signoff: list[Finding] | None = None  # sign-off findings, until a change
+        self.signoffs = SignOffIndex(matrix)  # the departments' sign-offs, followed here
         matrix.add_listener(self)
 
     def matrix_changed(self, matrix: Matrix, change: MatrixChange) -> None:
         self._all = None  # any change can reorder the list (a moved row, a renamed stage)
+        self.signoffs.changed(change)
         if change.targets_changed or change.signoffs:
             self._signoff = None
         planned_departments = change.departments_planned
@@ -333,6 +339,7 @@ class FindingsIndex(MatrixListener):
         self._everything = False
         self._all = other._all
         self._signoff = None
+        self.signoffs = SignOffIndex(matrix)
 
     def refresh(self) -> set[int]:
         """Bring the index up to date; returns the touchpoint ids whose findings changed
@@ -401,7 +408,8 @@ class FindingsIndex(MatrixListener):
 
     def signoff_findings(self) -> list[Finding]:
         if self._signoff is None:
-            self._signoff = signoff_findings(self.matrix)
+            self._signoff = (signoff_findings(self.matrix, self.signoffs.statuses())
+                             if self.matrix.signoffs else [])
         return list(self._signoff)
 
     def counts(self) -> dict[str, int]:
