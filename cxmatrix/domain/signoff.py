@@ -251,16 +251,23 @@ def summary_sentence(matrix: Matrix) -> str:
     """'6 of 9 departments agreed; Legal disputes 2 touchpoints; Sales' agreement is out of
     date (3 changes since 14 Jan)'."""
     needed = departments_with_a_role(matrix) or [d.id for d in matrix.departments]
-    by_id = {s.department_id: s for s in signoff_status(matrix)}
-    statuses = [by_id[d] for d in needed]
-    agreed = sum(1 for s in statuses if s.agreed)
-    parts = [f"{agreed} of {len(statuses)} departments agreed"]
-    for s in statuses:
+    return summary_of(matrix, signoff_status(matrix), needed)
+
+
+def summary_of(matrix: Matrix, statuses: Iterable[DepartmentSignOff],
+               needed: Iterable[int]) -> str:
+    """The summary sentence over the ``needed`` departments, from their sign-offs as the
+    caller keeps them (the Sign-off panel: ``SignOffIndex``)."""
+    by_id = {s.department_id: s for s in statuses}
+    chosen = [by_id[d] for d in needed if d in by_id]
+    agreed = sum(1 for s in chosen if s.agreed)
+    parts = [f"{agreed} of {len(chosen)} departments agreed"]
+    for s in chosen:
         name = matrix.department(s.department_id).name
         if s.state is SignOffState.DISPUTED and s.record is not None:
             n = len(s.record.disputes)
             parts.append(f"{name} disputes {n} touchpoint{'s' if n != 1 else ''}")
-    for s in statuses:
+    for s in chosen:
         if s.out_of_date and s.record is not None:
             name = matrix.department(s.department_id).name
             owner = possessive(name)

@@ -20,16 +20,18 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor, QFont, QIcon
 
 from cxmatrix import palette
 from cxmatrix.domain.findings import Finding
 from cxmatrix.domain.model import Department, Matrix, Stage, Touchpoint, name_key
 from cxmatrix.domain.roles import Role, RoleTextError, Severity, parse_role_text
+from cxmatrix.domain.signoff import DepartmentSignOff
 from cxmatrix.ui import commands
 from cxmatrix.ui.grid.layers import CURRENT_LAYER, GridLayer, LayerKind
 from cxmatrix.ui.grid.list_edits import Move, Remove, list_edits
 from cxmatrix.ui.session import Session
+from cxmatrix.ui.signoff_marks import mark_icon, mark_of, tooltip_line
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -44,6 +46,7 @@ ROW_MIME = "application/x-cxmatrix-touchpoints"
 DISPLAY = Qt.ItemDataRole.DisplayRole.value
 EDIT = Qt.ItemDataRole.EditRole.value
 TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
+DECORATION = Qt.ItemDataRole.DecorationRole.value
 BACKGROUND = Qt.ItemDataRole.BackgroundRole.value
 FOREGROUND = Qt.ItemDataRole.ForegroundRole.value
 FONT = Qt.ItemDataRole.FontRole.value
@@ -295,6 +298,7 @@ class MatrixModel(QAbstractTableModel):
             if (self.highlight_department_id is not None
                     and not matrix.has_department(self.highlight_department_id)):
                 self.highlight_department_id = None
+        self._refresh_signoff_marks(change)
         if change.departments or change.departments_planned:
             self._departments = list(matrix.departments)
             for dept_id in change.departments | change.departments_planned:
@@ -656,7 +660,10 @@ class MatrixModel(QAbstractTableModel):
             focus = ("\nFocus department" if self.matrix is not None
                      and self.matrix.focus_department_id == dept.id else "")
             plan = "\nPlanned: exists only at target" if planned else ""
-            return f"{dept.name} ({dept.code}){lead}{focus}{plan}"
+            signoff = self._signoff_tooltip(dept.id)
+            return f"{dept.name} ({dept.code}){lead}{focus}{plan}{signoff}"
+        if role == DECORATION:
+            return self._signoff_icon(dept.id)
         if role == FONT and (planned or dept.id == self.highlight_department_id):
             font = QFont(self._bold) if dept.id == self.highlight_department_id else QFont()
             font.setItalic(planned)
@@ -666,6 +673,38 @@ class MatrixModel(QAbstractTableModel):
         if role == DEPARTMENT_ID:
             return dept.id
         return None
+
+    # The header's sign-off marks (signoff_marks), from the document's sign-off index.
+    def _signoff_status(self, department_id: int) -> DepartmentSignOff | None:
+        document = self.session.document
+        if document is None or not document.matrix.signoffs:
+            return None
+        return document.findings.signoffs.status(department_id)
+
+    def _signoff_icon(self, department_id: int) -> QIcon | None:
+        status = self._signoff_status(department_id)
+        mark = mark_of(status) if status is not None else None
+        return mark_icon(mark) if mark is not None else None
+
+    def _signoff_tooltip(self, department_id: int) -> str:
+        status = self._signoff_status(department_id)
+        return "\n" + tooltip_line(status) if status is not None else ""
+
+    def _refresh_signoff_marks(self, change: MatrixChange) -> None:
+        """Repaint the headers whose sign-off mark may differ after ``change``."""
+        matrix = self.matrix
+        if matrix is None or not (matrix.signoffs or change.signoffs):
+            return
+        if change.touchpoints_inserted or change.touchpoints_removed:
+            departments = set(matrix.signoffs)
+        else:
+            departments = {d for _, d in change.cells | change.targets
+                           if d in matrix.signoffs}
+        departments |= change.signoffs
+        for dept_id in departments:
+            column = self.column_of_department(dept_id)
+            if column is not None:
+                self.headerDataChanged.emit(Qt.Orientation.Horizontal, column, column)
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
