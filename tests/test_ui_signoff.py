@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 from ui_support import demo_document, open_and_wait, window_with_captured_messages
 
 from cxmatrix.domain.roles import Role
-from cxmatrix.ui.grid.model import DECORATION, TOOLTIP
+from cxmatrix.ui.grid.model import SIGNOFF_MARK, TOOLTIP
 from cxmatrix.ui.main_window import MainWindow
 from cxmatrix.ui.signoff_marks import Mark, mark_icon
 
@@ -169,8 +169,8 @@ def test_on_the_team_server_a_lead_signs_their_department_and_a_refusal_is_shown
 
 
 def test_header_marks_differ_in_shape_and_say_what_they_mean(demo: MainWindow) -> None:
-    assert _header(demo, "Marketing", DECORATION) is not None
-    assert _header(demo, "Professional Services", DECORATION) is None
+    assert _header(demo, "Marketing", SIGNOFF_MARK) is not None
+    assert _header(demo, "Professional Services", SIGNOFF_MARK) is None
     assert "Sign-off: disputed by Jonah Feldman" in _header(demo, "Legal", TOOLTIP)
     greys = []
     for mark in Mark:

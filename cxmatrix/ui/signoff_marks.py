@@ -92,10 +92,10 @@ def _draw(mark: Mark, scale: float) -> QPixmap:
         middle = SIZE / 2
         diamond = QPolygonF([QPointF(middle, 0.8), QPointF(SIZE - 0.8, middle),
                              QPointF(middle, SIZE - 0.8), QPointF(0.8, middle)])
-        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setPen(QPen(INK, 1.0))  # an outline keeps the diamond in greyscale
         painter.setBrush(DISPUTED)
         painter.drawPolygon(diamond)
-        painter.setPen(QPen(QColor("white"), 1.7))
+        painter.setPen(QPen(QColor("white"), 1.9))
         painter.drawLine(QPointF(4.9, 4.9), QPointF(9.1, 9.1))
         painter.drawLine(QPointF(9.1, 4.9), QPointF(4.9, 9.1))
     painter.end()

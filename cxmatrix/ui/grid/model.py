@@ -46,7 +46,6 @@ ROW_MIME = "application/x-cxmatrix-touchpoints"
 DISPLAY = Qt.ItemDataRole.DisplayRole.value
 EDIT = Qt.ItemDataRole.EditRole.value
 TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
-DECORATION = Qt.ItemDataRole.DecorationRole.value
 BACKGROUND = Qt.ItemDataRole.BackgroundRole.value
 FOREGROUND = Qt.ItemDataRole.ForegroundRole.value
 FONT = Qt.ItemDataRole.FontRole.value
@@ -65,6 +64,7 @@ HIGHLIGHT = USER + 6  # True in the lens department's column
 DEPARTMENT_ID = USER + 7  # the column's department id (None in the name column)
 DIFFERENCE = USER + 8  # (before, after) roles where the shown layer marks a difference
 PLANNED = USER + 9  # in Current: (today, target) where the cell has a planned change, else None
+SIGNOFF_MARK = USER + 10  # a department header's sign-off mark (a QIcon, or None)
 
 STAGE_KIND, TOUCHPOINT_KIND, CELL_KIND = "stage", "touchpoint", "cell"
 
@@ -662,7 +662,7 @@ class MatrixModel(QAbstractTableModel):
             plan = "\nPlanned: exists only at target" if planned else ""
             signoff = self._signoff_tooltip(dept.id)
             return f"{dept.name} ({dept.code}){lead}{focus}{plan}{signoff}"
-        if role == DECORATION:
+        if role == SIGNOFF_MARK:
             return self._signoff_icon(dept.id)
         if role == FONT and (planned or dept.id == self.highlight_department_id):
             font = QFont(self._bold) if dept.id == self.highlight_department_id else QFont()

@@ -25,6 +25,7 @@ from PySide6.QtCore import (
     QDate,
     QModelIndex,
     QPersistentModelIndex,
+    QSize,
     Qt,
     Signal,
 )
@@ -56,6 +57,7 @@ if TYPE_CHECKING:
 _ROOT = QModelIndex()
 DISPLAY = Qt.ItemDataRole.DisplayRole
 COLUMNS = ("Department", "Sign-off", "Lead", "Date")
+SIZE_HINT_HEIGHT = 240
 
 
 def _statuses(session: Session) -> list[DepartmentSignOff]:
@@ -223,6 +225,8 @@ class SignOffPanel(QWidget):
         self.details_view.setObjectName("signoffDetails")
         self.details_view.setModel(self.details)
         self.details_view.setWordWrap(True)
+        self.details_view.setSpacing(2)
+        self.details_view.setAlternatingRowColors(True)
         self.details_view.clicked.connect(lambda index: self._detail_clicked(index.row()))
         # Short labels: the dock is 280-340 pixels wide on a laptop.
         self.agree_button = QPushButton("&Agreed…", self)
@@ -244,7 +248,12 @@ class SignOffPanel(QWidget):
         for button in (self.agree_button, self.asked_button, self.clear_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        # Small minimums: the dock shares its height with the details below it.
+        self.table.setMinimumHeight(48)
+        self.details_view.setMinimumHeight(32)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(4)
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 3)
         layout.addLayout(buttons)
@@ -256,6 +265,12 @@ class SignOffPanel(QWidget):
         session.failed.connect(self._on_failed)
         self._acting = False
         self.reload()
+
+    def sizeHint(self) -> QSize:
+        # No taller than the findings panel asks: the tab group shares its height with the
+        # details dock, which needs room for a cell's note.
+        hint = super().sizeHint()
+        return QSize(hint.width(), min(hint.height(), SIZE_HINT_HEIGHT))
 
     # ---- following the document ------------------------------------------------------------
 
@@ -361,7 +376,8 @@ class SignOffPanel(QWidget):
             title = f"{name}: changed since it agreed"
             items = [DetailItem(c.text, c.touchpoint_id) for c in status.changes]
         elif record is not None and record.state is SignOffState.DISPUTED:
-            title = f"{name} disputes {len(record.disputes)} touchpoint(s)"
+            count = len(record.disputes)
+            title = f"{name} disputes {count} touchpoint{'' if count == 1 else 's'}"
             for dispute in record.disputes:
                 if not matrix.has_touchpoint(dispute.touchpoint_id):
                     continue
