@@ -16,7 +16,6 @@ column as that snapshot holds it; without it, as it is now), "disputes": [{"touc
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Any
 
@@ -29,6 +28,8 @@ from cxmatrix.resources import demo_source
 
 
 def demo_import() -> ImportResult:
+    import json  # (when the demo is made: the window starts without the json module)
+
     from cxmatrix.interchange.json.codec import read
 
     result = read(demo_source())
