@@ -39,6 +39,7 @@ def test_the_demo_workbook_has_a_signoff_sheet_that_reads_back(tmp_path: Path) -
     assert "Data export & account closure: Account closure is a Customer Success" in legal[6]
     assert by_name["Professional Services"][2] == "asked"
     header = rows.index(("Department", "Touchpoint", "Proposed role", "Comment", "", "", ""))
+    assert "D" in str(book[SIGNOFF_SHEET].merged_cells)  # the comment spans D to G
     disputes = rows[header + 1:]
     assert [(r[0], r[1], r[2]) for r in disputes] == [
         ("Legal", "Security & compliance questionnaire", "Own"),
