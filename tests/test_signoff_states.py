@@ -123,3 +123,38 @@ def test_check_reports_signoff_findings_and_states_with_a_plan(tmp_path: Path,
     assert states["Legal"]["disputes"] == [
         {"touchpoint": "Refund", "comment": "Legal approves refunds", "proposed": "influence"}]
     assert data["agreed"] is False
+
+
+def test_no_false_out_of_date_in_the_panel_or_the_pdf_with_a_pending_target_change(
+        qtbot, tmp_path: Path) -> None:
+    import pypdfium2
+
+    from cxmatrix.interchange.pdf.export import write
+    from cxmatrix.ui.panels.signoff import SignOffPanel
+    from cxmatrix.ui.session import Session
+
+    m, _tps, (sales, legal) = _planned(planned_structure=True)
+    for did, lead in ((sales, "Maren Lindqvist"), (legal, "Ben Ode")):
+        m.set_signoff(did, agreement(m, did, lead, JAN_14))
+    write(m, tmp_path / "p.pdf", lenses=["Sales", "Legal"])
+    pdf = pypdfium2.PdfDocument(str(tmp_path / "p.pdf"))
+    try:
+        text = " ".join(" ".join(pdf[i].get_textpage().get_text_range().split())
+                        for i in range(len(pdf)))
+    finally:
+        pdf.close()
+    assert "out of date" not in text
+    assert "Sign-off: 2 of 2 departments agreed." in text
+    assert "Agreed by Maren Lindqvist on 14 January 2026" in text
+    assert "Agreed by Ben Ode on 14 January 2026" in text
+    session = Session()
+    session.set_document(Document.create(tmp_path / "p.cxm", m))
+    panel = SignOffPanel(session)
+    qtbot.addWidget(panel)
+    try:
+        model = panel.model
+        assert [model.data(model.index(r, 1)) for r in range(model.rowCount())] == [
+            "agreed", "agreed"]
+        assert panel.summary.text() == "2 of 2 departments agreed."
+    finally:
+        session.close()
