@@ -367,6 +367,7 @@ def finding_to_json(matrix: Matrix, finding: Finding) -> dict[str, object]:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from cxmatrix.domain.findings import sort_key, today_and_target
+    from cxmatrix.domain.signoff import json_state, matrix_agreed, summary_sentence
     from cxmatrix.domain.states import current_state
 
     matrix = read_matrix(args.file)
@@ -389,11 +390,13 @@ def cmd_check(args: argparse.Namespace) -> int:
             "departments": summary.departments,
             "single_owner_share": round(summary.single_owner_share, 4),
             "counts": counts,
-            "findings": [finding_to_json(today, f) for f in findings],
+            "findings": [finding_to_json(matrix, f) for f in findings],
             "planned_changes": len(matrix.planned_changes()),
             "today": _severity_counts(both.today),
             "target": _severity_counts(both.target),
             "target_counts": target_counts,
+            "signoffs": json_state(matrix),
+            "agreed": matrix_agreed(matrix, errors),
         }, ensure_ascii=False, indent=2))
     else:
         share = (f"{summary.single_owner_share:.0%} with exactly one owner"
@@ -402,10 +405,12 @@ def cmd_check(args: argparse.Namespace) -> int:
               f"departments, {share}.")
         lines = []
         for finding in findings:
+            # Named from the matrix itself: a sign-off finding can be about a planned
+            # touchpoint or department, which today's state leaves out.
             if finding.touchpoint_id is not None:
-                where = today.touchpoint(finding.touchpoint_id).name
+                where = matrix.touchpoint(finding.touchpoint_id).name
             elif finding.department_id is not None:
-                where = today.department(finding.department_id).name
+                where = matrix.department(finding.department_id).name
             else:
                 where = ""
             lines.append(f"{finding.severity.value:7} {finding.code:24} {where}: "
@@ -419,6 +424,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         if matrix.has_plan:
             changes = len(matrix.planned_changes())
             print(f"{both.text()} ({changes} planned change{'' if changes == 1 else 's'})")
+        if matrix.signoffs:
+            print(f"Sign-off: {summary_sentence(matrix)}.")
     return EXIT_FINDINGS if errors else EXIT_OK
 
 

@@ -24,7 +24,7 @@ from reportlab import rl_config  # noqa: E402
 
 from cxmatrix.domain.generate import generate_size  # noqa: E402
 from cxmatrix.domain.model import Matrix  # noqa: E402
-from cxmatrix.interchange.json import codec as json_format  # noqa: E402
+from cxmatrix.interchange.demo import demo_matrix as bundled_demo  # noqa: E402
 from cxmatrix.interchange.pdf import export as pdf_export  # noqa: E402
 
 DEMO = ROOT / "resources" / "demo.json"
@@ -35,7 +35,7 @@ MAX_PNG_BYTES = 400_000
 
 
 def demo_matrix() -> Matrix:
-    matrix = json_format.read(DEMO).matrix if DEMO.is_file() else generate_size("S")
+    matrix = bundled_demo() if DEMO.is_file() else generate_size("S")
     # The data's date on page 1 and the printing date in the footer agree, and the previews
     # come out the same whenever they are made.
     matrix.modified = datetime.combine(PRINTED_ON, time(9), UTC)

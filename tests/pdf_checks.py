@@ -11,7 +11,6 @@ import pypdfium2
 
 from cxmatrix.domain.generate import generate_size
 from cxmatrix.domain.model import Matrix
-from cxmatrix.interchange.json import codec as json_format
 from cxmatrix.interchange.pdf import fonts
 
 DEMO_PATH = Path(__file__).resolve().parent.parent / "resources" / "demo.json"
@@ -21,7 +20,9 @@ OUR_FONTS = {fonts.REGULAR, fonts.BOLD, fonts.CONDENSED, fonts.CONDENSED_BOLD}
 def demo_matrix() -> Matrix:
     """The demo matrix when it exists, else a generated one of the same kind."""
     if DEMO_PATH.is_file():
-        return json_format.read(DEMO_PATH).matrix
+        from cxmatrix.interchange.demo import demo_matrix as bundled_demo
+
+        return bundled_demo()  # with the demo's sign-offs
     return generate_size("S")
 
 

@@ -28,7 +28,8 @@ from cxmatrix.domain import (
     Role,
     compute_findings,
 )
-from cxmatrix.domain.findings import DISPUTED, SIGNOFF_OUTDATED
+from cxmatrix.domain.findings import DISPUTED
+from cxmatrix.interchange.demo import demo_matrix
 from cxmatrix.interchange.json import codec as json_format
 
 DEMO_PATH = Path(__file__).resolve().parent.parent / "resources" / "demo.json"
@@ -39,7 +40,7 @@ NEW_DEPARTMENT = "Professional Services"
 
 @pytest.fixture(scope="module")
 def demo() -> Matrix:
-    return json_format.read(DEMO_PATH).matrix
+    return demo_matrix()
 
 
 def _touchpoint_named(matrix: Matrix, name: str) -> int:
@@ -89,8 +90,7 @@ def test_departments_have_codes_and_leads(demo: Matrix) -> None:
 
 def test_every_finding_occurs(demo: Matrix) -> None:
     counts = Counter(f.code for f in compute_findings(demo))
-    # The demo has no sign-off records yet (its sign-off data is still to be added).
-    assert set(counts) == set(CODES) - {DISPUTED, SIGNOFF_OUTDATED}
+    assert set(counts) == set(CODES)
     index_counts = FindingsIndex(demo).counts()
     assert index_counts == {code: counts[code] for code in CODES}
 
@@ -153,7 +153,27 @@ def test_role_notes_are_present(demo: Matrix) -> None:
 
 def test_file_is_in_the_writers_canonical_form(demo: Matrix) -> None:
     on_disk = json.loads(DEMO_PATH.read_text(encoding="utf-8"))
+    # The demo's own sign-off list, which interchange.demo reads (the JSON format has none).
+    on_disk.pop("signoffs")
     assert on_disk == json_format.to_dict(demo, json_format.read(DEMO_PATH).snapshots)
+
+
+def test_most_departments_agreed_legal_disputes_and_sales_is_out_of_date(demo: Matrix
+                                                                         ) -> None:
+    from cxmatrix.domain.signoff import signoff_line, signoff_status, summary_sentence
+
+    labels = {demo.department(s.department_id).name: s.label for s in signoff_status(demo)}
+    assert labels == {"Marketing": "agreed", "Sales": "out of date",
+                      "Customer Success": "agreed", "Support": "agreed", "Product": "agreed",
+                      "Engineering": "agreed", "Finance": "agreed", "Legal": "disputed",
+                      "Professional Services": "asked"}
+    assert summary_sentence(demo) == (
+        "6 of 9 departments agreed; Legal disputes 2 touchpoints; Sales' agreement is out of "
+        "date (2 changes since 14 Sep)")
+    assert signoff_line(demo, demo.focus_department_id) == (
+        "Agreed by Maren Lindqvist on 20 November 2026")
+    disputed = [f for f in compute_findings(demo) if f.code == DISPUTED]
+    assert all(f.detail for f in disputed), "every dispute carries the lead's comment"
 
 
 def test_json_round_trip_gives_an_identical_matrix(demo: Matrix, tmp_path: Path) -> None:
@@ -171,9 +191,9 @@ def test_the_target_fixes_every_error_and_warning_and_names_who_and_when(demo: M
     from cxmatrix.domain.findings import today_and_target
 
     both = today_and_target(demo)
-    assert (both.today.errors, both.today.warnings) == (4, 2)
+    assert (both.today.errors, both.today.warnings) == (4, 4)  # 2 of them disputes
     assert (both.target.errors, both.target.warnings) == (0, 0)
-    assert both.text() == "today: 4 errors, 2 warnings → target: 0 errors"
+    assert both.text() == "today: 4 errors, 4 warnings → target: 0 errors"
     # The idle department gets its work at target.
     assert IDLE_DEPARTMENT not in {f.code for f in both.target_findings}
     changes = demo.planned_changes()

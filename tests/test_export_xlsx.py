@@ -49,7 +49,7 @@ from cxmatrix.interchange.xlsx.layout import (
 )
 from cxmatrix.interchange.xlsx.placement import FIRST_ROLE_COLUMN, GROW_COLUMNS, GROW_ROWS
 
-SHEETS = ["Matrix", "Departments", "Findings", "Summary", "About"]
+SHEETS = ["Matrix", "Departments", "Findings", "Sign-off", "Summary", "About"]
 FIRST_ROLE_NUMBER = FIRST_ROLE_COLUMN + 1  # 1-based, as openpyxl counts
 FIRST_ROLE = get_column_letter(FIRST_ROLE_NUMBER)
 HEADER = [title for title, _ in TOUCHPOINT_COLUMNS] + [OWNERS_HEADER, ID_HEADER]

@@ -40,7 +40,7 @@ def test_today_to_target_follows_the_summary_with_people_and_dates(demo_cxm: Pat
     assert any("Departments and roles" in t for t in pages[:start])  # after the summary
     assert all("Responsibility chart" not in t for t in pages[:start])
     section = " ".join(pages[start:start + 2])
-    assert "Today: 4 errors, 2 warnings → target: 0 errors" in section
+    assert "Today: 4 errors, 4 warnings → target: 0 errors" in section
     assert "With exactly one owner 44 (92%) 48 (100%)" in section
     assert "Marketing: 1 change, gives up Own on 1" in section
     assert "Welcome email Onboarding Own Influence Priya Raman 30 Nov 2026 In progress" in section

@@ -108,7 +108,7 @@ def test_findings_wrap_so_they_can_be_read_in_full(qtbot: QtBot, laptop: MainWin
     open_demo(qtbot, laptop, tmp_path)
     panel = laptop.findings_panel
     view = panel.view
-    assert panel.summary.text() == "4 errors · 2 warnings · 19 info"
+    assert panel.summary.text() == "4 errors · 4 warnings · 20 info"
     fallout = next(f for f in panel.model.findings(Severity.ERROR)
                    if "handle the fallout" in f.message)
     row = panel.model.finding_row(fallout)

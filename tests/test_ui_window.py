@@ -85,7 +85,7 @@ def test_title_status_and_docks_show_the_open_matrix(demo: Window) -> None:
     assert status.startswith("48 touchpoints · 9 departments · ")
     assert "with exactly one owner" in status
     assert status.endswith("4 error findings")
-    assert demo.findings_panel.summary.text() == "4 errors · 2 warnings · 19 info"
+    assert demo.findings_panel.summary.text() == "4 errors · 4 warnings · 20 info"
     assert demo.lens_panel.chooser.currentText() == "Customer Success (focus)"
     assert demo.model.highlight_department_id == demo.session.matrix.focus_department_id
 

@@ -20,12 +20,14 @@ from cxmatrix.domain.changes import MatrixChange
 from cxmatrix.domain.model import Department, Matrix, MatrixListener, Touchpoint
 from cxmatrix.domain.roles import Role, Severity
 from cxmatrix.domain.signoff import (
+    DepartmentSignOff,
     SignOffState,
     long_day,
     possessive,
     signoff_status,
 )
-from cxmatrix.domain.states import current_state, has_planned_structure, state_views
+from cxmatrix.domain.signoff_index import SignOffIndex
+from cxmatrix.domain.states import has_planned_structure, state_views
 
 NO_OWNER = "no-owner"
 SEVERAL_OWNERS = "several-owners"
@@ -216,20 +218,19 @@ def department_findings(matrix: Matrix) -> list[Finding]:
             if d.id not in busy]
 
 
-def signoff_findings(matrix: Matrix) -> list[Finding]:
+def signoff_findings(matrix: Matrix, statuses: list[DepartmentSignOff] | None = None
+                     ) -> list[Finding]:
     """Sign-off findings: one ``disputed`` per disputed cell (with the lead's comment), one
-    ``signoff-outdated`` per department whose agreement no longer matches its column."""
+    ``signoff-outdated`` per department whose agreement no longer matches its column
+    (``statuses``: the departments' sign-offs when the caller keeps them, ``SignOffIndex``).
+
+    Always of the matrix itself, target layer included: what a lead agreed to is the column
+    today and at target (a state of the matrix carries no sign-offs,
+    ``states.current_state``; ``today_and_target`` counts these as today's)."""
     found: list[Finding] = []
     if not matrix.signoffs:
         return found
-    if has_planned_structure(matrix):
-        # Whether an agreement is out of date compares its column as it is today: computed
-        # on today's state, then pointed back at this matrix.
-        found = signoff_findings(current_state(matrix))
-        for finding in found:
-            object.__setattr__(finding, "matrix", matrix)
-        return found
-    for status in signoff_status(matrix):
+    for status in signoff_status(matrix) if statuses is None else statuses:
         record = status.record
         if record is None:
             continue
@@ -268,10 +269,16 @@ def sort_key(matrix: Matrix) -> object:
 def compute_findings(matrix: Matrix) -> list[Finding]:
     """Every finding of today (planned touchpoints and departments left out), most serious
     first, then in display order (a full computation)."""
-    found = [f for tp in matrix.iter_touchpoints() for f in touchpoint_findings(matrix, tp)]
-    found.extend(department_findings(matrix))
+    found = _rule_findings(matrix)
     found.extend(signoff_findings(matrix))
     found.sort(key=sort_key(matrix))  # type: ignore[arg-type]
+    return found
+
+
+def _rule_findings(matrix: Matrix) -> list[Finding]:
+    """The findings of the touchpoint and department rules (not the sign-offs), unsorted."""
+    found = [f for tp in matrix.iter_touchpoints() for f in touchpoint_findings(matrix, tp)]
+    found.extend(department_findings(matrix))
     return found
 
 
@@ -291,10 +298,12 @@ class FindingsIndex(MatrixListener):
         self._everything = True
         self._all: list[Finding] | None = None  # all(), until the next change
         self._signoff: list[Finding] | None = None  # sign-off findings, until a change
+        self.signoffs = SignOffIndex(matrix)  # the departments' sign-offs, followed here
         matrix.add_listener(self)
 
     def matrix_changed(self, matrix: Matrix, change: MatrixChange) -> None:
         self._all = None  # any change can reorder the list (a moved row, a renamed stage)
+        self.signoffs.changed(change)
         if change.targets_changed or change.signoffs:
             self._signoff = None
         planned_departments = change.departments_planned
@@ -330,6 +339,7 @@ class FindingsIndex(MatrixListener):
         self._everything = False
         self._all = other._all
         self._signoff = None
+        self.signoffs = SignOffIndex(matrix)
 
     def refresh(self) -> set[int]:
         """Bring the index up to date; returns the touchpoint ids whose findings changed
@@ -398,7 +408,8 @@ class FindingsIndex(MatrixListener):
 
     def signoff_findings(self) -> list[Finding]:
         if self._signoff is None:
-            self._signoff = signoff_findings(self.matrix)
+            self._signoff = (signoff_findings(self.matrix, self.signoffs.statuses())
+                             if self.matrix.signoffs else [])
         return list(self._signoff)
 
     def counts(self) -> dict[str, int]:
@@ -476,13 +487,17 @@ class TodayAndTarget:
 def today_and_target(matrix: Matrix) -> TodayAndTarget:
     """Findings computed for today (``current_state``) and for the target (``target_state``).
 
+    The sign-off findings are today's (the document as it stands, whose reviews are under
+    way), computed on the matrix itself: a lead agreed to the column today and at target,
+    which neither state holds alone. The target counts the roles as planned only.
     Without a plan both states are the matrix itself, computed once."""
     if not matrix.has_plan:
         found = tuple(compute_findings(matrix))
         counts = FindingCounts.of(list(found))
         return TodayAndTarget(counts, counts, found, found)
     today_state, target_state_ = state_views(matrix)
-    today = tuple(compute_findings(today_state))
-    target = tuple(compute_findings(target_state_))
-    return TodayAndTarget(FindingCounts.of(list(today)), FindingCounts.of(list(target)),
-                          today, target)
+    today = _rule_findings(today_state) + signoff_findings(matrix)
+    today.sort(key=sort_key(today_state))  # type: ignore[arg-type]
+    target = tuple(compute_findings(target_state_))  # (a state has no sign-offs)
+    return TodayAndTarget(FindingCounts.of(today), FindingCounts.of(list(target)),
+                          tuple(today), target)

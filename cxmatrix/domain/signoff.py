@@ -136,26 +136,26 @@ def changes_since(matrix: Matrix, department_id: int, signoff: SignOff
         return []
     before = {c.touchpoint_id: c for c in signoff.basis}
     now = {c.touchpoint_id: c for c in basis_of(matrix, department_id)}
+    order = {tp.id: i for i, tp in enumerate(matrix.iter_touchpoints())}
     out: list[ChangeSince] = []
-    for tid in sorted(before.keys() | now.keys(), key=lambda t: _order(matrix, t)):
+    for tid in sorted(before.keys() | now.keys(),
+                      key=lambda t: (t not in order, order.get(t, t))):
         old, new = before.get(tid), now.get(tid)
-        if old == new:
-            continue
-        if not matrix.has_touchpoint(tid):
-            out.append(ChangeSince(tid, old, None, f"touchpoint {tid} was removed"))
-            continue
-        name = matrix.touchpoint(tid).name
-        out.append(ChangeSince(tid, old, new, f"{name}: {_pair(old)} -> {_pair(new)}"))
+        if old != new:
+            out.append(change_text(matrix, tid, old, new))
     if (signoff.touchpoints and touchpoints_fingerprint(matrix) != signoff.touchpoints
             and not any(c.after is None and c.before is not None for c in out)):
         out.append(ChangeSince(None, None, None, "touchpoints were added or removed"))
     return out
 
 
-def _order(matrix: Matrix, touchpoint_id: int) -> tuple[int, int]:
-    if matrix.has_touchpoint(touchpoint_id):
-        return (0, matrix.touchpoint_index(touchpoint_id))
-    return (1, touchpoint_id)
+def change_text(matrix: Matrix, touchpoint_id: int, old: BasisCell | None,
+                new: BasisCell | None) -> ChangeSince:
+    """One cell that differs from what was agreed, in words."""
+    if not matrix.has_touchpoint(touchpoint_id):
+        return ChangeSince(touchpoint_id, old, None, f"touchpoint {touchpoint_id} was removed")
+    name = matrix.touchpoint(touchpoint_id).name
+    return ChangeSince(touchpoint_id, old, new, f"{name}: {_pair(old)} -> {_pair(new)}")
 
 
 def _pair(cell: BasisCell | None) -> str:
@@ -207,8 +207,11 @@ def department_signoff(matrix: Matrix, department_id: int) -> DepartmentSignOff:
 
 
 def signoff_status(matrix: Matrix) -> list[DepartmentSignOff]:
-    """Every department's sign-off, left to right."""
-    return [department_signoff(matrix, d.id) for d in matrix.departments]
+    """Every department's sign-off, left to right (one pass over the cells for all of
+    them: ``signoff_index``)."""
+    from cxmatrix.domain.signoff_index import SignOffIndex
+
+    return SignOffIndex(matrix).statuses()
 
 
 def departments_with_a_role(matrix: Matrix) -> list[int]:
@@ -227,7 +230,8 @@ def matrix_agreed(matrix: Matrix, error_count: int) -> bool:
     if error_count:
         return False
     needed = departments_with_a_role(matrix)
-    return bool(needed) and all(department_signoff(matrix, d).agreed for d in needed)
+    by_id = {s.department_id: s for s in signoff_status(matrix)}
+    return bool(needed) and all(by_id[d].agreed for d in needed)
 
 
 def possessive(name: str) -> str:
@@ -247,15 +251,23 @@ def summary_sentence(matrix: Matrix) -> str:
     """'6 of 9 departments agreed; Legal disputes 2 touchpoints; Sales' agreement is out of
     date (3 changes since 14 Jan)'."""
     needed = departments_with_a_role(matrix) or [d.id for d in matrix.departments]
-    statuses = [department_signoff(matrix, d) for d in needed]
-    agreed = sum(1 for s in statuses if s.agreed)
-    parts = [f"{agreed} of {len(statuses)} departments agreed"]
-    for s in statuses:
+    return summary_of(matrix, signoff_status(matrix), needed)
+
+
+def summary_of(matrix: Matrix, statuses: Iterable[DepartmentSignOff],
+               needed: Iterable[int]) -> str:
+    """The summary sentence over the ``needed`` departments, from their sign-offs as the
+    caller keeps them (the Sign-off panel: ``SignOffIndex``)."""
+    by_id = {s.department_id: s for s in statuses}
+    chosen = [by_id[d] for d in needed if d in by_id]
+    agreed = sum(1 for s in chosen if s.agreed)
+    parts = [f"{agreed} of {len(chosen)} departments agreed"]
+    for s in chosen:
         name = matrix.department(s.department_id).name
         if s.state is SignOffState.DISPUTED and s.record is not None:
             n = len(s.record.disputes)
             parts.append(f"{name} disputes {n} touchpoint{'s' if n != 1 else ''}")
-    for s in statuses:
+    for s in chosen:
         if s.out_of_date and s.record is not None:
             name = matrix.department(s.department_id).name
             owner = possessive(name)

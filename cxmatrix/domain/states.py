@@ -7,6 +7,11 @@ matrix as it is today: without what exists only at target, and without a plan.
 ``target_state`` is the matrix as it should be: every target role in place of the current one,
 the planned touchpoints and departments established. Both keep the matrix's ids, so comparing
 them by id tells a planned touchpoint as added and a planned change as a changed cell.
+
+Neither state carries the departments' sign-offs: a lead agrees to the column's roles today
+*and* at target (``signoff.basis_of``), which only the matrix itself holds, so the sign-off
+findings are computed on the matrix (``findings.signoff_findings``, counted as today's),
+never on a state (there every department with a planned change would look out of date).
 """
 
 from __future__ import annotations
@@ -16,20 +21,21 @@ from cxmatrix.domain.roles import Role
 
 
 def current_state(matrix: Matrix) -> Matrix:
-    """The matrix as it is today: a copy without planned touchpoints, planned departments and
-    the target layer."""
+    """The matrix as it is today: a copy without planned touchpoints, planned departments,
+    the target layer and the sign-offs."""
     state = matrix.copy()
     for tid in sorted(matrix.planned_touchpoints):
         state.delete_touchpoint(tid)
     for did in sorted(matrix.planned_departments):
         state.delete_department(did)
     state.load_plan({}, {}, set(), set())
+    state.load_signoffs({})
     return state
 
 
 def target_state(matrix: Matrix) -> Matrix:
     """The matrix as it should be: a copy whose roles are the target roles, with the planned
-    touchpoints and departments established and no target layer."""
+    touchpoints and departments established, no target layer and no sign-offs."""
     state = matrix.copy()
     roles: dict[int, dict[int, Role]] = {tid: dict(row) for tid, row in matrix.roles.items()}
     for tid, overrides in matrix.targets.items():
@@ -43,6 +49,7 @@ def target_state(matrix: Matrix) -> Matrix:
             del roles[tid]
     state.load_cells(roles, dict(matrix.notes))
     state.load_plan({}, {}, set(), set())
+    state.load_signoffs({})
     return state
 
 

@@ -54,6 +54,7 @@ from cxmatrix.ui.panels.welcome import WelcomePage
 from cxmatrix.ui.plan_view import PlanView, plan_slots
 from cxmatrix.ui.session import Session
 from cxmatrix.ui.settings import default_window_size, dock_width
+from cxmatrix.ui.signoff_view import SignOffView
 from cxmatrix.ui.structure import StructureEditor
 from cxmatrix.ui.team import TeamLink
 
@@ -137,6 +138,7 @@ class MainWindow(QMainWindow):
         self._create_actions()
         self._create_menus()
         self.plan_view = PlanView(self)  # today and target, snapshots: its own module
+        self.signoff_view = SignOffView(self)  # the departments' sign-off dock
         self._connect()
         self._restore_settings()
         self._on_document_changed()

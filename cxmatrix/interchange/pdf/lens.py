@@ -1,5 +1,8 @@
 """Department lens pages: what one department Owns, Influences and Handles, the standing
-advice for each role, and the touchpoints where it has no role yet.
+advice for each role, and the touchpoints where it has no role yet. Each lens ends with its
+sign-off: "Agreed by Maren Lindqvist on 14 January 2026", or, until the column is agreed as it
+is now, a line for the lead to sign and date (with what stands in the way: a dispute, an
+agreement out of date).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from reportlab.platypus import Flowable, Paragraph, Spacer
 from cxmatrix.domain.lens import DepartmentLens, department_lens
 from cxmatrix.domain.model import Department, Matrix, Touchpoint
 from cxmatrix.domain.roles import Role
+from cxmatrix.domain.signoff import SignOffState, department_signoff, long_day, signoff_line
 from cxmatrix.interchange.pdf import fonts, theme
 from cxmatrix.interchange.pdf.chart import END, PEAK, draw_role_tile
 from cxmatrix.interchange.pdf.summary import SUBTITLE, section_heading
@@ -27,6 +31,7 @@ TIGHT_STAGE_HEIGHT = 12.0
 HEADING_HEIGHT = 22.0
 ADVICE_GAP = 5.0
 NONE_HEIGHT = 14.0
+TAIL_GAP = 18.0  # between a list's last line and the lens's sign-off
 WIDOW_LINES = 2  # at most this many lines alone on a page: try setting the list tighter
 ORPHAN_LINES = 2  # at least this many lines under a heading at the foot of a page
 COLUMN_MIN = 210.0
@@ -159,11 +164,15 @@ class RoleList(Flowable):
     splits between lines of names. A page that carries the list on starts with the heading
     and the current stage again, marked "(continued)". A list that would leave one or two
     lines alone on the next page is set a little tighter to keep it together when that is
-    enough; otherwise at least the heading, a stage and two lines go together."""
+    enough; otherwise at least the heading, a stage and two lines go together. A ``tail``
+    (the lens's sign-off) closes the list's last part, so it never stands alone on a page:
+    when it does not fit under the last lines, the last two lines go over with it."""
 
     def __init__(self, role: Role | None, count: int, advice: str, lines: Sequence[_Line],
-                 width: float, *, continued: bool = False, tight: bool = False) -> None:
+                 width: float, *, continued: bool = False, tight: bool = False,
+                 tail: Flowable | None = None) -> None:
         super().__init__()
+        self.tail = tail
         self.role, self.count, self.advice_text = role, count, advice
         self.lines = list(lines)
         self.width, self.continued, self.tight = width, continued, tight
@@ -188,9 +197,14 @@ class RoleList(Flowable):
         return [line + (stage if index == 0 or item.first else 0.0)
                 for index, item in enumerate(self.lines)]
 
+    def _tail_height(self) -> float:
+        if self.tail is None:
+            return 0.0
+        return TAIL_GAP + self.tail.wrap(self.width, 1e6)[1]
+
     def _total(self, tight: bool) -> float:
         body = sum(self._heights(tight)) if self.lines else NONE_HEIGHT
-        return self._top_height() + body
+        return self._top_height() + body + self._tail_height()
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         if self.advice is not None:
@@ -199,9 +213,10 @@ class RoleList(Flowable):
         return self.width, self.height
 
     # Splitting -----------------------------------------------------------------------
-    def _part(self, lines: Sequence[_Line], *, continued: bool, tight: bool) -> RoleList:
+    def _part(self, lines: Sequence[_Line], *, continued: bool, tight: bool,
+              last: bool = True) -> RoleList:
         part = RoleList(self.role, self.count, self.advice_text, lines, self.width,
-                        continued=continued, tight=tight)
+                        continued=continued, tight=tight, tail=self.tail if last else None)
         part.advice = self.advice if not continued else None
         return part
 
@@ -214,11 +229,14 @@ class RoleList(Flowable):
             if len(self.lines) - fit_count <= WIDOW_LINES:
                 return [self._part(self.lines, continued=self.continued, tight=True)]
         count = self._fitting(avail_height, tight=self.tight)
+        if self.tail is not None and count >= len(self.lines):
+            count = len(self.lines) - ORPHAN_LINES  # the lines fit, the tail does not
         if count < min(ORPHAN_LINES, len(self.lines)) or count >= len(self.lines):
             return []  # too little room: the whole list starts on the next page
         rest = self.lines[count:]
         carried = _Line(rest[0].stage, rest[0].entries, False)
-        return [self._part(self.lines[:count], continued=self.continued, tight=self.tight),
+        return [self._part(self.lines[:count], continued=self.continued, tight=self.tight,
+                           last=False),
                 self._part([carried, *rest[1:]], continued=True, tight=self.tight)]
 
     def _fitting(self, avail_height: float, *, tight: bool) -> int:
@@ -240,10 +258,14 @@ class RoleList(Flowable):
             y -= self._advice_height
             self.advice.drawOn(canvas, 0, y)
             y -= ADVICE_GAP
+        if self.tail is not None:  # at the foot of the list's room, after the lines (text order)
+            self.tail.wrap(self.width, self.height)
         if not self.lines:
             none = Paragraph("None.", SUBTITLE)
             none.wrap(self.width, NONE_HEIGHT)
             none.drawOn(canvas, 0, y - NONE_HEIGHT)
+            if self.tail is not None:
+                self.tail.drawOn(canvas, 0, 0)
             return
         column_width = self.width / max(1, int(self.width // COLUMN_MIN))
         line_height = self._line_height(self.tight)
@@ -255,6 +277,72 @@ class RoleList(Flowable):
                            height=stage_height).drawOn(canvas, 0, y)
             y -= line_height
             NameLine(item.entries, column_width, self.width, line_height).drawOn(canvas, 0, y)
+        if self.tail is not None:
+            self.tail.drawOn(canvas, 0, 0)
+
+
+SIGNATURE_RULE = 190.0  # the lead's name and the date are written on rules this long
+SIGNED_HEIGHT = 30.0
+SIGNATURE_HEIGHT = 58.0
+
+
+def signoff_note(matrix: Matrix, department: Department) -> str:
+    """Where the sign-off stands when it is not agreed as the column is now."""
+    status = department_signoff(matrix, department.id)
+    record = status.record
+    if record is None or status.agreed:
+        return "Not agreed yet."
+    who = f" by {one_line(record.lead)}" if record.lead.strip() else ""
+    if status.out_of_date:
+        count = len(status.changes)
+        return (f"Agreed{who} on {long_day(record.when)}, but out of date: {count:,} "
+                f"change{'' if count == 1 else 's'} since.")
+    if record.state is SignOffState.DISPUTED:
+        count = len(record.disputes)
+        return (f"Disputed{who} on {long_day(record.when)}: {count:,} "
+                f"touchpoint{'' if count == 1 else 's'}.")
+    return f"Asked{who} on {long_day(record.when)}; not answered yet."
+
+
+class SignOffLine(Flowable):
+    """The lens's last lines: the sign-off as recorded, or rules to sign and date on."""
+
+    def __init__(self, matrix: Matrix, department: Department, width: float) -> None:
+        super().__init__()
+        self.width = width
+        self.line = signoff_line(matrix, department.id)
+        self.note = signoff_note(matrix, department)
+        lead = one_line(department.lead) if department.lead.strip() else ""
+        self.signer = fit(f"{lead}, lead of {one_line(department.name)}" if lead
+                          else f"Lead of {one_line(department.name)}", fonts.REGULAR, 8,
+                          SIGNATURE_RULE)
+        self.height = SIGNED_HEIGHT if self.line else SIGNATURE_HEIGHT
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas: Canvas = self.canv
+        canvas.setStrokeColor(theme.RULE)
+        canvas.setLineWidth(0.6)
+        canvas.line(0, self.height - 4, self.width, self.height - 4)
+        if self.line:
+            canvas.setFillColor(theme.INK)
+            canvas.setFont(fonts.BOLD, 10)
+            canvas.drawString(0, 6, fit(self.line, fonts.BOLD, 10, self.width))
+            return
+        canvas.setFillColor(theme.MUTED)
+        canvas.setFont(fonts.REGULAR, 8.5)
+        canvas.drawString(0, self.height - 17,
+                          fit("Sign-off: " + self.note, fonts.REGULAR, 8.5, self.width))
+        canvas.setStrokeColor(theme.INK)
+        canvas.setLineWidth(0.5)
+        date_x = SIGNATURE_RULE + 40
+        canvas.line(0, 14, SIGNATURE_RULE, 14)
+        canvas.line(date_x, 14, date_x + SIGNATURE_RULE * 0.6, 14)
+        canvas.setFont(fonts.REGULAR, 8)
+        canvas.drawString(0, 4, self.signer)
+        canvas.drawString(date_x, 4, "Date")
 
 
 def lens_section(matrix: Matrix, department: Department, width: float) -> list[Flowable]:
@@ -269,10 +357,12 @@ def lens_section(matrix: Matrix, department: Department, width: float) -> list[F
                   theme.HEADING_SIZE, width)
     story = section_heading(heading, subtitle)
     columns = max(1, int(width // COLUMN_MIN))
-    for index, role in enumerate((*Role, None)):
+    roles = (*Role, None)
+    for index, role in enumerate(roles):
         if index:  # between lists only: a spacer after the last could spill onto a blank page
             story.append(Spacer(1, 14))
         touchpoints = lens.touchpoints(role)
+        tail = SignOffLine(matrix, department, width) if index == len(roles) - 1 else None
         story.append(RoleList(role, len(touchpoints), DepartmentLens.advice(role),
-                              _lines(matrix, touchpoints, columns), width))
+                              _lines(matrix, touchpoints, columns), width, tail=tail))
     return story

@@ -1,5 +1,6 @@
 """The executive summary. Page 1 is the briefing: the full title, the organisation, the
-description, who prepared it and the date of the data, a headline sentence, the key figures
+description, who prepared it and the date of the data, a headline sentence, the departments'
+sign-off in one sentence (once reviews have started), the key figures
 and the decisions needed (cxmatrix.interchange.pdf.briefing). Page 2 gives the other findings
 in plain words and one table of the departments, cut to the departments with the most roles
 when they would not fit the page.
@@ -32,6 +33,7 @@ from cxmatrix.domain.findings import (
 )
 from cxmatrix.domain.model import Department, Matrix, Stage
 from cxmatrix.domain.roles import Role
+from cxmatrix.domain.signoff import summary_sentence
 from cxmatrix.domain.summary import MatrixSummary, summarise
 from cxmatrix.interchange.pdf import fonts, theme
 from cxmatrix.interchange.pdf.briefing import DecisionsTable, decisions, headline
@@ -64,6 +66,8 @@ SUBTITLE = ParagraphStyle("subtitle", fontName=fonts.REGULAR, fontSize=9, leadin
                           textColor=theme.MUTED)
 NOTE = ParagraphStyle("note", fontName=fonts.REGULAR, fontSize=8, leading=10,
                       textColor=theme.MUTED)
+SIGNOFF = ParagraphStyle("signoff", fontName=fonts.REGULAR, fontSize=9, leading=11,
+                         textColor=theme.INK, spaceBefore=-6, spaceAfter=6)
 HEADLINE = ParagraphStyle("headline", fontName=fonts.BOLD, fontSize=12.5, leading=16,
                           textColor=theme.INK, spaceBefore=2, spaceAfter=10)
 SUBHEADING = ParagraphStyle("subheading", fontName=fonts.BOLD,
@@ -476,6 +480,9 @@ def summary_section(matrix: Matrix, findings: Sequence[Finding], width: float,
     if description:
         story.insert(-1, Paragraph(escape(" ".join(description)), SUBTITLE))
     story.append(Paragraph(escape(headline(matrix, findings)), HEADLINE))
+    if matrix.signoffs:  # once reviews have started: who agreed, who disputes, what is stale
+        story.append(Paragraph(f"<b>Sign-off:</b> {escape(summary_sentence(matrix))}.",
+                               SIGNOFF))
     story.append(key_figures(matrix, summary, counts, width))
     story.append(Spacer(1, 14))
     story.append(Paragraph("Decisions needed", SUBHEADING))

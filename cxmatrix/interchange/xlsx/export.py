@@ -2,10 +2,10 @@
 
 The layout is the contract in ``layout`` (the importer reads it back losslessly). Sheets:
 Matrix (the grid, with hidden ids), Target and Changes (only when the matrix has a plan),
-Departments, Findings, Summary (live formulas over the Matrix sheet), About (properties, role
-legend, version, format marker) and the very hidden state sheet (what was exported, for
-bringing the workbook back: ``returned``). Each sheet is
-one module in ``sheets``.
+Departments, Findings, Sign-off (the departments' sign-off as exported), Summary (live
+formulas over the Matrix sheet), About (properties, role legend, version, format marker) and
+the very hidden state sheet (what was exported, for bringing the workbook back:
+``returned``). Each sheet is one module in ``sheets``.
 
 Written with xlsxwriter in its constant-memory mode, which streams rows to disk: faster than
 openpyxl's write-only mode and with every feature the workbook needs. Text is always written
@@ -38,6 +38,7 @@ from cxmatrix.interchange.xlsx.layout import (
     FINDINGS_SHEET,
     HEADER_ROW,
     MATRIX_SHEET,
+    SIGNOFF_SHEET,
     STATE_SHEET,
     SUMMARY_SHEET,
     TARGET_SHEET,
@@ -49,6 +50,7 @@ from cxmatrix.interchange.xlsx.sheets.changes import write_changes
 from cxmatrix.interchange.xlsx.sheets.departments import write_departments
 from cxmatrix.interchange.xlsx.sheets.findings import write_findings
 from cxmatrix.interchange.xlsx.sheets.matrix import write_matrix
+from cxmatrix.interchange.xlsx.sheets.signoff import write_signoff
 from cxmatrix.interchange.xlsx.sheets.state import write_state
 from cxmatrix.interchange.xlsx.sheets.summary import write_summary
 from cxmatrix.interchange.xlsx.sheets.target import write_target
@@ -107,8 +109,8 @@ def write(matrix: Matrix, path: Path, *, source_name: str = "", page_size: str =
             styles = Styles(workbook)
             plan_sheets = (TARGET_SHEET, CHANGES_SHEET) if plan else ()
             sheets = {name: workbook.add_worksheet(name) for name in (
-                MATRIX_SHEET, *plan_sheets, DEPARTMENTS_SHEET, FINDINGS_SHEET, SUMMARY_SHEET,
-                ABOUT_SHEET, STATE_SHEET)}
+                MATRIX_SHEET, *plan_sheets, DEPARTMENTS_SHEET, FINDINGS_SHEET, SIGNOFF_SHEET,
+                SUMMARY_SHEET, ABOUT_SHEET, STATE_SHEET)}
             placement = write_matrix(sheets[MATRIX_SHEET], styles, matrix, source_name, page,
                                      ticker.tick)
             if plan:
@@ -116,6 +118,7 @@ def write(matrix: Matrix, path: Path, *, source_name: str = "", page_size: str =
                 write_changes(sheets[CHANGES_SHEET], styles, matrix, page, ticker.tick)
             write_departments(sheets[DEPARTMENTS_SHEET], styles, matrix, page)
             write_findings(sheets[FINDINGS_SHEET], styles, matrix, found, page, ticker.tick)
+            write_signoff(sheets[SIGNOFF_SHEET], styles, matrix, page)
             write_summary(sheets[SUMMARY_SHEET], styles, placement, page, ticker.tick)
             write_about(sheets[ABOUT_SHEET], styles, matrix, source_name, page)
             write_state(sheets[STATE_SHEET], matrix, exported, matrix.uid)

@@ -38,6 +38,7 @@ from cxmatrix.palette import ROLE_FILL, ROLE_INK
 MATRIX_SHEET = "Matrix"
 DEPARTMENTS_SHEET = "Departments"
 FINDINGS_SHEET = "Findings"
+SIGNOFF_SHEET = "Sign-off"  # a record of the export, not read back
 SUMMARY_SHEET = "Summary"
 ABOUT_SHEET = "About"
 

@@ -60,6 +60,7 @@ RULE_STYLES: dict[str, dict[str, Any]] = {
     "error_text": {"bold": True, "font_color": f"#{FINDING_ERROR}"},
     "warning_text": {"bold": True, "font_color": f"#{FINDING_WARNING}"},
     "info_text": {"font_color": f"#{FINDING_INFO}"},
+    "agreed_text": {"bold": True, "font_color": INK},
 }
 
 

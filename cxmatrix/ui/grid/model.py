@@ -20,16 +20,18 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor, QFont, QIcon
 
 from cxmatrix import palette
 from cxmatrix.domain.findings import Finding
 from cxmatrix.domain.model import Department, Matrix, Stage, Touchpoint, name_key
 from cxmatrix.domain.roles import Role, RoleTextError, Severity, parse_role_text
+from cxmatrix.domain.signoff import DepartmentSignOff
 from cxmatrix.ui import commands
 from cxmatrix.ui.grid.layers import CURRENT_LAYER, GridLayer, LayerKind
 from cxmatrix.ui.grid.list_edits import Move, Remove, list_edits
 from cxmatrix.ui.session import Session
+from cxmatrix.ui.signoff_marks import mark_icon, mark_of, tooltip_line
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -63,6 +65,7 @@ DEPARTMENT_ID = USER + 7  # the column's department id (None in the name column)
 DIFFERENCE = USER + 8  # (before, after) roles where the shown layer marks a difference
 PLANNED = USER + 9  # in Current: (today, target) where the cell has a planned change, else None
 COMMENTS = USER + 10  # how many comments the cell has
+SIGNOFF_MARK = USER + 11  # a department header's sign-off mark (a QIcon, or None)
 
 STAGE_KIND, TOUCHPOINT_KIND, CELL_KIND = "stage", "touchpoint", "cell"
 
@@ -296,6 +299,7 @@ class MatrixModel(QAbstractTableModel):
             if (self.highlight_department_id is not None
                     and not matrix.has_department(self.highlight_department_id)):
                 self.highlight_department_id = None
+        self._refresh_signoff_marks(change)
         if change.departments or change.departments_planned:
             self._departments = list(matrix.departments)
             for dept_id in change.departments | change.departments_planned:
@@ -666,7 +670,10 @@ class MatrixModel(QAbstractTableModel):
             focus = ("\nFocus department" if self.matrix is not None
                      and self.matrix.focus_department_id == dept.id else "")
             plan = "\nPlanned: exists only at target" if planned else ""
-            return f"{dept.name} ({dept.code}){lead}{focus}{plan}"
+            signoff = self._signoff_tooltip(dept.id)
+            return f"{dept.name} ({dept.code}){lead}{focus}{plan}{signoff}"
+        if role == SIGNOFF_MARK:
+            return self._signoff_icon(dept.id)
         if role == FONT and (planned or dept.id == self.highlight_department_id):
             font = QFont(self._bold) if dept.id == self.highlight_department_id else QFont()
             font.setItalic(planned)
@@ -676,6 +683,38 @@ class MatrixModel(QAbstractTableModel):
         if role == DEPARTMENT_ID:
             return dept.id
         return None
+
+    # The header's sign-off marks (signoff_marks), from the document's sign-off index.
+    def _signoff_status(self, department_id: int) -> DepartmentSignOff | None:
+        document = self.session.document
+        if document is None or not document.matrix.signoffs:
+            return None
+        return document.findings.signoffs.status(department_id)
+
+    def _signoff_icon(self, department_id: int) -> QIcon | None:
+        status = self._signoff_status(department_id)
+        mark = mark_of(status) if status is not None else None
+        return mark_icon(mark) if mark is not None else None
+
+    def _signoff_tooltip(self, department_id: int) -> str:
+        status = self._signoff_status(department_id)
+        return "\n" + tooltip_line(status) if status is not None else ""
+
+    def _refresh_signoff_marks(self, change: MatrixChange) -> None:
+        """Repaint the headers whose sign-off mark may differ after ``change``."""
+        matrix = self.matrix
+        if matrix is None or not (matrix.signoffs or change.signoffs):
+            return
+        if change.touchpoints_inserted or change.touchpoints_removed:
+            departments = set(matrix.signoffs)
+        else:
+            departments = {d for _, d in change.cells | change.targets
+                           if d in matrix.signoffs}
+        departments |= change.signoffs
+        for dept_id in departments:
+            column = self.column_of_department(dept_id)
+            if column is not None:
+                self.headerDataChanged.emit(Qt.Orientation.Horizontal, column, column)
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         if not index.isValid():

@@ -48,7 +48,8 @@ from cxmatrix.domain.roles import Role
 from cxmatrix.ui import commands
 from cxmatrix.ui.grid.cell_ranges import CellRange, cell_ranges, row_runs
 from cxmatrix.ui.grid.delegates import ARROW_WIDTH, NameDelegate
-from cxmatrix.ui.grid.model import NAME_COLUMN, MatrixModel
+from cxmatrix.ui.grid.header import MarkedHeader
+from cxmatrix.ui.grid.model import NAME_COLUMN, SIGNOFF_MARK, MatrixModel
 from cxmatrix.ui.grid.painter import GridPainter
 
 if TYPE_CHECKING:
@@ -188,6 +189,7 @@ class MatrixView(QTableView):
             lambda pos: self.context_menu.emit(self.viewport().mapToGlobal(pos), "cell"))
         self.verticalHeader().hide()
         self._fixed_rows(self)
+        self.setHorizontalHeader(MarkedHeader(SIGNOFF_MARK, self))
         header = self.horizontalHeader()
         header.setDefaultSectionSize(
             max(CELL_WIDTH, self.fontMetrics().horizontalAdvance("Professional") + 16))

@@ -1,0 +1,180 @@
+"""The Sign-off dock and the header marks, driven as a person does: the demo's states, a
+click on a department goes to its column and on a dispute to its cell, an agreement recorded
+through the dialog is one undo step, and a later edit puts the mark out of date; the marks
+differ in shape (greyscale) and say what they mean in the tooltip."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtGui import QImage
+from pytestqt.qtbot import QtBot
+from ui_support import demo_document, open_and_wait, window_with_captured_messages
+
+from cxmatrix.domain.roles import Role
+from cxmatrix.ui.grid.model import SIGNOFF_MARK, TOOLTIP
+from cxmatrix.ui.main_window import MainWindow
+from cxmatrix.ui.signoff_marks import Mark, mark_icon
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
+
+
+@pytest.fixture
+def demo(qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    window = window_with_captured_messages(qtbot, tmp_path, monkeypatch, size=(1500, 900))
+    document = demo_document(tmp_path)
+    path = document.path
+    document.close()
+    open_and_wait(qtbot, window, path)
+    window.signoff_view.dock.show()
+    window.signoff_view.dock.raise_()
+    return window
+
+
+def _department(window: MainWindow, name: str) -> int:
+    return next(d.id for d in window.session.matrix.departments if d.name == name)
+
+
+def _row(window: MainWindow, name: str) -> int:
+    row = window.signoff_view.panel.model.row_of(_department(window, name))
+    assert row is not None
+    return row
+
+
+def _click_row(qtbot: QtBot, window: MainWindow, name: str) -> None:
+    table = window.signoff_view.panel.table
+    rect = table.visualRect(table.model().index(_row(window, name), 0))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def _header(window: MainWindow, name: str, role: int) -> Any:
+    column = window.model.column_of_department(_department(window, name))
+    return window.model.headerData(column, Qt.Orientation.Horizontal, role)
+
+
+def test_the_panel_shows_each_department_and_a_click_goes_to_its_column(
+        qtbot: QtBot, demo: MainWindow) -> None:
+    panel = demo.signoff_view.panel
+    assert panel.summary.text() == (
+        "6 of 9 departments agreed; Legal disputes 2 touchpoints; Sales' agreement is out "
+        "of date (2 changes since 14 Sep).")
+    model = panel.model
+    states = {model.data(model.index(r, 0)): model.data(model.index(r, 1))
+              for r in range(model.rowCount())}
+    assert states["Sales"] == "out of date" and states["Legal"] == "disputed"
+    assert states["Professional Services"] == "asked" and states["Finance"] == "agreed"
+    _click_row(qtbot, demo, "Sales")
+    sales = _department(demo, "Sales")
+    column = demo.model.column_of_department(sales)
+    assert demo.grid.selectionModel().isColumnSelected(column)
+    assert panel.details_title.text() == "Sales: changed since it agreed"
+    assert [i.text for i in panel.details.items] == [
+        "Sales-to-CS handover & kick-off call: own -> own (target influence)",
+        "Renewal conversation: own -> influence"]
+    # A dispute goes to its cell.
+    _click_row(qtbot, demo, "Legal")
+    assert panel.details.items[0].text.startswith(
+        "Security & compliance questionnaire (proposes Own): Legal answers")
+    view = panel.details_view
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
+                     pos=view.visualRect(panel.details.index(0)).center())
+    current = demo.grid.currentIndex()
+    tp = next(t for t in demo.session.matrix.iter_touchpoints()
+              if t.name == "Security & compliance questionnaire")
+    assert demo.model.touchpoint_id_at(current.row()) == tp.id
+    assert current.column() == demo.model.column_of_department(_department(demo, "Legal"))
+
+
+def test_record_an_agreement_through_the_dialog_then_undo_and_a_later_edit(
+        qtbot: QtBot, demo: MainWindow) -> None:
+    panel = demo.signoff_view.panel
+    sales = _department(demo, "Sales")
+    _click_row(qtbot, demo, "Sales")
+    resets: list[int] = []
+    panel.model.modelReset.connect(lambda: resets.append(1))
+
+    def fill() -> None:
+        dialog = panel.dialog
+        assert dialog.lead.text() == "Daniel Okafor"
+        dialog.day.setDate(QDate(2026, 12, 2))
+        dialog.accept()
+
+    QTimer.singleShot(0, fill)
+    panel.agree_button.click()
+    status = demo.session.document.findings.signoffs.status(sales)
+    assert status.agreed and status.record.when == date(2026, 12, 2)
+    assert panel.model.data(panel.model.index(_row(demo, "Sales"), 1)) == "agreed"
+    assert panel.summary.text().startswith("7 of 9 departments agreed; Legal disputes")
+    assert "Sign-off: agreed by Daniel Okafor on 2 December 2026" in _header(demo, "Sales",
+                                                                               TOOLTIP)
+    assert demo.session.undo_stack.undoText() == "Record Sales' agreement"
+    demo.session.undo_stack.undo()
+    assert demo.session.document.findings.signoffs.status(sales).out_of_date
+    assert panel.model.data(panel.model.index(_row(demo, "Sales"), 1)) == "out of date"
+    demo.session.undo_stack.redo()
+    # A later edit of the column makes it out of date again, row and header.
+    renewal = next(t.id for t in demo.session.matrix.iter_touchpoints()
+                   if t.name == "Renewal conversation")
+    demo.session.document.set_cells([(renewal, sales, Role.HANDLE)])
+    assert panel.model.data(panel.model.index(_row(demo, "Sales"), 1)) == "out of date"
+    assert "out of date" in _header(demo, "Sales", TOOLTIP)
+    assert resets == []  # followed row by row, never reset
+
+
+@pytest.mark.team
+def test_on_the_team_server_a_lead_signs_their_department_and_a_refusal_is_shown(
+        qtbot: QtBot, team_url: str, tmp_path: Path) -> None:
+    from cxmatrix.interchange.demo import demo_matrix
+    from cxmatrix.store import Document
+    from cxmatrix.store.server import ServerAddress, parse_address, transfer
+    from cxmatrix.store.server.document import ServerDocument
+    from cxmatrix.store.server.members import change_members
+    from cxmatrix.ui.panels.signoff import SignOffPanel
+    from cxmatrix.ui.session import Session
+
+    path = tmp_path / "demo.cxm"
+    Document.create(path, demo_matrix()).close()
+    address = parse_address(team_url)
+    transfer.publish(path, address, "Journey")
+    login = f"maren_{address.url.rsplit('/', 1)[1]}"
+    change_members(address.with_name("Journey"), add=(login, "lead", ["Customer Success"]),
+                   password="maren-pw")
+    lead = ServerAddress(address.url.replace("cxadmin@", f"{login}@"), "Journey", "maren-pw")
+    document = ServerDocument.connect(lead)
+    session = Session()
+    session.set_document(document)
+    panel = SignOffPanel(session)
+    qtbot.addWidget(panel)
+    try:
+        matrix = document.matrix
+        success = next(d.id for d in matrix.departments if d.name == "Customer Success")
+        sales = next(d.id for d in matrix.departments if d.name == "Sales")
+        assert panel.record_agreement(success, "Maren Lindqvist", date(2026, 12, 2))
+        assert document.findings.signoffs.status(success).agreed
+        assert matrix.signoffs[success].when == date(2026, 12, 2)
+        assert not panel.message.isVisibleTo(panel)
+        assert not panel.record_agreement(sales, "Maren Lindqvist", date(2026, 12, 2))
+        assert panel.message.isVisibleTo(panel)
+        assert panel.message.text().startswith("Record Sales' agreement failed: ")
+        assert document.findings.signoffs.status(sales).out_of_date  # as it was
+        assert session.undo_stack.count() == 1
+        session.undo_stack.undo()  # back to the demo's agreement of 20 November
+        assert matrix.signoffs[success].when == date(2026, 11, 20)
+    finally:
+        session.close()
+
+
+def test_header_marks_differ_in_shape_and_say_what_they_mean(demo: MainWindow) -> None:
+    assert _header(demo, "Marketing", SIGNOFF_MARK) is not None
+    assert _header(demo, "Professional Services", SIGNOFF_MARK) is None
+    assert "Sign-off: disputed by Jonah Feldman" in _header(demo, "Legal", TOOLTIP)
+    greys = []
+    for mark in Mark:
+        image = mark_icon(mark).pixmap(14, 14).toImage().convertToFormat(
+            QImage.Format.Format_Grayscale8)
+        greys.append(bytes(image.constBits())[:image.sizeInBytes()])
+    assert len(set(greys)) == 3  # three different pictures even without colour

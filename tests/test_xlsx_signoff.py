@@ -1,0 +1,50 @@
+"""The workbook's Sign-off sheet: each department's state, lead, date, what changed since it
+agreed, its disputed touchpoints and comments, then the disputed cells with the proposed
+roles; read back with openpyxl. The importer and the workbook's return leave it alone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from cxmatrix.domain.signoff import SIGNOFF_HEADER
+from cxmatrix.interchange.demo import demo_matrix
+from cxmatrix.interchange.spreadsheet import importer as spreadsheet_import
+from cxmatrix.interchange.xlsx import export as xlsx_export
+from cxmatrix.interchange.xlsx.layout import SIGNOFF_SHEET
+from cxmatrix.interchange.xlsx.returned import read_returned
+
+
+def test_the_demo_workbook_has_a_signoff_sheet_that_reads_back(tmp_path: Path) -> None:
+    matrix = demo_matrix()
+    path = tmp_path / "demo.xlsx"
+    xlsx_export.write(matrix, path, source_name="demo.cxm")
+    book = load_workbook(path)
+    assert book.sheetnames.index(SIGNOFF_SHEET) == book.sheetnames.index("Findings") + 1
+    rows = [tuple("" if v is None else v for v in row)
+            for row in book[SIGNOFF_SHEET].iter_rows(values_only=True)]
+    assert rows[0][0].startswith("Sign-off as exported on ")
+    assert rows[0][0].endswith(": 6 of 9 departments agreed; Legal disputes 2 touchpoints; "
+                               "Sales' agreement is out of date (2 changes since 14 Sep).")
+    assert rows[1][:len(SIGNOFF_HEADER)] == SIGNOFF_HEADER
+    by_name = {row[0]: row for row in rows[2:2 + len(matrix.departments)]}
+    assert by_name["Customer Success"][1:4] == ("Maren Lindqvist", "agreed", "2026-11-20")
+    sales = by_name["Sales"]
+    assert sales[2] == "out of date" and sales[3] == "2026-09-14"
+    assert "Renewal conversation: own -> influence" in sales[4]
+    legal = by_name["Legal"]
+    assert legal[2] == "disputed"
+    assert legal[5] == "Security & compliance questionnaire; Data export & account closure"
+    assert "Data export & account closure: Account closure is a Customer Success" in legal[6]
+    assert by_name["Professional Services"][2] == "asked"
+    header = rows.index(("Department", "Touchpoint", "Proposed role", "Comment", "", "", ""))
+    assert "D" in str(book[SIGNOFF_SHEET].merged_cells)  # the comment spans D to G
+    disputes = rows[header + 1:]
+    assert [(r[0], r[1], r[2]) for r in disputes] == [
+        ("Legal", "Security & compliance questionnaire", "Own"),
+        ("Legal", "Data export & account closure", "no role")]
+    assert disputes[0][3].startswith("Legal answers the data-protection sections")
+    # The workbook still comes back: imported, and returned against what was exported.
+    assert spreadsheet_import.read(path).matrix.content() == matrix.content()
+    assert read_returned(path).exported.content() == matrix.content()
