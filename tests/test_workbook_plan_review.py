@@ -117,7 +117,7 @@ def test_target_and_action_edits_apply_and_the_apps_plan_stays(tmp_path):
     assert set(by_kind) == {"cell", "target", "action"}, [c.text for c in review.changes]
     (target,) = by_kind["target"]
     assert target.status == "applies" and target.group == "Outage notice"
-    assert target.text == "Outage notice · Support: target as today → Own"
+    assert target.text == "Outage notice · Support: target as today (Handle) → Own"
     (action,) = by_kind["action"]
     assert action.status == "applies"  # status and person there, due date here: merged
     assert "Eli" in action.text and "in progress" in action.text

@@ -646,8 +646,11 @@ class _Classifier:
             noun = str(key[0])
             what = (f"{noun} set" if b is None else f"{noun} removed" if value is None
                     else f"{noun} changed")
+            before = self.words(key, b)
+            if noun == "target" and b is None:  # as today: say what today is
+                before += f" ({self.words(('cell', *key[1:]), self.b.get(('cell', *key[1:])))})"
             return (cast(Kind, noun), what, tp, f"{tp} · {dept}: {noun} "
-                    f"{self.words(key, b)} → {self.words(key, value)}")
+                    f"{before} → {self.words(key, value)}")
         if key[0] in ("cell", "note"):
             tp, dept = self.name("touchpoint", int(key[1])), self.name("department",
                                                                        int(key[2]))
