@@ -81,11 +81,15 @@ def set_up_roles(sheet: Worksheet, styles: Styles, reach: tuple[int, int, int, i
 
 
 def set_up_owner_colours(sheet: Worksheet, styles: Styles, places: GridPlaces) -> None:
-    """The Owners column red on a touchpoint row without an Own, amber with several.
+    """The Owners cell red on a touchpoint row without an Own, amber with several, and the
+    touchpoint's name tinted the same way.
 
     Computed from the row's own role cells, not from the Owners cell, so a row a colleague
     inserts in the middle (where neither Excel nor LibreOffice copies a formula) is coloured
-    too; rows without a name and stage headings (their id starts with STAGE_PREFIX) are not."""
+    too; rows without a name and stage headings (their id starts with STAGE_PREFIX) are not.
+    The name carries it as well because LibreOffice (7.4, seen in its PDF export) sometimes
+    leaves the empty Owners cell of an inserted row uncoloured while the same rule colours
+    the name cell of that row."""
     first_data = places.header_index + 1
     first = first_data + 1
     row_roles = (f"${column_name(places.first_role)}{first}:"
@@ -93,13 +97,14 @@ def set_up_owner_colours(sheet: Worksheet, styles: Styles, places: GridPlaces) -
     touchpoint = (f'$A{first}<>"",LEFT(${column_name(places.id_column)}{first},1)'
                   f'<>"{STAGE_PREFIX}"')
     own_count = f'COUNTIF({row_roles},"{ROLE_WORDS["own"]}")'
-    span = (first_data, places.owners_column, places.last_row, places.owners_column)
-    sheet.conditional_format(*span, {"type": "formula",
-                                     "criteria": f"=AND({touchpoint},{own_count}=0)",
-                                     "format": styles.rule("no_owner")})
-    sheet.conditional_format(*span, {"type": "formula",
-                                     "criteria": f"=AND({touchpoint},{own_count}>1)",
-                                     "format": styles.rule("several_owners")})
+    for column, tint in ((places.owners_column, ""), (0, "_name")):
+        span = (first_data, column, places.last_row, column)
+        sheet.conditional_format(*span, {"type": "formula",
+                                         "criteria": f"=AND({touchpoint},{own_count}=0)",
+                                         "format": styles.rule(f"no_owner{tint}")})
+        sheet.conditional_format(*span, {"type": "formula",
+                                         "criteria": f"=AND({touchpoint},{own_count}>1)",
+                                         "format": styles.rule(f"several_owners{tint}")})
 
 
 def set_up_grid_printing(sheet: Worksheet, page: PageText, header_index: int) -> None:
