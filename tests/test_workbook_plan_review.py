@@ -313,3 +313,35 @@ def test_plan_edits_made_in_libreoffice_come_back(tmp_path):
     assert merged.target_role(*ids(merged, "Outage notice", "Support")) is Role.OWN
     assert merged.action(*ids(merged, "Kick-off call", "Customer Success")) == Action(
         "Dana", date(2026, 4, 15), ActionStatus.IN_PROGRESS, "Agreed with Sales")
+
+
+def test_a_target_typed_in_the_changes_sheet_is_named_in_a_notice(tmp_path):
+    """The Target sheet is where target roles come back; a To cell changed on the Changes
+    sheet alone is not read as a plan, and the review says so with the cell."""
+    matrix = planned()
+    source = export(matrix, tmp_path)
+    anna = tmp_path / "anna.xlsx"
+    place = {}
+
+    def change(book) -> None:
+        changes = book["Changes"]
+        row = changes_row(changes, "Kick-off call", "Customer Success")
+        place["row"] = row
+        changes.cell(row, COLUMN["To"]).value = "Handle"
+
+    edit(source, anna, change)
+    review = review_workbooks(matrix.copy(), [anna])
+    assert not review.changes
+    (notice,) = review.notices
+    assert f"sheet 'Changes', cell E{place['row']}: To was changed to 'Handle'" in notice
+    # Changed on both sheets alike: the Target sheet's change, and no notice.
+    both = tmp_path / "ben.xlsx"
+
+    def change_both(book) -> None:
+        change(book)
+        target = book["Target"]
+        target[cell_of(target, "Kick-off call", "Customer Success")] = "Handle"
+
+    edit(source, both, change_both)
+    review = review_workbooks(matrix.copy(), [both])
+    assert [c.kind for c in review.changes] == ["target"] and not review.notices

@@ -5,7 +5,9 @@ planned. A Target cell the colleague left as exported keeps the plan it had (so 
 changed only on the Matrix sheet is not read as a planned change back to the old role); a
 Target cell they changed plans that role. The Changes sheet's rows are the actions: a row
 edited changes its action, a row emptied or deleted removes it. A sheet deleted altogether
-keeps the plan as exported and says so in a notice.
+keeps the plan as exported and says so in a notice, as does a To cell of the Changes sheet
+changed to a role the Target sheet does not show (target roles are read from the Target
+sheet only).
 
 A workbook whose record of what was exported holds no plan (written before the plan was
 recorded) is not compared here: ``SavedPlan.compared`` is False and a notice says why.
@@ -18,7 +20,12 @@ from dataclasses import dataclass, field
 from cxmatrix.domain.actions import Action
 from cxmatrix.domain.model import Matrix
 from cxmatrix.domain.roles import Role
-from cxmatrix.interchange.spreadsheet.plan_sheets import read_action_rows, read_target_cells
+from cxmatrix.interchange.spreadsheet.plan_sheets import (
+    Keys,
+    read_action_rows,
+    read_target_cells,
+)
+from cxmatrix.interchange.spreadsheet.sheet_table import SheetTable, cell_ref
 from cxmatrix.interchange.spreadsheet.xlsx_reader import WorkbookInfo, read_sheet
 from cxmatrix.interchange.xlsx import layout
 from cxmatrix.interchange.xlsx.identity import department_key, touchpoint_key
@@ -78,9 +85,10 @@ def read_saved_plan(info: WorkbookInfo, exported: Matrix, plan_recorded: bool,
     elif exported.has_plan:
         result.notices.append(_missing(name, layout.TARGET_SHEET, "target roles"))
     actions: dict[tuple[int, int], Action] = {}
-    if layout.CHANGES_SHEET in sheets:
-        rows = read_action_rows(read_sheet(info, layout.CHANGES_SHEET), saved, keys, name,
-                                info.date1904, skip_unknown=True)
+    changes = read_sheet(info, layout.CHANGES_SHEET) if layout.CHANGES_SHEET in sheets \
+        else None
+    if changes is not None:
+        rows = read_action_rows(changes, saved, keys, name, info.date1904, skip_unknown=True)
         for cell, (action, row) in rows.items():
             actions[cell] = action
             result.places[("action", *cell)] = f"{layout.CHANGES_SHEET}!A{row}"
@@ -89,7 +97,40 @@ def read_saved_plan(info: WorkbookInfo, exported: Matrix, plan_recorded: bool,
         if exported.has_plan:
             result.notices.append(_missing(name, layout.CHANGES_SHEET, "actions"))
     saved.load_plan(targets, actions, planned_touchpoints, planned_departments)
+    if changes is not None:
+        result.notices.extend(_unread_targets(changes, exported, saved, keys, name))
     return result
+
+
+def _unread_targets(table: SheetTable, exported: Matrix, saved: Matrix, keys: Keys,
+                    name: str) -> list[str]:
+    """A notice for each To cell of the Changes sheet that was changed to a role the Target
+    sheet does not show: the Target sheet is where target roles are read."""
+    header = [h.strip().casefold() for h in (table.rows[0] if table.rows else [])]
+    wanted = ("to", *(h.casefold() for h in layout.CHANGES_ID_HEADERS))
+    if not all(title in header for title in wanted):
+        return []
+    to, tp_column, dept_column = (header.index(title) for title in wanted)
+    words = {word.casefold(): Role(key) for key, word in layout.ROLE_WORDS.items()}
+    notices = []
+    for row in range(1, table.height):
+        tid = keys[0].get(table.value(row, tp_column).strip())
+        did = keys[1].get(table.value(row, dept_column).strip())
+        text = table.value(row, to).strip()
+        if tid is None or did is None or not exported.has_touchpoint(tid) or \
+                not exported.has_department(did):
+            continue
+        role = None if text.casefold() == layout.NO_ROLE_WORD.casefold() else \
+            words.get(text.casefold())
+        if role is None and text.casefold() != layout.NO_ROLE_WORD.casefold():
+            continue  # not a role word: nothing to compare
+        if role is not exported.target_role(tid, did) and \
+                role is not saved.target_role(tid, did):
+            notices.append(
+                f"{name}: sheet {layout.CHANGES_SHEET!r}, cell {cell_ref(row, to)}: To was "
+                f"changed to {text!r}, which the Target sheet does not show; target roles "
+                f"are read from sheet {layout.TARGET_SHEET!r}, so set it there")
+    return notices
 
 
 def _missing(name: str, sheet: str, what: str) -> str:
