@@ -70,6 +70,14 @@ def changes_row(sheet, touchpoint: str, department: str) -> int:
 COLUMN = {title: index + 1 for index, title in enumerate(CHANGES_COLUMNS)}
 
 
+def set_action_cell(book, title: str, value: object) -> int:
+    """Set the ``title`` cell of Kick-off call · Customer Success's Changes row; its row."""
+    changes = book["Changes"]
+    row = changes_row(changes, "Kick-off call", "Customer Success")
+    changes.cell(row, COLUMN[title]).value = value
+    return row
+
+
 def edit(source: Path, target: Path, change) -> None:
     shutil.copy(source, target)
     book = openpyxl.load_workbook(target)
@@ -147,10 +155,7 @@ def test_both_sides_changing_the_plan_differently_is_a_conflict_naming_file_and_
         sheet = book["Target"]
         target_cell["ref"] = cell_of(sheet, "Kick-off call", "Customer Success")
         sheet[target_cell["ref"]] = "Influence"
-        changes = book["Changes"]
-        row = changes_row(changes, "Kick-off call", "Customer Success")
-        target_cell["row"] = row
-        changes.cell(row, COLUMN["Status"]).value = "Done"
+        target_cell["row"] = set_action_cell(book, "Status", "Done")
 
     edit(source, anna, change)
     ours = matrix.copy()
@@ -177,9 +182,7 @@ def test_two_copies_disagreeing_on_an_action_name_both_files(tmp_path):
 
     def status(word: str):
         def change(book) -> None:
-            changes = book["Changes"]
-            row = changes_row(changes, "Kick-off call", "Customer Success")
-            changes.cell(row, COLUMN["Status"]).value = word
+            set_action_cell(book, "Status", word)
         return change
 
     anna, ben = tmp_path / "anna.xlsx", tmp_path / "ben.xlsx"
@@ -324,10 +327,7 @@ def test_a_target_typed_in_the_changes_sheet_is_named_in_a_notice(tmp_path):
     place = {}
 
     def change(book) -> None:
-        changes = book["Changes"]
-        row = changes_row(changes, "Kick-off call", "Customer Success")
-        place["row"] = row
-        changes.cell(row, COLUMN["To"]).value = "Handle"
+        place["row"] = set_action_cell(book, "To", "Handle")
 
     edit(source, anna, change)
     review = review_workbooks(matrix.copy(), [anna])
