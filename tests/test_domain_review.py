@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import random
+from datetime import date
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cxmatrix.domain import Matrix, Role
+from cxmatrix.domain.actions import Action, ActionStatus
 from cxmatrix.domain.review import ReturnedCopy, ReviewRefused, review
 from tests.strategies import matrices
 
@@ -280,3 +282,83 @@ def test_shuffled_rows_review_as_moves_and_land_in_the_copys_order(seed: int) ->
     merged = result.apply(result.accept_all())
     assert [t.id for t in merged.touchpoints_in(stage.id)] == order
     assert merged.content() == theirs.content()
+
+
+# ---- the plan: target roles and actions ----------------------------------------------------
+
+_ACTIONS = [None, Action("Dana"), Action("Dana", status=ActionStatus.DONE),
+            Action("Eli", date(2026, 3, 31)), Action("Dana", date(2026, 4, 30), note="late")]
+
+
+def _target_fact(m: Matrix, t: int, d: int) -> object:
+    return m.targets.get(t, {}).get(d, "as today")
+
+
+def _action_outcome(b: Action | None, o: Action | None, th: Action | None
+                    ) -> tuple[Action | None, bool]:
+    """What merging one action gives, and whether it is a conflict (ours kept)."""
+    if th in (b, o):
+        return o, False
+    if o == b:
+        return th, False
+    if b is None or o is None or th is None:
+        return o, True
+    fields = {}
+    for name in ("person", "due", "status", "note"):
+        bv, ov, tv = getattr(b, name), getattr(o, name), getattr(th, name)
+        if ov != bv and tv not in (bv, ov):
+            return o, True
+        fields[name] = tv if tv != bv else ov
+    return Action(**fields), False
+
+
+@SETTINGS
+@given(matrices(max_departments=5), st.integers(0, 2**32))
+def test_plan_edits_on_both_sides_give_their_union_and_clashes_are_conflicts(
+        base: Matrix, seed: int) -> None:
+    """Random target roles and actions set on both sides (on a base that has a plan): the
+    result is the union of what does not clash, actions changed in different fields merge,
+    and every clash is a conflict of its kind."""
+    rng = random.Random(seed)
+    cells = [(t.id, d.id) for t in base.iter_touchpoints() for d in base.departments]
+    for t, d in rng.sample(cells, min(len(cells), 3)):
+        base.set_target(t, d, rng.choice([None, *Role]))
+        base.set_action(t, d, rng.choice(_ACTIONS))
+    theirs, ours = base.copy(), base.copy()
+    for side in (theirs, ours):
+        for t, d in rng.sample(cells, min(len(cells), rng.randint(0, 6))):
+            if rng.random() < 0.5:
+                side.set_target(t, d, rng.choice([None, *Role]))
+            else:
+                side.set_action(t, d, rng.choice(_ACTIONS))
+    result = review(base, [copy_of(base, theirs)], ours)
+    expected_conflicts = set()
+    merged = result.apply(result.accept_all())
+    for t, d in cells:
+        b, th, o = (_target_fact(m, t, d) for m in (base, theirs, ours))
+        if b != th and o not in (b, th):
+            expected_conflicts.add(f"target:{t}:{d}")
+            assert merged.target_role(t, d) is ours.target_role(t, d)
+        elif th != b:
+            assert merged.target_role(t, d) is theirs.target_role(t, d)
+        else:
+            assert merged.target_role(t, d) is ours.target_role(t, d)
+        action, clash = _action_outcome(base.action(t, d), ours.action(t, d),
+                                        theirs.action(t, d))
+        if clash:
+            expected_conflicts.add(f"action:{t}:{d}")
+        assert merged.action(t, d) == action, (t, d)
+    assert {c.key for c in result.conflicts} == expected_conflicts
+    assert {c.kind for c in result.changes} <= {"target", "action"}
+    assert merged.roles == ours.roles  # nothing but the plan was edited
+
+
+def test_a_touchpoint_deleted_there_while_its_target_changed_here_is_a_conflict() -> None:
+    base = sample()
+    kickoff, legal = tp(base, "Kick-off call"), dept(base, "Legal")
+    theirs, ours = base.copy(), base.copy()
+    theirs.delete_touchpoint(kickoff)
+    ours.set_target(kickoff, legal, Role.OWN)
+    result = review(base, [copy_of(base, theirs)], ours)
+    (change,) = result.changes
+    assert change.deletion and change.status == "conflict" and "changed here" in change.text

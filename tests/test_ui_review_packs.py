@@ -50,7 +50,9 @@ def send_two(qtbot: QtBot, window: Any, out: Path) -> dict[str, Path]:
     assert ok.isEnabled()
     dialog.grab().save(str(out.parent / "send-dialog.png"))
     qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: len(window.session.matrix.signoffs) == 2, timeout=20_000)
+    qtbot.waitUntil(lambda: all(
+        (record := window.session.matrix.signoffs.get(d.id)) is not None
+        and record.state is SignOffState.ASKED for d in (legal, sales)), timeout=20_000)
     return {"Legal": out / "Review - Legal.xlsx", "Sales": out / "Review - Sales.xlsx"}
 
 
@@ -62,6 +64,7 @@ def test_send_fill_apply_undo_through_the_window(qtbot: QtBot, tmp_path: Path,
     open_and_wait(qtbot, window, document.path)
     session = window.session
     matrix = session.matrix
+    demo_signoffs = dict(matrix.signoffs)  # the demo's own: most agreed, Legal disputes
     out = tmp_path / "packs"
     out.mkdir()
     packs = send_two(qtbot, window, out)
@@ -71,9 +74,11 @@ def test_send_fill_apply_undo_through_the_window(qtbot: QtBot, tmp_path: Path,
     assert matrix.signoffs[legal.id].lead == "J. Feldman"
     assert session.undo_stack.undoText() == "Send Sales, Legal for review"
     window.undo_action.trigger()
-    assert not matrix.signoffs
+    assert dict(matrix.signoffs) == demo_signoffs
     window.redo_action.trigger()
-    assert len(matrix.signoffs) == 2
+    assert matrix.signoffs[sales.id].state is SignOffState.ASKED
+    assert {k: v for k, v in matrix.signoffs.items() if k not in (legal.id, sales.id)} == {
+        k: v for k, v in demo_signoffs.items() if k not in (legal.id, sales.id)}
 
     # The leads answer: Legal agrees; Sales disputes a row and proposes a role.
     fill(packs["Legal"], name="Jonah Feldman")
@@ -137,6 +142,7 @@ def test_a_refused_pack_is_shown_naming_the_file_and_applies_nothing(
     junk = tmp_path / "junk.xlsx"
     junk.write_bytes(b"not a workbook")
     monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *_a, **_k: ([str(junk)], ""))
+    before = dict(window.session.matrix.signoffs)
     window.apply_review_action.trigger()
     dialog = shown(qtbot, window, ApplyReviewDialog)
     text = dialog.tree.topLevelItem(0).text(0)
@@ -144,5 +150,5 @@ def test_a_refused_pack_is_shown_naming_the_file_and_applies_nothing(
     assert not dialog.apply_button.isEnabled()
     assert "1 refused" in dialog.summary.text()
     dialog.reject()
-    assert not window.session.matrix.signoffs
+    assert dict(window.session.matrix.signoffs) == before
     window.close()

@@ -186,3 +186,47 @@ def test_the_dialog_filters_and_checks_whole_groups_at_scale(qtbot: QtBot,
     assert not cleared & set(decisions)
     assert all((c.key in decisions) == (c.key != plain[0].key) for c in others)
     assert "Apply" in dialog.apply_button.text() and dialog.apply_button.isEnabled()
+
+
+def test_plan_changes_show_in_the_dialog_and_apply_as_one_step(
+        qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A target role changed on the Target sheet and an action on the Changes sheet are
+    changes of their own kinds in the dialog; applied with the role change in one undo step."""
+    from test_workbook_plan_review import colleague, edit, ids, planned
+
+    window = window_with_captured_messages(qtbot, tmp_path, monkeypatch)
+    path = document_of(tmp_path, planned(), "plan")
+    path.close()
+    open_and_wait(qtbot, window, path.path)
+    session = window.session
+    exported = tmp_path / "plan.xlsx"
+    xlsx_export.write(session.matrix.copy(), exported)
+    anna = tmp_path / "anna.xlsx"
+    edit(exported, anna, colleague)
+    before = session.matrix.copy()
+    window.update_from_workbook([anna])
+    dialog = open_dialog(qtbot, window)
+    dialog.resize(900, 360)
+    dialog.grab().save(str(tmp_path / "update-plan.png"))
+    kinds = {c.kind: c for c in dialog.review.changes}
+    assert set(kinds) == {"cell", "target", "action"}
+    for change in kinds.values():
+        assert dialog.items[change.key].checkState(0) == Qt.CheckState.Checked
+    assert dialog.items[kinds["target"].key].text(0) == kinds["target"].text
+    qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    outage_support = ids(before, "Outage notice", "Support")
+    kickoff_cs = ids(before, "Kick-off call", "Customer Success")
+    qtbot.waitUntil(lambda: session.matrix.target_role(*outage_support) is not None,
+                    timeout=10_000)
+    matrix = session.matrix
+    action = matrix.action(*kickoff_cs)
+    assert action is not None and action.person == "Eli"
+    assert matrix.role(*ids(before, "Welcome email", "Sales")) is not None
+    assert session.undo_stack.count() == 1
+    window.undo_action.trigger()
+    qtbot.waitUntil(lambda: session.matrix.action(*kickoff_cs) == before.action(*kickoff_cs),
+                    timeout=30_000)
+    assert session.matrix.targets == before.targets
+    assert session.matrix.roles == before.roles
+    assert window.errors == []
+    window.close()

@@ -316,3 +316,68 @@ def test_a_sorted_sheet_and_a_moved_row_review_as_moves_only(tmp_path):
     for tp in merged.iter_touchpoints():
         assert merged.row_roles(tp.id) == matrix.row_roles(tp.id)
         assert matrix.touchpoint(tp.id).name == tp.name
+
+
+def fill_beside(pdf: Path, text: str, gap: float = 20) -> tuple[int, int, int]:
+    """The colour printed ``gap`` points right of the end of ``text`` (inside its cell), on
+    the first page that shows it: what LibreOffice's conditional formats painted there."""
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        for page in document:
+            found = page.get_textpage().search(text).get_next()
+            if found is None:
+                continue
+            index, count = found
+            _left, bottom, right, top = page.get_textpage().get_charbox(index + count - 1)
+            height = page.get_height()
+            image = page.render(scale=2).to_pil().convert("RGB")
+            return image.getpixel((int((right + gap) * 2), int((height - (top + bottom) / 2) * 2)))
+    finally:
+        document.close()
+    raise AssertionError(f"{text!r} is not in the printout")
+
+
+def rgb(colour: str) -> tuple[int, int, int]:
+    return tuple(int(colour.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4))  # type: ignore[return-value]
+
+
+def close_to(found: tuple[int, int, int], wanted: tuple[int, int, int]) -> bool:
+    return all(abs(a - b) <= 6 for a, b in zip(found, wanted, strict=True))
+
+
+@pytest.mark.soffice
+def test_rows_inserted_in_the_middle_are_marked_in_the_printout_and_counted(tmp_path):
+    """Rows inserted in the middle in LibreOffice (no formula is copied into them), roles
+    filled, recalculated and printed: the touchpoint's name is tinted amber with two owners,
+    red with none and not at all with one, as LibreOffice evaluated the rules; the Summary
+    counts every inserted row."""
+    from cxmatrix.interchange.xlsx.styles import NO_OWNER_TINT, SEVERAL_OWNERS_TINT
+
+    matrix = demo_like()
+    source = tmp_path / "middle.xlsx"
+    xlsx_export.write(matrix, source)
+    edited, pdf = edit_in_libreoffice(source, tmp_path, [
+        ["insert_rows", "Matrix", 11, 1],  # below Kick-off call
+        ["set", "Matrix", "A11", "Training session"],
+        ["set", "Matrix", "K11", "Own"],
+        ["set", "Matrix", "L11", "Own"],
+        ["insert_rows", "Matrix", 13, 1],  # below Welcome email
+        ["set", "Matrix", "A13", "Handover call"],
+        ["set", "Matrix", "N13", "Handle"],
+        ["insert_rows", "Matrix", 9, 1],  # below Paid search & social ads
+        ["set", "Matrix", "A9", "Webinar"],
+        ["set", "Matrix", "K9", "Own"],
+    ])
+    assert close_to(fill_beside(pdf, "Training session"), rgb(SEVERAL_OWNERS_TINT))
+    assert close_to(fill_beside(pdf, "Handover call"), rgb(NO_OWNER_TINT))
+    assert close_to(fill_beside(pdf, "Webinar"), (255, 255, 255))
+    assert close_to(fill_beside(pdf, "Kick-off call"), rgb(SEVERAL_OWNERS_TINT))  # exported
+
+    summary = openpyxl.load_workbook(edited, data_only=True)["Summary"]
+    counts = {summary.cell(row, 1).value: summary.cell(row, 2).value for row in range(4, 8)}
+    # Exported: Paid search 1, Kick-off 2, Welcome 0, Outage 0; inserted: 2, 0, 1.
+    assert counts == {"Touchpoints": 7, "With exactly one owner": 2, "With no owner": 3,
+                      "With several owners": 2}
+    departments = {summary.cell(row, 1).value: summary.cell(row, 2).value
+                   for row in range(11, 16)}
+    assert departments["Marketing"] == 3 and departments["Sales"] == 2  # Own, inserted rows in

@@ -3,13 +3,20 @@ or more colleagues saved (theirs, each named by its file) and the matrix as it i
 
 Every value of a matrix is a *fact* keyed by what it belongs to: a property, a department's
 name, code, lead or place, a stage's name or place, a touchpoint's fields or place, a cell's
-role or note, and whether each thing exists. For each fact:
+role or note, a cell's planned target role and its action (person, due date, status, note),
+and whether each thing exists. For each fact:
 
 - changed only in a workbook: the change applies (a deletion only with an explicit yes);
 - changed only in the app: it stays, and is not listed;
 - changed on both sides to different values: a conflict with both values;
 - changed differently by two workbooks: a conflict naming both files. So is a touchpoint
   that two workbooks each give a new owner in different departments.
+
+A target fact is the target role set apart from today's (absent: the target follows today),
+so a role changed today does not read as a change of the plan. An action changed on both
+sides in different fields (a status there, a due date here) is merged, not a conflict. The
+plan is compared only when every copy recorded the plan it was exported with
+(``ReturnedCopy.plan_compared``); a conflict of the plan names the file's cell.
 
 A place is "where it was" unless the thing moved: a moved row (outside the longest run of
 rows that kept their order) is placed after the row before it in the file that moved it.
@@ -22,9 +29,10 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal, cast
 
+from cxmatrix.domain.actions import Action
 from cxmatrix.domain.model import (
     TOUCHPOINT_FIELDS,
     DomainError,
@@ -33,12 +41,18 @@ from cxmatrix.domain.model import (
 )
 from cxmatrix.domain.roles import Role
 
-Kind = Literal["property", "department", "stage", "touchpoint", "cell", "ownership"]
+Kind = Literal["property", "department", "stage", "touchpoint", "cell", "ownership", "target",
+               "action"]
 Status = Literal["applies", "conflict"]
-# A fact key: ("property", name) | (kind, id, field) | ("cell" | "note", touchpoint, department)
+# A fact key: ("property", name) | (kind, id, field)
+#             | ("cell" | "note" | "target" | "action", touchpoint, department)
 FactKey = tuple[str, ...] | tuple[str, int, str] | tuple[str, int, int]
 Value = object
 SAME = "same place"  # the place of a thing that did not move
+NO_TARGET_ROLE = "no role"  # a target fact: no role at target (absent: the target is today's)
+_CELL_FACTS = ("cell", "note", "target", "action")
+_PLAN_FACTS = ("target", "action")
+_ACTION_FIELDS = ("person", "due", "status", "note")
 _PROPERTIES = ("title", "organisation", "description", "prepared_by", "focus")
 _DEPARTMENT_FIELDS = ("name", "code", "lead", "place")
 _STAGE_FIELDS = ("name", "place")
@@ -61,6 +75,9 @@ class ReturnedCopy:
     saved: Matrix
     matrix_uid: str | None = None
     notices: tuple[str, ...] = ()
+    plan_compared: bool = True  # False: the copy does not record the plan it was exported with
+    # Where the file holds a target or action: ("target", touchpoint, department) -> "Target!G10"
+    places: Mapping[tuple[str, int, int], str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -178,8 +195,8 @@ def _stable(ids: Sequence[int], base_index: Mapping[int, int]) -> set[int]:
     return kept
 
 
-def _facts(matrix: Matrix, base: Matrix | None, ids: Mapping[tuple[str, int], int]
-           ) -> dict[FactKey, Value]:
+def _facts(matrix: Matrix, base: Matrix | None, ids: Mapping[tuple[str, int], int],
+           plan: bool = True) -> dict[FactKey, Value]:
     """Every fact of ``matrix``; ids mapped by ``ids`` (kind, id) -> review id where given.
     Places are SAME unless the thing moved against ``base``."""
 
@@ -227,6 +244,13 @@ def _facts(matrix: Matrix, base: Matrix | None, ids: Mapping[tuple[str, int], in
                 facts[("cell", tid, vid("department", did))] = role
     for (t, d), note in matrix.notes.items():
         facts[("note", vid("touchpoint", t), vid("department", d))] = note
+    if plan:
+        for t, target_row in matrix.targets.items():
+            for d, target in target_row.items():
+                facts[("target", vid("touchpoint", t), vid("department", d))] = (
+                    target if target is not None else NO_TARGET_ROLE)
+        for (t, d), action in matrix.actions.items():
+            facts[("action", vid("touchpoint", t), vid("department", d))] = action
     return facts
 
 
@@ -238,7 +262,7 @@ def _owner(key: FactKey) -> tuple[str, int] | None:
 
 
 def _entities(key: FactKey) -> list[tuple[str, int]]:
-    if key[0] in ("cell", "note"):
+    if key[0] in _CELL_FACTS:
         return [("touchpoint", int(key[1])), ("department", int(key[2]))]
     owner = _owner(key)
     return [owner] if owner else []
@@ -323,20 +347,25 @@ def review(base: Matrix, copies: Sequence[ReturnedCopy], ours: Matrix) -> Review
                 f"{copy.name} and {first.name} come from different exports of the matrix: "
                 "bring them back one at a time")
     ids = _Ids(ours, base)
-    base_facts = _facts(base, base, {})
-    ours_facts = _facts(ours, base, {})
-    theirs = [(copy.name, _facts(copy.saved, base, ids.of(copy))) for copy in copies]
+    plan = all(copy.plan_compared for copy in copies)
+    base_facts = _facts(base, base, {}, plan)
+    ours_facts = _facts(ours, base, {}, plan)
+    theirs = [(copy.name, _facts(copy.saved, base, ids.of(copy), plan)) for copy in copies]
     result = Review(ours=ours, files=tuple(c.name for c in copies),
                     notices=tuple(n for c in copies for n in c.notices))
-    _Classifier(base, ours, base_facts, ours_facts, theirs, result).run()
+    places = {copy.name: copy.places for copy in copies}
+    _Classifier(base, ours, base_facts, ours_facts, theirs, result, places).run()
     return result
 
 
 class _Classifier:
     def __init__(self, base: Matrix, ours: Matrix, base_facts: dict[FactKey, Value],
                  ours_facts: dict[FactKey, Value],
-                 theirs: list[tuple[str, dict[FactKey, Value]]], result: Review) -> None:
+                 theirs: list[tuple[str, dict[FactKey, Value]]], result: Review,
+                 places: Mapping[str, Mapping[tuple[str, int, int], str]] | None = None
+                 ) -> None:
         self.base, self.ours = base, ours
+        self.places = places or {}
         self.b, self.o, self.theirs = base_facts, ours_facts, theirs
         self.result = result
         self.names: dict[tuple[str, int], str] = {}
@@ -384,7 +413,7 @@ class _Classifier:
 
     def sort_key(self, change: Change, entity: tuple[str, int] | None) -> tuple[int, ...]:
         kind_order = {"property": 0, "department": 1, "stage": 2, "touchpoint": 3, "cell": 3,
-                      "ownership": 3}
+                      "ownership": 3, "target": 3, "action": 3}
         position = 0
         ours = self.ours
         if entity is not None:
@@ -399,7 +428,8 @@ class _Classifier:
                 position = ours.stage_index(key)
             else:
                 position = 10**9 + abs(key)
-        return (kind_order[change.kind], position, 0 if change.kind != "cell" else 1)
+        within = {"cell": 1, "target": 2, "action": 3}.get(change.kind, 0)
+        return (kind_order[change.kind], position, within)
 
     # ---- whole things --------------------------------------------------------------------
 
@@ -470,7 +500,7 @@ class _Classifier:
         if kind == "stage":
             return {}
         index = 1 if kind == "touchpoint" else 2
-        return {k: v for k, v in facts.items() if k[0] in ("cell", "note") and k[index] == key}
+        return {k: v for k, v in facts.items() if k[0] in _CELL_FACTS and k[index] == key}
 
     def row_changed(self, facts: Mapping[FactKey, Value], entity: tuple[str, int]) -> bool:
         return self.row_facts(facts, entity) != self.row_facts(self.b, entity)
@@ -520,6 +550,12 @@ class _Classifier:
         if len(proposals) == 1 and next(iter(proposals)) == o:
             return None  # the same change on both sides
         status: Status = "applies" if len(proposals) == 1 and o == b else "conflict"
+        if key[0] == "action" and status == "conflict" and len(proposals) == 1:
+            ((value, files),) = proposals.items()
+            merged = _merged_action(b, o, value)
+            if merged is not None:
+                change = self.describe(key, b, o, {merged: files}, "applies")
+                return replace(change, text=f"{change.text} (with the change made here)")
         if key[0] == "cell" and len(proposals) == 1:
             value = next(iter(proposals))
             if value is Role.OWN and o is not Role.OWN:
@@ -527,9 +563,19 @@ class _Classifier:
                     (proposals[value][0], int(key[2])))
         return self.describe(key, b, o, proposals, status)
 
+    def sources(self, key: FactKey, files: Sequence[str]) -> str:
+        """The files, each with the cell that holds ``key`` when known: "anna.xlsx
+        (Target!G10) and ben.xlsx (Target!G11)"."""
+        named = []
+        for file_name in files:
+            cell = (self.places.get(file_name, {}).get(cast(tuple[str, int, int], key))
+                    if key[0] in _PLAN_FACTS else None)
+            named.append(f"{file_name} ({cell})" if cell else file_name)
+        return _files(tuple(named))
+
     def describe(self, key: FactKey, b: Value, o: Value, proposals: dict[Value, list[str]],
                  status: Status) -> Change:
-        options = tuple(Option(self.words(key, value) + f" (from {_files(tuple(files))})",
+        options = tuple(Option(self.words(key, value) + f" (from {self.sources(key, files)})",
                                tuple(files), {key: value})
                         for value, files in proposals.items())
         first = next(iter(proposals))
@@ -539,7 +585,7 @@ class _Classifier:
                 text = self.conflict_text(key, proposals)
             else:
                 text = (f"{self.subject(key)}: {self.words(key, first)} in "
-                        f"{_files(tuple(proposals[first]))}, "
+                        f"{self.sources(key, proposals[first])}, "
                         f"{self.words(key, o)} here (was {self.words(key, b)})")
         key_text = ":".join(str(part) for part in key)
         return Change(key_text, kind, what, group, text, status, self.words(key, b),
@@ -548,12 +594,13 @@ class _Classifier:
                                        if e[1] < 0))
 
     def conflict_text(self, key: FactKey, proposals: dict[Value, list[str]]) -> str:
-        parts = [f"{self.words(key, v)} in {_files(tuple(f))}" for v, f in proposals.items()]
+        parts = [f"{self.words(key, v)} in {self.sources(key, f)}" for v, f in proposals.items()]
         return f"{self.subject(key)}: " + "; ".join(parts)
 
     def subject(self, key: FactKey) -> str:
-        if key[0] in ("cell", "note"):
-            what = "note" if key[0] == "note" else "role"
+        if key[0] in _CELL_FACTS:
+            what = {"cell": "role", "note": "note", "target": "target", "action": "action"}[
+                str(key[0])]
             return (f"{self.name('touchpoint', int(key[1]))} · "
                     f"{self.name('department', int(key[2]))} ({what})")
         if key[0] == "property":
@@ -563,6 +610,14 @@ class _Classifier:
     def words(self, key: FactKey, value: Value) -> str:
         if key[0] == "cell":
             return value.label if isinstance(value, Role) else "no role"
+        if key[0] == "target":
+            return value.label if isinstance(value, Role) else (
+                "no role" if value == NO_TARGET_ROLE else "as today")
+        if key[0] == "action":
+            if not isinstance(value, Action):
+                return "no action"
+            note = value.note if len(value.note) <= 40 else value.note[:37] + "…"
+            return value.describe() + (f", note {note!r}" if note else "")
         if key[-1] == "place":
             if value == SAME or value is None:
                 return "where it was"
@@ -585,6 +640,17 @@ class _Classifier:
         return repr(text if len(text) <= 60 else text[:57] + "…")
 
     def wording(self, key: FactKey, b: Value, value: Value) -> tuple[Kind, str, str, str]:
+        if key[0] in _PLAN_FACTS:
+            tp, dept = self.name("touchpoint", int(key[1])), self.name("department",
+                                                                       int(key[2]))
+            noun = str(key[0])
+            what = (f"{noun} set" if b is None else f"{noun} removed" if value is None
+                    else f"{noun} changed")
+            before = self.words(key, b)
+            if noun == "target" and b is None:  # as today: say what today is
+                before += f" ({self.words(('cell', *key[1:]), self.b.get(('cell', *key[1:])))})"
+            return (cast(Kind, noun), what, tp, f"{tp} · {dept}: {noun} "
+                    f"{before} → {self.words(key, value)}")
         if key[0] in ("cell", "note"):
             tp, dept = self.name("touchpoint", int(key[1])), self.name("department",
                                                                        int(key[2]))
@@ -648,6 +714,20 @@ class _Classifier:
         return found
 
 
+def _merged_action(base: Value, ours: Value, theirs: Value) -> Action | None:
+    """The action with the fields changed there and those changed here, when no field was
+    changed on both sides to different values (None then, or when one side has no action)."""
+    if not (isinstance(base, Action) and isinstance(ours, Action) and isinstance(theirs, Action)):
+        return None
+    values: dict[str, object] = {}
+    for name in _ACTION_FIELDS:
+        b, o, t = getattr(base, name), getattr(ours, name), getattr(theirs, name)
+        if o != b and t not in (b, o):
+            return None
+        values[name] = t if t != b else o
+    return Action(**values)  # type: ignore[arg-type]
+
+
 def _first(key: FactKey) -> tuple[str, int] | None:
     entities = _entities(key)
     return entities[0] if entities else None
@@ -687,7 +767,7 @@ class _Builder:
         by_entity: dict[tuple[str, int], dict[str, Value]] = {}
         cells: list[tuple[FactKey, Value]] = []
         for key, value in effects.items():
-            if key[0] in ("cell", "note"):
+            if key[0] in _CELL_FACTS:
                 cells.append((key, value))
             elif key[0] != "property":
                 by_entity.setdefault((str(key[0]), int(key[1])), {})[str(key[2])] = value
@@ -712,6 +792,8 @@ class _Builder:
             if kind == "stage" and values.get("exists") is False and m.has_stage(ident) \
                     and not m.stage_touchpoint_ids(ident) and len(m.stages) > 1:
                 m.delete_stage(ident)
+        # Roles before targets: a target "as today" is the role the cell ends up with.
+        cells.sort(key=lambda item: item[0][0] in _PLAN_FACTS)
         for key, value in cells:
             tid = self.real("touchpoint", int(key[1]))
             did = self.real("department", int(key[2]))
@@ -719,8 +801,13 @@ class _Builder:
                 continue
             if key[0] == "cell":
                 m.set_role(tid, did, value if isinstance(value, Role) else None)
-            else:
+            elif key[0] == "note":
                 m.set_note(tid, did, str(value or ""))
+            elif key[0] == "target":
+                m.set_target(tid, did, value if isinstance(value, Role) else
+                             None if value == NO_TARGET_ROLE else m.role(tid, did))
+            else:
+                m.set_action(tid, did, value if isinstance(value, Action) else None)
         props = {str(k[1]): v for k, v in effects.items() if k[0] == "property"}
         changes: dict[str, object] = {k: v for k, v in props.items() if k != "focus"}
         if "focus" in props:

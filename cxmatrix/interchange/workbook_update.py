@@ -29,7 +29,9 @@ def read_copies(paths: Sequence[Path], progress: Progress | None = None
         returned = read_returned(path)
         name = path.name if names.count(path.name) == 1 else str(path)
         copies.append(ReturnedCopy(name, returned.exported, returned.saved,
-                                   returned.matrix_uid, tuple(returned.notices)))
+                                   returned.matrix_uid, tuple(returned.notices),
+                                   plan_compared=returned.plan_compared,
+                                   places=returned.plan_places))
     if progress is not None:
         progress.step(len(paths), len(paths), "Comparing…")
     return copies

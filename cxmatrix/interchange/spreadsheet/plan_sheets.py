@@ -9,6 +9,7 @@ sheet and cell named; nothing of the plan is applied then.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from cxmatrix.domain.actions import Action, ActionError, ActionStatus, checked_action
@@ -40,12 +41,27 @@ def read_plan(info: WorkbookInfo, matrix: Matrix, keys: Keys) -> None:
     planned_departments: set[int] = set()
     actions: dict[tuple[int, int], Action] = {}
     if layout.TARGET_SHEET in names:
-        _read_target(read_sheet(info, layout.TARGET_SHEET), matrix, keys, name, targets,
-                     planned_touchpoints, planned_departments)
+        found = read_target_cells(read_sheet(info, layout.TARGET_SHEET), matrix, keys, name)
+        planned_touchpoints, planned_departments = found.planned_touchpoints, \
+            found.planned_departments
+        for (tid, did), (role, _cell) in found.cells.items():
+            if role is not matrix.role(tid, did):
+                targets.setdefault(tid, {})[did] = role
     if layout.CHANGES_SHEET in names:
-        _read_changes(read_sheet(info, layout.CHANGES_SHEET), matrix, keys, name,
-                      info.date1904, actions)
+        rows = read_action_rows(read_sheet(info, layout.CHANGES_SHEET), matrix, keys, name,
+                                info.date1904)
+        actions = {cell: action for cell, (action, _row) in rows.items()}
     matrix.load_plan(targets, actions, planned_touchpoints, planned_departments)
+
+
+@dataclass
+class TargetCells:
+    """What the Target sheet shows: each cell's role by (touchpoint, department) with its
+    cell reference ("G10"), and the touchpoints and departments it marks as planned."""
+
+    cells: dict[tuple[int, int], tuple[Role | None, str]] = field(default_factory=dict)
+    planned_touchpoints: set[int] = field(default_factory=set)
+    planned_departments: set[int] = field(default_factory=set)
 
 
 def _fail(name: str, sheet: str, row: int, column: int, message: str) -> ImportFailed:
@@ -66,49 +82,56 @@ def _department_columns(table: SheetTable, matrix: Matrix, keys: Keys) -> dict[i
     return columns
 
 
-def _read_target(table: SheetTable, matrix: Matrix, keys: Keys, name: str,
-                 targets: dict[int, dict[int, Role | None]], planned_touchpoints: set[int],
-                 planned_departments: set[int]) -> None:
+def read_target_cells(table: SheetTable, matrix: Matrix, keys: Keys, name: str
+                      ) -> TargetCells:
+    """The roles the Target sheet shows for the touchpoints and departments of ``matrix``
+    (matched by id, or by name for a row or column without one); ImportFailed names a cell
+    that holds no role."""
     sheet = layout.TARGET_SHEET
+    found = TargetCells()
     columns = _department_columns(table, matrix, keys)
     for column, did in columns.items():
         if table.value(layout.PLANNED_ROW - 1, column).strip().casefold() == \
                 layout.PLANNED_HEADER.casefold():
-            planned_departments.add(did)
+            found.planned_departments.add(did)
     by_name = {tp.name: tp.id for tp in matrix.iter_touchpoints()}
     for row in range(layout.HEADER_ROW, table.height):
         key = table.value(row, _TARGET_ID).strip()
         tid = keys[0].get(key) if key else None
         if tid is None:
             if key:
-                continue  # a stage band
+                continue  # a stage band, or a touchpoint no longer in the matrix
             tid = by_name.get(table.value(row, _TARGET_NAME).strip())
             if tid is None:
                 continue
         if table.value(row, _TARGET_PLANNED).strip().casefold() == \
                 layout.FLAG_TRUE.casefold():
-            planned_touchpoints.add(tid)
+            found.planned_touchpoints.add(tid)
         for column, did in columns.items():
             text = table.value(row, column).strip()
+            role = None
             if text:
                 role = _ROLE_BY_WORD.get(text.casefold())
                 if role is None:
                     raise _fail(name, sheet, row, column, f"{text!r} is not a role (choose "
                                 f"{', '.join(layout.ROLE_WORDS.values())} or leave it empty)")
-            else:
-                role = None
-            if role is not matrix.role(tid, did):
-                targets.setdefault(tid, {})[did] = role
+            found.cells[(tid, did)] = (role, cell_ref(row, column))
+    return found
 
 
-def _read_changes(table: SheetTable, matrix: Matrix, keys: Keys, name: str, date1904: bool,
-                  actions: dict[tuple[int, int], Action]) -> None:
+def read_action_rows(table: SheetTable, matrix: Matrix, keys: Keys, name: str,
+                     date1904: bool, *, skip_unknown: bool = False
+                     ) -> dict[tuple[int, int], tuple[Action, int]]:
+    """The actions of the Changes sheet by (touchpoint, department), each with its 1-based
+    row. A row whose touchpoint or department is not in ``matrix`` fails, or with
+    ``skip_unknown`` (the row was deleted from the Matrix sheet) is left out."""
     sheet = layout.CHANGES_SHEET
     header = [h.strip().casefold() for h in (table.rows[0] if table.rows else [])]
     wanted = [h.casefold() for h in (*layout.CHANGES_COLUMNS, *layout.CHANGES_ID_HEADERS)]
     column = {title: header.index(title) if title in header else -1 for title in wanted}
     touchpoints = {(matrix.stage(tp.stage_id).name, tp.name): tp.id
                    for tp in matrix.iter_touchpoints()}
+    actions: dict[tuple[int, int], tuple[Action, int]] = {}
 
     def value(row: int, title: str) -> str:
         index = column[title.casefold()]
@@ -119,14 +142,17 @@ def _read_changes(table: SheetTable, matrix: Matrix, keys: Keys, name: str, date
         status_text, note = value(row, "Status"), value(row, "Note")
         if not (person or due_text or status_text or note):
             continue
-        tid = keys[0].get(value(row, "Touchpoint id"))
-        if tid is None:
+        tp_key, dept_key = value(row, "Touchpoint id"), value(row, "Department id")
+        tid = keys[0].get(tp_key)
+        if tid is None and not (skip_unknown and tp_key):
             tid = touchpoints.get((value(row, "Stage"), value(row, "Touchpoint")))
-        did = keys[1].get(value(row, "Department id"))
-        if did is None:
+        did = keys[1].get(dept_key)
+        if did is None and not (skip_unknown and dept_key):
             found = matrix.find_department(value(row, "Department"))
             did = found.id if found is not None else None
         if tid is None or did is None:
+            if skip_unknown:
+                continue
             raise _fail(name, sheet, row, max(column["touchpoint"], 0),
                         "the touchpoint or department of this action is not in the matrix")
         status = ActionStatus.PLANNED
@@ -142,9 +168,10 @@ def _read_changes(table: SheetTable, matrix: Matrix, keys: Keys, name: str, date
             if due is None:
                 raise _fail(name, sheet, row, column["due"], f"{due_text!r} is not a date")
         try:
-            actions[(tid, did)] = checked_action(Action(person, due, status, note))
+            actions[(tid, did)] = (checked_action(Action(person, due, status, note)), row + 1)
         except ActionError as error:
             raise _fail(name, sheet, row, max(column["person"], 0), str(error)) from None
+    return actions
 
 
 def _date(text: str, date1904: bool) -> date | None:

@@ -11,6 +11,9 @@
   appears is gone (``removed_*``);
 - the matrix's identity (``matrix_uid``) and the export time.
 
+The saved matrix carries the plan of the Target and Changes sheets too (``returned_plan``),
+when the record holds the exported plan.
+
 Damaged workbooks raise ImportFailed naming the sheet and cell: a damaged or foreign id, an id
 used twice (a row or column pasted twice), a renamed or missing sheet, values that are not
 roles, a missing state sheet (a program that drops hidden sheets saved it). A deleted
@@ -42,6 +45,7 @@ from cxmatrix.interchange.spreadsheet.sheet_table import SheetTable, cell_ref
 from cxmatrix.interchange.spreadsheet.xlsx_reader import WorkbookInfo, open_workbook, read_sheet
 from cxmatrix.interchange.xlsx import layout, state
 from cxmatrix.interchange.xlsx.identity import KINDS, parse_key
+from cxmatrix.interchange.xlsx.returned_plan import read_saved_plan
 
 _ROLE_BY_TEXT = {**{word.casefold(): Role(key) for key, word in layout.ROLE_WORDS.items()},
                  "o": Role.OWN, "i": Role.INFLUENCE, "h": Role.HANDLE}
@@ -70,6 +74,11 @@ class ReturnedWorkbook:
     notices: tuple[str, ...] = ()
     # Where each saved entity was found, for messages: id -> "row 12" / "column M".
     places: dict[int, str] = field(default_factory=dict)
+    # Whether the plan sheets were compared (the record holds the exported plan), and where
+    # each target and action was found: ("target" | "action", touchpoint, department) ->
+    # "Target!G10" / "Changes!A7".
+    plan_compared: bool = False
+    plan_places: dict[tuple[str, int, int], str] = field(default_factory=dict)
 
     def renamed_departments(self) -> dict[int, tuple[str, str]]:
         """Departments that kept their id under another name: id -> (exported, saved)."""
@@ -121,6 +130,8 @@ def read_returned(path: Path | str) -> ReturnedWorkbook:
     saved = reader.finish(about)
     exported = recorded.matrix
     saved.uid = exported.uid  # the same matrix, as the colleague saved it
+    plan = read_saved_plan(info, exported, recorded.plan_recorded, saved,
+                           reader.new_touchpoints, reader.new_departments)
     kept_touchpoints = {t.id for t in saved.iter_touchpoints()} - reader.new_touchpoints
     kept_departments = {d.id for d in saved.departments} - reader.new_departments
     kept_stages = {s.id for s in saved.stages} - reader.new_stages
@@ -130,6 +141,7 @@ def read_returned(path: Path | str) -> ReturnedWorkbook:
                f"{exported.department(i).name!r} (column "
                f"{_exported_column(exported, i)} when exported) was deleted"
                for i in sorted(removed_departments, key=exported.department_index)]
+    notices.extend(plan.notices)
     return ReturnedWorkbook(
         path=path, exported=exported, saved=saved, matrix_uid=recorded.uid,
         exported_at=recorded.exported, application=application,
@@ -140,7 +152,7 @@ def read_returned(path: Path | str) -> ReturnedWorkbook:
         removed_touchpoints=frozenset(t.id for t in exported.iter_touchpoints()
                                       if t.id not in kept_touchpoints),
         removed_departments=removed_departments, notices=tuple(notices),
-        places=reader.places)
+        places=reader.places, plan_compared=plan.compared, plan_places=plan.places)
 
 
 def _exported_column(matrix: Matrix, department_id: int) -> str:

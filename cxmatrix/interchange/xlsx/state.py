@@ -2,8 +2,11 @@
 
 The state is one JSON document: the matrix's properties, its departments, stages and
 touchpoints with their ids (in display order), each touchpoint's roles as one letter per
-department (O, I, H, or '.' for none), the cell notes, the matrix's identity and the export
-time. It is compressed (zlib) and written as base64 text: at 20,000 x 50 the JSON is a few
+department (O, I, H, or '.' for none), the cell notes, the plan (target roles set apart from
+today, actions, planned touchpoints and departments), the matrix's identity and the export
+time. A record without its "plan" (written before the plan sheets were reviewed) reads as
+before: ``ExportedState.plan_recorded`` is False then, and the plan sheets cannot be compared.
+It is compressed (zlib) and written as base64 text: at 20,000 x 50 the JSON is a few
 megabytes, and Excel cells hold at most 32,767 characters, so the text is cut into chunks of
 CHUNK characters, kept in order. Reading it back checks everything as a file from outside.
 """
@@ -15,9 +18,10 @@ import binascii
 import json
 import zlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
+from cxmatrix.domain.actions import Action, ActionError, ActionStatus, checked_action
 from cxmatrix.domain.limits import MAX_TEXT_LENGTH
 from cxmatrix.domain.model import Department, DomainError, Matrix, Touchpoint, clean_name
 from cxmatrix.domain.roles import Role
@@ -43,6 +47,7 @@ class ExportedState:
     matrix: Matrix
     uid: str | None
     exported: datetime
+    plan_recorded: bool = True
 
 
 def state_text(matrix: Matrix, exported: datetime, uid: str | None) -> str:
@@ -69,9 +74,19 @@ def state_text(matrix: Matrix, exported: datetime, uid: str | None) -> str:
             "focus": matrix.focus_department_id,
             "departments": [[d.id, d.name, d.code, d.lead] for d in departments],
             "stages": stages,
-            "notes": [[t, d, note] for (t, d), note in matrix.notes.items()]}
+            "notes": [[t, d, note] for (t, d), note in matrix.notes.items()],
+            "plan": _plan_data(matrix)}
     raw = json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
     return base64.b64encode(zlib.compress(raw, 3)).decode("ascii")
+
+
+def _plan_data(matrix: Matrix) -> dict[str, Any]:
+    return {"targets": [[t, d, _LETTER[role] if role is not None else "."]
+                        for t, row in matrix.targets.items() for d, role in row.items()],
+            "actions": [[t, d, a.person, a.due.isoformat() if a.due else None, a.status.value,
+                         a.note] for (t, d), a in matrix.actions.items()],
+            "planned_touchpoints": sorted(matrix.planned_touchpoints),
+            "planned_departments": sorted(matrix.planned_departments)}
 
 
 def chunks(text: str) -> list[str]:
@@ -95,13 +110,17 @@ def read_state(text: str, where: str) -> ExportedState:
         if uid is not None:
             _text(uid, 100)
         matrix = _matrix(data)
+        plan = data.get("plan")
+        if plan is not None:
+            _load_plan(matrix, plan)
         if uid:
             matrix.uid = uid
     except (ValueError, KeyError, TypeError, IndexError, DomainError, UnicodeError,
-            binascii.Error, zlib.error) as error:
+            binascii.Error, zlib.error, ActionError) as error:
         raise ImportFailed(f"{where}: the record of what was exported is damaged ({error})"
                            ) from None
-    return ExportedState(matrix, uid if isinstance(uid, str) else None, exported)
+    return ExportedState(matrix, uid if isinstance(uid, str) else None, exported,
+                         plan is not None)
 
 
 def _text(value: Any, limit: int = MAX_TEXT_LENGTH) -> str:
@@ -158,3 +177,24 @@ def _matrix(data: dict[str, Any]) -> Matrix:
         matrix.focus_department_id = focus
     matrix.load_finished()
     return matrix
+
+
+def _load_plan(matrix: Matrix, plan: dict[str, Any]) -> None:
+    def cell(tid: Any, did: Any) -> tuple[int, int]:
+        if not (type(tid) is int and type(did) is int and matrix.has_touchpoint(tid)
+                and matrix.has_department(did)):
+            raise ValueError("a plan entry on an unknown cell")
+        return tid, did
+
+    targets: dict[int, dict[int, Role | None]] = {}
+    for tid, did, letter in plan["targets"]:
+        cell(tid, did)
+        targets.setdefault(tid, {})[did] = None if letter == "." else _ROLE[letter]
+    actions: dict[tuple[int, int], Action] = {}
+    for tid, did, person, due, status, note in plan["actions"]:
+        actions[cell(tid, did)] = checked_action(Action(
+            _text(person), date.fromisoformat(_text(due)) if due is not None else None,
+            ActionStatus(status), _text(note)))
+    touchpoints = {int(t) for t in plan["planned_touchpoints"] if matrix.has_touchpoint(t)}
+    departments = {int(d) for d in plan["planned_departments"] if matrix.has_department(d)}
+    matrix.load_plan(targets, actions, touchpoints, departments)

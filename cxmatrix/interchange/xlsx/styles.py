@@ -49,6 +49,8 @@ STYLES: dict[str, dict[str, Any]] = {
 }
 
 # Conditional formats (differential formats): the role colours and the owner-count warnings.
+NO_OWNER_TINT = "#F6D5D1"
+SEVERAL_OWNERS_TINT = "#FBE6C2"
 RULE_STYLES: dict[str, dict[str, Any]] = {
     **{f"role_{role}": {"bold": role == "own", "font_color": f"#{ROLE_TEXT[role]}",
                         "bg_color": f"#{ROLE_FILLS[role]}", "pattern": 1}
@@ -57,6 +59,11 @@ RULE_STYLES: dict[str, dict[str, Any]] = {
                  "pattern": 1},
     "several_owners": {"bold": True, "font_color": "#1B1B1B", "bg_color": "#F5C26B",
                        "pattern": 1},
+    # The same warnings, lighter, on the touchpoint's name.
+    "no_owner_name": {"bold": True, "font_color": f"#{FINDING_ERROR}", "bg_color": NO_OWNER_TINT,
+                      "pattern": 1},
+    "several_owners_name": {"bold": True, "font_color": "#1B1B1B",
+                            "bg_color": SEVERAL_OWNERS_TINT, "pattern": 1},
     "error_text": {"bold": True, "font_color": f"#{FINDING_ERROR}"},
     "warning_text": {"bold": True, "font_color": f"#{FINDING_WARNING}"},
     "info_text": {"font_color": f"#{FINDING_INFO}"},

@@ -19,7 +19,7 @@ import cxmatrix
 from cxmatrix.domain.model import Matrix
 from cxmatrix.domain.roles import Role
 from cxmatrix.interchange.xlsx.cells import cell_text, put_text, wrapped_height
-from cxmatrix.interchange.xlsx.identity import department_key, stage_key, touchpoint_key
+from cxmatrix.interchange.xlsx.identity import department_key, touchpoint_key
 from cxmatrix.interchange.xlsx.layout import (
     FLAG_FALSE,
     FLAG_TRUE,
@@ -27,7 +27,6 @@ from cxmatrix.interchange.xlsx.layout import (
     NOTE_AUTHOR,
     OWNERS_HEADER,
     ROLE_WORDS,
-    STAGE_PREFIX,
     TOUCHPOINT_COLUMNS,
 )
 from cxmatrix.interchange.xlsx.placement import (
@@ -40,7 +39,8 @@ from cxmatrix.interchange.xlsx.placement import (
     MatrixPlacement,
     column_name,
 )
-from cxmatrix.interchange.xlsx.printing import MATRIX_PRINT_SCALE, PageText, set_up_printing
+from cxmatrix.interchange.xlsx.printing import PageText
+from cxmatrix.interchange.xlsx.sheets.grid import GridPlaces, set_up_grid, write_band
 from cxmatrix.interchange.xlsx.styles import Styles
 
 # Column widths in characters, by touchpoint attribute; departments get ROLE_WIDTH.
@@ -48,9 +48,7 @@ ATTRIBUTE_WIDTHS = {"name": 38, "category": 13, "channel": 12, "peak": 8, "end":
                     "metric": 40, "description": 40, "notes": 40}
 # Long free text, grouped and collapsed so the frozen panes leave room for the roles.
 COLLAPSED_ATTRIBUTES = ("metric", "description", "notes")
-ROLE_WIDTH = 12.5
 OWNERS_WIDTH = 8
-HEADER_HEIGHT = 48
 NOTE_WIDTH = 240
 OWN = ROLE_WORDS[Role.OWN.value]
 # Rows past the data that carry the Owners formula, blank until named. A formula cell prints
@@ -101,9 +99,8 @@ def _write_rows(sheet: Worksheet, styles: Styles, matrix: Matrix, placement: Mat
     for (tid, did), note in matrix.notes.items():
         notes_by_touchpoint.setdefault(tid, {})[did] = note
     role_pairs: list[tuple[int, Role]] = []
-    band, wrap, owners_style = styles["stage"], styles["wrap"], styles["owners"]
-    write_string, write_blank = sheet.write_string, sheet.write_blank
-    write_formula = sheet.write_formula
+    wrap, owners_style = styles["wrap"], styles["owners"]
+    write_string, write_formula = sheet.write_string, sheet.write_formula
     # The Owners formula, "=COUNTIF($K8:$AX8,"Own")", in three parts around the row number.
     first_role = column_name(FIRST_ROLE_COLUMN)
     last_role = column_name(placement.last_role_column)
@@ -115,12 +112,7 @@ def _write_rows(sheet: Worksheet, styles: Styles, matrix: Matrix, placement: Mat
     row = FIRST_DATA_INDEX
     for stage in matrix.stages:
         stage_row = row
-        put_text(sheet, row, 0, stage.name, band)
-        for column in range(1, width):
-            if column == ID_COLUMN:
-                write_string(row, column, stage_key(stage.id), band)
-            else:
-                write_blank(row, column, None, band)
+        write_band(sheet, styles, row, stage.id, stage.name, width, ID_COLUMN)
         row += 1
         for tp in matrix.touchpoints_in(stage.id):
             if "\n" in tp.name or "\n" in tp.category or "\n" in tp.channel:
@@ -195,49 +187,7 @@ def _set_up(sheet: Worksheet, styles: Styles, placement: MatrixPlacement,
         sheet.set_column(collapsed[0], collapsed[-1], ATTRIBUTE_WIDTHS[COLLAPSED_ATTRIBUTES[0]],
                          None, {"hidden": True, "level": 1})
     sheet.set_column(OWNERS_COLUMN, OWNERS_COLUMN, OWNERS_WIDTH)
-    sheet.set_column(ID_COLUMN, ID_COLUMN, 10, None, {"hidden": True})
-    # Role cells are centred by their columns' format, the cells colleagues add too.
-    sheet.set_column(FIRST_ROLE_COLUMN, placement.last_role_column, ROLE_WIDTH, styles["role"])
-    sheet.set_row(0, 24)
-    sheet.set_row(ID_INDEX, None, None, {"hidden": True})
-    sheet.set_row(HEADER_INDEX, HEADER_HEIGHT)
-    sheet.freeze_panes(FIRST_DATA_INDEX, FIRST_ROLE_COLUMN)
-    last_row, last_column = placement.last_reach_index, placement.last_role_column
-    sheet.autofilter(HEADER_INDEX, 0, max(placement.last_data_index, FIRST_DATA_INDEX),
-                     FIRST_ROLE_COLUMN + max(placement.department_count, 1) - 1)
-
-    reach = (FIRST_DATA_INDEX, FIRST_ROLE_COLUMN, last_row, last_column)
-    for key, word in ROLE_WORDS.items():
-        sheet.conditional_format(*reach, {"type": "cell", "criteria": "==",
-                                          "value": f'"{word}"',
-                                          "format": styles.rule(f"role_{key}")})
-    choices = list(ROLE_WORDS.values())
-    sheet.data_validation(*reach, {
-        "validate": "list", "source": choices, "ignore_blank": True,
-        "error_type": "stop", "error_title": "Not a role",
-        "error_message": f"Choose {', '.join(choices)}, or leave the cell empty."})
-    # The Owners colours come from the row itself, not from the Owners cell, so a row a
-    # colleague inserts in the middle (where no formula is copied) is coloured too: red with
-    # no owner, amber with several, on named rows that are not stage headings.
-    first = FIRST_DATA_INDEX + 1
-    row_roles = (f"${column_name(FIRST_ROLE_COLUMN)}{first}:"
-                 f"${column_name(last_column)}{first}")
-    touchpoint = (f'$A{first}<>"",LEFT(${column_name(ID_COLUMN)}{first},1)'
-                  f'<>"{STAGE_PREFIX}"')
-    own_count = f'COUNTIF({row_roles},"{OWN}")'
-    span = (FIRST_DATA_INDEX, OWNERS_COLUMN, last_row, OWNERS_COLUMN)
-    sheet.conditional_format(*span, {"type": "formula",
-                                     "criteria": f"=AND({touchpoint},{own_count}=0)",
-                                     "format": styles.rule("no_owner")})
-    sheet.conditional_format(*span, {"type": "formula",
-                                     "criteria": f"=AND({touchpoint},{own_count}>1)",
-                                     "format": styles.rule("several_owners")})
-
-    set_up_printing(sheet, page, landscape=True, title_rows=HEADER_INDEX, focus=True,
-                    one_page_wide=False)
-    # No print area: what is printed is the used range, which grows with every row and
-    # column a colleague adds. Column pages repeat the touchpoint column.
-    sheet.set_print_scale(MATRIX_PRINT_SCALE)
-    sheet.repeat_columns(0)
-    sheet.print_across()
-    sheet.hide_gridlines(0)
+    set_up_grid(sheet, styles, page, GridPlaces(
+        HEADER_INDEX, ID_INDEX, ID_COLUMN, OWNERS_COLUMN, FIRST_ROLE_COLUMN,
+        placement.last_role_column, placement.last_data_index, placement.last_reach_index,
+        placement.department_count))

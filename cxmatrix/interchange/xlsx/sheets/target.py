@@ -17,7 +17,7 @@ from xlsxwriter.worksheet import Worksheet
 from cxmatrix.domain.model import Matrix
 from cxmatrix.domain.roles import Role
 from cxmatrix.interchange.xlsx.cells import put_text
-from cxmatrix.interchange.xlsx.identity import department_key, stage_key, touchpoint_key
+from cxmatrix.interchange.xlsx.identity import department_key, touchpoint_key
 from cxmatrix.interchange.xlsx.layout import (
     FLAG_TRUE,
     HEADER_ROW,
@@ -29,7 +29,8 @@ from cxmatrix.interchange.xlsx.layout import (
     TARGET_OWNERS_HEADER,
 )
 from cxmatrix.interchange.xlsx.placement import GROW_COLUMNS, GROW_ROWS, column_name
-from cxmatrix.interchange.xlsx.printing import MATRIX_PRINT_SCALE, PageText, set_up_printing
+from cxmatrix.interchange.xlsx.printing import PageText
+from cxmatrix.interchange.xlsx.sheets.grid import GridPlaces, set_up_grid, write_band
 from cxmatrix.interchange.xlsx.styles import Styles
 
 NAME_COLUMN = 0
@@ -79,17 +80,12 @@ def write_target(sheet: Worksheet, styles: Styles, matrix: Matrix, page: PageTex
     words = {Role(key): word for key, word in ROLE_WORDS.items()}
     column_of = {d.id: FIRST_ROLE_COLUMN + index for index, d in enumerate(departments)}
     width = FIRST_ROLE_COLUMN + len(departments)
-    band, wrap, owners_style = styles["stage"], styles["wrap"], styles["owners"]
+    wrap, owners_style = styles["wrap"], styles["owners"]
     changed_style = styles["target_changed"]
     first, last = column_name(FIRST_ROLE_COLUMN), column_name(last_role)
     row = FIRST_DATA_INDEX
     for stage in matrix.stages:
-        put_text(sheet, row, 0, stage.name, band)
-        for column in range(1, width):
-            if column == ID_COLUMN:
-                write_string(row, column, stage_key(stage.id), band)
-            else:
-                sheet.write_blank(row, column, None, band)
+        write_band(sheet, styles, row, stage.id, stage.name, width, ID_COLUMN)
         row += 1
         for tp in matrix.touchpoints_in(stage.id):
             put_text(sheet, row, NAME_COLUMN, tp.name, None, wrap)
@@ -120,36 +116,6 @@ def _set_up(sheet: Worksheet, styles: Styles, page: PageText, last_data: int,
     sheet.set_column(NAME_COLUMN, NAME_COLUMN, 38)
     sheet.set_column(PLANNED_COLUMN, PLANNED_COLUMN, 9)
     sheet.set_column(OWNERS_COLUMN, OWNERS_COLUMN, 9)
-    sheet.set_column(ID_COLUMN, ID_COLUMN, 10, None, {"hidden": True})
-    sheet.set_column(FIRST_ROLE_COLUMN, last_role, 12.5, styles["role"])
-    sheet.set_row(0, 24)
-    sheet.set_row(ID_INDEX, None, None, {"hidden": True})
-    sheet.set_row(HEADER_INDEX, 48)
-    sheet.freeze_panes(FIRST_DATA_INDEX, FIRST_ROLE_COLUMN)
-    last_row = last_data + GROW_ROWS
-    sheet.autofilter(HEADER_INDEX, 0, max(last_data, FIRST_DATA_INDEX),
-                     FIRST_ROLE_COLUMN + max(department_count, 1) - 1)
-    reach = (FIRST_DATA_INDEX, FIRST_ROLE_COLUMN, last_row, last_role)
-    for key, word in ROLE_WORDS.items():
-        sheet.conditional_format(*reach, {"type": "cell", "criteria": "==",
-                                          "value": f'"{word}"',
-                                          "format": styles.rule(f"role_{key}")})
-    choices = list(ROLE_WORDS.values())
-    sheet.data_validation(*reach, {
-        "validate": "list", "source": choices, "ignore_blank": True,
-        "error_type": "stop", "error_title": "Not a role",
-        "error_message": f"Choose {', '.join(choices)}, or leave the cell empty."})
-    owners = f"{column_name(OWNERS_COLUMN)}{FIRST_DATA_INDEX + 1}"
-    span = (FIRST_DATA_INDEX, OWNERS_COLUMN, last_row, OWNERS_COLUMN)
-    sheet.conditional_format(*span, {"type": "formula",
-                                     "criteria": f"=AND(ISNUMBER({owners}),{owners}=0)",
-                                     "format": styles.rule("no_owner")})
-    sheet.conditional_format(*span, {"type": "formula",
-                                     "criteria": f"=AND(ISNUMBER({owners}),{owners}>1)",
-                                     "format": styles.rule("several_owners")})
-    set_up_printing(sheet, page, landscape=True, title_rows=HEADER_INDEX, focus=True,
-                    one_page_wide=False)
-    sheet.set_print_scale(MATRIX_PRINT_SCALE)
-    sheet.repeat_columns(0)
-    sheet.print_across()
-    sheet.hide_gridlines(0)
+    set_up_grid(sheet, styles, page, GridPlaces(
+        HEADER_INDEX, ID_INDEX, ID_COLUMN, OWNERS_COLUMN, FIRST_ROLE_COLUMN, last_role,
+        last_data, last_data + GROW_ROWS, department_count))
