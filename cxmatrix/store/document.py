@@ -1036,17 +1036,27 @@ def write_new_file(path: Path, matrix: Matrix, *, named: Path | None = None) -> 
     What is written comes from a Matrix the domain checked, so it is not read back; the
     references between its rows are checked once, in one query over every foreign key
     (``PRAGMA foreign_key_check``), before the commit. ``named`` is the file that messages
-    name (the target of the temporary file written here)."""
+    name (the target of the temporary file written here).
+
+    ``path`` is a new temporary file that nobody else sees until the caller has synced it and
+    renamed it into place (``_written_beside``), and that is deleted if anything fails: so it
+    is written without a rollback journal and without syncs (the caller's one fsync makes it
+    durable), and the indexes are built once after the rows are in rather than row by row."""
     connection = sqlite3.connect(path, isolation_level=None)
     try:
-        connection.execute("PRAGMA journal_mode = DELETE")
-        connection.execute("PRAGMA synchronous = FULL")
+        connection.execute("PRAGMA journal_mode = OFF")
+        connection.execute("PRAGMA synchronous = OFF")
         connection.execute("BEGIN")
         from cxmatrix.store.statements import CREATE, SNAPSHOT_CREATE
 
-        for statement in (*CREATE, *SNAPSHOT_CREATE):
-            connection.execute(statement)
+        statements = (*CREATE, *SNAPSHOT_CREATE)
+        indexes = [s for s in statements if s.startswith("CREATE INDEX ")]
+        for statement in statements:
+            if not statement.startswith("CREATE INDEX "):
+                connection.execute(statement)
         write_matrix(connection, matrix)
+        for statement in indexes:
+            connection.execute(statement)
         broken = connection.execute("PRAGMA foreign_key_check").fetchone()
         if broken is not None:
             table, rowid, parent, _ = broken
