@@ -87,7 +87,8 @@ class _ChangeCollector(MatrixListener):
         self.change = NO_CHANGE
 
     def matrix_changed(self, matrix: Matrix, change: MatrixChange) -> None:
-        self.change = self.change.merged(change)
+        # (the first change of a transaction, the only one of a cell edit: nothing to merge)
+        self.change = change if self.change is NO_CHANGE else self.change.merged(change)
 
     def take(self) -> MatrixChange:
         change, self.change = self.change, NO_CHANGE
@@ -253,6 +254,7 @@ class Document:
         self._listeners: list[Listener] = []
         self._batch_depth = 0
         self._identity = self._file_identity()
+        self._modified_as_text: tuple[datetime | None, str] = (None, "")
 
     # ---- opening and closing -------------------------------------------------------------
 
@@ -472,6 +474,14 @@ class Document:
             return None
         return info.st_dev, info.st_ino
 
+    def _modified_text(self) -> str:
+        """The matrix's modified time as the file keeps it (it changes once a second at
+        most, so the text is made once per value)."""
+        modified = self.matrix.modified
+        if self._modified_as_text[0] is not modified:
+            self._modified_as_text = (modified, modified.isoformat())
+        return self._modified_as_text[1]
+
     def _check_still_there(self) -> None:
         if self._identity is not None and self._file_identity() != self._identity:
             raise DocumentWriteError(
@@ -684,7 +694,7 @@ class Document:
                 result = operation()
                 write_cells(raw, self.matrix, pairs)
                 if not self._collected.change.is_empty:
-                    touch_modified(raw, self.matrix.modified.isoformat())
+                    touch_modified(raw, self._modified_text())
                 raw.execute("COMMIT")
             except BaseException:
                 if raw.in_transaction:
