@@ -43,7 +43,7 @@ from cxmatrix.domain.findings import SEVERITY_OF, Finding, FindingCounts
 from cxmatrix.domain.model import DomainError, Matrix
 from cxmatrix.domain.progress import Cancelled
 from cxmatrix.domain.roles import Severity
-from cxmatrix.domain.summary import summarise
+from cxmatrix.domain.summary import owner_share
 from cxmatrix.interchange.errors import InterchangeError
 from cxmatrix.store.errors import DocumentError
 from cxmatrix.store.files import special_file_kind
@@ -326,7 +326,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     findings = list(both.today_findings)
     if today is not matrix:  # (without a plan, compute_findings sorted them by this key)
         findings.sort(key=sort_key(today))  # type: ignore[arg-type]
-    summary = summarise(today)
+    summary = owner_share(today)
     errors = both.today.errors  # (counted from today_findings)
     name = Path(args.file).name
     if args.json:

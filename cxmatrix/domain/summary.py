@@ -39,6 +39,28 @@ class MatrixSummary:
         return self.single_owner / self.touchpoints if self.touchpoints else 1.0
 
 
+@dataclass(frozen=True, slots=True)
+class OwnerShare:
+    """What ``check`` prints of a summary: sizes and the share with exactly one owner."""
+
+    touchpoints: int
+    departments: int
+    single_owner: int
+
+    @property
+    def single_owner_share(self) -> float:
+        """As ``MatrixSummary.single_owner_share``."""
+        return self.single_owner / self.touchpoints if self.touchpoints else 1.0
+
+
+def owner_share(matrix: Matrix) -> OwnerShare:
+    """The figures of ``summarise`` that ``check`` prints, without counting every cell by
+    department and stage (a row with exactly one owner is counted as there)."""
+    own = Role.OWN
+    single = sum(1 for row in matrix.roles.values() if list(row.values()).count(own) == 1)
+    return OwnerShare(matrix.touchpoint_count, len(matrix.departments), single)
+
+
 def summarise(matrix: Matrix) -> MatrixSummary:
     by_department = {d.id: dict.fromkeys(Role, 0) for d in matrix.departments}
     stages = []
