@@ -47,15 +47,15 @@ from cxmatrix.domain.codes import MAPPING_PRESETS
 from cxmatrix.domain.findings import SEVERITY_OF, Finding, FindingCounts
 from cxmatrix.domain.model import DomainError, Matrix
 from cxmatrix.domain.progress import Cancelled
-from cxmatrix.domain.review import Review
 from cxmatrix.domain.roles import Severity
-from cxmatrix.domain.snapshots import Snapshot, SnapshotInfo
-from cxmatrix.domain.summary import summarise
+from cxmatrix.domain.summary import owner_share
 from cxmatrix.interchange.errors import InterchangeError
 from cxmatrix.store.errors import DocumentError
 from cxmatrix.store.files import special_file_kind
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # (the domain's review and snapshots are not imported to check a file)
+    from cxmatrix.domain.review import Review
+    from cxmatrix.domain.snapshots import Snapshot, SnapshotInfo
     from cxmatrix.interchange.references import Reference
     from cxmatrix.store.server import ServerAddress
 
@@ -373,9 +373,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     matrix = read_matrix(args.file)
     both = today_and_target(matrix)
     today = current_state(matrix) if matrix.has_plan else matrix
-    findings = sorted(both.today_findings, key=sort_key(today))  # type: ignore[arg-type]
-    summary = summarise(today)
-    errors = sum(1 for f in findings if f.severity is Severity.ERROR)
+    findings = list(both.today_findings)
+    if today is not matrix:  # (without a plan, compute_findings sorted them by this key)
+        findings.sort(key=sort_key(today))  # type: ignore[arg-type]
+    summary = owner_share(today)
+    errors = both.today.errors  # (counted from today_findings)
     name = Path(args.file).name
     if args.json:
         counts = dict.fromkeys(SEVERITY_OF, 0)
@@ -404,6 +406,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"{matrix.title}: {summary.touchpoints} touchpoints, {summary.departments} "
               f"departments, {share}.")
         lines = []
+        columns = {(s, code): f"{s.value:7} {code:24} " for s in Severity for code in SEVERITY_OF}
         for finding in findings:
             # Named from the matrix itself: a sign-off finding can be about a planned
             # touchpoint or department, which today's state leaves out.
@@ -413,11 +416,12 @@ def cmd_check(args: argparse.Namespace) -> int:
                 where = matrix.department(finding.department_id).name
             else:
                 where = ""
-            lines.append(f"{finding.severity.value:7} {finding.code:24} {where}: "
+            lines.append(f"{columns[finding.severity, finding.code]}{where}: "
                          f"{finding.message}")
         if lines:
             print("\n".join(lines))
-        by_severity = {s: sum(1 for f in findings if f.severity is s) for s in Severity}
+        by_severity = {Severity.ERROR: both.today.errors, Severity.WARNING: both.today.warnings,
+                       Severity.INFO: both.today.infos}
         nouns = {Severity.ERROR: ("error", "errors"), Severity.WARNING: ("warning", "warnings"),
                  Severity.INFO: ("info", "info")}
         print(", ".join(f"{n} {nouns[s][n != 1]}" for s, n in by_severity.items()))

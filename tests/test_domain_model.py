@@ -15,6 +15,7 @@ from cxmatrix.domain import (
     parse_role_text,
     summarise,
 )
+from cxmatrix.domain.summary import owner_share
 
 
 @pytest.fixture
@@ -208,6 +209,11 @@ def test_summary_counts(matrix: Matrix) -> None:
     assert (onboarding.touchpoints, onboarding.single_owner) == (3, 1)
     assert onboarding.owned_by[success.id] == 2
     assert summarise(Matrix()).single_owner_share == 1.0
+    share = owner_share(matrix)  # what check prints, without the whole summary
+    assert (share.touchpoints, share.departments, share.single_owner) == (
+        summary.touchpoints, summary.departments, 1)
+    assert share.single_owner_share == 0.25
+    assert owner_share(Matrix()).single_owner_share == 1.0
 
 
 def test_prepared_by_is_a_property_kept_by_copies_and_comparisons() -> None:

@@ -28,6 +28,8 @@ from cxmatrix.domain.limits import (
 from cxmatrix.interchange.errors import ImportFailed
 from cxmatrix.interchange.spreadsheet.sheet_table import column_letter
 from cxmatrix.interchange.spreadsheet.xlsx_reader import (
+    _Budget,
+    _quick_scan,
     _SheetScan,
     open_workbook,
     read_sheet,
@@ -157,3 +159,49 @@ def test_the_reader_returns_a_bounded_table_or_its_own_refusal(xml: str) -> None
     assert table.height <= scan.rows and table.width <= scan.columns, (
         f"calamine read {table.height} x {table.width}, the scan measured "
         f"{scan.rows} x {scan.columns}")
+
+
+def quick_measure(xml: str) -> _SheetScan | None:
+    """The quick pass of the reader (regular sheets) over the same XML, None when it leaves
+    the sheet to the whole scan."""
+    import io
+    import zipfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = workbook(Path(folder) / "fuzz.xlsx", {"Grid": xml}, shared=SHARED)
+        info = open_workbook(path)
+        entry = info.entry("Grid")
+        with zipfile.ZipFile(path) as archive:
+            return _quick_scan(path, archive, entry, io.BytesIO(), _Budget(), None,
+                               _SheetScan("fuzz", frozenset({"1"})))
+
+
+@settings(max_examples=250, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(sheets())
+def test_the_quick_pass_measures_what_the_scan_measures(xml: str) -> None:
+    from xml.parsers import expat
+
+    quick = quick_measure(xml)
+    if quick is None:
+        return
+    scan = _SheetScan("fuzz", frozenset({"1"}))
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = scan.start
+    parser.EndElementHandler = scan.end
+    parser.Parse(xml.encode(), True)  # a sheet the quick pass accepts, the scan accepts
+    scan.check_merges()
+    assert (quick.rows, quick.columns, quick.merged, quick.bold, quick.elements) == (
+        scan.rows, scan.columns, scan.merged, scan.bold, scan.elements)
+
+
+def test_the_quick_pass_takes_a_regular_sheet() -> None:
+    rows = "".join(f'<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>Touchpoint {n}</t></is>'
+                   f'</c><c r="B{n}" s="1"><v>2</v></c><c r="C{n}"><f>1+1</f></c></row>'
+                   for n in range(1, 40))
+    xml = (f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN_NS}"><sheetData>'
+           f'{rows}</sheetData><mergeCells><mergeCell ref="D1:E2"/></mergeCells></worksheet>')
+    quick = quick_measure(xml)
+    assert quick is not None
+    assert (quick.rows, quick.columns, quick.merged) == (39, 2, [(0, 3, 1, 4)])
+    assert quick.bold == {(n, 1) for n in range(39)}

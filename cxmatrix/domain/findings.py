@@ -13,7 +13,7 @@ idle, and a planned department's roles count for nobody), exactly as if the rule
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from cxmatrix.domain.changes import MatrixChange
@@ -92,10 +92,27 @@ class Finding:
             return join_names([f"department {d}" for d in self.department_ids])
         ids = self.department_ids
         if len(ids) > 1:  # in the matrix's department order; ids it lacks last
-            wanted = set(ids)
-            ids = tuple([d.id for d in matrix.departments if d.id in wanted]
-                        + [d for d in ids if not matrix.has_department(d)])
+            position = _department_positions(matrix)
+            last = len(position)
+            ids = tuple(sorted(ids, key=lambda d: position.get(d, last)))
         return join_names([_department_name(matrix, d) for d in ids])
+
+
+# The department order of the matrix last asked, with the departments it was made from: a
+# check prints thousands of messages, and each would otherwise walk every department. A list
+# compare finds the same department objects at C speed (a renamed or moved department is a
+# different list; Department is immutable). One tuple, so threads swap it whole.
+_POSITIONS: tuple[list[Department], dict[int, int]] = ([], {})
+
+
+def _department_positions(matrix: Matrix) -> dict[int, int]:
+    global _POSITIONS
+    departments, position = _POSITIONS
+    if departments != matrix.departments:
+        departments = list(matrix.departments)
+        position = {d.id: index for index, d in enumerate(departments)}
+        _POSITIONS = (departments, position)
+    return position
 
 
 def _department_name(matrix: Matrix | None, department_id: int | None) -> str:
@@ -170,31 +187,40 @@ def touchpoint_findings(matrix: Matrix, touchpoint: Touchpoint) -> tuple[Finding
     department); none for a planned touchpoint."""
     if touchpoint.id in matrix.planned_touchpoints:
         return ()
-    row = today_row(matrix, touchpoint.id)
+    focus = today_focus(matrix)
+    return _row_findings(matrix, touchpoint, today_row(matrix, touchpoint.id),
+                         focus.id if focus is not None else None)
+
+
+_OWN, _HANDLE = Role.OWN, Role.HANDLE
+_ERROR, _WARNING, _INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+
+def _row_findings(matrix: Matrix, touchpoint: Touchpoint, row: Mapping[int, Role],
+                  focus_id: int | None) -> tuple[Finding, ...]:
+    """``touchpoint_findings`` with today's row and focus department id looked up."""
     # Per set cell, not per department: messages put the names in department order when
     # they are shown, so the ids are kept sorted by id here.
-    owners = sorted(d for d, role in row.items() if role is Role.OWN)
-    handlers = sorted(d for d, role in row.items() if role is Role.HANDLE) if not owners else []
-    found: list[Finding] = []
+    owners = [d for d, role in row.items() if role is _OWN]
     tid = touchpoint.id
+    found: list[Finding] = []
     if not owners:
-        found.append(Finding(NO_OWNER, Severity.ERROR, tid, department_ids=tuple(handlers),
-                             matrix=matrix))
+        handlers = [d for d, role in row.items() if role is _HANDLE]
+        handlers.sort()
+        found.append(Finding(NO_OWNER, _ERROR, tid, None, tuple(handlers), "", matrix))
     elif len(owners) > 1:
-        found.append(Finding(SEVERAL_OWNERS, Severity.WARNING, tid,
-                             department_ids=tuple(owners), matrix=matrix))
-    if touchpoint.is_critical and len(owners) != 1:
+        owners.sort()
+        found.append(Finding(SEVERAL_OWNERS, _WARNING, tid, None, tuple(owners), "", matrix))
+    if (touchpoint.peak or touchpoint.end) and len(owners) != 1:
         kind = " and ".join(k for k, flag in (("peak", touchpoint.peak),
                                               ("end", touchpoint.end)) if flag)
-        found.append(Finding(CRITICAL_MOMENT_UNOWNED, Severity.ERROR, tid,
-                             department_ids=tuple(owners), detail=kind, matrix=matrix))
+        found.append(Finding(CRITICAL_MOMENT_UNOWNED, _ERROR, tid, None, tuple(owners), kind,
+                             matrix))
     if owners and not touchpoint.metric.strip():
-        found.append(Finding(OWNER_WITHOUT_METRIC, Severity.INFO, tid,
-                             department_ids=tuple(owners), matrix=matrix))
-    focus = today_focus(matrix)
-    if focus is not None and focus.id not in row:
-        found.append(Finding(ROLE_NOT_ESTABLISHED, Severity.INFO, tid, focus.id,
-                             matrix=matrix))
+        found.append(Finding(OWNER_WITHOUT_METRIC, _INFO, tid, None, tuple(owners), "",
+                             matrix))
+    if focus_id is not None and focus_id not in row:
+        found.append(Finding(ROLE_NOT_ESTABLISHED, _INFO, tid, focus_id, (), "", matrix))
     return tuple(found)
 
 
@@ -269,15 +295,57 @@ def sort_key(matrix: Matrix) -> object:
 def compute_findings(matrix: Matrix) -> list[Finding]:
     """Every finding of today (planned touchpoints and departments left out), most serious
     first, then in display order (a full computation)."""
-    found = _rule_findings(matrix)
-    found.extend(signoff_findings(matrix))
-    found.sort(key=sort_key(matrix))  # type: ignore[arg-type]
+    found = _all_touchpoint_findings(matrix)
+    extra = department_findings(matrix) + signoff_findings(matrix)
+    if extra:
+        found.extend(extra)
+        found.sort(key=sort_key(matrix))  # type: ignore[arg-type]
+    else:
+        # The touchpoints' findings come in display order, and within a touchpoint in the
+        # order of sort_key (code order; the focus department's finding last): a stable sort
+        # by severity alone gives sort_key's order.
+        found.sort(key=_severity_rank)
     return found
+
+
+def _severity_rank(finding: Finding) -> int:
+    return _RANK[finding.severity]
+
+
+_RANK = {severity: severity.rank for severity in Severity}
+
+
+def _all_touchpoint_findings(matrix: Matrix) -> list[Finding]:
+    """The findings of every touchpoint today, in display order."""
+    found: list[Finding] = []
+    extend = found.extend
+    for _, row_found in _each_touchpoint_findings(matrix):
+        extend(row_found)
+    return found
+
+
+def _each_touchpoint_findings(matrix: Matrix) -> Iterator[tuple[int, tuple[Finding, ...]]]:
+    """(touchpoint id, its findings) for every touchpoint with findings today, in display
+    order: ``touchpoint_findings`` with the focus department and the rows looked up once."""
+    planned = matrix.planned_touchpoints
+    focus = today_focus(matrix)
+    focus_id = focus.id if focus is not None else None
+    by_planned_structure = bool(matrix.planned_departments)
+    rows = matrix.roles
+    empty: Mapping[int, Role] = {}
+    for tp in matrix.iter_touchpoints():
+        tid = tp.id
+        if tid in planned:
+            continue
+        row = today_row(matrix, tid) if by_planned_structure else rows.get(tid, empty)
+        found = _row_findings(matrix, tp, row, focus_id)
+        if found:
+            yield tid, found
 
 
 def _rule_findings(matrix: Matrix) -> list[Finding]:
     """The findings of the touchpoint and department rules (not the sign-offs), unsorted."""
-    found = [f for tp in matrix.iter_touchpoints() for f in touchpoint_findings(matrix, tp)]
+    found = _all_touchpoint_findings(matrix)
     found.extend(department_findings(matrix))
     return found
 
@@ -376,10 +444,7 @@ class FindingsIndex(MatrixListener):
         self._department_use.clear()
         self._code_counts.clear()
         by_touchpoint = self._by_touchpoint
-        for tp in matrix.iter_touchpoints():
-            found = touchpoint_findings(matrix, tp)
-            if found:
-                by_touchpoint[tp.id] = found
+        by_touchpoint.update(_each_touchpoint_findings(matrix))
         # Counted once over everything: a Counter.update per row costs more than the rows.
         self._code_counts.update(f.code for found in by_touchpoint.values() for f in found)
         rows = self._row_departments

@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import Iterable
 
 from cxmatrix.domain.model import Matrix
+from cxmatrix.domain.roles import Role
 from cxmatrix.store import statements as st
 from cxmatrix.store.format import ROLE_CODES
 
@@ -20,6 +21,17 @@ def write_cells(connection: sqlite3.Connection, matrix: Matrix,
                 pairs: Iterable[tuple[int, int]]) -> None:
     """Write the current state of these (touchpoint, department) cells, inside the caller's
     transaction: an upsert for a cell with a role or a note, a delete for an empty one."""
+    if isinstance(pairs, tuple) and len(pairs) == 1:  # one cell edited: the usual case
+        ((tid, did),) = pairs
+        role = matrix.role(tid, did)
+        note = matrix.note(tid, did)
+        if role is None and not note:
+            connection.execute(st.EDIT_CELL_DELETE, {"tid": tid, "did": did})
+        else:
+            connection.execute(st.EDIT_CELL_UPSERT, {
+                "tid": tid, "did": did, "cell_note": note,
+                "cell_role": _CODES[role] if role is not None else None})
+        return
     upserts: list[dict[str, object]] = []
     deletes: list[dict[str, object]] = []
     for tid, did in dict.fromkeys(pairs):
@@ -37,6 +49,9 @@ def write_cells(connection: sqlite3.Connection, matrix: Matrix,
         connection.execute(st.EDIT_CELL_DELETE, deletes[0])
     elif deletes:
         connection.executemany(st.EDIT_CELL_DELETE, deletes)
+
+
+_CODES = {role: ROLE_CODES[role.value] for role in Role}
 
 
 def touch_modified(connection: sqlite3.Connection, when: str) -> None:

@@ -88,7 +88,8 @@ class _ChangeCollector(MatrixListener):
         self.change = NO_CHANGE
 
     def matrix_changed(self, matrix: Matrix, change: MatrixChange) -> None:
-        self.change = self.change.merged(change)
+        # (the first change of a transaction, the only one of a cell edit: nothing to merge)
+        self.change = change if self.change is NO_CHANGE else self.change.merged(change)
 
     def take(self) -> MatrixChange:
         change, self.change = self.change, NO_CHANGE
@@ -254,6 +255,7 @@ class Document:
         self._listeners: list[Listener] = []
         self._batch_depth = 0
         self._identity = self._file_identity()
+        self._modified_as_text: tuple[datetime | None, str] = (None, "")
 
     # ---- opening and closing -------------------------------------------------------------
 
@@ -473,6 +475,14 @@ class Document:
             return None
         return info.st_dev, info.st_ino
 
+    def _modified_text(self) -> str:
+        """The matrix's modified time as the file keeps it (it changes once a second at
+        most, so the text is made once per value)."""
+        modified = self.matrix.modified
+        if self._modified_as_text[0] is not modified:
+            self._modified_as_text = (modified, modified.isoformat())
+        return self._modified_as_text[1]
+
     def _check_still_there(self) -> None:
         if self._identity is not None and self._file_identity() != self._identity:
             raise DocumentWriteError(
@@ -685,7 +695,7 @@ class Document:
                 result = operation()
                 write_cells(raw, self.matrix, pairs)
                 if not self._collected.change.is_empty:
-                    touch_modified(raw, self.matrix.modified.isoformat())
+                    touch_modified(raw, self._modified_text())
                 raw.execute("COMMIT")
             except BaseException:
                 if raw.in_transaction:
@@ -1068,17 +1078,27 @@ def write_new_file(path: Path, matrix: Matrix, *, named: Path | None = None) -> 
     What is written comes from a Matrix the domain checked, so it is not read back; the
     references between its rows are checked once, in one query over every foreign key
     (``PRAGMA foreign_key_check``), before the commit. ``named`` is the file that messages
-    name (the target of the temporary file written here)."""
+    name (the target of the temporary file written here).
+
+    ``path`` is a new temporary file that nobody else sees until the caller has synced it and
+    renamed it into place (``_written_beside``), and that is deleted if anything fails: so it
+    is written without a rollback journal and without syncs (the caller's one fsync makes it
+    durable), and the indexes are built once after the rows are in rather than row by row."""
     connection = sqlite3.connect(path, isolation_level=None)
     try:
-        connection.execute("PRAGMA journal_mode = DELETE")
-        connection.execute("PRAGMA synchronous = FULL")
+        connection.execute("PRAGMA journal_mode = OFF")
+        connection.execute("PRAGMA synchronous = OFF")
         connection.execute("BEGIN")
         from cxmatrix.store.statements import CREATE, SNAPSHOT_CREATE
 
-        for statement in (*CREATE, *SNAPSHOT_CREATE):
-            connection.execute(statement)
+        statements = (*CREATE, *SNAPSHOT_CREATE)
+        indexes = [s for s in statements if s.startswith("CREATE INDEX ")]
+        for statement in statements:
+            if not statement.startswith("CREATE INDEX "):
+                connection.execute(statement)
         write_matrix(connection, matrix)
+        for statement in indexes:
+            connection.execute(statement)
         broken = connection.execute("PRAGMA foreign_key_check").fetchone()
         if broken is not None:
             table, rowid, parent, _ = broken

@@ -29,7 +29,7 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import fields
 from datetime import UTC, datetime
-from itertools import chain
+from itertools import chain, repeat
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
@@ -370,9 +370,16 @@ def write_matrix(connection: sqlite3.Connection, matrix: Matrix) -> None:
         for index, row in enumerate(map(get, matrix.touchpoints_in(stage.id)))))
     codes = {role: ROLE_CODES[role.value] for role in Role}
     notes = matrix.notes
-    connection.executemany(st.INSERT["cell"], (
-        (tid, did, codes[role], notes.get((tid, did), ""))
-        for tid in sorted(matrix.roles) for did, role in sorted(matrix.roles[tid].items())))
+    if notes:
+        connection.executemany(st.INSERT["cell"], (
+            (tid, did, codes[role], notes.get((tid, did), ""))
+            for tid in sorted(matrix.roles) for did, role in sorted(matrix.roles[tid].items())))
+    else:  # (the usual case, rows made at C speed: no note to look up per cell)
+        code = codes.__getitem__
+        roles = matrix.roles
+        connection.executemany(st.INSERT["cell"], chain.from_iterable(
+            zip(repeat(tid), row, map(code, map(roles[tid].__getitem__, row)), repeat(""))
+            for tid, row in ((tid, sorted(roles[tid])) for tid in sorted(roles))))
     connection.executemany(st.INSERT["cell"], (
         (tid, did, None, note) for (tid, did), note in sorted(notes.items())
         if did not in matrix.row_roles(tid)))

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from cxmatrix.domain.model import Matrix
@@ -22,6 +22,8 @@ from cxmatrix.domain.snapshots import Snapshot
 from cxmatrix.ui import settings
 from cxmatrix.ui.jobs import BackgroundJob
 from cxmatrix.ui.session import Session
+
+WARM_UP_DELAY_MS = 1000
 
 if TYPE_CHECKING:
     from cxmatrix.store import Document
@@ -87,8 +89,12 @@ class Documents(QObject):
 
     def adopt(self, document: Document) -> None:
         self.session.set_document(document)
-        # The first edit would otherwise wait for SQLAlchemy to load on the GUI thread.
-        threading.Thread(target=document.warm_up, daemon=True, name="cxmatrix-warm-up").start()
+        # Structural edits would otherwise wait for SQLAlchemy to load on the GUI thread. It
+        # loads a moment after the grid shows: the first edits are mostly cell edits, which
+        # need no SQLAlchemy, and an import running beside them made the first one wait for
+        # the GIL at every step (up to 185 ms instead of about 10 ms).
+        QTimer.singleShot(WARM_UP_DELAY_MS, lambda: threading.Thread(
+            target=document.warm_up, daemon=True, name="cxmatrix-warm-up").start())
         settings.add_recent_file(document.path)
         self.recent_changed.emit()
         self.adopted.emit(document)

@@ -564,15 +564,19 @@ class _Builder:
         width = len(cells)
         comments = self.table.comments
         raw_targets = self.raw_targets
-        for column, department_id in self.column_pairs:
-            text = cells[column] if column < width else ""
-            if comments:
+        if comments:
+            filled = []
+            for column, department_id in self.column_pairs:
                 note = comments.get((row, column))
                 if note:
                     self.matrix.load_note(touchpoint_id, department_id, note)
                     report.cell_notes += 1
-            if not text:
-                continue
+                if column < width and cells[column]:
+                    filled.append((column, department_id, cells[column]))
+        else:  # most cells of a large grid are empty: only the filled ones are looked at
+            filled = [(column, department_id, text) for column, department_id in
+                      self.column_pairs if column < width and (text := cells[column])]
+        for column, department_id, text in filled:
             target = raw_targets.get(text)
             if target is None:
                 target = self.target_of(text)

@@ -530,6 +530,80 @@ def _scan_sheet(path: Path, archive: zipfile.ZipFile, entry: SheetEntry, sink: I
             _refuse_from_tail(path, archive, entry, scan.where)
         except _Refusal as refusal:
             raise ImportFailed(str(refusal)) from None
+    quick = _quick_scan(path, archive, entry, sink, budget, progress, scan)
+    if quick is not None:
+        return quick
+    # Not regular, or something to refuse: the scan below decides, over the whole part (the
+    # quick pass has written it to the sink).
+    _full_scan(path, archive, entry, None, budget, progress, scan)
+    return scan
+
+
+def _quick_scan(path: Path, archive: zipfile.ZipFile, entry: SheetEntry, sink: IO[bytes],
+                budget: _Budget, progress: Progress | None, scan: _SheetScan
+                ) -> _SheetScan | None:
+    """Inflate the part once into ``sink``, through expat without element handlers (a well
+    formed part, no DTD) and ``RegularCells``; what comes before and after the cells goes
+    through the scan's handlers. The scan's result, or None when the whole scan must decide
+    (a sheet that is not regular, anything to refuse)."""
+    from cxmatrix.interchange.spreadsheet.regular_sheet import RegularCells
+
+    cells = RegularCells(scan.bold_styles, MAX_BOLD_CELLS)
+    parser = _checking_parser()
+    declared = archive.getinfo(entry.part).file_size
+    size = 0
+    well_formed = True
+    try:
+        for chunk in _iter_part(path, archive, entry.part):
+            size += len(chunk)
+            sink.write(chunk)
+            if well_formed and cells.regular:
+                try:
+                    parser.Parse(chunk, False)
+                except (expat.ExpatError, _Refusal):
+                    well_formed = False
+                cells.feed(chunk)
+            if progress is not None:
+                progress.step(size, max(declared, size), f"Checking sheet {entry.name!r}")
+        if well_formed and cells.regular:
+            parser.Parse(b"", True)
+    except (ImportFailed, expat.ExpatError, _Refusal):
+        return None  # (the whole scan meets the same, or refuses something before it)
+    cells.close()
+    if not (well_formed and cells.regular):
+        return None
+    ends = _SheetScan(scan.where, scan.bold_styles)
+    ends_parser = _checking_parser()
+    ends_parser.StartElementHandler = ends.start
+    ends_parser.EndElementHandler = ends.end
+    try:
+        ends_parser.Parse(cells.head, False)
+        ends_parser.Parse(cells.tail, True)
+        ends.rows, ends.columns = cells.rows, cells.columns
+        ends.elements += cells.elements
+        if ends.elements > budget.elements:
+            return None
+        if ends.rows:
+            ends._grow(ends.rows - 1, ends.columns - 1)
+        ends.check_merges()
+    except (expat.ExpatError, _Refusal):
+        return None
+    ends.bold = set(cells.bold)
+    budget.elements -= ends.elements
+    return ends
+
+
+def _checking_parser() -> Any:
+    parser = expat.ParserCreate()
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.StartDoctypeDeclHandler = _refuse_dtd
+    parser.EntityDeclHandler = _refuse_dtd
+    return parser
+
+
+def _full_scan(path: Path, archive: zipfile.ZipFile, entry: SheetEntry,
+               sink: IO[bytes] | None, budget: _Budget, progress: Progress | None,
+               scan: _SheetScan) -> None:
     parser = expat.ParserCreate()
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     parser.StartDoctypeDeclHandler = _refuse_dtd
@@ -542,7 +616,8 @@ def _scan_sheet(path: Path, archive: zipfile.ZipFile, entry: SheetEntry, sink: I
         for chunk in _iter_part(path, archive, entry.part):
             size += len(chunk)
             parser.Parse(chunk, False)
-            sink.write(chunk)
+            if sink is not None:
+                sink.write(chunk)
             if scan.elements > budget.elements:
                 raise _Refusal(f"{path.name}: the sheets hold more than {MAX_XML_ELEMENTS:,} "
                                "XML elements, more than cxmatrix reads at once; name the "
@@ -562,7 +637,6 @@ def _scan_sheet(path: Path, archive: zipfile.ZipFile, entry: SheetEntry, sink: I
                            f"({expat.ErrorString(error.code)}, line {error.lineno})") from None
     finally:
         budget.elements -= scan.elements
-    return scan
 
 
 def _refuse_dtd(*_arguments: object) -> None:
