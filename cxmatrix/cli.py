@@ -875,7 +875,7 @@ def cmd_members(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _cxm(path: Path, what: str) -> None:
+def _review_file(path: Path, what: str) -> None:
     if path.suffix.lower() != ".cxm":
         raise UsageError(f"{path.name}: {what} works on a .cxm file")
 
@@ -888,7 +888,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     )
     from cxmatrix.store.document import Document
 
-    _cxm(args.file, "review")
+    _review_file(args.file, "review")
     if not args.out.is_dir():
         raise UsageError(f"{args.out}: no such folder")
     with Document.open(args.file) as document:
@@ -928,7 +928,7 @@ def cmd_apply_review(args: argparse.Namespace) -> int:
     from cxmatrix.interchange.xlsx.review_pack.reader import plan_packs
     from cxmatrix.store.document import Document
 
-    _cxm(args.file, "apply-review")
+    _review_file(args.file, "apply-review")
     for pack in args.packs:
         if pack.suffix.lower() not in (".xlsx", ".xlsm"):
             raise UsageError(f"{pack.name}: not a review pack (.xlsx) written by cxmatrix")
