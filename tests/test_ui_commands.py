@@ -210,3 +210,16 @@ def test_any_sequence_undoes_back_to_the_start(session: Session,
     session.undo_stack.setIndex(0)
     assert document.matrix.content() == start
     assert on_disk(document) == start
+
+
+def test_the_edit_mark_sees_an_undo_followed_by_a_new_edit(session: Session) -> None:
+    """Work on a copy (a review, a merge) applies only to the matrix it was made from: an undo
+    and a new edit leave the undo stack's index and count as they were, not the matrix."""
+    matrix = session.matrix
+    support, outage = named(matrix, "Support"), named(matrix, "Outage notice")
+    assert session.execute(commands.SetRoles(session, [(outage, support, Role.OWN)]))
+    mark = session.edit_mark()
+    assert not session.changed_since(mark)
+    session.undo_stack.undo()
+    assert session.execute(commands.SetRoles(session, [(outage, support, Role.HANDLE)]))
+    assert session.changed_since(mark)

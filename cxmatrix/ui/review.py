@@ -92,7 +92,7 @@ def write_review_packs(window: MainWindow, requests: Sequence[PackRequest], fold
     if session.document is None or not requests:
         return None
     snapshot = session.matrix.copy()
-    history = (session.undo_stack.index(), session.undo_stack.count())
+    mark = session.edit_mark()
     sent_on = day or date.today()
 
     def work(progress: Progress) -> list[WrittenPack]:
@@ -105,7 +105,7 @@ def write_review_packs(window: MainWindow, requests: Sequence[PackRequest], fold
         from cxmatrix.interchange.xlsx.review_pack.writer import asked_record
 
         settings.remember_export(written[0].path)
-        if (session.undo_stack.index(), session.undo_stack.count()) != history:
+        if session.changed_since(mark):
             window.show_error("Packs written, departments not marked asked",
                               "The matrix changed while the packs were written; the packs "
                               f"are in {folder}, but send them again to mark the "
@@ -150,7 +150,7 @@ def apply_review_packs(window: MainWindow, paths: Sequence[str | Path] | None = 
     if not packs:
         return None
     snapshot = session.matrix.copy()
-    history = (session.undo_stack.index(), session.undo_stack.count())
+    mark = session.edit_mark()
 
     def work(progress: Progress) -> ReviewPlan:
         from cxmatrix.interchange.xlsx.review_pack.reader import plan_packs
@@ -158,7 +158,7 @@ def apply_review_packs(window: MainWindow, paths: Sequence[str | Path] | None = 
         return plan_packs(snapshot, packs, progress=progress)
 
     def done(plan: ReviewPlan) -> None:
-        show_plan(window, plan, history)
+        show_plan(window, plan, mark)
 
     def failed(error: BaseException) -> None:
         if isinstance(error, InterchangeError | DomainError | OSError):
@@ -171,7 +171,7 @@ def apply_review_packs(window: MainWindow, paths: Sequence[str | Path] | None = 
                          on_error=failed).start()
 
 
-def show_plan(window: MainWindow, plan: ReviewPlan, history: tuple[int, int]) -> QDialog:
+def show_plan(window: MainWindow, plan: ReviewPlan, mark: int) -> QDialog:
     from cxmatrix.ui.dialogs.review_dialogs import ApplyReviewDialog
 
     dialog = ApplyReviewDialog(plan, window.session.matrix, window)  # type: ignore[arg-type]
@@ -181,7 +181,7 @@ def show_plan(window: MainWindow, plan: ReviewPlan, history: tuple[int, int]) ->
         accepted = dialog.accepted_keys()
         dialog.deleteLater()
         if result == QDialog.DialogCode.Accepted:
-            apply_plan(window, plan, accepted, history)
+            apply_plan(window, plan, accepted, mark)
 
     dialog.finished.connect(finished)
     dialog.open()
@@ -189,10 +189,9 @@ def show_plan(window: MainWindow, plan: ReviewPlan, history: tuple[int, int]) ->
 
 
 def apply_plan(window: MainWindow, plan: ReviewPlan, accepted: set[str],
-               history: tuple[int, int]) -> bool:
+               mark: int) -> bool:
     session = window.session
-    if session.document is None or (session.undo_stack.index(),
-                                    session.undo_stack.count()) != history:
+    if session.changed_since(mark):
         window.show_error("Review not applied", "The matrix changed while the review was "
                                                 "open; apply the packs again.")
         return False

@@ -44,6 +44,7 @@ class Session(QObject):
         self.document: Document | None = None
         self.undo_stack = QUndoStack(self)
         self._replay: MatrixChange | None = None
+        self._edits = 0  # changes heard, documents shown: see edit_mark
         # What is being written on a worker thread (ui/long_edits.py); edits wait meanwhile.
         self.busy: str | None = None
 
@@ -79,6 +80,7 @@ class Session(QObject):
         if not keep_history:
             self.undo_stack.clear()
         self.document = document
+        self._edits += 1
         if document is not None:
             document.add_listener(self._on_change)
         self.document_changed.emit()
@@ -100,7 +102,17 @@ class Session(QObject):
             raise
         self.set_document(new_document, keep_history=True)
 
+    def edit_mark(self) -> int:
+        """A mark of the matrix as it is now, for work done meanwhile on a copy of it."""
+        return self._edits
+
+    def changed_since(self, mark: int) -> bool:
+        """Whether the matrix changed (by any edit, undo, redo, a colleague's change on the
+        team server, or another document) since ``edit_mark`` gave ``mark``."""
+        return self.document is None or self._edits != mark
+
     def _on_change(self, change: MatrixChange) -> None:
+        self._edits += 1
         if self._replay is not None:
             self._replay = self._replay.merged(change)
         self.changed.emit(change)

@@ -381,7 +381,7 @@ def merge_into_open_matrix(window: MainWindow, source: Path, result: ImportResul
     undoable step, written on a worker thread too (ui/long_edits.py)."""
     session = window.session
     snapshot = session.matrix.copy()
-    history = (session.undo_stack.index(), session.undo_stack.count())
+    mark = session.edit_mark()
 
     def work(progress: Progress) -> tuple[MergePlan, Matrix | None]:
         planned = plan if plan is not None else plan_merge(snapshot, result.matrix)
@@ -396,8 +396,7 @@ def merge_into_open_matrix(window: MainWindow, source: Path, result: ImportResul
         if merged is None:
             window.statusBar().showMessage(f"{source.name} adds nothing to this matrix.", 8000)
             return
-        if session.document is None or (session.undo_stack.index(),
-                                        session.undo_stack.count()) != history:
+        if session.changed_since(mark):
             window.show_error("Import not merged", f"The matrix changed while {source.name} "
                                                    "was being merged; import it again.")
             return

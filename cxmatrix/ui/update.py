@@ -43,7 +43,7 @@ def update_from_workbooks(window: MainWindow, paths: Sequence[str | Path] | None
     if not workbooks:
         return None
     snapshot = session.matrix.copy()
-    history = (session.undo_stack.index(), session.undo_stack.count())
+    mark = session.edit_mark()
 
     def work(progress: Progress) -> Review:
         from cxmatrix.interchange.workbook_update import review_workbooks
@@ -56,7 +56,7 @@ def update_from_workbooks(window: MainWindow, paths: Sequence[str | Path] | None
                 f"{', '.join(found.files)}: nothing to bring back; the matrix already holds "
                 "every change.", 10_000)
             return
-        show_review(window, found, history)
+        show_review(window, found, mark)
 
     def failed(error: BaseException) -> None:
         if isinstance(error, InterchangeError | DomainError | OSError):
@@ -69,7 +69,7 @@ def update_from_workbooks(window: MainWindow, paths: Sequence[str | Path] | None
                          on_error=failed).start()
 
 
-def show_review(window: MainWindow, found: Review, history: tuple[int, int]) -> None:
+def show_review(window: MainWindow, found: Review, mark: int) -> None:
     from cxmatrix.ui.dialogs.update_dialog import UpdateDialog
 
     dialog = UpdateDialog(found, window)  # type: ignore[arg-type]
@@ -79,18 +79,17 @@ def show_review(window: MainWindow, found: Review, history: tuple[int, int]) -> 
         decisions = dialog.decisions()
         dialog.deleteLater()
         if result == QDialog.DialogCode.Accepted and decisions:
-            apply_review(window, found, decisions, history)
+            apply_review(window, found, decisions, mark)
 
     dialog.finished.connect(finished)
     dialog.open()
 
 
 def apply_review(window: MainWindow, found: Review, decisions: dict[str, int],
-                 history: tuple[int, int]) -> bool:
+                 mark: int) -> bool:
     """Replace the matrix's content with the reviewed result: one undo step."""
     session = window.session
-    if session.document is None or (session.undo_stack.index(),
-                                    session.undo_stack.count()) != history:
+    if session.changed_since(mark):
         window.show_error("Workbook not applied", "The matrix changed while the review was "
                                                   "open; update from the workbook again.")
         return False
