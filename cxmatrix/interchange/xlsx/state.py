@@ -13,10 +13,6 @@ CHUNK characters, kept in order. Reading it back checks everything as a file fro
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
-import zlib
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -26,6 +22,7 @@ from cxmatrix.domain.limits import MAX_TEXT_LENGTH
 from cxmatrix.domain.model import Department, DomainError, Matrix, Touchpoint, clean_name
 from cxmatrix.domain.roles import Role
 from cxmatrix.interchange.errors import ImportFailed
+from cxmatrix.interchange.xlsx.packed import pack_json, unpack_json
 
 STATE_FORMAT = "cxmatrix workbook state 1"
 CHUNK = 30_000
@@ -76,8 +73,7 @@ def state_text(matrix: Matrix, exported: datetime, uid: str | None) -> str:
             "stages": stages,
             "notes": [[t, d, note] for (t, d), note in matrix.notes.items()],
             "plan": _plan_data(matrix)}
-    raw = json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-    return base64.b64encode(zlib.compress(raw, 3)).decode("ascii")
+    return pack_json(data, 3)
 
 
 def _plan_data(matrix: Matrix) -> dict[str, Any]:
@@ -97,12 +93,7 @@ def chunks(text: str) -> list[str]:
 def read_state(text: str, where: str) -> ExportedState:
     """The state recorded in ``text``; ImportFailed naming ``where`` when it is damaged."""
     try:
-        packed = base64.b64decode(text.encode("ascii"), validate=True)
-        inflater = zlib.decompressobj()
-        raw = inflater.decompress(packed, MAX_STATE_BYTES)
-        if inflater.unconsumed_tail:
-            raise ValueError("the record is too large")
-        data = json.loads(raw.decode("utf-8"))
+        data = unpack_json(text, MAX_STATE_BYTES)
         if not isinstance(data, dict) or data.get("format") != STATE_FORMAT:
             raise ValueError("not a cxmatrix state record")
         exported = datetime.fromisoformat(_text(data["exported"]))
@@ -116,7 +107,7 @@ def read_state(text: str, where: str) -> ExportedState:
         if uid:
             matrix.uid = uid
     except (ValueError, KeyError, TypeError, IndexError, DomainError, UnicodeError,
-            binascii.Error, zlib.error, ActionError) as error:
+            ActionError) as error:
         raise ImportFailed(f"{where}: the record of what was exported is damaged ({error})"
                            ) from None
     return ExportedState(matrix, uid if isinstance(uid, str) else None, exported,

@@ -13,11 +13,9 @@ Sheet RECORD_SHEET (very hidden; found by RECORD_FORMAT in A1, not by name): wha
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
-import zlib
 from typing import Any
+
+from cxmatrix.interchange.xlsx.packed import pack_json, unpack_json
 
 COVER_SHEET = "Read me first"
 REVIEW_SHEET = "Review"
@@ -46,32 +44,13 @@ NAME_LABEL = "Your name"
 DATE_LABEL = "Date"
 
 
-def column_letter(column: int) -> str:
-    """The letters of a 0-based column: 0 -> "A", 26 -> "AA", 16383 -> "XFD"."""
-    letters = ""
-    number = column + 1
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
-
-
 def record_text(data: dict[str, Any]) -> str:
-    raw = json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-    return base64.b64encode(zlib.compress(raw, 6)).decode("ascii")
+    return pack_json(data, 6)
 
 
 def read_record_text(text: str) -> dict[str, Any]:
     """The record's JSON; ValueError when it is damaged."""
-    try:
-        packed = base64.b64decode(text.encode("ascii"), validate=True)
-        inflater = zlib.decompressobj()
-        raw = inflater.decompress(packed, MAX_RECORD_BYTES)
-        if inflater.unconsumed_tail:
-            raise ValueError("the record is too large")
-        data = json.loads(raw.decode("utf-8"))
-    except (binascii.Error, zlib.error, UnicodeError, json.JSONDecodeError) as error:
-        raise ValueError(str(error)) from None
+    data = unpack_json(text, MAX_RECORD_BYTES)
     if not isinstance(data, dict) or data.get("format") != RECORD_FORMAT:
         raise ValueError("not a review pack record")
     return data

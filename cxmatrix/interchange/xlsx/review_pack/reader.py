@@ -30,6 +30,7 @@ from cxmatrix.domain.pack_review import (
 from cxmatrix.domain.progress import Progress
 from cxmatrix.domain.roles import Role
 from cxmatrix.interchange.errors import ImportFailed
+from cxmatrix.interchange.spreadsheet.sheet_table import column_letter
 from cxmatrix.interchange.spreadsheet.xlsx_reader import open_workbook
 from cxmatrix.interchange.xlsx.identity import parse_key
 from cxmatrix.interchange.xlsx.layout import DEPARTMENT_PREFIX, TOUCHPOINT_PREFIX
@@ -169,7 +170,7 @@ class _PackReader:
             table_rows.add(row)
             for column, text in zip(pk.LOCKED_COLUMNS, texts, strict=True):
                 if _text(cells.get(row, column)) != text:
-                    ignored.append(f"{_where(self.name, sheet, f'{pk.column_letter(column)}{row}')}"
+                    ignored.append(f"{_where(self.name, sheet, f'{column_letter(column)}{row}')}"
                                    f": {pk.COLUMNS[column]} was edited (from {text!r}); ignored")
             answers.append(self._row(cells, sheet, tid, row, problems))
         whole = self._yes_no(cells, sheet, final["whole"], pk.AGREE, problems)
@@ -294,7 +295,7 @@ def _short(text: str, limit: int = 40) -> str:
 
 
 def _cell(row: int, column: int) -> str:
-    return f"{pk.column_letter(column)}{row}"
+    return f"{column_letter(column)}{row}"
 
 
 def _role(code: object) -> Role | None:

@@ -38,6 +38,7 @@ from cxmatrix.interchange.atomic import atomic_path
 from cxmatrix.interchange.errors import ExportFailed
 from cxmatrix.interchange.xlsx.cells import cell_text, wrapped_height
 from cxmatrix.interchange.xlsx.identity import department_key, touchpoint_key
+from cxmatrix.interchange.xlsx.placement import column_name
 from cxmatrix.interchange.xlsx.printing import MARGINS, PAPER_SIZES, header_text
 from cxmatrix.interchange.xlsx.review_pack import layout as pk
 from cxmatrix.interchange.xlsx.styles import FONT_NAME, HEADER_FILL, INK, MUTED, RULE, THIN
@@ -388,8 +389,8 @@ class _PackWriter:
         sheet.data_validation(first, pk.COMMENT, last, pk.COMMENT, {
             "validate": "length", "criteria": "<=", "value": 2000,
             "error_title": "Comment", "error_message": "At most 2,000 characters."})
-        area = f"{pk.column_letter(pk.AGREE)}{first + 1}:{pk.column_letter(pk.AGREE)}{last + 1}"
-        top = f"{pk.column_letter(pk.AGREE)}{first + 1}"
+        area = f"{column_name(pk.AGREE)}{first + 1}:{column_name(pk.AGREE)}{last + 1}"
+        top = f"{column_name(pk.AGREE)}{first + 1}"
         for word, colour in ((pk.YES, AGREE_FILL), (pk.NO, DISPUTE_FILL)):
             sheet.conditional_format(area, {
                 "type": "formula", "criteria": f'=EXACT(LOWER({top}),"{word.lower()}")',
