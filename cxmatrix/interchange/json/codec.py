@@ -342,14 +342,7 @@ def _read_snapshot(entry: Any, number: int, at: _Where) -> Snapshot:
         note = snapshot_note(_text(entry.get("note"), f"{where} note", at))
     except DomainError as error:
         raise at.fail(where, str(error)) from None
-    taken_text = _name(entry.get("taken"), f"{where} taken", at)
-    try:
-        taken = datetime.fromisoformat(taken_text)
-    except ValueError:
-        raise at.fail(f"{where} taken", f"{taken_text!r} is not a date and time (write it "
-                                        "as 2026-01-31T09:00:00+00:00)") from None
-    if taken.tzinfo is None:
-        taken = taken.replace(tzinfo=UTC)
+    taken = _moment(entry.get("taken"), f"{where} taken", at)
     prefix = f"{where} ({name}) "
     matrix_data = _expect(entry.get("matrix"), dict, f"{prefix}matrix", at)
     _check_counts(matrix_data, at, prefix)
@@ -482,20 +475,24 @@ def _read_touchpoint(matrix: Matrix, stage_id: int, entry: Any, where: str,
         raise at.fail(f"{where} comments", str(error)) from error
 
 
+def _moment(value: Any, where: str, at: _Where) -> datetime:
+    """A date and time written in ISO form (UTC when it names no zone)."""
+    text = _name(value, where, at)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise at.fail(where, f"{text!r} is not a date and time (write it as "
+                             "2026-01-31T09:00:00+00:00)") from None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
 def _read_comment(value: Any, tid: int, where: str, by_key: dict[str, int],
                   at: _Where) -> Comment:
     _expect(value, dict, where, at)
     department = value.get("department")
     did = None if department is None else _department_id(
         _name(department, f"{where} department", at), by_key, where, at)
-    when_text = _name(value.get("at"), f"{where} at", at)
-    try:
-        when = datetime.fromisoformat(when_text)
-    except ValueError:
-        raise at.fail(f"{where} at", f"{when_text!r} is not a date and time (write it as "
-                                     "2026-01-31T09:00:00+00:00)") from None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
+    when = _moment(value.get("at"), f"{where} at", at)
     uid = _name(value.get("id"), f"{where} id", at) or uuid4().hex
     try:
         return checked_comment(Comment(uid, tid, did, _name(value.get("author"),
