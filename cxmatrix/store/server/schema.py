@@ -271,11 +271,7 @@ def secure(conn: psycopg.Connection[Any], schema: str) -> None:
     conn.execute(sql.SQL("GRANT INSERT, UPDATE, DELETE ON {}.member TO {}").format(ident, owner))
     for table in lead_tables():
         name = sql.Identifier(table.name)
-        conn.execute(sql.SQL("GRANT INSERT, UPDATE, DELETE ON {}.{} TO {}").format(
-            ident, name, lead))
-        conn.execute(sql.SQL("ALTER TABLE {}.{} ENABLE ROW LEVEL SECURITY").format(ident, name))
-        conn.execute(sql.SQL("CREATE POLICY cx_read ON {}.{} FOR SELECT USING (true)").format(
-            ident, name))
+        _writable_by_leads(conn, ident, name, lead)
         conn.execute(sql.SQL("CREATE POLICY cx_owner ON {}.{} FOR ALL TO {} USING (true) "
                              "WITH CHECK (true)").format(ident, name, owner))
         conn.execute(sql.SQL(
@@ -285,17 +281,24 @@ def secure(conn: psycopg.Connection[Any], schema: str) -> None:
     _secure_authored(conn, schema)
 
 
+def _writable_by_leads(conn: psycopg.Connection[Any], ident: sql.Identifier,
+                       name: sql.Identifier, lead: sql.Identifier) -> None:
+    """Leads may write the table, as far as its row-level policies (added by the caller)
+    allow; every member reads all of it."""
+    conn.execute(sql.SQL("GRANT INSERT, UPDATE, DELETE ON {}.{} TO {}").format(
+        ident, name, lead))
+    conn.execute(sql.SQL("ALTER TABLE {}.{} ENABLE ROW LEVEL SECURITY").format(ident, name))
+    conn.execute(sql.SQL("CREATE POLICY cx_read ON {}.{} FOR SELECT USING (true)").format(
+        ident, name))
+
+
 def _secure_authored(conn: psycopg.Connection[Any], schema: str) -> None:
     """Comments: every member reads them; an owner or lead adds them as themselves (the
     author is the login) and changes or removes only their own; a viewer only reads."""
     ident = sql.Identifier(schema)
     lead = sql.Identifier(group_role(schema, "lead"))
     for name in map(sql.Identifier, AUTHORED):
-        conn.execute(sql.SQL("GRANT INSERT, UPDATE, DELETE ON {}.{} TO {}").format(
-            ident, name, lead))
-        conn.execute(sql.SQL("ALTER TABLE {}.{} ENABLE ROW LEVEL SECURITY").format(ident, name))
-        conn.execute(sql.SQL("CREATE POLICY cx_read ON {}.{} FOR SELECT USING (true)").format(
-            ident, name))
+        _writable_by_leads(conn, ident, name, lead)
         conn.execute(sql.SQL("CREATE POLICY cx_add ON {}.{} FOR INSERT TO {} "
                              "WITH CHECK (author = session_user)").format(ident, name, lead))
         conn.execute(sql.SQL("CREATE POLICY cx_change_own ON {}.{} FOR UPDATE TO {} "
