@@ -184,7 +184,7 @@ from cxmatrix.ui.main_window import MainWindow
 importers = []
 real_import = __builtins__.__import__
 def watch(name, *args, **kwargs):
-    if name == "sqlalchemy" and "sqlalchemy" not in sys.modules:
+    if name.partition(".")[0] == "sqlalchemy" and "sqlalchemy" not in sys.modules:
         importers.append(threading.current_thread().name)
     return real_import(name, *args, **kwargs)
 __builtins__.__import__ = watch
@@ -192,7 +192,9 @@ window = MainWindow()
 window.show()
 window.open_path({str(path)!r})
 deadline = time.monotonic() + 60
-while "cxmatrix.store.sql" not in sys.modules and time.monotonic() < deadline:
+# cxmatrix.store.sql enters sys.modules before its own "import sqlalchemy" runs, so wait
+# for the import itself to be seen
+while not importers and time.monotonic() < deadline:
     app.processEvents()
     time.sleep(0.01)
 print(window.session.document is not None, "cxmatrix.store.sql" in sys.modules, importers)
