@@ -1,5 +1,6 @@
-"""`python -m cxmatrix`: the command line."""
+"""`python -m cxmatrix`: the same as the `cxmatrix` command (a subcommand runs headless, no
+arguments or a file to open start the window)."""
 
-from cxmatrix.cli import main
+from cxmatrix.launcher import main
 
 raise SystemExit(main())

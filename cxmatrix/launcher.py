@@ -1,7 +1,7 @@
 """The `cxmatrix` command: the command line for CLI arguments, the GUI otherwise.
 
 `cxmatrix --version`, `cxmatrix new x.cxm --demo`, `cxmatrix export x.cxm out.pdf` and the
-other subcommands run headless, exactly as `python -m cxmatrix` does; anything else (no
+other subcommands run headless (as `cxmatrix-cli` runs everything); anything else (no
 arguments, a file to open) starts the GUI. Both sides are imported only when chosen, so the
 command line never loads Qt.
 """

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -126,6 +127,51 @@ def test_module_entry_point_runs(tmp_path: Path) -> None:
                             capture_output=True, text=True, cwd=tmp_path, check=False)
     assert result.returncode == 2
     assert result.stderr.strip() == "cxmatrix: nowhere.cxm: no such file"
+
+
+def test_module_entry_point_without_a_subcommand_starts_the_window(tmp_path: Path) -> None:
+    """`python -m cxmatrix` alone is the `cxmatrix` command: it opens the window (here
+    offscreen) instead of stopping with "the following arguments are required"."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path),
+           "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    process = subprocess.Popen([sys.executable, "-m", "cxmatrix"], cwd=tmp_path, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        status = process.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        status = None  # in its event loop: the window started
+    finally:
+        if process.poll() is None:
+            process.terminate()
+        _, errors = process.communicate(timeout=60)
+    assert status is None, f"exited with status {status}:\n{errors}"
+    assert "usage:" not in errors and "Traceback" not in errors, errors
+
+
+def test_every_subcommand_has_its_help_and_the_launcher_knows_it(capsys) -> None:
+    import argparse
+
+    from cxmatrix.cli import build_parser
+    from cxmatrix.launcher import CLI_COMMANDS
+
+    subparsers = next(action for action in build_parser()._actions
+                      if isinstance(action, argparse._SubParsersAction))
+    assert set(subparsers.choices) == CLI_COMMANDS
+    summaries = {action.dest: action.help for action in subparsers._choices_actions}
+    assert all(summaries.get(command) for command in CLI_COMMANDS), summaries
+    for command, parser in subparsers.choices.items():
+        with pytest.raises(SystemExit) as exited:
+            run(command, "--help")
+        assert exited.value.code == 0, command
+        shown = capsys.readouterr().out
+        assert shown.startswith(f"usage: cxmatrix {command}"), command
+        for sub in parser._actions:
+            if isinstance(sub, argparse._SubParsersAction):
+                for name in sub.choices:
+                    with pytest.raises(SystemExit) as inner:
+                        run(command, name, "--help")
+                    assert inner.value.code == 0, f"{command} {name}"
+                    assert f"cxmatrix {command} {name}" in capsys.readouterr().out
 
 
 SAMPLES = Path(__file__).parent / "data" / "samples"
