@@ -104,7 +104,7 @@ def test_a_version_1_file_still_reads(tmp_path: Path) -> None:
     assert matrix.note(tp.id, matrix.departments[0].id) == "a note"
 
 
-def test_version_2_is_written_and_a_plan_reads_back_by_department_name() -> None:
+def test_version_3_is_written_and_a_plan_reads_back_by_department_name() -> None:
     from cxmatrix.domain import Matrix
 
     matrix = Matrix(title="T")
@@ -118,7 +118,7 @@ def test_version_2_is_written_and_a_plan_reads_back_by_department_name() -> None
                                                 ActionStatus.IN_PROGRESS, "with the VP"))
     matrix.set_planned_department(success.id, True)
     data = json_format.to_dict(matrix)
-    assert data["cxmatrix"] == 2
+    assert data["cxmatrix"] == 3
     entry = data["stages"][0]["touchpoints"][0]
     assert entry["target_roles"] == {"Support": "influence", "Success": "own"}
     assert entry["actions"] == {"Success": {"person": "Dana Whitfield", "due": "2026-11-30",
@@ -171,8 +171,8 @@ def test_bad_version_2_content_is_refused_naming_the_place(change, words) -> Non
 
 
 def test_a_newer_version_is_refused_with_advice() -> None:
-    with pytest.raises(ImportFailed, match="format version 3 is newer"):
-        json_format.from_dict({"cxmatrix": 3}, "m.json")
+    with pytest.raises(ImportFailed, match="format version 4 is newer"):
+        json_format.from_dict({"cxmatrix": 4}, "m.json")
 
 
 def test_snapshots_survive_json_into_a_new_cxm_file(tmp_path: Path) -> None:

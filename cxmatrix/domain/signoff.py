@@ -32,6 +32,7 @@ class SignOffState(Enum):
 
 STORED_STATES = (SignOffState.ASKED.value, SignOffState.AGREED.value,
                  SignOffState.DISPUTED.value)
+FINGERPRINT_LENGTH = 16  # hexadecimal digits of a fingerprint
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,14 +97,14 @@ def basis_of(matrix: Matrix, department_id: int) -> tuple[BasisCell, ...]:
 
 def touchpoints_fingerprint(matrix: Matrix) -> str:
     ids = ",".join(str(tp.id) for tp in sorted(matrix.iter_touchpoints(), key=lambda t: t.id))
-    return hashlib.sha256(ids.encode()).hexdigest()[:16]
+    return hashlib.sha256(ids.encode()).hexdigest()[:FINGERPRINT_LENGTH]
 
 
 def basis_fingerprint(basis: Iterable[BasisCell], touchpoints: str) -> str:
     text = touchpoints + ";" + ";".join(
         f"{c.touchpoint_id}:{_code(c.current)}:{_code(c.target)}"
         for c in sorted(basis, key=lambda c: c.touchpoint_id))
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    return hashlib.sha256(text.encode()).hexdigest()[:FINGERPRINT_LENGTH]
 
 
 def department_fingerprint(matrix: Matrix, department_id: int) -> str:
