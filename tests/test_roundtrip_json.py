@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from strategies import matrices, planned_matrices
+from strategies import matrices, signed_matrices
 
 from cxmatrix.domain.actions import Action, ActionStatus
 from cxmatrix.domain.generate import generate_matrix
 from cxmatrix.domain.roles import Role
+from cxmatrix.domain.signoff import valid_signoffs
 from cxmatrix.domain.snapshots import Snapshot
 from cxmatrix.interchange.errors import ImportFailed
 from cxmatrix.interchange.json import codec as json_format
@@ -70,10 +71,10 @@ def _identity(matrix):
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(planned_matrices(), planned_matrices(), st.datetimes(
+@given(signed_matrices(), signed_matrices(), st.datetimes(
     min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1)).map(
         lambda when: when.replace(microsecond=0, tzinfo=UTC)))
-def test_version_2_round_trip_keeps_targets_actions_flags_and_snapshots(
+def test_round_trip_keeps_targets_actions_flags_signoffs_comments_and_snapshots(
         matrix, earlier, taken) -> None:
     snapshots = [Snapshot(1, "Kick-off", taken, earlier, "first draft"),
                  Snapshot(2, "Agreed", taken, matrix.copy())]
@@ -81,13 +82,17 @@ def test_version_2_round_trip_keeps_targets_actions_flags_and_snapshots(
         path = Path(folder) / "m.json"
         json_format.write(matrix, path, snapshots=snapshots)
         result = json_format.read(path)
-    assert result.matrix.content() == matrix.content()
-    assert _identity(result.matrix) == _identity(matrix)
+    pairs = [(result.matrix, matrix)] + [
+        (again.matrix, snapshot.matrix)
+        for again, snapshot in zip(result.snapshots, snapshots, strict=True)]
     assert [(s.name, s.taken, s.note) for s in result.snapshots] == [
         (s.name, s.taken, s.note) for s in snapshots]
-    for again, snapshot in zip(result.snapshots, snapshots, strict=True):
-        assert again.matrix.content() == snapshot.matrix.content()
-        assert _identity(again.matrix) == _identity(snapshot.matrix)
+    for again, original in pairs:
+        assert again.content() == original.content()
+        assert _identity(again) == _identity(original)
+        assert dict(again.signoffs) == valid_signoffs(original, original.signoffs)
+        assert ([c for tp in again.iter_touchpoints() for c in again.comments_on(tp.id)]
+                == [c for tp in original.iter_touchpoints() for c in original.comments_on(tp.id)])
 
 
 def test_a_version_1_file_still_reads(tmp_path: Path) -> None:
