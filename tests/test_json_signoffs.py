@@ -92,7 +92,8 @@ def test_cxm_to_json_to_cxm_keeps_every_signoff_also_in_snapshots(matrix, later)
 
 def _signed() -> Matrix:
     """Sales agreed and then its roles changed (out of date), Support agreed and nothing
-    changed, Legal disputes two cells, Finance was asked."""
+    changed since (its basis holds a role it gives up at target), Legal disputes two cells,
+    Finance was asked."""
     m = Matrix(title="Onboarding")
     stage = m.add_stage("Buy")
     checkout, invoice, returns = (m.add_touchpoint(stage.id, name).id
@@ -104,6 +105,7 @@ def _signed() -> Matrix:
     m.set_target(invoice, sales, Role.OWN)
     m.set_role(invoice, legal, Role.OWN)
     m.set_role(returns, support, Role.OWN)
+    m.set_target(returns, support, None)  # (planned: Support gives it up)
     m.set_signoffs([
         (sales, agreement(m, sales, "Maren Lindqvist", JAN_14)),
         (support, agreement(m, support, "Tomás Herrera", JAN_14)),
@@ -135,9 +137,10 @@ def test_the_format_names_departments_and_touchpoints_by_id_and_keeps_the_finger
         "department": sales, "state": "agreed", "lead": "Maren Lindqvist",
         "date": "2026-01-14", "touchpoints": record.touchpoints,
         "fingerprint": record.fingerprint,
-        "basis": [{"touchpoint": tp, "role": role, "target_role": target}
-                  for tp, role, target in ((_checkout, "own", "own"),
-                                           (invoice, "handle", "own"))]}
+        "basis": [{"touchpoint": _checkout, "role": "own"},  # (the same at target)
+                  {"touchpoint": invoice, "role": "handle", "target_role": "own"}]}
+    assert entries[support]["basis"] == [{"touchpoint": returns, "role": "own",
+                                          "target_role": None}]
     assert entries[legal]["disputes"] == [
         {"touchpoint": returns, "comment": "We sign the returns policy", "proposed": "own"},
         {"touchpoint": invoice, "comment": "Finance owns this, not us", "proposed": None}]
@@ -238,3 +241,23 @@ def test_versions_1_and_2_still_read_without_signoffs(version: int) -> None:
     matrix = json_format.from_dict(data, "old.json")
     assert not matrix.signoffs
     assert matrix.content() == _signed().content()
+
+
+def test_the_writer_refuses_a_file_with_more_values_than_the_reader_takes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Counted as the reader counts them: a basis cell per role of each agreed department
+    makes a large agreed matrix hold several times the values of its roles."""
+    from cxmatrix.interchange.errors import ExportFailed
+
+    matrix = _signed()
+    path = tmp_path / "m.json"
+    json_format.write(matrix, path)
+    count = json_format._value_count(path.read_bytes())
+    path.unlink()
+    monkeypatch.setattr(json_format, "MAX_JSON_VALUES", count - 1)
+    with pytest.raises(ExportFailed, match=rf"m.json: .*about {count:,} values.*Excel"):
+        json_format.write(matrix, path)
+    assert list(tmp_path.iterdir()) == []
+    monkeypatch.setattr(json_format, "MAX_JSON_VALUES", count)
+    json_format.write(matrix, path)
+    assert dict(json_format.read(path).matrix.signoffs) == dict(matrix.signoffs)

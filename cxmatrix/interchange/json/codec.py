@@ -190,10 +190,25 @@ def write(matrix: Matrix, path: Path, *, snapshots: Sequence[Snapshot] = (),
     """
     path = Path(path)
     data = to_dict(matrix, snapshots)
-    with atomic_path(path) as temp, temp.open("wb") as handle:
-        bounded = _BoundedFile(handle, path.name)
-        json.dump(data, bounded, ensure_ascii=False, indent=2)
-        bounded.write("\n")
+    with atomic_path(path) as temp:
+        with temp.open("wb") as handle:
+            bounded = _BoundedFile(handle, path.name)
+            json.dump(data, bounded, ensure_ascii=False, indent=2)
+            bounded.write("\n")
+        _check_value_count(temp, path.name)
+
+
+def _check_value_count(written: Path, name: str) -> None:
+    """Refuse a file with more values than the reader takes, counted as the reader counts
+    them (a large matrix whose departments all agreed holds a basis cell for each role)."""
+    values = 1
+    with written.open("rb") as handle:
+        while block := handle.read(1 << 24):
+            values += _value_count(block) - 1
+    if values > MAX_JSON_VALUES:
+        raise ExportFailed(f"{name}: the JSON file would hold about {values:,} values, more "
+                           f"than the {MAX_JSON_VALUES:,} cxmatrix can import again; export "
+                           "to Excel (.xlsx) instead")
 
 
 def _check_version(data: dict[str, Any], at: Where) -> int:

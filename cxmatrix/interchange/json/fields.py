@@ -79,7 +79,13 @@ def read_flag(entry: dict[str, Any], key: str, where: str, at: Where) -> bool:
     return False if value is None else bool(expect(value, bool, where, at))
 
 
+ROLE_WORDS = {role.value: role for role in Role}  # as the format writes them
+
+
 def read_role(value: Any, where: str, at: Where) -> Role:
+    known = ROLE_WORDS.get(value) if type(value) is str else None
+    if known is not None:  # (the usual case, at a million cells: no checks to run)
+        return known
     word = read_name(value, where, at)
     try:
         return Role(word.lower())

@@ -4,7 +4,8 @@ them in a .cxm file.
     "signoffs": [{"department": <id>, "state": "asked"|"agreed"|"disputed", "lead",
                   "date": "YYYY-MM-DD" or null, "touchpoints": <fingerprint of the set of
                   touchpoints>, "fingerprint": <fingerprint of the basis and that set>,
-                  "basis": [{"touchpoint": <id>, "role", "target_role"}] (only when some),
+                  "basis": [{"touchpoint": <id>, "role", "target_role" (only when it
+                             differs)}] (only when some),
                   "disputes": [{"touchpoint": <id>, "comment", "proposed"}] (only when some)}]
 
 Departments and touchpoints are named by id, the fingerprints are copied as they are, and
@@ -30,6 +31,8 @@ from cxmatrix.domain.signoff import (
     SignOffState,
 )
 from cxmatrix.interchange.json.fields import (
+    MAX_ID,
+    ROLE_WORDS,
     Where,
     expect,
     read_day,
@@ -58,13 +61,19 @@ def signoff_entries(matrix: Matrix) -> list[dict[str, Any]]:
             "date": record.when.isoformat() if record.when else None,
             "touchpoints": record.touchpoints, "fingerprint": record.fingerprint}
         if record.basis:
-            entry["basis"] = [{"touchpoint": c.touchpoint_id, "role": _role(c.current),
-                               "target_role": _role(c.target)} for c in record.basis]
+            entry["basis"] = [_basis_cell(c) for c in record.basis]
         disputes = [d for d in record.disputes if matrix.has_touchpoint(d.touchpoint_id)]
         if disputes:
             entry["disputes"] = [{"touchpoint": d.touchpoint_id, "comment": d.comment,
                                   "proposed": _role(d.proposed)} for d in disputes]
         out.append(entry)
+    return out
+
+
+def _basis_cell(cell: BasisCell) -> dict[str, Any]:
+    out = {"touchpoint": cell.touchpoint_id, "role": _role(cell.current)}
+    if cell.target is not cell.current:
+        out["target_role"] = _role(cell.target)
     return out
 
 
@@ -148,16 +157,47 @@ def _read_basis(entries: list[Any], where: str, at: Where) -> tuple[BasisCell, .
     out: list[BasisCell] = []
     seen: set[int] = set()
     for number, value in enumerate(entries, start=1):
-        here = f"{where} {number}"
-        expect(value, dict, here, at)
-        tid = read_id(value.get("touchpoint"), f"{here} touchpoint", at)
-        if tid in seen:
-            raise at.fail(f"{here} touchpoint", f"touchpoint {tid} is already in the basis")
-        seen.add(tid)
-        out.append(BasisCell(tid, _optional_role(value.get("role"), f"{here} role", at),
-                             _optional_role(value.get("target_role"), f"{here} target_role",
-                                            at)))
+        cell = _written_cell(value)
+        if cell is None or cell.touchpoint_id in seen:
+            cell = _checked_cell(value, f"{where} {number}", at, seen)
+        seen.add(cell.touchpoint_id)
+        out.append(cell)
     return tuple(out)
+
+
+_UNCHECKED = object()  # not as the writer writes a role
+
+
+def _written_role(word: Any) -> Any:
+    if word is None:
+        return None
+    return ROLE_WORDS.get(word, _UNCHECKED) if type(word) is str else _UNCHECKED
+
+
+def _written_cell(value: Any) -> BasisCell | None:
+    """A basis cell exactly as the writer writes it, else None (then checked in full, for
+    the message): a basis has a cell for every touchpoint where its department has a role,
+    and a large matrix agreed by all its departments has a million of them."""
+    if type(value) is not dict:
+        return None
+    tid = value.get("touchpoint")
+    current = _written_role(value.get("role"))
+    target = _written_role(value["target_role"]) if "target_role" in value else current
+    if (type(tid) is not int or not 1 <= tid <= MAX_ID or current is _UNCHECKED
+            or target is _UNCHECKED):
+        return None
+    return BasisCell(tid, current, target)
+
+
+def _checked_cell(value: Any, where: str, at: Where, seen: set[int]) -> BasisCell:
+    expect(value, dict, where, at)
+    tid = read_id(value.get("touchpoint"), f"{where} touchpoint", at)
+    if tid in seen:
+        raise at.fail(f"{where} touchpoint", f"touchpoint {tid} is already in the basis")
+    current = _optional_role(value.get("role"), f"{where} role", at)
+    target = (_optional_role(value["target_role"], f"{where} target_role", at)
+              if "target_role" in value else current)
+    return BasisCell(tid, current, target)
 
 
 def _read_disputes(matrix: Matrix, entries: list[Any], where: str, at: Where
