@@ -317,7 +317,8 @@ def signoff_rows(matrix: Matrix) -> list[tuple[str, ...]]:
 
 
 def json_state(matrix: Matrix) -> list[dict[str, object]]:
-    """Each department's sign-off for ``check --json`` and the JSON export."""
+    """Each department's sign-off as it stands now, by name, for ``check --json`` (the JSON
+    format keeps the records themselves: ``interchange/json/signoffs``)."""
     out: list[dict[str, object]] = []
     for status in signoff_status(matrix):
         record = status.record
