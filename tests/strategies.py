@@ -6,11 +6,13 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 
 from hypothesis import strategies as st
 
 from cxmatrix.domain import DomainError, Matrix, Role, name_key
 from cxmatrix.domain.codes import DEFAULT_PRESET, resolve_mapping, role_of_heading
+from cxmatrix.domain.signoff import STORED_STATES as STORED_SIGNOFF_STATES
 from cxmatrix.interchange.spreadsheet.layout import (
     attribute_of_heading,
     ignored_reason_of_heading,
@@ -183,8 +185,6 @@ def random_edits(matrix: Matrix, rng: random.Random, count: int) -> Matrix:
 def random_plan_edits(matrix: Matrix, rng: random.Random, count: int) -> Matrix:
     """A copy of ``matrix`` after ``count`` random edits of its target layer: target roles,
     actions, planned flags, changes marked done."""
-    from datetime import date
-
     from cxmatrix.domain.actions import Action, ActionStatus
 
     edited = matrix.copy()
@@ -217,3 +217,65 @@ def planned_matrices(draw: st.DrawFn, max_touchpoints: int = 10, max_departments
     matrix = draw(matrices(max_touchpoints, max_departments))
     return random_plan_edits(matrix, random.Random(draw(st.integers(0, 2**32 - 1))),
                              draw(st.integers(0, 20)))
+
+
+# ---- comments and sign-offs ---------------------------------------------------------------------
+
+_MOMENTS = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1),
+                        timezones=st.just(UTC))
+_DAYS = st.one_of(st.none(), st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 1, 1)))
+
+
+@st.composite
+def signed_matrices(draw: st.DrawFn, max_touchpoints: int = 10, max_departments: int = 5
+                    ) -> Matrix:
+    """Matrices with a target layer, comments (on touchpoints and on cells) and a sign-off in
+    every state: not asked, asked (with or without the basis a review pack records), agreed
+    and still current, agreed and out of date (later edits of the roles, touchpoints added or
+    removed, so that a basis can name a touchpoint that is gone), disputed (cells with a
+    comment and a proposed role or none)."""
+    from cxmatrix.domain.comments import new_comment
+    from cxmatrix.domain.signoff import (
+        Dispute,
+        SignOff,
+        SignOffState,
+        basis_of,
+        touchpoints_fingerprint,
+    )
+
+    matrix = draw(planned_matrices(max_touchpoints, max_departments))
+    touchpoints = [tp.id for tp in matrix.iter_touchpoints()]
+    departments = [d.id for d in matrix.departments]
+    if touchpoints:
+        comments = []
+        for _ in range(draw(st.integers(0, 6))):
+            department = draw(st.one_of(st.none(), st.sampled_from(departments))
+                              if departments else st.none())
+            comments.append(new_comment(draw(names), draw(names), draw(st.sampled_from(
+                touchpoints)), department, at=draw(_MOMENTS)))
+        matrix.add_comments(comments)
+    records = []
+    for did in departments:
+        state = draw(st.sampled_from([None, *STORED_SIGNOFF_STATES]))
+        lead, when = draw(texts), draw(_DAYS)
+        if state == "agreed":
+            record = SignOff(SignOffState.AGREED, lead, when, basis_of(matrix, did),
+                             touchpoints_fingerprint(matrix))
+        elif state == "asked":
+            basis = basis_of(matrix, did) if draw(st.booleans()) else ()
+            record = SignOff(SignOffState.ASKED, lead, when, basis,
+                             touchpoints_fingerprint(matrix) if basis else "")
+        elif state == "disputed" and touchpoints:
+            disputed = draw(st.lists(st.sampled_from(touchpoints), max_size=4, unique=True))
+            record = SignOff(SignOffState.DISPUTED, lead, when, basis_of(matrix, did),
+                             touchpoints_fingerprint(matrix), tuple(
+                                 Dispute(tid, draw(texts), draw(st.sampled_from([None, *Role])))
+                                 for tid in disputed))
+        else:
+            continue
+        records.append((did, record))
+    matrix.set_signoffs(records)
+    # Later edits make some agreements out of date (and remove disputed touchpoints).
+    rng = random.Random(draw(st.integers(0, 2**32 - 1)))
+    return random_plan_edits(random_edits(matrix, rng, draw(st.integers(0, 3))), rng,
+                             draw(st.integers(0, 3)))

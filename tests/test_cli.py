@@ -71,8 +71,27 @@ def test_json_export_import_round_trip(tmp_path: Path) -> None:
     with Document.open(tmp_path / "b.cxm") as again:
         assert again.matrix.content() == matrix.content()
     data = json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))
-    assert data["cxmatrix"] == json_format.FORMAT_VERSION == 2
+    assert data["cxmatrix"] == json_format.FORMAT_VERSION == 3
     assert [d["name"] for d in data["departments"]] == [d.name for d in matrix.departments]
+
+
+def test_the_demo_keeps_its_signoffs_through_json_export_and_import(tmp_path: Path,
+                                                                      capsys) -> None:
+    run("new", tmp_path / "d.cxm", "--demo")
+    assert run("export", tmp_path / "d.cxm", tmp_path / "d.json") == 0
+    assert run("import", tmp_path / "d.json", "-o", tmp_path / "again.cxm") == 0
+    capsys.readouterr()
+    states = []
+    for name in ("d.cxm", "d.json", "again.cxm"):
+        run("check", tmp_path / name, "--json")
+        states.append(json.loads(capsys.readouterr().out)["signoffs"])
+    assert states[0] == states[1] == states[2]
+    labels = [entry["state"] for entry in states[0]]
+    assert labels.count("agreed") == 6 and {"out of date", "disputed", "asked"} <= set(labels)
+    with Document.open(tmp_path / "d.cxm") as demo, Document.open(tmp_path / "again.cxm") as again:
+        assert dict(again.matrix.signoffs) == dict(demo.matrix.signoffs)
+    assert run("diff", tmp_path / "d.cxm", tmp_path / "d.json") == 0
+    assert "No differences" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(("args", "message"), [

@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from strategies import matrices, planned_matrices
+from strategies import matrices, signed_matrices
 
 from cxmatrix.domain.actions import Action, ActionStatus
 from cxmatrix.domain.generate import generate_matrix
 from cxmatrix.domain.roles import Role
+from cxmatrix.domain.signoff import valid_signoffs
 from cxmatrix.domain.snapshots import Snapshot
 from cxmatrix.interchange.errors import ImportFailed
 from cxmatrix.interchange.json import codec as json_format
@@ -70,10 +71,10 @@ def _identity(matrix):
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(planned_matrices(), planned_matrices(), st.datetimes(
+@given(signed_matrices(), signed_matrices(), st.datetimes(
     min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1)).map(
         lambda when: when.replace(microsecond=0, tzinfo=UTC)))
-def test_version_2_round_trip_keeps_targets_actions_flags_and_snapshots(
+def test_round_trip_keeps_targets_actions_flags_signoffs_comments_and_snapshots(
         matrix, earlier, taken) -> None:
     snapshots = [Snapshot(1, "Kick-off", taken, earlier, "first draft"),
                  Snapshot(2, "Agreed", taken, matrix.copy())]
@@ -81,13 +82,17 @@ def test_version_2_round_trip_keeps_targets_actions_flags_and_snapshots(
         path = Path(folder) / "m.json"
         json_format.write(matrix, path, snapshots=snapshots)
         result = json_format.read(path)
-    assert result.matrix.content() == matrix.content()
-    assert _identity(result.matrix) == _identity(matrix)
+    pairs = [(result.matrix, matrix)] + [
+        (again.matrix, snapshot.matrix)
+        for again, snapshot in zip(result.snapshots, snapshots, strict=True)]
     assert [(s.name, s.taken, s.note) for s in result.snapshots] == [
         (s.name, s.taken, s.note) for s in snapshots]
-    for again, snapshot in zip(result.snapshots, snapshots, strict=True):
-        assert again.matrix.content() == snapshot.matrix.content()
-        assert _identity(again.matrix) == _identity(snapshot.matrix)
+    for again, original in pairs:
+        assert again.content() == original.content()
+        assert _identity(again) == _identity(original)
+        assert dict(again.signoffs) == valid_signoffs(original, original.signoffs)
+        assert ([c for tp in again.iter_touchpoints() for c in again.comments_on(tp.id)]
+                == [c for tp in original.iter_touchpoints() for c in original.comments_on(tp.id)])
 
 
 def test_a_version_1_file_still_reads(tmp_path: Path) -> None:
@@ -104,7 +109,7 @@ def test_a_version_1_file_still_reads(tmp_path: Path) -> None:
     assert matrix.note(tp.id, matrix.departments[0].id) == "a note"
 
 
-def test_version_2_is_written_and_a_plan_reads_back_by_department_name() -> None:
+def test_version_3_is_written_and_a_plan_reads_back_by_department_name() -> None:
     from cxmatrix.domain import Matrix
 
     matrix = Matrix(title="T")
@@ -118,7 +123,7 @@ def test_version_2_is_written_and_a_plan_reads_back_by_department_name() -> None
                                                 ActionStatus.IN_PROGRESS, "with the VP"))
     matrix.set_planned_department(success.id, True)
     data = json_format.to_dict(matrix)
-    assert data["cxmatrix"] == 2
+    assert data["cxmatrix"] == 3
     entry = data["stages"][0]["touchpoints"][0]
     assert entry["target_roles"] == {"Support": "influence", "Success": "own"}
     assert entry["actions"] == {"Success": {"person": "Dana Whitfield", "due": "2026-11-30",
@@ -171,8 +176,8 @@ def test_bad_version_2_content_is_refused_naming_the_place(change, words) -> Non
 
 
 def test_a_newer_version_is_refused_with_advice() -> None:
-    with pytest.raises(ImportFailed, match="format version 3 is newer"):
-        json_format.from_dict({"cxmatrix": 3}, "m.json")
+    with pytest.raises(ImportFailed, match="format version 4 is newer"):
+        json_format.from_dict({"cxmatrix": 4}, "m.json")
 
 
 def test_snapshots_survive_json_into_a_new_cxm_file(tmp_path: Path) -> None:

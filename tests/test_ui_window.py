@@ -836,10 +836,8 @@ def test_what_is_not_on_screen_is_built_when_first_needed(qtbot: QtBot, demo: Wi
     assert job._dialog is None
 
 
-def test_importing_json_as_a_new_file_keeps_its_snapshots(qtbot: QtBot, small: Window,
-                                                          tmp_path: Path,
-                                                          monkeypatch: pytest.MonkeyPatch
-                                                          ) -> None:
+def test_importing_json_as_a_new_file_keeps_its_snapshots_and_signoffs(
+        qtbot: QtBot, small: Window, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from cxmatrix.interchange.demo import demo_matrix, demo_snapshots
 
     source = tmp_path / "demo.json"
@@ -851,3 +849,4 @@ def test_importing_json_as_a_new_file_keeps_its_snapshots(qtbot: QtBot, small: W
     assert document is not None and document.path == target
     assert [s.name for s in document.snapshots()] == [s.name for s in demo_snapshots()]
     assert small.session.matrix.plan_content() == demo_matrix().plan_content()
+    assert dict(small.session.matrix.signoffs) == dict(demo_matrix().signoffs)

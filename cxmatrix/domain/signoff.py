@@ -32,6 +32,7 @@ class SignOffState(Enum):
 
 STORED_STATES = (SignOffState.ASKED.value, SignOffState.AGREED.value,
                  SignOffState.DISPUTED.value)
+FINGERPRINT_LENGTH = 16  # hexadecimal digits of a fingerprint
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,14 +97,14 @@ def basis_of(matrix: Matrix, department_id: int) -> tuple[BasisCell, ...]:
 
 def touchpoints_fingerprint(matrix: Matrix) -> str:
     ids = ",".join(str(tp.id) for tp in sorted(matrix.iter_touchpoints(), key=lambda t: t.id))
-    return hashlib.sha256(ids.encode()).hexdigest()[:16]
+    return hashlib.sha256(ids.encode()).hexdigest()[:FINGERPRINT_LENGTH]
 
 
 def basis_fingerprint(basis: Iterable[BasisCell], touchpoints: str) -> str:
     text = touchpoints + ";" + ";".join(
         f"{c.touchpoint_id}:{_code(c.current)}:{_code(c.target)}"
         for c in sorted(basis, key=lambda c: c.touchpoint_id))
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    return hashlib.sha256(text.encode()).hexdigest()[:FINGERPRINT_LENGTH]
 
 
 def department_fingerprint(matrix: Matrix, department_id: int) -> str:
@@ -316,7 +317,8 @@ def signoff_rows(matrix: Matrix) -> list[tuple[str, ...]]:
 
 
 def json_state(matrix: Matrix) -> list[dict[str, object]]:
-    """Each department's sign-off for ``check --json`` and the JSON export."""
+    """Each department's sign-off as it stands now, by name, for ``check --json`` (the JSON
+    format keeps the records themselves: ``interchange/json/signoffs``)."""
     out: list[dict[str, object]] = []
     for status in signoff_status(matrix):
         record = status.record

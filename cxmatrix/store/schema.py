@@ -31,6 +31,7 @@ from cxmatrix.domain.limits import (
     MAX_TOUCHPOINTS,
 )
 from cxmatrix.domain.model import MAX_CODE_LENGTH
+from cxmatrix.domain.signoff import FINGERPRINT_LENGTH
 from cxmatrix.store.format import ROLE_CODES
 
 MAX_UID_LENGTH = 64
@@ -249,7 +250,6 @@ def _snapshot_table(name: str) -> Table:
 
 _SINCE_6 = {"info": {"since": 6}}
 SIGNOFF_STATES = ("asked", "agreed", "disputed")  # the values of a stored SignOffState
-FINGERPRINT_LENGTH = 16
 
 
 class SignOffRow(SQLModel, table=True):

@@ -1,6 +1,6 @@
 """The JSON interchange format: lossless, readable, documented in the README.
 
-    {"cxmatrix": 2, "title": ..., "organisation": ..., "description": ...,
+    {"cxmatrix": 3, "title": ..., "organisation": ..., "description": ...,
      "prepared_by": ... (optional), "focus_department": <name or null>,
      "departments": [{"id", "name", "code", "lead", "planned" (only when true)}],
      "stages": [{"id", "name", "touchpoints": [{"id", "name", "category", "channel",
@@ -12,21 +12,23 @@
                  "actions": {"<department name>": {"person", "due", "status", "note"}},
                  "comments": [{"id", "author", "at", "department" (name or null),
                                "text"}] (oldest first, only when there are some)}]}],
+     "signoffs": [{"department": <id>, "state", "lead", "date", "touchpoints",
+                   "fingerprint", "basis", "disputes"}] (only when there are some; see
+                  ``signoffs``),
      "snapshots": [{"name", "taken", "note", "matrix": {the same, without "cxmatrix"
                     and "snapshots"}}]}
 
 Departments, stages and touchpoints are in display order. Version 1 files (no ids, no target
-layer, no snapshots) are still read. The ids are optional on reading; they keep the identity
-of things across the snapshots of one file, so that a comparison after the round trip still
-tells a rename from a removal.
+layer, no snapshots) and version 2 files (no sign-offs) are still read. The ids are optional
+on reading; they keep the identity of things across the snapshots of one file, so that a
+comparison after the round trip still tells a rename from a removal, and sign-offs name
+departments and touchpoints by them.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 from uuid import uuid4
@@ -57,16 +59,29 @@ from cxmatrix.domain.snapshots import Snapshot, snapshot_name, snapshot_note
 from cxmatrix.interchange.atomic import atomic_path
 from cxmatrix.interchange.errors import ExportFailed, ImportFailed, reading
 from cxmatrix.interchange.formats import ImportResult
+from cxmatrix.interchange.json.fields import (
+    Where,
+    expect,
+    read_day,
+    read_flag,
+    read_id,
+    read_list,
+    read_mapping,
+    read_moment,
+    read_name,
+    read_role,
+    read_text,
+)
+from cxmatrix.interchange.json.signoffs import read_signoffs, signoff_entries
 
-FORMAT_VERSION = 2
-READABLE_VERSIONS = (1, 2)
+FORMAT_VERSION = 3
+READABLE_VERSIONS = (1, 2, 3)
+SIGNOFFS_SINCE = 3  # the first version with sign-offs (an older file's "signoffs" is not read)
 MAX_SNAPSHOTS = 1_000  # as many as a .cxm file keeps
 MAX_COMMENTS_PER_TOUCHPOINT = 10_000
-MAX_ID = 2**53  # ids are integers a JSON reader in any language keeps exactly
 MAX_NUMBER_DIGITS = 20  # the format holds one number, its version; no need for long ones
 # Touchpoint fields that are names (the rest are free text, capped at MAX_TEXT_LENGTH).
 _NAME_FIELDS = frozenset({"name"})
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _role(value: Role | None) -> str | None:
@@ -124,7 +139,7 @@ def _matrix_dict(matrix: Matrix) -> dict[str, Any]:
         if matrix.is_planned_department(d.id):
             dept["planned"] = True
         departments.append(dept)
-    return {
+    data = {
         "title": matrix.title,
         "organisation": matrix.organisation,
         "description": matrix.description,
@@ -133,6 +148,10 @@ def _matrix_dict(matrix: Matrix) -> dict[str, Any]:
         "departments": departments,
         "stages": stages,
     }
+    signoffs = signoff_entries(matrix)
+    if signoffs:
+        data["signoffs"] = signoffs
+    return data
 
 
 def to_dict(matrix: Matrix, snapshots: Sequence[Snapshot] = ()) -> dict[str, Any]:
@@ -171,65 +190,28 @@ def write(matrix: Matrix, path: Path, *, snapshots: Sequence[Snapshot] = (),
     """
     path = Path(path)
     data = to_dict(matrix, snapshots)
-    with atomic_path(path) as temp, temp.open("wb") as handle:
-        bounded = _BoundedFile(handle, path.name)
-        json.dump(data, bounded, ensure_ascii=False, indent=2)
-        bounded.write("\n")
+    with atomic_path(path) as temp:
+        with temp.open("wb") as handle:
+            bounded = _BoundedFile(handle, path.name)
+            json.dump(data, bounded, ensure_ascii=False, indent=2)
+            bounded.write("\n")
+        _check_value_count(temp, path.name)
 
 
-class _Where:
-    """Builds messages that say where in the JSON document a problem is."""
-
-    def __init__(self, file_name: str) -> None:
-        self.file_name = file_name
-
-    def fail(self, where: str, problem: str) -> ImportFailed:
-        return ImportFailed(f"{self.file_name}: {where}: {problem}")
-
-
-_KIND_NAMES = {dict: "an object", list: "a list", str: "text", bool: "true or false"}
-_JSON_NAMES = {dict: "an object", list: "a list", str: "text", bool: "true or false",
-               int: "a number", float: "a number", type(None): "null"}
+def _check_value_count(written: Path, name: str) -> None:
+    """Refuse a file with more values than the reader takes, counted as the reader counts
+    them (a large matrix whose departments all agreed holds a basis cell for each role)."""
+    values = 1
+    with written.open("rb") as handle:
+        while block := handle.read(1 << 24):
+            values += _value_count(block) - 1
+    if values > MAX_JSON_VALUES:
+        raise ExportFailed(f"{name}: the JSON file would hold about {values:,} values, more "
+                           f"than the {MAX_JSON_VALUES:,} cxmatrix can import again; export "
+                           "to Excel (.xlsx) instead")
 
 
-def _expect(value: Any, kind: type, where: str, at: _Where) -> Any:
-    # bool is a subclass of int, so compare exact types: JSON gives only these.
-    if type(value) is not kind:
-        found = _JSON_NAMES.get(type(value), type(value).__name__)
-        raise at.fail(where, f"expected {_KIND_NAMES.get(kind, kind.__name__)}, found {found}")
-    return value
-
-
-def _text(value: Any, where: str, at: _Where, *, limit: int = MAX_TEXT_LENGTH,
-          default: str = "") -> str:
-    """A text field: null or absent gives ``default``; too long or not encodable is refused."""
-    if value is None:
-        return default
-    text: str = _expect(value, str, where, at)
-    if len(text) > limit:
-        raise at.fail(where, f"is {len(text):,} characters long; at most {limit:,} are allowed")
-    bad = _SURROGATE.search(text)
-    if bad:
-        raise at.fail(where, f"holds an invalid character (a lone surrogate, "
-                             f"\\u{ord(bad.group()):04x}, at character {bad.start() + 1:,})")
-    return text
-
-
-def _name(value: Any, where: str, at: _Where, default: str = "") -> str:
-    return _text(value, where, at, limit=MAX_NAME_LENGTH, default=default)
-
-
-def _list(data: dict[str, Any], key: str, where: str, at: _Where) -> list[Any]:
-    value = data.get(key)
-    return [] if value is None else _expect(value, list, where, at)
-
-
-def _mapping(data: dict[str, Any], key: str, where: str, at: _Where) -> dict[str, Any]:
-    value = data.get(key)
-    return {} if value is None else _expect(value, dict, where, at)
-
-
-def _check_version(data: dict[str, Any], at: _Where) -> int:
+def _check_version(data: dict[str, Any], at: Where) -> int:
     version = data.get("cxmatrix")
     if type(version) is int and version > FORMAT_VERSION:
         raise at.fail("\"cxmatrix\"", f"format version {version} is newer than this "
@@ -240,13 +222,13 @@ def _check_version(data: dict[str, Any], at: _Where) -> int:
     return version
 
 
-def _check_counts(data: dict[str, Any], at: _Where, prefix: str = "") -> None:
+def _check_counts(data: dict[str, Any], at: Where, prefix: str = "") -> None:
     """Refuse a matrix beyond the documented limits from its counts, before building it."""
-    departments = _list(data, "departments", f"{prefix}departments", at)
+    departments = read_list(data, "departments", f"{prefix}departments", at)
     if len(departments) > MAX_DEPARTMENTS:
         raise at.fail(f"{prefix}departments", f"{len(departments):,} departments; at most "
                                               f"{MAX_DEPARTMENTS:,} are allowed")
-    stages = _list(data, "stages", f"{prefix}stages", at)
+    stages = read_list(data, "stages", f"{prefix}stages", at)
     if len(stages) > MAX_STAGES:
         raise at.fail(f"{prefix}stages", f"{len(stages):,} stages; at most {MAX_STAGES:,} "
                                          "are allowed")
@@ -254,7 +236,7 @@ def _check_counts(data: dict[str, Any], at: _Where, prefix: str = "") -> None:
     cells = dict.fromkeys(("roles", "role_notes", "target_roles", "actions"), 0)
     for number, stage in enumerate(stages, start=1):
         where = f"{prefix}stage {number}"
-        entries = _list(_expect(stage, dict, where, at), "touchpoints",
+        entries = read_list(expect(stage, dict, where, at), "touchpoints",
                         f"{where} touchpoints", at)
         touchpoints += len(entries)
         if touchpoints > MAX_TOUCHPOINTS:
@@ -275,26 +257,23 @@ class _Ids:
     """The ids a document gives its departments, stages and touchpoints (optional, version
     2), checked up front; those it leaves out are numbered after the largest one given."""
 
-    def __init__(self, data: dict[str, Any], at: _Where, prefix: str) -> None:
+    def __init__(self, data: dict[str, Any], at: Where, prefix: str) -> None:
         seen: dict[int, str] = {}
 
         def claim(entry: Any, where: str) -> None:
             if type(entry) is not dict or entry.get("id") is None:
                 return
-            value = entry["id"]
-            if type(value) is not int or not 1 <= value <= MAX_ID:
-                raise at.fail(f"{where} id", f"must be a whole number from 1 to {MAX_ID:,}, "
-                                             f"not {value!r}")
+            value = read_id(entry["id"], f"{where} id", at)
             if value in seen:
                 raise at.fail(f"{where} id", f"{value} is already the id of {seen[value]}")
             seen[value] = where
 
-        for number, dept in enumerate(_list(data, "departments", "departments", at), 1):
+        for number, dept in enumerate(read_list(data, "departments", "departments", at), 1):
             claim(dept, f"{prefix}department {number}")
-        for s_number, stage in enumerate(_list(data, "stages", "stages", at), 1):
+        for s_number, stage in enumerate(read_list(data, "stages", "stages", at), 1):
             claim(stage, f"{prefix}stage {s_number}")
             if type(stage) is dict:
-                for t_number, tp in enumerate(_list(stage, "touchpoints", "touchpoints", at),
+                for t_number, tp in enumerate(read_list(stage, "touchpoints", "touchpoints", at),
                                               1):
                     claim(tp, f"{prefix}stage {s_number}, touchpoint {t_number}")
         self._next = max(seen, default=0) + 1
@@ -314,10 +293,10 @@ def from_dict(data: Any, file_name: str = "JSON") -> Matrix:
 
 def read_document(data: Any, file_name: str = "JSON") -> tuple[Matrix, list[Snapshot]]:
     """The matrix and the snapshots of a JSON document; ImportFailed names the bad place."""
-    at = _Where(file_name)
-    _expect(data, dict, "top level", at)
-    _check_version(data, at)
-    entries = _list(data, "snapshots", "snapshots", at)
+    at = Where(file_name)
+    expect(data, dict, "top level", at)
+    version = _check_version(data, at)
+    entries = read_list(data, "snapshots", "snapshots", at)
     if len(entries) > MAX_SNAPSHOTS:
         raise at.fail("snapshots", f"{len(entries):,} snapshots; at most {MAX_SNAPSHOTS:,} "
                                    "are allowed")
@@ -325,73 +304,74 @@ def read_document(data: Any, file_name: str = "JSON") -> tuple[Matrix, list[Snap
     snapshots: list[Snapshot] = []
     names: set[str] = set()
     for number, entry in enumerate(entries, start=1):
-        snapshot = _read_snapshot(entry, number, at)
+        snapshot = _read_snapshot(entry, number, at, version)
         if name_key(snapshot.name) in names:
             raise at.fail(f"snapshot {number}", f"there is already a snapshot called "
                                                 f"{snapshot.name!r}")
         names.add(name_key(snapshot.name))
         snapshots.append(snapshot)
-    return _read_matrix(data, at), snapshots
+    return _read_matrix(data, at, version), snapshots
 
 
-def _read_snapshot(entry: Any, number: int, at: _Where) -> Snapshot:
+def _read_snapshot(entry: Any, number: int, at: Where, version: int) -> Snapshot:
     where = f"snapshot {number}"
-    _expect(entry, dict, where, at)
+    expect(entry, dict, where, at)
     try:
-        name = snapshot_name(_name(entry.get("name"), f"{where} name", at))
-        note = snapshot_note(_text(entry.get("note"), f"{where} note", at))
+        name = snapshot_name(read_name(entry.get("name"), f"{where} name", at))
+        note = snapshot_note(read_text(entry.get("note"), f"{where} note", at))
     except DomainError as error:
         raise at.fail(where, str(error)) from None
-    taken = _moment(entry.get("taken"), f"{where} taken", at)
+    taken = read_moment(entry.get("taken"), f"{where} taken", at)
     prefix = f"{where} ({name}) "
-    matrix_data = _expect(entry.get("matrix"), dict, f"{prefix}matrix", at)
+    matrix_data = expect(entry.get("matrix"), dict, f"{prefix}matrix", at)
     _check_counts(matrix_data, at, prefix)
-    return Snapshot(number, name, taken, _read_matrix(matrix_data, at, prefix), note)
+    return Snapshot(number, name, taken, _read_matrix(matrix_data, at, version, prefix),
+                    note)
 
 
-def _read_matrix(data: dict[str, Any], at: _Where, prefix: str = "") -> Matrix:
+def _read_matrix(data: dict[str, Any], at: Where, version: int, prefix: str = "") -> Matrix:
     ids = _Ids(data, at, prefix)
     matrix = Matrix()
     try:
         matrix.set_properties(
-            title=_name(data.get("title"), f"{prefix}title", at) or "Untitled matrix",
-            organisation=_text(data.get("organisation"), f"{prefix}organisation", at),
-            description=_text(data.get("description"), f"{prefix}description", at),
-            prepared_by=_text(data.get("prepared_by"), f"{prefix}prepared_by", at,
+            title=read_name(data.get("title"), f"{prefix}title", at) or "Untitled matrix",
+            organisation=read_text(data.get("organisation"), f"{prefix}organisation", at),
+            description=read_text(data.get("description"), f"{prefix}description", at),
+            prepared_by=read_text(data.get("prepared_by"), f"{prefix}prepared_by", at,
                               limit=MAX_NAME_LENGTH),
         )
     except DomainError as error:
         raise at.fail(f"{prefix}matrix properties", str(error)) from error
     by_key: dict[str, int] = {}
-    for number, entry in enumerate(_list(data, "departments", "departments", at), start=1):
+    for number, entry in enumerate(read_list(data, "departments", "departments", at), start=1):
         where = f"{prefix}department {number}"
-        _expect(entry, dict, where, at)
-        name = _name(entry.get("name"), f"{where} name", at)
+        expect(entry, dict, where, at)
+        name = read_name(entry.get("name"), f"{where} name", at)
         key = name_key(name)
         if key in by_key:
             raise at.fail(where, f"there is already a department called "
                                  f"{matrix.department(by_key[key]).name!r}")
         try:
             dept = matrix.add_department(
-                name, _name(entry.get("code"), f"{where} code", at) or None,
-                _name(entry.get("lead"), f"{where} lead", at), department_id=ids.of(entry))
+                name, read_name(entry.get("code"), f"{where} code", at) or None,
+                read_name(entry.get("lead"), f"{where} lead", at), department_id=ids.of(entry))
         except DomainError as error:
             raise at.fail(where, str(error)) from error
-        if _flag(entry, "planned", f"{where} planned", at):
+        if read_flag(entry, "planned", f"{where} planned", at):
             matrix.set_planned_department(dept.id, True)
         by_key[key] = dept.id
     focus = data.get("focus_department")
     if focus is not None:
-        focus_key = name_key(_name(focus, f"{prefix}focus_department", at))
+        focus_key = name_key(read_name(focus, f"{prefix}focus_department", at))
         if focus_key not in by_key:
             raise at.fail(f"{prefix}focus_department", f"no department called {focus!r}")
         matrix.set_properties(focus_department_id=by_key[focus_key])
     stage_names: dict[str, str] = {}  # by name_key
-    for s_number, stage_entry in enumerate(_list(data, "stages", "stages", at), start=1):
+    for s_number, stage_entry in enumerate(read_list(data, "stages", "stages", at), start=1):
         where = f"{prefix}stage {s_number}"
-        _expect(stage_entry, dict, where, at)
+        expect(stage_entry, dict, where, at)
         try:
-            stage_name = clean_name(_name(stage_entry.get("name"), f"{where} name", at),
+            stage_name = clean_name(read_name(stage_entry.get("name"), f"{where} name", at),
                                     "Stage")
         except DomainError as error:
             raise at.fail(where, str(error)) from error
@@ -404,66 +384,55 @@ def _read_matrix(data: dict[str, Any], at: _Where, prefix: str = "") -> Matrix:
         stage = Stage(ids.of(stage_entry), stage_name)
         matrix.load_stage(stage.id, stage.name)
         for t_number, tp_entry in enumerate(
-                _list(stage_entry, "touchpoints", f"{where} touchpoints", at), start=1):
+                read_list(stage_entry, "touchpoints", f"{where} touchpoints", at), start=1):
             _read_touchpoint(matrix, stage.id, tp_entry, f"{where} ({stage.name}), touchpoint "
                              f"{t_number}", by_key, at, ids)
+    if version >= SIGNOFFS_SINCE:
+        read_signoffs(matrix, data, at, prefix)
     return matrix
 
 
-def _flag(entry: dict[str, Any], key: str, where: str, at: _Where) -> bool:
-    value = entry.get(key)
-    return False if value is None else bool(_expect(value, bool, where, at))
-
-
-def _read_role(value: Any, where: str, at: _Where) -> Role:
-    word = _name(value, where, at)
-    try:
-        return Role(word.lower())
-    except ValueError:
-        raise at.fail(where, f"{word!r} is not a role (own, influence or handle)") from None
-
-
 def _read_touchpoint(matrix: Matrix, stage_id: int, entry: Any, where: str,
-                     by_key: dict[str, int], at: _Where, ids: _Ids) -> None:
-    _expect(entry, dict, where, at)
+                     by_key: dict[str, int], at: Where, ids: _Ids) -> None:
+    expect(entry, dict, where, at)
     attributes: dict[str, object] = {}
     for key in TOUCHPOINT_TEXT_FIELDS:
         limit = MAX_NAME_LENGTH if key in _NAME_FIELDS else MAX_TEXT_LENGTH
-        attributes[key] = _text(entry.get(key), f"{where} {key}", at, limit=limit)
+        attributes[key] = read_text(entry.get(key), f"{where} {key}", at, limit=limit)
     for key in TOUCHPOINT_FLAG_FIELDS:
-        attributes[key] = _flag(entry, key, f"{where} {key}", at)
+        attributes[key] = read_flag(entry, key, f"{where} {key}", at)
     name = str(attributes.pop("name"))
     try:
         tp = matrix.add_touchpoint(stage_id, name, touchpoint_id=ids.of(entry), **attributes)
     except DomainError as error:
         raise at.fail(where, str(error)) from error
     where = f"{where} ({tp.name})"
-    if _flag(entry, "planned", f"{where} planned", at):
+    if read_flag(entry, "planned", f"{where} planned", at):
         matrix.set_planned_touchpoint(tp.id, True)
-    for dept_name, value in _mapping(entry, "roles", f"{where} roles", at).items():
+    for dept_name, value in read_mapping(entry, "roles", f"{where} roles", at).items():
         dept_id = _department_id(dept_name, by_key, where, at)
-        matrix.set_role(tp.id, dept_id, _read_role(value, f"{where} role of {dept_name!r}", at))
-    for dept_name, note in _mapping(entry, "role_notes", f"{where} role_notes", at).items():
+        matrix.set_role(tp.id, dept_id, read_role(value, f"{where} role of {dept_name!r}", at))
+    for dept_name, note in read_mapping(entry, "role_notes", f"{where} role_notes", at).items():
         dept_id = _department_id(dept_name, by_key, where, at)
-        text = _text(note, f"{where} note of {dept_name!r}", at)
+        text = read_text(note, f"{where} note of {dept_name!r}", at)
         try:
             matrix.set_note(tp.id, dept_id, text)
         except DomainError as error:
             raise at.fail(where, str(error)) from error
-    for dept_name, value in _mapping(entry, "target_roles", f"{where} target_roles",
+    for dept_name, value in read_mapping(entry, "target_roles", f"{where} target_roles",
                                      at).items():
         dept_id = _department_id(dept_name, by_key, where, at)
-        target = None if value is None else _read_role(
+        target = None if value is None else read_role(
             value, f"{where} target role of {dept_name!r}", at)
         matrix.set_target(tp.id, dept_id, target)
-    for dept_name, value in _mapping(entry, "actions", f"{where} actions", at).items():
+    for dept_name, value in read_mapping(entry, "actions", f"{where} actions", at).items():
         dept_id = _department_id(dept_name, by_key, where, at)
         action = _read_action(value, f"{where} action of {dept_name!r}", at)
         try:
             matrix.set_action(tp.id, dept_id, action)
         except DomainError as error:
             raise at.fail(f"{where} action of {dept_name!r}", str(error)) from error
-    comments = _list(entry, "comments", f"{where} comments", at)
+    comments = read_list(entry, "comments", f"{where} comments", at)
     if len(comments) > MAX_COMMENTS_PER_TOUCHPOINT:
         raise at.fail(f"{where} comments", f"{len(comments):,} comments; at most "
                                            f"{MAX_COMMENTS_PER_TOUCHPOINT:,} are allowed")
@@ -475,54 +444,38 @@ def _read_touchpoint(matrix: Matrix, stage_id: int, entry: Any, where: str,
         raise at.fail(f"{where} comments", str(error)) from error
 
 
-def _moment(value: Any, where: str, at: _Where) -> datetime:
-    """A date and time written in ISO form (UTC when it names no zone)."""
-    text = _name(value, where, at)
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise at.fail(where, f"{text!r} is not a date and time (write it as "
-                             "2026-01-31T09:00:00+00:00)") from None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
 def _read_comment(value: Any, tid: int, where: str, by_key: dict[str, int],
-                  at: _Where) -> Comment:
-    _expect(value, dict, where, at)
+                  at: Where) -> Comment:
+    expect(value, dict, where, at)
     department = value.get("department")
     did = None if department is None else _department_id(
-        _name(department, f"{where} department", at), by_key, where, at)
-    when = _moment(value.get("at"), f"{where} at", at)
-    uid = _name(value.get("id"), f"{where} id", at) or uuid4().hex
+        read_name(department, f"{where} department", at), by_key, where, at)
+    when = read_moment(value.get("at"), f"{where} at", at)
+    uid = read_name(value.get("id"), f"{where} id", at) or uuid4().hex
     try:
-        return checked_comment(Comment(uid, tid, did, _name(value.get("author"),
+        return checked_comment(Comment(uid, tid, did, read_name(value.get("author"),
                                                             f"{where} author", at),
-                                       when, _text(value.get("text"), f"{where} text", at)))
+                                       when, read_text(value.get("text"), f"{where} text", at)))
     except CommentError as error:
         raise at.fail(where, str(error)) from None
 
 
-def _read_action(value: Any, where: str, at: _Where) -> Action:
-    _expect(value, dict, where, at)
-    due_text = _name(value.get("due"), f"{where} due", at)
-    try:
-        due = date.fromisoformat(due_text) if due_text else None
-    except ValueError:
-        raise at.fail(f"{where} due", f"{due_text!r} is not a date (write it as "
-                                      "YYYY-MM-DD)") from None
-    status_text = _name(value.get("status"), f"{where} status", at,
+def _read_action(value: Any, where: str, at: Where) -> Action:
+    expect(value, dict, where, at)
+    due = read_day(value.get("due"), f"{where} due", at)
+    status_text = read_name(value.get("status"), f"{where} status", at,
                         default=ActionStatus.PLANNED.value)
     try:
         status = ActionStatus(status_text.lower())
     except ValueError:
         known = ", ".join(s.value for s in ActionStatus)
         raise at.fail(f"{where} status", f"{status_text!r} is not a status ({known})") from None
-    return Action(_name(value.get("person"), f"{where} person", at), due, status,
-                  _text(value.get("note"), f"{where} note", at))
+    return Action(read_name(value.get("person"), f"{where} person", at), due, status,
+                  read_text(value.get("note"), f"{where} note", at))
 
 
-def _department_id(name: str, by_key: dict[str, int], where: str, at: _Where) -> int:
-    found = by_key.get(name_key(_name(name, f"{where} department name", at)))
+def _department_id(name: str, by_key: dict[str, int], where: str, at: Where) -> int:
+    found = by_key.get(name_key(read_name(name, f"{where} department name", at)))
     if found is None:
         shown = name if len(name) <= 80 else name[:80] + "..."
         raise at.fail(where, f"names a department {shown!r} that is not in \"departments\"")
