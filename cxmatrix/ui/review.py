@@ -19,7 +19,7 @@ from cxmatrix.domain.model import DomainError
 from cxmatrix.domain.pack_review import ReviewPlan
 from cxmatrix.domain.progress import Progress
 from cxmatrix.domain.roles import Role
-from cxmatrix.domain.signoff import SignOff
+from cxmatrix.domain.signoff import SignOff, department_signoff, resend_note
 from cxmatrix.interchange.errors import InterchangeError
 from cxmatrix.ui import settings
 from cxmatrix.ui.commands import MatrixCommand
@@ -113,11 +113,15 @@ def write_review_packs(window: MainWindow, requests: Sequence[PackRequest], fold
             return
         records = [(r.department_id, asked_record(snapshot, r, sent_on)) for r in requests]
         ids = [r.department_id for r in requests]
+        replaced = [d for d in ids
+                    if resend_note(department_signoff(session.matrix, d)) is not None]
         if session.execute(ApplySignOffs(session, records, [],
                                          f"Send {_names(session, ids)} for review")):
+            again = (f"; {_names(session, replaced)} asked again, Undo brings back what "
+                     "they had said" if replaced else "")
             window.statusBar().showMessage(
                 f"Wrote {len(written)} review pack{'s' if len(written) != 1 else ''} "
-                f"into {folder}.", 10_000)
+                f"into {folder}{again}.", 10_000)
 
     def failed(error: BaseException) -> None:
         if isinstance(error, InterchangeError | DomainError | OSError):

@@ -2,10 +2,11 @@
 
 :class:`SendForReviewDialog` (File > Send for Review…): which departments to ask, each lead's
 name (prefilled from the department's lead), the day to answer by and the folder to write the
-packs into. :class:`ApplyReviewDialog` (File > Apply Review…): per returned pack what its lead
-said, agreement, disputes with their comments, proposed target roles each with a check box,
-and what is missing, refused or flagged, naming file and cell. The dialogs only decide;
-``ui/review.py`` writes and applies.
+packs into; departments agreed and up to date start unticked, and ticking one (or a disputed
+one) says what its new pack replaces. :class:`ApplyReviewDialog` (File > Apply Review…): per
+returned pack what its lead said, agreement, disputes with their comments, proposed target
+roles each with a check box, and what is missing, refused or flagged, naming file and cell.
+The dialogs only decide; ``ui/review.py`` writes and applies.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from cxmatrix.domain.model import Matrix
 from cxmatrix.domain.pack_review import LeadPlan, ReviewPlan
-from cxmatrix.domain.signoff import department_signoff
+from cxmatrix.domain.signoff import department_signoff, resend_note, short_day
 
 KEY_ROLE = Qt.ItemDataRole.UserRole
 REFUSED_COLOUR = QColor("#b3261e")
@@ -64,10 +65,23 @@ class SendForReviewDialog(QDialog):
         self.tree.setRootIsDecorated(False)
         self.leads: dict[int, QLineEdit] = {}
         self.items: dict[int, QTreeWidgetItem] = {}
+        self.replaces: dict[int, str] = {}
         for dept in matrix.departments:
-            item = QTreeWidgetItem([dept.name, "", department_signoff(matrix, dept.id).label])
+            status = department_signoff(matrix, dept.id)
+            note = resend_note(status)
+            if note is not None:
+                self.replaces[dept.id] = note
+            # Agreed and up to date: nothing to ask, and sending would replace the agreement.
+            state = (f"agreed on {short_day(status.record.when)}, up to date: not sent "
+                     "unless ticked" if status.agreed and status.record is not None
+                     else status.label)
+            item = QTreeWidgetItem([dept.name, "", state])
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(0, Qt.CheckState.Checked)
+            item.setCheckState(0, Qt.CheckState.Unchecked if status.agreed
+                               else Qt.CheckState.Checked)
+            if note is not None:
+                item.setToolTip(2, f"Sending a new pack {note}; the department is asked "
+                                   "until it comes back (Edit > Undo brings the record back)")
             item.setData(0, KEY_ROLE, dept.id)
             self.tree.addTopLevelItem(item)
             lead = QLineEdit(dept.lead)
@@ -107,6 +121,11 @@ class SendForReviewDialog(QDialog):
         row.addWidget(browse)
         form.addRow("Folder:", row)
         layout.addLayout(form)
+        self.replacing = QLabel("")
+        self.replacing.setObjectName("reviewReplaces")
+        self.replacing.setWordWrap(True)
+        self.replacing.setStyleSheet(f"color: {MISSING_COLOUR.name()}")
+        layout.addWidget(self.replacing)
         self.problem = QLabel("")
         self.problem.setObjectName("reviewProblem")
         self.problem.setStyleSheet(f"color: {REFUSED_COLOUR.name()}")
@@ -144,7 +163,19 @@ class SendForReviewDialog(QDialog):
             return "Choose a folder that exists."
         return ""
 
+    def replacing_text(self) -> str:
+        """What the chosen departments' new packs replace (empty: nothing)."""
+        notes = [f"{self.matrix.department(did).name}: {self.replaces[did]}"
+                 for did in self.chosen() if did in self.replaces]
+        if not notes:
+            return ""
+        them = "it" if len(notes) == 1 else "them"
+        return ("Sending again makes the department asked until the new pack comes back. "
+                + "; ".join(notes) + f". Edit > Undo brings {them} back.")
+
     def _check(self) -> None:
+        self.replacing.setText(self.replacing_text())
+        self.replacing.setVisible(bool(self.replacing.text()))
         problem = self._problem()
         self.problem.setText(problem)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not problem)
