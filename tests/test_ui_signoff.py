@@ -222,3 +222,14 @@ def test_the_header_mark_stands_above_the_name_with_a_gap(demo: MainWindow) -> N
     demo.session.document.set_signoffs([(d, None) for d in list(demo.session.matrix.signoffs)])
     assert not header.any_mark()
     assert header.sizeHint().height() < with_strip
+
+
+def test_the_panel_shows_nine_departments_one_line_each_at_its_default_size(
+        demo: MainWindow) -> None:
+    table = demo.signoff_view.panel.table
+    rows = table.model().rowCount()
+    assert rows == 9
+    last = table.rowViewportPosition(rows - 1) + table.rowHeight(rows - 1)
+    assert last <= table.viewport().height()  # every department visible without scrolling
+    assert len({table.rowHeight(r) for r in range(rows)}) == 1  # no lead's name wraps
+    assert not table.wordWrap()
