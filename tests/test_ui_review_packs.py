@@ -169,7 +169,7 @@ def test_sending_again_leaves_agreed_departments_out_and_says_what_it_replaces(
                if dialog.items[did].checkState(0) == Qt.CheckState.Checked}
     assert checked == {"Sales", "Legal", "Professional Services"}  # agreed ones left out
     assert dialog.items[names["Marketing"]].text(2) == (
-        "agreed on 20 Nov, up to date: not sent unless ticked")
+        "agreed 20 Nov, up to date")
     assert dialog.items[names["Legal"]].text(2) == "disputed"
     text = dialog.replacing.text()
     assert "Sales: replaces the agreement of 14 Sep (2 changes since)" in text
@@ -188,8 +188,8 @@ def test_sending_again_leaves_agreed_departments_out_and_says_what_it_replaces(
                      Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: matrix.signoffs[names["Legal"]].state is SignOffState.ASKED,
                     timeout=20_000)
-    assert "Legal asked again, Undo brings back what they had said" in (
-        window.statusBar().currentMessage())
+    assert window.statusBar().currentMessage() == (
+        "Wrote 1 review pack into packs; Legal asked again (Undo brings back their answer).")
     window.undo_action.trigger()
     assert dict(matrix.signoffs) == before  # the dispute is back, as it was
     window.close()

@@ -233,3 +233,30 @@ def test_the_panel_shows_nine_departments_one_line_each_at_its_default_size(
     assert last <= table.viewport().height()  # every department visible without scrolling
     assert len({table.rowHeight(r) for r in range(rows)}) == 1  # no lead's name wraps
     assert not table.wordWrap()
+
+
+def test_the_findings_list_follows_sign_off_changes_and_edits_of_agreed_columns(
+        demo: MainWindow) -> None:
+    from cxmatrix.domain.findings import DISPUTED, SIGNOFF_OUTDATED, Severity
+    from cxmatrix.ui import signoff_commands
+
+    model = demo.findings_panel.model
+    session = demo.session
+
+    def shown(code: str) -> list[str]:
+        return [session.matrix.department(f.department_id).name
+                for severity in Severity for f in model.findings(severity)
+                if f.code == code and f.department_id is not None]
+
+    assert shown(DISPUTED) == ["Legal", "Legal"] and shown(SIGNOFF_OUTDATED) == ["Sales"]
+    legal = _department(demo, "Legal")
+    assert session.execute(signoff_commands.mark_asked(session, legal, "Jonah Feldman",
+                                                       date(2026, 12, 3)))
+    assert shown(DISPUTED) == []  # asked again: the dispute is no longer listed
+    session.undo_stack.undo()
+    assert shown(DISPUTED) == ["Legal", "Legal"]
+    marketing = _department(demo, "Marketing")
+    tp = next(t.id for t in session.matrix.iter_touchpoints()
+              if session.matrix.role(t.id, marketing) is None)
+    session.document.set_cells([(tp, marketing, Role.HANDLE)])
+    assert shown(SIGNOFF_OUTDATED) == ["Marketing", "Sales"]

@@ -117,11 +117,11 @@ def write_review_packs(window: MainWindow, requests: Sequence[PackRequest], fold
                     if resend_note(department_signoff(session.matrix, d)) is not None]
         if session.execute(ApplySignOffs(session, records, [],
                                          f"Send {_names(session, ids)} for review")):
-            again = (f"; {_names(session, replaced)} asked again, Undo brings back what "
-                     "they had said" if replaced else "")
+            again = (f"; {_names(session, replaced)} asked again (Undo brings back their "
+                     "answer)" if replaced else "")
             window.statusBar().showMessage(
                 f"Wrote {len(written)} review pack{'s' if len(written) != 1 else ''} "
-                f"into {folder}{again}.", 10_000)
+                f"into {folder.name}{again}.", 15_000)
 
     def failed(error: BaseException) -> None:
         if isinstance(error, InterchangeError | DomainError | OSError):

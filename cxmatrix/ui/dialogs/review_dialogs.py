@@ -55,7 +55,8 @@ class SendForReviewDialog(QDialog):
         layout = QVBoxLayout(self)
         intro = QLabel("One workbook per department for its lead: they agree with the "
                        "department's column or dispute it, and send the file back for "
-                       "File > Apply Review…")
+                       "File > Apply Review… Departments that agreed and are up to date "
+                       "are left out; tick one to ask it again.")
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.tree = QTreeWidget()
@@ -72,9 +73,8 @@ class SendForReviewDialog(QDialog):
             if note is not None:
                 self.replaces[dept.id] = note
             # Agreed and up to date: nothing to ask, and sending would replace the agreement.
-            state = (f"agreed on {short_day(status.record.when)}, up to date: not sent "
-                     "unless ticked" if status.agreed and status.record is not None
-                     else status.label)
+            state = (f"agreed {short_day(status.record.when)}, up to date"
+                     if status.agreed and status.record is not None else status.label)
             item = QTreeWidgetItem([dept.name, "", state])
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(0, Qt.CheckState.Unchecked if status.agreed
@@ -138,7 +138,7 @@ class SendForReviewDialog(QDialog):
         layout.addWidget(self.buttons)
         self.tree.itemChanged.connect(lambda *_: self._check())
         self.folder.textChanged.connect(lambda *_: self._check())
-        self.resize(620, 480)
+        self.resize(660, 580)  # nine departments without scrolling
         self._check()
 
     def _check_all(self, state: Qt.CheckState) -> None:
