@@ -90,10 +90,16 @@ def test_send_fill_apply_undo_through_the_window(qtbot: QtBot, tmp_path: Path,
          comments={row.touchpoint_id: "Marketing runs the ads"}, whole="No",
          name="Daniel Okafor")
     before = (dict(matrix.signoffs), target_before)
-    monkeypatch.setattr(QFileDialog, "getOpenFileNames",
-                        lambda *_a, **_k: ([str(packs["Legal"]), str(packs["Sales"])], ""))
+    started_in: list[str] = []
+
+    def choose(_parent: Any, _title: str, folder: str, *_a: Any) -> tuple[list[str], str]:
+        started_in.append(folder)
+        return [str(packs["Legal"]), str(packs["Sales"])], ""
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", choose)
     window.apply_review_action.trigger()
     dialog: ApplyReviewDialog = shown(qtbot, window, ApplyReviewDialog)
+    assert started_in == [str(out.resolve())]  # where the packs were written
     dialog.grab().save(str(tmp_path / "apply-dialog.png"))
     lines = [dialog.tree.topLevelItem(i).text(0) for i in range(dialog.tree.topLevelItemCount())]
     assert lines[0].endswith("Jonah Feldman agrees with Legal's column")

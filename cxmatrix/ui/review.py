@@ -105,6 +105,7 @@ def write_review_packs(window: MainWindow, requests: Sequence[PackRequest], fold
         from cxmatrix.interchange.xlsx.review_pack.writer import asked_record
 
         settings.remember_export(written[0].path)
+        settings.remember_review_folder(folder)
         if session.changed_since(mark):
             window.show_error("Packs written, departments not marked asked",
                               "The matrix changed while the packs were written; the packs "
@@ -137,10 +138,11 @@ def write_review_packs(window: MainWindow, requests: Sequence[PackRequest], fold
 
 def ask_packs(window: MainWindow) -> list[Path]:
     chosen, _filter = QFileDialog.getOpenFileNames(
-        window, "Apply the review packs the leads returned", settings.last_import_folder(),
+        window, "Apply the review packs the leads returned", settings.last_review_folder(),
         PACK_FILTER)
     if chosen:
         settings.remember_import_folder(chosen[0])
+        settings.remember_review_folder(Path(chosen[0]).parent)
     return [Path(p) for p in chosen]
 
 

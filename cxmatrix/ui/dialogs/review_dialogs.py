@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from cxmatrix.domain.model import Matrix
 from cxmatrix.domain.pack_review import LeadPlan, ReviewPlan
-from cxmatrix.domain.signoff import department_signoff, resend_note, short_day
+from cxmatrix.domain.signoff import department_signoff, long_day, resend_note, short_day
 
 KEY_ROLE = Qt.ItemDataRole.UserRole
 REFUSED_COLOUR = QColor("#b3261e")
@@ -245,8 +245,9 @@ class ApplyReviewDialog(QDialog):
         if refused:
             parts.append(f"{refused} refused")
         if self.plan.proposals:
-            parts.append(f"{len(self.plan.proposals)} proposed target roles (check those to "
-                         "accept)")
+            count = len(self.plan.proposals)
+            parts.append(f"{count} proposed target role{'' if count == 1 else 's'} (check "
+                         f"{'it' if count == 1 else 'those'} to accept)")
         return ", ".join(parts) + ". Applying is one step that Undo takes back."
 
     def _line(self, parent: QTreeWidgetItem, text: str, colour: QColor | None = None
@@ -269,7 +270,7 @@ class ApplyReviewDialog(QDialog):
             return
         if lead.signoff is not None and lead.signoff.when is not None:
             self._line(head, f"Signed by {lead.signoff.lead or 'the lead'} on "
-                             f"{lead.signoff.when.isoformat()}", MUTED_COLOUR)
+                             f"{long_day(lead.signoff.when)}", MUTED_COLOUR)
         for dispute in lead.disputes:
             name = (self.matrix.touchpoint(dispute.touchpoint_id).name
                     if self.matrix.has_touchpoint(dispute.touchpoint_id) else "(removed)")
