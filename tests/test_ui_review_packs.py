@@ -176,7 +176,9 @@ def test_sending_again_leaves_agreed_departments_out_and_says_what_it_replaces(
     assert checked == {"Sales", "Legal", "Professional Services"}  # agreed ones left out
     assert dialog.items[names["Marketing"]].text(2) == (
         "agreed 20 Nov, up to date")
-    assert dialog.items[names["Legal"]].text(2) == "disputed"
+    assert dialog.items[names["Legal"]].text(2) == "disputed 24 Nov (2 touchpoints)"
+    assert dialog.items[names["Sales"]].text(2) == "out of date (agreed 14 Sep)"
+    assert dialog.items[names["Professional Services"]].text(2) == "asked 1 Dec"
     text = dialog.replacing.text()
     assert "Sales: replaces the agreement of 14 Sep (2 changes since)" in text
     assert "Legal: replaces the dispute of 24 Nov (2 touchpoints)" in text

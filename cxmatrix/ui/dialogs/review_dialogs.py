@@ -36,12 +36,36 @@ from PySide6.QtWidgets import (
 
 from cxmatrix.domain.model import Matrix
 from cxmatrix.domain.pack_review import LeadPlan, ReviewPlan
-from cxmatrix.domain.signoff import department_signoff, long_day, resend_note, short_day
+from cxmatrix.domain.signoff import (
+    DepartmentSignOff,
+    SignOffState,
+    department_signoff,
+    long_day,
+    resend_note,
+    short_day,
+)
 
 KEY_ROLE = Qt.ItemDataRole.UserRole
 REFUSED_COLOUR = QColor("#b3261e")
 MISSING_COLOUR = QColor("#8a5a00")
 MUTED_COLOUR = QColor("#5d6d7e")
+
+
+def _state_text(status: DepartmentSignOff) -> str:
+    """"agreed 20 Nov, up to date", "out of date (agreed 14 Sep)", "disputed 24 Nov (2
+    touchpoints)", "asked 1 Dec", "not asked"."""
+    record = status.record
+    if record is None:
+        return status.label
+    day = f" {short_day(record.when)}" if record.when is not None else ""
+    if status.agreed:
+        return f"agreed{day}, up to date"
+    if status.out_of_date:
+        return f"out of date (agreed{day})"
+    if status.state is SignOffState.DISPUTED:
+        count = len(record.disputes)
+        return f"disputed{day} ({count} touchpoint{'' if count == 1 else 's'})"
+    return f"asked{day}"
 
 
 class SendForReviewDialog(QDialog):
@@ -73,8 +97,7 @@ class SendForReviewDialog(QDialog):
             if note is not None:
                 self.replaces[dept.id] = note
             # Agreed and up to date: nothing to ask, and sending would replace the agreement.
-            state = (f"agreed {short_day(status.record.when)}, up to date"
-                     if status.agreed and status.record is not None else status.label)
+            state = _state_text(status)
             item = QTreeWidgetItem([dept.name, "", state])
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(0, Qt.CheckState.Unchecked if status.agreed
