@@ -225,14 +225,27 @@ def test_the_header_mark_stands_above_the_name_with_a_gap(demo: MainWindow) -> N
 
 
 def test_the_panel_shows_nine_departments_one_line_each_at_its_default_size(
-        demo: MainWindow) -> None:
+        qtbot: QtBot, demo: MainWindow) -> None:
     table = demo.signoff_view.panel.table
     rows = table.model().rowCount()
     assert rows == 9
-    last = table.rowViewportPosition(rows - 1) + table.rowHeight(rows - 1)
-    assert last <= table.viewport().height()  # every department visible without scrolling
+
+    def all_rows_shown() -> bool:
+        last = table.rowViewportPosition(rows - 1) + table.rowHeight(rows - 1)
+        return last <= table.viewport().height()
+
+    assert all_rows_shown()  # every department visible without scrolling
     assert len({table.rowHeight(r) for r in range(rows)}) == 1  # no lead's name wraps
     assert not table.wordWrap()
+    # A longer summary (Marketing out of date too) takes its room from the details below.
+    matrix = demo.session.matrix
+    marketing = _department(demo, "Marketing")
+    tp = next(t.id for t in matrix.iter_touchpoints() if matrix.role(t.id, marketing) is None)
+    summary = demo.signoff_view.panel.summary
+    lines = summary.height()
+    demo.session.document.set_cells([(tp, marketing, Role.HANDLE)])
+    qtbot.waitUntil(lambda: summary.height() > lines, timeout=5_000)
+    assert all_rows_shown()
 
 
 def test_the_findings_list_follows_sign_off_changes_and_edits_of_agreed_columns(

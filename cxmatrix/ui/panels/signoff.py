@@ -31,6 +31,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QAbstractScrollArea,
     QApplication,
     QDateEdit,
     QDialog,
@@ -42,6 +43,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QPushButton,
+    QSizePolicy,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -264,11 +266,15 @@ class SignOffPanel(QWidget):
         buttons.addStretch(1)
         # Small minimums: the dock shares its height with the details below it.
         self.details_view.setMinimumHeight(40)
+        # The table asks for its rows (up to FITTED_ROWS, _fit_rows) and gets them first; the
+        # details below take what is left.
+        self.table.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
+        self.details_view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(4)
         layout.addWidget(self.summary)
-        layout.addWidget(self.table, 4)
+        layout.addWidget(self.table)
         layout.addLayout(buttons)
         layout.addWidget(self.message)
         layout.addWidget(self.details_title)
