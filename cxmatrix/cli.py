@@ -220,7 +220,8 @@ def _review_commands(commands: argparse._SubParsersAction[argparse.ArgumentParse
         "review", help="write review packs: one workbook per department for its lead",
         description="Write one review pack per department into DIR, for its lead to agree "
                     "with or dispute the department's column, and mark those departments "
-                    "asked in FILE.cxm.")
+                    "asked in FILE.cxm. Departments that agreed and are still up to date "
+                    "are skipped unless --all.")
     review.add_argument("file", type=Path, help="the .cxm matrix")
     review.add_argument("--out", type=Path, required=True, metavar="DIR",
                         help="the folder to write the packs into")
@@ -233,6 +234,9 @@ def _review_commands(commands: argparse._SubParsersAction[argparse.ArgumentParse
                         help="the day to answer by (YYYY-MM-DD)")
     review.add_argument("--from", dest="sender", default="", metavar="NAME",
                         help="who asks (default: the matrix's 'prepared by')")
+    review.add_argument("--all", action="store_true",
+                        help="also send packs to departments that agreed and are up to date "
+                             "(skipped by default; their agreement becomes 'asked')")
     apply = commands.add_parser(
         "apply-review", help="apply the review packs the leads returned",
         description="Read returned review packs and apply what each lead said: agreements "
@@ -881,6 +885,7 @@ def _review_file(path: Path, what: str) -> None:
 
 
 def cmd_review(args: argparse.Namespace) -> int:
+    from cxmatrix.domain.signoff import department_signoff, resend_note, short_day
     from cxmatrix.interchange.xlsx.review_pack.writer import (
         PackRequest,
         asked_record,
@@ -911,8 +916,21 @@ def cmd_review(args: argparse.Namespace) -> int:
             raise UsageError(f"--lead given {len(args.lead)} times for {len(departments)} "
                              "departments: give one per --department, in the same order")
         leads = args.lead or [d.lead for d in departments]
+        chosen = list(zip(departments, leads, strict=True))
+        if not args.all:  # an agreement still as agreed needs no new pack
+            skipped = [d for d, _ in chosen if department_signoff(matrix, d.id).agreed]
+            chosen = [(d, lead) for d, lead in chosen if d not in skipped]
+            for dept in skipped:
+                record = matrix.signoffs[dept.id]
+                print(f"Skipped {dept.name}: agreed on {short_day(record.when)} and up to "
+                      "date (--all sends it a pack too)")
+            if not chosen:
+                print(f"{args.file.name}: nothing to send.")
+                return EXIT_OK
         requests = [PackRequest(d.id, lead, args.due, args.sender or matrix.prepared_by)
-                    for d, lead in zip(departments, leads, strict=True)]
+                    for d, lead in chosen]
+        replaced = [(d, note) for d, _ in chosen
+                    if (note := resend_note(department_signoff(matrix, d.id))) is not None]
         written = write_packs(matrix, args.out, requests)
         today = date.today()
         document.set_signoffs([(r.department_id, asked_record(matrix, r, today))
@@ -920,6 +938,8 @@ def cmd_review(args: argparse.Namespace) -> int:
         for pack in written:
             print(f"Wrote {pack.path} ({_count(pack.rows, 'touchpoint')}"
                   f"{', for ' + pack.lead if pack.lead else ''})")
+        for dept, note in replaced:
+            print(f"{dept.name}: asked again; this {note}")
         print(f"{args.file.name}: {_count(len(written), 'department')} marked asked.")
     return EXIT_OK
 

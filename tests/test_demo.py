@@ -168,7 +168,8 @@ def test_most_departments_agreed_legal_disputes_and_sales_is_out_of_date(demo: M
                       "Professional Services": "asked"}
     assert summary_sentence(demo) == (
         "6 of 9 departments agreed; Legal disputes 2 touchpoints; Sales' agreement is out of "
-        "date (2 changes since 14 Sep)")
+        "date (2 changes since 14 Sep); Professional Services has not answered yet "
+        "(sent 1 Dec)")
     assert signoff_line(demo, demo.focus_department_id) == (
         "Agreed by Maren Lindqvist on 20 November 2026")
     disputed = [f for f in compute_findings(demo) if f.code == DISPUTED]

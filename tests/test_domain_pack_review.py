@@ -111,3 +111,12 @@ def test_a_pack_older_than_the_last_one_sent_says_so() -> None:
     assert lead.agreed
     assert ("a.xlsx: this pack was sent on 2026-01-14; a newer one went to Bo on 2026-02-01"
             in lead.flags)
+
+
+def test_a_lead_plan_names_the_column_with_the_right_possessive() -> None:
+    from cxmatrix.domain.pack_review import LeadPlan
+
+    assert LeadPlan("Review - Sales.xlsx", 1, "Sales", "Daniel Okafor", agreed=True
+                    ).summary == "Daniel Okafor agrees with Sales' column"
+    assert LeadPlan("Review - Legal.xlsx", 2, "Legal", "", ).summary == (
+        "the lead does not agree with Legal's column")

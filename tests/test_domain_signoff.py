@@ -19,10 +19,12 @@ from cxmatrix.domain.signoff import (
     SignOff,
     SignOffState,
     agreement,
+    asked_phrase,
     changes_since,
     department_fingerprint,
     department_signoff,
     matrix_agreed,
+    resend_note,
     signoff_line,
     signoff_rows,
     summary_sentence,
@@ -156,3 +158,39 @@ def test_deleting_a_department_keeps_its_signoff_for_undo_and_copies_keep_them()
     previous = m.set_signoffs([(depts[0], None)])
     m.set_signoffs(previous)
     assert department_signoff(m, depts[0]).agreed
+
+
+def test_the_summary_accounts_for_every_department_asked_or_not() -> None:
+    m, tps, depts = _matrix()
+    for tp in tps:  # every department has a role, so each one's agreement is needed
+        m.set_role(tp, depts[2], Role.HANDLE)
+    m.set_signoff(depts[0], agreement(m, depts[0], "Ana", JAN_14))
+    m.set_signoff(depts[1], SignOff(SignOffState.ASKED, "Ben", date(2026, 12, 1)))
+    assert summary_sentence(m) == ("1 of 3 departments agreed; Legal has not answered yet "
+                                   "(sent 1 Dec); Support was not asked")
+    m.set_signoff(depts[2], SignOff(SignOffState.ASKED, "Cy", date(2026, 12, 3)))
+    assert summary_sentence(m) == ("1 of 3 departments agreed; Legal and Support have not "
+                                   "answered yet (sent 1 Dec to 3 Dec)")
+    m.set_signoffs([(depts[0], None), (depts[2], None)])
+    assert summary_sentence(m) == ("0 of 3 departments agreed; Legal has not answered yet "
+                                   "(sent 1 Dec); Sales and Support were not asked")
+
+
+def test_asked_names_whom_the_pack_went_to_and_a_new_pack_says_what_it_replaces() -> None:
+    m, tps, depts = _matrix()
+    asked = SignOff(SignOffState.ASKED, "Rahul  Mehta", date(2026, 11, 12))
+    assert asked_phrase(asked) == "review pack sent to Rahul Mehta on 12 November 2026"
+    assert asked_phrase(SignOff(SignOffState.ASKED, "", date(2026, 11, 12))) == (
+        "review pack sent on 12 November 2026")
+    m.set_signoff(depts[0], agreement(m, depts[0], "Ana", JAN_14))
+    m.set_signoff(depts[1], SignOff(SignOffState.DISPUTED, "Ben", JAN_14, disputes=(
+        Dispute(tps[0], "Not ours"),)))
+    m.set_signoff(depts[2], asked)
+    assert resend_note(department_signoff(m, depts[0])) == (
+        "replaces the agreement of 14 Jan, up to date")
+    assert resend_note(department_signoff(m, depts[1])) == (
+        "replaces the dispute of 14 Jan (1 touchpoint)")
+    assert resend_note(department_signoff(m, depts[2])) is None  # nothing said yet to lose
+    m.set_role(tps[2], depts[0], Role.HANDLE)
+    assert resend_note(department_signoff(m, depts[0])) == (
+        "replaces the agreement of 14 Jan (1 change since)")

@@ -38,7 +38,8 @@ def test_the_demo_report_says_who_agreed_and_each_lens_ends_with_its_signoff(
                                        "Professional Services"])
     texts = _texts(path)
     assert ("Sign-off: 6 of 9 departments agreed; Legal disputes 2 touchpoints; Sales' "
-            "agreement is out of date (2 changes since 14 Sep).") in texts[0]
+            "agreement is out of date (2 changes since 14 Sep); Professional Services has not "
+            "answered yet (sent 1 Dec).") in texts[0]
     success = _lens_text(texts, "Customer Success")
     assert success.count("Agreed by Maren Lindqvist on 20 November 2026") == 1
     assert "lead of Customer Success" not in success  # agreed: no line to sign
@@ -48,8 +49,10 @@ def test_the_demo_report_says_who_agreed_and_each_lens_ends_with_its_signoff(
     assert "Daniel Okafor, lead of Sales Date" in sales
     legal = _lens_text(texts, "Legal")
     assert "Sign-off: Disputed by Jonah Feldman on 24 November 2026: 2 touchpoints." in legal
-    assert "Asked by Rahul Mehta on 1 December 2026" in _lens_text(texts,
-                                                                  "Professional Services")
+    services = _lens_text(texts, "Professional Services")
+    assert ("Sign-off: Review pack sent to Rahul Mehta on 1 December 2026; not answered "
+            "yet.") in services
+    assert "by Rahul Mehta" not in services  # he was asked; he did not ask
 
 
 def test_without_any_signoff_the_summary_says_nothing_and_the_lens_has_a_line_to_sign(

@@ -23,7 +23,7 @@ from cxmatrix.interchange.errors import ImportFailed
 from cxmatrix.interchange.xlsx.review_pack import layout as pk
 from cxmatrix.interchange.xlsx.review_pack.reader import read_pack
 from cxmatrix.interchange.xlsx.review_pack.writer import pack_touchpoints
-from cxmatrix.store.document import Document
+from cxmatrix.store.document import Document, write_document
 
 
 @pytest.fixture
@@ -426,3 +426,33 @@ def test_a_cell_far_out_is_reported_without_reading_a_million_empty_rows(
     (lead,) = plan(document.matrix, path).leads
     assert lead.agreed
     assert any("cell XFD1048576: 'far away' is outside" in f for f in lead.flags)
+
+
+def test_the_command_line_skips_departments_agreed_and_up_to_date_unless_all(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from cxmatrix.interchange.demo import demo_matrix
+
+    cxm = tmp_path / "journey.cxm"
+    write_document(cxm, demo_matrix())  # with the demo's sign-offs: six agreed
+    out = tmp_path / "packs"
+    out.mkdir()
+    assert cli_main(["review", str(cxm), "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "Skipped Marketing: agreed on 20 Nov and up to date (--all sends it a pack too)" in text
+    assert text.count("Skipped ") == 6
+    assert "Legal: asked again; this replaces the dispute of 24 Nov (2 touchpoints)" in text
+    assert "3 departments marked asked" in text
+    assert sorted(p.name for p in out.iterdir()) == [
+        "Review - Legal.xlsx", "Review - Professional Services.xlsx", "Review - Sales.xlsx"]
+    with Document.open(cxm, read_only=True) as doc:
+        marketing = doc.matrix.find_department("Marketing")
+        assert marketing is not None
+        assert doc.matrix.signoffs[marketing.id].state is SignOffState.AGREED
+    assert cli_main(["review", str(cxm), "--out", str(out), "--department", "Marketing"]) == 0
+    assert "nothing to send" in capsys.readouterr().out
+    assert cli_main(["review", str(cxm), "--out", str(out), "--department", "Marketing",
+                     "--all"]) == 0
+    assert ("Marketing: asked again; this replaces the agreement of 20 Nov, up to date"
+            in capsys.readouterr().out)
+    with Document.open(cxm, read_only=True) as doc:
+        assert doc.matrix.signoffs[marketing.id].state is SignOffState.ASKED

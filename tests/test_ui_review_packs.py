@@ -90,10 +90,16 @@ def test_send_fill_apply_undo_through_the_window(qtbot: QtBot, tmp_path: Path,
          comments={row.touchpoint_id: "Marketing runs the ads"}, whole="No",
          name="Daniel Okafor")
     before = (dict(matrix.signoffs), target_before)
-    monkeypatch.setattr(QFileDialog, "getOpenFileNames",
-                        lambda *_a, **_k: ([str(packs["Legal"]), str(packs["Sales"])], ""))
+    started_in: list[str] = []
+
+    def choose(_parent: Any, _title: str, folder: str, *_a: Any) -> tuple[list[str], str]:
+        started_in.append(folder)
+        return [str(packs["Legal"]), str(packs["Sales"])], ""
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", choose)
     window.apply_review_action.trigger()
     dialog: ApplyReviewDialog = shown(qtbot, window, ApplyReviewDialog)
+    assert started_in == [str(out.resolve())]  # where the packs were written
     dialog.grab().save(str(tmp_path / "apply-dialog.png"))
     lines = [dialog.tree.topLevelItem(i).text(0) for i in range(dialog.tree.topLevelItemCount())]
     assert lines[0].endswith("Jonah Feldman agrees with Legal's column")
@@ -151,4 +157,47 @@ def test_a_refused_pack_is_shown_naming_the_file_and_applies_nothing(
     assert "1 refused" in dialog.summary.text()
     dialog.reject()
     assert dict(window.session.matrix.signoffs) == before
+    window.close()
+
+
+def test_sending_again_leaves_agreed_departments_out_and_says_what_it_replaces(
+        qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    window = window_with_captured_messages(qtbot, tmp_path, monkeypatch)
+    document = demo_document(tmp_path, "journey")  # with the demo's own sign-offs
+    document.close()
+    open_and_wait(qtbot, window, document.path)
+    matrix = window.session.matrix
+    names = {d.name: d.id for d in matrix.departments}
+    before = dict(matrix.signoffs)
+    window.send_review_action.trigger()
+    dialog: SendForReviewDialog = shown(qtbot, window, SendForReviewDialog)
+    checked = {name for name, did in names.items()
+               if dialog.items[did].checkState(0) == Qt.CheckState.Checked}
+    assert checked == {"Sales", "Legal", "Professional Services"}  # agreed ones left out
+    assert dialog.items[names["Marketing"]].text(2) == (
+        "agreed 20 Nov, up to date")
+    assert dialog.items[names["Legal"]].text(2) == "disputed 24 Nov (2 touchpoints)"
+    assert dialog.items[names["Sales"]].text(2) == "out of date (agreed 14 Sep)"
+    assert dialog.items[names["Professional Services"]].text(2) == "asked 1 Dec"
+    text = dialog.replacing.text()
+    assert "Sales: replaces the agreement of 14 Sep (2 changes since)" in text
+    assert "Legal: replaces the dispute of 24 Nov (2 touchpoints)" in text
+    assert "Professional Services" not in text  # asked already: nothing to lose
+    dialog.items[names["Marketing"]].setCheckState(0, Qt.CheckState.Checked)
+    assert "Marketing: replaces the agreement of 20 Nov, up to date" in dialog.replacing.text()
+    dialog._check_all(Qt.CheckState.Unchecked)
+    dialog.items[names["Legal"]].setCheckState(0, Qt.CheckState.Checked)
+    assert dialog.replacing.text().startswith(
+        "Sending again makes the department asked until the new pack comes back. Legal:")
+    out = tmp_path / "packs"
+    out.mkdir()
+    dialog.folder.setText(str(out))
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok),
+                     Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: matrix.signoffs[names["Legal"]].state is SignOffState.ASKED,
+                    timeout=20_000)
+    assert window.statusBar().currentMessage() == (
+        "Wrote 1 review pack into packs; Legal asked again (Undo brings back their answer).")
+    window.undo_action.trigger()
+    assert dict(matrix.signoffs) == before  # the dispute is back, as it was
     window.close()

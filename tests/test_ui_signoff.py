@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from ui_support import demo_document, open_and_wait, window_with_captured_messages
 
@@ -19,6 +20,7 @@ from cxmatrix.domain.roles import Role
 from cxmatrix.ui.grid.model import SIGNOFF_MARK, TOOLTIP
 from cxmatrix.ui.main_window import MainWindow
 from cxmatrix.ui.signoff_marks import Mark, mark_icon
+from cxmatrix.ui.theme import dark_palette
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
@@ -61,7 +63,8 @@ def test_the_panel_shows_each_department_and_a_click_goes_to_its_column(
     panel = demo.signoff_view.panel
     assert panel.summary.text() == (
         "6 of 9 departments agreed; Legal disputes 2 touchpoints; Sales' agreement is out "
-        "of date (2 changes since 14 Sep).")
+        "of date (2 changes since 14 Sep); Professional Services has not answered yet "
+        "(sent 1 Dec).")
     model = panel.model
     states = {model.data(model.index(r, 0)): model.data(model.index(r, 1))
               for r in range(model.rowCount())}
@@ -169,12 +172,104 @@ def test_on_the_team_server_a_lead_signs_their_department_and_a_refusal_is_shown
 
 
 def test_header_marks_differ_in_shape_and_say_what_they_mean(demo: MainWindow) -> None:
-    assert _header(demo, "Marketing", SIGNOFF_MARK) is not None
-    assert _header(demo, "Professional Services", SIGNOFF_MARK) is None
+    assert _header(demo, "Marketing", SIGNOFF_MARK) is Mark.AGREED
+    assert _header(demo, "Sales", SIGNOFF_MARK) is Mark.OUT_OF_DATE
+    assert _header(demo, "Professional Services", SIGNOFF_MARK) is Mark.ASKED
     assert "Sign-off: disputed by Jonah Feldman" in _header(demo, "Legal", TOOLTIP)
-    greys = []
-    for mark in Mark:
-        image = mark_icon(mark).pixmap(14, 14).toImage().convertToFormat(
-            QImage.Format.Format_Grayscale8)
-        greys.append(bytes(image.constBits())[:image.sizeInBytes()])
-    assert len(set(greys)) == 3  # three different pictures even without colour
+    assert ("Sign-off: asked, review pack sent to Rahul Mehta on 1 December 2026"
+            in _header(demo, "Professional Services", TOOLTIP))
+    for palette in (QApplication.palette(), dark_palette()):
+        greys = []
+        for mark in Mark:
+            image = mark_icon(mark, palette).pixmap(14, 14).toImage().convertToFormat(
+                QImage.Format.Format_Grayscale8)
+            greys.append(bytes(image.constBits())[:image.sizeInBytes()])
+        assert len(set(greys)) == 4  # four different pictures even without colour
+
+
+def _header_image(demo: MainWindow) -> QImage:
+    header = demo.grid.horizontalHeader()
+    header.viewport().repaint()
+    return header.grab().toImage().convertToFormat(QImage.Format.Format_Grayscale8)
+
+
+def _ink_rows(image: QImage, left: int, right: int) -> list[int]:
+    """The rows of the image between columns left and right that hold dark or light ink
+    (a pixel far from the row's background)."""
+    rows = []
+    for y in range(image.height()):
+        background = image.pixelColor(left, y).value()
+        if any(abs(image.pixelColor(x, y).value() - background) > 90
+               for x in range(left + 2, right - 2)):
+            rows.append(y)
+    return rows
+
+
+def test_the_header_mark_stands_above_the_name_with_a_gap(demo: MainWindow) -> None:
+    from cxmatrix.ui.grid.header import MARK_GAP, STRIP
+
+    header = demo.grid.horizontalHeader()
+    column = demo.model.column_of_department(_department(demo, "Engineering"))
+    left = header.sectionViewportPosition(column)
+    image = _header_image(demo)
+    rows = _ink_rows(image, left, left + header.sectionSize(column))
+    mark = [y for y in rows if y < STRIP]
+    name = [y for y in rows if y >= STRIP]
+    assert mark and name, "both the mark and the name are painted"
+    assert min(name) - max(mark) > MARK_GAP  # a gap between the mark and the text
+    # Without any sign-off the header has no strip.
+    with_strip = header.height()
+    demo.session.document.set_signoffs([(d, None) for d in list(demo.session.matrix.signoffs)])
+    assert not header.any_mark()
+    assert header.sizeHint().height() < with_strip
+
+
+def test_the_panel_shows_nine_departments_one_line_each_at_its_default_size(
+        qtbot: QtBot, demo: MainWindow) -> None:
+    table = demo.signoff_view.panel.table
+    rows = table.model().rowCount()
+    assert rows == 9
+
+    def all_rows_shown() -> bool:
+        last = table.rowViewportPosition(rows - 1) + table.rowHeight(rows - 1)
+        return last <= table.viewport().height()
+
+    assert all_rows_shown()  # every department visible without scrolling
+    assert len({table.rowHeight(r) for r in range(rows)}) == 1  # no lead's name wraps
+    assert not table.wordWrap()
+    # A longer summary (Marketing out of date too) takes its room from the details below.
+    matrix = demo.session.matrix
+    marketing = _department(demo, "Marketing")
+    tp = next(t.id for t in matrix.iter_touchpoints() if matrix.role(t.id, marketing) is None)
+    summary = demo.signoff_view.panel.summary
+    lines = summary.height()
+    demo.session.document.set_cells([(tp, marketing, Role.HANDLE)])
+    qtbot.waitUntil(lambda: summary.height() > lines, timeout=5_000)
+    assert all_rows_shown()
+
+
+def test_the_findings_list_follows_sign_off_changes_and_edits_of_agreed_columns(
+        demo: MainWindow) -> None:
+    from cxmatrix.domain.findings import DISPUTED, SIGNOFF_OUTDATED, Severity
+    from cxmatrix.ui import signoff_commands
+
+    model = demo.findings_panel.model
+    session = demo.session
+
+    def shown(code: str) -> list[str]:
+        return [session.matrix.department(f.department_id).name
+                for severity in Severity for f in model.findings(severity)
+                if f.code == code and f.department_id is not None]
+
+    assert shown(DISPUTED) == ["Legal", "Legal"] and shown(SIGNOFF_OUTDATED) == ["Sales"]
+    legal = _department(demo, "Legal")
+    assert session.execute(signoff_commands.mark_asked(session, legal, "Jonah Feldman",
+                                                       date(2026, 12, 3)))
+    assert shown(DISPUTED) == []  # asked again: the dispute is no longer listed
+    session.undo_stack.undo()
+    assert shown(DISPUTED) == ["Legal", "Legal"]
+    marketing = _department(demo, "Marketing")
+    tp = next(t.id for t in session.matrix.iter_touchpoints()
+              if session.matrix.role(t.id, marketing) is None)
+    session.document.set_cells([(tp, marketing, Role.HANDLE)])
+    assert shown(SIGNOFF_OUTDATED) == ["Marketing", "Sales"]

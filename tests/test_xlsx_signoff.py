@@ -26,7 +26,8 @@ def test_the_demo_workbook_has_a_signoff_sheet_that_reads_back(tmp_path: Path) -
             for row in book[SIGNOFF_SHEET].iter_rows(values_only=True)]
     assert rows[0][0].startswith("Sign-off as exported on ")
     assert rows[0][0].endswith(": 6 of 9 departments agreed; Legal disputes 2 touchpoints; "
-                               "Sales' agreement is out of date (2 changes since 14 Sep).")
+                               "Sales' agreement is out of date (2 changes since 14 Sep); "
+                               "Professional Services has not answered yet (sent 1 Dec).")
     assert rows[1][:len(SIGNOFF_HEADER)] == SIGNOFF_HEADER
     by_name = {row[0]: row for row in rows[2:2 + len(matrix.departments)]}
     assert by_name["Customer Success"][1:4] == ("Maren Lindqvist", "agreed", "2026-11-20")

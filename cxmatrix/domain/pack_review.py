@@ -25,6 +25,7 @@ from cxmatrix.domain.signoff import (
     SignOff,
     SignOffState,
     basis_fingerprint,
+    possessive,
     touchpoints_fingerprint,
 )
 
@@ -124,14 +125,14 @@ class LeadPlan:
             return f"{self.file}: refused: {self.refused}"
         who = self.lead or "the lead"
         if self.agreed:
-            text = f"{who} agrees with {self.department}'s column"
+            text = f"{who} agrees with {possessive(self.department)} column"
         elif self.disputes:
             n = len(self.disputes)
             text = f"{who} disputes {n} touchpoint{'s' if n != 1 else ''} of {self.department}"
         elif self.missing:
             text = f"{self.department}: the pack is not complete"
         else:
-            text = f"{who} does not agree with {self.department}'s column"
+            text = f"{who} does not agree with {possessive(self.department)} column"
         if self.already:
             text += " (already recorded)"
         return text
@@ -281,7 +282,7 @@ def _plan_one(matrix: Matrix, pack: PackAnswers) -> LeadPlan:
                   if r.current is not None or r.target is not None)
     if pack.touchpoints != touchpoints_fingerprint(matrix):
         flags.append(f"{pack.file}: touchpoints were added or removed since the pack was sent; "
-                     f"{name}'s agreement will show as out of date")
+                     f"{possessive(name)} agreement will show as out of date")
     agreed = not missing and pack.whole is True and not disputes
     when = pack.day
     record: SignOff | None = None

@@ -240,8 +240,10 @@ def possessive(name: str) -> str:
     return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
-def _day(when: date | None) -> str:
+def short_day(when: date | None) -> str:
+    """"14 Jan"."""
     return f"{when.day} {when:%b}" if when is not None else "?"
+
 
 
 def long_day(when: date | None) -> str:
@@ -250,15 +252,29 @@ def long_day(when: date | None) -> str:
 
 def summary_sentence(matrix: Matrix) -> str:
     """'6 of 9 departments agreed; Legal disputes 2 touchpoints; Sales' agreement is out of
-    date (3 changes since 14 Jan)'."""
+    date (3 changes since 14 Jan); Professional Services has not answered (sent 1 Dec)'."""
     needed = departments_with_a_role(matrix) or [d.id for d in matrix.departments]
     return summary_of(matrix, signoff_status(matrix), needed)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _names_or_count(names: list[str]) -> str:
+    """"Legal", "Legal and Sales", "Legal, Sales and Finance", "4 departments"."""
+    if len(names) > 3:
+        return f"{len(names)} departments"
+    if len(names) == 1:
+        return names[0]
+    return ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def summary_of(matrix: Matrix, statuses: Iterable[DepartmentSignOff],
                needed: Iterable[int]) -> str:
     """The summary sentence over the ``needed`` departments, from their sign-offs as the
-    caller keeps them (the Sign-off panel: ``SignOffIndex``)."""
+    caller keeps them (the Sign-off panel: ``SignOffIndex``). Every needed department is
+    accounted for: agreed, disputed, out of date, asked and not answered, or not asked."""
     by_id = {s.department_id: s for s in statuses}
     chosen = [by_id[d] for d in needed if d in by_id]
     agreed = sum(1 for s in chosen if s.agreed)
@@ -266,16 +282,53 @@ def summary_of(matrix: Matrix, statuses: Iterable[DepartmentSignOff],
     for s in chosen:
         name = matrix.department(s.department_id).name
         if s.state is SignOffState.DISPUTED and s.record is not None:
-            n = len(s.record.disputes)
-            parts.append(f"{name} disputes {n} touchpoint{'s' if n != 1 else ''}")
+            parts.append(f"{name} disputes {_plural(len(s.record.disputes), 'touchpoint')}")
     for s in chosen:
         if s.out_of_date and s.record is not None:
-            name = matrix.department(s.department_id).name
-            owner = possessive(name)
-            n = len(s.changes)
-            parts.append(f"{owner} agreement is out of date ({n} change{'s' if n != 1 else ''}"
-                         f" since {_day(s.record.when)})")
+            owner = possessive(matrix.department(s.department_id).name)
+            parts.append(f"{owner} agreement is out of date "
+                         f"({_plural(len(s.changes), 'change')} since {short_day(s.record.when)})")
+    waiting = [s for s in chosen if s.state is SignOffState.ASKED]
+    if waiting:
+        names = [matrix.department(s.department_id).name for s in waiting]
+        days = sorted({s.record.when for s in waiting
+                       if s.record is not None and s.record.when is not None})
+        verb = "has" if len(waiting) == 1 else "have"
+        sent = ""
+        if days:
+            sent = (f" (sent {short_day(days[0])})" if len(days) == 1
+                    else f" (sent {short_day(days[0])} to {short_day(days[-1])})")
+        parts.append(f"{_names_or_count(names)} {verb} not answered yet{sent}")
+    unasked = [matrix.department(s.department_id).name for s in chosen
+               if s.state is SignOffState.NOT_ASKED]
+    if unasked:
+        verb = "was" if len(unasked) == 1 else "were"
+        parts.append(f"{_names_or_count(unasked)} {verb} not asked")
     return "; ".join(parts)
+
+
+def asked_phrase(record: SignOff) -> str:
+    """Where an 'asked' record stands, in the words every view uses: "review pack sent to
+    Rahul Mehta on 1 December 2026" (the lead is whom it went to, not who asked)."""
+    lead = " ".join(record.lead.split())
+    to = f" to {lead}" if lead else ""
+    return f"review pack sent{to} on {long_day(record.when)}"
+
+
+def resend_note(status: DepartmentSignOff) -> str | None:
+    """What sending the department a new review pack replaces (None: nothing worth keeping):
+    "replaces the agreement of 14 Jan, up to date", "replaces the dispute of 24 Nov (2
+    touchpoints)". The new pack makes the department asked; Undo brings the record back."""
+    record = status.record
+    if record is None or record.state is SignOffState.ASKED:
+        return None
+    if status.agreed:
+        return f"replaces the agreement of {short_day(record.when)}, up to date"
+    if status.out_of_date:
+        return (f"replaces the agreement of {short_day(record.when)} "
+                f"({_plural(len(status.changes), 'change')} since)")
+    return (f"replaces the dispute of {short_day(record.when)} "
+            f"({_plural(len(record.disputes), 'touchpoint')})")
 
 
 def signoff_line(matrix: Matrix, department_id: int) -> str | None:

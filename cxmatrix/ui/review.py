@@ -19,7 +19,7 @@ from cxmatrix.domain.model import DomainError
 from cxmatrix.domain.pack_review import ReviewPlan
 from cxmatrix.domain.progress import Progress
 from cxmatrix.domain.roles import Role
-from cxmatrix.domain.signoff import SignOff
+from cxmatrix.domain.signoff import SignOff, department_signoff, resend_note
 from cxmatrix.interchange.errors import InterchangeError
 from cxmatrix.ui import settings
 from cxmatrix.ui.commands import MatrixCommand
@@ -105,6 +105,7 @@ def write_review_packs(window: MainWindow, requests: Sequence[PackRequest], fold
         from cxmatrix.interchange.xlsx.review_pack.writer import asked_record
 
         settings.remember_export(written[0].path)
+        settings.remember_review_folder(folder)
         if session.changed_since(mark):
             window.show_error("Packs written, departments not marked asked",
                               "The matrix changed while the packs were written; the packs "
@@ -113,11 +114,15 @@ def write_review_packs(window: MainWindow, requests: Sequence[PackRequest], fold
             return
         records = [(r.department_id, asked_record(snapshot, r, sent_on)) for r in requests]
         ids = [r.department_id for r in requests]
+        replaced = [d for d in ids
+                    if resend_note(department_signoff(session.matrix, d)) is not None]
         if session.execute(ApplySignOffs(session, records, [],
                                          f"Send {_names(session, ids)} for review")):
+            again = (f"; {_names(session, replaced)} asked again (Undo brings back their "
+                     "answer)" if replaced else "")
             window.statusBar().showMessage(
                 f"Wrote {len(written)} review pack{'s' if len(written) != 1 else ''} "
-                f"into {folder}.", 10_000)
+                f"into {folder.name}{again}.", 15_000)
 
     def failed(error: BaseException) -> None:
         if isinstance(error, InterchangeError | DomainError | OSError):
@@ -133,10 +138,11 @@ def write_review_packs(window: MainWindow, requests: Sequence[PackRequest], fold
 
 def ask_packs(window: MainWindow) -> list[Path]:
     chosen, _filter = QFileDialog.getOpenFileNames(
-        window, "Apply the review packs the leads returned", settings.last_import_folder(),
+        window, "Apply the review packs the leads returned", settings.last_review_folder(),
         PACK_FILTER)
     if chosen:
         settings.remember_import_folder(chosen[0])
+        settings.remember_review_folder(Path(chosen[0]).parent)
     return [Path(p) for p in chosen]
 
 

@@ -15,6 +15,7 @@ FOLDER_KEY = "files/last_folder"  # where a matrix was last opened or saved
 IMPORT_FOLDER_KEY = "files/last_import_folder"  # where a spreadsheet was last imported from
 EXPORT_FOLDER_KEY = "export/last_folder"
 EXPORT_SUFFIX_KEY = "export/last_suffix"
+REVIEW_FOLDER_KEY = "review/last_folder"  # where review packs were last written or read
 
 
 def recent_files() -> list[str]:
@@ -65,6 +66,17 @@ def last_import_folder() -> str:
 
 def remember_import_folder(path: str | Path) -> None:
     QSettings().setValue(IMPORT_FOLDER_KEY, str(Path(path).resolve().parent))
+
+
+def last_review_folder() -> str:
+    """Where review packs were last written or read (File > Apply Review… starts there: the
+    leads' answers usually come back beside what was sent), else the last import folder."""
+    value = QSettings().value(REVIEW_FOLDER_KEY, "")
+    return str(value) if value and Path(str(value)).is_dir() else last_import_folder()
+
+
+def remember_review_folder(folder: str | Path) -> None:
+    QSettings().setValue(REVIEW_FOLDER_KEY, str(Path(folder).resolve()))
 
 
 def last_export_folder() -> str:

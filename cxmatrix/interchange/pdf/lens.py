@@ -16,7 +16,13 @@ from reportlab.platypus import Flowable, Paragraph, Spacer
 from cxmatrix.domain.lens import DepartmentLens, department_lens
 from cxmatrix.domain.model import Department, Matrix, Touchpoint
 from cxmatrix.domain.roles import Role
-from cxmatrix.domain.signoff import SignOffState, department_signoff, long_day, signoff_line
+from cxmatrix.domain.signoff import (
+    SignOffState,
+    asked_phrase,
+    department_signoff,
+    long_day,
+    signoff_line,
+)
 from cxmatrix.interchange.pdf import fonts, theme
 from cxmatrix.interchange.pdf.chart import END, PEAK, draw_role_tile
 from cxmatrix.interchange.pdf.summary import SUBTITLE, section_heading
@@ -301,7 +307,8 @@ def signoff_note(matrix: Matrix, department: Department) -> str:
         count = len(record.disputes)
         return (f"Disputed{who} on {long_day(record.when)}: {count:,} "
                 f"touchpoint{'' if count == 1 else 's'}.")
-    return f"Asked{who} on {long_day(record.when)}; not answered yet."
+    phrase = asked_phrase(record)
+    return f"{phrase[0].upper()}{phrase[1:]}; not answered yet."
 
 
 class SignOffLine(Flowable):

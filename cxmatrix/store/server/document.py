@@ -360,7 +360,13 @@ class ServerDocument(Document):
             try:
                 written: list[int] = []
                 for name, op, values in pending:
-                    seq = self._write_row(conn, _TABLES[name], op, values)
+                    table = _TABLES[name]
+                    try:
+                        seq = self._write_row(conn, table, op, values)
+                    except psycopg.errors.InsufficientPrivilege:
+                        # Row-level security refused an insert: into whose column.
+                        raise _Refused("permission", 0, department=_department_of(
+                            table, _row_keys(table, op, values))) from None
                     if seq is not None:
                         written.append(seq)
                 if any(op == "D" for _name, op, _values in pending):
@@ -443,8 +449,8 @@ class ServerDocument(Document):
                 raise _Refused("conflict", self._last_change(conn, table, keys))
             if list(found) == wanted:
                 return None  # the server holds these values already: nothing to change
-            if not self._may_write(conn, table, keys):
-                raise _Refused("permission", 0)  # another department's column
+            if not self._may_write(conn, table, keys):  # another department's column
+                raise _Refused("permission", 0, department=_department_of(table, keys))
         raise _Refused("conflict", self._last_change(conn, table, keys))
 
     def _refuse_untouched(self, conn: psycopg.Connection[Any], table: _Table,
@@ -452,7 +458,7 @@ class ServerDocument(Document):
         """A row that is there but was not deleted: row-level security, or another client
         re-created it after this DELETE skipped the one it waited on."""
         if not self._may_write(conn, table, keys):
-            raise _Refused("permission", 0)
+            raise _Refused("permission", 0, department=_department_of(table, keys))
         raise _Refused("conflict", self._last_change(conn, table, keys))
 
     def _may_write(self, conn: psycopg.Connection[Any], table: _Table,
@@ -491,7 +497,8 @@ class ServerDocument(Document):
             raise ServerPermissionDenied(self.path, "refused the change: you may change or "
                                                     "remove only your own comments")
         if refused.kind == "permission":
-            raise ServerPermissionDenied(self.path, "refused the change: " + self._may())
+            raise ServerPermissionDenied(self.path,
+                                         "refused the change: " + self._may(refused.department))
         self.catch_up()
         entry = self._entry(refused.seq) if refused.seq else None
         if entry is None:
@@ -499,9 +506,13 @@ class ServerDocument(Document):
                                             "same thing a moment ago; the window shows it now")
         raise ServerConflict(self.path, self.describe_conflict(entry))
 
-    def _may(self) -> str:
+    def _may(self, department: int | None = None) -> str:
         if self.member_role == "lead":
-            return "as a department lead you may change only your departments' columns"
+            text = ("as a department lead you may change only your departments' columns "
+                    "and sign off only for them")
+            if department is not None and self.matrix.has_department(department):
+                text += f"; {self.matrix.department(department).name} is not yours"
+            return text
         if self.member_role == "viewer":
             return "you are a viewer of this matrix"
         return "your role on this matrix does not allow it"
@@ -694,11 +705,28 @@ def _revision(cursor: psycopg.Cursor[Any]) -> int | None:
 
 
 class _Refused(Exception):
-    def __init__(self, kind: str, seq: int, table: str = "") -> None:
+    def __init__(self, kind: str, seq: int, table: str = "",
+                 department: int | None = None) -> None:
         super().__init__(kind)
         self.kind = kind
         self.seq = seq
         self.table = table
+        self.department = department  # the column a permission refusal was about, when known
+
+
+def _row_keys(table: _Table, op: str, values: list[Any]) -> list[Any]:
+    """The key of a captured row (a delete captures the key alone)."""
+    if op == "D":
+        return table.server_values(values, table.keys)
+    row = dict(zip(table.columns, values, strict=True))
+    return table.server_values([row[k] for k in table.keys], table.keys)
+
+
+def _department_of(table: _Table, keys: list[Any]) -> int | None:
+    if "department_id" not in table.keys:
+        return None
+    department = keys[table.keys.index("department_id")]
+    return department if isinstance(department, int) else None
 
 
 def open_matrix(address: ServerAddress) -> ServerDocument:

@@ -2,10 +2,11 @@
 
 :class:`SendForReviewDialog` (File > Send for Review…): which departments to ask, each lead's
 name (prefilled from the department's lead), the day to answer by and the folder to write the
-packs into. :class:`ApplyReviewDialog` (File > Apply Review…): per returned pack what its lead
-said, agreement, disputes with their comments, proposed target roles each with a check box,
-and what is missing, refused or flagged, naming file and cell. The dialogs only decide;
-``ui/review.py`` writes and applies.
+packs into; departments agreed and up to date start unticked, and ticking one (or a disputed
+one) says what its new pack replaces. :class:`ApplyReviewDialog` (File > Apply Review…): per
+returned pack what its lead said, agreement, disputes with their comments, proposed target
+roles each with a check box, and what is missing, refused or flagged, naming file and cell.
+The dialogs only decide; ``ui/review.py`` writes and applies.
 """
 
 from __future__ import annotations
@@ -35,12 +36,36 @@ from PySide6.QtWidgets import (
 
 from cxmatrix.domain.model import Matrix
 from cxmatrix.domain.pack_review import LeadPlan, ReviewPlan
-from cxmatrix.domain.signoff import department_signoff
+from cxmatrix.domain.signoff import (
+    DepartmentSignOff,
+    SignOffState,
+    department_signoff,
+    long_day,
+    resend_note,
+    short_day,
+)
 
 KEY_ROLE = Qt.ItemDataRole.UserRole
 REFUSED_COLOUR = QColor("#b3261e")
 MISSING_COLOUR = QColor("#8a5a00")
 MUTED_COLOUR = QColor("#5d6d7e")
+
+
+def _state_text(status: DepartmentSignOff) -> str:
+    """"agreed 20 Nov, up to date", "out of date (agreed 14 Sep)", "disputed 24 Nov (2
+    touchpoints)", "asked 1 Dec", "not asked"."""
+    record = status.record
+    if record is None:
+        return status.label
+    day = f" {short_day(record.when)}" if record.when is not None else ""
+    if status.agreed:
+        return f"agreed{day}, up to date"
+    if status.out_of_date:
+        return f"out of date (agreed{day})"
+    if status.state is SignOffState.DISPUTED:
+        count = len(record.disputes)
+        return f"disputed{day} ({count} touchpoint{'' if count == 1 else 's'})"
+    return f"asked{day}"
 
 
 class SendForReviewDialog(QDialog):
@@ -54,7 +79,8 @@ class SendForReviewDialog(QDialog):
         layout = QVBoxLayout(self)
         intro = QLabel("One workbook per department for its lead: they agree with the "
                        "department's column or dispute it, and send the file back for "
-                       "File > Apply Review…")
+                       "File > Apply Review… Departments that agreed and are up to date "
+                       "are left out; tick one to ask it again.")
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.tree = QTreeWidget()
@@ -64,10 +90,21 @@ class SendForReviewDialog(QDialog):
         self.tree.setRootIsDecorated(False)
         self.leads: dict[int, QLineEdit] = {}
         self.items: dict[int, QTreeWidgetItem] = {}
+        self.replaces: dict[int, str] = {}
         for dept in matrix.departments:
-            item = QTreeWidgetItem([dept.name, "", department_signoff(matrix, dept.id).label])
+            status = department_signoff(matrix, dept.id)
+            note = resend_note(status)
+            if note is not None:
+                self.replaces[dept.id] = note
+            # Agreed and up to date: nothing to ask, and sending would replace the agreement.
+            state = _state_text(status)
+            item = QTreeWidgetItem([dept.name, "", state])
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(0, Qt.CheckState.Checked)
+            item.setCheckState(0, Qt.CheckState.Unchecked if status.agreed
+                               else Qt.CheckState.Checked)
+            if note is not None:
+                item.setToolTip(2, f"Sending a new pack {note}; the department is asked "
+                                   "until it comes back (Edit > Undo brings the record back)")
             item.setData(0, KEY_ROLE, dept.id)
             self.tree.addTopLevelItem(item)
             lead = QLineEdit(dept.lead)
@@ -107,6 +144,11 @@ class SendForReviewDialog(QDialog):
         row.addWidget(browse)
         form.addRow("Folder:", row)
         layout.addLayout(form)
+        self.replacing = QLabel("")
+        self.replacing.setObjectName("reviewReplaces")
+        self.replacing.setWordWrap(True)
+        self.replacing.setStyleSheet(f"color: {MISSING_COLOUR.name()}")
+        layout.addWidget(self.replacing)
         self.problem = QLabel("")
         self.problem.setObjectName("reviewProblem")
         self.problem.setStyleSheet(f"color: {REFUSED_COLOUR.name()}")
@@ -119,7 +161,7 @@ class SendForReviewDialog(QDialog):
         layout.addWidget(self.buttons)
         self.tree.itemChanged.connect(lambda *_: self._check())
         self.folder.textChanged.connect(lambda *_: self._check())
-        self.resize(620, 480)
+        self.resize(660, 580)  # nine departments without scrolling
         self._check()
 
     def _check_all(self, state: Qt.CheckState) -> None:
@@ -144,7 +186,19 @@ class SendForReviewDialog(QDialog):
             return "Choose a folder that exists."
         return ""
 
+    def replacing_text(self) -> str:
+        """What the chosen departments' new packs replace (empty: nothing)."""
+        notes = [f"{self.matrix.department(did).name}: {self.replaces[did]}"
+                 for did in self.chosen() if did in self.replaces]
+        if not notes:
+            return ""
+        them = "it" if len(notes) == 1 else "them"
+        return ("Sending again makes the department asked until the new pack comes back. "
+                + "; ".join(notes) + f". Edit > Undo brings {them} back.")
+
     def _check(self) -> None:
+        self.replacing.setText(self.replacing_text())
+        self.replacing.setVisible(bool(self.replacing.text()))
         problem = self._problem()
         self.problem.setText(problem)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not problem)
@@ -214,8 +268,9 @@ class ApplyReviewDialog(QDialog):
         if refused:
             parts.append(f"{refused} refused")
         if self.plan.proposals:
-            parts.append(f"{len(self.plan.proposals)} proposed target roles (check those to "
-                         "accept)")
+            count = len(self.plan.proposals)
+            parts.append(f"{count} proposed target role{'' if count == 1 else 's'} (check "
+                         f"{'it' if count == 1 else 'those'} to accept)")
         return ", ".join(parts) + ". Applying is one step that Undo takes back."
 
     def _line(self, parent: QTreeWidgetItem, text: str, colour: QColor | None = None
@@ -238,7 +293,7 @@ class ApplyReviewDialog(QDialog):
             return
         if lead.signoff is not None and lead.signoff.when is not None:
             self._line(head, f"Signed by {lead.signoff.lead or 'the lead'} on "
-                             f"{lead.signoff.when.isoformat()}", MUTED_COLOUR)
+                             f"{long_day(lead.signoff.when)}", MUTED_COLOUR)
         for dispute in lead.disputes:
             name = (self.matrix.touchpoint(dispute.touchpoint_id).name
                     if self.matrix.has_touchpoint(dispute.touchpoint_id) else "(removed)")

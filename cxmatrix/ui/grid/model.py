@@ -20,7 +20,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QIcon
+from PySide6.QtGui import QColor, QFont
 
 from cxmatrix import palette
 from cxmatrix.domain.findings import Finding
@@ -31,7 +31,7 @@ from cxmatrix.ui import commands
 from cxmatrix.ui.grid.layers import CURRENT_LAYER, GridLayer, LayerKind
 from cxmatrix.ui.grid.list_edits import Move, Remove, list_edits
 from cxmatrix.ui.session import Session
-from cxmatrix.ui.signoff_marks import mark_icon, mark_of, tooltip_line
+from cxmatrix.ui.signoff_marks import Mark, mark_of, tooltip_line
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -65,7 +65,7 @@ DEPARTMENT_ID = USER + 7  # the column's department id (None in the name column)
 DIFFERENCE = USER + 8  # (before, after) roles where the shown layer marks a difference
 PLANNED = USER + 9  # in Current: (today, target) where the cell has a planned change, else None
 COMMENTS = USER + 10  # how many comments the cell has
-SIGNOFF_MARK = USER + 11  # a department header's sign-off mark (a QIcon, or None)
+SIGNOFF_MARK = USER + 11  # a department header's sign-off mark (a signoff_marks.Mark, or None)
 
 STAGE_KIND, TOUCHPOINT_KIND, CELL_KIND = "stage", "touchpoint", "cell"
 
@@ -673,7 +673,7 @@ class MatrixModel(QAbstractTableModel):
             signoff = self._signoff_tooltip(dept.id)
             return f"{dept.name} ({dept.code}){lead}{focus}{plan}{signoff}"
         if role == SIGNOFF_MARK:
-            return self._signoff_icon(dept.id)
+            return self._signoff_mark(dept.id)
         if role == FONT and (planned or dept.id == self.highlight_department_id):
             font = QFont(self._bold) if dept.id == self.highlight_department_id else QFont()
             font.setItalic(planned)
@@ -691,10 +691,9 @@ class MatrixModel(QAbstractTableModel):
             return None
         return document.findings.signoffs.status(department_id)
 
-    def _signoff_icon(self, department_id: int) -> QIcon | None:
+    def _signoff_mark(self, department_id: int) -> Mark | None:
         status = self._signoff_status(department_id)
-        mark = mark_of(status) if status is not None else None
-        return mark_icon(mark) if mark is not None else None
+        return mark_of(status) if status is not None else None
 
     def _signoff_tooltip(self, department_id: int) -> str:
         status = self._signoff_status(department_id)

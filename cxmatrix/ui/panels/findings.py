@@ -102,6 +102,7 @@ class FindingsModel(QAbstractTableModel):
         self._keys: dict[Severity, list[tuple[float, int, int]]] = {s: [] for s in Severity}
         self._tp_order: dict[int, int] = {}
         self._dept_order: dict[int, int] = {}
+        self._signoff_shown: list[Finding] = []  # the sign-off findings in the list now
         self._bold = QFont()
         self._bold.setBold(True)
         self.rebuild()
@@ -177,6 +178,7 @@ class FindingsModel(QAbstractTableModel):
         for severity in Severity:
             self._items[severity] = []
             self._keys[severity] = []
+        self._signoff_shown = []
         document = self.session.document
         if document is not None:
             matrix = document.matrix
@@ -184,6 +186,7 @@ class FindingsModel(QAbstractTableModel):
             self._dept_order = {d.id: i for i, d in enumerate(matrix.departments)}
             for finding in document.findings.all():
                 self._items[finding.severity].append(finding)
+            self._signoff_shown = document.findings.signoff_findings()
             for severity in Severity:
                 self._keys[severity] = [self._key(f) for f in self._items[severity]]
         self.endResetModel()
@@ -195,7 +198,13 @@ class FindingsModel(QAbstractTableModel):
         # planned flag can end a dispute or date an agreement: a few rare edits, rebuilt.
         replanned = bool(change.departments_planned or (
             change.touchpoints_planned and document is not None and document.matrix.signoffs))
-        if (change.structure or change.focus_changed or replanned
+        # Disputes and out-of-date agreements follow sign-off records and whole columns,
+        # not rows: when they differ from what is shown (a pack applied or sent again, an
+        # edit of an agreed column), the list is rebuilt; they change rarely.
+        resigned = document is not None and (
+            bool(change.signoffs or document.matrix.signoffs or self._signoff_shown)
+            and document.findings.signoff_findings() != self._signoff_shown)
+        if (change.structure or change.focus_changed or replanned or resigned
                 or len(touched) > INCREMENTAL_LIMIT):
             self.rebuild()
             return

@@ -31,6 +31,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QAbstractScrollArea,
+    QApplication,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
@@ -41,6 +43,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QPushButton,
+    QSizePolicy,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -57,7 +60,9 @@ if TYPE_CHECKING:
 _ROOT = QModelIndex()
 DISPLAY = Qt.ItemDataRole.DisplayRole
 COLUMNS = ("Department", "Sign-off", "Lead", "Date")
-SIZE_HINT_HEIGHT = 240
+SIZE_HINT_HEIGHT = 380
+FITTED_ROWS = 10  # the table's height fits this many departments; more scroll
+MINIMUM_TABLE_HEIGHT = 120
 
 
 def _statuses(session: Session) -> list[DepartmentSignOff]:
@@ -117,7 +122,7 @@ class SignOffTableModel(QAbstractTableModel):
                 return record.when.isoformat() if record is not None and record.when else ""
         if role == Qt.ItemDataRole.DecorationRole and column == 1:
             mark = mark_of(status)
-            return mark_icon(mark) if mark is not None else None
+            return mark_icon(mark, QApplication.palette()) if mark is not None else None
         if role == Qt.ItemDataRole.ToolTipRole:
             return tooltip_line(status)
         return None
@@ -213,7 +218,18 @@ class SignOffPanel(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # One line a department, names elided (the tooltip has them whole), so a matrix of
+        # nine departments fits the dock's default height without scrolling.
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+        header = self.table.horizontalHeader()
+        header.setMinimumSectionSize(40)
+        for column, mode in enumerate((QHeaderView.ResizeMode.Stretch,
+                                       QHeaderView.ResizeMode.ResizeToContents,
+                                       QHeaderView.ResizeMode.Stretch,
+                                       QHeaderView.ResizeMode.ResizeToContents)):
+            header.setSectionResizeMode(column, mode)
         self.table.clicked.connect(lambda index: self._department_clicked(index.row()))
         self.table.selectionModel().currentRowChanged.connect(
             lambda current, _previous: self._show_details())
@@ -249,17 +265,20 @@ class SignOffPanel(QWidget):
             buttons.addWidget(button)
         buttons.addStretch(1)
         # Small minimums: the dock shares its height with the details below it.
-        self.table.setMinimumHeight(48)
-        self.details_view.setMinimumHeight(32)
+        self.details_view.setMinimumHeight(40)
+        # The table asks for its rows (up to FITTED_ROWS, _fit_rows) and gets them first; the
+        # details below take what is left.
+        self.table.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
+        self.details_view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(4)
         layout.addWidget(self.summary)
-        layout.addWidget(self.table, 3)
+        layout.addWidget(self.table)
         layout.addLayout(buttons)
         layout.addWidget(self.message)
         layout.addWidget(self.details_title)
-        layout.addWidget(self.details_view, 2)
+        layout.addWidget(self.details_view, 1)
         session.changed.connect(self._on_change)
         session.document_changed.connect(self.reload)
         session.failed.connect(self._on_failed)
@@ -276,9 +295,19 @@ class SignOffPanel(QWidget):
 
     def reload(self) -> None:
         self.model.reload()
+        self._fit_rows()
         self._update_summary()
         self._show_details()
         self._update_buttons()
+
+    def _fit_rows(self) -> None:
+        """The table asks for room for its rows, up to FITTED_ROWS of them (more scroll)."""
+        rows = max(3, min(self.model.rowCount(), FITTED_ROWS))
+        height = (self.table.horizontalHeader().sizeHint().height()
+                  + rows * self.table.verticalHeader().defaultSectionSize()
+                  + 2 * self.table.frameWidth())
+        self.table.setMinimumHeight(min(height, MINIMUM_TABLE_HEIGHT))
+        self.table.setMaximumHeight(height)
 
     def _on_change(self, change: MatrixChange) -> None:
         document = self.session.document
