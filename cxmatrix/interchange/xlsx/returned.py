@@ -38,6 +38,7 @@ from cxmatrix.domain.model import (
     clean_name,
     derive_code,
 )
+from cxmatrix.domain.review import FactKey
 from cxmatrix.domain.roles import Role
 from cxmatrix.interchange.errors import ImportFailed
 from cxmatrix.interchange.spreadsheet.cxmatrix_workbook import _band_rows, about_values
@@ -75,10 +76,10 @@ class ReturnedWorkbook:
     # Where each saved entity was found, for messages: id -> "row 12" / "column M".
     places: dict[int, str] = field(default_factory=dict)
     # Whether the plan sheets were compared (the record holds the exported plan), and where
-    # each target and action was found: ("target" | "action", touchpoint, department) ->
-    # "Target!G10" / "Changes!A7".
+    # each target, action and planned flag was found: ("target" | "action", touchpoint,
+    # department) -> "Target!G10" / "Changes!A7", ("touchpoint", id, "planned") -> "Target!B9".
     plan_compared: bool = False
-    plan_places: dict[tuple[str, int, int], str] = field(default_factory=dict)
+    plan_places: dict[FactKey, str] = field(default_factory=dict)
 
     def renamed_departments(self) -> dict[int, tuple[str, str]]:
         """Departments that kept their id under another name: id -> (exported, saved)."""
