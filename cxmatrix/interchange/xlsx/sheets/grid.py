@@ -92,13 +92,14 @@ def set_up_owner_colours(sheet: Worksheet, styles: Styles, places: GridPlaces) -
     the name cell of that row.
 
     No formula layout gives an inserted row its own count in both programs: neither copies
-    a formula into a row inserted in the middle, a multi-cell array formula refuses the
-    insertion, and LibreOffice 7 has no spilling formulas. So an empty Owners cell on a
-    touchpoint row is shaded as a gap (hatched grey, before the red and amber rules: an
-    empty cell in those colours reads as a count, and LibreOffice leaves some of them white;
-    the name keeps the red or amber), the
-    Summary counts the row from its role cells, and bringing the workbook back checks every
-    row (``returned``)."""
+    a formula into a row inserted in the middle, and in LibreOffice 7.4 (tried through UNO)
+    an Excel Table's calculated column leaves the inserted row empty, while a multi-cell
+    array formula and a dynamic-array (spilling) one refuse the insertion altogether. So an
+    empty Owners cell on a touchpoint row is shaded as a gap (hatched grey, ranked before
+    the red and amber rules: an empty cell in those colours reads as a count, and
+    LibreOffice leaves some of them white; the name keeps the red or amber), the Summary
+    counts the row from its role cells, and bringing the workbook back checks every row
+    (``returned``)."""
     first_data = places.header_index + 1
     first = first_data + 1
     row_roles = (f"${column_name(places.first_role)}{first}:"
