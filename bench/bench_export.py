@@ -35,6 +35,7 @@ from cxmatrix.domain.model import Matrix
 from cxmatrix.interchange.csv import export as csv_export
 from cxmatrix.interchange.xlsx import export as xlsx_export
 from cxmatrix.interchange.xlsx.layout import FLAG_FALSE, FLAG_TRUE, ROLE_WORDS, TOUCHPOINT_COLUMNS
+from cxmatrix.interchange.xlsx.worksheet import PlainFormulaWorksheet
 
 XLSX_TARGET = 1.3
 # Our CSV builds its rows from the matrix; the baseline gets them ready-made.
@@ -149,7 +150,9 @@ def replay(recording: _Recording, path: Path) -> None:
     archive = io.BytesIO()
     workbook = Workbook(archive, xlsx_export.WORKBOOK_OPTIONS)
     formats = [workbook.add_format(properties) for properties in recording.formats]
-    sheets = [workbook.add_worksheet(name) for name in recording.sheets]
+    # The same worksheet class as the export (its cell formulas skip XlsxWriter's
+    # dynamic-array search), so both sides do the same work.
+    sheets = [workbook.add_worksheet(name, PlainFormulaWorksheet) for name in recording.sheets]
 
     def real(value: Any) -> Any:
         if isinstance(value, _FormatRef):

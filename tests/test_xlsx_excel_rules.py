@@ -38,7 +38,7 @@ from cxmatrix.interchange.xlsx.review_pack.writer import PackRequest, write_pack
 NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
 # Functions of Excel 2007's file format (none needs a prefix); the only ones the workbooks use.
 EXCEL_2007_FUNCTIONS = {"AND", "COLUMN", "COUNTIF", "EXACT", "IF", "IFERROR", "INDEX",
-                        "ISBLANK", "ISNUMBER", "LEFT", "LOWER", "MATCH", "MMULT", "OR", "ROW",
+                        "ISBLANK", "ISNUMBER", "LEFT", "LOWER", "MATCH", "MMULT", "N", "OR", "ROW",
                         "SUM", "SUMPRODUCT", "TRANSPOSE"}
 SHEET_NAME = re.compile(r"[^\[\]:*?/\\]{1,31}")
 STRING = re.compile(r'"(?:[^"]|"")*"')
@@ -189,3 +189,28 @@ def test_the_check_finds_what_excel_repairs(tmp_path):
     assert any("validations overlap" in p for p in problems)
     assert any("another sheet" in p for p in problems)
     assert functions('=IF(A1="SUM(x)",_xlfn.STDEV.S(A:A),0)') == {"IF", "_xlfn.STDEV.S"}
+
+
+def test_formulas_written_as_given_are_what_xlsxwriter_would_write(tmp_path, monkeypatch):
+    """The export's worksheet class skips XlsxWriter's dynamic-array search over each cell
+    formula; with Excel 2007 functions only that search changes nothing, so the sheets' XML
+    is the same byte for byte (dates aside, and the state record, which holds the export
+    time) as with XlsxWriter's own class."""
+    from xlsxwriter.worksheet import Worksheet
+
+    matrix = with_planned_flags()
+    fast, plain = tmp_path / "fast.xlsx", tmp_path / "plain.xlsx"
+    xlsx_export.write(matrix, fast)
+    monkeypatch.setattr(xlsx_export, "PlainFormulaWorksheet", Worksheet)
+    xlsx_export.write(matrix, plain)
+
+    def sheets(path: Path) -> dict[str, str]:
+        with zipfile.ZipFile(path) as archive:
+            return {name: re.sub(r"\d{4}-\d{2}-\d{2}( \d{2}:\d{2})?", "DATE",
+                                 archive.read(name).decode())
+                    for name in archive.namelist() if name.startswith("xl/worksheets/")
+                    and "cxmatrix workbook state" not in archive.read(name).decode()}
+
+    found, expected = sheets(fast), sheets(plain)
+    assert found == expected
+    assert any("<f>" in text for text in found.values())

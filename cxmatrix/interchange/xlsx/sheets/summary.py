@@ -166,23 +166,25 @@ class _RowFormulas:
         self.name_letter = column_name(TOUCHPOINT_TABLE_COLUMN + 1)
 
     def row(self, row: int, first: bool) -> list[str]:
-        """Stage, touchpoint, owners and the hidden Matrix row, for the 0-based ``row``."""
+        """Stage, touchpoint, owners and the hidden Matrix row, for the 0-based ``row``.
+
+        Kept short: xlsxwriter runs some thirty searches over every formula it writes."""
         number = row + 1
-        previous = self.header if first else f"{self.column}{number - 1}"
         at = f"{self.column}{number}"
+        name_cell = f"{self.name_letter}{number}"
         if first:
             found = f'=IFERROR({self.header}+MATCH("?*",{self.names},0),"")'
         else:
-            found = (f'=IF(ISNUMBER({previous}),IF({previous}>=ROW({self.last}),"",'
-                     f'IFERROR({previous}+MATCH("?*",INDEX({self.names_column},{previous}+1)'
-                     f':{self.last},0),"")),"")')
-        stage = f'LEFT(INDEX({self.ids_column},{at}),1)="{STAGE_PREFIX}"'
+            # N() of the empty text above is 0; the bound keeps the search inside the reach.
+            previous = f"{self.column}{number - 1}"
+            found = (f'=IF(N({previous})<ROW({self.last}),IFERROR({previous}+MATCH("?*",'
+                     f'INDEX({self.names_column},{previous}+1):{self.last},0),""),"")')
         name = f"INDEX({self.names_column},{at})"
         carried = '""' if first else f"{self.stage_letter}{number - 1}"
-        return [f'=IF({at}="","",IF({stage},{name},{carried}))',
-                f'=IF({at}="","",IF({stage},"",{name}))',
-                f'=IF(OR({at}="",{self.name_letter}{number}=""),"",'
-                f'COUNTIF(INDEX({self.roles},{at},0),"{OWN}"))',
+        return [f'=IF({name_cell}="",IF({at}="","",{name}),{carried})',
+                f'=IF({at}="","",IF(LEFT(INDEX({self.ids_column},{at}))="{STAGE_PREFIX}","",'
+                f'{name}))',
+                f'=IF({name_cell}="","",COUNTIF(INDEX({self.roles},{at},0),"{OWN}"))',
                 found]
 
     def more(self, listed: int) -> str:
