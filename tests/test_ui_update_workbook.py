@@ -250,6 +250,8 @@ def test_planned_flags_show_in_the_dialog_and_apply_as_one_step(
     before = session.matrix.copy()
     window.update_from_workbook([anna])
     dialog = open_dialog(qtbot, window)
+    dialog.resize(900, 300)
+    dialog.grab().save(str(tmp_path / "update-planned.png"))
     planned = [c for c in dialog.review.changes if c.kind == "planned"]
     assert len(planned) == 4 and len(dialog.review.changes) == 4
     for change in planned:
