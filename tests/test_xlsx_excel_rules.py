@@ -10,6 +10,7 @@
   its messages at most 255; validations do not overlap;
 - a conditional format's formula refers to its own sheet only (Excel 2007 refuses others)
   and each rule has its own priority;
+- a text constant inside a formula at most 255 characters;
 - headers and footers at most 255 characters, formulas at most 8,192, cell text at most
   32,767, sheet names at most 31 characters of the allowed ones;
 - xlsxwriter warns (and leaves the feature out) instead of failing on several of these: the
@@ -49,6 +50,12 @@ def functions(formula: str) -> set[str]:
     bare = STRING.sub('""', formula)
     bare = re.sub(r"'(?:[^']|'')*'!", "", bare)
     return set(re.findall(r"(?<![A-Za-z0-9_.])([A-Za-z_][A-Za-z0-9_.]*)\(", bare))
+
+
+def long_literals(formula: str) -> list[str]:
+    """Text constants in a formula longer than Excel's 255 characters."""
+    return [text[:40] for text in STRING.findall(formula)
+            if len(text[1:-1].replace('""', '"')) > 255]
 
 
 def other_sheet_reference(formula: str) -> bool:
@@ -99,6 +106,7 @@ def check_sheet(xml: bytes) -> list[str]:
             problems.append(f"a formula of {len(text)} characters")
         problems += [f"function {f} in {text[:60]}" for f in functions(text)
                      - EXCEL_2007_FUNCTIONS]
+        problems += [f"a text constant over 255 characters: {t}" for t in long_literals(text)]
         if formula.get("t") == "array" and formula.get("aca") is not None:
             problems.append("a dynamic array formula")
     priorities: list[str] = []
@@ -108,6 +116,8 @@ def check_sheet(xml: bytes) -> list[str]:
             text = formula.text or ""
             problems += [f"function {f} in a conditional format" for f in functions(text)
                          - EXCEL_2007_FUNCTIONS]
+            problems += [f"a long text constant in a conditional format: {t}"
+                         for t in long_literals(text)]
             if other_sheet_reference(text):
                 problems.append(f"a conditional format refers to another sheet: {text}")
     if len(priorities) != len(set(priorities)):
@@ -167,8 +177,10 @@ def test_a_review_pack_keeps_excels_rules(tmp_path):
 
 
 def test_the_check_finds_what_excel_repairs(tmp_path):
-    """The checker itself: a future function without its prefix, a list over 255 characters,
-    overlapping validations and a conditional format on another sheet are each found."""
+    """The checker itself: a future function without its prefix, a long text constant,
+    overlapping validations and a conditional format on another sheet are each found (a
+    list over 255 characters XlsxWriter leaves out with a warning, which the exports above
+    turn into an error)."""
     from xlsxwriter.workbook import Workbook
 
     path = tmp_path / "bad.xlsx"
@@ -176,18 +188,19 @@ def test_the_check_finds_what_excel_repairs(tmp_path):
     sheet = workbook.add_worksheet("Bad")
     sheet.write_formula("A1", "=STDEV.S(B1:B9)")
     sheet.write_formula("A2", '=IFS(B1>1,"big",TRUE,"small")')
+    sheet.write_formula("A3", '=IF(B1="' + "z" * 256 + '",1,0)')
     sheet.data_validation("C1:C9", {"validate": "list", "source": ["a", "b"]})
     sheet.data_validation("C5:D5", {"validate": "list", "source": ["c"]})
     sheet.conditional_format("E1:E9", {"type": "formula", "criteria": "=Other!A1=1",
                                        "format": workbook.add_format({"bold": True})})
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with pytest.warns(UserWarning, match="255"):
         sheet.data_validation("F1", {"validate": "list", "source": ["y" * 300]})
     workbook.close()
     problems = check_workbook(path)
     assert any("STDEV.S" in p for p in problems) and any("IFS" in p for p in problems)
     assert any("validations overlap" in p for p in problems)
     assert any("another sheet" in p for p in problems)
+    assert any("text constant over 255" in p for p in problems)
     assert functions('=IF(A1="SUM(x)",_xlfn.STDEV.S(A:A),0)') == {"IF", "_xlfn.STDEV.S"}
 
 
