@@ -116,7 +116,7 @@ def write_target(sheet: Worksheet, styles: Styles, matrix: Matrix, page: PageTex
 def _set_up(sheet: Worksheet, styles: Styles, page: PageText, last_data: int,
             last_role: int, department_count: int) -> None:
     sheet.set_column(NAME_COLUMN, NAME_COLUMN, 38)
-    sheet.set_column(PLANNED_COLUMN, PLANNED_COLUMN, 9)
+    sheet.set_column(PLANNED_COLUMN, PLANNED_COLUMN, 9, styles["owners"])  # typed flags centred
     sheet.set_column(OWNERS_COLUMN, OWNERS_COLUMN, 9)
     set_up_grid(sheet, styles, page, GridPlaces(
         HEADER_INDEX, ID_INDEX, ID_COLUMN, OWNERS_COLUMN, FIRST_ROLE_COLUMN, last_role,
