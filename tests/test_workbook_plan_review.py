@@ -443,7 +443,9 @@ def test_a_planned_flag_changed_here_stays_and_a_deletion_conflict_names_it(tmp_
     assert not any("Partner portal" in t for t in texts), texts
     (conflict,) = review.conflicts
     assert conflict.key == f"touchpoint:{outage}:restore"
-    assert conflict.text == "Touchpoint Outage notice was deleted here and changed in anna.xlsx"
+    cell = flag_cells(openpyxl.load_workbook(anna))["Outage notice"]
+    assert conflict.text == ("Touchpoint Outage notice was deleted here and changed in "
+                             f"anna.xlsx; planned in anna.xlsx (Target!{cell})")
     restored = review.apply({conflict.key: 0})
     assert restored.is_planned_touchpoint(outage)
 

@@ -479,9 +479,13 @@ class _Classifier:
             file_name, facts = changed[0]
             restore = dict(self.entity_facts(facts, entity))
             restore.update(self.row_facts(facts, entity))
+            flag = (kind, key, PLANNED)
+            sources = tuple(n for n, f in changed if f.get(flag) != self.b.get(flag))
+            flagged = (f"; {self.words(flag, facts.get(flag))} in "
+                       f"{self.sources(flag, sources)}" if sources else "")
             return Change(f"{kind}:{key}:restore", kind, "deleted", group,
                           f"{kind.capitalize()} {name} was deleted here and changed in "
-                          f"{_files(tuple(n for n, _f in changed))}", "conflict",
+                          f"{_files(tuple(n for n, _f in changed))}{flagged}", "conflict",
                           "present", "deleted",
                           (Option(f"Restore {name} as in {file_name}",
                                   tuple(n for n, _f in changed), restore),))
