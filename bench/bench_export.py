@@ -4,7 +4,8 @@ xlsx: ``xlsx_export.write`` (every sheet, formats, conditional formats, validati
 formulas, the state sheet, findings computed) against XlsxWriter itself writing exactly the
 same cells and formats: one of our exports is recorded call by call (every worksheet and
 format call, with its arguments) and the baseline replays those calls on a fresh workbook,
-in the same constant-memory mode, to the same in-memory archive and file. That is the
+in the same constant-memory mode and with the same worksheet class (cell formulas written as
+given, ``xlsx.worksheet``), to the same in-memory archive and file. That is the
 fastest any program can write this workbook with XlsxWriter; what is left over is our own
 work (walking the matrix, text checks, formulas). Target: within 1.3x. CSV:
 ``csv_export.write`` against the csv module writing the same rows, ready-made. Target: 2x.
