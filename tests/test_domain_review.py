@@ -177,11 +177,11 @@ def test_a_workbook_of_another_matrix_is_refused() -> None:
 
 def edit(matrix: Matrix, rng: random.Random, steps: int) -> None:
     """Random edits a colleague (or the app) makes: roles, renames, moves, additions,
-    deletions."""
+    deletions, planned flags."""
     for _ in range(steps):
         touchpoints = list(matrix.iter_touchpoints())
         action = rng.choice(["role", "role", "role", "rename", "move", "add", "delete",
-                             "dept"])
+                             "dept", "planned"])
         if action == "role" and touchpoints and matrix.departments:
             matrix.set_role(rng.choice(touchpoints).id, rng.choice(matrix.departments).id,
                             rng.choice([None, *Role]))
@@ -197,10 +197,22 @@ def edit(matrix: Matrix, rng: random.Random, steps: int) -> None:
             matrix.add_touchpoint(stage.id, f"Added {rng.randint(0, 10**6)}")
         elif action == "delete" and touchpoints:
             matrix.delete_touchpoint(rng.choice(touchpoints).id)
+        elif action == "planned" and touchpoints and matrix.departments:
+            flip_planned(matrix, rng)
         elif action == "dept" and matrix.departments:
             target = rng.choice(matrix.departments)
             if matrix.find_department(target.name + " 2") is None:
                 matrix.rename_department(target.id, target.name + " 2")
+
+
+def flip_planned(matrix: Matrix, rng: random.Random) -> None:
+    """Flip the planned flag of a random touchpoint or department."""
+    if rng.random() < 0.5:
+        touchpoint = rng.choice(list(matrix.iter_touchpoints())).id
+        matrix.set_planned_touchpoint(touchpoint, not matrix.is_planned_touchpoint(touchpoint))
+    else:
+        department = rng.choice(matrix.departments).id
+        matrix.set_planned_department(department, not matrix.is_planned_department(department))
 
 
 SETTINGS = settings(max_examples=40, deadline=None,
@@ -331,6 +343,8 @@ def test_plan_edits_on_both_sides_give_their_union_and_clashes_are_conflicts(
                 side.set_target(t, d, rng.choice([None, *Role]))
             else:
                 side.set_action(t, d, rng.choice(_ACTIONS))
+        for _ in range(rng.randint(0, 3) if cells else 0):
+            flip_planned(side, rng)
     result = review(base, [copy_of(base, theirs)], ours)
     expected_conflicts = set()
     merged = result.apply(result.accept_all())
@@ -348,8 +362,12 @@ def test_plan_edits_on_both_sides_give_their_union_and_clashes_are_conflicts(
         if clash:
             expected_conflicts.add(f"action:{t}:{d}")
         assert merged.action(t, d) == action, (t, d)
+    # A flag is a yes or no: changed on either side it takes the changed value, never a clash.
+    for flags in ("planned_touchpoints", "planned_departments"):
+        b, th, o = (getattr(m, flags) for m in (base, theirs, ours))
+        assert getattr(merged, flags) == (o - (b - th)) | (th - b), flags
     assert {c.key for c in result.conflicts} == expected_conflicts
-    assert {c.kind for c in result.changes} <= {"target", "action"}
+    assert {c.kind for c in result.changes} <= {"target", "action", "planned"}
     assert merged.roles == ours.roles  # nothing but the plan was edited
 
 

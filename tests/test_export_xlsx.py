@@ -48,6 +48,7 @@ from cxmatrix.interchange.xlsx.layout import (
     TOUCHPOINT_COLUMNS,
 )
 from cxmatrix.interchange.xlsx.placement import FIRST_ROLE_COLUMN, GROW_COLUMNS, GROW_ROWS
+from cxmatrix.interchange.xlsx.sheets import summary as summary_sheet
 
 SHEETS = ["Matrix", "Departments", "Findings", "Sign-off", "Summary", "About"]
 FIRST_ROLE_NUMBER = FIRST_ROLE_COLUMN + 1  # 1-based, as openpyxl counts
@@ -140,7 +141,12 @@ def test_cell_notes_are_comments_by_cxmatrix(demo_book):
     matrix, book = demo_book
     sheet = book["Matrix"]
     comments = {(cell.coordinate, cell.value, cell.comment.text, cell.comment.author)
-                for row in sheet.iter_rows() for cell in row if cell.comment}
+                for row in sheet.iter_rows(min_row=HEADER_ROW + 1) for cell in row
+                if cell.comment}
+    # The Owners header explains the column, and what a hatched (inserted) row means.
+    assert "hatched" in sheet.cell(HEADER_ROW, FIRST_ROLE_NUMBER - 2).comment.text
+    assert [c.coordinate for row in sheet.iter_rows(max_row=HEADER_ROW) for c in row
+            if c.comment] == [sheet.cell(HEADER_ROW, FIRST_ROLE_NUMBER - 2).coordinate]
     kickoff_row = next(cell.row for cell in sheet["A"] if cell.value == "Kick-off call")
     success = get_column_letter(FIRST_ROLE_NUMBER + 2)
     support = get_column_letter(FIRST_ROLE_NUMBER + 3)
@@ -337,6 +343,21 @@ def department_count(sheet: openpyxl.worksheet.worksheet.Worksheet, formula: str
                if sheet.cell(row, column).value == word)
 
 
+def touchpoint_table(sheet) -> list[tuple[str, str, int]]:
+    """The Summary's per-touchpoint table as (stage, touchpoint, owners), touchpoints only."""
+    rows = []
+    for row in range(11, sheet.max_row + 1):
+        stage, touchpoint, owners = (sheet.cell(row, column).value for column in (6, 7, 8))
+        if touchpoint:
+            rows.append((stage, touchpoint, owners))
+    return rows
+
+
+def expected_touchpoint_table(matrix: Matrix) -> list[tuple[str, str, int]]:
+    return [(matrix.stage(tp.stage_id).name, tp.name, len(matrix.owners(tp.id)))
+            for stage in matrix.stages for tp in matrix.touchpoints_in(stage.id)]
+
+
 @pytest.mark.parametrize("make", [demo_like, lambda: generate_size("S")],
                          ids=["demo-like", "generated-S"])
 def test_summary_formulas_count_the_matrix_sheet(make, tmp_path):
@@ -370,16 +391,21 @@ def test_summary_formulas_count_the_matrix_sheet(make, tmp_path):
     # Spare rows wait for departments added at the end.
     spare = 11 + len(matrix.departments)
     assert "INDEX" in sheet.cell(spare, 1).value and cached.cell(spare, 1).value in ("", None)
-    touchpoints = list(matrix.iter_touchpoints())
-    for index, tp in enumerate(touchpoints):
-        reference = sheet.cell(11 + index, 8).value
-        assert re.fullmatch(r"=Matrix!I\d+", reference)
-        owners = grid[reference.split("!")[1]].value
-        assert owners.startswith("=COUNTIF($K")
-        assert grid["A" + reference.split("!I")[1]].value == tp.name
-        assert sheet.cell(11 + index, 7).value == f"=Matrix!A{reference.split('!I')[1]}"
-        assert cached.cell(11 + index, 7).value == tp.name
-        assert cached.cell(11 + index, 8).value == len(matrix.owners(tp.id))
+    # The per-touchpoint table lists the Matrix sheet's named rows by formula (stage headings
+    # too), each touchpoint with its stage and the Own count of its role cells.
+    assert touchpoint_table(cached) == expected_touchpoint_table(matrix)
+    assert "MATCH(\"?*\"" in sheet["I12"].value and "INDEX(Matrix!$A:$A,I11+1)" in sheet[
+        "I12"].value
+    assert sheet["H12"].value.startswith('=IF(G12="","",COUNTIF(INDEX(Matrix!$K:$')
+    assert sheet.column_dimensions["I"].hidden
+    rows = len(matrix.stages) + matrix.touchpoint_count
+    spare = 11 + rows + summary_sheet.SPARE_ROWS - 1
+    assert sheet.cell(spare, 9).value.startswith("=IF(N(")
+    assert "more rows on the Matrix sheet" in sheet.cell(spare + 1, 6).value
+    for index in range(rows):  # every listed row names its Matrix row
+        matrix_row = cached.cell(11 + index, 9).value
+        name = cached.cell(11 + index, 7).value or cached.cell(11 + index, 6).value
+        assert grid.cell(matrix_row, 1).value == name
 
 
 def test_owners_column_counts_each_row_and_warns(demo_book):
@@ -402,7 +428,12 @@ def test_owners_column_counts_each_row_and_warns(demo_book):
     rules = {rule.formula[0]: rule for cf in sheet.conditional_formatting
              for rule in cf.rules if str(cf.sqref).startswith("I")}
     row_test = f'$A7<>"",LEFT($J7,1)<>"S",COUNTIF($K7:${last}7,"Own")'
-    assert set(rules) == {f"AND({row_test}=0)", f"AND({row_test}>1)"}
+    gap = '$A7<>"",LEFT($J7,1)<>"S",ISBLANK($I7)'
+    assert set(rules) == {f"AND({row_test}=0)", f"AND({row_test}>1)", f"AND({gap})"}
+    # An Owners cell left without its formula (a row inserted in the middle) is a hatched gap,
+    # ranked before the red and amber warnings (the name carries those).
+    assert rules[f"AND({gap})"].dxf.fill.patternType == "darkUp"
+    assert rules[f"AND({gap})"].priority < rules[f"AND({row_test}=0)"].priority
     assert {str(cf.sqref) for cf in sheet.conditional_formatting
             if str(cf.sqref).startswith("I")} == {f"I7:I{last_data_row(matrix) + GROW_ROWS}"}
     assert rules[f"AND({row_test}=0)"].dxf.fill.bgColor.rgb.endswith("C0392B")
@@ -560,7 +591,8 @@ def test_departments_without_touchpoints_and_touchpoints_without_departments(tmp
     matrix = Matrix()
     matrix.add_touchpoint(matrix.add_stage("S").id, "Lonely")
     book = openpyxl.load_workbook(export(matrix, tmp_path, "b.xlsx"), data_only=True)
-    assert book["Summary"]["H11"].value == 0
+    assert book["Summary"]["F11"].value == "S" and book["Summary"]["G11"].value is None
+    assert book["Summary"]["G12"].value == "Lonely" and book["Summary"]["H12"].value == 0
     assert book["Matrix"].cell(HEADER_ROW + 2, 1).value == "Lonely"
 
 
@@ -648,9 +680,7 @@ def test_libreoffice_keeps_the_values_and_recalculates_the_summary(tmp_path):
     for index, department in enumerate(matrix.departments):
         assert [sheet.cell(11 + index, column).value for column in (2, 3, 4)] == [
             summary.by_department[department.id][role] for role in Role]
-    touchpoints = list(matrix.iter_touchpoints())
-    assert [sheet.cell(11 + i, 8).value for i in range(len(touchpoints))] == [
-        len(matrix.owners(tp.id)) for tp in touchpoints]
+    assert touchpoint_table(sheet) == expected_touchpoint_table(matrix)
     # The drop-down and the colour rules survive LibreOffice's own save.
     grid = book["Matrix"]
     assert grid.data_validations.dataValidation

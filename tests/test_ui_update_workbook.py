@@ -230,3 +230,42 @@ def test_plan_changes_show_in_the_dialog_and_apply_as_one_step(
     assert session.matrix.roles == before.roles
     assert window.errors == []
     window.close()
+
+
+def test_planned_flags_show_in_the_dialog_and_apply_as_one_step(
+        qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Planned flags changed on the Target sheet are listed as their own kind, checked, and
+    applied in one undo step that undo takes back."""
+    from test_workbook_plan_review import edit, flagger, with_planned_flags
+
+    window = window_with_captured_messages(qtbot, tmp_path, monkeypatch)
+    path = document_of(tmp_path, with_planned_flags(), "flags")
+    path.close()
+    open_and_wait(qtbot, window, path.path)
+    session = window.session
+    exported = tmp_path / "flags.xlsx"
+    xlsx_export.write(session.matrix.copy(), exported)
+    anna = tmp_path / "anna.xlsx"
+    edit(exported, anna, flagger)
+    before = session.matrix.copy()
+    window.update_from_workbook([anna])
+    dialog = open_dialog(qtbot, window)
+    dialog.resize(900, 300)
+    dialog.grab().save(str(tmp_path / "update-planned.png"))
+    planned = [c for c in dialog.review.changes if c.kind == "planned"]
+    assert len(planned) == 4 and len(dialog.review.changes) == 4
+    for change in planned:
+        assert dialog.items[change.key].checkState(0) == Qt.CheckState.Checked
+        assert dialog.items[change.key].text(0) == change.text
+    qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    outage = before.find_touchpoints("Outage notice")[0].id
+    qtbot.waitUntil(lambda: session.matrix.is_planned_touchpoint(outage), timeout=10_000)
+    support = before.find_department("Support").id
+    assert session.matrix.planned_departments == {support}
+    assert session.undo_stack.count() == 1
+    window.undo_action.trigger()
+    qtbot.waitUntil(lambda: not session.matrix.is_planned_touchpoint(outage), timeout=30_000)
+    assert session.matrix.planned_touchpoints == before.planned_touchpoints
+    assert session.matrix.planned_departments == before.planned_departments
+    assert window.errors == []
+    window.close()

@@ -113,6 +113,13 @@ def test_rows_and_columns_added_in_libreoffice_are_counted_coloured_and_printed(
                for row in range(11, 18)}
     assert by_name["Partners"] == [0, 1, 0] and by_name["Finance"] == [1, 0, 0]
     assert by_name["Customer Success"] == [2, 0, 1] and by_name["Sales"] == [0, 1, 0]
+    # The per-touchpoint table lists the rows added in the middle and at the end, in place.
+    table = [tuple(summary.cell(row, column).value for column in (6, 7, 8))
+             for row in range(11, 40) if summary.cell(row, 7).value]
+    assert table == [("Awareness", "Paid search & social ads", 1),
+                     ("Onboarding", "Kick-off call", 1), ("Onboarding", "Training session", 1),
+                     ("Onboarding", "Welcome email", 0), ("Incidents", "Outage notice", 0),
+                     ("Incidents", "Status page", 2)]
     grid = values["Matrix"]
     assert grid["I10"].value == 1  # Kick-off call's Owners count follows the cleared cell
     assert grid["I15"].value == 0  # Outage notice, still counted over the widened row
@@ -381,3 +388,48 @@ def test_rows_inserted_in_the_middle_are_marked_in_the_printout_and_counted(tmp_
     departments = {summary.cell(row, 1).value: summary.cell(row, 2).value
                    for row in range(11, 16)}
     assert departments["Marketing"] == 3 and departments["Sales"] == 2  # Own, inserted rows in
+    table = [tuple(summary.cell(row, column).value for column in (6, 7, 8))
+             for row in range(11, 30) if summary.cell(row, 7).value]
+    # The per-touchpoint table lists the inserted rows where they are, counted from their
+    # role cells (their own Owners cell has no formula).
+    assert table == [("Awareness", "Paid search & social ads", 1), ("Awareness", "Webinar", 1),
+                     ("Onboarding", "Kick-off call", 2), ("Onboarding", "Training session", 2),
+                     ("Onboarding", "Welcome email", 0), ("Onboarding", "Handover call", 0),
+                     ("Incidents", "Outage notice", 0)]
+    grid = openpyxl.load_workbook(edited, data_only=True)["Matrix"]
+    assert grid["I9"].value is None and grid["A9"].value == "Webinar"
+    gap_rules = [rule for cf in openpyxl.load_workbook(edited)["Matrix"].conditional_formatting
+                 for rule in cf.rules if "ISBLANK" in rule.formula[0]]
+    assert gap_rules and gap_rules[0].formula[0].endswith("ISBLANK($I7))")
+    # Bringing it back checks each row: the cells without a count are named with the counts.
+    (notice,) = [n for n in read_returned(edited).notices if "Owners" in n]
+    assert notice == (
+        "middle.xlsx: sheet 'Matrix': the Owners cells I9 (Webinar), I12 (Training session), "
+        "I14 (Handover call) show no count (rows inserted without the formula); counted on "
+        "the way back: Webinar 1 owner, Training session 2 owners, Handover call no owner")
+
+
+def test_an_owners_count_typed_over_is_named_on_the_way_back(tmp_path):
+    matrix = demo_like()
+    source = tmp_path / "typed.xlsx"
+    xlsx_export.write(matrix, source)
+    assert not [n for n in read_returned(source).notices if "Owners" in n]
+    # An edit in a program that keeps the values (as Excel and LibreOffice do): the XML of
+    # the Owners cell of Paid search (one owner) now holds a typed 3.
+    import zipfile
+
+    edited = tmp_path / "edited" / "typed.xlsx"
+    edited.parent.mkdir()
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(edited, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                text = data.decode()
+                start = text.index('<c r="I8"')
+                end = text.index("</c>", start) + 4
+                data = (text[:start] + '<c r="I8" t="n"><v>3</v></c>' + text[end:]).encode()
+            zout.writestr(item, data)
+    notices = [n for n in read_returned(edited).notices if "Owners" in n]
+    assert notices == ["typed.xlsx: sheet 'Matrix': Owners cell I8 shows '3' but Paid search "
+                       "& social ads has 1 owner (a count typed over the formula); the roles "
+                       "are what comes back"]

@@ -17,10 +17,11 @@ from cxmatrix.cli import main
 from cxmatrix.domain.actions import Action, ActionStatus
 from cxmatrix.domain.model import Matrix
 from cxmatrix.domain.roles import Role
+from cxmatrix.interchange.errors import ImportFailed
 from cxmatrix.interchange.workbook_update import review_workbooks
 from cxmatrix.interchange.xlsx import export as xlsx_export
 from cxmatrix.interchange.xlsx import state
-from cxmatrix.interchange.xlsx.layout import CHANGES_COLUMNS, HEADER_ROW
+from cxmatrix.interchange.xlsx.layout import CHANGES_COLUMNS, HEADER_ROW, PLANNED_ROW
 from cxmatrix.interchange.xlsx.returned import read_returned
 from cxmatrix.store.document import Document
 
@@ -248,7 +249,6 @@ def test_a_workbook_without_a_recorded_plan_reads_and_says_so(tmp_path, monkeypa
 
 
 def test_a_bad_status_names_the_sheet_and_cell(tmp_path):
-    from cxmatrix.interchange.errors import ImportFailed
 
     source = export(planned(), tmp_path)
     anna = tmp_path / "anna.xlsx"
@@ -345,3 +345,163 @@ def test_a_target_typed_in_the_changes_sheet_is_named_in_a_notice(tmp_path):
     edit(source, both, change_both)
     review = review_workbooks(matrix.copy(), [both])
     assert [c.kind for c in review.changes] == ["target"] and not review.notices
+
+
+def with_planned_flags() -> Matrix:
+    """planned(), plus a planned touchpoint (Partner portal) and a planned department
+    (Partners): both exist only at target."""
+    matrix = planned()
+    stage = matrix.stages[0]
+    portal = matrix.add_touchpoint(stage.id, "Partner portal")
+    partners = matrix.add_department("Partners")
+    matrix.set_planned_touchpoint(portal.id, True)
+    matrix.set_planned_department(partners.id, True)
+    return matrix
+
+
+def flag_cells(book) -> dict[str, str]:
+    """The Target sheet's planned-flag cells: touchpoints by name (column B), departments by
+    name (row 4)."""
+    sheet = book["Target"]
+    cells = {sheet.cell(row, 1).value: f"B{row}" for row in range(HEADER_ROW + 1,
+                                                                  sheet.max_row + 1)
+             if sheet.cell(row, 4).value and str(sheet.cell(row, 4).value).startswith("T")}
+    cells.update({c.value: f"{c.column_letter}{PLANNED_ROW}" for c in sheet[HEADER_ROW]
+                  if c.column > 4 and c.value})
+    return cells
+
+
+def flagger(book) -> None:
+    """Outage notice and Support become planned; Partner portal and Partners exist today."""
+    target, cells = book["Target"], flag_cells(book)
+    target[cells["Outage notice"]] = "Yes"
+    target[cells["Partner portal"]] = None
+    target[cells["Support"]] = "Planned"
+    target[cells["Partners"]] = None
+
+
+def test_planned_flags_changed_on_the_target_sheet_come_back_as_changes(tmp_path):
+    matrix = with_planned_flags()
+    source = export(matrix, tmp_path)
+    book = openpyxl.load_workbook(source)
+    cells = flag_cells(book)
+    assert book["Target"][cells["Partner portal"]].value == "Yes"
+    assert book["Target"][cells["Partners"]].value == "Planned"
+    flags = [dv for dv in book["Target"].data_validations.dataValidation
+             if cells["Outage notice"] in dv.sqref or cells["Support"] in dv.sqref]
+    assert len(flags) == 2  # each flag has its drop-down
+    untouched = tmp_path / "untouched.xlsx"
+    edit(source, untouched, lambda book: None)
+    assert not review_workbooks(matrix.copy(), [untouched]).changes
+
+    anna = tmp_path / "anna.xlsx"
+    edit(source, anna, flagger)
+    ours = matrix.copy()
+    ours.update_touchpoint(ours.find_touchpoints("Welcome email")[0].id, metric="NPS")
+    review = review_workbooks(ours, [anna])
+    by_text = {c.text: c for c in review.changes}
+    assert set(by_text) == {
+        "Touchpoint Outage notice marked planned (exists only at target)",
+        "Touchpoint Partner portal no longer planned (exists today)",
+        "Department Support marked planned (exists only at target)",
+        "Department Partners no longer planned (exists today)"}, list(by_text)
+    assert {c.kind for c in review.changes} == {"planned"}
+    assert all(c.status == "applies" and not c.deletion for c in review.changes)
+    outage = by_text["Touchpoint Outage notice marked planned (exists only at target)"]
+    assert outage.what == "planned set" and outage.group == "Outage notice"
+    assert (outage.base, outage.ours) == ("not planned", "not planned")
+    assert outage.options[0].label == (f"planned (from anna.xlsx "
+                                       f"(Target!{cells['Outage notice']}))")
+    support = by_text["Department Support marked planned (exists only at target)"]
+    assert support.group == "Department Support"
+    assert f"Target!{cells['Support']}" in support.options[0].label
+    # Departments are listed before the touchpoints, as everywhere in the review.
+    kinds = [c.group.startswith("Department") for c in review.changes]
+    assert kinds == sorted(kinds, reverse=True)
+
+    merged = review.apply(review.accept_all())
+    names = {t.id: t.name for t in merged.iter_touchpoints()}
+    assert {names[t] for t in merged.planned_touchpoints} == {"Outage notice"}
+    assert {merged.department(d).name for d in merged.planned_departments} == {"Support"}
+    assert merged.touchpoint(ours.find_touchpoints("Welcome email")[0].id).metric == "NPS"
+    kept = review.apply({})
+    assert kept.planned_touchpoints == ours.planned_touchpoints
+
+
+def test_a_planned_flag_changed_here_stays_and_a_deletion_conflict_names_it(tmp_path):
+    matrix = with_planned_flags()
+    source = export(matrix, tmp_path)
+    anna = tmp_path / "anna.xlsx"
+    edit(source, anna, flagger)
+    ours = matrix.copy()
+    portal = ours.find_touchpoints("Partner portal")[0].id
+    outage = ours.find_touchpoints("Outage notice")[0].id
+    ours.set_planned_touchpoint(portal, False)  # the same change as the workbook's
+    ours.delete_touchpoint(outage)  # gone here, marked planned there
+    review = review_workbooks(ours, [anna])
+    texts = [c.text for c in review.changes]
+    assert not any("Partner portal" in t for t in texts), texts
+    (conflict,) = review.conflicts
+    assert conflict.key == f"touchpoint:{outage}:restore"
+    cell = flag_cells(openpyxl.load_workbook(anna))["Outage notice"]
+    assert conflict.text == ("Touchpoint Outage notice was deleted here and changed in "
+                             f"anna.xlsx; planned in anna.xlsx (Target!{cell})")
+    restored = review.apply({conflict.key: 0})
+    assert restored.is_planned_touchpoint(outage)
+
+
+def test_a_planned_flag_that_is_no_flag_names_the_sheet_and_cell(tmp_path):
+    source = export(with_planned_flags(), tmp_path)
+    anna = tmp_path / "anna.xlsx"
+    place = {}
+
+    def change(book) -> None:
+        place["cell"] = flag_cells(book)["Welcome email"]
+        book["Target"][place["cell"]] = "maybe"
+
+    edit(source, anna, change)
+    with pytest.raises(ImportFailed, match=rf"sheet 'Target', cell {place['cell']}: 'maybe' "
+                                           "is not a planned flag"):
+        read_returned(anna)
+
+
+def test_merge_json_lists_planned_flags_and_writes_them(tmp_path, capsys):
+    cxm = tmp_path / "flags.cxm"
+    Document.create(cxm, with_planned_flags()).close()
+    with Document.open(cxm, read_only=True) as document:
+        matrix = document.matrix
+    source = export(matrix, tmp_path)
+    anna = tmp_path / "anna.xlsx"
+    edit(source, anna, flagger)
+    assert main(["merge", str(cxm), str(anna), "--dry-run", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    planned_changes = [c for c in data["changes"] if c["kind"] == "planned"]
+    assert len(planned_changes) == 4 and all(c["applied"] for c in planned_changes)
+    assert {c["what"] for c in planned_changes} == {"planned set", "planned cleared"}
+    assert main(["merge", str(cxm), str(anna)]) == 0
+    capsys.readouterr()
+    with Document.open(cxm, read_only=True) as document:
+        merged = document.matrix
+    assert {merged.touchpoint(t).name for t in merged.planned_touchpoints} == {"Outage notice"}
+    assert {merged.department(d).name for d in merged.planned_departments} == {"Support"}
+
+
+@pytest.mark.soffice
+def test_planned_flags_changed_in_libreoffice_come_back(tmp_path):
+    from test_workbook_grows import edit_in_libreoffice
+
+    matrix = with_planned_flags()
+    source = export(matrix, tmp_path)
+    cells = flag_cells(openpyxl.load_workbook(source))
+    edited, _pdf = edit_in_libreoffice(source, tmp_path, [
+        ["set", "Target", cells["Outage notice"], "Yes"],
+        ["set", "Target", cells["Partners"], ""],
+    ])
+    review = review_workbooks(matrix.copy(), [edited])
+    assert sorted(c.text for c in review.changes) == [
+        "Department Partners no longer planned (exists today)",
+        "Touchpoint Outage notice marked planned (exists only at target)"]
+    merged = review.apply(review.accept_all())
+    assert {merged.touchpoint(t).name for t in merged.planned_touchpoints} == {
+        "Outage notice", "Partner portal"}
+    assert not merged.planned_departments

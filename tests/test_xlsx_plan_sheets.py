@@ -95,9 +95,10 @@ def test_target_sheet_has_roles_drop_down_colours_and_marks_changes(tmp_path):
     assert renewal[2].value.startswith("=COUNTIF(")
     words = {rule.formula[0] for rules in sheet.conditional_formatting for rule in rules.rules}
     assert {'"Own"', '"Influence"', '"Handle"'} <= words
-    (validation,) = [v for v in sheet.data_validations.dataValidation if v.type == "list"]
-    assert validation.formula1 == '"Own,Influence,Handle"'
-    assert "E7" in validation.sqref
+    lists = {v.formula1: v for v in sheet.data_validations.dataValidation if v.type == "list"}
+    assert set(lists) == {'"Own,Influence,Handle"', '"Yes,No"', '"Planned"'}
+    assert "E7" in lists['"Own,Influence,Handle"'].sqref
+    assert "B7" in lists['"Yes,No"'].sqref and "E4" in lists['"Planned"'].sqref
 
 
 def test_changes_sheet_lists_changes_and_actions_with_real_dates(tmp_path):

@@ -4,7 +4,8 @@ or more colleagues saved (theirs, each named by its file) and the matrix as it i
 Every value of a matrix is a *fact* keyed by what it belongs to: a property, a department's
 name, code, lead or place, a stage's name or place, a touchpoint's fields or place, a cell's
 role or note, a cell's planned target role and its action (person, due date, status, note),
-and whether each thing exists. For each fact:
+whether a touchpoint or department is planned (exists only at target), and whether each thing
+exists. For each fact:
 
 - changed only in a workbook: the change applies (a deletion only with an explicit yes);
 - changed only in the app: it stays, and is not listed;
@@ -15,8 +16,9 @@ and whether each thing exists. For each fact:
 A target fact is the target role set apart from today's (absent: the target follows today),
 so a role changed today does not read as a change of the plan. An action changed on both
 sides in different fields (a status there, a due date here) is merged, not a conflict. The
-plan is compared only when every copy recorded the plan it was exported with
-(``ReturnedCopy.plan_compared``); a conflict of the plan names the file's cell.
+plan (targets, actions and the planned flags) is compared only when every copy recorded the
+plan it was exported with (``ReturnedCopy.plan_compared``); a conflict of the plan names the
+file's cell.
 
 A place is "where it was" unless the thing moved: a moved row (outside the longest run of
 rows that kept their order) is placed after the row before it in the file that moved it.
@@ -42,21 +44,23 @@ from cxmatrix.domain.model import (
 from cxmatrix.domain.roles import Role
 
 Kind = Literal["property", "department", "stage", "touchpoint", "cell", "ownership", "target",
-               "action"]
+               "action", "planned"]
 Status = Literal["applies", "conflict"]
 # A fact key: ("property", name) | (kind, id, field)
 #             | ("cell" | "note" | "target" | "action", touchpoint, department)
+#             | ("touchpoint" | "department", id, PLANNED): planned (exists only at target)
 FactKey = tuple[str, ...] | tuple[str, int, str] | tuple[str, int, int]
 Value = object
 SAME = "same place"  # the place of a thing that did not move
 NO_TARGET_ROLE = "no role"  # a target fact: no role at target (absent: the target is today's)
 _CELL_FACTS = ("cell", "note", "target", "action")
+PLANNED = "planned"  # the field of a touchpoint's or department's planned flag
 _PLAN_FACTS = ("target", "action")
 _ACTION_FIELDS = ("person", "due", "status", "note")
 _PROPERTIES = ("title", "organisation", "description", "prepared_by", "focus")
-_DEPARTMENT_FIELDS = ("name", "code", "lead", "place")
+_DEPARTMENT_FIELDS = ("name", "code", "lead", "place", PLANNED)
 _STAGE_FIELDS = ("name", "place")
-_TOUCHPOINT_FIELDS = (*TOUCHPOINT_FIELDS, "place")
+_TOUCHPOINT_FIELDS = (*TOUCHPOINT_FIELDS, "place", PLANNED)
 _FIELDS = {"department": _DEPARTMENT_FIELDS, "stage": _STAGE_FIELDS,
            "touchpoint": _TOUCHPOINT_FIELDS}
 
@@ -76,8 +80,9 @@ class ReturnedCopy:
     matrix_uid: str | None = None
     notices: tuple[str, ...] = ()
     plan_compared: bool = True  # False: the copy does not record the plan it was exported with
-    # Where the file holds a target or action: ("target", touchpoint, department) -> "Target!G10"
-    places: Mapping[tuple[str, int, int], str] = field(default_factory=dict)
+    # Where the file holds a target or action: ("target", touchpoint, department) ->
+    # "Target!G10"; a planned flag: ("touchpoint" | "department", id, PLANNED) -> "Target!B9"
+    places: Mapping[FactKey, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -217,6 +222,8 @@ def _facts(matrix: Matrix, base: Matrix | None, ids: Mapping[tuple[str, int], in
         facts[("department", key, "name")] = dept.name
         facts[("department", key, "code")] = dept.code
         facts[("department", key, "lead")] = dept.lead
+        if plan:
+            facts[("department", key, PLANNED)] = matrix.is_planned_department(dept.id)
         facts[("department", key, "place")] = SAME if key in kept else (
             "after", departments[index - 1] if index else None)
     stages = [vid("stage", s.id) for s in matrix.stages]
@@ -238,6 +245,8 @@ def _facts(matrix: Matrix, base: Matrix | None, ids: Mapping[tuple[str, int], in
             facts[("touchpoint", tid, "exists")] = True
             for name in TOUCHPOINT_FIELDS:
                 facts[("touchpoint", tid, name)] = getattr(tp, name)
+            if plan:
+                facts[("touchpoint", tid, PLANNED)] = matrix.is_planned_touchpoint(tp.id)
             facts[("touchpoint", tid, "place")] = SAME if tid in kept_tps else (
                 "after", key, touchpoints[position - 1] if position else None)
             for did, role in matrix.row_roles(tp.id).items():
@@ -362,7 +371,7 @@ class _Classifier:
     def __init__(self, base: Matrix, ours: Matrix, base_facts: dict[FactKey, Value],
                  ours_facts: dict[FactKey, Value],
                  theirs: list[tuple[str, dict[FactKey, Value]]], result: Review,
-                 places: Mapping[str, Mapping[tuple[str, int, int], str]] | None = None
+                 places: Mapping[str, Mapping[FactKey, str]] | None = None
                  ) -> None:
         self.base, self.ours = base, ours
         self.places = places or {}
@@ -413,7 +422,7 @@ class _Classifier:
 
     def sort_key(self, change: Change, entity: tuple[str, int] | None) -> tuple[int, ...]:
         kind_order = {"property": 0, "department": 1, "stage": 2, "touchpoint": 3, "cell": 3,
-                      "ownership": 3, "target": 3, "action": 3}
+                      "ownership": 3, "target": 3, "action": 3, "planned": 3}
         position = 0
         ours = self.ours
         if entity is not None:
@@ -429,7 +438,9 @@ class _Classifier:
             else:
                 position = 10**9 + abs(key)
         within = {"cell": 1, "target": 2, "action": 3}.get(change.kind, 0)
-        return (kind_order[change.kind], position, within)
+        order = (kind_order[entity[0]] if change.kind == "planned" and entity is not None
+                 else kind_order[change.kind])
+        return (order, position, within)
 
     # ---- whole things --------------------------------------------------------------------
 
@@ -468,9 +479,13 @@ class _Classifier:
             file_name, facts = changed[0]
             restore = dict(self.entity_facts(facts, entity))
             restore.update(self.row_facts(facts, entity))
+            flag = (kind, key, PLANNED)
+            sources = tuple(n for n, f in changed if f.get(flag) != self.b.get(flag))
+            flagged = (f"; {self.words(flag, facts.get(flag))} in "
+                       f"{self.sources(flag, sources)}" if sources else "")
             return Change(f"{kind}:{key}:restore", kind, "deleted", group,
                           f"{kind.capitalize()} {name} was deleted here and changed in "
-                          f"{_files(tuple(n for n, _f in changed))}", "conflict",
+                          f"{_files(tuple(n for n, _f in changed))}{flagged}", "conflict",
                           "present", "deleted",
                           (Option(f"Restore {name} as in {file_name}",
                                   tuple(n for n, _f in changed), restore),))
@@ -568,8 +583,8 @@ class _Classifier:
         (Target!G10) and ben.xlsx (Target!G11)"."""
         named = []
         for file_name in files:
-            cell = (self.places.get(file_name, {}).get(cast(tuple[str, int, int], key))
-                    if key[0] in _PLAN_FACTS else None)
+            cell = (self.places.get(file_name, {}).get(key)
+                    if key[0] in _PLAN_FACTS or key[-1] == PLANNED else None)
             named.append(f"{file_name} ({cell})" if cell else file_name)
         return _files(tuple(named))
 
@@ -618,6 +633,8 @@ class _Classifier:
                 return "no action"
             note = value.note if len(value.note) <= 40 else value.note[:37] + "…"
             return value.describe() + (f", note {note!r}" if note else "")
+        if key[-1] == PLANNED:
+            return "planned" if value else "not planned"
         if key[-1] == "place":
             if value == SAME or value is None:
                 return "where it was"
@@ -673,6 +690,11 @@ class _Classifier:
         if field_name == "name":
             return (kind, "renamed", group,  # type: ignore[return-value]
                     f"{kind.capitalize()} {b} renamed to {value}")
+        if field_name == PLANNED:
+            return ("planned", "planned set" if value else "planned cleared", group,
+                    f"{kind.capitalize()} {name} " + (
+                        "marked planned (exists only at target)" if value else
+                        "no longer planned (exists today)"))
         if field_name == "place":
             return (kind, "moved", group,  # type: ignore[return-value]
                     f"{kind.capitalize()} {name} moved {self.words(key, value)}")
@@ -834,6 +856,7 @@ class _Builder:
             dept = m.add_department(str(values["name"]), code if code not in taken else None,
                                     str(values.get("lead") or ""), department_id=wanted)
             self.ids[(kind, key)] = dept.id
+            self.set_planned(kind, dept.id, values.get(PLANNED))
         elif kind == "stage":
             existing_stage = m.find_stage(str(values["name"]))
             if existing_stage is not None:
@@ -851,10 +874,13 @@ class _Builder:
             tp = m.add_touchpoint(stage_id, str(values["name"]), touchpoint_id=wanted,
                                   **attributes)  # type: ignore[arg-type]
             self.ids[(kind, key)] = tp.id
+            self.set_planned(kind, tp.id, values.get(PLANNED))
 
     def update(self, kind: str, key: int, values: Mapping[str, Value]) -> None:
         m = self.matrix
-        fields = {k: v for k, v in values.items() if k not in ("place", "exists")}
+        fields = {k: v for k, v in values.items() if k not in ("place", "exists", PLANNED)}
+        if PLANNED in values:
+            self.set_planned(kind, key, values[PLANNED])
         if not fields:
             return
         try:
@@ -866,6 +892,12 @@ class _Builder:
                 m.update_touchpoint(key, **fields)  # type: ignore[arg-type]
         except DomainError as error:
             raise DomainError(f"{self.describe(kind, key)}: {error}") from None
+
+    def set_planned(self, kind: str, key: int, planned: Value) -> None:
+        if kind == "department":
+            self.matrix.set_planned_department(key, planned is True)
+        elif kind == "touchpoint":
+            self.matrix.set_planned_touchpoint(key, planned is True)
 
     def describe(self, kind: str, key: int) -> str:
         m = self.matrix

@@ -24,6 +24,9 @@ _ROLE_BY_WORD = {word.casefold(): Role(value) for value, word in layout.ROLE_WOR
 _STATUS_BY_WORD = {word.casefold(): status for status in ActionStatus
                    for word in (status.value, status.label)}
 _ISO_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[T ]00:00(?::00(?:\.0+)?)?)?")
+_PLANNED_WORDS = {layout.PLANNED_HEADER.casefold(), layout.FLAG_TRUE.casefold(), "true", "y",
+                  "x", "1"}
+_NOT_PLANNED_WORDS = {"", layout.FLAG_FALSE.casefold(), "false", "n", "0"}
 _SERIAL = re.compile(r"\d{1,6}(?:\.0+)?")
 # Target sheet columns (0-based), as sheets.target writes them.
 _TARGET_NAME, _TARGET_PLANNED, _TARGET_ID, _TARGET_FIRST_ROLE = 0, 1, 3, 4
@@ -57,11 +60,14 @@ def read_plan(info: WorkbookInfo, matrix: Matrix, keys: Keys) -> None:
 @dataclass
 class TargetCells:
     """What the Target sheet shows: each cell's role by (touchpoint, department) with its
-    cell reference ("G10"), and the touchpoints and departments it marks as planned."""
+    cell reference ("G10"), the touchpoints and departments it marks as planned, and the cell
+    that holds each planned flag (by touchpoint id, by department id)."""
 
     cells: dict[tuple[int, int], tuple[Role | None, str]] = field(default_factory=dict)
     planned_touchpoints: set[int] = field(default_factory=set)
     planned_departments: set[int] = field(default_factory=set)
+    touchpoint_flags: dict[int, str] = field(default_factory=dict)
+    department_flags: dict[int, str] = field(default_factory=dict)
 
 
 def _fail(name: str, sheet: str, row: int, column: int, message: str) -> ImportFailed:
@@ -91,8 +97,8 @@ def read_target_cells(table: SheetTable, matrix: Matrix, keys: Keys, name: str
     found = TargetCells()
     columns = _department_columns(table, matrix, keys)
     for column, did in columns.items():
-        if table.value(layout.PLANNED_ROW - 1, column).strip().casefold() == \
-                layout.PLANNED_HEADER.casefold():
+        found.department_flags[did] = cell_ref(layout.PLANNED_ROW - 1, column)
+        if _planned(table, layout.PLANNED_ROW - 1, column, name):
             found.planned_departments.add(did)
     by_name = {tp.name: tp.id for tp in matrix.iter_touchpoints()}
     for row in range(layout.HEADER_ROW, table.height):
@@ -104,8 +110,8 @@ def read_target_cells(table: SheetTable, matrix: Matrix, keys: Keys, name: str
             tid = by_name.get(table.value(row, _TARGET_NAME).strip())
             if tid is None:
                 continue
-        if table.value(row, _TARGET_PLANNED).strip().casefold() == \
-                layout.FLAG_TRUE.casefold():
+        found.touchpoint_flags[tid] = cell_ref(row, _TARGET_PLANNED)
+        if _planned(table, row, _TARGET_PLANNED, name):
             found.planned_touchpoints.add(tid)
         for column, did in columns.items():
             text = table.value(row, column).strip()
@@ -117,6 +123,20 @@ def read_target_cells(table: SheetTable, matrix: Matrix, keys: Keys, name: str
                                 f"{', '.join(layout.ROLE_WORDS.values())} or leave it empty)")
             found.cells[(tid, did)] = (role, cell_ref(row, column))
     return found
+
+
+def _planned(table: SheetTable, row: int, column: int, name: str) -> bool:
+    """Whether a Planned cell of the Target sheet says planned ("Planned" or "Yes"; empty or
+    "No" is not); ImportFailed names the cell of anything else."""
+    text = table.value(row, column).strip().casefold()
+    if text in _PLANNED_WORDS:
+        return True
+    if text in _NOT_PLANNED_WORDS:
+        return False
+    raise _fail(name, layout.TARGET_SHEET, row, column,
+                f"{table.value(row, column).strip()[:30]!r} is not a planned flag (write "
+                f"{layout.PLANNED_HEADER!r} or {layout.FLAG_TRUE!r} for one that exists only "
+                f"at target, or leave it empty)")
 
 
 def read_action_rows(table: SheetTable, matrix: Matrix, keys: Keys, name: str,

@@ -55,6 +55,7 @@ from cxmatrix.interchange.xlsx.sheets.state import write_state
 from cxmatrix.interchange.xlsx.sheets.summary import write_summary
 from cxmatrix.interchange.xlsx.sheets.target import write_target
 from cxmatrix.interchange.xlsx.styles import Styles
+from cxmatrix.interchange.xlsx.worksheet import PlainFormulaWorksheet
 
 PROGRESS_EVERY = 500
 EXCEL_MAX_ROWS = 1_048_576
@@ -108,7 +109,7 @@ def write(matrix: Matrix, path: Path, *, source_name: str = "", page_size: str =
                                      "created": exported})
             styles = Styles(workbook)
             plan_sheets = (TARGET_SHEET, CHANGES_SHEET) if plan else ()
-            sheets = {name: workbook.add_worksheet(name) for name in (
+            sheets = {name: workbook.add_worksheet(name, PlainFormulaWorksheet) for name in (
                 MATRIX_SHEET, *plan_sheets, DEPARTMENTS_SHEET, FINDINGS_SHEET, SIGNOFF_SHEET,
                 SUMMARY_SHEET, ABOUT_SHEET, STATE_SHEET)}
             placement = write_matrix(sheets[MATRIX_SHEET], styles, matrix, source_name, page,

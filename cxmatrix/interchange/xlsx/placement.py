@@ -37,6 +37,7 @@ class MatrixPlacement:
     last_data_index: int = HEADER_INDEX  # 0-based row of the last stage or touchpoint row
     # (stage name, stage row, touchpoint name, touchpoint row, owner count), 0-based rows.
     touchpoint_rows: list[tuple[str, int, str, int, int]] = field(default_factory=list)
+    stage_rows: list[tuple[str, int]] = field(default_factory=list)  # (stage name, row)
     own_counts: list[int] = field(default_factory=list)  # per department, in order
     role_counts: list[tuple[int, int, int]] = field(default_factory=list)
 

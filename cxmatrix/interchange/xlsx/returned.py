@@ -18,7 +18,9 @@ Damaged workbooks raise ImportFailed naming the sheet and cell: a damaged or for
 used twice (a row or column pasted twice), a renamed or missing sheet, values that are not
 roles, a missing state sheet (a program that drops hidden sheets saved it). A deleted
 department column is not an error but is listed in ``notices`` and ``removed_departments``:
-the review decides, with the user.
+the review decides, with the user. So are Owners cells that show no count (a row inserted
+without the formula) or a count the row's Own cells do not give (typed over): the per-row
+check is made here, from the roles, whatever the sheet shows.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from cxmatrix.domain.model import (
     clean_name,
     derive_code,
 )
+from cxmatrix.domain.review import FactKey
 from cxmatrix.domain.roles import Role
 from cxmatrix.interchange.errors import ImportFailed
 from cxmatrix.interchange.spreadsheet.cxmatrix_workbook import _band_rows, about_values
@@ -75,10 +78,10 @@ class ReturnedWorkbook:
     # Where each saved entity was found, for messages: id -> "row 12" / "column M".
     places: dict[int, str] = field(default_factory=dict)
     # Whether the plan sheets were compared (the record holds the exported plan), and where
-    # each target and action was found: ("target" | "action", touchpoint, department) ->
-    # "Target!G10" / "Changes!A7".
+    # each target, action and planned flag was found: ("target" | "action", touchpoint,
+    # department) -> "Target!G10" / "Changes!A7", ("touchpoint", id, "planned") -> "Target!B9".
     plan_compared: bool = False
-    plan_places: dict[tuple[str, int, int], str] = field(default_factory=dict)
+    plan_places: dict[FactKey, str] = field(default_factory=dict)
 
     def renamed_departments(self) -> dict[int, tuple[str, str]]:
         """Departments that kept their id under another name: id -> (exported, saved)."""
@@ -92,6 +95,10 @@ class ReturnedWorkbook:
     def renamed_stages(self) -> dict[int, tuple[str, str]]:
         return _renamed({s.id: s.name for s in self.exported.stages},
                         {s.id: s.name for s in self.saved.stages})
+
+
+def _owners(count: int) -> str:
+    return "no owner" if count == 0 else "1 owner" if count == 1 else f"{count} owners"
 
 
 def _renamed(before: dict[int, str], after: dict[int, str]) -> dict[int, tuple[str, str]]:
@@ -141,6 +148,7 @@ def read_returned(path: Path | str) -> ReturnedWorkbook:
                f"{exported.department(i).name!r} (column "
                f"{_exported_column(exported, i)} when exported) was deleted"
                for i in sorted(removed_departments, key=exported.department_index)]
+    notices.extend(reader.owner_notices())
     notices.extend(plan.notices)
     return ReturnedWorkbook(
         path=path, exported=exported, saved=saved, matrix_uid=recorded.uid,
@@ -221,6 +229,9 @@ class _SavedReader:
         self.department_columns: dict[int, int] = {}  # column -> department id
         self.attribute_columns: dict[str, int] = {}
         self.id_column = -1
+        self.owners_column = -1
+        # (Owners cell, touchpoint name, what the cell shows, the row's Own cells, exported)
+        self._owner_cells: list[tuple[str, str, str, int, bool]] = []
         self._codes: dict[int, tuple[str, str]] = {}  # department id -> (code, lead)
 
     def fresh_id(self) -> int:
@@ -310,6 +321,11 @@ class _SavedReader:
             row_roles = self._read_roles(row_index, touchpoint_id, odd_cells)
             if row_roles:
                 roles[touchpoint_id] = row_roles
+            if self.owners_column >= 0:
+                self._owner_cells.append((
+                    cell_ref(row_index, self.owners_column), name,
+                    table.value(row_index, self.owners_column).strip(),
+                    sum(1 for role in row_roles.values() if role is Role.OWN), parsed is not None))
         if odd_cells:
             listed = ", ".join(odd_cells[:MAX_LISTED])
             more = f" and {len(odd_cells) - MAX_LISTED} more" if len(odd_cells) > MAX_LISTED else ""
@@ -318,6 +334,38 @@ class _SavedReader:
                                "empty")
         for touchpoint_id, row_roles in roles.items():
             self.saved.load_roles(touchpoint_id, row_roles)
+
+    def owner_notices(self) -> list[str]:
+        """The per-row check on the way back: Owners cells with no count (rows inserted
+        without the formula) and counts that disagree with the row's Own cells (typed over).
+        Skipped when no exported row shows a count: the file was saved without calculating
+        (openpyxl), so an empty cell says nothing."""
+        if not any(shown for _c, _n, shown, _o, exported in self._owner_cells if exported):
+            return []
+        gaps = [(cell, name, owners) for cell, name, shown, owners, _e in self._owner_cells
+                if not shown]
+        wrong = []
+        for cell, name, shown, owners, _exported in self._owner_cells:
+            try:
+                number = float(shown) if shown else owners
+            except ValueError:
+                number = -1
+            if number != owners:
+                wrong.append(f"{cell} shows {shown[:20]!r} but {name} has {_owners(owners)}")
+        notices = []
+        if gaps:
+            listed = ", ".join(f"{cell} ({name})" for cell, name, _o in gaps[:MAX_LISTED])
+            more = f" and {len(gaps) - MAX_LISTED} more" if len(gaps) > MAX_LISTED else ""
+            counts = ", ".join(f"{name} {_owners(owners)}" for _c, name, owners
+                               in gaps[:MAX_LISTED])
+            notices.append(f"{self.where}: the Owners cells {listed}{more} show no count "
+                           f"(rows inserted without the formula); counted on the way back: "
+                           f"{counts}")
+        if wrong:
+            more = f" and {len(wrong) - MAX_LISTED} more" if len(wrong) > MAX_LISTED else ""
+            notices.append(f"{self.where}: Owners cell {'; '.join(wrong[:MAX_LISTED])}{more} "
+                           "(a count typed over the formula); the roles are what comes back")
+        return notices
 
     def _parse_row_key(self, key: str, place: str) -> tuple[str, int]:
         parsed = parse_key(key)
@@ -346,6 +394,7 @@ class _SavedReader:
                 first_of.setdefault(header.casefold(), column)
         skip = set(first_of.values())
         self.id_column = first_of.get(layout.ID_HEADER.casefold(), -1)
+        self.owners_column = first_of.get(layout.OWNERS_HEADER.casefold(), -1)
         if self.id_column < 0:
             raise ImportFailed(f"{self.where}, row {layout.HEADER_ROW}: the hidden column "
                                f"{layout.ID_HEADER!r} is missing, so rows cannot be matched "

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from cxmatrix.domain.actions import Action
 from cxmatrix.domain.model import Matrix
+from cxmatrix.domain.review import PLANNED, FactKey
 from cxmatrix.domain.roles import Role
 from cxmatrix.interchange.spreadsheet.plan_sheets import (
     Keys,
@@ -33,12 +34,13 @@ from cxmatrix.interchange.xlsx.identity import department_key, touchpoint_key
 
 @dataclass
 class SavedPlan:
-    """Whether the plan could be compared, where each target and action was found
-    (("target" | "action", touchpoint, department) -> "Target!G10" / "Changes!A7"), and
-    notices for the review."""
+    """Whether the plan could be compared, where each target, action and planned flag was
+    found (("target" | "action", touchpoint, department) -> "Target!G10" / "Changes!A7",
+    ("touchpoint" | "department", id, PLANNED) -> "Target!B9"), and notices for the
+    review."""
 
     compared: bool
-    places: dict[tuple[str, int, int], str] = field(default_factory=dict)
+    places: dict[FactKey, str] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
 
 
@@ -75,6 +77,11 @@ def read_saved_plan(info: WorkbookInfo, exported: Matrix, plan_recorded: bool,
         shown = read_target_cells(read_sheet(info, layout.TARGET_SHEET), saved, keys, name)
         planned_touchpoints, planned_departments = (shown.planned_touchpoints,
                                                     shown.planned_departments)
+        target = layout.TARGET_SHEET
+        for kind, flags in (("touchpoint", shown.touchpoint_flags),
+                            ("department", shown.department_flags)):
+            result.places.update({(kind, key, PLANNED): f"{target}!{cell}"
+                                  for key, cell in flags.items()})
         for (tid, did), (role, cell) in shown.cells.items():
             was_exported = exported.has_touchpoint(tid) and exported.has_department(did)
             if was_exported and role is exported.target_role(tid, did):

@@ -50,6 +50,7 @@ STYLES: dict[str, dict[str, Any]] = {
 
 # Conditional formats (differential formats): the role colours and the owner-count warnings.
 NO_OWNER_TINT = "#F6D5D1"
+OWNERS_GAP = "#7F7F7F"
 SEVERAL_OWNERS_TINT = "#FBE6C2"
 RULE_STYLES: dict[str, dict[str, Any]] = {
     **{f"role_{role}": {"bold": role == "own", "font_color": f"#{ROLE_TEXT[role]}",
@@ -64,6 +65,11 @@ RULE_STYLES: dict[str, dict[str, Any]] = {
                       "pattern": 1},
     "several_owners_name": {"bold": True, "font_color": "#1B1B1B",
                             "bg_color": SEVERAL_OWNERS_TINT, "pattern": 1},
+    # An Owners cell without its count (a row inserted without the formula): a hatched gap.
+    "owners_missing": {"bg_color": "#FFFFFF", "fg_color": OWNERS_GAP, "pattern": 8,
+                       "border": 3, "border_color": "#595959"},
+    # A stage heading in the Summary's per-touchpoint table.
+    "stage_text": {"bold": True, "font_color": INK, "bg_color": f"#{STAGE_BAND}", "pattern": 1},
     "error_text": {"bold": True, "font_color": f"#{FINDING_ERROR}"},
     "warning_text": {"bold": True, "font_color": f"#{FINDING_WARNING}"},
     "info_text": {"font_color": f"#{FINDING_INFO}"},

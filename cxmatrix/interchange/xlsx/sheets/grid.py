@@ -89,7 +89,17 @@ def set_up_owner_colours(sheet: Worksheet, styles: Styles, places: GridPlaces) -
     too; rows without a name and stage headings (their id starts with STAGE_PREFIX) are not.
     The name carries it as well because LibreOffice (7.4, seen in its PDF export) sometimes
     leaves the empty Owners cell of an inserted row uncoloured while the same rule colours
-    the name cell of that row."""
+    the name cell of that row.
+
+    No formula layout gives an inserted row its own count in both programs: neither copies
+    a formula into a row inserted in the middle, and in LibreOffice 7.4 (tried through UNO)
+    an Excel Table's calculated column leaves the inserted row empty, while a multi-cell
+    array formula and a dynamic-array (spilling) one refuse the insertion altogether. So an
+    empty Owners cell on a touchpoint row is shaded as a gap (hatched grey, ranked before
+    the red and amber rules: an empty cell in those colours reads as a count, and
+    LibreOffice leaves some of them white; the name keeps the red or amber), the Summary
+    counts the row from its role cells, and bringing the workbook back checks every row
+    (``returned``)."""
     first_data = places.header_index + 1
     first = first_data + 1
     row_roles = (f"${column_name(places.first_role)}{first}:"
@@ -97,6 +107,12 @@ def set_up_owner_colours(sheet: Worksheet, styles: Styles, places: GridPlaces) -
     touchpoint = (f'$A{first}<>"",LEFT(${column_name(places.id_column)}{first},1)'
                   f'<>"{STAGE_PREFIX}"')
     own_count = f'COUNTIF({row_roles},"{ROLE_WORDS["own"]}")'
+    owners = f"${column_name(places.owners_column)}{first}"
+    sheet.conditional_format(first_data, places.owners_column, places.last_row,
+                             places.owners_column, {
+                                 "type": "formula",
+                                 "criteria": f"=AND({touchpoint},ISBLANK({owners}))",
+                                 "format": styles.rule("owners_missing")})
     for column, tint in ((places.owners_column, ""), (0, "_name")):
         span = (first_data, column, places.last_row, column)
         sheet.conditional_format(*span, {"type": "formula",
@@ -105,6 +121,7 @@ def set_up_owner_colours(sheet: Worksheet, styles: Styles, places: GridPlaces) -
         sheet.conditional_format(*span, {"type": "formula",
                                          "criteria": f"=AND({touchpoint},{own_count}>1)",
                                          "format": styles.rule(f"several_owners{tint}")})
+
 
 
 def set_up_grid_printing(sheet: Worksheet, page: PageText, header_index: int) -> None:

@@ -55,6 +55,11 @@ OWN = ROLE_WORDS[Role.OWN.value]
 # even when blank, so this stays small: 100 added three empty pages to the demo's printout.
 OWNERS_SPARE_ROWS = 20
 
+OWNERS_HELP = ("Owners counts the row's Own cells: red with none, amber with several. A row "
+               "inserted between rows gets no formula: its Owners cell is hatched until you "
+               "copy the cell above into it. The Summary sheet counts every row anyway, and "
+               "cxmatrix checks each row when the workbook comes back.")
+
 Tick = Callable[[str], None]
 
 
@@ -80,6 +85,8 @@ def write_matrix(sheet: Worksheet, styles: Styles, matrix: Matrix, source_name: 
     for column, (title, _) in enumerate(TOUCHPOINT_COLUMNS):
         write_string(HEADER_INDEX, column, title, header)
     write_string(HEADER_INDEX, OWNERS_COLUMN, OWNERS_HEADER, centre)
+    sheet.write_comment(HEADER_INDEX, OWNERS_COLUMN, OWNERS_HELP,
+                        {"author": NOTE_AUTHOR, "width": NOTE_WIDTH, "height": 110})
     write_string(HEADER_INDEX, ID_COLUMN, ID_HEADER, header)
     for index, department in enumerate(departments):
         put_text(sheet, HEADER_INDEX, FIRST_ROLE_COLUMN + index, department.name, centre)
@@ -112,6 +119,7 @@ def _write_rows(sheet: Worksheet, styles: Styles, matrix: Matrix, placement: Mat
     row = FIRST_DATA_INDEX
     for stage in matrix.stages:
         stage_row = row
+        placement.stage_rows.append((stage.name, row))
         write_band(sheet, styles, row, stage.id, stage.name, width, ID_COLUMN)
         row += 1
         for tp in matrix.touchpoints_in(stage.id):

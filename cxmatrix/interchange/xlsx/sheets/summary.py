@@ -18,9 +18,10 @@ from xlsxwriter.worksheet import Worksheet
 from cxmatrix.interchange.xlsx.cells import cell_text
 from cxmatrix.interchange.xlsx.layout import MATRIX_SHEET, ROLE_WORDS, STAGE_PREFIX
 from cxmatrix.interchange.xlsx.placement import (
+    FIRST_ROLE_COLUMN,
     GROW_COLUMNS,
+    HEADER_INDEX,
     ID_COLUMN,
-    OWNERS_COLUMN,
     MatrixPlacement,
     column_name,
 )
@@ -31,7 +32,13 @@ TABLE_INDEX = 9  # 0-based: the tables' header is row 10
 DEPARTMENT_TABLE = ("Department", *ROLE_WORDS.values())
 TOUCHPOINT_TABLE = ("Stage", "Touchpoint", "Owners")
 TOUCHPOINT_TABLE_COLUMN = len(DEPARTMENT_TABLE) + 1  # one blank column between the tables
+ROW_COLUMN = TOUCHPOINT_TABLE_COLUMN + len(TOUCHPOINT_TABLE)  # hidden: the Matrix sheet's row
+ROW_HEADER = "Matrix row"
 WIDTHS = (34, 11, 11, 11, 3, 20, 38, 9)
+# Rows of the per-touchpoint table past the exported ones, for rows colleagues add. A formula
+# cell prints even when blank, so this stays modest; a line below the table says how many
+# rows did not fit.
+SPARE_ROWS = 40
 OWN = ROLE_WORDS["own"]
 
 
@@ -40,6 +47,7 @@ def write_summary(sheet: Worksheet, styles: Styles, placement: MatrixPlacement,
     set_up_printing(sheet, page, landscape=False, title_rows=TABLE_INDEX)
     for column, width in enumerate(WIDTHS):
         sheet.set_column(column, column, width)
+    sheet.set_column(ROW_COLUMN, ROW_COLUMN, 8, None, {"hidden": True})
     sheet.freeze_panes(TABLE_INDEX + 1, 0)
     _write_totals(sheet, styles, placement)
     _write_tables(sheet, styles, placement, tick)
@@ -81,12 +89,14 @@ def _write_tables(sheet: Worksheet, styles: Styles, placement: MatrixPlacement,
     first = TOUCHPOINT_TABLE_COLUMN
     for offset, title in enumerate(TOUCHPOINT_TABLE):
         sheet.write_string(TABLE_INDEX, first + offset, title, styles["header"])
+    sheet.write_string(TABLE_INDEX, ROW_COLUMN, ROW_HEADER, styles["header"])
     header = placement.header_ref(MATRIX_SHEET)
     roles = placement.roles_ref(MATRIX_SHEET)
-    owners_letter = column_name(OWNERS_COLUMN)
-    rows = placement.touchpoint_rows
+    listed = _listed_rows(placement)
+    formulas = _RowFormulas(placement)
+    table_rows = len(listed) + SPARE_ROWS
     write_formula = sheet.write_formula
-    for index in range(max(placement.department_count + GROW_COLUMNS, len(rows))):
+    for index in range(max(placement.department_count + GROW_COLUMNS, table_rows + 1)):
         row = TABLE_INDEX + 1 + index
         if index < placement.department_count + GROW_COLUMNS:
             position = index + 1
@@ -98,20 +108,87 @@ def _write_tables(sheet: Worksheet, styles: Styles, placement: MatrixPlacement,
                 value = placement.role_counts[index][column - 1] if exported else ""
                 write_formula(row, column, f'=IF({name}="","",COUNTIF(INDEX({roles},0,'
                                            f'{position}),"{word}"))', None, value)
-        if index < len(rows):
-            stage, stage_row, touchpoint, matrix_row, owners = rows[index]
-            write_formula(row, first, f"={MATRIX_SHEET}!A{stage_row + 1}", None,
-                          cell_text(stage))
-            write_formula(row, first + 1, f"={MATRIX_SHEET}!A{matrix_row + 1}", None,
-                          cell_text(touchpoint))
-            write_formula(row, first + 2, f"={MATRIX_SHEET}!{owners_letter}{matrix_row + 1}",
-                          None, owners)
+        if index < table_rows:
+            stage, touchpoint, owners, matrix_row = (
+                listed[index] if index < len(listed) else ("", "", "", ""))
+            values = (cell_text(stage), cell_text(touchpoint), owners, matrix_row)
+            for column, formula in enumerate(formulas.row(row, index == 0)):
+                write_formula(row, first + column, formula, None, values[column])
             tick("Writing the summary")
-    if rows:
-        letter = column_name(first + 2)
-        top, bottom = TABLE_INDEX + 1, TABLE_INDEX + len(rows)
-        cell = f"{letter}{top + 1}"
-        for test, rule in (("=0", "error_text"), (">1", "warning_text")):
-            sheet.conditional_format(top, first + 2, bottom, first + 2, {
-                "type": "formula", "criteria": f"=AND(ISNUMBER({cell}),{cell}{test})",
-                "format": styles.rule(rule)})
+        elif index == table_rows:
+            write_formula(row, first, formulas.more(table_rows), styles["subtitle"], "")
+    letter = column_name(first + 2)
+    top, bottom = TABLE_INDEX + 1, TABLE_INDEX + table_rows
+    cell = f"{letter}{top + 1}"
+    for test, rule in (("=0", "error_text"), (">1", "warning_text")):
+        sheet.conditional_format(top, first + 2, bottom, first + 2, {
+            "type": "formula", "criteria": f"=AND(ISNUMBER({cell}),{cell}{test})",
+            "format": styles.rule(rule)})
+    stage_cell, name_cell = (f"${column_name(first + offset)}{top + 1}" for offset in (0, 1))
+    sheet.conditional_format(top, first, bottom, first + 2, {
+        "type": "formula", "criteria": f'=AND({stage_cell}<>"",{name_cell}="")',
+        "format": styles.rule("stage_text")})
+
+
+def _listed_rows(placement: MatrixPlacement) -> list[tuple[str, str, int | str, int]]:
+    """The exported rows the table lists, in the Matrix sheet's order: (stage, touchpoint
+    or "" for a stage heading, owners or "", the Matrix sheet's 1-based row)."""
+    rows: list[tuple[int, tuple[str, str, int | str, int]]] = [
+        (matrix_row, (stage, "", "", matrix_row + 1))
+        for stage, matrix_row in placement.stage_rows]
+    rows.extend((matrix_row, (stage, touchpoint, owners, matrix_row + 1))
+                for stage, _stage_row, touchpoint, matrix_row, owners
+                in placement.touchpoint_rows)
+    return [entry for _row, entry in sorted(rows)]
+
+
+class _RowFormulas:
+    """The formulas of one row of the per-touchpoint table.
+
+    The hidden column ROW_COLUMN finds the Matrix sheet's next named row after the one
+    above it (MATCH of any text, which stops at the first; the first row starts after the
+    header). Stage, touchpoint and owners are read from that row by INDEX, the owners counted
+    from the row's role cells: so a row a colleague inserts anywhere is listed, and counted
+    even when its own Owners cell has no formula. A stage heading (its id starts with
+    STAGE_PREFIX) is listed with an empty touchpoint; a touchpoint carries its stage."""
+
+    def __init__(self, placement: MatrixPlacement) -> None:
+        sheet = f"{MATRIX_SHEET}!"
+        self.names_column = f"{sheet}$A:$A"
+        self.ids_column = f"{sheet}${column_name(ID_COLUMN)}:${column_name(ID_COLUMN)}"
+        self.roles = (f"{sheet}${column_name(FIRST_ROLE_COLUMN)}:"
+                      f"${column_name(placement.last_role_column)}")
+        self.last = f"{sheet}$A${placement.last_reach_index + 1}"
+        self.header = f"ROW({sheet}$A${HEADER_INDEX + 1})"
+        self.names = placement.column_ref(0, MATRIX_SHEET)
+        self.column = column_name(ROW_COLUMN)
+        self.stage_letter = column_name(TOUCHPOINT_TABLE_COLUMN)
+        self.name_letter = column_name(TOUCHPOINT_TABLE_COLUMN + 1)
+
+    def row(self, row: int, first: bool) -> list[str]:
+        """Stage, touchpoint, owners and the hidden Matrix row, for the 0-based ``row``.
+
+        Kept short: xlsxwriter runs some thirty searches over every formula it writes."""
+        number = row + 1
+        at = f"{self.column}{number}"
+        name_cell = f"{self.name_letter}{number}"
+        if first:
+            found = f'=IFERROR({self.header}+MATCH("?*",{self.names},0),"")'
+        else:
+            # N() of the empty text above is 0; the bound keeps the search inside the reach.
+            previous = f"{self.column}{number - 1}"
+            found = (f'=IF(N({previous})<ROW({self.last}),IFERROR({previous}+MATCH("?*",'
+                     f'INDEX({self.names_column},{previous}+1):{self.last},0),""),"")')
+        name = f"INDEX({self.names_column},{at})"
+        carried = '""' if first else f"{self.stage_letter}{number - 1}"
+        return [f'=IF({name_cell}="",IF({at}="","",{name}),{carried})',
+                f'=IF({at}="","",IF(LEFT(INDEX({self.ids_column},{at}))="{STAGE_PREFIX}","",'
+                f'{name}))',
+                f'=IF({name_cell}="","",COUNTIF(INDEX({self.roles},{at},0),"{OWN}"))',
+                found]
+
+    def more(self, listed: int) -> str:
+        """A line saying how many named rows of the Matrix sheet the table has no room for."""
+        count = f'COUNTIF({self.names},"?*")'
+        return (f'=IF({count}>{listed},"… and "&({count}-{listed})&" more rows on the '
+                f'{MATRIX_SHEET} sheet","")')

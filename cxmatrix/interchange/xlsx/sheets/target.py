@@ -5,7 +5,8 @@ the same role colours (conditional formats over a reach past the data), the targ
 words. A cell whose target differs from today is bold italic with a heavy border, which reads
 in greyscale too; the Changes sheet says what it was. Columns: Touchpoint, Planned, Owners at
 target (live), the hidden id column, then the departments; row 5 (hidden) holds the
-department ids and row 4 says "Planned" above a department that exists only at target.
+department ids and row 4 says "Planned" above a department that exists only at target. Both
+flags have a drop-down, and a flag changed here comes back through the review.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from cxmatrix.domain.roles import Role
 from cxmatrix.interchange.xlsx.cells import put_text
 from cxmatrix.interchange.xlsx.identity import department_key, touchpoint_key
 from cxmatrix.interchange.xlsx.layout import (
+    FLAG_FALSE,
     FLAG_TRUE,
     HEADER_ROW,
     ID_HEADER,
@@ -114,8 +116,21 @@ def write_target(sheet: Worksheet, styles: Styles, matrix: Matrix, page: PageTex
 def _set_up(sheet: Worksheet, styles: Styles, page: PageText, last_data: int,
             last_role: int, department_count: int) -> None:
     sheet.set_column(NAME_COLUMN, NAME_COLUMN, 38)
-    sheet.set_column(PLANNED_COLUMN, PLANNED_COLUMN, 9)
+    sheet.set_column(PLANNED_COLUMN, PLANNED_COLUMN, 9, styles["owners"])  # typed flags centred
     sheet.set_column(OWNERS_COLUMN, OWNERS_COLUMN, 9)
     set_up_grid(sheet, styles, page, GridPlaces(
         HEADER_INDEX, ID_INDEX, ID_COLUMN, OWNERS_COLUMN, FIRST_ROLE_COLUMN, last_role,
         last_data, last_data + GROW_ROWS, department_count))
+    # The planned flags come back through the review: a drop-down keeps them readable.
+    sheet.data_validation(FIRST_DATA_INDEX, PLANNED_COLUMN, last_data + GROW_ROWS,
+                          PLANNED_COLUMN, {
+                              "validate": "list", "source": [FLAG_TRUE, FLAG_FALSE],
+                              "ignore_blank": True, "error_type": "stop",
+                              "error_title": "Planned?",
+                              "error_message": f"{FLAG_TRUE}: the touchpoint exists only at "
+                                               "target. Leave it empty otherwise."})
+    sheet.data_validation(PLANNED_INDEX, FIRST_ROLE_COLUMN, PLANNED_INDEX, last_role, {
+        "validate": "list", "source": [PLANNED_HEADER], "ignore_blank": True,
+        "error_type": "stop", "error_title": "Planned?",
+        "error_message": f"{PLANNED_HEADER}: the department exists only at target. Leave it "
+                         "empty otherwise."})
