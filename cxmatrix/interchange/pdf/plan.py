@@ -263,11 +263,44 @@ _SERIES = (  # label, figures field, dash pattern, marker
 )
 
 
+DRIFT_HEIGHT, DRIFT_MIN_HEIGHT = 112.0, 76.0
+
+
 def drift_chart(points: Sequence[DriftPoint], width: float) -> Flowable:
     """For every snapshot in order: the share with exactly one owner (solid, left scale, %)
     and the counts with no owner, several owners and Handle without Own (dashed, right
     scale). Series differ by dash and marker, so the chart reads in greyscale."""
-    height = 112.0
+    return _DriftChart(points, width)
+
+
+class _DriftChart(Flowable):
+    """The chart under its heading, drawn as tall as the room left on the page allows, down
+    to a readable minimum: a longer summary above it then squeezes the chart instead of
+    pushing it alone onto a page of its own. (KeepTogether measures its parts with unlimited
+    room, so the heading is drawn here rather than kept with the chart by platypus.)"""
+
+    def __init__(self, points: Sequence[DriftPoint], width: float) -> None:
+        super().__init__()
+        self.points, self.chart_width = tuple(points), width
+        self.heading = Paragraph("Drift across the snapshots", SUBHEADING)
+        self.heading_height = 0.0
+        self.drawing = _drift_drawing(self.points, width, DRIFT_HEIGHT)
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.heading_height = self.heading.wrap(self.chart_width, avail_height)[1] \
+            + SUBHEADING.spaceAfter
+        room = avail_height - self.heading_height
+        height = max(DRIFT_MIN_HEIGHT, min(DRIFT_HEIGHT, room))
+        if height != self.drawing.height:
+            self.drawing = _drift_drawing(self.points, self.chart_width, height)
+        return self.chart_width, self.heading_height + height
+
+    def draw(self) -> None:
+        self.drawing.drawOn(self.canv, 0, 0)
+        self.heading.drawOn(self.canv, 0, self.drawing.height + SUBHEADING.spaceAfter)
+
+
+def _drift_drawing(points: Sequence[DriftPoint], width: float, height: float) -> Drawing:
     drawing = Drawing(width, height)
     left, right, bottom, top = 34.0, width - 150.0, 34.0, height - 12.0
     drawing.add(Rect(left, bottom, right - left, top - bottom, fillColor=None,
@@ -312,13 +345,13 @@ def drift_chart(points: Sequence[DriftPoint], width: float) -> Flowable:
     drawing.add(String(legend_x + 20, legend_y - 3, "Exactly one owner (%)",
                        fontName=fonts.REGULAR, fontSize=7, fillColor=theme.INK))
     for number, (label, _key, dash, marker) in enumerate(_SERIES, start=1):
-        y = legend_y - 14 * number
+        y = legend_y - min(14.0, (legend_y - 4) / len(_SERIES)) * number
         drawing.add(Line(legend_x, y, legend_x + 16, y, strokeColor=theme.MUTED,
                          strokeWidth=1.1, strokeDashArray=list(dash)))
         _marker(drawing, marker, legend_x + 8, y, theme.MUTED)
         drawing.add(String(legend_x + 20, y - 3, f"{label} (count)", fontName=fonts.REGULAR,
                            fontSize=7, fillColor=theme.INK))
-    return KeepTogether([Paragraph("Drift across the snapshots", SUBHEADING), drawing])
+    return drawing
 
 
 def _marker(drawing: Drawing, kind: str, x: float, y: float, colour: Color) -> None:
