@@ -11,6 +11,7 @@ from strategies import matrices, random_edits
 from cxmatrix.domain import Matrix, Role
 from cxmatrix.domain.compare import apply_comparison, compare, ownership_text
 from cxmatrix.domain.generate import generate_matrix
+from cxmatrix.domain.model import name_key, name_keys
 
 
 @given(matrices())
@@ -150,3 +151,32 @@ def test_cells_of_added_and_removed_departments_are_changes_too() -> None:
         assert ("Welcome email", "Partnerships", None, Role.INFLUENCE) in cells
         assert ("Welcome email", "Sales", Role.OWN, None) in cells
         assert apply_comparison(before, comparison).content() == after.content()
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from(["a", "B", " ", "\x00", "\t", "ß", "İ", "é",
+                                                  "\u00a0", "Σ"]), max_size=6), max_size=8))
+def test_the_keys_of_many_names_at_once_are_each_names_key(names: list[str]) -> None:
+    assert name_keys(names) == [name_key(name) for name in names]
+
+
+def test_two_files_by_name_pair_touchpoints_sharing_a_name_in_order() -> None:
+    """Matched by name, the old touchpoints of a stage take the new ones of the same name in
+    their order; one left over is matched in another stage, the rest are added/removed."""
+    old, new = Matrix(), Matrix()
+    for m in (old, new):
+        m.add_department("Support")
+        m.add_stage("Onboarding")
+        m.add_stage("Support")
+    o1 = old.stages[0].id
+    for name in ("Call", "call", "Email", "Chat"):
+        old.add_touchpoint(o1, name)
+    n1, n2 = new.stages[0].id, new.stages[1].id
+    for stage, name in ((n1, "CALL"), (n2, "Chat"), (n1, "Call"), (n1, "Survey")):
+        new.add_touchpoint(stage, name)
+    result = compare(old, new, match_by="name")
+    assert sorted((c.what, c.name, c.old_name, c.detail) for c in result.structure) == [
+        ("added", "Survey", "", "in Onboarding"),
+        ("moved", "Chat", "", "from Onboarding to Support"),
+        ("removed", "Email", "", "in Onboarding"),
+        ("renamed", "CALL", "Call", ""), ("renamed", "Call", "call", "")]
+    assert apply_comparison(old, result).content() == new.content()

@@ -11,6 +11,7 @@ content of ``new``, which is how a comparison is known to be complete.
 from __future__ import annotations
 
 import bisect
+import functools
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -31,11 +32,15 @@ from cxmatrix.domain.model import (
     Stage,
     Touchpoint,
     name_key,
+    name_keys,
 )
 from cxmatrix.domain.roles import Role
 from cxmatrix.domain.states import state_views
 
 Kind = Literal["stage", "touchpoint", "department"]
+# Owners' names are compared as names are, thousands of times a comparison, among a few
+# hundred department names.
+_owner_key = functools.lru_cache(maxsize=4096)(name_key)
 What = Literal["added", "removed", "renamed", "moved", "changed"]
 MatchBy = Literal["id", "name"]
 
@@ -281,29 +286,42 @@ def _match_by_name(old: Matrix, new: Matrix) -> _Matching:
                          [(s.id, s.name) for s in new.stages])
     departments = _pair_names([(d.id, d.name) for d in old.departments],
                               [(d.id, d.name) for d in new.departments])
-    # Touchpoints: by name within the matched stage first, then by name anywhere.
-    in_stage: dict[tuple[str, int], list[int]] = {}
-    anywhere: dict[str, list[int]] = {}
+    # Touchpoints: by name within the matched stage first, then by name anywhere; each old
+    # touchpoint, in order, takes the first candidate not yet taken. Inlined (20,000 of
+    # them), with per-stage dicts keyed by the name's key: a name's one candidate is taken
+    # off its dict, a name several touchpoints of a stage share has its list of them.
     old_tps, new_tps = _by_id(old), _by_id(new)
-    keys: dict[str, str] = {}  # two states share most names: each is keyed once
-    for tp in new_tps.values():
-        key = keys.get(tp.name) or keys.setdefault(tp.name, name_key(tp.name))
-        in_stage.setdefault((key, tp.stage_id), []).append(tp.id)
-        anywhere.setdefault(key, []).append(tp.id)
-    old_keys = [(tp, keys.get(tp.name) or name_key(tp.name)) for tp in old_tps.values()]
+    first: dict[int, dict[str, int]] = {stage.id: {} for stage in new.stages}
+    several: dict[int, dict[str, list[int]]] = {}
+    new_list = list(new_tps.values())
+    new_keys = name_keys([tp.name for tp in new_list])
+    for tp, key in zip(new_list, new_keys, strict=True):
+        names = first[tp.stage_id]
+        if names.setdefault(key, tp.id) != tp.id:
+            shared = several.setdefault(tp.stage_id, {})
+            shared.setdefault(key, [names[key]]).append(tp.id)
+    old_list = list(old_tps.values())
+    old_keys = name_keys([tp.name for tp in old_list])
     touchpoints: dict[int, int] = {}
-    taken: set[int] = set()
-    # Each old touchpoint takes the first candidate not yet taken (inlined: 20,000 calls).
-    for tp, key in old_keys:
+    no_names: dict[str, int] = {}
+    for tp, key in zip(old_list, old_keys, strict=True):
         stage = stages.get(tp.stage_id)
-        if stage is not None:
-            for candidate in in_stage.get((key, stage), ()):
-                if candidate not in taken:
-                    touchpoints[tp.id] = candidate
-                    taken.add(candidate)
-                    break
-    if len(touchpoints) < len(old_keys):
-        for tp, key in old_keys:
+        if stage is None:
+            continue
+        stage_shared = several.get(stage)
+        candidates = stage_shared.get(key) if stage_shared else None
+        if candidates is None:
+            candidate = first.get(stage, no_names).pop(key, None)
+            if candidate is not None:
+                touchpoints[tp.id] = candidate
+        elif candidates:
+            touchpoints[tp.id] = candidates.pop(0)
+    if len(touchpoints) < len(old_list):
+        anywhere: dict[str, list[int]] = {}
+        for tp, key in zip(new_list, new_keys, strict=True):
+            anywhere.setdefault(key, []).append(tp.id)
+        taken = set(touchpoints.values())
+        for tp, key in zip(old_list, old_keys, strict=True):
             if tp.id not in touchpoints:
                 for candidate in anywhere.get(key, ()):
                     if candidate not in taken:
@@ -604,7 +622,7 @@ def _compare_cells(old: Matrix, new: Matrix, matching: _Matching, result: Compar
         old_owners = _owners_in_order(old, old_row, old_order)
         new_owners = _owners_in_order(new, new_row, order)
         if old_owners != new_owners and (
-                {name_key(n) for n in old_owners} != {name_key(n) for n in new_owners}):
+                set(map(_owner_key, old_owners)) != set(map(_owner_key, new_owners))):
             result.ownership.append(OwnershipChange(
                 tp.name, old_owners, new_owners, ownership_text(old_owners, new_owners)))
     # Touchpoints that are new: their owner is news too.
@@ -669,10 +687,10 @@ def _owners(matrix: Matrix, touchpoint_id: int) -> tuple[str, ...]:
 
 def ownership_text(old_owners: tuple[str, ...], new_owners: tuple[str, ...]) -> str:
     """"Support gives up Own, Customer Success takes it on", "gains an owner (Support)"."""
-    old_keys = {name_key(n) for n in old_owners}
-    new_keys = {name_key(n) for n in new_owners}
-    gone = [n for n in old_owners if name_key(n) not in new_keys]
-    came = [n for n in new_owners if name_key(n) not in old_keys]
+    old_keys = set(map(_owner_key, old_owners))
+    new_keys = set(map(_owner_key, new_owners))
+    gone = [n for n in old_owners if _owner_key(n) not in new_keys]
+    came = [n for n in new_owners if _owner_key(n) not in old_keys]
     if not old_owners:
         if len(new_owners) == 1:
             return f"gains an owner ({new_owners[0]})"
@@ -710,34 +728,47 @@ def _compare_findings(old: Matrix, new: Matrix, matching: _Matching, touched: se
     old_rows = [t for t in (from_new.get(n) for n in touched) if t is not None]
     old_rows.extend(t for t in matching.old_order if t not in to_new)
 
-    def key(finding: Finding, is_old: bool) -> FindingKey:
-        def dept(d: int) -> int:
-            return dept_to_new.get(d, -d) if is_old else d
-
+    # Keyed by plain tuples (the fields a FindingKey compares): most findings of a touched
+    # row are in both states, and only those in one become FindingKeys.
+    def old_key(finding: Finding) -> _Key:
         ids = finding.department_ids or (
             (finding.department_id,) if finding.department_id is not None else ())
         tid = finding.touchpoint_id
         if tid is not None:
-            anchor = ("touchpoint", to_new.get(tid, -tid) if is_old else tid)
+            anchor = ("touchpoint", to_new.get(tid, -tid))
         else:
-            anchor = ("department", dept(finding.department_id or 0))
-        return FindingKey(finding.code, anchor, frozenset(dept(d) for d in ids), finding)
+            d = finding.department_id or 0
+            anchor = ("department", dept_to_new.get(d, -d))
+        return finding.code, anchor, frozenset([dept_to_new.get(d, -d) for d in ids])
 
-    before: dict[FindingKey, None] = {}
+    def new_key(finding: Finding) -> _Key:
+        ids = finding.department_ids or (
+            (finding.department_id,) if finding.department_id is not None else ())
+        tid = finding.touchpoint_id
+        anchor = (("touchpoint", tid) if tid is not None
+                  else ("department", finding.department_id or 0))
+        return finding.code, anchor, frozenset(ids)
+
+    before: dict[_Key, Finding] = {}
     for tid in old_rows:
         for finding in touchpoint_findings(old, old.touchpoint(tid)):
-            before.setdefault(key(finding, True))
+            before.setdefault(old_key(finding), finding)
     for finding in department_findings(old):
-        before.setdefault(key(finding, True))
-    after: dict[FindingKey, None] = {}
+        before.setdefault(old_key(finding), finding)
+    after: dict[_Key, Finding] = {}
     for tid in touched:
         if new.has_touchpoint(tid):
             for finding in touchpoint_findings(new, new.touchpoint(tid)):
-                after.setdefault(key(finding, False))
+                after.setdefault(new_key(finding), finding)
     for finding in department_findings(new):
-        after.setdefault(key(finding, False))
-    result.findings_fixed = [k for k in before if k not in after]
-    result.findings_new = [k for k in after if k not in before]
+        after.setdefault(new_key(finding), finding)
+    result.findings_fixed = [FindingKey(*k, finding=f) for k, f in before.items()
+                             if k not in after]
+    result.findings_new = [FindingKey(*k, finding=f) for k, f in after.items()
+                           if k not in before]
+
+
+_Key = tuple[str, tuple[str, int], frozenset[int]]
 
 
 # ---- applying ------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import chain
 
 from cxmatrix.domain.changes import MatrixChange
 from cxmatrix.domain.model import Department, Matrix, MatrixListener, Touchpoint
@@ -456,7 +457,7 @@ class FindingsIndex(MatrixListener):
         else:
             for tid, row in matrix.roles.items():
                 rows[tid] = frozenset(row)
-        self._department_use.update(d for row in rows.values() for d in row)
+        self._department_use.update(chain.from_iterable(rows.values()))
         self._dirty.clear()
         self._everything = False
 
