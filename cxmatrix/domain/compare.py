@@ -22,7 +22,7 @@ from cxmatrix.domain.findings import (
     Finding,
     department_findings,
     join_names,
-    touchpoint_findings,
+    touchpoints_findings,
 )
 from cxmatrix.domain.model import (
     MATRIX_PROPERTIES,
@@ -273,7 +273,8 @@ def _by_id(matrix: Matrix) -> dict[int, Touchpoint]:
 
 
 def _match_by_id(old: Matrix, new: Matrix) -> _Matching:
-    old_tps, new_tps = _by_id(old), _by_id(new)
+    old_tps = _by_id(old)
+    new_tps = old_tps if old.shares_structure_with(new) else _by_id(new)
     return _Matching(
         stages={s.id: s.id for s in old.stages if new.has_stage(s.id)},
         departments={d.id: d.id for d in old.departments if new.has_department(d.id)},
@@ -578,6 +579,8 @@ def _compare_cells(old: Matrix, new: Matrix, matching: _Matching, result: Compar
     new_stage_names = {s.id: s.name for s in new.stages}
     order = {d.id: i for i, d in enumerate(new.departments)}
     old_order = {d.id: i for i, d in enumerate(old.departments)}
+    old_names = {d.id: d.name for d in old.departments}
+    new_names = {d.id: d.name for d in new.departments}
     old_notes, new_notes = _notes_by_touchpoint(old), _notes_by_touchpoint(new)
     touched: set[int] = set()
     # Rows can be compared as they are when every department kept its id and no new
@@ -619,8 +622,8 @@ def _compare_cells(old: Matrix, new: Matrix, matching: _Matching, result: Compar
             _changed_cells(old, new, tp, old_row, new_row, before_notes, after_notes,
                            dept_old_to_new, dept_new_to_old, order, old_order,
                            new_stage_names[tp.stage_id], result)
-        old_owners = _owners_in_order(old, old_row, old_order)
-        new_owners = _owners_in_order(new, new_row, order)
+        old_owners = _owners_in_order(old_names, old_row, old_order)
+        new_owners = _owners_in_order(new_names, new_row, order)
         if old_owners != new_owners and (
                 set(map(_owner_key, old_owners)) != set(map(_owner_key, new_owners))):
             result.ownership.append(OwnershipChange(
@@ -671,14 +674,17 @@ def _notes_by_touchpoint(matrix: Matrix) -> dict[int, dict[int, str]]:
     return notes
 
 
-def _owners_in_order(matrix: Matrix, row: Mapping[int, Role], order: Mapping[int, int]
-                     ) -> tuple[str, ...]:
-    """The names of a row's owners in display order (``order``: department id to its
-    place), without a walk over every department (as ``_owners``)."""
-    owning = [d for d, role in row.items() if role is Role.OWN]
+def _owners_in_order(names: Mapping[int, str], row: Mapping[int, Role],
+                     order: Mapping[int, int]) -> tuple[str, ...]:
+    """The names of a row's owners in display order (``names``: department id to its name,
+    ``order``: to its place), without a walk over every department (as ``_owners``)."""
+    owning = [d for d, role in row.items() if role is _OWN]
     if len(owning) > 1:
         owning.sort(key=order.__getitem__)
-    return tuple(matrix.department(d).name for d in owning)
+    return tuple([names[d] for d in owning])
+
+
+_OWN = Role.OWN
 
 
 def _owners(matrix: Matrix, touchpoint_id: int) -> tuple[str, ...]:
@@ -750,16 +756,16 @@ def _compare_findings(old: Matrix, new: Matrix, matching: _Matching, touched: se
         return finding.code, anchor, frozenset(ids)
 
     before: dict[_Key, Finding] = {}
-    for tid in old_rows:
-        for finding in touchpoint_findings(old, old.touchpoint(tid)):
+    for _, found in touchpoints_findings(old, map(old.touchpoint, old_rows)):
+        for finding in found:
             before.setdefault(old_key(finding), finding)
     for finding in department_findings(old):
         before.setdefault(old_key(finding), finding)
     after: dict[_Key, Finding] = {}
-    for tid in touched:
-        if new.has_touchpoint(tid):
-            for finding in touchpoint_findings(new, new.touchpoint(tid)):
-                after.setdefault(new_key(finding), finding)
+    rows = [new.touchpoint(tid) for tid in touched if new.has_touchpoint(tid)]
+    for _, found in touchpoints_findings(new, rows):
+        for finding in found:
+            after.setdefault(new_key(finding), finding)
     for finding in department_findings(new):
         after.setdefault(new_key(finding), finding)
     result.findings_fixed = [FindingKey(*k, finding=f) for k, f in before.items()

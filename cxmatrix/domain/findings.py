@@ -13,7 +13,7 @@ idle, and a planned department's roles count for nobody), exactly as if the rule
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import chain
 
@@ -193,6 +193,27 @@ def touchpoint_findings(matrix: Matrix, touchpoint: Touchpoint) -> tuple[Finding
                          focus.id if focus is not None else None)
 
 
+def touchpoints_findings(matrix: Matrix, touchpoints: Iterable[Touchpoint]
+                         ) -> Iterator[tuple[Touchpoint, tuple[Finding, ...]]]:
+    """``touchpoint_findings`` of each of ``touchpoints``, with what every row shares (the
+    planned touchpoints and departments, the focus) read once: a comparison or a full count
+    asks for thousands."""
+    planned_touchpoints = matrix.planned_touchpoints
+    planned_departments = matrix.planned_departments
+    focus = today_focus(matrix)
+    focus_id = focus.id if focus is not None else None
+    roles = matrix.roles
+    for tp in touchpoints:
+        if tp.id in planned_touchpoints:
+            yield tp, ()
+            continue
+        row = roles.get(tp.id, _NO_ROLES)
+        if planned_departments and not planned_departments.isdisjoint(row):
+            row = {d: role for d, role in row.items() if d not in planned_departments}
+        yield tp, _row_findings(matrix, tp, row, focus_id)
+
+
+_NO_ROLES: Mapping[int, Role] = {}
 _OWN, _HANDLE = Role.OWN, Role.HANDLE
 _ERROR, _WARNING, _INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 

@@ -334,6 +334,13 @@ class Matrix:
         view._next_id = self._next_id
         return view
 
+    def shares_structure_with(self, other: Matrix) -> bool:
+        """True when ``other`` holds this matrix's very stages, touchpoints and departments
+        (a ``state_view`` of it, or it of the same matrix): the same, not merely equal."""
+        return (self._stage_touchpoints is other._stage_touchpoints
+                and self._touchpoint_by_id is other._touchpoint_by_id
+                and self._stages is other._stages and self._departments is other._departments)
+
     def replace_contents(self, source: Matrix) -> MatrixChange:
         """Hold exactly what ``source`` holds (same ids), keeping this matrix's listeners;
         returns (and tells them) what differs."""
