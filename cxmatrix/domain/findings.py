@@ -431,6 +431,39 @@ class FindingsIndex(MatrixListener):
         self._signoff = None
         self.signoffs = SignOffIndex(matrix)
 
+    @classmethod
+    def following(cls, matrix: Matrix, today: FindingsIndex, rows: Iterable[int]
+                  ) -> FindingsIndex:
+        """An index over ``matrix``, a copy of ``today``'s matrix whose ``rows`` (touchpoint
+        ids) alone may differ (the target state of a matrix without planned structure: only
+        the rows with a target role do): it takes over ``today``'s findings of every other
+        row and computes only those, a fraction of a full count. The findings taken over
+        name their departments through ``today``'s matrix, whose names the copy shares."""
+        today.refresh()
+        index = cls(matrix)
+        by_touchpoint = dict(today._by_touchpoint)
+        row_departments = dict(today._row_departments)
+        codes = today._code_counts.copy()
+        use = today._department_use.copy()
+        differing = [tid for tid in rows if matrix.has_touchpoint(tid)]
+        for tid in differing:
+            codes.subtract(f.code for f in by_touchpoint.pop(tid, ()))
+            use.subtract(row_departments.pop(tid, ()))
+        for tp, found in touchpoints_findings(matrix, map(matrix.touchpoint, differing)):
+            if found:
+                by_touchpoint[tp.id] = found
+                codes.update(f.code for f in found)
+            departments = frozenset(matrix.row_roles(tp.id))
+            if departments:
+                row_departments[tp.id] = departments
+                use.update(departments)
+        index._by_touchpoint = by_touchpoint
+        index._row_departments = row_departments
+        index._code_counts = codes
+        index._department_use = use
+        index._everything = False
+        return index
+
     def refresh(self) -> set[int]:
         """Bring the index up to date; returns the touchpoint ids whose findings changed
         (every touchpoint after a full recomputation)."""

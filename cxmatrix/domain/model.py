@@ -305,13 +305,14 @@ class Matrix:
         """Cell notes by (touchpoint id, department id) (sparse)."""
         return self._notes
 
-    def copy(self) -> Matrix:
-        """An independent copy with the same ids and contents, and no listeners."""
+    def copy(self, roles: dict[int, dict[int, Role]] | None = None) -> Matrix:
+        """An independent copy with the same ids and contents, and no listeners; with
+        ``roles`` (which the caller gives away), those roles instead of a copy of these."""
         other = Matrix(title=self.title, organisation=self.organisation,
                        description=self.description, prepared_by=self.prepared_by,
                        focus_department_id=self.focus_department_id,
                        created=self.created, modified=self.modified, uid=self.uid)
-        other._copy_contents_from(self)
+        other._copy_contents_from(self, roles)
         return other
 
     def state_view(self, roles: dict[int, dict[int, Role]] | None = None) -> Matrix:
@@ -369,7 +370,8 @@ class Matrix:
         self._name_index = None
         self._changed(change, touch=False)
 
-    def _copy_contents_from(self, source: Matrix) -> None:
+    def _copy_contents_from(self, source: Matrix,
+                            roles: dict[int, dict[int, Role]] | None = None) -> None:
         # The entities are immutable, so the copies share them; only the containers are new.
         self._stages = list(source._stages)
         self._departments = list(source._departments)
@@ -377,7 +379,7 @@ class Matrix:
         self._touchpoint_by_id = dict(source._touchpoint_by_id)
         self._department_by_id = dict(source._department_by_id)
         self._stage_touchpoints = {k: list(v) for k, v in source._stage_touchpoints.items()}
-        self._roles = {k: dict(v) for k, v in source._roles.items()}
+        self._roles = {k: dict(v) for k, v in source._roles.items()} if roles is None else roles
         self._notes = dict(source._notes)
         self._next_id = source._next_id
         self._name_index = None

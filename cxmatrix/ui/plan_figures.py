@@ -6,7 +6,10 @@ touchpoints x 50 departments, too slow for every edit. Here today's counts come 
 document's own incremental findings index (which leaves out what exists only at target, so the
 Findings panel and the status bar say the same), and the target's from an index over a copy of
 the target state; each edit updates the copy cell by cell, and only a change of structure, of
-a touchpoint's fields or of the planned flags copies it again.
+a touchpoint's fields or of the planned flags copies it again. Without planned touchpoints or
+departments the copy's index starts from today's findings and computes only the rows with a
+target role (``FindingsIndex.following``): the first count after opening or after a change of
+structure costs the copy (about 40 ms at L) instead of a full count (about 200 ms).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from cxmatrix.domain.findings import Finding, FindingCounts, FindingsIndex, TodayAndTarget
 from cxmatrix.domain.roles import Severity
-from cxmatrix.domain.states import target_state
+from cxmatrix.domain.states import has_planned_structure, target_state
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -35,9 +38,20 @@ def _counts(index: FindingsIndex) -> FindingCounts:
 class _Copy:
     """One state of the matrix as a matrix of its own, with its findings index."""
 
-    def __init__(self, state: Matrix) -> None:
+    def __init__(self, state: Matrix, index: FindingsIndex | None = None) -> None:
         self.state = state
-        self.index = FindingsIndex(state)
+        self.index = index if index is not None else FindingsIndex(state)
+
+    @classmethod
+    def of_target(cls, document: Document) -> _Copy:
+        """The target state of the document's matrix. Without planned structure it differs
+        from today only in the rows with a target role, so its index takes the document's
+        findings of the others (at L, 40 ms instead of a full count's 200 ms)."""
+        matrix = document.matrix
+        state = target_state(matrix)
+        if has_planned_structure(matrix):
+            return cls(state)
+        return cls(state, FindingsIndex.following(state, document.findings, matrix.targets))
 
     def follow(self, cells: frozenset[tuple[int, int]],
                role: Callable[[int, int], Role | None], focus: int | None,
@@ -82,7 +96,7 @@ class PlanFigures:
             self._target = None
             return None
         if self._target is None:
-            self._target = _Copy(target_state(document.matrix))
+            self._target = _Copy.of_target(document)
         return self._target
 
     def figures(self) -> TodayAndTarget | None:
