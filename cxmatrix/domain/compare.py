@@ -15,6 +15,7 @@ import functools
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Literal
 
 from cxmatrix.domain.actions import Action
@@ -401,20 +402,34 @@ def _compare_plan(old: Matrix, new: Matrix, matching: _Matching, result: Compari
         if t in tp_to_new and d in dept_to_new:
             keys.add((tp_to_new[t], dept_to_new[d]))
     keys.update((t, d) for t, d in plan_keys(new) if t in tp_to_old and d in dept_to_old)
-    stage_names = {s.id: s.name for s in new.stages}
-    order = {tid: i for i, tid in enumerate(matching.new_touchpoints)}
-    dept_order = {d.id: i for i, d in enumerate(new.departments)}
-    for t, d in sorted(keys, key=lambda k: (order[k[0]], dept_order[k[1]])):
+    def planned(matrix: Matrix, t: int, d: int) -> tuple[bool, Role | None]:
+        """Whether the cell's target differs from today, and that target (read directly:
+        thousands of cells)."""
+        row = matrix.targets.get(t)
+        if row is None or d not in row:
+            return False, None
+        target = row[d]
+        return (True, target) if target is not matrix.roles.get(t, {}).get(d) else (False, None)
+
+    differing: list[tuple[int, int, tuple[bool, Role | None], tuple[bool, Role | None],
+                          Action | None, Action | None]] = []
+    old_actions, new_actions = old.actions, new.actions
+    for t, d in keys:
         ot, od = tp_to_old[t], dept_to_old[d]
-        old_planned, new_planned = old.is_planned_change(ot, od), new.is_planned_change(t, d)
-        old_target = old.target_role(ot, od) if old_planned else None
-        new_target = new.target_role(t, d) if new_planned else None
-        old_action, new_action = old.action(ot, od), new.action(t, d)
-        if (old_planned, old_target, old_action) != (new_planned, new_target, new_action):
-            tp = new.touchpoint(t)
-            result.plan.append(PlanChange(tp.name, new.department(d).name, old_planned,
-                                          old_target, new_planned, new_target, old_action,
-                                          new_action, stage_names[tp.stage_id]))
+        old_action, new_action = old_actions.get((ot, od)), new_actions.get((t, d))
+        was, now = planned(old, ot, od), planned(new, t, d)
+        if was != now or (old_action is not new_action and old_action != new_action):
+            differing.append((t, d, was, now, old_action, new_action))
+    stage_names = {s.id: s.name for s in new.stages}
+    order = {tid: i for i, tid in enumerate(matching.new_touchpoints)} if differing else {}
+    dept_order = {d.id: i for i, d in enumerate(new.departments)}
+    differing.sort(key=lambda k: (order[k[0]], dept_order[k[1]]))
+    for t, d, (old_planned, old_target), (new_planned, new_target), old_action, new_action in (
+            differing):
+        tp = new.touchpoint(t)
+        result.plan.append(PlanChange(tp.name, new.department(d).name, old_planned,
+                                      old_target, new_planned, new_target, old_action,
+                                      new_action, stage_names[tp.stage_id]))
 
 
 def _moved(old_order: list[int], new_order: list[int], matched: dict[int, int]) -> set[int]:
@@ -503,6 +518,7 @@ def _compare_departments(old: Matrix, new: Matrix, matching: _Matching,
     _moved_items("department", old.departments, new.departments, matched, result)
 
 
+_TOUCHPOINT_VALUES = attrgetter(*TOUCHPOINT_FIELDS)
 _FIELD_LABELS = {"category": "category", "channel": "channel", "description": "description",
                  "peak": "peak moment", "end": "end moment", "metric": "metric",
                  "notes": "notes"}
@@ -530,9 +546,15 @@ def _compare_touchpoints(old: Matrix, new: Matrix, matching: _Matching,
     moved = _moved(matching.old_order, matching.new_order, matched)
     changed: set[int] = set()
     stage_match = matching.stages
+    values = _TOUCHPOINT_VALUES
     for old_id, new_id in matched.items():
         before, after = old_tps[old_id], new_tps[new_id]
-        if (before is after or before == after) and old_id not in moved:
+        # Nothing to tell: the same touchpoint, or the same fields in the matched stage
+        # (compared as one tuple each: two files read apart share no touchpoint objects).
+        if old_id not in moved and (before is after or (
+                values(before) == values(after)
+                and (before.stage_id == after.stage_id
+                     or stage_match.get(before.stage_id) == after.stage_id))):
             continue
         if before.name != after.name:
             result.structure.append(StructureChange("touchpoint", "renamed", after.name,
