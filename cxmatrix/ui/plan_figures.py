@@ -14,6 +14,7 @@ structure costs the copy (about 40 ms at L) instead of a full count (about 200 m
 
 from __future__ import annotations
 
+import weakref
 from typing import TYPE_CHECKING
 
 from cxmatrix.domain.findings import Finding, FindingCounts, FindingsIndex, TodayAndTarget
@@ -66,6 +67,21 @@ class _Copy:
             state.set_cells(wanted)
 
 
+# Target copies made on the worker thread that opened their document (``prepare``), until the
+# window's PlanFigures takes them over.
+_PREPARED: weakref.WeakKeyDictionary[Document, _Copy] = weakref.WeakKeyDictionary()
+
+
+def prepare(document: Document) -> None:
+    """Count the target's findings of a document the window does not have yet, on the thread
+    that opened it, so that showing it counts nothing on the GUI thread; the first
+    ``PlanFigures.reset`` with this document takes the count over."""
+    if document.matrix.has_plan:
+        copy = _Copy.of_target(document)
+        copy.index.counts()
+        _PREPARED[document] = copy
+
+
 class PlanFigures:
     """Today's and the target's findings of one document, followed edit by edit."""
 
@@ -75,7 +91,7 @@ class PlanFigures:
 
     def reset(self, document: Document | None) -> None:
         self._document = document
-        self._target = None
+        self._target = _PREPARED.pop(document, None) if document is not None else None
 
     def follow(self, change: MatrixChange) -> None:
         """Bring the copies up to date with what ``change`` says changed."""
