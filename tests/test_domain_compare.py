@@ -180,3 +180,20 @@ def test_two_files_by_name_pair_touchpoints_sharing_a_name_in_order() -> None:
         ("removed", "Email", "", "in Onboarding"),
         ("renamed", "CALL", "Call", ""), ("renamed", "Call", "call", "")]
     assert apply_comparison(old, result).content() == new.content()
+
+
+def test_two_files_by_name_tell_a_move_between_stages_that_share_an_id() -> None:
+    """The stage the new file calls 'Adoption' has the id that 'Onboarding' has in the old
+    file: a touchpoint with the same fields under that id moved by name."""
+    old, new = Matrix(), Matrix()
+    onboarding = old.add_stage("Onboarding", stage_id=3).id
+    old.add_stage("Adoption", stage_id=4)
+    old.add_touchpoint(onboarding, "Kick-off call", touchpoint_id=10)
+    adoption = new.add_stage("Adoption", stage_id=3).id
+    new.add_stage("Onboarding", stage_id=4)
+    new.add_touchpoint(adoption, "Kick-off call", touchpoint_id=10)
+    result = compare(old, new, match_by="name")
+    assert [(c.kind, c.what, c.name, c.detail) for c in result.structure
+            if c.kind == "touchpoint"] == [
+        ("touchpoint", "moved", "Kick-off call", "from Onboarding to Adoption")]
+    assert apply_comparison(old, result).content() == new.content()

@@ -258,6 +258,7 @@ class _Matching:
     touchpoints: dict[int, int]
     old_touchpoints: dict[int, Touchpoint] = field(default_factory=dict)
     new_touchpoints: dict[int, Touchpoint] = field(default_factory=dict)
+    by_id: bool = False  # every match keeps its id, and nothing unmatched shares one
 
     @property
     def old_order(self) -> list[int]:
@@ -280,7 +281,7 @@ def _match_by_id(old: Matrix, new: Matrix) -> _Matching:
         stages={s.id: s.id for s in old.stages if new.has_stage(s.id)},
         departments={d.id: d.id for d in old.departments if new.has_department(d.id)},
         touchpoints={t: t for t in old_tps if t in new_tps},
-        old_touchpoints=old_tps, new_touchpoints=new_tps)
+        old_touchpoints=old_tps, new_touchpoints=new_tps, by_id=True)
 
 
 def _match_by_name(old: Matrix, new: Matrix) -> _Matching:
@@ -552,9 +553,8 @@ def _compare_touchpoints(old: Matrix, new: Matrix, matching: _Matching,
         # Nothing to tell: the same touchpoint, or the same fields in the matched stage
         # (compared as one tuple each: two files read apart share no touchpoint objects).
         if old_id not in moved and (before is after or (
-                values(before) == values(after)
-                and (before.stage_id == after.stage_id
-                     or stage_match.get(before.stage_id) == after.stage_id))):
+                stage_match.get(before.stage_id) == after.stage_id
+                and values(before) == values(after))):
             continue
         if before.name != after.name:
             result.structure.append(StructureChange("touchpoint", "renamed", after.name,
@@ -777,6 +777,23 @@ def _compare_findings(old: Matrix, new: Matrix, matching: _Matching, touched: se
                   else ("department", finding.department_id or 0))
         return finding.code, anchor, frozenset(ids)
 
+    rows = [new.touchpoint(tid) for tid in touched if new.has_touchpoint(tid)]
+    if matching.by_id:
+        # Matched by id, a thing keeps its id and an unmatched one's id is not in the other
+        # state: a finding's own ids key it (read at C speed, thousands of findings), and
+        # only the findings fixed or new get their FindingKey.
+        old_found = [f for _, found in touchpoints_findings(old, map(old.touchpoint, old_rows))
+                     for f in found]
+        old_found.extend(department_findings(old))
+        new_found = [f for _, found in touchpoints_findings(new, rows) for f in found]
+        new_found.extend(department_findings(new))
+        before_ids = dict(zip(map(_FINDING_IDS, old_found), old_found, strict=True))
+        after_ids = dict(zip(map(_FINDING_IDS, new_found), new_found, strict=True))
+        result.findings_fixed = [FindingKey(*old_key(f), finding=f)
+                                 for k, f in before_ids.items() if k not in after_ids]
+        result.findings_new = [FindingKey(*new_key(f), finding=f)
+                               for k, f in after_ids.items() if k not in before_ids]
+        return
     before: dict[_Key, Finding] = {}
     for _, found in touchpoints_findings(old, map(old.touchpoint, old_rows)):
         for finding in found:
@@ -784,7 +801,6 @@ def _compare_findings(old: Matrix, new: Matrix, matching: _Matching, touched: se
     for finding in department_findings(old):
         before.setdefault(old_key(finding), finding)
     after: dict[_Key, Finding] = {}
-    rows = [new.touchpoint(tid) for tid in touched if new.has_touchpoint(tid)]
     for _, found in touchpoints_findings(new, rows):
         for finding in found:
             after.setdefault(new_key(finding), finding)
@@ -797,6 +813,10 @@ def _compare_findings(old: Matrix, new: Matrix, matching: _Matching, touched: se
 
 
 _Key = tuple[str, tuple[str, int], frozenset[int]]
+# What tells two findings of states matched by id apart: a row has at most one finding of a
+# code, a department one idle finding; the department ids of a touchpoint's finding are in id
+# order (``findings``), so equal sets are equal tuples.
+_FINDING_IDS = attrgetter("code", "touchpoint_id", "department_id", "department_ids")
 
 
 # ---- applying ------------------------------------------------------------------------------
