@@ -294,6 +294,8 @@ def _match_by_name(old: Matrix, new: Matrix) -> _Matching:
     # them), with per-stage dicts keyed by the name's key: a name's one candidate is taken
     # off its dict, a name several touchpoints of a stage share has its list of them.
     old_tps, new_tps = _by_id(old), _by_id(new)
+    if _same_touchpoint_names(old_tps, new_tps, stages):
+        return _Matching(stages, departments, {t: t for t in old_tps}, old_tps, new_tps)
     first: dict[int, dict[str, int]] = {stage.id: {} for stage in new.stages}
     several: dict[int, dict[str, list[int]]] = {}
     new_list = list(new_tps.values())
@@ -332,6 +334,22 @@ def _match_by_name(old: Matrix, new: Matrix) -> _Matching:
                         taken.add(candidate)
                         break
     return _Matching(stages, departments, touchpoints, old_tps, new_tps)
+
+
+def _same_touchpoint_names(old_tps: dict[int, Touchpoint], new_tps: dict[int, Touchpoint],
+                           stages: dict[int, int]) -> bool:
+    """True when both states list the same touchpoint ids, in the same order, with the same
+    names, in stages that keep their ids (two copies of one file, as often as not): the
+    matching by name then pairs each touchpoint with itself. Compared at C speed."""
+    if list(old_tps) != list(new_tps) or any(k != v for k, v in stages.items()):
+        return False
+    olds, news = list(old_tps.values()), list(new_tps.values())
+    old_stages = list(map(_STAGE_ID, olds))
+    return (old_stages == list(map(_STAGE_ID, news)) and set(old_stages) <= stages.keys()
+            and list(map(_NAME, olds)) == list(map(_NAME, news)))
+
+
+_STAGE_ID, _NAME = attrgetter("stage_id"), attrgetter("name")
 
 
 def _pair_names(old: list[tuple[int, str]], new: list[tuple[int, str]]) -> dict[int, int]:
@@ -376,8 +394,11 @@ def compare_today_target(matrix: Matrix) -> Comparison:
 def _compare_plan(old: Matrix, new: Matrix, matching: _Matching, result: Comparison) -> None:
     """The target layers of two full matrices: planned flags, planned changes, actions."""
     tp_to_new, dept_to_new = matching.touchpoints, matching.departments
-    tp_to_old = {v: k for k, v in tp_to_new.items()}
-    dept_to_old = {v: k for k, v in dept_to_new.items()}
+    # The ids of one matrix in both (states of one file, or a copy of a file): no mapping.
+    same_ids = (all(k == v for k, v in dept_to_new.items())
+                and all(k == v for k, v in tp_to_new.items()))
+    tp_to_old = {} if same_ids else {v: k for k, v in tp_to_new.items()}
+    dept_to_old = {} if same_ids else {v: k for k, v in dept_to_new.items()}
     for old_id, new_id in (tp_to_new.items() if old.planned_touchpoints
                            or new.planned_touchpoints else ()):
         before, after = old.is_planned_touchpoint(old_id), new.is_planned_touchpoint(new_id)
@@ -398,27 +419,32 @@ def _compare_plan(old: Matrix, new: Matrix, matching: _Matching, result: Compari
                 if role is not roles.get(t, {}).get(d)}  # the planned changes
         return keys | set(matrix.actions)
 
-    keys: set[tuple[int, int]] = set()
-    for t, d in plan_keys(old):
-        if t in tp_to_new and d in dept_to_new:
-            keys.add((tp_to_new[t], dept_to_new[d]))
-    keys.update((t, d) for t, d in plan_keys(new) if t in tp_to_old and d in dept_to_old)
-    def planned(matrix: Matrix, t: int, d: int) -> tuple[bool, Role | None]:
-        """Whether the cell's target differs from today, and that target (read directly:
-        thousands of cells)."""
-        row = matrix.targets.get(t)
-        if row is None or d not in row:
-            return False, None
-        target = row[d]
-        return (True, target) if target is not matrix.roles.get(t, {}).get(d) else (False, None)
+    old_keys, new_keys = plan_keys(old), plan_keys(new)
+    if same_ids:
+        keys = {key for key in old_keys | new_keys if key[0] in tp_to_new
+                and key[1] in dept_to_new}
+    else:
+        keys = {(tp_to_new[t], dept_to_new[d]) for t, d in old_keys
+                if t in tp_to_new and d in dept_to_new}
+        keys.update((t, d) for t, d in new_keys if t in tp_to_old and d in dept_to_old)
+    no_row: dict[int, Role] = {}
+    old_targets, new_targets = old.targets, new.targets
+    old_roles, new_roles = old.roles, new.roles
 
     differing: list[tuple[int, int, tuple[bool, Role | None], tuple[bool, Role | None],
                           Action | None, Action | None]] = []
     old_actions, new_actions = old.actions, new.actions
     for t, d in keys:
-        ot, od = tp_to_old[t], dept_to_old[d]
+        ot, od = (t, d) if same_ids else (tp_to_old[t], dept_to_old[d])
         old_action, new_action = old_actions.get((ot, od)), new_actions.get((t, d))
-        was, now = planned(old, ot, od), planned(new, t, d)
+        # Whether the cell's target differs from today, and that target (read directly:
+        # thousands of cells).
+        row = old_targets.get(ot, no_row)
+        was = ((True, row[od]) if od in row and row[od] is not old_roles.get(ot, no_row).get(od)
+               else (False, None))
+        row = new_targets.get(t, no_row)
+        now = ((True, row[d]) if d in row and row[d] is not new_roles.get(t, no_row).get(d)
+               else (False, None))
         if was != now or (old_action is not new_action and old_action != new_action):
             differing.append((t, d, was, now, old_action, new_action))
     stage_names = {s.id: s.name for s in new.stages}
