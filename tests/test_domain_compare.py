@@ -197,3 +197,20 @@ def test_two_files_by_name_tell_a_move_between_stages_that_share_an_id() -> None
             if c.kind == "touchpoint"] == [
         ("touchpoint", "moved", "Kick-off call", "from Onboarding to Adoption")]
     assert apply_comparison(old, result).content() == new.content()
+
+
+def test_two_copies_of_one_file_by_name_pair_each_touchpoint_with_itself() -> None:
+    """The quick matching of two copies (same ids, order and names) pairs a name two
+    touchpoints of a stage share as the full matching does: in order."""
+    old = Matrix()
+    support = old.add_department("Support").id
+    stage = old.add_stage("Onboarding").id
+    first = old.add_touchpoint(stage, "Call").id
+    second = old.add_touchpoint(stage, "Call").id
+    new = old.copy()
+    new.set_role(second, support, Role.OWN)
+    result = compare(old, new, match_by="name")
+    assert [(c.touchpoint, c.new_role) for c in result.cells] == [("Call", Role.OWN)]
+    assert not result.structure
+    renumbered = apply_comparison(old, result)
+    assert renumbered.role(second, support) is Role.OWN and renumbered.role(first, support) is None
