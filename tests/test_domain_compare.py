@@ -214,3 +214,18 @@ def test_two_copies_of_one_file_by_name_pair_each_touchpoint_with_itself() -> No
     assert not result.structure
     renumbered = apply_comparison(old, result)
     assert renumbered.role(second, support) is Role.OWN and renumbered.role(first, support) is None
+
+
+def test_a_touchpoint_that_differs_in_any_field_is_told_changed() -> None:
+    """Each of TOUCHPOINT_FIELDS, changed alone in a copy read apart, is a change."""
+    from dataclasses import replace
+
+    from cxmatrix.domain.compare import _same_fields
+    from cxmatrix.domain.model import TOUCHPOINT_FIELDS, Touchpoint
+
+    tp = Touchpoint(1, 2, "Call", "Team member", "phone", "a call", False, False, "NPS", "n")
+    assert _same_fields(tp, replace(tp))
+    for name in TOUCHPOINT_FIELDS:
+        value = getattr(tp, name)
+        other = replace(tp, **{name: (not value) if isinstance(value, bool) else value + "!"})
+        assert not _same_fields(tp, other), name
