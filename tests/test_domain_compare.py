@@ -11,6 +11,7 @@ from strategies import matrices, random_edits
 from cxmatrix.domain import Matrix, Role
 from cxmatrix.domain.compare import apply_comparison, compare, ownership_text
 from cxmatrix.domain.generate import generate_matrix
+from cxmatrix.domain.model import name_key, name_keys
 
 
 @given(matrices())
@@ -150,3 +151,81 @@ def test_cells_of_added_and_removed_departments_are_changes_too() -> None:
         assert ("Welcome email", "Partnerships", None, Role.INFLUENCE) in cells
         assert ("Welcome email", "Sales", Role.OWN, None) in cells
         assert apply_comparison(before, comparison).content() == after.content()
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from(["a", "B", " ", "\x00", "\t", "ß", "İ", "é",
+                                                  "\u00a0", "Σ"]), max_size=6), max_size=8))
+def test_the_keys_of_many_names_at_once_are_each_names_key(names: list[str]) -> None:
+    assert name_keys(names) == [name_key(name) for name in names]
+
+
+def test_two_files_by_name_pair_touchpoints_sharing_a_name_in_order() -> None:
+    """Matched by name, the old touchpoints of a stage take the new ones of the same name in
+    their order; one left over is matched in another stage, the rest are added/removed."""
+    old, new = Matrix(), Matrix()
+    for m in (old, new):
+        m.add_department("Support")
+        m.add_stage("Onboarding")
+        m.add_stage("Support")
+    o1 = old.stages[0].id
+    for name in ("Call", "call", "Email", "Chat"):
+        old.add_touchpoint(o1, name)
+    n1, n2 = new.stages[0].id, new.stages[1].id
+    for stage, name in ((n1, "CALL"), (n2, "Chat"), (n1, "Call"), (n1, "Survey")):
+        new.add_touchpoint(stage, name)
+    result = compare(old, new, match_by="name")
+    assert sorted((c.what, c.name, c.old_name, c.detail) for c in result.structure) == [
+        ("added", "Survey", "", "in Onboarding"),
+        ("moved", "Chat", "", "from Onboarding to Support"),
+        ("removed", "Email", "", "in Onboarding"),
+        ("renamed", "CALL", "Call", ""), ("renamed", "Call", "call", "")]
+    assert apply_comparison(old, result).content() == new.content()
+
+
+def test_two_files_by_name_tell_a_move_between_stages_that_share_an_id() -> None:
+    """The stage the new file calls 'Adoption' has the id that 'Onboarding' has in the old
+    file: a touchpoint with the same fields under that id moved by name."""
+    old, new = Matrix(), Matrix()
+    onboarding = old.add_stage("Onboarding", stage_id=3).id
+    old.add_stage("Adoption", stage_id=4)
+    old.add_touchpoint(onboarding, "Kick-off call", touchpoint_id=10)
+    adoption = new.add_stage("Adoption", stage_id=3).id
+    new.add_stage("Onboarding", stage_id=4)
+    new.add_touchpoint(adoption, "Kick-off call", touchpoint_id=10)
+    result = compare(old, new, match_by="name")
+    assert [(c.kind, c.what, c.name, c.detail) for c in result.structure
+            if c.kind == "touchpoint"] == [
+        ("touchpoint", "moved", "Kick-off call", "from Onboarding to Adoption")]
+    assert apply_comparison(old, result).content() == new.content()
+
+
+def test_two_copies_of_one_file_by_name_pair_each_touchpoint_with_itself() -> None:
+    """The quick matching of two copies (same ids, order and names) pairs a name two
+    touchpoints of a stage share as the full matching does: in order."""
+    old = Matrix()
+    support = old.add_department("Support").id
+    stage = old.add_stage("Onboarding").id
+    first = old.add_touchpoint(stage, "Call").id
+    second = old.add_touchpoint(stage, "Call").id
+    new = old.copy()
+    new.set_role(second, support, Role.OWN)
+    result = compare(old, new, match_by="name")
+    assert [(c.touchpoint, c.new_role) for c in result.cells] == [("Call", Role.OWN)]
+    assert not result.structure
+    renumbered = apply_comparison(old, result)
+    assert renumbered.role(second, support) is Role.OWN and renumbered.role(first, support) is None
+
+
+def test_a_touchpoint_that_differs_in_any_field_is_told_changed() -> None:
+    """Each of TOUCHPOINT_FIELDS, changed alone in a copy read apart, is a change."""
+    from dataclasses import replace
+
+    from cxmatrix.domain.compare import _same_fields
+    from cxmatrix.domain.model import TOUCHPOINT_FIELDS, Touchpoint
+
+    tp = Touchpoint(1, 2, "Call", "Team member", "phone", "a call", False, False, "NPS", "n")
+    assert _same_fields(tp, replace(tp))
+    for name in TOUCHPOINT_FIELDS:
+        value = getattr(tp, name)
+        other = replace(tp, **{name: (not value) if isinstance(value, bool) else value + "!"})
+        assert not _same_fields(tp, other), name

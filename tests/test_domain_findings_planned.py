@@ -22,6 +22,8 @@ from cxmatrix.domain import (
     compute_findings,
 )
 from cxmatrix.domain.findings import FindingCounts, today_and_target
+from cxmatrix.domain.generate import generate_matrix
+from cxmatrix.domain.states import target_state
 from tests.test_domain_findings import RandomEditor, make_matrix, seeded_matrix
 
 
@@ -139,3 +141,27 @@ def test_index_equals_today_and_target_over_random_plans(seed: int) -> None:
         if rng.random() < 0.2:
             assert_today_agrees(index, matrix)
     assert_today_agrees(index, matrix)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_target_index_following_today_equals_a_full_count(seed: int) -> None:
+    """``FindingsIndex.following``: the target state's index that takes today's findings of
+    the rows without a target role finds what a full count of the target state finds."""
+    rng = random.Random(seed)
+    matrix = generate_matrix(60, 7, seed=seed)
+    matrix.set_properties(focus_department_id=matrix.departments[seed % 7].id)
+    tps = [tp.id for tp in matrix.iter_touchpoints()]
+    depts = [d.id for d in matrix.departments]
+    for _ in range(25):
+        matrix.set_target(rng.choice(tps), rng.choice(depts),
+                          rng.choice([Role.OWN, Role.INFLUENCE, Role.HANDLE, None]))
+    today = FindingsIndex(matrix)
+    state = target_state(matrix)
+    following = FindingsIndex.following(state, today, matrix.targets)
+    full = FindingsIndex(target_state(matrix))
+    assert following.counts() == full.counts()
+    assert sorted(map(repr, following.all())) == sorted(map(repr, full.all()))
+    # It follows later edits of the copy as any index does.
+    state.set_cells([(tps[0], depts[0], None), (tps[1], depts[1], Role.OWN)])
+    full.matrix.set_cells([(tps[0], depts[0], None), (tps[1], depts[1], Role.OWN)])
+    assert following.counts() == full.counts()

@@ -16,7 +16,8 @@ from cxmatrix.domain.generate import generate_matrix
 from cxmatrix.store import statements as st
 from cxmatrix.store.document import Document
 from cxmatrix.store.errors import CorruptDocument, ReadOnlyDocument
-from cxmatrix.store.migrate import format_4_to_5
+from cxmatrix.store.format import SCHEMA_VERSION
+from cxmatrix.store.migrate import format_4_to_5, format_7_to_8_pack_snapshot_cells
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -112,7 +113,7 @@ def test_format_4_to_5_only_adds_the_new_tables(tmp_path: Path) -> None:
     assert before <= after
     assert {name for _, name, _ in after - before} >= {
         "cell_target", "cell_action", "planned_touchpoint", "planned_department", "snapshot",
-        "snapshot_cell", "snapshot_cell_target"}
+        "snapshot_touchpoint", "snapshot_cell_target"}  # the packed cells come with format 8
     format_4_to_5(db)  # again: nothing to add
     db.close()
     with Document.open(path) as document:
@@ -183,7 +184,8 @@ def test_rename_delete_undelete_and_purge(tmp_path: Path) -> None:
         document.delete_snapshot(second.id)
     db = sqlite3.connect(path)
     assert db.execute("SELECT count(*) FROM snapshot").fetchone() == (1,)
-    assert db.execute("SELECT count(DISTINCT snapshot_id) FROM snapshot_cell").fetchone() == (1,)
+    assert db.execute("SELECT count(DISTINCT snapshot_id) FROM snapshot_cell_pack"
+                      ).fetchone() == (1,)
     db.close()
 
 
@@ -256,7 +258,139 @@ def test_snapshots_are_taken_renamed_and_deleted_with_sqlite3_alone(tmp_path: Pa
     assert result.stdout.strip() == "[]"
     db = sqlite3.connect(path)
     assert db.execute("SELECT name FROM snapshot").fetchall() == [("Jan 2026",)]
-    assert db.execute("SELECT count(DISTINCT snapshot_id) FROM snapshot_cell").fetchone() == (1,)
+    assert db.execute("SELECT count(DISTINCT snapshot_id) FROM snapshot_cell_pack"
+                      ).fetchone() == (1,)
     db.close()
     with Document.open(path, read_only=True) as reader:
         assert [s.name for s in reader.snapshots()] == ["Jan 2026"]
+
+
+def _snapshot_cells(db: sqlite3.Connection) -> dict[str, dict[tuple[int, int], tuple[object, ...]]]:
+    """Every snapshot's cells as formats 5 to 7 kept them, by snapshot name."""
+    rows = db.execute("SELECT s.name, c.touchpoint_id, c.department_id, c.role, c.note "
+                      "FROM snapshot_cell c JOIN snapshot s ON s.id = c.snapshot_id")
+    found: dict[str, dict[tuple[int, int], tuple[object, ...]]] = {}
+    for name, tid, did, role, note in rows:
+        found.setdefault(name, {})[(tid, did)] = (role, note)
+    return found
+
+
+_SNAPSHOTS_OF = {5: {"Agreed in April"}, 6: {"Agreed in April", "Agreed in May"},
+                 7: {"Agreed in April", "Agreed in May", "Agreed in June"}}
+
+
+@pytest.mark.parametrize("version", sorted(_SNAPSHOTS_OF))
+def test_snapshots_of_formats_5_to_7_are_packed_with_every_cell_and_note(
+        tmp_path: Path, version: int) -> None:
+    path = tmp_path / f"v{version}.cxm"
+    shutil.copy(FIXTURES / f"schema_v{version}.cxm", path)
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone() == (version,)
+    before = _snapshot_cells(db)
+    db.close()
+    assert set(before) == _SNAPSHOTS_OF[version]
+    assert any(role is None and note for cells in before.values()
+               for role, note in cells.values())
+    with Document.open(path) as document:
+        for name, cells in before.items():
+            m = document.snapshot(name).matrix
+            got = {(t, d): (m.role(t, d), m.note(t, d)) for t, d in cells}
+            assert got == {key: (None if role is None else _ROLE_BY_LETTER[str(role)], note)
+                           for key, (role, note) in cells.items()}
+            assert sum(len(row) for row in m.roles.values()) == sum(
+                role is not None for role, _ in cells.values())
+        document.take_snapshot("After the upgrade")
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,) == (8,)
+    tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master")}
+    assert "snapshot_cell" not in tables and "snapshot_cell_pack" in tables
+    assert db.execute("SELECT count(DISTINCT snapshot_id) FROM snapshot_cell_pack"
+                      ).fetchone() == (len(before) + 1,)
+    db.close()
+
+
+def test_format_7_to_8_packs_the_cells_and_keeps_comments_and_signoffs(tmp_path: Path) -> None:
+    """The v7 fixture: its comments and sign-offs, live and in the snapshot that has them,
+    are what they were; the step alone changes only the snapshot cells' tables, and a
+    second run changes nothing."""
+    path = tmp_path / "v7.cxm"
+    shutil.copy(FIXTURES / "schema_v7.cxm", path)
+    db = sqlite3.connect(path)
+    comments = db.execute("SELECT uid, touchpoint_id, department_id, author, at, body "
+                          "FROM touchpoint_comment ORDER BY uid").fetchall()
+    kept_comments = db.execute(
+        "SELECT uid, touchpoint_id, department_id, author, at, body FROM "
+        "snapshot_touchpoint_comment WHERE snapshot_id = 3 ORDER BY uid").fetchall()
+    signoffs = db.execute("SELECT * FROM signoff ORDER BY department_id").fetchall()
+    db.close()
+    assert len(comments) == 2 and kept_comments == comments and len(signoffs) == 2
+    copy = tmp_path / "step.cxm"
+    shutil.copy(path, copy)
+    db = sqlite3.connect(copy)
+    schema_before = set(db.execute("SELECT type, name, sql FROM sqlite_master"))
+    format_7_to_8_pack_snapshot_cells(db)
+    db.commit()
+    schema_after = set(db.execute("SELECT type, name, sql FROM sqlite_master"))
+    assert {name for _, name, _ in schema_before - schema_after} == {"snapshot_cell"}
+    assert {name for _, name, _ in schema_after - schema_before} == {"snapshot_cell_pack"}
+    format_7_to_8_pack_snapshot_cells(db)  # again: nothing to pack
+    assert set(db.execute("SELECT type, name, sql FROM sqlite_master")) == schema_after
+    db.close()
+    with Document.open(path) as document:
+        m = document.matrix
+        assert sorted((c.uid, c.author, c.text) for c in m.comments.values()) == sorted(
+            (uid, author, body) for uid, _, _, author, _, body in comments)
+        assert {d: s.lead for d, s in m.signoffs.items()} == {
+            row[0]: row[2] for row in signoffs}
+        june = document.snapshot("Agreed in June").matrix
+        assert june.comments == m.comments
+        assert {d: s.lead for d, s in june.signoffs.items()} == {d: s.lead for d, s
+                                                                in m.signoffs.items()}
+
+
+_ROLE_BY_LETTER = {"O": Role.OWN, "I": Role.INFLUENCE, "H": Role.HANDLE}
+
+
+def test_a_snapshot_grows_the_file_by_less_than_the_cells_own_size(tmp_path: Path) -> None:
+    """Issue 14: taking a snapshot grows the file by no more than the cell table's own size
+    (its pages, without its index), here at the shape of the issue's L matrix (50
+    departments, 15 cells a touchpoint): the cells are packed one row per touchpoint."""
+    path = tmp_path / "growth.cxm"
+    matrix = generate_matrix(2_000, 50, seed=11)
+    tps = list(matrix.iter_touchpoints())
+    matrix.set_note(tps[0].id, matrix.departments[0].id, "a note on a cell")
+    with Document.create(path, matrix) as document:
+        document.set_target(tps[1].id, matrix.departments[1].id, Role.OWN)
+    size = path.stat().st_size
+    with Document.open(path) as document:
+        document.take_snapshot("Growth")
+        expected = document.matrix.content(), document.matrix.plan_content()
+    db = sqlite3.connect(path)
+    (cell_bytes,) = db.execute("SELECT sum(pgsize) FROM dbstat WHERE name = 'cell'").fetchone()
+    db.close()
+    assert path.stat().st_size - size <= cell_bytes
+    with Document.open(path) as again:
+        kept = again.snapshot("Growth").matrix
+        assert (kept.content(), kept.plan_content()) == expected
+
+
+def test_a_damaged_packed_row_is_refused_naming_the_snapshot(tmp_path: Path) -> None:
+    path = tmp_path / "packed.cxm"
+    with Document.create(path, generate_matrix(6, 4, seed=12)) as document:
+        document.take_snapshot("Short")
+        document.take_snapshot("Letters")
+        document.take_snapshot("Not JSON")
+    db = sqlite3.connect(path)
+    db.execute("UPDATE snapshot_cell_pack SET roles = substr(roles, 2) WHERE snapshot_id = 1")
+    db.execute("UPDATE snapshot_cell_pack SET roles = replace(roles, 'O', '?') "
+               "WHERE snapshot_id = 2")
+    db.execute("UPDATE snapshot_cell_pack SET departments = '[1,' WHERE snapshot_id = 3")
+    db.commit()
+    db.close()
+    with Document.open(path) as document:
+        for name in ("Short", "Letters"):
+            with pytest.raises(CorruptDocument, match=rf"snapshot '{name}'.*cell"):
+                document.snapshot(name)
+        with pytest.raises(CorruptDocument, match="snapshots cannot be read"):
+            document.snapshot("Not JSON")
+        assert document.matrix.touchpoint_count == 6

@@ -165,7 +165,7 @@ def test_a_version_1_server_gains_the_comment_tables_on_init(
     with pytest.raises(ServerError, match=r"older team-server schema \(version 1\); run "
                                           r"'cxmatrix server init URL'"):
         ServerDocument.connect(published)
-    assert "migrated from team-server version 1 to 2" in transfer.init(parse_address(team_url))
+    assert "migrated from team-server version 1 to 3" in transfer.init(parse_address(team_url))
     lee = _login(published, "lee")
     as_lead = _member(published, lee, "lead", [demo_matrix().departments[0].name])
     lead = ServerDocument.connect(as_lead)

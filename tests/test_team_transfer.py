@@ -134,3 +134,70 @@ def test_members_are_listed_and_changed_by_the_owner_only(team_url: str, tmp_pat
     assert main(["members", f"{team_url}#Journey", "--add", lead, "--role", "lead",
                  "--departments", "Nowhere"]) == 2
     assert "has no department 'Nowhere'" in capsys.readouterr().err
+
+
+def test_a_version_2_server_packs_its_snapshot_cells_on_init(team_url: str,
+                                                             tmp_path: Path) -> None:
+    """Team-server version 3 keeps a snapshot's cells packed one row per touchpoint, as the
+    file does from format 8; ``server init`` packs the rows of a version 2 server's
+    ``snapshot_cell`` (one row per cell) and drops it, and the snapshots read back as they
+    were."""
+    from cxmatrix.store.server.document import ServerDocument
+
+    path = _demo_file(tmp_path)
+    with Document.open(path) as document:
+        m = document.matrix
+        tp = next(m.iter_touchpoints()).id
+        empty = next(d.id for d in m.departments if m.role(tp, d.id) is None)
+        document.set_note(tp, empty, "a note on a cell without a role, 'quoted' \"twice\" ü")
+        document.set_role(tp, m.departments[0].id, Role.HANDLE)
+        document.take_snapshot("With notes")
+        expected = {s.name: document.snapshot(s.id).matrix for s in document.snapshots()}
+    address = parse_address(team_url)
+    transfer.publish(path, address, "Packed")
+    with psycopg.connect(team_url, autocommit=True) as admin:  # as version 2 left it
+        (schema,) = admin.execute("SELECT schema_name FROM cxmatrix.matrix_list").fetchone()
+        admin.execute(f"SET search_path TO {schema}")
+        admin.execute("""
+            CREATE TABLE snapshot_cell (
+                snapshot_id integer NOT NULL REFERENCES snapshot (id) ON DELETE CASCADE,
+                touchpoint_id integer NOT NULL, department_id integer NOT NULL,
+                role varchar(1), note varchar(100000) NOT NULL DEFAULT '',
+                revision bigint NOT NULL DEFAULT 0,
+                PRIMARY KEY (snapshot_id, touchpoint_id, department_id));
+            INSERT INTO snapshot_cell (snapshot_id, touchpoint_id, department_id, role, note)
+            SELECT p.snapshot_id, p.touchpoint_id, d.value::integer,
+                   nullif(substr(p.roles, d.ord::integer, 1), '-'),
+                   CASE WHEN p.notes = '' THEN '' ELSE p.notes::json ->> (d.ord::integer - 1)
+                   END
+            FROM snapshot_cell_pack p,
+                 json_array_elements_text(p.departments::json) WITH ORDINALITY AS d(value, ord);
+            DROP TABLE snapshot_cell_pack;
+            UPDATE cxmatrix.info SET value = '2' WHERE key = 'version';
+        """)
+        (cells,) = admin.execute("SELECT count(*) FROM snapshot_cell").fetchone()
+        assert cells == sum(sum(len(r) for r in s.roles.values()) for s in expected.values()) + 1
+    with pytest.raises(ServerError, match=r"older team-server schema \(version 2\)"):
+        transfer.read_matrix(address.with_name("Packed"))
+    assert "migrated from team-server version 2 to 3" in transfer.init(address)
+    with psycopg.connect(team_url, autocommit=True) as admin:
+        tables = {t for (t,) in admin.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = %s",
+            (schema,))}
+        assert "snapshot_cell" not in tables and "snapshot_cell_pack" in tables
+    pulled = tmp_path / "pulled.cxm"
+    transfer.pull(address.with_name("Packed"), pulled)
+    with Document.open(pulled) as document:
+        for info in document.snapshots():
+            kept = document.snapshot(info.id).matrix
+            assert (kept.content(), kept.plan_content()) == (
+                expected[info.name].content(), expected[info.name].plan_content())
+    live = ServerDocument.connect(address.with_name("Packed"))
+    try:
+        live.take_snapshot("On the server")
+    finally:
+        live.close()
+    again = tmp_path / "again.cxm"
+    transfer.pull(address.with_name("Packed"), again)
+    with Document.open(again) as document:
+        assert document.snapshot("On the server").matrix.content() == document.matrix.content()

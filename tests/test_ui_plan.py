@@ -489,3 +489,28 @@ def test_a_planned_touchpoint_leaves_the_findings_panel_as_it_leaves_the_status_
     qtbot.waitUntil(lambda: status_errors() == before)
     assert panel_errors() == before
     window.close()
+
+
+def test_figures_prepared_where_the_document_opened_are_taken_over(tmp_path: Path) -> None:
+    """The worker thread that opens a file counts the target's findings too (``prepare``);
+    the window's figures take that count over and follow edits from it, as a full count."""
+    from cxmatrix.domain.findings import today_and_target
+    from cxmatrix.ui.files import demo_matrix
+    from cxmatrix.ui.plan_figures import PlanFigures, prepare
+
+    path = tmp_path / "prepared.cxm"
+    Document.create(path, demo_matrix()).close()
+    with Document.open(path) as document:
+        assert document.matrix.has_plan
+        prepare(document)
+        figures = PlanFigures()
+        figures.reset(document)
+        document.add_listener(figures.follow)
+        assert figures.figures() == today_and_target(document.matrix)
+        tid = next(document.matrix.iter_touchpoints()).id
+        for department in document.matrix.departments[:3]:
+            document.set_target(tid, department.id, Role.OWN)
+        assert figures.figures() == today_and_target(document.matrix)
+        again = PlanFigures()  # taken over once: a later reset counts afresh
+        again.reset(document)
+        assert again.figures() == today_and_target(document.matrix)

@@ -13,8 +13,9 @@ idle, and a planned department's roles count for nobody), exactly as if the rule
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import chain
 
 from cxmatrix.domain.changes import MatrixChange
 from cxmatrix.domain.model import Department, Matrix, MatrixListener, Touchpoint
@@ -192,6 +193,27 @@ def touchpoint_findings(matrix: Matrix, touchpoint: Touchpoint) -> tuple[Finding
                          focus.id if focus is not None else None)
 
 
+def touchpoints_findings(matrix: Matrix, touchpoints: Iterable[Touchpoint]
+                         ) -> Iterator[tuple[Touchpoint, tuple[Finding, ...]]]:
+    """``touchpoint_findings`` of each of ``touchpoints``, with what every row shares (the
+    planned touchpoints and departments, the focus) read once: a comparison or a full count
+    asks for thousands."""
+    planned_touchpoints = matrix.planned_touchpoints
+    planned_departments = matrix.planned_departments
+    focus = today_focus(matrix)
+    focus_id = focus.id if focus is not None else None
+    roles = matrix.roles
+    for tp in touchpoints:
+        if tp.id in planned_touchpoints:
+            yield tp, ()
+            continue
+        row = roles.get(tp.id, _NO_ROLES)
+        if planned_departments and not planned_departments.isdisjoint(row):
+            row = {d: role for d, role in row.items() if d not in planned_departments}
+        yield tp, _row_findings(matrix, tp, row, focus_id)
+
+
+_NO_ROLES: Mapping[int, Role] = {}
 _OWN, _HANDLE = Role.OWN, Role.HANDLE
 _ERROR, _WARNING, _INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
@@ -409,6 +431,39 @@ class FindingsIndex(MatrixListener):
         self._signoff = None
         self.signoffs = SignOffIndex(matrix)
 
+    @classmethod
+    def following(cls, matrix: Matrix, today: FindingsIndex, rows: Iterable[int]
+                  ) -> FindingsIndex:
+        """An index over ``matrix``, a copy of ``today``'s matrix whose ``rows`` (touchpoint
+        ids) alone may differ (the target state of a matrix without planned structure: only
+        the rows with a target role do): it takes over ``today``'s findings of every other
+        row and computes only those, a fraction of a full count. The findings taken over
+        name their departments through ``today``'s matrix, whose names the copy shares."""
+        today.refresh()
+        index = cls(matrix)
+        by_touchpoint = dict(today._by_touchpoint)
+        row_departments = dict(today._row_departments)
+        codes = today._code_counts.copy()
+        use = today._department_use.copy()
+        differing = [tid for tid in rows if matrix.has_touchpoint(tid)]
+        for tid in differing:
+            codes.subtract(f.code for f in by_touchpoint.pop(tid, ()))
+            use.subtract(row_departments.pop(tid, ()))
+        for tp, found in touchpoints_findings(matrix, map(matrix.touchpoint, differing)):
+            if found:
+                by_touchpoint[tp.id] = found
+                codes.update(f.code for f in found)
+            departments = frozenset(matrix.row_roles(tp.id))
+            if departments:
+                row_departments[tp.id] = departments
+                use.update(departments)
+        index._by_touchpoint = by_touchpoint
+        index._row_departments = row_departments
+        index._code_counts = codes
+        index._department_use = use
+        index._everything = False
+        return index
+
     def refresh(self) -> set[int]:
         """Bring the index up to date; returns the touchpoint ids whose findings changed
         (every touchpoint after a full recomputation)."""
@@ -456,7 +511,7 @@ class FindingsIndex(MatrixListener):
         else:
             for tid, row in matrix.roles.items():
                 rows[tid] = frozenset(row)
-        self._department_use.update(d for row in rows.values() for d in row)
+        self._department_use.update(chain.from_iterable(rows.values()))
         self._dirty.clear()
         self._everything = False
 

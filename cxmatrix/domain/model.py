@@ -198,6 +198,19 @@ def name_key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
+def name_keys(names: Sequence[str]) -> list[str]:
+    """``name_key`` of every name, in order: in one pass over all of them joined when every
+    name is its own key but for case (as nearly always), else one by one."""
+    joined = "\x00".join(names)
+    plain = joined.replace("\x00", "")
+    if (plain.isprintable() and "  " not in joined and " \x00" not in joined
+            and "\x00 " not in joined and joined[:1] != " " and joined[-1:] != " "):
+        keys = joined.casefold().split("\x00")
+        if len(keys) == len(names):
+            return keys
+    return [name_key(name) for name in names]
+
+
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
@@ -292,13 +305,14 @@ class Matrix:
         """Cell notes by (touchpoint id, department id) (sparse)."""
         return self._notes
 
-    def copy(self) -> Matrix:
-        """An independent copy with the same ids and contents, and no listeners."""
+    def copy(self, roles: dict[int, dict[int, Role]] | None = None) -> Matrix:
+        """An independent copy with the same ids and contents, and no listeners; with
+        ``roles`` (which the caller gives away), those roles instead of a copy of these."""
         other = Matrix(title=self.title, organisation=self.organisation,
                        description=self.description, prepared_by=self.prepared_by,
                        focus_department_id=self.focus_department_id,
                        created=self.created, modified=self.modified, uid=self.uid)
-        other._copy_contents_from(self)
+        other._copy_contents_from(self, roles)
         return other
 
     def state_view(self, roles: dict[int, dict[int, Role]] | None = None) -> Matrix:
@@ -320,6 +334,13 @@ class Matrix:
         view._notes = self._notes
         view._next_id = self._next_id
         return view
+
+    def shares_structure_with(self, other: Matrix) -> bool:
+        """True when ``other`` holds this matrix's very stages, touchpoints and departments
+        (a ``state_view`` of it, or it of the same matrix): the same, not merely equal."""
+        return (self._stage_touchpoints is other._stage_touchpoints
+                and self._touchpoint_by_id is other._touchpoint_by_id
+                and self._stages is other._stages and self._departments is other._departments)
 
     def replace_contents(self, source: Matrix) -> MatrixChange:
         """Hold exactly what ``source`` holds (same ids), keeping this matrix's listeners;
@@ -349,7 +370,8 @@ class Matrix:
         self._name_index = None
         self._changed(change, touch=False)
 
-    def _copy_contents_from(self, source: Matrix) -> None:
+    def _copy_contents_from(self, source: Matrix,
+                            roles: dict[int, dict[int, Role]] | None = None) -> None:
         # The entities are immutable, so the copies share them; only the containers are new.
         self._stages = list(source._stages)
         self._departments = list(source._departments)
@@ -357,7 +379,7 @@ class Matrix:
         self._touchpoint_by_id = dict(source._touchpoint_by_id)
         self._department_by_id = dict(source._department_by_id)
         self._stage_touchpoints = {k: list(v) for k, v in source._stage_touchpoints.items()}
-        self._roles = {k: dict(v) for k, v in source._roles.items()}
+        self._roles = {k: dict(v) for k, v in source._roles.items()} if roles is None else roles
         self._notes = dict(source._notes)
         self._next_id = source._next_id
         self._name_index = None

@@ -36,18 +36,8 @@ def current_state(matrix: Matrix) -> Matrix:
 def target_state(matrix: Matrix) -> Matrix:
     """The matrix as it should be: a copy whose roles are the target roles, with the planned
     touchpoints and departments established, no target layer and no sign-offs."""
-    state = matrix.copy()
-    roles: dict[int, dict[int, Role]] = {tid: dict(row) for tid, row in matrix.roles.items()}
-    for tid, overrides in matrix.targets.items():
-        row = roles.setdefault(tid, {})
-        for did, role in overrides.items():
-            if role is None:
-                row.pop(did, None)
-            else:
-                row[did] = role
-        if not row:
-            del roles[tid]
-    state.load_cells(roles, dict(matrix.notes))
+    roles = {tid: dict(row) for tid, row in target_roles(matrix).items()}
+    state = matrix.copy(roles)
     state.load_plan({}, {}, set(), set())
     state.load_signoffs({})
     return state

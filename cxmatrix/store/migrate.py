@@ -7,7 +7,8 @@ indexes are created from ``statements``, the columns the old table has are copie
 (the others take their declared defaults), the old tables are dropped, and the foreign keys
 are checked before the commit. Format 4 -> 5 only adds tables (``format_4_to_5``) and 5 -> 6
 adds columns and tables (``format_5_to_6``), 6 -> 7 the comments
-(``format_6_to_7_comments``), so files of format 4 and later are not rebuilt.
+(``format_6_to_7_comments``) and 7 -> 8 packs the snapshots' cells
+(``format_7_to_8_pack_snapshot_cells``), so files of format 4 and later are not rebuilt.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ def upgrade(connection: sqlite3.Connection, path: Path, version: int) -> None:
         format_4_to_5(connection)
         format_5_to_6(connection)
         format_6_to_7_comments(connection)
+        format_7_to_8_pack_snapshot_cells(connection)
         connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         connection.execute("COMMIT")
     except BaseException:
@@ -124,3 +126,20 @@ def format_6_to_7_comments(connection: sqlite3.Connection) -> None:
         if table not in present:
             for statement in creates:
                 connection.execute(statement)
+
+
+def format_7_to_8_pack_snapshot_cells(connection: sqlite3.Connection) -> None:
+    """Format 7 -> 8: a snapshot's cells packed one row per touchpoint (``snapshot_cell_pack``)
+    instead of one row per cell (``snapshot_cell``, which is packed into it, inside SQLite,
+    and dropped); nothing else changes. Creates the packed table when the file lacks it; a
+    file without ``snapshot_cell`` (its earlier steps ran with this schema) has nothing to
+    pack."""
+    present = {table for (table,) in connection.execute(
+        "SELECT tbl_name FROM sqlite_master WHERE type = 'table'")}
+    for table, creates in st.CREATE_FORMAT_8.items():
+        if table not in present:
+            for statement in creates:
+                connection.execute(statement)
+    if "snapshot_cell" in present:
+        for statement in st.PACK_FORMAT_7_CELLS:
+            connection.execute(statement)

@@ -18,7 +18,7 @@ format N to a table that already existed (the migration adds it with ALTER TABLE
 
 from __future__ import annotations
 
-from sqlalchemy import Column, ForeignKey, Integer, Table
+from sqlalchemy import Column, ForeignKey, Integer, MetaData, Table, Text
 from sqlmodel import Field, SQLModel
 
 from cxmatrix.domain.comments import MAX_COMMENT_LENGTH, UID_LENGTH
@@ -197,7 +197,8 @@ MAX_ROWS.update({
 # A snapshot is one row of ``snapshot`` (its name, when it was taken, a note and the figures
 # a list shows without loading it) and a frozen copy of every table above, each copy keyed by
 # the snapshot's id in front of the table's own key, with the same columns; the copies are
-# made from the tables here (``snapshot_table``), so they never fall out of step.
+# made from the tables here (``snapshot_table``), so they never fall out of step; the cells
+# alone are kept packed, one row per touchpoint (format 8, below).
 
 MAX_SNAPSHOTS = 1_000
 
@@ -334,4 +335,40 @@ class CommentRow(SQLModel, table=True):
 TABLES["touchpoint_comment"] = CommentRow
 MAX_ROWS[CommentRow] = MAX_COMMENTS
 
-SNAPSHOT_TABLES: dict[str, Table] = {name: _snapshot_table(name) for name in TABLES}
+
+# ---- a snapshot's cells, packed (format 8) ----------------------------------------------------
+#
+# The cells are most of a matrix, and one row per cell in the copy cost 1.5 times the cell
+# table's own size (the snapshot id in every row, a b-tree entry per cell). A snapshot keeps
+# them packed instead, one row per touchpoint with cells: its department ids as a JSON array,
+# the role letters in the same order as one text ("-" for a cell with a note but no role),
+# and the notes in the same order as a JSON array, or "" when none of the row's cells has one.
+# Packing and unpacking run inside SQLite (json_group_array, json_each): no cell passes
+# through Python. Unpacked, the rows are those of ``cell``, read with all the loader's checks.
+
+NO_ROLE_LETTER = "-"
+DAMAGED_ROLE_LETTER = "?"  # a value that is not a role: refused when the snapshot is read
+_SINCE_8 = {"since": 8, "packs": "cell"}
+
+
+def _snapshot_cell_pack() -> Table:
+    return Table(
+        SNAPSHOT_PREFIX + "cell_pack", SQLModel.metadata,
+        Column("snapshot_id", Integer, ForeignKey("snapshot.id", ondelete="CASCADE"),
+               primary_key=True),
+        Column("touchpoint_id", Integer, primary_key=True, autoincrement=False),
+        Column("departments", Text, nullable=False),
+        Column("roles", Text, nullable=False),
+        Column("notes", Text, nullable=False, server_default=""),
+        sqlite_with_rowid=False, info=_SINCE_8)
+
+
+# The snapshot copy of the cells as formats 5 to 7 kept it, one row per cell: not in the
+# metadata (no file of format 8 has it), only for the format 7 -> 8 step that packs its rows.
+FORMAT_7_SNAPSHOT_CELLS = Table(
+    SNAPSHOT_PREFIX + "cell", MetaData(), Column("snapshot_id", Integer),
+    Column("touchpoint_id", Integer), Column("department_id", Integer), Column("role", Text),
+    Column("note", Text))
+
+SNAPSHOT_TABLES: dict[str, Table] = {
+    name: _snapshot_cell_pack() if name == "cell" else _snapshot_table(name) for name in TABLES}

@@ -1,12 +1,15 @@
 """Snapshots kept inside a .cxm file: take, list, load, rename, delete (with undo), purge.
 
 Taking a snapshot is one row of ``snapshot`` and one ``INSERT ... SELECT`` per table, inside
-SQLite and inside the caller's transaction: no row passes through Python, and the copy costs
-the rows' own size (the copies carry no secondary indexes). Loading one copies its rows into
-TEMP tables named like the document's tables, which hide the main ones for the duration, and
-reads them with the document loader and all its checks; the TEMP tables are dropped before it
-returns. Deleting only hides a snapshot (so that undo can bring it back); hidden snapshots are
-purged when the document is closed.
+SQLite and inside the caller's transaction: no row passes through Python. The copies carry no
+secondary indexes, and the cells, most of a matrix, are packed one row per touchpoint
+(``schema``, format 8): at 20,000 touchpoints x 50 departments a snapshot grows the file by
+0.77 times the cell table's own size (one row per cell took 1.47 times). Loading one copies
+its rows into TEMP tables named like the document's tables (the packed cells unpacked with
+json_each), which hide the main ones for the duration, and reads them with the document
+loader and all its checks; the TEMP tables are dropped before it returns. Deleting only
+hides a snapshot (so that undo can bring it back); hidden snapshots are purged when the
+document is closed.
 """
 
 from __future__ import annotations

@@ -308,7 +308,7 @@ SINCE = {
     'snapshot_department': 5,
     'snapshot_matrix': 5,
     'snapshot_touchpoint': 5,
-    'snapshot_cell': 5,
+    'snapshot_cell_pack': 8,
     'snapshot_cell_target': 5,
     'snapshot_cell_action': 5,
     'snapshot_planned_touchpoint': 5,
@@ -348,9 +348,6 @@ CREATE_FORMAT_5 = {
     ),
     'snapshot_touchpoint': (
         "CREATE TABLE snapshot_touchpoint (\n\tsnapshot_id INTEGER NOT NULL, \n\tid INTEGER NOT NULL, \n\tstage_id INTEGER NOT NULL, \n\tposition INTEGER NOT NULL, \n\tname VARCHAR(10000) NOT NULL, \n\tcategory VARCHAR(10000) DEFAULT '' NOT NULL, \n\tchannel VARCHAR(10000) DEFAULT '' NOT NULL, \n\tdescription VARCHAR(100000) DEFAULT '' NOT NULL, \n\tpeak BOOLEAN DEFAULT '0' NOT NULL, \n\tis_end BOOLEAN DEFAULT '0' NOT NULL, \n\tmetric VARCHAR(100000) DEFAULT '' NOT NULL, \n\tnotes VARCHAR(100000) DEFAULT '' NOT NULL, \n\tPRIMARY KEY (snapshot_id, id), \n\tFOREIGN KEY(snapshot_id) REFERENCES snapshot (id) ON DELETE CASCADE\n)",
-    ),
-    'snapshot_cell': (
-        "CREATE TABLE snapshot_cell (\n\tsnapshot_id INTEGER NOT NULL, \n\ttouchpoint_id INTEGER NOT NULL, \n\tdepartment_id INTEGER NOT NULL, \n\trole VARCHAR(1), \n\tnote VARCHAR(100000) DEFAULT '' NOT NULL, \n\tPRIMARY KEY (snapshot_id, touchpoint_id, department_id), \n\tFOREIGN KEY(snapshot_id) REFERENCES snapshot (id) ON DELETE CASCADE\n)\n WITHOUT ROWID",
     ),
     'snapshot_cell_target': (
         'CREATE TABLE snapshot_cell_target (\n\tsnapshot_id INTEGER NOT NULL, \n\ttouchpoint_id INTEGER NOT NULL, \n\tdepartment_id INTEGER NOT NULL, \n\trole VARCHAR(1), \n\tPRIMARY KEY (snapshot_id, touchpoint_id, department_id), \n\tFOREIGN KEY(snapshot_id) REFERENCES snapshot (id) ON DELETE CASCADE\n)\n WITHOUT ROWID',
@@ -398,6 +395,17 @@ CREATE_FORMAT_7 = {
     ),
 }
 
+CREATE_FORMAT_8 = {
+    'snapshot_cell_pack': (
+        "CREATE TABLE snapshot_cell_pack (\n\tsnapshot_id INTEGER NOT NULL, \n\ttouchpoint_id INTEGER NOT NULL, \n\tdepartments TEXT NOT NULL, \n\troles TEXT NOT NULL, \n\tnotes TEXT DEFAULT '' NOT NULL, \n\tPRIMARY KEY (snapshot_id, touchpoint_id), \n\tFOREIGN KEY(snapshot_id) REFERENCES snapshot (id) ON DELETE CASCADE\n)\n WITHOUT ROWID",
+    ),
+}
+
+PACK_FORMAT_7_CELLS = (
+    "INSERT INTO snapshot_cell_pack (snapshot_id, touchpoint_id, departments, roles, notes) SELECT snapshot_cell.snapshot_id, snapshot_cell.touchpoint_id, json_group_array(snapshot_cell.department_id) AS json_group_array_1, group_concat(CASE WHEN (snapshot_cell.role IS NULL) THEN '-' WHEN (snapshot_cell.role IN ('O', 'I', 'H')) THEN snapshot_cell.role ELSE '?' END, '') AS group_concat_1, CASE WHEN (max(snapshot_cell.note != '') = 1) THEN json_group_array(snapshot_cell.note) ELSE '' END AS anon_1 \nFROM snapshot_cell GROUP BY snapshot_cell.snapshot_id, snapshot_cell.touchpoint_id",
+    'DROP TABLE snapshot_cell',
+)
+
 ADD_COLUMNS_FORMAT_6 = {
     'matrix': ("ALTER TABLE matrix ADD COLUMN uid VARCHAR(64) DEFAULT '' NOT NULL",),
     'snapshot_matrix': (
@@ -416,7 +424,7 @@ SNAPSHOT_CREATE = (
     "CREATE TABLE snapshot_department (\n\tsnapshot_id INTEGER NOT NULL, \n\tid INTEGER NOT NULL, \n\tname VARCHAR(10000) NOT NULL, \n\tcode VARCHAR(4) DEFAULT '' NOT NULL, \n\tlead VARCHAR(10000) DEFAULT '' NOT NULL, \n\tposition INTEGER NOT NULL, \n\tPRIMARY KEY (snapshot_id, id), \n\tFOREIGN KEY(snapshot_id) REFERENCES snapshot (id) ON DELETE CASCADE\n)",
     "CREATE TABLE snapshot_matrix (\n\tsnapshot_id INTEGER NOT NULL, \n\tid INTEGER NOT NULL, \n\ttitle VARCHAR(10000) DEFAULT '' NOT NULL, \n\torganisation VARCHAR(10000) DEFAULT '' NOT NULL, \n\tdescription VARCHAR(100000) DEFAULT '' NOT NULL, \n\tprepared_by VARCHAR(10000) DEFAULT '' NOT NULL, \n\tfocus_department_id INTEGER, \n\tcreated VARCHAR(10000) DEFAULT '' NOT NULL, \n\tmodified VARCHAR(10000) DEFAULT '' NOT NULL, \n\tuid VARCHAR(64) DEFAULT '' NOT NULL, \n\tPRIMARY KEY (snapshot_id, id), \n\tFOREIGN KEY(snapshot_id) REFERENCES snapshot (id) ON DELETE CASCADE\n)",
     "CREATE TABLE snapshot_touchpoint (\n\tsnapshot_id INTEGER NOT NULL, \n\tid INTEGER NOT NULL, \n\tstage_id INTEGER NOT NULL, \n\tposition INTEGER NOT NULL, \n\tname VARCHAR(10000) NOT NULL, \n\tcategory VARCHAR(10000) DEFAULT '' NOT NULL, \n\tchannel VARCHAR(10000) DEFAULT '' NOT NULL, \n\tdescription VARCHAR(100000) DEFAULT '' NOT NULL, \n\tpeak BOOLEAN DEFAULT '0' NOT NULL, \n\tis_end BOOLEAN DEFAULT '0' NOT NULL, \n\tmetric VARCHAR(100000) DEFAULT '' NOT NULL, \n\tnotes VARCHAR(100000) DEFAULT '' NOT NULL, \n\tPRIMARY KEY (snapshot_id, id), \n\tFOREIGN KEY(snapshot_id) REFERENCES snapshot (id) ON DELETE CASCADE\n)",
-    "CREATE TABLE snapshot_cell (\n\tsnapshot_id INTEGER NOT NULL, \n\ttouchpoint_id INTEGER NOT NULL, \n\tdepartment_id INTEGER NOT NULL, \n\trole VARCHAR(1), \n\tnote VARCHAR(100000) DEFAULT '' NOT NULL, \n\tPRIMARY KEY (snapshot_id, touchpoint_id, department_id), \n\tFOREIGN KEY(snapshot_id) REFERENCES snapshot (id) ON DELETE CASCADE\n)\n WITHOUT ROWID",
+    "CREATE TABLE snapshot_cell_pack (\n\tsnapshot_id INTEGER NOT NULL, \n\ttouchpoint_id INTEGER NOT NULL, \n\tdepartments TEXT NOT NULL, \n\troles TEXT NOT NULL, \n\tnotes TEXT DEFAULT '' NOT NULL, \n\tPRIMARY KEY (snapshot_id, touchpoint_id), \n\tFOREIGN KEY(snapshot_id) REFERENCES snapshot (id) ON DELETE CASCADE\n)\n WITHOUT ROWID",
     'CREATE TABLE snapshot_cell_target (\n\tsnapshot_id INTEGER NOT NULL, \n\ttouchpoint_id INTEGER NOT NULL, \n\tdepartment_id INTEGER NOT NULL, \n\trole VARCHAR(1), \n\tPRIMARY KEY (snapshot_id, touchpoint_id, department_id), \n\tFOREIGN KEY(snapshot_id) REFERENCES snapshot (id) ON DELETE CASCADE\n)\n WITHOUT ROWID',
     "CREATE TABLE snapshot_cell_action (\n\tsnapshot_id INTEGER NOT NULL, \n\ttouchpoint_id INTEGER NOT NULL, \n\tdepartment_id INTEGER NOT NULL, \n\tperson VARCHAR(10000) DEFAULT '' NOT NULL, \n\tdue VARCHAR(10) DEFAULT '' NOT NULL, \n\tstatus VARCHAR(11) DEFAULT 'planned' NOT NULL, \n\tnote VARCHAR(100000) DEFAULT '' NOT NULL, \n\tPRIMARY KEY (snapshot_id, touchpoint_id, department_id), \n\tFOREIGN KEY(snapshot_id) REFERENCES snapshot (id) ON DELETE CASCADE\n)\n WITHOUT ROWID",
     'CREATE TABLE snapshot_planned_touchpoint (\n\tsnapshot_id INTEGER NOT NULL, \n\ttouchpoint_id INTEGER NOT NULL, \n\tPRIMARY KEY (snapshot_id, touchpoint_id), \n\tFOREIGN KEY(snapshot_id) REFERENCES snapshot (id) ON DELETE CASCADE\n)',
@@ -436,7 +444,7 @@ SNAPSHOT_DROP_ALL = (
     'DROP TABLE snapshot_planned_touchpoint',
     'DROP TABLE snapshot_cell_action',
     'DROP TABLE snapshot_cell_target',
-    'DROP TABLE snapshot_cell',
+    'DROP TABLE snapshot_cell_pack',
     'DROP TABLE snapshot_touchpoint',
     'DROP TABLE snapshot_matrix',
     'DROP TABLE snapshot_department',
@@ -465,7 +473,7 @@ SNAPSHOT_TAKE = {
     'department': 'INSERT INTO snapshot_department (snapshot_id, id, name, code, lead, position) SELECT :snapshot_id AS anon_1, department.id, department.name, department.code, department.lead, department.position \nFROM department',
     'matrix': 'INSERT INTO snapshot_matrix (snapshot_id, id, title, organisation, description, prepared_by, focus_department_id, created, modified, uid) SELECT :snapshot_id AS anon_1, matrix.id, matrix.title, matrix.organisation, matrix.description, matrix.prepared_by, matrix.focus_department_id, matrix.created, matrix.modified, matrix.uid \nFROM matrix',
     'touchpoint': 'INSERT INTO snapshot_touchpoint (snapshot_id, id, stage_id, position, name, category, channel, description, peak, is_end, metric, notes) SELECT :snapshot_id AS anon_1, touchpoint.id, touchpoint.stage_id, touchpoint.position, touchpoint.name, touchpoint.category, touchpoint.channel, touchpoint.description, touchpoint.peak, touchpoint.is_end, touchpoint.metric, touchpoint.notes \nFROM touchpoint',
-    'cell': 'INSERT INTO snapshot_cell (snapshot_id, touchpoint_id, department_id, role, note) SELECT :snapshot_id AS anon_1, cell.touchpoint_id, cell.department_id, cell.role, cell.note \nFROM cell',
+    'cell': "INSERT INTO snapshot_cell_pack (snapshot_id, touchpoint_id, departments, roles, notes) SELECT :snapshot_id AS anon_1, cell.touchpoint_id, json_group_array(cell.department_id) AS json_group_array_1, group_concat(CASE WHEN (cell.role IS NULL) THEN '-' WHEN (cell.role IN ('O', 'I', 'H')) THEN cell.role ELSE '?' END, '') AS group_concat_1, CASE WHEN (max(cell.note != '') = 1) THEN json_group_array(cell.note) ELSE '' END AS anon_2 \nFROM cell GROUP BY cell.touchpoint_id",
     'cell_target': 'INSERT INTO snapshot_cell_target (snapshot_id, touchpoint_id, department_id, role) SELECT :snapshot_id AS anon_1, cell_target.touchpoint_id, cell_target.department_id, cell_target.role \nFROM cell_target',
     'cell_action': 'INSERT INTO snapshot_cell_action (snapshot_id, touchpoint_id, department_id, person, due, status, note) SELECT :snapshot_id AS anon_1, cell_action.touchpoint_id, cell_action.department_id, cell_action.person, cell_action.due, cell_action.status, cell_action.note \nFROM cell_action',
     'planned_touchpoint': 'INSERT INTO snapshot_planned_touchpoint (snapshot_id, touchpoint_id) SELECT :snapshot_id AS anon_1, planned_touchpoint.touchpoint_id \nFROM planned_touchpoint',
@@ -481,7 +489,7 @@ SNAPSHOT_EXTRACT = {
     'department': 'CREATE TEMP TABLE department AS SELECT snapshot_department.id, snapshot_department.name, snapshot_department.code, snapshot_department.lead, snapshot_department.position \nFROM snapshot_department \nWHERE snapshot_department.snapshot_id = :snapshot_id',
     'matrix': 'CREATE TEMP TABLE matrix AS SELECT snapshot_matrix.id, snapshot_matrix.title, snapshot_matrix.organisation, snapshot_matrix.description, snapshot_matrix.prepared_by, snapshot_matrix.focus_department_id, snapshot_matrix.created, snapshot_matrix.modified, snapshot_matrix.uid \nFROM snapshot_matrix \nWHERE snapshot_matrix.snapshot_id = :snapshot_id',
     'touchpoint': 'CREATE TEMP TABLE touchpoint AS SELECT snapshot_touchpoint.id, snapshot_touchpoint.stage_id, snapshot_touchpoint.position, snapshot_touchpoint.name, snapshot_touchpoint.category, snapshot_touchpoint.channel, snapshot_touchpoint.description, snapshot_touchpoint.peak, snapshot_touchpoint.is_end, snapshot_touchpoint.metric, snapshot_touchpoint.notes \nFROM snapshot_touchpoint \nWHERE snapshot_touchpoint.snapshot_id = :snapshot_id',
-    'cell': 'CREATE TEMP TABLE cell AS SELECT snapshot_cell.touchpoint_id, snapshot_cell.department_id, snapshot_cell.role, snapshot_cell.note \nFROM snapshot_cell \nWHERE snapshot_cell.snapshot_id = :snapshot_id',
+    'cell': 'CREATE TEMP TABLE cell AS SELECT snapshot_cell_pack.touchpoint_id AS touchpoint_id, d.value AS department_id, nullif(substr(snapshot_cell_pack.roles, d."key" + 1, 1), \'-\') AS role, CASE WHEN (snapshot_cell_pack.notes = \'\') THEN \'\' ELSE json_extract(snapshot_cell_pack.notes, \'$[\' || d."key" || \']\') END AS note \nFROM snapshot_cell_pack, json_each(snapshot_cell_pack.departments) AS d \nWHERE snapshot_cell_pack.snapshot_id = :snapshot_id',
     'cell_target': 'CREATE TEMP TABLE cell_target AS SELECT snapshot_cell_target.touchpoint_id, snapshot_cell_target.department_id, snapshot_cell_target.role \nFROM snapshot_cell_target \nWHERE snapshot_cell_target.snapshot_id = :snapshot_id',
     'cell_action': 'CREATE TEMP TABLE cell_action AS SELECT snapshot_cell_action.touchpoint_id, snapshot_cell_action.department_id, snapshot_cell_action.person, snapshot_cell_action.due, snapshot_cell_action.status, snapshot_cell_action.note \nFROM snapshot_cell_action \nWHERE snapshot_cell_action.snapshot_id = :snapshot_id',
     'planned_touchpoint': 'CREATE TEMP TABLE planned_touchpoint AS SELECT snapshot_planned_touchpoint.touchpoint_id \nFROM snapshot_planned_touchpoint \nWHERE snapshot_planned_touchpoint.snapshot_id = :snapshot_id',

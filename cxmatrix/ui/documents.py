@@ -2,9 +2,9 @@
 window shows, with the recent-files list. No widgets: the window asks the user for paths and
 shows what this reports.
 
-Opening runs on a worker thread (the file is read, checked and its findings computed there),
-so the window paints and stays responsive; SQLAlchemy, which the first edit needs, is loaded
-on another thread once the document is shown.
+Opening runs on a worker thread (the file is read, checked and its findings, today's and the
+target's, computed there), so the window paints and stays responsive; SQLAlchemy, which the
+first edit needs, is loaded on another thread once the document is shown.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from cxmatrix.domain.model import Matrix
 from cxmatrix.domain.snapshots import Snapshot
 from cxmatrix.ui import settings
 from cxmatrix.ui.jobs import BackgroundJob
+from cxmatrix.ui.plan_figures import prepare as prepare_plan_figures
 from cxmatrix.ui.session import Session
 
 WARM_UP_DELAY_MS = 1000
@@ -69,6 +70,7 @@ class Documents(QObject):
 
             document = Document.open(locate(), read_only=read_only)
             document.findings.all()  # the checks run here too, not on the GUI thread
+            prepare_plan_figures(document)  # and the target's, for the status bar
             return document
 
         def failed(error: BaseException) -> None:

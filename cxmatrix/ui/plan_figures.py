@@ -6,16 +6,20 @@ touchpoints x 50 departments, too slow for every edit. Here today's counts come 
 document's own incremental findings index (which leaves out what exists only at target, so the
 Findings panel and the status bar say the same), and the target's from an index over a copy of
 the target state; each edit updates the copy cell by cell, and only a change of structure, of
-a touchpoint's fields or of the planned flags copies it again.
+a touchpoint's fields or of the planned flags copies it again. Without planned touchpoints or
+departments the copy's index starts from today's findings and computes only the rows with a
+target role (``FindingsIndex.following``): the first count after opening or after a change of
+structure costs the copy (about 40 ms at L) instead of a full count (about 200 ms).
 """
 
 from __future__ import annotations
 
+import weakref
 from typing import TYPE_CHECKING
 
 from cxmatrix.domain.findings import Finding, FindingCounts, FindingsIndex, TodayAndTarget
 from cxmatrix.domain.roles import Severity
-from cxmatrix.domain.states import target_state
+from cxmatrix.domain.states import has_planned_structure, target_state
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -35,9 +39,20 @@ def _counts(index: FindingsIndex) -> FindingCounts:
 class _Copy:
     """One state of the matrix as a matrix of its own, with its findings index."""
 
-    def __init__(self, state: Matrix) -> None:
+    def __init__(self, state: Matrix, index: FindingsIndex | None = None) -> None:
         self.state = state
-        self.index = FindingsIndex(state)
+        self.index = index if index is not None else FindingsIndex(state)
+
+    @classmethod
+    def of_target(cls, document: Document) -> _Copy:
+        """The target state of the document's matrix. Without planned structure it differs
+        from today only in the rows with a target role, so its index takes the document's
+        findings of the others (at L, 40 ms instead of a full count's 200 ms)."""
+        matrix = document.matrix
+        state = target_state(matrix)
+        if has_planned_structure(matrix):
+            return cls(state)
+        return cls(state, FindingsIndex.following(state, document.findings, matrix.targets))
 
     def follow(self, cells: frozenset[tuple[int, int]],
                role: Callable[[int, int], Role | None], focus: int | None,
@@ -52,6 +67,21 @@ class _Copy:
             state.set_cells(wanted)
 
 
+# Target copies made on the worker thread that opened their document (``prepare``), until the
+# window's PlanFigures takes them over.
+_PREPARED: weakref.WeakKeyDictionary[Document, _Copy] = weakref.WeakKeyDictionary()
+
+
+def prepare(document: Document) -> None:
+    """Count the target's findings of a document the window does not have yet, on the thread
+    that opened it, so that showing it counts nothing on the GUI thread; the first
+    ``PlanFigures.reset`` with this document takes the count over."""
+    if document.matrix.has_plan:
+        copy = _Copy.of_target(document)
+        copy.index.counts()
+        _PREPARED[document] = copy
+
+
 class PlanFigures:
     """Today's and the target's findings of one document, followed edit by edit."""
 
@@ -61,7 +91,7 @@ class PlanFigures:
 
     def reset(self, document: Document | None) -> None:
         self._document = document
-        self._target = None
+        self._target = _PREPARED.pop(document, None) if document is not None else None
 
     def follow(self, change: MatrixChange) -> None:
         """Bring the copies up to date with what ``change`` says changed."""
@@ -82,7 +112,7 @@ class PlanFigures:
             self._target = None
             return None
         if self._target is None:
-            self._target = _Copy(target_state(document.matrix))
+            self._target = _Copy.of_target(document)
         return self._target
 
     def figures(self) -> TodayAndTarget | None:

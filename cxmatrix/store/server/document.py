@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import psycopg
 from psycopg import sql
@@ -58,6 +58,7 @@ from cxmatrix.store.server.transfer import copy_out
 if TYPE_CHECKING:
     from cxmatrix.store.sql import SqlWriter
 
+_T = TypeVar("_T")
 _ROLE_BY_CODE = {code: Role(value) for value, code in ROLE_CODES.items()}
 _LOST = "the connection to the team server was lost; reconnecting (read-only meanwhile)"
 _NOT_LOGGED = {"matrix": {"modified"}}  # touched by every edit: not a change of its own
@@ -308,6 +309,13 @@ class ServerDocument(Document):
 
     def _purge_deleted_snapshots(self) -> None:
         pass  # deleted snapshots stay on the server until an owner purges them
+
+    def _raw_snapshot_write(self, raw: sqlite3.Connection,
+                            operation: Callable[[sqlite3.Connection], _T]) -> _T:
+        """A snapshot's rows go to the server like any edit's (the file's shortcut past
+        SqlWriter would leave them in the working copy alone)."""
+        with self._transaction() as writer:
+            return operation(writer.raw)
 
     # ---- writing: local transaction and server transaction as one -------------------------
 

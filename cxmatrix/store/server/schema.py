@@ -30,9 +30,11 @@ from sqlalchemy.schema import CreateIndex, CreateTable
 from sqlmodel import SQLModel
 
 import cxmatrix.store.schema  # noqa: F401  (registers every table in the metadata)
+from cxmatrix.store.format import ROLE_CODES
+from cxmatrix.store.schema import DAMAGED_ROLE_LETTER, NO_ROLE_LETTER
 from cxmatrix.store.server.connection import ServerError
 
-SERVER_VERSION = 2  # 2: comments (the touchpoint_comment tables)
+SERVER_VERSION = 3  # 2: comments (the touchpoint_comment tables); 3: snapshot cells packed
 APPLICATION_MARK = "cxmatrix team server"
 REGISTRY = "cxmatrix"
 ROLES = ("owner", "lead", "viewer")
@@ -308,10 +310,30 @@ def _secure_authored(conn: psycopg.Connection[Any], schema: str) -> None:
                              "USING (author = session_user)").format(ident, name, lead))
 
 
+# Version 2 -> 3: a snapshot's cells, which versions 1 and 2 kept one row per cell in
+# ``snapshot_cell``, are packed one row per touchpoint into ``snapshot_cell_pack`` as the
+# file does from format 8 (``store.schema``): the department ids as a JSON array, the role
+# letters in the same order, the notes as a JSON array or '' when the row has none. PostgreSQL
+# writes its JSON with a space after each comma; SQLite's json_each reads it alike.
+_PACK_SNAPSHOT_CELLS = sql.SQL("""
+INSERT INTO snapshot_cell_pack (snapshot_id, touchpoint_id, departments, roles, notes)
+SELECT snapshot_id, touchpoint_id, json_agg(department_id ORDER BY department_id)::text,
+       string_agg(CASE WHEN role IS NULL THEN {none} WHEN role IN ({roles}) THEN role
+                       ELSE {damaged} END, '' ORDER BY department_id),
+       CASE WHEN bool_or(note <> '') THEN json_agg(note ORDER BY department_id)::text
+            ELSE '' END
+FROM snapshot_cell GROUP BY snapshot_id, touchpoint_id
+""").format(none=sql.Literal(NO_ROLE_LETTER), damaged=sql.Literal(DAMAGED_ROLE_LETTER),
+            roles=sql.SQL(", ").join(map(sql.Literal, ROLE_CODES.values())))
+_REPLACED = {"snapshot_cell": ("snapshot_cell_pack", _PACK_SNAPSHOT_CELLS)}
+
+
 def upgrade_matrices(conn: psycopg.Connection[Any]) -> None:
     """Give every matrix the tables added since it was published (version 1 -> 2: the
-    comments), with their triggers, grants and row-level security, inside the caller's
-    transaction."""
+    comments; 2 -> 3: the packed snapshot cells, filled from the table they replace, which
+    goes), with their triggers, grants and row-level security, inside the caller's
+    transaction. The rows moved into a new table are not change-log entries: every client
+    reads the whole matrix when it opens it."""
     for (schema,) in conn.execute("SELECT schema_name FROM cxmatrix.matrix_list").fetchall():
         present = {str(r[0]) for r in conn.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = %s",
@@ -327,6 +349,10 @@ def upgrade_matrices(conn: psycopg.Connection[Any]) -> None:
                 conn.execute(_ddl(CreateIndex(index)))
             conn.execute(sql.SQL("ALTER TABLE {} ADD COLUMN revision bigint NOT NULL DEFAULT 0")
                          .format(sql.Identifier(table.name)))
+        for old, (new, fill) in _REPLACED.items():
+            if old in present and new in {t.name for t in missing}:
+                conn.execute(fill)  # before the new table's trigger: not logged
+                conn.execute(sql.SQL("DROP TABLE {}").format(sql.Identifier(old)))
         conn.execute("RESET search_path")
         owner, viewer = (sql.Identifier(group_role(schema, r)) for r in ("owner", "viewer"))
         for table in missing:
