@@ -23,6 +23,7 @@ from cxmatrix.domain.signoff import (
     changes_since,
     department_fingerprint,
     department_signoff,
+    dispute_rows,
     matrix_agreed,
     resend_note,
     signoff_line,
@@ -141,9 +142,12 @@ def test_summary_sentence_and_rows() -> None:
     rows = signoff_rows(m)
     assert rows[0][:3] == ("Department", "Lead", "State")
     assert rows[1][:4] == ("Sales", "Ana", "out of date", "2026-01-14")
-    assert rows[2][2] == "disputed" and rows[2][5] == "Checkout; Invoice"
-    assert rows[2][6] == "Checkout: Not ours\nInvoice: Ours"
+    assert rows[1][4].count("\n") == 1  # one change a line
+    # The department's row counts its disputes; each is said once, in dispute_rows.
+    assert rows[2][2] == "disputed" and rows[2][5] == "2 touchpoints"
     assert rows[3][2] == "agreed"
+    assert dispute_rows(m) == [("Legal", "Checkout", "no role", "no role", "Not ours"),
+                               ("Legal", "Invoice", "Own", "no role", "Ours")]
 
 
 def test_deleting_a_department_keeps_its_signoff_for_undo_and_copies_keep_them() -> None:

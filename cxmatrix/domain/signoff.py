@@ -340,32 +340,50 @@ def signoff_line(matrix: Matrix, department_id: int) -> str | None:
     return f"Agreed by {lead} on {long_day(status.record.when)}"
 
 
-SIGNOFF_HEADER = ("Department", "Lead", "State", "Date", "Changes since", "Disputed touchpoints",
-                  "Comments")
+SIGNOFF_HEADER = ("Department", "Lead", "State", "Date", "Changes since", "Disputes")
+DISPUTE_HEADER = ("Department", "Touchpoint", "Role today", "Proposed role", "Comment")
 
 
 def signoff_rows(matrix: Matrix) -> list[tuple[str, ...]]:
     """The rows of a workbook's Sign-off sheet (writer-neutral): a header row, then one row per
-    department: name, lead, state, ISO date, what changed since, disputed touchpoints, and
-    the comments."""
+    department: name, lead, state, ISO date, what changed since (one change a line) and how
+    many touchpoints it disputes (``dispute_rows`` has each of them with its comment)."""
     rows: list[tuple[str, ...]] = [SIGNOFF_HEADER]
     for status in signoff_status(matrix):
         dept = matrix.department(status.department_id)
         record = status.record
-        disputes = record.disputes if record is not None else ()
-        names = [matrix.touchpoint(d.touchpoint_id).name for d in disputes
-                 if matrix.has_touchpoint(d.touchpoint_id)]
-        comments = [f"{matrix.touchpoint(d.touchpoint_id).name}: {d.comment}"
-                    for d in disputes if d.comment and matrix.has_touchpoint(d.touchpoint_id)]
+        disputed = len(_live_disputes(matrix, record))
         rows.append((
             dept.name,
             (record.lead if record is not None and record.lead else dept.lead),
             status.label,
             record.when.isoformat() if record is not None and record.when else "",
-            "; ".join(c.text for c in status.changes),
-            "; ".join(names),
-            "\n".join(comments),
+            "\n".join(c.text for c in status.changes),
+            _plural(disputed, "touchpoint") if disputed else "",
         ))
+    return rows
+
+
+def _live_disputes(matrix: Matrix, record: SignOff | None) -> list[Dispute]:
+    """The record's disputes of touchpoints that still exist."""
+    if record is None:
+        return []
+    return [d for d in record.disputes if matrix.has_touchpoint(d.touchpoint_id)]
+
+
+def dispute_rows(matrix: Matrix) -> list[tuple[str, ...]]:
+    """One row per disputed cell, departments left to right (writer-neutral, no header):
+    department, touchpoint, the department's role there today, the role the lead proposes,
+    and the lead's comment."""
+    rows: list[tuple[str, ...]] = []
+    for status in signoff_status(matrix):
+        name = matrix.department(status.department_id).name
+        for dispute in _live_disputes(matrix, status.record):
+            today = matrix.role(dispute.touchpoint_id, status.department_id)
+            rows.append((name, matrix.touchpoint(dispute.touchpoint_id).name,
+                         today.label if today is not None else "no role",
+                         dispute.proposed.label if dispute.proposed is not None else "no role",
+                         dispute.comment))
     return rows
 
 
