@@ -24,6 +24,7 @@ from cxmatrix.domain.signoff import (
     department_fingerprint,
     department_signoff,
     dispute_rows,
+    disputed_touchpoints,
     matrix_agreed,
     resend_note,
     signoff_line,
@@ -198,3 +199,18 @@ def test_asked_names_whom_the_pack_went_to_and_a_new_pack_says_what_it_replaces(
     m.set_role(tps[2], depts[0], Role.HANDLE)
     assert resend_note(department_signoff(m, depts[0])) == (
         "replaces the agreement of 14 Jan (1 change since)")
+
+
+def test_a_dispute_names_its_touchpoints_up_to_a_few_then_counts_the_rest() -> None:
+    m, tps, _depts = _matrix()
+    names = [m.touchpoint(t).name for t in tps]
+
+    def disputing(*ids: int) -> SignOff:
+        return SignOff(SignOffState.DISPUTED, "Ben", JAN_14,
+                       disputes=tuple(Dispute(t) for t in ids))
+
+    assert disputed_touchpoints(m, disputing(tps[0])) == names[0]
+    assert disputed_touchpoints(m, disputing(tps[0], tps[1])) == f"{names[0]} and {names[1]}"
+    assert disputed_touchpoints(m, disputing(*tps), shown=1) == (
+        f"{names[0]} and {len(tps) - 1} more")
+    assert disputed_touchpoints(m, disputing(tps[1], 999_999)) == names[1]  # removed: left out

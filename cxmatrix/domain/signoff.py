@@ -265,8 +265,29 @@ def _names_or_count(names: list[str]) -> str:
     """"Legal", "Legal and Sales", "Legal, Sales and Finance", "4 departments"."""
     if len(names) > 3:
         return f"{len(names)} departments"
-    if len(names) == 1:
-        return names[0]
+    return _names_and(names)
+
+
+NAMED_DISPUTES = 3  # touchpoints named in a dispute before "and N more"
+
+
+def disputes_phrase(count: int) -> str:
+    """"disputes 2 touchpoints": what a department's dispute is, in every view's words."""
+    return f"disputes {_plural(count, 'touchpoint')}"
+
+
+def disputed_touchpoints(matrix: Matrix, record: SignOff, shown: int = NAMED_DISPUTES) -> str:
+    """The touchpoints a dispute is about, by name: "Checkout", "Checkout and Invoice",
+    "Checkout, Invoice, Renewal and 2 more" (those removed since are left out)."""
+    names = [matrix.touchpoint(d.touchpoint_id).name for d in _live_disputes(matrix, record)]
+    if len(names) <= shown:
+        return _names_and(names)
+    return ", ".join(names[:shown]) + f" and {len(names) - shown:,} more"
+
+
+def _names_and(names: list[str]) -> str:
+    if len(names) <= 1:
+        return "".join(names)
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
@@ -282,7 +303,7 @@ def summary_of(matrix: Matrix, statuses: Iterable[DepartmentSignOff],
     for s in chosen:
         name = matrix.department(s.department_id).name
         if s.state is SignOffState.DISPUTED and s.record is not None:
-            parts.append(f"{name} disputes {_plural(len(s.record.disputes), 'touchpoint')}")
+            parts.append(f"{name} {disputes_phrase(len(s.record.disputes))}")
     for s in chosen:
         if s.out_of_date and s.record is not None:
             owner = possessive(matrix.department(s.department_id).name)

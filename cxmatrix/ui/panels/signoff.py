@@ -49,7 +49,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cxmatrix.domain.signoff import DepartmentSignOff, SignOffState, summary_of
+from cxmatrix.domain.signoff import DepartmentSignOff, SignOffState, disputes_phrase, summary_of
 from cxmatrix.ui import signoff_commands
 from cxmatrix.ui.session import Session
 from cxmatrix.ui.signoff_marks import mark_icon, mark_of, tooltip_line
@@ -405,8 +405,7 @@ class SignOffPanel(QWidget):
             title = f"{name}: changed since it agreed"
             items = [DetailItem(c.text, c.touchpoint_id) for c in status.changes]
         elif record is not None and record.state is SignOffState.DISPUTED:
-            count = len(record.disputes)
-            title = f"{name} disputes {count} touchpoint{'' if count == 1 else 's'}"
+            title = f"{name} {disputes_phrase(len(record.disputes))}"
             for dispute in record.disputes:
                 if not matrix.has_touchpoint(dispute.touchpoint_id):
                     continue
