@@ -263,11 +263,53 @@ _SERIES = (  # label, figures field, dash pattern, marker
 )
 
 
+DRIFT_HEIGHT = 112.0
+DRIFT_MIN_HEIGHT = 86.0  # a little lower where that keeps it on the summary page; the legend
+# (top right) then still ends above the names of the snapshots under the chart
+LEGEND_STEP = 11.0
+DRIFT_TITLE = "Drift across the snapshots"
+DRIFT_GAP = 6.0  # above the heading, apart from what comes before
+
+
+class DriftChart(Flowable):
+    """The drift chart under its heading, at full height where the page has the room, or as
+    low as DRIFT_MIN_HEIGHT to stay on the page (the summary page's decisions table takes
+    what the page has left, and a chart alone on the next page reads as an afterthought)."""
+
+    def __init__(self, points: Sequence[DriftPoint], width: float) -> None:
+        super().__init__()
+        self.points = tuple(points)
+        self.width = width
+        self.heading = Paragraph(DRIFT_TITLE, SUBHEADING)
+        self.heading_height = 0.0
+        self.drawing = drift_drawing(self.points, width)
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.heading_height = (DRIFT_GAP + self.heading.wrap(self.width, avail_height)[1]
+                               + SUBHEADING.spaceAfter)
+        room = avail_height - self.heading_height
+        chart = DRIFT_HEIGHT if not DRIFT_MIN_HEIGHT <= room < DRIFT_HEIGHT else room
+        if chart != self.drawing.height:
+            self.drawing = drift_drawing(self.points, self.width, chart)
+        self.height = self.heading_height + chart
+        self.chart_height = chart  # for tests
+        return self.width, self.height
+
+    def draw(self) -> None:
+        self.drawing.drawOn(self.canv, 0, 0)
+        self.heading.drawOn(self.canv, 0, self.drawing.height + SUBHEADING.spaceAfter)
+
+
 def drift_chart(points: Sequence[DriftPoint], width: float) -> Flowable:
     """For every snapshot in order: the share with exactly one owner (solid, left scale, %)
     and the counts with no owner, several owners and Handle without Own (dashed, right
     scale). Series differ by dash and marker, so the chart reads in greyscale."""
-    height = 112.0
+    return DriftChart(points, width)
+
+
+def drift_drawing(points: Sequence[DriftPoint], width: float,
+                  height: float = DRIFT_HEIGHT) -> Drawing:
+    """The chart itself, ``height`` points high (the legend's four lines need about 60)."""
     drawing = Drawing(width, height)
     left, right, bottom, top = 34.0, width - 150.0, 34.0, height - 12.0
     drawing.add(Rect(left, bottom, right - left, top - bottom, fillColor=None,
@@ -312,13 +354,13 @@ def drift_chart(points: Sequence[DriftPoint], width: float) -> Flowable:
     drawing.add(String(legend_x + 20, legend_y - 3, "Exactly one owner (%)",
                        fontName=fonts.REGULAR, fontSize=7, fillColor=theme.INK))
     for number, (label, _key, dash, marker) in enumerate(_SERIES, start=1):
-        y = legend_y - 14 * number
+        y = legend_y - LEGEND_STEP * number
         drawing.add(Line(legend_x, y, legend_x + 16, y, strokeColor=theme.MUTED,
                          strokeWidth=1.1, strokeDashArray=list(dash)))
         _marker(drawing, marker, legend_x + 8, y, theme.MUTED)
         drawing.add(String(legend_x + 20, y - 3, f"{label} (count)", fontName=fonts.REGULAR,
                            fontSize=7, fillColor=theme.INK))
-    return KeepTogether([Paragraph("Drift across the snapshots", SUBHEADING), drawing])
+    return drawing
 
 
 def _marker(drawing: Drawing, kind: str, x: float, y: float, colour: Color) -> None:
