@@ -75,6 +75,10 @@ def test_the_panel_shows_each_department_and_a_click_goes_to_its_column(
               for r in range(model.rowCount())}
     assert states["Sales"] == "out of date" and states["Legal"] == "disputed"
     assert states["Professional Services"] == "asked" and states["Finance"] == "agreed"
+    # The rows elide long names in a narrow dock; the tooltip has them whole.
+    services = model.row_of(_department(demo, "Professional Services"))
+    assert model.data(model.index(services, 2), Qt.ItemDataRole.ToolTipRole) == (
+        "Professional Services: asked, review pack sent to Rahul Mehta on 1 December 2026")
     _click_row(qtbot, demo, "Sales")
     sales = _department(demo, "Sales")
     column = demo.model.column_of_department(sales)

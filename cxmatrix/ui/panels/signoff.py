@@ -124,7 +124,8 @@ class SignOffTableModel(QAbstractTableModel):
             mark = mark_of(status)
             return mark_icon(mark, QApplication.palette()) if mark is not None else None
         if role == Qt.ItemDataRole.ToolTipRole:
-            return tooltip_line(status)
+            # Whole, where the row elides the department's or the lead's name.
+            return detail_title(document.matrix.department(status.department_id).name, status)
         return None
 
     def row_of(self, department_id: int) -> int | None:
@@ -138,6 +139,12 @@ class SignOffTableModel(QAbstractTableModel):
             row = self.row_of(did)
             if row is not None:
                 self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
+
+def detail_title(name: str, status: DepartmentSignOff) -> str:
+    """"Sales: out of date (agreed by Daniel Okafor on 14 September 2026; 2 changes since)":
+    the header's tooltip, with the department's name."""
+    return tooltip_line(status).replace("Sign-off: ", f"{name}: ", 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -426,7 +433,7 @@ class SignOffPanel(QWidget):
         # The header's tooltip in every state ("Sales: out of date (agreed by ... on ...; 2
         # changes since)"); the list under it only when there is something to list, so that
         # an agreed department leaves the room to the table.
-        self.details_title.setText(tooltip_line(status).replace("Sign-off: ", f"{name}: ", 1))
+        self.details_title.setText(detail_title(name, status))
         self.details.set_items(items)
         self.details_view.setVisible(bool(items))
 
