@@ -143,9 +143,9 @@ def test_summary_sentence_and_rows() -> None:
     rows = signoff_rows(m)
     assert rows[0][:3] == ("Department", "Lead", "State")
     assert rows[1][:4] == ("Sales", "Ana", "out of date", "2026-01-14")
-    assert rows[1][4].count("\n") == 1  # one change a line
+    assert rows[1][5].count("\n") == 1  # one change a line
     # The department's row counts its disputes; each is said once, in dispute_rows.
-    assert rows[2][2] == "disputed" and rows[2][5] == "2 touchpoints"
+    assert rows[2][2] == "disputed" and rows[2][4] == "2 touchpoints"
     assert rows[3][2] == "agreed"
     assert dispute_rows(m) == [("Legal", "Checkout", "no role", "no role", "Not ours"),
                                ("Legal", "Invoice", "Own", "no role", "Ours")]

@@ -33,9 +33,9 @@ def test_the_demo_workbook_has_a_signoff_sheet_that_reads_back(tmp_path: Path) -
     assert by_name["Customer Success"][1:4] == ("Maren Lindqvist", "agreed", "2026-11-20")
     sales = by_name["Sales"]
     assert sales[2] == "out of date" and sales[3] == "2026-09-14"
-    assert sales[4].split("\n")[1] == "Renewal conversation: own -> influence"
+    assert sales[5].split("\n")[1] == "Renewal conversation: own -> influence"
     legal = by_name["Legal"]
-    assert legal[2] == "disputed" and legal[5] == "2 touchpoints"
+    assert legal[2] == "disputed" and legal[4] == "2 touchpoints"
     assert by_name["Professional Services"][2] == "asked"
     header = rows.index(DISPUTE_HEADER + ("",) * (len(SIGNOFF_HEADER) - len(DISPUTE_HEADER)))
     assert rows[header - 1][0] == "Disputed touchpoints: what each lead said"

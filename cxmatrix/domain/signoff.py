@@ -361,14 +361,15 @@ def signoff_line(matrix: Matrix, department_id: int) -> str | None:
     return f"Agreed by {lead} on {long_day(status.record.when)}"
 
 
-SIGNOFF_HEADER = ("Department", "Lead", "State", "Date", "Changes since", "Disputes")
+SIGNOFF_HEADER = ("Department", "Lead", "State", "Date", "Disputes", "Changes since")
 DISPUTE_HEADER = ("Department", "Touchpoint", "Role today", "Proposed role", "Comment")
 
 
 def signoff_rows(matrix: Matrix) -> list[tuple[str, ...]]:
     """The rows of a workbook's Sign-off sheet (writer-neutral): a header row, then one row per
-    department: name, lead, state, ISO date, what changed since (one change a line) and how
-    many touchpoints it disputes (``dispute_rows`` has each of them with its comment)."""
+    department: name, lead, state, ISO date, how many touchpoints it disputes
+    (``dispute_rows`` has each of them with its comment) and what changed since it agreed
+    (one change a line)."""
     rows: list[tuple[str, ...]] = [SIGNOFF_HEADER]
     for status in signoff_status(matrix):
         dept = matrix.department(status.department_id)
@@ -379,8 +380,8 @@ def signoff_rows(matrix: Matrix) -> list[tuple[str, ...]]:
             (record.lead if record is not None and record.lead else dept.lead),
             status.label,
             record.when.isoformat() if record is not None and record.when else "",
-            "\n".join(c.text for c in status.changes),
             _plural(disputed, "touchpoint") if disputed else "",
+            "\n".join(c.text for c in status.changes),
         ))
     return rows
 

@@ -22,10 +22,11 @@ from cxmatrix.interchange.xlsx.cells import MAX_ROW_HEIGHT, cell_text, put_text,
 from cxmatrix.interchange.xlsx.printing import PageText, set_up_printing
 from cxmatrix.interchange.xlsx.styles import Styles
 
-# Department, Lead / Touchpoint, State / Role today, Date / Proposed role, Changes since /
-# Comment, Disputes: the two tables share the columns, so each is as wide as the wider use
-# needs ("Proposed role" in bold is 14 characters, a touchpoint's name often 30 or more).
-WIDTHS = (24, 36, 14, 16, 62, 16)
+# Department, Lead / Touchpoint, State / Role today, Date / Proposed role, then Disputes and
+# Changes since, under which the disputes' comment spans both: the two tables share the
+# columns, so each is as wide as the wider use needs ("Proposed role" in bold is 14
+# characters, a touchpoint's name often 30 or more).
+WIDTHS = (24, 36, 14, 16, 16, 62)
 HEADER_INDEX = 1  # 0-based: row 2, under the line that dates the sign-off
 COMMENT_COLUMN = 4  # the disputes table's comment spans the columns from here to the last
 STATE_RULES = (("agreed", "agreed_text"), ("out of date", "warning_text"),
