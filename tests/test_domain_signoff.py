@@ -23,6 +23,8 @@ from cxmatrix.domain.signoff import (
     changes_since,
     department_fingerprint,
     department_signoff,
+    dispute_rows,
+    disputed_touchpoints,
     matrix_agreed,
     resend_note,
     signoff_line,
@@ -141,9 +143,12 @@ def test_summary_sentence_and_rows() -> None:
     rows = signoff_rows(m)
     assert rows[0][:3] == ("Department", "Lead", "State")
     assert rows[1][:4] == ("Sales", "Ana", "out of date", "2026-01-14")
-    assert rows[2][2] == "disputed" and rows[2][5] == "Checkout; Invoice"
-    assert rows[2][6] == "Checkout: Not ours\nInvoice: Ours"
+    assert rows[1][5].count("\n") == 1  # one change a line
+    # The department's row counts its disputes; each is said once, in dispute_rows.
+    assert rows[2][2] == "disputed" and rows[2][4] == "2 touchpoints"
     assert rows[3][2] == "agreed"
+    assert dispute_rows(m) == [("Legal", "Checkout", "no role", "no role", "Not ours"),
+                               ("Legal", "Invoice", "Own", "no role", "Ours")]
 
 
 def test_deleting_a_department_keeps_its_signoff_for_undo_and_copies_keep_them() -> None:
@@ -194,3 +199,18 @@ def test_asked_names_whom_the_pack_went_to_and_a_new_pack_says_what_it_replaces(
     m.set_role(tps[2], depts[0], Role.HANDLE)
     assert resend_note(department_signoff(m, depts[0])) == (
         "replaces the agreement of 14 Jan (1 change since)")
+
+
+def test_a_dispute_names_its_touchpoints_up_to_a_few_then_counts_the_rest() -> None:
+    m, tps, _depts = _matrix()
+    names = [m.touchpoint(t).name for t in tps]
+
+    def disputing(*ids: int) -> SignOff:
+        return SignOff(SignOffState.DISPUTED, "Ben", JAN_14,
+                       disputes=tuple(Dispute(t) for t in ids))
+
+    assert disputed_touchpoints(m, disputing(tps[0])) == names[0]
+    assert disputed_touchpoints(m, disputing(tps[0], tps[1])) == f"{names[0]} and {names[1]}"
+    assert disputed_touchpoints(m, disputing(*tps), shown=1) == (
+        f"{names[0]} and {len(tps) - 1} more")
+    assert disputed_touchpoints(m, disputing(tps[1], 999_999)) == names[1]  # removed: left out

@@ -4,12 +4,14 @@ the lead to sign and date and what stands in the way. Read back with pypdfium2."
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pypdfium2
 
 from cxmatrix.domain.model import Matrix
 from cxmatrix.domain.roles import Role
+from cxmatrix.domain.signoff import Dispute, SignOff, SignOffState
 from cxmatrix.interchange.demo import demo_matrix
 from cxmatrix.interchange.pdf.export import write
 
@@ -48,7 +50,8 @@ def test_the_demo_report_says_who_agreed_and_each_lens_ends_with_its_signoff(
             "2 changes since.") in sales
     assert "Daniel Okafor, lead of Sales Date" in sales
     legal = _lens_text(texts, "Legal")
-    assert "Sign-off: Disputed by Jonah Feldman on 24 November 2026: 2 touchpoints." in legal
+    assert ("Sign-off: Disputed by Jonah Feldman on 24 November 2026: Security & compliance "
+            "questionnaire and Data export & account closure.") in legal
     services = _lens_text(texts, "Professional Services")
     assert ("Sign-off: Review pack sent to Rahul Mehta on 1 December 2026; not answered "
             "yet.") in services
@@ -67,3 +70,24 @@ def test_without_any_signoff_the_summary_says_nothing_and_the_lens_has_a_line_to
     assert "Sign-off" not in texts[0]
     lens = _lens_text(texts, "Sales")
     assert "Sign-off: Not agreed yet. Ana Ruiz, lead of Sales Date" in lens
+
+
+def test_a_long_dispute_names_a_few_touchpoints_and_wraps_above_the_line_to_sign(
+        tmp_path: Path) -> None:
+    matrix = Matrix(title="Disputed")
+    legal = matrix.add_department("Legal", lead="Jonah Feldman")
+    stage = matrix.add_stage("Buy")
+    names = [f"Contract renewal negotiation with procurement, round {n}" for n in range(1, 6)]
+    tps = [matrix.add_touchpoint(stage.id, name, metric="Cycle time").id for name in names]
+    for tid in tps:
+        matrix.set_role(tid, legal.id, Role.INFLUENCE)
+    matrix.set_signoff(legal.id, SignOff(SignOffState.DISPUTED, "Jonah Feldman",
+                                         date(2026, 11, 24),
+                                         disputes=tuple(Dispute(t, "Not ours") for t in tps)))
+    path = tmp_path / "disputed.pdf"
+    write(matrix, path, lenses=["Legal"])
+    lens = _lens_text(_texts(path), "Legal")
+    named = ", ".join(names[:3])
+    assert f"Sign-off: Disputed by Jonah Feldman on 24 November 2026: {named} and 2 more." in lens
+    assert names[3] + " and" not in lens
+    assert "Jonah Feldman, lead of Legal Date" in lens  # the rules to sign stay below it

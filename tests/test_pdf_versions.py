@@ -57,6 +57,27 @@ def test_the_drift_chart_is_on_the_summary_page(demo_cxm: Path, tmp_path: Path) 
     assert "Exactly one owner (%)" in first and "Handled, owned by nobody (count)" in first
 
 
+def test_the_drift_chart_gets_a_little_lower_to_stay_on_its_page_but_no_lower(
+        demo_cxm: Path) -> None:
+    from cxmatrix.domain.snapshots import drift
+    from cxmatrix.interchange.pdf.fonts import register_fonts
+    from cxmatrix.interchange.pdf.plan import DRIFT_HEIGHT, DRIFT_MIN_HEIGHT, DriftChart
+
+    register_fonts()
+    with Document.open(demo_cxm, read_only=True) as document:
+        points = drift((s.name, s.taken, s.figures) for s in document.snapshots())
+    assert len(points) >= 2
+    chart = DriftChart(points, 500)
+    _, full = chart.wrap(500, 1000)
+    assert chart.chart_height == DRIFT_HEIGHT
+    heading = full - DRIFT_HEIGHT
+    _, lower = chart.wrap(500, heading + DRIFT_MIN_HEIGHT + 4)
+    assert chart.chart_height == pytest.approx(DRIFT_MIN_HEIGHT + 4)
+    assert lower == pytest.approx(heading + DRIFT_MIN_HEIGHT + 4)
+    _, too_low = chart.wrap(500, heading + DRIFT_MIN_HEIGHT - 4)
+    assert too_low == full  # does not fit: the frame moves it on, at its full height
+
+
 def test_no_target_leaves_the_section_and_the_marks_out(demo_cxm: Path, tmp_path: Path
                                                         ) -> None:
     pages = [flat(t) for t in export(demo_cxm, tmp_path / "r.pdf", "--no-target")]

@@ -25,9 +25,9 @@ from cxmatrix.ui.theme import dark_palette
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
 
-@pytest.fixture
-def demo(qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
-    window = window_with_captured_messages(qtbot, tmp_path, monkeypatch, size=(1500, 900))
+def _open_demo(qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+               size: tuple[int, int]) -> MainWindow:
+    window = window_with_captured_messages(qtbot, tmp_path, monkeypatch, size=size)
     document = demo_document(tmp_path)
     path = document.path
     document.close()
@@ -35,6 +35,11 @@ def demo(qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     window.signoff_view.dock.show()
     window.signoff_view.dock.raise_()
     return window
+
+
+@pytest.fixture
+def demo(qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    return _open_demo(qtbot, tmp_path, monkeypatch, (1500, 900))
 
 
 def _department(window: MainWindow, name: str) -> int:
@@ -70,11 +75,16 @@ def test_the_panel_shows_each_department_and_a_click_goes_to_its_column(
               for r in range(model.rowCount())}
     assert states["Sales"] == "out of date" and states["Legal"] == "disputed"
     assert states["Professional Services"] == "asked" and states["Finance"] == "agreed"
+    # The rows elide long names in a narrow dock; the tooltip has them whole.
+    services = model.row_of(_department(demo, "Professional Services"))
+    assert model.data(model.index(services, 2), Qt.ItemDataRole.ToolTipRole) == (
+        "Professional Services: asked, review pack sent to Rahul Mehta on 1 December 2026")
     _click_row(qtbot, demo, "Sales")
     sales = _department(demo, "Sales")
     column = demo.model.column_of_department(sales)
     assert demo.grid.selectionModel().isColumnSelected(column)
-    assert panel.details_title.text() == "Sales: changed since it agreed"
+    assert panel.details_title.text() == (
+        "Sales: out of date (agreed by Daniel Okafor on 14 September 2026; 2 changes since)")
     assert [i.text for i in panel.details.items] == [
         "Sales-to-CS handover & kick-off call: own -> own (target influence)",
         "Renewal conversation: own -> influence"]
@@ -273,3 +283,27 @@ def test_the_findings_list_follows_sign_off_changes_and_edits_of_agreed_columns(
               if session.matrix.role(t.id, marketing) is None)
     session.document.set_cells([(tp, marketing, Role.HANDLE)])
     assert shown(SIGNOFF_OUTDATED) == ["Marketing", "Sales"]
+
+
+def test_on_a_laptop_the_chosen_department_stays_in_view_and_an_agreed_one_lists_nothing(
+        qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    window = _open_demo(qtbot, tmp_path, monkeypatch, (1280, 800))
+    panel = window.signoff_view.panel
+    table = panel.table
+    QApplication.processEvents()
+    for name in ("Customer Success", "Legal", "Professional Services", "Sales", "Finance"):
+        panel.select_department(_department(window, name))
+        QApplication.processEvents()
+        status = window.session.document.findings.signoffs.status(_department(window, name))
+        listed = status.out_of_date or status.state.value == "disputed"
+        assert panel.details_view.isVisibleTo(panel) == listed, name
+        assert panel.details_title.text().startswith(f"{name}: "), name
+        # The chosen row is whole in view, also after the table gave room to the list.
+        rect = table.visualRect(panel.model.index(_row(window, name), 0))
+        assert rect.top() >= 0 and rect.bottom() <= table.viewport().height(), name
+    # With nothing to list, the table takes the room: all nine departments show.
+    panel.select_department(_department(window, "Finance"))
+    QApplication.processEvents()
+    last = panel.model.rowCount() - 1
+    assert table.rowViewportPosition(last) + table.rowHeight(last) <= table.viewport().height()
+    window.close()

@@ -265,8 +265,29 @@ def _names_or_count(names: list[str]) -> str:
     """"Legal", "Legal and Sales", "Legal, Sales and Finance", "4 departments"."""
     if len(names) > 3:
         return f"{len(names)} departments"
-    if len(names) == 1:
-        return names[0]
+    return _names_and(names)
+
+
+NAMED_DISPUTES = 3  # touchpoints named in a dispute before "and N more"
+
+
+def disputes_phrase(count: int) -> str:
+    """"disputes 2 touchpoints": what a department's dispute is, in every view's words."""
+    return f"disputes {_plural(count, 'touchpoint')}"
+
+
+def disputed_touchpoints(matrix: Matrix, record: SignOff, shown: int = NAMED_DISPUTES) -> str:
+    """The touchpoints a dispute is about, by name: "Checkout", "Checkout and Invoice",
+    "Checkout, Invoice, Renewal and 2 more" (those removed since are left out)."""
+    names = [matrix.touchpoint(d.touchpoint_id).name for d in _live_disputes(matrix, record)]
+    if len(names) <= shown:
+        return _names_and(names)
+    return ", ".join(names[:shown]) + f" and {len(names) - shown:,} more"
+
+
+def _names_and(names: list[str]) -> str:
+    if len(names) <= 1:
+        return "".join(names)
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
@@ -282,7 +303,7 @@ def summary_of(matrix: Matrix, statuses: Iterable[DepartmentSignOff],
     for s in chosen:
         name = matrix.department(s.department_id).name
         if s.state is SignOffState.DISPUTED and s.record is not None:
-            parts.append(f"{name} disputes {_plural(len(s.record.disputes), 'touchpoint')}")
+            parts.append(f"{name} {disputes_phrase(len(s.record.disputes))}")
     for s in chosen:
         if s.out_of_date and s.record is not None:
             owner = possessive(matrix.department(s.department_id).name)
@@ -340,32 +361,51 @@ def signoff_line(matrix: Matrix, department_id: int) -> str | None:
     return f"Agreed by {lead} on {long_day(status.record.when)}"
 
 
-SIGNOFF_HEADER = ("Department", "Lead", "State", "Date", "Changes since", "Disputed touchpoints",
-                  "Comments")
+SIGNOFF_HEADER = ("Department", "Lead", "State", "Date", "Disputes", "Changes since")
+DISPUTE_HEADER = ("Department", "Touchpoint", "Role today", "Proposed role", "Comment")
 
 
 def signoff_rows(matrix: Matrix) -> list[tuple[str, ...]]:
     """The rows of a workbook's Sign-off sheet (writer-neutral): a header row, then one row per
-    department: name, lead, state, ISO date, what changed since, disputed touchpoints, and
-    the comments."""
+    department: name, lead, state, ISO date, how many touchpoints it disputes
+    (``dispute_rows`` has each of them with its comment) and what changed since it agreed
+    (one change a line)."""
     rows: list[tuple[str, ...]] = [SIGNOFF_HEADER]
     for status in signoff_status(matrix):
         dept = matrix.department(status.department_id)
         record = status.record
-        disputes = record.disputes if record is not None else ()
-        names = [matrix.touchpoint(d.touchpoint_id).name for d in disputes
-                 if matrix.has_touchpoint(d.touchpoint_id)]
-        comments = [f"{matrix.touchpoint(d.touchpoint_id).name}: {d.comment}"
-                    for d in disputes if d.comment and matrix.has_touchpoint(d.touchpoint_id)]
+        disputed = len(_live_disputes(matrix, record))
         rows.append((
             dept.name,
             (record.lead if record is not None and record.lead else dept.lead),
             status.label,
             record.when.isoformat() if record is not None and record.when else "",
-            "; ".join(c.text for c in status.changes),
-            "; ".join(names),
-            "\n".join(comments),
+            _plural(disputed, "touchpoint") if disputed else "",
+            "\n".join(c.text for c in status.changes),
         ))
+    return rows
+
+
+def _live_disputes(matrix: Matrix, record: SignOff | None) -> list[Dispute]:
+    """The record's disputes of touchpoints that still exist."""
+    if record is None:
+        return []
+    return [d for d in record.disputes if matrix.has_touchpoint(d.touchpoint_id)]
+
+
+def dispute_rows(matrix: Matrix) -> list[tuple[str, ...]]:
+    """One row per disputed cell, departments left to right (writer-neutral, no header):
+    department, touchpoint, the department's role there today, the role the lead proposes,
+    and the lead's comment."""
+    rows: list[tuple[str, ...]] = []
+    for status in signoff_status(matrix):
+        name = matrix.department(status.department_id).name
+        for dispute in _live_disputes(matrix, status.record):
+            today = matrix.role(dispute.touchpoint_id, status.department_id)
+            rows.append((name, matrix.touchpoint(dispute.touchpoint_id).name,
+                         today.label if today is not None else "no role",
+                         dispute.proposed.label if dispute.proposed is not None else "no role",
+                         dispute.comment))
     return rows
 
 

@@ -20,6 +20,7 @@ from cxmatrix.domain.signoff import (
     SignOffState,
     asked_phrase,
     department_signoff,
+    disputed_touchpoints,
     long_day,
     signoff_line,
 )
@@ -27,6 +28,7 @@ from cxmatrix.interchange.pdf import fonts, theme
 from cxmatrix.interchange.pdf.chart import END, PEAK, draw_role_tile
 from cxmatrix.interchange.pdf.summary import SUBTITLE, section_heading
 from cxmatrix.interchange.pdf.text import escape, fit, one_line
+from cxmatrix.interchange.pdf.text import wrap as wrap_lines
 
 NAME_FONT = fonts.CONDENSED
 NAME_SIZE = 8.5
@@ -290,6 +292,9 @@ class RoleList(Flowable):
 SIGNATURE_RULE = 190.0  # the lead's name and the date are written on rules this long
 SIGNED_HEIGHT = 30.0
 SIGNATURE_HEIGHT = 58.0
+NOTE_SIZE = 8.5
+NOTE_LEADING = 10.5
+NOTE_LINES = 3  # the note wraps (a dispute names its touchpoints), cut after this many lines
 
 
 def signoff_note(matrix: Matrix, department: Department) -> str:
@@ -304,9 +309,8 @@ def signoff_note(matrix: Matrix, department: Department) -> str:
         return (f"Agreed{who} on {long_day(record.when)}, but out of date: {count:,} "
                 f"change{'' if count == 1 else 's'} since.")
     if record.state is SignOffState.DISPUTED:
-        count = len(record.disputes)
-        return (f"Disputed{who} on {long_day(record.when)}: {count:,} "
-                f"touchpoint{'' if count == 1 else 's'}.")
+        named = disputed_touchpoints(matrix, record)
+        return f"Disputed{who} on {long_day(record.when)}" + (f": {named}." if named else ".")
     phrase = asked_phrase(record)
     return f"{phrase[0].upper()}{phrase[1:]}; not answered yet."
 
@@ -323,7 +327,10 @@ class SignOffLine(Flowable):
         self.signer = fit(f"{lead}, lead of {one_line(department.name)}" if lead
                           else f"Lead of {one_line(department.name)}", fonts.REGULAR, 8,
                           SIGNATURE_RULE)
-        self.height = SIGNED_HEIGHT if self.line else SIGNATURE_HEIGHT
+        self.note_lines = wrap_lines("Sign-off: " + self.note, fonts.REGULAR, NOTE_SIZE, width,
+                                     NOTE_LINES)
+        self.height = (SIGNED_HEIGHT if self.line else
+                       SIGNATURE_HEIGHT + NOTE_LEADING * (len(self.note_lines) - 1))
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         return self.width, self.height
@@ -339,9 +346,9 @@ class SignOffLine(Flowable):
             canvas.drawString(0, 6, fit(self.line, fonts.BOLD, 10, self.width))
             return
         canvas.setFillColor(theme.MUTED)
-        canvas.setFont(fonts.REGULAR, 8.5)
-        canvas.drawString(0, self.height - 17,
-                          fit("Sign-off: " + self.note, fonts.REGULAR, 8.5, self.width))
+        canvas.setFont(fonts.REGULAR, NOTE_SIZE)
+        for index, text in enumerate(self.note_lines):
+            canvas.drawString(0, self.height - 17 - index * NOTE_LEADING, text)
         canvas.setStrokeColor(theme.INK)
         canvas.setLineWidth(0.5)
         date_x = SIGNATURE_RULE + 40

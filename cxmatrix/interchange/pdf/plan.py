@@ -263,44 +263,53 @@ _SERIES = (  # label, figures field, dash pattern, marker
 )
 
 
-DRIFT_HEIGHT, DRIFT_MIN_HEIGHT = 112.0, 76.0
+DRIFT_HEIGHT = 112.0
+DRIFT_MIN_HEIGHT = 86.0  # a little lower where that keeps it on the summary page; the legend
+# (top right) then still ends above the names of the snapshots under the chart
+LEGEND_STEP = 11.0
+DRIFT_TITLE = "Drift across the snapshots"
+DRIFT_GAP = 6.0  # above the heading, apart from what comes before
 
 
-def drift_chart(points: Sequence[DriftPoint], width: float) -> Flowable:
-    """For every snapshot in order: the share with exactly one owner (solid, left scale, %)
-    and the counts with no owner, several owners and Handle without Own (dashed, right
-    scale). Series differ by dash and marker, so the chart reads in greyscale."""
-    return _DriftChart(points, width)
-
-
-class _DriftChart(Flowable):
-    """The chart under its heading, drawn as tall as the room left on the page allows, down
-    to a readable minimum: a longer summary above it then squeezes the chart instead of
-    pushing it alone onto a page of its own. (KeepTogether measures its parts with unlimited
-    room, so the heading is drawn here rather than kept with the chart by platypus.)"""
+class DriftChart(Flowable):
+    """The drift chart under its heading, at full height where the page has the room, or as
+    low as DRIFT_MIN_HEIGHT to stay on the page (the summary page's decisions table takes
+    what the page has left, and a chart alone on the next page reads as an afterthought)."""
 
     def __init__(self, points: Sequence[DriftPoint], width: float) -> None:
         super().__init__()
-        self.points, self.chart_width = tuple(points), width
-        self.heading = Paragraph("Drift across the snapshots", SUBHEADING)
+        self.points = tuple(points)
+        self.width = width
+        self.heading = Paragraph(DRIFT_TITLE, SUBHEADING)
         self.heading_height = 0.0
-        self.drawing = _drift_drawing(self.points, width, DRIFT_HEIGHT)
+        self.drawing = drift_drawing(self.points, width)
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        self.heading_height = self.heading.wrap(self.chart_width, avail_height)[1] \
-            + SUBHEADING.spaceAfter
+        self.heading_height = (DRIFT_GAP + self.heading.wrap(self.width, avail_height)[1]
+                               + SUBHEADING.spaceAfter)
         room = avail_height - self.heading_height
-        height = max(DRIFT_MIN_HEIGHT, min(DRIFT_HEIGHT, room))
-        if height != self.drawing.height:
-            self.drawing = _drift_drawing(self.points, self.chart_width, height)
-        return self.chart_width, self.heading_height + height
+        chart = DRIFT_HEIGHT if not DRIFT_MIN_HEIGHT <= room < DRIFT_HEIGHT else room
+        if chart != self.drawing.height:
+            self.drawing = drift_drawing(self.points, self.width, chart)
+        self.height = self.heading_height + chart
+        self.chart_height = chart  # for tests
+        return self.width, self.height
 
     def draw(self) -> None:
         self.drawing.drawOn(self.canv, 0, 0)
         self.heading.drawOn(self.canv, 0, self.drawing.height + SUBHEADING.spaceAfter)
 
 
-def _drift_drawing(points: Sequence[DriftPoint], width: float, height: float) -> Drawing:
+def drift_chart(points: Sequence[DriftPoint], width: float) -> Flowable:
+    """For every snapshot in order: the share with exactly one owner (solid, left scale, %)
+    and the counts with no owner, several owners and Handle without Own (dashed, right
+    scale). Series differ by dash and marker, so the chart reads in greyscale."""
+    return DriftChart(points, width)
+
+
+def drift_drawing(points: Sequence[DriftPoint], width: float,
+                  height: float = DRIFT_HEIGHT) -> Drawing:
+    """The chart itself, ``height`` points high (the legend's four lines need about 60)."""
     drawing = Drawing(width, height)
     left, right, bottom, top = 34.0, width - 150.0, 34.0, height - 12.0
     drawing.add(Rect(left, bottom, right - left, top - bottom, fillColor=None,
@@ -345,7 +354,7 @@ def _drift_drawing(points: Sequence[DriftPoint], width: float, height: float) ->
     drawing.add(String(legend_x + 20, legend_y - 3, "Exactly one owner (%)",
                        fontName=fonts.REGULAR, fontSize=7, fillColor=theme.INK))
     for number, (label, _key, dash, marker) in enumerate(_SERIES, start=1):
-        y = legend_y - min(14.0, (legend_y - 4) / len(_SERIES)) * number
+        y = legend_y - LEGEND_STEP * number
         drawing.add(Line(legend_x, y, legend_x + 16, y, strokeColor=theme.MUTED,
                          strokeWidth=1.1, strokeDashArray=list(dash)))
         _marker(drawing, marker, legend_x + 8, y, theme.MUTED)

@@ -67,7 +67,7 @@ SUBTITLE = ParagraphStyle("subtitle", fontName=fonts.REGULAR, fontSize=9, leadin
 NOTE = ParagraphStyle("note", fontName=fonts.REGULAR, fontSize=8, leading=10,
                       textColor=theme.MUTED)
 SIGNOFF = ParagraphStyle("signoff", fontName=fonts.REGULAR, fontSize=9, leading=11,
-                         textColor=theme.INK, spaceBefore=-6, spaceAfter=6)
+                         textColor=theme.INK, spaceBefore=-6, spaceAfter=10)
 HEADLINE = ParagraphStyle("headline", fontName=fonts.BOLD, fontSize=12.5, leading=16,
                           textColor=theme.INK, spaceBefore=2, spaceAfter=10)
 SUBHEADING = ParagraphStyle("subheading", fontName=fonts.BOLD,

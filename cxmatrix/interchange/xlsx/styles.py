@@ -30,6 +30,7 @@ STYLES: dict[str, dict[str, Any]] = {
     "title": {"font_size": 16, "bold": True, "font_color": INK},
     "subtitle": {"font_color": MUTED},
     "bold": {"bold": True, "font_color": INK, "valign": "top"},
+    "bold_wrap": {"bold": True, "font_color": INK, "valign": "top", "text_wrap": True},
     "header": _HEADER,
     "header_centre": {**_HEADER, "align": "center"},
     "stage": {"bold": True, "font_color": INK, "bg_color": f"#{STAGE_BAND}", "top": 1,

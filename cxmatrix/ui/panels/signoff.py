@@ -124,7 +124,8 @@ class SignOffTableModel(QAbstractTableModel):
             mark = mark_of(status)
             return mark_icon(mark, QApplication.palette()) if mark is not None else None
         if role == Qt.ItemDataRole.ToolTipRole:
-            return tooltip_line(status)
+            # Whole, where the row elides the department's or the lead's name.
+            return detail_title(document.matrix.department(status.department_id).name, status)
         return None
 
     def row_of(self, department_id: int) -> int | None:
@@ -138,6 +139,12 @@ class SignOffTableModel(QAbstractTableModel):
             row = self.row_of(did)
             if row is not None:
                 self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
+
+def detail_title(name: str, status: DepartmentSignOff) -> str:
+    """"Sales: out of date (agreed by Daniel Okafor on 14 September 2026; 2 changes since)":
+    the header's tooltip, with the department's name."""
+    return tooltip_line(status).replace("Sign-off: ", f"{name}: ", 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,6 +240,9 @@ class SignOffPanel(QWidget):
         self.table.clicked.connect(lambda index: self._department_clicked(index.row()))
         self.table.selectionModel().currentRowChanged.connect(
             lambda current, _previous: self._show_details())
+        # The table shrinks when a department with something to list is chosen (the list
+        # shows under it): the chosen row stays in view.
+        self.table.verticalScrollBar().rangeChanged.connect(self._keep_current_in_view)
         self.details_title = QLabel(self)
         self.details_title.setObjectName("signoffDetailsTitle")
         self.details_title.setWordWrap(True)
@@ -279,6 +289,7 @@ class SignOffPanel(QWidget):
         layout.addWidget(self.message)
         layout.addWidget(self.details_title)
         layout.addWidget(self.details_view, 1)
+        layout.addStretch(0)  # takes the room when the details list is hidden
         session.changed.connect(self._on_change)
         session.document_changed.connect(self.reload)
         session.failed.connect(self._on_failed)
@@ -373,6 +384,11 @@ class SignOffPanel(QWidget):
             self.table.selectRow(row)
             self.table.setCurrentIndex(self.model.index(row, 0))
 
+    def _keep_current_in_view(self) -> None:
+        current = self.table.currentIndex()
+        if current.isValid():
+            self.table.scrollTo(current)
+
     def _department_clicked(self, row: int) -> None:
         if 0 <= row < len(self.model.department_ids):
             self.department_selected.emit(self.model.department_ids[row])
@@ -395,6 +411,7 @@ class SignOffPanel(QWidget):
         if selected is None or document is None:
             self.details_title.setText("Choose a department to see its sign-off.")
             self.details.set_items([])
+            self.details_view.hide()
             return
         matrix = document.matrix
         status = document.findings.signoffs.status(selected)
@@ -402,11 +419,8 @@ class SignOffPanel(QWidget):
         record = status.record
         items: list[DetailItem] = []
         if status.out_of_date:
-            title = f"{name}: changed since it agreed"
             items = [DetailItem(c.text, c.touchpoint_id) for c in status.changes]
         elif record is not None and record.state is SignOffState.DISPUTED:
-            count = len(record.disputes)
-            title = f"{name} disputes {count} touchpoint{'' if count == 1 else 's'}"
             for dispute in record.disputes:
                 if not matrix.has_touchpoint(dispute.touchpoint_id):
                     continue
@@ -416,10 +430,12 @@ class SignOffPanel(QWidget):
                 comment = f": {dispute.comment}" if dispute.comment else ""
                 items.append(DetailItem(f"{touchpoint} (proposes {proposed}){comment}",
                                         dispute.touchpoint_id))
-        else:
-            title = tooltip_line(status).replace("Sign-off: ", f"{name}: ", 1)
-        self.details_title.setText(title)
+        # The header's tooltip in every state ("Sales: out of date (agreed by ... on ...; 2
+        # changes since)"); the list under it only when there is something to list, so that
+        # an agreed department leaves the room to the table.
+        self.details_title.setText(detail_title(name, status))
         self.details.set_items(items)
+        self.details_view.setVisible(bool(items))
 
     # ---- acting -----------------------------------------------------------------------------
 

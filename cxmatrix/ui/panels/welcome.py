@@ -1,19 +1,93 @@
 """What the window shows when no matrix is open: open, new, import a spreadsheet, the demo,
-recent files."""
+recent files.
+
+A recent file is two lines: its name in bold, and below it the folder, elided in the middle
+so that both ends of a long path stay readable (the tooltip has the whole path); the list
+never scrolls sideways.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
+
+PATH_ROLE = Qt.ItemDataRole.UserRole  # the whole path, what opening the item opens
+FOLDER_ROLE = Qt.ItemDataRole.UserRole + 1  # the folder, shown under the name
+PADDING = 4  # pixels around and between the two lines
+
+
+class RecentFileDelegate(QStyledItemDelegate):
+    """Paints a recent file as its name in bold over its folder, elided in the middle."""
+
+    def _fonts(self, option: QStyleOptionViewItem) -> tuple[QFont, QFont]:
+        name_font = QFont(option.font)
+        name_font.setBold(True)
+        return name_font, QFont(option.font)
+
+    def sizeHint(self, option: QStyleOptionViewItem,
+                 index: QModelIndex | QPersistentModelIndex) -> QSize:
+        name_font, folder_font = self._fonts(option)
+        height = _line_height(name_font) + _line_height(folder_font) + 3 * PADDING
+        # As narrow as anything: the view's width decides, the folder is elided to it.
+        return QSize(1, height)
+
+    def lines(self, option: QStyleOptionViewItem, name: str, folder: str
+              ) -> list[tuple[str, QFont, QRect]]:
+        """The two lines as drawn in ``option.rect``: the name, then the folder elided in the
+        middle, each with its font and its rectangle."""
+        name_font, folder_font = self._fonts(option)
+        area = option.rect.adjusted(PADDING * 2, PADDING, -PADDING * 2, -PADDING)
+        out = []
+        top = area.top()
+        for text, font, mode in ((name, name_font, Qt.TextElideMode.ElideRight),
+                                 (folder, folder_font, Qt.TextElideMode.ElideMiddle)):
+            line = QRect(area.left(), top, area.width(), _line_height(font))
+            out.append((QFontMetrics(font).elidedText(text, mode, line.width()), font, line))
+            top += line.height() + PADDING
+        return out
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        self.initStyleOption(option, index)
+        name, folder = option.text, str(index.data(FOLDER_ROLE))
+        option.text = ""
+        widget = option.widget
+        style = widget.style() if widget is not None else None
+        if style is not None:  # the background, selection and focus as the style draws them
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, widget)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        group = (QPalette.ColorGroup.Active if option.state & QStyle.StateFlag.State_Active
+                 else QPalette.ColorGroup.Inactive)
+        ink = option.palette.color(group, QPalette.ColorRole.HighlightedText if selected
+                                   else QPalette.ColorRole.Text)
+        muted = ink if selected else option.palette.color(group,
+                                                          QPalette.ColorRole.PlaceholderText)
+        painter.save()
+        for (text, font, line), colour in zip(self.lines(option, name, folder), (ink, muted),
+                                              strict=True):
+            painter.setFont(font)
+            painter.setPen(colour)
+            painter.drawText(line, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                             text)
+        painter.restore()
+
+
+def _line_height(font: QFont) -> int:
+    return QFontMetrics(font).height()
 
 
 class WelcomePage(QWidget):
@@ -48,8 +122,13 @@ class WelcomePage(QWidget):
         import_button.clicked.connect(self.import_requested)
         self.recent = QListWidget(self)
         self.recent.setObjectName("welcomeRecent")
+        self.recent.setItemDelegate(RecentFileDelegate(self.recent))
+        self.recent.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.recent.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.recent.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.recent.setUniformItemSizes(True)
         self.recent.itemActivated.connect(
-            lambda item: self.recent_requested.emit(item.data(Qt.ItemDataRole.UserRole)))
+            lambda item: self.recent_requested.emit(item.data(PATH_ROLE)))
         self.recent_label = QLabel("&Recent matrices:", self)
         self.recent_label.setBuddy(self.recent)
         column = QVBoxLayout()
@@ -74,9 +153,11 @@ class WelcomePage(QWidget):
     def set_recent(self, paths: list[str]) -> None:
         self.recent.clear()
         for path in paths:
-            item = QListWidgetItem(f"{Path(path).name}  —  {Path(path).parent}")
-            item.setData(Qt.ItemDataRole.UserRole, path)
+            item = QListWidgetItem(Path(path).name or path)
+            item.setData(PATH_ROLE, path)
+            item.setData(FOLDER_ROLE, str(Path(path).parent))
             item.setToolTip(path)
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, path)
             self.recent.addItem(item)
         self.recent.setVisible(bool(paths))
         self.recent_label.setVisible(bool(paths))
