@@ -95,6 +95,23 @@ def test_round_trip_keeps_targets_actions_flags_signoffs_comments_and_snapshots(
                 == [c for tp in original.iter_touchpoints() for c in original.comments_on(tp.id)])
 
 
+def test_a_target_the_current_role_caught_up_with_stays_set(tmp_path: Path) -> None:
+    """A planned change whose current role was then set to the target (as Mark Done does)
+    keeps its target: if the current role moves again, the plan still says where it goes."""
+    matrix = generate_matrix(3, 2, seed=4)
+    tp = next(iter(matrix.iter_touchpoints())).id
+    dept = matrix.departments[0].id
+    matrix.set_role(tp, dept, Role.HANDLE)
+    matrix.set_target(tp, dept, Role.OWN)
+    matrix.set_role(tp, dept, Role.OWN)
+    path = tmp_path / "m.json"
+    json_format.write(matrix, path)
+    again = json_format.read(path).matrix
+    assert again.targets == matrix.targets and again.has_target(tp, dept)
+    again.set_role(tp, dept, None)
+    assert again.target_role(tp, dept) is Role.OWN
+
+
 def test_a_version_1_file_still_reads(tmp_path: Path) -> None:
     path = tmp_path / "old.json"
     path.write_text(json.dumps({

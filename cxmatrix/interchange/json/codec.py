@@ -50,6 +50,7 @@ from cxmatrix.domain.model import (
     TOUCHPOINT_TEXT_FIELDS,
     DomainError,
     Matrix,
+    PlanCell,
     Stage,
     clean_name,
     name_key,
@@ -424,7 +425,13 @@ def _read_touchpoint(matrix: Matrix, stage_id: int, entry: Any, where: str,
         dept_id = _department_id(dept_name, by_key, where, at)
         target = None if value is None else read_role(
             value, f"{where} target role of {dept_name!r}", at)
-        matrix.set_target(tp.id, dept_id, target)
+        if target is matrix.role(tp.id, dept_id):
+            # A target the current role has caught up with (a change marked done) stays
+            # set, as in the .cxm: the plan holds if the current role moves again.
+            matrix.restore_plan_cells([(tp.id, dept_id, PlanCell(
+                target, True, target, matrix.action(tp.id, dept_id)))])
+        else:
+            matrix.set_target(tp.id, dept_id, target)
     for dept_name, value in read_mapping(entry, "actions", f"{where} actions", at).items():
         dept_id = _department_id(dept_name, by_key, where, at)
         action = _read_action(value, f"{where} action of {dept_name!r}", at)
