@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import linecache
 import sys
 import traceback
 from collections.abc import Sequence
@@ -177,6 +178,10 @@ def start(arguments: argparse.Namespace) -> MainWindow:
     from cxmatrix.ui.main_window import MainWindow
 
     window = MainWindow()
+    # PySide6 reads the source of every module imported after it (looking for its
+    # __feature__ imports) and leaves it in linecache: a few MB only a traceback would use,
+    # and it reads them again when one needs them.
+    linecache.clearcache()
     window.show()
     if isinstance(app, Application):
         adopt_window(app, window)

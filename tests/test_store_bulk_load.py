@@ -119,3 +119,57 @@ def test_what_the_bulk_path_does_not_accept_is_refused_as_the_checked_path_refus
     with pytest.raises(CorruptDocument) as caught:
         Document.open(path)
     assert str(caught.value) == checked
+
+
+# ---- rows taken on the way (the team server's copy) ------------------------------------------
+
+
+def fetched_from(db: sqlite3.Connection, batch: int = 7) -> loader.FetchedRows:
+    """The touchpoints and cells as a copy into ``db`` would show them: a table's columns in
+    table order, a few rows at a time, the flags as booleans (as PostgreSQL gives them)."""
+    fetched = loader.FetchedRows()
+    for table in loader.FetchedRows.TABLES:
+        columns = [row[1] for row in db.execute(f'PRAGMA table_info("{table}")')]
+        rows = db.execute(f'SELECT * FROM "{table}"').fetchall()
+        if table == "touchpoint":
+            flags = [columns.index("peak"), columns.index("is_end")]
+            rows = [tuple(bool(v) if i in flags and isinstance(v, int) else v
+                          for i, v in enumerate(row)) for row in rows]
+        for start in range(0, len(rows), batch):
+            fetched.add(table, columns, rows[start:start + batch])
+    return fetched
+
+
+def test_rows_taken_on_the_way_load_what_the_file_loads(tmp_path: Path) -> None:
+    path = written(tmp_path)
+    db = sqlite3.connect(path)
+    try:
+        fetched = fetched_from(db)
+        db.execute("DELETE FROM cell")  # what is loaded comes from the rows taken
+        db.execute("DELETE FROM touchpoint")
+        counts = loader._counts(sqlite3.connect(path), path)
+        matrix = loader._load(db, path, counts, bulk=True, fetched=fetched)
+    finally:
+        db.close()
+    with Document.open(path, read_only=True) as document:
+        assert matrix.content() == document.matrix.content()
+        assert [tp.id for tp in matrix.iter_touchpoints()] == [
+            tp.id for tp in document.matrix.iter_touchpoints()]
+        assert matrix.roles == document.matrix.roles
+        assert list(matrix.roles) == list(document.matrix.roles)  # in the same order
+
+
+@pytest.mark.parametrize("damage", list(DAMAGE), ids=list(DAMAGE))
+def test_rows_taken_on_the_way_are_checked_as_a_file_is(tmp_path: Path, damage: str) -> None:
+    path = written(tmp_path, "PRAGMA foreign_keys = OFF", DAMAGE[damage])
+    _bulk, checked = both_paths(path)
+    db = sqlite3.connect(path)
+    try:
+        fetched = fetched_from(db)
+        with pytest.raises(loader._Irregular):
+            loader._load(db, path, loader._counts(db, path), bulk=True, fetched=fetched)
+        with pytest.raises(CorruptDocument) as caught:  # the copy decides, value by value
+            loader.load_matrix(db, path, fetched_from(db))
+    finally:
+        db.close()
+    assert str(caught.value) == checked

@@ -26,11 +26,11 @@ above, so that every refusal and its message are those of the checked path.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import fields
 from datetime import UTC, datetime
 from itertools import chain, repeat
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -134,17 +134,21 @@ def _all_read(connection: sqlite3.Connection, path: Path, table: str, read: int,
             raise _damaged(path, table, bad[:-1], bad[-1])
 
 
-def load_matrix(connection: sqlite3.Connection, path: Path) -> Matrix:
-    """Read the whole matrix into memory. Bad content raises CorruptDocument."""
+def load_matrix(connection: sqlite3.Connection, path: Path,
+                fetched: FetchedRows | None = None) -> Matrix:
+    """Read the whole matrix into memory. Bad content raises CorruptDocument.
+
+    ``fetched``: the touchpoints and cells as they were copied into ``connection`` (by the
+    team server), so the bulk path takes them from there instead of reading them back."""
     counts = _counts(connection, path)
     try:
-        return _load(connection, path, counts, bulk=True)
+        return _load(connection, path, counts, bulk=True, fetched=fetched)
     except _Irregular:
         return _load(connection, path, counts, bulk=False)
 
 
 def _load(connection: sqlite3.Connection, path: Path, counts: dict[str, int], *,
-          bulk: bool) -> Matrix:
+          bulk: bool, fetched: FetchedRows | None = None) -> Matrix:
     properties = connection.execute(st.LOAD["matrix"]).fetchone()
     _all_read(connection, path, "matrix", properties is not None, counts)
     if properties is None:
@@ -167,7 +171,7 @@ def _load(connection: sqlite3.Connection, path: Path, counts: dict[str, int], *,
         matrix.load_department(Department(dept_id, name, code, lead))
     _all_read(connection, path, "department", len(matrix.departments), counts)
     if bulk:
-        _bulk_load(connection, matrix, counts)
+        _bulk_load(connection, matrix, counts, fetched)
     else:
         _load_touchpoints(connection, matrix, path)
         _all_read(connection, path, "touchpoint", matrix.touchpoint_count, counts)
@@ -217,13 +221,14 @@ def _fits(column: Sequence[Any], spec: tuple[tuple[str, ...], int] | None) -> bo
     return not length or max(map(len, filter(None, column)), default=0) <= length
 
 
-def _bulk_load(connection: sqlite3.Connection, matrix: Matrix, counts: dict[str, int]) -> None:
+def _bulk_load(connection: sqlite3.Connection, matrix: Matrix, counts: dict[str, int],
+               fetched: FetchedRows | None = None) -> None:
     """Load the touchpoints and cells in bulk; raises _Irregular (having changed nothing in
     ``matrix`` but its touchpoints) when the checked path must decide."""
     limit = connection.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, _MAX_VALUE_BYTES)
     try:
-        _bulk_touchpoints(connection, matrix, counts)
-        _bulk_cells(connection, matrix, counts)
+        _bulk_touchpoints(connection, matrix, counts, fetched)
+        _bulk_cells(connection, matrix, counts, fetched)
     except (sqlite3.DataError, sqlite3.OperationalError):
         # A value too long to hand over, or a BLOB in the JSON of a row's roles.
         raise _Irregular from None
@@ -232,8 +237,9 @@ def _bulk_load(connection: sqlite3.Connection, matrix: Matrix, counts: dict[str,
 
 
 def _bulk_touchpoints(connection: sqlite3.Connection, matrix: Matrix,
-                      counts: dict[str, int]) -> None:
-    rows = connection.execute(st.READ["touchpoint"]).fetchall()
+                      counts: dict[str, int], fetched: FetchedRows | None = None) -> None:
+    rows = (connection.execute(st.READ["touchpoint"]).fetchall() if fetched is None
+            else fetched.touchpoint_rows())
     if len(rows) != counts["touchpoint"]:
         raise _Irregular
     if not rows:
@@ -247,32 +253,39 @@ def _bulk_touchpoints(connection: sqlite3.Connection, matrix: Matrix,
     del columns[len(fields(Touchpoint)):]  # the order column
     for index in _BOOLEAN_FIELDS:
         columns[index] = map(bool, columns[index])
+    for index in _SHARED_FIELDS:
+        columns[index] = _shared(columns[index])
     matrix.load_touchpoints(list(map(Touchpoint, *columns)))
 
 
-def _bulk_cells(connection: sqlite3.Connection, matrix: Matrix, counts: dict[str, int]) -> None:
+# Fields most touchpoints share a few values of (each row's value is its own string as
+# SQLite hands it over: 20,000 copies of "Product" take a megabyte).
+_SHARED_FIELDS = tuple(index for index, f in enumerate(fields(Touchpoint))
+                       if f.name in ("category", "channel", "metric"))
+
+
+def _shared(column: Sequence[str]) -> Iterator[str]:
+    """The column's values, one string object per distinct value."""
+    one = {value: value for value in set(column)}
+    return map(one.__getitem__, column)
+
+
+def _bulk_cells(connection: sqlite3.Connection, matrix: Matrix, counts: dict[str, int],
+                fetched: FetchedRows | None = None) -> None:
     department_ids = {department.id for department in matrix.departments}
     has_tp = matrix.has_touchpoint
-    import json  # here, not at the top: the window starts without it until a file opens
-
-    loads = json.loads
-    role_of = _ROLE_BY_CODE.__getitem__
     roles: dict[int, dict[int, Role]] = {}
-    rows = connection.execute(st.READ_ROLES).fetchall()
-    if rows:
-        tids, dids_json, codes_json = zip(*rows, strict=True)
-        # One JSON text for all rows: json.loads costs microseconds per call.
-        dids = loads(f"[{','.join(dids_json)}]")
-        codes = loads(f"[{','.join(codes_json)}]")
-        if not all(map(has_tp, tids)) or not department_ids.issuperset(chain.from_iterable(
-                dids)):
+    if fetched is not None:
+        if fetched.irregular:
             raise _Irregular
-        try:
-            roles = {tid: dict(zip(row, map(role_of, letters), strict=True))
-                     for tid, row, letters in zip(tids, dids, codes, strict=True)}
-        except (KeyError, TypeError):  # not a role letter
-            raise _Irregular from None
-    rows = connection.execute(st.READ_NOTES).fetchall()
+        roles = fetched.roles
+        if not all(map(has_tp, roles)) or not department_ids.issuperset(
+                chain.from_iterable(roles.values())):
+            raise _Irregular
+        rows = fetched.notes
+    else:
+        roles = _read_roles(connection, has_tp, department_ids)
+        rows = connection.execute(st.READ_NOTES).fetchall()
     notes: dict[tuple[int, int], str] = {}
     note_only = 0
     if rows:
@@ -286,6 +299,109 @@ def _bulk_cells(connection: sqlite3.Connection, matrix: Matrix, counts: dict[str
     if sum(map(len, roles.values())) + note_only != counts["cell"]:
         raise _Irregular  # rows neither read holds (empty cells, repeated keys)
     matrix.load_cells(roles, notes)
+
+
+def _read_roles(connection: sqlite3.Connection, has_tp: Callable[[int], bool],
+                department_ids: set[int]) -> dict[int, dict[int, Role]]:
+    """Every touchpoint's roles, read as one row per touchpoint (its departments and role
+    letters as JSON arrays)."""
+    import json  # here, not at the top: the window starts without it until a file opens
+
+    loads = json.loads
+    role_of = _ROLE_BY_CODE.__getitem__
+    roles: dict[int, dict[int, Role]] = {}
+    cursor = connection.execute(st.READ_ROLES)
+    # A few thousand rows at a time: the texts and lists of a batch are let go before the
+    # next (all at once, they held 12 MB beside the 13 MB of an L matrix's role dicts).
+    while rows := cursor.fetchmany(_ROLE_BATCH):
+        tids, dids_json, codes_json = zip(*rows, strict=True)
+        # One JSON text per batch: json.loads costs microseconds per call.
+        dids = loads(f"[{','.join(dids_json)}]")
+        codes = loads(f"[{','.join(codes_json)}]")
+        if not all(map(has_tp, tids)) or not department_ids.issuperset(chain.from_iterable(
+                dids)):
+            raise _Irregular
+        try:
+            roles.update({tid: dict(zip(row, map(role_of, letters), strict=True))
+                          for tid, row, letters in zip(tids, dids, codes, strict=True)})
+        except (KeyError, TypeError):  # not a role letter
+            raise _Irregular from None
+    return roles
+
+
+_ROLE_BATCH = 2_000
+
+
+class FetchedRows:
+    """The touchpoints and cells of a matrix, taken batch by batch while another store (the
+    team server) copies them into a SQLite database, so that ``load_matrix`` builds the
+    matrix from them instead of reading the copy back. The bulk path's checks apply to them
+    as to a file's rows; anything irregular sends the loader to the copy, value by value."""
+
+    TABLES = ("touchpoint", "cell")
+
+    def __init__(self) -> None:
+        self._touchpoints: list[Sequence[Any]] = []
+        self._touchpoint_columns: tuple[str, ...] = ()
+        self.roles: dict[int, dict[int, Role]] = {}
+        # (touchpoint id, department id, note, no role) of the cells with a note: READ_NOTES
+        self.notes: list[tuple[Any, Any, Any, bool]] = []
+        self.irregular = False
+
+    def add(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """One batch of ``table``'s rows, with its columns in the order given."""
+        if table == "touchpoint":
+            self._touchpoint_columns = tuple(columns)
+            self._touchpoints.extend(rows)
+        elif table == "cell" and not self.irregular:
+            self._add_cells(tuple(columns), rows)
+
+    def _add_cells(self, columns: tuple[str, ...], rows: Sequence[Sequence[Any]]) -> None:
+        if columns != st.COLUMNS["cell"]:
+            self.irregular = True
+            return
+        roles, notes, role_of = self.roles, self.notes, _ROLE_BY_CODE.get
+        current, row = None, {}
+        for tid, did, code, note in rows:
+            if code is not None:
+                if tid != current:
+                    current = tid
+                    row = roles.setdefault(tid, {})
+                role = role_of(code) if type(code) is str else None
+                if role is None or did in row:
+                    self.irregular = True  # not a role letter, or a cell read twice
+                    return
+                row[did] = role
+            if note != "":
+                notes.append((tid, did, note, code is None))
+
+    def touchpoint_rows(self) -> list[Sequence[Any]]:
+        """The touchpoints as READ["touchpoint"] gives them: its columns, in its order."""
+        if not self._touchpoints:
+            return []
+        # READ's columns: the entity columns in table order, then the order column.
+        wanted = (*(c for c in st.COLUMNS["touchpoint"] if c != "position"), "position")
+        try:
+            pick = itemgetter(*map(self._touchpoint_columns.index, wanted))
+        except ValueError:
+            self.irregular = True
+            return []
+        columns = list(zip(*map(pick, self._touchpoints), strict=True))
+        for index, column in enumerate(columns):
+            if type(column[0]) is bool:  # a flag, as SQLite stores it
+                try:
+                    columns[index] = tuple(map(int, column))
+                except TypeError:
+                    self.irregular = True
+                    return []
+        rows: list[Sequence[Any]] = list(zip(*columns, strict=True))
+        at = len(wanted) - 1
+        try:
+            rows.sort(key=lambda r: (r[at], r[0]))
+        except TypeError:  # a position that is not a number
+            self.irregular = True
+            return []
+        return rows
 
 
 # ---- the checked path -------------------------------------------------------------------------

@@ -35,7 +35,7 @@ from psycopg import sql
 from cxmatrix.domain.roles import Role
 from cxmatrix.store.document import Document
 from cxmatrix.store.format import ROLE_CODES
-from cxmatrix.store.load import load_matrix
+from cxmatrix.store.load import FetchedRows, load_matrix
 from cxmatrix.store.server.connection import (
     ServerAddress,
     ServerConflict,
@@ -166,16 +166,17 @@ class ServerDocument(Document):
                          (f"cxmatrix open {schema}",))
             memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
             memory.execute("PRAGMA foreign_keys = ON")
+            fetched = FetchedRows()  # the matrix is built from the rows as they are copied
             with conn.transaction():
                 conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-                copy_out(conn, schema, memory)
+                copy_out(conn, schema, memory, fetched.add)
                 row = conn.execute(sql.SQL("SELECT coalesce(max(seq), 0) FROM {}.change_log")
                                    .format(sql.Identifier(schema))).fetchone()
                 seen = int(row[0]) if row else 0
                 member = conn.execute(sql.SQL(
                     "SELECT role FROM {}.member WHERE login = session_user").format(
                     sql.Identifier(schema))).fetchone()
-            matrix = load_matrix(memory, Path(address.label))
+            matrix = load_matrix(memory, Path(address.label), fetched)
         except psycopg.Error as error:
             conn.close()
             raise ServerError(address.label, f"could not be opened: {error}") from None

@@ -3,13 +3,15 @@
 Every table of the file (the matrix, its target layer, its snapshots: whatever the SQLModel
 metadata holds) is copied row for row with COPY, so a pulled file equals the published one.
 A matrix read from the server goes through the same loader (and its checks) as a file: the
-rows land in an in-memory SQLite database first.
+rows land in an in-memory SQLite database, and the loader builds the matrix from the
+touchpoints and cells taken on the way there (``FetchedRows``) instead of reading them back.
 """
 
 from __future__ import annotations
 
 import secrets
 import sqlite3
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -22,7 +24,7 @@ from cxmatrix.domain.model import Matrix
 from cxmatrix.store.document import Document, _written_beside
 from cxmatrix.store.errors import DocumentError
 from cxmatrix.store.format import APPLICATION_ID, SCHEMA_VERSION
-from cxmatrix.store.load import load_matrix
+from cxmatrix.store.load import FetchedRows, load_matrix
 from cxmatrix.store.server.connection import ServerAddress, ServerError, connect
 from cxmatrix.store.server.members import add_member
 from cxmatrix.store.server.schema import (
@@ -110,8 +112,14 @@ def _copy_in(conn: psycopg.Connection[Any], source: sqlite3.Connection, schema: 
                 copy.write_row(row)
 
 
-def copy_out(conn: psycopg.Connection[Any], schema: str, target: sqlite3.Connection) -> None:
-    """Every table of the matrix into ``target`` (a new SQLite database with our schema)."""
+# Told each batch of rows copied: the table, its columns, the rows.
+RowSink = Callable[[str, Sequence[str], Sequence[Sequence[Any]]], None]
+
+
+def copy_out(conn: psycopg.Connection[Any], schema: str, target: sqlite3.Connection,
+             sink: RowSink | None = None) -> None:
+    """Every table of the matrix into ``target`` (a new SQLite database with our schema);
+    ``sink`` is shown every batch of rows on the way."""
     from cxmatrix.store.sql import create_indexes
     from cxmatrix.store.sql import create_tables as create_file_tables
 
@@ -124,7 +132,7 @@ def copy_out(conn: psycopg.Connection[Any], schema: str, target: sqlite3.Connect
         target.execute("PRAGMA foreign_keys = OFF")
         target.execute("BEGIN")
     try:
-        _copy_rows(conn, schema, target)
+        _copy_rows(conn, schema, target, sink)
         create_indexes(target)
     except BaseException:
         if own_transaction:
@@ -137,7 +145,8 @@ def copy_out(conn: psycopg.Connection[Any], schema: str, target: sqlite3.Connect
     target.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
-def _copy_rows(conn: psycopg.Connection[Any], schema: str, target: sqlite3.Connection) -> None:
+def _copy_rows(conn: psycopg.Connection[Any], schema: str, target: sqlite3.Connection,
+               sink: RowSink | None) -> None:
     for table in tables():
         columns = _columns(table)
         select = sql.SQL("SELECT {} FROM {}.{}").format(
@@ -149,6 +158,8 @@ def _copy_rows(conn: psycopg.Connection[Any], schema: str, target: sqlite3.Conne
             cursor.execute(select)
             while rows := cursor.fetchmany(20_000):
                 target.executemany(insert, rows)
+                if sink is not None:
+                    sink(table.name, columns, rows)
 
 
 def pull(address: ServerAddress, target: Path, *, overwrite: bool = False) -> None:
@@ -180,11 +191,12 @@ def read_matrix(address: ServerAddress) -> Matrix:
         check_version(conn, address.label)
         schema = matrix_schema(conn, address.label, address.name)
         memory = sqlite3.connect(":memory:", isolation_level=None)
+        fetched = FetchedRows()
         try:
             with conn.transaction():
                 conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-                copy_out(conn, schema, memory)
-            return load_matrix(memory, Path(address.label))
+                copy_out(conn, schema, memory, fetched.add)
+            return load_matrix(memory, Path(address.label), fetched)
         except psycopg.Error as error:
             raise ServerError(address.label, f"could not be read: {error}") from None
         finally:

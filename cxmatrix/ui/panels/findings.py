@@ -57,6 +57,14 @@ COUNT_WORDS = {Severity.ERROR: ("error", "errors"), Severity.WARNING: ("warning"
 FINDING_ROLE = Qt.ItemDataRole.UserRole.value
 GROUP_ROLE = FINDING_ROLE + 1  # the Severity of a heading row
 _CODE_ORDER = {code: i for i, code in enumerate(CODES)}
+
+
+def _rank(severity: Severity) -> int:
+    return severity.rank
+
+
+def _finding_rank(finding: Finding) -> int:
+    return finding.severity.rank
 # Beyond this many touched touchpoints, one rebuild is cheaper than row-by-row updates.
 INCREMENTAL_LIMIT = 300
 
@@ -99,9 +107,9 @@ class FindingsModel(QAbstractTableModel):
         self.severities = list(Severity)
         self.collapsed: set[Severity] = {Severity.INFO}
         self._items: dict[Severity, list[Finding]] = {s: [] for s in Severity}
-        self._keys: dict[Severity, list[tuple[float, int, int]]] = {s: [] for s in Severity}
-        self._tp_order: dict[int, int] = {}
-        self._dept_order: dict[int, int] = {}
+        # Display positions of touchpoints and departments, for bisecting on an edit: built
+        # at the first edit after a rebuild (None until then), not while a file opens.
+        self._orders: tuple[dict[int, int], dict[int, int]] | None = None
         self._signoff_shown: list[Finding] = []  # the sign-off findings in the list now
         self._bold = QFont()
         self._bold.setBold(True)
@@ -166,29 +174,39 @@ class FindingsModel(QAbstractTableModel):
 
     # ---- keeping up -----------------------------------------------------------------------
 
+    def _display_orders(self) -> tuple[dict[int, int], dict[int, int]]:
+        if self._orders is None:
+            document = self.session.document
+            if document is None:
+                return {}, {}
+            matrix = document.matrix
+            self._orders = ({tp.id: i for i, tp in enumerate(matrix.iter_touchpoints())},
+                            {d.id: i for i, d in enumerate(matrix.departments)})
+        return self._orders
+
     def _key(self, finding: Finding) -> tuple[float, int, int]:
-        tp = self._tp_order.get(finding.touchpoint_id, math.inf) if (
+        """Where a finding sorts within its severity (the findings index's order)."""
+        tp_order, dept_order = self._display_orders()
+        tp = tp_order.get(finding.touchpoint_id, math.inf) if (
             finding.touchpoint_id is not None) else math.inf
-        dept = self._dept_order.get(finding.department_id, 0) if (
+        dept = dept_order.get(finding.department_id, 0) if (
             finding.department_id is not None) else 0
         return (tp, dept, _CODE_ORDER[finding.code])
 
     def rebuild(self) -> None:
         self.beginResetModel()
-        for severity in Severity:
-            self._items[severity] = []
-            self._keys[severity] = []
+        self._orders = None
+        self._items = {s: [] for s in Severity}
         self._signoff_shown = []
         document = self.session.document
         if document is not None:
-            matrix = document.matrix
-            self._tp_order = {tp.id: i for i, tp in enumerate(matrix.iter_touchpoints())}
-            self._dept_order = {d.id: i for i, d in enumerate(matrix.departments)}
-            for finding in document.findings.all():
-                self._items[finding.severity].append(finding)
+            found = document.findings.all()  # most serious first: one slice per severity
+            start = 0
+            for severity in sorted(Severity, key=_rank):
+                end = bisect.bisect_right(found, severity.rank, lo=start, key=_finding_rank)
+                self._items[severity] = found[start:end]
+                start = end
             self._signoff_shown = document.findings.signoff_findings()
-            for severity in Severity:
-                self._keys[severity] = [self._key(f) for f in self._items[severity]]
         self.endResetModel()
 
     def _on_change(self, change: MatrixChange) -> None:
@@ -219,8 +237,9 @@ class FindingsModel(QAbstractTableModel):
         if document is None:
             return
         index = document.findings
-        for tid in sorted(touchpoint_ids, key=lambda t: self._tp_order.get(t, math.inf)):
-            order = self._tp_order.get(tid)
+        tp_order = self._display_orders()[0]
+        for tid in sorted(touchpoint_ids, key=lambda t: tp_order.get(t, math.inf)):
+            order = tp_order.get(tid)
             if order is None:
                 continue
             new = index.for_touchpoint(tid)
@@ -232,10 +251,9 @@ class FindingsModel(QAbstractTableModel):
 
     def _replace_range(self, severity: Severity, low: tuple[float, ...],
                        high: tuple[float, ...], new: list[Finding]) -> None:
-        keys = self._keys[severity]
         items = self._items[severity]
-        start = bisect.bisect_left(keys, low)
-        stop = bisect.bisect_left(keys, high)
+        start = bisect.bisect_left(items, low, key=self._key)
+        stop = bisect.bisect_left(items, high, lo=start, key=self._key)
         if items[start:stop] == new:
             return
         shown = severity not in self.collapsed
@@ -244,7 +262,6 @@ class FindingsModel(QAbstractTableModel):
         # Same number of findings: change them in place (the usual case: a message changes).
         if common:
             items[start:start + common] = new[:common]
-            keys[start:start + common] = [self._key(f) for f in new[:common]]
             if shown:
                 self.dataChanged.emit(self.index(base + start, 0),
                                       self.index(base + start + common - 1, 0))
@@ -253,7 +270,6 @@ class FindingsModel(QAbstractTableModel):
             if shown:
                 self.beginRemoveRows(_ROOT, base + first, base + last)
             del items[first:last + 1]
-            del keys[first:last + 1]
             if shown:
                 self.endRemoveRows()
         elif len(new) > common:
@@ -262,7 +278,6 @@ class FindingsModel(QAbstractTableModel):
             if shown:
                 self.beginInsertRows(_ROOT, base + at, base + at + len(extra) - 1)
             items[at:at] = extra
-            keys[at:at] = [self._key(f) for f in extra]
             if shown:
                 self.endInsertRows()
         heading = self.index(base - 1, 0)
