@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from dataclasses import dataclass, field
+from itertools import chain, compress
 
 from cxmatrix.domain.codes import (
     NOBODY_CODES,
@@ -170,6 +172,12 @@ class _Builder:
         self.raw_targets: dict[str, object] = {}
         self.column_pairs: list[tuple[int, int]] = []
         self.role_counts: dict[Role, int] = dict.fromkeys(Role, 0)
+        # The direct path of grid_roles (_direct_span): the department columns' slice, their
+        # departments, each code seen with the role it gives alone, and the rows it made.
+        self.role_span: tuple[int, int] | None = None
+        self.span_departments: list[int] = []
+        self.direct_roles: dict[str, Role] = {}
+        self.direct_rows: list[dict[int, Role]] = []
         self.end = len(self.rows) if layout.end_row is None else min(layout.end_row,
                                                                        len(self.rows))
         self.id_columns = {c for c, _h, reason in layout.ignored_columns
@@ -238,6 +246,11 @@ class _Builder:
             self.raw_targets[text] = found
         return found
 
+    def direct_role(self, text: str) -> Role | None:
+        """The role a code gives on its own (Own, Influence, Handle), None when it depends
+        on the row or gives none."""
+        return TARGET_ROLES.get(self.target_of(text))  # type: ignore[call-overload, no-any-return]
+
     # ---- rows -------------------------------------------------------------------------------
 
     def build(self) -> BuildOutcome:
@@ -253,6 +266,7 @@ class _Builder:
             for choice in layout.department_columns:
                 self.new_department_for_column(choice.index, choice.header)
             self.column_pairs = list(self.column_departments.items())
+            self._direct_span()
         attribute_columns = set(layout.attributes.values())
         events: list[tuple[str, int, str]] = []  # (kind, row, text)
         current_stage = ""
@@ -328,6 +342,10 @@ class _Builder:
 
     def finish(self) -> BuildOutcome:
         report = self.report
+        counts = self.role_counts
+        for role, count in Counter(chain.from_iterable(map(dict.values,
+                                                            self.direct_rows))).items():
+            counts[role] += count
         for role, count in self.role_counts.items():
             report.roles[role] += count
         self.matrix.load_finished()
@@ -553,16 +571,47 @@ class _Builder:
         else:
             self.list_roles(row, touchpoint.id)
 
+    def _direct_span(self) -> None:
+        """Prepare grid_roles' direct path when the department columns are adjacent and in
+        order."""
+        columns = [column for column, _department in self.column_pairs]
+        if not columns or columns != list(range(columns[0], columns[0] + len(columns))):
+            return
+        self.role_span = (columns[0], columns[-1] + 1)
+        self.span_departments = [department for _column, department in self.column_pairs]
+
     def grid_roles(self, row: int, touchpoint_id: int) -> None:
         # The hot loop of a large import: roles_for_row's rule, inlined. A definite Own
         # anywhere in the row turns each "Own unless owned" (RACI's R) into Influence.
+        cells = self.rows[row]
+        comments = self.table.comments
+        span = self.role_span
+        if span is not None and not comments:
+            # Adjacent department columns: the row's slice picks the filled cells at C speed;
+            # when each of their codes maps straight to a role, that is the row.
+            texts = cells[span[0]:span[1]]
+            filled_texts = list(filter(None, texts))
+            direct = self.direct_roles
+            roles = list(map(direct.get, filled_texts))
+            if None in roles:  # a code not met before, or one that gives no role alone
+                for text in filled_texts:
+                    if text not in direct and text not in self.raw_targets:
+                        role = self.direct_role(text)
+                        if role is not None:
+                            direct[text] = role
+                roles = list(map(direct.get, filled_texts))
+            if None not in roles:
+                if roles:
+                    row_roles = dict(zip(compress(self.span_departments, texts), roles,
+                                         strict=True))
+                    self.matrix.load_roles(touchpoint_id, row_roles)
+                    self.direct_rows.append(row_roles)
+                return
         report = self.report
-        row_roles: dict[int, Role] = {}
+        row_roles = {}
         conditional: list[int] = []
         owned = False
-        cells = self.rows[row]
         width = len(cells)
-        comments = self.table.comments
         raw_targets = self.raw_targets
         if comments:
             filled = []
