@@ -11,7 +11,9 @@ IDs, blank spacers, legends beside the table) are kept out, with the reason.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
+from itertools import accumulate, zip_longest
 
 from cxmatrix.domain.codes import (
     NOBODY_CODES,
@@ -123,14 +125,10 @@ class Detector:
         """Per class, how many of the first n rows of the sheet's top hold that class."""
         found = self._prefix.get(column)
         if found is None:
-            found = [[0] * (self._top + 1) for _ in range(KINDS)]
             classify = self.classify
-            running = [0] * KINDS
-            for index, row in enumerate(self.table.rows[:self._top]):
-                kind = classify(row[column]) if column < len(row) else EMPTY
-                running[kind] += 1
-                for k in range(KINDS):
-                    found[k][index + 1] = running[k]
+            kinds = [classify(row[column]) if column < len(row) else EMPTY
+                     for row in self.table.rows[:self._top]]
+            found = [list(accumulate(map(k.__eq__, kinds), initial=0)) for k in range(KINDS)]
             self._prefix[column] = found
         return found
 
@@ -147,31 +145,34 @@ class Detector:
     # ---- statistics ------------------------------------------------------------------------
 
     def stats(self, column: int, start: int, stop: int) -> _ColumnStats:
+        return self._counted(Counter(row[column] for row in self.table.rows[start:stop]
+                                     if column < len(row)))
+
+    def _counted(self, counts: Counter[str]) -> _ColumnStats:
+        """A column's statistics from how often each text occurs in it: each distinct text
+        is classified once."""
         stats = _ColumnStats()
         values: set[str] = set()
         classify = self.classify
-        for row in self.table.rows[start:stop]:
-            if column >= len(row):
-                continue
-            text = row[column]
+        for text, count in counts.items():
             if not text:
                 continue
-            stats.nonempty += 1
+            stats.nonempty += count
             kind = classify(text)
             if kind == CODE:
-                stats.code += 1
+                stats.code += count
             elif kind == NOBODY:
-                stats.nobody += 1
+                stats.nobody += count
             elif kind == SHORT:
-                stats.short += 1
+                stats.short += count
             elif kind == NUMBER:
-                stats.number += 1
+                stats.number += count
             elif kind == DATE:
-                stats.date += 1
+                stats.date += count
             elif kind == WORD:
-                stats.word += 1
+                stats.word += count
             else:
-                stats.text += 1
+                stats.text += count
             values.add(text.casefold())
         stats.distinct = len(values)
         return stats
@@ -366,7 +367,11 @@ class Detector:
         return found
 
     def _all_stats(self, start: int, stop: int) -> dict[int, _ColumnStats]:
-        return {c: self.stats(c, start, stop) for c in range(self.width)}
+        # The rows turned into columns at C speed (zip_longest yields one column at a time),
+        # each counted by Counter: no Python step per cell of a large sheet.
+        columns = zip_longest(*self.table.rows[start:stop], fillvalue="")
+        found = {c: self._counted(Counter(column)) for c, column in enumerate(columns)}
+        return {c: found.get(c) or _ColumnStats() for c in range(self.width)}
 
     def grid_layout(self, header: int, end: int | None = None) -> Layout:
         """The grid whose headings are in ``header`` (a second heading row above or below
@@ -909,6 +914,7 @@ class Detector:
             return None
         probe = Detector(self.table)
         probe.classify = self.classify
+        probe._prefix = self._prefix  # (the same table's top, classified the same way)
         try:
             other = probe.grid_layout(row) if grid >= 2 else probe.list_layout(row)
         except ImportFailed:
