@@ -124,13 +124,19 @@ def collect_codes(table: SheetTable, layout: Layout) -> dict[str, CodeUse]:
     body = table.rows[layout.header_row + 1:layout.end_row]
     if layout.shape == GRID:
         counts: dict[str, int] = {}
-        for row in body:
-            width = len(row)
-            for column in columns:
-                if column < width:
-                    text = row[column]
-                    if text:
-                        counts[text] = counts.get(text, 0) + 1
+        if columns and columns == list(range(columns[0], columns[0] + len(columns))):
+            # Adjacent columns (the usual grid): one slice per row, counted at C speed.
+            counts = Counter(chain.from_iterable(row[columns[0]:columns[-1] + 1]
+                                                 for row in body))
+            counts.pop("", None)
+        else:
+            for row in body:
+                width = len(row)
+                for column in columns:
+                    if column < width:
+                        text = row[column]
+                        if text:
+                            counts[text] = counts.get(text, 0) + 1
         for text, count in counts.items():
             key = normalise_code(text)
             use = uses.get(key)
