@@ -171,6 +171,7 @@ class _Builder:
         self.rows = _filled_rows(table, layout)
         self.source_rows: dict[int, int] = {}
         self.stage_ids: dict[str, int] = {}
+        self.stage_texts: dict[str, int] = {}  # stage_id's answers by the text as written
         self.department_ids: dict[str, int] = {}
         self.codes_taken: list[str] = []
         self.role_columns = [c.index for c in layout.department_columns]
@@ -207,6 +208,12 @@ class _Builder:
                             f"{limit:,}")
 
     def stage_id(self, name: str) -> int:
+        found = self.stage_texts.get(name)  # (a large sheet repeats a few stage names)
+        if found is None:
+            found = self.stage_texts[name] = self._stage_id(name)
+        return found
+
+    def _stage_id(self, name: str) -> int:
         name = name.replace("\u00a0", " ").replace("\u202f", " ")  # "FASE\u00a03"
         key = name_key(name)
         found = self.stage_ids.get(key)
@@ -284,6 +291,7 @@ class _Builder:
         label_column = layout.label_column
         continued = self.continued
         last_touchpoint = -1
+        span = self.role_span
         for row_index in range(layout.header_row + 1, total):
             raw = raw_rows[row_index]
             if not raw:
@@ -293,7 +301,8 @@ class _Builder:
                 self.progress.step(row_index, total, "Importing rows")
             width = len(cells)
             label = self.value(row_index, label_column)
-            has_roles = any(column < width and cells[column] for column in role_columns)
+            has_roles = any(cells[span[0]:span[1]]) if span is not None else any(
+                column < width and cells[column] for column in role_columns)
             if layout.stage_column is not None:
                 stage_text = self.value(row_index, layout.stage_column)
                 if stage_text and not label and not has_roles:
