@@ -117,6 +117,7 @@ class Detector:
         self.width = table.width
         self._top = min(table.height, HEADER_SCAN_ROWS + SAMPLE_ROWS + 1)
         self._prefix: dict[int, list[list[int]]] = {}
+        self._counts: dict[tuple[int, int], list[Counter[str]]] = {}  # stats: (start, stop)
         self.layout_header = 0
         self.loose = False  # accept unknown short marks as codes
         self._tails: list[int] | None = None
@@ -145,8 +146,14 @@ class Detector:
     # ---- statistics ------------------------------------------------------------------------
 
     def stats(self, column: int, start: int, stop: int) -> _ColumnStats:
-        return self._counted(Counter(row[column] for row in self.table.rows[start:stop]
-                                     if column < len(row)))
+        counts = self._counts.get((start, stop))
+        if counts is None:
+            # Detection asks about most columns over the same rows: all of them are counted
+            # in one turn of the rows into columns at C speed (zip_longest yields one column
+            # at a time), instead of a Python step per cell and column asked.
+            columns = zip_longest(*self.table.rows[start:stop], fillvalue="")
+            counts = self._counts[start, stop] = list(map(Counter, columns))
+        return self._counted(counts[column] if column < len(counts) else Counter())
 
     def _counted(self, counts: Counter[str]) -> _ColumnStats:
         """A column's statistics from how often each text occurs in it: each distinct text
@@ -367,11 +374,7 @@ class Detector:
         return found
 
     def _all_stats(self, start: int, stop: int) -> dict[int, _ColumnStats]:
-        # The rows turned into columns at C speed (zip_longest yields one column at a time),
-        # each counted by Counter: no Python step per cell of a large sheet.
-        columns = zip_longest(*self.table.rows[start:stop], fillvalue="")
-        found = {c: self._counted(Counter(column)) for c, column in enumerate(columns)}
-        return {c: found.get(c) or _ColumnStats() for c in range(self.width)}
+        return {c: self.stats(c, start, stop) for c in range(self.width)}
 
     def grid_layout(self, header: int, end: int | None = None) -> Layout:
         """The grid whose headings are in ``header`` (a second heading row above or below
