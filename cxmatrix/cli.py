@@ -409,19 +409,20 @@ def cmd_check(args: argparse.Namespace) -> int:
                  if summary.touchpoints else "no touchpoints yet")
         print(f"{matrix.title}: {summary.touchpoints} touchpoints, {summary.departments} "
               f"departments, {share}.")
-        lines = []
         columns = {(s, code): f"{s.value:7} {code:24} " for s in Severity for code in SEVERITY_OF}
+        touchpoint, department = matrix.touchpoint, matrix.department
+        lines = []
+        add = lines.append
         for finding in findings:
             # Named from the matrix itself: a sign-off finding can be about a planned
             # touchpoint or department, which today's state leaves out.
             if finding.touchpoint_id is not None:
-                where = matrix.touchpoint(finding.touchpoint_id).name
+                where = touchpoint(finding.touchpoint_id).name
             elif finding.department_id is not None:
-                where = matrix.department(finding.department_id).name
+                where = department(finding.department_id).name
             else:
                 where = ""
-            lines.append(f"{columns[finding.severity, finding.code]}{where}: "
-                         f"{finding.message}")
+            add(f"{columns[finding.severity, finding.code]}{where}: {finding.message}")
         if lines:
             print("\n".join(lines))
         by_severity = {Severity.ERROR: both.today.errors, Severity.WARNING: both.today.warnings,

@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from uuid import uuid4
 
 from cxmatrix.domain.limits import MAX_NAME_LENGTH, MAX_TEXT_LENGTH
+from cxmatrix.domain.uids import new_uid
 
 MAX_COMMENT_LENGTH = MAX_TEXT_LENGTH
 UID_LENGTH = 32
@@ -71,7 +71,7 @@ def new_comment(author: str, text: str, touchpoint_id: int, department_id: int |
     """A new comment by ``author`` now (or ``at``), checked; the text is kept as typed but
     for surrounding blank space."""
     when = (at or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
-    return checked_comment(Comment(uuid4().hex, touchpoint_id, department_id,
+    return checked_comment(Comment(new_uid(), touchpoint_id, department_id,
                                    author.strip() if isinstance(author, str) else author,
                                    when, text.strip() if isinstance(text, str) else text))
 

@@ -19,7 +19,6 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
 from typing import TypedDict, Unpack, cast
-from uuid import uuid4
 
 from cxmatrix.domain.actions import Action, ActionError, ActionStatus, checked_action
 from cxmatrix.domain.changes import EVERYTHING, MatrixChange
@@ -27,6 +26,7 @@ from cxmatrix.domain.comments import Comment, CommentError, checked_comment, in_
 from cxmatrix.domain.limits import MAX_NAME_LENGTH, MAX_TEXT_LENGTH
 from cxmatrix.domain.roles import Role
 from cxmatrix.domain.signoff import SignOff
+from cxmatrix.domain.uids import new_uid
 
 MAX_CODE_LENGTH = 4
 TOUCHPOINT_TEXT_FIELDS = ("name", "category", "channel", "description", "metric", "notes")
@@ -235,11 +235,6 @@ def derive_code(name: str, taken: Iterable[str] = ()) -> str:
 
 def _now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
-
-
-def new_uid() -> str:
-    """A new matrix identity: 32 lowercase hex digits (a random UUID)."""
-    return uuid4().hex
 
 
 @dataclass

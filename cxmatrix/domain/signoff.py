@@ -10,7 +10,6 @@ date*; ``changes_since`` says what changed. Pure functions of a matrix and its s
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -96,11 +95,15 @@ def basis_of(matrix: Matrix, department_id: int) -> tuple[BasisCell, ...]:
 
 
 def touchpoints_fingerprint(matrix: Matrix) -> str:
+    import hashlib  # (here: a matrix without sign-offs never needs it, nor does its start)
+
     ids = ",".join(str(tp.id) for tp in sorted(matrix.iter_touchpoints(), key=lambda t: t.id))
     return hashlib.sha256(ids.encode()).hexdigest()[:FINGERPRINT_LENGTH]
 
 
 def basis_fingerprint(basis: Iterable[BasisCell], touchpoints: str) -> str:
+    import hashlib
+
     text = touchpoints + ";" + ";".join(
         f"{c.touchpoint_id}:{_code(c.current)}:{_code(c.target)}"
         for c in sorted(basis, key=lambda c: c.touchpoint_id))

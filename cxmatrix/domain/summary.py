@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, repeat
+from operator import countOf, methodcaller
 
 from cxmatrix.domain.model import Matrix
 from cxmatrix.domain.roles import Role
@@ -56,8 +57,8 @@ class OwnerShare:
 def owner_share(matrix: Matrix) -> OwnerShare:
     """The figures of ``summarise`` that ``check`` prints, without counting every cell by
     department and stage (a row with exactly one owner is counted as there)."""
-    own = Role.OWN
-    single = sum(1 for row in matrix.roles.values() if list(row.values()).count(own) == 1)
+    owners = map(countOf, map(methodcaller("values"), matrix.roles.values()), repeat(Role.OWN))
+    single = list(owners).count(1)  # (at C speed: no Python step per row)
     return OwnerShare(matrix.touchpoint_count, len(matrix.departments), single)
 
 

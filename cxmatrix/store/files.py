@@ -7,7 +7,6 @@ import os
 import re
 import stat
 import struct
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -127,6 +126,8 @@ class TemporaryFile:
     def __init__(self, target: Path) -> None:
         folder = target.parent if str(target.parent) else Path(".")
         sweep_stale_temporaries(folder)
+        import tempfile  # (here: opening and checking a file never writes a temporary one)
+
         handle, name = tempfile.mkstemp(prefix=f".{target.stem[:40]}-",
                                         suffix=TEMPORARY_MARK + target.suffix[:9], dir=folder)
         self.path = Path(name)

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from dataclasses import dataclass, field
+from itertools import chain, compress
 
 from cxmatrix.domain.codes import (
     NOBODY_CODES,
@@ -122,13 +124,19 @@ def collect_codes(table: SheetTable, layout: Layout) -> dict[str, CodeUse]:
     body = table.rows[layout.header_row + 1:layout.end_row]
     if layout.shape == GRID:
         counts: dict[str, int] = {}
-        for row in body:
-            width = len(row)
-            for column in columns:
-                if column < width:
-                    text = row[column]
-                    if text:
-                        counts[text] = counts.get(text, 0) + 1
+        if columns and columns == list(range(columns[0], columns[0] + len(columns))):
+            # Adjacent columns (the usual grid): one slice per row, counted at C speed.
+            counts = Counter(chain.from_iterable(row[columns[0]:columns[-1] + 1]
+                                                 for row in body))
+            counts.pop("", None)
+        else:
+            for row in body:
+                width = len(row)
+                for column in columns:
+                    if column < width:
+                        text = row[column]
+                        if text:
+                            counts[text] = counts.get(text, 0) + 1
         for text, count in counts.items():
             key = normalise_code(text)
             use = uses.get(key)
@@ -163,6 +171,7 @@ class _Builder:
         self.rows = _filled_rows(table, layout)
         self.source_rows: dict[int, int] = {}
         self.stage_ids: dict[str, int] = {}
+        self.stage_texts: dict[str, int] = {}  # stage_id's answers by the text as written
         self.department_ids: dict[str, int] = {}
         self.codes_taken: list[str] = []
         self.role_columns = [c.index for c in layout.department_columns]
@@ -170,6 +179,12 @@ class _Builder:
         self.raw_targets: dict[str, object] = {}
         self.column_pairs: list[tuple[int, int]] = []
         self.role_counts: dict[Role, int] = dict.fromkeys(Role, 0)
+        # The direct path of grid_roles (_direct_span): the department columns' slice, their
+        # departments, each code seen with the role it gives alone, and the rows it made.
+        self.role_span: tuple[int, int] | None = None
+        self.span_departments: list[int] = []
+        self.direct_roles: dict[str, Role] = {}
+        self.direct_rows: list[dict[int, Role]] = []
         self.end = len(self.rows) if layout.end_row is None else min(layout.end_row,
                                                                        len(self.rows))
         self.id_columns = {c for c, _h, reason in layout.ignored_columns
@@ -193,6 +208,12 @@ class _Builder:
                             f"{limit:,}")
 
     def stage_id(self, name: str) -> int:
+        found = self.stage_texts.get(name)  # (a large sheet repeats a few stage names)
+        if found is None:
+            found = self.stage_texts[name] = self._stage_id(name)
+        return found
+
+    def _stage_id(self, name: str) -> int:
         name = name.replace("\u00a0", " ").replace("\u202f", " ")  # "FASE\u00a03"
         key = name_key(name)
         found = self.stage_ids.get(key)
@@ -238,6 +259,11 @@ class _Builder:
             self.raw_targets[text] = found
         return found
 
+    def direct_role(self, text: str) -> Role | None:
+        """The role a code gives on its own (Own, Influence, Handle), None when it depends
+        on the row or gives none."""
+        return TARGET_ROLES.get(self.target_of(text))  # type: ignore[call-overload, no-any-return]
+
     # ---- rows -------------------------------------------------------------------------------
 
     def build(self) -> BuildOutcome:
@@ -253,6 +279,7 @@ class _Builder:
             for choice in layout.department_columns:
                 self.new_department_for_column(choice.index, choice.header)
             self.column_pairs = list(self.column_departments.items())
+            self._direct_span()
         attribute_columns = set(layout.attributes.values())
         events: list[tuple[str, int, str]] = []  # (kind, row, text)
         current_stage = ""
@@ -264,6 +291,7 @@ class _Builder:
         label_column = layout.label_column
         continued = self.continued
         last_touchpoint = -1
+        span = self.role_span
         for row_index in range(layout.header_row + 1, total):
             raw = raw_rows[row_index]
             if not raw:
@@ -273,7 +301,8 @@ class _Builder:
                 self.progress.step(row_index, total, "Importing rows")
             width = len(cells)
             label = self.value(row_index, label_column)
-            has_roles = any(column < width and cells[column] for column in role_columns)
+            has_roles = any(cells[span[0]:span[1]]) if span is not None else any(
+                column < width and cells[column] for column in role_columns)
             if layout.stage_column is not None:
                 stage_text = self.value(row_index, layout.stage_column)
                 if stage_text and not label and not has_roles:
@@ -328,6 +357,10 @@ class _Builder:
 
     def finish(self) -> BuildOutcome:
         report = self.report
+        counts = self.role_counts
+        for role, count in Counter(chain.from_iterable(map(dict.values,
+                                                            self.direct_rows))).items():
+            counts[role] += count
         for role, count in self.role_counts.items():
             report.roles[role] += count
         self.matrix.load_finished()
@@ -553,16 +586,47 @@ class _Builder:
         else:
             self.list_roles(row, touchpoint.id)
 
+    def _direct_span(self) -> None:
+        """Prepare grid_roles' direct path when the department columns are adjacent and in
+        order."""
+        columns = [column for column, _department in self.column_pairs]
+        if not columns or columns != list(range(columns[0], columns[0] + len(columns))):
+            return
+        self.role_span = (columns[0], columns[-1] + 1)
+        self.span_departments = [department for _column, department in self.column_pairs]
+
     def grid_roles(self, row: int, touchpoint_id: int) -> None:
         # The hot loop of a large import: roles_for_row's rule, inlined. A definite Own
         # anywhere in the row turns each "Own unless owned" (RACI's R) into Influence.
+        cells = self.rows[row]
+        comments = self.table.comments
+        span = self.role_span
+        if span is not None and not comments:
+            # Adjacent department columns: the row's slice picks the filled cells at C speed;
+            # when each of their codes maps straight to a role, that is the row.
+            texts = cells[span[0]:span[1]]
+            filled_texts = list(filter(None, texts))
+            direct = self.direct_roles
+            roles = list(map(direct.get, filled_texts))
+            if None in roles:  # a code not met before, or one that gives no role alone
+                for text in filled_texts:
+                    if text not in direct and text not in self.raw_targets:
+                        role = self.direct_role(text)
+                        if role is not None:
+                            direct[text] = role
+                roles = list(map(direct.get, filled_texts))
+            if None not in roles:
+                if roles:
+                    row_roles = dict(zip(compress(self.span_departments, texts), roles,
+                                         strict=True))
+                    self.matrix.load_roles(touchpoint_id, row_roles)
+                    self.direct_rows.append(row_roles)
+                return
         report = self.report
-        row_roles: dict[int, Role] = {}
+        row_roles = {}
         conditional: list[int] = []
         owned = False
-        cells = self.rows[row]
         width = len(cells)
-        comments = self.table.comments
         raw_targets = self.raw_targets
         if comments:
             filled = []

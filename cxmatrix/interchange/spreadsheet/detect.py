@@ -11,7 +11,9 @@ IDs, blank spacers, legends beside the table) are kept out, with the reason.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
+from itertools import accumulate, zip_longest
 
 from cxmatrix.domain.codes import (
     NOBODY_CODES,
@@ -115,6 +117,7 @@ class Detector:
         self.width = table.width
         self._top = min(table.height, HEADER_SCAN_ROWS + SAMPLE_ROWS + 1)
         self._prefix: dict[int, list[list[int]]] = {}
+        self._counts: dict[tuple[int, int], list[Counter[str]]] = {}  # stats: (start, stop)
         self.layout_header = 0
         self.loose = False  # accept unknown short marks as codes
         self._tails: list[int] | None = None
@@ -123,14 +126,10 @@ class Detector:
         """Per class, how many of the first n rows of the sheet's top hold that class."""
         found = self._prefix.get(column)
         if found is None:
-            found = [[0] * (self._top + 1) for _ in range(KINDS)]
             classify = self.classify
-            running = [0] * KINDS
-            for index, row in enumerate(self.table.rows[:self._top]):
-                kind = classify(row[column]) if column < len(row) else EMPTY
-                running[kind] += 1
-                for k in range(KINDS):
-                    found[k][index + 1] = running[k]
+            kinds = [classify(row[column]) if column < len(row) else EMPTY
+                     for row in self.table.rows[:self._top]]
+            found = [list(accumulate(map(k.__eq__, kinds), initial=0)) for k in range(KINDS)]
             self._prefix[column] = found
         return found
 
@@ -147,31 +146,40 @@ class Detector:
     # ---- statistics ------------------------------------------------------------------------
 
     def stats(self, column: int, start: int, stop: int) -> _ColumnStats:
+        counts = self._counts.get((start, stop))
+        if counts is None:
+            # Detection asks about most columns over the same rows: all of them are counted
+            # in one turn of the rows into columns at C speed (zip_longest yields one column
+            # at a time), instead of a Python step per cell and column asked.
+            columns = zip_longest(*self.table.rows[start:stop], fillvalue="")
+            counts = self._counts[start, stop] = list(map(Counter, columns))
+        return self._counted(counts[column] if column < len(counts) else Counter())
+
+    def _counted(self, counts: Counter[str]) -> _ColumnStats:
+        """A column's statistics from how often each text occurs in it: each distinct text
+        is classified once."""
         stats = _ColumnStats()
         values: set[str] = set()
         classify = self.classify
-        for row in self.table.rows[start:stop]:
-            if column >= len(row):
-                continue
-            text = row[column]
+        for text, count in counts.items():
             if not text:
                 continue
-            stats.nonempty += 1
+            stats.nonempty += count
             kind = classify(text)
             if kind == CODE:
-                stats.code += 1
+                stats.code += count
             elif kind == NOBODY:
-                stats.nobody += 1
+                stats.nobody += count
             elif kind == SHORT:
-                stats.short += 1
+                stats.short += count
             elif kind == NUMBER:
-                stats.number += 1
+                stats.number += count
             elif kind == DATE:
-                stats.date += 1
+                stats.date += count
             elif kind == WORD:
-                stats.word += 1
+                stats.word += count
             else:
-                stats.text += 1
+                stats.text += count
             values.add(text.casefold())
         stats.distinct = len(values)
         return stats
@@ -909,6 +917,7 @@ class Detector:
             return None
         probe = Detector(self.table)
         probe.classify = self.classify
+        probe._prefix = self._prefix  # (the same table's top, classified the same way)
         try:
             other = probe.grid_layout(row) if grid >= 2 else probe.list_layout(row)
         except ImportFailed:

@@ -155,8 +155,11 @@ class Layout:
 
 # ---- heading vocabulary -----------------------------------------------------------------------
 
+_WORD = re.compile(r"[^\W_]+")
+
+
 def _words(text: str) -> list[str]:
-    return re.findall(r"[^\W_]+", text.casefold())
+    return _WORD.findall(text.casefold())
 
 
 _LABEL_WORDS = {"touchpoint", "touchpoints", "touch", "activity", "activities", "task", "tasks",

@@ -489,6 +489,7 @@ TAIL_CHECK_BYTES = 4 * 1024 * 1024
 _VALUED_CELL = re.compile(
     rb"<(?:[A-Za-z_][\w.\-]*:)?c\s(?:[^>]*?\s)?r=[\"']([A-Za-z]{1,3})([0-9]{1,7})[\"']"
     rb"[^>]*(?<!/)>\s*<(?!(?:[A-Za-z_][\w.\-]*:)?f[\s/>])[A-Za-z_]")
+_TAIL_WINDOW = 256 * 1024
 _SHEET_DATA_END = re.compile(rb"</(?:[A-Za-z_][\w.\-]*:)?sheetData\s*>")
 
 
@@ -511,7 +512,8 @@ def _refuse_from_tail(path: Path, archive: zipfile.ZipFile, entry: SheetEntry,
         return  # the end of the cells is not in sight: leave it to the scan
     end = ends[-1]
     rows, letters = 0, set()
-    for match in _VALUED_CELL.finditer(data, 0, end.start()):
+    # The last rows are enough for a lower bound (a 50-column row is about 2 KB).
+    for match in _VALUED_CELL.finditer(data, max(0, end.start() - _TAIL_WINDOW), end.start()):
         letters.add(match[1])
         rows = max(rows, int(match[2]))
     columns = max((column_index(text.decode("ascii")) + 1 for text in letters), default=0)
