@@ -227,8 +227,13 @@ class FindingsModel(QAbstractTableModel):
             for severity in Severity:
                 self._replace_range(severity, (order,), (order + 1,),
                                     [f for f in new if f.severity is severity])
-        idle = index.idle_departments()
-        self._replace_range(Severity.INFO, (math.inf,), (math.inf, math.inf), idle)
+        # The info findings of no touchpoint sort last: idle departments and out-of-date
+        # agreements together (the latter unchanged here, or the list was rebuilt).
+        tail = index.idle_departments() + [
+            f for f in self._signoff_shown
+            if f.touchpoint_id is None and f.severity is Severity.INFO]
+        tail.sort(key=self._key)
+        self._replace_range(Severity.INFO, (math.inf,), (math.inf, math.inf), tail)
 
     def _replace_range(self, severity: Severity, low: tuple[float, ...],
                        high: tuple[float, ...], new: list[Finding]) -> None:
