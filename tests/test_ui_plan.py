@@ -337,7 +337,7 @@ def test_a_snapshot_restored_as_a_new_file_opens_as_it_was(qtbot: QtBot, small: 
     assert written is not None
     with Document.open(written, read_only=True) as restored:
         assert restored.matrix.content() == before
-    assert small.notice.text == "Snapshot Before the workshop restored as restored.cxm"
+    assert small.notice.text == "Snapshot “Before the workshop” restored as restored.cxm"
     # The open file is unchanged by it; a name taken twice is refused by the dialog.
     assert in_memory(small)["content"] != before
     small.take_snapshot_action.trigger()
@@ -514,3 +514,27 @@ def test_figures_prepared_where_the_document_opened_are_taken_over(tmp_path: Pat
         again = PlanFigures()  # taken over once: a later reset counts afresh
         again.reset(document)
         assert again.figures() == today_and_target(document.matrix)
+
+
+def test_taking_a_snapshot_says_so_with_undo_past_the_buttons_status_tip(
+        qtbot: QtBot, small: Window) -> None:
+    """The dialog closes under the pointer on the toolbar's Take Snapshot, whose status tip
+    comes back: a status message saying the snapshot was taken was replaced by it at once, so
+    nothing said it had worked. A notice with Undo stays past the tip."""
+    from PySide6.QtGui import QStatusTipEvent
+
+    small.take_snapshot_action.trigger()
+    dialog = small.plan_view.name_dialog
+    dialog.name.setText("Agreed  in January")
+    qtbot.keyClick(dialog.name, Qt.Key.Key_Return)
+    assert from_disk(small)["snapshots"] == ["Agreed in January"]
+    assert small.notice.text == "Snapshot “Agreed in January” taken"
+    QApplication.sendEvent(small, QStatusTipEvent(small.take_snapshot_action.statusTip()))
+    QApplication.sendEvent(small, QStatusTipEvent(""))  # the pointer leaves the button
+    assert small.notice.isVisible()
+    assert small.notice.text == "Snapshot “Agreed in January” taken"
+    undo = small.notice.button("Undo")
+    assert undo is not None
+    qtbot.mouseClick(undo, Qt.MouseButton.LeftButton)
+    assert from_disk(small)["snapshots"] == []
+    assert not small.notice.isVisible()

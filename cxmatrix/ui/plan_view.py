@@ -331,8 +331,9 @@ class PlanView(QObject):
         if name is not None:
             done = self.session.execute(TakeSnapshot(self.session, name, note))
             if done:
-                self.window.statusBar().showMessage(f"Snapshot {' '.join(name.split())} "
-                                                    "taken.", 6000)
+                # A notice, not a status message: the toolbar button's status tip, shown
+                # again as the dialog closes under the pointer, would replace a message.
+                self.window.notify_undoable(f"Snapshot “{' '.join(name.split())}” taken")
             return done
         from cxmatrix.ui.dialogs.snapshots_dialog import SnapshotNameDialog
 
@@ -386,6 +387,6 @@ class PlanView(QObject):
             self.session.report(f"Restore snapshot {info.name}", error)
             return None
         self.window.notice.show_notice(
-            f"Snapshot {info.name} restored as {written.name}",
+            f"Snapshot “{info.name}” restored as {written.name}",
             [("&Open", lambda: self.window.open_path(written))])
         return written
