@@ -538,3 +538,18 @@ def test_taking_a_snapshot_says_so_with_undo_past_the_buttons_status_tip(
     qtbot.mouseClick(undo, Qt.MouseButton.LeftButton)
     assert from_disk(small)["snapshots"] == []
     assert not small.notice.isVisible()
+
+
+def test_the_snapshots_list_shows_a_long_name_whole(qtbot: QtBot, small: Window) -> None:
+    """The list opened 760 pixels wide with the figures' columns taking their room first:
+    "Agreed with the leadership team, Nov 2026" was cut to "Agreed with the leadership
+    team, Nov …". The dialog now opens wide enough for the name on one line."""
+    name = "Agreed with the leadership team, Nov 2026"
+    assert small.plan_view.take_snapshot(name)
+    dialog = small.plan_view.show_snapshots()
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    view = dialog.view
+    needed = view.fontMetrics().horizontalAdvance(name)
+    assert view.columnWidth(0) >= needed + 6  # the text and the cell's padding
+    assert view.horizontalHeader().length() <= view.viewport().width()  # no scrolling
