@@ -553,3 +553,17 @@ def test_the_snapshots_list_shows_a_long_name_whole(qtbot: QtBot, small: Window)
     needed = view.fontMetrics().horizontalAdvance(name)
     assert view.columnWidth(0) >= needed + 6  # the text and the cell's padding
     assert view.horizontalHeader().length() <= view.viewport().width()  # no scrolling
+
+
+def test_a_snapshots_day_is_written_without_a_leading_zero(qtbot: QtBot, small: Window) -> None:
+    """The comparison's label, the drift chart and the PDF wrote "03 Dec 2026" beside the
+    "3 December 2026" and "Snapshot 3 Dec 2026" of the rest of the window and report."""
+    from cxmatrix.domain.signoff import medium_day
+
+    assert medium_day(date(2026, 12, 3)) == "3 Dec 2026"
+    assert small.plan_view.take_snapshot("Early")
+    info = small.session.document.snapshots()[0]
+    assert small.plan_view.compare_with(info.id)
+    day = info.taken
+    assert small.plan_view.comparing_label.text() == (
+        f"Comparing with “Early” ({day.day} {day:%b %Y}): read-only")

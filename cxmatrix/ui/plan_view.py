@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QDockWidget, QLabel, QMenu, QToolBar, QToolButton
 
+from cxmatrix.domain.signoff import medium_day
 from cxmatrix.ui.grid.layers import CURRENT_LAYER, TARGET_LAYER, GridLayer, LayerKind
 from cxmatrix.ui.panels.changes_panel import ChangesPanel
 from cxmatrix.ui.plan_figures import PlanFigures
@@ -174,7 +175,7 @@ class PlanView(QObject):
             return False
         if self.kind is not LayerKind.COMPARE:
             self._previous_kind = self.kind
-        title = f"“{snapshot.name}” ({snapshot.taken:%d %b %Y})"
+        title = f"“{snapshot.name}” ({medium_day(snapshot.taken)})"
         self.model.set_layer(GridLayer(LayerKind.COMPARE, snapshot.matrix, title))
         self.panel.compare_with(snapshot.matrix, title)
         self.comparing_label.setText(f"Comparing with {title}: read-only")
