@@ -463,7 +463,7 @@ def test_a_planned_touchpoint_leaves_the_findings_panel_as_it_leaves_the_status_
     panel, status = window.findings_panel, window.plan_view.status
 
     def panel_errors() -> int:
-        return int(panel.summary.text().split(" error")[0])
+        return int(panel.summary.text().removeprefix("Today: ").split(" error")[0])
 
     def status_errors() -> int:
         return int(status.text().removeprefix("today: ").split(" error")[0])
@@ -567,3 +567,22 @@ def test_a_snapshots_day_is_written_without_a_leading_zero(qtbot: QtBot, small: 
     day = info.taken
     assert small.plan_view.comparing_label.text() == (
         f"Comparing with “Early” ({day.day} {day:%b %Y}): read-only")
+
+
+def test_the_findings_dock_says_its_list_is_todays_while_the_grid_shows_the_target(
+        qtbot: QtBot, small: Window) -> None:
+    """In Target the Findings dock kept listing today's findings under a bare "2 errors"
+    heading, beside a grid whose target had none: a new user read them as the target's."""
+    summary = small.findings_panel.summary
+    today = summary.text()
+    assert not today.startswith("Today")
+    small.view_target_action.trigger()
+    assert summary.text() == f"Today: {today} (the grid shows the target)"
+    assert small.plan_view.take_snapshot("Early")
+    assert small.plan_view.compare_with(small.session.document.snapshots()[0].id)
+    assert summary.text() == f"Today: {today} (the grid shows a comparison with a snapshot)"
+    small.plan_view.leave_comparison()  # back to the target it came from
+    assert summary.text() == f"Today: {today} (the grid shows the target)"
+    press(qtbot, small, Qt.Key.Key_F7)
+    assert small.model.layer.kind is LayerKind.CURRENT
+    assert summary.text() == today

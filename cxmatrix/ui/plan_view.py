@@ -211,6 +211,9 @@ class PlanView(QObject):
             self.current_action.setChecked(False)
             self.target_action.setChecked(False)
             group.setExclusive(True)
+        self.window.findings_panel.set_grid_shows(
+            "the target" if self.kind is LayerKind.TARGET
+            else "a comparison with a snapshot" if comparing else "")
         self.update_status()
 
     # ---- the document -------------------------------------------------------------------

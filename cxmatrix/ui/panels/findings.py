@@ -466,6 +466,7 @@ class FindingsPanel(QWidget):
         toggle_row.addWidget(self.min_severity, 1)
         self.summary = QLabel(self)
         self.summary.setObjectName("findingsSummary")
+        self.grid_shows = ""  # what the grid shows when it is not today: "the target"
         self.summary.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -481,7 +482,17 @@ class FindingsPanel(QWidget):
         if self.model.session.document is None:
             self.summary.setText("No matrix is open.")
             return
-        self.summary.setText(findings_count_text({s: self.model.count(s) for s in Severity}))
+        text = findings_count_text({s: self.model.count(s) for s in Severity})
+        if self.grid_shows:
+            # The list is always today's: say so while the grid shows something else.
+            text = f"Today: {text} (the grid shows {self.grid_shows})"
+        self.summary.setText(text)
+
+    def set_grid_shows(self, what: str) -> None:
+        """Say what the grid shows when it is not today ("the target"); "" for today."""
+        if what != self.grid_shows:
+            self.grid_shows = what
+            self._update_summary()
 
     def _emit_only_rows(self, *_args: object) -> None:
         self.only_rows_changed.emit(self.only_rows.isChecked(),
