@@ -51,8 +51,11 @@ class _Side:
     counts: FindingCounts
 
 
-def _side(label: str, matrix: Matrix) -> _Side:
-    return _Side(label, ownership_figures(matrix),
+def _side(label: str, state: Matrix, matrix: Matrix) -> _Side:
+    """The figures of ``state`` (a matrix's today, ``state_views``) and the findings of its
+    ``matrix`` (today's, with the disputes and out-of-date agreements a state leaves out, so
+    "today" counts what the status bar and the section against the target count)."""
+    return _Side(label, ownership_figures(state),
                  FindingCounts.of(list(compute_findings(matrix))))
 
 
@@ -225,8 +228,8 @@ def snapshot_section(snapshot: Snapshot, matrix: Matrix, width: float, info: Pag
                                  + ". What changed since: today's roles against the "
                                    "snapshot's."))
     comparison = compare(then, now)
-    before = _side(f"Snapshot, {taken}", then)
-    after = _side("Today", now)
+    before = _side(f"Snapshot, {taken}", then, snapshot.matrix)
+    after = _side("Today", now, matrix)
     story.append(Paragraph(escape(
         f"Since {snapshot.name}: {before.counts.text()} → today: {after.counts.text()}"),
         HEADLINE))
