@@ -225,6 +225,11 @@ def test_two_snapshots_show_the_drift_from_kick_off_to_agreed() -> None:
                                            "Agreed with the leadership team, Nov 2026"]
     assert snapshots[0].taken < snapshots[1].taken
     assert not snapshots[0].matrix.has_plan and snapshots[1].matrix.has_plan
+    # The description is the map's, not a dated story: the snapshots said "agreed by the
+    # leadership team in January 2026" on a map first drawn in September 2026.
+    today = json_format.read(DEMO_PATH).matrix
+    assert {s.matrix.description for s in snapshots} == {today.description}
+    assert "2026" not in today.description
     points = drift_of(snapshots)
     # Two problems were fixed between the kick-off and the agreement.
     assert points[0].figures.several_owners == points[1].figures.several_owners + 1
