@@ -205,6 +205,18 @@ def test_the_target_fixes_every_error_and_warning_and_names_who_and_when(demo: M
     assert not demo.planned_touchpoints and not demo.planned_departments
 
 
+def test_no_department_is_planned_to_take_on_fallout_it_has_no_part_in(demo: Matrix) -> None:
+    """Handle means "not planned, but deals with the fallout": a plan that gives a department
+    a Handle where it has no role today reads as a contradiction in front of an executive
+    (Professional Services' paid onboarding package is its Influence on onboarding)."""
+    assert [(c.touchpoint_id, c.department_id) for c in demo.planned_changes()
+            if c.current is None and c.target is Role.HANDLE] == []
+    services = demo.find_department(NEW_DEPARTMENT)
+    assert services is not None
+    assert {c.target for c in demo.planned_changes()
+            if c.department_id == services.id} == {Role.INFLUENCE}
+
+
 def test_two_snapshots_show_the_drift_from_kick_off_to_agreed() -> None:
     from cxmatrix.domain.snapshots import drift_of
 
@@ -213,6 +225,11 @@ def test_two_snapshots_show_the_drift_from_kick_off_to_agreed() -> None:
                                            "Agreed with the leadership team, Nov 2026"]
     assert snapshots[0].taken < snapshots[1].taken
     assert not snapshots[0].matrix.has_plan and snapshots[1].matrix.has_plan
+    # The description is the map's, not a dated story: the snapshots said "agreed by the
+    # leadership team in January 2026" on a map first drawn in September 2026.
+    today = json_format.read(DEMO_PATH).matrix
+    assert {s.matrix.description for s in snapshots} == {today.description}
+    assert "2026" not in today.description
     points = drift_of(snapshots)
     # Two problems were fixed between the kick-off and the agreement.
     assert points[0].figures.several_owners == points[1].figures.several_owners + 1

@@ -91,8 +91,12 @@ def test_compare_with_a_snapshot_gives_the_section_titled_with_its_name_and_date
                                      "Kick-off, Sep 2026")]
     section = next(t for t in pages if "Compared with snapshot Kick-off, Sep 2026" in t)
     assert "Taken 14 Sep 2026: The first map, drawn in the kick-off workshop." in section
-    assert "Since Kick-off, Sep 2026: 6 errors, 3 warnings → today: 4 errors, 2 warnings" in (
+    # Today counts Legal's two disputes as the status bar, the summary and the section
+    # against the target do (it said "4 errors, 2 warnings" beside their "4 warnings").
+    assert "Since Kick-off, Sep 2026: 6 errors, 3 warnings → today: 4 errors, 4 warnings" in (
         section)
+    target = [flat(t) for t in export(demo_cxm, tmp_path / "t.pdf")]
+    assert any("Today: 4 errors, 4 warnings → target: 0 errors" in t for t in target)
     assert "Renewal conversation Renewal & expansion Own Influence" in section
     assert "Renewal conversation: ambiguity removed (Sales no longer owns)" in section
     assert "Billing error & refund: gains an owner (Finance)" in section

@@ -337,7 +337,7 @@ def test_a_snapshot_restored_as_a_new_file_opens_as_it_was(qtbot: QtBot, small: 
     assert written is not None
     with Document.open(written, read_only=True) as restored:
         assert restored.matrix.content() == before
-    assert small.notice.text == "Snapshot Before the workshop restored as restored.cxm"
+    assert small.notice.text == "Snapshot “Before the workshop” restored as restored.cxm"
     # The open file is unchanged by it; a name taken twice is refused by the dialog.
     assert in_memory(small)["content"] != before
     small.take_snapshot_action.trigger()
@@ -463,7 +463,7 @@ def test_a_planned_touchpoint_leaves_the_findings_panel_as_it_leaves_the_status_
     panel, status = window.findings_panel, window.plan_view.status
 
     def panel_errors() -> int:
-        return int(panel.summary.text().split(" error")[0])
+        return int(panel.summary.text().removeprefix("Today: ").split(" error")[0])
 
     def status_errors() -> int:
         return int(status.text().removeprefix("today: ").split(" error")[0])
@@ -514,3 +514,75 @@ def test_figures_prepared_where_the_document_opened_are_taken_over(tmp_path: Pat
         again = PlanFigures()  # taken over once: a later reset counts afresh
         again.reset(document)
         assert again.figures() == today_and_target(document.matrix)
+
+
+def test_taking_a_snapshot_says_so_with_undo_past_the_buttons_status_tip(
+        qtbot: QtBot, small: Window) -> None:
+    """The dialog closes under the pointer on the toolbar's Take Snapshot, whose status tip
+    comes back: a status message saying the snapshot was taken was replaced by it at once, so
+    nothing said it had worked. A notice with Undo stays past the tip."""
+    from PySide6.QtGui import QStatusTipEvent
+
+    small.take_snapshot_action.trigger()
+    dialog = small.plan_view.name_dialog
+    dialog.name.setText("Agreed  in January")
+    qtbot.keyClick(dialog.name, Qt.Key.Key_Return)
+    assert from_disk(small)["snapshots"] == ["Agreed in January"]
+    assert small.notice.text == "Snapshot “Agreed in January” taken"
+    QApplication.sendEvent(small, QStatusTipEvent(small.take_snapshot_action.statusTip()))
+    QApplication.sendEvent(small, QStatusTipEvent(""))  # the pointer leaves the button
+    assert small.notice.isVisible()
+    assert small.notice.text == "Snapshot “Agreed in January” taken"
+    undo = small.notice.button("Undo")
+    assert undo is not None
+    qtbot.mouseClick(undo, Qt.MouseButton.LeftButton)
+    assert from_disk(small)["snapshots"] == []
+    assert not small.notice.isVisible()
+
+
+def test_the_snapshots_list_shows_a_long_name_whole(qtbot: QtBot, small: Window) -> None:
+    """The list opened 760 pixels wide with the figures' columns taking their room first:
+    "Agreed with the leadership team, Nov 2026" was cut to "Agreed with the leadership
+    team, Nov …". The dialog now opens wide enough for the name on one line."""
+    name = "Agreed with the leadership team, Nov 2026"
+    assert small.plan_view.take_snapshot(name)
+    dialog = small.plan_view.show_snapshots()
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    view = dialog.view
+    needed = view.fontMetrics().horizontalAdvance(name)
+    assert view.columnWidth(0) >= needed + 6  # the text and the cell's padding
+    assert view.horizontalHeader().length() <= view.viewport().width()  # no scrolling
+
+
+def test_a_snapshots_day_is_written_without_a_leading_zero(qtbot: QtBot, small: Window) -> None:
+    """The comparison's label, the drift chart and the PDF wrote "03 Dec 2026" beside the
+    "3 December 2026" and "Snapshot 3 Dec 2026" of the rest of the window and report."""
+    from cxmatrix.domain.signoff import medium_day
+
+    assert medium_day(date(2026, 12, 3)) == "3 Dec 2026"
+    assert small.plan_view.take_snapshot("Early")
+    info = small.session.document.snapshots()[0]
+    assert small.plan_view.compare_with(info.id)
+    day = info.taken
+    assert small.plan_view.comparing_label.text() == (
+        f"Comparing with “Early” ({day.day} {day:%b %Y}): read-only")
+
+
+def test_the_findings_dock_says_its_list_is_todays_while_the_grid_shows_the_target(
+        qtbot: QtBot, small: Window) -> None:
+    """In Target the Findings dock kept listing today's findings under a bare "2 errors"
+    heading, beside a grid whose target had none: a new user read them as the target's."""
+    summary = small.findings_panel.summary
+    today = summary.text()
+    assert not today.startswith("Today")
+    small.view_target_action.trigger()
+    assert summary.text() == f"Today: {today} (the grid shows the target)"
+    assert small.plan_view.take_snapshot("Early")
+    assert small.plan_view.compare_with(small.session.document.snapshots()[0].id)
+    assert summary.text() == f"Today: {today} (the grid shows a comparison with a snapshot)"
+    small.plan_view.leave_comparison()  # back to the target it came from
+    assert summary.text() == f"Today: {today} (the grid shows the target)"
+    press(qtbot, small, Qt.Key.Key_F7)
+    assert small.model.layer.kind is LayerKind.CURRENT
+    assert summary.text() == today

@@ -307,3 +307,46 @@ def test_on_a_laptop_the_chosen_department_stays_in_view_and_an_agreed_one_lists
     last = panel.model.rowCount() - 1
     assert table.rowViewportPosition(last) + table.rowHeight(last) <= table.viewport().height()
     window.close()
+
+
+def test_an_edit_outside_agreed_columns_keeps_the_out_of_date_agreement_listed(
+        demo: MainWindow) -> None:
+    """The person of a planned change typed in the Changes dock, then a role in a column
+    nobody agreed to: the findings list still shows Sales' out-of-date agreement, and counts
+    what a full computation counts (it had dropped it: "20 info" became "19 info")."""
+    from cxmatrix.domain.findings import SIGNOFF_OUTDATED, Severity, compute_findings
+    from cxmatrix.ui.panels.changes_panel import PERSON
+
+    panel = demo.findings_panel
+    session = demo.session
+
+    def listed() -> list[tuple[str, int | None, int | None]]:
+        return [(f.code, f.touchpoint_id, f.department_id)
+                for severity in Severity for f in panel.model.findings(severity)]
+
+    def computed() -> list[tuple[str, int | None, int | None]]:
+        return [(f.code, f.touchpoint_id, f.department_id)
+                for f in compute_findings(session.matrix)]
+
+    assert listed() == computed()
+    summary = panel.summary.text()
+    changes = demo.plan_view.panel.model
+    key = next(row.key for group in changes.changes.groups for row in group.rows
+               if row.action is not None)
+    index = changes.row_index(key).siblingAtColumn(PERSON)
+    assert changes.setData(index, "Jamie Fox")
+    assert session.matrix.action(*key).person == "Jamie Fox"
+    assert listed() == computed()
+    assert panel.summary.text() == summary
+    assert [f.code for f in panel.model.findings(Severity.INFO)].count(SIGNOFF_OUTDATED) == 1
+
+    from cxmatrix.domain.signoff import SignOffState
+
+    signoffs = session.matrix.signoffs
+    free = next(d for d in session.matrix.departments
+                if d.id not in session.matrix.planned_departments and (
+                    d.id not in signoffs or signoffs[d.id].state is SignOffState.ASKED))
+    tp = next(t.id for t in session.matrix.iter_touchpoints()
+              if session.matrix.role(t.id, free.id) is None)
+    session.document.set_cells([(tp, free.id, Role.INFLUENCE)])
+    assert listed() == computed()

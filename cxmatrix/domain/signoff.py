@@ -249,6 +249,11 @@ def short_day(when: date | None) -> str:
 
 
 
+def medium_day(when: date) -> str:
+    """"3 Dec 2026" (no leading zero, as the other days the window and the PDF write)."""
+    return f"{when.day} {when:%b %Y}"
+
+
 def long_day(when: date | None) -> str:
     return f"{when.day} {when:%B %Y}" if when is not None else "an unknown day"
 

@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QDockWidget, QLabel, QMenu, QToolBar, QToolButton
 
+from cxmatrix.domain.signoff import medium_day
 from cxmatrix.ui.grid.layers import CURRENT_LAYER, TARGET_LAYER, GridLayer, LayerKind
 from cxmatrix.ui.panels.changes_panel import ChangesPanel
 from cxmatrix.ui.plan_figures import PlanFigures
@@ -174,7 +175,7 @@ class PlanView(QObject):
             return False
         if self.kind is not LayerKind.COMPARE:
             self._previous_kind = self.kind
-        title = f"“{snapshot.name}” ({snapshot.taken:%d %b %Y})"
+        title = f"“{snapshot.name}” ({medium_day(snapshot.taken)})"
         self.model.set_layer(GridLayer(LayerKind.COMPARE, snapshot.matrix, title))
         self.panel.compare_with(snapshot.matrix, title)
         self.comparing_label.setText(f"Comparing with {title}: read-only")
@@ -210,6 +211,9 @@ class PlanView(QObject):
             self.current_action.setChecked(False)
             self.target_action.setChecked(False)
             group.setExclusive(True)
+        self.window.findings_panel.set_grid_shows(
+            "the target" if self.kind is LayerKind.TARGET
+            else "a comparison with a snapshot" if comparing else "")
         self.update_status()
 
     # ---- the document -------------------------------------------------------------------
@@ -331,8 +335,9 @@ class PlanView(QObject):
         if name is not None:
             done = self.session.execute(TakeSnapshot(self.session, name, note))
             if done:
-                self.window.statusBar().showMessage(f"Snapshot {' '.join(name.split())} "
-                                                    "taken.", 6000)
+                # A notice, not a status message: the toolbar button's status tip, shown
+                # again as the dialog closes under the pointer, would replace a message.
+                self.window.notify_undoable(f"Snapshot “{' '.join(name.split())}” taken")
             return done
         from cxmatrix.ui.dialogs.snapshots_dialog import SnapshotNameDialog
 
@@ -386,6 +391,6 @@ class PlanView(QObject):
             self.session.report(f"Restore snapshot {info.name}", error)
             return None
         self.window.notice.show_notice(
-            f"Snapshot {info.name} restored as {written.name}",
+            f"Snapshot “{info.name}” restored as {written.name}",
             [("&Open", lambda: self.window.open_path(written))])
         return written

@@ -21,6 +21,7 @@ from cxmatrix.domain.compare import Comparison, compare
 from cxmatrix.domain.findings import FindingCounts, compute_findings, today_and_target
 from cxmatrix.domain.model import Matrix
 from cxmatrix.domain.roles import Role
+from cxmatrix.domain.signoff import medium_day
 from cxmatrix.domain.snapshots import DriftPoint, OwnershipFigures, Snapshot, ownership_figures
 from cxmatrix.domain.states import state_views
 from cxmatrix.interchange.pdf import fonts, theme
@@ -50,8 +51,11 @@ class _Side:
     counts: FindingCounts
 
 
-def _side(label: str, matrix: Matrix) -> _Side:
-    return _Side(label, ownership_figures(matrix),
+def _side(label: str, state: Matrix, matrix: Matrix) -> _Side:
+    """The figures of ``state`` (a matrix's today, ``state_views``) and the findings of its
+    ``matrix`` (today's, with the disputes and out-of-date agreements a state leaves out, so
+    "today" counts what the status bar and the section against the target count)."""
+    return _Side(label, ownership_figures(state),
                  FindingCounts.of(list(compute_findings(matrix))))
 
 
@@ -60,7 +64,7 @@ def _role(role: Role | None) -> str:
 
 
 def _date(action: Action | None) -> str:
-    return action.due.strftime("%d %b %Y") if action is not None and action.due else ""
+    return medium_day(action.due) if action is not None and action.due else ""
 
 
 def _figures_table(before: _Side, after: _Side, width: float) -> Table:
@@ -217,15 +221,15 @@ def snapshot_section(snapshot: Snapshot, matrix: Matrix, width: float, info: Pag
     then, _ = state_views(snapshot.matrix)
     now, _ = state_views(matrix)
     title = f"Compared with snapshot {snapshot.name}"
-    taken = snapshot.taken.strftime("%d %b %Y")
+    taken = medium_day(snapshot.taken)
     story: list[Flowable] = [SectionStart(info, fit(title, fonts.BOLD, 11, 300))]
     note = one_line(snapshot.note).rstrip(".")
     story.extend(section_heading(title, f"Taken {taken}" + (f": {note}" if note else "")
                                  + ". What changed since: today's roles against the "
                                    "snapshot's."))
     comparison = compare(then, now)
-    before = _side(f"Snapshot, {taken}", then)
-    after = _side("Today", now)
+    before = _side(f"Snapshot, {taken}", then, snapshot.matrix)
+    after = _side("Today", now, matrix)
     story.append(Paragraph(escape(
         f"Since {snapshot.name}: {before.counts.text()} → today: {after.counts.text()}"),
         HEADLINE))
@@ -345,7 +349,7 @@ def drift_drawing(points: Sequence[DriftPoint], width: float,
         name = fit(point.name, fonts.REGULAR, 7, max(40.0, step - 6) if step else 120)
         drawing.add(String(x_of(index), bottom - 11, name, fontName=fonts.REGULAR, fontSize=7,
                            fillColor=theme.INK, textAnchor="middle"))
-        drawing.add(String(x_of(index), bottom - 20, point.taken.strftime("%d %b %Y"),
+        drawing.add(String(x_of(index), bottom - 20, medium_day(point.taken),
                            fontName=fonts.REGULAR, fontSize=6.5, fillColor=theme.MUTED,
                            textAnchor="middle"))
     legend_x, legend_y = right + 30, top - 6

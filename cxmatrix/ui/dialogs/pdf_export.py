@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 
 from cxmatrix.domain.model import Matrix
 from cxmatrix.domain.progress import Progress
+from cxmatrix.domain.signoff import medium_day
 from cxmatrix.domain.snapshots import SnapshotInfo, drift
 from cxmatrix.interchange.pdf import export as pdf_export
 from cxmatrix.interchange.pdf import image as pdf_image
@@ -166,7 +167,7 @@ class PdfExportDialog(QDialog):
         self.compare_with.setObjectName("pdfCompareWith")
         self.compare_with.addItem("No snapshot", None)
         for info in snapshots:
-            self.compare_with.addItem(f"{info.name} ({info.taken:%d %b %Y})", info.id)
+            self.compare_with.addItem(f"{info.name} ({medium_day(info.taken)})", info.id)
         self.compare_with.setEnabled(bool(snapshots))
         self.drift = drift((s.name, s.taken, s.figures) for s in snapshots)
 

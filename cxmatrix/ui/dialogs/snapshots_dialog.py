@@ -211,8 +211,19 @@ class SnapshotsDialog(QDialog):
         self.model.modelReset.connect(self._update_buttons)
         session.changed.connect(self._on_change)
         session.document_changed.connect(self.close)
-        self.resize(760, 320)
+        self.resize(self._width(), 320)
         self._update_buttons()
+
+    def _width(self) -> int:
+        """Wide enough for the longest name on one line beside the figures (names like
+        "Agreed with the leadership team, Nov 2026" were cut short), within 1,100 pixels."""
+        header = self.view.horizontalHeader()
+        names = max((self.view.fontMetrics().horizontalAdvance(info.name)
+                     for info in self.model.snapshots), default=0)
+        figures = sum(max(header.sectionSizeHint(column), self.view.sizeHintForColumn(column))
+                      for column in range(1, len(HEADINGS)))
+        margins = 2 * self.layout().contentsMargins().left() + 40  # frame, cell padding
+        return min(max(760, names + figures + margins), 1100)
 
     def _button(self, row: QHBoxLayout, text: str, name: str, slot: Any) -> QPushButton:
         button = QPushButton(text, self)

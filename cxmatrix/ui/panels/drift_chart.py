@@ -26,6 +26,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from cxmatrix import palette as colours
+from cxmatrix.domain.signoff import medium_day
 from cxmatrix.domain.snapshots import DriftPoint, OwnershipFigures
 
 
@@ -188,7 +189,7 @@ class DriftChart(QWidget):
             painter.drawText(box, align, name)
             painter.setPen(muted)
             when = ("today" if point is self.points[-1] and point.name == "Now"
-                    else "planned" if number >= solid else f"{point.taken:%d %b %Y}")
+                    else "planned" if number >= solid else medium_day(point.taken))
             painter.drawText(box.translated(0, line), align, when)
         painter.end()
 

@@ -246,8 +246,13 @@ class FindingsModel(QAbstractTableModel):
             for severity in Severity:
                 self._replace_range(severity, (order,), (order + 1,),
                                     [f for f in new if f.severity is severity])
-        idle = index.idle_departments()
-        self._replace_range(Severity.INFO, (math.inf,), (math.inf, math.inf), idle)
+        # The info findings of no touchpoint sort last: idle departments and out-of-date
+        # agreements together (the latter unchanged here, or the list was rebuilt).
+        tail = index.idle_departments() + [
+            f for f in self._signoff_shown
+            if f.touchpoint_id is None and f.severity is Severity.INFO]
+        tail.sort(key=self._key)
+        self._replace_range(Severity.INFO, (math.inf,), (math.inf, math.inf), tail)
 
     def _replace_range(self, severity: Severity, low: tuple[float, ...],
                        high: tuple[float, ...], new: list[Finding]) -> None:
@@ -476,6 +481,7 @@ class FindingsPanel(QWidget):
         toggle_row.addWidget(self.min_severity, 1)
         self.summary = QLabel(self)
         self.summary.setObjectName("findingsSummary")
+        self.grid_shows = ""  # what the grid shows when it is not today: "the target"
         self.summary.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -491,7 +497,17 @@ class FindingsPanel(QWidget):
         if self.model.session.document is None:
             self.summary.setText("No matrix is open.")
             return
-        self.summary.setText(findings_count_text({s: self.model.count(s) for s in Severity}))
+        text = findings_count_text({s: self.model.count(s) for s in Severity})
+        if self.grid_shows:
+            # The list is always today's: say so while the grid shows something else.
+            text = f"Today: {text} (the grid shows {self.grid_shows})"
+        self.summary.setText(text)
+
+    def set_grid_shows(self, what: str) -> None:
+        """Say what the grid shows when it is not today ("the target"); "" for today."""
+        if what != self.grid_shows:
+            self.grid_shows = what
+            self._update_summary()
 
     def _emit_only_rows(self, *_args: object) -> None:
         self.only_rows_changed.emit(self.only_rows.isChecked(),
