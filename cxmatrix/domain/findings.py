@@ -459,7 +459,7 @@ class FindingsIndex(MatrixListener):
             if found:
                 by_touchpoint[tp.id] = found
                 codes.update(f.code for f in found)
-            departments = frozenset(matrix.row_roles(tp.id))
+            departments = tuple(matrix.row_roles(tp.id))
             if departments:
                 row_departments[tp.id] = departments
                 use.update(departments)
