@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from enum import StrEnum
 
 
@@ -65,6 +67,25 @@ for _role, _words in {
         _ROLE_WORDS[_word] = _role
 
 _EMPTY_WORDS = frozenset({"", "-", "–", "—", "n", "/", "n/a", "na", "none", "no role"})
+
+
+def gives_and_takes(changes: Iterable[tuple[Role | None, Role | None]]) -> str:
+    """What a department's planned changes (before, after) ask of it: "gives up Own on 2 ·
+    takes on Influence on 1"; the Changes dock and the PDF's today-to-target pages say it
+    alike."""
+    gives: Counter[Role] = Counter()
+    takes: Counter[Role] = Counter()
+    for before, after in changes:
+        if before is not None:
+            gives[before] += 1
+        if after is not None:
+            takes[after] += 1
+    parts = []
+    for verb, counts in (("gives up", gives), ("takes on", takes)):
+        if counts:
+            parts.append(f"{verb} " + ", ".join(f"{role.label} on {counts[role]}"
+                                                for role in Role if counts[role]))
+    return " · ".join(parts)
 
 
 class RoleTextError(ValueError):

@@ -20,7 +20,7 @@ from cxmatrix.domain.actions import Action
 from cxmatrix.domain.compare import Comparison, compare
 from cxmatrix.domain.findings import FindingCounts, compute_findings, today_and_target
 from cxmatrix.domain.model import Matrix
-from cxmatrix.domain.roles import Role
+from cxmatrix.domain.roles import Role, gives_and_takes
 from cxmatrix.domain.signoff import medium_day
 from cxmatrix.domain.snapshots import DriftPoint, OwnershipFigures, Snapshot, ownership_figures
 from cxmatrix.domain.states import state_views
@@ -123,14 +123,9 @@ def _changes_by_department(matrix: Matrix, changes: Sequence[_Change], width: fl
         mine = [c for c in changes if c.department_id == department.id]
         if not mine:
             continue
-        gives = sum(1 for c in mine if c.before is Role.OWN and c.after is not Role.OWN)
-        takes = sum(1 for c in mine if c.after is Role.OWN and c.before is not Role.OWN)
-        summary = [f"{len(mine)} change{'' if len(mine) == 1 else 's'}"]
-        if gives:
-            summary.append(f"gives up Own on {gives}")
-        if takes:
-            summary.append(f"takes on Own on {takes}")
-        title = f"{one_line(department.name)}: {', '.join(summary)}"
+        asked = gives_and_takes((c.before, c.after) for c in mine)
+        count = f"{len(mine)} change{'' if len(mine) == 1 else 's'}"
+        title = f"{one_line(department.name)}: {count}" + (f" · {asked}" if asked else "")
         rows: list[list[str]] = [["Touchpoint", "Stage", then, now, "Who", "Due", "Status"]]
         for change in mine:
             action = change.action

@@ -10,14 +10,13 @@ the Qt model (changes_panel.py) only shows it.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from cxmatrix.domain.actions import Action
 from cxmatrix.domain.compare import ownership_text
 from cxmatrix.domain.model import Matrix
-from cxmatrix.domain.roles import Role
+from cxmatrix.domain.roles import Role, gives_and_takes
 
 _NO_ROLES: Mapping[int, Role] = {}
 
@@ -67,25 +66,7 @@ def change_text(before: Role | None, after: Role | None) -> str:
 
 def group_summary(rows: Iterable[ChangeRow]) -> str:
     """"gives up Own on 2 · takes on Influence on 1"."""
-    gives: Counter[Role] = Counter()
-    takes: Counter[Role] = Counter()
-    for row in rows:
-        if row.before is not None:
-            gives[row.before] += 1
-        if row.after is not None:
-            takes[row.after] += 1
-    parts = []
-    if gives:
-        parts.append("gives up " + ", ".join(f"{role.label} on {count}"
-                                             for role, count in _ordered(gives)))
-    if takes:
-        parts.append("takes on " + ", ".join(f"{role.label} on {count}"
-                                             for role, count in _ordered(takes)))
-    return " · ".join(parts)
-
-
-def _ordered(counts: Counter[Role]) -> list[tuple[Role, int]]:
-    return [(role, counts[role]) for role in Role if counts[role]]
+    return gives_and_takes((row.before, row.after) for row in rows)
 
 
 def _owners(matrix: Matrix, row: Mapping[int, Role]) -> tuple[str, ...]:
