@@ -172,7 +172,7 @@ def test_target_changes_snapshot_compare_and_undo_every_step(qtbot: QtBot,
     assert dialog.name.text().startswith("Snapshot ")
     dialog.name.setText("Agreed in January")
     qtbot.keyClick(dialog.name, Qt.Key.Key_Return)
-    step("Take snapshot Agreed in January")
+    step("Take snapshot “Agreed in January”")
     assert from_disk(small)["snapshots"] == ["Agreed in January"]
 
     # Back to Current: a key sets today's role again.
@@ -206,10 +206,10 @@ def test_target_changes_snapshot_compare_and_undo_every_step(qtbot: QtBot,
 
     # Rename and delete the snapshot from the list, each one step.
     dialog.model.setData(dialog.model.index(0, 0), "Agreed with the leadership team")
-    step("Rename snapshot Agreed in January to Agreed with the leadership team")
+    step("Rename snapshot “Agreed in January” to “Agreed with the leadership team”")
     dialog.view.selectRow(0)
     qtbot.mouseClick(dialog.delete, Qt.MouseButton.LeftButton)
-    step("Delete snapshot Agreed with the leadership team")
+    step("Delete snapshot “Agreed with the leadership team”")
     assert from_disk(small)["snapshots"] == []
     dialog.close()
 
@@ -553,6 +553,16 @@ def test_the_snapshots_list_shows_a_long_name_whole(qtbot: QtBot, small: Window)
     needed = view.fontMetrics().horizontalAdvance(name)
     assert view.columnWidth(0) >= needed + 6  # the text and the cell's padding
     assert view.horizontalHeader().length() <= view.viewport().width()  # no scrolling
+
+
+def test_the_snapshots_list_opens_with_the_newest_chosen(qtbot: QtBot, small: Window) -> None:
+    """Compare and Restore are ready at once: the newest snapshot is chosen on opening."""
+    assert small.plan_view.take_snapshot("First")
+    assert small.plan_view.take_snapshot("Second")
+    dialog = small.plan_view.show_snapshots()
+    assert dialog is not None
+    assert dialog.selected() is not None and dialog.selected().name == "Second"
+    assert dialog.compare.isEnabled() and dialog.restore.isEnabled()
 
 
 def test_a_snapshots_day_is_written_without_a_leading_zero(qtbot: QtBot, small: Window) -> None:

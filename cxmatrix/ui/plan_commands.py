@@ -3,7 +3,7 @@
 Setting target roles, editing an action, marking planned changes done, flagging a touchpoint
 or department as planned, and taking, renaming or deleting a snapshot: each is one
 QUndoCommand whose text says what it does ("Set the target of Support to Own on Renewal
-reminder", "Take snapshot Agreed in January"). ``redo`` and ``undo`` call symmetric Document
+reminder", "Take snapshot “Agreed in January”"). ``redo`` and ``undo`` call symmetric Document
 methods with what the first run returned, so the file and the matrix come back exactly.
 """
 
@@ -131,7 +131,7 @@ class TakeSnapshot(MatrixCommand):
     """Freeze the matrix as a named snapshot; undo deletes it, redo brings the same one back."""
 
     def __init__(self, session: Session, name: str, note: str = "") -> None:
-        super().__init__(session, f"Take snapshot {_short(' '.join(name.split()))}")
+        super().__init__(session, f"Take snapshot “{_short(' '.join(name.split()))}”")
         self.name = name
         self.note = note
         self.info: SnapshotInfo | None = None
@@ -150,8 +150,8 @@ class TakeSnapshot(MatrixCommand):
 
 class RenameSnapshot(MatrixCommand):
     def __init__(self, session: Session, snapshot_id: int, old_name: str, name: str) -> None:
-        super().__init__(session, f"Rename snapshot {_short(old_name)} to "
-                                  f"{_short(' '.join(name.split()))}")
+        super().__init__(session, f"Rename snapshot “{_short(old_name)}” to "
+                                  f"“{_short(' '.join(name.split()))}”")
         self.snapshot_id = snapshot_id
         self.name = name
         self.old = old_name
@@ -165,7 +165,7 @@ class RenameSnapshot(MatrixCommand):
 
 class DeleteSnapshot(MatrixCommand):
     def __init__(self, session: Session, snapshot_id: int, name: str) -> None:
-        super().__init__(session, f"Delete snapshot {_short(name)}")
+        super().__init__(session, f"Delete snapshot “{_short(name)}”")
         self.snapshot_id = snapshot_id
 
     def do(self) -> None:

@@ -212,6 +212,8 @@ class SnapshotsDialog(QDialog):
         session.changed.connect(self._on_change)
         session.document_changed.connect(self.close)
         self.resize(self._width(), 320)
+        if self.model.snapshots:  # the newest chosen, so Compare and Restore are ready
+            self.view.selectRow(len(self.model.snapshots) - 1)
         self._update_buttons()
 
     def _width(self) -> int:
