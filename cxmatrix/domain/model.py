@@ -31,6 +31,8 @@ from cxmatrix.domain.uids import new_uid
 MAX_CODE_LENGTH = 4
 TOUCHPOINT_TEXT_FIELDS = ("name", "category", "channel", "description", "metric", "notes")
 TOUCHPOINT_FLAG_FIELDS = ("peak", "end")
+# Short labels that many touchpoints share a few values of (a loader keeps one string each).
+TOUCHPOINT_LABEL_FIELDS = ("category", "channel", "metric")
 TOUCHPOINT_FIELDS = TOUCHPOINT_TEXT_FIELDS + TOUCHPOINT_FLAG_FIELDS
 MATRIX_PROPERTIES = ("title", "organisation", "description", "prepared_by",
                      "focus_department_id")

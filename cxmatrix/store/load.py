@@ -35,7 +35,14 @@ from pathlib import Path
 from typing import Any
 
 from cxmatrix.domain.limits import MAX_TEXT_LENGTH
-from cxmatrix.domain.model import Department, Matrix, Stage, Touchpoint, name_key
+from cxmatrix.domain.model import (
+    TOUCHPOINT_LABEL_FIELDS,
+    Department,
+    Matrix,
+    Stage,
+    Touchpoint,
+    name_key,
+)
 from cxmatrix.domain.roles import Role
 from cxmatrix.store import statements as st
 from cxmatrix.store.comments import load_comments, write_comments
@@ -261,7 +268,7 @@ def _bulk_touchpoints(connection: sqlite3.Connection, matrix: Matrix,
 # Fields most touchpoints share a few values of (each row's value is its own string as
 # SQLite hands it over: 20,000 copies of "Product" take a megabyte).
 _SHARED_FIELDS = tuple(index for index, f in enumerate(fields(Touchpoint))
-                       if f.name in ("category", "channel", "metric"))
+                       if f.name in TOUCHPOINT_LABEL_FIELDS)
 
 
 def _shared(column: Sequence[str]) -> Iterator[str]:
@@ -380,7 +387,9 @@ class FetchedRows:
         if not self._touchpoints:
             return []
         # READ's columns: the entity columns in table order, then the order column.
-        wanted = (*(c for c in st.COLUMNS["touchpoint"] if c != "position"), "position")
+        table = st.COLUMNS["touchpoint"]
+        order = table[st.POSITION["touchpoint"]]
+        wanted = (*(c for c in table if c != order), order)
         try:
             pick = itemgetter(*map(self._touchpoint_columns.index, wanted))
         except ValueError:
