@@ -24,11 +24,13 @@ from reportlab import rl_config  # noqa: E402
 
 from cxmatrix.domain.generate import generate_size  # noqa: E402
 from cxmatrix.domain.model import Matrix  # noqa: E402
+from cxmatrix.domain.snapshots import DriftPoint, drift, ownership_figures  # noqa: E402
 from cxmatrix.interchange.demo import demo_matrix as bundled_demo  # noqa: E402
+from cxmatrix.interchange.demo import demo_snapshots  # noqa: E402
 from cxmatrix.interchange.pdf import export as pdf_export  # noqa: E402
 
 DEMO = ROOT / "resources" / "demo.json"
-PRINTED_ON = date(2026, 2, 16)
+PRINTED_ON = date(2026, 12, 2)  # after the demo's last snapshot and review pack
 SCALE = 2.0  # pixels per point: an A4 landscape page is 1684 x 1191
 COLOURS = 256
 MAX_PNG_BYTES = 400_000
@@ -40,6 +42,13 @@ def demo_matrix() -> Matrix:
     # come out the same whenever they are made.
     matrix.modified = datetime.combine(PRINTED_ON, time(9), UTC)
     return matrix
+
+
+def demo_drift() -> list[DriftPoint]:
+    """The drift of the demo's snapshots, as the summary page of a .cxm's report shows it."""
+    if not DEMO.is_file():
+        return []
+    return drift((s.name, s.taken, ownership_figures(s.matrix)) for s in demo_snapshots())
 
 
 def render_previews(pdf: Path, folder: Path) -> list[Path]:
@@ -80,7 +89,8 @@ def main() -> int:
     pdf = args.out / "demo-report.pdf"
     rl_config.invariant = 1  # the same bytes every run: no creation date or random ids
     pdf_export.write(matrix, pdf, source_name="demo.cxm", page_size="a4",
-                     lenses=[focus.name] if focus else [], printed_on=PRINTED_ON)
+                     lenses=[focus.name] if focus else [], printed_on=PRINTED_ON,
+                     drift=demo_drift())
     for path in [pdf, *render_previews(pdf, args.out / "screenshots")]:
         print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path} "
               f"({path.stat().st_size:,} bytes)")
