@@ -15,10 +15,12 @@ import bisect
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from dataclasses import replace
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractItemModel,
+    QDate,
     QEvent,
     QModelIndex,
     QPersistentModelIndex,
@@ -31,6 +33,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -300,6 +303,8 @@ class ChangesModel(QAbstractItemModel):
         action = row.action or Action()
         text = str(value) if value is not None else ""
         column = index.column()
+        if column == DUE and (value is None or isinstance(value, date)):
+            text = value.isoformat() if value is not None else ""  # from the date editor
         if column == PERSON:
             if " ".join(text.split()) == action.person:
                 return False
@@ -367,6 +372,76 @@ class StatusDelegate(QStyledItemDelegate):
         model.setData(index, ActionStatus(editor.currentData()))
 
 
+class DueEdit(QDateEdit):
+    """A due date: typed as YYYY-MM-DD or picked from the calendar; Delete clears it.
+
+    No date is the editor's minimum shown as "No date" (QDateEdit has no empty value); the
+    calendar and the arrow keys start from today rather than from that minimum."""
+
+    NO_DATE = QDate(1752, 9, 14)  # QDateEdit's own minimum
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("dueEditor")
+        self.setDisplayFormat("yyyy-MM-dd")
+        self.setCalendarPopup(True)
+        self.setMinimumDate(self.NO_DATE)
+        self.setSpecialValueText("No date")
+        self.setToolTip("Type the date as YYYY-MM-DD or pick it from the calendar; "
+                        "Delete clears it")
+
+    def due(self) -> date | None:
+        value = self.date()
+        return None if value == self.NO_DATE else value.toPython()
+
+    def set_due(self, due: date | None) -> None:
+        self.setDate(self.NO_DATE if due is None else QDate(due.year, due.month, due.day))
+        self.selectAll()
+
+    def _from_today(self) -> None:
+        if self.date() == self.NO_DATE:
+            self.setDate(QDate.currentDate())
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Delete:
+            self.set_due(None)
+            return
+        if self.date() == self.NO_DATE and event.text().isdigit():
+            # Typing over "No date" starts from a real date, so the sections take digits.
+            self._from_today()
+            self.selectAll()
+        super().keyPressEvent(event)
+
+    def stepBy(self, steps: int) -> None:
+        if self.date() == self.NO_DATE:
+            self._from_today()
+            return
+        super().stepBy(steps)
+
+    def mousePressEvent(self, event: Any) -> None:
+        self._from_today()  # the calendar opens on this month, not in 1752
+        super().mousePressEvent(event)
+
+
+class DueDelegate(QStyledItemDelegate):
+    """The Due column edits with a date editor and its calendar (see DueEdit)."""
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem,
+                     index: QModelIndex | QPersistentModelIndex) -> QWidget:
+        return DueEdit(parent)
+
+    def setEditorData(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex
+                      ) -> None:
+        assert isinstance(editor, DueEdit)
+        row = index.data(ROW_ROLE)
+        editor.set_due(row.action.due if row is not None and row.action else None)
+
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel,
+                     index: QModelIndex | QPersistentModelIndex) -> None:
+        assert isinstance(editor, DueEdit)
+        model.setData(index, editor.due())
+
+
 class ChangesTree(QTreeView):
     """The tree of changes; F2 edits the cell here (not the window's Rename)."""
 
@@ -426,6 +501,7 @@ class ChangesPanel(QWidget):
                                   | QAbstractItemView.EditTrigger.EditKeyPressed
                                   | QAbstractItemView.EditTrigger.SelectedClicked)
         self.view.setItemDelegateForColumn(STATUS, StatusDelegate(self.view))
+        self.view.setItemDelegateForColumn(DUE, DueDelegate(self.view))
         header = self.view.header()
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
