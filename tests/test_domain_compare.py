@@ -9,7 +9,13 @@ from hypothesis import strategies as st
 from strategies import matrices, random_edits
 
 from cxmatrix.domain import Matrix, Role
-from cxmatrix.domain.compare import apply_comparison, compare, ownership_text
+from cxmatrix.domain.compare import (
+    apply_comparison,
+    change_meanings,
+    compare,
+    ownership_text,
+    role_change_text,
+)
 from cxmatrix.domain.generate import generate_matrix
 from cxmatrix.domain.model import name_key, name_keys
 
@@ -88,6 +94,29 @@ def test_ownership_texts_for_every_shape() -> None:
     assert ownership_text((), ("A", "B")) == "gains owners (A and B): ownership is ambiguous"
     assert ownership_text(("A",), ("A", "B")) == "B also owns: ownership is ambiguous"
     assert ownership_text(("A", "B"), ("C",)) == "A and B give up Own, C takes it on"
+
+
+def test_changes_that_leave_the_owners_are_told_per_department() -> None:
+    assert role_change_text("Support", Role.HANDLE, None) == "Support stops handling fallout"
+    assert role_change_text("Support", None, Role.HANDLE) == "Support starts handling fallout"
+    assert role_change_text("Eng", None, Role.INFLUENCE) == "Eng takes on Influence"
+    assert role_change_text("Eng", Role.INFLUENCE, None) == "Eng gives up Influence"
+    assert role_change_text("Eng", Role.HANDLE, Role.INFLUENCE) == (
+        "Eng moves from handling fallout to Influence")
+    assert role_change_text("Eng", Role.INFLUENCE, Role.HANDLE) == (
+        "Eng goes from Influence to handling fallout")
+    assert role_change_text("Eng", Role.HANDLE, Role.HANDLE) == ""
+    before, after = demo_pair()
+    support = after.find_department("Support")
+    sales = after.find_department("Sales")
+    assert support is not None and sales is not None
+    outage = after.find_touchpoints("Outage notification")[0]
+    after.set_role(outage.id, support.id, Role.HANDLE)  # its owners stay (none)
+    after.set_role(outage.id, sales.id, Role.INFLUENCE)
+    meanings = change_meanings(compare(before, after))
+    # Ownership first, then the touchpoints whose owners stay, each cell in words.
+    assert meanings[-1] == ("Outage notification", "Sales takes on Influence")
+    assert [t for t, _ in meanings[:-1]] == ["Renewal reminder", "Welcome email"]
 
 
 def test_renames_and_moves_by_id_are_removals_and_additions_by_name() -> None:

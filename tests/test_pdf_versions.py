@@ -46,6 +46,10 @@ def test_today_to_target_follows_the_summary_with_people_and_dates(demo_cxm: Pat
     assert "Welcome email Onboarding Own Influence Priya Raman 30 Nov 2026 In progress" in section
     assert "Customer Success: 1 change · takes on Own on 1" in section
     assert "Outage notification & status page: gains an owner (Support)" in section
+    # Changes that leave the owners are told too, in the Changes dock's words.
+    assert "What the changes mean" in section
+    assert ("Data connection & first dashboard: Professional Services takes on Influence"
+            in section)
     chart = next(t for t in pages if "Responsibility chart" in t)
     assert "A corner marks a planned change" in chart
 

@@ -26,7 +26,7 @@ from cxmatrix.domain.actions import ActionStatus
 from cxmatrix.domain.roles import Role, Severity
 from cxmatrix.store import Document
 from cxmatrix.ui.grid.layers import LayerKind
-from cxmatrix.ui.panels.changes_panel import DUE, PERSON, STATUS, DueEdit
+from cxmatrix.ui.panels.changes_panel import DUE, MEANING, PERSON, STATUS, DueEdit
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
@@ -669,3 +669,20 @@ def test_the_due_date_is_typed_picked_from_the_calendar_or_cleared(qtbot: QtBot,
     stack.undo()
     assert matrix.action(*outage).due == date(2026, 3, 31)
     assert from_disk(small) == in_memory(small)
+
+
+def test_a_change_that_leaves_the_owners_says_what_it_means(qtbot: QtBot,
+                                                            small: Window) -> None:
+    small.view_target_action.trigger()
+    welcome = ids(small, "Welcome email", "Support")  # Sales owns it, today and at target
+    small.grid.setFocus()
+    small.grid.select_touchpoint(*welcome)
+    qtbot.keyClick(small.grid, Qt.Key.Key_H)
+    panel = small.plan_view.panel
+    qtbot.waitUntil(lambda: panel.model.changes.count == 1)
+    meaning = panel.model.row_index(welcome).siblingAtColumn(MEANING)
+    assert meaning.data() == "Support starts handling fallout"
+    assert "Support starts handling fallout" in meaning.data(Qt.ItemDataRole.ToolTipRole)
+    qtbot.keyClick(small.grid, Qt.Key.Key_I)  # the same row, edited in place
+    qtbot.waitUntil(lambda: panel.model.row_index(welcome).siblingAtColumn(MEANING).data()
+                    == "Support takes on Influence")

@@ -773,6 +773,43 @@ def ownership_text(old_owners: tuple[str, ...], new_owners: tuple[str, ...]) -> 
     return ", ".join(parts)
 
 
+def role_change_text(department: str, before: Role | None, after: Role | None) -> str:
+    """One department's change of role in words: "Support stops handling fallout",
+    "Engineering takes on Influence" ("" when the role stays). For the changes that leave a
+    touchpoint's owners as they are; ``ownership_text`` says what happens to those."""
+    if before is after:
+        return ""
+    fallout = "handling fallout"
+    if after is Role.HANDLE:
+        return (f"{department} starts {fallout}" if before is None
+                else f"{department} goes from {before.label} to {fallout}")
+    if before is Role.HANDLE:
+        return (f"{department} stops {fallout}" if after is None
+                else f"{department} moves from {fallout} to {after.label}")
+    if before is None:
+        return f"{department} takes on {after.label}" if after is not None else ""
+    if after is None:
+        return f"{department} gives up {before.label}"
+    return f"{department} goes from {before.label} to {after.label}"
+
+
+def change_meanings(comparison: Comparison) -> list[tuple[str, str]]:
+    """(touchpoint, what its changes mean): first every change of ownership, then the
+    touchpoints whose owners stay but whose other roles change, each cell in words
+    ("Support stops handling fallout; Engineering takes on Influence")."""
+    lines = [(change.touchpoint, change.text) for change in comparison.ownership]
+    owned = {change.touchpoint for change in comparison.ownership}
+    others: dict[tuple[str, str], list[str]] = {}
+    for cell in comparison.cells:
+        if cell.touchpoint in owned:
+            continue
+        text = role_change_text(cell.department, cell.old_role, cell.new_role)
+        if text:
+            others.setdefault((cell.stage, cell.touchpoint), []).append(text)
+    lines.extend((touchpoint, "; ".join(texts)) for (_, touchpoint), texts in others.items())
+    return lines
+
+
 def _own(names: list[str]) -> str:
     return "owns" if len(names) == 1 else "own"
 

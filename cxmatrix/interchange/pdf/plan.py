@@ -17,7 +17,7 @@ from reportlab.lib.colors import Color
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from cxmatrix.domain.actions import Action
-from cxmatrix.domain.compare import Comparison, compare
+from cxmatrix.domain.compare import Comparison, change_meanings, compare
 from cxmatrix.domain.findings import FindingCounts, compute_findings, today_and_target
 from cxmatrix.domain.model import Matrix
 from cxmatrix.domain.roles import Role, gives_and_takes
@@ -152,14 +152,19 @@ def _changes_by_department(matrix: Matrix, changes: Sequence[_Change], width: fl
 
 
 def _ownership_lines(comparison: Comparison) -> list[Flowable]:
+    """What the changes mean: ownership first, then the other roles ("Support stops
+    handling fallout"), in the words the Changes dock uses."""
     story: list[Flowable] = []
-    if not comparison.ownership:
+    meanings = change_meanings(comparison)
+    if not meanings:
         return story
-    story.append(Paragraph("What happens to ownership", SUBHEADING))
-    for change in comparison.ownership[:MAX_OWNERSHIP_LINES]:
-        story.append(Paragraph(f"<b>{escape(one_line(change.touchpoint))}</b>: "
-                               f"{escape(change.text)}", OBSERVATION, bulletText="•"))
-    more = len(comparison.ownership) - MAX_OWNERSHIP_LINES
+    heading = ("What happens to ownership" if len(meanings) == len(comparison.ownership)
+               else "What the changes mean")
+    story.append(Paragraph(heading, SUBHEADING))
+    for touchpoint, text in meanings[:MAX_OWNERSHIP_LINES]:
+        story.append(Paragraph(f"<b>{escape(one_line(touchpoint))}</b>: "
+                               f"{escape(text)}", OBSERVATION, bulletText="•"))
+    more = len(meanings) - MAX_OWNERSHIP_LINES
     if more > 0:
         story.append(Paragraph(f"… and {more} more touchpoint{'' if more == 1 else 's'}.",
                                NOTE))

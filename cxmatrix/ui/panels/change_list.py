@@ -4,7 +4,8 @@ Two sources: the planned changes of the open matrix (today -> target, with their
 the differences from a snapshot to today (read-only). Each department's group says what it
 gives up and what it takes on ("gives up Own on 2 · takes on Influence on 1"); each row names
 its touchpoint, the two roles, the action and what the change means for the touchpoint's
-ownership ("Support gives up Own, Customer Success takes it on"). Plain Python over the domain:
+ownership ("Support gives up Own, Customer Success takes it on"), or, where its owners stay,
+for the department ("Support stops handling fallout"). Plain Python over the domain:
 the Qt model (changes_panel.py) only shows it.
 """
 
@@ -14,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from cxmatrix.domain.actions import Action
-from cxmatrix.domain.compare import ownership_text
+from cxmatrix.domain.compare import ownership_text, role_change_text
 from cxmatrix.domain.model import Matrix
 from cxmatrix.domain.roles import Role, gives_and_takes
 
@@ -98,7 +99,15 @@ def planned_rows(matrix: Matrix, touchpoint_id: int) -> list[ChangeRow]:
     stage = matrix.stage(tp.stage_id).name
     meaning = planned_meaning(matrix, touchpoint_id)
     return [ChangeRow(touchpoint_id, did, tp.name, stage, current.get(did), target,
-                      matrix.action(touchpoint_id, did), meaning) for did, target in changed]
+                      matrix.action(touchpoint_id, did),
+                      _row_meaning(matrix, meaning, did, current.get(did), target))
+            for did, target in changed]
+
+
+def _row_meaning(matrix: Matrix, ownership: str, department_id: int, before: Role | None,
+                 after: Role | None) -> str:
+    """The touchpoint's ownership change, or, when its owners stay, this cell's change."""
+    return ownership or role_change_text(matrix.department(department_id).name, before, after)
 
 
 def _group(matrix: Matrix, cells: list[tuple[int, int, Role | None, Role | None,
@@ -109,7 +118,7 @@ def _group(matrix: Matrix, cells: list[tuple[int, int, Role | None, Role | None,
         tp = matrix.touchpoint(tid)
         by_department.setdefault(did, []).append(ChangeRow(
             tid, did, tp.name, matrix.stage(tp.stage_id).name, before, after, action,
-            meanings.get(tid, "")))
+            _row_meaning(matrix, meanings.get(tid, ""), did, before, after)))
     groups = []
     for dept in matrix.departments:
         rows = by_department.get(dept.id)
