@@ -686,3 +686,21 @@ def test_a_change_that_leaves_the_owners_says_what_it_means(qtbot: QtBot,
     qtbot.keyClick(small.grid, Qt.Key.Key_I)  # the same row, edited in place
     qtbot.waitUntil(lambda: panel.model.row_index(welcome).siblingAtColumn(MEANING).data()
                     == "Support takes on Influence")
+
+
+def test_in_current_the_legend_explains_the_planned_change_mark(qtbot: QtBot,
+                                                                small: Window) -> None:
+    legend = small.legend
+    assert not legend.planned and "Planned change" not in legend.toolTip()
+    narrow = legend.sizeHint().width()
+    small.view_target_action.trigger()
+    outage = ids(small, "Outage notice", "Support")
+    small.grid.setFocus()
+    small.grid.select_touchpoint(*outage)
+    qtbot.keyClick(small.grid, Qt.Key.Key_O)
+    assert not legend.planned  # Target shows the change itself, not a corner
+    small.view_current_action.trigger()
+    assert legend.planned and "Corner mark = Planned change" in legend.toolTip()
+    assert legend.sizeHint().width() > narrow
+    small.session.undo_stack.undo()  # no planned change left: no mark to explain
+    assert not legend.planned and legend.sizeHint().width() == narrow

@@ -985,6 +985,14 @@ class Matrix:
                 row[department_id] = role
         return row
 
+    @property
+    def has_planned_changes(self) -> bool:
+        """True when some cell's target role differs from its current role (stops at the
+        first: the targets are few beside the cells)."""
+        roles = self._roles
+        return any(target is not roles.get(tid, _NO_ROLES).get(did)
+                   for tid, row in self._targets.items() for did, target in row.items())
+
     def is_planned_change(self, touchpoint_id: int, department_id: int) -> bool:
         """True when the cell's target role differs from its current role."""
         row = self._targets.get(touchpoint_id)

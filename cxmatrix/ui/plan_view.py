@@ -241,6 +241,9 @@ class PlanView(QObject):
         figures = self.figures.figures()
         text = figures.text() if figures is not None else ""
         self.panel.set_figures_text(text)
+        # The grid marks planned changes with a corner in Current only: the legend says so.
+        self.window.legend.set_planned(document is not None and self.kind is LayerKind.CURRENT
+                                       and document.matrix.has_planned_changes)
         if document is None or (not document.matrix.has_plan
                                 and self.kind is not LayerKind.TARGET):
             self.status.hide()

@@ -1,6 +1,7 @@
-"""The status bar's parts: a legend of the three roles, the matrix's counts, and a notice
-that says what just happened with a button or two to act on it ("Deleted stage Onboarding
-and its 7 touchpoints [Undo]", "Exported demo.pdf [Open] [Show in Folder]")."""
+"""The status bar's parts: a legend of the three roles (and of the planned-change mark), the
+matrix's counts, and a notice that says what just happened with a button or two to act on it
+("Deleted stage Onboarding and its 7 touchpoints [Undo]", "Exported demo.pdf [Open] [Show in
+Folder]")."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRect, QSize, Qt, QTimer
-from PySide6.QtGui import QFont, QPainter, QPaintEvent
+from PySide6.QtGui import QFont, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
 from cxmatrix.domain.findings import NO_OWNER, SEVERAL_OWNERS
 from cxmatrix.domain.roles import Role, Severity
 from cxmatrix.ui.grid.model import ROLE_FILL, ROLE_INK
+from cxmatrix.ui.grid.target_paint import paint_planned_corners
 
 if TYPE_CHECKING:
     from cxmatrix.store import Document
@@ -44,23 +46,43 @@ def status_text(document: Document) -> str:
 
 
 class LegendWidget(QWidget):
-    """O Own · I Influence · H Handle, drawn with the grid's colours."""
+    """O Own · I Influence · H Handle, drawn with the grid's colours; in Current, while the
+    matrix has planned changes, also the corner mark those cells carry."""
 
     CHIP = 18
     GAP = 6
+    PLANNED = "Planned change"
+    PLANNED_TIP = ("Corner mark = Planned change: the target role differs from today's "
+                   "(View > Target shows it; the Changes dock lists them)")
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("roleLegend")
-        self.setToolTip("\n".join(f"{r.letter} = {r.label}: {r.meaning}" for r in Role))
+        self.planned = False
+        self._update_tooltip()
 
-    def _layout(self) -> list[tuple[Role, QRect, QRect]]:
+    def set_planned(self, shown: bool) -> None:
+        """Show or hide the planned-change mark (the grid shows it in Current only)."""
+        if shown != self.planned:
+            self.planned = shown
+            self._update_tooltip()
+            self.updateGeometry()
+            self.update()
+
+    def _update_tooltip(self) -> None:
+        lines = [f"{r.letter} = {r.label}: {r.meaning}" for r in Role]
+        self.setToolTip("\n".join([*lines, self.PLANNED_TIP] if self.planned else lines))
+
+    def _layout(self) -> list[tuple[Role | None, QRect, QRect]]:
         metrics = self.fontMetrics()
         x = 2
-        parts = []
-        for role in Role:
+        parts: list[tuple[Role | None, QRect, QRect]] = []
+        entries: list[tuple[Role | None, str]] = [(role, role.label) for role in Role]
+        if self.planned:
+            entries.append((None, self.PLANNED))
+        for role, text in entries:
             chip = QRect(x, (self.height() - self.CHIP) // 2, self.CHIP, self.CHIP)
-            width = metrics.horizontalAdvance(role.label)
+            width = metrics.horizontalAdvance(text)
             label = QRect(chip.right() + 5, 0, width, self.height())
             parts.append((role, chip, label))
             x = label.right() + 3 * self.GAP
@@ -68,22 +90,32 @@ class LegendWidget(QWidget):
 
     def sizeHint(self) -> QSize:
         metrics = self.fontMetrics()
-        width = sum(self.CHIP + 5 + metrics.horizontalAdvance(r.label) + 3 * self.GAP
-                    for r in Role)
+        labels = [r.label for r in Role] + ([self.PLANNED] if self.planned else [])
+        width = sum(self.CHIP + 5 + metrics.horizontalAdvance(text) + 3 * self.GAP
+                    for text in labels)
         return QSize(width, max(self.CHIP + 4, metrics.height()))
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         bold = QFont(self.font())
         bold.setBold(True)
+        palette = self.palette()
         for role, chip, label in self._layout():
-            painter.fillRect(chip, ROLE_FILL[role])
-            painter.setPen(ROLE_INK[role])
-            painter.setFont(bold)
-            painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, role.letter)
-            painter.setPen(self.palette().color(self.foregroundRole()))
+            if role is None:  # an empty cell with the grid's planned-change corner
+                painter.fillRect(chip, palette.color(QPalette.ColorRole.Base))
+                painter.setPen(palette.color(QPalette.ColorRole.Mid))
+                painter.drawRect(chip.adjusted(0, 0, -1, -1))
+                paint_planned_corners(painter, [chip], palette)
+                text = self.PLANNED
+            else:
+                painter.fillRect(chip, ROLE_FILL[role])
+                painter.setPen(ROLE_INK[role])
+                painter.setFont(bold)
+                painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, role.letter)
+                text = role.label
+            painter.setPen(palette.color(self.foregroundRole()))
             painter.setFont(self.font())
-            painter.drawText(label, Qt.AlignmentFlag.AlignVCenter, role.label)
+            painter.drawText(label, Qt.AlignmentFlag.AlignVCenter, text)
         painter.end()
 
 
