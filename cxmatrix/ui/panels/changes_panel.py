@@ -507,7 +507,7 @@ class ChangesPanel(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         metrics = self.fontMetrics()
         for column, sample in ((TOUCHPOINT, "Renewal reminder email"), (CHANGE, "Change  "),
-                               (PERSON, "Dana Whitfield"), (DUE, "2026-03-31"),
+                               (PERSON, "Dana Whitfield"), (DUE, "2026-03-31 ▾  "),
                                (STATUS, "In progress ▾")):
             header.resizeSection(column, metrics.horizontalAdvance(sample) + 24)
         self.view.selectionModel().currentRowChanged.connect(self._on_current)
