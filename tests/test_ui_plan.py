@@ -11,8 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QComboBox, QLineEdit
+from PySide6.QtCore import QDate, QPoint, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QLineEdit,
+)
 from pytestqt.qtbot import QtBot
 from ui_support import (
     click_cell,
@@ -664,6 +670,16 @@ def test_the_due_date_is_typed_picked_from_the_calendar_or_cleared(qtbot: QtBot,
     # Opening and leaving the editor without a change adds no step; undo goes back a date.
     commit_due(qtbot, small, open_due_editor(qtbot, small, outage))
     assert stack.count() == steps + 3
+    # With no date the calendar opens on today, not on the editor's minimum.
+    editor = open_due_editor(qtbot, small, outage)
+    qtbot.mouseClick(editor, Qt.MouseButton.LeftButton,
+                     pos=QPoint(editor.width() - 6, editor.height() // 2))
+    calendar = editor.calendarWidget()
+    qtbot.waitUntil(calendar.isVisible)
+    assert calendar.selectedDate() == QDate.currentDate()
+    calendar.window().close()
+    panel.view.closeEditor(editor, QAbstractItemDelegate.EndEditHint.RevertModelCache)
+    assert matrix.action(*outage).due is None and stack.count() == steps + 3
     stack.undo()
     assert matrix.action(*outage).due == date(2026, 4, 1)
     stack.undo()

@@ -419,7 +419,8 @@ class DueEdit(QDateEdit):
         super().stepBy(steps)
 
     def mousePressEvent(self, event: Any) -> None:
-        self._from_today()  # the calendar opens on this month, not in 1752
+        if event.position().x() >= self.width() - self.height():  # the calendar's arrow
+            self._from_today()  # it opens on this month, not in 1752
         super().mousePressEvent(event)
 
 
