@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import chain
+from operator import countOf
 
 from cxmatrix.domain.changes import MatrixChange
 from cxmatrix.domain.model import Department, Matrix, MatrixListener, Touchpoint
@@ -223,8 +224,16 @@ def _row_findings(matrix: Matrix, touchpoint: Touchpoint, row: Mapping[int, Role
     """``touchpoint_findings`` with today's row and focus department id looked up."""
     # Per set cell, not per department: messages put the names in department order when
     # they are shown, so the ids are kept sorted by id here.
-    owners = [d for d, role in row.items() if role is _OWN]
     tid = touchpoint.id
+    # Most rows have one owner and a metric: counting at C speed tells them apart, and only
+    # the others need the owners' ids.
+    count = countOf(row.values(), _OWN)
+    metric = touchpoint.metric
+    if count == 1 and metric and not metric.isspace():  # (what ``not metric.strip()`` flags)
+        if focus_id is not None and focus_id not in row:
+            return (Finding(ROLE_NOT_ESTABLISHED, _INFO, tid, focus_id, (), "", matrix),)
+        return ()
+    owners = [d for d, role in row.items() if role is _OWN] if count else []
     found: list[Finding] = []
     if not owners:
         handlers = [d for d, role in row.items() if role is _HANDLE]
@@ -238,7 +247,7 @@ def _row_findings(matrix: Matrix, touchpoint: Touchpoint, row: Mapping[int, Role
                                               ("end", touchpoint.end)) if flag)
         found.append(Finding(CRITICAL_MOMENT_UNOWNED, _ERROR, tid, None, tuple(owners), kind,
                              matrix))
-    if owners and not touchpoint.metric.strip():
+    if owners and not metric.strip():
         found.append(Finding(OWNER_WITHOUT_METRIC, _INFO, tid, None, tuple(owners), "",
                              matrix))
     if focus_id is not None and focus_id not in row:
