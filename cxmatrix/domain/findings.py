@@ -93,34 +93,34 @@ class Finding:
         if matrix is None:
             return join_names([f"department {d}" for d in self.department_ids])
         ids = self.department_ids
+        _, position, names = _department_table(matrix)
         if len(ids) > 1:  # in the matrix's department order; ids it lacks last
-            position = _department_positions(matrix)
             last = len(position)
             ids = tuple(sorted(ids, key=lambda d: position.get(d, last)))
-        return join_names([_department_name(matrix, d) for d in ids])
+        return join_names([names.get(d, "a department") for d in ids])
 
 
-# The department order of the matrix last asked, with the departments it was made from: a
-# check prints thousands of messages, and each would otherwise walk every department. A list
-# compare finds the same department objects at C speed (a renamed or moved department is a
-# different list; Department is immutable). One tuple, so threads swap it whole.
-_POSITIONS: tuple[list[Department], dict[int, int]] = ([], {})
+# The department order and names of the matrix last asked, with the departments they were
+# made from: a check prints thousands of messages, and each would otherwise walk every
+# department. A list compare finds the same department objects at C speed (a renamed or moved
+# department is a different list; Department is immutable). One tuple, so threads swap it whole.
+_DEPARTMENTS: tuple[list[Department], dict[int, int], dict[int, str]] = ([], {}, {})
 
 
-def _department_positions(matrix: Matrix) -> dict[int, int]:
-    global _POSITIONS
-    departments, position = _POSITIONS
-    if departments != matrix.departments:
+def _department_table(matrix: Matrix) -> tuple[list[Department], dict[int, int], dict[int, str]]:
+    global _DEPARTMENTS
+    table = _DEPARTMENTS
+    if table[0] != matrix.departments:
         departments = list(matrix.departments)
-        position = {d.id: index for index, d in enumerate(departments)}
-        _POSITIONS = (departments, position)
-    return position
+        table = (departments, {d.id: index for index, d in enumerate(departments)},
+                 {d.id: d.name for d in departments})
+        _DEPARTMENTS = table
+    return table
 
 
 def _department_name(matrix: Matrix | None, department_id: int | None) -> str:
-    if matrix is not None and department_id is not None and matrix.has_department(
-            department_id):
-        return matrix.department(department_id).name
+    if matrix is not None and department_id is not None:
+        return _department_table(matrix)[2].get(department_id, "a department")
     return "a department"
 
 
