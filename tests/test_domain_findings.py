@@ -685,3 +685,17 @@ def test_index_equals_full_computation_after_random_edits(seed: int) -> None:
             assert_index_matches(index, matrix)
     assert matrix.content() == start
     assert_index_matches(index, matrix)
+
+
+def test_the_rows_quick_finding_maker_makes_the_same_frozen_finding() -> None:
+    from dataclasses import FrozenInstanceError, fields
+
+    from cxmatrix.domain.findings import _new_finding
+
+    matrix = Matrix()
+    args = (NO_OWNER, Severity.ERROR, 7, 3, (1, 2), "peak", matrix)
+    quick, usual = _new_finding(*args), Finding(*args)
+    assert quick == usual and hash(quick) == hash(usual)
+    assert all(getattr(quick, f.name) is getattr(usual, f.name) for f in fields(Finding))
+    with pytest.raises(FrozenInstanceError):
+        quick.code = SEVERAL_OWNERS  # type: ignore[misc]
