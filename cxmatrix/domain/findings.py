@@ -110,7 +110,11 @@ _DEPARTMENTS: tuple[list[Department], dict[int, int], dict[int, str]] = ([], {},
 def _department_table(matrix: Matrix) -> tuple[list[Department], dict[int, int], dict[int, str]]:
     global _DEPARTMENTS
     table = _DEPARTMENTS
-    if table[0] != matrix.departments:
+    cached, current = table[0], matrix.departments
+    # Another matrix's equal departments (a file opened again) are taken in, so that the list
+    # compare finds the same objects: comparing equal ones field by field at every message
+    # cost more than the messages.
+    if not (cached and current and cached[0] is current[0]) or cached != current:
         departments = list(matrix.departments)
         table = (departments, {d.id: index for index, d in enumerate(departments)},
                  {d.id: d.name for d in departments})
