@@ -173,3 +173,35 @@ def test_rows_taken_on_the_way_are_checked_as_a_file_is(tmp_path: Path, damage: 
     finally:
         db.close()
     assert str(caught.value) == checked
+
+
+@pytest.mark.parametrize("cells", [0, 1, loader.BATCH_ROWS - 1, loader.BATCH_ROWS,
+                                   loader.BATCH_ROWS + 1, 2 * loader.BATCH_ROWS + 3])
+@pytest.mark.parametrize("with_notes", [False, True])
+def test_cells_written_in_batches_are_every_cell_once(tmp_path: Path, cells: int,
+                                                      with_notes: bool) -> None:
+    """The cells go in several rows to a statement and the last few one at a time: each
+    count around a batch's size writes exactly the matrix's cells, in key order."""
+    matrix = generate_matrix(60, 10, seed=3)
+    for tid in [tp.id for tp in matrix.iter_touchpoints()]:
+        for did in list(matrix.row_roles(tid)):
+            matrix.set_role(tid, did, None)
+    departments = [d.id for d in matrix.departments]
+    roles = (Role.OWN, Role.INFLUENCE, Role.HANDLE)
+    expected = []
+    for n, tp in enumerate(list(matrix.iter_touchpoints())[: -(-cells // 10)]):
+        for column, did in enumerate(departments[: min(10, cells - 10 * n)]):
+            matrix.set_role(tp.id, did, roles[(n + column) % 3])
+            expected.append((tp.id, did, roles[(n + column) % 3].value))
+    if with_notes and expected:
+        matrix.set_note(expected[-1][0], expected[-1][1], "the last cell's note")
+    path = tmp_path / "batched.cxm"
+    Document.create(path, matrix).close()
+    db = sqlite3.connect(path)
+    rows = db.execute("SELECT touchpoint_id, department_id, role, note FROM cell").fetchall()
+    db.close()
+    assert [row[:2] for row in rows] == sorted((tid, did) for tid, did, _ in expected)
+    assert len(rows) == cells
+    with Document.open(path) as document:
+        assert document.matrix.roles == matrix.roles
+        assert document.matrix.notes == matrix.notes

@@ -29,7 +29,7 @@ import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import fields
 from datetime import UTC, datetime
-from itertools import chain, repeat
+from itertools import chain, islice, repeat
 from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any
@@ -478,6 +478,33 @@ def _entity_rows(table: str, entities: Sequence[Stage] | Sequence[Department]
 _TOUCHPOINT_FIELDS = attrgetter(*(f.name for f in fields(Touchpoint)))
 
 
+# Rows per INSERT of several rows: SQLite's own cost per row is a third of that of one
+# statement per row (300,000 cells: 0.12 s against 0.31 s). 200 rows of four values stay
+# under 999 parameters, the limit of older SQLite builds.
+BATCH_ROWS = 200
+
+
+def insert_batched(connection: sqlite3.Connection, table: str, values: Iterator[Any]) -> None:
+    """Insert rows given as one flat run of ``table``'s column values, in its ``INSERT``'s
+    column order, ``BATCH_ROWS`` rows to a statement (the last few one at a time)."""
+    single = st.INSERT[table]
+    width = len(st.COLUMNS[table])
+    group = single[single.rindex(" VALUES ") + len(" VALUES "):]
+    size = BATCH_ROWS * width
+    rest: list[Any] = []
+
+    def batches() -> Iterator[tuple[Any, ...]]:
+        while True:
+            batch = tuple(islice(values, size))
+            if len(batch) < size:
+                rest.extend(batch)
+                return
+            yield batch
+
+    connection.executemany(single + (", " + group) * (BATCH_ROWS - 1), batches())
+    connection.executemany(single, zip(*[iter(rest)] * width, strict=True))
+
+
 def write_matrix(connection: sqlite3.Connection, matrix: Matrix) -> None:
     """Insert the whole matrix into empty tables, inside the caller's transaction. Tables are
     filled in dependency order (as ``TABLE_NAMES``), so foreign keys hold at every step."""
@@ -496,15 +523,15 @@ def write_matrix(connection: sqlite3.Connection, matrix: Matrix) -> None:
     codes = {role: ROLE_CODES[role.value] for role in Role}
     notes = matrix.notes
     if notes:
-        connection.executemany(st.INSERT["cell"], (
+        insert_batched(connection, "cell", chain.from_iterable(
             (tid, did, codes[role], notes.get((tid, did), ""))
             for tid in sorted(matrix.roles) for did, role in sorted(matrix.roles[tid].items())))
     else:  # (the usual case, rows made at C speed: no note to look up per cell)
         code = codes.__getitem__
         roles = matrix.roles
-        connection.executemany(st.INSERT["cell"], chain.from_iterable(
+        insert_batched(connection, "cell", chain.from_iterable(chain.from_iterable(
             zip(repeat(tid), row, map(code, map(roles[tid].__getitem__, row)), repeat(""))
-            for tid, row in ((tid, sorted(roles[tid])) for tid in sorted(roles))))
+            for tid, row in ((tid, sorted(roles[tid])) for tid in sorted(roles)))))
     connection.executemany(st.INSERT["cell"], (
         (tid, did, None, note) for (tid, did), note in sorted(notes.items())
         if did not in matrix.row_roles(tid)))
