@@ -205,3 +205,79 @@ def test_the_quick_pass_takes_a_regular_sheet() -> None:
     assert quick is not None
     assert (quick.rows, quick.columns, quick.merged) == (39, 2, [(0, 3, 1, 4)])
     assert quick.bold == {(n, 1) for n in range(39)}
+
+
+# Sheets as most writers put them (no whitespace, references first, double quotes, one value
+# or inline string per cell), which the quick pass reads by its simplest expressions, with
+# now and then one cell or row written otherwise: the simple expressions and the general ones
+# must agree with the scan wherever the quick pass decides.
+odd_cells = st.sampled_from([
+    '<c t="n" r="{ref}"><v>1</v></c>', '<c r="{ref}"/>', '<c r="{ref}" s="1"/>',
+    '<c r="{ref}"><f>1+1</f></c>', '<c r="{ref}"><f>1+1</f><v>2</v></c>', '<c r="{ref}"><v/></c>',
+    "<c r='{ref}'><v>1</v></c>", '<c  r="{ref}"><v>1</v></c>', '<c r="{ref}" ><v>1</v></c>',
+    '<c r="{ref}"> <v>1</v></c>', '<c r="{ref}"><v>1</v> </c>', '<c><v>1</v></c>',
+    '<c r="{ref}" r="XFD1048576"><v>1</v></c>', '<c r="{ref}" foo="XFD1048576"><v>1</v></c>',
+    '<c r="{ref}"><is><t xml:space="preserve"> x </t></is></c>', '<c r="{ref}"><is></is></c>',
+    '<c r="{ref}"><v>1</v><v>2</v></c>', '<c r="{ref}" x="a>b"><v>1</v></c>',
+    '<c r="{ref}"><extLst><v>1</v></extLst></c>', '<c r="{ref}"><!-- c --><v>1</v></c>'])
+odd_rows = st.sampled_from(['<row r="{n}" spans="1:3">', "<row r='{n}'>", '<row>',
+                            '<row r="{n}"/><row>', '<row  r="{n}">', '<row r="0">',
+                            '<row r="1048577">', '<row spans="1:3" r="{n}">'])
+
+
+@st.composite
+def plain_sheets(draw: st.DrawFn) -> str:
+    body = []
+    for n in range(1, draw(st.integers(0, 8)) + 1):
+        opening = '<row r="{n}">'
+        if draw(st.integers(0, 9)) == 0:
+            opening = draw(odd_rows)
+        cells_ = []
+        for column in range(draw(st.integers(0, 6))):
+            ref = draw(refs) if draw(st.integers(0, 7)) == 0 else f"{column_letter(column)}{n}"
+            cell = (f'<c r="{ref}" t="inlineStr"><is><t>{draw(texts)}</t></is></c>'
+                    if draw(st.booleans()) else f'<c r="{ref}" s="1"><v>{column}</v></c>')
+            if draw(st.integers(0, 11)) == 0:
+                cell = draw(odd_cells).replace("{ref}", ref)
+            cells_.append(cell)
+        body.append(opening.replace("{n}", str(n)) + "".join(cells_) + "</row>")
+    return (f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN_NS}"><sheetData>'
+            f'{"".join(body)}</sheetData></worksheet>')
+
+
+@settings(max_examples=400, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(plain_sheets())
+def test_the_quick_pass_measures_plain_sheets_as_the_scan_does(xml: str) -> None:
+    from xml.parsers import expat
+
+    quick = quick_measure(xml)
+    if quick is None:
+        return
+    scan = _SheetScan("fuzz", frozenset({"1"}))
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = scan.start
+    parser.EndElementHandler = scan.end
+    parser.Parse(xml.encode(), True)
+    assert (quick.rows, quick.columns, quick.bold, quick.elements) == (
+        scan.rows, scan.columns, scan.bold, scan.elements)
+
+
+def test_a_plain_sheet_takes_the_plain_path_and_an_odd_cell_the_general_one() -> None:
+    """The simplest expressions decide a plain sheet; one cell without a value sends the
+    content to the general ones, which leave that cell out of the extent as the scan does."""
+    from cxmatrix.interchange.spreadsheet.regular_sheet import _PATTERNS
+
+    rows = "".join(f'<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>T{n}</t></is></c>'
+                   f'<c r="B{n}" s="1"><v>2</v></c></row>' for n in range(1, 30))
+    plain = (f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN_NS}"><sheetData>'
+             f"{rows}</sheetData></worksheet>")
+    quick = quick_measure(plain)
+    assert quick is not None and (quick.rows, quick.columns) == (29, 2)
+    content = plain[plain.index("<sheetData>") + 11:plain.index("</sheetData>")].encode()
+    assert _PATTERNS[b""].plain_content.fullmatch(content) is not None
+    odd = plain.replace("</row></sheetData>", '<c r="Z40"/></row></sheetData>')
+    quick = quick_measure(odd)
+    assert quick is not None and (quick.rows, quick.columns) == (29, 2)
+    assert _PATTERNS[b""].plain_content.fullmatch(
+        odd[odd.index("<sheetData>") + 11:odd.index("</sheetData>")].encode()) is None

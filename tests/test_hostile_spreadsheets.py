@@ -193,6 +193,9 @@ EXTENT_BYPASSES = {
                           "row 400,001"),
     "dimension_lies.xlsx": (sheet(GRID_ROWS + f'<row r="300000">{inline("Z300000", "x")}'
                                   "</row>", before='<dimension ref="A1:C3"/>'), "row 300,000"),
+    # a regular sheet whose one far value stays within the cell limit: the row limit holds
+    "one_column_far_down.xlsx": (sheet(GRID_ROWS + f'<row r="300000">{inline("A300000", "x")}'
+                                       "</row>"), "row 300,000"),
     "reference_too_long.xlsx": (sheet(GRID_ROWS + '<row><c r="A99999999"><v>1</v></c></row>'),
                                 "not a cell reference"),
     "beyond_the_grid.xlsx": (sheet(GRID_ROWS + '<row><c r="ZZZ1"><v>1</v></c></row>'),

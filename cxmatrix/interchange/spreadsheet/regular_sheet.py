@@ -54,6 +54,16 @@ class _Patterns:
         row = rb"<" + p + rb"row" + a + rb"/?>|</" + p + rb"row\s*>"
         # Only whitespace, rows and cells: no comment, CDATA, text or other element.
         self.content = re.compile(rb"(?:" + cell + rb"|" + row + rb"|\s+)*+")
+        # A part of that language, as most writers put it (no whitespace between elements,
+        # each attribute after one space in double quotes, rows and cells with their
+        # references first, each cell with one value or inline string): three times faster
+        # to match, tried first.
+        named = rb"(?: " + _NAME + rb"=\"[^\"<]*\")*"
+        plain = (rb"<" + p + rb"c r=\"[A-Z]{1,3}[0-9]{1,7}\"" + named + rb"><" + p + rb"(?:v>"
+                 + text + rb"</" + p + rb"v>|is><" + p + rb"t" + named + rb">" + text + rb"</"
+                 + p + rb"t></" + p + rb"is>)</" + p + rb"c>")
+        self.plain_content = re.compile(rb"(?:<" + p + rb"row r=\"[0-9]{1,7}\"" + named
+                                        + rb">(?:" + plain + rb")*+</" + p + rb"row>)*+")
         # A cell as most writers put it: its reference first, in double quotes, upper case,
         # and a value or an inline string as its first child (a valued cell). When every cell
         # of the content is one of these, its references are taken by this simple expression
@@ -189,7 +199,8 @@ class RegularCells:
         ones, the references of the bold ones."""
         patterns = self._patterns
         assert patterns is not None
-        if not self.regular or patterns.content.fullmatch(content) is None:
+        if not self.regular or (patterns.plain_content.fullmatch(content) is None
+                                and patterns.content.fullmatch(content) is None):
             self.regular = False
             return
         self.elements += content.count(b"<") - content.count(b"</")

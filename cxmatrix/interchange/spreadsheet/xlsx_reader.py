@@ -581,12 +581,11 @@ def _quick_scan(path: Path, archive: zipfile.ZipFile, entry: SheetEntry, sink: I
     try:
         ends_parser.Parse(cells.head, False)
         ends_parser.Parse(cells.tail, True)
-        ends.rows, ends.columns = cells.rows, cells.columns
         ends.elements += cells.elements
         if ends.elements > budget.elements:
             return None
-        if ends.rows:
-            ends._grow(ends.rows - 1, ends.columns - 1)
+        if cells.rows:  # (the head and tail hold no cells: the extent is the content's)
+            ends._grow(cells.rows - 1, cells.columns - 1)
         ends.check_merges()
     except (expat.ExpatError, _Refusal):
         return None
