@@ -175,8 +175,10 @@ def test_rows_taken_on_the_way_are_checked_as_a_file_is(tmp_path: Path, damage: 
     assert str(caught.value) == checked
 
 
-@pytest.mark.parametrize("cells", [0, 1, loader.BATCH_ROWS - 1, loader.BATCH_ROWS,
-                                   loader.BATCH_ROWS + 1, 2 * loader.BATCH_ROWS + 3])
+BATCH = loader.batch_rows("cell")
+
+
+@pytest.mark.parametrize("cells", [0, 1, BATCH - 1, BATCH, BATCH + 1, 2 * BATCH + 3])
 @pytest.mark.parametrize("with_notes", [False, True])
 def test_cells_written_in_batches_are_every_cell_once(tmp_path: Path, cells: int,
                                                       with_notes: bool) -> None:
@@ -205,3 +207,22 @@ def test_cells_written_in_batches_are_every_cell_once(tmp_path: Path, cells: int
     with Document.open(path) as document:
         assert document.matrix.roles == matrix.roles
         assert document.matrix.notes == matrix.notes
+
+
+TOUCHPOINT_BATCH = loader.batch_rows("touchpoint")
+
+
+@pytest.mark.parametrize("touchpoints", [1, TOUCHPOINT_BATCH - 1, TOUCHPOINT_BATCH,
+                                         TOUCHPOINT_BATCH + 1, 2 * TOUCHPOINT_BATCH + 5])
+def test_touchpoints_written_in_batches_are_every_touchpoint_once(tmp_path: Path,
+                                                                  touchpoints: int) -> None:
+    matrix = generate_matrix(touchpoints, 3, seed=5)
+    path = tmp_path / "touchpoints.cxm"
+    Document.create(path, matrix).close()
+    with Document.open(path) as document:
+        loaded = document.matrix
+        assert [tp.id for tp in loaded.iter_touchpoints()] == [
+            tp.id for tp in matrix.iter_touchpoints()]
+        assert [tp.name for tp in loaded.iter_touchpoints()] == [
+            tp.name for tp in matrix.iter_touchpoints()]
+        assert loaded.roles == matrix.roles

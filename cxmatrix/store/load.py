@@ -478,19 +478,25 @@ def _entity_rows(table: str, entities: Sequence[Stage] | Sequence[Department]
 _TOUCHPOINT_FIELDS = attrgetter(*(f.name for f in fields(Touchpoint)))
 
 
-# Rows per INSERT of several rows: SQLite's own cost per row is a third of that of one
-# statement per row (300,000 cells: 0.12 s against 0.31 s). 200 rows of four values stay
-# under 999 parameters, the limit of older SQLite builds.
-BATCH_ROWS = 200
+# Values per INSERT of several rows: SQLite's own cost per row is a third of that of one
+# statement per row (300,000 cells: 0.12 s against 0.31 s). 999 is the parameter limit of
+# older SQLite builds.
+MAX_PARAMETERS = 999
+
+
+def batch_rows(table: str) -> int:
+    """How many of ``table``'s rows go in one INSERT."""
+    return max(1, MAX_PARAMETERS // len(st.COLUMNS[table]))
 
 
 def insert_batched(connection: sqlite3.Connection, table: str, values: Iterator[Any]) -> None:
     """Insert rows given as one flat run of ``table``'s column values, in its ``INSERT``'s
-    column order, ``BATCH_ROWS`` rows to a statement (the last few one at a time)."""
+    column order, ``batch_rows`` rows to a statement (the last few one at a time)."""
     single = st.INSERT[table]
     width = len(st.COLUMNS[table])
+    rows = batch_rows(table)
     group = single[single.rindex(" VALUES ") + len(" VALUES "):]
-    size = BATCH_ROWS * width
+    size = rows * width
     rest: list[Any] = []
 
     def batches() -> Iterator[tuple[Any, ...]]:
@@ -501,7 +507,7 @@ def insert_batched(connection: sqlite3.Connection, table: str, values: Iterator[
                 return
             yield batch
 
-    connection.executemany(single + (", " + group) * (BATCH_ROWS - 1), batches())
+    connection.executemany(single + (", " + group) * (rows - 1), batches())
     connection.executemany(single, zip(*[iter(rest)] * width, strict=True))
 
 
@@ -516,7 +522,7 @@ def write_matrix(connection: sqlite3.Connection, matrix: Matrix) -> None:
                                                else v for v in values)))
     at = st.POSITION["touchpoint"]
     get = _TOUCHPOINT_FIELDS
-    connection.executemany(st.INSERT["touchpoint"], (
+    insert_batched(connection, "touchpoint", chain.from_iterable(
         (*row[:at], index, *row[at:])
         for stage in matrix.stages
         for index, row in enumerate(map(get, matrix.touchpoints_in(stage.id)))))
