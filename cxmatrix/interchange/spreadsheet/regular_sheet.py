@@ -62,6 +62,7 @@ class _Patterns:
         plain = (rb"<" + p + rb"c r=\"[A-Z]{1,3}[0-9]{1,7}\"" + named + rb"><" + p + rb"(?:v>"
                  + text + rb"</" + p + rb"v>|is><" + p + rb"t" + named + rb">" + text + rb"</"
                  + p + rb"t></" + p + rb"is>)</" + p + rb"c>")
+        self.plain_row = re.compile(rb"<" + p + rb"row r=\"([0-9]{1,7})\"")
         self.plain_content = re.compile(rb"(?:<" + p + rb"row r=\"[0-9]{1,7}\"" + named
                                         + rb">(?:" + plain + rb")*+</" + p + rb"row>)*+")
         # A cell as most writers put it: its reference first, in double quotes, upper case,
@@ -199,8 +200,10 @@ class RegularCells:
         ones, the references of the bold ones."""
         patterns = self._patterns
         assert patterns is not None
-        if not self.regular or (patterns.plain_content.fullmatch(content) is None
-                                and patterns.content.fullmatch(content) is None):
+        if not self.regular:
+            return
+        plain_rows = patterns.plain_content.fullmatch(content) is not None
+        if not plain_rows and patterns.content.fullmatch(content) is None:
             self.regular = False
             return
         self.elements += content.count(b"<") - content.count(b"</")
@@ -208,7 +211,9 @@ class RegularCells:
         starts = content.count(b"<" + patterns.prefix + b"c")
         plain = patterns.plain_cell.findall(content)
         if len(plain) == starts:
-            if not self._plain_rows(patterns, content) or not self._extent(plain):
+            rows_fit = (self._plain_row_numbers(patterns, content) if plain_rows
+                        else self._plain_rows(patterns, content))
+            if not rows_fit or not self._extent(plain):
                 self.regular = False  # the scan refuses a row number or a reference
             elif self._bold is not None:
                 self._measure_bold(content)
@@ -253,6 +258,13 @@ class RegularCells:
             if row is None or not 0 < int(row.group(1)) <= EXCEL_ROWS:
                 return False
         return True
+
+    @staticmethod
+    def _plain_row_numbers(patterns: _Patterns, content: bytes) -> bool:
+        """``_plain_rows`` for content in ``plain_content``'s language, where each row's
+        number is digits in double quotes right after its name."""
+        numbers = list(map(int, patterns.plain_row.findall(content)))
+        return not numbers or (min(numbers) > 0 and max(numbers) <= EXCEL_ROWS)
 
     def _extent(self, plain: list[tuple[bytes, bytes]]) -> bool:
         """The extent grown by cells that are all valued (``plain_cell`` matches); False
