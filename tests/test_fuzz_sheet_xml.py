@@ -15,6 +15,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_hostile_spreadsheets import MAIN_NS, workbook
@@ -219,8 +220,16 @@ odd_cells = st.sampled_from([
     '<c r="{ref}" r="XFD1048576"><v>1</v></c>', '<c r="{ref}" foo="XFD1048576"><v>1</v></c>',
     '<c r="{ref}"><is><t xml:space="preserve"> x </t></is></c>', '<c r="{ref}"><is></is></c>',
     '<c r="{ref}"><v>1</v><v>2</v></c>', '<c r="{ref}" x="a>b"><v>1</v></c>',
-    '<c r="{ref}"><extLst><v>1</v></extLst></c>', '<c r="{ref}"><!-- c --><v>1</v></c>'])
+    '<c r="{ref}"><extLst><v>1</v></extLst></c>', '<c r="{ref}"><!-- c --><v>1</v></c>',
+    '<c r="{ref}" s="1" s="2"><v>1</v></c>', '<c r="{ref}" t="s" s="1"><v>1</v></c>',
+    '<c r="{ref}" s="a&amp;b"><v>1</v></c>', '<c r="{ref}" s="&#49;"><v>1</v></c>',
+    '<c r="{ref}"><is><t xml:space="preserve" xml:space="preserve">x</t></is></c>'])
+# Text the plain path must leave to expat: not well formed, or not ASCII.
+plain_texts = st.one_of(texts, st.sampled_from([
+    "&foo;", "&#0;", "&#65;", "&", "a & b", "]]>", "x]]>y", "\x01", "\x0b", "tab\there", "é",
+    "&amp;&lt;", "&quot;&apos;&gt;", "&amp", "&AMP;"]))
 odd_rows = st.sampled_from(['<row r="{n}" spans="1:3">', "<row r='{n}'>", '<row>',
+                            '<row r="{n}" ht="1" ht="2">', '<row r="{n}" ht="15" spans="1:3">',
                             '<row r="{n}"/><row>', '<row  r="{n}">', '<row r="0">',
                             '<row r="1048577">', '<row spans="1:3" r="{n}">'])
 
@@ -235,7 +244,7 @@ def plain_sheets(draw: st.DrawFn) -> str:
         cells_ = []
         for column in range(draw(st.integers(0, 6))):
             ref = draw(refs) if draw(st.integers(0, 7)) == 0 else f"{column_letter(column)}{n}"
-            cell = (f'<c r="{ref}" t="inlineStr"><is><t>{draw(texts)}</t></is></c>'
+            cell = (f'<c r="{ref}" t="inlineStr"><is><t>{draw(plain_texts)}</t></is></c>'
                     if draw(st.booleans()) else f'<c r="{ref}" s="1"><v>{column}</v></c>')
             if draw(st.integers(0, 11)) == 0:
                 cell = draw(odd_cells).replace("{ref}", ref)
@@ -264,9 +273,10 @@ def test_the_quick_pass_measures_plain_sheets_as_the_scan_does(xml: str) -> None
 
 
 def test_a_plain_sheet_takes_the_plain_path_and_an_odd_cell_the_general_one() -> None:
-    """The simplest expressions decide a plain sheet; one cell without a value sends the
-    content to the general ones, which leave that cell out of the extent as the scan does."""
-    from cxmatrix.interchange.spreadsheet.regular_sheet import _PATTERNS
+    """The simplest expressions decide a plain sheet; one cell without a value sends its
+    references to the general expression, which leaves that cell out of the extent as the
+    scan does (and one with a formula the content to the general grammar too)."""
+    from cxmatrix.interchange.spreadsheet.regular_sheet import _PATTERNS, RegularCells
 
     rows = "".join(f'<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>T{n}</t></is></c>'
                    f'<c r="B{n}" s="1"><v>2</v></c></row>' for n in range(1, 30))
@@ -276,8 +286,42 @@ def test_a_plain_sheet_takes_the_plain_path_and_an_odd_cell_the_general_one() ->
     assert quick is not None and (quick.rows, quick.columns) == (29, 2)
     content = plain[plain.index("<sheetData>") + 11:plain.index("</sheetData>")].encode()
     assert _PATTERNS[b""].plain_content.fullmatch(content) is not None
-    odd = plain.replace("</row></sheetData>", '<c r="Z40"/></row></sheetData>')
-    quick = quick_measure(odd)
-    assert quick is not None and (quick.rows, quick.columns) == (29, 2)
-    assert _PATTERNS[b""].plain_content.fullmatch(
-        odd[odd.index("<sheetData>") + 11:odd.index("</sheetData>")].encode()) is None
+    cells = RegularCells(frozenset(), 10)
+    cells.feed(plain.encode())
+    cells.close()
+    assert cells.regular and cells.well_formed  # expat reads only its head and tail
+    for odd_cell, plain_grammar in (('<c r="Z40"/>', True), ('<c r="Z40"><f>1</f></c>', False)):
+        odd = plain.replace("</row></sheetData>", f"{odd_cell}</row></sheetData>")
+        quick = quick_measure(odd)
+        assert quick is not None and (quick.rows, quick.columns) == (29, 2)
+        matched = _PATTERNS[b""].plain_content.fullmatch(
+            odd[odd.index("<sheetData>") + 11:odd.index("</sheetData>")].encode())
+        assert (matched is not None) == plain_grammar
+
+
+@pytest.mark.parametrize("text", ["&foo;", "&#0;", "a]]>b", "\x01", "a & b"])
+def test_text_that_is_not_well_formed_in_a_plain_sheet_is_refused_as_xml(text: str) -> None:
+    """The plain path reads no text through expat: whatever it cannot vouch for is parsed by
+    expat, which refuses it as before."""
+    rows = "".join(f'<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>T{n}</t></is></c></row>'
+                   for n in range(1, 30))
+    rows += f'<row r="30"><c r="A30" t="inlineStr"><is><t>{text}</t></is></c></row>'
+    xml = (f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN_NS}"><sheetData>'
+           f"{rows}</sheetData></worksheet>")
+    assert quick_measure(xml) is None
+    with tempfile.TemporaryDirectory() as folder:
+        path = workbook(Path(folder) / "fuzz.xlsx", {"Grid": xml})
+        with pytest.raises(ImportFailed, match="is not valid XML"):
+            read_sheet(open_workbook(path), "Grid")
+
+
+def test_a_plain_sheet_with_text_beyond_ascii_is_checked_by_expat_and_read() -> None:
+    rows = "".join(f'<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>Zürich {n} &amp; co'
+                   "</t></is></c></row>" for n in range(1, 30))
+    xml = (f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN_NS}"><sheetData>'
+           f"{rows}</sheetData></worksheet>")
+    quick = quick_measure(xml)
+    assert quick is not None and (quick.rows, quick.columns) == (29, 1)
+    with tempfile.TemporaryDirectory() as folder:
+        path = workbook(Path(folder) / "fuzz.xlsx", {"Grid": xml})
+        assert read_sheet(open_workbook(path), "Grid").rows[28] == ["Zürich 29 & co"]

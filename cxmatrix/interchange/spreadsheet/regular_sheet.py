@@ -14,6 +14,12 @@ mostly). Whenever anything is not regular (a comment or CDATA in the content, a 
 reference, text between cells, a reference or row number the scan would refuse, an odd child),
 it gives up (``regular`` False) and the caller runs the scan over the whole part, so that every
 refusal and message stay the scan's own. It never refuses anything itself.
+
+The caller parses the head and the tail with expat. When all the content is in the plain
+grammar (rows and cells as spreadsheet programs write them, each attribute at most once) and
+its text is well formed ASCII (``well_formed``), the whole part is well formed XML if the head
+and the tail are: the content is a run of complete elements with no reference but the five
+predefined ones. Then the content need not go through expat as well.
 """
 
 from __future__ import annotations
@@ -54,16 +60,26 @@ class _Patterns:
         row = rb"<" + p + rb"row" + a + rb"/?>|</" + p + rb"row\s*>"
         # Only whitespace, rows and cells: no comment, CDATA, text or other element.
         self.content = re.compile(rb"(?:" + cell + rb"|" + row + rb"|\s+)*+")
-        # A part of that language, as most writers put it (no whitespace between elements,
-        # each attribute after one space in double quotes, rows and cells with their
-        # references first, each cell with one value or inline string): three times faster
-        # to match, tried first.
-        named = rb"(?: " + _NAME + rb"=\"[^\"<]*\")*"
-        plain = (rb"<" + p + rb"c r=\"[A-Z]{1,3}[0-9]{1,7}\"" + named + rb"><" + p + rb"(?:v>"
-                 + text + rb"</" + p + rb"v>|is><" + p + rb"t" + named + rb">" + text + rb"</"
-                 + p + rb"t></" + p + rb"is>)</" + p + rb"c>")
+        # A part of that language, as spreadsheet programs and libraries write it: no
+        # whitespace between elements, rows and cells with their references first and the
+        # attributes those writers use after them, each at most once, in the schema's order,
+        # with values of a few plain characters; each cell empty or with one value or inline
+        # string.
+        # Three times faster to match, tried first; and such content is well formed XML
+        # whenever its text is (``_well_formed_text``), so expat need not read it.
+        def once(*names: bytes, value: bytes = rb"[A-Za-z0-9.:\- ]{0,40}") -> bytes:
+            return b"".join(rb"(?: " + name + rb"=\"" + value + rb"\")?" for name in names)
+
+        cell_attributes = once(b"s", b"t")
+        row_attributes = once(b"spans", b"s", b"customFormat", b"ht", b"hidden",
+                              b"customHeight", b"outlineLevel", b"collapsed", b"thickTop",
+                              b"thickBot", b"ph", b"x14ac:dyDescent")
+        plain = (rb"<" + p + rb"c r=\"[A-Z]{1,3}[0-9]{1,7}\"" + cell_attributes + rb"(?:/>|><"
+                 + p + rb"(?:v>" + text + rb"</" + p + rb"v>|is><" + p + rb"t"
+                 + once(b"xml:space", value=rb"preserve") + rb">" + text + rb"</" + p
+                 + rb"t></" + p + rb"is>)</" + p + rb"c>)")
         self.plain_row = re.compile(rb"<" + p + rb"row r=\"([0-9]{1,7})\"")
-        self.plain_content = re.compile(rb"(?:<" + p + rb"row r=\"[0-9]{1,7}\"" + named
+        self.plain_content = re.compile(rb"(?:<" + p + rb"row r=\"[0-9]{1,7}\"" + row_attributes
                                         + rb">(?:" + plain + rb")*+</" + p + rb"row>)*+")
         # A cell as most writers put it: its reference first, in double quotes, upper case,
         # and a value or an inline string as its first child (a valued cell). When every cell
@@ -112,6 +128,9 @@ class RegularCells:
 
     def __init__(self, bold_styles: frozenset[str], max_bold: int) -> None:
         self.regular = True
+        # Every byte of the content measured was in ``plain_content``'s language with well
+        # formed text: the part is well formed if its head and tail are (module docstring).
+        self.well_formed = True
         self.rows = 0
         self.columns = 0
         self.elements = 0  # in the content (the scan counts the head and tail)
@@ -206,6 +225,8 @@ class RegularCells:
         if not plain_rows and patterns.content.fullmatch(content) is None:
             self.regular = False
             return
+        if self.well_formed and not (plain_rows and _well_formed_text(content)):
+            self.well_formed = False
         self.elements += content.count(b"<") - content.count(b"</")
         # In such content only cells start with "<c" (or the prefix's).
         starts = content.count(b"<" + patterns.prefix + b"c")
@@ -288,6 +309,20 @@ class RegularCells:
                     break
                 letters_, digits = next((x, y) for x, y in ((a, b), (c, d), (e, f), (g, h)) if x)
                 self.bold.append((int(digits) - 1, _column(letters_)))
+
+
+# Characters XML 1.0 does not allow (in ASCII), and the references it predefines.
+_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_PREDEFINED = (b"&amp;", b"&lt;", b"&gt;", b"&quot;", b"&apos;")
+
+
+def _well_formed_text(content: bytes) -> bool:
+    """Whether the text in ``plain_content``'s language is well formed: ASCII (any other
+    byte is left to expat, which knows the encoding) without control characters or "]]>",
+    each "&" one of the five predefined references."""
+    if not content.isascii() or b"]]>" in content or _CONTROL.search(content):
+        return False
+    return b"&" not in content or content.count(b"&") == sum(map(content.count, _PREDEFINED))
 
 
 _COLUMNS: dict[bytes, int] = {}

@@ -544,36 +544,34 @@ def _scan_sheet(path: Path, archive: zipfile.ZipFile, entry: SheetEntry, sink: I
 def _quick_scan(path: Path, archive: zipfile.ZipFile, entry: SheetEntry, sink: IO[bytes],
                 budget: _Budget, progress: Progress | None, scan: _SheetScan
                 ) -> _SheetScan | None:
-    """Inflate the part once into ``sink``, through expat without element handlers (a well
-    formed part, no DTD) and ``RegularCells``; what comes before and after the cells goes
-    through the scan's handlers. The scan's result, or None when the whole scan must decide
-    (a sheet that is not regular, anything to refuse)."""
+    """Inflate the part once into ``sink`` and through ``RegularCells``; what comes before
+    and after the cells goes through the scan's handlers. Unless ``RegularCells`` finds the
+    part well formed by its grammar, expat without element handlers checks it too (a well
+    formed part, no DTD), from a second inflation. The scan's result, or None when the whole
+    scan must decide (a sheet that is not regular, anything to refuse)."""
     from cxmatrix.interchange.spreadsheet.regular_sheet import RegularCells
 
     cells = RegularCells(scan.bold_styles, MAX_BOLD_CELLS)
-    parser = _checking_parser()
     declared = archive.getinfo(entry.part).file_size
     size = 0
-    well_formed = True
     try:
         for chunk in _iter_part(path, archive, entry.part):
             size += len(chunk)
             sink.write(chunk)
-            if well_formed and cells.regular:
-                try:
-                    parser.Parse(chunk, False)
-                except (expat.ExpatError, _Refusal):
-                    well_formed = False
+            if cells.regular:
                 cells.feed(chunk)
             if progress is not None:
                 progress.step(size, max(declared, size), f"Checking sheet {entry.name!r}")
-        if well_formed and cells.regular:
+        cells.close()
+        if not cells.regular:
+            return None
+        if not cells.well_formed:
+            parser = _checking_parser()
+            for chunk in _iter_part(path, archive, entry.part):
+                parser.Parse(chunk, False)
             parser.Parse(b"", True)
     except (ImportFailed, expat.ExpatError, _Refusal):
         return None  # (the whole scan meets the same, or refuses something before it)
-    cells.close()
-    if not (well_formed and cells.regular):
-        return None
     ends = _SheetScan(scan.where, scan.bold_styles)
     ends_parser = _checking_parser()
     ends_parser.StartElementHandler = ends.start
