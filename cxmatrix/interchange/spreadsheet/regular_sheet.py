@@ -64,9 +64,8 @@ class _Patterns:
         # whitespace between elements, rows and cells with their references first and the
         # attributes those writers use after them, each at most once, in the schema's order,
         # with values of a few plain characters; each cell empty or with one value or inline
-        # string.
-        # Three times faster to match, tried first; and such content is well formed XML
-        # whenever its text is (``_well_formed_text``), so expat need not read it.
+        # string. Three times faster to match, tried first; and such content is well formed
+        # XML whenever its text is (``_well_formed_text``), so expat need not read it.
         def once(*names: bytes, value: bytes = rb"[A-Za-z0-9.:\- ]{0,40}") -> bytes:
             return b"".join(rb"(?: " + name + rb"=\"" + value + rb"\")?" for name in names)
 
@@ -221,19 +220,19 @@ class RegularCells:
         assert patterns is not None
         if not self.regular:
             return
-        plain_rows = patterns.plain_content.fullmatch(content) is not None
-        if not plain_rows and patterns.content.fullmatch(content) is None:
+        in_plain_grammar = patterns.plain_content.fullmatch(content) is not None
+        if not in_plain_grammar and patterns.content.fullmatch(content) is None:
             self.regular = False
             return
-        if self.well_formed and not (plain_rows and _well_formed_text(content)):
+        if self.well_formed and not (in_plain_grammar and _well_formed_text(content)):
             self.well_formed = False
         self.elements += content.count(b"<") - content.count(b"</")
         # In such content only cells start with "<c" (or the prefix's).
         starts = content.count(b"<" + patterns.prefix + b"c")
         plain = patterns.plain_cell.findall(content)
         if len(plain) == starts:
-            rows_fit = (self._plain_row_numbers(patterns, content) if plain_rows
-                        else self._plain_rows(patterns, content))
+            rows_fit = (self._plain_rows_fit(patterns, content) if in_plain_grammar
+                        else self._rows_fit(patterns, content))
             if not rows_fit or not self._extent(plain):
                 self.regular = False  # the scan refuses a row number or a reference
             elif self._bold is not None:
@@ -243,7 +242,7 @@ class RegularCells:
         if len(cells) != starts:
             self.regular = False  # a cell without a reference of letters and digits
             return
-        if not self._plain_rows(patterns, content):
+        if not self._rows_fit(patterns, content):
             self.regular = False  # the scan refuses it
             return
         if not cells:
@@ -272,7 +271,7 @@ class RegularCells:
         if self._bold is not None:
             self._measure_bold(content)
 
-    def _plain_rows(self, patterns: _Patterns, content: bytes) -> bool:
+    def _rows_fit(self, patterns: _Patterns, content: bytes) -> bool:
         """Whether every row's number is one the scan accepts."""
         for numbers in patterns.row.findall(content):
             row = _ROW_NUMBER.fullmatch(numbers[0] or numbers[1])
@@ -281,8 +280,8 @@ class RegularCells:
         return True
 
     @staticmethod
-    def _plain_row_numbers(patterns: _Patterns, content: bytes) -> bool:
-        """``_plain_rows`` for content in ``plain_content``'s language, where each row's
+    def _plain_rows_fit(patterns: _Patterns, content: bytes) -> bool:
+        """``_rows_fit`` for content in ``plain_content``'s language, where each row's
         number is digits in double quotes right after its name."""
         numbers = list(map(int, patterns.plain_row.findall(content)))
         return not numbers or (min(numbers) > 0 and max(numbers) <= EXCEL_ROWS)
