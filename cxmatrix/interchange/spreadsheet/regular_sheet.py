@@ -310,18 +310,20 @@ class RegularCells:
                 self.bold.append((int(digits) - 1, _column(letters_)))
 
 
-# Characters XML 1.0 does not allow (in ASCII), and the references it predefines.
-_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_PREDEFINED = (b"&amp;", b"&lt;", b"&gt;", b"&quot;", b"&apos;")
+# The ASCII characters XML 1.0 allows, and an "&" that does not begin one of the five
+# predefined references.
+_XML_ASCII = b"\t\n\r" + bytes(range(0x20, 0x80))
+_BARE_AMPERSAND = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos);)")
 
 
 def _well_formed_text(content: bytes) -> bool:
     """Whether the text in ``plain_content``'s language is well formed: ASCII (any other
     byte is left to expat, which knows the encoding) without control characters or "]]>",
-    each "&" one of the five predefined references."""
-    if not content.isascii() or b"]]>" in content or _CONTROL.search(content):
-        return False
-    return b"&" not in content or content.count(b"&") == sum(map(content.count, _PREDEFINED))
+    each "&" one of the five predefined references. (Each test is a single pass in C: a
+    character class searched by ``re`` costs ten times what ``translate`` does.)"""
+    return (content.isascii() and not content.translate(None, _XML_ASCII)
+            and not (b"]" in content and b"]]>" in content)
+            and not (b"&" in content and _BARE_AMPERSAND.search(content)))
 
 
 _COLUMNS: dict[bytes, int] = {}
