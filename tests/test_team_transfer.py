@@ -201,3 +201,23 @@ def test_a_version_2_server_packs_its_snapshot_cells_on_init(team_url: str,
     transfer.pull(address.with_name("Packed"), again)
     with Document.open(again) as document:
         assert document.snapshot("On the server").matrix.content() == document.matrix.content()
+
+
+def test_a_matrix_of_many_batches_comes_back_row_for_row(team_url: str, tmp_path: Path) -> None:
+    # More cells and touchpoints than one multi-row INSERT of the working copy holds, and a
+    # remainder that goes in one row at a time.
+    matrix = demo_matrix()
+    stage = matrix.stages[0]
+    for n in range(1, 700):
+        tp = matrix.add_touchpoint(stage.id, f"Extra touchpoint {n}", metric="CSAT")
+        for index, department in enumerate(matrix.departments[:3]):
+            matrix.set_role(tp.id, department.id, (Role.OWN, Role.INFLUENCE, Role.HANDLE)[index])
+    original = tmp_path / "many.cxm"
+    Document.create(original, matrix).close()
+    assert main(["publish", str(original), team_url, "--name", "Many rows"]) == 0
+    pulled = tmp_path / "pulled.cxm"
+    assert main(["pull", team_url, "Many rows", "-o", str(pulled)]) == 0
+    assert _tables(pulled) == _tables(original)
+    read = transfer.read_matrix(parse_address(team_url + "#Many rows"))
+    assert read.roles == matrix.roles
+    assert read.touchpoint_count == matrix.touchpoint_count
