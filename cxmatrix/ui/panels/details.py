@@ -96,13 +96,15 @@ class DetailsPanel(QWidget):
         self.metric_edit.setPlaceholderText("How the owner measures it")
         self.description = _text_box(self.touchpoint_box, "detailDescription")
         self.notes = _text_box(self.touchpoint_box, "detailNotes")
+        # Alt+letters chosen apart from the menu bar's (File, Edit, Matrix, View, Help) and
+        # the other docks': Qt gives a letter claimed twice to neither.
         form.addRow("&Name:", self.name)
-        form.addRow("&Stage:", self.stage)
-        form.addRow("&Category:", self.category)
-        form.addRow("C&hannel:", self.channel)
+        form.addRow("Sta&ge:", self.stage)
+        form.addRow("Ca&tegory:", self.category)
+        form.addRow("&Channel:", self.channel)
         form.addRow("Moments:", flags)
-        form.addRow("&Metric:", self.metric_edit)
-        form.addRow("&Description:", self.description)
+        form.addRow("Metr&ic:", self.metric_edit)
+        form.addRow("Desc&ription:", self.description)
         form.addRow("Notes:", self.notes)
 
         self.cell_box = QGroupBox("Cell note", self)

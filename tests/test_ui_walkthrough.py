@@ -1,0 +1,85 @@
+"""Found by walking a week's work in a real window: each test pins one fix (keyboard access,
+wording, feedback) so that it stays fixed."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QTabBar, QWidget
+from pytestqt.qtbot import QtBot
+from ui_support import demo_document, open_and_wait, press, window_with_captured_messages
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
+ALT = Qt.KeyboardModifier.AltModifier
+
+
+def mnemonic(text: str) -> str | None:
+    """The letter after a single '&' ('&&' is a literal ampersand), lower case."""
+    found = re.search(r"(?<!&)&([^&\s])", text.replace("&&", ""))
+    return found.group(1).lower() if found else None
+
+
+def visible_mnemonics(window: QWidget) -> dict[str, list[str]]:
+    """Letter -> texts of the visible labels, buttons, group boxes and tabs that claim it."""
+    claims: dict[str, list[str]] = {}
+
+    def claim(text: str) -> None:
+        letter = mnemonic(text)
+        if letter:
+            claims.setdefault(letter, []).append(text)
+
+    for widget in window.findChildren(QWidget):
+        if not widget.isVisible():
+            continue
+        if isinstance(widget, QLabel) and widget.buddy() is not None:
+            claim(widget.text())
+        elif isinstance(widget, QAbstractButton | QGroupBox):
+            claim(widget.text() if isinstance(widget, QAbstractButton) else widget.title())
+        elif isinstance(widget, QTabBar):
+            for tab in range(widget.count()):
+                claim(widget.tabText(tab))
+    return claims
+
+
+@pytest.fixture
+def demo_window(qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    window = window_with_captured_messages(qtbot, tmp_path, monkeypatch)
+    document = demo_document(tmp_path)
+    path = document.path
+    document.close()
+    open_and_wait(qtbot, window, path)
+    window.findChild(QWidget, "detailName")  # the details form is built with the document
+    return window
+
+
+def test_no_visible_field_takes_a_menu_letter_or_anothers(demo_window: Any, qtbot: QtBot) -> None:
+    """Alt+M and Alt+H opened nothing: the Details dock's '&Metric:' and 'C&hannel:' took
+    the letters of the Matrix and Help menus, and Qt gives an ambiguous Alt+letter to
+    neither."""
+    window = demo_window
+    for dock in window.findChildren(QWidget):
+        if dock.metaObject().className() == "QDockWidget":
+            dock.show()
+    qtbot.wait(10)
+    menus = {mnemonic(action.text()) for action in window.menuBar().actions()}
+    claims = visible_mnemonics(window)
+    taken = {letter: texts for letter, texts in claims.items() if letter in menus}
+    assert taken == {}
+    shared = {letter: texts for letter, texts in claims.items() if len(texts) > 1}
+    assert shared == {}
+
+
+@pytest.mark.parametrize(("letter", "title"),
+                         [(Qt.Key.Key_M, "&Matrix"), (Qt.Key.Key_H, "&Help")])
+def test_alt_letter_opens_its_menu(demo_window: Any, qtbot: QtBot, letter: Qt.Key,
+                                   title: str) -> None:
+    window = demo_window
+    bar = window.menuBar()
+    press(qtbot, window, letter, ALT)
+    qtbot.waitUntil(lambda: bar.activeAction() is not None, timeout=2000)
+    assert bar.activeAction().text() == title
+    bar.activeAction().menu().close()
