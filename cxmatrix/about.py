@@ -25,9 +25,12 @@ LIBRARIES = (
     ("Qt and PySide6", "LGPL v3"),
     ("SQLAlchemy and SQLModel", "MIT licence"),
     ("openpyxl", "MIT licence"),
+    ("XlsxWriter", "BSD licence"),
     ("ReportLab", "BSD licence"),
+    ("pypdfium2 and PDFium", "BSD and Apache 2.0 licences"),
     ("python-calamine", "MIT licence"),
     ("defusedxml", "PSF licence"),
+    ("psycopg and libpq", "LGPL v3 and PostgreSQL licence"),
 )
 _FONT_SUFFIXES = (".ttf", ".otf")
 _LICENCE_NAME = re.compile(r"^(licen[cs]e|copying|ofl|copyright)", re.IGNORECASE)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+import tomllib
 from pathlib import Path
 
 from cxmatrix import APP_NAME, __version__
-from cxmatrix.about import about_html, about_text, font_licences, licences_text
+from cxmatrix.about import LIBRARIES, about_html, about_text, font_licences, licences_text
 from cxmatrix.resources import resource_path
 
 
@@ -15,6 +17,21 @@ def test_about_names_the_app_its_version_and_purpose() -> None:
     assert "clear owner" in text
     assert "MIT licence" in text
     assert "Qt and PySide6: LGPL v3" in text
+
+
+def test_about_names_every_library_the_app_depends_on() -> None:
+    """XlsxWriter, pypdfium2 and psycopg (LGPL) were shipped but missing from the box."""
+    pyproject = Path(__file__).resolve().parents[1] / "pyproject.toml"
+    dependencies = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["dependencies"]
+    named = " ".join(name.lower() for name, _licence in LIBRARIES)
+    for requirement in dependencies:
+        distribution = re.match(r"[A-Za-z0-9_.-]+", requirement)
+        assert distribution is not None
+        base = distribution.group(0).lower().removesuffix("-essentials")
+        assert base in named, requirement
+    text = about_text()
+    assert "psycopg and libpq: LGPL v3" in text
+    assert "XlsxWriter: BSD licence" in text
 
 
 def test_about_lists_every_bundled_font_and_its_licence() -> None:
