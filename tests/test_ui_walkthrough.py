@@ -11,7 +11,15 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QTabBar, QWidget
 from pytestqt.qtbot import QtBot
-from ui_support import demo_document, open_and_wait, press, window_with_captured_messages
+from ui_support import (
+    click_cell,
+    column_of,
+    demo_document,
+    open_and_wait,
+    press,
+    row_of,
+    window_with_captured_messages,
+)
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 ALT = Qt.KeyboardModifier.AltModifier
@@ -52,7 +60,6 @@ def demo_window(qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     path = document.path
     document.close()
     open_and_wait(qtbot, window, path)
-    window.findChild(QWidget, "detailName")  # the details form is built with the document
     return window
 
 
@@ -83,3 +90,27 @@ def test_alt_letter_opens_its_menu(demo_window: Any, qtbot: QtBot, letter: Qt.Ke
     qtbot.waitUntil(lambda: bar.activeAction() is not None, timeout=2000)
     assert bar.activeAction().text() == title
     bar.activeAction().menu().close()
+
+
+def test_deleting_a_department_says_what_went_with_undo(demo_window: Any, qtbot: QtBot) -> None:
+    """Matrix > Delete Department took a whole column away without a word, where deleting a
+    touchpoint or a stage says what went and offers Undo."""
+    window = demo_window
+    matrix = window.session.matrix
+    finance = matrix.find_department("Finance")
+    assert finance is not None
+    roles = sum(1 for row in matrix.roles.values() if finance.id in row)
+    assert roles > 1
+    first = matrix.touchpoint(next(tp for tp, row in matrix.roles.items() if finance.id in row))
+    click_cell(qtbot, window, row_of(window, first.name), column_of(window, "Finance"))
+    window.delete_department_action.trigger()
+    assert matrix.find_department("Finance") is None
+    assert window.notice.isVisible()
+    assert window.notice.text == f"Deleted department Finance and its {roles} roles."
+    undo = window.notice.button("Undo")
+    assert undo is not None
+    qtbot.mouseClick(undo, Qt.MouseButton.LeftButton)
+    assert not window.notice.isVisible()
+    back = matrix.find_department("Finance")
+    assert back is not None
+    assert sum(1 for row in matrix.roles.values() if back.id in row) == roles

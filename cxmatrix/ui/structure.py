@@ -187,7 +187,16 @@ class StructureEditor(QObject):
             self.grid.current_department_id())
         if dept_id is None or not self.session.has_document:
             return False
-        return self.session.execute(commands.DeleteDepartment(self.session, dept_id))
+        matrix = self.session.matrix
+        name = matrix.department(dept_id).name
+        count = sum(1 for row in matrix.roles.values() if dept_id in row)
+        ok = self.session.execute(commands.DeleteDepartment(self.session, dept_id))
+        if ok:
+            # A whole column goes at once, with no question asked: say so, with Undo at hand,
+            # as for touchpoints and stages.
+            held = {0: "", 1: " and its role"}.get(count, f" and its {count:,} roles")
+            self.deleted.emit(f"Deleted department {name}{held}.")
+        return ok
 
     def move_rows(self, step: int) -> bool:
         """Move the current touchpoint one place up or down, into the neighbouring stage at
