@@ -4,12 +4,20 @@ wording, feedback) so that it stays fixed."""
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QTabBar, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QGroupBox,
+    QLabel,
+    QTabBar,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 from ui_support import (
     click_cell,
@@ -20,6 +28,8 @@ from ui_support import (
     row_of,
     window_with_captured_messages,
 )
+
+from cxmatrix.ui.panels.changes_panel import DUE, DueEdit
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 ALT = Qt.KeyboardModifier.AltModifier
@@ -114,3 +124,36 @@ def test_deleting_a_department_says_what_went_with_undo(demo_window: Any, qtbot:
     back = matrix.find_department("Finance")
     assert back is not None
     assert sum(1 for row in matrix.roles.values() if back.id in row) == roles
+
+
+def open_due_editor(window: Any, key: tuple[int, int]) -> DueEdit:
+    panel = window.plan_view.panel
+    index = panel.model.row_index(key).siblingAtColumn(DUE)
+    assert index.isValid()
+    panel.view.setCurrentIndex(index)
+    panel.view.edit(index)
+    (editor,) = [e for e in panel.view.viewport().findChildren(DueEdit) if e.isVisible()]
+    return editor
+
+
+@pytest.mark.parametrize(("typed", "wanted"), [
+    ("2027-01-15", date(2027, 1, 15)), ("2025-3-7", date(2025, 3, 7)),
+    ("20270115", date(2027, 1, 15)), ("2027/11/30", date(2027, 11, 30))])
+def test_a_due_date_typed_in_another_year_keeps_its_year(demo_window: Any, qtbot: QtBot,
+                                                         typed: str, wanted: date) -> None:
+    """Typing 2027-01-15 in the Due column saved 2026-01-15: the year's digits were dropped
+    (over "No date" and over a date alike), and after a full year the '-' skipped the month."""
+    window = demo_window
+    window.view_target_action.trigger()
+    matrix = window.session.matrix
+    key = next((tp, dept) for tp, row in matrix.targets.items() for dept in row
+               if matrix.is_planned_change(tp, dept))
+    for before in (None, date(2026, 5, 1)):
+        editor = open_due_editor(window, key)
+        editor.set_due(before)
+        qtbot.keyClicks(editor, typed)
+        qtbot.keyClick(editor, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: window.plan_view.panel.view.state()
+                        != QAbstractItemView.State.EditingState)
+        action = matrix.action(*key)
+        assert action is not None and action.due == wanted, (before, typed)

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
+    QDateTimeEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -372,6 +373,9 @@ class StatusDelegate(QStyledItemDelegate):
         model.setData(index, ActionStatus(editor.currentData()))
 
 
+_DATE_SEPARATORS = frozenset("-/. ")
+
+
 class DueEdit(QDateEdit):
     """A due date: typed as YYYY-MM-DD or picked from the calendar; Delete clears it.
 
@@ -387,6 +391,7 @@ class DueEdit(QDateEdit):
         self.setCalendarPopup(True)
         self.setMinimumDate(self.NO_DATE)
         self.setSpecialValueText("No date")
+        self._advanced = False  # the last digit filled its section and Qt moved to the next
         self.setToolTip("Type the date as YYYY-MM-DD or pick it from the calendar; "
                         "Delete clears it")
 
@@ -406,11 +411,22 @@ class DueEdit(QDateEdit):
         if event.key() == Qt.Key.Key_Delete:
             self.set_due(None)
             return
-        if self.date() == self.NO_DATE and event.text().isdigit():
-            # Typing over "No date" starts from a real date, so the sections take digits.
+        typed = event.text()
+        if typed.isdigit() and (self.date() == self.NO_DATE
+                                or self.lineEdit().selectedText() == self.text()):
+            # Typing a whole date: over "No date" it starts from a real one, so the sections
+            # take digits, and it starts in the year. With all the text selected, Qt drops
+            # the year's digits (the month and day went in, the year stayed as it was).
             self._from_today()
-            self.selectAll()
+            self.setSelectedSection(QDateTimeEdit.Section.YearSection)
+        elif typed in _DATE_SEPARATORS and self._advanced:
+            # Qt moved on by itself when the section before was full: the typed separator
+            # would skip the next section too (2027-01-15 became 2027-12-01).
+            self._advanced = False
+            return
+        section = self.currentSection()
         super().keyPressEvent(event)
+        self._advanced = typed.isdigit() and self.currentSection() != section
 
     def stepBy(self, steps: int) -> None:
         if self.date() == self.NO_DATE:
