@@ -157,3 +157,25 @@ def test_a_due_date_typed_in_another_year_keeps_its_year(demo_window: Any, qtbot
                         != QAbstractItemView.State.EditingState)
         action = matrix.action(*key)
         assert action is not None and action.due == wanted, (before, typed)
+
+
+def test_a_long_status_message_is_not_cut_by_the_counts(demo_window: Any, qtbot: QtBot) -> None:
+    """'Wrote 4 review packs into packs; Marketing, Sales, Legal asked again (Undo brings
+    bac' ran under the counts on the right; while a message shows they give it room, and
+    they come back, as they were, once it has gone."""
+    window = demo_window
+    window.resize(1280, 800)
+    bar = window.statusBar()
+    counts = window.findChild(QLabel, "statusCounts")
+    plan = window.findChild(QLabel, "planStatus")
+    assert counts.isVisible() and plan.isVisible()
+    message = ("Wrote 4 review packs into packs; Marketing, Sales, Legal and Professional "
+               "Services asked again (Undo brings back their answer).")
+    bar.showMessage(message, 5000)
+    qtbot.waitUntil(lambda: counts.width() == 0 and plan.width() == 0)
+    needed = bar.fontMetrics().horizontalAdvance(message)
+    assert needed < bar.width() - 20
+    bar.clearMessage()
+    qtbot.waitUntil(lambda: counts.width() > 0 and plan.width() > 0)
+    assert counts.isVisible() and plan.isVisible()
+    assert counts.text().startswith("48 touchpoints")

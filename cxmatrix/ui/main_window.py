@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QScrollArea,
+    QSizeGrip,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -64,6 +65,7 @@ if TYPE_CHECKING:  # the store (SQLAlchemy) loads off the GUI thread with the fi
     from cxmatrix.ui.dialogs.help import HelpDialog
     from cxmatrix.ui.panels.lens import LensPanel
 
+_NO_MAXIMUM = 16_777_215  # QWIDGETSIZE_MAX, which PySide6 does not export
 
 
 class MainWindow(QMainWindow):
@@ -130,6 +132,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.notice, 1)
         self.statusBar().addPermanentWidget(self.filter_status)
         self.statusBar().addPermanentWidget(self.counts)
+        self._folded: list[QWidget] = []
+        self.statusBar().messageChanged.connect(self._fold_permanent_widgets)
         self.team = TeamLink(self)
 
         self.structure = StructureEditor(self.session, self.model, self.grid, self)
@@ -414,6 +418,22 @@ class MainWindow(QMainWindow):
         widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     # ---- messages -------------------------------------------------------------------------
+
+    def _fold_permanent_widgets(self, message: str) -> None:
+        """While a message shows, the counts and figures on the right give it their room:
+        'Wrote 4 review packs into … (Undo brings back their answer)' was cut mid-word
+        under them. Only their width is folded; their own showing and hiding is theirs."""
+        if message and not self._folded:
+            # The bar has hidden its other widgets for the message: what shows is permanent.
+            self._folded = [child for child in self.statusBar().findChildren(
+                QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly)
+                if child.isVisible() and not isinstance(child, QSizeGrip)]
+            for child in self._folded:
+                child.setMaximumWidth(0)
+        elif not message:
+            for child in self._folded:
+                child.setMaximumWidth(_NO_MAXIMUM)
+            self._folded = []
 
     def show_error(self, title: str, message: str) -> None:
         from PySide6.QtWidgets import QMessageBox
