@@ -179,3 +179,30 @@ def test_a_long_status_message_is_not_cut_by_the_counts(demo_window: Any, qtbot:
     qtbot.waitUntil(lambda: counts.width() > 0 and plan.width() > 0)
     assert counts.isVisible() and plan.isVisible()
     assert counts.text().startswith("48 touchpoints")
+
+
+def test_the_status_figures_follow_a_change_of_sign_off(demo_window: Any, qtbot: QtBot) -> None:
+    """After sending packs or applying a review the status bar still said 'today: 4 errors,
+    5 warnings' where the Findings dock said 3 warnings: a sign-off changes findings
+    (disputed, outdated) without changing a role, and the figures waited for a role."""
+    from cxmatrix.ui.plan_figures import PlanFigures
+
+    window = demo_window
+    document = window.session.document
+    status = window.findChild(QLabel, "planStatus")
+    before = status.text()
+    panel = window.signoff_view.panel
+    legal = window.session.matrix.find_department("Legal")
+    assert legal is not None and legal.id in window.session.matrix.signoffs
+    window.signoff_view.dock.show()
+    panel.select_department(legal.id)
+    qtbot.mouseClick(panel.clear_button, Qt.MouseButton.LeftButton)
+    assert legal.id not in window.session.matrix.signoffs
+    fresh = PlanFigures()
+    fresh.reset(document)
+    figures = fresh.figures()
+    assert figures is not None
+    assert status.text() == figures.text() != before
+    window.session.undo_stack.undo()
+    fresh.reset(document)
+    assert status.text() == before == fresh.figures().text()  # type: ignore[union-attr]

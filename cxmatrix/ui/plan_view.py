@@ -229,7 +229,8 @@ class PlanView(QObject):
 
     def _on_change(self, change: MatrixChange) -> None:
         self.figures.follow(change)
-        if change.plan_changed or change.roles_changed or change.everything:
+        # A sign-off changes findings (disputed, outdated agreement) and no role.
+        if change.plan_changed or change.roles_changed or change.everything or change.signoffs:
             self.update_status()
         if change.touchpoints_planned or change.departments_planned or change.structure:
             self._follow_current()
