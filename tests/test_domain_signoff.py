@@ -201,6 +201,23 @@ def test_asked_names_whom_the_pack_went_to_and_a_new_pack_says_what_it_replaces(
         "replaces the agreement of 14 Jan (1 change since)")
 
 
+def test_a_record_without_a_date_is_said_without_one() -> None:
+    """A returned pack may leave its date empty: no "the dispute of ?" nor "since ?"."""
+    m, tps, depts = _matrix()
+    m.set_signoff(depts[0], SignOff(SignOffState.DISPUTED, "Ben", None, disputes=(
+        Dispute(tps[0], "Not ours"),)))
+    m.set_signoff(depts[1], agreement(m, depts[1], "Ana", None))
+    assert resend_note(department_signoff(m, depts[0])) == (
+        "replaces the dispute (1 touchpoint)")
+    assert resend_note(department_signoff(m, depts[1])) == (
+        "replaces the agreement, up to date")
+    m.set_role(tps[2], depts[1], Role.HANDLE)
+    assert resend_note(department_signoff(m, depts[1])) == (
+        "replaces the agreement (1 change since)")
+    assert "?" not in summary_sentence(m)
+    assert "out of date (1 change since)" in summary_sentence(m)
+
+
 def test_a_dispute_names_its_touchpoints_up_to_a_few_then_counts_the_rest() -> None:
     m, tps, _depts = _matrix()
     names = [m.touchpoint(t).name for t in tps]

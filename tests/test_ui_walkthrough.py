@@ -206,3 +206,26 @@ def test_the_status_figures_follow_a_change_of_sign_off(demo_window: Any, qtbot:
     window.session.undo_stack.undo()
     fresh.reset(document)
     assert status.text() == before == fresh.figures().text()  # type: ignore[union-attr]
+
+
+def test_send_for_review_says_what_it_replaces_without_a_question_mark(
+        demo_window: Any, qtbot: QtBot, tmp_path: Path) -> None:
+    """A pack returned without its date left a dispute with no day, and Send for Review
+    said 'Marketing: replaces the dispute of ? (1 touchpoint)'."""
+    from cxmatrix.domain.signoff import Dispute, SignOff, SignOffState
+    from cxmatrix.ui.dialogs.review_dialogs import SendForReviewDialog
+
+    window = demo_window
+    matrix = window.session.matrix
+    marketing = matrix.find_department("Marketing")
+    assert marketing is not None
+    touchpoint = next(tp for tp, row in matrix.roles.items() if marketing.id in row)
+    matrix.set_signoff(marketing.id, SignOff(SignOffState.DISPUTED, "Priya Raman", None,
+                                             disputes=(Dispute(touchpoint, "Not ours"),)))
+    dialog = SendForReviewDialog(matrix, str(tmp_path), window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    text = dialog.replacing_text()
+    assert "Marketing: replaces the dispute (1 touchpoint)" in text
+    assert "?" not in text
+    assert dialog.replacing.isVisible()

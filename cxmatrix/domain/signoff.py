@@ -315,8 +315,9 @@ def summary_of(matrix: Matrix, statuses: Iterable[DepartmentSignOff],
     for s in chosen:
         if s.out_of_date and s.record is not None:
             owner = possessive(matrix.department(s.department_id).name)
+            since = f" since {short_day(s.record.when)}" if s.record.when else " since"
             parts.append(f"{owner} agreement is out of date "
-                         f"({_plural(len(s.changes), 'change')} since {short_day(s.record.when)})")
+                         f"({_plural(len(s.changes), 'change')}{since})")
     waiting = [s for s in chosen if s.state is SignOffState.ASKED]
     if waiting:
         names = [matrix.department(s.department_id).name for s in waiting]
@@ -351,12 +352,14 @@ def resend_note(status: DepartmentSignOff) -> str | None:
     record = status.record
     if record is None or record.state is SignOffState.ASKED:
         return None
+    # A returned pack may leave its date empty: "the dispute (1 touchpoint)", not "of ?".
+    of_day = f" of {short_day(record.when)}" if record.when else ""
     if status.agreed:
-        return f"replaces the agreement of {short_day(record.when)}, up to date"
+        return f"replaces the agreement{of_day}, up to date"
     if status.out_of_date:
-        return (f"replaces the agreement of {short_day(record.when)} "
+        return (f"replaces the agreement{of_day} "
                 f"({_plural(len(status.changes), 'change')} since)")
-    return (f"replaces the dispute of {short_day(record.when)} "
+    return (f"replaces the dispute{of_day} "
             f"({_plural(len(record.disputes), 'touchpoint')})")
 
 
