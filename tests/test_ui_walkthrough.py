@@ -229,3 +229,46 @@ def test_send_for_review_says_what_it_replaces_without_a_question_mark(
     assert "Marketing: replaces the dispute (1 touchpoint)" in text
     assert "?" not in text
     assert dialog.replacing.isVisible()
+
+
+def test_a_refused_department_name_brings_the_dialog_back_as_typed(
+        demo_window: Any, qtbot: QtBot) -> None:
+    """Renaming Product to 'sales' said 'There is already a department called Sales' and
+    closed the dialog: the lead and code typed with it were lost. The dialog comes back with
+    what was typed; the second, good name is taken in one step."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from cxmatrix.ui.dialogs.properties import DepartmentDialog
+
+    window = demo_window
+    matrix = window.session.matrix
+    product = matrix.find_department("Product")
+    assert product is not None
+    seen: list[tuple[str, str]] = []
+    answers = iter([("sales", "Dana Lee"), ("Product & Design", None)])
+
+    def answer() -> None:
+        dialog = next((w for w in QApplication.topLevelWidgets()
+                       if isinstance(w, DepartmentDialog) and w.isVisible()), None)
+        if dialog is None:
+            QTimer.singleShot(10, answer)
+            return
+        seen.append((dialog.name.text(), dialog.lead.text()))
+        name, lead = next(answers)
+        dialog.name.setText(name)
+        if lead is not None:
+            dialog.lead.setText(lead)
+        dialog.accept()
+        if name == "sales":
+            QTimer.singleShot(10, answer)
+
+    steps = window.session.undo_stack.count()
+    QTimer.singleShot(10, answer)
+    assert window.structure.edit_department(product.id)
+    assert [title for title, _text in window.errors] != []
+    assert "already a department called" in window.errors[0][1]
+    assert seen == [("Product", "Aisha Campbell"), ("sales", "Dana Lee")]
+    renamed = matrix.department(product.id)
+    assert (renamed.name, renamed.lead) == ("Product & Design", "Dana Lee")
+    assert window.session.undo_stack.count() == steps + 1

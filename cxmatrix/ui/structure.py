@@ -97,23 +97,44 @@ class StructureEditor(QObject):
                        lead: str = "") -> int | None:
         if not self.session.has_document:
             return None
-        if name is None:
-            from cxmatrix.ui.dialogs.properties import DepartmentDialog  # built when first needed
-
-            dialog = DepartmentDialog(None, self.parent_widget)
-            if dialog.exec() != DepartmentDialog.DialogCode.Accepted:
+        asked = name is None
+        typed: dict[str, str] | None = None
+        while True:
+            if asked:
+                values = self._ask_department(None, typed)
+                if values is None:
+                    return None
+                name, code, lead = values["name"], values["code"] or None, values["lead"]
+                typed = values
+            assert name is not None
+            current = self.grid.current_department_id()
+            matrix = self.session.matrix
+            index = matrix.department_index(current) + 1 if current is not None else None
+            command = commands.AddDepartment(self.session, name, code, lead, index)
+            if self.session.execute(command):
+                break
+            if not asked:
                 return None
-            values = dialog.changes()
-            name, code, lead = values["name"], values["code"] or None, values["lead"]
-        current = self.grid.current_department_id()
-        matrix = self.session.matrix
-        index = matrix.department_index(current) + 1 if current is not None else None
-        command = commands.AddDepartment(self.session, name, code, lead, index)
-        if not self.session.execute(command):
-            return None
         if command.department_id is not None:
             self._show_department(command.department_id)
         return command.department_id
+
+    def _ask_department(self, department_id: int | None,
+                        typed: dict[str, str] | None) -> dict[str, str] | None:
+        """The department dialog's values (None: cancelled). After a refusal (a name taken)
+        it comes back with what was typed, so that only the wrong field needs retyping."""
+        from cxmatrix.ui.dialogs.properties import DepartmentDialog  # built when first needed
+
+        department = (self.session.matrix.department(department_id)
+                      if department_id is not None else None)
+        dialog = DepartmentDialog(department, self.parent_widget)
+        if typed:
+            dialog.name.setText(typed.get("name", dialog.name.text()))
+            dialog.code.setText(typed.get("code", dialog.code.text()))
+            dialog.lead.setText(typed.get("lead", dialog.lead.text()))
+        if dialog.exec() != DepartmentDialog.DialogCode.Accepted:
+            return None
+        return dialog.changes()
 
     def _show_department(self, department_id: int) -> None:
         """Select the new department's cell on the current touchpoint (else the first one)
@@ -133,16 +154,19 @@ class StructureEditor(QObject):
             self.grid.current_department_id())
         if dept_id is None or not self.session.has_document:
             return False
-        if changes is None:
-            from cxmatrix.ui.dialogs.properties import DepartmentDialog
-
-            dialog = DepartmentDialog(self.session.matrix.department(dept_id), self.parent_widget)
-            if dialog.exec() != DepartmentDialog.DialogCode.Accepted:
+        if changes is not None:
+            return bool(changes) and self.session.execute(
+                commands.UpdateDepartment(self.session, dept_id, **changes))
+        typed: dict[str, str] | None = None
+        while True:
+            asked = self._ask_department(dept_id, typed)
+            if not asked:
                 return False
-            changes = dialog.changes()
-        if not changes:
-            return False
-        return self.session.execute(commands.UpdateDepartment(self.session, dept_id, **changes))
+            if self.session.execute(commands.UpdateDepartment(self.session, dept_id, **asked)):
+                return True
+            department = self.session.matrix.department(dept_id)
+            typed = {"name": department.name, "code": department.code,
+                     "lead": department.lead} | asked
 
     def edit_department_at(self, column: int) -> None:
         dept_id = self.model.department_id_at(column)
