@@ -272,3 +272,17 @@ def test_a_refused_department_name_brings_the_dialog_back_as_typed(
     renamed = matrix.department(product.id)
     assert (renamed.name, renamed.lead) == ("Product & Design", "Dana Lee")
     assert window.session.undo_stack.count() == steps + 1
+
+
+def test_the_snapshots_compare_button_says_what_it_compares(demo_window: Any,
+                                                            qtbot: QtBot) -> None:
+    """'Compare with…' promised a question and compared at once with the matrix as it is."""
+    window = demo_window
+    assert window.plan_view.take_snapshot("Before the QBR")
+    dialog = window.plan_view.show_snapshots()
+    assert dialog is not None
+    assert dialog.compare.text() == "&Compare with Today"
+    assert dialog.compare.isEnabled()
+    qtbot.mouseClick(dialog.compare, Qt.MouseButton.LeftButton)
+    assert "Comparing with" in window.plan_view.comparing_label.text()
+    dialog.close()

@@ -201,8 +201,11 @@ class SnapshotsDialog(QDialog):
         self.delete = self._button(row, "&Delete", "snapshotDelete", self.delete_selected)
         self.restore = self._button(row, "Restore as &New File…", "snapshotRestore",
                                     lambda: self._emit(self.restore_requested))
-        self.compare = self._button(row, "&Compare with…", "snapshotCompare",
+        # It compares at once with the matrix as it is: no "…", no further question.
+        self.compare = self._button(row, "&Compare with Today", "snapshotCompare",
                                     lambda: self._emit(self.compare_requested))
+        self.compare.setToolTip("Show in the grid and the Changes panel what changed since "
+                                "the chosen snapshot (read-only until View > Leave Comparison)")
         row.addStretch(1)
         close = self._button(row, "Close", "snapshotClose", self.close)
         close.setDefault(True)
