@@ -286,3 +286,27 @@ def test_the_snapshots_compare_button_says_what_it_compares(demo_window: Any,
     qtbot.mouseClick(dialog.compare, Qt.MouseButton.LeftButton)
     assert "Comparing with" in window.plan_view.comparing_label.text()
     dialog.close()
+
+
+def test_the_import_dialog_counts_a_cxmatrix_workbook_as_it_will_read_it(
+        qtbot: QtBot, tmp_path: Path) -> None:
+    """Opening an Excel file exported by cxmatrix said 'Will create 48 touchpoints in 8
+    stages and 8 departments' and 'Column S (Professional Services) is not imported: no
+    codes in this column', then imported 9 departments: the department with only planned
+    roles was counted by the grid's trial run, not by the workbook's own reader."""
+    from cxmatrix.interchange.demo import demo_matrix
+    from cxmatrix.interchange.xlsx.export import write
+    from cxmatrix.ui.dialogs.import_wizard import ImportWizard
+
+    matrix = demo_matrix()
+    source = tmp_path / "exported.xlsx"
+    write(matrix, source)
+    wizard = ImportWizard(source)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    qtbot.waitUntil(lambda: wizard.inspection is not None, timeout=10_000)
+    text = wizard.skipped_text.toPlainText()
+    count = len(matrix.departments)
+    assert f"and {count} departments" in text, text
+    assert "Professional Services" not in text
+    assert text.startswith("Will create")
