@@ -310,3 +310,22 @@ def test_the_import_dialog_counts_a_cxmatrix_workbook_as_it_will_read_it(
     assert f"and {count} departments" in text, text
     assert "Professional Services" not in text
     assert text.startswith("Will create")
+
+
+def test_review_packs_go_where_the_last_packs_went(demo_window: Any, qtbot: QtBot,
+                                                   tmp_path: Path) -> None:
+    """After a PDF export, File > Send for Review… offered the PDF's folder instead of the
+    one the packs were written to (and the answers come back to)."""
+    from cxmatrix.ui import review, settings
+    from cxmatrix.ui.dialogs.review_dialogs import SendForReviewDialog
+
+    packs = tmp_path / "packs"
+    reports = tmp_path / "reports"
+    packs.mkdir()
+    reports.mkdir()
+    settings.remember_review_folder(packs)
+    settings.remember_export(reports / "demo.pdf")
+    dialog = review.send_for_review(demo_window)
+    assert isinstance(dialog, SendForReviewDialog)
+    assert Path(dialog.folder.text()) == packs.resolve()
+    dialog.reject()

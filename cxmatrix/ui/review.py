@@ -65,7 +65,7 @@ def send_for_review(window: MainWindow) -> QDialog | None:
     session = window.session
     if session.document is None or session.read_only:
         return None
-    folder = settings.last_export_folder()
+    folder = settings.pack_folder()
     dialog = SendForReviewDialog(session.matrix, folder, window)  # type: ignore[arg-type]
     dialog.setModal(True)
 

@@ -75,6 +75,13 @@ def last_review_folder() -> str:
     return str(value) if value and Path(str(value)).is_dir() else last_import_folder()
 
 
+def pack_folder() -> str:
+    """Where File > Send for Review… writes: where packs were last written or read, else
+    where the last export went (a PDF exported since no longer moves the packs)."""
+    value = QSettings().value(REVIEW_FOLDER_KEY, "")
+    return str(value) if value and Path(str(value)).is_dir() else last_export_folder()
+
+
 def remember_review_folder(folder: str | Path) -> None:
     QSettings().setValue(REVIEW_FOLDER_KEY, str(Path(folder).resolve()))
 
