@@ -329,3 +329,33 @@ def test_review_packs_go_where_the_last_packs_went(demo_window: Any, qtbot: QtBo
     assert isinstance(dialog, SendForReviewDialog)
     assert Path(dialog.folder.text()) == packs.resolve()
     dialog.reject()
+
+
+def test_an_overdue_action_stands_out_in_the_changes_dock(demo_window: Any) -> None:
+    """The demo's Welcome email change was due on 30 November and still in progress; the
+    Changes dock showed it like any other date."""
+    from datetime import timedelta
+
+    from PySide6.QtGui import QBrush
+
+    from cxmatrix.domain.actions import Action, ActionStatus
+
+    window = demo_window
+    matrix = window.session.matrix
+    keys = [(tp, dept) for tp, row in matrix.targets.items() for dept in row
+            if matrix.is_planned_change(tp, dept)][:2]
+    late, later = keys
+    today = date.today()
+    matrix.set_action(*late, Action("Priya Raman", today - timedelta(days=3),
+                                    ActionStatus.IN_PROGRESS))
+    matrix.set_action(*later, Action("Daniel Okafor", today + timedelta(days=3)))
+    model = window.plan_view.panel.model
+    model.rebuild()
+    overdue = model.row_index(late).siblingAtColumn(DUE)
+    on_time = model.row_index(later).siblingAtColumn(DUE)
+    assert isinstance(overdue.data(Qt.ItemDataRole.ForegroundRole), QBrush)
+    assert "Overdue: it was due on" in overdue.data(Qt.ItemDataRole.ToolTipRole)
+    assert on_time.data(Qt.ItemDataRole.ForegroundRole) is None
+    assert "Overdue" not in on_time.data(Qt.ItemDataRole.ToolTipRole)
+    assert not Action(due=today - timedelta(days=1), status=ActionStatus.DONE).is_overdue(today)
+    assert not Action(due=today).is_overdue(today)

@@ -42,6 +42,10 @@ class Action:
     def is_done(self) -> bool:
         return self.status is ActionStatus.DONE
 
+    def is_overdue(self, today: date) -> bool:
+        """Not done, and its due date has passed."""
+        return not self.is_done and self.due is not None and self.due < today
+
     def describe(self) -> str:
         """"Dana Whitfield, due 2026-03-31, in progress"."""
         parts = [self.person] if self.person else []

@@ -28,7 +28,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QFont, QKeyEvent
+from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -49,6 +49,8 @@ from PySide6.QtWidgets import (
 
 from cxmatrix.domain.actions import Action, ActionError, ActionStatus, parse_due
 from cxmatrix.domain.model import Matrix
+from cxmatrix.domain.signoff import medium_day
+from cxmatrix.palette import FINDING_ERROR
 from cxmatrix.ui.panels.change_list import (
     ChangeList,
     ChangeRow,
@@ -82,6 +84,7 @@ class ChangesModel(QAbstractItemModel):
         self._row_of: dict[tuple[int, int], tuple[int, int]] = {}
         self._bold = QFont()
         self._bold.setBold(True)
+        self._overdue_ink = QBrush(QColor(f"#{FINDING_ERROR}"))
 
     @property
     def read_only(self) -> bool:
@@ -280,12 +283,20 @@ class ChangesModel(QAbstractItemModel):
                 text += f"\n{row.meaning}"
             if row.action and row.action.note:
                 text += f"\nNote: {row.action.note}"
+            if self._overdue(action) and action.due is not None:
+                text += f"\nOverdue: it was due on {medium_day(action.due)}"
             return text
+        if role == Qt.ItemDataRole.ForegroundRole and column == DUE and self._overdue(action):
+            return self._overdue_ink
         if role == Qt.ItemDataRole.AccessibleTextRole and column == CHANGE:
             before = row.before.label if row.before else "no role"
             after = row.after.label if row.after else "no role"
             return f"from {before} to {after}"
         return None
+
+    def _overdue(self, action: Action) -> bool:
+        """A planned change whose action has passed its due date (not in a comparison)."""
+        return self.baseline is None and action.is_overdue(date.today())
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
