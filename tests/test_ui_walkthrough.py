@@ -282,6 +282,8 @@ def test_the_snapshots_compare_button_says_what_it_compares(demo_window: Any,
     dialog = window.plan_view.show_snapshots()
     assert dialog is not None
     assert dialog.compare.text() == "&Compare with Today"
+    from cxmatrix.ui.dialogs.help import guide_html
+    assert "<b>Compare with Today</b>" in guide_html()
     assert dialog.compare.isEnabled()
     qtbot.mouseClick(dialog.compare, Qt.MouseButton.LeftButton)
     assert "Comparing with" in window.plan_view.comparing_label.text()

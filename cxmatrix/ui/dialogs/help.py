@@ -163,11 +163,12 @@ shows the target letter with today's role small and struck through at its left, 
 dashed frame ("+" where the cell gains a role, "—" where it loses it). The status bar says
 what the plan fixes: "today: 4 errors → target: 0 errors".</p>
 <p>The <b>Changes</b> panel lists the planned changes by department, what each gives up and
-takes on. Type who drives a change, its due date (YYYY-MM-DD) and status right in the list;
-<b>Mark Done</b> (or the status Done) makes today's role the target. Matrix &gt; Planned
-Touchpoint / Department marks one that exists only at target.</p>
+takes on. Type who drives a change, its due date (YYYY-MM-DD, or picked from the calendar;
+Delete clears it; past due shows in red) and status right in the list; <b>Mark Done</b>
+(or the status Done) makes today's role the target. Matrix &gt; Planned Touchpoint /
+Department marks one that exists only at target.</p>
 <p><b>Matrix &gt; Take Snapshot</b> keeps the whole matrix as it is, under a name, inside the
-file. <b>Matrix &gt; Snapshots</b> lists them with their figures; <b>Compare with</b> shows
+file. <b>Matrix &gt; Snapshots</b> lists them with their figures; <b>Compare with Today</b> shows
 what changed since one (read-only, the grid marking each changed cell) until you choose
 <b>Leave Comparison</b>. The Ownership over Time tab draws the figures of every snapshot, now
 and, dashed, the target.</p>
