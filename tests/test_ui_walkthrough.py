@@ -361,3 +361,19 @@ def test_an_overdue_action_stands_out_in_the_changes_dock(demo_window: Any) -> N
     assert "Overdue" not in on_time.data(Qt.ItemDataRole.ToolTipRole)
     assert not Action(due=today - timedelta(days=1), status=ActionStatus.DONE).is_overdue(today)
     assert not Action(due=today).is_overdue(today)
+
+
+def test_the_pdf_preview_sits_under_its_caption(demo_window: Any, qtbot: QtBot) -> None:
+    """'Page 1:' stood alone at the top, the page drawn far below it in the middle."""
+    from cxmatrix.ui.dialogs.pdf_export import PdfExportDialog
+
+    window = demo_window
+    dialog = PdfExportDialog(window.session.matrix.copy(), "demo.pdf", window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    caption = dialog.findChild(QLabel, "pdfPreviewCaption")
+    preview = dialog.findChild(QLabel, "pdfPreview")
+    assert caption.text() == "Preview of page 1, the executive summary:"
+    assert preview.alignment() & Qt.AlignmentFlag.AlignTop
+    qtbot.waitUntil(lambda: not preview.pixmap().isNull(), timeout=20_000)
+    dialog.reject()
