@@ -377,3 +377,20 @@ def test_the_pdf_preview_sits_under_its_caption(demo_window: Any, qtbot: QtBot) 
     assert preview.alignment() & Qt.AlignmentFlag.AlignTop
     qtbot.waitUntil(lambda: not preview.pixmap().isNull(), timeout=20_000)
     dialog.reject()
+
+
+@pytest.mark.parametrize("sample", ["raci_onboarding_programme.xlsx",
+                                    "journey_touchpoints_owners.csv"])
+def test_the_import_dialog_fits_a_1280_by_800_screen(qtbot: QtBot, sample: str) -> None:
+    """At 1280x800 the import dialog, at least 760 pixels tall, had its Import button below
+    the screen's edge once a task bar and a title bar took their share (about 70 pixels)."""
+    from cxmatrix.ui.dialogs.import_wizard import ImportWizard
+
+    wizard = ImportWizard(Path(__file__).parent / "data" / "samples" / sample)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    assert wizard.minimumSizeHint().height() <= 800 - 70
+    room = wizard.screen().availableGeometry()
+    assert wizard.height() <= max(room.height() - 70, wizard.minimumSizeHint().height())
+    assert wizard.width() <= max(room.width() - 40, wizard.minimumSizeHint().width())
+    assert wizard.preview_view.height() >= 7 * wizard.fontMetrics().height()

@@ -284,8 +284,11 @@ class ImportWizard(QDialog):
         self.job: BackgroundJob | None = None
         self._updating = False
         self.setWindowTitle(f"Import {inspection.path.name}")
-        self.resize(1100, 760)
         self._build()
+        # Within the screen: at 1280x800 less a task bar and a title bar, 760 pixels put the
+        # Import button below the bottom edge.
+        room = self.screen().availableGeometry()
+        self.resize(min(1100, room.width() - 40), min(760, room.height() - 70))
         self._show(inspection)
 
     # ---- layout ---------------------------------------------------------------------------
@@ -351,8 +354,9 @@ class ImportWizard(QDialog):
         self.preview_view.setWordWrap(False)
         self.preview_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.preview_view.horizontalHeader().setDefaultSectionSize(96)
-        # Room for about eight rows: the preview is what the user checks before importing.
-        self.preview_view.setMinimumHeight(9 * (self.fontMetrics().height() + 8) + 4)
+        # Room for at least six rows, more as the dialog grows: the preview is what the user
+        # checks before importing (eight made the dialog taller than a 1280x800 screen).
+        self.preview_view.setMinimumHeight(7 * (self.fontMetrics().height() + 8) + 4)
         preview_layout.addWidget(self.preview_view)
         outer.addWidget(preview_box, 5)
 
@@ -362,7 +366,7 @@ class ImportWizard(QDialog):
         mapping_layout = QVBoxLayout(mapping_box)
         self.mapping_model = MappingModel(self)
         self.mapping_view = QTableView(objectName="mappingView")
-        self.mapping_view.setMinimumHeight(120)
+        self.mapping_view.setMinimumHeight(100)
         self.mapping_view.setModel(self.mapping_model)
         self.mapping_view.setItemDelegateForColumn(2, TargetDelegate(self.mapping_view))
         self.mapping_view.verticalHeader().hide()
