@@ -394,3 +394,21 @@ def test_the_import_dialog_fits_a_1280_by_800_screen(qtbot: QtBot, sample: str) 
     assert wizard.height() <= max(room.height() - 70, wizard.minimumSizeHint().height())
     assert wizard.width() <= max(room.width() - 40, wizard.minimumSizeHint().width())
     assert wizard.preview_view.height() >= 7 * wizard.fontMetrics().height()
+
+
+def test_going_to_the_findings_by_keyboard_shows_where_the_focus_is(demo_window: Any,
+                                                                    qtbot: QtBot) -> None:
+    """After Ctrl+2 no row of the Findings list was highlighted; the focus was there, unseen."""
+    window = demo_window
+    grid_row = window.grid.currentIndex().row()
+    press(qtbot, window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    view = window.findings_panel.view
+    qtbot.waitUntil(view.hasFocus)
+    assert view.selectionModel().hasSelection()
+    assert view.selectionModel().isSelected(view.currentIndex())
+    assert window.grid.currentIndex().row() == grid_row  # showing it goes nowhere
+    qtbot.keyClick(view, Qt.Key.Key_Down)
+    finding = window.findings_panel.model.finding_at(view.currentIndex())
+    assert finding is not None
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    assert window.grid.current_touchpoint_id() == finding.touchpoint_id

@@ -27,7 +27,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QFont, QIcon, QPainter, QPixmap, QResizeEvent
+from PySide6.QtGui import QFocusEvent, QFont, QIcon, QPainter, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -432,6 +432,19 @@ class FindingsView(QTableView):
                 rows.resizeSection(row, height)
             top += height
             row += 1
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        """Reached from the keyboard (Ctrl+2, Tab), the current row shows: nothing was
+        highlighted until an arrow key moved, so one could not see where the focus was."""
+        super().focusInEvent(event)
+        model, selection = self.model(), self.selectionModel()
+        if (model is None or selection is None or selection.hasSelection()
+                or model.rowCount() == 0
+                or event.reason() == Qt.FocusReason.MouseFocusReason):
+            return
+        current = self.currentIndex()
+        selection.setCurrentIndex(current if current.isValid() else model.index(0, 0),
+                                  selection.SelectionFlag.ClearAndSelect)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
