@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from strategies import planned_matrices, random_edits, random_plan_edits
 
 from cxmatrix.domain import DomainError, Matrix, Role
-from cxmatrix.domain.actions import Action, ActionStatus
+from cxmatrix.domain.actions import Action, ActionStatus, done_change_text
 from cxmatrix.domain.changes import MatrixChange
 from cxmatrix.domain.compare import apply_comparison, compare, compare_today_target
 from cxmatrix.domain.findings import today_and_target
@@ -111,6 +111,11 @@ def test_marking_a_change_done_is_one_operation_and_undoes_exactly() -> None:
     assert action is not None and action.status is ActionStatus.DONE and action.person == "Dana"
     m.restore_plan_cells([(*key, undo)])
     assert m.content() == before_content and m.plan_content() == before_plan
+
+
+def test_a_done_change_is_named_by_the_role_it_reached() -> None:
+    assert done_change_text(Role.OWN) == "Own (done)"
+    assert done_change_text(None) == "No role (done)"
 
 
 def test_actions_are_checked() -> None:

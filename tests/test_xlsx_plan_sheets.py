@@ -113,7 +113,7 @@ def test_changes_sheet_lists_changes_and_actions_with_real_dates(tmp_path):
          "Dana Whitfield", datetime.datetime(2026, 3, 31), "In progress", "needs a CSM"],
         ["Retention", "Renewal health check", "Renewals desk", "No role", "Own", "Sam Ortiz",
          None, "Planned", None],
-        ["Support", "Outage notice", "Support", "Own", "Own", None, None, "Done", None],
+        ["Support", "Outage notice", "Support", None, "Own (done)", None, None, "Done", None],
     ]
     assert sheet["G3"].is_date
 

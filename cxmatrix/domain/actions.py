@@ -13,6 +13,9 @@ from datetime import date
 from enum import StrEnum
 
 from cxmatrix.domain.limits import MAX_NAME_LENGTH, MAX_TEXT_LENGTH
+from cxmatrix.domain.roles import Role
+
+NO_ROLE_LABEL = "No role"
 
 
 class ActionStatus(StrEnum):
@@ -89,3 +92,10 @@ def parse_due(text: str) -> date | None:
         return date.fromisoformat(text)
     except ValueError:
         raise ActionError(f"{text!r} is not a date (write it as YYYY-MM-DD)") from None
+
+
+def done_change_text(role: Role | None) -> str:
+    """A planned change marked done, named by the role it reached: "Own (done)", "No role
+    (done)". Marking done makes today's role the target, and the role before is not kept, so
+    a done change is named by where it ended, the way every view says it."""
+    return f"{role.label if role is not None else NO_ROLE_LABEL} ({ActionStatus.DONE.value})"

@@ -3,8 +3,10 @@
 Written only when the matrix has a plan. Columns: stage, touchpoint, department, from (today's
 role), to (the target role), person, due (a real date), status (a drop-down) and note, with an
 autofilter; the touchpoint and department ids follow in two hidden columns so that the actions
-come back to the right cells. A row for an action on a cell without a planned change (a change
-marked done) has the same role in From and To.
+come back to the right cells. A row for a change marked done (today's role has caught up with
+the target) leaves From empty, as the role before is not kept, and says in To where the change
+ended, as every view says it: "Own (done)" (``done_change_text``). Any other action on a cell
+without a planned change keeps the role in both.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from collections.abc import Callable
 
 from xlsxwriter.worksheet import Worksheet
 
-from cxmatrix.domain.actions import Action, ActionStatus
+from cxmatrix.domain.actions import Action, ActionStatus, done_change_text
 from cxmatrix.domain.model import Matrix
 from cxmatrix.domain.roles import Role
 from cxmatrix.interchange.xlsx.cells import cell_text, put_text, wrapped_height
@@ -99,8 +101,12 @@ def write_changes(sheet: Worksheet, styles: Styles, matrix: Matrix, page: PageTe
             sheet.set_row(index, height)
         for column in (0, 1, 2):
             put_text(sheet, index, column, texts[column], wrap, wrap)
-        sheet.write_string(index, 3, role_word(today), wrap)
-        sheet.write_string(index, 4, role_word(target), styles["bold"])
+        if action is not None and action.is_done and today is target:
+            sheet.write_blank(index, 3, None, wrap)
+            sheet.write_string(index, 4, done_change_text(target), styles["bold"])
+        else:
+            sheet.write_string(index, 3, role_word(today), wrap)
+            sheet.write_string(index, 4, role_word(target), styles["bold"])
         if action is not None:
             if action.person:
                 put_text(sheet, index, 5, action.person, wrap, wrap)
