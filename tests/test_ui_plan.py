@@ -720,3 +720,33 @@ def test_in_current_the_legend_explains_the_planned_change_mark(qtbot: QtBot,
     assert legend.sizeHint().width() > narrow
     small.session.undo_stack.undo()  # no planned change left: no mark to explain
     assert not legend.planned and legend.sizeHint().width() == narrow
+
+
+def test_in_current_a_planned_departments_column_takes_no_role_today(qtbot: QtBot,
+                                                                      small: Window) -> None:
+    document = small.session.document
+    desk = document.add_department("Renewals desk")
+    document.set_planned_department(desk.id, True)
+    tid = ids(small, "Support ticket", "Sales")[0]
+    messages: list[str] = []
+    small.session.failed.connect(lambda _title, text: messages.append(text))
+    qtbot.waitUntil(lambda: small.model.column_of_department(desk.id) is not None)
+    small.grid.setFocus()
+    small.grid.select_touchpoint(tid, desk.id)
+    qtbot.keyClick(small.grid, Qt.Key.Key_O)
+    assert messages and "Renewals desk is a planned department" in messages[-1]
+    assert small.session.matrix.role(tid, desk.id) is None
+    assert not small.session.undo_stack.canUndo() or \
+        "Renewals desk" not in small.session.undo_stack.undoText()
+    # At target the same key plans the role; Mark Done is then refused the same way.
+    small.view_target_action.trigger()
+    small.grid.select_touchpoint(tid, desk.id)
+    qtbot.keyClick(small.grid, Qt.Key.Key_O)
+    assert small.session.matrix.target_role(tid, desk.id) is Role.OWN
+    panel = small.plan_view.panel
+    qtbot.waitUntil(lambda: panel.model.changes.count == 1)
+    panel.view.setCurrentIndex(panel.model.row_index((tid, desk.id)))
+    assert panel.complete_selected() is False
+    assert "exists only at target" in messages[-1]
+    assert small.session.matrix.role(tid, desk.id) is None
+    assert from_disk(small) == in_memory(small)

@@ -1027,6 +1027,28 @@ class Matrix:
     def is_planned_department(self, department_id: int) -> bool:
         return department_id in self._planned_departments
 
+    def today_refusal(self, department_id: int) -> str | None:
+        """Why no role can be set today in this department's column, or None when one can.
+        A planned department exists only at target, so it has no role today: its roles are
+        planned as target roles. The one place that says so; new edits of today's roles ask
+        here through ``check_today_roles`` (undo, loading and comparisons do not: a
+        department marked planned keeps the roles it had, outside today's state)."""
+        if department_id not in self._planned_departments:
+            return None
+        name = self.department(department_id).name
+        return (f"{name} is a planned department (it exists only at target), so it has no "
+                "role today: set its roles at target, or unmark it as planned first")
+
+    def check_today_roles(self, cells: Iterable[tuple[int, int, Role | None]]) -> None:
+        """DomainError when one of these new roles of today (a role, not a clearing) falls in
+        a planned department's column: the rule of ``today_refusal``, for the edits that
+        set today's roles (the grid, Mark Done, a merge)."""
+        for _touchpoint_id, department_id, role in cells:
+            if role is not None:
+                reason = self.today_refusal(department_id)
+                if reason is not None:
+                    raise DomainError(reason)
+
     def _check_cell(self, touchpoint_id: int, department_id: int, role: Role | None) -> None:
         self.touchpoint(touchpoint_id)
         self.department(department_id)
@@ -1154,7 +1176,9 @@ class Matrix:
                               "touchpoints_planned")
 
     def set_planned_department(self, department_id: int, planned: bool) -> bool:
-        """Flag a department as existing only at target (or not); returns the old flag."""
+        """Flag a department as existing only at target (or not); returns the old flag. Roles
+        it has today stay as they are (they are not part of today's state); new ones are
+        refused (``today_refusal``)."""
         self.department(department_id)
         return self._set_flag(self._planned_departments, department_id, planned,
                               "departments_planned")

@@ -100,6 +100,10 @@ class SetRoles(MatrixCommand):
         super().__init__(session, text or describe_roles(session.matrix, self.changes))
         self.previous: list[CellChange] = []
 
+    def first(self) -> None:
+        self.doc.matrix.check_today_roles(self.changes)
+        self.do()
+
     def do(self) -> None:
         self.previous = self.doc.set_cells(self.changes)
 

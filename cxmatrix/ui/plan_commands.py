@@ -87,6 +87,11 @@ class CompleteChanges(MatrixCommand):
         super().__init__(session, text)
         self.before: list[tuple[int, int, PlanCell]] = []
 
+    def first(self) -> None:
+        matrix = self.doc.matrix
+        matrix.check_today_roles((t, d, matrix.target_role(t, d)) for t, d in self.cells)
+        self.do()
+
     def do(self) -> None:
         self.before = self.doc.complete_changes(self.cells)
 

@@ -344,6 +344,9 @@ def _read_matrix(data: dict[str, Any], at: Where, version: int, prefix: str = ""
     except DomainError as error:
         raise at.fail(f"{prefix}matrix properties", str(error)) from error
     by_key: dict[str, int] = {}
+    # Flagged after the roles are read: a file may hold roles a department had today when
+    # it was marked planned (they stay, as in the .cxm), which a new edit would be refused.
+    planned_departments: list[int] = []
     for number, entry in enumerate(read_list(data, "departments", "departments", at), start=1):
         where = f"{prefix}department {number}"
         expect(entry, dict, where, at)
@@ -359,7 +362,7 @@ def _read_matrix(data: dict[str, Any], at: Where, version: int, prefix: str = ""
         except DomainError as error:
             raise at.fail(where, str(error)) from error
         if read_flag(entry, "planned", f"{where} planned", at):
-            matrix.set_planned_department(dept.id, True)
+            planned_departments.append(dept.id)
         by_key[key] = dept.id
     focus = data.get("focus_department")
     if focus is not None:
@@ -388,6 +391,8 @@ def _read_matrix(data: dict[str, Any], at: Where, version: int, prefix: str = ""
                 read_list(stage_entry, "touchpoints", f"{where} touchpoints", at), start=1):
             _read_touchpoint(matrix, stage.id, tp_entry, f"{where} ({stage.name}), touchpoint "
                              f"{t_number}", by_key, at, ids)
+    for did in planned_departments:
+        matrix.set_planned_department(did, True)
     if version >= SIGNOFFS_SINCE:
         read_signoffs(matrix, data, at, prefix)
     return matrix
