@@ -65,6 +65,21 @@ def test_plan_matches_by_name_and_changes_nothing() -> None:
     assert "1 new touchpoints" in plan.summary()
 
 
+def test_roles_in_a_planned_departments_column_are_not_brought_and_named() -> None:
+    target, imported = open_matrix(), imported_matrix()
+    legal = target.add_department("Legal")
+    target.set_planned_department(legal.id, True)
+    plan = plan_merge(target, imported)
+    assert not any(isinstance(c, SetRole) and c.department == "Legal" for c in plan.changes)
+    assert all(dict(c.roles).get("Legal") is None for c in plan.changes
+               if isinstance(c, AddTouchpoint))
+    assert plan.not_today == ["Demo call: Legal (Influence)", "Contract: Legal (Own)"]
+    assert ("2 roles not brought, in a planned department's column (no role today; plan it "
+            "at target): Demo call: Legal (Influence); Contract: Legal (Own).") in plan.summary()
+    merge_into(target, imported)
+    assert not any(legal.id in row for row in target.roles.values())
+
+
 def test_apply_then_revert_is_exact() -> None:
     target = open_matrix()
     original = copy.deepcopy(target.content())

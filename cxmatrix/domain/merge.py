@@ -4,7 +4,9 @@
 bring the imported content in, without touching either. Departments, stages and touchpoints
 are matched by name (case-insensitive, surrounding and repeated spaces ignored). Nothing is
 deleted: a matched touchpoint takes the imported roles and notes and fills its empty
-attributes; cells the import leaves empty keep their role.
+attributes; cells the import leaves empty keep their role. A role in the column of a
+department the open matrix has planned (it exists only at target, so has no role today) is
+not brought, and the plan's summary names it.
 
 :func:`apply_changes` applies a plan and returns a :class:`MergeUndo` that reverts it exactly,
 so the GUI can make the whole merge one undoable step (redo = apply, undo = revert).
@@ -97,6 +99,9 @@ class MergePlan:
     changes: list[Change] = field(default_factory=list)
     matched_touchpoints: int = 0
     matched_departments: int = 0
+    # Roles left out because their department is planned in the open matrix (it has no
+    # role today, Matrix.today_refusal): "Renewal reminder: Renewals desk (Own)".
+    not_today: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         def count(kind: type) -> int:
@@ -107,7 +112,15 @@ class MergePlan:
         return (f"Merge: {count(AddTouchpoint):,} new touchpoints, {self.matched_touchpoints:,} "
                 f"matched; {count(AddDepartment):,} new departments, "
                 f"{self.matched_departments:,} matched; {count(AddStage):,} new stages; "
-                f"{added_roles:,} roles set.")
+                f"{added_roles:,} roles set." + self.not_today_text())
+
+    def not_today_text(self) -> str:
+        if not self.not_today:
+            return ""
+        count = len(self.not_today)
+        shown = "; ".join(self.not_today[:3]) + ("; …" if count > 3 else "")
+        return (f" {count:,} role{'' if count == 1 else 's'} not brought, in a planned "
+                f"department's column (no role today; plan it at target): {shown}.")
 
 
 def plan_merge(target: Matrix, imported: Matrix) -> MergePlan:
@@ -129,6 +142,13 @@ def plan_merge(target: Matrix, imported: Matrix) -> MergePlan:
     by_name: dict[str, list[Touchpoint]] = {}
     for touchpoint in target.iter_touchpoints():
         by_name.setdefault(name_key(touchpoint.name), []).append(touchpoint)
+    def today_allowed(touchpoint: str, department: str, role: Role) -> bool:
+        existing = target.find_department(department)
+        if existing is None or target.today_refusal(existing.id) is None:
+            return True
+        plan.not_today.append(f"{touchpoint}: {existing.name} ({role.label})")
+        return False
+
     for stage in imported.stages:
         stage_name = target_stages.get(name_key(stage.name))
         if stage_name is None:
@@ -144,7 +164,8 @@ def plan_merge(target: Matrix, imported: Matrix) -> MergePlan:
                                    if getattr(touchpoint, k))
                 changes.append(AddTouchpoint(
                     stage_name, touchpoint.name, attributes,
-                    tuple((department_names[d], r) for d, r in roles.items()),
+                    tuple((department_names[d], r) for d, r in roles.items()
+                          if today_allowed(touchpoint.name, department_names[d], r)),
                     tuple((department_names[d], n) for d, n in notes.items())))
                 continue
             plan.matched_touchpoints += 1
@@ -156,7 +177,8 @@ def plan_merge(target: Matrix, imported: Matrix) -> MergePlan:
             for department_id, role in roles.items():
                 name = department_names[department_id]
                 existing = target.find_department(name)
-                if existing is None or current.get(existing.id) is not role:
+                if (existing is None or current.get(existing.id) is not role) and \
+                        today_allowed(match.name, name, role):
                     changes.append(SetRole(match.id, name, role))
             for department_id, note in notes.items():
                 name = department_names[department_id]

@@ -394,7 +394,8 @@ def merge_into_open_matrix(window: MainWindow, source: Path, result: ImportResul
     def done(outcome: tuple[MergePlan, Matrix | None]) -> None:
         planned, merged = outcome
         if merged is None:
-            window.statusBar().showMessage(f"{source.name} adds nothing to this matrix.", 8000)
+            window.statusBar().showMessage(f"{source.name} adds nothing to this matrix."
+                                           + planned.not_today_text(), 8000)
             return
         if session.changed_since(mark):
             window.show_error("Import not merged", f"The matrix changed while {source.name} "
