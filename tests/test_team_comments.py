@@ -89,6 +89,7 @@ def test_a_lead_comments_anywhere_and_the_other_window_sees_it(
     while mine.uid not in lead.matrix.comments:
         assert lead.wait_for_news(WAIT)
         lead.catch_up()
+    assert not lead.may_remove_comment(mine) and lead.may_remove_comment(comment)
     with pytest.raises(ServerPermissionDenied, match="only your own comments"):
         lead.remove_comments([mine.uid])
     assert mine.uid in lead.matrix.comments
@@ -96,6 +97,21 @@ def test_a_lead_comments_anywhere_and_the_other_window_sees_it(
     pulled = transfer.read_matrix(published)
     assert set(pulled.comments) == set(watcher.matrix.comments) - {comment.uid} | {mine.uid}
     assert pulled.comments[mine.uid] == mine
+    # The owner removes anybody's comment (moderation), and the change log says who did.
+    second = new_comment(lead.comment_author, "A second thought", tp.id, other)
+    lead.add_comments([second])
+    while second.uid not in watcher.matrix.comments:
+        assert watcher.wait_for_news(WAIT)
+        watcher.catch_up()
+    assert watcher.may_remove_comment(second)
+    watcher.remove_comments([second.uid])
+    assert second.uid not in transfer.read_matrix(published).comments
+    removal = watcher.history(touchpoint_id=tp.id, department_id=other)[-1]
+    assert (removal.table, removal.op, removal.who) == ("touchpoint_comment", "D",
+                                                        watcher.comment_author)
+    assert watcher.note(removal) == (f"{watcher.comment_author} removed {anna} "
+                                     f"({departments[0].name})'s comment on {tp.name}: "
+                                     "A second thought")
 
 
 def test_a_viewer_cannot_comment(published: ServerAddress, opened: list[ServerDocument]) -> None:
@@ -165,7 +181,7 @@ def test_a_version_1_server_gains_the_comment_tables_on_init(
     with pytest.raises(ServerError, match=r"older team-server schema \(version 1\); run "
                                           r"'cxmatrix server init URL'"):
         ServerDocument.connect(published)
-    assert "migrated from team-server version 1 to 3" in transfer.init(parse_address(team_url))
+    assert "migrated from team-server version 1 to 4" in transfer.init(parse_address(team_url))
     lee = _login(published, "lee")
     as_lead = _member(published, lee, "lead", [demo_matrix().departments[0].name])
     lead = ServerDocument.connect(as_lead)

@@ -179,7 +179,7 @@ def test_a_version_2_server_packs_its_snapshot_cells_on_init(team_url: str,
         assert cells == sum(sum(len(r) for r in s.roles.values()) for s in expected.values()) + 1
     with pytest.raises(ServerError, match=r"older team-server schema \(version 2\)"):
         transfer.read_matrix(address.with_name("Packed"))
-    assert "migrated from team-server version 2 to 3" in transfer.init(address)
+    assert "migrated from team-server version 2 to 4" in transfer.init(address)
     with psycopg.connect(team_url, autocommit=True) as admin:
         tables = {t for (t,) in admin.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = %s",

@@ -6,6 +6,7 @@ cannot comment (pytest-qt, two windows in one process)."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -137,3 +138,58 @@ def test_a_lead_comments_on_another_column_and_the_other_window_sees_it(
     qtbot.waitUntil(lambda: job.settled, timeout=WAIT_MS)
     click_cell(qtbot, reader, row, column)
     assert not reader.details_panel.comments.add_button.isEnabled()
+    # Remove: the lead is offered only their own comment, the owner any, the viewer none;
+    # the owner removes the lead's comment and History says who did.
+    click_cell(qtbot, lead, row, column)
+    _answer_dialog("ignored", "A second thought")
+    assert lead.details_panel.comments.add_comment(), lead.errors
+    qtbot.waitUntil(lambda: len(matrix.comments_on(tp, dept)) == 1, timeout=WAIT_MS)
+    click_cell(qtbot, owner, row, column)
+    _answer_dialog("ignored", "Owner agrees")
+    assert box.add_comment(), owner.errors
+    lead_box = lead.details_panel.comments
+    qtbot.waitUntil(lambda: "Owner agrees" in lead_box.list.text(), timeout=WAIT_MS)
+    lead_menu = [a.text() for a in lead_box.removal_menu().actions()]
+    assert len(lead_menu) == 1 and lead_menu[0].startswith(f"Remove {login}'s comment of ")
+    assert "A second thought" in lead_menu[0]
+    owner_menu = box.removal_menu().actions()
+    assert len(owner_menu) == 2
+    qtbot.waitUntil(lambda: "Owner agrees" in reader.details_panel.comments.list.text()
+                    or bool(reader.session.matrix.comments_on(tp, dept)), timeout=WAIT_MS)
+    click_cell(qtbot, reader, row, column)
+    assert reader.details_panel.comments.removal_menu().isEmpty()
+    next(a for a in owner_menu if "A second thought" in a.text()).trigger()
+    assert owner.session.undo_stack.undoText().startswith(f"Remove {login}'s comment on ")
+    assert [c.text for c in matrix.comments_on(tp, dept)] == ["Owner agrees"]
+    qtbot.waitUntil(lambda: "A second thought" not in lead_box.list.text(), timeout=WAIT_MS)
+    assert f"cxadmin removed {login} (Support)'s comment on Welcome email: A second thought" \
+        in owner.team.history_text(tp, dept)
+
+
+def test_a_comment_is_removed_from_the_list_s_menu_and_undone(qtbot: Any, tmp_path: Path,
+                                                              monkeypatch: Any) -> None:
+    window = window_on_small_matrix(qtbot, tmp_path, monkeypatch)
+    click_cell(qtbot, window, row_of(window, "Welcome email"), column_of(window, "Sales"))
+    box = window.details_panel.comments
+    assert box.removal_menu().isEmpty()
+    _answer_dialog("Robin", "Ask Sales first")
+    assert box.add_comment(), window.errors
+    menu = box.removal_menu().actions()
+    assert [a.text() for a in menu] == [
+        f"Remove Robin's comment of {box.shown[0].at:%Y-%m-%d %H:%M}: “Ask Sales first”"]
+    menu[0].trigger()
+    assert "No comments yet" in box.list.text()
+    assert window.session.undo_stack.undoText() == "Remove Robin's comment on Sales on " \
+                                                   "Welcome email"
+    assert _comments_on_disk(window, tmp_path) == []
+    window.session.undo_stack.undo()
+    assert "Ask Sales first" in box.list.text()
+    assert _comments_on_disk(window, tmp_path) == ["Ask Sales first"]
+
+
+def _comments_on_disk(window: Any, folder: Path) -> list[str]:
+    """The comments a fresh reader of a copy of the window's file sees."""
+    copy = folder / "copy.cxm"
+    shutil.copyfile(window.session.document.path, copy)
+    with Document.open(copy, read_only=True) as fresh:
+        return [c.text for c in fresh.matrix.comments.values()]

@@ -830,6 +830,11 @@ class Document:
         checked = list(comments)
         return self._plan_edit(lambda: self.matrix.add_comments(checked))
 
+    def may_remove_comment(self, comment: Comment) -> bool:
+        """Whether this document lets its user remove the comment: in a file, anyone who may
+        edit it; on a team server, what the member's role allows."""
+        return not self.read_only
+
     def remove_comments(self, uids: Iterable[str]) -> list[Comment]:
         """Remove comments by identity; returns them (to add back on undo)."""
         wanted = list(uids)

@@ -504,3 +504,22 @@ class AddComment(MatrixCommand):
 
     def revert(self) -> None:
         self.doc.remove_comments([self.comment.uid])
+
+
+class RemoveComment(MatrixCommand):
+    """Remove one comment; undo adds it back (on the team server an owner who removed
+    somebody else's comment cannot add it back in their name: the server refuses)."""
+
+    def __init__(self, session: Session, comment: Comment) -> None:
+        matrix = session.matrix
+        where = _short(matrix.touchpoint(comment.touchpoint_id).name)
+        if comment.department_id is not None:
+            where = f"{matrix.department(comment.department_id).name} on {where}"
+        super().__init__(session, f"Remove {comment.author}'s comment on {where}")
+        self.comment = comment
+
+    def do(self) -> None:
+        self.doc.remove_comments([self.comment.uid])
+
+    def revert(self) -> None:
+        self.doc.add_comments([self.comment])

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import psycopg
 from psycopg import sql
 
+from cxmatrix.domain.comments import Comment
 from cxmatrix.domain.roles import Role
 from cxmatrix.store.document import Document
 from cxmatrix.store.format import ROLE_CODES
@@ -504,7 +505,8 @@ class ServerDocument(Document):
         """The server refused; the local copy has rolled back. Catch up, then say why."""
         if refused.kind == "permission" and refused.table in AUTHORED:
             raise ServerPermissionDenied(self.path, "refused the change: you may change or "
-                                                    "remove only your own comments")
+                                                    "remove only your own comments (the "
+                                                    "matrix's owner may remove any)")
         if refused.kind == "permission":
             raise ServerPermissionDenied(self.path,
                                          "refused the change: " + self._may(refused.department))
@@ -514,6 +516,13 @@ class ServerDocument(Document):
             raise ServerConflict(self.path, "refused the change: somebody else changed the "
                                             "same thing a moment ago; the window shows it now")
         raise ServerConflict(self.path, self.describe_conflict(entry))
+
+    def may_remove_comment(self, comment: Comment) -> bool:
+        """What the server's policies allow: an owner removes any comment, a lead only their
+        own, a viewer none (the server checks it again)."""
+        if self.read_only or self.member_role == "viewer":
+            return False
+        return self.member_role == "owner" or comment.author == self.comment_author
 
     def _may(self, department: int | None = None) -> str:
         if self.member_role == "lead":
@@ -653,7 +662,15 @@ class ServerDocument(Document):
         if entry.table == "touchpoint_comment":
             tid = row.get("touchpoint_id")
             if entry.op == "D":
-                return f"{who} removed a comment"
+                author = row.get("author")
+                if not isinstance(author, str) or not author:
+                    return f"{who} removed a comment"
+                whose = "their own" if author == entry.who else \
+                    f"{self.display_name(author)}'s"
+                where = (self.matrix.touchpoint(tid).name if isinstance(tid, int)
+                         and self.matrix.has_touchpoint(tid) else "a touchpoint")
+                return f"{who} removed {whose} comment on {where}: " \
+                       f"{_excerpt(str(row.get('body') or ''))}"
             where = (self.matrix.touchpoint(tid).name if isinstance(tid, int)
                      and self.matrix.has_touchpoint(tid) else "a touchpoint")
             did = row.get("department_id")

@@ -34,12 +34,14 @@ from cxmatrix.store.format import ROLE_CODES
 from cxmatrix.store.schema import DAMAGED_ROLE_LETTER, NO_ROLE_LETTER
 from cxmatrix.store.server.connection import ServerError
 
-SERVER_VERSION = 3  # 2: comments (the touchpoint_comment tables); 3: snapshot cells packed
+SERVER_VERSION = 4  # 2: comments (the touchpoint_comment tables); 3: snapshot cells packed;
+# 4: an owner removes any comment (OWNER_REMOVES)
 APPLICATION_MARK = "cxmatrix team server"
 REGISTRY = "cxmatrix"
 ROLES = ("owner", "lead", "viewer")
 CONFLICT_STATE = "CX409"
 AUTHORED = ("touchpoint_comment",)  # rows a member writes as themselves: author = session_user
+OWNER_REMOVES = "cx_owner_removes"  # the policy that lets an owner remove anybody's comment
 _DIALECT = postgresql.dialect()  # type: ignore[no-untyped-call]
 
 
@@ -182,7 +184,7 @@ def create_tables(conn: psycopg.Connection[Any], schema: str) -> None:
 
 
 _TRIGGER_FUNCTION = """
-CREATE FUNCTION {schema}.cx_change() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+CREATE OR REPLACE FUNCTION {schema}.cx_change() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = {schema}, pg_temp AS $$
 DECLARE
     r jsonb;
@@ -218,7 +220,9 @@ BEGIN
     SELECT coalesce(max(seq), 0) + 1 INTO next_seq FROM change_log;
     INSERT INTO change_log (seq, client, tbl, op, row_key, row)
         VALUES (next_seq, me, TG_TABLE_NAME, left(TG_OP, 1), k,
-                CASE WHEN TG_OP = 'DELETE' THEN NULL ELSE r END);
+                -- A removed comment stays in the log: who removed whose comment, where.
+                CASE WHEN TG_OP = 'DELETE' AND TG_TABLE_NAME <> ALL ({authored}) THEN NULL
+                     ELSE r END);
     PERFORM pg_notify('{schema}', '');
     IF TG_OP = 'DELETE' THEN
         RETURN OLD;
@@ -226,12 +230,20 @@ BEGIN
     NEW.revision := next_seq;
     RETURN NEW;
 END $$;
-CREATE FUNCTION {schema}.cx_may_edit(department integer) RETURNS boolean LANGUAGE sql
+CREATE OR REPLACE FUNCTION {schema}.cx_may_edit(department integer) RETURNS boolean LANGUAGE sql
 STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
     SELECT EXISTS (SELECT 1 FROM member WHERE login = session_user
                    AND (role = 'owner' OR department = ANY (departments)))
 $$;
 """
+
+
+def _create_functions(conn: psycopg.Connection[Any], schema: str) -> None:
+    """The trigger and permission functions (replaced in place on an upgrade: their grants
+    and the triggers that call them stay)."""
+    authored = "ARRAY[" + ", ".join(f"'{name}'" for name in AUTHORED) + "]::name[]"
+    conn.execute(_TRIGGER_FUNCTION.format(schema=schema, lock=lock_key(schema),
+                                          conflict=CONFLICT_STATE, authored=authored))
 
 
 def lock_key(schema: str) -> int:
@@ -247,8 +259,7 @@ def _create_role(conn: psycopg.Connection[Any], name: str) -> None:
 def secure(conn: psycopg.Connection[Any], schema: str) -> None:
     """Triggers, group roles, grants and row-level security of a filled matrix schema."""
     ident = sql.Identifier(schema)
-    conn.execute(_TRIGGER_FUNCTION.format(
-        schema=schema, lock=lock_key(schema), conflict=CONFLICT_STATE))
+    _create_functions(conn, schema)
     for table in tables():
         args = sql.SQL(", ").join(sql.Literal(name) for name in key_columns(table))
         conn.execute(sql.SQL(
@@ -296,7 +307,8 @@ def _writable_by_leads(conn: psycopg.Connection[Any], ident: sql.Identifier,
 
 def _secure_authored(conn: psycopg.Connection[Any], schema: str) -> None:
     """Comments: every member reads them; an owner or lead adds them as themselves (the
-    author is the login) and changes or removes only their own; a viewer only reads."""
+    author is the login) and changes only their own; a lead removes only their own, an owner
+    any (moderation; the change log records who removed it); a viewer only reads."""
     ident = sql.Identifier(schema)
     lead = sql.Identifier(group_role(schema, "lead"))
     for name in map(sql.Identifier, AUTHORED):
@@ -308,6 +320,21 @@ def _secure_authored(conn: psycopg.Connection[Any], schema: str) -> None:
                      .format(ident, name, lead))
         conn.execute(sql.SQL("CREATE POLICY cx_remove_own ON {}.{} FOR DELETE TO {} "
                              "USING (author = session_user)").format(ident, name, lead))
+    _let_owners_remove_comments(conn, schema)
+
+
+def _let_owners_remove_comments(conn: psycopg.Connection[Any], schema: str) -> None:
+    """The owner group's policy to remove any comment (version 4), where it is missing."""
+    ident = sql.Identifier(schema)
+    owner = sql.Identifier(group_role(schema, "owner"))
+    for table in AUTHORED:
+        found = conn.execute("SELECT 1 FROM pg_policies WHERE schemaname = %s AND "
+                             "tablename = %s AND policyname = %s",
+                             (schema, table, OWNER_REMOVES)).fetchone()
+        if found is None:
+            conn.execute(sql.SQL("CREATE POLICY {} ON {}.{} FOR DELETE TO {} USING (true)")
+                         .format(sql.Identifier(OWNER_REMOVES), ident, sql.Identifier(table),
+                                 owner))
 
 
 # Version 2 -> 3: a snapshot's cells, which versions 1 and 2 kept one row per cell in
@@ -331,7 +358,8 @@ _REPLACED = {"snapshot_cell": ("snapshot_cell_pack", _PACK_SNAPSHOT_CELLS)}
 def upgrade_matrices(conn: psycopg.Connection[Any]) -> None:
     """Give every matrix the tables added since it was published (version 1 -> 2: the
     comments; 2 -> 3: the packed snapshot cells, filled from the table they replace, which
-    goes), with their triggers, grants and row-level security, inside the caller's
+    goes; 3 -> 4: no table, the owners' policy to remove any comment), with their triggers,
+    grants and row-level security, inside the caller's
     transaction. The rows moved into a new table are not change-log entries: every client
     reads the whole matrix when it opens it."""
     for (schema,) in conn.execute("SELECT schema_name FROM cxmatrix.matrix_list").fetchall():
@@ -339,7 +367,9 @@ def upgrade_matrices(conn: psycopg.Connection[Any]) -> None:
             "SELECT table_name FROM information_schema.tables WHERE table_schema = %s",
             (schema,)).fetchall()}
         missing = [t for t in tables() if t.name not in present]
+        _create_functions(conn, schema)  # version 4 logs a removed comment's row
         if not missing:
+            _let_owners_remove_comments(conn, schema)
             continue
         ident = sql.Identifier(schema)
         conn.execute(sql.SQL("SET LOCAL search_path TO {}").format(ident))
@@ -367,6 +397,7 @@ def upgrade_matrices(conn: psycopg.Connection[Any]) -> None:
                 ident, name, owner))
         if any(t.name in AUTHORED for t in missing):
             _secure_authored(conn, schema)
+        _let_owners_remove_comments(conn, schema)
 
 
 def drop_matrix(conn: psycopg.Connection[Any], schema: str) -> None:

@@ -3,7 +3,10 @@
 Lists each comment with its author and time (the cell's own first, then the touchpoint's and
 its other cells'), newest last, and offers Add Comment… for the current cell (or the
 touchpoint, on its name). Anyone who may edit may comment; on a team server a department lead
-comments anywhere, also outside their columns, and a viewer reads only. It follows the
+comments anywhere, also outside their columns, and a viewer reads only. The list's context
+menu offers Remove for each comment the document lets its user remove
+(``Document.may_remove_comment``: in a file, anyone who edits; on a team server the
+matrix's owner any comment, a lead their own), each one undoable step. It follows the
 Session's change records, so a comment someone else adds shows up as their window's edit
 arrives.
 """
@@ -13,8 +16,16 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from cxmatrix.domain.comments import Comment, new_comment
 from cxmatrix.ui import commands
@@ -46,6 +57,8 @@ class CommentsBox(QGroupBox):
         self.list.setWordWrap(True)
         self.list.setTextFormat(Qt.TextFormat.RichText)
         self.list.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.list.customContextMenuRequested.connect(self._show_menu)
         self.add_button = QPushButton("Add Comment…", self)
         self.add_button.setObjectName("addComment")
         self.add_button.clicked.connect(self.add_comment)
@@ -93,6 +106,34 @@ class CommentsBox(QGroupBox):
         if change.comments or change.everything or change.rows_changed or (
                 change.columns_changed or change.names_changed):
             self.refresh()
+
+    def removable(self) -> list[Comment]:
+        """The shown comments this user may remove, in the order shown."""
+        document = self.session.document
+        if document is None or self.session.read_only:
+            return []
+        return [c for c in self.shown if document.may_remove_comment(c)]
+
+    def removal_menu(self) -> QMenu:
+        """The list's context menu: Remove for each comment this user may remove."""
+        menu = QMenu(self)
+        for comment in self.removable():
+            when = comment.at.strftime("%Y-%m-%d %H:%M")
+            excerpt = " ".join(comment.text.split())
+            excerpt = excerpt if len(excerpt) <= 30 else excerpt[:29] + "…"
+            action = menu.addAction(f"Remove {comment.author}'s comment of {when}: "
+                                    f"“{excerpt}”")
+            action.triggered.connect(lambda _c=False, kept=comment: self.remove(kept))
+        return menu
+
+    def _show_menu(self, position: QPoint) -> None:
+        menu = self.removal_menu()
+        if not menu.isEmpty():
+            menu.exec(self.list.mapToGlobal(position))
+
+    def remove(self, comment: Comment) -> bool:
+        """Remove a comment as one undoable edit (the server may still refuse it)."""
+        return self.session.execute(commands.RemoveComment(self.session, comment))
 
     def subject(self) -> str:
         matrix = self.session.matrix
