@@ -195,3 +195,32 @@ def test_a_version_1_server_gains_the_comment_tables_on_init(
         raw.execute(f"INSERT INTO {schema}.touchpoint_comment (uid, touchpoint_id, author, at, "
                     "body) VALUES ('x1', %s, 'cxadmin', '2026-05-04T09:00:00+00:00', 'forged')",
                     (tp,))
+
+
+def test_a_version_3_server_lets_owners_remove_any_comment_after_init(
+        team_url: str, published: ServerAddress, opened: list[ServerDocument]) -> None:
+    from cxmatrix.store.server.connection import ServerError
+    from cxmatrix.store.server.schema import OWNER_REMOVES
+
+    owner = ServerDocument.connect(published)
+    schema = owner.schema
+    owner.close()
+    with psycopg.connect(team_url, autocommit=True) as admin:  # as version 3 left it
+        admin.execute(f"DROP POLICY {OWNER_REMOVES} ON {schema}.touchpoint_comment")
+        admin.execute("UPDATE cxmatrix.info SET value = '3' WHERE key = 'version'")
+    with pytest.raises(ServerError, match=r"older team-server schema \(version 3\)"):
+        ServerDocument.connect(published)
+    assert "migrated from team-server version 3 to 4" in transfer.init(parse_address(team_url))
+    lee = _login(published, "lee")
+    lead = ServerDocument.connect(_member(published, lee, "lead",
+                                          [demo_matrix().departments[0].name]))
+    opened.append(lead)
+    tp = next(lead.matrix.iter_touchpoints()).id
+    theirs = new_comment(lee, "Before the owner tidies up", tp)
+    lead.add_comments([theirs])
+    owner = ServerDocument.connect(published)
+    opened.append(owner)
+    owner.remove_comments([theirs.uid])
+    assert theirs.uid not in transfer.read_matrix(published).comments
+    assert owner.note(owner.history(touchpoint_id=tp)[-1]).startswith(
+        f"{owner.comment_author} removed {lee} (")
