@@ -548,6 +548,34 @@ def test_importing_json_merges_into_the_open_matrix_as_one_step(qtbot: QtBot, sm
     assert small.errors and small.errors[-1][0] == "Import not merged"
 
 
+def test_a_merged_json_brings_its_comments_and_signoffs_in_the_same_step(
+        qtbot: QtBot, small: Window, tmp_path: Path) -> None:
+    from datetime import date
+
+    from cxmatrix.domain.comments import new_comment
+    from cxmatrix.domain.signoff import agreement, department_signoff
+
+    colleague = small.session.matrix.copy()  # the same matrix, kept by a colleague
+    sales = colleague.find_department("Sales").id
+    tp = next(colleague.iter_touchpoints()).id
+    colleague.add_comments([new_comment("Robin", "Sales calls first", tp, sales)])
+    colleague.set_signoff(sales, agreement(colleague, sales, "Sam Lead", date(2026, 5, 4)))
+    source = tmp_path / "colleague.json"
+    json_format.write(colleague, source)
+    job = transfer.finish_import(small, source, json_format.read(source), "merge")
+    assert job is not None
+    qtbot.waitUntil(lambda: job.settled, timeout=10_000)
+    qtbot.waitUntil(lambda: small.session.undo_stack.count() == 1, timeout=10_000)
+    matrix = small.session.matrix
+    assert [c.text for c in matrix.comments_on(tp, sales)] == ["Sales calls first"]
+    assert not department_signoff(matrix, sales).out_of_date
+    assert matrix.signoffs[sales].lead == "Sam Lead"
+    assert "1 comment brought; sign-offs of Sales brought" in \
+        small.statusBar().currentMessage()
+    small.session.undo_stack.undo()
+    assert not small.session.matrix.comments and not small.session.matrix.signoffs
+
+
 def test_context_menus_open_without_errors(qtbot: QtBot, small: Window) -> None:
     click_cell(qtbot, small, 1, 1)
     small._cell_menu(QPoint(10, 10), "cell")

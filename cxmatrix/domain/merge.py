@@ -8,15 +8,24 @@ attributes; cells the import leaves empty keep their role. A role in the column 
 department the open matrix has planned (it exists only at target, so has no role today) is
 not brought, and the plan's summary names it.
 
+Comments and sign-offs come too, where they still mean the same thing here: a comment whose
+touchpoint the open matrix has by name (its department matched or added by name); a
+department's sign-off record when
+it is up to date in the imported file, the open matrix has the same touchpoints (matched by
+name, none more), the department's column (today and target) is the same here, and the
+department has no record of its own yet. What is left out is counted in the summary, with
+why.
+
 :func:`apply_changes` applies a plan and returns a :class:`MergeUndo` that reverts it exactly,
 so the GUI can make the whole merge one undoable step (redo = apply, undo = revert).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Union, cast
 
+from cxmatrix.domain.comments import Comment
 from cxmatrix.domain.model import (
     TOUCHPOINT_FLAG_FIELDS,
     TOUCHPOINT_TEXT_FIELDS,
@@ -27,6 +36,14 @@ from cxmatrix.domain.model import (
     name_key,
 )
 from cxmatrix.domain.roles import Role
+from cxmatrix.domain.signoff import (
+    BasisCell,
+    Dispute,
+    SignOff,
+    basis_of,
+    department_fingerprint,
+    touchpoints_fingerprint,
+)
 
 _ATTRIBUTES = tuple(k for k in TOUCHPOINT_TEXT_FIELDS if k != "name") + TOUCHPOINT_FLAG_FIELDS
 
@@ -91,7 +108,26 @@ class SetNote:
         return f"note on {self.department!r} for touchpoint {self.touchpoint_id}"
 
 
-Change = Union[AddDepartment, AddStage, AddTouchpoint, UpdateTouchpoint, SetRole, SetNote]  # noqa: UP007
+@dataclass(frozen=True)
+class AddComment:
+    comment: Comment  # with the open matrix's touchpoint id (the department is by name)
+    department: str | None = None  # existing or added by this merge; None: the touchpoint's
+
+    def describe(self) -> str:
+        return f"comment by {self.comment.author!r} on touchpoint {self.comment.touchpoint_id}"
+
+
+@dataclass(frozen=True)
+class BringSignOff:
+    department: str  # an existing department of the open matrix
+    record: SignOff  # with the open matrix's touchpoint ids
+
+    def describe(self) -> str:
+        return f"sign-off of {self.department!r} ({self.record.state.value})"
+
+
+Change = Union[AddDepartment, AddStage, AddTouchpoint, UpdateTouchpoint, SetRole, SetNote,  # noqa: UP007
+               AddComment, BringSignOff]
 
 
 @dataclass
@@ -102,6 +138,8 @@ class MergePlan:
     # Roles left out because their department is planned in the open matrix (it has no
     # role today, Matrix.today_refusal): "Renewal reminder: Renewals desk (Own)".
     not_today: list[str] = field(default_factory=list)
+    comments_left: int = 0  # on a touchpoint or department the open matrix does not have
+    signoffs_left: list[str] = field(default_factory=list)  # "Sales (its column differs)"
 
     def summary(self) -> str:
         def count(kind: type) -> int:
@@ -112,7 +150,24 @@ class MergePlan:
         return (f"Merge: {count(AddTouchpoint):,} new touchpoints, {self.matched_touchpoints:,} "
                 f"matched; {count(AddDepartment):,} new departments, "
                 f"{self.matched_departments:,} matched; {count(AddStage):,} new stages; "
-                f"{added_roles:,} roles set." + self.not_today_text())
+                f"{added_roles:,} roles set." + self.annotations_text()
+                + self.not_today_text())
+
+    def annotations_text(self) -> str:
+        comments = sum(1 for c in self.changes if isinstance(c, AddComment))
+        signoffs = [c.department for c in self.changes if isinstance(c, BringSignOff)]
+        parts = []
+        if comments or self.comments_left:
+            text = f"{comments:,} comment{'' if comments == 1 else 's'} brought"
+            if self.comments_left:
+                text += (f" ({self.comments_left:,} not: on touchpoints this matrix did "
+                         "not have)")
+            parts.append(text)
+        if signoffs:
+            parts.append(f"sign-offs of {', '.join(signoffs)} brought")
+        if self.signoffs_left:
+            parts.append(f"sign-offs not brought: {'; '.join(self.signoffs_left)}")
+        return (" " + "; ".join(parts) + ".") if parts else ""
 
     def not_today_text(self) -> str:
         if not self.not_today:
@@ -149,6 +204,7 @@ def plan_merge(target: Matrix, imported: Matrix) -> MergePlan:
         plan.not_today.append(f"{touchpoint}: {existing.name} ({role.label})")
         return False
 
+    touchpoint_map: dict[int, int] = {}  # imported touchpoint -> the open matrix's, matched
     for stage in imported.stages:
         stage_name = target_stages.get(name_key(stage.name))
         if stage_name is None:
@@ -185,7 +241,71 @@ def plan_merge(target: Matrix, imported: Matrix) -> MergePlan:
                 existing = target.find_department(name)
                 if existing is None or target.note(match.id, existing.id) != note:
                     changes.append(SetNote(match.id, name, note))
+            touchpoint_map[touchpoint.id] = match.id
+    _plan_annotations(plan, target, imported, touchpoint_map)
     return plan
+
+
+def _plan_annotations(plan: MergePlan, target: Matrix, imported: Matrix,
+                      touchpoint_map: dict[int, int]) -> None:
+    """The comments and sign-offs to bring (see the module's text): after the plan's other
+    changes, so that a department the merge adds takes its comments and sign-off too."""
+    names = {d.id: d.name for d in imported.departments}
+    if imported.signoffs:
+        after = target.copy()
+        apply_changes(after, plan.changes)
+        _plan_signoffs(plan, after, imported, touchpoint_map)
+    for comment in imported.comments.values():
+        tid = touchpoint_map.get(comment.touchpoint_id)
+        if tid is None:
+            plan.comments_left += 1
+        elif comment.uid not in target.comments:
+            department = None if comment.department_id is None else \
+                names[comment.department_id]
+            plan.changes.append(AddComment(
+                Comment(comment.uid, tid, None, comment.author, comment.at, comment.text),
+                department))
+
+
+def _plan_signoffs(plan: MergePlan, after: Matrix, imported: Matrix,
+                   touchpoint_map: dict[int, int]) -> None:
+    """A sign-off comes when it is up to date in the imported file and would be here too:
+    ``after`` is the open matrix with the merge's other changes applied."""
+    same_touchpoints = (len(set(touchpoint_map.values())) == len(touchpoint_map)
+                        == len(list(imported.iter_touchpoints()))
+                        == len(list(after.iter_touchpoints())))
+    for department_id, record in imported.signoffs.items():
+        found = after.find_department(imported.department(department_id).name)
+        assert found is not None  # the merge adds every department it does not find
+        name = found.name
+        mapped = _mapped(record, touchpoint_map, after) if same_touchpoints else None
+        own = after.signoffs.get(found.id)
+        if own is not None:
+            if own != mapped:
+                plan.signoffs_left.append(f"{name} (it has a sign-off of its own here)")
+        elif record.fingerprint != department_fingerprint(imported, department_id):
+            plan.signoffs_left.append(f"{name} (out of date in the imported file)")
+        elif mapped is None or mapped.basis != basis_of(after, found.id):
+            plan.signoffs_left.append(f"{name} (its column or the touchpoints differ here)")
+        else:
+            plan.changes.append(BringSignOff(name, mapped))
+
+
+def _mapped(record: SignOff, touchpoint_map: dict[int, int], target: Matrix
+            ) -> SignOff | None:
+    """The record with the open matrix's touchpoint ids, agreeing to its touchpoints (None
+    when one of its touchpoints has no match)."""
+    if any(c.touchpoint_id not in touchpoint_map for c in record.basis) or any(
+            d.touchpoint_id not in touchpoint_map for d in record.disputes):
+        return None
+    basis = tuple(BasisCell(touchpoint_map[c.touchpoint_id], c.current, c.target)
+                  for c in record.basis)
+    order = {tp.id: i for i, tp in enumerate(target.iter_touchpoints())}
+    basis = tuple(sorted(basis, key=lambda c: order[c.touchpoint_id]))
+    disputes = tuple(Dispute(touchpoint_map[d.touchpoint_id], d.comment, d.proposed)
+                     for d in record.disputes)
+    return SignOff(record.state, record.lead, record.when, basis,
+                   touchpoints_fingerprint(target), disputes)
 
 
 def _match(target: Matrix, candidates: list[Touchpoint], stage_name: str) -> Touchpoint | None:
@@ -209,8 +329,14 @@ class MergeUndo:
     attributes: list[tuple[int, TouchpointFields]] = field(default_factory=list)
     roles: list[tuple[int, int, Role | None]] = field(default_factory=list)
     notes: list[tuple[int, int, str]] = field(default_factory=list)
+    comments: list[str] = field(default_factory=list)
+    signoffs: list[tuple[int, SignOff | None]] = field(default_factory=list)
 
     def revert(self, matrix: Matrix) -> None:
+        if self.signoffs:
+            matrix.set_signoffs(reversed(self.signoffs))
+        if self.comments:
+            matrix.remove_comments(self.comments)
         for touchpoint_id, department_id, note in reversed(self.notes):
             matrix.set_note(touchpoint_id, department_id, note)
         for touchpoint_id, department_id, role in reversed(self.roles):
@@ -276,6 +402,14 @@ def _apply(matrix: Matrix, change: Change, undo: MergeUndo) -> None:
         department_id = _department_id(matrix, change.department)
         old_note = matrix.set_note(change.touchpoint_id, department_id, change.note)
         undo.notes.append((change.touchpoint_id, department_id, old_note))
+    elif isinstance(change, AddComment):
+        comment = change.comment
+        if change.department is not None:
+            comment = replace(comment, department_id=_department_id(matrix, change.department))
+        undo.comments.extend(matrix.add_comments([comment]))
+    elif isinstance(change, BringSignOff):
+        department_id = _department_id(matrix, change.department)
+        undo.signoffs.extend(matrix.set_signoffs([(department_id, change.record)]))
 
 
 def merge_into(target: Matrix, imported: Matrix) -> tuple[MergePlan, MergeUndo]:

@@ -395,6 +395,7 @@ def merge_into_open_matrix(window: MainWindow, source: Path, result: ImportResul
         planned, merged = outcome
         if merged is None:
             window.statusBar().showMessage(f"{source.name} adds nothing to this matrix."
+                                           + planned.annotations_text()
                                            + planned.not_today_text(), 8000)
             return
         if session.changed_since(mark):
