@@ -731,6 +731,22 @@ def test_in_current_a_planned_departments_column_takes_no_role_today(qtbot: QtBo
     messages: list[str] = []
     small.session.failed.connect(lambda _title, text: messages.append(text))
     qtbot.waitUntil(lambda: small.model.column_of_department(desk.id) is not None)
+    cell = small.model.index(row_of(small, "Support ticket"),
+                             small.model.column_of_department(desk.id))
+    assert cell.data(Qt.ItemDataRole.ToolTipRole).startswith(
+        "Not applicable today: Renewals desk is a planned department")
+    assert cell.data(Qt.ItemDataRole.AccessibleTextRole).endswith("(not applicable today)")
+    assert cell.data(Qt.ItemDataRole.BackgroundRole) is not None
+    small.grid.viewport().repaint()
+
+    def colours(index: Any) -> set[str]:
+        shot = small.grid.viewport().grab(small.grid.visualRect(index)).toImage()
+        return {shot.pixelColor(x, y).name() for x in range(2, shot.width() - 2)
+                for y in range(2, shot.height() - 2)}
+
+    empty = cell.siblingAtColumn(column_of(small, "Sales"))  # an ordinary empty cell
+    assert empty.data(Qt.ItemDataRole.DisplayRole) == ""
+    assert colours(cell) != colours(empty)  # drawn as not applicable (hatched)
     small.grid.setFocus()
     small.grid.select_touchpoint(tid, desk.id)
     qtbot.keyClick(small.grid, Qt.Key.Key_O)
@@ -740,6 +756,7 @@ def test_in_current_a_planned_departments_column_takes_no_role_today(qtbot: QtBo
         "Renewals desk" not in small.session.undo_stack.undoText()
     # At target the same key plans the role; Mark Done is then refused the same way.
     small.view_target_action.trigger()
+    assert "Not applicable" not in cell.data(Qt.ItemDataRole.ToolTipRole)
     small.grid.select_touchpoint(tid, desk.id)
     qtbot.keyClick(small.grid, Qt.Key.Key_O)
     assert small.session.matrix.target_role(tid, desk.id) is Role.OWN

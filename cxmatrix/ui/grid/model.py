@@ -70,6 +70,7 @@ SIGNOFF_MARK = USER + 11  # a department header's sign-off mark (a signoff_marks
 STAGE_KIND, TOUCHPOINT_KIND, CELL_KIND = "stage", "touchpoint", "cell"
 
 ROLE_FILL = {Role(key): QColor("#" + value) for key, value in palette.ROLE_FILL.items()}
+NOT_TODAY_FILL = QColor("#" + palette.NOT_TODAY)
 ROLE_INK = {Role(key): QColor("#" + value) for key, value in palette.ROLE_INK.items()}
 SEVERITY_COLOUR = {Severity.ERROR: QColor("#" + palette.FINDING_ERROR),
                    Severity.WARNING: QColor("#" + palette.FINDING_WARNING),
@@ -487,7 +488,11 @@ class MatrixModel(QAbstractTableModel):
         if role == DISPLAY:
             return value.letter if value is not None else ""
         if role == BACKGROUND:
-            return ROLE_FILL[value] if value is not None else None
+            if value is not None:
+                return ROLE_FILL[value]
+            # Today, a planned department's column takes no role (Matrix.today_refusal).
+            return (NOT_TODAY_FILL if layer is CURRENT_LAYER
+                    and matrix.is_planned_department(dept.id) else None)
         if role == FOREGROUND:
             return ROLE_INK[value] if value is not None else None
         if role == ALIGNMENT:
@@ -515,6 +520,8 @@ class MatrixModel(QAbstractTableModel):
             elif (planned := self._planned_in_current(matrix, key, dept.id)) is not None:
                 after = planned[1].label if planned[1] else "no role"
                 shown += f" (planned: {after})"
+            if layer is CURRENT_LAYER and matrix.is_planned_department(dept.id):
+                shown += " (not applicable today)"
             return shown
         if role == HIGHLIGHT:
             return dept.id == self.highlight_department_id
@@ -635,6 +642,10 @@ class MatrixModel(QAbstractTableModel):
             from cxmatrix.ui.grid.target_paint import planned_text
 
             text = planned_text(matrix, tp.id, dept.id) + "\n" + text
+        if self.layer is CURRENT_LAYER:
+            refusal = matrix.today_refusal(dept.id)
+            if refusal is not None:
+                text = f"Not applicable today: {refusal}.\n" + text
         note = matrix.note(tp.id, dept.id)
         if note:
             text += f"\nNote: {note}"

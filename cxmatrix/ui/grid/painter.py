@@ -11,15 +11,23 @@ edges, grid lines, the selection as a translucent overlay, and the current cell'
 from __future__ import annotations
 
 from PySide6.QtCore import QLine, QPoint, QPointF, QRect, Qt
-from PySide6.QtGui import QFont, QPainter, QPixmap, QPolygonF
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPixmap, QPolygonF
 from PySide6.QtWidgets import QTableView
 
 from cxmatrix.domain.roles import Role
 from cxmatrix.ui.grid.comment_marks import paint_comment_marks
 from cxmatrix.ui.grid.delegates import Colours
 from cxmatrix.ui.grid.layers import CURRENT_LAYER
-from cxmatrix.ui.grid.model import NAME_COLUMN, ROLE_FILL, ROLE_INK, MatrixModel
+from cxmatrix.ui.grid.model import (
+    NAME_COLUMN,
+    NOT_TODAY_FILL,
+    ROLE_FILL,
+    ROLE_INK,
+    MatrixModel,
+)
 from cxmatrix.ui.grid.target_paint import MarkedCell, paint_marks, paint_planned_corners
+
+_NOT_TODAY_HATCH = QBrush(QColor("#C9CDD6"), Qt.BrushStyle.BDiagPattern)
 
 CHIP_MARGIN = 2
 
@@ -103,11 +111,19 @@ class GridPainter:
         note_brush = colours.note
         lines: list[QLine] = []
         note_marks: list[QPolygonF] = []
+        # In Current, a planned department's column takes no role today: hatched.
+        not_today = [(x, width) for (_column, x, width), dept_id in zip(xs, departments,
+                                                                         strict=True)
+                     if layer is CURRENT_LAYER and dept_id is not None
+                     and matrix.is_planned_department(dept_id)]
         for row in range(first_row, last_row + 1):
             key = model.row_key(row)
             if model.is_stage_row(row):
                 painter.fillRect(x_start, y, x_end - x_start, row_height, band)
             else:
+                for x, width in not_today:
+                    painter.fillRect(x, y, width, row_height, NOT_TODAY_FILL)
+                    painter.fillRect(x, y, width, row_height, _NOT_TODAY_HATCH)
                 row_roles = (roles.get(key) if layer is CURRENT_LAYER
                              else layer.shown_row(matrix, key))
                 if layer.marks_differences:
