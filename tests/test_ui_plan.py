@@ -260,9 +260,20 @@ def test_undo_keeps_the_cell_selected_and_planned_flags(qtbot: QtBot, small: Win
     assert small.model.headerData(sales, Qt.Orientation.Horizontal,
                                   Qt.ItemDataRole.FontRole).italic()
     assert from_disk(small)["plan"]["planned_departments"] == ["Sales"]
-    assert small.session.undo_stack.undoText() == "Mark department Sales as planned"
+    # Sales had roles today; a planned department has none, so they became its target.
+    assert small.session.undo_stack.undoText() == (
+        "Mark department Sales as planned (its 2 roles today become its target)")
+    matrix = small.session.matrix
+    sales_id = matrix.find_department("Sales").id
+    kickoff = matrix.find_touchpoints("Kick-off call")[0].id
+    assert matrix.role(kickoff, sales_id) is None
+    assert matrix.target_role(kickoff, sales_id) is Role.INFLUENCE
+    assert from_disk(small) == in_memory(small)
     small.session.undo_stack.undo()
     assert from_disk(small)["plan"]["planned_departments"] == []
+    assert matrix.role(kickoff, sales_id) is Role.INFLUENCE
+    assert not matrix.is_planned_change(kickoff, sales_id)
+    assert from_disk(small) == in_memory(small)
     small.plan_view.panel.planned_only.setChecked(True)
     shown = {small.model.touchpoint_id_at(r) for r in small.model.touchpoint_rows()}
     assert shown == {tid}

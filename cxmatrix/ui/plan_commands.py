@@ -115,18 +115,48 @@ class SetPlannedTouchpoint(MatrixCommand):
 
 
 class SetPlannedDepartment(MatrixCommand):
+    """Mark a department as planned (or as existing today). A planned department has no role
+    today (``Matrix.today_refusal``), so the roles it has today become its target roles, in
+    the same step."""
+
     def __init__(self, session: Session, department_id: int, planned: bool) -> None:
-        name = session.matrix.department(department_id).name
-        super().__init__(session, f"Mark department {name} as planned" if planned
-                         else f"Mark department {name} as existing today")
+        matrix = session.matrix
+        name = matrix.department(department_id).name
+        self.moved = [tid for tid, row in matrix.roles.items() if department_id in row] \
+            if planned and not matrix.is_planned_department(department_id) else []
+        text = (f"Mark department {name} as planned" if planned
+                else f"Mark department {name} as existing today")
+        if self.moved:
+            count = len(self.moved)
+            text += (f" (its {count} role{'' if count == 1 else 's'} today become"
+                     f"{'s' if count == 1 else ''} its target)")
+        super().__init__(session, text)
         self.department_id = department_id
         self.planned = planned
+        self.previous_roles: list[CellChange] = []
+        self.previous_targets: list[CellChange] = []
 
     def do(self) -> None:
-        self.doc.set_planned_department(self.department_id, self.planned)
+        did = self.department_id
+        if not self.moved:
+            self.doc.set_planned_department(did, self.planned)
+            return
+        matrix = self.doc.matrix
+        targets = [(tid, did, matrix.target_role(tid, did)) for tid in self.moved]
+        with self.doc.batch():
+            self.previous_roles = self.doc.set_cells([(tid, did, None) for tid in self.moved])
+            self.previous_targets = self.doc.set_targets(targets)
+            self.doc.set_planned_department(did, True)
 
     def revert(self) -> None:
-        self.doc.set_planned_department(self.department_id, not self.planned)
+        did = self.department_id
+        if not self.moved:
+            self.doc.set_planned_department(did, not self.planned)
+            return
+        with self.doc.batch():
+            self.doc.set_planned_department(did, False)
+            self.doc.set_targets(self.previous_targets)
+            self.doc.set_cells(self.previous_roles)
 
 
 # ---- snapshots -------------------------------------------------------------------------------
