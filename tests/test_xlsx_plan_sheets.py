@@ -151,3 +151,23 @@ def test_a_bad_plan_value_is_refused_naming_the_cell(tmp_path, sheet_name, cell,
     book.save(path)
     with pytest.raises(ImportFailed, match=message):
         spreadsheet_import.read(path)
+
+
+def test_the_pdf_says_a_done_change_as_the_changes_sheet_does(tmp_path):
+    import pypdf
+
+    from cxmatrix.interchange.pdf.export import write as write_pdf
+
+    matrix = planned_edges()
+    matrix.set_action(*next(iter(k for k, a in matrix.actions.items() if a.is_done)),
+                      Action("Dana Whitfield", status=ActionStatus.DONE))
+    path = tmp_path / "plan.pdf"
+    write_pdf(matrix, path, source_name="plan.cxm")
+    text = " ".join(" ".join(page.extract_text().split())
+                    for page in pypdf.PdfReader(path).pages)
+    assert "Marked done" in text
+    assert "Outage notice: Support, Own (done), Dana Whitfield" in text
+    book = openpyxl.load_workbook(export(matrix, tmp_path))
+    done = [row for row in book[CHANGES_SHEET].iter_rows(min_row=2, values_only=True)
+            if row[7] == "Done"]
+    assert [row[3:6] for row in done] == [(None, "Own (done)", "Dana Whitfield")]

@@ -16,7 +16,7 @@ from reportlab.graphics.shapes import Drawing, Line, PolyLine, Rect, String
 from reportlab.lib.colors import Color
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-from cxmatrix.domain.actions import Action
+from cxmatrix.domain.actions import Action, done_change_text
 from cxmatrix.domain.compare import Comparison, change_meanings, compare
 from cxmatrix.domain.findings import FindingCounts, compute_findings, today_and_target
 from cxmatrix.domain.model import Matrix
@@ -209,8 +209,36 @@ def today_target_section(matrix: Matrix, width: float, info: PageInfo) -> list[F
         story.append(Paragraph("Planned changes by department", SUBHEADING))
         story.append(Spacer(1, 2))
         story.extend(_changes_by_department(matrix, changes, width, "Today", "Target"))
+    story.extend(_done_lines(matrix))
     story.extend(_structure_lines(comparison))
     story.extend(_ownership_lines(comparison))
+    return story
+
+
+def _done_lines(matrix: Matrix) -> list[Flowable]:
+    """The changes marked done, in the words of the Changes sheet: "Outage notice: Support,
+    Own (done), Dana Whitfield"."""
+    order = {d.id: i for i, d in enumerate(matrix.departments)}
+    by_touchpoint: dict[int, list[tuple[int, Action]]] = {}
+    for (tid, did), action in matrix.actions.items():
+        if action.is_done and matrix.role(tid, did) is matrix.target_role(tid, did):
+            by_touchpoint.setdefault(tid, []).append((did, action))
+    lines = []
+    for tp in matrix.iter_touchpoints() if by_touchpoint else ():
+        for did, action in sorted(by_touchpoint.get(tp.id, ()), key=lambda d: order[d[0]]):
+            who = f", {action.person}" if action.person else ""
+            lines.append((tp.name, f"{matrix.department(did).name}, "
+                                   f"{done_change_text(matrix.role(tp.id, did))}{who}"))
+    if not lines:
+        return []
+    story: list[Flowable] = [Paragraph("Marked done", SUBHEADING)]
+    for touchpoint, text in lines[:MAX_OWNERSHIP_LINES]:
+        story.append(Paragraph(f"<b>{escape(one_line(touchpoint))}</b>: {escape(text)}",
+                               OBSERVATION, bulletText="•"))
+    more = len(lines) - MAX_OWNERSHIP_LINES
+    if more > 0:
+        story.append(Paragraph(f"… and {more} more.", NOTE))
+    story.append(Spacer(1, 8))
     return story
 
 
