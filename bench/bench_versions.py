@@ -25,12 +25,17 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import date, timedelta
 from pathlib import Path
 
-from common import Result, absolute_result, alternating_medians, format_time, ratio_result
+from common import (
+    Result,
+    absolute_result,
+    alternating_medians,
+    format_time,
+    ratio_result,
+    with_plan,
+)
 
-from cxmatrix.domain.actions import Action, ActionStatus
 from cxmatrix.domain.compare import compare, compare_today_target
 from cxmatrix.domain.generate import generate_size
 from cxmatrix.domain.model import Matrix
@@ -39,24 +44,6 @@ from cxmatrix.store import Document
 
 PLANNED_CHANGES = 2_000
 CELLS_APART = 200
-
-
-def with_plan(matrix: Matrix, count: int) -> Matrix:
-    """A copy with ``count`` planned changes spread over the matrix, each with an action."""
-    planned = matrix.copy()
-    touchpoints = list(planned.iter_touchpoints())
-    departments = list(planned.departments)
-    step = max(1, len(touchpoints) // count)
-    statuses = list(ActionStatus)
-    for number, tp in enumerate(touchpoints[::step][:count]):
-        dept = departments[number % len(departments)]
-        current = planned.role(tp.id, dept.id)
-        target = Role.OWN if current is not Role.OWN else Role.INFLUENCE
-        planned.set_target(tp.id, dept.id, target)
-        planned.set_action(tp.id, dept.id, Action(
-            f"Person {number % 40}", date(2026, 1, 1) + timedelta(days=number % 365),
-            statuses[number % len(statuses) if number % 7 else 0]))
-    return planned
 
 
 def apart(matrix: Matrix, cells: int) -> Matrix:

@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -208,3 +209,62 @@ def shm_folder() -> str | None:
 
 def dump(results: Sequence[Result]) -> str:
     return json.dumps([r.__dict__ for r in results])
+
+
+# ---- the matrices the export benchmarks write ---------------------------------------------
+
+def with_plan(matrix: Any, count: int) -> Any:
+    """A copy with ``count`` planned changes spread over the matrix, each with an action."""
+    from datetime import date, timedelta
+
+    from cxmatrix.domain.actions import Action, ActionStatus
+    from cxmatrix.domain.roles import Role
+
+    planned = matrix.copy()
+    touchpoints = list(planned.iter_touchpoints())
+    departments = list(planned.departments)
+    step = max(1, len(touchpoints) // count)
+    statuses = list(ActionStatus)
+    for number, tp in enumerate(touchpoints[::step][:count]):
+        dept = departments[number % len(departments)]
+        current = planned.role(tp.id, dept.id)
+        target = Role.OWN if current is not Role.OWN else Role.INFLUENCE
+        planned.set_target(tp.id, dept.id, target)
+        planned.set_action(tp.id, dept.id, Action(
+            f"Person {number % 40}", date(2026, 1, 1) + timedelta(days=number % 365),
+            statuses[number % len(statuses) if number % 7 else 0]))
+    return planned
+
+
+def fully_featured(matrix: Any) -> Any:
+    """A copy with everything the exports write: a plan (one planned change, with its action,
+    per ten touchpoints), and sign-offs of every kind (agreed, agreed and then out of date,
+    asked, disputed with twenty touchpoints), so the Target, Changes and Sign-off sheets and
+    the report's plan and sign-off pages are all written."""
+    from datetime import date
+
+    from cxmatrix.domain.roles import Role
+    from cxmatrix.domain.signoff import Dispute, SignOff, SignOffState, agreement
+
+    featured = with_plan(matrix, max(1, matrix.touchpoint_count // 10))
+    departments = list(featured.departments)
+    touchpoints = list(featured.iter_touchpoints())
+    for number, dept in enumerate(departments):
+        kind = number % 5
+        if kind in (0, 1, 2):
+            featured.set_signoff(dept.id, agreement(featured, dept.id, f"Lead {number}",
+                                                    date(2026, 11, 1 + number % 28)))
+        elif kind == 3:
+            featured.set_signoff(dept.id, SignOff(SignOffState.ASKED, f"Lead {number}",
+                                                  date(2026, 11, 20)))
+        else:
+            featured.set_signoff(dept.id, SignOff(
+                SignOffState.DISPUTED, f"Lead {number}", date(2026, 11, 24),
+                disputes=tuple(Dispute(tp.id, f"Not ours: {tp.name}", Role.INFLUENCE)
+                               for tp in touchpoints[number::max(1, len(touchpoints) // 20)]
+                               [:20])))
+    # agreed, then changed: those departments' agreements are out of date
+    for dept in departments[1::5]:
+        tp = touchpoints[len(touchpoints) // 2]
+        featured.set_role(tp.id, dept.id, None if featured.role(tp.id, dept.id) else Role.OWN)
+    return featured
