@@ -8,16 +8,23 @@ and control characters become spaces, so every string is drawn the same everywhe
 
 from __future__ import annotations
 
+from functools import lru_cache
 from xml.sax.saxutils import escape as _xml_escape
 
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.pdfmetrics import stringWidth as _string_width
 
 from cxmatrix.interchange.pdf import fonts
 
 ELLIPSIS = "…"
 REPLACEMENT = "\ufffd"
 _coverage: frozenset[int] | None = None
+
+# Widths by (text, font, size): the same words and names are measured again and again (a
+# report wraps the same touchpoint names and message words on many pages), and reportlab
+# measures a TrueType string glyph by glyph in Python. The fonts are registered once under
+# fixed names, so a width never changes.
+stringWidth = lru_cache(maxsize=1 << 16)(_string_width)
 
 
 def _covered() -> frozenset[int]:
