@@ -20,6 +20,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
@@ -470,7 +471,17 @@ class ChartPage(Flowable):
         table_width = self._table_width()
         column_of = {d.id: columns_x + i * cell_width for i, d in enumerate(plan.departments)}
         tiles = {role: canvas.beginPath() for role in Role}
-        letters: dict[Role, list[tuple[float, float]]] = {role: [] for role in Role}
+        # The tiles and letters are most of a page's operators, and reportlab formats every
+        # number of every operator in Python: each column's and each row's numbers are
+        # formatted once here (with reportlab's own fp_str, so the page's bytes are the same
+        # as through path.rect and text.setTextOrigin) and the operators put together.
+        tile_x = {dept_id: fp_str(x + TILE_INSET) for dept_id, x in column_of.items()}
+        tile_width = fp_str(cell_width - 2 * TILE_INSET)
+        halves = {role: width_of(role.letter, LETTER_FONT, LETTER_SIZE) / 2 for role in Role}
+        letter_x = {(dept_id, role): fp_str(x + cell_width / 2 - halves[role])
+                    for dept_id, x in column_of.items() for role in Role}
+        lift = LETTER_SIZE * 0.36
+        letters: dict[Role, list[str]] = {role: [] for role in Role}  # their Tm operators
         rules = canvas.beginPath()
         names = canvas.beginText()
         names.setFont(NAME_FONT, NAME_SIZE)
@@ -501,6 +512,9 @@ class ChartPage(Flowable):
                 text.setTextOrigin(GUTTER + 3, first_baseline - index * NAME_LEADING)
                 text.textOut(line)
             middle = bottom + row.height / 2
+            tile_row = (f" {fp_str(bottom + TILE_INSET)} {tile_width} "
+                        f"{fp_str(row.height - 2 * TILE_INSET)} re")
+            letter_row = f" {fp_str(middle - lift)} Tm"
             if row.marker:
                 markers.append((row.marker, middle))
                 tints[row.marker].rect(0, bottom, table_width, row.height)
@@ -522,9 +536,8 @@ class ChartPage(Flowable):
                 x = column_of.get(dept_id)
                 if x is None:
                     continue
-                tiles[role].rect(x + TILE_INSET, bottom + TILE_INSET,
-                                 cell_width - 2 * TILE_INSET, row.height - 2 * TILE_INSET)
-                letters[role].append((x + cell_width / 2, middle))
+                tiles[role]._code_append(tile_x[dept_id] + tile_row)  # its first: "n" too
+                letters[role].append("1 0 0 1 " + letter_x[dept_id, role] + letter_row)
                 if role is Role.OWN and row.marker == SEVERAL_OWNERS:
                     outlines.rect(x + 2.6, bottom + 2.4, cell_width - 5.2, row.height - 4.8)
             for dept_id in (matrix.targets.get(tp.id, ()) if layout.mark_plan else ()):
@@ -613,18 +626,26 @@ class ChartPage(Flowable):
         canvas.drawString(4 + width_of(name, STAGE_FONT, STAGE_SIZE), baseline, suffix)
 
     @staticmethod
-    def _draw_letters(canvas: Canvas, letters: dict[Role, list[tuple[float, float]]]) -> None:
+    def _draw_letters(canvas: Canvas, letters: dict[Role, list[str]]) -> None:
+        """Each role's letters in one text object, from their text-matrix operators. The
+        letter's own operator is reportlab's (``textOut``) for the first two; from the second
+        on it is the same text (the font's subset is chosen at the first), so it is reused."""
         for role, places in letters.items():
             if not places:
                 continue
-            half = width_of(role.letter, LETTER_FONT, LETTER_SIZE) / 2
             text = canvas.beginText()
             text.setFont(LETTER_FONT, LETTER_SIZE)
             text.setFillColor(theme.ROLE_INK[role])
-            lift = LETTER_SIZE * 0.36
-            for x, middle in places:
-                text.setTextOrigin(x - half, middle - lift)
-                text.textOut(role.letter)
+            code = text._code
+            shown: str | None = None
+            for index, place in enumerate(places):
+                code.append(place)
+                if shown is None:
+                    text.textOut(role.letter)
+                    if index:
+                        shown = code[-1]
+                else:
+                    code.append(shown)
             canvas.drawText(text)
 
     @staticmethod

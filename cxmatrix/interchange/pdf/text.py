@@ -12,7 +12,6 @@ from functools import lru_cache
 from xml.sax.saxutils import escape as _xml_escape
 
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.pdfmetrics import stringWidth as _string_width
 
 from cxmatrix.interchange.pdf import fonts
 
@@ -24,7 +23,7 @@ _coverage: frozenset[int] | None = None
 # report wraps the same touchpoint names and message words on many pages), and reportlab
 # measures a TrueType string glyph by glyph in Python. The fonts are registered once under
 # fixed names, so a width never changes.
-stringWidth = lru_cache(maxsize=1 << 16)(_string_width)
+string_width = lru_cache(maxsize=1 << 16)(pdfmetrics.stringWidth)
 
 
 def _covered() -> frozenset[int]:
@@ -62,7 +61,7 @@ def one_line(text: str) -> str:
 
 
 def width_of(text: str, font: str, size: float) -> float:
-    return stringWidth(text, font, size)
+    return string_width(text, font, size)
 
 
 def _longest_prefix(text: str, font: str, size: float, width: float, suffix: str = "") -> int:
@@ -70,7 +69,7 @@ def _longest_prefix(text: str, font: str, size: float, width: float, suffix: str
     low, high = 0, len(text)
     while low < high:
         middle = (low + high + 1) // 2
-        if stringWidth(text[:middle] + suffix, font, size) <= width:
+        if string_width(text[:middle] + suffix, font, size) <= width:
             low = middle
         else:
             high = middle - 1
@@ -80,11 +79,11 @@ def _longest_prefix(text: str, font: str, size: float, width: float, suffix: str
 def fit(text: str, font: str, size: float, width: float) -> str:
     """``text`` on one line, cut with an ellipsis if it is wider than ``width``."""
     text = one_line(text)
-    if stringWidth(text, font, size) <= width:
+    if string_width(text, font, size) <= width:
         return text
     keep = _longest_prefix(text, font, size, width, ELLIPSIS)
     if keep == 0:
-        return ELLIPSIS if stringWidth(ELLIPSIS, font, size) <= width else ""
+        return ELLIPSIS if string_width(ELLIPSIS, font, size) <= width else ""
     return text[:keep].rstrip() + ELLIPSIS
 
 
@@ -98,7 +97,7 @@ def wrap(text: str, font: str, size: float, width: float, max_lines: int | None 
     words = drawable(text).split()
     if not words or width <= 0:
         return []
-    space = stringWidth(" ", font, size)
+    space = string_width(" ", font, size)
     lines: list[str] = []
     index = 0
     while index < len(words):
@@ -106,7 +105,7 @@ def wrap(text: str, font: str, size: float, width: float, max_lines: int | None 
             lines.append(fit(" ".join(words[index:]), font, size, width))
             return lines
         word = words[index]
-        line_width = stringWidth(word, font, size)
+        line_width = string_width(word, font, size)
         if line_width > width:
             keep = max(1, _longest_prefix(word, font, size, width))
             lines.append(word[:keep])
@@ -115,7 +114,7 @@ def wrap(text: str, font: str, size: float, width: float, max_lines: int | None 
         line = [word]
         index += 1
         while index < len(words):
-            word_width = stringWidth(words[index], font, size)
+            word_width = string_width(words[index], font, size)
             if line_width + space + word_width > width:
                 break
             line.append(words[index])
