@@ -358,11 +358,13 @@ def sort_key(matrix: Matrix) -> object:
     return key
 
 
-def compute_findings(matrix: Matrix) -> list[Finding]:
+def compute_findings(matrix: Matrix, signoffs: list[DepartmentSignOff] | None = None
+                     ) -> list[Finding]:
     """Every finding of today (planned touchpoints and departments left out), most serious
-    first, then in display order (a full computation)."""
+    first, then in display order (a full computation; ``signoffs``: the departments'
+    sign-offs when the caller has them, ``signoff_status``)."""
     found = _all_touchpoint_findings(matrix)
-    extra = department_findings(matrix) + signoff_findings(matrix)
+    extra = department_findings(matrix) + signoff_findings(matrix, signoffs)
     if extra:
         found.extend(extra)
         found.sort(key=sort_key(matrix))  # type: ignore[arg-type]
@@ -658,19 +660,21 @@ class TodayAndTarget:
         return f"today: {self.today.text()} → target: {self.target.text()}"
 
 
-def today_and_target(matrix: Matrix) -> TodayAndTarget:
+def today_and_target(matrix: Matrix, signoffs: list[DepartmentSignOff] | None = None
+                     ) -> TodayAndTarget:
     """Findings computed for today (``current_state``) and for the target (``target_state``).
 
     The sign-off findings are today's (the document as it stands, whose reviews are under
     way), computed on the matrix itself: a lead agreed to the column today and at target,
     which neither state holds alone. The target counts the roles as planned only.
-    Without a plan both states are the matrix itself, computed once."""
+    Without a plan both states are the matrix itself, computed once. ``signoffs``: the
+    departments' sign-offs when the caller has them."""
     if not matrix.has_plan:
-        found = tuple(compute_findings(matrix))
+        found = tuple(compute_findings(matrix, signoffs))
         counts = FindingCounts.of(list(found))
         return TodayAndTarget(counts, counts, found, found)
     today_state, target_state_ = state_views(matrix)
-    today = _rule_findings(today_state) + signoff_findings(matrix)
+    today = _rule_findings(today_state) + signoff_findings(matrix, signoffs)
     today.sort(key=sort_key(today_state))  # type: ignore[arg-type]
     target = tuple(compute_findings(target_state_))  # (a state has no sign-offs)
     return TodayAndTarget(FindingCounts.of(today), FindingCounts.of(list(target)),

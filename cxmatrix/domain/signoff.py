@@ -258,11 +258,12 @@ def long_day(when: date | None) -> str:
     return f"{when.day} {when:%B %Y}" if when is not None else "an unknown day"
 
 
-def summary_sentence(matrix: Matrix) -> str:
+def summary_sentence(matrix: Matrix, statuses: list[DepartmentSignOff] | None = None) -> str:
     """'6 of 9 departments agreed; Legal disputes 2 touchpoints; Sales' agreement is out of
-    date (3 changes since 14 Jan); Professional Services has not answered (sent 1 Dec)'."""
+    date (3 changes since 14 Jan); Professional Services has not answered (sent 1 Dec)'.
+    ``statuses``: ``signoff_status`` when the caller has it."""
     needed = departments_with_a_role(matrix) or [d.id for d in matrix.departments]
-    return summary_of(matrix, signoff_status(matrix), needed)
+    return summary_of(matrix, signoff_status(matrix) if statuses is None else statuses, needed)
 
 
 def _plural(count: int, word: str) -> str:

@@ -21,7 +21,7 @@ from cxmatrix.domain.compare import Comparison, change_meanings, compare
 from cxmatrix.domain.findings import FindingCounts, compute_findings, today_and_target
 from cxmatrix.domain.model import Matrix
 from cxmatrix.domain.roles import Role, gives_and_takes
-from cxmatrix.domain.signoff import medium_day
+from cxmatrix.domain.signoff import DepartmentSignOff, medium_day
 from cxmatrix.domain.snapshots import DriftPoint, OwnershipFigures, Snapshot, ownership_figures
 from cxmatrix.domain.states import state_views
 from cxmatrix.interchange.pdf import fonts, theme
@@ -183,11 +183,12 @@ def _structure_lines(comparison: Comparison) -> list[Flowable]:
     return story
 
 
-def today_target_section(matrix: Matrix, width: float, info: PageInfo) -> list[Flowable]:
+def today_target_section(matrix: Matrix, width: float, info: PageInfo,
+                         signoffs: list[DepartmentSignOff] | None = None) -> list[Flowable]:
     """"From today to target": the figures of both, the planned changes by department with
     person and due date, and the ownership changes in words."""
     today, target = state_views(matrix)
-    both = today_and_target(matrix)
+    both = today_and_target(matrix, signoffs)
     planned = matrix.planned_changes()
     done = sum(1 for a in matrix.actions.values() if a.is_done)
     subtitle = (f"{len(planned)} planned change{'' if len(planned) == 1 else 's'} to the "

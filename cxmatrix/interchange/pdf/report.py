@@ -13,6 +13,7 @@ from cxmatrix.domain.findings import Finding, compute_findings
 from cxmatrix.domain.model import Department, Matrix
 from cxmatrix.domain.progress import Progress
 from cxmatrix.domain.roles import Severity
+from cxmatrix.domain.signoff import signoff_status
 from cxmatrix.domain.snapshots import DriftPoint, Snapshot
 from cxmatrix.interchange.pdf import fonts, theme
 from cxmatrix.interchange.pdf.briefing import FINDINGS_ANCHOR
@@ -56,7 +57,8 @@ def build_report(matrix: Matrix, path: Path, *, page_size: str, source_name: str
     info = PageInfo(matrix.title, matrix.organisation, source_name, printed_on)
     document = ReportDocument(path, info, theme.page_size(page_size),
                               subject="Customer touchpoints and the departments that own them")
-    findings = compute_findings(matrix)
+    signoffs = signoff_status(matrix)  # for the findings, the summary and today to target
+    findings = compute_findings(matrix, signoffs)
     by_touchpoint: dict[int, list[Finding]] = defaultdict(list)
     for finding in findings:
         if finding.touchpoint_id is not None:
@@ -71,7 +73,7 @@ def build_report(matrix: Matrix, path: Path, *, page_size: str, source_name: str
         progress.step(0, steps.total, "Laying out the report")
 
     story: list[Flowable] = [SectionStart(info, "Executive summary")]
-    summary = summary_section(matrix, findings, document.width, info)
+    summary = summary_section(matrix, findings, document.width, info, signoffs)
     if len(drift) >= 2:  # on the summary page, before its page break
         first_break = next((i for i, f in enumerate(summary) if isinstance(f, PageBreak)),
                            len(summary))
@@ -83,7 +85,7 @@ def build_report(matrix: Matrix, path: Path, *, page_size: str, source_name: str
         story.extend(snapshot_section(compare_with, matrix, document.width, info))
     elif with_target and matrix.has_plan:
         story.append(PageBreak())
-        story.extend(today_target_section(matrix, document.width, info))
+        story.extend(today_target_section(matrix, document.width, info, signoffs))
     story.append(PageBreak())
     story.append(SectionStart(info, "Responsibility chart"))
     for index, plan in enumerate(layout.pages):

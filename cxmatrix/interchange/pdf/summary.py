@@ -33,7 +33,7 @@ from cxmatrix.domain.findings import (
 )
 from cxmatrix.domain.model import Department, Matrix, Stage
 from cxmatrix.domain.roles import Role
-from cxmatrix.domain.signoff import summary_sentence
+from cxmatrix.domain.signoff import DepartmentSignOff, summary_sentence
 from cxmatrix.domain.summary import MatrixSummary, summarise
 from cxmatrix.interchange.pdf import fonts, theme
 from cxmatrix.interchange.pdf.briefing import DecisionsTable, decisions, headline
@@ -459,7 +459,8 @@ def department_tables(matrix: Matrix, summary: MatrixSummary,
 
 
 def summary_section(matrix: Matrix, findings: Sequence[Finding], width: float,
-                    info: PageInfo | None = None) -> list[Flowable]:
+                    info: PageInfo | None = None,
+                    signoffs: list[DepartmentSignOff] | None = None) -> list[Flowable]:
     summary = summarise(matrix)
     counts = dict.fromkeys(CODES, 0)
     for finding in findings:
@@ -481,7 +482,7 @@ def summary_section(matrix: Matrix, findings: Sequence[Finding], width: float,
         story.insert(-1, Paragraph(escape(" ".join(description)), SUBTITLE))
     story.append(Paragraph(escape(headline(matrix, findings)), HEADLINE))
     if matrix.signoffs:  # once reviews have started: who agreed, who disputes, what is stale
-        story.append(Paragraph(f"<b>Sign-off:</b> {escape(summary_sentence(matrix))}.",
+        story.append(Paragraph(f"<b>Sign-off:</b> {escape(summary_sentence(matrix, signoffs))}.",
                                SIGNOFF))
     story.append(key_figures(matrix, summary, counts, width))
     story.append(Spacer(1, 14))
