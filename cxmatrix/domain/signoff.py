@@ -377,13 +377,14 @@ SIGNOFF_HEADER = ("Department", "Lead", "State", "Date", "Disputes", "Changes si
 DISPUTE_HEADER = ("Department", "Touchpoint", "Role today", "Proposed role", "Comment")
 
 
-def signoff_rows(matrix: Matrix) -> list[tuple[str, ...]]:
+def signoff_rows(matrix: Matrix, statuses: list[DepartmentSignOff] | None = None
+                 ) -> list[tuple[str, ...]]:
     """The rows of a workbook's Sign-off sheet (writer-neutral): a header row, then one row per
     department: name, lead, state, ISO date, how many touchpoints it disputes
     (``dispute_rows`` has each of them with its comment) and what changed since it agreed
-    (one change a line)."""
+    (one change a line). ``statuses``: ``signoff_status`` when the caller has it."""
     rows: list[tuple[str, ...]] = [SIGNOFF_HEADER]
-    for status in signoff_status(matrix):
+    for status in signoff_status(matrix) if statuses is None else statuses:
         dept = matrix.department(status.department_id)
         record = status.record
         disputed = len(_live_disputes(matrix, record))
@@ -405,12 +406,13 @@ def _live_disputes(matrix: Matrix, record: SignOff | None) -> list[Dispute]:
     return [d for d in record.disputes if matrix.has_touchpoint(d.touchpoint_id)]
 
 
-def dispute_rows(matrix: Matrix) -> list[tuple[str, ...]]:
+def dispute_rows(matrix: Matrix, statuses: list[DepartmentSignOff] | None = None
+                 ) -> list[tuple[str, ...]]:
     """One row per disputed cell, departments left to right (writer-neutral, no header):
     department, touchpoint, the department's role there today, the role the lead proposes,
-    and the lead's comment."""
+    and the lead's comment (``statuses``: ``signoff_status`` when the caller has it)."""
     rows: list[tuple[str, ...]] = []
-    for status in signoff_status(matrix):
+    for status in signoff_status(matrix) if statuses is None else statuses:
         name = matrix.department(status.department_id).name
         for dispute in _live_disputes(matrix, status.record):
             today = matrix.role(dispute.touchpoint_id, status.department_id)

@@ -28,6 +28,7 @@ import cxmatrix
 from cxmatrix.domain.findings import Finding, compute_findings
 from cxmatrix.domain.model import Matrix
 from cxmatrix.domain.progress import Progress
+from cxmatrix.domain.signoff import signoff_status
 from cxmatrix.interchange.atomic import atomic_path
 from cxmatrix.interchange.cell_text import excel_text
 from cxmatrix.interchange.errors import ExportFailed
@@ -89,7 +90,8 @@ def write(matrix: Matrix, path: Path, *, source_name: str = "", page_size: str =
     when it cannot be written, and Cancelled when ``progress`` is cancelled."""
     path = Path(path)
     _check_fits(matrix, path)
-    found = compute_findings(matrix) if findings is None else list(findings)
+    signoffs = signoff_status(matrix)  # for the findings and the Sign-off sheet
+    found = compute_findings(matrix, signoffs) if findings is None else list(findings)
     touchpoints = matrix.touchpoint_count
     plan = matrix.has_plan
     ticker = _Ticker(progress, (3 if plan else 2) * touchpoints + len(found) + 1)
@@ -119,7 +121,7 @@ def write(matrix: Matrix, path: Path, *, source_name: str = "", page_size: str =
                 write_changes(sheets[CHANGES_SHEET], styles, matrix, page, ticker.tick)
             write_departments(sheets[DEPARTMENTS_SHEET], styles, matrix, page)
             write_findings(sheets[FINDINGS_SHEET], styles, matrix, found, page, ticker.tick)
-            write_signoff(sheets[SIGNOFF_SHEET], styles, matrix, page)
+            write_signoff(sheets[SIGNOFF_SHEET], styles, matrix, page, signoffs)
             write_summary(sheets[SUMMARY_SHEET], styles, placement, page, ticker.tick)
             write_about(sheets[ABOUT_SHEET], styles, matrix, source_name, page)
             write_state(sheets[STATE_SHEET], matrix, exported, matrix.uid)

@@ -14,8 +14,10 @@ from xlsxwriter.worksheet import Worksheet
 from cxmatrix.domain.model import Matrix
 from cxmatrix.domain.signoff import (
     DISPUTE_HEADER,
+    DepartmentSignOff,
     dispute_rows,
     signoff_rows,
+    signoff_status,
     summary_sentence,
 )
 from cxmatrix.interchange.xlsx.cells import MAX_ROW_HEIGHT, cell_text, put_text, wrapped_height
@@ -34,9 +36,10 @@ STATE_RULES = (("agreed", "agreed_text"), ("out of date", "warning_text"),
                ("not asked", "info_text"))
 
 
-def exported_line(matrix: Matrix, page: PageText) -> str:
+def exported_line(matrix: Matrix, page: PageText,
+                  statuses: list[DepartmentSignOff] | None = None) -> str:
     return (f"Sign-off as exported on {page.exported:%Y-%m-%d %H:%M}: "
-            f"{summary_sentence(matrix)}.")
+            f"{summary_sentence(matrix, statuses)}.")
 
 
 def _fit_height(sheet: Worksheet, row: int, cells: list[tuple[float, str]]) -> None:
@@ -47,17 +50,21 @@ def _fit_height(sheet: Worksheet, row: int, cells: list[tuple[float, str]]) -> N
         sheet.set_row(row, min(MAX_ROW_HEIGHT, height))
 
 
-def write_signoff(sheet: Worksheet, styles: Styles, matrix: Matrix, page: PageText) -> None:
+def write_signoff(sheet: Worksheet, styles: Styles, matrix: Matrix, page: PageText,
+                  statuses: list[DepartmentSignOff] | None = None) -> None:
+    """The Sign-off sheet (``statuses``: ``signoff_status`` when the caller has it)."""
+    if statuses is None:
+        statuses = signoff_status(matrix)
     set_up_printing(sheet, page, landscape=True, title_rows=HEADER_INDEX)
     for column, width in enumerate(WIDTHS):
         sheet.set_column(column, column, width)
     sheet.freeze_panes(HEADER_INDEX + 1, 1)
     last = len(WIDTHS) - 1
     # The summary sentence wraps across the table's width rather than running off the page.
-    line = exported_line(matrix, page)
+    line = exported_line(matrix, page, statuses)
     sheet.merge_range(0, 0, 0, last, cell_text(line), styles["bold_wrap"])
     _fit_height(sheet, 0, [(sum(WIDTHS), line)])
-    rows = signoff_rows(matrix)
+    rows = signoff_rows(matrix, statuses)
     for column, title in enumerate(rows[0]):
         sheet.write_string(HEADER_INDEX, column, title, styles["header"])
     last_row = HEADER_INDEX + max(len(rows) - 1, 1)
@@ -69,7 +76,7 @@ def write_signoff(sheet: Worksheet, styles: Styles, matrix: Matrix, page: PageTe
         _fit_height(sheet, row, [(WIDTHS[c], v) for c, v in enumerate(values)])
         for column, value in enumerate(values):
             put_text(sheet, row, column, value, styles["wrap"], styles["wrap"])
-    disputes = dispute_rows(matrix)
+    disputes = dispute_rows(matrix, statuses)
     if not disputes:
         return
     row = HEADER_INDEX + len(rows) + 1
