@@ -231,3 +231,26 @@ def test_a_dispute_names_its_touchpoints_up_to_a_few_then_counts_the_rest() -> N
     assert disputed_touchpoints(m, disputing(*tps), shown=1) == (
         f"{names[0]} and {len(tps) - 1} more")
     assert disputed_touchpoints(m, disputing(tps[1], 999_999)) == names[1]  # removed: left out
+
+
+def test_the_sign_offs_worked_out_once_give_what_each_caller_works_out_itself() -> None:
+    """The exports work the departments' sign-offs out once and hand them to the findings,
+    the summary sentence and the Sign-off sheet's rows: the same as each one's own pass."""
+    from cxmatrix.domain.findings import today_and_target
+    from cxmatrix.domain.signoff import signoff_status
+
+    m, tps, depts = _matrix()
+    m.set_signoff(depts[0], agreement(m, depts[0], "Ana", JAN_14))
+    m.set_signoff(depts[1], SignOff(SignOffState.DISPUTED, "Ben", JAN_14,
+                                    disputes=(Dispute(tps[1], "Not ours", Role.INFLUENCE),)))
+    m.set_signoff(depts[2], SignOff(SignOffState.ASKED, "Cy", JAN_14))
+    m.set_role(tps[0], depts[2], Role.HANDLE)  # Sales' agreement stays; Support's column moves
+    m.set_role(tps[2], depts[0], Role.INFLUENCE)  # Sales' agreement is out of date
+    m.set_target(tps[0], depts[1], Role.OWN)
+    statuses = signoff_status(m)
+    assert compute_findings(m, statuses) == compute_findings(m)
+    assert any(f.code == SIGNOFF_OUTDATED for f in compute_findings(m, statuses))
+    assert today_and_target(m, statuses) == today_and_target(m)
+    assert summary_sentence(m, statuses) == summary_sentence(m)
+    assert signoff_rows(m, statuses) == signoff_rows(m)
+    assert dispute_rows(m, statuses) == dispute_rows(m) != []
