@@ -253,3 +253,55 @@ def test_any_matrix_gives_a_pdf_drawn_inside_its_margins(matrix: Matrix,
     assert len(texts) >= 3 + len(lenses)
     assert all(f"Page {n} of {len(texts)}" in t for n, t in enumerate(texts, start=1))
     check_drawing(path)
+
+
+def test_each_letter_sits_on_a_tile_of_its_role(tmp_path: Path) -> None:
+    """The chart puts its tile and letter operators together itself (numbers formatted once
+    per column and row): read back, every cell has one tile in its role's colour and its
+    letter, in the role's ink, inside that tile."""
+    from pypdf.generic import ContentStream
+
+    from cxmatrix.interchange.pdf import theme
+
+    matrix = generate_matrix(12, 7, seed=3)
+    path = tmp_path / "tiles.pdf"
+    write(matrix, path)
+    reader = pypdf.PdfReader(path)
+    page = next(p for p in reader.pages if "Responsibility chart" in p.extract_text())
+    operations = ContentStream(page.get_contents(), reader).operations
+
+    def colour(operands: list[object]) -> tuple[float, ...]:
+        return tuple(round(float(v), 3) for v in operands)  # type: ignore[arg-type]
+
+    fills = {colour(list(theme.ROLE_FILL[r].rgb())): r for r in Role}
+    inks = {colour(list(theme.ROLE_INK[r].rgb())): r for r in Role}
+    tiles: dict[Role, list[tuple[float, ...]]] = {r: [] for r in Role}
+    letters: list[tuple[Role, float, float, str]] = []
+    fill: tuple[float, ...] = ()
+    path_rects: list[tuple[float, ...]] = []
+    origin = (0.0, 0.0)
+    for operands, operator in operations:
+        if operator == b"rg":
+            fill = colour(operands)
+        elif operator == b"re":
+            path_rects.append(tuple(float(v) for v in operands))
+        elif operator in (b"f", b"f*") and fill in fills:
+            tiles[fills[fill]].extend(path_rects)
+        elif operator == b"Tm":
+            origin = (float(operands[4]), float(operands[5]))
+        elif operator == b"Tj" and fill in inks:
+            letters.append((inks[fill], *origin, str(operands[0])))
+        if operator in (b"n", b"f", b"f*", b"S", b"B", b"B*"):
+            path_rects = []
+    cells = dict.fromkeys(Role, 0)
+    for tp in matrix.iter_touchpoints():
+        for role in matrix.row_roles(tp.id).values():
+            cells[role] += 1
+    for role in Role:
+        # every cell's tile and letter (the legend adds one of each per role)
+        assert len(tiles[role]) >= cells[role] > 0
+        placed = [(x, y) for r, x, y, _ in letters if r is role]
+        assert len(placed) >= cells[role]
+        for x, y in placed:
+            assert any(tx <= x <= tx + w and ty <= y <= ty + h
+                       for tx, ty, w, h in tiles[role]), (role, x, y)
