@@ -8,12 +8,14 @@ Each damaged file is made with sqlite3 behind cxmatrix's back, as another progra
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import FrozenInstanceError
 from pathlib import Path
 
 import pytest
 
 from cxmatrix.domain import Role
 from cxmatrix.domain.generate import generate_matrix
+from cxmatrix.domain.model import Touchpoint
 from cxmatrix.store import CorruptDocument, Document
 from cxmatrix.store import load as loader
 
@@ -226,3 +228,18 @@ def test_touchpoints_written_in_batches_are_every_touchpoint_once(tmp_path: Path
         assert [tp.name for tp in loaded.iter_touchpoints()] == [
             tp.name for tp in matrix.iter_touchpoints()]
         assert loaded.roles == matrix.roles
+def test_frozen_instances_are_the_dataclass_objects() -> None:
+    """Touchpoints made a field at a time through the slots are equal to, hash as, read as
+    and stay as frozen as those the dataclass makes."""
+    rows = [(1, 10, "Sign up", "Web", "Online", "", True, False, "NPS", ""),
+            (2, 10, "Pay", "", "", "Card", False, True, "", "note")]
+    made = loader.frozen_instances(Touchpoint, len(rows), list(zip(*rows, strict=True)))
+    expected = [Touchpoint(*row) for row in rows]
+    assert made == expected
+    assert list(map(hash, made)) == list(map(hash, expected))
+    assert [repr(tp) for tp in made] == [repr(tp) for tp in expected]
+    assert made[1].is_critical and made[0].peak is True and made[1].notes == "note"
+    with pytest.raises(FrozenInstanceError):
+        made[0].name = "Changed"  # type: ignore[misc]
+    with pytest.raises(ValueError, match="10 fields"):
+        loader.frozen_instances(Touchpoint, 1, [[1], [10]])
