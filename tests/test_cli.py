@@ -193,6 +193,24 @@ def test_every_subcommand_has_its_help_and_the_launcher_knows_it(capsys) -> None
                     assert f"cxmatrix {command} {name}" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize("argv", [["check", "--help"], ["check"], ["check", "a.cxm", "b.cxm"],
+                                  ["check", "--jsn", "a.cxm"], ["check", "postgresql://h/db"],
+                                  ["check", "a.cxm", "--json"], ["check", "--", "-a.cxm"]])
+def test_the_check_only_parser_parses_helps_and_refuses_as_the_whole_parser(
+        argv: list[str], capsys) -> None:
+    from cxmatrix.cli import build_parser
+
+    outcomes = []
+    for parser in (build_parser(), build_parser("check")):
+        try:
+            outcome: object = vars(parser.parse_args(argv))
+        except SystemExit as exited:
+            outcome = exited.code
+        outcomes.append((outcome, capsys.readouterr()))
+    assert outcomes[0] == outcomes[1]
+    assert outcomes[0][1].out or outcomes[0][1].err or outcomes[0][0]
+
+
 SAMPLES = Path(__file__).parent / "data" / "samples"
 
 
