@@ -243,3 +243,28 @@ def test_frozen_instances_are_the_dataclass_objects() -> None:
         made[0].name = "Changed"  # type: ignore[misc]
     with pytest.raises(ValueError, match="10 fields"):
         loader.frozen_instances(Touchpoint, 1, [[1], [10]])
+
+
+def test_the_cycle_collector_runs_again_after_a_load_and_a_refusal(tmp_path: Path) -> None:
+    import gc
+
+    good = written(tmp_path)
+    assert gc.isenabled()
+    with Document.open(good, read_only=True) as document:
+        assert document.matrix.touchpoint_count == 30
+    assert gc.isenabled()
+    damaged = tmp_path / "damaged.cxm"
+    damaged.write_bytes(good.read_bytes())
+    db = sqlite3.connect(damaged)
+    db.execute("UPDATE cell SET role = 'X' WHERE role IS NOT NULL")
+    db.commit()
+    db.close()
+    with pytest.raises(CorruptDocument, match="is not a role"):
+        Document.open(damaged, read_only=True)
+    assert gc.isenabled()
+    gc.disable()  # a caller that turned it off keeps it off
+    try:
+        Document.open(good, read_only=True).close()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
