@@ -43,7 +43,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cxmatrix import __version__
-from cxmatrix.domain.codes import MAPPING_PRESETS
 from cxmatrix.domain.findings import SEVERITY_OF, Finding, FindingCounts
 from cxmatrix.domain.model import DomainError, Matrix
 from cxmatrix.domain.progress import Cancelled
@@ -109,6 +108,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     if command == "check":
         _add_check(commands)
         return parser
+    from cxmatrix.domain.codes import MAPPING_PRESETS  # (import's codes: not for a check)
 
     new = commands.add_parser("new", help="create a matrix file")
     new.add_argument("output", type=Path, help="the .cxm file to create")
@@ -477,6 +477,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def _mapping_option(value: str) -> str | dict[str, str]:
     """A preset name, or a JSON file holding {"code": "own" | "influence" | "handle" | ""}."""
+    from cxmatrix.domain.codes import MAPPING_PRESETS
+
     if value in MAPPING_PRESETS or not value.lower().endswith(".json"):
         return value
     path = Path(value)

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cxmatrix.domain.model import Matrix
-from cxmatrix.domain.snapshots import Snapshot
 from cxmatrix.domain.states import current_state, target_state
 from cxmatrix.interchange.errors import InterchangeError
+
+if TYPE_CHECKING:  # (checking a file needs no snapshot code)
+    from cxmatrix.domain.snapshots import Snapshot
 
 TARGET, TODAY = "target", "today"
 

@@ -42,7 +42,6 @@ from cxmatrix.domain.model import (
 from cxmatrix.domain.progress import NO_PROGRESS, Cancelled, Progress
 from cxmatrix.domain.roles import Role
 from cxmatrix.domain.signoff import SignOff
-from cxmatrix.domain.snapshots import Snapshot, SnapshotInfo
 from cxmatrix.store.errors import (
     SQLITE_CORRUPT,
     SQLITE_NOTADB,
@@ -59,17 +58,9 @@ from cxmatrix.store.files import TemporaryFile, inspect_header
 from cxmatrix.store.format import APPLICATION_ID, SCHEMA_VERSION
 from cxmatrix.store.load import load_matrix, verify_schema, write_matrix
 from cxmatrix.store.migrate import upgrade
-from cxmatrix.store.snapshots import (
-    find_snapshot,
-    list_snapshots,
-    load_snapshot,
-    purge_deleted_snapshots,
-    rename_snapshot,
-    set_snapshot_deleted,
-    take_snapshot,
-)
 
 if TYPE_CHECKING:
+    from cxmatrix.domain.snapshots import Snapshot, SnapshotInfo
     from cxmatrix.store.sql import SqlWriter
 
 LOCK_TIMEOUT_SECONDS = 0.5
@@ -895,6 +886,8 @@ class Document:
                       ) -> SnapshotInfo:
         """Freeze the whole matrix (structure, today, target, notes, actions) as a named,
         dated snapshot inside the file: one transaction, copied inside SQLite."""
+        from cxmatrix.store.snapshots import take_snapshot
+
         info = self._snapshot_write(lambda raw: take_snapshot(raw, self.path, self.matrix,
                                                               name, note, taken))
         self._tell(MatrixChange(snapshots=frozenset({info.id})))
@@ -902,17 +895,25 @@ class Document:
 
     def snapshots(self) -> list[SnapshotInfo]:
         """The snapshots in the file, oldest first (without loading their matrices)."""
+        from cxmatrix.store.snapshots import list_snapshots
+
         return list_snapshots(self._connection(), self.path)
 
     def snapshot(self, ref: str | int) -> Snapshot:
         """One snapshot by id or name, with its whole matrix (read like a document)."""
+        from cxmatrix.store.snapshots import load_snapshot
+
         return load_snapshot(self._connection(), self.path, ref)
 
     def find_snapshot(self, ref: str | int) -> SnapshotInfo:
+        from cxmatrix.store.snapshots import find_snapshot
+
         return find_snapshot(self._connection(), self.path, ref)
 
     def rename_snapshot(self, snapshot_id: int, name: str) -> str:
         """Rename a snapshot; returns the old name (rename back to undo)."""
+        from cxmatrix.store.snapshots import rename_snapshot
+
         old = self._snapshot_write(lambda raw: rename_snapshot(raw, self.path, snapshot_id,
                                                                name))
         self._tell(MatrixChange(snapshots=frozenset({snapshot_id})))
@@ -920,6 +921,8 @@ class Document:
 
     def delete_snapshot(self, snapshot_id: int) -> SnapshotInfo:
         """Delete a snapshot (undelete_snapshot brings it back until the file is closed)."""
+        from cxmatrix.store.snapshots import set_snapshot_deleted
+
         info = self.find_snapshot(snapshot_id)
         self._snapshot_write(lambda raw: set_snapshot_deleted(raw, snapshot_id, True))
         self._tell(MatrixChange(snapshots=frozenset({snapshot_id})))
@@ -927,6 +930,8 @@ class Document:
 
     def undelete_snapshot(self, snapshot_id: int) -> None:
         """Undo delete_snapshot."""
+        from cxmatrix.store.snapshots import set_snapshot_deleted
+
         self._snapshot_write(lambda raw: set_snapshot_deleted(raw, snapshot_id, False))
         self._tell(MatrixChange(snapshots=frozenset({snapshot_id})))
 
@@ -943,6 +948,8 @@ class Document:
         if raw is None or self.read_only:
             return
         try:
+            from cxmatrix.store.snapshots import purge_deleted_snapshots
+
             raw.execute("BEGIN IMMEDIATE")
             purge_deleted_snapshots(raw)
             raw.execute("COMMIT")
