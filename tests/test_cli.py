@@ -305,3 +305,43 @@ def test_json_export_and_import_keep_the_snapshots_and_the_target(tmp_path: Path
         assert again.matrix.plan_content() == planned
         assert [s.name for s in again.snapshots()] == ["Kick-off"]
         assert again.snapshot("Kick-off").matrix.content() == matrix.content()
+
+
+def test_check_prints_the_same_whichever_way_the_file_is_loaded(tmp_path: Path, capsys,
+                                                                monkeypatch) -> None:
+    """The bulk loader (the fast path) and the loader that checks value by value give the
+    same ``check`` output, text and JSON, byte for byte: on the demo (every kind of finding,
+    sign-offs and a plan) and on a generated matrix with a focus department, an idle one,
+    critical moments and planless findings of every rule."""
+    from cxmatrix.domain.findings import CODES
+    from cxmatrix.store import load as loader
+
+    demo = tmp_path / "demo.cxm"
+    run("new", demo, "--demo")
+    matrix = generate_matrix(400, 12, fill=0.25, seed=7)
+    matrix.add_department("Nobody's department")
+    matrix.focus_department_id = matrix.departments[2].id
+    generated = tmp_path / "generated.cxm"
+    Document.create(generated, matrix).close()
+    capsys.readouterr()
+
+    def outputs() -> list[tuple[int, str]]:
+        found = []
+        for path in (demo, generated):
+            for extra in ((), ("--json",)):
+                status = run("check", path, *extra)
+                found.append((status, capsys.readouterr().out))
+        return found
+
+    fast = outputs()
+
+    def irregular(*args: object, **kwargs: object) -> None:
+        raise loader._Irregular
+
+    monkeypatch.setattr(loader, "_bulk_load", irregular)
+    assert outputs() == fast
+    shown = {f["code"] for _, out in fast[1::2] for f in json.loads(out)["findings"]}
+    assert shown == set(CODES)
+    generated_codes = {f["code"] for f in json.loads(fast[3][1])["findings"]}
+    assert {"no-owner", "several-owners", "critical-moment-unowned", "owner-without-metric",
+            "role-not-established", "idle-department"} <= generated_codes
