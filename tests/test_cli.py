@@ -313,6 +313,8 @@ def test_check_prints_the_same_whichever_way_the_file_is_loaded(tmp_path: Path, 
     same ``check`` output, text and JSON, byte for byte: on the demo (every kind of finding,
     sign-offs and a plan) and on a generated matrix with a focus department, an idle one,
     critical moments and planless findings of every rule."""
+    import gc
+
     from cxmatrix.domain.findings import CODES
     from cxmatrix.store import load as loader
 
@@ -334,6 +336,7 @@ def test_check_prints_the_same_whichever_way_the_file_is_loaded(tmp_path: Path, 
         return found
 
     fast = outputs()
+    assert gc.isenabled()  # (check pauses the cycle collector while it runs)
 
     def irregular(*args: object, **kwargs: object) -> None:
         raise loader._Irregular

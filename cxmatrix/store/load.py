@@ -152,7 +152,7 @@ def load_matrix(connection: sqlite3.Connection, path: Path,
     ``fetched``: the touchpoints and cells as they were copied into ``connection`` (by the
     team server), so the bulk path takes them from there instead of reading them back."""
     counts = _counts(connection, path)
-    with _collector_paused():
+    with collector_paused():
         try:
             return _load(connection, path, counts, bulk=True, fetched=fetched)
         except _Irregular:
@@ -160,12 +160,13 @@ def load_matrix(connection: sqlite3.Connection, path: Path,
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector paused while a matrix is built: an L matrix is some 400,000
-    new containers (rows, lists, role dicts, touchpoints), none in a cycle, and their
-    allocation set off collections that walked the growing heap again and again, twice all
-    of it (30 ms of a 0.35 s check). Refcounting frees everything as before; the collector
-    resumes afterwards if it ran before (a caller that turned it off keeps it off)."""
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused while a matrix is built (and by ``check`` while it
+    finds and prints): an L matrix is some 400,000 new containers (rows, lists, role dicts,
+    touchpoints), none in a cycle, and their allocation set off collections that walked the
+    growing heap again and again, twice all of it (30 ms of a 0.35 s check). Refcounting
+    frees everything as before; the collector resumes afterwards if it ran before (a caller
+    that turned it off keeps it off)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
