@@ -390,7 +390,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from cxmatrix.domain.findings import sort_key, today_and_target
+    from cxmatrix.domain.findings import messages, sort_key, today_and_target
     from cxmatrix.domain.signoff import json_state, matrix_agreed, summary_sentence
     from cxmatrix.domain.states import current_state
 
@@ -433,7 +433,7 @@ def _check(args: argparse.Namespace) -> int:
         touchpoint, department = matrix.touchpoint, matrix.department
         lines = []
         add = lines.append
-        for finding in findings:
+        for finding, message in zip(findings, messages(findings), strict=True):
             # Named from the matrix itself: a sign-off finding can be about a planned
             # touchpoint or department, which today's state leaves out.
             if finding.touchpoint_id is not None:
@@ -442,7 +442,7 @@ def _check(args: argparse.Namespace) -> int:
                 where = department(finding.department_id).name
             else:
                 where = ""
-            add(f"{columns[finding.severity, finding.code]}{where}: {finding.message}")
+            add(f"{columns[finding.severity, finding.code]}{where}: {message}")
         if lines:
             print("\n".join(lines))
         by_severity = {Severity.ERROR: both.today.errors, Severity.WARNING: both.today.warnings,

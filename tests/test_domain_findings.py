@@ -699,3 +699,22 @@ def test_the_rows_quick_finding_maker_makes_the_same_frozen_finding() -> None:
     assert all(getattr(quick, f.name) is getattr(usual, f.name) for f in fields(Finding))
     with pytest.raises(FrozenInstanceError):
         quick.code = SEVERAL_OWNERS  # type: ignore[misc]
+
+
+def test_messages_made_once_are_each_findings_own_message() -> None:
+    """``messages`` gives every finding its own message, in order, also when findings of two
+    matrices whose departments are called differently are asked together."""
+    from cxmatrix.domain.findings import messages
+    from cxmatrix.domain.generate import generate_matrix
+    from cxmatrix.interchange.demo import demo_import
+
+    first = generate_matrix(300, 9, fill=0.25, seed=5)
+    first.focus_department_id = first.departments[1].id
+    first.add_department("Nobody's department")
+    second = first.copy()
+    second.rename_department(second.departments[1].id, "Renamed department")
+    demo = demo_import().matrix
+    found = [*compute_findings(first), *compute_findings(second), *compute_findings(demo)]
+    assert messages(found) == [finding.message for finding in found]
+    assert len(set(messages(found))) < len(found)  # (equal messages there are)
+    assert any("Renamed department" in text for text in messages(compute_findings(second)))

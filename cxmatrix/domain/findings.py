@@ -161,6 +161,23 @@ _MESSAGES: dict[str, Callable[[Finding], str]] = {
 }
 
 
+def messages(findings: Iterable[Finding]) -> list[str]:
+    """The findings' messages, in order, each text made once: a message says nothing of its
+    touchpoint (only of its code, departments and detail, named from its matrix as it is
+    now), and a check of a large matrix prints thousands of equal ones ("Should Support have
+    a role here?" on 14,000 rows of an L matrix)."""
+    made: dict[tuple[object, ...], str] = {}
+    texts = []
+    for finding in findings:
+        key = (finding.code, finding.department_id, finding.department_ids, finding.detail,
+               id(finding.matrix))
+        text = made.get(key)
+        if text is None:
+            text = made[key] = finding.message
+        texts.append(text)
+    return texts
+
+
 def join_names(names: list[str]) -> str:
     """'A', 'A and B', 'A, B and C'."""
     if len(names) <= 1:
