@@ -228,6 +228,8 @@ def test_touchpoints_written_in_batches_are_every_touchpoint_once(tmp_path: Path
         assert [tp.name for tp in loaded.iter_touchpoints()] == [
             tp.name for tp in matrix.iter_touchpoints()]
         assert loaded.roles == matrix.roles
+
+
 def test_frozen_instances_are_the_dataclass_objects() -> None:
     """Touchpoints made a field at a time through the slots are equal to, hash as, read as
     and stay as frozen as those the dataclass makes."""
