@@ -778,3 +778,21 @@ def test_in_current_a_planned_departments_column_takes_no_role_today(qtbot: QtBo
     assert "exists only at target" in messages[-1]
     assert small.session.matrix.role(tid, desk.id) is None
     assert from_disk(small) == in_memory(small)
+
+
+def test_in_target_the_cell_details_name_the_target_role_and_todays(qtbot: QtBot,
+                                                                    small: Window) -> None:
+    label = small.details_panel.cell_label
+    small.grid.setFocus()
+    click_cell(qtbot, small, row_of(small, "Welcome email"), column_of(small, "Sales"))
+    assert label.text() == "Sales on Welcome email: Own"
+    press(qtbot, small, Qt.Key.Key_F7)
+    assert label.text() == "Sales on Welcome email: Own at target, as today"
+    qtbot.keyClick(small.grid, Qt.Key.Key_Delete)  # the target only: today Sales still owns
+    assert label.text() == "Sales on Welcome email: no role at target (today: Own)"
+    tooltip = small.model.index(row_of(small, "Welcome email"), column_of(small, "Sales")
+                                ).data(Qt.ItemDataRole.ToolTipRole)
+    assert tooltip.startswith("Planned change: today Own, target no role\n"
+                              "Sales has no role on Welcome email.")
+    press(qtbot, small, Qt.Key.Key_F7)  # back to Current: today's role again
+    assert label.text() == "Sales on Welcome email: Own"

@@ -96,6 +96,7 @@ class MainWindow(QMainWindow):
         self._lens_panel: LensPanel | None = None
         self._help: HelpDialog | None = None
         self.details_panel = DetailsPanel(self.session, self)
+        self.model.layer_changed.connect(lambda: self.details_panel.set_layer(self.model.layer))
         self.findings_dock = self._dock("Findings", "findingsDock", self.findings_panel,
                                         Qt.DockWidgetArea.RightDockWidgetArea)
         self.lens_dock = self._dock("Lens", "lensDock", None,

@@ -25,8 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cxmatrix.domain.model import CATEGORIES, CHANNELS
+from cxmatrix.domain.model import CATEGORIES, CHANNELS, Matrix
 from cxmatrix.ui import commands
+from cxmatrix.ui.grid.layers import CURRENT_LAYER, GridLayer
 from cxmatrix.ui.panels.comments_box import CommentsBox
 from cxmatrix.ui.session import Session
 
@@ -56,12 +57,30 @@ def _text_box(parent: QWidget, name: str, height: int = 64) -> QPlainTextEdit:
     return box
 
 
+def cell_heading(matrix: Matrix, layer: GridLayer, touchpoint_id: int,
+                 department_id: int) -> str:
+    """"Finance on Credit check: Own": the cell's role as the grid shows it. In Target, the
+    target role, and today's too where it differs ("no role at target (today: Own)")."""
+    where = (f"{matrix.department(department_id).name} on "
+             f"{matrix.touchpoint(touchpoint_id).name}")
+    today = matrix.role(touchpoint_id, department_id)
+    today_text = today.label if today is not None else "no role"
+    if not layer.edits_target:
+        return f"{where}: {today_text}"
+    target = matrix.target_role(touchpoint_id, department_id)
+    target_text = target.label if target is not None else "no role"
+    if target is today:
+        return f"{where}: {target_text} at target, as today"
+    return f"{where}: {target_text} at target (today: {today_text})"
+
+
 class DetailsPanel(QWidget):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self.touchpoint_id: int | None = None
         self.department_id: int | None = None
+        self.layer: GridLayer = CURRENT_LAYER
         self._loading = False
         self._shown: dict[str, str] = {}  # the fields' texts as last loaded
         # The edit commit_pending could not make: touchpoint, department, field, typed text.
@@ -154,6 +173,11 @@ class DetailsPanel(QWidget):
 
     # ---- showing --------------------------------------------------------------------------
 
+    def set_layer(self, layer: GridLayer) -> None:
+        """Follow the state the grid shows (the cell heading names the target in Target)."""
+        self.layer = layer
+        self._load()
+
     def show_cell(self, touchpoint_id: int | None, department_id: int | None) -> None:
         self.touchpoint_id = touchpoint_id
         self.department_id = department_id
@@ -202,9 +226,7 @@ class DetailsPanel(QWidget):
                 widget.setEnabled(not read_only)
             if has_cell and self.department_id is not None:
                 dept = matrix.department(self.department_id)
-                role = matrix.role(tid, dept.id)
-                what = role.label if role is not None else "no role"
-                self.cell_label.setText(f"{dept.name} on {tp.name}: {what}")
+                self.cell_label.setText(cell_heading(matrix, self.layer, tid, dept.id))
                 note = matrix.note(tid, dept.id)
                 if self.cell_note.toPlainText() != note:
                     self.cell_note.setPlainText(note)
