@@ -17,6 +17,7 @@ from cxmatrix.domain.changes import MatrixChange
 from cxmatrix.domain.compare import apply_comparison, compare, compare_today_target
 from cxmatrix.domain.findings import today_and_target
 from cxmatrix.domain.model import MatrixListener
+from cxmatrix.domain.roles import gives_and_takes
 from cxmatrix.domain.snapshots import Snapshot, drift_of, ownership_figures, snapshot_name
 from cxmatrix.domain.states import current_state, target_state
 
@@ -170,6 +171,17 @@ def test_today_to_target_tells_ownership_in_words() -> None:
     }
     assert len(comparison.cells) == 4
     assert {f.code for f in comparison.findings_fixed} >= {"no-owner", "several-owners"}
+
+
+def test_what_a_department_gives_and_takes_says_a_count_the_total_says_once() -> None:
+    own, inf, handle = Role.OWN, Role.INFLUENCE, Role.HANDLE
+    changes = [(own, None), (own, inf), (handle, None)]
+    assert gives_and_takes(changes) == "gives up Own on 2, Handle on 1 · takes on Influence on 1"
+    assert (gives_and_takes(changes, total=3)
+            == "gives up Own on 2, Handle on 1 · takes on Influence on 1")
+    assert gives_and_takes([(None, own)], total=1) == "takes on Own"
+    assert (gives_and_takes([(own, inf), (own, None)], total=2)
+            == "gives up Own · takes on Influence on 1")
 
 
 def test_deleting_and_restoring_keeps_the_target_layer() -> None:

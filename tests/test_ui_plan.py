@@ -132,8 +132,10 @@ def test_target_changes_snapshot_compare_and_undo_every_step(qtbot: QtBot,
     qtbot.waitUntil(lambda: panel.model.changes.count == 2)
     groups = {g.department: g for g in panel.model.changes.groups}
     assert set(groups) == {"Sales", "Support"}
-    assert groups["Sales"].summary == "gives up Own on 1"
-    assert groups["Support"].summary == "takes on Own on 1"
+    assert groups["Sales"].summary == "gives up Own"
+    assert groups["Support"].summary == "takes on Own"
+    heading = panel.model.index(list(groups).index("Support"), 0)
+    assert heading.data() == "Support — 1 change: takes on Own"  # each count said once
     assert groups["Support"].rows[0].meaning == "gains an owner (Support)"
 
     # Person, due date and status edited in place, each one step.

@@ -69,10 +69,13 @@ for _role, _words in {
 _EMPTY_WORDS = frozenset({"", "-", "–", "—", "n", "/", "n/a", "na", "none", "no role"})
 
 
-def gives_and_takes(changes: Iterable[tuple[Role | None, Role | None]]) -> str:
+def gives_and_takes(changes: Iterable[tuple[Role | None, Role | None]], *,
+                    total: int | None = None) -> str:
     """What a department's planned changes (before, after) ask of it: "gives up Own on 2 ·
     takes on Influence on 1"; the Changes dock and the PDF's today-to-target pages say it
-    alike."""
+    alike. With ``total`` (the number of changes, said next to it), a role given up or taken
+    on in every one of them is said without its count: "takes on Own", not "takes on Own on
+    1 (1 change)"."""
     gives: Counter[Role] = Counter()
     takes: Counter[Role] = Counter()
     for before, after in changes:
@@ -83,8 +86,9 @@ def gives_and_takes(changes: Iterable[tuple[Role | None, Role | None]]) -> str:
     parts = []
     for verb, counts in (("gives up", gives), ("takes on", takes)):
         if counts:
-            parts.append(f"{verb} " + ", ".join(f"{role.label} on {counts[role]}"
-                                                for role in Role if counts[role]))
+            parts.append(f"{verb} " + ", ".join(
+                role.label if counts[role] == total else f"{role.label} on {counts[role]}"
+                for role in Role if counts[role]))
     return " · ".join(parts)
 
 

@@ -66,8 +66,10 @@ def change_text(before: Role | None, after: Role | None) -> str:
 
 
 def group_summary(rows: Iterable[ChangeRow]) -> str:
-    """"gives up Own on 2 · takes on Influence on 1"."""
-    return gives_and_takes((row.before, row.after) for row in rows)
+    """"gives up Own on 2 · takes on Influence on 1", or "takes on Own" where every row
+    does (the heading says how many changes there are)."""
+    listed = list(rows)
+    return gives_and_takes(((row.before, row.after) for row in listed), total=len(listed))
 
 
 def _owners(matrix: Matrix, row: Mapping[int, Role]) -> tuple[str, ...]:

@@ -1,8 +1,8 @@
 """The Changes dock: planned changes by department, their actions edited in place, Mark Done,
 and the drift of ownership across snapshots.
 
-A tree: one heading per department ("Support — gives up Own on 2 · takes on Influence on
-1"), under it each change of that department (touchpoint, from → to, person, due date,
+A tree: one heading per department ("Support — 3 changes: gives up Own on 2 · takes on
+Influence on 1"), under it each change of that department (touchpoint, from → to, person, due date,
 status, what it means for ownership). Person, due date and status are edited in place, each
 edit one undo step; choosing Done, like Mark Done, makes today's role the target. Selecting a
 row goes to its cell in the grid. While the window compares with a snapshot the same view
@@ -246,8 +246,8 @@ class ChangesModel(QAbstractItemModel):
             group = self.changes.groups[index.row()]
             if role == Qt.ItemDataRole.DisplayRole and column == TOUCHPOINT:
                 count = len(group.rows)
-                return (f"{group.department} — {group.summary} "
-                        f"({count} change{'s' if count != 1 else ''})")
+                return (f"{group.department} — {count} change{'s' if count != 1 else ''}: "
+                        f"{group.summary}")
             if role == Qt.ItemDataRole.FontRole:
                 return self._bold
             if role == Qt.ItemDataRole.ToolTipRole:
