@@ -17,7 +17,8 @@ from cxmatrix.resources import resource_path
 
 PURPOSE = ("Map every customer touchpoint against every department and give each one a "
            "clear owner: Own, Influence or Handle. cxmatrix shows where ownership is missing "
-           "or ambiguous, and exports the matrix to Excel, CSV and a PDF report.")
+           "or ambiguous, and exports the matrix to Excel, CSV and JSON, a PDF report for "
+           "meetings and PNG images of the report's pages for slides.")
 APP_LICENCE = "MIT licence"
 # The libraries inside the packaged app, with the licence each is distributed under.
 LIBRARIES = (

@@ -19,6 +19,17 @@ def test_about_names_the_app_its_version_and_purpose() -> None:
     assert "Qt and PySide6: LGPL v3" in text
 
 
+def test_about_names_every_format_the_app_writes() -> None:
+    """It said "Excel, CSV and a PDF report" while File > Export also wrote JSON and PNG."""
+    from cxmatrix.interchange.formats import WRITERS
+
+    words = {".xlsx": "Excel", ".csv": "CSV", ".json": "JSON", ".pdf": "PDF", ".png": "PNG"}
+    assert set(WRITERS) == set(words), "a new export format: name it in about.PURPOSE"
+    text = about_text()
+    for suffix, word in words.items():
+        assert re.search(rf"\b{word}\b", text), suffix
+
+
 def test_about_names_every_library_the_app_depends_on() -> None:
     """XlsxWriter, pypdfium2 and psycopg (LGPL) were shipped but missing from the box."""
     pyproject = Path(__file__).resolve().parents[1] / "pyproject.toml"
