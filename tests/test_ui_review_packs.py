@@ -201,3 +201,36 @@ def test_sending_again_leaves_agreed_departments_out_and_says_what_it_replaces(
     window.undo_action.trigger()
     assert dict(matrix.signoffs) == before  # the dispute is back, as it was
     window.close()
+
+
+def test_asked_by_offers_the_name_last_typed_when_the_matrix_names_nobody(
+        qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ui_support import window_on_small_matrix
+
+    from cxmatrix.ui import settings
+
+    window = window_on_small_matrix(qtbot, tmp_path, monkeypatch)
+    assert window.session.matrix.prepared_by == ""
+    window.send_review_action.trigger()
+    dialog: SendForReviewDialog = shown(qtbot, window, SendForReviewDialog)
+    assert dialog.asker.text() == ""  # nothing known yet
+    qtbot.keyClicks(dialog.asker, "Dana Whitfield ")
+    out = tmp_path / "packs"
+    out.mkdir()
+    dialog.folder.setText(str(out))
+    dialog._check_all(Qt.CheckState.Unchecked)
+    sales = window.session.matrix.find_department("Sales")
+    assert sales is not None
+    dialog.items[sales.id].setCheckState(0, Qt.CheckState.Checked)
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok),
+                     Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: (record := window.session.matrix.signoffs.get(sales.id))
+                    is not None and record.state is SignOffState.ASKED, timeout=20_000)
+    assert settings.review_sender("") == "Dana Whitfield"  # kept for the next run
+    window.send_review_action.trigger()
+    again: SendForReviewDialog = shown(qtbot, window, SendForReviewDialog)
+    assert again is not dialog and again.asker.text() == "Dana Whitfield"
+    again.reject()
+    # A matrix that names who prepared it offers that name first.
+    assert settings.review_sender("Sam Okafor") == "Sam Okafor"
+    window.close()

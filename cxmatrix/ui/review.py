@@ -66,7 +66,8 @@ def send_for_review(window: MainWindow) -> QDialog | None:
     if session.document is None or session.read_only:
         return None
     folder = settings.pack_folder()
-    dialog = SendForReviewDialog(session.matrix, folder, window)  # type: ignore[arg-type]
+    dialog = SendForReviewDialog(session.matrix, folder, window,  # type: ignore[arg-type]
+                                 settings.review_sender(session.matrix.prepared_by))
     dialog.setModal(True)
 
     def finished(result: int) -> None:
@@ -76,6 +77,7 @@ def send_for_review(window: MainWindow) -> QDialog | None:
         from cxmatrix.interchange.xlsx.review_pack.writer import PackRequest
 
         sender = dialog.asker.text().strip()
+        settings.remember_review_sender(sender)
         requests = [PackRequest(did, lead, dialog.due_day(), sender)
                     for did, lead in dialog.requests()]
         write_review_packs(window, requests, dialog.folder_path())

@@ -1,6 +1,7 @@
 """What the window remembers between runs (QSettings): recent files, last folder, column
-widths; and the window's first layout, before it remembers one. Organisation and application
-names are set once in cxmatrix.app, so a bare QSettings() finds the right place."""
+widths, who sent review packs; and the window's first layout, before it remembers one.
+Organisation and application names are set once in cxmatrix.app, so a bare QSettings() finds
+the right place."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ IMPORT_FOLDER_KEY = "files/last_import_folder"  # where a spreadsheet was last i
 EXPORT_FOLDER_KEY = "export/last_folder"
 EXPORT_SUFFIX_KEY = "export/last_suffix"
 REVIEW_FOLDER_KEY = "review/last_folder"  # where review packs were last written or read
+REVIEW_SENDER_KEY = "review/last_sender"  # the "Asked by" name last sent packs with
 
 
 def recent_files() -> list[str]:
@@ -84,6 +86,21 @@ def pack_folder() -> str:
 
 def remember_review_folder(folder: str | Path) -> None:
     QSettings().setValue(REVIEW_FOLDER_KEY, str(Path(folder).resolve()))
+
+
+def review_sender(prepared_by: str) -> str:
+    """Who Send for Review… names as asking: the matrix's "prepared by", else the name last
+    typed there."""
+    if prepared_by.strip():
+        return prepared_by
+    value = QSettings().value(REVIEW_SENDER_KEY, "")
+    return str(value) if value else ""
+
+
+def remember_review_sender(name: str) -> None:
+    """Keep the "Asked by" name packs were sent with (an empty one forgets nothing)."""
+    if name.strip():
+        QSettings().setValue(REVIEW_SENDER_KEY, name.strip())
 
 
 def last_export_folder() -> str:

@@ -71,7 +71,8 @@ def _state_text(status: DepartmentSignOff) -> str:
 class SendForReviewDialog(QDialog):
     """Pick departments and leads, the due day and the folder; ``requests()`` after OK."""
 
-    def __init__(self, matrix: Matrix, folder: str, parent: QWidget | None = None) -> None:
+    def __init__(self, matrix: Matrix, folder: str, parent: QWidget | None = None,
+                 sender: str | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("sendForReviewDialog")
         self.setWindowTitle("Send for Review")
@@ -131,7 +132,7 @@ class SendForReviewDialog(QDialog):
         self.due.setCalendarPopup(True)
         self.due.setDisplayFormat("d MMMM yyyy")
         form.addRow("Please answer &by:", self.due)
-        self.asker = QLineEdit(matrix.prepared_by)
+        self.asker = QLineEdit(matrix.prepared_by if sender is None else sender)
         self.asker.setObjectName("reviewSender")
         self.asker.setPlaceholderText("who asks (shown on the cover)")
         form.addRow("Asked &by:", self.asker)
