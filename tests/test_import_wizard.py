@@ -329,3 +329,48 @@ def test_a_cxmatrix_workbook_reads_back_as_it_was(qtbot: QtBot, tmp_path: Path) 
         wizard.import_button.click()
     assert wizard.import_result is not None
     assert wizard.import_result.matrix.content() == original.content()
+
+
+def test_a_change_that_leaves_cxmatrixs_own_reader_says_so(qtbot: QtBot, tmp_path: Path) -> None:
+    """Unticking a department of a workbook cxmatrix exported switched, silently, to the
+    generic reader, which leaves out the plan and the departments' leads."""
+    from cxmatrix.interchange.xlsx.export import write
+
+    matrix = generate_matrix(6, 3, seed=2)
+    _first, second, third = matrix.departments
+    matrix.update_department(second.id, lead="Ana Souza")
+    touchpoint = next(iter(matrix.iter_touchpoints()))
+    matrix.set_target(touchpoint.id, second.id, Role.HANDLE
+                      if matrix.role(touchpoint.id, second.id) is not Role.HANDLE else None)
+    path = tmp_path / "exported.xlsx"
+    write(matrix, path)
+    wizard = make_wizard(qtbot, path)
+    wizard.show()
+    assert "exported by cxmatrix" in wizard.summary_label.text()
+    assert not wizard.generic_note.isVisible()
+
+    def tick(checked: bool) -> None:  # the list is filled anew after each change
+        item = next(wizard.columns_list.item(i) for i in range(wizard.columns_list.count())
+                    if third.name in wizard.columns_list.item(i).text())
+        item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+
+    tick(False)
+    assert wizard.generic_note.isVisible()
+    assert "generic spreadsheet reader" in wizard.generic_note.text()
+    assert "exported by cxmatrix" not in wizard.summary_label.text()
+    tick(True)  # ticking it again does not bring the own reader back: the note stays
+    assert wizard.generic_note.isVisible()
+    tick(False)
+    with qtbot.waitSignal(wizard.accepted, timeout=10_000):
+        wizard.import_button.click()
+    assert wizard.import_result is not None
+    imported = wizard.import_result.matrix
+    assert imported.find_department(third.name) is None
+    assert not imported.targets  # what the note says is not read
+    lead = imported.find_department(second.name)
+    assert lead is not None and lead.lead == ""
+    # Another role for a code does the same.
+    again = make_wizard(qtbot, path)
+    assert again.generic_note.isHidden()
+    again.change_code(again.inspection.codes[0].key, Target.INFLUENCE)
+    assert not again.generic_note.isHidden()

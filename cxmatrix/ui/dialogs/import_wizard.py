@@ -98,6 +98,12 @@ def _future_tense(line: str) -> str:
     return line
 
 
+GENERIC_READER_NOTE = (
+    "Your changes switched this cxmatrix workbook to the generic spreadsheet reader: its "
+    "target roles, actions, department codes and leads and its About details are not read "
+    "(cancel and import the file again to read it back as exported).")
+
+
 class _InspectionModel(QAbstractTableModel):
     """A table over one Inspection, reset whenever the user's choices give a new one."""
 
@@ -298,6 +304,11 @@ class ImportWizard(QDialog):
         self.summary_label = QLabel()
         self.summary_label.setWordWrap(True)
         outer.addWidget(self.summary_label)
+        self.generic_note = QLabel(GENERIC_READER_NOTE, objectName="genericReaderNote",
+                                   wordWrap=True)
+        self.generic_note.setStyleSheet("color: #8a5a00;")  # a caution, not an error
+        self.generic_note.hide()
+        outer.addWidget(self.generic_note)
 
         detected = QGroupBox("What was found")
         form = QFormLayout(detected)
@@ -429,6 +440,10 @@ class ImportWizard(QDialog):
                         f"{encoding['delimiter']}." if encoding else ""
             self.summary_label.setText(
                 f"<b>{inspection.path.name}</b>: read as {shape}.{extra}{text_note}")
+            # A change of ticks, codes or layout turns a cxmatrix workbook into an ordinary
+            # spreadsheet import; the user must not find out only after importing.
+            self.generic_note.setVisible(inspection.cxmatrix_about is not None
+                                         and not inspection.cxmatrix_workbook)
             self.sheet_combo.clear()
             for sheet in inspection.sheets:
                 label = sheet.name + (" (hidden)" if sheet.hidden else "")
