@@ -718,3 +718,46 @@ def test_messages_made_once_are_each_findings_own_message() -> None:
     assert messages(found) == [finding.message for finding in found]
     assert len(set(messages(found))) < len(found)  # (equal messages there are)
     assert any("Renamed department" in text for text in messages(compute_findings(second)))
+
+
+def test_a_pending_index_finds_nothing_until_it_takes_over() -> None:
+    matrix, tids, depts = make_matrix(touchpoints=3)
+    matrix.set_role(tids[0], depts["Sales"], Role.OWN)
+    index = FindingsIndex(matrix)
+    index.compute_elsewhere()
+    assert index.pending
+    assert index.all() == [] and index.idle_departments() == []
+    assert index.for_touchpoint(tids[1]) == () and not any(index.counts().values())
+    index.take_over(FindingsIndex.computed_apart(matrix))
+    assert not index.pending
+    assert_index_matches(index, matrix)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_a_pending_index_takes_over_a_result_computed_before_later_edits(seed: int) -> None:
+    """The worker's count may be of the matrix as it was some edits ago (or half-way
+    through one): the edits made while it ran are recomputed on top of its result."""
+    rng = random.Random(seed)
+    matrix = seeded_matrix(rng)
+    index = FindingsIndex(matrix)
+    index.compute_elsewhere()
+    editor = RandomEditor(matrix, rng)
+    for _ in range(rng.randint(0, 10)):
+        editor.step()
+    apart = FindingsIndex.computed_apart(matrix)  # counted part-way through the edits
+    for _ in range(rng.randint(0, 10)):
+        editor.step()
+    index.take_over(apart)
+    assert_index_matches(index, matrix)
+    for _ in range(50):
+        editor.step()
+    assert_index_matches(index, matrix)
+
+
+def test_a_pending_index_whose_computation_failed_counts_everything_itself() -> None:
+    matrix, tids, depts = make_matrix(touchpoints=2)
+    index = FindingsIndex(matrix)
+    index.compute_elsewhere()
+    matrix.set_role(tids[1], depts["Support"], Role.OWN)
+    index.take_over(None)
+    assert_index_matches(index, matrix)

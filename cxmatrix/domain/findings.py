@@ -439,9 +439,14 @@ class FindingsIndex(MatrixListener):
     """Findings kept current by recomputing only the touchpoints an edit touched.
 
     Attach it to a matrix; queries bring the dirty rows up to date first.
+
+    A newly opened file's full computation runs on a worker thread while the window already
+    shows the matrix (``compute_elsewhere``, then ``take_over``): meanwhile the index is
+    *pending*, its queries find nothing (its users say "checking…" instead of a count), and
+    the rows edited meanwhile are noted, to be recomputed on top of the worker's result.
     """
 
-    def __init__(self, matrix: Matrix) -> None:
+    def __init__(self, matrix: Matrix, *, listen: bool = True) -> None:
         self.matrix = matrix
         self._by_touchpoint: dict[int, tuple[Finding, ...]] = {}
         # Each row's departments with a role today, to count them off when the row changes:
@@ -456,7 +461,10 @@ class FindingsIndex(MatrixListener):
         self._in_display_order = False
         self._signoff: list[Finding] | None = None  # sign-off findings, until a change
         self.signoffs = SignOffIndex(matrix)  # the departments' sign-offs, followed here
-        matrix.add_listener(self)
+        self.pending = False  # computed elsewhere, not yet taken over: see compute_elsewhere
+        self._everything_meanwhile = False  # a change while pending needs a full count
+        if listen:
+            matrix.add_listener(self)
 
     def matrix_changed(self, matrix: Matrix, change: MatrixChange) -> None:
         self._all = None  # any change can reorder the list (a moved row, a renamed stage)
@@ -469,7 +477,8 @@ class FindingsIndex(MatrixListener):
                 or (planned_departments
                     and matrix.focus_department_id in planned_departments)):
             self._everything = True  # (most rows changed: recomputing all is as quick)
-        elif not self._everything:
+            self._everything_meanwhile = self.pending
+        elif self.pending or not self._everything:
             self._dirty.update(change.touchpoints, change.touchpoints_inserted,
                                change.touchpoints_removed, change.touchpoints_planned,
                                (t for t, _ in change.cells))
@@ -499,6 +508,41 @@ class FindingsIndex(MatrixListener):
         self._all = other._all
         self._signoff = None
         self.signoffs = SignOffIndex(matrix)
+
+    def compute_elsewhere(self) -> None:
+        """Another thread computes everything (``computed_apart``) for ``take_over``: until
+        then the queries find nothing and the changes are noted, not counted."""
+        self.pending = True
+        self._everything_meanwhile = False
+        self._dirty.clear()
+
+    @classmethod
+    def computed_apart(cls, matrix: Matrix) -> FindingsIndex:
+        """Every finding of ``matrix``, in an index that does not follow it (made on a worker
+        thread while the window shows the matrix; a pending index takes it over). A row
+        edited meanwhile may be read half-changed: the pending index recomputes it."""
+        index = cls(matrix, listen=False)
+        index.all()
+        return index
+
+    def take_over(self, other: FindingsIndex | None) -> None:
+        """End the pending state with ``other`` (``computed_apart`` over this index's
+        matrix), bringing up to date the rows changed since; with None (the computation
+        failed: a structural edit meanwhile can break it) the next query counts everything
+        here."""
+        dirty, everything = set(self._dirty), self._everything_meanwhile
+        self.pending = False
+        self._everything_meanwhile = False
+        if other is None or everything:
+            self._dirty.clear()
+            self._everything = True
+            self._all = None
+            return
+        self.adopt(other)
+        if dirty:
+            self._dirty = dirty
+            self._all = None
+            self._in_display_order = False
 
     @classmethod
     def following(cls, matrix: Matrix, today: FindingsIndex, rows: Iterable[int]
@@ -535,7 +579,9 @@ class FindingsIndex(MatrixListener):
 
     def refresh(self) -> set[int]:
         """Bring the index up to date; returns the touchpoint ids whose findings changed
-        (every touchpoint after a full recomputation)."""
+        (every touchpoint after a full recomputation). While pending: nothing, at once."""
+        if self.pending:
+            return set()
         if self._everything:
             self._rebuild()
             return set(self._by_touchpoint)
@@ -590,6 +636,8 @@ class FindingsIndex(MatrixListener):
         return self._by_touchpoint.get(touchpoint_id, ())
 
     def idle_departments(self) -> list[Finding]:
+        if self.pending:
+            return []
         self.refresh()
         use = self._department_use
         planned = self.matrix.planned_departments
@@ -597,6 +645,8 @@ class FindingsIndex(MatrixListener):
                 if use[d.id] <= 0 and d.id not in planned]
 
     def signoff_findings(self) -> list[Finding]:
+        if self.pending:
+            return []
         if self._signoff is None:
             self._signoff = (signoff_findings(self.matrix, self.signoffs.statuses())
                              if self.matrix.signoffs else [])
@@ -625,7 +675,10 @@ class FindingsIndex(MatrixListener):
 
     def all(self) -> list[Finding]:
         """Every finding, most serious first, then in display order (kept until the next
-        change, so a file opened on a worker thread hands the window a finished list)."""
+        change, so a file opened on a worker thread hands the window a finished list).
+        Empty while pending."""
+        if self.pending:
+            return []
         if self._all is None:
             self.refresh()
             found = [f for group in self._by_touchpoint.values() for f in group]
