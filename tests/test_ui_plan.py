@@ -510,9 +510,10 @@ def test_a_planned_touchpoint_leaves_the_findings_panel_as_it_leaves_the_status_
 
 
 def test_figures_prepared_where_the_document_opened_are_taken_over(tmp_path: Path) -> None:
-    """The worker thread that opens a file counts the target's findings too (``prepare``);
-    the window's figures take that count over and follow edits from it, as a full count."""
-    from cxmatrix.domain.findings import today_and_target
+    """The worker thread that counts a newly opened file's findings counts the target's too
+    (``prepare``); the window's figures take that count over and follow edits from it, as a
+    full count."""
+    from cxmatrix.domain.findings import FindingsIndex, today_and_target
     from cxmatrix.ui.files import demo_matrix
     from cxmatrix.ui.plan_figures import PlanFigures, prepare
 
@@ -520,7 +521,10 @@ def test_figures_prepared_where_the_document_opened_are_taken_over(tmp_path: Pat
     Document.create(path, demo_matrix()).close()
     with Document.open(path) as document:
         assert document.matrix.has_plan
-        prepare(document)
+        document.findings.compute_elsewhere()
+        today = FindingsIndex.computed_apart(document.matrix)
+        prepare(document, today)
+        document.findings.take_over(today)
         figures = PlanFigures()
         figures.reset(document)
         document.add_listener(figures.follow)

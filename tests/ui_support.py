@@ -115,10 +115,11 @@ def window_with_captured_messages(qtbot: Any, tmp_path: Path, monkeypatch: Any, 
 
 def open_and_wait(qtbot: Any, window: Any, path: Path, *, must_open: bool = True,
                   **options: Any) -> None:
-    """Open ``path`` in the window and wait until the open has succeeded or failed."""
+    """Open ``path`` in the window and wait until the open has succeeded or failed, and the
+    findings, counted after the window shows the matrix, have arrived."""
     job = window.open_path(path, **options)
     assert job is not None
-    qtbot.waitUntil(lambda: job.settled, timeout=10_000)
+    qtbot.waitUntil(lambda: job.settled and not window.session.checking, timeout=10_000)
     if must_open:
         assert window.session.document is not None
 

@@ -2,9 +2,13 @@
 window shows, with the recent-files list. No widgets: the window asks the user for paths and
 shows what this reports.
 
-Opening runs on a worker thread (the file is read, checked and its findings, today's and the
-target's, computed there), so the window paints and stays responsive; SQLAlchemy, which the
-first edit needs, is loaded on another thread once the document is shown.
+Opening runs on a worker thread (the file is read and checked there), so the window stays
+responsive. The window shows the matrix as soon as it is read; its findings, today's and the
+target's, are counted on another worker thread started once the grid has painted, while the
+views say "checking…" (edits meanwhile are recomputed on top of that count: see
+``FindingsIndex.compute_elsewhere``). SQLAlchemy, which the first structural edit needs, is
+loaded on another thread a moment after the document is shown, and the recent-files list is
+written after the first paint too.
 """
 
 from __future__ import annotations
@@ -17,10 +21,12 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
+from cxmatrix.domain.findings import FindingsIndex
 from cxmatrix.domain.model import Matrix
 from cxmatrix.domain.snapshots import Snapshot
 from cxmatrix.ui import settings
 from cxmatrix.ui.jobs import BackgroundJob
+from cxmatrix.ui.plan_figures import discard_prepared
 from cxmatrix.ui.plan_figures import prepare as prepare_plan_figures
 from cxmatrix.ui.session import Session
 
@@ -41,6 +47,7 @@ class Documents(QObject):
         super().__init__(parent)
         self.session = session
         self._window = parent
+        self._unremembered: Path | None = None  # shown, not yet in the recent-files list
 
     def create(self, path: Path, matrix: Matrix, snapshots: Sequence[Snapshot] = ()) -> bool:
         """Write ``matrix`` (with ``snapshots``, oldest first: an imported file's) to a new
@@ -69,8 +76,7 @@ class Documents(QObject):
             from cxmatrix.store import Document
 
             document = Document.open(locate(), read_only=read_only)
-            document.findings.all()  # the checks run here too, not on the GUI thread
-            prepare_plan_figures(document)  # and the target's, for the status bar
+            document.findings.compute_elsewhere()  # counted after the first paint
             return document
 
         def failed(error: BaseException) -> None:
@@ -91,15 +97,60 @@ class Documents(QObject):
 
     def adopt(self, document: Document) -> None:
         self.session.set_document(document)
+        if document.findings.pending:
+            # Started after the grid's first paint (posted now, it comes first), so the count
+            # does not take the GIL from the paint.
+            QTimer.singleShot(0, lambda: self._count_findings(document))
         # Structural edits would otherwise wait for SQLAlchemy to load on the GUI thread. It
         # loads a moment after the grid shows: the first edits are mostly cell edits, which
         # need no SQLAlchemy, and an import running beside them made the first one wait for
         # the GIL at every step (up to 185 ms instead of about 10 ms).
         QTimer.singleShot(WARM_UP_DELAY_MS, lambda: threading.Thread(
             target=document.warm_up, daemon=True, name="cxmatrix-warm-up").start())
-        settings.add_recent_file(document.path)
-        self.recent_changed.emit()
+        # The settings file's lock and write take up to tens of milliseconds: after the paint
+        # (written first if another file joins the list before).
+        self._remember()
+        self._unremembered = document.path
+        QTimer.singleShot(0, self._remember)
         self.adopted.emit(document)
+
+    def _remember(self) -> None:
+        path, self._unremembered = self._unremembered, None
+        if path is not None:
+            settings.add_recent_file(path)
+            self.recent_changed.emit()
+
+    def _count_findings(self, document: Document) -> BackgroundJob | None:
+        """Count the findings of ``document`` (pending) on a worker thread; the views fill in
+        when they arrive. Dropped if the window has another document by then."""
+        session = self.session
+        if session.document is not document or not document.findings.pending:
+            return None
+        mark = session.edit_mark()
+
+        def work(_progress: object) -> FindingsIndex:
+            today = FindingsIndex.computed_apart(document.matrix)
+            prepare_plan_figures(document, today)  # and the target's, for the status bar
+            return today
+
+        def arrived(today: FindingsIndex | None) -> None:
+            if session.document is not document or not document.findings.pending:
+                return
+            if today is None or session.changed_since(mark):
+                discard_prepared(document)  # counted on the matrix before the edits
+            document.findings.take_over(today)
+            session.findings_ready.emit()
+
+        def failed(error: BaseException) -> None:
+            # An edit meanwhile (a row inserted while the worker went through the rows) can
+            # break the count: counted again here, once.
+            if not isinstance(error, RuntimeError | KeyError | IndexError | AttributeError):
+                raise error
+            arrived(None)
+
+        job = BackgroundJob(self._window, "Checking the matrix…", work, on_done=arrived,
+                            on_error=failed, quiet=True)
+        return job.start()
 
     def save_as(self, target: Path) -> bool:
         """Continue in a copy at ``target`` (the undo history carries over)."""
@@ -110,6 +161,7 @@ class Documents(QObject):
         except DocumentError as error:
             self.failed.emit("Cannot save a copy", str(error))
             return False
+        self._remember()
         settings.add_recent_file(target)
         self.recent_changed.emit()
         return True

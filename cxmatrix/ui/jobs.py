@@ -6,7 +6,8 @@ wakes the GUI thread at once (a queued signal, not the next timer tick) to hand 
 (or the exception) to the callbacks, on the GUI thread. Work that cannot stop half way
 (opening a file) is abandoned on cancel: its result is passed to ``discard`` when it arrives.
 Work during which the window must take no input (``show_at_once``) shows the window-modal
-dialog from its start.
+dialog from its start; work the window goes on beside (``quiet``: counting a newly opened
+file's findings) shows none.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ class BackgroundJob(QObject):
                  on_error: Callable[[BaseException], None],
                  on_cancel: Callable[[], None] | None = None,
                  discard: Callable[[Any], None] | None = None,
-                 show_at_once: bool = False) -> None:
+                 show_at_once: bool = False, quiet: bool = False) -> None:
         super().__init__(parent)
         self.progress = Progress()
         self.work = work
@@ -62,6 +63,7 @@ class BackgroundJob(QObject):
         # Work during which the window must take no input shows its (window-modal) dialog
         # at once rather than after SHOW_AFTER_MS.
         self._show_at_once = show_at_once
+        self._quiet = quiet
 
     @property
     def dialog(self) -> QProgressDialog:
@@ -110,7 +112,7 @@ class BackgroundJob(QObject):
             self._hand_over()
             return
         if self._dialog is None:
-            if (time.monotonic() - self._started) * 1000 < SHOW_AFTER_MS:
+            if self._quiet or (time.monotonic() - self._started) * 1000 < SHOW_AFTER_MS:
                 return
             self.dialog.show()
         progress = self.progress

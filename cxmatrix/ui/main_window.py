@@ -316,6 +316,7 @@ class MainWindow(QMainWindow):
             lambda: self.welcome.set_recent(settings.recent_files()))
         session.document_changed.connect(self._on_document_changed)
         session.changed.connect(self._on_change)
+        session.findings_ready.connect(self._update_status)
         self.grid.selectionModel().currentChanged.connect(self._on_current_changed)
         self.model.modelReset.connect(self._on_current_changed)
         self.findings_panel.finding_selected.connect(self.select_finding)

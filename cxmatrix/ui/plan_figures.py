@@ -44,15 +44,17 @@ class _Copy:
         self.index = index if index is not None else FindingsIndex(state)
 
     @classmethod
-    def of_target(cls, document: Document) -> _Copy:
+    def of_target(cls, document: Document, today: FindingsIndex | None = None) -> _Copy:
         """The target state of the document's matrix. Without planned structure it differs
-        from today only in the rows with a target role, so its index takes the document's
-        findings of the others (at L, 40 ms instead of a full count's 200 ms)."""
+        from today only in the rows with a target role, so its index takes today's findings
+        (``today``, by default the document's) of the others (at L, 40 ms instead of a full
+        count's 200 ms)."""
         matrix = document.matrix
         state = target_state(matrix)
         if has_planned_structure(matrix):
             return cls(state)
-        return cls(state, FindingsIndex.following(state, document.findings, matrix.targets))
+        return cls(state, FindingsIndex.following(state, today or document.findings,
+                                                  matrix.targets))
 
     def follow(self, cells: frozenset[tuple[int, int]],
                role: Callable[[int, int], Role | None], focus: int | None,
@@ -72,14 +74,19 @@ class _Copy:
 _PREPARED: weakref.WeakKeyDictionary[Document, _Copy] = weakref.WeakKeyDictionary()
 
 
-def prepare(document: Document) -> None:
-    """Count the target's findings of a document the window does not have yet, on the thread
-    that opened it, so that showing it counts nothing on the GUI thread; the first
-    ``PlanFigures.reset`` with this document takes the count over."""
+def prepare(document: Document, today: FindingsIndex) -> None:
+    """Count the target's findings of a document on the worker thread that counted today's
+    (``today``, the document's index is still pending), so that showing them counts nothing
+    on the GUI thread; the next ``PlanFigures.reset`` with this document takes the count
+    over (``discard_prepared`` drops it when the matrix changed meanwhile)."""
     if document.matrix.has_plan:
-        copy = _Copy.of_target(document)
+        copy = _Copy.of_target(document, today)
         copy.index.counts()
         _PREPARED[document] = copy
+
+
+def discard_prepared(document: Document) -> None:
+    _PREPARED.pop(document, None)
 
 
 class PlanFigures:
@@ -108,7 +115,7 @@ class PlanFigures:
 
     def _target_copy(self) -> _Copy | None:
         document = self._document
-        if document is None or not document.matrix.has_plan:
+        if document is None or document.findings.pending or not document.matrix.has_plan:
             self._target = None
             return None
         if self._target is None:
@@ -116,9 +123,10 @@ class PlanFigures:
         return self._target
 
     def figures(self) -> TodayAndTarget | None:
-        """The counts of both states, or None without a document."""
+        """The counts of both states, or None without a document or while its findings are
+        being counted."""
         document = self._document
-        if document is None:
+        if document is None or document.findings.pending:
             return None
         today = _counts(document.findings)
         target = self._target_copy()

@@ -134,6 +134,7 @@ class PlanView(QObject):
         self.panel.leave_requested.connect(self.leave_comparison)
         self.session.changed.connect(self._on_change)
         self.session.document_changed.connect(self._on_document_changed)
+        self.session.findings_ready.connect(self._on_findings_ready)
         self.grid.selectionModel().currentChanged.connect(self._follow_current)
         self._on_document_changed()
 
@@ -227,6 +228,10 @@ class PlanView(QObject):
         self._sync_actions()
         self._follow_current()
 
+    def _on_findings_ready(self) -> None:
+        self.figures.reset(self.session.document)  # takes the target's count over
+        self.update_status()
+
     def _on_change(self, change: MatrixChange) -> None:
         self.figures.follow(change)
         # A sign-off changes findings (disputed, outdated agreement) and no role.
@@ -240,7 +245,8 @@ class PlanView(QObject):
         the grid shows the target."""
         document = self.session.document
         figures = self.figures.figures()
-        text = figures.text() if figures is not None else ""
+        text = (figures.text() if figures is not None
+                else "checking for findings…" if self.session.checking else "")
         self.panel.set_figures_text(text)
         # The grid marks planned changes with a corner in Current only: the legend says so.
         self.window.legend.set_planned(document is not None and self.kind is LayerKind.CURRENT

@@ -38,6 +38,9 @@ class Session(QObject):
     failed = Signal(str, str)  # title, message: an edit the store or the domain refused
     # What an undo or redo changed, once it is complete: views show the user where it was.
     replayed = Signal(object)  # a cxmatrix.domain.changes.MatrixChange
+    # The findings of a newly opened document arrived from the worker thread that counted
+    # them after the window showed it (until then ``checking`` is true): views fill in.
+    findings_ready = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -61,6 +64,12 @@ class Session(QObject):
         if self.document is None:
             raise RuntimeError("no document is open")
         return self.document.findings
+
+    @property
+    def checking(self) -> bool:
+        """Whether the document's findings are still being counted on a worker thread: views
+        say "checking…" rather than show counts of nothing."""
+        return self.document is not None and self.document.findings.pending
 
     @property
     def has_document(self) -> bool:

@@ -137,6 +137,7 @@ class MatrixModel(QAbstractTableModel):
         self._rebuild_rows()
         session.changed.connect(self._on_change)
         session.document_changed.connect(self.reload)
+        session.findings_ready.connect(self._on_findings_ready)
 
     # ---- mapping --------------------------------------------------------------------------
 
@@ -346,6 +347,13 @@ class MatrixModel(QAbstractTableModel):
             row = self._row_of.get(stage_id)
             if row is not None:
                 self.dataChanged.emit(self.index(row, 0), self.index(row, last_column))
+
+    def _on_findings_ready(self) -> None:
+        """The findings of a newly opened file arrived: the markers (and a findings-only
+        filter's rows) show them."""
+        if self.row_filter.findings_only:
+            self._relayout()
+        self._refresh_all_cells()
 
     def _refresh_all_cells(self) -> None:
         if self._rows:
@@ -611,6 +619,8 @@ class MatrixModel(QAbstractTableModel):
             lines.append("Planned: exists only at target")
         if tp.metric:
             lines.append(f"Metric: {_html(tp.metric)}")
+        if self.session.checking:
+            lines.append("<i>Checking for findings…</i>")
         for finding in self.findings_for(tp.id):
             colour = SEVERITY_COLOUR[finding.severity].name()
             lines.append(f"<span style='color:{colour}'>{finding.severity.label}:</span> "

@@ -116,6 +116,7 @@ class FindingsModel(QAbstractTableModel):
         self.rebuild()
         session.changed.connect(self._on_change)
         session.document_changed.connect(self.rebuild)
+        session.findings_ready.connect(self.rebuild)
 
     # ---- the flat row layout --------------------------------------------------------------
 
@@ -210,6 +211,8 @@ class FindingsModel(QAbstractTableModel):
         self.endResetModel()
 
     def _on_change(self, change: MatrixChange) -> None:
+        if self.session.checking:
+            return  # the list is empty until the count arrives, then rebuilt
         touched = change.touched_touchpoints()
         document = self.session.document
         # A planned department leaves today with its roles on every row it has one, and a
@@ -509,6 +512,9 @@ class FindingsPanel(QWidget):
     def _update_summary(self, *_args: object) -> None:
         if self.model.session.document is None:
             self.summary.setText("No matrix is open.")
+            return
+        if self.model.session.checking:
+            self.summary.setText("Checking the matrix for findings…")
             return
         text = findings_count_text({s: self.model.count(s) for s in Severity})
         if self.grid_shows:

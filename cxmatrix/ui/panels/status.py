@@ -32,16 +32,19 @@ def status_text(document: Document) -> str:
     """"120 touchpoints · 9 departments · 83% with exactly one owner · 4 error findings".
 
     Errors are counted as findings, as in the findings dock ("4 errors · 2 warnings · 19 info"),
-    so the two always agree (one touchpoint can have two error findings)."""
+    so the two always agree (one touchpoint can have two error findings). While a newly
+    opened file's findings are being counted it says "checking for findings…"."""
     matrix = document.matrix
-    counts = document.findings.counts()
     total = matrix.touchpoint_count
+    sizes = (f"{total:,} touchpoint{'s' if total != 1 else ''} · "
+             f"{len(matrix.departments)} department{'s' if len(matrix.departments) != 1 else ''}")
+    if document.findings.pending:  # counted on a worker thread after the first paint
+        return f"{sizes} · checking for findings…"
+    counts = document.findings.counts()
     single = total - counts[NO_OWNER] - counts[SEVERAL_OWNERS]
     share = f"{round(100 * single / total)}%" if total else "–"
     errors = document.findings.severity_counts()[Severity.ERROR]
-    return (f"{total:,} touchpoint{'s' if total != 1 else ''} · "
-            f"{len(matrix.departments)} department{'s' if len(matrix.departments) != 1 else ''}"
-            f" · {share} with exactly one owner · {errors:,} error finding"
+    return (f"{sizes} · {share} with exactly one owner · {errors:,} error finding"
             f"{'s' if errors != 1 else ''}")
 
 
