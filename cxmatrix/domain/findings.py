@@ -428,6 +428,18 @@ def _each_touchpoint_findings(matrix: Matrix) -> Iterator[tuple[int, tuple[Findi
             yield tid, found
 
 
+# Rows (with findings) between two pauses of a count on a worker thread: about a millisecond.
+PACE_ROWS = 250
+
+
+def _paced(items: Iterable[tuple[int, tuple[Finding, ...]]], pause: Callable[[], object]
+           ) -> Iterator[tuple[int, tuple[Finding, ...]]]:
+    for number, item in enumerate(items, start=1):
+        if number % PACE_ROWS == 0:
+            pause()
+        yield item
+
+
 def _rule_findings(matrix: Matrix) -> list[Finding]:
     """The findings of the touchpoint and department rules (not the sign-offs), unsorted."""
     found = _all_touchpoint_findings(matrix)
@@ -462,6 +474,7 @@ class FindingsIndex(MatrixListener):
         self._signoff: list[Finding] | None = None  # sign-off findings, until a change
         self.signoffs = SignOffIndex(matrix)  # the departments' sign-offs, followed here
         self.pending = False  # computed elsewhere, not yet taken over: see compute_elsewhere
+        self._pause: Callable[[], object] | None = None  # see computed_apart
         self._everything_meanwhile = False  # a change while pending needs a full count
         if listen:
             matrix.add_listener(self)
@@ -517,12 +530,18 @@ class FindingsIndex(MatrixListener):
         self._dirty.clear()
 
     @classmethod
-    def computed_apart(cls, matrix: Matrix) -> FindingsIndex:
+    def computed_apart(cls, matrix: Matrix, pause: Callable[[], object] | None = None
+                       ) -> FindingsIndex:
         """Every finding of ``matrix``, in an index that does not follow it (made on a worker
         thread while the window shows the matrix; a pending index takes it over). A row
-        edited meanwhile may be read half-changed: the pending index recomputes it."""
+        edited meanwhile may be read half-changed: the pending index recomputes it.
+        ``pause`` is called every few hundred rows (a worker thread lets the GUI thread's
+        edits and paints have the interpreter there, instead of waiting up to its switch
+        interval)."""
         index = cls(matrix, listen=False)
+        index._pause = pause
         index.all()
+        index._pause = None
         return index
 
     def take_over(self, other: FindingsIndex | None) -> None:
@@ -614,7 +633,8 @@ class FindingsIndex(MatrixListener):
         self._department_use.clear()
         self._code_counts.clear()
         by_touchpoint = self._by_touchpoint
-        by_touchpoint.update(_each_touchpoint_findings(matrix))
+        found = _each_touchpoint_findings(matrix)
+        by_touchpoint.update(found if self._pause is None else _paced(found, self._pause))
         # Counted once over everything: a Counter.update per row costs more than the rows.
         self._code_counts.update(f.code for found in by_touchpoint.values() for f in found)
         rows = self._row_departments
