@@ -18,7 +18,6 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMenu, QToolBar, QToolButton
 
 from cxmatrix.domain.signoff import medium_day
 from cxmatrix.ui.grid.layers import CURRENT_LAYER, TARGET_LAYER, GridLayer, LayerKind
-from cxmatrix.ui.panels.changes_panel import ChangesPanel
 from cxmatrix.ui.plan_figures import PlanFigures
 
 if TYPE_CHECKING:
@@ -27,6 +26,7 @@ if TYPE_CHECKING:
     from cxmatrix.domain.changes import MatrixChange
     from cxmatrix.ui.dialogs.snapshots_dialog import SnapshotNameDialog, SnapshotsDialog
     from cxmatrix.ui.main_window import MainWindow
+    from cxmatrix.ui.panels.changes_panel import ChangesPanel
 
 
 def plan_slots(window: MainWindow) -> dict[str, Callable[[], object]]:
@@ -67,12 +67,15 @@ class PlanView(QObject):
         self.name_dialog: SnapshotNameDialog | None = None
         self.snapshots_dialog: SnapshotsDialog | None = None
 
-        self.panel = ChangesPanel(self.session, window)
+        # The Changes panel (its module and its list of a file's planned changes) is made
+        # when its dock first shows, not on the way to the first paint.
+        self._panel: ChangesPanel | None = None
+        self._figures_text = ""
         self.dock = QDockWidget("Changes", window)
         self.dock.setObjectName("changesDock")
-        self.dock.setWidget(self.panel)
         window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
         self.dock.hide()
+        self.dock.visibilityChanged.connect(lambda visible: visible and self.panel)
         window.docks = (*window.docks, self.dock)
 
         actions = window.actions
@@ -128,15 +131,27 @@ class PlanView(QObject):
         self.figures = PlanFigures()
         self.model.target_findings = self.figures.target_findings
 
-        self.panel.change_selected.connect(self.go_to_cell)
-        self.panel.planned_only_changed.connect(
-            lambda on: self.model.update_filter(planned_only=on))
-        self.panel.leave_requested.connect(self.leave_comparison)
         self.session.changed.connect(self._on_change)
         self.session.document_changed.connect(self._on_document_changed)
         self.session.findings_ready.connect(self._on_findings_ready)
         self.grid.selectionModel().currentChanged.connect(self._follow_current)
         self._on_document_changed()
+
+    @property
+    def panel(self) -> ChangesPanel:
+        """The Changes dock's panel, made at the first use."""
+        if self._panel is None:
+            from cxmatrix.ui.panels.changes_panel import ChangesPanel
+
+            panel = ChangesPanel(self.session, self.window)
+            self._panel = panel
+            panel.set_figures_text(self._figures_text)
+            panel.change_selected.connect(self.go_to_cell)
+            panel.planned_only_changed.connect(
+                lambda on: self.model.update_filter(planned_only=on))
+            panel.leave_requested.connect(self.leave_comparison)
+            self.dock.setWidget(panel)
+        return self._panel
 
     # ---- Current / Target / comparison ------------------------------------------------------
 
@@ -196,7 +211,8 @@ class PlanView(QObject):
         self._sync_actions()
 
     def _end_comparison(self) -> None:
-        self.panel.compare_with(None)
+        if self._panel is not None:
+            self._panel.compare_with(None)
         self._comparing_label_action.setVisible(False)
         self._leave_button_action.setVisible(False)
         self.leave_action.setEnabled(False)
@@ -247,7 +263,9 @@ class PlanView(QObject):
         figures = self.figures.figures()
         text = (figures.text() if figures is not None
                 else "checking for findings…" if self.session.checking else "")
-        self.panel.set_figures_text(text)
+        self._figures_text = text
+        if self._panel is not None:
+            self._panel.set_figures_text(text)
         # The grid marks planned changes with a corner in Current only: the legend says so.
         self.window.legend.set_planned(document is not None and self.kind is LayerKind.CURRENT
                                        and document.matrix.has_planned_changes)
@@ -266,6 +284,7 @@ class PlanView(QObject):
     def show_dock(self) -> None:
         """Show the Changes dock; below the grid it takes about a third of the height."""
         first = not self.dock.isVisible()
+        _ = self.panel  # made before the dock shows, so the dock is laid out with it
         self.dock.show()
         self.dock.raise_()
         area = self.window.dockWidgetArea(self.dock)
