@@ -1,6 +1,7 @@
 """The Sign-off dock in the window: built after the menus (like the plan view), tabified with
 the findings and the lens, in the View menu; a department clicked in it is selected in the
-grid and its column brought into view, a disputed or changed cell is gone to."""
+grid and its column brought into view, a disputed or changed cell is gone to. Its panel (and
+the departments' statuses it lists) is made when the dock first shows, as the lens's."""
 
 from __future__ import annotations
 
@@ -9,10 +10,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QDockWidget, QMenu
 
-from cxmatrix.ui.panels.signoff import SignOffPanel
-
 if TYPE_CHECKING:
     from cxmatrix.ui.main_window import MainWindow
+    from cxmatrix.ui.panels.signoff import SignOffPanel
 
 
 class SignOffView(QObject):
@@ -20,10 +20,10 @@ class SignOffView(QObject):
         super().__init__(window)
         self.window = window
         self.grid = window.grid
-        self.panel = SignOffPanel(window.session, window)
+        self._panel: SignOffPanel | None = None
         self.dock = QDockWidget("Sign-off", window)
         self.dock.setObjectName("signoffDock")
-        self.dock.setWidget(self.panel)
+        self.dock.visibilityChanged.connect(lambda visible: visible and self.panel)
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         window.tabifyDockWidget(window.lens_dock, self.dock)
         window.findings_dock.raise_()
@@ -32,8 +32,19 @@ class SignOffView(QObject):
             menu = action.menu()
             if isinstance(menu, QMenu) and action.text() == "&View":
                 menu.addAction(self.dock.toggleViewAction())
-        self.panel.department_selected.connect(self.go_to_department)
-        self.panel.cell_selected.connect(self.go_to_cell)
+
+    @property
+    def panel(self) -> SignOffPanel:
+        """The dock's panel, made at the first use."""
+        if self._panel is None:
+            from cxmatrix.ui.panels.signoff import SignOffPanel
+
+            panel = SignOffPanel(self.window.session, self.window)
+            self._panel = panel
+            panel.department_selected.connect(self.go_to_department)
+            panel.cell_selected.connect(self.go_to_cell)
+            self.dock.setWidget(panel)
+        return self._panel
 
     def go_to_department(self, department_id: int) -> None:
         self.grid.select_department(department_id)

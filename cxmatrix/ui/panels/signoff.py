@@ -292,6 +292,7 @@ class SignOffPanel(QWidget):
         layout.addStretch(0)  # takes the room when the details list is hidden
         session.changed.connect(self._on_change)
         session.document_changed.connect(self.reload)
+        session.findings_ready.connect(self.reload)  # which departments are idle
         session.failed.connect(self._on_failed)
         self._acting = False
         self.reload()
