@@ -140,6 +140,18 @@ def measured(xml: str) -> _SheetScan:
     return scan
 
 
+def full_scan(xml: str) -> _SheetScan:
+    """The sheet measured by the full scan: expat with the scan's handlers."""
+    from xml.parsers import expat
+
+    scan = _SheetScan("fuzz", frozenset({"1"}))
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = scan.start
+    parser.EndElementHandler = scan.end
+    parser.Parse(xml.encode(), True)
+    return scan
+
+
 @settings(max_examples=250, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(sheets())
@@ -181,16 +193,10 @@ def quick_measure(xml: str) -> _SheetScan | None:
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(sheets())
 def test_the_quick_pass_measures_what_the_scan_measures(xml: str) -> None:
-    from xml.parsers import expat
-
     quick = quick_measure(xml)
     if quick is None:
         return
-    scan = _SheetScan("fuzz", frozenset({"1"}))
-    parser = expat.ParserCreate()
-    parser.StartElementHandler = scan.start
-    parser.EndElementHandler = scan.end
-    parser.Parse(xml.encode(), True)  # a sheet the quick pass accepts, the scan accepts
+    scan = full_scan(xml)  # a sheet the quick pass accepts, the scan accepts
     scan.check_merges()
     assert (quick.rows, quick.columns, quick.merged, quick.bold, quick.elements) == (
         scan.rows, scan.columns, scan.merged, scan.bold, scan.elements)
@@ -258,16 +264,10 @@ def plain_sheets(draw: st.DrawFn) -> str:
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(plain_sheets())
 def test_the_quick_pass_measures_plain_sheets_as_the_scan_does(xml: str) -> None:
-    from xml.parsers import expat
-
     quick = quick_measure(xml)
     if quick is None:
         return
-    scan = _SheetScan("fuzz", frozenset({"1"}))
-    parser = expat.ParserCreate()
-    parser.StartElementHandler = scan.start
-    parser.EndElementHandler = scan.end
-    parser.Parse(xml.encode(), True)
+    scan = full_scan(xml)
     assert (quick.rows, quick.columns, quick.bold, quick.elements) == (
         scan.rows, scan.columns, scan.bold, scan.elements)
 

@@ -488,14 +488,19 @@ class ReplaceContents(MatrixCommand):
 # ---- comments ------------------------------------------------------------------------------
 
 
+def _comment_place(matrix: Matrix, comment: Comment) -> str:
+    """Where a comment sits, for an undo text: "Sales on Welcome email" or the touchpoint."""
+    where = _short(matrix.touchpoint(comment.touchpoint_id).name)
+    if comment.department_id is not None:
+        where = f"{matrix.department(comment.department_id).name} on {where}"
+    return where
+
+
 class AddComment(MatrixCommand):
     """Add one comment; undo removes it (on the team server only the author may)."""
 
     def __init__(self, session: Session, comment: Comment) -> None:
-        matrix = session.matrix
-        where = _short(matrix.touchpoint(comment.touchpoint_id).name)
-        if comment.department_id is not None:
-            where = f"{matrix.department(comment.department_id).name} on {where}"
+        where = _comment_place(session.matrix, comment)
         super().__init__(session, f"Comment on {where}")
         self.comment = comment
 
@@ -511,10 +516,7 @@ class RemoveComment(MatrixCommand):
     somebody else's comment cannot add it back in their name: the server refuses)."""
 
     def __init__(self, session: Session, comment: Comment) -> None:
-        matrix = session.matrix
-        where = _short(matrix.touchpoint(comment.touchpoint_id).name)
-        if comment.department_id is not None:
-            where = f"{matrix.department(comment.department_id).name} on {where}"
+        where = _comment_place(session.matrix, comment)
         super().__init__(session, f"Remove {comment.author}'s comment on {where}")
         self.comment = comment
 
