@@ -142,3 +142,39 @@ def test_bad_report_options_give_one_line(demo_cxm: Path, tmp_path: Path, capsys
     err = capsys.readouterr().err.strip()
     assert "\n" not in err and all(w in err for w in words), err
     assert not out.exists()
+
+
+def test_an_overdue_action_is_said_on_the_reports_date(tmp_path: Path) -> None:
+    """The demo's Welcome email change (due 30 Nov 2026, in progress) is overdue on the
+    report's date after it, in the Changes dock's words and counted in the subtitle; on its
+    due date it is not, and a done action never is."""
+    from datetime import date
+
+    from cxmatrix.interchange.demo import demo_matrix
+
+    matrix = demo_matrix()
+    welcome = next(tp for tp in matrix.iter_touchpoints() if tp.name == "Welcome email")
+    action = next(a for (tid, _), a in matrix.actions.items() if tid == welcome.id)
+    assert action.due == date(2026, 11, 30) and not action.is_done
+    late = [a for a in matrix.actions.values() if a.is_overdue(date(2026, 12, 3))]
+    assert late == [action]
+    # The demo's done action (Finance, due 31 Oct 2026) is past its date too, and not late.
+    assert any(a.is_done and a.due and a.due < date(2026, 12, 3)
+               for a in matrix.actions.values())
+
+    def section(printed_on: date) -> str:
+        out = tmp_path / f"{printed_on}.pdf"
+        write(matrix, out, printed_on=printed_on)
+        pages = [flat(t) for t in page_texts(out)]
+        start = next(i for i, t in enumerate(pages) if "From today to target" in t)
+        return " ".join(pages[start:start + 2])
+
+    after = section(date(2026, 12, 3))
+    assert ("7 planned changes to the roles; 1 action marked done; 1 overdue (due before "
+            "3 December 2026 and not done)." in after)
+    assert ("Welcome email Onboarding Own Influence Priya Raman 30 Nov 2026 In progress "
+            "• Welcome email: Overdue: it was due on 30 Nov 2026" in after)
+    assert after.count("Overdue") == 1
+    on_the_day = section(date(2026, 11, 30))
+    assert "Overdue" not in on_the_day and "overdue" not in on_the_day
+    assert "1 action marked done. Planned changes" in on_the_day

@@ -3,17 +3,22 @@ drift chart of the summary page.
 
 Both sections give the headline figures side by side (today and target, or then and now),
 the changes grouped by department with who drives each, by when and how far it has got, and
-what happens to each touchpoint's ownership in words. Everything reads in greyscale: the
-figures are numbers in a table, the chart's series differ by dash and marker, not by hue.
+what happens to each touchpoint's ownership in words. An action past its due date and not
+done (on the report's date) has its date in red and bold and a line under its table saying
+so, in the Changes dock's words; the section's subtitle counts them. Everything reads in
+greyscale: the figures are numbers in a table, overdue is said in words, the chart's series
+differ by dash and marker, not by hue.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from reportlab.graphics.shapes import Drawing, Line, PolyLine, Rect, String
 from reportlab.lib.colors import Color
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from cxmatrix.domain.actions import Action, done_change_text
@@ -40,6 +45,8 @@ MAX_OWNERSHIP_LINES = 40  # the rest is counted: a long list helps nobody in a m
 CELL_SIZE = 8.0
 TABLE_FONT = fonts.CONDENSED
 TABLE_BOLD = fonts.CONDENSED_BOLD
+OVERDUE = ParagraphStyle("overdue", parent=OBSERVATION, textColor=theme.FINDING_ERROR,
+                         spaceBefore=2)
 
 
 @dataclass(frozen=True)
@@ -113,9 +120,16 @@ class _Change:
     action: Action | None
 
 
+def overdue_text(action: Action) -> str:
+    """"Overdue: it was due on 30 Nov 2026", as the Changes dock says it."""
+    return f"Overdue: it was due on {_date(action)}"
+
+
 def _changes_by_department(matrix: Matrix, changes: Sequence[_Change], width: float,
-                           then: str, now: str) -> list[Flowable]:
-    """One small table per department: what it gives up and takes on, with who and when."""
+                           then: str, now: str, today: date | None = None) -> list[Flowable]:
+    """One small table per department: what it gives up and takes on, with who and when.
+    With ``today`` (the report's date), an action past its due date and not done is marked
+    in its row and named under the table."""
     story: list[Flowable] = []
     widths = [width * 0.30, width * 0.17, width * 0.08, width * 0.08, width * 0.17,
               width * 0.10, width * 0.10]
@@ -127,8 +141,11 @@ def _changes_by_department(matrix: Matrix, changes: Sequence[_Change], width: fl
         count = f"{len(mine)} change{'' if len(mine) == 1 else 's'}"
         title = f"{one_line(department.name)}: {count}" + (f" · {asked}" if asked else "")
         rows: list[list[str]] = [["Touchpoint", "Stage", then, now, "Who", "Due", "Status"]]
+        overdue: list[tuple[int, str, Action]] = []  # (table row, touchpoint, action)
         for change in mine:
             action = change.action
+            if today is not None and action is not None and action.is_overdue(today):
+                overdue.append((len(rows), change.touchpoint, action))
             rows.append([
                 fit(change.touchpoint, TABLE_FONT, CELL_SIZE, widths[0] - 6),
                 fit(change.stage, TABLE_FONT, CELL_SIZE, widths[1] - 6),
@@ -145,8 +162,16 @@ def _changes_by_department(matrix: Matrix, changes: Sequence[_Change], width: fl
             ("LINEBELOW", (0, 0), (-1, -1), 0.3, theme.HAIRLINE),
             ("TOPPADDING", (0, 0), (-1, -1), 1.5),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+            *[command for row, _, _ in overdue for command in (
+                ("FONT", (5, row), (5, row), TABLE_BOLD, CELL_SIZE),
+                ("TEXTCOLOR", (5, row), (5, row), theme.FINDING_ERROR))],
         ]))
-        story.append(KeepTogether([Paragraph(escape(title), SUBHEADING), table]))
+        together: list[Flowable] = [Paragraph(escape(title), SUBHEADING), table]
+        for _, touchpoint, late in overdue:
+            together.append(Paragraph(f"<b>{escape(one_line(touchpoint))}</b>: "
+                                      f"{escape(overdue_text(late))}", OVERDUE,
+                                      bulletText="•"))
+        story.append(KeepTogether(together))
         story.append(Spacer(1, 8))
     return story
 
@@ -191,9 +216,13 @@ def today_target_section(matrix: Matrix, width: float, info: PageInfo,
     both = today_and_target(matrix, signoffs)
     planned = matrix.planned_changes()
     done = sum(1 for a in matrix.actions.values() if a.is_done)
+    overdue = sum(1 for c in planned
+                  if c.action is not None and c.action.is_overdue(info.printed_on))
+    late = (f"; {overdue} overdue (due before {info.date_text} and not done)" if overdue
+            else "")
     subtitle = (f"{len(planned)} planned change{'' if len(planned) == 1 else 's'} to the "
-                f"roles; {done} action{'' if done == 1 else 's'} marked done. Planned changes "
-                "are marked in the chart's cells with a corner.")
+                f"roles; {done} action{'' if done == 1 else 's'} marked done{late}. Planned "
+                "changes are marked in the chart's cells with a corner.")
     story: list[Flowable] = [SectionStart(info, TODAY_TARGET_TITLE)]
     story.extend(section_heading(TODAY_TARGET_TITLE, subtitle))
     story.append(Paragraph(escape(both.text().capitalize()), HEADLINE))
@@ -209,7 +238,8 @@ def today_target_section(matrix: Matrix, width: float, info: PageInfo,
     if changes:
         story.append(Paragraph("Planned changes by department", SUBHEADING))
         story.append(Spacer(1, 2))
-        story.extend(_changes_by_department(matrix, changes, width, "Today", "Target"))
+        story.extend(_changes_by_department(matrix, changes, width, "Today", "Target",
+                                            info.printed_on))
     story.extend(_done_lines(matrix))
     story.extend(_structure_lines(comparison))
     story.extend(_ownership_lines(comparison))
