@@ -255,3 +255,93 @@ def test_comments_round_trip_and_a_bad_comment_is_named(tmp_path: Path) -> None:
     entry["comments"][1] = {"author": "Ben", "at": "2026-05-04T09:00:00", "text": "  "}
     with pytest.raises(ImportFailed, match=r"touchpoint 1 .*comment 2.*cannot be empty"):
         json_format.from_dict(data)
+
+
+# ---- the size limits, refused up front from an estimate ----------------------------------------
+
+def _written(matrix, snapshots=()) -> bytes:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "m.json"
+        json_format.write(matrix, path, snapshots=snapshots)
+        return path.read_bytes()
+
+
+def _least(matrix, snapshots=()):
+    from cxmatrix.interchange.json.estimate import least_document
+
+    return least_document(matrix, snapshots, json_format._document, json_format._value_count)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(matrices(), signed_matrices()))
+def test_the_estimate_is_never_more_than_the_file_written(matrix) -> None:
+    """Names with quotes, line breaks and other scripts, notes, plans, comments, sign-offs:
+    the least size and value count never exceed the file's, counted as the reader counts."""
+    data = _written(matrix)
+    least = _least(matrix)
+    assert least.size <= len(data)
+    assert least.values <= json_format._value_count(data)
+
+
+def test_the_estimate_is_never_more_than_the_demo_with_its_snapshots() -> None:
+    from cxmatrix.interchange.demo import demo_import
+
+    demo = demo_import()
+    data = _written(demo.matrix, demo.snapshots)
+    least = _least(demo.matrix, demo.snapshots)
+    assert len(data) * 0.6 < least.size <= len(data)
+    assert json_format._value_count(data) * 0.6 < least.values <= json_format._value_count(data)
+
+
+@pytest.mark.parametrize("limit", ["MAX_JSON_BYTES", "MAX_JSON_VALUES"])
+def test_the_writer_refuses_exactly_what_the_reader_refuses(
+        limit: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Around the limit (the reader's own, moved to this file's size or value count): at the
+    limit the file is written and read back; one below it both refuse, and the writer leaves
+    nothing; far below, the estimate alone refuses, with the same message."""
+    from cxmatrix.interchange.demo import demo_import
+    from cxmatrix.interchange.errors import ExportFailed
+
+    demo = demo_import()
+    data = _written(demo.matrix, demo.snapshots)
+    measure = {"MAX_JSON_BYTES": len(data),
+               "MAX_JSON_VALUES": json_format._value_count(data)}[limit]
+    message = {"MAX_JSON_BYTES": r"d.json: the JSON file would be larger than .*Excel",
+               "MAX_JSON_VALUES": r"d.json: the JSON file would hold about .* values.*Excel"}
+    kept = tmp_path / "kept.json"
+    kept.write_bytes(data)
+    path = tmp_path / "d.json"
+    monkeypatch.setattr(json_format, limit, measure)
+    json_format.write(demo.matrix, path, snapshots=demo.snapshots)
+    assert json_format.read(path).matrix.content() == demo.matrix.content()
+    path.unlink()
+    monkeypatch.setattr(json_format, limit, measure - 1)
+    with pytest.raises(ImportFailed):
+        json_format.read(kept)
+    with pytest.raises(ExportFailed, match=message[limit]):
+        json_format.write(demo.matrix, path, snapshots=demo.snapshots)
+    assert not path.exists()
+    least = _least(demo.matrix, demo.snapshots)
+    below = {"MAX_JSON_BYTES": least.size, "MAX_JSON_VALUES": least.values}[limit] - 1
+    monkeypatch.setattr(json_format, limit, below)
+    with pytest.raises(ExportFailed, match=message[limit]):
+        json_format._check_estimate(demo.matrix, demo.snapshots, path.name)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kept.json"]
+
+
+def test_a_matrix_far_over_the_limits_is_refused_from_its_counts(tmp_path: Path) -> None:
+    """100,000 touchpoints x 50 departments, half the cells with a role: over 100 MB and
+    some 7.5 million values, well over what the reader takes. The estimate says so from the
+    counts, so the export refuses before building the document (it used to write until
+    100 MB) and leaves nothing."""
+    from cxmatrix.domain.limits import MAX_JSON_BYTES, MAX_JSON_VALUES
+    from cxmatrix.interchange.errors import ExportFailed
+
+    matrix = generate_matrix(100_000, 50, fill=0.5)
+    least = _least(matrix)
+    assert least.size > MAX_JSON_BYTES and least.values > MAX_JSON_VALUES
+    with pytest.raises(ExportFailed, match=r"big.json: the JSON file would be larger than "
+                                           r"100 MB, which cxmatrix cannot import again; "
+                                           r"export to Excel"):
+        json_format.write(matrix, tmp_path / "big.json")
+    assert list(tmp_path.iterdir()) == []

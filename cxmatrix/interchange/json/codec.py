@@ -60,6 +60,7 @@ from cxmatrix.domain.snapshots import Snapshot, snapshot_name, snapshot_note
 from cxmatrix.interchange.atomic import atomic_path
 from cxmatrix.interchange.errors import ExportFailed, ImportFailed, reading
 from cxmatrix.interchange.formats import ImportResult
+from cxmatrix.interchange.json.estimate import least_document
 from cxmatrix.interchange.json.fields import (
     Where,
     expect,
@@ -164,6 +165,36 @@ def to_dict(matrix: Matrix, snapshots: Sequence[Snapshot] = ()) -> dict[str, Any
     return data
 
 
+JSON_OPTIONS: dict[str, Any] = {"ensure_ascii": False, "indent": 2}
+
+
+def _too_large(name: str) -> ExportFailed:
+    return ExportFailed(f"{name}: the JSON file would be larger than "
+                        f"{MAX_JSON_BYTES / 1e6:,.0f} MB, which cxmatrix cannot import "
+                        "again; export to Excel (.xlsx) instead")
+
+
+def _too_many_values(name: str, values: int) -> ExportFailed:
+    return ExportFailed(f"{name}: the JSON file would hold about {values:,} values, more "
+                        f"than the {MAX_JSON_VALUES:,} cxmatrix can import again; export "
+                        "to Excel (.xlsx) instead")
+
+
+def _document(matrix: Matrix) -> bytes:
+    """A matrix's document exactly as ``write`` writes it (for measuring small ones)."""
+    return (json.dumps(to_dict(matrix), **JSON_OPTIONS) + "\n").encode("utf-8")
+
+
+def _check_estimate(matrix: Matrix, snapshots: Sequence[Snapshot], name: str) -> None:
+    """Refuse at once a document that is sure to pass the reader's limits: its least size
+    and value count (``estimate``) never exceed what is written."""
+    least = least_document(matrix, snapshots, _document, _value_count)
+    if least.size > MAX_JSON_BYTES:
+        raise _too_large(name)
+    if least.values > MAX_JSON_VALUES:
+        raise _too_many_values(name, least.values)
+
+
 class _BoundedFile:
     """Encodes what json.dump writes to a binary file, refusing to go past MAX_JSON_BYTES."""
 
@@ -176,9 +207,7 @@ class _BoundedFile:
         data = text.encode("utf-8")
         self.size += len(data)
         if self.size > MAX_JSON_BYTES:
-            raise ExportFailed(f"{self.name}: the JSON file would be larger than "
-                               f"{MAX_JSON_BYTES / 1e6:,.0f} MB, which cxmatrix cannot import "
-                               "again; export to Excel (.xlsx) instead")
+            raise _too_large(self.name)
         self.handle.write(data)
 
 
@@ -187,14 +216,16 @@ def write(matrix: Matrix, path: Path, *, snapshots: Sequence[Snapshot] = (),
     """Write ``matrix`` (and ``snapshots``, those of its file) as JSON; refuses (writing
     nothing) a file the reader would refuse.
 
-    Streamed to the file: a whole-document string would double the memory of long texts.
+    Streamed to the file: a whole-document string would double the memory of long texts. A
+    document sure to pass the limits is refused before anything is built (``estimate``).
     """
     path = Path(path)
+    _check_estimate(matrix, snapshots, path.name)
     data = to_dict(matrix, snapshots)
     with atomic_path(path) as temp:
         with temp.open("wb") as handle:
             bounded = _BoundedFile(handle, path.name)
-            json.dump(data, bounded, ensure_ascii=False, indent=2)
+            json.dump(data, bounded, **JSON_OPTIONS)
             bounded.write("\n")
         _check_value_count(temp, path.name)
 
@@ -207,9 +238,7 @@ def _check_value_count(written: Path, name: str) -> None:
         while block := handle.read(1 << 24):
             values += _value_count(block) - 1
     if values > MAX_JSON_VALUES:
-        raise ExportFailed(f"{name}: the JSON file would hold about {values:,} values, more "
-                           f"than the {MAX_JSON_VALUES:,} cxmatrix can import again; export "
-                           "to Excel (.xlsx) instead")
+        raise _too_many_values(name, values)
 
 
 def _check_version(data: dict[str, Any], at: Where) -> int:
