@@ -137,7 +137,7 @@ def _changes_by_department(matrix: Matrix, changes: Sequence[_Change], width: fl
         mine = [c for c in changes if c.department_id == department.id]
         if not mine:
             continue
-        asked = gives_and_takes((c.before, c.after) for c in mine)
+        asked = gives_and_takes(((c.before, c.after) for c in mine), total=len(mine))
         count = f"{len(mine)} change{'' if len(mine) == 1 else 's'}"
         title = f"{one_line(department.name)}: {count}" + (f" · {asked}" if asked else "")
         rows: list[list[str]] = [["Touchpoint", "Stage", then, now, "Who", "Due", "Status"]]
