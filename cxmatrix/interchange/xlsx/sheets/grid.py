@@ -63,7 +63,7 @@ def set_up_grid(sheet: Worksheet, styles: Styles, page: PageText, places: GridPl
     set_up_roles(sheet, styles, (first_data, places.first_role, places.last_row,
                                  places.last_role))
     set_up_owner_colours(sheet, styles, places)
-    set_up_grid_printing(sheet, page, places)
+    set_up_grid_printing(sheet, page, places.header_index)
 
 
 def set_up_roles(sheet: Worksheet, styles: Styles, reach: tuple[int, int, int, int]) -> None:
@@ -124,21 +124,12 @@ def set_up_owner_colours(sheet: Worksheet, styles: Styles, places: GridPlaces) -
 
 
 
-def set_up_grid_printing(sheet: Worksheet, page: PageText, places: GridPlaces) -> None:
+def set_up_grid_printing(sheet: Worksheet, page: PageText, header_index: int) -> None:
     """Landscape column pages at a readable scale, the header row and the touchpoint column
-    on every page.
-
-    The print area ends at the last exported row and department column. Without one the used
-    range prints, and the blank rows past the data that carry the Owners formula for rows
-    colleagues add (a formula cell prints even when blank) made a page of empty gridlines
-    whenever they crossed a page break (page 5 of the demo's 16). LibreOffice ignores a print
-    area defined by a formula, so it cannot follow the data; rows and columns inserted inside
-    it widen it (Excel and LibreOffice alike), one appended past it prints once the print
-    area is cleared or set again."""
-    set_up_printing(sheet, page, landscape=True, title_rows=places.header_index, focus=True,
+    on every page. No print area: the used range prints, and it grows with what colleagues
+    add."""
+    set_up_printing(sheet, page, landscape=True, title_rows=header_index, focus=True,
                     one_page_wide=False)
-    sheet.print_area(0, 0, max(places.last_data_index, places.header_index),
-                     places.first_role + max(places.department_count, 1) - 1)
     sheet.set_print_scale(MATRIX_PRINT_SCALE)
     sheet.repeat_columns(0)
     sheet.print_across()

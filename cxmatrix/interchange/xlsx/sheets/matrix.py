@@ -51,8 +51,8 @@ COLLAPSED_ATTRIBUTES = ("metric", "description", "notes")
 OWNERS_WIDTH = 8
 NOTE_WIDTH = 240
 OWN = ROLE_WORDS[Role.OWN.value]
-# Rows past the data that carry the Owners formula, blank until named. They lie outside the
-# print area (a formula cell prints even when blank: ``grid.set_up_grid_printing``).
+# Rows past the data that carry the Owners formula, blank until named. A formula cell prints
+# even when blank, so this stays small: 100 added three empty pages to the demo's printout.
 OWNERS_SPARE_ROWS = 20
 
 OWNERS_HELP = ("Owners counts the row's Own cells: red with none, amber with several. A row "

@@ -35,9 +35,9 @@ TOUCHPOINT_TABLE_COLUMN = len(DEPARTMENT_TABLE) + 1  # one blank column between 
 ROW_COLUMN = TOUCHPOINT_TABLE_COLUMN + len(TOUCHPOINT_TABLE)  # hidden: the Matrix sheet's row
 ROW_HEADER = "Matrix row"
 WIDTHS = (34, 11, 11, 11, 3, 20, 38, 9)
-# Rows of the per-touchpoint table past the exported ones, for rows colleagues add (outside
-# the print area: a formula cell prints even when blank); a line below the table says how
-# many rows did not fit.
+# Rows of the per-touchpoint table past the exported ones, for rows colleagues add. A formula
+# cell prints even when blank, so this stays modest; a line below the table says how many
+# rows did not fit.
 SPARE_ROWS = 40
 OWN = ROLE_WORDS["own"]
 
@@ -117,10 +117,6 @@ def _write_tables(sheet: Worksheet, styles: Styles, placement: MatrixPlacement,
             tick("Writing the summary")
         elif index == table_rows:
             write_formula(row, first, formulas.more(table_rows), styles["subtitle"], "")
-    # The print area ends at the exported rows: the spare rows' formulas print even when
-    # blank, and made a page of empty gridlines once they crossed a page break.
-    sheet.print_area(0, 0, TABLE_INDEX + max(placement.department_count, len(listed), 1),
-                     first + len(TOUCHPOINT_TABLE) - 1)
     letter = column_name(first + 2)
     top, bottom = TABLE_INDEX + 1, TABLE_INDEX + table_rows
     cell = f"{letter}{top + 1}"
