@@ -523,15 +523,25 @@ MAX_PARAMETERS = 999
 
 def batch_rows(table: str) -> int:
     """How many of ``table``'s rows go in one INSERT."""
-    return max(1, MAX_PARAMETERS // len(st.COLUMNS[table]))
+    return _rows_per_insert(len(st.COLUMNS[table]))
+
+
+def _rows_per_insert(width: int) -> int:
+    return max(1, MAX_PARAMETERS // width)
 
 
 def insert_batched(connection: sqlite3.Connection, table: str, values: Iterator[Any]) -> None:
     """Insert rows given as one flat run of ``table``'s column values, in its ``INSERT``'s
     column order, ``batch_rows`` rows to a statement (the last few one at a time)."""
-    single = st.INSERT[table]
-    width = len(st.COLUMNS[table])
-    rows = batch_rows(table)
+    insert_several(connection, st.INSERT[table], len(st.COLUMNS[table]), values)
+
+
+def insert_several(connection: sqlite3.Connection, single: str, width: int,
+                   values: Iterator[Any]) -> None:
+    """Rows of ``width`` values, given as one flat run, inserted by ``single`` (an
+    ``INSERT … VALUES (?, …)`` of one row) widened to as many rows as 999 parameters hold;
+    the last few go one at a time."""
+    rows = _rows_per_insert(width)
     group = single[single.rindex(" VALUES ") + len(" VALUES "):]
     size = rows * width
     rest: list[Any] = []

@@ -25,7 +25,7 @@ from cxmatrix.domain.model import Matrix
 from cxmatrix.store.document import Document, _written_beside
 from cxmatrix.store.errors import DocumentError
 from cxmatrix.store.format import APPLICATION_ID, SCHEMA_VERSION
-from cxmatrix.store.load import MAX_PARAMETERS, FetchedRows, load_matrix
+from cxmatrix.store.load import FetchedRows, insert_several, load_matrix
 from cxmatrix.store.server.connection import ServerAddress, ServerError, connect
 from cxmatrix.store.server.members import add_member
 from cxmatrix.store.server.schema import (
@@ -155,24 +155,12 @@ def _copy_rows(conn: psycopg.Connection[Any], schema: str, target: sqlite3.Conne
             sql.Identifier(table.name))
         insert = "INSERT INTO \"{}\" ({}) VALUES ({})".format(
             table.name, ", ".join(f'"{c}"' for c in columns), ", ".join("?" * len(columns)))
-        group = "({})".format(", ".join("?" * len(columns)))
-        per = max(1, MAX_PARAMETERS // len(columns))
-        several = insert + (", " + group) * (per - 1)
         with conn.cursor(binary=True) as cursor:
             cursor.execute(select)
             while rows := cursor.fetchmany(20_000):
-                _insert_several(target, insert, several, per, rows)
+                insert_several(target, insert, len(columns), chain.from_iterable(rows))
                 if sink is not None:
                     sink(table.name, columns, rows)
-
-
-def _insert_several(target: sqlite3.Connection, insert: str, several: str, per: int,
-                    rows: Sequence[Sequence[Any]]) -> None:
-    """``rows`` inserted ``per`` to a statement (``several``), the last few one at a time."""
-    whole = len(rows) - len(rows) % per
-    target.executemany(several, (tuple(chain.from_iterable(rows[at:at + per]))
-                                 for at in range(0, whole, per)))
-    target.executemany(insert, rows[whole:])
 
 
 def pull(address: ServerAddress, target: Path, *, overwrite: bool = False) -> None:
